@@ -1,0 +1,154 @@
+/*
+ * migralint.h - the public API of libmigralint, the PostgreSQL migration
+ * safety linter.
+ *
+ * Ownership rule for the whole API: every pointer a function returns is owned
+ * by the object it was obtained from (a run, or the static rule registry) and
+ * stays valid until that object is freed. Callers never free what they did not
+ * allocate with a *_new function. Strings are UTF-8 and NUL-terminated.
+ *
+ * A typical caller:
+ *
+ *     ml_options opts;
+ *     ml_options_init(&opts);
+ *     ml_run *run = ml_run_new(&opts);
+ *     ml_run_lint_path(run, "migrations/");
+ *     ml_run_write_report(run, ML_FORMAT_JSON, stdout, false);
+ *     int status = ml_run_exit_status(run);
+ *     ml_run_free(run);
+ */
+#ifndef MIGRALINT_H
+#define MIGRALINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MIGRALINT_VERSION "0.1.0"
+
+typedef enum ml_severity {
+	ML_SEVERITY_INFO = 0,
+	ML_SEVERITY_WARNING = 1,
+	ML_SEVERITY_ERROR = 2,
+} ml_severity;
+
+typedef enum ml_format {
+	ML_FORMAT_TEXT = 0,
+	ML_FORMAT_JSON = 1,
+} ml_format;
+
+/* Exit statuses of the command-line tool; part of the public interface. */
+enum ml_exit_status {
+	ML_EXIT_CLEAN = 0,        /* no finding at or above --fail-on */
+	ML_EXIT_FINDINGS = 1,     /* findings at or above --fail-on */
+	ML_EXIT_INPUT_ERROR = 2,  /* some input could not be read; the rest was linted */
+	ML_EXIT_USAGE = 3,        /* bad usage */
+};
+
+#define ML_MAX_RULE_FILTER 64
+
+typedef struct ml_options {
+	int pg_major;                 /* target server major version, e.g. 15 */
+	int pg_minor;                 /* target server minor version, e.g. 4 for 13.4 */
+	bool assume_in_transaction;   /* the migration tool wraps each file in a transaction */
+	ml_severity fail_on;          /* lowest severity that makes the exit status 1 */
+	const char *exclude[ML_MAX_RULE_FILTER]; /* rule names turned off; NULL-terminated */
+	const char *include[ML_MAX_RULE_FILTER]; /* opt-in rule names turned on; NULL-terminated */
+} ml_options;
+
+/* A finding. All strings are owned by the run that produced it. */
+typedef struct ml_diagnostic {
+	const char *rule;        /* public rule id, e.g. "ban-drop-column" */
+	ml_severity severity;
+	const char *path;        /* the path as given by the caller */
+	int line, column;        /* 1-based; column counts characters */
+	int end_line, end_column; /* 1-based, end_column is one past the last character */
+	const char *message;     /* one sentence naming what is wrong */
+	const char *help;        /* the safe recipe; may be NULL */
+	const char *excerpt;     /* the source lines from line to end_line (at most a few); may be NULL */
+} ml_diagnostic;
+
+/* One linted input, in the order the inputs were linted. */
+typedef struct ml_file_summary {
+	const char *path;
+	int statements;          /* statements found, syntax errors included */
+	int syntax_errors;
+} ml_file_summary;
+
+/* A rule as the registry describes it. */
+typedef struct ml_rule_info {
+	const char *name;        /* public id */
+	const char *alias;       /* an accepted older id, or NULL */
+	ml_severity severity;    /* default severity */
+	bool opt_in;             /* off unless named with --include */
+	const char *summary;     /* one line */
+	const char *help;        /* the safe recipe, shown under each finding */
+} ml_rule_info;
+
+typedef struct ml_run ml_run;
+
+/* Fills opts with the defaults: PostgreSQL 15, no assumed transaction,
+ * fail on warnings, no rule filters. */
+void ml_options_init(ml_options *opts);
+
+/* Parses "11", "11.0" or "13.4" into opts. Returns 0, or -1 when text is not
+ * a version (opts is then unchanged). */
+int ml_options_set_pg_version(ml_options *opts, const char *text);
+
+/* Returns the severity named by text ("error", "warning", "info") in *out.
+ * Returns 0, or -1 for an unknown name. */
+int ml_severity_parse(const char *text, ml_severity *out);
+const char *ml_severity_name(ml_severity severity);
+
+/* The registry of rules, in a fixed order: ml_rule_count() of them, the
+ * i-th returned by ml_rule_at (NULL past the end). They are static. */
+size_t ml_rule_count(void);
+const ml_rule_info *ml_rule_at(size_t index);
+
+/* The rule's Markdown documentation page, built into the library, or NULL. */
+const char *ml_rule_doc(const ml_rule_info *rule);
+
+/* Looks a rule up by its id or alias. Returns NULL when there is none. */
+const ml_rule_info *ml_rule_find(const char *name);
+
+/* Creates a run. opts is copied; the strings it points to must outlive the
+ * run. Returns NULL only when memory runs out. Free with ml_run_free. */
+ml_run *ml_run_new(const ml_options *opts);
+void ml_run_free(ml_run *run);
+
+/* Lints a file, or every *.sql below a directory (sorted, hidden folders
+ * skipped). A path that cannot be read is reported once on stderr naming it
+ * and counted as an input error. Returns 0, or -1 when some input under path
+ * could not be read. */
+int ml_run_lint_path(ml_run *run, const char *path);
+
+/* Lints len bytes of SQL reported under display_path. The bytes need not be
+ * NUL-terminated and are copied. Returns 0. */
+int ml_run_lint_buffer(ml_run *run, const char *display_path, const char *data, size_t len);
+
+/* Lints everything readable from stream (e.g. stdin) under display_path.
+ * Returns 0, or -1 after reporting a read error on stderr. */
+int ml_run_lint_stream(ml_run *run, const char *display_path, FILE *stream);
+
+/* The diagnostics so far, sorted by path, line, column and rule. The array
+ * belongs to the run and is valid until the next lint call or ml_run_free. */
+const ml_diagnostic *ml_run_diagnostics(ml_run *run, size_t *count);
+const ml_file_summary *ml_run_files(const ml_run *run, size_t *count);
+int ml_run_input_errors(const ml_run *run);
+
+/* Writes the report in format to out. color asks for ANSI colours (text
+ * format only). Returns 0, or -1 when writing failed. */
+int ml_run_write_report(ml_run *run, ml_format format, FILE *out, bool color);
+
+/* The exit status the command line should use (enum ml_exit_status). */
+int ml_run_exit_status(ml_run *run);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

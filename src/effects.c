@@ -1,0 +1,686 @@
+/*
+ * effects.c - classifies a statement into the forms of the lock table and
+ * works out, once for every rule, what it locks, rewrites and scans, and
+ * whether an UPDATE or DELETE is limited to one batch.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+#define T(n) PG_QUERY__NODE__NODE_##n
+
+struct classifier {
+	ml_engine_state *st;
+	ml_effect *out;
+	int best_rank;            /* how strongly the chosen form locks, to pick the label */
+};
+
+static bool rel_is_new(ml_engine_state *st, const char *schema, const char *name)
+{
+	return ml_schema_table_is_new(st->run, schema, name);
+}
+
+static void add_lock(struct classifier *c, const char *table, bool is_new, ml_lock_mode mode)
+{
+	ml_effect *e = c->out;
+	if (mode == ML_LOCK_NONE || !table)
+		return;
+	for (size_t i = 0; i < e->n_locks; i++) {
+		if (!strcmp(e->locks[i].table, table)) {
+			if (mode > e->locks[i].mode)
+				e->locks[i].mode = mode;
+			return;
+		}
+	}
+	if (e->n_locks == ML_MAX_STMT_LOCKS)
+		return;
+	e->locks[e->n_locks++] = (ml_lock){ .table = table, .mode = mode, .new_table = is_new };
+}
+
+/* Applies the lock-table row for form to the target table and, when given,
+ * a referenced table. */
+static void apply_form(struct classifier *c, ml_form form, const char *schema, const char *name,
+		       const char *ref_schema, const char *ref_name)
+{
+	const ml_lock_fact *f = ml_lock_fact_for(form, c->st->options->pg_major);
+	ml_arena *arena = c->st->file_arena;
+	bool target_new = name && rel_is_new(c->st, schema, name);
+	if (name)
+		add_lock(c, ml_qualified_name(arena, schema, name), target_new, f->target_lock);
+	if (ref_name)
+		add_lock(c, ml_qualified_name(arena, ref_schema, ref_name), rel_is_new(c->st, ref_schema, ref_name),
+			 f->referenced_lock);
+	c->out->rewrite |= f->rewrite;
+	c->out->scan |= f->scan;
+	c->out->index_build |= f->index_build;
+	c->out->fails_in_transaction |= f->in_transaction_error;
+	if (!target_new && (f->rewrite || f->scan || f->index_build))
+		c->out->slow = true;
+	int rank = (int)f->target_lock * 4 + (f->rewrite ? 2 : 0) + (f->scan ? 1 : 0);
+	if (!c->out->form || rank > c->best_rank) {
+		c->out->form = f->label;
+		c->best_rank = rank;
+	}
+}
+
+static void apply_rel(struct classifier *c, ml_form form, const PgQuery__RangeVar *rel,
+		      const PgQuery__RangeVar *ref)
+{
+	apply_form(c, form, rel ? rel->schemaname : NULL, rel ? rel->relname : NULL,
+		   ref ? ref->schemaname : NULL, ref ? ref->relname : NULL);
+}
+
+static const PgQuery__Constraint *column_constraint(const PgQuery__ColumnDef *def, PgQuery__ConstrType type)
+{
+	for (size_t i = 0; i < def->n_constraints; i++) {
+		const PgQuery__Node *n = def->constraints[i];
+		if (n && n->node_case == T(CONSTRAINT) && n->constraint->contype == type)
+			return n->constraint;
+	}
+	return NULL;
+}
+
+static void classify_add_column(struct classifier *c, const PgQuery__RangeVar *rel,
+				const PgQuery__ColumnDef *def)
+{
+	ml_stmt_ctx ctx = { .engine = c->st, .options = c->st->options };
+	const PgQuery__Constraint *dflt = column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT);
+	const PgQuery__Constraint *fk = column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN);
+	ml_form form = ML_FORM_ADD_COLUMN;
+	if (ml_type_is_serial(def->type_name) || column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY) ||
+	    column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED))
+		form = ML_FORM_ADD_COLUMN_GENERATED;
+	else if (dflt && dflt->raw_expr && ml_expr_is_volatile(&ctx, dflt->raw_expr, NULL))
+		form = ML_FORM_ADD_COLUMN_VOLATILE_DEFAULT;
+	else if (dflt)
+		form = ML_FORM_ADD_COLUMN_DEFAULT;
+	apply_rel(c, form, rel, NULL);
+	if (fk)
+		apply_rel(c, ML_FORM_ADD_COLUMN_REFERENCES, rel, fk->pktable);
+}
+
+/* Base name and type modifiers of a type text such as "varchar(20)". */
+static void split_type(const char *text, char *base, size_t base_len, int mods[2], int *n_mods)
+{
+	size_t i = 0;
+	while (text[i] && text[i] != '(' && text[i] != '[' && i + 1 < base_len) {
+		base[i] = text[i];
+		i++;
+	}
+	base[i] = '\0';
+	*n_mods = 0;
+	const char *p = strchr(text, '(');
+	while (p && *n_mods < 2) {
+		mods[(*n_mods)++] = (int)strtol(p + 1, (char **)&p, 10);
+		if (*p != ',')
+			break;
+	}
+}
+
+/* Is a change from type old_text to new_text binary-coercible, so that it
+ * needs no rewrite? Only the cases PostgreSQL documents as free. */
+static bool type_change_is_coercible(const char *old_text, const char *new_text)
+{
+	if (!old_text || !new_text || strchr(old_text, '[') || strchr(new_text, '['))
+		return false;
+	char ob[64], nb[64];
+	int om[2], nm[2], on, nn;
+	split_type(old_text, ob, sizeof(ob), om, &on);
+	split_type(new_text, nb, sizeof(nb), nm, &nn);
+	bool old_varchar = !strcmp(ob, "varchar"), new_varchar = !strcmp(nb, "varchar");
+	if (old_varchar && !strcmp(nb, "text"))
+		return true;
+	if (old_varchar && new_varchar)
+		return nn == 0 || (on == 1 && nm[0] >= om[0]);
+	if (!strcmp(ob, "text") && new_varchar && nn == 0)
+		return true;
+	if (!strcmp(ob, "numeric") && !strcmp(nb, "numeric")) {
+		if (nn == 0)
+			return true;
+		int old_scale = on == 2 ? om[1] : 0, new_scale = nn == 2 ? nm[1] : 0;
+		return on >= 1 && nm[0] >= om[0] && new_scale == old_scale;
+	}
+	return false;
+}
+
+static void classify_alter_cmd(struct classifier *c, const PgQuery__AlterTableStmt *as,
+			       const PgQuery__AlterTableCmd *cmd)
+{
+	const PgQuery__RangeVar *rel = as->relation;
+	const PgQuery__Node *def = cmd->def;
+	ml_stmt_ctx ctx = { .engine = c->st, .options = c->st->options };
+	switch (cmd->subtype) {
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumnRecurse:
+		if (def && def->node_case == T(COLUMN_DEF))
+			classify_add_column(c, rel, def->column_def);
+		else
+			apply_rel(c, ML_FORM_ADD_COLUMN, rel, NULL);
+		return;
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType: {
+		ml_form form = ML_FORM_ALTER_COLUMN_TYPE;
+		if (def && def->node_case == T(COLUMN_DEF) && !def->column_def->raw_default) {
+			const ml_column_facts *col = ml_column_find(&ctx, rel, cmd->name);
+			if (col && type_change_is_coercible(col->type, ml_type_text(&ctx, def->column_def->type_name)))
+				form = ML_FORM_ALTER_COLUMN_TYPE_COERCIBLE;
+		}
+		apply_rel(c, form, rel, NULL);
+		return;
+	}
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull: {
+		const ml_column_facts *col = ml_column_find(&ctx, rel, cmd->name);
+		apply_rel(c, col && col->valid_not_null_check ? ML_FORM_SET_NOT_NULL_CHECKED : ML_FORM_SET_NOT_NULL,
+			  rel, NULL);
+		return;
+	}
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault:
+		apply_rel(c, ML_FORM_ALTER_COLUMN_METADATA, rel, NULL);
+		return;
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumnRecurse:
+		apply_rel(c, ML_FORM_DROP_COLUMN, rel, NULL);
+		return;
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraintRecurse: {
+		if (!def || def->node_case != T(CONSTRAINT))
+			break;
+		const PgQuery__Constraint *con = def->constraint;
+		switch (con->contype) {
+		case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
+			apply_rel(c, con->skip_validation ? ML_FORM_ADD_FOREIGN_KEY_NOT_VALID : ML_FORM_ADD_FOREIGN_KEY,
+				  rel, con->pktable);
+			return;
+		case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK:
+			apply_rel(c, con->skip_validation ? ML_FORM_ADD_CHECK_NOT_VALID : ML_FORM_ADD_CHECK, rel, NULL);
+			return;
+		case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
+		case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
+			apply_rel(c, con->indexname && *con->indexname ? ML_FORM_ADD_UNIQUE_USING_INDEX : ML_FORM_ADD_UNIQUE,
+				  rel, NULL);
+			return;
+		case PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION:
+			apply_rel(c, ML_FORM_ADD_EXCLUDE, rel, NULL);
+			return;
+		default:
+			break;
+		}
+		break;
+	}
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraintRecurse:
+		apply_rel(c, ML_FORM_VALIDATE_CONSTRAINT, rel, NULL);
+		return;
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraintRecurse:
+		apply_rel(c, ML_FORM_DROP_CONSTRAINT, rel, NULL);
+		return;
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_SetStatistics:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_SetOptions:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_ResetOptions:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_ClusterOn:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropCluster:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_SetRelOptions:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_ResetRelOptions:
+		apply_rel(c, ML_FORM_SET_STORAGE, rel, NULL);
+		return;
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_SetLogged:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_SetUnLogged:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_SetAccessMethod:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_SetTableSpace:
+		apply_rel(c, ML_FORM_SET_PERSISTENCE, rel, NULL);
+		return;
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrig:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableAlwaysTrig:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableReplicaTrig:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrig:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrigAll:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrigAll:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrigUser:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrigUser:
+		apply_rel(c, ML_FORM_ENABLE_DISABLE_TRIGGER, rel, NULL);
+		return;
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition: {
+		const PgQuery__PartitionCmd *pc = def && def->node_case == T(PARTITION_CMD) ? def->partition_cmd : NULL;
+		ml_form form = cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition
+				       ? ML_FORM_ATTACH_PARTITION
+				       : (pc && pc->concurrent ? ML_FORM_DETACH_PARTITION_CONCURRENTLY
+							       : ML_FORM_DETACH_PARTITION);
+		apply_rel(c, form, rel, pc ? pc->name : NULL);
+		return;
+	}
+	default:
+		break;
+	}
+	apply_rel(c, ML_FORM_ALTER_TABLE_OTHER, rel, NULL);
+}
+
+static void classify_drop(struct classifier *c, const PgQuery__DropStmt *ds)
+{
+	for (size_t i = 0; i < ds->n_objects; i++) {
+		const PgQuery__Node *o = ds->objects[i];
+		if (!o || o->node_case != T(LIST))
+			continue;
+		const PgQuery__List *l = o->list;
+		const char *name = ml_last_name(l->items, l->n_items);
+		const char *qual = l->n_items >= 2 && l->items[l->n_items - 2]->node_case == T(STRING)
+					   ? l->items[l->n_items - 2]->string->sval
+					   : NULL;
+		switch (ds->remove_type) {
+		case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX: {
+			/* The lock is on the index's table; we know it only for
+			 * indexes this run created. */
+			const ml_index_state *ix = ml_schema_index(c->st->run, name);
+			ml_form form = ds->concurrent ? ML_FORM_DROP_INDEX_CONCURRENTLY : ML_FORM_DROP_INDEX;
+			const ml_lock_fact *f = ml_lock_fact_for(form, c->st->options->pg_major);
+			add_lock(c, ix ? ix->table : ml_qualified_name(c->st->file_arena, qual, name),
+				 ix && ml_schema_table_is_new(c->st->run, ix->schema, ix->table_name), f->target_lock);
+			c->out->fails_in_transaction |= f->in_transaction_error;
+			if (!c->out->form)
+				c->out->form = f->label;
+			break;
+		}
+		case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+			apply_form(c, ML_FORM_DROP_TABLE, qual, name, NULL, NULL);
+			break;
+		case PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER: {
+			/* objects: [schema,] table, trigger */
+			const char *table = l->n_items >= 2 && l->items[l->n_items - 2]->node_case == T(STRING)
+						    ? l->items[l->n_items - 2]->string->sval
+						    : NULL;
+			const char *schema = l->n_items >= 3 && l->items[l->n_items - 3]->node_case == T(STRING)
+						     ? l->items[l->n_items - 3]->string->sval
+						     : NULL;
+			apply_form(c, ML_FORM_DROP_TRIGGER, schema, table, NULL, NULL);
+			break;
+		}
+		default:
+			break;
+		}
+	}
+}
+
+static bool is_concurrent_reindex(const PgQuery__ReindexStmt *rs)
+{
+	for (size_t i = 0; i < rs->n_params; i++) {
+		const PgQuery__Node *p = rs->params[i];
+		if (p && p->node_case == T(DEF_ELEM) && !strcmp(p->def_elem->defname, "concurrently")) {
+			const PgQuery__Node *arg = p->def_elem->arg;
+			/* CONCURRENTLY false is written (concurrently false) */
+			if (arg && arg->node_case == T(BOOLEAN) && !arg->boolean->boolval)
+				return false;
+			if (arg && arg->node_case == T(STRING) && !strcmp(arg->string->sval, "false"))
+				return false;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void classify_create_table(struct classifier *c, const PgQuery__CreateStmt *cs)
+{
+	bool any_fk = false;
+	for (size_t i = 0; i < cs->n_table_elts; i++) {
+		const PgQuery__Node *e = cs->table_elts[i];
+		const PgQuery__RangeVar *ref = NULL;
+		if (e && e->node_case == T(COLUMN_DEF)) {
+			const PgQuery__Constraint *fk =
+				column_constraint(e->column_def, PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN);
+			ref = fk ? fk->pktable : NULL;
+		} else if (e && e->node_case == T(CONSTRAINT) &&
+			   e->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) {
+			ref = e->constraint->pktable;
+		}
+		if (ref) {
+			any_fk = true;
+			apply_rel(c, ML_FORM_CREATE_TABLE_REFERENCES, cs->relation, ref);
+		}
+	}
+	if (!any_fk)
+		apply_rel(c, ML_FORM_CREATE_TABLE, cs->relation, NULL);
+	/* The new table itself is created by this statement: nobody else can
+	 * be waiting on it. */
+	for (size_t i = 0; i < c->out->n_locks; i++)
+		if (cs->relation && !strcmp(c->out->locks[i].table,
+					    ml_qualified_name(c->st->file_arena, cs->relation->schemaname,
+							      cs->relation->relname)))
+			c->out->locks[i].new_table = true;
+}
+
+void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_stmt_env *env,
+		       ml_effect *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct classifier c = { .st = st, .out = out };
+	switch (stmt->node_case) {
+	case T(CREATE_STMT):
+		classify_create_table(&c, stmt->create_stmt);
+		break;
+	case T(ALTER_TABLE_STMT): {
+		const PgQuery__AlterTableStmt *as = stmt->alter_table_stmt;
+		if (as->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
+			apply_rel(&c, as->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX ? ML_FORM_SET_STORAGE
+											 : ML_FORM_ALTER_TABLE_OTHER,
+				  as->relation, NULL);
+			break;
+		}
+		for (size_t i = 0; i < as->n_cmds; i++)
+			if (as->cmds[i] && as->cmds[i]->node_case == T(ALTER_TABLE_CMD))
+				classify_alter_cmd(&c, as, as->cmds[i]->alter_table_cmd);
+		break;
+	}
+	case T(INDEX_STMT): {
+		const PgQuery__IndexStmt *ix = stmt->index_stmt;
+		ml_form form = ix->concurrent ? ML_FORM_CREATE_INDEX_CONCURRENTLY
+			       : (ix->relation && !ix->relation->inh) ? ML_FORM_CREATE_INDEX_ON_ONLY
+								       : ML_FORM_CREATE_INDEX;
+		apply_rel(&c, form, ix->relation, NULL);
+		break;
+	}
+	case T(DROP_STMT):
+		classify_drop(&c, stmt->drop_stmt);
+		break;
+	case T(REINDEX_STMT): {
+		const PgQuery__ReindexStmt *rs = stmt->reindex_stmt;
+		ml_form form = is_concurrent_reindex(rs) ? ML_FORM_REINDEX_CONCURRENTLY : ML_FORM_REINDEX;
+		if (rs->relation)
+			apply_rel(&c, form, rs->relation, NULL);
+		else
+			apply_form(&c, form, NULL, rs->name, NULL, NULL);
+		break;
+	}
+	case T(CLUSTER_STMT):
+		apply_rel(&c, ML_FORM_CLUSTER, stmt->cluster_stmt->relation, NULL);
+		break;
+	case T(VACUUM_STMT): {
+		const PgQuery__VacuumStmt *vs = stmt->vacuum_stmt;
+		if (!vs->is_vacuumcmd)
+			break;
+		ml_form form = ml_has_option(vs->options, vs->n_options, "full") ? ML_FORM_VACUUM_FULL : ML_FORM_VACUUM;
+		for (size_t i = 0; i < vs->n_rels; i++) {
+			const PgQuery__Node *r = vs->rels[i];
+			if (r && r->node_case == T(VACUUM_RELATION))
+				apply_rel(&c, form, r->vacuum_relation->relation, NULL);
+		}
+		if (vs->n_rels == 0)
+			apply_form(&c, form, NULL, NULL, NULL, NULL);
+		break;
+	}
+	case T(TRUNCATE_STMT):
+		for (size_t i = 0; i < stmt->truncate_stmt->n_relations; i++) {
+			const PgQuery__Node *r = stmt->truncate_stmt->relations[i];
+			if (r && r->node_case == T(RANGE_VAR))
+				apply_rel(&c, ML_FORM_TRUNCATE, r->range_var, NULL);
+		}
+		break;
+	case T(CREATE_TRIG_STMT):
+		apply_rel(&c, ML_FORM_CREATE_TRIGGER, stmt->create_trig_stmt->relation, NULL);
+		break;
+	case T(ALTER_ENUM_STMT):
+		if (stmt->alter_enum_stmt->new_val && *stmt->alter_enum_stmt->new_val &&
+		    !(stmt->alter_enum_stmt->old_val && *stmt->alter_enum_stmt->old_val))
+			apply_form(&c, ML_FORM_ADD_ENUM_VALUE, NULL, NULL, NULL, NULL);
+		break;
+	case T(REFRESH_MAT_VIEW_STMT):
+		apply_rel(&c, stmt->refresh_mat_view_stmt->concurrent ? ML_FORM_REFRESH_MATVIEW_CONCURRENTLY
+								       : ML_FORM_REFRESH_MATVIEW,
+			  stmt->refresh_mat_view_stmt->relation, NULL);
+		break;
+	case T(LOCK_STMT): {
+		const PgQuery__LockStmt *ls = stmt->lock_stmt;
+		/* LockStmt.mode is PostgreSQL's LOCKMODE, 1 (AccessShareLock)
+		 * to 8 (AccessExclusiveLock): the order of ml_lock_mode. */
+		ml_lock_mode mode = ls->mode >= 1 && ls->mode <= 8 ? (ml_lock_mode)ls->mode : ML_LOCK_ACCESS_EXCLUSIVE;
+		for (size_t i = 0; i < ls->n_relations; i++) {
+			const PgQuery__Node *r = ls->relations[i];
+			if (!r || r->node_case != T(RANGE_VAR))
+				continue;
+			apply_rel(&c, ML_FORM_LOCK_TABLE, NULL, NULL);
+			add_lock(&c, ml_table_name(&(ml_stmt_ctx){ .engine = st }, r->range_var),
+				 rel_is_new(st, r->range_var->schemaname, r->range_var->relname), mode);
+		}
+		break;
+	}
+	case T(RENAME_STMT): {
+		const PgQuery__RenameStmt *rs = stmt->rename_stmt;
+		if (rs->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE ||
+		    rs->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN)
+			apply_rel(&c, ML_FORM_RENAME, rs->relation, NULL);
+		else if (rs->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX)
+			apply_rel(&c, ML_FORM_RENAME_INDEX, rs->relation, NULL);
+		break;
+	}
+	case T(UPDATE_STMT): {
+		const PgQuery__UpdateStmt *us = stmt->update_stmt;
+		apply_rel(&c, ML_FORM_UPDATE, us->relation, NULL);
+		out->unbatched = !ml_where_is_batched(us->where_clause, us->with_clause, us->from_clause,
+						      us->n_from_clause, env);
+		break;
+	}
+	case T(DELETE_STMT): {
+		const PgQuery__DeleteStmt *ds = stmt->delete_stmt;
+		apply_rel(&c, ML_FORM_DELETE, ds->relation, NULL);
+		out->unbatched = !ml_where_is_batched(ds->where_clause, ds->with_clause, ds->using_clause,
+						      ds->n_using_clause, env);
+		break;
+	}
+	case T(INSERT_STMT):
+		apply_rel(&c, ML_FORM_INSERT, stmt->insert_stmt->relation, NULL);
+		break;
+	default:
+		break;
+	}
+	if (out->unbatched && out->n_locks > 0 && !out->locks[0].new_table) {
+		out->many_rows = true;
+		out->slow = true;
+	}
+	if (!out->form)
+		out->form = ml_lock_fact_for(ML_FORM_NONE, st->options->pg_major)->label;
+}
+
+/* ---- batching ------------------------------------------------------------ */
+
+static bool select_has_limit(const PgQuery__Node *n)
+{
+	if (!n || n->node_case != T(SELECT_STMT))
+		return false;
+	const PgQuery__SelectStmt *s = n->select_stmt;
+	if (s->limit_count)
+		return true;
+	/* UNION ALL of limited selects */
+	return s->larg && s->rarg && s->larg->limit_count && s->rarg->limit_count;
+}
+
+static const char *column_ref_text(const PgQuery__Node *n, char *buf, size_t len)
+{
+	if (!n || n->node_case != T(COLUMN_REF))
+		return NULL;
+	const PgQuery__ColumnRef *ref = n->column_ref;
+	buf[0] = '\0';
+	for (size_t i = 0; i < ref->n_fields; i++) {
+		const PgQuery__Node *f = ref->fields[i];
+		if (!f || f->node_case != T(STRING))
+			return NULL;
+		size_t used = strlen(buf);
+		snprintf(buf + used, len - used, "%s%s", i ? "." : "", f->string->sval);
+	}
+	return buf;
+}
+
+static bool is_variable(const PgQuery__Node *n, const ml_stmt_env *env)
+{
+	char buf[256];
+	const char *name = column_ref_text(n, buf, sizeof(buf));
+	if (!name || !env)
+		return false;
+	for (size_t i = 0; i < env->n_loop_vars; i++)
+		if (!strcmp(env->loop_vars[i], name))
+			return true;
+	return false;
+}
+
+/* A value that names one row: a non-boolean constant, a parameter, a
+ * PL/pgSQL variable, or a cast or expression of those. */
+static bool is_point_value(const PgQuery__Node *n, const ml_stmt_env *env)
+{
+	if (!n)
+		return false;
+	switch (n->node_case) {
+	case T(A_CONST):
+		return !n->a_const->isnull && n->a_const->val_case != PG_QUERY__A__CONST__VAL_BOOLVAL;
+	case T(PARAM_REF):
+		return true;
+	case T(TYPE_CAST):
+		if (n->type_cast->arg && n->type_cast->arg->node_case == T(A_CONST) &&
+		    n->type_cast->type_name &&
+		    !strcmp(ml_last_name(n->type_cast->type_name->names, n->type_cast->type_name->n_names), "bool"))
+			return false;
+		return is_point_value(n->type_cast->arg, env);
+	case T(COLUMN_REF):
+		return is_variable(n, env);
+	case T(A_EXPR):
+		return n->a_expr->kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP &&
+		       is_point_value(n->a_expr->lexpr, env) && is_point_value(n->a_expr->rexpr, env);
+	case T(FUNC_CALL):
+		/* e.g. currval('s'), lower($1) */
+		for (size_t i = 0; i < n->func_call->n_args; i++)
+			if (!is_point_value(n->func_call->args[i], env))
+				return false;
+		return true;
+	default:
+		return false;
+	}
+}
+
+#define MAX_BOUNDS 16
+#define MAX_IN_LIST 1000
+
+struct bounds {
+	char column[MAX_BOUNDS][128];
+	bool lower[MAX_BOUNDS], upper[MAX_BOUNDS];
+	int n;
+};
+
+static void note_bound(struct bounds *b, const char *column, bool lower)
+{
+	int i;
+	for (i = 0; i < b->n; i++)
+		if (!strcmp(b->column[i], column))
+			break;
+	if (i == b->n) {
+		if (b->n == MAX_BOUNDS)
+			return;
+		snprintf(b->column[b->n], sizeof(b->column[0]), "%s", column);
+		b->lower[b->n] = b->upper[b->n] = false;
+		b->n++;
+	}
+	if (lower)
+		b->lower[i] = true;
+	else
+		b->upper[i] = true;
+}
+
+static bool conjunct_is_batched(const PgQuery__Node *n, const ml_stmt_env *env, struct bounds *bounds)
+{
+	char buf[128];
+	if (n->node_case == T(SUB_LINK))
+		return select_has_limit(n->sub_link->subselect);
+	if (n->node_case != T(A_EXPR))
+		return false;
+	const PgQuery__AExpr *e = n->a_expr;
+	const char *op = ml_last_name(e->name, e->n_name);
+	switch (e->kind) {
+	case PG_QUERY__A__EXPR__KIND__AEXPR_BETWEEN:
+	case PG_QUERY__A__EXPR__KIND__AEXPR_BETWEEN_SYM:
+		return column_ref_text(e->lexpr, buf, sizeof(buf)) != NULL;
+	case PG_QUERY__A__EXPR__KIND__AEXPR_IN: {
+		if (!column_ref_text(e->lexpr, buf, sizeof(buf)) || strcmp(op, "=") != 0 || !e->rexpr ||
+		    e->rexpr->node_case != T(LIST))
+			return false;
+		const PgQuery__List *l = e->rexpr->list;
+		if (l->n_items == 0 || l->n_items > MAX_IN_LIST)
+			return false;
+		for (size_t i = 0; i < l->n_items; i++)
+			if (!is_point_value(l->items[i], env))
+				return false;
+		return true;
+	}
+	case PG_QUERY__A__EXPR__KIND__AEXPR_OP_ANY:
+		/* id = ANY($1), id = ANY(batch_ids), id = ANY(ARRAY[1, 2]) */
+		if (strcmp(op, "=") != 0 || !column_ref_text(e->lexpr, buf, sizeof(buf)))
+			return false;
+		if (e->rexpr && e->rexpr->node_case == T(A_ARRAY_EXPR)) {
+			for (size_t i = 0; i < e->rexpr->a_array_expr->n_elements; i++)
+				if (!is_point_value(e->rexpr->a_array_expr->elements[i], env))
+					return false;
+			return true;
+		}
+		return is_point_value(e->rexpr, env);
+	case PG_QUERY__A__EXPR__KIND__AEXPR_OP: {
+		const char *lcol = column_ref_text(e->lexpr, buf, sizeof(buf));
+		char rbuf[128];
+		const char *rcol = column_ref_text(e->rexpr, rbuf, sizeof(rbuf));
+		if (lcol && is_variable(e->lexpr, env))
+			lcol = NULL;
+		if (rcol && is_variable(e->rexpr, env))
+			rcol = NULL;
+		if (!strcmp(op, "="))
+			return (lcol && is_point_value(e->rexpr, env)) || (rcol && is_point_value(e->lexpr, env));
+		bool gt = !strcmp(op, ">") || !strcmp(op, ">="), lt = !strcmp(op, "<") || !strcmp(op, "<=");
+		if (!gt && !lt)
+			return false;
+		/* A bound only counts when its other side is not a column of
+		 * the table: id < other_id bounds nothing. */
+		if (lcol && !rcol)
+			note_bound(bounds, lcol, gt);
+		else if (rcol && !lcol)
+			note_bound(bounds, rcol, lt);
+		return false;
+	}
+	default:
+		return false;
+	}
+}
+
+static bool collect_conjuncts(const PgQuery__Node *n, const ml_stmt_env *env, struct bounds *bounds, int depth)
+{
+	if (!n || depth > 64)
+		return false;
+	if (n->node_case == T(BOOL_EXPR) && n->bool_expr->boolop == PG_QUERY__BOOL_EXPR_TYPE__AND_EXPR) {
+		for (size_t i = 0; i < n->bool_expr->n_args; i++)
+			if (collect_conjuncts(n->bool_expr->args[i], env, bounds, depth + 1))
+				return true;
+		return false;
+	}
+	return conjunct_is_batched(n, env, bounds);
+}
+
+bool ml_where_is_batched(const PgQuery__Node *where, const PgQuery__WithClause *with,
+			 PgQuery__Node *const *from, size_t n_from, const ml_stmt_env *env)
+{
+	if (with) {
+		for (size_t i = 0; i < with->n_ctes; i++) {
+			const PgQuery__Node *cte = with->ctes[i];
+			if (cte && cte->node_case == T(COMMON_TABLE_EXPR) &&
+			    select_has_limit(cte->common_table_expr->ctequery))
+				return true;
+		}
+	}
+	for (size_t i = 0; i < n_from; i++) {
+		const PgQuery__Node *f = from[i];
+		if (f && f->node_case == T(RANGE_SUBSELECT) && select_has_limit(f->range_subselect->subquery))
+			return true;
+	}
+	if (!where)
+		return false;
+	struct bounds bounds = { .n = 0 };
+	if (collect_conjuncts(where, env, &bounds, 0))
+		return true;
+	for (int i = 0; i < bounds.n; i++)
+		if (bounds.lower[i] && bounds.upper[i])
+			return true;
+	return false;
+}

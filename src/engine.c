@@ -1,0 +1,416 @@
+/*
+ * engine.c - lints one file: checks that it is text, splits it into
+ * statements, parses each one on its own (so a syntax error costs only that
+ * statement), keeps the transaction and lock state as the statements run in
+ * order, runs every enabled rule over each statement and records findings
+ * that no suppression comment silences.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pg_query.h>
+
+#include "engine.h"
+
+/* Excerpts show at most this many lines of a statement. */
+#define EXCERPT_MAX_LINES 6
+
+const char *ml_lock_mode_name(ml_lock_mode mode)
+{
+	static const char *const NAMES[] = {
+		"", "ACCESS SHARE", "ROW SHARE", "ROW EXCLUSIVE", "SHARE UPDATE EXCLUSIVE",
+		"SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE",
+	};
+	return mode <= ML_LOCK_ACCESS_EXCLUSIVE ? NAMES[mode] : "";
+}
+
+/* ---- reporting ----------------------------------------------------------- */
+
+static bool rule_named(const ml_rule *rule, const char *name)
+{
+	return !strcmp(rule->info.name, name) || (rule->info.alias && !strcmp(rule->info.alias, name));
+}
+
+/* Is rule silenced for a statement starting on line? */
+static bool is_suppressed(const ml_engine_state *st, const ml_rule *rule, int line)
+{
+	for (size_t i = 0; i < st->suppressions.len; i++) {
+		const ml_suppression *s = st->suppressions.items[i];
+		bool applies = s->whole_file || s->line == line || (s->own_line && s->line == line - 1);
+		if (!applies)
+			continue;
+		for (size_t k = 0; k < s->n_rules; k++)
+			if (rule_named(rule, s->rules[k]))
+				return true;
+	}
+	return false;
+}
+
+static const char *excerpt_of(ml_engine_state *st, int line, int end_line)
+{
+	if (end_line - line + 1 > EXCERPT_MAX_LINES)
+		end_line = line + EXCERPT_MAX_LINES - 1;
+	size_t start = ml_line_map_line_start(&st->map, line);
+	size_t end = ml_line_map_line_end(&st->map, end_line);
+	if (end < start)
+		end = start;
+	return ml_arena_strndup(st->run->arena, st->map.text + start, end - start);
+}
+
+void ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, size_t start, size_t end,
+			 const char *help, const char *message)
+{
+	ml_run *run = st->run;
+	if (!run->rule_enabled[ml_registry_index(rule)])
+		return;
+	int line, column, end_line, end_column;
+	ml_line_map_position(&st->map, start, &line, &column);
+	if (end < start)
+		end = start;
+	ml_line_map_position(&st->map, end, &end_line, &end_column);
+	int directive_line = st->stmt_line ? st->stmt_line : line;
+	if (is_suppressed(st, rule, directive_line) || (directive_line != line && is_suppressed(st, rule, line)))
+		return;
+	ml_diagnostic *d = ml_arena_alloc(run->arena, sizeof(*d));
+	d->rule = rule->info.name;
+	d->severity = rule->info.severity;
+	d->path = st->path;
+	d->line = line;
+	d->column = column;
+	d->end_line = end_line;
+	d->end_column = end_column;
+	d->message = ml_arena_strdup(run->arena, message);
+	d->help = help ? ml_arena_strdup(run->arena, help) : NULL;
+	d->excerpt = excerpt_of(st, line, end_line);
+	ml_ptr_vec_push(run->arena, &run->diagnostics, d);
+	run->sorted = NULL;
+}
+
+static void report_va(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const char *help,
+		      const char *fmt, va_list ap)
+{
+	ml_engine_state *st = (ml_engine_state *)ctx->engine;
+	size_t start = st->stmt_start;
+	if (location >= 0 && st->loc_exact && (size_t)location < st->loc_limit)
+		start = st->loc_base + (size_t)location;
+	if (start < st->stmt_start || start > st->stmt_end)
+		start = st->stmt_start;
+	char *message = ml_arena_vprintf(st->file_arena, fmt, ap);
+	ml_engine_report_at(st, rule, start, st->stmt_end, help, message);
+}
+
+void ml_report(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	report_va(ctx, rule, location, rule->info.help, fmt, ap);
+	va_end(ap);
+}
+
+void ml_report_help(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const char *help,
+		    const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	report_va(ctx, rule, location, help, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- transaction and lock state ----------------------------------------- */
+
+void ml_engine_end_transaction(ml_engine_state *st)
+{
+	st->n_held = 0;
+	st->tx = ML_TX_NONE;
+	st->tx_begin_line = 0;
+}
+
+static void hold_lock(ml_engine_state *st, const ml_lock *lock, int line)
+{
+	for (size_t i = 0; i < st->n_held; i++) {
+		if (!strcmp(st->held[i].table, lock->table)) {
+			if (lock->mode > st->held[i].mode) {
+				st->held[i].mode = lock->mode;
+				st->held[i].line = line;
+			}
+			return;
+		}
+	}
+	if (st->n_held == st->cap_held) {
+		size_t cap = st->cap_held ? st->cap_held * 2 : 16;
+		ml_lock *grown = ml_arena_alloc(st->file_arena, cap * sizeof(*grown));
+		if (st->n_held)
+			memcpy(grown, st->held, st->n_held * sizeof(*grown));
+		st->held = grown;
+		st->cap_held = cap;
+	}
+	ml_lock copy = *lock;
+	copy.table = ml_arena_strdup(st->file_arena, lock->table);
+	copy.line = line;
+	st->held[st->n_held++] = copy;
+}
+
+static void apply_transaction(ml_engine_state *st, const PgQuery__TransactionStmt *ts, int line)
+{
+	switch (ts->kind) {
+	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN:
+	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START:
+		if (st->tx == ML_TX_NONE) {
+			st->tx = ML_TX_EXPLICIT;
+			st->tx_begin_line = line;
+		}
+		break;
+	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT:
+	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK:
+	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_PREPARE:
+		if (ts->chain) {
+			st->n_held = 0; /* AND CHAIN: a new transaction at once */
+			break;
+		}
+		ml_engine_end_transaction(st);
+		break;
+	default:
+		break;
+	}
+}
+
+static bool is_setting(const PgQuery__VariableSetStmt *vs, const char *name)
+{
+	return vs->name && !strcmp(vs->name, name);
+}
+
+/* ---- one statement ------------------------------------------------------- */
+
+void ml_engine_statement(ml_engine_state *st, const PgQuery__Node *stmt, const ml_stmt_env *env)
+{
+	ml_effect effect;
+	ml_effect_compute(st, stmt, env, &effect);
+	int line, column;
+	ml_line_map_position(&st->map, st->stmt_start, &line, &column);
+
+	ml_stmt_ctx ctx = {
+		.options = st->options,
+		.stmt = stmt,
+		.tx = st->tx,
+		.tx_begin_line = st->tx_begin_line,
+		.held = st->held,
+		.n_held = st->n_held,
+		.lock_timeout_set = st->lock_timeout_set,
+		.effect = &effect,
+		.body = env->body,
+		.loop_depth = env->loop_depth,
+		.loop_commits = env->loop_commits,
+		.loop_vars = env->loop_vars,
+		.n_loop_vars = env->n_loop_vars,
+		.engine = st,
+	};
+	ml_run *run = st->run;
+	size_t n_rules = ml_rule_count();
+	for (size_t i = 0; i < n_rules; i++) {
+		const ml_rule *rule = ml_registry_rule(i);
+		if (rule->check && run->rule_enabled[i])
+			rule->check(&ctx, rule);
+	}
+
+	/* A function body only runs when called: it changes neither the
+	 * transaction nor the schema now. */
+	if (env->body == ML_BODY_FUNCTION || env->body == ML_BODY_PROCEDURE)
+		return;
+
+	if (stmt->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT) {
+		apply_transaction(st, stmt->transaction_stmt, line);
+		return;
+	}
+	if (stmt->node_case == PG_QUERY__NODE__NODE_VARIABLE_SET_STMT &&
+	    is_setting(stmt->variable_set_stmt, "lock_timeout"))
+		st->lock_timeout_set = stmt->variable_set_stmt->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE;
+
+	if (st->tx != ML_TX_NONE)
+		for (size_t i = 0; i < effect.n_locks; i++)
+			hold_lock(st, &effect.locks[i], line);
+	ml_schema_apply(st, stmt);
+
+	if (stmt->node_case == PG_QUERY__NODE__NODE_DO_STMT ||
+	    stmt->node_case == PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT) {
+		/* The PL/pgSQL body: its statements are reported at their own
+		 * lines, then the outer statement's position is restored. */
+		size_t saved_start = st->stmt_start, saved_end = st->stmt_end, saved_base = st->loc_base;
+		size_t saved_limit = st->loc_limit;
+		bool saved_exact = st->loc_exact;
+		ml_plpgsql_analyse(st, stmt, env);
+		st->stmt_start = saved_start;
+		st->stmt_end = saved_end;
+		st->loc_base = saved_base;
+		st->loc_limit = saved_limit;
+		st->loc_exact = saved_exact;
+	}
+}
+
+static void report_syntax_error(ml_engine_state *st, const char *text, size_t len, size_t base,
+				bool exact, const PgQueryError *err)
+{
+	size_t offset = base;
+	if (exact && err->cursorpos > 0)
+		offset = base + ml_utf8_char_to_byte(text, len, err->cursorpos);
+	/* Underline the token the parser stopped at. */
+	size_t end = offset;
+	while (end < base + len && end < st->map.len && !isspace((unsigned char)st->map.text[end]) &&
+	       (end == offset || (st->map.text[end] != ';' && st->map.text[end] != ',' &&
+				  st->map.text[end] != '(' && st->map.text[end] != ')')))
+		end++;
+	if (end == offset && end < st->map.len)
+		end++;
+	const char *message = ml_arena_printf(st->file_arena, "%s", err->message);
+	ml_engine_report_at(st, &ml_rule_syntax_error, offset, end, ml_rule_syntax_error.info.help, message);
+}
+
+int ml_engine_parse_and_analyse(ml_engine_state *st, const char *text, size_t len, size_t base,
+				bool exact, const ml_stmt_env *env)
+{
+	PgQueryProtobufParseResult result = pg_query_parse_protobuf(text);
+	if (result.error) {
+		size_t saved_start = st->stmt_start, saved_end = st->stmt_end;
+		st->stmt_start = base;
+		st->stmt_end = base + len;
+		report_syntax_error(st, text, len, base, exact, result.error);
+		st->stmt_start = saved_start;
+		st->stmt_end = saved_end;
+		pg_query_free_protobuf_parse_result(result);
+		return -1;
+	}
+	ml_arena *arena = ml_arena_new();
+	ProtobufCAllocator alloc = ml_arena_protobuf_allocator(arena);
+	PgQuery__ParseResult *tree = pg_query__parse_result__unpack(&alloc, result.parse_tree.len,
+								     (const uint8_t *)result.parse_tree.data);
+	pg_query_free_protobuf_parse_result(result);
+	int count = 0;
+	if (tree) {
+		for (size_t i = 0; i < tree->n_stmts; i++) {
+			const PgQuery__RawStmt *raw = tree->stmts[i];
+			if (!raw || !raw->stmt)
+				continue;
+			size_t s = raw->stmt_location > 0 ? (size_t)raw->stmt_location : 0;
+			size_t e = raw->stmt_len > 0 ? s + (size_t)raw->stmt_len : len;
+			if (s > len)
+				s = len;
+			if (e > len)
+				e = len;
+			while (s < e && isspace((unsigned char)text[s]))
+				s++;
+			st->stmt_start = exact ? base + s : base;
+			st->stmt_end = exact ? base + e : base + len;
+			while (st->stmt_end > st->stmt_start && isspace((unsigned char)st->map.text[st->stmt_end - 1]))
+				st->stmt_end--;
+			st->loc_base = base;
+			st->loc_exact = exact;
+			st->loc_limit = len;
+			ml_engine_statement(st, raw->stmt, env);
+			count++;
+		}
+	}
+	ml_arena_free(arena);
+	return count;
+}
+
+/* ---- one file ------------------------------------------------------------ */
+
+static void report_unknown_ignores(ml_engine_state *st)
+{
+	for (size_t i = 0; i < st->suppressions.len; i++) {
+		const ml_suppression *s = st->suppressions.items[i];
+		size_t at = ml_line_map_line_start(&st->map, s->line);
+		size_t col = ml_utf8_char_to_byte(st->map.text + at, st->map.len - at, s->column);
+		st->stmt_line = 0;
+		if (s->n_rules == 0) {
+			ml_engine_report_at(st, &ml_rule_unknown_rule_in_ignore, at + col, at + col,
+					    ml_rule_unknown_rule_in_ignore.info.help,
+					    "migralint-ignore names no rule; it silences nothing");
+			continue;
+		}
+		for (size_t k = 0; k < s->n_rules; k++) {
+			if (ml_registry_find(s->rules[k]))
+				continue;
+			const char *message = ml_arena_printf(st->file_arena, "unknown rule \"%s\" in %s comment",
+							      s->rules[k],
+							      s->whole_file ? "migralint-ignore-file" : "migralint-ignore");
+			ml_engine_report_at(st, &ml_rule_unknown_rule_in_ignore, at + col, at + col,
+					    ml_rule_unknown_rule_in_ignore.info.help, message);
+		}
+	}
+}
+
+/* The engine's entry point for one file's bytes (not NUL-terminated). */
+void ml_engine_lint_text(ml_run *run, const char *path, const char *data, size_t len);
+
+void ml_engine_lint_text(ml_run *run, const char *path, const char *data, size_t len)
+{
+	ml_engine_state st;
+	memset(&st, 0, sizeof(st));
+	st.run = run;
+	st.options = &run->options;
+	run->file_count++;
+	st.path = ml_arena_strdup(run->arena, path);
+	st.file_arena = ml_arena_new();
+	st.summary = ml_arena_alloc(run->arena, sizeof(*st.summary));
+	st.summary->path = st.path;
+	ml_ptr_vec_push(run->arena, &run->files, st.summary);
+
+	/* Our own copy, NUL-terminated, so every slice can be handed to C APIs. */
+	char *text = ml_arena_strndup(st.file_arena, data, len);
+	ml_line_map_init(&st.map, st.file_arena, text, len);
+
+	const char *nul = memchr(text, '\0', len);
+	if (nul) {
+		ml_engine_report_at(&st, &ml_rule_invalid_input, (size_t)(nul - text), (size_t)(nul - text) + 1,
+				    ml_rule_invalid_input.info.help,
+				    "file contains a NUL byte: it looks binary, not SQL text, and was not linted");
+		ml_arena_free(st.file_arena);
+		return;
+	}
+	size_t bad = ml_utf8_first_invalid(text, len);
+	if (bad < len)
+		ml_engine_report_at(&st, &ml_rule_invalid_input, bad, bad + 1, ml_rule_invalid_input.info.help,
+				    "invalid UTF-8 byte; the file is linted as it is, and columns after this "
+				    "byte count bytes");
+
+	ml_chunk_list chunks;
+	ml_split(st.file_arena, text, len, &chunks);
+
+	for (size_t i = 0; i < chunks.len; i++) {
+		const ml_chunk *c = &chunks.items[i];
+		if (c->has_ignore_comment)
+			ml_suppressions_scan(st.file_arena, &st.map, c->gap_start,
+					     c->kind == ML_CHUNK_TRAILER ? c->start : c->end, &st.suppressions);
+	}
+	report_unknown_ignores(&st);
+
+	st.tx = run->options.assume_in_transaction ? ML_TX_ASSUMED : ML_TX_NONE;
+	ml_stmt_env top = { .body = ML_BODY_TOP };
+	for (size_t i = 0; i < chunks.len; i++) {
+		const ml_chunk *c = &chunks.items[i];
+		int end_col;
+		ml_line_map_position(&st.map, c->start, &st.stmt_line, &end_col);
+		ml_line_map_position(&st.map, c->end, &st.stmt_end_line, &end_col);
+		st.stmt_start = c->start;
+		st.stmt_end = c->end;
+		if (c->kind == ML_CHUNK_META_COMMAND) {
+			const char *message = ml_arena_printf(st.file_arena,
+							      "psql meta-command \"%.*s\" skipped: migralint lints SQL only",
+							      (int)(c->end - c->start > 40 ? 40 : c->end - c->start),
+							      text + c->start);
+			ml_engine_report_at(&st, &ml_rule_psql_meta_command, c->start, c->end,
+					    ml_rule_psql_meta_command.info.help, message);
+			continue;
+		}
+		if (c->kind != ML_CHUNK_STATEMENT)
+			continue;
+		st.summary->statements++;
+		char *stmt_text = ml_arena_strndup(st.file_arena, text + c->start, c->end - c->start);
+		if (ml_engine_parse_and_analyse(&st, stmt_text, c->end - c->start, c->start, true, &top) < 0)
+			st.summary->syntax_errors++;
+		if (st.tx == ML_TX_NONE)
+			st.n_held = 0; /* autocommit: the statement's own transaction ended */
+	}
+	ml_arena_free(st.file_arena);
+}

@@ -1,0 +1,153 @@
+/*
+ * engine.h - the private state of a run and of the file being linted, shared
+ * by the engine's source files (engine.c, effects.c, schema.c, plpgsql.c,
+ * run.c, report.c). Rules never include this; they see rule_api.h.
+ */
+#ifndef MIGRALINT_ENGINE_H
+#define MIGRALINT_ENGINE_H
+
+#include "internal.h"
+#include "lock_table.h"
+#include "rule_api.h"
+
+/* A table the run has seen defined or altered. */
+typedef struct ml_table_state {
+	const char *schema;       /* "" when unqualified */
+	const char *name;
+	bool created_in_run;
+	int created_in_file;      /* run file number of the CREATE: the table is new only there */
+	bool partitioned;
+	ml_ptr_vec columns;       /* ml_column_facts * */
+	ml_ptr_vec checks;        /* struct ml_check_state * */
+} ml_table_state;
+
+/* A CHECK (col IS NOT NULL) constraint the run added. */
+typedef struct ml_check_state {
+	const char *name;         /* constraint name, "" when unnamed */
+	const char *column;
+	bool valid;
+} ml_check_state;
+
+typedef struct ml_index_state {
+	const char *name;
+	const char *table;        /* display name of its table */
+	const char *schema, *table_name; /* its table, for ml_schema_table_is_new */
+} ml_index_state;
+
+/* A function the run created, with its declared volatility. */
+typedef struct ml_function_state {
+	const char *name;
+	char volatility;          /* 'i', 's' or 'v' */
+} ml_function_state;
+
+struct ml_run {
+	ml_options options;
+	ml_arena *arena;          /* diagnostics, file summaries and schema facts */
+	ml_ptr_vec diagnostics;   /* ml_diagnostic * */
+	ml_diagnostic *sorted;    /* sorted copy handed to callers; rebuilt when stale */
+	size_t n_sorted;
+	ml_ptr_vec files;         /* ml_file_summary * */
+	int input_errors;
+	bool *rule_enabled;       /* indexed like the registry */
+	ml_ptr_vec tables;        /* ml_table_state * */
+	ml_ptr_vec indexes;       /* ml_index_state * */
+	ml_ptr_vec functions;     /* ml_function_state * */
+	int file_count;           /* files started so far; numbers files for created_in_file */
+};
+
+/* The file being linted and where the engine is in it. */
+typedef struct ml_engine_state {
+	ml_run *run;
+	const ml_options *options;
+	const char *path;         /* run-owned copy */
+	ml_file_summary *summary;
+	ml_arena *file_arena;
+	ml_line_map map;
+	ml_ptr_vec suppressions;  /* ml_suppression * */
+
+	/* transaction */
+	ml_tx_state tx;
+	int tx_begin_line;
+	ml_lock *held;            /* file-arena array */
+	size_t n_held, cap_held;
+	bool lock_timeout_set;
+
+	/* current statement */
+	size_t stmt_start, stmt_end;  /* byte span in the file */
+	size_t loc_base;              /* file offset of the parsed text's byte 0 */
+	bool loc_exact;               /* node locations map onto the file */
+	size_t loc_limit;             /* length of the parsed text */
+	int stmt_line;                /* first line of the top-level statement (for suppressions) */
+	int stmt_end_line;
+} ml_engine_state;
+
+/* Everything the engine knows about one statement, in the order it runs. */
+typedef struct ml_stmt_env {
+	ml_body_kind body;
+	int loop_depth;
+	bool loop_commits;
+	const char *const *loop_vars;
+	size_t n_loop_vars;
+} ml_stmt_env;
+
+/* engine.c */
+/* Analyses one parsed statement: computes its effect, runs the rules, then
+ * applies what it changes (transaction, locks, schema). Node locations are
+ * relative to the engine's loc_base. */
+void ml_engine_statement(ml_engine_state *st, const PgQuery__Node *stmt, const ml_stmt_env *env);
+/* Parses text (NUL-terminated, len bytes, starting at file offset base; exact
+ * says whether it is a verbatim slice of the file) and analyses each
+ * statement in it. A parse error is reported as syntax-error. Returns the
+ * number of statements, or -1 on a syntax error. */
+int ml_engine_parse_and_analyse(ml_engine_state *st, const char *text, size_t len, size_t base,
+				bool exact, const ml_stmt_env *env);
+/* Ends the current transaction: releases the held locks. */
+void ml_engine_end_transaction(ml_engine_state *st);
+/* Reports a finding of rule at a file byte span. */
+void ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, size_t start, size_t end,
+			 const char *help, const char *message);
+
+/* effects.c */
+/* Fills *out with what stmt locks, rewrites and scans on this run's target
+ * version. */
+void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_stmt_env *env,
+		       ml_effect *out);
+/* Is the WHERE of an UPDATE/DELETE limited to one batch? */
+bool ml_where_is_batched(const PgQuery__Node *where, const PgQuery__WithClause *with,
+			 PgQuery__Node *const *from, size_t n_from, const ml_stmt_env *env);
+
+/* schema.c */
+ml_table_state *ml_schema_find(ml_run *run, const char *schema, const char *name);
+/* Was the table created earlier in the file being linted? Tables created by
+ * earlier files of the run are history: they hold data by now. */
+bool ml_schema_table_is_new(const ml_run *run, const char *schema, const char *name);
+ml_table_state *ml_schema_touch(ml_run *run, const char *schema, const char *name);
+ml_column_facts *ml_schema_column(ml_run *run, ml_table_state *table, const char *column, bool create);
+/* Records what stmt changes in the run's schema knowledge. */
+void ml_schema_apply(ml_engine_state *st, const PgQuery__Node *stmt);
+const ml_index_state *ml_schema_index(ml_run *run, const char *name);
+char ml_schema_function_volatility(ml_run *run, const char *name);
+/* Display name "schema.name" or "name" in arena. */
+const char *ml_qualified_name(ml_arena *arena, const char *schema, const char *name);
+
+/* plpgsql.c */
+/* Analyses the PL/pgSQL body of a DO block or CREATE FUNCTION/PROCEDURE
+ * statement (no-op for other statements and languages). */
+void ml_plpgsql_analyse(ml_engine_state *st, const PgQuery__Node *stmt, const ml_stmt_env *outer);
+
+/* volatility.c */
+/* 'v', 's' or 'i' for a built-in function name, 0 when unknown. */
+char ml_builtin_volatility(const char *name);
+
+/* registry.c */
+const ml_rule *ml_registry_rule(size_t index);
+size_t ml_registry_index(const ml_rule *rule);
+const ml_rule *ml_registry_find(const char *name);
+
+/* engine-reported rules */
+extern const ml_rule ml_rule_syntax_error;
+extern const ml_rule ml_rule_invalid_input;
+extern const ml_rule ml_rule_psql_meta_command;
+extern const ml_rule ml_rule_unknown_rule_in_ignore;
+
+#endif

@@ -1,0 +1,131 @@
+/*
+ * internal.h - the pieces of libmigralint shared between its source files but
+ * not part of the public API: the arena, the line map, the statement splitter
+ * and suppression comments. Rules see only rule_api.h.
+ */
+#ifndef MIGRALINT_INTERNAL_H
+#define MIGRALINT_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <protobuf-c/protobuf-c.h>
+
+#include "migralint/migralint.h"
+
+/* ---- arena: one allocation lifetime per unit of work ---------------------- */
+
+typedef struct ml_arena ml_arena;
+
+/* Returns a new empty arena, or NULL when memory runs out. */
+ml_arena *ml_arena_new(void);
+/* Releases every block the arena handed out, and the arena. NULL is fine. */
+void ml_arena_free(ml_arena *arena);
+/* Releases every block but keeps the arena (and its first chunk) for reuse. */
+void ml_arena_reset(ml_arena *arena);
+/* Returns size bytes aligned for any type, zeroed, owned by the arena. Aborts
+ * the process only when the system is out of memory. */
+void *ml_arena_alloc(ml_arena *arena, size_t size);
+/* Copies len bytes of s and a NUL into the arena. */
+char *ml_arena_strndup(ml_arena *arena, const char *s, size_t len);
+char *ml_arena_strdup(ml_arena *arena, const char *s);
+/* printf into arena memory. */
+char *ml_arena_printf(ml_arena *arena, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+char *ml_arena_vprintf(ml_arena *arena, const char *fmt, va_list ap);
+/* A protobuf-c allocator that takes its memory from arena; its free does
+ * nothing, so an unpacked tree is released with the arena. */
+ProtobufCAllocator ml_arena_protobuf_allocator(ml_arena *arena);
+
+/* A growable array of pointers in an arena. */
+typedef struct ml_ptr_vec {
+	void **items;
+	size_t len, cap;
+} ml_ptr_vec;
+void ml_ptr_vec_push(ml_arena *arena, ml_ptr_vec *vec, void *item);
+
+/* ---- line map: byte offsets to 1-based line and character column --------- */
+
+typedef struct ml_line_map {
+	const char *text;       /* the file text; not owned */
+	size_t len;
+	size_t *line_starts;    /* byte offset of each line's first byte; arena-owned */
+	size_t n_lines;
+} ml_line_map;
+
+/* Builds the map of text (len bytes) in arena. */
+void ml_line_map_init(ml_line_map *map, ml_arena *arena, const char *text, size_t len);
+/* Converts a byte offset (clamped to the text) into a 1-based line and a
+ * 1-based column counted in UTF-8 characters. A byte that is not a UTF-8
+ * continuation byte counts as one character, so invalid text still gets
+ * stable columns. */
+void ml_line_map_position(const ml_line_map *map, size_t offset, int *line, int *column);
+/* Byte offset of the first byte of 1-based line (clamped). */
+size_t ml_line_map_line_start(const ml_line_map *map, int line);
+/* Byte offset just past the last character of 1-based line, before its
+ * newline. */
+size_t ml_line_map_line_end(const ml_line_map *map, int line);
+
+/* Returns the byte offset of the first byte that is not valid UTF-8, or len
+ * when the whole text is valid. */
+size_t ml_utf8_first_invalid(const char *text, size_t len);
+/* Byte offset of the character_index-th character (1-based, as libpg_query's
+ * cursorpos counts) of text, clamped to len. */
+size_t ml_utf8_char_to_byte(const char *text, size_t len, int character_index);
+
+/* ---- statement splitting ------------------------------------------------- */
+
+typedef enum ml_chunk_kind {
+	ML_CHUNK_STATEMENT = 0,   /* SQL text ending at a ';' or the end of the file */
+	ML_CHUNK_META_COMMAND,    /* a psql backslash command, to the end of its line */
+	ML_CHUNK_COPY_DATA,       /* inline data after COPY ... FROM STDIN, through "\." */
+	ML_CHUNK_TRAILER,         /* comments after the last statement that hold a directive; empty text */
+} ml_chunk_kind;
+
+typedef struct ml_chunk {
+	ml_chunk_kind kind;
+	size_t start;             /* byte offset of the first character (no leading blanks or comments) */
+	size_t end;               /* byte offset one past the last byte; a statement's ';' is excluded */
+	size_t gap_start;         /* where the blanks and comments in front of it begin */
+	bool terminated;          /* a statement ended with ';' (false at end of file) */
+	bool has_ignore_comment;  /* the gap or the text mentions "migralint-ignore" */
+} ml_chunk;
+
+typedef struct ml_chunk_list {
+	ml_chunk *items;          /* arena-owned */
+	size_t len, cap;
+} ml_chunk_list;
+
+/* Splits text into statements, psql meta-commands and COPY data, the way psql
+ * would send them: quotes, dollar quotes, nested comments, parentheses (for
+ * CREATE RULE) and BEGIN ATOMIC ... END bodies keep their semicolons. An
+ * unterminated quote or comment runs to the end of the text, so only that
+ * last statement is lost. Never fails; chunks are allocated in arena. */
+void ml_split(ml_arena *arena, const char *text, size_t len, ml_chunk_list *out);
+
+/* ---- suppression comments ----------------------------------------------- */
+
+typedef struct ml_suppression {
+	int line;                 /* 1-based line of the comment */
+	bool whole_file;          /* migralint-ignore-file */
+	bool own_line;            /* nothing but the comment on that line */
+	int column;               /* 1-based column of the comment, for warnings */
+	size_t n_rules;
+	const char **rules;       /* rule names as written; arena-owned */
+	const char *reason;       /* text after ':', or NULL */
+} ml_suppression;
+
+/* Parses the text of one comment (with its -- or slash-star markers). Returns
+ * true and fills *out (rules allocated in arena) when it is a migralint
+ * directive; false otherwise. */
+bool ml_suppression_parse(ml_arena *arena, const char *comment, size_t len, ml_suppression *out);
+
+/* Finds every directive comment in text[start, end) with pg_query_scan and
+ * appends it to list (ml_suppression pointers in arena). Returns 0, or -1 when
+ * the scanner rejected the text (nothing is appended then). */
+int ml_suppressions_scan(ml_arena *arena, const ml_line_map *map, size_t start, size_t end,
+			 ml_ptr_vec *list);
+
+#endif

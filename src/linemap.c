@@ -1,0 +1,125 @@
+/*
+ * linemap.c - turns byte offsets into the 1-based line and character column
+ * that every report shows, and the UTF-8 helpers that need the same notion
+ * of "character" (libpg_query counts its error cursor in characters).
+ */
+#include <string.h>
+
+#include "internal.h"
+
+void ml_line_map_init(ml_line_map *map, ml_arena *arena, const char *text, size_t len)
+{
+	size_t n = 1;
+	for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		n++;
+	map->text = text;
+	map->len = len;
+	map->n_lines = n;
+	map->line_starts = ml_arena_alloc(arena, n * sizeof(size_t));
+	map->line_starts[0] = 0;
+	size_t i = 1;
+	for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		map->line_starts[i++] = (size_t)(p - text) + 1;
+}
+
+static size_t line_index(const ml_line_map *map, size_t offset)
+{
+	size_t lo = 0, hi = map->n_lines;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (map->line_starts[mid] <= offset)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int count_chars(const char *p, size_t n)
+{
+	int chars = 0;
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)p[i] & 0xC0) != 0x80)
+			chars++;
+	return chars;
+}
+
+void ml_line_map_position(const ml_line_map *map, size_t offset, int *line, int *column)
+{
+	if (offset > map->len)
+		offset = map->len;
+	size_t idx = line_index(map, offset);
+	size_t start = map->line_starts[idx];
+	*line = (int)idx + 1;
+	*column = count_chars(map->text + start, offset - start) + 1;
+}
+
+size_t ml_line_map_line_start(const ml_line_map *map, int line)
+{
+	if (line < 1)
+		line = 1;
+	if ((size_t)line > map->n_lines)
+		line = (int)map->n_lines;
+	return map->line_starts[line - 1];
+}
+
+size_t ml_line_map_line_end(const ml_line_map *map, int line)
+{
+	size_t start = ml_line_map_line_start(map, line);
+	const char *nl = memchr(map->text + start, '\n', map->len - start);
+	size_t end = nl ? (size_t)(nl - map->text) : map->len;
+	if (end > start && map->text[end - 1] == '\r')
+		end--;
+	return end;
+}
+
+size_t ml_utf8_first_invalid(const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = 0;
+	while (i < len) {
+		unsigned char c = s[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		size_t need;
+		unsigned min;
+		unsigned cp;
+		if (c >= 0xC2 && c <= 0xDF) {
+			need = 1, min = 0x80, cp = c & 0x1F;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			need = 2, min = 0x800, cp = c & 0x0F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			need = 3, min = 0x10000, cp = c & 0x07;
+		} else {
+			return i;
+		}
+		if (len - i <= need)
+			return i;
+		for (size_t k = 1; k <= need; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				return i;
+			cp = (cp << 6) | (s[i + k] & 0x3F);
+		}
+		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return i;
+		i += need + 1;
+	}
+	return len;
+}
+
+size_t ml_utf8_char_to_byte(const char *text, size_t len, int character_index)
+{
+	if (character_index <= 1)
+		return 0;
+	int seen = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (((unsigned char)text[i] & 0xC0) != 0x80) {
+			seen++;
+			if (seen == character_index)
+				return i;
+		}
+	}
+	return len;
+}

@@ -1,0 +1,160 @@
+/*
+ * rule_api.h - everything a rule in rules/ may use.
+ *
+ * A rule is a const struct ml_rule with a check function. The engine calls
+ * check once per statement (top-level, or SQL found inside PL/pgSQL) with a
+ * read-only context holding the facts it computed once for every rule: the
+ * transaction state, the tables this run created, the locks the transaction
+ * already holds, what this statement locks, rewrites and scans, and what is
+ * known about columns. A rule only reads the context and calls ml_report.
+ */
+#ifndef MIGRALINT_RULE_API_H
+#define MIGRALINT_RULE_API_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <pg_query/pg_query.pb-c.h>
+
+#include "migralint/migralint.h"
+
+/* Lock modes, weakest first; the order is the conflict strength. */
+typedef enum ml_lock_mode {
+	ML_LOCK_NONE = 0,
+	ML_LOCK_ACCESS_SHARE,
+	ML_LOCK_ROW_SHARE,
+	ML_LOCK_ROW_EXCLUSIVE,
+	ML_LOCK_SHARE_UPDATE_EXCLUSIVE,
+	ML_LOCK_SHARE,
+	ML_LOCK_SHARE_ROW_EXCLUSIVE,
+	ML_LOCK_EXCLUSIVE,
+	ML_LOCK_ACCESS_EXCLUSIVE,
+} ml_lock_mode;
+
+/* "ACCESS EXCLUSIVE" and so on; "" for ML_LOCK_NONE. */
+const char *ml_lock_mode_name(ml_lock_mode mode);
+
+typedef enum ml_tx_state {
+	ML_TX_NONE = 0,   /* autocommit: the statement is its own transaction */
+	ML_TX_EXPLICIT,   /* after BEGIN / START TRANSACTION */
+	ML_TX_ASSUMED,    /* --assume-in-transaction: the tool wraps the file */
+	ML_TX_IMPLICIT,   /* inside a DO block run in autocommit: one transaction until it COMMITs */
+} ml_tx_state;
+
+/* Where the statement sits. */
+typedef enum ml_body_kind {
+	ML_BODY_TOP = 0,      /* a statement of the migration file */
+	ML_BODY_DO,           /* inside a DO block: runs now, in the caller's transaction */
+	ML_BODY_PROCEDURE,    /* inside a PL/pgSQL procedure body: runs when CALLed */
+	ML_BODY_FUNCTION,     /* inside a PL/pgSQL function body: runs per call, not now */
+} ml_body_kind;
+
+#define ML_MAX_STMT_LOCKS 8
+
+typedef struct ml_lock {
+	const char *table;        /* "schema.name" or "name", as written, lower-cased by the parser */
+	ml_lock_mode mode;
+	bool new_table;           /* the table was created earlier in this run */
+	int line;                 /* line of the statement that took the lock */
+} ml_lock;
+
+/* What one statement does, from the lock table (lock_table.c). */
+typedef struct ml_effect {
+	const char *form;         /* statement form from the lock table, e.g. "ALTER TABLE ... SET NOT NULL" */
+	ml_lock locks[ML_MAX_STMT_LOCKS]; /* the strongest mode per table touched */
+	size_t n_locks;
+	bool rewrite;             /* rewrites the table (and its indexes) */
+	bool scan;                /* reads the whole table */
+	bool index_build;         /* builds an index */
+	bool many_rows;           /* an UPDATE or DELETE not limited to one batch */
+	bool slow;                /* rewrite, scan, index build or many rows on a table that existed before the run */
+	bool unbatched;           /* UPDATE or DELETE whose WHERE does not bound it to one batch */
+	bool fails_in_transaction; /* PostgreSQL rejects it inside a transaction block (CONCURRENTLY, VACUUM) */
+} ml_effect;
+
+/* What the run knows about a column it created or altered. */
+typedef struct ml_column_facts {
+	const char *name;
+	const char *type;         /* type as written, e.g. "varchar(20)"; NULL when unknown */
+	bool not_null;
+	bool valid_not_null_check;   /* a CHECK (col IS NOT NULL) that is valid: added without NOT VALID, or VALIDATEd */
+	bool pending_not_null_check; /* such a CHECK added NOT VALID and not validated yet */
+} ml_column_facts;
+
+typedef struct ml_stmt_ctx ml_stmt_ctx;
+
+typedef struct ml_rule {
+	ml_rule_info info;        /* public description; must stay the first member */
+	/* Checks one statement. NULL for rules that the engine reports itself
+	 * (syntax-error and the like). */
+	void (*check)(const ml_stmt_ctx *ctx, const struct ml_rule *self);
+} ml_rule;
+
+/* The facts a rule reads. Everything is owned by the engine and valid only
+ * during the check call. */
+struct ml_stmt_ctx {
+	const ml_options *options;
+	const PgQuery__Node *stmt;  /* the statement */
+	ml_tx_state tx;             /* transaction state the statement runs in */
+	int tx_begin_line;          /* line of the BEGIN, or 0 */
+	const ml_lock *held;        /* locks taken by earlier statements of this transaction */
+	size_t n_held;
+	bool lock_timeout_set;      /* SET lock_timeout seen earlier in the file */
+	const ml_effect *effect;    /* what this statement locks, rewrites and scans */
+	ml_body_kind body;          /* top level, DO block or function body */
+	int loop_depth;             /* PL/pgSQL loops around the statement */
+	bool loop_commits;          /* an enclosing loop COMMITs in its body */
+	const char *const *loop_vars; /* variables of the enclosing loops */
+	size_t n_loop_vars;
+	struct ml_engine_state *engine; /* opaque; for the query functions below */
+};
+
+/* Was this table created earlier in the same migration file, so that no one
+ * else can be using it yet? (Tables created by earlier files of the run hold
+ * data by now.) */
+bool ml_table_is_new(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
+
+/* The column facts for table.column, or NULL when the run knows nothing. */
+const ml_column_facts *ml_column_find(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel,
+				       const char *column);
+
+/* "schema.name" or "name" for rel, in engine memory. */
+const char *ml_table_name(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
+
+/* Reports a finding of rule at location (a byte offset into the statement's
+ * text as libpg_query gives it; -1 means the statement start). The message is
+ * printf-formatted; the help is the rule's unless ml_report_help is used.
+ * Suppression comments and --exclude are applied by the engine. */
+void ml_report(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void ml_report_help(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const char *help,
+		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* ---- tree helpers -------------------------------------------------------- */
+
+/* Visits msg and every message below it, depth first, without recursion. The
+ * visitor returns false to skip the children of that message. Walks at most
+ * a bounded number of messages. */
+typedef bool (*ml_visit_fn)(const ProtobufCMessage *msg, void *data);
+void ml_walk(const ProtobufCMessage *msg, ml_visit_fn visit, void *data);
+
+/* The "location" field of a node (a byte offset), or -1 when it has none. */
+int ml_node_location(const PgQuery__Node *node);
+
+/* The last name of a qualified name list (e.g. funcname, type names), or "". */
+const char *ml_last_name(PgQuery__Node *const *names, size_t n);
+
+/* "varchar(20)", "int4[]": a type as text in engine memory. */
+const char *ml_type_text(const ml_stmt_ctx *ctx, const PgQuery__TypeName *type);
+
+/* Is the column type a serial pseudo-type (serial, bigserial, smallserial)? */
+bool ml_type_is_serial(const PgQuery__TypeName *type);
+
+/* Does the expression call a volatile function (so a DEFAULT with it rewrites
+ * the table even on PostgreSQL 11+)? *name receives the first one found. */
+bool ml_expr_is_volatile(const ml_stmt_ctx *ctx, const PgQuery__Node *expr, const char **name);
+
+/* Does the option list (DefElem nodes) carry defname? */
+bool ml_has_option(PgQuery__Node *const *options, size_t n, const char *defname);
+
+#endif

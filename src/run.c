@@ -1,0 +1,293 @@
+/*
+ * run.c - the public face of the library: options, a run over many inputs
+ * (files, directories, streams), the sorted diagnostics and the exit status.
+ * Inputs that cannot be read are reported once on stderr, naming the path,
+ * and the run goes on with the others.
+ */
+#define _DEFAULT_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "engine.h"
+
+void ml_engine_lint_text(ml_run *run, const char *path, const char *data, size_t len);
+
+void ml_options_init(ml_options *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->pg_major = 15;
+	opts->pg_minor = 0;
+	opts->fail_on = ML_SEVERITY_WARNING;
+}
+
+int ml_options_set_pg_version(ml_options *opts, const char *text)
+{
+	char *end;
+	errno = 0;
+	long major = strtol(text, &end, 10);
+	if (end == text || errno || major < 9 || major > 99)
+		return -1;
+	long minor = 0;
+	if (*end == '.') {
+		const char *m = end + 1;
+		minor = strtol(m, &end, 10);
+		if (end == m || minor < 0 || minor > 99)
+			return -1;
+	}
+	if (*end)
+		return -1;
+	opts->pg_major = (int)major;
+	opts->pg_minor = (int)minor;
+	return 0;
+}
+
+int ml_severity_parse(const char *text, ml_severity *out)
+{
+	static const char *const NAMES[] = { "info", "warning", "error" };
+	for (int i = 0; i < 3; i++) {
+		if (!strcmp(text, NAMES[i])) {
+			*out = (ml_severity)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *ml_severity_name(ml_severity severity)
+{
+	switch (severity) {
+	case ML_SEVERITY_ERROR:
+		return "error";
+	case ML_SEVERITY_WARNING:
+		return "warning";
+	default:
+		return "info";
+	}
+}
+
+static bool listed(const char *const *names, const ml_rule_info *info)
+{
+	for (size_t i = 0; i < ML_MAX_RULE_FILTER && names[i]; i++)
+		if (!strcmp(names[i], info->name) || (info->alias && !strcmp(names[i], info->alias)))
+			return true;
+	return false;
+}
+
+ml_run *ml_run_new(const ml_options *opts)
+{
+	ml_run *run = calloc(1, sizeof(*run));
+	if (!run)
+		return NULL;
+	run->options = *opts;
+	run->arena = ml_arena_new();
+	if (!run->arena) {
+		free(run);
+		return NULL;
+	}
+	size_t n = ml_rule_count();
+	run->rule_enabled = ml_arena_alloc(run->arena, n * sizeof(bool));
+	for (size_t i = 0; i < n; i++) {
+		const ml_rule_info *info = ml_rule_at(i);
+		bool on = info->opt_in ? listed(opts->include, info) : true;
+		if (listed(opts->exclude, info))
+			on = false;
+		run->rule_enabled[i] = on;
+	}
+	return run;
+}
+
+void ml_run_free(ml_run *run)
+{
+	if (!run)
+		return;
+	ml_arena_free(run->arena);
+	free(run->sorted);
+	free(run);
+}
+
+int ml_run_lint_buffer(ml_run *run, const char *display_path, const char *data, size_t len)
+{
+	ml_engine_lint_text(run, display_path, data, len);
+	return 0;
+}
+
+static int input_error(ml_run *run, const char *path, const char *what)
+{
+	fprintf(stderr, "migralint: error: cannot read '%s': %s\n", path, what);
+	run->input_errors++;
+	return -1;
+}
+
+int ml_run_lint_stream(ml_run *run, const char *display_path, FILE *stream)
+{
+	size_t cap = 64 * 1024, len = 0;
+	char *data = malloc(cap);
+	if (!data)
+		return input_error(run, display_path, "out of memory");
+	for (;;) {
+		if (len == cap) {
+			char *grown = realloc(data, cap * 2);
+			if (!grown) {
+				free(data);
+				return input_error(run, display_path, "out of memory");
+			}
+			data = grown;
+			cap *= 2;
+		}
+		size_t n = fread(data + len, 1, cap - len, stream);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(stream)) {
+		int err = errno;
+		free(data);
+		return input_error(run, display_path, err ? strerror(err) : "read error");
+	}
+	ml_engine_lint_text(run, display_path, data, len);
+	free(data);
+	return 0;
+}
+
+static int lint_file(ml_run *run, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return input_error(run, path, strerror(errno));
+	int status = ml_run_lint_stream(run, path, f);
+	fclose(f);
+	return status;
+}
+
+static bool has_sql_suffix(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 4 && !strcmp(name + n - 4, ".sql");
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Appends every *.sql below dir (sorted, hidden entries skipped) to out.
+ * Returns -1 when some directory could not be read. */
+static int collect_sql(ml_run *run, const char *dir, ml_arena *arena, ml_ptr_vec *out, int depth)
+{
+	if (depth > 64)
+		return input_error(run, dir, "directories nested too deeply");
+	DIR *d = opendir(dir);
+	if (!d)
+		return input_error(run, dir, strerror(errno));
+	ml_ptr_vec names = { 0 };
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			ml_ptr_vec_push(arena, &names, ml_arena_strdup(arena, e->d_name));
+	closedir(d);
+	if (names.len)
+		qsort(names.items, names.len, sizeof(void *), compare_names);
+	size_t dlen = strlen(dir);
+	bool slash = dlen > 0 && dir[dlen - 1] == '/';
+	int status = 0;
+	for (size_t i = 0; i < names.len; i++) {
+		const char *child = ml_arena_printf(arena, "%s%s%s", dir, slash ? "" : "/", (char *)names.items[i]);
+		struct stat sb;
+		if (stat(child, &sb) != 0) {
+			status |= input_error(run, child, strerror(errno));
+			continue;
+		}
+		if (S_ISDIR(sb.st_mode))
+			status |= collect_sql(run, child, arena, out, depth + 1);
+		else if (has_sql_suffix(names.items[i]))
+			ml_ptr_vec_push(arena, out, (void *)child);
+	}
+	return status;
+}
+
+int ml_run_lint_path(ml_run *run, const char *path)
+{
+	struct stat sb;
+	if (stat(path, &sb) != 0)
+		return input_error(run, path, strerror(errno));
+	if (!S_ISDIR(sb.st_mode)) {
+		if (!S_ISREG(sb.st_mode) && !S_ISFIFO(sb.st_mode) && !S_ISCHR(sb.st_mode))
+			return input_error(run, path, "not a regular file");
+		return lint_file(run, path);
+	}
+	ml_arena *arena = ml_arena_new();
+	ml_ptr_vec files = { 0 };
+	int status = collect_sql(run, path, arena, &files, 0);
+	if (files.len == 0 && status == 0)
+		status = input_error(run, path, "no .sql files in this directory");
+	for (size_t i = 0; i < files.len; i++)
+		status |= lint_file(run, files.items[i]);
+	ml_arena_free(arena);
+	return status;
+}
+
+static int compare_diagnostics(const void *pa, const void *pb)
+{
+	const ml_diagnostic *a = pa, *b = pb;
+	int c = strcmp(a->path, b->path);
+	if (c)
+		return c;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->column != b->column)
+		return a->column < b->column ? -1 : 1;
+	c = strcmp(a->rule, b->rule);
+	if (c)
+		return c;
+	return strcmp(a->message, b->message);
+}
+
+const ml_diagnostic *ml_run_diagnostics(ml_run *run, size_t *count)
+{
+	if (!run->sorted || run->n_sorted != run->diagnostics.len) {
+		free(run->sorted);
+		run->n_sorted = run->diagnostics.len;
+		run->sorted = malloc((run->n_sorted ? run->n_sorted : 1) * sizeof(*run->sorted));
+		if (!run->sorted) {
+			*count = 0;
+			return NULL;
+		}
+		for (size_t i = 0; i < run->n_sorted; i++)
+			run->sorted[i] = *(const ml_diagnostic *)run->diagnostics.items[i];
+		/* Ties keep the order they were found in. */
+		qsort(run->sorted, run->n_sorted, sizeof(*run->sorted), compare_diagnostics);
+	}
+	*count = run->n_sorted;
+	return run->sorted;
+}
+
+const ml_file_summary *ml_run_files(const ml_run *run, size_t *count)
+{
+	*count = run->files.len;
+	/* The summaries are stored by pointer; hand out a contiguous copy. */
+	ml_run *mutable = (ml_run *)run;
+	ml_file_summary *copy = ml_arena_alloc(mutable->arena, (run->files.len + 1) * sizeof(*copy));
+	for (size_t i = 0; i < run->files.len; i++)
+		copy[i] = *(const ml_file_summary *)run->files.items[i];
+	return copy;
+}
+
+int ml_run_input_errors(const ml_run *run)
+{
+	return run->input_errors;
+}
+
+int ml_run_exit_status(ml_run *run)
+{
+	size_t n;
+	const ml_diagnostic *d = ml_run_diagnostics(run, &n);
+	if (run->input_errors)
+		return ML_EXIT_INPUT_ERROR;
+	for (size_t i = 0; i < n; i++)
+		if (d[i].severity >= run->options.fail_on)
+			return ML_EXIT_FINDINGS;
+	return ML_EXIT_CLEAN;
+}

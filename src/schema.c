@@ -1,0 +1,365 @@
+/*
+ * schema.c - what the run has learnt about the database from the migrations
+ * it read so far: the tables it created, the columns it defined or altered,
+ * its NOT NULL checks and their validity, its indexes and functions. Rules ask
+ * these questions through rule_api.h; the engine records answers here once
+ * per statement.
+ */
+#include <string.h>
+
+#include "engine.h"
+
+static bool same_schema(const char *a, const char *b)
+{
+	/* An unqualified name most likely means the default "public". */
+	if (!*a || !*b)
+		return true;
+	if (!strcmp(a, b))
+		return true;
+	return false;
+}
+
+const char *ml_qualified_name(ml_arena *arena, const char *schema, const char *name)
+{
+	if (schema && *schema)
+		return ml_arena_printf(arena, "%s.%s", schema, name);
+	return ml_arena_strdup(arena, name);
+}
+
+ml_table_state *ml_schema_find(ml_run *run, const char *schema, const char *name)
+{
+	for (size_t i = run->tables.len; i-- > 0;) {
+		ml_table_state *t = run->tables.items[i];
+		if (!strcmp(t->name, name) && same_schema(t->schema, schema ? schema : ""))
+			return t;
+	}
+	return NULL;
+}
+
+ml_table_state *ml_schema_touch(ml_run *run, const char *schema, const char *name)
+{
+	ml_table_state *t = ml_schema_find(run, schema, name);
+	if (t)
+		return t;
+	t = ml_arena_alloc(run->arena, sizeof(*t));
+	t->schema = ml_arena_strdup(run->arena, schema ? schema : "");
+	t->name = ml_arena_strdup(run->arena, name);
+	ml_ptr_vec_push(run->arena, &run->tables, t);
+	return t;
+}
+
+ml_column_facts *ml_schema_column(ml_run *run, ml_table_state *table, const char *column, bool create)
+{
+	for (size_t i = 0; i < table->columns.len; i++) {
+		ml_column_facts *c = table->columns.items[i];
+		if (!strcmp(c->name, column))
+			return c;
+	}
+	if (!create)
+		return NULL;
+	ml_column_facts *c = ml_arena_alloc(run->arena, sizeof(*c));
+	c->name = ml_arena_strdup(run->arena, column);
+	ml_ptr_vec_push(run->arena, &table->columns, c);
+	return c;
+}
+
+const ml_index_state *ml_schema_index(ml_run *run, const char *name)
+{
+	for (size_t i = run->indexes.len; i-- > 0;) {
+		const ml_index_state *ix = run->indexes.items[i];
+		if (!strcmp(ix->name, name))
+			return ix;
+	}
+	return NULL;
+}
+
+char ml_schema_function_volatility(ml_run *run, const char *name)
+{
+	for (size_t i = run->functions.len; i-- > 0;) {
+		const ml_function_state *f = run->functions.items[i];
+		if (!strcmp(f->name, name))
+			return f->volatility;
+	}
+	return 0;
+}
+
+bool ml_schema_table_is_new(const ml_run *run, const char *schema, const char *name)
+{
+	const ml_table_state *t = ml_schema_find((ml_run *)run, schema, name);
+	return t && t->created_in_run && t->created_in_file == run->file_count;
+}
+
+bool ml_table_is_new(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)
+{
+	return rel && ml_schema_table_is_new(ctx->engine->run, rel->schemaname, rel->relname);
+}
+
+const ml_column_facts *ml_column_find(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel,
+				       const char *column)
+{
+	if (!rel)
+		return NULL;
+	ml_table_state *t = ml_schema_find(ctx->engine->run, rel->schemaname, rel->relname);
+	return t ? ml_schema_column(ctx->engine->run, t, column, false) : NULL;
+}
+
+const char *ml_table_name(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)
+{
+	if (!rel)
+		return "?";
+	return ml_qualified_name(ctx->engine->file_arena, rel->schemaname, rel->relname);
+}
+
+/* ---- recording ----------------------------------------------------------- */
+
+/* The column a CHECK (col IS NOT NULL) constrains, or NULL for other checks. */
+static const char *not_null_check_column(const PgQuery__Constraint *con)
+{
+	const PgQuery__Node *e = con->raw_expr;
+	if (!e || e->node_case != PG_QUERY__NODE__NODE_NULL_TEST)
+		return NULL;
+	const PgQuery__NullTest *t = e->null_test;
+	if (t->nulltesttype != PG_QUERY__NULL_TEST_TYPE__IS_NOT_NULL || !t->arg ||
+	    t->arg->node_case != PG_QUERY__NODE__NODE_COLUMN_REF)
+		return NULL;
+	const PgQuery__ColumnRef *ref = t->arg->column_ref;
+	return ref->n_fields ? ml_last_name(ref->fields, ref->n_fields) : NULL;
+}
+
+static void record_column(ml_run *run, ml_table_state *t, const PgQuery__ColumnDef *def,
+			  const ml_stmt_ctx *ctx)
+{
+	if (!def->colname || !*def->colname)
+		return;
+	ml_column_facts *c = ml_schema_column(run, t, def->colname, true);
+	const char *type = ml_type_text(ctx, def->type_name);
+	c->type = type ? ml_arena_strdup(run->arena, type) : NULL;
+	c->not_null = def->is_not_null;
+	for (size_t i = 0; i < def->n_constraints; i++) {
+		const PgQuery__Node *n = def->constraints[i];
+		if (n && n->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+		    (n->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL ||
+		     n->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY))
+			c->not_null = true;
+	}
+}
+
+static void record_check(ml_run *run, ml_table_state *t, const PgQuery__Constraint *con)
+{
+	const char *column = not_null_check_column(con);
+	if (!column)
+		return;
+	ml_check_state *chk = ml_arena_alloc(run->arena, sizeof(*chk));
+	chk->name = ml_arena_strdup(run->arena, con->conname ? con->conname : "");
+	chk->column = ml_arena_strdup(run->arena, column);
+	chk->valid = !con->skip_validation;
+	ml_ptr_vec_push(run->arena, &t->checks, chk);
+	ml_column_facts *c = ml_schema_column(run, t, column, true);
+	if (chk->valid)
+		c->valid_not_null_check = true;
+	else
+		c->pending_not_null_check = true;
+}
+
+static void validate_check(ml_run *run, ml_table_state *t, const char *name)
+{
+	for (size_t i = 0; i < t->checks.len; i++) {
+		ml_check_state *chk = t->checks.items[i];
+		if (strcmp(chk->name, name) != 0)
+			continue;
+		chk->valid = true;
+		ml_column_facts *c = ml_schema_column(run, t, chk->column, true);
+		c->valid_not_null_check = true;
+		c->pending_not_null_check = false;
+	}
+}
+
+static void drop_check(ml_run *run, ml_table_state *t, const char *name)
+{
+	for (size_t i = 0; i < t->checks.len; i++) {
+		ml_check_state *chk = t->checks.items[i];
+		if (strcmp(chk->name, name) != 0)
+			continue;
+		ml_column_facts *c = ml_schema_column(run, t, chk->column, true);
+		c->valid_not_null_check = false;
+		c->pending_not_null_check = false;
+		chk->name = "";
+	}
+}
+
+static void apply_create(ml_engine_state *st, const PgQuery__CreateStmt *cs, const ml_stmt_ctx *ctx)
+{
+	ml_run *run = st->run;
+	if (!cs->relation)
+		return;
+	ml_table_state *existing = ml_schema_find(run, cs->relation->schemaname, cs->relation->relname);
+	if (existing && cs->if_not_exists)
+		return; /* IF NOT EXISTS on a table we know: nothing is created */
+	ml_table_state *t = ml_schema_touch(run, cs->relation->schemaname, cs->relation->relname);
+	t->created_in_run = true;
+	t->created_in_file = run->file_count;
+	t->partitioned = cs->partspec != NULL;
+	t->columns = (ml_ptr_vec){ 0 };
+	t->checks = (ml_ptr_vec){ 0 };
+	for (size_t i = 0; i < cs->n_table_elts; i++) {
+		const PgQuery__Node *e = cs->table_elts[i];
+		if (!e)
+			continue;
+		if (e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
+			record_column(run, t, e->column_def, ctx);
+		else if (e->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+			 e->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK)
+			record_check(run, t, e->constraint);
+	}
+}
+
+static void apply_alter(ml_engine_state *st, const PgQuery__AlterTableStmt *as, const ml_stmt_ctx *ctx)
+{
+	ml_run *run = st->run;
+	if (!as->relation || as->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
+		return;
+	ml_table_state *t = ml_schema_touch(run, as->relation->schemaname, as->relation->relname);
+	for (size_t i = 0; i < as->n_cmds; i++) {
+		const PgQuery__Node *n = as->cmds[i];
+		if (!n || n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
+			continue;
+		const PgQuery__AlterTableCmd *cmd = n->alter_table_cmd;
+		const PgQuery__Node *def = cmd->def;
+		switch (cmd->subtype) {
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
+			if (def && def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
+				record_column(run, t, def->column_def, ctx);
+			break;
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
+			if (def && def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF && cmd->name) {
+				ml_column_facts *c = ml_schema_column(run, t, cmd->name, true);
+				const char *type = ml_type_text(ctx, def->column_def->type_name);
+				c->type = type ? ml_arena_strdup(run->arena, type) : NULL;
+			}
+			break;
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull:
+			if (cmd->name)
+				ml_schema_column(run, t, cmd->name, true)->not_null = true;
+			break;
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull:
+			if (cmd->name)
+				ml_schema_column(run, t, cmd->name, true)->not_null = false;
+			break;
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
+			if (def && def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+			    def->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK)
+				record_check(run, t, def->constraint);
+			break;
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint:
+			if (cmd->name)
+				validate_check(run, t, cmd->name);
+			break;
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
+			if (cmd->name)
+				drop_check(run, t, cmd->name);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static void apply_index(ml_engine_state *st, const PgQuery__IndexStmt *ix)
+{
+	ml_run *run = st->run;
+	if (!ix->relation || !ix->idxname || !*ix->idxname)
+		return;
+	ml_index_state *s = ml_arena_alloc(run->arena, sizeof(*s));
+	s->name = ml_arena_strdup(run->arena, ix->idxname);
+	s->table = ml_qualified_name(run->arena, ix->relation->schemaname, ix->relation->relname);
+	s->schema = ml_arena_strdup(run->arena, ix->relation->schemaname ? ix->relation->schemaname : "");
+	s->table_name = ml_arena_strdup(run->arena, ix->relation->relname);
+	ml_ptr_vec_push(run->arena, &run->indexes, s);
+}
+
+static void apply_function(ml_engine_state *st, const PgQuery__CreateFunctionStmt *fn)
+{
+	ml_run *run = st->run;
+	char volatility = 'v';
+	for (size_t i = 0; i < fn->n_options; i++) {
+		const PgQuery__Node *o = fn->options[i];
+		if (!o || o->node_case != PG_QUERY__NODE__NODE_DEF_ELEM ||
+		    strcmp(o->def_elem->defname, "volatility") != 0 || !o->def_elem->arg ||
+		    o->def_elem->arg->node_case != PG_QUERY__NODE__NODE_STRING)
+			continue;
+		volatility = o->def_elem->arg->string->sval[0]; /* "immutable", "stable", "volatile" */
+	}
+	ml_function_state *f = ml_arena_alloc(run->arena, sizeof(*f));
+	f->name = ml_arena_strdup(run->arena, ml_last_name(fn->funcname, fn->n_funcname));
+	f->volatility = volatility;
+	ml_ptr_vec_push(run->arena, &run->functions, f);
+}
+
+static void apply_drop(ml_engine_state *st, const PgQuery__DropStmt *ds)
+{
+	if (ds->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
+		return;
+	for (size_t i = 0; i < ds->n_objects; i++) {
+		const PgQuery__Node *o = ds->objects[i];
+		if (!o || o->node_case != PG_QUERY__NODE__NODE_LIST)
+			continue;
+		const PgQuery__List *l = o->list;
+		const char *name = ml_last_name(l->items, l->n_items);
+		const char *schema = l->n_items >= 2 && l->items[l->n_items - 2]->node_case ==
+			PG_QUERY__NODE__NODE_STRING ? l->items[l->n_items - 2]->string->sval : "";
+		ml_table_state *t = ml_schema_find(st->run, schema, name);
+		if (t) {
+			/* A dropped table is no longer ours; one re-created later
+			 * in the run becomes new again. */
+			t->created_in_run = false;
+			t->name = "";
+		}
+	}
+}
+
+void ml_schema_apply(ml_engine_state *st, const PgQuery__Node *stmt)
+{
+	ml_stmt_ctx ctx = { .engine = st, .options = st->options };
+	switch (stmt->node_case) {
+	case PG_QUERY__NODE__NODE_CREATE_STMT:
+		apply_create(st, stmt->create_stmt, &ctx);
+		break;
+	case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
+		if (stmt->create_table_as_stmt->into && stmt->create_table_as_stmt->into->rel) {
+			const PgQuery__RangeVar *rel = stmt->create_table_as_stmt->into->rel;
+			ml_table_state *t = ml_schema_touch(st->run, rel->schemaname, rel->relname);
+			t->created_in_run = true;
+			t->created_in_file = st->run->file_count;
+		}
+		break;
+	case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
+		apply_alter(st, stmt->alter_table_stmt, &ctx);
+		break;
+	case PG_QUERY__NODE__NODE_INDEX_STMT:
+		apply_index(st, stmt->index_stmt);
+		break;
+	case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT:
+		apply_function(st, stmt->create_function_stmt);
+		break;
+	case PG_QUERY__NODE__NODE_DROP_STMT:
+		apply_drop(st, stmt->drop_stmt);
+		break;
+	case PG_QUERY__NODE__NODE_RENAME_STMT: {
+		const PgQuery__RenameStmt *rs = stmt->rename_stmt;
+		if (rs->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE && rs->relation && rs->newname) {
+			ml_table_state *t = ml_schema_find(st->run, rs->relation->schemaname, rs->relation->relname);
+			if (t)
+				t->name = ml_arena_strdup(st->run->arena, rs->newname);
+		} else if (rs->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN && rs->relation &&
+			   rs->subname && rs->newname) {
+			ml_table_state *t = ml_schema_find(st->run, rs->relation->schemaname, rs->relation->relname);
+			ml_column_facts *c = t ? ml_schema_column(st->run, t, rs->subname, false) : NULL;
+			if (c)
+				c->name = ml_arena_strdup(st->run->arena, rs->newname);
+		}
+		break;
+	}
+	default:
+		break;
+	}
+}

@@ -1,0 +1,313 @@
+/*
+ * split.c - cuts a migration file into the pieces psql would send one by one:
+ * SQL statements, psql backslash commands and inline COPY data.
+ *
+ * Splitting ourselves, instead of handing the whole file to the parser, is
+ * what lets one bad statement be reported at its own position while the rest
+ * of the file is still linted. The scanner here only needs to know where
+ * semicolons stop counting: inside quotes, dollar quotes, comments,
+ * parentheses (CREATE RULE ... DO (a; b)) and BEGIN ATOMIC ... END bodies.
+ * Anything it gets wrong the parser reports as a syntax error of that piece.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <string.h>
+
+#include "internal.h"
+
+static const char IGNORE_MARK[] = "migralint-ignore";
+
+static void push_chunk(ml_arena *arena, ml_chunk_list *out, const ml_chunk *chunk)
+{
+	if (out->len == out->cap) {
+		size_t cap = out->cap ? out->cap * 2 : 64;
+		ml_chunk *items = ml_arena_alloc(arena, cap * sizeof(*items));
+		if (out->len)
+			memcpy(items, out->items, out->len * sizeof(*items));
+		out->items = items;
+		out->cap = cap;
+	}
+	out->items[out->len++] = *chunk;
+}
+
+static bool is_ident_start(unsigned char c)
+{
+	return isalpha(c) || c == '_' || c >= 0x80;
+}
+
+static bool is_ident_char(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
+}
+
+static bool contains_mark(const char *p, size_t n)
+{
+	return n >= sizeof(IGNORE_MARK) - 1 && memmem(p, n, IGNORE_MARK, sizeof(IGNORE_MARK) - 1);
+}
+
+/* The length of a dollar-quote opener "$tag$" at p, or 0 when p does not
+ * start one (e.g. "$1"). */
+static size_t dollar_tag_len(const char *p, const char *end)
+{
+	const char *q = p + 1;
+	if (q < end && *q == '$')
+		return 2;
+	if (q >= end || !is_ident_start((unsigned char)*q))
+		return 0;
+	while (q < end && (isalnum((unsigned char)*q) || *q == '_' || (unsigned char)*q >= 0x80))
+		q++;
+	if (q < end && *q == '$')
+		return (size_t)(q - p) + 1;
+	return 0;
+}
+
+/* Words of the statement being scanned that decide how it splits. */
+struct stmt_words {
+	int count;               /* words seen so far */
+	char first[16], second[16], fourth[16];
+	int begin_depth;         /* open BEGIN/CASE in a CREATE FUNCTION ... BEGIN ATOMIC body */
+	bool copy_from;          /* COPY ... FROM seen, waiting for STDIN */
+	bool copy_stdin;         /* COPY ... FROM STDIN */
+	char prev[16];
+};
+
+static void word_copy(char *dst, const char *p, size_t n)
+{
+	size_t k = n < 15 ? n : 15;
+	for (size_t i = 0; i < k; i++)
+		dst[i] = (char)tolower((unsigned char)p[i]);
+	dst[k] = '\0';
+}
+
+static bool is_routine_definition(const struct stmt_words *w)
+{
+	if (strcmp(w->first, "create") != 0)
+		return false;
+	if (!strcmp(w->second, "function") || !strcmp(w->second, "procedure"))
+		return true;
+	return !strcmp(w->second, "or") &&
+	       (!strcmp(w->fourth, "function") || !strcmp(w->fourth, "procedure"));
+}
+
+static void see_word(struct stmt_words *w, const char *p, size_t n)
+{
+	char word[16];
+	word_copy(word, p, n);
+	w->count++;
+	if (w->count == 1)
+		strcpy(w->first, word);
+	else if (w->count == 2)
+		strcpy(w->second, word);
+	else if (w->count == 4)
+		strcpy(w->fourth, word);
+
+	if (w->count > 2 && is_routine_definition(w)) {
+		/* psql's own rule: BEGIN and CASE open, END closes, but only
+		 * once the statement is known to define a routine. */
+		if (!strcmp(word, "begin") || (w->begin_depth > 0 && !strcmp(word, "case")))
+			w->begin_depth++;
+		else if (!strcmp(word, "end") && w->begin_depth > 0)
+			w->begin_depth--;
+	}
+	if (!strcmp(w->first, "copy")) {
+		if (!strcmp(word, "from"))
+			w->copy_from = true;
+		else if (w->copy_from && !strcmp(word, "stdin"))
+			w->copy_stdin = true;
+		else
+			w->copy_from = false;
+	}
+	strcpy(w->prev, word);
+}
+
+/* Skips a quoted run starting at p (p points at the opening quote). Returns
+ * the position after the closing quote, or end. */
+static const char *skip_quoted(const char *p, const char *end, char quote, bool backslash_escapes)
+{
+	p++;
+	while (p < end) {
+		if (backslash_escapes && *p == '\\') {
+			p += 2;
+			continue;
+		}
+		if (*p == quote) {
+			if (p + 1 < end && p[1] == quote) {
+				p += 2;
+				continue;
+			}
+			return p + 1;
+		}
+		p++;
+	}
+	return end;
+}
+
+static const char *skip_block_comment(const char *p, const char *end)
+{
+	int depth = 0;
+	while (p < end) {
+		if (p + 1 < end && p[0] == '/' && p[1] == '*') {
+			depth++;
+			p += 2;
+		} else if (p + 1 < end && p[0] == '*' && p[1] == '/') {
+			p += 2;
+			if (--depth == 0)
+				return p;
+		} else {
+			p++;
+		}
+	}
+	return end;
+}
+
+static const char *line_end(const char *p, const char *end)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	return nl ? nl : end;
+}
+
+static size_t trim_end(const char *text, size_t start, size_t end)
+{
+	while (end > start && isspace((unsigned char)text[end - 1]))
+		end--;
+	return end;
+}
+
+/* After COPY ... FROM STDIN; the data starts on the next line and runs
+ * through a line holding only "\.". Returns where scanning resumes. */
+static const char *skip_copy_data(ml_arena *arena, ml_chunk_list *out, const char *text,
+				  const char *p, const char *end)
+{
+	const char *data = line_end(p, end);
+	if (data < end)
+		data++;
+	const char *q = data;
+	while (q < end) {
+		const char *le = line_end(q, end);
+		const char *t = le;
+		while (t > q && (t[-1] == '\r' || t[-1] == ' ' || t[-1] == '\t'))
+			t--;
+		if (t - q == 2 && q[0] == '\\' && q[1] == '.') {
+			q = le;
+			break;
+		}
+		q = le < end ? le + 1 : end;
+	}
+	if (q > data) {
+		ml_chunk c = { .kind = ML_CHUNK_COPY_DATA, .gap_start = (size_t)(data - text),
+			       .start = (size_t)(data - text), .end = (size_t)(q - text) };
+		push_chunk(arena, out, &c);
+	}
+	return q;
+}
+
+void ml_split(ml_arena *arena, const char *text, size_t len, ml_chunk_list *out)
+{
+	const char *p = text, *end = text + len;
+	memset(out, 0, sizeof(*out));
+
+	while (p < end) {
+		ml_chunk chunk = { .kind = ML_CHUNK_STATEMENT, .gap_start = (size_t)(p - text) };
+		struct stmt_words words;
+		memset(&words, 0, sizeof(words));
+		bool started = false;
+		int paren_depth = 0;
+		bool ended = false;
+
+		while (p < end && !ended) {
+			unsigned char c = (unsigned char)*p;
+			if (isspace(c)) {
+				p++;
+			} else if (c == '-' && p + 1 < end && p[1] == '-') {
+				const char *le = line_end(p, end);
+				if (contains_mark(p, (size_t)(le - p)))
+					chunk.has_ignore_comment = true;
+				p = le;
+			} else if (c == '/' && p + 1 < end && p[1] == '*') {
+				const char *ce = skip_block_comment(p, end);
+				if (contains_mark(p, (size_t)(ce - p)))
+					chunk.has_ignore_comment = true;
+				p = ce;
+			} else if (c == '\\') {
+				/* A psql meta-command runs to the end of its line; one
+				 * in the middle of a statement (\g, \gset) sends it. */
+				if (started) {
+					chunk.end = trim_end(text, chunk.start, (size_t)(p - text));
+					push_chunk(arena, out, &chunk);
+					chunk = (ml_chunk){ .kind = ML_CHUNK_STATEMENT,
+							    .gap_start = (size_t)(p - text) };
+				}
+				const char *le = line_end(p, end);
+				chunk.kind = ML_CHUNK_META_COMMAND;
+				chunk.start = (size_t)(p - text);
+				chunk.end = trim_end(text, chunk.start, (size_t)(le - text));
+				push_chunk(arena, out, &chunk);
+				p = le;
+				started = false;
+				chunk = (ml_chunk){ .kind = ML_CHUNK_STATEMENT, .gap_start = (size_t)(p - text) };
+				memset(&words, 0, sizeof(words));
+				paren_depth = 0;
+			} else {
+				if (!started) {
+					started = true;
+					chunk.start = (size_t)(p - text);
+				}
+				if (c == '\'') {
+					bool escapes = p > text && (p[-1] == 'E' || p[-1] == 'e') &&
+						       (p - 1 == text || !is_ident_char((unsigned char)p[-2]));
+					p = skip_quoted(p, end, '\'', escapes);
+				} else if (c == '"') {
+					p = skip_quoted(p, end, '"', false);
+				} else if (c == '$' && (p == text || !is_ident_char((unsigned char)p[-1])) &&
+					   dollar_tag_len(p, end)) {
+					size_t tag = dollar_tag_len(p, end);
+					const char *body = p + tag;
+					const char *close = body;
+					while ((close = memchr(close, '$', (size_t)(end - close)))) {
+						if ((size_t)(end - close) >= tag && !memcmp(close, p, tag))
+							break;
+						close++;
+					}
+					p = close ? close + tag : end;
+				} else if (is_ident_start(c)) {
+					const char *w = p;
+					while (p < end && is_ident_char((unsigned char)*p))
+						p++;
+					see_word(&words, w, (size_t)(p - w));
+				} else if (c == '(') {
+					paren_depth++;
+					p++;
+				} else if (c == ')') {
+					if (paren_depth > 0)
+						paren_depth--;
+					p++;
+				} else if (c == ';' && paren_depth == 0 && words.begin_depth == 0) {
+					chunk.end = (size_t)(p - text);
+					chunk.terminated = true;
+					p++;
+					ended = true;
+				} else {
+					p++;
+				}
+			}
+		}
+
+		if (!started) {
+			/* Only blanks and comments were left. A directive there
+			 * still matters (migralint-ignore-file), so keep the gap. */
+			if (chunk.has_ignore_comment) {
+				chunk.kind = ML_CHUNK_TRAILER;
+				chunk.start = chunk.end = (size_t)(p - text);
+				push_chunk(arena, out, &chunk);
+			}
+			break;
+		}
+		if (!ended)
+			chunk.end = trim_end(text, chunk.start, (size_t)(p - text));
+		if (contains_mark(text + chunk.start, chunk.end - chunk.start))
+			chunk.has_ignore_comment = true;
+		push_chunk(arena, out, &chunk);
+		if (ended && words.copy_stdin)
+			p = skip_copy_data(arena, out, text, p, end);
+	}
+}
