@@ -1,0 +1,78 @@
+/*
+ * concurrently-in-transaction - a CONCURRENTLY operation (CREATE/DROP INDEX,
+ * REINDEX, DETACH PARTITION) inside a transaction block or a function, where
+ * PostgreSQL refuses to run it.
+ */
+#include <string.h>
+
+#include "rule_api.h"
+
+/* The operation's name when stmt is a CONCURRENTLY operation, else NULL. */
+static const char *concurrent_operation(const PgQuery__Node *stmt)
+{
+	switch (stmt->node_case) {
+	case PG_QUERY__NODE__NODE_INDEX_STMT:
+		return stmt->index_stmt->concurrent ? "CREATE INDEX CONCURRENTLY" : NULL;
+	case PG_QUERY__NODE__NODE_DROP_STMT:
+		return stmt->drop_stmt->concurrent ? "DROP INDEX CONCURRENTLY" : NULL;
+	case PG_QUERY__NODE__NODE_REINDEX_STMT: {
+		const PgQuery__ReindexStmt *rs = stmt->reindex_stmt;
+		for (size_t i = 0; i < rs->n_params; i++) {
+			const PgQuery__Node *p = rs->params[i];
+			if (p && p->node_case == PG_QUERY__NODE__NODE_DEF_ELEM &&
+			    !strcmp(p->def_elem->defname, "concurrently"))
+				return "REINDEX CONCURRENTLY";
+		}
+		return NULL;
+	}
+	case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT: {
+		const PgQuery__AlterTableStmt *as = stmt->alter_table_stmt;
+		for (size_t i = 0; i < as->n_cmds; i++) {
+			const PgQuery__Node *n = as->cmds[i];
+			if (!n || n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
+				continue;
+			const PgQuery__AlterTableCmd *cmd = n->alter_table_cmd;
+			if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition && cmd->def &&
+			    cmd->def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD && cmd->def->partition_cmd->concurrent)
+				return "DETACH PARTITION CONCURRENTLY";
+		}
+		return NULL;
+	}
+	default:
+		return NULL;
+	}
+}
+
+static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
+{
+	const char *op = concurrent_operation(ctx->stmt);
+	if (!op)
+		return;
+	if (ctx->body != ML_BODY_TOP) {
+		ml_report(ctx, self, -1, "%s cannot be executed from a function or DO block: PostgreSQL rejects it",
+			  op);
+		return;
+	}
+	if (ctx->tx == ML_TX_EXPLICIT)
+		ml_report(ctx, self, -1,
+			  "%s cannot run inside a transaction block (BEGIN at line %d): PostgreSQL rejects it", op,
+			  ctx->tx_begin_line);
+	else if (ctx->tx == ML_TX_ASSUMED)
+		ml_report(ctx, self, -1,
+			  "%s cannot run inside a transaction block, and the migration tool runs this file in one "
+			  "(--assume-in-transaction): PostgreSQL rejects it",
+			  op);
+}
+
+const ml_rule ml_rule_concurrently_in_transaction = {
+	.info = {
+		.name = "concurrently-in-transaction",
+		.alias = "ban-concurrent-index-creation-in-transaction",
+		.severity = ML_SEVERITY_ERROR,
+		.summary = "CONCURRENTLY inside a transaction block, where PostgreSQL rejects it",
+		.help = "put it in a migration of its own with the tool's transaction turned off (goose "
+			"-- +goose NO TRANSACTION, dbmate transaction:false, Rails disable_ddl_transaction!, "
+			"Django atomic = False, Flyway executeInTransaction=false, Alembic autocommit_block())",
+	},
+	.check = check,
+};
