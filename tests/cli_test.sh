@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# cli_test.sh - the command line as users meet it: exit codes, options,
+# stdin, colour rules, bad inputs that must be reported while the other
+# inputs are still linted.
+# usage: cli_test.sh MIGRALINT REPO_ROOT
+set -u
+ML=$1
+ROOT=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+check() { # check NAME CONDITION...
+	local name=$1
+	shift
+	if "$@"; then
+		passed=$((passed + 1))
+		echo "ok   $name"
+	else
+		failed=$((failed + 1))
+		echo "FAIL $name"
+	fi
+}
+
+run() { # run ARGS... ; sets out, err, code
+	out=$("$ML" "$@" 2>"$tmp/err")
+	code=$?
+	err=$(cat "$tmp/err")
+}
+
+printf 'CREATE INDEX idx_a ON accounts (email);\n' >"$tmp/bad.sql"
+printf 'CREATE INDEX CONCURRENTLY idx_a ON accounts (email);\n' >"$tmp/good.sql"
+printf 'SELECT 1;\n' >"$tmp/select.sql"
+
+run "$tmp/good.sql"
+check "clean file exits 0" test "$code" -eq 0
+check "clean file report has a summary" grep -q "1 file, 1 statement: 0 errors, 0 warnings, 0 infos" <<<"$out"
+
+run "$tmp/bad.sql"
+check "finding exits 1" test "$code" -eq 1
+check "text line format path:line:col: severity[rule]: message" \
+	grep -qE "^$tmp/bad.sql:1:23: warning\[require-concurrent-index-creation\]: " <<<"$out"
+check "text shows the source line" grep -qF " 1 | CREATE INDEX idx_a ON accounts (email);" <<<"$out"
+check "text shows a caret under the finding" grep -qE '^ +\| +\^+$' <<<"$out"
+check "text shows help" grep -q "^  help: use CREATE INDEX CONCURRENTLY" <<<"$out"
+check "no colour when stdout is not a terminal" bash -c '! grep -q $'"'"'\033'"'"' <<<"$0"' "$out"
+
+run --fail-on error "$tmp/bad.sql"
+check "--fail-on error ignores warnings" test "$code" -eq 0
+run --fail-on info "$tmp/select.sql"
+check "--fail-on info with nothing found exits 0" test "$code" -eq 0
+run --exclude require-concurrent-index-creation "$tmp/bad.sql"
+check "--exclude turns a rule off" test "$code" -eq 0
+run --exclude no-such-rule "$tmp/bad.sql"
+check "--exclude with an unknown rule is bad usage" test "$code" -eq 3
+check "unknown rule is named" grep -q "no-such-rule" <<<"$err"
+run --exclude ban-concurrent-index-creation-in-transaction --assume-in-transaction "$tmp/good.sql"
+check "--exclude accepts the alias" test "$code" -eq 0
+run --assume-in-transaction "$tmp/good.sql"
+check "--assume-in-transaction makes CONCURRENTLY an error" test "$code" -eq 1
+check "...reported as concurrently-in-transaction" grep -q "error\[concurrently-in-transaction\]" <<<"$out"
+
+for v in 11 11.0 13.4 15; do
+	run --pg-version "$v" "$tmp/good.sql"
+	check "--pg-version $v accepted" test "$code" -eq 0
+done
+for v in abc 11.x "" 1000; do
+	run --pg-version "$v" "$tmp/good.sql"
+	check "--pg-version '$v' is bad usage" test "$code" -eq 3
+done
+printf 'ALTER TABLE accounts ADD COLUMN flag boolean DEFAULT false;\n' >"$tmp/default.sql"
+run --pg-version 10 "$tmp/default.sql"
+check "--pg-version 10 makes a constant default rewrite" test "$code" -eq 1
+run --pg-version=11 "$tmp/default.sql"
+check "--pg-version=11 form works and PG 11 default is safe" test "$code" -eq 0
+
+run --bogus "$tmp/good.sql"
+check "unknown option is bad usage" test "$code" -eq 3
+run
+check "no input is bad usage" test "$code" -eq 3
+run --format yaml "$tmp/good.sql"
+check "unknown format is bad usage" test "$code" -eq 3
+
+run --version
+check "--version" grep -q "^migralint [0-9]" <<<"$out"
+run --list-rules
+check "--list-rules lists every rule" test "$(wc -l <<<"$out")" -ge 14
+check "--list-rules shows severities" grep -qE "^concurrently-in-transaction +error" <<<"$out"
+run --explain ban-drop-column
+check "--explain prints the doc page" grep -q "^# ban-drop-column" <<<"$out"
+run --explain ban-concurrent-index-creation-in-transaction
+check "--explain accepts the alias" grep -q "^# concurrently-in-transaction" <<<"$out"
+run --explain nope
+check "--explain unknown rule is bad usage" test "$code" -eq 3
+
+out=$(printf 'DROP INDEX idx;\n' | "$ML" --stdin-filename db/migrate/001.sql - 2>/dev/null)
+code=$?
+check "stdin is linted under --stdin-filename" grep -q "^db/migrate/001.sql:1:1: warning\[require-concurrent-index-deletion\]" <<<"$out"
+check "stdin finding exits 1" test "$code" -eq 1
+out=$(printf 'SELECT 1;\n' | "$ML" --format json - 2>/dev/null)
+check "stdin without a name is <stdin>" grep -q '"path":"<stdin>"' <<<"$out"
+
+# bad inputs: a message naming the input, the rest still linted, exit 2
+run "$tmp/missing.sql" "$tmp/bad.sql"
+check "missing path exits 2" test "$code" -eq 2
+check "missing path is named on stderr" grep -q "$tmp/missing.sql" <<<"$err"
+check "the other input is still linted" grep -q "require-concurrent-index-creation" <<<"$out"
+check "stdout carries only the report" bash -c '! grep -q "cannot read" <<<"$0"' "$out"
+mkdir -p "$tmp/empty" "$tmp/tree/sub" "$tmp/tree/.hidden"
+run "$tmp/empty" "$tmp/bad.sql"
+check "directory without .sql exits 2" test "$code" -eq 2
+check "directory without .sql is named" grep -q "$tmp/empty" <<<"$err"
+printf 'SELECT 1;\n' >"$tmp/tree/b.sql"
+printf 'SELECT 1;\n' >"$tmp/tree/a.sql"
+printf 'SELECT 1;\n' >"$tmp/tree/sub/c.sql"
+printf 'DROP INDEX x;\n' >"$tmp/tree/.hidden/d.sql"
+printf 'not sql\n' >"$tmp/tree/notes.txt"
+run --format json "$tmp/tree"
+check "directory: every *.sql, sorted, hidden folders skipped" \
+	grep -q "\"files\":\[{\"path\":\"$tmp/tree/a.sql\".*{\"path\":\"$tmp/tree/b.sql\".*{\"path\":\"$tmp/tree/sub/c.sql\"[^]]*\]" <<<"$out"
+check "directory: hidden folder not linted" bash -c '! grep -q "\.hidden" <<<"$0"' "$out"
+mkfifo "$tmp/fifo.sql"
+(printf 'DROP INDEX idx_fifo;\n' >"$tmp/fifo.sql" &)
+run "$tmp/fifo.sql"
+check "a FIFO is read like a file" grep -q "require-concurrent-index-deletion" <<<"$out"
+if [ "$(id -u)" -ne 0 ]; then
+	printf 'SELECT 1;\n' >"$tmp/locked.sql"
+	chmod 000 "$tmp/locked.sql"
+	run "$tmp/locked.sql" "$tmp/bad.sql"
+	check "unreadable file exits 2 and is named" bash -c '[ "$0" -eq 2 ] && grep -q locked.sql <<<"$1"' "$code" "$err"
+fi
+
+# hostile inputs: a diagnostic, never a crash
+head -c 200000 /dev/urandom >"$tmp/random.sql"
+run "$tmp/random.sql" "$tmp/bad.sql"
+check "random binary does not crash" test "$code" -le 2
+check "random binary is reported" grep -q "invalid-input" <<<"$out"
+{ printf 'SELECT '; head -c 2000000 /dev/zero | tr '\0' 'x'; printf ';\n'; } >"$tmp/long.sql"
+run "$tmp/long.sql"
+check "a 2 MB single line is linted" test "$code" -eq 0
+printf 'SELECT 1;\n/* never closed\nDROP INDEX x;\n' >"$tmp/comment.sql"
+run "$tmp/comment.sql"
+check "unterminated comment does not crash" test "$code" -le 2
+printf 'SELECT 1;\nDO $$ BEGIN\n' >"$tmp/dollar.sql"
+run "$tmp/dollar.sql"
+check "unterminated dollar quote is a syntax error" grep -q "syntax-error" <<<"$out"
+: >"$tmp/empty.sql"
+printf -- '-- only a comment\n' >"$tmp/comment-only.sql"
+run "$tmp/empty.sql" "$tmp/comment-only.sql"
+check "empty and comment-only files are clean" test "$code" -eq 0
+awk 'BEGIN { for (i = 0; i < 100000; i++) printf "("; }' >"$tmp/parens.sql"
+run "$tmp/parens.sql"
+check "100000 open parentheses do not crash" test "$code" -le 2
+
+# colour: only on a terminal, never with NO_COLOR
+if command -v script >/dev/null 2>&1; then
+	tty_out=$(script -qec "$ML $tmp/bad.sql" /dev/null 2>/dev/null)
+	check "colour on a terminal" grep -q $'\033\[' <<<"$tty_out"
+	tty_out=$(NO_COLOR=1 script -qec "$ML $tmp/bad.sql" /dev/null 2>/dev/null)
+	check "no colour with NO_COLOR" bash -c '! grep -q $'"'"'\033\['"'"' <<<"$0"' "$tty_out"
+fi
+
+# the bundled examples have findings
+run "$ROOT/examples"
+check "examples have findings" test "$code" -eq 1
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# corpus_test.sh - robustness and realism over the real migrations in
+# ../shared/corpus (read in place, never copied): one run over every project
+# finishes without a crash and lists every file, and known hazards are found.
+# Exits 77 (skipped) when ../shared is absent, as in a user's clone.
+# usage: corpus_test.sh MIGRALINT REPO_ROOT
+set -u
+ML=$1
+ROOT=$2
+CORPUS=$(cd "$ROOT/../shared/corpus" 2>/dev/null && pwd)
+if [ -z "$CORPUS" ] || [ ! -d "$CORPUS" ]; then
+	echo "skipped: $CORPUS not present"
+	exit 77
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+check() {
+	local name=$1
+	shift
+	if "$@"; then passed=$((passed + 1)); echo "ok   $name"; else failed=$((failed + 1)); echo "FAIL $name"; fi
+}
+
+projects=()
+for d in "$CORPUS"/*/; do
+	case "$(basename "$d")" in postgres_regress) ;; *) projects+=("${d%/}") ;; esac
+done
+"$ML" --format json "${projects[@]}" >"$tmp/report.json" 2>"$tmp/err"
+code=$?
+check "one run over ${#projects[@]} projects exits 0..2 (got $code)" test "$code" -le 2
+expected=$(find "${projects[@]}" -name '*.sql' -not -path '*/.*' | sort)
+listed=$(/usr/bin/python3 -c 'import json,sys; [print(f["path"]) for f in json.load(open(sys.argv[1]))["files"]]' "$tmp/report.json" | sort)
+check "every corpus file is listed ($(wc -l <<<"$expected") files)" test "$expected" = "$listed"
+lemmy=LemmyNet__lemmy/migrations/2023-06-07-105918_add_hot_rank_columns/up.sql
+hits=$(/usr/bin/python3 -c 'import json,sys; print(sum(1 for d in json.load(open(sys.argv[1]))["diagnostics"] if d["path"].endswith(sys.argv[2]) and d["rule"]=="unbatched-update"))' "$tmp/report.json" "$lemmy")
+check "the four full-table UPDATEs in $lemmy are flagged (got $hits)" test "$hits" -eq 4
+
+# PostgreSQL's regression SQL: psql commands, invalid SQL, a non-UTF-8 file.
+"$ML" --format json "$CORPUS/postgres_regress" >"$tmp/regress.json" 2>"$tmp/err"
+code=$?
+check "postgres_regress run exits 0..2 (got $code)" test "$code" -le 2
+n=$(/usr/bin/python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["files"]))' "$tmp/regress.json")
+check "every postgres_regress file is listed ($n)" test "$n" -eq "$(find "$CORPUS/postgres_regress" -name '*.sql' | wc -l)"
+check "the non-UTF-8 file is reported as invalid-input" \
+	grep -q '"rule":"invalid-input","severity":"error","path":"[^"]*collate.windows.win1252.sql"' "$tmp/regress.json"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

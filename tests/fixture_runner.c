@@ -1,0 +1,373 @@
+/*
+ * fixture_runner.c - the data-driven tests: for every registered rule it
+ * checks that the rule's four parts are in step (rules/<name>.c,
+ * docs/rules/<name>.md, tests/fixtures/<name>/ with fires-* and quiet-*
+ * cases), lints every fixture and compares the diagnostics with the expected
+ * JSON beside it, and lints the Bad and Good examples of every doc page.
+ *
+ * usage: fixture_runner REPO_ROOT
+ * MIGRALINT_UPDATE_FIXTURES=1 rewrites the expected .json files (review the
+ * diff before committing).
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "migralint/migralint.h"
+
+static int passed, failed;
+static bool update;
+
+static void result(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	printf("%s ", ok ? "ok  " : "FAIL");
+	vprintf(fmt, ap);
+	putchar('\n');
+	va_end(ap);
+	if (ok)
+		passed++;
+	else
+		failed++;
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	size_t got;
+	while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+		n += got;
+		if (cap - n - 1 == 0)
+			buf = realloc(buf, cap *= 2);
+	}
+	fclose(f);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+static bool exists(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0;
+}
+
+/* Applies "--pg-version 11 --assume-in-transaction ..." to opts. Returns
+ * false on an unknown word. */
+static bool apply_header(ml_options *opts, char *words)
+{
+	static char rule_store[16][64];
+	int rules = 0;
+	for (char *w = strtok(words, " \t"); w; w = strtok(NULL, " \t")) {
+		if (!strcmp(w, "--assume-in-transaction")) {
+			opts->assume_in_transaction = true;
+		} else if (!strcmp(w, "--pg-version")) {
+			char *v = strtok(NULL, " \t");
+			if (!v || ml_options_set_pg_version(opts, v) != 0)
+				return false;
+		} else if (!strcmp(w, "--include") || !strcmp(w, "--exclude")) {
+			char *v = strtok(NULL, " \t");
+			if (!v || rules == 16)
+				return false;
+			snprintf(rule_store[rules], sizeof(rule_store[0]), "%s", v);
+			const char **list = !strcmp(w, "--include") ? opts->include : opts->exclude;
+			size_t k = 0;
+			while (list[k])
+				k++;
+			list[k] = rule_store[rules++];
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Reads the options header of SQL text: a first line
+ * "-- migralint-test: ...". */
+static bool options_from_sql(const char *sql, ml_options *opts)
+{
+	static const char MARK[] = "-- migralint-test:";
+	if (strncmp(sql, MARK, sizeof(MARK) - 1) != 0)
+		return true;
+	const char *eol = strchr(sql, '\n');
+	size_t n = eol ? (size_t)(eol - sql) : strlen(sql);
+	char *words = strndup(sql + sizeof(MARK) - 1, n - (sizeof(MARK) - 1));
+	bool ok = apply_header(opts, words);
+	free(words);
+	return ok;
+}
+
+/* Lints path (or the text when text != NULL) and returns the JSON report's
+ * diagnostics array, detached; the caller deletes it. */
+static cJSON *lint(const ml_options *opts, const char *path, const char *text)
+{
+	ml_run *run = ml_run_new(opts);
+	if (text)
+		ml_run_lint_buffer(run, path, text, strlen(text));
+	else
+		ml_run_lint_path(run, path);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	ml_run_write_report(run, ML_FORMAT_JSON, mem, false);
+	fclose(mem);
+	ml_run_free(run);
+	cJSON *report = cJSON_Parse(buf);
+	free(buf);
+	cJSON *diags = report ? cJSON_DetachItemFromObject(report, "diagnostics") : NULL;
+	cJSON_Delete(report);
+	return diags;
+}
+
+static int count_rule(const cJSON *diags, const char *rule)
+{
+	int n = 0;
+	const cJSON *d;
+	cJSON_ArrayForEach(d, diags)
+	{
+		const cJSON *r = cJSON_GetObjectItem(d, "rule");
+		if (cJSON_IsString(r) && !strcmp(r->valuestring, rule))
+			n++;
+	}
+	return n;
+}
+
+static int count_at_least(const cJSON *diags, const char *severity_floor)
+{
+	int n = 0;
+	const cJSON *d;
+	cJSON_ArrayForEach(d, diags)
+	{
+		const char *s = cJSON_GetObjectItem(d, "severity")->valuestring;
+		if (!strcmp(s, "error") || (!strcmp(severity_floor, "warning") && !strcmp(s, "warning")))
+			n++;
+	}
+	return n;
+}
+
+static void run_fixture(const char *rule, const char *dir, const char *name)
+{
+	char sql_path[1024], json_path[1024];
+	snprintf(sql_path, sizeof(sql_path), "%s/%s", dir, name);
+	snprintf(json_path, sizeof(json_path), "%s/%.*s.json", dir, (int)(strlen(name) - 4), name);
+	char *sql = read_file(sql_path, NULL);
+	ml_options opts;
+	ml_options_init(&opts);
+	if (!sql || !options_from_sql(sql, &opts)) {
+		result(false, "%s: unreadable or bad migralint-test header", sql_path);
+		free(sql);
+		return;
+	}
+	free(sql);
+	cJSON *diags = lint(&opts, sql_path, NULL);
+	if (!diags) {
+		result(false, "%s: no JSON report", sql_path);
+		return;
+	}
+	int hits = count_rule(diags, rule);
+	if (!strncmp(name, "fires-", 6))
+		result(hits > 0, "%s: %s fires (%d)", sql_path, rule, hits);
+	else
+		result(hits == 0, "%s: %s stays quiet (%d)", sql_path, rule, hits);
+
+	char *actual = cJSON_Print(diags);
+	if (update) {
+		FILE *f = fopen(json_path, "w");
+		fprintf(f, "%s\n", actual);
+		fclose(f);
+	}
+	char *expected_text = read_file(json_path, NULL);
+	cJSON *expected = expected_text ? cJSON_Parse(expected_text) : NULL;
+	bool same = expected && cJSON_Compare(expected, diags, true);
+	result(same, "%s: diagnostics match %s", sql_path, json_path);
+	if (!same)
+		printf("---- expected\n%s\n---- actual\n%s\n", expected_text ? expected_text : "(missing)", actual);
+	cJSON_Delete(expected);
+	free(expected_text);
+	free(actual);
+	cJSON_Delete(diags);
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void run_rule_fixtures(const char *rule)
+{
+	char dir[512];
+	snprintf(dir, sizeof(dir), "tests/fixtures/%s", rule);
+	DIR *d = opendir(dir);
+	if (!d) {
+		result(false, "%s: fixture folder %s exists", rule, dir);
+		return;
+	}
+	char *names[512];
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) && n < 512) {
+		size_t len = strlen(e->d_name);
+		if (len > 4 && !strcmp(e->d_name + len - 4, ".sql"))
+			names[n++] = strdup(e->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), compare_names);
+	int fires = 0, quiet = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!strncmp(names[i], "fires-", 6))
+			fires++;
+		else if (!strncmp(names[i], "quiet-", 6))
+			quiet++;
+		else
+			result(false, "%s/%s: fixture names start with fires- or quiet-", dir, names[i]);
+		run_fixture(rule, dir, names[i]);
+		free(names[i]);
+	}
+	result(fires > 0 && quiet > 0, "%s: has firing (%d) and quiet (%d) fixtures", rule, fires, quiet);
+}
+
+/* Finds the ```sql (or, for Bad, ```text) block of a "## heading" section.
+ * Returns a malloc'd copy of the block or NULL; *header receives the
+ * migralint-test comment words before the fence, if any. */
+static char *doc_block(const char *doc, const char *heading, char **header, bool *text_only)
+{
+	*header = NULL;
+	*text_only = false;
+	const char *sec = strstr(doc, heading);
+	if (!sec)
+		return NULL;
+	const char *next = strstr(sec + strlen(heading), "\n## ");
+	const char *fence = strstr(sec, "```sql\n");
+	if (!fence || (next && fence > next)) {
+		const char *text = strstr(sec, "```text\n");
+		*text_only = text && (!next || text < next);
+		return NULL;
+	}
+	/* an HTML comment on the line before the fence carries options */
+	const char *line = fence;
+	if (line > sec + 1) {
+		const char *prev = line - 1;
+		while (prev > sec && prev[-1] != '\n')
+			prev--;
+		static const char MARK[] = "<!-- migralint-test:";
+		if (!strncmp(prev, MARK, sizeof(MARK) - 1)) {
+			const char *end = strstr(prev, "-->");
+			if (end)
+				*header = strndup(prev + sizeof(MARK) - 1, (size_t)(end - prev - (sizeof(MARK) - 1)));
+		}
+	}
+	const char *body = fence + strlen("```sql\n");
+	const char *close = strstr(body, "\n```");
+	if (!close)
+		return NULL;
+	return strndup(body, (size_t)(close - body) + 1);
+}
+
+static void run_doc(const char *rule)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "docs/rules/%s.md", rule);
+	char *doc = read_file(path, NULL);
+	if (!doc) {
+		result(false, "%s: doc page %s exists", rule, path);
+		return;
+	}
+	char title[256];
+	snprintf(title, sizeof(title), "# %s\n", rule);
+	result(!strncmp(doc, title, strlen(title)), "%s: doc starts with its title", path);
+	static const char *const SECTIONS[] = { "\n## Why\n", "\n## Bad\n", "\n## Good\n", "\n## Suppress\n" };
+	for (size_t i = 0; i < 4; i++)
+		result(strstr(doc, SECTIONS[i]) != NULL, "%s: has section %.*s", path,
+		       (int)strlen(SECTIONS[i]) - 2, SECTIONS[i] + 1);
+
+	for (int good = 0; good <= 1; good++) {
+		char *header;
+		bool text_only;
+		char *sql = doc_block(doc, good ? "\n## Good\n" : "\n## Bad\n", &header, &text_only);
+		if (!sql) {
+			/* A binary-file example cannot be shown as SQL. */
+			result(!good && text_only, "%s: %s example is a ```sql block", path, good ? "Good" : "Bad");
+			free(header);
+			continue;
+		}
+		ml_options opts;
+		ml_options_init(&opts);
+		if (header && !apply_header(&opts, header)) {
+			result(false, "%s: bad migralint-test comment", path);
+		}
+		char label[600];
+		snprintf(label, sizeof(label), "%s#%s", path, good ? "good" : "bad");
+		cJSON *diags = lint(&opts, label, sql);
+		int hits = count_rule(diags, rule);
+		if (good) {
+			int serious = count_at_least(diags, "warning");
+			result(hits == 0 && serious == 0, "%s: Good example gives no warning or error (%d of the rule, %d in all)",
+			       path, hits, serious);
+			if (hits || serious) {
+				char *printed = cJSON_Print(diags);
+				printf("%s\n", printed);
+				free(printed);
+			}
+		} else {
+			result(hits > 0, "%s: Bad example fires %s (%d)", path, rule, hits);
+		}
+		cJSON_Delete(diags);
+		free(sql);
+		free(header);
+	}
+	free(doc);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2 || chdir(argv[1]) != 0) {
+		fprintf(stderr, "usage: fixture_runner REPO_ROOT\n");
+		return 2;
+	}
+	const char *u = getenv("MIGRALINT_UPDATE_FIXTURES");
+	update = u && *u && strcmp(u, "0") != 0;
+	for (size_t i = 0; i < ml_rule_count(); i++) {
+		const ml_rule_info *rule = ml_rule_at(i);
+		char path[512];
+		snprintf(path, sizeof(path), "rules/%s.c", rule->name);
+		result(exists(path), "%s: rule file %s exists", rule->name, path);
+		result(ml_rule_doc(rule) != NULL, "%s: doc page is built into the binary", rule->name);
+		run_doc(rule->name);
+		run_rule_fixtures(rule->name);
+	}
+	/* Every fixture folder and doc page belongs to a registered rule. */
+	DIR *d = opendir("tests/fixtures");
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.')
+			result(ml_rule_find(e->d_name) != NULL && !strcmp(ml_rule_find(e->d_name)->name, e->d_name),
+			       "tests/fixtures/%s belongs to a registered rule", e->d_name);
+	if (d)
+		closedir(d);
+	d = opendir("rules");
+	while (d && (e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (len < 3 || strcmp(e->d_name + len - 2, ".c") != 0)
+			continue;
+		char name[256];
+		snprintf(name, sizeof(name), "%.*s", (int)(len - 2), e->d_name);
+		result(ml_rule_find(name) != NULL, "rules/%s is registered in src/rules.def", e->d_name);
+	}
+	if (d)
+		closedir(d);
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
