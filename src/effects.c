@@ -512,12 +512,14 @@ static const char *column_ref_text(const PgQuery__Node *n, char *buf, size_t len
 
 static bool is_variable(const PgQuery__Node *n, const ml_stmt_env *env)
 {
-	char buf[256];
-	const char *name = column_ref_text(n, buf, sizeof(buf));
-	if (!name || !env)
+	if (!n || n->node_case != T(COLUMN_REF) || !env || n->column_ref->n_fields == 0)
+		return false;
+	/* v_id, or rec.id for a record variable */
+	const PgQuery__Node *first = n->column_ref->fields[0];
+	if (!first || first->node_case != T(STRING))
 		return false;
 	for (size_t i = 0; i < env->n_loop_vars; i++)
-		if (!strcmp(env->loop_vars[i], name))
+		if (!strcmp(env->loop_vars[i], first->string->sval))
 			return true;
 	return false;
 }

@@ -37,7 +37,7 @@ static bool is_suppressed(const ml_engine_state *st, const ml_rule *rule, int li
 {
 	for (size_t i = 0; i < st->suppressions.len; i++) {
 		const ml_suppression *s = st->suppressions.items[i];
-		bool applies = s->whole_file || s->line == line || (s->own_line && s->line == line - 1);
+		bool applies = s->whole_file || s->line == line || (s->own_line && s->end_line == line - 1);
 		if (!applies)
 			continue;
 		for (size_t k = 0; k < s->n_rules; k++)
@@ -84,7 +84,6 @@ void ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, size_t start,
 	d->help = help ? ml_arena_strdup(run->arena, help) : NULL;
 	d->excerpt = excerpt_of(st, line, end_line);
 	ml_ptr_vec_push(run->arena, &run->diagnostics, d);
-	run->sorted = NULL;
 }
 
 static void report_va(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const char *help,

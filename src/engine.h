@@ -47,6 +47,8 @@ struct ml_run {
 	ml_diagnostic *sorted;    /* sorted copy handed to callers; rebuilt when stale */
 	size_t n_sorted;
 	ml_ptr_vec files;         /* ml_file_summary * */
+	ml_file_summary *files_copy; /* contiguous copy handed to callers, for files_copy_len files */
+	size_t files_copy_len;
 	int input_errors;
 	bool *rule_enabled;       /* indexed like the registry */
 	ml_ptr_vec tables;        /* ml_table_state * */

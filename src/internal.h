@@ -108,7 +108,8 @@ void ml_split(ml_arena *arena, const char *text, size_t len, ml_chunk_list *out)
 /* ---- suppression comments ----------------------------------------------- */
 
 typedef struct ml_suppression {
-	int line;                 /* 1-based line of the comment */
+	int line;                 /* 1-based line where the comment starts */
+	int end_line;             /* line where it ends (block comments can span lines) */
 	bool whole_file;          /* migralint-ignore-file */
 	bool own_line;            /* nothing but the comment on that line */
 	int column;               /* 1-based column of the comment, for warnings */

@@ -266,13 +266,17 @@ const ml_diagnostic *ml_run_diagnostics(ml_run *run, size_t *count)
 
 const ml_file_summary *ml_run_files(const ml_run *run, size_t *count)
 {
-	*count = run->files.len;
-	/* The summaries are stored by pointer; hand out a contiguous copy. */
+	/* The engine updates summaries through pointers while it lints; callers
+	 * get a contiguous copy, made again only when files were added. */
 	ml_run *mutable = (ml_run *)run;
-	ml_file_summary *copy = ml_arena_alloc(mutable->arena, (run->files.len + 1) * sizeof(*copy));
+	if (!mutable->files_copy || mutable->files_copy_len != run->files.len) {
+		mutable->files_copy = ml_arena_alloc(mutable->arena, (run->files.len + 1) * sizeof(ml_file_summary));
+		mutable->files_copy_len = run->files.len;
+	}
 	for (size_t i = 0; i < run->files.len; i++)
-		copy[i] = *(const ml_file_summary *)run->files.items[i];
-	return copy;
+		mutable->files_copy[i] = *(const ml_file_summary *)run->files.items[i];
+	*count = run->files.len;
+	return mutable->files_copy;
 }
 
 int ml_run_input_errors(const ml_run *run)

@@ -247,6 +247,8 @@ void ml_split(ml_arena *arena, const char *text, size_t len, ml_chunk_list *out)
 				chunk = (ml_chunk){ .kind = ML_CHUNK_STATEMENT, .gap_start = (size_t)(p - text) };
 				memset(&words, 0, sizeof(words));
 				paren_depth = 0;
+			} else if (c == ';' && !started) {
+				p++; /* an empty statement: nothing to send */
 			} else {
 				if (!started) {
 					started = true;

@@ -96,6 +96,8 @@ int ml_suppressions_scan(ml_arena *arena, const ml_line_map *map, size_t start, 
 			continue;
 		size_t offset = start + (size_t)tok->start;
 		ml_line_map_position(map, offset, &s.line, &s.column);
+		int end_column;
+		ml_line_map_position(map, start + (size_t)tok->end, &s.end_line, &end_column);
 		size_t line_start = ml_line_map_line_start(map, s.line);
 		s.own_line = true;
 		for (size_t k = line_start; k < offset; k++)

@@ -1,0 +1,527 @@
+/*
+ * test_engine.c - the engine through the public API: transaction tracking,
+ * error recovery, suppressions, input checks, schema memory across buffers
+ * of a run, exit status and positions (src/engine.c, src/run.c).
+ */
+#include <string.h>
+
+#include "migralint/migralint.h"
+#include "unit.h"
+
+static ml_run *run;
+
+static void teardown(void)
+{
+	ml_run_free(run);
+	run = NULL;
+}
+
+/* Starts a run with default options, or with opts when not NULL. */
+static ml_run *start(const ml_options *opts)
+{
+	ml_options defaults;
+	ml_options_init(&defaults);
+	ml_run_free(run);
+	run = ml_run_new(opts ? opts : &defaults);
+	ck_assert_ptr_nonnull(run);
+	return run;
+}
+
+static void lint(const char *path, const char *sql)
+{
+	ck_assert_int_eq(ml_run_lint_buffer(run, path, sql, strlen(sql)), 0);
+}
+
+/* Lints sql as "m.sql" in a new run with opts (NULL: defaults). */
+static void lint_new(const ml_options *opts, const char *sql)
+{
+	start(opts);
+	lint("m.sql", sql);
+}
+
+static size_t count_rule(const char *rule)
+{
+	size_t n, hits = 0;
+	const ml_diagnostic *d = ml_run_diagnostics(run, &n);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(d[i].rule, rule))
+			hits++;
+	return hits;
+}
+
+static size_t count_all(void)
+{
+	size_t n;
+	ml_run_diagnostics(run, &n);
+	return n;
+}
+
+/* The k-th (0-based) diagnostic of rule; fails the test when there is none. */
+static const ml_diagnostic *nth_of(const char *rule, size_t k)
+{
+	size_t n;
+	const ml_diagnostic *d = ml_run_diagnostics(run, &n);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(d[i].rule, rule) && k-- == 0)
+			return &d[i];
+	ck_abort_msg("no diagnostic of rule %s", rule);
+	return NULL;
+}
+
+static const ml_diagnostic *first_of(const char *rule)
+{
+	return nth_of(rule, 0);
+}
+
+/* ---- transactions -------------------------------------------------------- */
+
+START_TEST(concurrently_inside_begin)
+{
+	lint_new(NULL, "BEGIN;\nCREATE INDEX CONCURRENTLY i ON t (a);\nCOMMIT;\n");
+	ck_assert_uint_eq(count_rule("concurrently-in-transaction"), 1);
+	const ml_diagnostic *d = first_of("concurrently-in-transaction");
+	ck_assert_int_eq(d->line, 2);
+	ck_assert_int_eq(d->column, 1);
+	ck_assert_int_eq(d->severity, ML_SEVERITY_ERROR);
+	ck_assert_str_eq(d->path, "m.sql");
+	ck_assert_ptr_nonnull(strstr(d->message, "line 1")); /* names the BEGIN */
+}
+END_TEST
+
+START_TEST(concurrently_after_commit)
+{
+	lint_new(NULL, "BEGIN;\nSELECT 1;\nCOMMIT;\nCREATE INDEX CONCURRENTLY i ON t (a);\n");
+	ck_assert_uint_eq(count_rule("concurrently-in-transaction"), 0);
+
+	lint_new(NULL, "BEGIN;\nROLLBACK;\nCREATE INDEX CONCURRENTLY i ON t (a);\n");
+	ck_assert_uint_eq(count_rule("concurrently-in-transaction"), 0);
+
+	lint_new(NULL, "CREATE INDEX CONCURRENTLY i ON t (a);\n");
+	ck_assert_uint_eq(count_rule("concurrently-in-transaction"), 0);
+}
+END_TEST
+
+START_TEST(concurrently_assume_in_transaction)
+{
+	ml_options opts;
+	ml_options_init(&opts);
+	opts.assume_in_transaction = true;
+	lint_new(&opts, "SELECT 1;\nCREATE INDEX CONCURRENTLY i ON t (a);\n");
+	ck_assert_uint_eq(count_rule("concurrently-in-transaction"), 1);
+	ck_assert_int_eq(first_of("concurrently-in-transaction")->line, 2);
+	ck_assert_int_eq(ml_run_exit_status(run), ML_EXIT_FINDINGS);
+
+	/* an explicit COMMIT ends the tool's transaction */
+	lint_new(&opts, "COMMIT;\nCREATE INDEX CONCURRENTLY i ON t (a);\n");
+	ck_assert_uint_eq(count_rule("concurrently-in-transaction"), 0);
+}
+END_TEST
+
+START_TEST(start_transaction_and_end)
+{
+	lint_new(NULL, "START TRANSACTION;\nCREATE INDEX CONCURRENTLY i ON t (a);\nEND;\n"
+		       "CREATE INDEX CONCURRENTLY j ON t (b);\n");
+	ck_assert_uint_eq(count_rule("concurrently-in-transaction"), 1);
+	ck_assert_int_eq(first_of("concurrently-in-transaction")->line, 2);
+}
+END_TEST
+
+START_TEST(transaction_state_is_per_file)
+{
+	/* A BEGIN left open in one buffer does not leak into the next. */
+	start(NULL);
+	lint("a.sql", "BEGIN;\nSELECT 1;\n");
+	lint("b.sql", "CREATE INDEX CONCURRENTLY i ON t (a);\n");
+	ck_assert_uint_eq(count_rule("concurrently-in-transaction"), 0);
+}
+END_TEST
+
+/* ---- recovery from syntax errors ---------------------------------------- */
+
+START_TEST(syntax_error_does_not_stop_the_file)
+{
+	lint_new(NULL, "SELECT 1;\nSELEC oops;\nSELECT 2;\nALTER TABLE t DROP COLUMN c;\n");
+	ck_assert_uint_eq(count_rule("syntax-error"), 1);
+	const ml_diagnostic *e = first_of("syntax-error");
+	ck_assert_int_eq(e->line, 2);
+	ck_assert_int_eq(e->column, 1);
+	ck_assert_uint_eq(count_rule("ban-drop-column"), 1);
+	ck_assert_int_eq(first_of("ban-drop-column")->line, 4);
+
+	size_t n;
+	const ml_file_summary *f = ml_run_files(run, &n);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(f[0].path, "m.sql");
+	ck_assert_int_eq(f[0].statements, 4);
+	ck_assert_int_eq(f[0].syntax_errors, 1);
+}
+END_TEST
+
+START_TEST(syntax_error_column_in_characters)
+{
+	/* the error is at "oops": 17 characters before it, but 19 bytes */
+	lint_new(NULL, "SELECT '\xC3\xA9\xC3\xA9' AS x oops;\n");
+	ck_assert_uint_eq(count_rule("syntax-error"), 1);
+	const ml_diagnostic *e = first_of("syntax-error");
+	ck_assert_int_eq(e->line, 1);
+	ck_assert_int_eq(e->column, 18);
+	ck_assert_int_eq(e->end_column, 22); /* the token is underlined */
+}
+END_TEST
+
+START_TEST(files_are_summarised_in_order)
+{
+	start(NULL);
+	lint("a.sql", "SELECT 1;\nSELECT 2;\n");
+	lint("b.sql", "SELECT (;\n");
+	size_t n;
+	const ml_file_summary *f = ml_run_files(run, &n);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(f[0].path, "a.sql");
+	ck_assert_int_eq(f[0].statements, 2);
+	ck_assert_int_eq(f[0].syntax_errors, 0);
+	ck_assert_str_eq(f[1].path, "b.sql");
+	ck_assert_int_eq(f[1].statements, 1);
+	ck_assert_int_eq(f[1].syntax_errors, 1);
+}
+END_TEST
+
+START_TEST(empty_statements_are_not_counted)
+{
+	/* A bare ';' is no statement: nothing is parsed or linted there. */
+	lint_new(NULL, "SELECT 1;;\n;\n");
+	size_t n;
+	const ml_file_summary *f = ml_run_files(run, &n);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(f[0].statements, 1);
+	ck_assert_uint_eq(count_all(), 0);
+}
+END_TEST
+
+START_TEST(copy_data_and_meta_commands)
+{
+	lint_new(NULL, "\\set ON_ERROR_STOP on\nCOPY t (a) FROM stdin;\n1;DROP\n\\.\n"
+		       "ALTER TABLE t DROP COLUMN c;\n");
+	ck_assert_uint_eq(count_rule("psql-meta-command"), 1);
+	ck_assert_int_eq(first_of("psql-meta-command")->line, 1);
+	ck_assert_uint_eq(count_rule("syntax-error"), 0); /* the data is not SQL */
+	ck_assert_uint_eq(count_rule("ban-drop-column"), 1);
+	ck_assert_int_eq(first_of("ban-drop-column")->line, 5);
+	size_t n;
+	const ml_file_summary *f = ml_run_files(run, &n);
+	ck_assert_int_eq(f[0].statements, 2);
+}
+END_TEST
+
+/* ---- suppressions ------------------------------------------------------- */
+
+START_TEST(suppress_line_above)
+{
+	lint_new(NULL, "-- migralint-ignore ban-drop-column\nALTER TABLE t DROP COLUMN c;\n");
+	ck_assert_uint_eq(count_rule("ban-drop-column"), 0);
+	ck_assert_uint_eq(count_all(), 0);
+}
+END_TEST
+
+START_TEST(suppress_end_of_first_line)
+{
+	lint_new(NULL, "ALTER TABLE t DROP COLUMN c; -- migralint-ignore ban-drop-column\n");
+	ck_assert_uint_eq(count_rule("ban-drop-column"), 0);
+
+	/* a statement over two lines, the directive at the end of its first */
+	lint_new(NULL, "SELECT 1;\nALTER TABLE t /* migralint-ignore ban-drop-column */\n  DROP COLUMN c;\n");
+	ck_assert_uint_eq(count_rule("ban-drop-column"), 0);
+}
+END_TEST
+
+START_TEST(suppress_block_comment_spanning_lines)
+{
+	/* A block comment ending on the line above covers the statement. */
+	lint_new(NULL, "/* migralint-ignore\n   ban-drop-column */\nALTER TABLE t DROP COLUMN c;\n");
+	ck_assert_uint_eq(count_rule("ban-drop-column"), 0);
+}
+END_TEST
+
+START_TEST(suppress_two_lines_above_does_not_apply)
+{
+	lint_new(NULL, "-- migralint-ignore ban-drop-column\n\nALTER TABLE t DROP COLUMN c;\n");
+	ck_assert_uint_eq(count_rule("ban-drop-column"), 1);
+	ck_assert_int_eq(first_of("ban-drop-column")->line, 3);
+}
+END_TEST
+
+START_TEST(suppress_after_code_on_previous_line_does_not_apply)
+{
+	/* The directive trails the previous statement: it is not on a line of
+	 * its own, so it covers that statement only. */
+	lint_new(NULL, "SELECT 1; -- migralint-ignore ban-drop-column\nALTER TABLE t DROP COLUMN c;\n");
+	ck_assert_uint_eq(count_rule("ban-drop-column"), 1);
+}
+END_TEST
+
+START_TEST(suppress_other_rule_does_not_apply)
+{
+	lint_new(NULL, "-- migralint-ignore require-concurrent-index-creation\nALTER TABLE t DROP COLUMN c;\n");
+	ck_assert_uint_eq(count_rule("ban-drop-column"), 1);
+	ck_assert_uint_eq(count_rule("unknown-rule-in-ignore"), 0);
+}
+END_TEST
+
+START_TEST(suppress_by_alias)
+{
+	lint_new(NULL, "BEGIN;\n-- migralint-ignore ban-concurrent-index-creation-in-transaction\n"
+		       "CREATE INDEX CONCURRENTLY i ON t (a);\nCOMMIT;\n");
+	ck_assert_uint_eq(count_rule("concurrently-in-transaction"), 0);
+	ck_assert_uint_eq(count_rule("unknown-rule-in-ignore"), 0);
+}
+END_TEST
+
+START_TEST(ignore_file)
+{
+	lint_new(NULL, "-- migralint-ignore-file ban-drop-column\nALTER TABLE t DROP COLUMN c;\n\n\n"
+		       "ALTER TABLE t DROP COLUMN d;\nCREATE INDEX i ON t (a);\n");
+	ck_assert_uint_eq(count_rule("ban-drop-column"), 0);
+	/* only the named rule is silenced */
+	ck_assert_uint_eq(count_rule("require-concurrent-index-creation"), 1);
+
+	/* at the end of the file, after the last statement */
+	lint_new(NULL, "ALTER TABLE t DROP COLUMN c;\nALTER TABLE t DROP COLUMN d;\n"
+		       "/* migralint-ignore-file ban-drop-column */\n");
+	ck_assert_uint_eq(count_rule("ban-drop-column"), 0);
+	ck_assert_uint_eq(count_all(), 0);
+}
+END_TEST
+
+START_TEST(ignore_file_is_per_file)
+{
+	start(NULL);
+	lint("a.sql", "-- migralint-ignore-file ban-drop-column\nSELECT 1;\n");
+	lint("b.sql", "ALTER TABLE t DROP COLUMN c;\n");
+	ck_assert_uint_eq(count_rule("ban-drop-column"), 1);
+	ck_assert_str_eq(first_of("ban-drop-column")->path, "b.sql");
+}
+END_TEST
+
+START_TEST(unknown_rule_in_ignore)
+{
+	lint_new(NULL, "SELECT 1;\n  -- migralint-ignore no-such-rule, ban-drop-column\nALTER TABLE t DROP COLUMN c;\n");
+	ck_assert_uint_eq(count_rule("unknown-rule-in-ignore"), 1);
+	const ml_diagnostic *d = first_of("unknown-rule-in-ignore");
+	ck_assert_int_eq(d->line, 2);
+	ck_assert_int_eq(d->column, 3);
+	ck_assert_ptr_nonnull(strstr(d->message, "no-such-rule"));
+	/* the known rule in the same comment still works */
+	ck_assert_uint_eq(count_rule("ban-drop-column"), 0);
+
+	/* a directive that names no rule at all */
+	lint_new(NULL, "-- migralint-ignore\nSELECT 1;\n");
+	ck_assert_uint_eq(count_rule("unknown-rule-in-ignore"), 1);
+	ck_assert_int_eq(first_of("unknown-rule-in-ignore")->line, 1);
+
+	/* a string that looks like a directive is not one */
+	lint_new(NULL, "SELECT '-- migralint-ignore no-such-rule';\n");
+	ck_assert_uint_eq(count_all(), 0);
+}
+END_TEST
+
+/* ---- input checks ------------------------------------------------------- */
+
+START_TEST(nul_byte_is_invalid_input_only)
+{
+	static const char sql[] = "ALTER TABLE t DROP COLUMN c;\nSELEC\0T 1;\n";
+	start(NULL);
+	ck_assert_int_eq(ml_run_lint_buffer(run, "bin.sql", sql, sizeof(sql) - 1), 0);
+	ck_assert_uint_eq(count_rule("invalid-input"), 1);
+	ck_assert_uint_eq(count_all(), 1); /* nothing else: the file is not linted */
+	const ml_diagnostic *d = first_of("invalid-input");
+	ck_assert_int_eq(d->line, 2);
+	ck_assert_int_eq(d->column, 6);
+	ck_assert_int_eq(ml_run_exit_status(run), ML_EXIT_FINDINGS);
+}
+END_TEST
+
+START_TEST(invalid_utf8_still_lints)
+{
+	lint_new(NULL, "SELECT 'caf\xE9';\nALTER TABLE t DROP COLUMN c;\n");
+	ck_assert_uint_eq(count_rule("invalid-input"), 1);
+	const ml_diagnostic *d = first_of("invalid-input");
+	ck_assert_int_eq(d->line, 1);
+	ck_assert_int_eq(d->column, 12);
+	ck_assert_uint_eq(count_rule("ban-drop-column"), 1);
+	ck_assert_int_eq(first_of("ban-drop-column")->line, 2);
+}
+END_TEST
+
+/* ---- schema memory -------------------------------------------------------- */
+
+START_TEST(index_on_new_table_is_quiet)
+{
+	lint_new(NULL, "CREATE INDEX i ON t (a);\n");
+	ck_assert_uint_eq(count_rule("require-concurrent-index-creation"), 1);
+
+	lint_new(NULL, "CREATE TABLE t (a int);\nCREATE INDEX i ON t (a);\n");
+	ck_assert_uint_eq(count_rule("require-concurrent-index-creation"), 0);
+}
+END_TEST
+
+START_TEST(table_from_earlier_buffer_is_live)
+{
+	/* README: a table is new only in the file that creates it; one created
+	 * by an earlier migration of the run holds data by the time the next
+	 * one runs, so CREATE INDEX on it is flagged again. */
+	start(NULL);
+	lint("001.sql", "CREATE TABLE t (a int);\nCREATE INDEX i ON t (a);\n");
+	ck_assert_uint_eq(count_rule("require-concurrent-index-creation"), 0);
+	lint("002.sql", "CREATE INDEX j ON t (a);\n");
+	ck_assert_uint_eq(count_rule("require-concurrent-index-creation"), 1);
+	const ml_diagnostic *d = first_of("require-concurrent-index-creation");
+	ck_assert_str_eq(d->path, "002.sql");
+	ck_assert_int_eq(d->line, 1);
+}
+END_TEST
+
+START_TEST(table_created_later_in_file_does_not_count)
+{
+	/* Only an earlier statement makes the table new. */
+	lint_new(NULL, "CREATE INDEX i ON t (a);\nCREATE TABLE t2 (a int);\nCREATE INDEX j ON t2 (a);\n");
+	ck_assert_uint_eq(count_rule("require-concurrent-index-creation"), 1);
+	ck_assert_int_eq(first_of("require-concurrent-index-creation")->line, 1);
+}
+END_TEST
+
+/* ---- exit status ---------------------------------------------------------- */
+
+START_TEST(exit_status)
+{
+	lint_new(NULL, "SELECT 1;\n");
+	ck_assert_uint_eq(count_all(), 0);
+	ck_assert_int_eq(ml_run_exit_status(run), ML_EXIT_CLEAN);
+
+	lint_new(NULL, "CREATE INDEX i ON t (a);\n");
+	ck_assert_int_eq(first_of("require-concurrent-index-creation")->severity, ML_SEVERITY_WARNING);
+	ck_assert_int_eq(ml_run_exit_status(run), ML_EXIT_FINDINGS);
+
+	ml_options opts;
+	ml_options_init(&opts);
+	opts.fail_on = ML_SEVERITY_ERROR;
+	lint_new(&opts, "CREATE INDEX i ON t (a);\n");
+	ck_assert_uint_eq(count_all(), 1); /* still reported */
+	ck_assert_int_eq(ml_run_exit_status(run), ML_EXIT_CLEAN);
+
+	lint_new(&opts, "CREATE INDEX i ON t (a);\nSELEC 1;\n");
+	ck_assert_int_eq(ml_run_exit_status(run), ML_EXIT_FINDINGS);
+}
+END_TEST
+
+START_TEST(excluded_rule_is_silent)
+{
+	ml_options opts;
+	ml_options_init(&opts);
+	opts.exclude[0] = "ban-drop-column";
+	lint_new(&opts, "ALTER TABLE t DROP COLUMN c;\nCREATE INDEX i ON t (a);\n");
+	ck_assert_uint_eq(count_rule("ban-drop-column"), 0);
+	ck_assert_uint_eq(count_rule("require-concurrent-index-creation"), 1);
+}
+END_TEST
+
+/* ---- positions ------------------------------------------------------------ */
+
+START_TEST(column_counts_characters)
+{
+	/* CREATE starts at byte 24 but character 21 of line 2 */
+	lint_new(NULL, "SELECT 1;\nBEGIN; SELECT '\xC3\xA9\xE2\x82\xAC'; CREATE INDEX CONCURRENTLY i ON t (a);\n");
+	ck_assert_uint_eq(count_rule("concurrently-in-transaction"), 1);
+	const ml_diagnostic *d = first_of("concurrently-in-transaction");
+	ck_assert_int_eq(d->line, 2);
+	ck_assert_int_eq(d->column, 21);
+	ck_assert_int_eq(d->end_line, 2);
+	ck_assert_int_eq(d->end_column, 57); /* one past ')' */
+}
+END_TEST
+
+START_TEST(diagnostics_between_lint_calls)
+{
+	/* The sorted array is rebuilt (and the old one released) when a later
+	 * lint call adds findings. */
+	start(NULL);
+	lint("a.sql", "ALTER TABLE t DROP COLUMN c;\n");
+	ck_assert_uint_eq(count_all(), 1);
+	lint("b.sql", "SELECT 1;\n");
+	ck_assert_uint_eq(count_all(), 1);
+	lint("c.sql", "ALTER TABLE t DROP COLUMN d;\nALTER TABLE t DROP COLUMN e;\n");
+	ck_assert_uint_eq(count_all(), 3);
+	ck_assert_str_eq(nth_of("ban-drop-column", 2)->path, "c.sql");
+	ck_assert_int_eq(nth_of("ban-drop-column", 2)->line, 2);
+}
+END_TEST
+
+START_TEST(diagnostics_are_sorted)
+{
+	start(NULL);
+	lint("b.sql", "ALTER TABLE t DROP COLUMN c;\n");
+	lint("a.sql", "SELECT 1;\nALTER TABLE t DROP COLUMN c;\nCREATE INDEX i ON t (a);\n");
+	size_t n;
+	const ml_diagnostic *d = ml_run_diagnostics(run, &n);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(d[0].path, "a.sql");
+	ck_assert_int_eq(d[0].line, 2);
+	ck_assert_str_eq(d[1].path, "a.sql");
+	ck_assert_int_eq(d[1].line, 3);
+	ck_assert_str_eq(d[2].path, "b.sql");
+}
+END_TEST
+
+Suite *engine_suite(void)
+{
+	Suite *s = suite_create("engine");
+	TCase *tc = tcase_create("transactions");
+	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_test(tc, concurrently_inside_begin);
+	tcase_add_test(tc, concurrently_after_commit);
+	tcase_add_test(tc, concurrently_assume_in_transaction);
+	tcase_add_test(tc, start_transaction_and_end);
+	tcase_add_test(tc, transaction_state_is_per_file);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("recovery");
+	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_test(tc, syntax_error_does_not_stop_the_file);
+	tcase_add_test(tc, syntax_error_column_in_characters);
+	tcase_add_test(tc, files_are_summarised_in_order);
+	tcase_add_test(tc, empty_statements_are_not_counted);
+	tcase_add_test(tc, copy_data_and_meta_commands);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("suppressions");
+	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_test(tc, suppress_line_above);
+	tcase_add_test(tc, suppress_end_of_first_line);
+	tcase_add_test(tc, suppress_block_comment_spanning_lines);
+	tcase_add_test(tc, suppress_two_lines_above_does_not_apply);
+	tcase_add_test(tc, suppress_after_code_on_previous_line_does_not_apply);
+	tcase_add_test(tc, suppress_other_rule_does_not_apply);
+	tcase_add_test(tc, suppress_by_alias);
+	tcase_add_test(tc, ignore_file);
+	tcase_add_test(tc, ignore_file_is_per_file);
+	tcase_add_test(tc, unknown_rule_in_ignore);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("input");
+	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_test(tc, nul_byte_is_invalid_input_only);
+	tcase_add_test(tc, invalid_utf8_still_lints);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("run");
+	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_test(tc, index_on_new_table_is_quiet);
+	tcase_add_test(tc, table_from_earlier_buffer_is_live);
+	tcase_add_test(tc, table_created_later_in_file_does_not_count);
+	tcase_add_test(tc, exit_status);
+	tcase_add_test(tc, excluded_rule_is_silent);
+	tcase_add_test(tc, column_counts_characters);
+	tcase_add_test(tc, diagnostics_between_lint_calls);
+	tcase_add_test(tc, diagnostics_are_sorted);
+	suite_add_tcase(s, tc);
+	return s;
+}

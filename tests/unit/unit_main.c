@@ -1,0 +1,18 @@
+/*
+ * unit_main.c - runs every unit test suite and exits non-zero on a failure.
+ */
+#include <stdlib.h>
+
+#include "unit.h"
+
+int main(void)
+{
+	SRunner *sr = srunner_create(linemap_suite());
+	srunner_add_suite(sr, split_suite());
+	srunner_add_suite(sr, suppress_suite());
+	srunner_add_suite(sr, engine_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
