@@ -339,9 +339,6 @@ static void report_unknown_ignores(ml_engine_state *st)
 	}
 }
 
-/* The engine's entry point for one file's bytes (not NUL-terminated). */
-void ml_engine_lint_text(ml_run *run, const char *path, const char *data, size_t len);
-
 void ml_engine_lint_text(ml_run *run, const char *path, const char *data, size_t len)
 {
 	ml_engine_state st;

@@ -93,6 +93,10 @@ typedef struct ml_stmt_env {
 } ml_stmt_env;
 
 /* engine.c */
+/* Lints one file's len bytes (need not be NUL-terminated; copied) reported
+ * as path, adding its summary and findings to run. Never fails: bad input
+ * becomes a finding. */
+void ml_engine_lint_text(ml_run *run, const char *path, const char *data, size_t len);
 /* Analyses one parsed statement: computes its effect, runs the rules, then
  * applies what it changes (transaction, locks, schema). Node locations are
  * relative to the engine's loc_base. */

@@ -13,8 +13,6 @@
 
 #include "engine.h"
 
-void ml_engine_lint_text(ml_run *run, const char *path, const char *data, size_t len);
-
 void ml_options_init(ml_options *opts)
 {
 	memset(opts, 0, sizeof(*opts));
