@@ -46,6 +46,7 @@ static void apply_form(struct classifier *c, ml_form form, const char *schema, c
 {
 	const ml_lock_fact *f = ml_lock_fact_for(form, c->st->options->pg_major);
 	ml_arena *arena = c->st->file_arena;
+	c->out->forms |= (uint64_t)1 << form;
 	bool target_new = name && rel_is_new(c->st, schema, name);
 	if (name)
 		add_lock(c, ml_qualified_name(arena, schema, name), target_new, f->target_lock);
@@ -276,6 +277,7 @@ static void classify_drop(struct classifier *c, const PgQuery__DropStmt *ds)
 			const ml_index_state *ix = ml_schema_index(c->st->run, name);
 			ml_form form = ds->concurrent ? ML_FORM_DROP_INDEX_CONCURRENTLY : ML_FORM_DROP_INDEX;
 			const ml_lock_fact *f = ml_lock_fact_for(form, c->st->options->pg_major);
+			c->out->forms |= (uint64_t)1 << form;
 			add_lock(c, ix ? ix->table : ml_qualified_name(c->st->file_arena, qual, name),
 				 ix && ml_schema_table_is_new(c->st->run, ix->schema, ix->table_name), f->target_lock);
 			c->out->fails_in_transaction |= f->in_transaction_error;
@@ -458,6 +460,7 @@ void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_
 		apply_rel(&c, ML_FORM_UPDATE, us->relation, NULL);
 		out->unbatched = !ml_where_is_batched(us->where_clause, us->with_clause, us->from_clause,
 						      us->n_from_clause, env);
+		out->scan = us->where_clause == NULL;
 		break;
 	}
 	case T(DELETE_STMT): {
@@ -465,6 +468,7 @@ void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_
 		apply_rel(&c, ML_FORM_DELETE, ds->relation, NULL);
 		out->unbatched = !ml_where_is_batched(ds->where_clause, ds->with_clause, ds->using_clause,
 						      ds->n_using_clause, env);
+		out->scan = ds->where_clause == NULL;
 		break;
 	}
 	case T(INSERT_STMT):

@@ -83,6 +83,19 @@ void ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, size_t start,
 	d->message = ml_arena_strdup(run->arena, message);
 	d->help = help ? ml_arena_strdup(run->arena, help) : NULL;
 	d->excerpt = excerpt_of(st, line, end_line);
+	d->rewrite = d->scan = -1;
+	const ml_effect *e = st->effect;
+	if (e && e->n_locks) {
+		ml_table_lock *locks = ml_arena_alloc(run->arena, e->n_locks * sizeof(*locks));
+		for (size_t i = 0; i < e->n_locks; i++) {
+			locks[i].table = ml_arena_strdup(run->arena, e->locks[i].table);
+			locks[i].mode = ml_lock_mode_name(e->locks[i].mode);
+		}
+		d->locks = locks;
+		d->n_locks = e->n_locks;
+		d->rewrite = e->rewrite;
+		d->scan = e->scan;
+	}
 	ml_ptr_vec_push(run->arena, &run->diagnostics, d);
 }
 
@@ -118,9 +131,13 @@ void ml_report_help(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, c
 
 /* ---- transaction and lock state ----------------------------------------- */
 
-void ml_engine_end_transaction(ml_engine_state *st)
+void ml_engine_end_transaction(ml_engine_state *st, bool keep_state)
 {
 	st->n_held = 0;
+	st->new_enum_values.len = 0;
+	st->not_valid_in_tx.len = 0;
+	if (keep_state)
+		return;
 	st->tx = ML_TX_NONE;
 	st->tx_begin_line = 0;
 }
@@ -150,26 +167,33 @@ static void hold_lock(ml_engine_state *st, const ml_lock *lock, int line)
 	st->held[st->n_held++] = copy;
 }
 
-static void apply_transaction(ml_engine_state *st, const PgQuery__TransactionStmt *ts, int line)
+static void apply_transaction(ml_engine_state *st, const PgQuery__TransactionStmt *ts, int line,
+			      ml_body_kind body)
 {
+	bool ends = ts->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT ||
+		    ts->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK ||
+		    ts->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_PREPARE;
+	if (body == ML_BODY_DO) {
+		/* COMMIT in a DO block works only when the block is its own
+		 * transaction; inside a transaction block PostgreSQL raises
+		 * "invalid transaction termination" and nothing changes. */
+		if (ends && st->tx == ML_TX_IMPLICIT)
+			ml_engine_end_transaction(st, true);
+		return;
+	}
 	switch (ts->kind) {
 	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN:
 	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START:
 		if (st->tx == ML_TX_NONE) {
 			st->tx = ML_TX_EXPLICIT;
 			st->tx_begin_line = line;
+			st->tx_begin_start = st->stmt_start;
+			st->tx_begin_end = st->stmt_end;
 		}
-		break;
-	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT:
-	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK:
-	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_PREPARE:
-		if (ts->chain) {
-			st->n_held = 0; /* AND CHAIN: a new transaction at once */
-			break;
-		}
-		ml_engine_end_transaction(st);
 		break;
 	default:
+		if (ends)
+			ml_engine_end_transaction(st, ts->chain); /* AND CHAIN starts the next one at once */
 		break;
 	}
 }
@@ -179,16 +203,109 @@ static bool is_setting(const PgQuery__VariableSetStmt *vs, const char *name)
 	return vs->name && !strcmp(vs->name, name);
 }
 
+/* Records what the statement adds to the transaction's own facts: enum
+ * values that cannot be used before COMMIT, constraints added NOT VALID. */
+static void note_transaction_facts(ml_engine_state *st, const PgQuery__Node *stmt, int line)
+{
+	ml_arena *arena = st->file_arena;
+	if (stmt->node_case == PG_QUERY__NODE__NODE_ALTER_ENUM_STMT) {
+		const PgQuery__AlterEnumStmt *es = stmt->alter_enum_stmt;
+		if (!es->new_val || !*es->new_val || (es->old_val && *es->old_val))
+			return;
+		ml_enum_value *v = ml_arena_alloc(arena, sizeof(*v));
+		v->type = ml_arena_strdup(arena, ml_last_name(es->type_name, es->n_type_name));
+		v->label = ml_arena_strdup(arena, es->new_val);
+		v->line = line;
+		ml_ptr_vec_push(arena, &st->new_enum_values, v);
+		return;
+	}
+	if (stmt->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT || !stmt->alter_table_stmt->relation)
+		return;
+	const PgQuery__AlterTableStmt *as = stmt->alter_table_stmt;
+	for (size_t i = 0; i < as->n_cmds; i++) {
+		const PgQuery__Node *n = as->cmds[i];
+		if (!n || n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
+			continue;
+		const PgQuery__AlterTableCmd *cmd = n->alter_table_cmd;
+		if (cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint || !cmd->def ||
+		    cmd->def->node_case != PG_QUERY__NODE__NODE_CONSTRAINT || !cmd->def->constraint->skip_validation)
+			continue;
+		ml_pending_constraint *c = ml_arena_alloc(arena, sizeof(*c));
+		c->table = ml_qualified_name(arena, as->relation->schemaname, as->relation->relname);
+		c->name = ml_arena_strdup(arena, cmd->def->constraint->conname ? cmd->def->constraint->conname : "");
+		c->line = line;
+		ml_ptr_vec_push(arena, &st->not_valid_in_tx, c);
+	}
+}
+
+/* Does the statement need a lock stronger than SHARE UPDATE EXCLUSIVE on a
+ * table that existed before it? */
+static bool takes_strong_lock(const ml_effect *effect)
+{
+	for (size_t i = 0; i < effect->n_locks; i++)
+		if (effect->locks[i].mode > ML_LOCK_SHARE_UPDATE_EXCLUSIVE && !effect->locks[i].new_table)
+			return true;
+	return false;
+}
+
+/* The statement type for the lock timeline: "CREATE FUNCTION" for
+ * CreateFunctionStmt, from the protobuf field name. */
+static const char *statement_type(ml_arena *arena, const PgQuery__Node *stmt)
+{
+	if (stmt->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT) {
+		static const char *const KINDS[] = { "TRANSACTION", "BEGIN", "START TRANSACTION", "COMMIT",
+						     "ROLLBACK", "SAVEPOINT", "RELEASE", "ROLLBACK TO",
+						     "PREPARE TRANSACTION", "COMMIT PREPARED", "ROLLBACK PREPARED" };
+		size_t k = (size_t)stmt->transaction_stmt->kind;
+		return k < sizeof(KINDS) / sizeof(KINDS[0]) ? KINDS[k] : "TRANSACTION";
+	}
+	if (stmt->node_case == PG_QUERY__NODE__NODE_VARIABLE_SET_STMT)
+		return "SET";
+	const ProtobufCFieldDescriptor *f =
+		protobuf_c_message_descriptor_get_field(stmt->base.descriptor, (unsigned)stmt->node_case);
+	if (!f)
+		return "statement";
+	char *name = ml_arena_strdup(arena, f->name);
+	size_t n = strlen(name);
+	if (n > 5 && !strcmp(name + n - 5, "_stmt"))
+		name[n - 5] = '\0';
+	for (char *p = name; *p; p++)
+		*p = *p == '_' ? ' ' : (char)toupper((unsigned char)*p);
+	return name;
+}
+
+static void record_statement(ml_engine_state *st, const PgQuery__Node *stmt, const ml_effect *effect,
+			     ml_tx_state tx, ml_body_kind body)
+{
+	ml_run *run = st->run;
+	ml_statement_record *r = ml_arena_alloc(run->arena, sizeof(*r));
+	r->path = st->path;
+	ml_line_map_position(&st->map, st->stmt_start, &r->line, &r->column);
+	r->kind = effect->n_locks ? ml_arena_strdup(run->arena, effect->form) : statement_type(run->arena, stmt);
+	r->n_locks = effect->n_locks;
+	for (size_t i = 0; i < effect->n_locks; i++) {
+		r->locks[i] = effect->locks[i];
+		r->locks[i].table = ml_arena_strdup(run->arena, effect->locks[i].table);
+	}
+	r->rewrite = effect->rewrite;
+	r->scan = effect->scan;
+	r->tx = tx;
+	r->body = body;
+	r->n_held = st->tx == ML_TX_NONE ? 0 : st->n_held;
+	r->held = ml_arena_alloc(run->arena, (r->n_held + 1) * sizeof(ml_lock));
+	for (size_t i = 0; i < r->n_held; i++) {
+		r->held[i] = st->held[i];
+		r->held[i].table = ml_arena_strdup(run->arena, st->held[i].table);
+	}
+	ml_ptr_vec_push(run->arena, &run->statements, r);
+}
+
 /* ---- one statement ------------------------------------------------------- */
 
-void ml_engine_statement(ml_engine_state *st, const PgQuery__Node *stmt, const ml_stmt_env *env)
+static void fill_context(ml_engine_state *st, ml_stmt_ctx *ctx, const PgQuery__Node *stmt,
+			 const ml_effect *effect, const ml_stmt_env *env)
 {
-	ml_effect effect;
-	ml_effect_compute(st, stmt, env, &effect);
-	int line, column;
-	ml_line_map_position(&st->map, st->stmt_start, &line, &column);
-
-	ml_stmt_ctx ctx = {
+	*ctx = (ml_stmt_ctx){
 		.options = st->options,
 		.stmt = stmt,
 		.tx = st->tx,
@@ -196,39 +313,74 @@ void ml_engine_statement(ml_engine_state *st, const PgQuery__Node *stmt, const m
 		.held = st->held,
 		.n_held = st->n_held,
 		.lock_timeout_set = st->lock_timeout_set,
-		.effect = &effect,
-		.body = env->body,
-		.loop_depth = env->loop_depth,
-		.loop_commits = env->loop_commits,
-		.loop_vars = env->loop_vars,
-		.n_loop_vars = env->n_loop_vars,
+		.statement_timeout_set = st->statement_timeout_set,
+		.effect = effect,
+		.body = env ? env->body : ML_BODY_TOP,
+		.loop_depth = env ? env->loop_depth : 0,
+		.loop_commits = env ? env->loop_commits : false,
+		.loop_vars = env ? env->loop_vars : NULL,
+		.n_loop_vars = env ? env->n_loop_vars : 0,
+		.new_enum_values = (const ml_enum_value *const *)st->new_enum_values.items,
+		.n_new_enum_values = st->new_enum_values.len,
+		.not_valid_in_tx = (const ml_pending_constraint *const *)st->not_valid_in_tx.items,
+		.n_not_valid_in_tx = st->not_valid_in_tx.len,
+		.dynamic = st->dynamic,
 		.engine = st,
 	};
+}
+
+void ml_engine_statement(ml_engine_state *st, const PgQuery__Node *stmt, const ml_stmt_env *env)
+{
+	ml_effect effect;
+	ml_effect_compute(st, stmt, env, &effect);
+	int line, column;
+	ml_line_map_position(&st->map, st->stmt_start, &line, &column);
+	/* A function or procedure body runs when called: it changes neither
+	 * the transaction nor the schema now. */
+	bool runs_now = env->body == ML_BODY_TOP || env->body == ML_BODY_DO;
+
+	ml_stmt_ctx ctx;
+	fill_context(st, &ctx, stmt, &effect, env);
+	ctx.first_strong_lock = runs_now && !st->seen_strong_lock && takes_strong_lock(&effect);
 	ml_run *run = st->run;
 	size_t n_rules = ml_rule_count();
+	const ml_effect *outer_effect = st->effect;
+	st->effect = &effect;
 	for (size_t i = 0; i < n_rules; i++) {
 		const ml_rule *rule = ml_registry_rule(i);
 		if (rule->check && run->rule_enabled[i])
 			rule->check(&ctx, rule);
 	}
-
-	/* A function body only runs when called: it changes neither the
-	 * transaction nor the schema now. */
-	if (env->body == ML_BODY_FUNCTION || env->body == ML_BODY_PROCEDURE)
-		return;
-
-	if (stmt->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT) {
-		apply_transaction(st, stmt->transaction_stmt, line);
+	st->effect = outer_effect;
+	if (!runs_now) {
+		if (run->options.record_statements)
+			record_statement(st, stmt, &effect, st->tx, env->body);
 		return;
 	}
-	if (stmt->node_case == PG_QUERY__NODE__NODE_VARIABLE_SET_STMT &&
-	    is_setting(stmt->variable_set_stmt, "lock_timeout"))
-		st->lock_timeout_set = stmt->variable_set_stmt->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE;
+	ml_tx_state tx_before = st->tx;
+	if (ctx.first_strong_lock)
+		st->seen_strong_lock = true;
 
-	if (st->tx != ML_TX_NONE)
-		for (size_t i = 0; i < effect.n_locks; i++)
-			hold_lock(st, &effect.locks[i], line);
-	ml_schema_apply(st, stmt);
+	if (stmt->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT) {
+		apply_transaction(st, stmt->transaction_stmt, line, env->body);
+	} else {
+		if (stmt->node_case == PG_QUERY__NODE__NODE_VARIABLE_SET_STMT) {
+			const PgQuery__VariableSetStmt *vs = stmt->variable_set_stmt;
+			bool set = vs->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE;
+			if (is_setting(vs, "lock_timeout"))
+				st->lock_timeout_set = set;
+			else if (is_setting(vs, "statement_timeout"))
+				st->statement_timeout_set = set;
+		}
+		if (st->tx != ML_TX_NONE) {
+			for (size_t i = 0; i < effect.n_locks; i++)
+				hold_lock(st, &effect.locks[i], line);
+			note_transaction_facts(st, stmt, line);
+		}
+		ml_schema_apply(st, stmt);
+	}
+	if (run->options.record_statements)
+		record_statement(st, stmt, &effect, tx_before, env->body);
 
 	if (stmt->node_case == PG_QUERY__NODE__NODE_DO_STMT ||
 	    stmt->node_case == PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT) {
@@ -243,6 +395,27 @@ void ml_engine_statement(ml_engine_state *st, const PgQuery__Node *stmt, const m
 		st->loc_base = saved_base;
 		st->loc_limit = saved_limit;
 		st->loc_exact = saved_exact;
+	}
+}
+
+/* Runs every rule's end-of-file hook. */
+static void finish_file(ml_engine_state *st)
+{
+	ml_effect none;
+	memset(&none, 0, sizeof(none));
+	none.form = "";
+	ml_stmt_ctx ctx;
+	fill_context(st, &ctx, NULL, &none, NULL);
+	bool open = st->tx == ML_TX_EXPLICIT;
+	st->stmt_start = open ? st->tx_begin_start : st->map.len;
+	st->stmt_end = open ? st->tx_begin_end : st->map.len;
+	st->loc_exact = false;
+	int col;
+	ml_line_map_position(&st->map, st->stmt_start, &st->stmt_line, &col);
+	for (size_t i = 0; i < ml_rule_count(); i++) {
+		const ml_rule *rule = ml_registry_rule(i);
+		if (rule->finish && st->run->rule_enabled[i])
+			rule->finish(&ctx, rule);
 	}
 }
 
@@ -268,6 +441,10 @@ int ml_engine_parse_and_analyse(ml_engine_state *st, const char *text, size_t le
 				bool exact, const ml_stmt_env *env)
 {
 	PgQueryProtobufParseResult result = pg_query_parse_protobuf(text);
+	if (result.error && st->dynamic) {
+		pg_query_free_protobuf_parse_result(result);
+		return -1;
+	}
 	if (result.error) {
 		size_t saved_start = st->stmt_start, saved_end = st->stmt_end;
 		st->stmt_start = base;
@@ -297,10 +474,16 @@ int ml_engine_parse_and_analyse(ml_engine_state *st, const char *text, size_t le
 				e = len;
 			while (s < e && isspace((unsigned char)text[s]))
 				s++;
-			st->stmt_start = exact ? base + s : base;
-			st->stmt_end = exact ? base + e : base + len;
-			while (st->stmt_end > st->stmt_start && isspace((unsigned char)st->map.text[st->stmt_end - 1]))
-				st->stmt_end--;
+			/* Text that is not a verbatim slice of the file (PL/pgSQL
+			 * with blanked INTO, rebuilt dynamic SQL) keeps the span
+			 * the caller set. */
+			if (exact) {
+				st->stmt_start = base + s;
+				st->stmt_end = base + e;
+				while (st->stmt_end > st->stmt_start &&
+				       isspace((unsigned char)st->map.text[st->stmt_end - 1]))
+					st->stmt_end--;
+			}
 			st->loc_base = base;
 			st->loc_exact = exact;
 			st->loc_limit = len;
@@ -406,7 +589,8 @@ void ml_engine_lint_text(ml_run *run, const char *path, const char *data, size_t
 		if (ml_engine_parse_and_analyse(&st, stmt_text, c->end - c->start, c->start, true, &top) < 0)
 			st.summary->syntax_errors++;
 		if (st.tx == ML_TX_NONE)
-			st.n_held = 0; /* autocommit: the statement's own transaction ended */
+			ml_engine_end_transaction(&st, true); /* autocommit: the statement's own transaction ended */
 	}
+	finish_file(&st);
 	ml_arena_free(st.file_arena);
 }

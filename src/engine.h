@@ -54,6 +54,8 @@ struct ml_run {
 	ml_ptr_vec tables;        /* ml_table_state * */
 	ml_ptr_vec indexes;       /* ml_index_state * */
 	ml_ptr_vec functions;     /* ml_function_state * */
+	ml_ptr_vec committing_procedures; /* names (char *) of procedures whose body COMMITs */
+	ml_ptr_vec statements;    /* ml_statement_record * */
 	int file_count;           /* files started so far; numbers files for created_in_file */
 };
 
@@ -72,7 +74,14 @@ typedef struct ml_engine_state {
 	int tx_begin_line;
 	ml_lock *held;            /* file-arena array */
 	size_t n_held, cap_held;
+	ml_ptr_vec new_enum_values;   /* ml_enum_value *, this transaction */
+	ml_ptr_vec not_valid_in_tx;   /* ml_pending_constraint *, this transaction */
+	size_t tx_begin_start, tx_begin_end; /* span of the open BEGIN, for end-of-file reports */
 	bool lock_timeout_set;
+	bool statement_timeout_set;
+	bool seen_strong_lock;        /* a statement needed more than SHARE UPDATE EXCLUSIVE on an existing table */
+	bool dynamic;                 /* analysing SQL built from EXECUTE */
+	const ml_effect *effect;      /* the statement being checked, for its findings; NULL outside */
 
 	/* current statement */
 	size_t stmt_start, stmt_end;  /* byte span in the file */
@@ -92,6 +101,20 @@ typedef struct ml_stmt_env {
 	size_t n_loop_vars;
 } ml_stmt_env;
 
+/* What one statement did, for the lock timeline (--format locks). */
+typedef struct ml_statement_record {
+	const char *path;
+	int line, column;
+	const char *kind;         /* form label, or the statement type */
+	ml_lock locks[ML_MAX_STMT_LOCKS];
+	size_t n_locks;
+	bool rewrite, scan;
+	ml_tx_state tx;
+	ml_body_kind body;
+	ml_lock *held;            /* locks held after it, in the transaction */
+	size_t n_held;
+} ml_statement_record;
+
 /* engine.c */
 /* Lints one file's len bytes (need not be NUL-terminated; copied) reported
  * as path, adding its summary and findings to run. Never fails: bad input
@@ -103,12 +126,16 @@ void ml_engine_lint_text(ml_run *run, const char *path, const char *data, size_t
 void ml_engine_statement(ml_engine_state *st, const PgQuery__Node *stmt, const ml_stmt_env *env);
 /* Parses text (NUL-terminated, len bytes, starting at file offset base; exact
  * says whether it is a verbatim slice of the file) and analyses each
- * statement in it. A parse error is reported as syntax-error. Returns the
+ * statement in it. When it is not exact, findings use the span the caller
+ * set in st->stmt_start/stmt_end. A parse error is reported as
+ * syntax-error, except for rebuilt dynamic SQL (st->dynamic). Returns the
  * number of statements, or -1 on a syntax error. */
 int ml_engine_parse_and_analyse(ml_engine_state *st, const char *text, size_t len, size_t base,
 				bool exact, const ml_stmt_env *env);
-/* Ends the current transaction: releases the held locks. */
-void ml_engine_end_transaction(ml_engine_state *st);
+/* Ends the current transaction: releases the held locks and forgets what
+ * the transaction added. keep_state leaves the transaction state as it is
+ * (a COMMIT inside a DO block starts the next transaction at once). */
+void ml_engine_end_transaction(ml_engine_state *st, bool keep_state);
 /* Reports a finding of rule at a file byte span. */
 void ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, size_t start, size_t end,
 			 const char *help, const char *message);
@@ -149,6 +176,9 @@ char ml_builtin_volatility(const char *name);
 const ml_rule *ml_registry_rule(size_t index);
 size_t ml_registry_index(const ml_rule *rule);
 const ml_rule *ml_registry_find(const char *name);
+
+/* The identifier put in for names dynamic SQL computes at run time. */
+#define ML_DYNAMIC_PLACEHOLDER "dynamic_name"
 
 /* engine-reported rules */
 extern const ml_rule ml_rule_syntax_error;

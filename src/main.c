@@ -17,7 +17,9 @@ static const char USAGE[] =
 	"below it, sorted) or - for standard input.\n"
 	"\n"
 	"options:\n"
-	"  --format text|json        report format (default: text)\n"
+	"  --format text|json|locks  report format (default: text); locks prints the lock\n"
+	"                            timeline, one line per statement\n"
+	"  --statements              with --format json, add each statement's locks\n"
 	"  --pg-version N[.M]        target PostgreSQL version (default: 15)\n"
 	"  --assume-in-transaction   the migration tool wraps each file in a transaction\n"
 	"  --exclude RULE[,RULE]     turn rules off\n"
@@ -142,11 +144,15 @@ int main(int argc, char **argv)
 				format = ML_FORMAT_TEXT;
 			else if (!strcmp(value, "json"))
 				format = ML_FORMAT_JSON;
+			else if (!strcmp(value, "locks"))
+				format = ML_FORMAT_LOCKS;
 			else
-				status = usage_error("unknown format '%s' (text, json)", value);
+				status = usage_error("unknown format '%s' (text, json, locks)", value);
 		} else if (!strcmp(name, "--pg-version")) {
 			if (ml_options_set_pg_version(&opts, value) != 0)
 				status = usage_error("bad --pg-version '%s' (expected N or N.M, e.g. 11 or 13.4)", value);
+		} else if (!strcmp(name, "--statements")) {
+			opts.record_statements = true;
 		} else if (!strcmp(name, "--assume-in-transaction")) {
 			opts.assume_in_transaction = true;
 		} else if (!strcmp(name, "--exclude") || !strcmp(name, "--include")) {
@@ -183,6 +189,8 @@ int main(int argc, char **argv)
 		return usage_error("%s", "no input: give a file, a directory or - for standard input");
 	}
 
+	if (format == ML_FORMAT_LOCKS)
+		opts.record_statements = true;
 	ml_run *run = ml_run_new(&opts);
 	if (!run) {
 		free(paths);

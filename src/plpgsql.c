@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <strings.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -25,6 +26,7 @@ struct body {
 	int first_line;           /* file line of PL/pgSQL line 1 */
 	bool executes_now;        /* a DO block, not a function definition */
 	bool depth_reported;
+	const char *procedure;    /* name of the procedure being defined, or NULL */
 };
 
 static const char *def_string(const PgQuery__DefElem *d)
@@ -114,6 +116,28 @@ static void locate_query(const struct body *b, const char *query, int lineno, si
 	*exact = false;
 }
 
+/* The file offset of the first case-insensitive word on PL/pgSQL line
+ * lineno, or the start of that line's text when it is not there. */
+static size_t locate_word(const struct body *b, const char *word, int lineno)
+{
+	const ml_engine_state *st = b->st;
+	int line = b->first_line + (lineno > 0 ? lineno - 1 : 0);
+	size_t from = lineno <= 1 ? b->content_start : ml_line_map_line_start(&st->map, line);
+	if (from < b->content_start || from > b->content_end)
+		from = b->content_start;
+	size_t to = ml_line_map_line_end(&st->map, line);
+	if (to > b->content_end || to < from)
+		to = b->content_end;
+	size_t n = strlen(word);
+	for (size_t p = from; p + n <= to; p++)
+		if (!strncasecmp(st->map.text + p, word, n) &&
+		    (p == from || !isalnum((unsigned char)st->map.text[p - 1])))
+			return p;
+	while (from < to && isspace((unsigned char)st->map.text[from]))
+		from++;
+	return from;
+}
+
 static bool contains_commit(const cJSON *node, int depth)
 {
 	if (!node || depth > PLPGSQL_MAX_DEPTH)
@@ -148,6 +172,174 @@ static void analyse_sql(struct body *b, const cJSON *expr_holder, int lineno, co
 	ml_engine_parse_and_analyse(st, query->valuestring, len, base, exact, env);
 }
 
+/* ---- dynamic SQL ---------------------------------------------------------- */
+
+/* Names we cannot know (a variable, an expression) become this identifier,
+ * so the statement still parses and rules treat it as an existing table. */
+
+struct text_buf {
+	ml_arena *arena;
+	char *data;
+	size_t len, cap;
+};
+
+static void buf_add(struct text_buf *t, const char *s, size_t n)
+{
+	if (t->len + n + 1 > t->cap) {
+		size_t cap = (t->len + n + 1) * 2;
+		char *grown = ml_arena_alloc(t->arena, cap);
+		if (t->len)
+			memcpy(grown, t->data, t->len);
+		t->data = grown;
+		t->cap = cap;
+	}
+	memcpy(t->data + t->len, s, n);
+	t->len += n;
+	t->data[t->len] = '\0';
+}
+
+static void buf_str(struct text_buf *t, const char *s)
+{
+	buf_add(t, s, strlen(s));
+}
+
+static const char *literal_text(const PgQuery__Node *n)
+{
+	while (n && n->node_case == PG_QUERY__NODE__NODE_TYPE_CAST)
+		n = n->type_cast->arg;
+	if (n && n->node_case == PG_QUERY__NODE__NODE_A_CONST && n->a_const->val_case == PG_QUERY__A__CONST__VAL_SVAL)
+		return n->a_const->sval->sval;
+	return NULL;
+}
+
+static void eval_text(struct text_buf *t, const PgQuery__Node *n, int depth);
+
+/* format('...%I...%s...%L...', args): the PL/pgSQL idiom for DDL over many
+ * tables. Literal arguments are put in; unknown ones become placeholders. */
+static void eval_format(struct text_buf *t, const PgQuery__FuncCall *call, int depth)
+{
+	const char *fmt = call->n_args ? literal_text(call->args[0]) : NULL;
+	if (!fmt) {
+		buf_str(t, ML_DYNAMIC_PLACEHOLDER);
+		return;
+	}
+	size_t next_arg = 1;
+	for (const char *p = fmt; *p; p++) {
+		if (*p != '%') {
+			buf_add(t, p, 1);
+			continue;
+		}
+		p++;
+		if (*p == '%') {
+			buf_add(t, "%", 1);
+			continue;
+		}
+		/* %[position$][flags][width]type */
+		const char *q = p;
+		size_t position = 0;
+		while (*q >= '0' && *q <= '9')
+			position = position * 10 + (size_t)(*q++ - '0');
+		if (*q == '$' && position > 0) {
+			next_arg = position;
+			p = q + 1;
+		}
+		while (*p == '-' || (*p >= '0' && *p <= '9') || *p == '*')
+			p++;
+		if (!*p)
+			break;
+		const PgQuery__Node *arg = next_arg < call->n_args ? call->args[next_arg] : NULL;
+		next_arg++;
+		const char *value = arg ? literal_text(arg) : NULL;
+		if (*p == 'L') {
+			buf_str(t, "'");
+			buf_str(t, value ? value : ML_DYNAMIC_PLACEHOLDER);
+			buf_str(t, "'");
+		} else if (value) {
+			buf_str(t, value);
+		} else if (arg && depth < 16) {
+			eval_text(t, arg, depth + 1);
+		} else {
+			buf_str(t, ML_DYNAMIC_PLACEHOLDER);
+		}
+	}
+}
+
+static void eval_text(struct text_buf *t, const PgQuery__Node *n, int depth)
+{
+	const char *literal = literal_text(n);
+	if (literal) {
+		buf_str(t, literal);
+		return;
+	}
+	if (n && depth < 16 && n->node_case == PG_QUERY__NODE__NODE_A_EXPR &&
+	    n->a_expr->kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP &&
+	    !strcmp(ml_last_name(n->a_expr->name, n->a_expr->n_name), "||")) {
+		eval_text(t, n->a_expr->lexpr, depth + 1);
+		eval_text(t, n->a_expr->rexpr, depth + 1);
+		return;
+	}
+	if (n && depth < 16 && n->node_case == PG_QUERY__NODE__NODE_FUNC_CALL) {
+		const PgQuery__FuncCall *call = n->func_call;
+		const char *name = ml_last_name(call->funcname, call->n_funcname);
+		if (!strcmp(name, "format")) {
+			eval_format(t, call, depth + 1);
+			return;
+		}
+		if ((!strcmp(name, "quote_ident") || !strcmp(name, "quote_literal")) && call->n_args == 1) {
+			bool quote = !strcmp(name, "quote_literal");
+			if (quote)
+				buf_str(t, "'");
+			eval_text(t, call->args[0], depth + 1);
+			if (quote)
+				buf_str(t, "'");
+			return;
+		}
+	}
+	buf_str(t, ML_DYNAMIC_PLACEHOLDER);
+}
+
+/* EXECUTE of a string built from literals, || and format(): rebuild the SQL
+ * and lint it like any statement, at the EXECUTE's line. */
+static void dynamic_sql(struct body *b, const cJSON *expr_holder, int lineno, const ml_stmt_env *env)
+{
+	const cJSON *expr = cJSON_GetObjectItemCaseSensitive(expr_holder, "PLpgSQL_expr");
+	const cJSON *query = cJSON_GetObjectItemCaseSensitive(expr, "query");
+	if (!cJSON_IsString(query))
+		return;
+	ml_engine_state *st = b->st;
+	ml_arena *arena = ml_arena_new();
+	char *select = ml_arena_printf(arena, "SELECT %s", query->valuestring);
+	PgQueryProtobufParseResult parsed = pg_query_parse_protobuf(select);
+	PgQuery__ParseResult *tree = NULL;
+	if (!parsed.error) {
+		ProtobufCAllocator alloc = ml_arena_protobuf_allocator(arena);
+		tree = pg_query__parse_result__unpack(&alloc, parsed.parse_tree.len,
+						      (const uint8_t *)parsed.parse_tree.data);
+	}
+	pg_query_free_protobuf_parse_result(parsed);
+	const PgQuery__Node *value = NULL;
+	if (tree && tree->n_stmts == 1 && tree->stmts[0]->stmt &&
+	    tree->stmts[0]->stmt->node_case == PG_QUERY__NODE__NODE_SELECT_STMT) {
+		const PgQuery__SelectStmt *sel = tree->stmts[0]->stmt->select_stmt;
+		if (sel->n_target_list == 1 && sel->target_list[0]->node_case == PG_QUERY__NODE__NODE_RES_TARGET)
+			value = sel->target_list[0]->res_target->val;
+	}
+	if (value) {
+		struct text_buf sql = { .arena = arena };
+		eval_text(&sql, value, 0);
+		size_t at = locate_word(b, "EXECUTE", lineno);
+		st->stmt_start = at;
+		st->stmt_end = at;
+		/* Statements we rebuilt may not parse (a placeholder where a
+		 * number belongs): that is our guess failing, not the file. */
+		bool saved = st->dynamic;
+		st->dynamic = true;
+		ml_engine_parse_and_analyse(st, sql.data, sql.len, at, false, env);
+		st->dynamic = saved;
+	}
+	ml_arena_free(arena);
+}
+
 static bool is_loop(const char *type)
 {
 	static const char *const LOOPS[] = {
@@ -175,10 +367,26 @@ static void walk_statement(struct body *b, const char *type, const cJSON *stmt, 
 		return;
 	}
 	if (!strcmp(type, "PLpgSQL_stmt_commit") || !strcmp(type, "PLpgSQL_stmt_rollback")) {
-		/* COMMIT in a DO block ends the block's transaction (allowed
-		 * only when the DO itself runs outside a transaction block). */
-		if (b->executes_now && st->tx == ML_TX_IMPLICIT)
-			st->n_held = 0;
+		bool commit = !strcmp(type, "PLpgSQL_stmt_commit");
+		if (b->procedure)
+			ml_ptr_vec_push(st->run->arena, &st->run->committing_procedures,
+					ml_arena_strdup(st->run->arena, b->procedure));
+		/* Rules see it as the transaction statement it is. */
+		PgQuery__TransactionStmt ts = PG_QUERY__TRANSACTION_STMT__INIT;
+		ts.kind = commit ? PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT
+				 : PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK;
+		PgQuery__Node node = PG_QUERY__NODE__INIT;
+		node.node_case = PG_QUERY__NODE__NODE_TRANSACTION_STMT;
+		node.transaction_stmt = &ts;
+		size_t at = locate_word(b, commit ? "COMMIT" : "ROLLBACK", stmt_lineno(stmt));
+		st->stmt_start = at;
+		st->stmt_end = at + (commit ? 6 : 8) <= b->content_end ? at + (commit ? 6 : 8) : at;
+		st->loc_exact = false;
+		ml_engine_statement(st, &node, env);
+		return;
+	}
+	if (!strcmp(type, "PLpgSQL_stmt_dynexecute")) {
+		dynamic_sql(b, cJSON_GetObjectItemCaseSensitive(stmt, "query"), stmt_lineno(stmt), env);
 		return;
 	}
 	if (is_loop(type)) {
@@ -257,6 +465,9 @@ void ml_plpgsql_analyse(ml_engine_state *st, const PgQuery__Node *stmt, const ml
 	const char *body_text = def_string(as);
 
 	struct body b = { .st = st, .executes_now = kind == ML_BODY_DO };
+	if (kind == ML_BODY_PROCEDURE)
+		b.procedure = ml_last_name(stmt->create_function_stmt->funcname,
+					   stmt->create_function_stmt->n_funcname);
 	if (as->location < 0 || !locate_body(st, st->loc_base + (size_t)as->location, body_text, &b))
 		return;
 
@@ -290,9 +501,7 @@ void ml_plpgsql_analyse(ml_engine_state *st, const PgQuery__Node *stmt, const ml
 	if (implicit)
 		st->tx = ML_TX_IMPLICIT;
 	walk(&b, cJSON_GetObjectItemCaseSensitive(function, "action"), &env, 0);
-	if (implicit) {
-		st->tx = ML_TX_NONE;
-		st->n_held = 0;
-	}
+	if (implicit)
+		ml_engine_end_transaction(st, false);
 	cJSON_Delete(json);
 }

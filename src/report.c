@@ -44,6 +44,14 @@ static struct totals count_totals(ml_run *run)
 	return t;
 }
 
+static int lock_rank(const char *mode)
+{
+	for (int m = ML_LOCK_ACCESS_EXCLUSIVE; m > ML_LOCK_NONE; m--)
+		if (!strcmp(ml_lock_mode_name((ml_lock_mode)m), mode))
+			return m;
+	return 0;
+}
+
 /* ---- text ---------------------------------------------------------------- */
 
 #define BOLD "\033[1m"
@@ -207,21 +215,128 @@ static void json_diagnostic(report_ctx *rc, const ml_diagnostic *d)
 	json_string(rc->out, d->message);
 	fputs(",\"help\":", rc->out);
 	json_string(rc->out, d->help);
+	if (d->n_locks) {
+		/* the strongest mode first: what the statement waits for */
+		const char *strongest = d->locks[0].mode;
+		for (size_t i = 1; i < d->n_locks; i++)
+			if (lock_rank(d->locks[i].mode) > lock_rank(strongest))
+				strongest = d->locks[i].mode;
+		fprintf(rc->out, ",\"lock\":{\"mode\":\"%s\",\"tables\":[", strongest);
+		for (size_t i = 0; i < d->n_locks; i++) {
+			fputs(i ? ",{\"table\":" : "{\"table\":", rc->out);
+			json_string(rc->out, d->locks[i].table);
+			fprintf(rc->out, ",\"mode\":\"%s\"}", d->locks[i].mode);
+		}
+		fprintf(rc->out, "]},\"rewrite\":%s,\"scan\":%s", d->rewrite ? "true" : "false",
+			d->scan ? "true" : "false");
+	}
 	fputc('}', rc->out);
+}
+
+static const char *tx_name(ml_tx_state tx)
+{
+	static const char *const NAMES[] = { "none", "explicit", "assumed", "implicit" };
+	return tx <= ML_TX_IMPLICIT ? NAMES[tx] : "none";
+}
+
+static const char *body_name(ml_body_kind body)
+{
+	static const char *const NAMES[] = { "top", "do", "procedure", "function" };
+	return body <= ML_BODY_FUNCTION ? NAMES[body] : "top";
+}
+
+static void json_locks(FILE *out, const ml_lock *locks, size_t n, bool with_line)
+{
+	fputc('[', out);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? ",{\"table\":" : "{\"table\":", out);
+		json_string(out, locks[i].table);
+		fprintf(out, ",\"mode\":\"%s\"", ml_lock_mode_name(locks[i].mode));
+		if (with_line)
+			fprintf(out, ",\"line\":%d", locks[i].line);
+		fputc('}', out);
+	}
+	fputc(']', out);
+}
+
+static void json_statements(report_ctx *rc)
+{
+	ml_run *run = rc->run;
+	fputs(",\"statements\":[", rc->out);
+	for (size_t i = 0; i < run->statements.len; i++) {
+		const ml_statement_record *r = run->statements.items[i];
+		fputs(i ? ",\n{\"path\":" : "\n{\"path\":", rc->out);
+		json_string(rc->out, r->path);
+		fprintf(rc->out, ",\"line\":%d,\"column\":%d,\"kind\":", r->line, r->column);
+		json_string(rc->out, r->kind);
+		fputs(",\"locks\":", rc->out);
+		json_locks(rc->out, r->locks, r->n_locks, false);
+		fprintf(rc->out, ",\"rewrite\":%s,\"scan\":%s,\"transaction\":\"%s\",\"body\":\"%s\",\"held\":",
+			r->rewrite ? "true" : "false", r->scan ? "true" : "false", tx_name(r->tx), body_name(r->body));
+		json_locks(rc->out, r->held, r->n_held, true);
+		fputc('}', rc->out);
+	}
+	fputc(']', rc->out);
 }
 
 static void json_end(report_ctx *rc)
 {
 	struct totals t = count_totals(rc->run);
+	fputc(']', rc->out);
+	if (rc->run->options.record_statements)
+		json_statements(rc);
 	fprintf(rc->out,
-		"],\"summary\":{\"files\":%d,\"statements\":%d,\"errors\":%d,\"warnings\":%d,\"infos\":%d,"
+		",\"summary\":{\"files\":%d,\"statements\":%d,\"errors\":%d,\"warnings\":%d,\"infos\":%d,"
 		"\"input_errors\":%d}}\n",
 		t.files, t.statements, t.errors, t.warnings, t.infos, rc->run->input_errors);
+}
+
+/* ---- locks: the lock timeline, one line per statement -------------------- */
+
+static void locks_list(FILE *out, const ml_lock *locks, size_t n, bool with_line)
+{
+	if (!n) {
+		fputs("-", out);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "%s%s %s", i ? ", " : "", locks[i].table, ml_lock_mode_name(locks[i].mode));
+		if (with_line)
+			fprintf(out, " (line %d)", locks[i].line);
+	}
+}
+
+static void locks_begin(report_ctx *rc)
+{
+	ml_run *run = rc->run;
+	for (size_t i = 0; i < run->statements.len; i++) {
+		const ml_statement_record *r = run->statements.items[i];
+		fprintf(rc->out, "%s:%d:%d: %s%s | locks: ", r->path, r->line, r->column, r->kind,
+			r->body == ML_BODY_TOP ? "" : r->body == ML_BODY_DO ? " [in DO]" : " [in a routine body, not run now]");
+		locks_list(rc->out, r->locks, r->n_locks, false);
+		fprintf(rc->out, " | rewrite: %s | scan: %s | transaction: %s | held: ", r->rewrite ? "yes" : "no",
+			r->scan ? "yes" : "no", tx_name(r->tx));
+		locks_list(rc->out, r->held, r->n_held, true);
+		fputc('\n', rc->out);
+	}
+}
+
+/* The timeline lists statements, not findings. */
+static void locks_diagnostic(report_ctx *rc, const ml_diagnostic *d)
+{
+	(void)rc;
+	(void)d;
+}
+
+static void locks_end(report_ctx *rc)
+{
+	fprintf(rc->out, "%zu statement%s\n", rc->run->statements.len, rc->run->statements.len == 1 ? "" : "s");
 }
 
 static const report_format FORMATS[] = {
 	[ML_FORMAT_TEXT] = { text_begin, text_diagnostic, text_end },
 	[ML_FORMAT_JSON] = { json_begin, json_diagnostic, json_end },
+	[ML_FORMAT_LOCKS] = { locks_begin, locks_diagnostic, locks_end },
 };
 
 int ml_run_write_report(ml_run *run, ml_format format, FILE *out, bool color)

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <pg_query/pg_query.pb-c.h>
 
@@ -49,6 +50,65 @@ typedef enum ml_body_kind {
 	ML_BODY_FUNCTION,     /* inside a PL/pgSQL function body: runs per call, not now */
 } ml_body_kind;
 
+/* Statement forms of the lock model (lock_table.c has a row for each). */
+typedef enum ml_form {
+	ML_FORM_NONE = 0,             /* takes no table lock worth reporting (SELECT, SET, ...) */
+	ML_FORM_CREATE_TABLE,
+	ML_FORM_CREATE_TABLE_REFERENCES,
+	ML_FORM_DROP_TABLE,
+	ML_FORM_ADD_COLUMN,
+	ML_FORM_ADD_COLUMN_DEFAULT,
+	ML_FORM_ADD_COLUMN_VOLATILE_DEFAULT,
+	ML_FORM_ADD_COLUMN_GENERATED,
+	ML_FORM_ADD_COLUMN_REFERENCES,
+	ML_FORM_ALTER_COLUMN_TYPE,
+	ML_FORM_ALTER_COLUMN_TYPE_COERCIBLE,
+	ML_FORM_SET_NOT_NULL,
+	ML_FORM_SET_NOT_NULL_CHECKED,
+	ML_FORM_ALTER_COLUMN_METADATA,   /* DROP NOT NULL, SET/DROP DEFAULT */
+	ML_FORM_DROP_COLUMN,
+	ML_FORM_RENAME,                  /* RENAME COLUMN, RENAME TO */
+	ML_FORM_RENAME_INDEX,
+	ML_FORM_ADD_FOREIGN_KEY,
+	ML_FORM_ADD_FOREIGN_KEY_NOT_VALID,
+	ML_FORM_VALIDATE_CONSTRAINT,
+	ML_FORM_ADD_CHECK,
+	ML_FORM_ADD_CHECK_NOT_VALID,
+	ML_FORM_ADD_UNIQUE,              /* UNIQUE or PRIMARY KEY building an index */
+	ML_FORM_ADD_UNIQUE_USING_INDEX,
+	ML_FORM_ADD_EXCLUDE,
+	ML_FORM_DROP_CONSTRAINT,
+	ML_FORM_CREATE_INDEX,
+	ML_FORM_CREATE_INDEX_CONCURRENTLY,
+	ML_FORM_CREATE_INDEX_ON_ONLY,
+	ML_FORM_DROP_INDEX,
+	ML_FORM_DROP_INDEX_CONCURRENTLY,
+	ML_FORM_REINDEX,
+	ML_FORM_REINDEX_CONCURRENTLY,
+	ML_FORM_CLUSTER,
+	ML_FORM_VACUUM_FULL,
+	ML_FORM_VACUUM,
+	ML_FORM_TRUNCATE,
+	ML_FORM_ATTACH_PARTITION,
+	ML_FORM_DETACH_PARTITION,
+	ML_FORM_DETACH_PARTITION_CONCURRENTLY,
+	ML_FORM_CREATE_TRIGGER,
+	ML_FORM_ENABLE_DISABLE_TRIGGER,
+	ML_FORM_DROP_TRIGGER,
+	ML_FORM_ADD_ENUM_VALUE,
+	ML_FORM_REFRESH_MATVIEW,
+	ML_FORM_REFRESH_MATVIEW_CONCURRENTLY,
+	ML_FORM_SET_STORAGE,             /* SET STATISTICS, SET (...), CLUSTER ON, COMMENT ON */
+	ML_FORM_SET_PERSISTENCE,         /* SET LOGGED / UNLOGGED / ACCESS METHOD / TABLESPACE */
+	ML_FORM_LOCK_TABLE,
+	ML_FORM_UPDATE,
+	ML_FORM_DELETE,
+	ML_FORM_INSERT,
+	ML_FORM_ALTER_TABLE_OTHER,
+	ML_FORM_COUNT
+} ml_form;
+_Static_assert(ML_FORM_COUNT <= 64, "ml_effect.forms is a 64-bit set");
+
 #define ML_MAX_STMT_LOCKS 8
 
 typedef struct ml_lock {
@@ -60,7 +120,8 @@ typedef struct ml_lock {
 
 /* What one statement does, from the lock table (lock_table.c). */
 typedef struct ml_effect {
-	const char *form;         /* statement form from the lock table, e.g. "ALTER TABLE ... SET NOT NULL" */
+	const char *form;         /* label of the strongest form, e.g. "ALTER TABLE ... SET NOT NULL" */
+	uint64_t forms;           /* every form the statement has, as bits 1 << ml_form */
 	ml_lock locks[ML_MAX_STMT_LOCKS]; /* the strongest mode per table touched */
 	size_t n_locks;
 	bool rewrite;             /* rewrites the table (and its indexes) */
@@ -71,6 +132,13 @@ typedef struct ml_effect {
 	bool unbatched;           /* UPDATE or DELETE whose WHERE does not bound it to one batch */
 	bool fails_in_transaction; /* PostgreSQL rejects it inside a transaction block (CONCURRENTLY, VACUUM) */
 } ml_effect;
+
+/* Does the statement have this form (e.g. one ALTER TABLE subcommand)? */
+static inline bool ml_effect_has(const ml_effect *effect, ml_form form)
+{
+	return (effect->forms >> form) & 1u;
+}
+
 
 /* What the run knows about a column it created or altered. */
 typedef struct ml_column_facts {
@@ -88,7 +156,25 @@ typedef struct ml_rule {
 	/* Checks one statement. NULL for rules that the engine reports itself
 	 * (syntax-error and the like). */
 	void (*check)(const ml_stmt_ctx *ctx, const struct ml_rule *self);
+	/* Called once at the end of each file, with ctx->stmt NULL and the
+	 * final transaction state; ml_report(-1) points at the open BEGIN, or
+	 * at the end of the file. NULL for most rules. */
+	void (*finish)(const ml_stmt_ctx *ctx, const struct ml_rule *self);
 } ml_rule;
+
+/* An enum value added earlier in the current transaction. */
+typedef struct ml_enum_value {
+	const char *type;         /* enum type name as written */
+	const char *label;
+	int line;
+} ml_enum_value;
+
+/* A constraint added NOT VALID earlier in the current transaction. */
+typedef struct ml_pending_constraint {
+	const char *table;
+	const char *name;
+	int line;
+} ml_pending_constraint;
 
 /* The facts a rule reads. Everything is owned by the engine and valid only
  * during the check call. */
@@ -104,10 +190,21 @@ struct ml_stmt_ctx {
 	ml_body_kind body;          /* top level, DO block or function body */
 	int loop_depth;             /* PL/pgSQL loops around the statement */
 	bool loop_commits;          /* an enclosing loop COMMITs in its body */
-	const char *const *loop_vars; /* variables of the enclosing loops */
+	const char *const *loop_vars; /* PL/pgSQL variables in scope (loop variables among them) */
 	size_t n_loop_vars;
+	bool statement_timeout_set; /* SET statement_timeout seen earlier in the file */
+	bool first_strong_lock;     /* the file's first statement to need a lock stronger than
+				       SHARE UPDATE EXCLUSIVE on a table that existed before it */
+	const ml_enum_value *const *new_enum_values; /* ALTER TYPE ... ADD VALUE earlier in this transaction */
+	size_t n_new_enum_values;
+	const ml_pending_constraint *const *not_valid_in_tx; /* NOT VALID constraints added earlier in this transaction */
+	size_t n_not_valid_in_tx;
+	bool dynamic;               /* built from EXECUTE of dynamic SQL; names may be placeholders */
 	struct ml_engine_state *engine; /* opaque; for the query functions below */
 };
+
+/* Does a procedure this run created COMMIT or ROLLBACK in its body? */
+bool ml_procedure_commits(const ml_stmt_ctx *ctx, const char *name);
 
 /* Was this table created earlier in the same migration file, so that no one
  * else can be using it yet? (Tables created by earlier files of the run hold

@@ -107,6 +107,8 @@ const char *ml_table_name(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)
 {
 	if (!rel)
 		return "?";
+	if (!strcmp(rel->relname, ML_DYNAMIC_PLACEHOLDER))
+		return "(a table named at run time)";
 	return ml_qualified_name(ctx->engine->file_arena, rel->schemaname, rel->relname);
 }
 
@@ -362,4 +364,13 @@ void ml_schema_apply(ml_engine_state *st, const PgQuery__Node *stmt)
 	default:
 		break;
 	}
+}
+
+bool ml_procedure_commits(const ml_stmt_ctx *ctx, const char *name)
+{
+	const ml_run *run = ctx->engine->run;
+	for (size_t i = 0; i < run->committing_procedures.len; i++)
+		if (!strcmp(run->committing_procedures.items[i], name))
+			return true;
+	return false;
 }

@@ -7,7 +7,8 @@
  *
  * usage: fixture_runner REPO_ROOT
  * MIGRALINT_UPDATE_FIXTURES=1 rewrites the expected .json files (review the
- * diff before committing).
+ * diff before committing). MIGRALINT_FIXTURE_RULE=name limits the run to one
+ * rule.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -339,8 +340,11 @@ int main(int argc, char **argv)
 	}
 	const char *u = getenv("MIGRALINT_UPDATE_FIXTURES");
 	update = u && *u && strcmp(u, "0") != 0;
+	const char *only = getenv("MIGRALINT_FIXTURE_RULE");
 	for (size_t i = 0; i < ml_rule_count(); i++) {
 		const ml_rule_info *rule = ml_rule_at(i);
+		if (only && *only && strcmp(only, rule->name) != 0)
+			continue;
 		char path[512];
 		snprintf(path, sizeof(path), "rules/%s.c", rule->name);
 		result(exists(path), "%s: rule file %s exists", rule->name, path);

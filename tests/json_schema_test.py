@@ -240,6 +240,25 @@ class Checker:
             problems.append(f"diagnostics for an empty input: {doc['diagnostics']}")
         return problems
 
+    def case_statements(self):
+        """--statements adds the lock timeline; its entries follow the schema."""
+        proc = self.run(["--statements", "examples"])
+        doc = self.parse(proc)
+        problems = self.check_common(doc, proc)
+        statements = doc.get("statements")
+        if not statements:
+            return problems + ["no statements array with --statements"]
+        total = sum(f["statements"] for f in doc["files"])
+        top = [s for s in statements if s["body"] == "top"]
+        if len(top) != total:
+            problems.append(f"{len(top)} top-level statements in the timeline, files count {total}")
+        if not any(s["locks"] and s["locks"][0]["mode"] == "ACCESS EXCLUSIVE" for s in statements):
+            problems.append("no ACCESS EXCLUSIVE lock anywhere in the examples' timeline")
+        with_lock = [d for d in doc["diagnostics"] if "lock" in d]
+        if not with_lock:
+            problems.append("no diagnostic carries its statement's lock")
+        return problems
+
     def case_missing_path(self):
         examples = sql_files_below(os.path.join(self.root, "examples"))
         if not examples:
@@ -288,6 +307,7 @@ def main(argv):
         ("examples", checker.case_examples),
         ("stdin with --stdin-filename", checker.case_stdin),
         ("empty stdin", checker.case_empty_stdin),
+        ("--statements timeline", checker.case_statements),
         ("unreadable path beside a real file", checker.case_missing_path),
     ]
     for name, case in cases:

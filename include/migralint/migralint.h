@@ -39,6 +39,7 @@ typedef enum ml_severity {
 typedef enum ml_format {
 	ML_FORMAT_TEXT = 0,
 	ML_FORMAT_JSON = 1,
+	ML_FORMAT_LOCKS = 2,      /* the lock timeline: one line per statement */
 } ml_format;
 
 /* Exit statuses of the command-line tool; part of the public interface. */
@@ -56,9 +57,17 @@ typedef struct ml_options {
 	int pg_minor;                 /* target server minor version, e.g. 4 for 13.4 */
 	bool assume_in_transaction;   /* the migration tool wraps each file in a transaction */
 	ml_severity fail_on;          /* lowest severity that makes the exit status 1 */
+	bool record_statements;       /* keep each statement's locks for the locks format and the
+					 JSON "statements" array */
 	const char *exclude[ML_MAX_RULE_FILTER]; /* rule names turned off; NULL-terminated */
 	const char *include[ML_MAX_RULE_FILTER]; /* opt-in rule names turned on; NULL-terminated */
 } ml_options;
+
+/* A lock a statement takes. */
+typedef struct ml_table_lock {
+	const char *table;       /* "schema.name" or "name" */
+	const char *mode;        /* "ACCESS EXCLUSIVE", "SHARE", ... */
+} ml_table_lock;
 
 /* A finding. All strings are owned by the run that produced it. */
 typedef struct ml_diagnostic {
@@ -70,6 +79,10 @@ typedef struct ml_diagnostic {
 	const char *message;     /* one sentence naming what is wrong */
 	const char *help;        /* the safe recipe; may be NULL */
 	const char *excerpt;     /* the source lines from line to end_line (at most a few); may be NULL */
+	const ml_table_lock *locks; /* what the flagged statement locks; n_locks is 0 when nothing */
+	size_t n_locks;
+	int rewrite;             /* 1 or 0 when n_locks > 0: the statement rewrites a table; else -1 */
+	int scan;                /* 1 or 0 when n_locks > 0: it reads a whole table; else -1 */
 } ml_diagnostic;
 
 /* One linted input, in the order the inputs were linted. */
