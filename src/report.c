@@ -1,32 +1,53 @@
 /*
- * report.c - writes a run's findings. Every format implements the same three
- * hooks (begin, one diagnostic, end) over the sorted diagnostics, so adding a
- * format never touches the engine. stdout carries only the report.
+ * report.c - picks the report format and drives its hooks over the sorted
+ * diagnostics; holds the helpers the formats share. stdout carries only the
+ * report.
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "engine.h"
+#include "report.h"
 
-typedef struct report_ctx {
-	FILE *out;
-	ml_run *run;
-	bool color;
-	size_t index;             /* diagnostics written so far */
-} report_ctx;
-
-typedef struct report_format {
-	void (*begin)(report_ctx *rc);
-	void (*diagnostic)(report_ctx *rc, const ml_diagnostic *d);
-	void (*end)(report_ctx *rc);
-} report_format;
-
-struct totals {
-	int files, statements, errors, warnings, infos;
+static const ml_report_format *const FORMATS[] = {
+	&ml_report_text,
+	&ml_report_json,
+	&ml_report_locks,
+	&ml_report_sarif,
+	&ml_report_github,
+	&ml_report_gitlab,
+	&ml_report_gcc,
+	&ml_report_markdown,
 };
 
-static struct totals count_totals(ml_run *run)
+int ml_format_parse(const char *name, ml_format *out)
 {
-	struct totals t = { 0 };
+	for (size_t i = 0; i < sizeof(FORMATS) / sizeof(FORMATS[0]); i++) {
+		if (!strcmp(FORMATS[i]->name, name)) {
+			*out = FORMATS[i]->id;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *ml_format_names(void)
+{
+	static char names[256];
+	if (!names[0]) {
+		for (size_t i = 0; i < sizeof(FORMATS) / sizeof(FORMATS[0]); i++) {
+			if (i)
+				strcat(names, ", ");
+			strcat(names, FORMATS[i]->name);
+		}
+	}
+	return names;
+}
+
+ml_report_totals ml_report_count(ml_run *run)
+{
+	ml_report_totals t = { 0 };
 	size_t n;
 	const ml_file_summary *files = ml_run_files(run, &n);
 	t.files = (int)n;
@@ -44,7 +65,7 @@ static struct totals count_totals(ml_run *run)
 	return t;
 }
 
-static int lock_rank(const char *mode)
+int ml_lock_rank(const char *mode)
 {
 	for (int m = ML_LOCK_ACCESS_EXCLUSIVE; m > ML_LOCK_NONE; m--)
 		if (!strcmp(ml_lock_mode_name((ml_lock_mode)m), mode))
@@ -52,99 +73,9 @@ static int lock_rank(const char *mode)
 	return 0;
 }
 
-/* ---- text ---------------------------------------------------------------- */
-
-#define BOLD "\033[1m"
-#define RESET "\033[0m"
-
-static const char *severity_color(ml_severity s)
-{
-	return s == ML_SEVERITY_ERROR ? "\033[1;31m" : s == ML_SEVERITY_WARNING ? "\033[1;33m" : "\033[1;36m";
-}
-
-static void text_begin(report_ctx *rc)
-{
-	(void)rc;
-}
-
-/* Prints the excerpt with line numbers and a caret line under the first
- * line, from the column to the end of the finding on that line. */
-static void text_excerpt(report_ctx *rc, const ml_diagnostic *d)
-{
-	if (!d->excerpt)
-		return;
-	int width = snprintf(NULL, 0, "%d", d->end_line > d->line ? d->end_line : d->line);
-	const char *p = d->excerpt;
-	int line = d->line;
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		if (len && p[len - 1] == '\r')
-			len--;
-		fprintf(rc->out, " %*d | %.*s\n", width, line, (int)len, p);
-		if (line == d->line) {
-			fprintf(rc->out, " %*s | ", width, "");
-			int col = 1;
-			const char *q = p;
-			/* Keep tabs so the caret lines up with the text above. */
-			while (col < d->column && q < p + len) {
-				if (((unsigned char)*q & 0xC0) != 0x80) {
-					fputc(*q == '\t' ? '\t' : ' ', rc->out);
-					col++;
-				}
-				q++;
-			}
-			int chars = 0;
-			for (const char *r = q; r < p + len; r++)
-				if (((unsigned char)*r & 0xC0) != 0x80)
-					chars++;
-			int carets = d->end_line == d->line ? d->end_column - d->column : chars;
-			if (carets > chars)
-				carets = chars;
-			if (carets < 1)
-				carets = 1;
-			if (rc->color)
-				fputs(severity_color(d->severity), rc->out);
-			for (int i = 0; i < carets; i++)
-				fputc('^', rc->out);
-			if (rc->color)
-				fputs(RESET, rc->out);
-			fputc('\n', rc->out);
-		}
-		line++;
-		if (!nl)
-			break;
-		p = nl + 1;
-	}
-}
-
-static void text_diagnostic(report_ctx *rc, const ml_diagnostic *d)
-{
-	const char *sev = ml_severity_name(d->severity);
-	if (rc->color)
-		fprintf(rc->out, BOLD "%s:%d:%d:" RESET " %s%s" RESET "[" BOLD "%s" RESET "]: %s\n", d->path, d->line,
-			d->column, severity_color(d->severity), sev, d->rule, d->message);
-	else
-		fprintf(rc->out, "%s:%d:%d: %s[%s]: %s\n", d->path, d->line, d->column, sev, d->rule, d->message);
-	text_excerpt(rc, d);
-	if (d->help)
-		fprintf(rc->out, "  %shelp%s: %s\n", rc->color ? BOLD : "", rc->color ? RESET : "", d->help);
-	fputc('\n', rc->out);
-}
-
-static void text_end(report_ctx *rc)
-{
-	struct totals t = count_totals(rc->run);
-	fprintf(rc->out, "%d file%s, %d statement%s: %d error%s, %d warning%s, %d info%s\n", t.files,
-		t.files == 1 ? "" : "s", t.statements, t.statements == 1 ? "" : "s", t.errors,
-		t.errors == 1 ? "" : "s", t.warnings, t.warnings == 1 ? "" : "s", t.infos, t.infos == 1 ? "" : "s");
-}
-
-/* ---- json ---------------------------------------------------------------- */
-
 /* Writes s as a JSON string. Bytes that are not valid UTF-8 become U+FFFD so
  * the output always parses. */
-static void json_string(FILE *out, const char *s)
+void ml_json_string(FILE *out, const char *s)
 {
 	if (!s) {
 		fputs("null", out);
@@ -189,167 +120,251 @@ static void json_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-static void json_begin(report_ctx *rc)
-{
-	fprintf(rc->out, "{\"version\":1,\"tool\":{\"name\":\"migralint\",\"version\":\"%s\"},\"files\":[",
-		MIGRALINT_VERSION);
-	size_t n;
-	const ml_file_summary *files = ml_run_files(rc->run, &n);
-	for (size_t i = 0; i < n; i++) {
-		fputs(i ? ",{\"path\":" : "{\"path\":", rc->out);
-		json_string(rc->out, files[i].path);
-		fprintf(rc->out, ",\"statements\":%d,\"syntax_errors\":%d}", files[i].statements,
-			files[i].syntax_errors);
-	}
-	fputs("],\"diagnostics\":[", rc->out);
-}
-
-static void json_diagnostic(report_ctx *rc, const ml_diagnostic *d)
-{
-	fputs(rc->index ? ",\n{\"rule\":" : "\n{\"rule\":", rc->out);
-	json_string(rc->out, d->rule);
-	fprintf(rc->out, ",\"severity\":\"%s\",\"path\":", ml_severity_name(d->severity));
-	json_string(rc->out, d->path);
-	fprintf(rc->out, ",\"line\":%d,\"column\":%d,\"end_line\":%d,\"end_column\":%d,\"message\":", d->line,
-		d->column, d->end_line, d->end_column);
-	json_string(rc->out, d->message);
-	fputs(",\"help\":", rc->out);
-	json_string(rc->out, d->help);
-	if (d->n_locks) {
-		/* the strongest mode first: what the statement waits for */
-		const char *strongest = d->locks[0].mode;
-		for (size_t i = 1; i < d->n_locks; i++)
-			if (lock_rank(d->locks[i].mode) > lock_rank(strongest))
-				strongest = d->locks[i].mode;
-		fprintf(rc->out, ",\"lock\":{\"mode\":\"%s\",\"tables\":[", strongest);
-		for (size_t i = 0; i < d->n_locks; i++) {
-			fputs(i ? ",{\"table\":" : "{\"table\":", rc->out);
-			json_string(rc->out, d->locks[i].table);
-			fprintf(rc->out, ",\"mode\":\"%s\"}", d->locks[i].mode);
-		}
-		fprintf(rc->out, "]},\"rewrite\":%s,\"scan\":%s", d->rewrite ? "true" : "false",
-			d->scan ? "true" : "false");
-	}
-	fputc('}', rc->out);
-}
-
-static const char *tx_name(ml_tx_state tx)
+const char *ml_tx_name(ml_tx_state tx)
 {
 	static const char *const NAMES[] = { "none", "explicit", "assumed", "implicit" };
 	return tx <= ML_TX_IMPLICIT ? NAMES[tx] : "none";
 }
 
-static const char *body_name(ml_body_kind body)
+const char *ml_body_name(ml_body_kind body)
 {
 	static const char *const NAMES[] = { "top", "do", "procedure", "function" };
 	return body <= ML_BODY_FUNCTION ? NAMES[body] : "top";
 }
 
-static void json_locks(FILE *out, const ml_lock *locks, size_t n, bool with_line)
-{
-	fputc('[', out);
-	for (size_t i = 0; i < n; i++) {
-		fputs(i ? ",{\"table\":" : "{\"table\":", out);
-		json_string(out, locks[i].table);
-		fprintf(out, ",\"mode\":\"%s\"", ml_lock_mode_name(locks[i].mode));
-		if (with_line)
-			fprintf(out, ",\"line\":%d", locks[i].line);
-		fputc('}', out);
-	}
-	fputc(']', out);
-}
-
-static void json_statements(report_ctx *rc)
-{
-	ml_run *run = rc->run;
-	fputs(",\"statements\":[", rc->out);
-	for (size_t i = 0; i < run->statements.len; i++) {
-		const ml_statement_record *r = run->statements.items[i];
-		fputs(i ? ",\n{\"path\":" : "\n{\"path\":", rc->out);
-		json_string(rc->out, r->path);
-		fprintf(rc->out, ",\"line\":%d,\"column\":%d,\"kind\":", r->line, r->column);
-		json_string(rc->out, r->kind);
-		fputs(",\"locks\":", rc->out);
-		json_locks(rc->out, r->locks, r->n_locks, false);
-		fprintf(rc->out, ",\"rewrite\":%s,\"scan\":%s,\"transaction\":\"%s\",\"body\":\"%s\",\"held\":",
-			r->rewrite ? "true" : "false", r->scan ? "true" : "false", tx_name(r->tx), body_name(r->body));
-		json_locks(rc->out, r->held, r->n_held, true);
-		fputc('}', rc->out);
-	}
-	fputc(']', rc->out);
-}
-
-static void json_end(report_ctx *rc)
-{
-	struct totals t = count_totals(rc->run);
-	fputc(']', rc->out);
-	if (rc->run->options.record_statements)
-		json_statements(rc);
-	fprintf(rc->out,
-		",\"summary\":{\"files\":%d,\"statements\":%d,\"errors\":%d,\"warnings\":%d,\"infos\":%d,"
-		"\"input_errors\":%d}}\n",
-		t.files, t.statements, t.errors, t.warnings, t.infos, rc->run->input_errors);
-}
-
-/* ---- locks: the lock timeline, one line per statement -------------------- */
-
-static void locks_list(FILE *out, const ml_lock *locks, size_t n, bool with_line)
-{
-	if (!n) {
-		fputs("-", out);
-		return;
-	}
-	for (size_t i = 0; i < n; i++) {
-		fprintf(out, "%s%s %s", i ? ", " : "", locks[i].table, ml_lock_mode_name(locks[i].mode));
-		if (with_line)
-			fprintf(out, " (line %d)", locks[i].line);
-	}
-}
-
-static void locks_begin(report_ctx *rc)
-{
-	ml_run *run = rc->run;
-	for (size_t i = 0; i < run->statements.len; i++) {
-		const ml_statement_record *r = run->statements.items[i];
-		fprintf(rc->out, "%s:%d:%d: %s%s | locks: ", r->path, r->line, r->column, r->kind,
-			r->body == ML_BODY_TOP ? "" : r->body == ML_BODY_DO ? " [in DO]" : " [in a routine body, not run now]");
-		locks_list(rc->out, r->locks, r->n_locks, false);
-		fprintf(rc->out, " | rewrite: %s | scan: %s | transaction: %s | held: ", r->rewrite ? "yes" : "no",
-			r->scan ? "yes" : "no", tx_name(r->tx));
-		locks_list(rc->out, r->held, r->n_held, true);
-		fputc('\n', rc->out);
-	}
-}
-
-/* The timeline lists statements, not findings. */
-static void locks_diagnostic(report_ctx *rc, const ml_diagnostic *d)
-{
-	(void)rc;
-	(void)d;
-}
-
-static void locks_end(report_ctx *rc)
-{
-	fprintf(rc->out, "%zu statement%s\n", rc->run->statements.len, rc->run->statements.len == 1 ? "" : "s");
-}
-
-static const report_format FORMATS[] = {
-	[ML_FORMAT_TEXT] = { text_begin, text_diagnostic, text_end },
-	[ML_FORMAT_JSON] = { json_begin, json_diagnostic, json_end },
-	[ML_FORMAT_LOCKS] = { locks_begin, locks_diagnostic, locks_end },
-};
-
 int ml_run_write_report(ml_run *run, ml_format format, FILE *out, bool color)
 {
-	if ((size_t)format >= sizeof(FORMATS) / sizeof(FORMATS[0]))
+	const ml_report_format *f = NULL;
+	for (size_t i = 0; i < sizeof(FORMATS) / sizeof(FORMATS[0]); i++)
+		if (FORMATS[i]->id == format)
+			f = FORMATS[i];
+	if (!f)
 		return -1;
-	const report_format *f = &FORMATS[format];
-	report_ctx rc = { .out = out, .run = run, .color = color };
 	size_t n;
 	const ml_diagnostic *d = ml_run_diagnostics(run, &n);
+	ml_report_ctx rc = { .out = out, .run = run, .color = color, .count = n };
 	f->begin(&rc);
 	for (size_t i = 0; i < n; i++, rc.index++)
 		f->diagnostic(&rc, &d[i]);
 	f->end(&rc);
 	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
+}
+
+/* ---- helpers for the formats that point into a repository ---------------- */
+
+const char *ml_report_strongest_lock(const ml_diagnostic *d)
+{
+	if (!d->n_locks)
+		return NULL;
+	const char *strongest = d->locks[0].mode;
+	for (size_t i = 1; i < d->n_locks; i++)
+		if (ml_lock_rank(d->locks[i].mode) > ml_lock_rank(strongest))
+			strongest = d->locks[i].mode;
+	return strongest;
+}
+
+char *ml_report_cwd(void)
+{
+	size_t cap = 256;
+	for (;;) {
+		char *buf = malloc(cap);
+		if (!buf)
+			return NULL;
+		if (getcwd(buf, cap))
+			return buf;
+		free(buf);
+		if (errno != ERANGE || cap > 1 << 20)
+			return NULL;
+		cap *= 2;
+	}
+}
+
+/* Appends path's segments to out (which holds "" or an absolute path without
+ * a trailing slash), resolving "." and "..". "..": back one segment, never
+ * above the root when absolute; kept when a relative path has nothing to
+ * remove. */
+static void append_segments(char *out, const char *path, bool absolute)
+{
+	const char *p = path;
+	while (*p) {
+		while (*p == '/')
+			p++;
+		const char *e = p;
+		while (*e && *e != '/')
+			e++;
+		size_t n = (size_t)(e - p);
+		if (n == 0 || (n == 1 && p[0] == '.')) {
+			/* nothing */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			char *slash = strrchr(out, '/');
+			const char *last = slash ? slash + 1 : out;
+			if (*out && strcmp(last, "..") != 0) {
+				if (slash)
+					*slash = '\0';
+				else
+					*out = '\0';
+			} else if (!absolute) {
+				strcat(out, *out ? "/.." : "..");
+			}
+		} else {
+			size_t len = strlen(out);
+			if (absolute || len)
+				out[len++] = '/';
+			memcpy(out + len, p, n);
+			out[len + n] = '\0';
+		}
+		p = e;
+	}
+}
+
+char *ml_report_path(const char *path, const char *cwd, bool *relative)
+{
+	bool absolute = path[0] == '/';
+	size_t cap = strlen(path) + (cwd ? strlen(cwd) : 0) + 4;
+	char *base = cwd ? malloc(strlen(cwd) + 2) : NULL;
+	char *out = malloc(cap);
+	if (!out || (cwd && !base)) {
+		free(out);
+		free(base);
+		return NULL;
+	}
+	out[0] = '\0';
+	if (!cwd || cwd[0] != '/') {
+		/* no usable current directory: tidy the path as it is */
+		append_segments(out, path, absolute);
+		if (!absolute && !*out)
+			strcpy(out, ".");
+		*relative = !absolute;
+		free(base);
+		return out;
+	}
+	base[0] = '\0';
+	append_segments(base, cwd, true);
+	if (!absolute)
+		strcpy(out, base);
+	append_segments(out, path, true);
+	if (!*out)
+		strcpy(out, "/");
+	size_t blen = strlen(base);
+	*relative = false;
+	if (blen == 0 && out[1]) {
+		/* the current directory is the root */
+		memmove(out, out + 1, strlen(out));
+		*relative = true;
+	} else if (blen && !strncmp(out, base, blen) && out[blen] == '/' && out[blen + 1]) {
+		memmove(out, out + blen + 1, strlen(out + blen + 1) + 1);
+		*relative = true;
+	}
+	free(base);
+	return out;
+}
+
+const char *ml_report_doc_base(const ml_run *run)
+{
+	const char *base = run->options.doc_base_url;
+	return base && *base ? base : ML_DEFAULT_DOC_BASE_URL;
+}
+
+#define FNV_OFFSET UINT64_C(0xcbf29ce484222325)
+#define FNV_PRIME UINT64_C(0x100000001b3)
+
+static uint64_t fnv_byte(uint64_t h, unsigned char c)
+{
+	return (h ^ c) * FNV_PRIME;
+}
+
+static uint64_t fnv_string(uint64_t h, const char *s)
+{
+	for (; s && *s; s++)
+		h = fnv_byte(h, (unsigned char)*s);
+	return fnv_byte(h, 0);
+}
+
+/* Hashes s with runs of white space as one space, none at either end. */
+static uint64_t fnv_collapsed(uint64_t h, const char *s)
+{
+	bool space = false, any = false;
+	for (; s && *s; s++) {
+		if (strchr(" \t\r\n\f\v", *s)) {
+			space = any;
+			continue;
+		}
+		if (space)
+			h = fnv_byte(h, ' ');
+		space = false;
+		any = true;
+		h = fnv_byte(h, (unsigned char)*s);
+	}
+	return fnv_byte(h, 0);
+}
+
+/* Hashes s with each run of digits as one '#'. */
+static uint64_t fnv_without_numbers(uint64_t h, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s >= '0' && *s <= '9') {
+			while (s[1] >= '0' && s[1] <= '9')
+				s++;
+			h = fnv_byte(h, '#');
+		} else {
+			h = fnv_byte(h, (unsigned char)*s);
+		}
+	}
+	return fnv_byte(h, 0);
+}
+
+typedef struct fingerprint_key {
+	uint64_t hash;
+	size_t index;
+} fingerprint_key;
+
+static int compare_keys(const void *pa, const void *pb)
+{
+	const fingerprint_key *a = pa, *b = pb;
+	if (a->hash != b->hash)
+		return a->hash < b->hash ? -1 : 1;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+uint64_t *ml_report_fingerprints(ml_run *run)
+{
+	size_t n;
+	const ml_diagnostic *d = ml_run_diagnostics(run, &n);
+	if (!d || !n)
+		return NULL;
+	uint64_t *out = malloc(n * sizeof(*out));
+	fingerprint_key *keys = malloc(n * sizeof(*keys));
+	char *cwd = ml_report_cwd();
+	if (!out || !keys) {
+		free(out);
+		free(keys);
+		free(cwd);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		bool relative;
+		char *path = ml_report_path(d[i].path, cwd, &relative);
+		uint64_t h = fnv_string(FNV_OFFSET, d[i].rule);
+		h = fnv_string(h, path ? path : d[i].path);
+		h = fnv_collapsed(h, d[i].excerpt);
+		h = fnv_without_numbers(h, d[i].message);
+		free(path);
+		keys[i].hash = h;
+		keys[i].index = i;
+	}
+	qsort(keys, n, sizeof(*keys), compare_keys);
+	/* Findings with the same key are told apart by their order in the file. */
+	uint32_t occurrence = 0;
+	for (size_t i = 0; i < n; i++) {
+		occurrence = i && keys[i].hash == keys[i - 1].hash ? occurrence + 1 : 0;
+		uint64_t h = FNV_OFFSET;
+		for (int b = 0; b < 8; b++)
+			h = fnv_byte(h, (unsigned char)(keys[i].hash >> (8 * b)));
+		for (int b = 0; b < 4; b++)
+			h = fnv_byte(h, (unsigned char)(occurrence >> (8 * b)));
+		out[keys[i].index] = h;
+	}
+	free(keys);
+	free(cwd);
+	return out;
 }

@@ -1,0 +1,78 @@
+/*
+ * report.h - the interface every report format implements: three hooks
+ * (begin, one diagnostic, end) over the run's sorted diagnostics, plus the
+ * helpers formats share. One format per file: report_<name>.c.
+ */
+#ifndef MIGRALINT_REPORT_H
+#define MIGRALINT_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "engine.h"
+
+typedef struct ml_report_ctx {
+	FILE *out;
+	ml_run *run;
+	bool color;               /* ANSI colours allowed (text formats on a terminal) */
+	size_t index;             /* diagnostics written so far */
+	size_t count;             /* diagnostics in all */
+	void *state;              /* the format's own data between its hooks; NULL at begin */
+} ml_report_ctx;
+
+typedef struct ml_report_format {
+	const char *name;         /* the --format value */
+	ml_format id;
+	void (*begin)(ml_report_ctx *rc);
+	void (*diagnostic)(ml_report_ctx *rc, const ml_diagnostic *d);
+	void (*end)(ml_report_ctx *rc);
+} ml_report_format;
+
+typedef struct ml_report_totals {
+	int files, statements, errors, warnings, infos;
+} ml_report_totals;
+
+/* Counts files, statements and findings by severity. */
+ml_report_totals ml_report_count(ml_run *run);
+/* Writes s as a JSON string literal; bytes that are not UTF-8 become U+FFFD
+ * so the output always parses. NULL is written as null. */
+void ml_json_string(FILE *out, const char *s);
+/* "none", "explicit", "assumed", "implicit". */
+const char *ml_tx_name(ml_tx_state tx);
+/* "top", "do", "procedure", "function". */
+const char *ml_body_name(ml_body_kind body);
+/* 1 (ACCESS SHARE) to 8 (ACCESS EXCLUSIVE) for a lock mode name, 0 otherwise. */
+int ml_lock_rank(const char *mode);
+/* The strongest lock mode among d's locks, or NULL when it has none. */
+const char *ml_report_strongest_lock(const ml_diagnostic *d);
+/* The current directory, malloc'd (the caller frees it), or NULL when it
+ * cannot be known. */
+char *ml_report_cwd(void);
+/* The path a report shows for path, malloc'd (the caller frees it; NULL
+ * when memory runs out): "." and ".." segments resolved, relative to cwd
+ * when it lies below it (*relative is then true), else absolute. With a NULL
+ * cwd a relative path only loses its "./" segments. */
+char *ml_report_path(const char *path, const char *cwd, bool *relative);
+/* The base URL of the rule pages: the run's doc_base_url or
+ * ML_DEFAULT_DOC_BASE_URL. The rule name and ".md" follow it. */
+const char *ml_report_doc_base(const ml_run *run);
+/* A fingerprint for each of the run's sorted diagnostics (the order the
+ * hooks see), unchanged when lines are inserted or removed above the
+ * finding: a 64-bit FNV-1a hash of the rule, the path as ml_report_path
+ * shows it, the flagged source lines with white space collapsed, the message
+ * with its numbers left out (they are mostly line references), and how many
+ * earlier findings share all of these. Returns a malloc'd array of the
+ * diagnostics' count (the caller frees it), or NULL when there are none or
+ * memory runs out. */
+uint64_t *ml_report_fingerprints(ml_run *run);
+
+extern const ml_report_format ml_report_text;
+extern const ml_report_format ml_report_json;
+extern const ml_report_format ml_report_locks;
+extern const ml_report_format ml_report_sarif;
+extern const ml_report_format ml_report_github;
+extern const ml_report_format ml_report_gitlab;
+extern const ml_report_format ml_report_gcc;
+extern const ml_report_format ml_report_markdown;
+
+#endif

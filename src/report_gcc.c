@@ -1,0 +1,37 @@
+/*
+ * report_gcc.c - the compiler-style report for editors (--format gcc): one
+ * "path:line:col: error|warning|note: message [rule]" line per finding and
+ * nothing else, the shape vim's default errorformat, emacs compilation-mode
+ * and flymake, and most editor plugins parse. The path is printed as given,
+ * so the editor resolves it the way it named it (--stdin-filename included).
+ */
+#include "report.h"
+
+static void gcc_begin(ml_report_ctx *rc)
+{
+	(void)rc;
+}
+
+/* Writes s on one line: line breaks and tabs become spaces. */
+static void one_line(FILE *out, const char *s)
+{
+	for (; s && *s; s++)
+		fputc(*s == '\n' || *s == '\r' || *s == '\t' ? ' ' : *s, out);
+}
+
+static void gcc_diagnostic(ml_report_ctx *rc, const ml_diagnostic *d)
+{
+	const char *sev = d->severity == ML_SEVERITY_ERROR ? "error"
+			  : d->severity == ML_SEVERITY_WARNING ? "warning" : "note";
+	one_line(rc->out, d->path);
+	fprintf(rc->out, ":%d:%d: %s: ", d->line, d->column, sev);
+	one_line(rc->out, d->message);
+	fprintf(rc->out, " [%s]\n", d->rule);
+}
+
+static void gcc_end(ml_report_ctx *rc)
+{
+	(void)rc;
+}
+
+const ml_report_format ml_report_gcc = { "gcc", ML_FORMAT_GCC, gcc_begin, gcc_diagnostic, gcc_end };

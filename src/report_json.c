@@ -1,0 +1,109 @@
+/*
+ * report_json.c - the JSON report (docs/json-output.md, checked against
+ * docs/json-output.schema.json): files, sorted diagnostics with the lock
+ * their statement takes, the statement timeline with --statements, and a
+ * summary. Written as a stream, one diagnostic per line.
+ */
+#include <string.h>
+
+#include "report.h"
+
+static void json_begin(ml_report_ctx *rc)
+{
+	fprintf(rc->out, "{\"version\":1,\"tool\":{\"name\":\"migralint\",\"version\":\"%s\"},\"files\":[",
+		MIGRALINT_VERSION);
+	size_t n;
+	const ml_file_summary *files = ml_run_files(rc->run, &n);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? ",{\"path\":" : "{\"path\":", rc->out);
+		ml_json_string(rc->out, files[i].path);
+		fprintf(rc->out, ",\"statements\":%d,\"syntax_errors\":%d}", files[i].statements,
+			files[i].syntax_errors);
+	}
+	fputs("],\"diagnostics\":[", rc->out);
+}
+
+static void json_diagnostic(ml_report_ctx *rc, const ml_diagnostic *d)
+{
+	fputs(rc->index ? ",\n{\"rule\":" : "\n{\"rule\":", rc->out);
+	ml_json_string(rc->out, d->rule);
+	fprintf(rc->out, ",\"severity\":\"%s\",\"path\":", ml_severity_name(d->severity));
+	ml_json_string(rc->out, d->path);
+	fprintf(rc->out, ",\"line\":%d,\"column\":%d,\"end_line\":%d,\"end_column\":%d,\"message\":", d->line,
+		d->column, d->end_line, d->end_column);
+	ml_json_string(rc->out, d->message);
+	fputs(",\"help\":", rc->out);
+	ml_json_string(rc->out, d->help);
+	if (d->n_locks) {
+		/* the strongest mode first: what the statement waits for */
+		const char *strongest = d->locks[0].mode;
+		for (size_t i = 1; i < d->n_locks; i++)
+			if (ml_lock_rank(d->locks[i].mode) > ml_lock_rank(strongest))
+				strongest = d->locks[i].mode;
+		fprintf(rc->out, ",\"lock\":{\"mode\":\"%s\",\"tables\":[", strongest);
+		for (size_t i = 0; i < d->n_locks; i++) {
+			fputs(i ? ",{\"table\":" : "{\"table\":", rc->out);
+			ml_json_string(rc->out, d->locks[i].table);
+			fprintf(rc->out, ",\"mode\":\"%s\"}", d->locks[i].mode);
+		}
+		fprintf(rc->out, "]},\"rewrite\":%s,\"scan\":%s", d->rewrite ? "true" : "false",
+			d->scan ? "true" : "false");
+	}
+	if (d->fix) {
+		fputs(",\"fix\":{\"description\":", rc->out);
+		ml_json_string(rc->out, d->fix->description);
+		fprintf(rc->out, ",\"line\":%d,\"column\":%d,\"end_line\":%d,\"end_column\":%d,\"replacement\":",
+			d->fix->line, d->fix->column, d->fix->end_line, d->fix->end_column);
+		ml_json_string(rc->out, d->fix->replacement);
+		fputc('}', rc->out);
+	}
+	fputc('}', rc->out);
+}
+
+static void json_locks(FILE *out, const ml_lock *locks, size_t n, bool with_line)
+{
+	fputc('[', out);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? ",{\"table\":" : "{\"table\":", out);
+		ml_json_string(out, locks[i].table);
+		fprintf(out, ",\"mode\":\"%s\"", ml_lock_mode_name(locks[i].mode));
+		if (with_line)
+			fprintf(out, ",\"line\":%d", locks[i].line);
+		fputc('}', out);
+	}
+	fputc(']', out);
+}
+
+static void json_statements(ml_report_ctx *rc)
+{
+	ml_run *run = rc->run;
+	fputs(",\"statements\":[", rc->out);
+	for (size_t i = 0; i < run->statements.len; i++) {
+		const ml_statement_record *r = run->statements.items[i];
+		fputs(i ? ",\n{\"path\":" : "\n{\"path\":", rc->out);
+		ml_json_string(rc->out, r->path);
+		fprintf(rc->out, ",\"line\":%d,\"column\":%d,\"kind\":", r->line, r->column);
+		ml_json_string(rc->out, r->kind);
+		fputs(",\"locks\":", rc->out);
+		json_locks(rc->out, r->locks, r->n_locks, false);
+		fprintf(rc->out, ",\"rewrite\":%s,\"scan\":%s,\"transaction\":\"%s\",\"body\":\"%s\",\"held\":",
+			r->rewrite ? "true" : "false", r->scan ? "true" : "false", ml_tx_name(r->tx), ml_body_name(r->body));
+		json_locks(rc->out, r->held, r->n_held, true);
+		fputc('}', rc->out);
+	}
+	fputc(']', rc->out);
+}
+
+static void json_end(ml_report_ctx *rc)
+{
+	ml_report_totals t = ml_report_count(rc->run);
+	fputc(']', rc->out);
+	if (rc->run->options.record_statements)
+		json_statements(rc);
+	fprintf(rc->out,
+		",\"summary\":{\"files\":%d,\"statements\":%d,\"errors\":%d,\"warnings\":%d,\"infos\":%d,"
+		"\"input_errors\":%d}}\n",
+		t.files, t.statements, t.errors, t.warnings, t.infos, rc->run->input_errors);
+}
+
+const ml_report_format ml_report_json = { "json", ML_FORMAT_JSON, json_begin, json_diagnostic, json_end };

@@ -1,0 +1,524 @@
+#!/usr/bin/python3
+"""Checks the report formats on real output of the migralint binary.
+
+Usage: formats_test.py MIGRALINT_BINARY REPO_ROOT
+
+Run it with /usr/bin/python3 (Debian's python3-jsonschema). Each case runs the
+binary over tests/fixtures, examples/ or a generated temporary file and checks
+one format: SARIF against ../shared/schemas/sarif-schema-2.1.0.json (skipped
+when the schema is absent, as in a user's clone) and what the schema cannot
+say (every registered rule, 1-based regions, relative URIs under %SRCROOT%,
+fixes, fingerprints that survive lines shifting), GitHub workflow commands
+line by line with their escaping, the GitLab Code Quality array, the gcc
+lines editors parse, and the markdown comment's size budget. The JSON report
+of the same input is the reference for what each format must contain.
+
+Prints one line per case (ok, FAIL or skip) and ends with "N passed, M failed";
+exits 1 when a case failed.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+
+try:
+    import jsonschema
+    import jsonschema.validators
+except ImportError as exc:  # setup.sh installs python3-jsonschema: no skipping
+    print(f"cannot import jsonschema ({exc}); install python3-jsonschema "
+          f"and run this with /usr/bin/python3, not {sys.executable}", file=sys.stderr)
+    print("0 passed, 1 failed")
+    sys.exit(1)
+
+TIMEOUT = 120
+SEVERITY_FIELD = {"error": "errors", "warning": "warnings", "info": "infos"}
+SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+GITHUB_COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
+GITLAB_SEVERITY = {"error": "critical", "warning": "major", "info": "info"}
+GCC_SEVERITY = {"error": "error", "warning": "warning", "info": "note"}
+MD_ICON = {"error": ":x:", "warning": ":warning:", "info": ":information_source:"}
+
+GITHUB_LINE = re.compile(
+    r"^::(error|warning|notice) file=([^,:\r\n]+),line=(\d+),col=(\d+),endLine=(\d+),"
+    r"endColumn=(\d+),title=([a-z0-9-]+)::([^\r\n]+)$")
+GCC_LINE = re.compile(r"^[^:]+:\d+:\d+: (error|warning|note): .+ \[[a-z0-9-]+\]$")
+GCC_PARTS = re.compile(r"^([^:]+):(\d+):(\d+): (error|warning|note): (.+) \[([a-z0-9-]+)\]$")
+MD_HEADER = re.compile(r"^### migralint: (\d+) errors?, (\d+) warnings?, (\d+) infos? in (\d+) files?$",
+                       re.M)
+MD_FINDING = re.compile(r"^(:x:|:warning:|:information_source:) \*\*(error|warning|info)\*\* \[`([a-z0-9-]+)`\]",
+                        re.M)
+MD_LEFT_OUT = re.compile(
+    r"(\d+) findings? (?:was|were) left out [^(]*\((\d+) errors?, (\d+) warnings?, (\d+) infos?\), "
+    r"in (\d+) files?")
+MD_LIMIT = 65536
+
+# The dangerous example: ADD COLUMN, an UPDATE and SET NOT NULL in one
+# transaction; several findings whose messages name lines.
+EXAMPLE = "examples/migrations/20240202160000_orders_region.sql"
+CREATE_INDEX_FIXTURE = "tests/fixtures/require-concurrent-index-creation/fires-plain-create-index.sql"
+
+
+class CaseFailure(Exception):
+    pass
+
+
+class CaseSkipped(Exception):
+    pass
+
+
+def check(condition, message):
+    if not condition:
+        raise CaseFailure(message)
+
+
+def unescape_github(text):
+    """Undoes the workflow-command escaping (%25, %0D, %0A, %3A, %2C)."""
+    table = {"%25": "%", "%0D": "\r", "%0A": "\n", "%3A": ":", "%2C": ","}
+    return re.sub(r"%(25|0D|0A|3A|2C)", lambda m: table[m.group(0)], text)
+
+
+class Checker:
+    def __init__(self, binary, root):
+        self.binary = binary
+        self.root = root
+        self.tmp = tempfile.mkdtemp(prefix="migralint-formats-")
+
+    def close(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def run(self, fmt, args, cwd=None, stdin=b""):
+        cmd = [self.binary, "--format", fmt] + args
+        env = dict(os.environ)
+        env.pop("NO_COLOR", None)
+        try:
+            proc = subprocess.run(cmd, input=stdin, capture_output=True, cwd=cwd or self.root, env=env,
+                                  timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            raise CaseFailure(f"{' '.join(cmd)} did not finish in {TIMEOUT} s")
+        if proc.returncode < 0 or proc.returncode > 3:
+            raise CaseFailure(f"{' '.join(cmd)} exited with {proc.returncode}: "
+                              f"{proc.stderr.decode(errors='replace')[-500:]}")
+        return proc
+
+    def output(self, fmt, args, cwd=None, stdin=b""):
+        proc = self.run(fmt, args, cwd, stdin)
+        try:
+            return proc.stdout.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise CaseFailure(f"--format {fmt} output is not UTF-8: {exc}")
+
+    def json_report(self, args, cwd=None, stdin=b""):
+        return json.loads(self.output("json", args, cwd, stdin))
+
+    def sarif(self, args, cwd=None, stdin=b""):
+        text = self.output("sarif", args, cwd, stdin)
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CaseFailure(f"SARIF output does not parse: {exc}")
+
+    def write(self, name, text):
+        path = os.path.join(self.tmp, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return path
+
+    def registered_rules(self):
+        proc = subprocess.run([self.binary, "--list-rules"], capture_output=True, timeout=TIMEOUT)
+        check(proc.returncode == 0, f"--list-rules exited with {proc.returncode}")
+        return [line.split()[0] for line in proc.stdout.decode().splitlines() if line.strip()]
+
+    # ---- SARIF -------------------------------------------------------------
+
+    def case_sarif_schema(self):
+        path = os.path.normpath(os.path.join(self.root, "..", "shared", "schemas", "sarif-schema-2.1.0.json"))
+        if not os.path.exists(path):
+            raise CaseSkipped(f"{path} is absent")
+        with open(path, encoding="utf-8") as f:
+            schema = json.load(f)
+        cls = jsonschema.validators.validator_for(schema)
+        cls.check_schema(schema)
+        validator = cls(schema)
+        for args in (["tests/fixtures", "examples"], [EXAMPLE, "no-such-file.sql"], [CREATE_INDEX_FIXTURE]):
+            log = self.sarif(args)
+            errors = sorted(validator.iter_errors(log), key=lambda e: list(e.path))
+            check(not errors, f"{args}: {len(errors)} schema errors, first: "
+                              f"{errors[0].message if errors else ''} at {list(errors[0].path) if errors else ''}")
+
+    def case_sarif_driver_lists_every_rule(self):
+        log = self.sarif([EXAMPLE])
+        check(log.get("version") == "2.1.0", "version is not 2.1.0")
+        driver = log["runs"][0]["tool"]["driver"]
+        check(driver.get("name") == "migralint", "driver.name")
+        check(driver.get("version") and driver.get("informationUri"), "driver.version / informationUri missing")
+        ids = [r["id"] for r in driver["rules"]]
+        check(ids == self.registered_rules(), f"driver rules {ids} differ from --list-rules")
+        for r in driver["rules"]:
+            check(r["shortDescription"]["text"], f"{r['id']}: empty shortDescription")
+            check(r["fullDescription"]["text"].startswith(r["shortDescription"]["text"]),
+                  f"{r['id']}: fullDescription does not start with the summary")
+            check(r["helpUri"].startswith("https://") and r["helpUri"].endswith("/" + r["id"] + ".md"),
+                  f"{r['id']}: helpUri {r['helpUri']}")
+            check(r["help"]["text"], f"{r['id']}: empty help")
+            check(r["defaultConfiguration"]["level"] in ("error", "warning", "note"), f"{r['id']}: level")
+
+    def case_sarif_results_match_json(self):
+        args = ["tests/fixtures", "examples"]
+        log = self.sarif(args)
+        report = self.json_report(args)
+        run = log["runs"][0]
+        rules = run["tool"]["driver"]["rules"]
+        results = run["results"]
+        diags = report["diagnostics"]
+        check(len(results) == len(diags), f"{len(results)} results for {len(diags)} diagnostics")
+        base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        expected_base = "file://" + urllib.parse.quote(os.path.realpath(self.root).rstrip("/") + "/")
+        check(base == expected_base, f"%SRCROOT% is {base}, expected {expected_base}")
+        check(run.get("columnKind") == "unicodeCodePoints", "columnKind")
+        check(run["invocations"][0]["executionSuccessful"] is True, "executionSuccessful is not true")
+        saw_syntax_error = False
+        for res, d in zip(results, diags):
+            where = f"{d['path']}:{d['line']}"
+            check(res["ruleId"] == d["rule"], f"{where}: ruleId {res['ruleId']} != {d['rule']}")
+            check(rules[res["ruleIndex"]]["id"] == res["ruleId"], f"{where}: ruleIndex points elsewhere")
+            check(res["level"] == SARIF_LEVEL[d["severity"]], f"{where}: level {res['level']}")
+            check(res["message"]["text"].startswith(d["message"]), f"{where}: message")
+            loc = res["locations"][0]["physicalLocation"]
+            art = loc["artifactLocation"]
+            check(art.get("uriBaseId") == "%SRCROOT%", f"{where}: uriBaseId {art.get('uriBaseId')}")
+            uri = art["uri"]
+            check(not uri.startswith(("/", "./", "file:")) and "://" not in uri, f"{where}: uri {uri} not relative")
+            check(" " not in uri, f"{where}: uri {uri} not percent-encoded")
+            rel = urllib.parse.unquote(uri)
+            check(os.path.normpath(rel) == os.path.normpath(d["path"]), f"{where}: uri {uri} is not the path")
+            check(os.path.isfile(os.path.join(self.root, rel)), f"{where}: {rel} does not exist")
+            reg = loc["region"]
+            check(reg["startLine"] == d["line"] and reg["startColumn"] == d["column"],
+                  f"{where}: region start {reg}")
+            check(reg["endLine"] == d["end_line"] and reg["endColumn"] == d["end_column"],
+                  f"{where}: region end {reg}")
+            check(reg["startLine"] >= 1 and reg["startColumn"] >= 1 and reg["endColumn"] >= 1 and
+                  reg["endLine"] >= reg["startLine"], f"{where}: region not 1-based: {reg}")
+            fp = res.get("partialFingerprints", {}).get("migralintFingerprint/v1", "")
+            check(re.fullmatch(r"[0-9a-f]{16}", fp), f"{where}: fingerprint {fp!r}")
+            if "lock" in d:
+                props = res.get("properties", {})
+                check(props.get("lock", {}).get("mode") == d["lock"]["mode"], f"{where}: lock property")
+                check(props.get("rewrite") == d["rewrite"] and props.get("scan") == d["scan"],
+                      f"{where}: rewrite/scan properties")
+            saw_syntax_error |= d["rule"] == "syntax-error"
+        check(saw_syntax_error, "no syntax-error result (tests/fixtures/syntax-error has some)")
+        fps = [r["partialFingerprints"]["migralintFingerprint/v1"] for r in results]
+        check(len(set(fps)) == len(fps), "two results share a fingerprint")
+
+    def case_sarif_fix_adds_concurrently(self):
+        log = self.sarif([CREATE_INDEX_FIXTURE])
+        res = [r for r in log["runs"][0]["results"] if r["ruleId"] == "require-concurrent-index-creation"]
+        check(res, "no require-concurrent-index-creation result")
+        fixes = res[0].get("fixes")
+        check(fixes, "no fixes on the CREATE INDEX result")
+        change = fixes[0]["artifactChanges"][0]
+        check(change["artifactLocation"] == res[0]["locations"][0]["physicalLocation"]["artifactLocation"],
+              "the fix names another artifact")
+        with open(os.path.join(self.root, CREATE_INDEX_FIXTURE), encoding="utf-8") as f:
+            lines = f.read().split("\n")
+        rep = change["replacements"][0]
+        reg = rep["deletedRegion"]
+        check(reg["startLine"] == reg["endLine"], "a fix over several lines")
+        line = lines[reg["startLine"] - 1]
+        fixed = line[:reg["startColumn"] - 1] + rep["insertedContent"]["text"] + line[reg["endColumn"] - 1:]
+        check(re.match(r"^CREATE INDEX CONCURRENTLY ", fixed), f"fixed line is {fixed!r}")
+
+    def fingerprints(self, path):
+        log = self.sarif([path])
+        out = []
+        for r in log["runs"][0]["results"]:
+            out.append((r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"],
+                        r["partialFingerprints"]["migralintFingerprint/v1"]))
+        return out
+
+    def case_sarif_fingerprints_survive_shifted_lines(self):
+        with open(os.path.join(self.root, EXAMPLE), encoding="utf-8") as f:
+            text = f.read()
+        # The statement repeated: two identical findings told apart by order.
+        text += "\nBEGIN;\nUPDATE orders SET region = 'eu-west';\nCOMMIT;\n"
+        path = self.write("shift/migration.sql", text)
+        before = self.fingerprints(path)
+        check(len(before) >= 2, f"only {len(before)} findings")
+        fps = [fp for _, _, fp in before]
+        check(len(set(fps)) == len(fps), f"distinct findings share a fingerprint: {before}")
+        shift = 4
+        self.write("shift/migration.sql", "\n" * (shift - 1) + "-- a comment added above\n" + text)
+        after = self.fingerprints(path)
+        check(len(after) == len(before), "the shifted file has other findings")
+        for (rule, line, fp), (rule2, line2, fp2) in zip(before, after):
+            check(rule == rule2 and line2 == line + shift, f"findings moved unexpectedly: {rule}:{line}")
+            check(fp == fp2, f"{rule} at line {line}: fingerprint {fp} became {fp2} when lines moved")
+        # A different file gives different fingerprints for the same findings.
+        other = self.write("shift/other.sql", text)
+        check(not set(fps) & {fp for _, _, fp in self.fingerprints(other)},
+              "two files share fingerprints")
+
+    def case_sarif_unreadable_input_is_a_notification(self):
+        proc = self.run("sarif", [EXAMPLE, "no-such-file.sql"])
+        check(proc.returncode == 2, f"exit status {proc.returncode}, expected 2")
+        log = json.loads(proc.stdout)
+        inv = log["runs"][0]["invocations"][0]
+        check(inv["executionSuccessful"] is False, "executionSuccessful is not false")
+        notes = inv.get("toolExecutionNotifications", [])
+        check(len(notes) == 1 and notes[0]["level"] == "error" and notes[0]["message"]["text"],
+              f"notifications: {notes}")
+        check(log["runs"][0]["results"], "the readable input's results are missing")
+
+    def case_sarif_outside_paths_and_stdin(self):
+        outside = self.write("elsewhere/drop.sql", "ALTER TABLE users DROP COLUMN nickname;\n")
+        log = self.sarif([outside])
+        art = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+        check(art["uri"].startswith("file:///") and "uriBaseId" not in art, f"outside file: {art}")
+        log = self.sarif(["--stdin-filename", "./db/migrate/x y.sql", "-"],
+                         stdin=b"ALTER TABLE users DROP COLUMN nickname;\n")
+        art = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+        check(art == {"uri": "db/migrate/x%20y.sql", "uriBaseId": "%SRCROOT%"}, f"stdin file: {art}")
+
+    def case_doc_base_url_from_config(self):
+        cfg_dir = os.path.join(self.tmp, "cfg")
+        self.write("cfg/.migralint.json", '{"doc_base_url": "https://docs.example.com/rules/"}\n')
+        self.write("cfg/a.sql", "DROP INDEX orders_idx;\n")
+        log = self.sarif(["a.sql"], cwd=cfg_dir)
+        for r in log["runs"][0]["tool"]["driver"]["rules"]:
+            check(r["helpUri"] == f"https://docs.example.com/rules/{r['id']}.md", f"helpUri {r['helpUri']}")
+        text = self.output("markdown", ["a.sql"], cwd=cfg_dir)
+        rules = [rule for _, _, rule in MD_FINDING.findall(text)]
+        check(rules, "no findings in the markdown report")
+        for rule in rules:
+            check(f"](https://docs.example.com/rules/{rule}.md)" in text, f"{rule} not linked to the configured base")
+
+    # ---- GitHub ------------------------------------------------------------
+
+    def case_github_lines_parse(self):
+        args = ["tests/fixtures", "examples"]
+        lines = self.output("github", args).splitlines()
+        diags = self.json_report(args)["diagnostics"]
+        check(len(lines) == len(diags), f"{len(lines)} lines for {len(diags)} diagnostics")
+        for line, d in zip(lines, diags):
+            m = GITHUB_LINE.match(line)
+            check(m, f"line does not parse: {line[:200]}")
+            cmd, path, ln, col, eln, ecol, title, msg = m.groups()
+            where = f"{d['path']}:{d['line']}"
+            check(cmd == GITHUB_COMMAND[d["severity"]], f"{where}: ::{cmd}")
+            check(os.path.normpath(unescape_github(path)) == os.path.normpath(d["path"]), f"{where}: file={path}")
+            check((int(ln), int(col), int(eln), int(ecol)) ==
+                  (d["line"], d["column"], d["end_line"], d["end_column"]), f"{where}: position")
+            check(title == d["rule"], f"{where}: title={title}")
+            check(unescape_github(msg).startswith(d["message"]), f"{where}: message")
+
+    def case_github_escaping(self):
+        name = "we,ird:dir/50%,a:b.sql"
+        sql = ('DROP INDEX "idx%50,a:b\nsecond line";\n'
+               'ALTER TABLE "t%1,x:y\nz" DROP COLUMN c;\n')
+        self.write(name, sql)
+        lines = self.output("github", [name], cwd=self.tmp).splitlines()
+        diags = self.json_report([name], cwd=self.tmp)["diagnostics"]
+        check(len(lines) == len(diags) and lines, f"{len(lines)} lines for {len(diags)} diagnostics")
+        escaped_specials = False
+        for line, d in zip(lines, diags):
+            m = GITHUB_LINE.match(line)
+            check(m, f"line does not parse: {line[:300]}")
+            check(m.group(2) == "we%2Cird%3Adir/50%25%2Ca%3Ab.sql", f"file= is {m.group(2)}")
+            msg = m.group(8)
+            expected = d["message"] + ("\nhelp: " + d["help"] if d.get("help") else "")
+            check(unescape_github(msg) == expected, f"message {msg!r} does not decode to {expected!r}")
+            check(not re.search(r"%(?!25|0D|0A)", msg), f"unescaped % in {msg!r}")
+            if "%" in d["message"] and "\n" in d["message"]:
+                escaped_specials = True
+                check("%25" in msg and "%0A" in msg, f"% and newline not escaped: {msg!r}")
+        check(escaped_specials, "no message carried both % and a line break: the case tests nothing")
+
+    # ---- GitLab ------------------------------------------------------------
+
+    def case_gitlab_code_quality(self):
+        args = ["tests/fixtures", "examples"]
+        text = self.output("gitlab", args)
+        try:
+            issues = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CaseFailure(f"output does not parse: {exc}")
+        check(isinstance(issues, list), "not a JSON array")
+        diags = self.json_report(args)["diagnostics"]
+        check(len(issues) == len(diags), f"{len(issues)} issues for {len(diags)} diagnostics")
+        for issue, d in zip(issues, diags):
+            where = f"{d['path']}:{d['line']}"
+            for key in ("description", "check_name", "fingerprint", "severity", "location"):
+                check(key in issue, f"{where}: no {key}")
+            check(issue["description"] == d["message"], f"{where}: description")
+            check(issue["check_name"] == d["rule"], f"{where}: check_name")
+            check(issue["severity"] == GITLAB_SEVERITY[d["severity"]], f"{where}: severity {issue['severity']}")
+            check(re.fullmatch(r"[0-9a-f]{16,64}", issue["fingerprint"]), f"{where}: fingerprint")
+            loc = issue["location"]
+            check(not loc["path"].startswith(("/", "./")), f"{where}: path {loc['path']} not relative")
+            check(os.path.isfile(os.path.join(self.root, loc["path"])), f"{where}: {loc['path']} missing")
+            check(isinstance(loc["lines"]["begin"], int) and loc["lines"]["begin"] == d["line"], f"{where}: begin")
+            check(loc["lines"]["end"] == d["end_line"], f"{where}: end")
+        fps = [i["fingerprint"] for i in issues]
+        check(len(set(fps)) == len(fps), "two issues share a fingerprint")
+        # The SARIF fingerprints and GitLab's are the same hash.
+        sarif = self.sarif(args)["runs"][0]["results"]
+        check(fps == [r["partialFingerprints"]["migralintFingerprint/v1"] for r in sarif],
+              "GitLab and SARIF fingerprints differ")
+
+    def case_gitlab_empty_array(self):
+        clean = self.write("clean/ok.sql", "SELECT 1;\n")
+        text = self.output("gitlab", [clean])
+        check(json.loads(text) == [], f"expected [], got {text!r}")
+
+    # ---- gcc ---------------------------------------------------------------
+
+    def case_gcc_lines(self):
+        args = ["tests/fixtures", "examples"]
+        lines = self.output("gcc", args).splitlines()
+        diags = self.json_report(args)["diagnostics"]
+        check(len(lines) == len(diags), f"{len(lines)} lines for {len(diags)} diagnostics")
+        for line, d in zip(lines, diags):
+            check(GCC_LINE.match(line), f"line does not match: {line[:200]}")
+            path, ln, col, sev, msg, rule = GCC_PARTS.match(line).groups()
+            check((path, int(ln), int(col), sev, rule) ==
+                  (d["path"], d["line"], d["column"], GCC_SEVERITY[d["severity"]], d["rule"]),
+                  f"line disagrees with the JSON report: {line[:200]}")
+        stdin = self.output("gcc", ["--stdin-filename", "db/migrate/1_x.sql", "-"],
+                            stdin=b"ALTER TABLE users DROP COLUMN nickname;\n").splitlines()
+        check(stdin and all(GCC_LINE.match(l) and l.startswith("db/migrate/1_x.sql:1:") for l in stdin),
+              f"stdin lines: {stdin}")
+
+    # ---- markdown ----------------------------------------------------------
+
+    def markdown_counts(self, text):
+        m = MD_HEADER.search(text)
+        check(m, "no '### migralint: N errors, N warnings, N infos in N files' header")
+        return dict(zip(("errors", "warnings", "infos", "files"), map(int, m.groups())))
+
+    def case_markdown_small_shows_everything(self):
+        text = self.output("markdown", [EXAMPLE])
+        report = self.json_report([EXAMPLE])
+        diags = report["diagnostics"]
+        counts = self.markdown_counts(text)
+        for key in ("errors", "warnings", "infos"):
+            check(counts[key] == report["summary"][key], f"header {key} {counts[key]}")
+        check(counts["files"] == 1, "header file count")
+        shown = MD_FINDING.findall(text)
+        check(len(shown) == len(diags), f"{len(shown)} findings shown of {len(diags)}")
+        for (icon, sev, rule), d in zip(shown, diags):
+            check((icon, sev, rule) == (MD_ICON[d["severity"]], d["severity"], d["rule"]), f"finding {rule}")
+        check("left out" not in text, "says findings were left out")
+        check(text.count("```sql") == len(diags), "not every finding has its SQL excerpt")
+        check("**Lock:** ACCESS EXCLUSIVE on `orders`" in text, "the lock is not shown")
+        check(text.count("**Safe recipe:**") == len(diags), "not every finding has its safe recipe")
+        check(f"](https://github.com/migralint/migralint/blob/main/docs/rules/{diags[0]['rule']}.md)" in text,
+              "rule not linked to its doc page")
+        check("#### `" + EXAMPLE + "`" in text, "no section for the file")
+
+    def case_markdown_no_findings(self):
+        clean = self.write("clean/ok.sql", "SELECT 1;\n")
+        text = self.output("markdown", [clean])
+        check("### migralint: no findings" in text, f"no 'no findings' header: {text!r}")
+        check(not MD_FINDING.search(text), "a finding in a clean report")
+
+    def case_markdown_huge_input_is_truncated(self):
+        stmts = ["BEGIN;"]
+        for i in range(1700):
+            stmts.append(f"CREATE INDEX idx_{i} ON t{i % 40} (c{i});")
+            stmts.append(f"ALTER TABLE t{i % 40} DROP COLUMN c{i};")
+            stmts.append(f"UPDATE t{i % 40} SET c{i} = 0;")
+        stmts.append("COMMIT;")
+        huge = self.write("huge/001_big.sql", "\n".join(stmts) + "\n")
+        self.write("huge/002_more.sql", "CREATE TABLE x (c char(3));\nDROP INDEX i1;\nALTER TABLE t1 ADD COLUMN n int NOT NULL;\n")
+        args = [os.path.dirname(huge)]
+        text = self.output("markdown", args, cwd=self.tmp)
+        report = self.json_report(args, cwd=self.tmp)
+        total = len(report["diagnostics"])
+        check(total >= 5000, f"only {total} findings generated")
+        check(len(text) < MD_LIMIT, f"{len(text)} characters, over GitHub's limit")
+        check(len(text.encode("utf-16-le")) // 2 < MD_LIMIT, "over the limit in UTF-16 code units")
+        counts = self.markdown_counts(text)
+        for key in ("errors", "warnings", "infos"):
+            check(counts[key] == report["summary"][key], f"header {key} {counts[key]}")
+        shown = MD_FINDING.findall(text)
+        m = MD_LEFT_OUT.search(text)
+        check(m, "does not say how many findings were left out")
+        left, e, w, i, files = map(int, m.groups())
+        check(len(shown) + left == total, f"{len(shown)} shown + {left} left out != {total}")
+        check(e + w + i == left, "left-out counts by severity do not add up")
+        by_sev = {"error": 0, "warning": 0, "info": 0}
+        for _, sev, _ in shown:
+            by_sev[sev] += 1
+        check((by_sev["error"] + e, by_sev["warning"] + w, by_sev["info"] + i) ==
+              (counts["errors"], counts["warnings"], counts["infos"]), "shown + left out != header counts")
+        rest = report["diagnostics"][len(shown):]
+        check(files == len({d["path"] for d in rest}), f"left out in {files} files")
+        check("--format sarif" in text or "SARIF" in text, "does not point to the full report")
+        check(text == self.output("markdown", args, cwd=self.tmp), "two runs give different comments")
+
+    # ---- docs/formats.md --------------------------------------------------
+
+    def doc_block(self, doc, section, lang=""):
+        """The first fenced block (``` or ````) after the '## section' heading."""
+        m = re.search(r"^## " + re.escape(section) + r"\n(.*?)(?=^## |\Z)", doc, re.S | re.M)
+        check(m, f"docs/formats.md has no '## {section}' section")
+        b = re.search(r"^(`{3,})" + re.escape(lang) + r"\n(.*?)\n\1$", m.group(1), re.S | re.M)
+        check(b, f"no ```{lang} block in the {section} section")
+        return b.group(2)
+
+    def case_docs_samples_are_real_output(self):
+        with open(os.path.join(self.root, "docs", "formats.md"), encoding="utf-8") as f:
+            doc = f.read()
+        for fmt in ("gcc", "github"):
+            real = self.output(fmt, [EXAMPLE]).splitlines()
+            sample = self.doc_block(doc, fmt, "text").splitlines()
+            check(sample and all(line in real for line in sample),
+                  f"the {fmt} sample in docs/formats.md is not what migralint prints now: regenerate it")
+        real = json.loads(self.output("gitlab", [EXAMPLE]))
+        sample = json.loads(self.doc_block(doc, "gitlab", "json"))
+        check(sample and all(issue in real for issue in sample), "the gitlab sample is stale: regenerate it")
+        real = self.output("markdown", [EXAMPLE])
+        head = self.doc_block(doc, "markdown", "markdown").split("\n\n...\n")[0]
+        check(real.startswith(head + "\n"), "the markdown sample is stale: regenerate it")
+        log = self.sarif([EXAMPLE])
+        sample = json.loads(self.doc_block(doc, "sarif", "json"))
+        got = {r["partialFingerprints"]["migralintFingerprint/v1"]: r for r in log["runs"][0]["results"]}
+        for r in sample["runs"][0]["results"]:
+            fp = r["partialFingerprints"]["migralintFingerprint/v1"]
+            check(fp in got and {k: v for k, v in got[fp].items() if k != "ruleIndex"} ==
+                  {k: v for k, v in r.items() if k != "ruleIndex"}, "the sarif sample is stale: regenerate it")
+
+
+def main():
+    if len(sys.argv) != 3:
+        print("usage: formats_test.py MIGRALINT_BINARY REPO_ROOT", file=sys.stderr)
+        return 2
+    checker = Checker(os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]))
+    passed = failed = 0
+    try:
+        for name in sorted(n for n in dir(checker) if n.startswith("case_")):
+            label = name[len("case_"):]
+            try:
+                getattr(checker, name)()
+                print(f"ok   {label}")
+                passed += 1
+            except CaseSkipped as exc:
+                print(f"skip {label}: {exc}")
+            except (CaseFailure, OSError, KeyError, IndexError, TypeError, ValueError) as exc:
+                print(f"FAIL {label}: {type(exc).__name__}: {exc}")
+                failed += 1
+    finally:
+        checker.close()
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
