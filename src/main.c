@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "migralint/config.h"
 #include "migralint/migralint.h"
 
 static const char USAGE[] =
@@ -17,16 +18,25 @@ static const char USAGE[] =
 	"below it, sorted) or - for standard input.\n"
 	"\n"
 	"options:\n"
-	"  --format text|json|locks  report format (default: text); locks prints the lock\n"
-	"                            timeline, one line per statement\n"
+	"  --format FORMAT           report format: text (default), json, locks (the lock\n"
+	"                            timeline, one line per statement), sarif, github,\n"
+	"                            gitlab, gcc, markdown\n"
 	"  --statements              with --format json, add each statement's locks\n"
 	"  --pg-version N[.M]        target PostgreSQL version (default: 15)\n"
 	"  --assume-in-transaction   the migration tool wraps each file in a transaction\n"
+	"  --no-assume-in-transaction\n"
+	"                            it does not (beats assume_in_transaction in the config)\n"
 	"  --exclude RULE[,RULE]     turn rules off\n"
 	"  --include RULE[,RULE]     turn opt-in rules on\n"
 	"  --fail-on error|warning|info\n"
 	"                            lowest severity that makes the exit status 1 (default: warning)\n"
-	"  --stdin-filename NAME     path reported for standard input\n"
+	"  --stdin-filename NAME     path reported for standard input (the config applies\n"
+	"                            to it as to a file of that path)\n"
+	"  --config PATH             read this configuration file (default: the nearest\n"
+	"                            .migralint.json from the current directory up)\n"
+	"  --no-config               read no configuration file\n"
+	"  --print-config [PATH...]  print the effective settings (for each PATH) and\n"
+	"                            where each comes from, and exit\n"
 	"  --list-rules              list the rules and exit\n"
 	"  --explain RULE            print a rule's documentation and exit\n"
 	"  --version                 print the version and exit\n"
@@ -90,10 +100,125 @@ static int explain(const char *name)
 	return ML_EXIT_CLEAN;
 }
 
-int main(int argc, char **argv)
+/* The command line as given, and the configuration file: every file's
+ * options are built from them (defaults < config top level < matching
+ * overrides < command line). */
+typedef struct settings {
+	ml_options cli;               /* the command-line options */
+	bool given_pg_version, given_assume_in_transaction, given_fail_on;
+	ml_config *config;            /* NULL with --no-config or when there is none */
+} settings;
+
+static const char FROM_CLI[] = "command line";
+
+/* Fills opts for path (NULL: the run as a whole, no per-path settings) and,
+ * when origins is not NULL, where each setting came from. Returns false when
+ * the configuration excludes path. */
+static bool effective_options(const settings *s, const char *path, ml_options *opts, ml_config_origins *origins)
+{
+	ml_options_init(opts);
+	opts->record_statements = s->cli.record_statements;
+	if (origins)
+		ml_config_origins_init(origins);
+	if (!ml_config_apply(s->config, path, opts, origins))
+		return false;
+	if (s->given_pg_version) {
+		opts->pg_major = s->cli.pg_major;
+		opts->pg_minor = s->cli.pg_minor;
+		if (origins)
+			origins->pg_version = FROM_CLI;
+	}
+	if (s->given_assume_in_transaction) {
+		opts->assume_in_transaction = s->cli.assume_in_transaction;
+		if (origins)
+			origins->assume_in_transaction = FROM_CLI;
+	}
+	if (s->given_fail_on) {
+		opts->fail_on = s->cli.fail_on;
+		if (origins)
+			origins->fail_on = FROM_CLI;
+	}
+	/* --exclude goes last: naming a rule in both turns it off. */
+	for (int pass = 0; pass < 2; pass++) {
+		const char *const *names = pass == 0 ? s->cli.include : s->cli.exclude;
+		for (size_t i = 0; i < ML_MAX_RULE_FILTER && names[i]; i++) {
+			const ml_rule_info *rule = ml_rule_find(names[i]);
+			/* --include of a rule that is on anyway changes nothing. */
+			if (pass == 0 && !rule->opt_in && ml_options_rule_enabled(opts, rule))
+				continue;
+			if (ml_options_set_rule(opts, names[i], pass == 0) == 0 && origins)
+				origins->rule_state[ml_rule_index(rule)] = FROM_CLI;
+		}
+	}
+	return true;
+}
+
+static bool file_options(void *data, const char *path, ml_options *opts)
+{
+	return effective_options(data, path, opts, NULL);
+}
+
+static void print_setting(const char *name, const char *value, const char *origin)
+{
+	printf("  %-24s %-10s %s\n", name, value, origin);
+}
+
+/* --print-config: the settings for path (NULL: the top level). */
+static void print_config(const settings *s, const char *path)
 {
 	ml_options opts;
-	ml_options_init(&opts);
+	ml_config_origins *origins = malloc(sizeof(*origins));
+	if (!origins) {
+		fputs("migralint: error: out of memory\n", stderr);
+		return;
+	}
+	if (path)
+		printf("\n%s\n", path);
+	else
+		printf("\nsettings (no path given: top level only, no overrides)\n");
+	if (!effective_options(s, path, &opts, origins)) {
+		printf("  excluded: not linted (exclude \"%s\" in %s)\n", origins->excluded_by,
+		       ml_config_path(s->config));
+		free(origins);
+		return;
+	}
+	char version[16];
+	if (opts.pg_minor)
+		snprintf(version, sizeof(version), "%d.%d", opts.pg_major, opts.pg_minor);
+	else
+		snprintf(version, sizeof(version), "%d", opts.pg_major);
+	print_setting("pg_version", version, origins->pg_version);
+	print_setting("assume_in_transaction", opts.assume_in_transaction ? "true" : "false",
+		      origins->assume_in_transaction);
+	print_setting("fail_on", ml_severity_name(opts.fail_on), origins->fail_on);
+	print_setting("doc_base_url", opts.doc_base_url ? opts.doc_base_url : ML_DEFAULT_DOC_BASE_URL,
+		      origins->doc_base_url);
+	const char *const *globs = ml_config_exclude_globs(s->config);
+	if (!globs[0])
+		print_setting("exclude", "(none)", origins->exclude);
+	for (size_t i = 0; globs[i]; i++)
+		print_setting(i ? "" : "exclude", globs[i], origins->exclude);
+	printf("  rules:\n");
+	for (size_t i = 0; i < ml_rule_count(); i++) {
+		const ml_rule_info *r = ml_rule_at(i);
+		const char *state = origins->rule_state[i], *severity = origins->rule_severity[i];
+		printf("    %-38s %-3s %-8s ", r->name, ml_options_rule_enabled(&opts, r) ? "on" : "off",
+		       ml_severity_name(ml_options_rule_severity(&opts, r)));
+		if (!strcmp(state, severity))
+			printf("%s\n", state);
+		else
+			printf("on/off: %s; severity: %s\n", state, severity);
+	}
+	free(origins);
+}
+
+int main(int argc, char **argv)
+{
+	settings set = { 0 };
+	ml_options *opts = &set.cli;
+	ml_options_init(opts);
+	const char *config_path = NULL;
+	bool no_config = false, print = false;
 	ml_format format = ML_FORMAT_TEXT;
 	const char *stdin_name = "<stdin>";
 	const char **paths = calloc((size_t)argc + 1, sizeof(*paths));
@@ -126,7 +251,7 @@ int main(int argc, char **argv)
 		bool takes_value = !strcmp(name, "--format") || !strcmp(name, "--pg-version") ||
 				   !strcmp(name, "--exclude") || !strcmp(name, "--include") ||
 				   !strcmp(name, "--fail-on") || !strcmp(name, "--stdin-filename") ||
-				   !strcmp(name, "--explain");
+				   !strcmp(name, "--explain") || !strcmp(name, "--config");
 		if (takes_value && !value) {
 			if (i + 1 >= argc) {
 				free(paths);
@@ -140,29 +265,35 @@ int main(int argc, char **argv)
 
 		int status = -1;
 		if (!strcmp(name, "--format")) {
-			if (!strcmp(value, "text"))
-				format = ML_FORMAT_TEXT;
-			else if (!strcmp(value, "json"))
-				format = ML_FORMAT_JSON;
-			else if (!strcmp(value, "locks"))
-				format = ML_FORMAT_LOCKS;
-			else
-				status = usage_error("unknown format '%s' (text, json, locks)", value);
+			if (ml_format_parse(value, &format) != 0) {
+				fprintf(stderr, "migralint: error: unknown format '%s' (%s)\nTry 'migralint --help'.\n",
+					value, ml_format_names());
+				status = ML_EXIT_USAGE;
+			}
 		} else if (!strcmp(name, "--pg-version")) {
-			if (ml_options_set_pg_version(&opts, value) != 0)
+			if (ml_options_set_pg_version(opts, value) != 0)
 				status = usage_error("bad --pg-version '%s' (expected N or N.M, e.g. 11 or 13.4)", value);
+			set.given_pg_version = true;
 		} else if (!strcmp(name, "--statements")) {
-			opts.record_statements = true;
-		} else if (!strcmp(name, "--assume-in-transaction")) {
-			opts.assume_in_transaction = true;
+			opts->record_statements = true;
+		} else if (!strcmp(name, "--assume-in-transaction") || !strcmp(name, "--no-assume-in-transaction")) {
+			opts->assume_in_transaction = !strcmp(name, "--assume-in-transaction");
+			set.given_assume_in_transaction = true;
+		} else if (!strcmp(name, "--config")) {
+			config_path = value;
+		} else if (!strcmp(name, "--no-config")) {
+			no_config = true;
+		} else if (!strcmp(name, "--print-config")) {
+			print = true;
 		} else if (!strcmp(name, "--exclude") || !strcmp(name, "--include")) {
 			char *copy = strdup(value);
 			/* The option arrays keep pointers into copy until exit. */
-			if (!copy || add_rules(copy, !strcmp(name, "--exclude") ? opts.exclude : opts.include, name) != 0)
+			if (!copy || add_rules(copy, !strcmp(name, "--exclude") ? opts->exclude : opts->include, name) != 0)
 				status = ML_EXIT_USAGE;
 		} else if (!strcmp(name, "--fail-on")) {
-			if (ml_severity_parse(value, &opts.fail_on) != 0)
+			if (ml_severity_parse(value, &opts->fail_on) != 0)
 				status = usage_error("bad --fail-on '%s' (error, warning, info)", value);
+			set.given_fail_on = true;
 		} else if (!strcmp(name, "--stdin-filename")) {
 			stdin_name = value;
 		} else if (!strcmp(name, "--list-rules")) {
@@ -184,33 +315,70 @@ int main(int argc, char **argv)
 			return status;
 		}
 	}
-	if (n_paths == 0) {
+	if (n_paths == 0 && !print) {
 		free(paths);
 		return usage_error("%s", "no input: give a file, a directory or - for standard input");
 	}
+	if (config_path && no_config) {
+		free(paths);
+		return usage_error("%s", "--config and --no-config exclude each other");
+	}
+
+	/* The configuration file, checked whole before anything is linted. */
+	char *found = NULL;
+	if (!no_config && !config_path)
+		config_path = found = ml_config_discover(".");
+	if (config_path) {
+		char err[1024];
+		set.config = ml_config_load(config_path, err, sizeof(err));
+		free(found);
+		if (!set.config) {
+			fprintf(stderr, "migralint: error: %s\n", err);
+			free(paths);
+			return ML_EXIT_USAGE;
+		}
+	}
+
+	if (print) {
+		printf("config: %s\n", set.config ? ml_config_path(set.config) : "(none)");
+		if (n_paths == 0)
+			print_config(&set, NULL);
+		for (size_t i = 0; i < n_paths; i++)
+			print_config(&set, !strcmp(paths[i], "-") ? stdin_name : paths[i]);
+		ml_config_free(set.config);
+		free(paths);
+		return ML_EXIT_CLEAN;
+	}
 
 	if (format == ML_FORMAT_LOCKS)
-		opts.record_statements = true;
-	ml_run *run = ml_run_new(&opts);
+		opts->record_statements = true;
+	/* The run-wide settings (fail_on, doc_base_url) come from the top level
+	 * and the command line; each file's from the hook. */
+	ml_options run_opts;
+	effective_options(&set, NULL, &run_opts, NULL);
+	ml_run *run = ml_run_new(&run_opts);
 	if (!run) {
+		ml_config_free(set.config);
 		free(paths);
 		fputs("migralint: error: out of memory\n", stderr);
 		return ML_EXIT_INPUT_ERROR;
 	}
+	ml_run_set_options_hook(run, file_options, &set);
 	for (size_t i = 0; i < n_paths; i++) {
 		if (!strcmp(paths[i], "-"))
 			ml_run_lint_stream(run, stdin_name, stdin);
 		else
 			ml_run_lint_path(run, paths[i]);
 	}
-	const char *no_color = getenv("NO_COLOR");
-	bool color = format == ML_FORMAT_TEXT && isatty(STDOUT_FILENO) && !(no_color && *no_color);
+	/* Any NO_COLOR, even an empty one, turns colour off: the user asked. */
+	bool color = format == ML_FORMAT_TEXT && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	int status = ml_run_exit_status(run);
 	if (ml_run_write_report(run, format, stdout, color) != 0) {
 		fputs("migralint: error: cannot write the report\n", stderr);
 		status = ML_EXIT_INPUT_ERROR;
 	}
 	ml_run_free(run);
+	ml_config_free(set.config);
 	free(paths);
 	return status;
 }

@@ -1,0 +1,1312 @@
+/*
+ * config.c - the .migralint.json configuration file: discovery, loading with
+ * comments, strict validation (every unknown key, wrong type or unknown rule
+ * is an error naming the key path), path globs, and applying the top level
+ * settings and the matching overrides to one file's options.
+ */
+#define _DEFAULT_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "migralint/config.h"
+
+/* A rule turned on or off, or given a severity, by one layer. */
+typedef struct rule_setting {
+	int index;                /* in the registry */
+	bool on;
+	ml_severity severity;
+} rule_setting;
+
+/* The settings of the top level or of one override. */
+typedef struct layer {
+	char *origin;             /* "PATH" or "PATH overrides[N]" */
+	bool has_pg_version;
+	int pg_major, pg_minor;
+	bool has_assume_in_transaction;
+	bool assume_in_transaction;
+	rule_setting *rules;      /* on/off, in file order */
+	size_t n_rules;
+	rule_setting *severities; /* in file order */
+	size_t n_severities;
+	char **files;             /* overrides only: NULL-terminated globs */
+} layer;
+
+struct ml_config {
+	char *path;               /* as given */
+	char *dir_real;           /* the file's directory, symlinks resolved */
+	char *dir_lexical;        /* the same from the current directory, lexically */
+	char *cwd;                /* current directory at load time */
+	layer top;
+	bool has_fail_on;
+	ml_severity fail_on;
+	char *doc_base_url;
+	char **exclude;           /* NULL-terminated globs */
+	layer *overrides;
+	size_t n_overrides;
+};
+
+/* ---- paths ---- */
+
+/* Resolves ".", ".." and repeated slashes of an absolute path, in place. */
+static void normalize_absolute(char *p)
+{
+	size_t n = strlen(p), r = 1, w = 1;
+	while (r < n) {
+		size_t start = r;
+		while (r < n && p[r] != '/')
+			r++;
+		size_t len = r - start;
+		if (r < n)
+			r++;
+		if (len == 0 || (len == 1 && p[start] == '.'))
+			continue;
+		if (len == 2 && p[start] == '.' && p[start + 1] == '.') {
+			if (w > 1) {
+				w--;
+				while (w > 1 && p[w - 1] != '/')
+					w--;
+			}
+			continue;
+		}
+		memmove(p + w, p + start, len);
+		w += len;
+		p[w++] = '/';
+	}
+	if (w > 1)
+		w--;
+	p[w] = '\0';
+}
+
+/* base + "/" + rel, malloc'd; rel when it is absolute. */
+static char *join_path(const char *base, const char *rel)
+{
+	if (rel[0] == '/' || !base)
+		return strdup(rel);
+	size_t a = strlen(base), b = strlen(rel);
+	char *out = malloc(a + b + 2);
+	if (!out)
+		return NULL;
+	memcpy(out, base, a);
+	out[a] = '/';
+	memcpy(out + a + 1, rel, b + 1);
+	return out;
+}
+
+static char *current_dir(void)
+{
+	size_t cap = 256;
+	for (;;) {
+		char *buf = malloc(cap);
+		if (!buf)
+			return NULL;
+		if (getcwd(buf, cap))
+			return buf;
+		free(buf);
+		if (errno != ERANGE || cap > 1 << 20)
+			return NULL;
+		cap *= 2;
+	}
+}
+
+/* The directory part of an absolute, normalized path, malloc'd. */
+static char *parent_dir(const char *abs)
+{
+	const char *slash = strrchr(abs, '/');
+	size_t len = slash && slash != abs ? (size_t)(slash - abs) : 1;
+	char *out = malloc(len + 1);
+	if (!out)
+		return NULL;
+	memcpy(out, abs, len);
+	out[len] = '\0';
+	return out;
+}
+
+static bool is_file(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+char *ml_config_discover(const char *start_dir)
+{
+	if (!start_dir || !*start_dir)
+		start_dir = ".";
+	char *here = strcmp(start_dir, ".") ? join_path(start_dir, ML_CONFIG_FILE_NAME) : strdup(ML_CONFIG_FILE_NAME);
+	if (!here)
+		return NULL;
+	if (is_file(here))
+		return here;
+	free(here);
+	char *dir = realpath(start_dir, NULL);
+	if (!dir)
+		return NULL;
+	for (;;) {
+		char *candidate = join_path(strcmp(dir, "/") ? dir : "", ML_CONFIG_FILE_NAME);
+		if (!candidate || is_file(candidate)) {
+			free(dir);
+			return candidate;
+		}
+		free(candidate);
+		if (!strcmp(dir, "/"))
+			break;
+		char *up = parent_dir(dir);
+		free(dir);
+		if (!(dir = up))
+			return NULL;
+	}
+	free(dir);
+	return NULL;
+}
+
+/* path relative to the configuration's directory, malloc'd, or NULL when it
+ * lies outside it (or is the directory itself). */
+static char *relative_path(const ml_config *cfg, const char *path)
+{
+	if (!path || !*path)
+		return NULL;
+	char *abs = join_path(cfg->cwd, path);
+	if (!abs || abs[0] != '/') {
+		free(abs);
+		return NULL;
+	}
+	normalize_absolute(abs);
+	const char *dirs[2] = { cfg->dir_real, cfg->dir_lexical };
+	for (int i = 0; i < 2; i++) {
+		const char *dir = dirs[i];
+		if (!dir)
+			continue;
+		size_t n = strlen(dir);
+		const char *rest = NULL;
+		if (!strcmp(dir, "/"))
+			rest = abs + 1;
+		else if (!strncmp(abs, dir, n) && abs[n] == '/')
+			rest = abs + n + 1;
+		if (rest && *rest) {
+			char *out = strdup(rest);
+			free(abs);
+			return out;
+		}
+	}
+	free(abs);
+	return NULL;
+}
+
+/* ---- globs ---- */
+
+/* Matches a [...] class at *pp (just after '[') against c and moves *pp past
+ * the closing ']'. */
+static bool match_class(const char **pp, char c)
+{
+	const char *p = *pp;
+	bool negate = *p == '!' || *p == '^';
+	if (negate)
+		p++;
+	bool hit = false;
+	bool first = true;
+	while (*p && (first || *p != ']')) {
+		first = false;
+		char lo = *p == '\\' && p[1] ? *++p : *p;
+		p++;
+		char hi = lo;
+		if (p[0] == '-' && p[1] && p[1] != ']') {
+			p++;
+			hi = *p == '\\' && p[1] ? *++p : *p;
+			p++;
+		}
+		if ((unsigned char)c >= (unsigned char)lo && (unsigned char)c <= (unsigned char)hi)
+			hit = true;
+	}
+	if (*p == ']')
+		p++;
+	*pp = p;
+	return hit != negate;
+}
+
+static bool glob_match_at(const char *p, const char *s, bool segment_start)
+{
+	while (*p) {
+		if (segment_start && p[0] == '*' && p[1] == '*' && (p[2] == '/' || !p[2])) {
+			if (!p[2])
+				return true;
+			/* "**" + "/": zero or more whole directories */
+			for (const char *t = s;;) {
+				if (glob_match_at(p + 3, t, true))
+					return true;
+				t = strchr(t, '/');
+				if (!t)
+					return false;
+				t++;
+			}
+		}
+		switch (*p) {
+		case '*':
+			while (*p == '*')
+				p++;
+			for (const char *t = s;; t++) {
+				if (glob_match_at(p, t, false))
+					return true;
+				if (!*t || *t == '/')
+					return false;
+			}
+		case '?':
+			if (!*s || *s == '/')
+				return false;
+			p++;
+			s++;
+			segment_start = false;
+			break;
+		case '[':
+			if (!*s || *s == '/')
+				return false;
+			p++;
+			if (!match_class(&p, *s))
+				return false;
+			s++;
+			segment_start = false;
+			break;
+		case '\\':
+			if (p[1])
+				p++;
+			/* fall through */
+		default:
+			if (*p != *s)
+				return false;
+			segment_start = *s == '/';
+			p++;
+			s++;
+			break;
+		}
+	}
+	return *s == '\0';
+}
+
+/* A glob matches a path, or any directory the path lies in: "legacy"
+ * matches "legacy/0001.sql". rel is modified and restored. */
+static bool glob_matches(const char *glob, char *rel)
+{
+	if (glob_match_at(glob, rel, true))
+		return true;
+	for (char *slash = strchr(rel, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		bool hit = glob_match_at(glob, rel, true);
+		*slash = '/';
+		if (hit)
+			return true;
+	}
+	return false;
+}
+
+/* Why text is not a usable glob, or NULL. */
+static const char *glob_problem(const char *g)
+{
+	if (!*g)
+		return "empty glob";
+	for (const char *p = g; *p; p++) {
+		if (*p == '\\') {
+			if (!p[1])
+				return "bad glob: it ends with a backslash";
+			p++;
+		} else if (*p == '[') {
+			const char *q = p + 1;
+			if (*q == '!' || *q == '^')
+				q++;
+			if (*q == ']')
+				q++;
+			while (*q && *q != ']') {
+				if (*q == '\\' && q[1])
+					q++;
+				q++;
+			}
+			if (!*q)
+				return "bad glob: '[' without its closing ']'";
+			p = q;
+		}
+	}
+	return NULL;
+}
+
+/* Drops a leading "./" or "/" and a trailing "/" (the glob names a directory,
+ * which matches every file below it). */
+static char *normalize_glob(const char *g)
+{
+	while (g[0] == '.' && g[1] == '/')
+		g += 2;
+	while (g[0] == '/')
+		g++;
+	char *out = strdup(g);
+	if (!out)
+		return NULL;
+	size_t n = strlen(out);
+	while (n > 0 && out[n - 1] == '/' && !(n > 1 && out[n - 2] == '\\'))
+		out[--n] = '\0';
+	return out;
+}
+
+/* ---- rule resolution, as the engine does it ---- */
+
+static bool names_rule(const char *name, const ml_rule_info *info)
+{
+	return !strcmp(name, info->name) || (info->alias && !strcmp(name, info->alias));
+}
+
+static bool listed(const char *const *names, const ml_rule_info *info)
+{
+	for (size_t i = 0; i < ML_MAX_RULE_FILTER && names[i]; i++)
+		if (names_rule(names[i], info))
+			return true;
+	return false;
+}
+
+bool ml_options_rule_enabled(const ml_options *opts, const ml_rule_info *rule)
+{
+	bool on = rule->opt_in ? listed(opts->include, rule) : true;
+	return listed(opts->exclude, rule) ? false : on;
+}
+
+ml_severity ml_options_rule_severity(const ml_options *opts, const ml_rule_info *rule)
+{
+	ml_severity severity = rule->severity;
+	for (size_t k = 0; k < ML_MAX_RULE_FILTER && opts->severity[k].rule; k++)
+		if (names_rule(opts->severity[k].rule, rule))
+			severity = opts->severity[k].severity;
+	return severity;
+}
+
+int ml_rule_index(const ml_rule_info *rule)
+{
+	for (size_t i = 0; rule && i < ml_rule_count(); i++)
+		if (ml_rule_at(i) == rule)
+			return (int)i;
+	return -1;
+}
+
+/* Removes every entry naming rule from a NULL-terminated list; returns the
+ * new length. */
+static size_t remove_rule(const char **names, const ml_rule_info *rule)
+{
+	size_t w = 0;
+	for (size_t r = 0; r < ML_MAX_RULE_FILTER && names[r]; r++)
+		if (!names_rule(names[r], rule))
+			names[w++] = names[r];
+	if (w < ML_MAX_RULE_FILTER)
+		names[w] = NULL;
+	return w;
+}
+
+static size_t list_length(const char *const *names)
+{
+	size_t n = 0;
+	while (n < ML_MAX_RULE_FILTER && names[n])
+		n++;
+	return n;
+}
+
+int ml_options_set_rule(ml_options *opts, const char *name, bool on)
+{
+	const ml_rule_info *rule = ml_rule_find(name);
+	if (!rule)
+		return -1;
+	const char **add = on ? opts->include : opts->exclude;
+	size_t kept = 0;
+	for (size_t i = 0; i < ML_MAX_RULE_FILTER && add[i]; i++)
+		kept += !names_rule(add[i], rule);
+	if (kept + 1 >= ML_MAX_RULE_FILTER)
+		return -1;
+	remove_rule(opts->include, rule);
+	remove_rule(opts->exclude, rule);
+	size_t n = list_length(add);
+	add[n] = rule->name;
+	add[n + 1] = NULL;
+	return 0;
+}
+
+/* ---- loading ---- */
+
+typedef struct loader {
+	const char *path;
+	char *err;
+	size_t err_len;
+	bool failed;
+} loader;
+
+static void fail(loader *ld, const char *key, const char *fmt, ...)
+{
+	if (ld->failed)
+		return;
+	ld->failed = true;
+	if (!ld->err || !ld->err_len)
+		return;
+	int n = key ? snprintf(ld->err, ld->err_len, "%s: \"%s\": ", ld->path, key)
+		    : snprintf(ld->err, ld->err_len, "%s: ", ld->path);
+	if (n < 0 || (size_t)n >= ld->err_len)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ld->err + n, ld->err_len - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+static void fail_oom(loader *ld)
+{
+	fail(ld, NULL, "out of memory");
+}
+
+static const char *type_name(const cJSON *v)
+{
+	if (cJSON_IsBool(v))
+		return "a boolean";
+	if (cJSON_IsNumber(v))
+		return "a number";
+	if (cJSON_IsString(v))
+		return "a string";
+	if (cJSON_IsArray(v))
+		return "an array";
+	if (cJSON_IsObject(v))
+		return "an object";
+	return "null";
+}
+
+/* key path + "." + name, or + "[i]"; into buf. */
+static const char *child_key(char *buf, size_t len, const char *parent, const char *name)
+{
+	if (parent && *parent)
+		snprintf(buf, len, "%s.%s", parent, name);
+	else
+		snprintf(buf, len, "%s", name);
+	return buf;
+}
+
+static const char *index_key(char *buf, size_t len, const char *parent, int i)
+{
+	snprintf(buf, len, "%s[%d]", parent, i);
+	return buf;
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 64 || lb > 64)
+		return (size_t)-1;
+	size_t row[65];
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+/* The candidate closest to name when it is close enough to be a typo. */
+static const char *closest(const char *name, const char *const *candidates, size_t n)
+{
+	const char *best = NULL;
+	size_t best_d = strlen(name) / 3 + 1;
+	if (best_d < 2)
+		best_d = 2;
+	best_d++;
+	for (size_t i = 0; i < n; i++) {
+		if (!candidates[i])
+			continue;
+		size_t d = edit_distance(name, candidates[i]);
+		if (d < best_d) {
+			best_d = d;
+			best = candidates[i];
+		}
+	}
+	return best;
+}
+
+static void fail_unknown_rule(loader *ld, const char *key, const char *name)
+{
+	size_t n = ml_rule_count();
+	const char **names = calloc(n * 2 + 1, sizeof(*names));
+	const char *hint = NULL;
+	if (names) {
+		for (size_t i = 0; i < n; i++) {
+			names[2 * i] = ml_rule_at(i)->name;
+			names[2 * i + 1] = ml_rule_at(i)->alias;
+		}
+		hint = closest(name, names, n * 2);
+	}
+	if (hint)
+		fail(ld, key, "unknown rule (did you mean \"%s\"? see migralint --list-rules)", hint);
+	else
+		fail(ld, key, "unknown rule (see migralint --list-rules)");
+	free(names);
+}
+
+static void fail_unknown_key(loader *ld, const char *key, const char *name, const char *const *allowed,
+			     size_t n_allowed)
+{
+	char list[512] = "";
+	size_t used = 0;
+	for (size_t i = 0; i < n_allowed && used < sizeof(list); i++) {
+		int w = snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", allowed[i]);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+	const char *hint = closest(name, allowed, n_allowed);
+	if (hint)
+		fail(ld, key, "unknown key (did you mean \"%s\"? allowed: %s)", hint, list);
+	else
+		fail(ld, key, "unknown key (allowed: %s)", list);
+}
+
+/* Reports a key given twice in one object; cJSON keeps both. */
+static bool check_duplicates(loader *ld, const cJSON *object, const char *parent)
+{
+	for (const cJSON *a = object->child; a; a = a->next)
+		for (const cJSON *b = a->next; b; b = b->next)
+			if (!strcmp(a->string, b->string)) {
+				char key[512];
+				fail(ld, child_key(key, sizeof(key), parent, b->string), "duplicate key");
+				return false;
+			}
+	return true;
+}
+
+static bool load_pg_version(loader *ld, const cJSON *v, const char *key, layer *l)
+{
+	char text[64];
+	if (cJSON_IsString(v)) {
+		snprintf(text, sizeof(text), "%s", v->valuestring);
+	} else if (cJSON_IsNumber(v)) {
+		snprintf(text, sizeof(text), "%.15g", v->valuedouble);
+	} else {
+		fail(ld, key, "expected a string such as \"13.4\" or a number, got %s", type_name(v));
+		return false;
+	}
+	ml_options scratch;
+	ml_options_init(&scratch);
+	if (ml_options_set_pg_version(&scratch, text) != 0 ||
+	    (cJSON_IsString(v) && strlen(v->valuestring) >= sizeof(text))) {
+		fail(ld, key, "bad PostgreSQL version \"%s\" (expected \"N\" or \"N.M\", e.g. \"11\" or \"13.4\")",
+		     cJSON_IsString(v) ? v->valuestring : text);
+		return false;
+	}
+	l->has_pg_version = true;
+	l->pg_major = scratch.pg_major;
+	l->pg_minor = scratch.pg_minor;
+	return true;
+}
+
+static bool load_severity_name(loader *ld, const cJSON *v, const char *key, ml_severity *out)
+{
+	if (!cJSON_IsString(v)) {
+		fail(ld, key, "expected \"error\", \"warning\" or \"info\", got %s", type_name(v));
+		return false;
+	}
+	if (ml_severity_parse(v->valuestring, out) != 0) {
+		fail(ld, key, "bad severity \"%s\" (expected \"error\", \"warning\" or \"info\")", v->valuestring);
+		return false;
+	}
+	return true;
+}
+
+static bool expect_object(loader *ld, const cJSON *v, const char *key)
+{
+	if (cJSON_IsObject(v))
+		return check_duplicates(ld, v, key);
+	fail(ld, key, "expected an object, got %s", type_name(v));
+	return false;
+}
+
+/* Looks the rule key up; also rejects one rule named twice (by id and
+ * alias) in the same object. */
+static int rule_key(loader *ld, const cJSON *object, const cJSON *item, const char *key)
+{
+	const ml_rule_info *rule = ml_rule_find(item->string);
+	if (!rule) {
+		fail_unknown_rule(ld, key, item->string);
+		return -1;
+	}
+	for (const cJSON *prev = object->child; prev != item; prev = prev->next)
+		if (ml_rule_find(prev->string) == rule) {
+			fail(ld, key, "names the same rule as \"%s\"", prev->string);
+			return -1;
+		}
+	return ml_rule_index(rule);
+}
+
+static bool load_rules(loader *ld, const cJSON *v, const char *parent, layer *l)
+{
+	char key[512];
+	child_key(key, sizeof(key), parent, "rules");
+	if (!expect_object(ld, v, key))
+		return false;
+	size_t n = (size_t)cJSON_GetArraySize(v);
+	l->rules = calloc(n ? n : 1, sizeof(*l->rules));
+	if (!l->rules) {
+		fail_oom(ld);
+		return false;
+	}
+	for (const cJSON *item = v->child; item; item = item->next) {
+		char item_key[600];
+		child_key(item_key, sizeof(item_key), key, item->string);
+		int index = rule_key(ld, v, item, item_key);
+		if (index < 0)
+			return false;
+		bool on;
+		if (cJSON_IsBool(item)) {
+			on = cJSON_IsTrue(item);
+		} else if (cJSON_IsString(item) && (!strcmp(item->valuestring, "on") || !strcmp(item->valuestring, "off"))) {
+			on = !strcmp(item->valuestring, "on");
+		} else {
+			if (cJSON_IsString(item))
+				fail(ld, item_key, "bad value \"%s\" (expected true, false, \"on\" or \"off\")",
+				     item->valuestring);
+			else
+				fail(ld, item_key, "expected true, false, \"on\" or \"off\", got %s", type_name(item));
+			return false;
+		}
+		l->rules[l->n_rules++] = (rule_setting){ .index = index, .on = on };
+	}
+	return true;
+}
+
+static bool load_severities(loader *ld, const cJSON *v, const char *parent, layer *l)
+{
+	char key[512];
+	child_key(key, sizeof(key), parent, "severity");
+	if (!expect_object(ld, v, key))
+		return false;
+	size_t n = (size_t)cJSON_GetArraySize(v);
+	l->severities = calloc(n ? n : 1, sizeof(*l->severities));
+	if (!l->severities) {
+		fail_oom(ld);
+		return false;
+	}
+	for (const cJSON *item = v->child; item; item = item->next) {
+		char item_key[600];
+		child_key(item_key, sizeof(item_key), key, item->string);
+		int index = rule_key(ld, v, item, item_key);
+		if (index < 0)
+			return false;
+		ml_severity severity;
+		if (!load_severity_name(ld, item, item_key, &severity))
+			return false;
+		l->severities[l->n_severities++] = (rule_setting){ .index = index, .severity = severity };
+	}
+	return true;
+}
+
+/* An array of globs into a NULL-terminated malloc'd list. */
+static bool load_globs(loader *ld, const cJSON *v, const char *key, char ***out)
+{
+	if (!cJSON_IsArray(v)) {
+		fail(ld, key, "expected an array of path globs, got %s", type_name(v));
+		return false;
+	}
+	int n = cJSON_GetArraySize(v);
+	char **globs = calloc((size_t)n + 1, sizeof(*globs));
+	if (!globs) {
+		fail_oom(ld);
+		return false;
+	}
+	*out = globs;
+	int i = 0;
+	for (const cJSON *item = v->child; item; item = item->next, i++) {
+		char item_key[600];
+		index_key(item_key, sizeof(item_key), key, i);
+		if (!cJSON_IsString(item)) {
+			fail(ld, item_key, "expected a path glob (a string), got %s", type_name(item));
+			return false;
+		}
+		char *glob = normalize_glob(item->valuestring);
+		if (!glob) {
+			fail_oom(ld);
+			return false;
+		}
+		globs[i] = glob;
+		const char *problem = glob_problem(glob);
+		if (problem) {
+			fail(ld, item_key, "%s", problem);
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool load_bool(loader *ld, const cJSON *v, const char *key, bool *out)
+{
+	if (!cJSON_IsBool(v)) {
+		fail(ld, key, "expected true or false, got %s", type_name(v));
+		return false;
+	}
+	*out = cJSON_IsTrue(v);
+	return true;
+}
+
+static const char *const TOP_KEYS[] = {
+	"pg_version", "assume_in_transaction", "fail_on", "rules", "severity", "exclude", "doc_base_url", "overrides",
+};
+static const char *const OVERRIDE_KEYS[] = {
+	"files", "pg_version", "assume_in_transaction", "rules", "severity",
+};
+
+static bool load_override(loader *ld, const cJSON *v, const char *key, layer *l)
+{
+	if (!expect_object(ld, v, key))
+		return false;
+	bool has_files = false;
+	for (const cJSON *item = v->child; item; item = item->next) {
+		char item_key[600];
+		child_key(item_key, sizeof(item_key), key, item->string);
+		const char *k = item->string;
+		bool ok = true;
+		if (!strcmp(k, "files")) {
+			has_files = true;
+			ok = load_globs(ld, item, item_key, &l->files);
+			if (ok && !l->files[0]) {
+				fail(ld, item_key, "an override needs at least one glob");
+				ok = false;
+			}
+		} else if (!strcmp(k, "pg_version")) {
+			ok = load_pg_version(ld, item, item_key, l);
+		} else if (!strcmp(k, "assume_in_transaction")) {
+			ok = load_bool(ld, item, item_key, &l->assume_in_transaction);
+			l->has_assume_in_transaction = ok;
+		} else if (!strcmp(k, "rules")) {
+			ok = load_rules(ld, item, key, l);
+		} else if (!strcmp(k, "severity")) {
+			ok = load_severities(ld, item, key, l);
+		} else if (!strcmp(k, "fail_on")) {
+			fail(ld, item_key, "not allowed in an override: fail_on decides the exit status of the whole "
+					   "run; set it at the top level");
+			ok = false;
+		} else if (!strcmp(k, "exclude")) {
+			fail(ld, item_key, "not allowed in an override: put the globs in the top-level \"exclude\"");
+			ok = false;
+		} else if (!strcmp(k, "doc_base_url")) {
+			fail(ld, item_key, "not allowed in an override: doc_base_url applies to the whole run; set it "
+					   "at the top level");
+			ok = false;
+		} else if (!strcmp(k, "overrides")) {
+			fail(ld, item_key, "not allowed in an override: overrides do not nest");
+			ok = false;
+		} else {
+			fail_unknown_key(ld, item_key, k, OVERRIDE_KEYS, sizeof(OVERRIDE_KEYS) / sizeof(*OVERRIDE_KEYS));
+			ok = false;
+		}
+		if (!ok)
+			return false;
+	}
+	if (!has_files) {
+		fail(ld, key, "an override needs \"files\": an array of path globs it applies to");
+		return false;
+	}
+	return true;
+}
+
+static bool load_top(loader *ld, ml_config *cfg, const cJSON *root)
+{
+	if (!cJSON_IsObject(root)) {
+		fail(ld, NULL, "the top level must be an object, not %s", type_name(root));
+		return false;
+	}
+	if (!check_duplicates(ld, root, ""))
+		return false;
+	for (const cJSON *item = root->child; item; item = item->next) {
+		const char *k = item->string;
+		bool ok = true;
+		if (!strcmp(k, "pg_version")) {
+			ok = load_pg_version(ld, item, k, &cfg->top);
+		} else if (!strcmp(k, "assume_in_transaction")) {
+			ok = load_bool(ld, item, k, &cfg->top.assume_in_transaction);
+			cfg->top.has_assume_in_transaction = ok;
+		} else if (!strcmp(k, "fail_on")) {
+			ok = load_severity_name(ld, item, k, &cfg->fail_on);
+			cfg->has_fail_on = ok;
+		} else if (!strcmp(k, "rules")) {
+			ok = load_rules(ld, item, "", &cfg->top);
+		} else if (!strcmp(k, "severity")) {
+			ok = load_severities(ld, item, "", &cfg->top);
+		} else if (!strcmp(k, "exclude")) {
+			ok = load_globs(ld, item, k, &cfg->exclude);
+		} else if (!strcmp(k, "doc_base_url")) {
+			if (!cJSON_IsString(item) || !*item->valuestring) {
+				fail(ld, k, "expected a URL (a non-empty string), got %s",
+				     cJSON_IsString(item) ? "an empty string" : type_name(item));
+				ok = false;
+			} else if (!(cfg->doc_base_url = strdup(item->valuestring))) {
+				fail_oom(ld);
+				ok = false;
+			}
+		} else if (!strcmp(k, "overrides")) {
+			if (!cJSON_IsArray(item)) {
+				fail(ld, k, "expected an array of objects, got %s", type_name(item));
+				return false;
+			}
+			size_t n = (size_t)cJSON_GetArraySize(item);
+			cfg->overrides = calloc(n ? n : 1, sizeof(*cfg->overrides));
+			if (!cfg->overrides) {
+				fail_oom(ld);
+				return false;
+			}
+			int i = 0;
+			for (const cJSON *o = item->child; o; o = o->next, i++) {
+				char key[64];
+				index_key(key, sizeof(key), "overrides", i);
+				layer *l = &cfg->overrides[cfg->n_overrides++];
+				size_t len = strlen(cfg->path) + strlen(key) + 2;
+				if (!(l->origin = malloc(len))) {
+					fail_oom(ld);
+					return false;
+				}
+				snprintf(l->origin, len, "%s %s", cfg->path, key);
+				if (!load_override(ld, o, key, l))
+					return false;
+			}
+		} else {
+			fail_unknown_key(ld, k, k, TOP_KEYS, sizeof(TOP_KEYS) / sizeof(*TOP_KEYS));
+			ok = false;
+		}
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* Blanks out // and block comments outside strings, keeping every newline and
+ * byte offset, so parse errors map to the original line and column. Returns
+ * the offset of an unterminated block comment, or -1. */
+static long strip_comments(char *text, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		char c = text[i];
+		if (c == '"') {
+			for (i++; i < len && text[i] != '"' && text[i] != '\n'; i++)
+				if (text[i] == '\\' && i + 1 < len)
+					i++;
+			if (i < len && text[i] == '"')
+				i++;
+		} else if (c == '/' && i + 1 < len && text[i + 1] == '/') {
+			while (i < len && text[i] != '\n')
+				text[i++] = ' ';
+		} else if (c == '/' && i + 1 < len && text[i + 1] == '*') {
+			size_t start = i;
+			text[i++] = ' ';
+			text[i++] = ' ';
+			while (i < len && !(text[i] == '*' && i + 1 < len && text[i + 1] == '/')) {
+				if (text[i] != '\n')
+					text[i] = ' ';
+				i++;
+			}
+			if (i >= len)
+				return (long)start;
+			text[i++] = ' ';
+			text[i++] = ' ';
+		} else {
+			i++;
+		}
+	}
+	return -1;
+}
+
+/* 1-based line and column (in characters) of byte offset off. */
+static void line_column(const char *text, size_t off, int *line, int *column)
+{
+	*line = 1;
+	*column = 1;
+	for (size_t i = 0; i < off && text[i]; i++) {
+		if (text[i] == '\n') {
+			(*line)++;
+			*column = 1;
+		} else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+			(*column)++;
+		}
+	}
+}
+
+static void fail_json(loader *ld, const char *original, const char *stripped, size_t off, const char *what)
+{
+	int line, column;
+	line_column(original, off, &line, &column);
+	char near[40] = "";
+	size_t k = 0;
+	for (const char *p = stripped + off; *p && *p != '\n' && *p != '\r' && k < 24; p++)
+		near[k++] = *p;
+	near[k] = '\0';
+	while (k > 0 && near[k - 1] == ' ')
+		near[--k] = '\0';
+	ld->failed = true;
+	if (!ld->err || !ld->err_len)
+		return;
+	if (what)
+		snprintf(ld->err, ld->err_len, "%s:%d:%d: invalid JSON: %s", ld->path, line, column, what);
+	else if (*near)
+		snprintf(ld->err, ld->err_len, "%s:%d:%d: invalid JSON near '%s'", ld->path, line, column, near);
+	else
+		snprintf(ld->err, ld->err_len, "%s:%d:%d: invalid JSON: unexpected end of line or file", ld->path,
+			 line, column);
+}
+
+static bool json_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Names the common mistakes at a parse error at off, moving *where to the
+ * offending character: a comma before } or ], a missing comma, the end of
+ * the file. NULL when none applies. */
+static const char *json_hint(const char *stripped, size_t off, size_t *where)
+{
+	size_t len = strlen(stripped);
+	/* The token at the error: cJSON points at it, or just past a '}'. */
+	size_t i = off;
+	while (i < len && json_space(stripped[i]))
+		i++;
+	size_t before = off;
+	while (before > 0 && json_space(stripped[before - 1]))
+		before--;
+	size_t candidates[2] = { before > 0 ? before - 1 : len, i };
+	for (int c = 0; c < 2; c++) {
+		size_t tok = candidates[c];
+		if (tok >= len || (stripped[tok] != '}' && stripped[tok] != ']'))
+			continue;
+		size_t j = tok;
+		while (j > 0 && json_space(stripped[j - 1]))
+			j--;
+		if (j > 0 && stripped[j - 1] == ',') {
+			*where = j - 1;
+			return "trailing comma (JSON allows none before '}' or ']')";
+		}
+	}
+	if (i < len && stripped[i] == '"' && before > 0 &&
+	    strchr("\"}]0123456789el", stripped[before - 1])) {
+		*where = i;
+		return "missing ',' before this";
+	}
+	if (i >= len) {
+		*where = len;
+		bool empty = true;
+		for (size_t k = 0; k < len && empty; k++)
+			empty = json_space(stripped[k]);
+		return empty ? "the file is empty (an empty configuration is {})"
+			     : "unexpected end of the file (a '}' or ']' missing?)";
+	}
+	return NULL;
+}
+
+static char *read_file(const char *path, size_t *len, loader *ld)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		fail(ld, NULL, "cannot read the configuration file: %s", strerror(errno));
+		return NULL;
+	}
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	while (buf) {
+		if (n + 1 >= cap) {
+			char *grown = realloc(buf, cap * 2);
+			if (!grown) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = grown;
+			cap *= 2;
+		}
+		size_t got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (!buf) {
+		fclose(f);
+		fail_oom(ld);
+		return NULL;
+	}
+	if (ferror(f)) {
+		int e = errno;
+		fclose(f);
+		free(buf);
+		fail(ld, NULL, "cannot read the configuration file: %s", e ? strerror(e) : "read error");
+		return NULL;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+static void free_globs(char **globs)
+{
+	for (size_t i = 0; globs && globs[i]; i++)
+		free(globs[i]);
+	free(globs);
+}
+
+static void free_layer(layer *l)
+{
+	free(l->origin);
+	free(l->rules);
+	free(l->severities);
+	free_globs(l->files);
+}
+
+void ml_config_free(ml_config *cfg)
+{
+	if (!cfg)
+		return;
+	free_layer(&cfg->top);
+	for (size_t i = 0; i < cfg->n_overrides; i++)
+		free_layer(&cfg->overrides[i]);
+	free(cfg->overrides);
+	free_globs(cfg->exclude);
+	free(cfg->doc_base_url);
+	free(cfg->path);
+	free(cfg->dir_real);
+	free(cfg->dir_lexical);
+	free(cfg->cwd);
+	free(cfg);
+}
+
+/* Where the file lives, absolute: with symlinks resolved, and lexically from
+ * the current directory. */
+static bool locate(ml_config *cfg)
+{
+	cfg->cwd = current_dir();
+	char *real = realpath(cfg->path, NULL);
+	if (real) {
+		cfg->dir_real = parent_dir(real);
+		free(real);
+	}
+	char *abs = join_path(cfg->cwd, cfg->path);
+	if (abs && abs[0] == '/') {
+		normalize_absolute(abs);
+		cfg->dir_lexical = parent_dir(abs);
+	}
+	free(abs);
+	return cfg->dir_real || cfg->dir_lexical;
+}
+
+ml_config *ml_config_load(const char *path, char *err, size_t err_len)
+{
+	loader ld = { .path = path, .err = err, .err_len = err_len };
+	if (err && err_len)
+		err[0] = '\0';
+	if (ml_rule_count() > ML_CONFIG_MAX_RULES) {
+		fail(&ld, NULL, "the rule registry holds more than %d rules", ML_CONFIG_MAX_RULES);
+		return NULL;
+	}
+	size_t len = 0;
+	char *original = read_file(path, &len, &ld);
+	if (!original)
+		return NULL;
+	if (memchr(original, '\0', len)) {
+		fail(&ld, NULL, "the file contains a NUL byte: it is not a JSON text");
+		free(original);
+		return NULL;
+	}
+	char *text = strdup(original);
+	if (!text) {
+		free(original);
+		fail_oom(&ld);
+		return NULL;
+	}
+	/* A UTF-8 byte order mark is allowed and ignored. */
+	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
+		memset(text, ' ', 3);
+	long open_comment = strip_comments(text, len);
+	if (open_comment >= 0) {
+		fail_json(&ld, original, text, (size_t)open_comment, "unterminated /* comment");
+		free(text);
+		free(original);
+		return NULL;
+	}
+	const char *end = NULL;
+	cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
+	if (!root) {
+		size_t off = end && end >= text && end <= text + len ? (size_t)(end - text) : 0;
+		size_t where = off;
+		const char *hint = json_hint(text, off, &where);
+		fail_json(&ld, original, text, hint ? where : off, hint);
+		free(text);
+		free(original);
+		return NULL;
+	}
+	free(text);
+	free(original);
+
+	ml_config *cfg = calloc(1, sizeof(*cfg));
+	if (!cfg || !(cfg->path = strdup(path))) {
+		free(cfg);
+		cJSON_Delete(root);
+		fail_oom(&ld);
+		return NULL;
+	}
+	ld.path = cfg->path;
+	if (!(cfg->top.origin = strdup(path)) || !locate(cfg)) {
+		fail_oom(&ld);
+	} else {
+		load_top(&ld, cfg, root);
+	}
+	cJSON_Delete(root);
+	if (ld.failed) {
+		ld.path = path;
+		ml_config_free(cfg);
+		return NULL;
+	}
+	if (!cfg->exclude && !(cfg->exclude = calloc(1, sizeof(*cfg->exclude)))) {
+		ml_config_free(cfg);
+		fail_oom(&ld);
+		return NULL;
+	}
+	return cfg;
+}
+
+const char *ml_config_path(const ml_config *cfg)
+{
+	return cfg ? cfg->path : NULL;
+}
+
+const char *const *ml_config_exclude_globs(const ml_config *cfg)
+{
+	static const char *const none[] = { NULL };
+	return cfg && cfg->exclude ? (const char *const *)cfg->exclude : none;
+}
+
+/* ---- applying ---- */
+
+void ml_config_origins_init(ml_config_origins *origins)
+{
+	static const char *const DEFAULT = "default";
+	memset(origins, 0, sizeof(*origins));
+	origins->pg_version = DEFAULT;
+	origins->assume_in_transaction = DEFAULT;
+	origins->fail_on = DEFAULT;
+	origins->doc_base_url = DEFAULT;
+	origins->exclude = DEFAULT;
+	for (size_t i = 0; i < ML_CONFIG_MAX_RULES; i++) {
+		origins->rule_state[i] = DEFAULT;
+		origins->rule_severity[i] = DEFAULT;
+	}
+}
+
+typedef struct rule_table {
+	bool on[ML_CONFIG_MAX_RULES];
+	ml_severity severity[ML_CONFIG_MAX_RULES];
+	bool changed;
+} rule_table;
+
+static void apply_layer(const layer *l, ml_options *opts, rule_table *t, ml_config_origins *origins)
+{
+	if (l->has_pg_version) {
+		opts->pg_major = l->pg_major;
+		opts->pg_minor = l->pg_minor;
+		if (origins)
+			origins->pg_version = l->origin;
+	}
+	if (l->has_assume_in_transaction) {
+		opts->assume_in_transaction = l->assume_in_transaction;
+		if (origins)
+			origins->assume_in_transaction = l->origin;
+	}
+	for (size_t i = 0; t && i < l->n_rules; i++) {
+		t->on[l->rules[i].index] = l->rules[i].on;
+		t->changed = true;
+		if (origins)
+			origins->rule_state[l->rules[i].index] = l->origin;
+	}
+	for (size_t i = 0; t && i < l->n_severities; i++) {
+		t->severity[l->severities[i].index] = l->severities[i].severity;
+		t->changed = true;
+		if (origins)
+			origins->rule_severity[l->severities[i].index] = l->origin;
+	}
+}
+
+/* Writes the rule table back as the smallest lists giving the same result. */
+static void write_rules(const rule_table *t, ml_options *opts)
+{
+	size_t ne = 0, ni = 0, ns = 0;
+	for (size_t i = 0; i < ml_rule_count() && i < ML_CONFIG_MAX_RULES; i++) {
+		const ml_rule_info *info = ml_rule_at(i);
+		if (!t->on[i] && !info->opt_in && ne + 1 < ML_MAX_RULE_FILTER)
+			opts->exclude[ne++] = info->name;
+		if (t->on[i] && info->opt_in && ni + 1 < ML_MAX_RULE_FILTER)
+			opts->include[ni++] = info->name;
+		if (t->severity[i] != info->severity && ns + 1 < ML_MAX_RULE_FILTER) {
+			opts->severity[ns].rule = info->name;
+			opts->severity[ns++].severity = t->severity[i];
+		}
+	}
+	opts->exclude[ne] = NULL;
+	opts->include[ni] = NULL;
+	opts->severity[ns].rule = NULL;
+}
+
+static bool any_glob_matches(char *const *globs, char *rel, const char **which)
+{
+	for (size_t i = 0; rel && globs && globs[i]; i++)
+		if (glob_matches(globs[i], rel)) {
+			if (which)
+				*which = globs[i];
+			return true;
+		}
+	return false;
+}
+
+bool ml_config_apply(const ml_config *cfg, const char *path, ml_options *opts, ml_config_origins *origins)
+{
+	if (!cfg)
+		return true;
+	char *rel = path ? relative_path(cfg, path) : NULL;
+	const char *glob = NULL;
+	if (any_glob_matches(cfg->exclude, rel, &glob)) {
+		if (origins)
+			origins->excluded_by = glob;
+		free(rel);
+		return false;
+	}
+	/* Out of memory, t is NULL: the rule settings are left out. */
+	rule_table *t = calloc(1, sizeof(*t));
+	for (size_t i = 0; t && i < ml_rule_count() && i < ML_CONFIG_MAX_RULES; i++) {
+		t->on[i] = ml_options_rule_enabled(opts, ml_rule_at(i));
+		t->severity[i] = ml_options_rule_severity(opts, ml_rule_at(i));
+	}
+	if (cfg->has_fail_on) {
+		opts->fail_on = cfg->fail_on;
+		if (origins)
+			origins->fail_on = cfg->path;
+	}
+	if (cfg->doc_base_url) {
+		opts->doc_base_url = cfg->doc_base_url;
+		if (origins)
+			origins->doc_base_url = cfg->path;
+	}
+	if (origins && cfg->exclude && cfg->exclude[0])
+		origins->exclude = cfg->path;
+	apply_layer(&cfg->top, opts, t, origins);
+	for (size_t i = 0; rel && i < cfg->n_overrides; i++)
+		if (any_glob_matches(cfg->overrides[i].files, rel, NULL))
+			apply_layer(&cfg->overrides[i], opts, t, origins);
+	if (t && t->changed)
+		write_rules(t, opts);
+	free(t);
+	free(rel);
+	return true;
+}
