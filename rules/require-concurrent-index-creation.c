@@ -14,10 +14,16 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 	 * invalid until each partition's index is attached. */
 	if (ix->concurrent || !ix->relation || !ix->relation->inh || ml_table_is_new(ctx, ix->relation))
 		return;
-	ml_report(ctx, self, ix->relation->location,
-		  "CREATE INDEX on \"%s\" without CONCURRENTLY takes a SHARE lock: writes to the table "
-		  "block until the index is built",
-		  ml_table_name(ctx, ix->relation));
+	size_t len;
+	const char *text = ml_stmt_text(ctx, &len);
+	size_t after_index = text ? ml_word_end(text, len, "INDEX") : (size_t)-1;
+	const char *message = "CREATE INDEX on \"%s\" without CONCURRENTLY takes a SHARE lock: writes to the "
+			      "table block until the index is built";
+	if (after_index != (size_t)-1)
+		ml_report_fix(ctx, self, ix->relation->location, after_index, " CONCURRENTLY", "add CONCURRENTLY",
+			      message, ml_table_name(ctx, ix->relation));
+	else
+		ml_report(ctx, self, ix->relation->location, message, ml_table_name(ctx, ix->relation));
 }
 
 const ml_rule ml_rule_require_concurrent_index_creation = {

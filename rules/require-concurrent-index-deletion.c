@@ -16,9 +16,16 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 	for (size_t i = 0; i < ctx->effect->n_locks; i++) {
 		if (ctx->effect->locks[i].new_table)
 			continue;
-		ml_report(ctx, self, -1,
-			  "DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table: reads and "
-			  "writes block until it finishes");
+		const char *message = "DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table: "
+				      "reads and writes block until it finishes";
+		size_t len;
+		const char *text = ml_stmt_text(ctx, &len);
+		size_t after_index = text && ds->n_objects == 1 ? ml_word_end(text, len, "INDEX") : (size_t)-1;
+		/* CONCURRENTLY drops one index per statement: no fix for a list. */
+		if (after_index != (size_t)-1)
+			ml_report_fix(ctx, self, -1, after_index, " CONCURRENTLY", "add CONCURRENTLY", "%s", message);
+		else
+			ml_report(ctx, self, -1, "%s", message);
 		return;
 	}
 }

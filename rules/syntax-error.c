@@ -10,7 +10,8 @@ const ml_rule ml_rule_syntax_error = {
 		.name = "syntax-error",
 		.severity = ML_SEVERITY_ERROR,
 		.summary = "a statement PostgreSQL's parser rejects",
-		.help = "fix the statement; the rest of the file was still linted. Syntax newer than "
-			"PostgreSQL 15 (e.g. PG 18's ADD CONSTRAINT ... NOT NULL col) is not understood yet",
+		.help = "fix the statement; the statements around it were still linted (an unterminated quote "
+			"runs to the end of the file). Syntax newer than PostgreSQL 15 (e.g. PG 18's ADD "
+			"CONSTRAINT ... NOT NULL col) is not understood yet",
 	},
 };

@@ -1,0 +1,144 @@
+/*
+ * adding-foreign-key-constraint - a FOREIGN KEY added to a live table
+ * without NOT VALID: PostgreSQL checks every existing row against the
+ * referenced table while holding SHARE ROW EXCLUSIVE on both tables, so
+ * writes to both block for the whole scan. ADD COLUMN ... REFERENCES skips
+ * the scan when the new column is all NULL (no DEFAULT) but still locks the
+ * referenced table against writes, on top of the ACCESS EXCLUSIVE of the
+ * ADD COLUMN.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "rule_api.h"
+
+/* The mode this statement takes on table, from the lock model. */
+static ml_lock_mode mode_on(const ml_stmt_ctx *ctx, const char *table, ml_lock_mode fallback)
+{
+	for (size_t i = 0; i < ctx->effect->n_locks; i++)
+		if (!strcmp(ctx->effect->locks[i].table, table))
+			return ctx->effect->locks[i].mode;
+	return fallback;
+}
+
+/* What other sessions can no longer do on a table locked in mode. */
+static const char *blocked_by(ml_lock_mode mode)
+{
+	return mode == ML_LOCK_ACCESS_EXCLUSIVE ? "reads and writes" : "writes";
+}
+
+static void report_constraint(const ml_stmt_ctx *ctx, const ml_rule *self, const PgQuery__RangeVar *rel,
+			      const PgQuery__Constraint *con)
+{
+	const char *table = ml_table_name(ctx, rel);
+	const char *ref = ml_table_name(ctx, con->pktable);
+	ml_lock_mode table_mode = mode_on(ctx, table, ML_LOCK_SHARE_ROW_EXCLUSIVE);
+	ml_lock_mode ref_mode = mode_on(ctx, ref, ML_LOCK_SHARE_ROW_EXCLUSIVE);
+	char label[160];
+	if (con->conname && *con->conname)
+		snprintf(label, sizeof(label), "FOREIGN KEY \"%s\"", con->conname);
+	else
+		snprintf(label, sizeof(label), "a FOREIGN KEY");
+	if (!strcmp(table, ref) || table_mode == ref_mode)
+		ml_report(ctx, self, con->location,
+			  "%s is added to \"%s\" without NOT VALID: every existing row is checked against \"%s\" "
+			  "while %s locks on %s block %s until the transaction ends",
+			  label, table, ref, ml_lock_mode_name(table_mode),
+			  strcmp(table, ref) ? "both tables" : "the table", blocked_by(table_mode));
+	else
+		ml_report(ctx, self, con->location,
+			  "%s is added to \"%s\" without NOT VALID: every existing row is checked against \"%s\" "
+			  "while %s blocks %s of \"%s\" and %s blocks %s of \"%s\" until the transaction ends",
+			  label, table, ref, ml_lock_mode_name(table_mode), blocked_by(table_mode), table,
+			  ml_lock_mode_name(ref_mode), blocked_by(ref_mode), ref);
+}
+
+static void report_column(const ml_stmt_ctx *ctx, const ml_rule *self, const PgQuery__RangeVar *rel,
+			  const PgQuery__ColumnDef *col, const PgQuery__Constraint *con)
+{
+	const char *table = ml_table_name(ctx, rel);
+	const char *ref = ml_table_name(ctx, con->pktable);
+	ml_lock_mode table_mode = mode_on(ctx, table, ML_LOCK_ACCESS_EXCLUSIVE);
+	ml_lock_mode ref_mode = mode_on(ctx, ref, ML_LOCK_SHARE_ROW_EXCLUSIVE);
+	/* PostgreSQL skips the check only when the new column is all NULL:
+	 * with a DEFAULT, every row's value is looked up in the referenced
+	 * table. */
+	for (size_t k = 0; k < col->n_constraints; k++) {
+		const PgQuery__Node *c = col->constraints[k];
+		if (!c || c->node_case != PG_QUERY__NODE__NODE_CONSTRAINT ||
+		    c->constraint->contype != PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT)
+			continue;
+		ml_report_help(ctx, self, con->location,
+			       "add the column without REFERENCES, then ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID, "
+			       "commit, and VALIDATE CONSTRAINT in a later transaction",
+			       "ADD COLUMN \"%s\" ... DEFAULT ... REFERENCES \"%s\" checks the default of every existing "
+			       "row of \"%s\" against \"%s\" while %s blocks %s of \"%s\" and %s blocks %s of \"%s\" "
+			       "until the transaction ends",
+			       col->colname, ref, table, ref, ml_lock_mode_name(table_mode), blocked_by(table_mode), table,
+			       ml_lock_mode_name(ref_mode), blocked_by(ref_mode), ref);
+		return;
+	}
+	ml_report_help(ctx, self, con->location,
+		       "set lock_timeout first and commit soon after, so a wait behind a long transaction fails "
+		       "fast instead of queueing every query; or add the column alone and the constraint later "
+		       "with NOT VALID, then VALIDATE CONSTRAINT in another transaction",
+		       "ADD COLUMN \"%s\" ... REFERENCES \"%s\" locks \"%s\" in %s mode, blocking its %s, on top of "
+		       "%s on \"%s\": the check itself is cheap because the new column is all NULL, but both "
+		       "locks last until the transaction ends",
+		       col->colname, ref, ref, ml_lock_mode_name(ref_mode), blocked_by(ref_mode),
+		       ml_lock_mode_name(table_mode), table);
+}
+
+static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
+{
+	if (ctx->stmt->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT || ctx->body == ML_BODY_FUNCTION ||
+	    ctx->body == ML_BODY_PROCEDURE)
+		return;
+	const PgQuery__AlterTableStmt *as = ctx->stmt->alter_table_stmt;
+	/* A table created earlier in this file is empty and unused: nothing
+	 * to check, no one to block on it. */
+	if (!as->relation || ml_table_is_new(ctx, as->relation))
+		return;
+	for (size_t i = 0; i < as->n_cmds; i++) {
+		const PgQuery__Node *n = as->cmds[i];
+		if (!n || n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
+			continue;
+		const PgQuery__AlterTableCmd *cmd = n->alter_table_cmd;
+		const PgQuery__Node *def = cmd->def;
+		switch (cmd->subtype) {
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraintRecurse:
+			if (def && def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+			    def->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN &&
+			    !def->constraint->skip_validation && def->constraint->pktable)
+				report_constraint(ctx, self, as->relation, def->constraint);
+			break;
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumnRecurse: {
+			if (!def || def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF)
+				break;
+			const PgQuery__ColumnDef *col = def->column_def;
+			for (size_t k = 0; k < col->n_constraints; k++) {
+				const PgQuery__Node *c = col->constraints[k];
+				if (c && c->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+				    c->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN && c->constraint->pktable)
+					report_column(ctx, self, as->relation, col, c->constraint);
+			}
+			break;
+		}
+		default:
+			break;
+		}
+	}
+}
+
+const ml_rule ml_rule_adding_foreign_key_constraint = {
+	.info = {
+		.name = "adding-foreign-key-constraint",
+		.severity = ML_SEVERITY_WARNING,
+		.summary = "FOREIGN KEY added to an existing table without NOT VALID",
+		.help = "ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID (a brief lock, no scan), commit, then "
+			"ALTER TABLE ... VALIDATE CONSTRAINT in a later transaction: it scans without blocking writes",
+	},
+	.check = check,
+};

@@ -1,0 +1,49 @@
+/*
+ * ban-drop-table - DROP TABLE of a table that existed before this file: code
+ * still running during the deploy reads and writes it, and every such query
+ * fails once it is gone. Tables created earlier in the same file (staging or
+ * temporary tables) are the migration's own and stay quiet.
+ */
+#include "rule_api.h"
+
+static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
+{
+	/* A function body runs per call, as application code (partition
+	 * maintenance, for one), not as part of the deploy. */
+	if (ctx->stmt->node_case != PG_QUERY__NODE__NODE_DROP_STMT || ctx->body == ML_BODY_FUNCTION)
+		return;
+	const PgQuery__DropStmt *ds = ctx->stmt->drop_stmt;
+	if (ds->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
+		return;
+	bool cascade = ds->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
+	for (size_t i = 0; i < ds->n_objects; i++) {
+		const PgQuery__Node *o = ds->objects[i];
+		if (!o || o->node_case != PG_QUERY__NODE__NODE_LIST)
+			continue;
+		const PgQuery__List *l = o->list;
+		/* objects hold [[catalog,] schema,] name as String nodes */
+		PgQuery__RangeVar rel = PG_QUERY__RANGE_VAR__INIT;
+		rel.relname = (char *)ml_last_name(l->items, l->n_items);
+		if (l->n_items >= 2 && l->items[l->n_items - 2] &&
+		    l->items[l->n_items - 2]->node_case == PG_QUERY__NODE__NODE_STRING)
+			rel.schemaname = l->items[l->n_items - 2]->string->sval;
+		if (!*rel.relname || ml_table_is_new(ctx, &rel))
+			continue;
+		ml_report(ctx, self, -1,
+			  "dropping table \"%s\" makes every query of code still running against it fail, and the "
+			  "drop waits for an ACCESS EXCLUSIVE lock that queues all other queries on it%s",
+			  ml_table_name(ctx, &rel),
+			  cascade ? "; CASCADE also drops the views and foreign keys that depend on it" : "");
+	}
+}
+
+const ml_rule ml_rule_ban_drop_table = {
+	.info = {
+		.name = "ban-drop-table",
+		.severity = ML_SEVERITY_WARNING,
+		.summary = "DROP TABLE of a table that existed before the migration",
+		.help = "first deploy code that no longer uses the table, then drop it in a later migration with "
+			"lock_timeout set",
+	},
+	.check = check,
+};

@@ -1,0 +1,68 @@
+/*
+ * changing-column-type - ALTER COLUMN ... TYPE that rewrites a live table and
+ * every index on it under ACCESS EXCLUSIVE. Binary-coercible changes
+ * (varchar(n) -> varchar(m >= n) or text, text -> varchar, numeric precision
+ * widening) only touch the catalog and stay quiet, but only when the run has
+ * seen the old type; an unknown old type may rewrite, so it is reported.
+ */
+#include <string.h>
+
+#include "rule_api.h"
+
+static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
+{
+	if (ctx->stmt->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT || ctx->body == ML_BODY_FUNCTION)
+		return;
+	const PgQuery__AlterTableStmt *as = ctx->stmt->alter_table_stmt;
+	/* The engine marks the statement when at least one of its type changes
+	 * rewrites; the loop below finds which. */
+	if (as->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || ml_table_is_new(ctx, as->relation) ||
+	    !ml_effect_has(ctx->effect, ML_FORM_ALTER_COLUMN_TYPE))
+		return;
+	const char *table = ml_table_name(ctx, as->relation);
+	for (size_t i = 0; i < as->n_cmds; i++) {
+		const PgQuery__Node *n = as->cmds[i];
+		if (!n || n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD ||
+		    n->alter_table_cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType)
+			continue;
+		const PgQuery__AlterTableCmd *cmd = n->alter_table_cmd;
+		if (!cmd->def || cmd->def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF || !cmd->name)
+			continue;
+		const PgQuery__ColumnDef *def = cmd->def->column_def;
+		const char *new_type = ml_type_text(ctx, def->type_name);
+		/* The schema facts are applied after the rules run, so this is
+		 * the type before this statement. */
+		const ml_column_facts *facts = ml_column_find(ctx, as->relation, cmd->name);
+		const char *old_type = facts ? facts->type : NULL;
+		if (def->raw_default) {
+			ml_report(ctx, self, def->location,
+				  "changing column \"%s\" of \"%s\" to %s with a USING expression rewrites the table "
+				  "and its indexes under an ACCESS EXCLUSIVE lock, blocking reads and writes",
+				  cmd->name, table, new_type);
+		} else if (!old_type) {
+			ml_report(ctx, self, def->location,
+				  "changing column \"%s\" of \"%s\" to %s may rewrite the table and its indexes under "
+				  "an ACCESS EXCLUSIVE lock: the old type is unknown to this run, and only "
+				  "binary-coercible changes such as varchar(n) to text skip the rewrite",
+				  cmd->name, table, new_type);
+		} else if (!ml_type_change_is_coercible(old_type, new_type)) {
+			bool tz = !strcmp(old_type, "timestamp") && !strcmp(new_type, "timestamptz");
+			ml_report(ctx, self, def->location,
+				  "changing column \"%s\" of \"%s\" from %s to %s rewrites the table and its indexes "
+				  "under an ACCESS EXCLUSIVE lock, blocking reads and writes%s",
+				  cmd->name, table, old_type, new_type,
+				  tz ? " (unless the session TimeZone is UTC, on PostgreSQL 12+)" : "");
+		}
+	}
+}
+
+const ml_rule ml_rule_changing_column_type = {
+	.info = {
+		.name = "changing-column-type",
+		.severity = ML_SEVERITY_WARNING,
+		.summary = "ALTER COLUMN ... TYPE that rewrites an existing table",
+		.help = "add a column of the new type, write both, backfill it in batches, switch reads and drop the "
+			"old column; to widen varchar, use a larger varchar(n) or text, which needs no rewrite",
+	},
+	.check = check,
+};

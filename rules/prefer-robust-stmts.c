@@ -1,0 +1,172 @@
+/*
+ * prefer-robust-stmts (opt-in) - statements that fail when a migration run
+ * outside a transaction is run again after failing part-way: CREATE TABLE /
+ * INDEX without IF NOT EXISTS, DROP TABLE / INDEX without IF EXISTS, ADD
+ * COLUMN without IF NOT EXISTS, DROP COLUMN without IF EXISTS, and ADD
+ * CONSTRAINT (which has no IF NOT EXISTS). Without a transaction the
+ * statements before the failure stay done, so the second run stops at the
+ * first of them with "already exists" or "does not exist". Inside a
+ * transaction (BEGIN, --assume-in-transaction, a DO block) a failure rolls
+ * everything back and a re-run starts clean, so the rule stays quiet there.
+ * Statements on a table created earlier in the file are also left alone:
+ * the re-run already stops at (or skips) that CREATE TABLE.
+ */
+#include <string.h>
+
+#include "rule_api.h"
+
+/* The ADD CONSTRAINT at index `at` is preceded in the same ALTER TABLE by a
+ * DROP CONSTRAINT IF EXISTS of the same name. */
+static bool dropped_before(const PgQuery__AlterTableStmt *as, size_t at, const char *name)
+{
+	if (!name || !*name)
+		return false;
+	for (size_t i = 0; i < at; i++) {
+		const PgQuery__Node *n = as->cmds[i];
+		if (n && n->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_CMD &&
+		    n->alter_table_cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint &&
+		    n->alter_table_cmd->missing_ok && !strcmp(n->alter_table_cmd->name, name))
+			return true;
+	}
+	return false;
+}
+
+static void check_alter_table(const ml_stmt_ctx *ctx, const ml_rule *self, const PgQuery__AlterTableStmt *as)
+{
+	if (as->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || ml_table_is_new(ctx, as->relation))
+		return;
+	const char *table = ml_table_name(ctx, as->relation);
+	for (size_t i = 0; i < as->n_cmds; i++) {
+		const PgQuery__Node *n = as->cmds[i];
+		if (!n || n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
+			continue;
+		const PgQuery__AlterTableCmd *cmd = n->alter_table_cmd;
+		switch (cmd->subtype) {
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
+			if (!cmd->missing_ok && cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
+				ml_report_help(ctx, self, cmd->def->column_def->location,
+					       "write ADD COLUMN IF NOT EXISTS",
+					       "ADD COLUMN \"%s\" to \"%s\" fails with \"already exists\" when the migration "
+					       "is run again after failing part-way outside a transaction",
+					       cmd->def->column_def->colname, table);
+			break;
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
+			if (!cmd->missing_ok)
+				ml_report_help(ctx, self, -1, "write DROP COLUMN IF EXISTS",
+					       "DROP COLUMN \"%s\" from \"%s\" fails with \"does not exist\" when the "
+					       "migration is run again after failing part-way outside a transaction",
+					       cmd->name, table);
+			break;
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint: {
+			if (!cmd->def || cmd->def->node_case != PG_QUERY__NODE__NODE_CONSTRAINT)
+				break;
+			const PgQuery__Constraint *con = cmd->def->constraint;
+			if (dropped_before(as, i, con->conname))
+				break;
+			if (con->conname[0])
+				ml_report_help(ctx, self, con->location,
+					       "run ALTER TABLE ... DROP CONSTRAINT IF EXISTS with the same name first "
+					       "(ADD CONSTRAINT has no IF NOT EXISTS)",
+					       "ADD CONSTRAINT \"%s\" on \"%s\" fails with \"already exists\" when the "
+					       "migration is run again after failing part-way outside a transaction",
+					       con->conname, table);
+			else
+				ml_report_help(ctx, self, con->location,
+					       "name the constraint and run ALTER TABLE ... DROP CONSTRAINT IF EXISTS "
+					       "with that name first (ADD CONSTRAINT has no IF NOT EXISTS)",
+					       "ADD CONSTRAINT without a name on \"%s\" fails or adds a second copy when "
+					       "the migration is run again after failing part-way outside a transaction",
+					       table);
+			break;
+		}
+		default:
+			break;
+		}
+	}
+}
+
+static void check_drop(const ml_stmt_ctx *ctx, const ml_rule *self, const PgQuery__DropStmt *ds)
+{
+	if (ds->missing_ok)
+		return;
+	bool table = ds->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE;
+	if (!table && ds->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_INDEX)
+		return;
+	for (size_t i = 0; i < ds->n_objects; i++) {
+		const PgQuery__Node *o = ds->objects[i];
+		if (!o || o->node_case != PG_QUERY__NODE__NODE_LIST || o->list->n_items == 0)
+			continue;
+		const PgQuery__List *names = o->list;
+		const char *name = ml_last_name(names->items, names->n_items);
+		if (table) {
+			PgQuery__RangeVar rel = PG_QUERY__RANGE_VAR__INIT;
+			rel.relname = (char *)name;
+			if (names->n_items > 1 && names->items[names->n_items - 2] &&
+			    names->items[names->n_items - 2]->node_case == PG_QUERY__NODE__NODE_STRING)
+				rel.schemaname = names->items[names->n_items - 2]->string->sval;
+			if (ml_table_is_new(ctx, &rel))
+				continue;
+		}
+		ml_report_help(ctx, self, -1, table ? "write DROP TABLE IF EXISTS" : "write DROP INDEX IF EXISTS",
+			       "DROP %s \"%s\" fails with \"does not exist\" when the migration is run again after "
+			       "failing part-way outside a transaction",
+			       table ? "TABLE" : "INDEX", name);
+	}
+}
+
+static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
+{
+	/* Inside a transaction a failure undoes everything, so a re-run is
+	 * safe; function bodies do not run now. */
+	if (ctx->tx != ML_TX_NONE || ctx->body != ML_BODY_TOP)
+		return;
+	const PgQuery__Node *stmt = ctx->stmt;
+	switch (stmt->node_case) {
+	case PG_QUERY__NODE__NODE_CREATE_STMT: {
+		const PgQuery__CreateStmt *cs = stmt->create_stmt;
+		/* a temporary table is gone when the failed session ends */
+		if (cs->if_not_exists || !cs->relation || !strcmp(cs->relation->relpersistence, "t"))
+			return;
+		ml_report_help(ctx, self, cs->relation->location, "write CREATE TABLE IF NOT EXISTS",
+			       "CREATE TABLE \"%s\" fails with \"already exists\" when the migration is run again "
+			       "after failing part-way outside a transaction",
+			       ml_table_name(ctx, cs->relation));
+		return;
+	}
+	case PG_QUERY__NODE__NODE_INDEX_STMT: {
+		const PgQuery__IndexStmt *is = stmt->index_stmt;
+		if (is->if_not_exists || ml_table_is_new(ctx, is->relation))
+			return;
+		if (is->idxname[0])
+			ml_report_help(ctx, self, -1, "write CREATE INDEX IF NOT EXISTS",
+				       "CREATE INDEX \"%s\" fails with \"already exists\" when the migration is run "
+				       "again after failing part-way outside a transaction",
+				       is->idxname);
+		else
+			ml_report_help(ctx, self, -1, "name the index and write CREATE INDEX IF NOT EXISTS",
+				       "CREATE INDEX without a name on \"%s\" builds a second, duplicate index when the "
+				       "migration is run again after failing part-way outside a transaction",
+				       ml_table_name(ctx, is->relation));
+		return;
+	}
+	case PG_QUERY__NODE__NODE_DROP_STMT:
+		check_drop(ctx, self, stmt->drop_stmt);
+		return;
+	case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
+		check_alter_table(ctx, self, stmt->alter_table_stmt);
+		return;
+	default:
+		return;
+	}
+}
+
+const ml_rule ml_rule_prefer_robust_stmts = {
+	.info = {
+		.name = "prefer-robust-stmts",
+		.severity = ML_SEVERITY_WARNING,
+		.opt_in = true,
+		.summary = "a statement that fails when a migration run outside a transaction is run again",
+		.help = "use the IF [NOT] EXISTS form, or run the migration inside a transaction",
+	},
+	.check = check,
+};

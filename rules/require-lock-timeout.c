@@ -1,0 +1,60 @@
+/*
+ * require-lock-timeout - the file's first statement that needs a lock
+ * stronger than SHARE UPDATE EXCLUSIVE on a table that existed before the
+ * migration, with no SET lock_timeout earlier in the file. A lock request
+ * that waits (behind a long query or an idle transaction) holds its place in
+ * the table's lock queue, and every later request that conflicts with it
+ * waits behind it: for ACCESS EXCLUSIVE that is every query on the table,
+ * plain SELECTs included. lock_timeout turns that wait into a quick error.
+ * Reported once per file: one SET covers the whole file.
+ */
+#include "rule_api.h"
+
+/* The strongest lock the statement takes on a table that existed before. */
+static const ml_lock *strongest_existing_lock(const ml_effect *effect)
+{
+	const ml_lock *best = NULL;
+	for (size_t i = 0; i < effect->n_locks; i++) {
+		const ml_lock *l = &effect->locks[i];
+		if (!l->new_table && (!best || l->mode > best->mode))
+			best = l;
+	}
+	return best;
+}
+
+/* Who queues behind a waiting request for mode. */
+static const char *queued_behind(ml_lock_mode mode)
+{
+	switch (mode) {
+	case ML_LOCK_ACCESS_EXCLUSIVE:
+		return "every later query on it, plain SELECTs included,";
+	case ML_LOCK_EXCLUSIVE:
+		return "every later query on it except plain SELECTs";
+	default:
+		return "every later INSERT, UPDATE and DELETE on it";
+	}
+}
+
+static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
+{
+	if (!ctx->first_strong_lock || ctx->lock_timeout_set)
+		return;
+	const ml_lock *lock = strongest_existing_lock(ctx->effect);
+	if (!lock)
+		return;
+	ml_report(ctx, self, -1,
+		  "%s needs %s on \"%s\" and no lock_timeout is set: while it waits for the lock, %s "
+		  "queues behind it",
+		  ctx->effect->form, ml_lock_mode_name(lock->mode), lock->table, queued_behind(lock->mode));
+}
+
+const ml_rule ml_rule_require_lock_timeout = {
+	.info = {
+		.name = "require-lock-timeout",
+		.severity = ML_SEVERITY_WARNING,
+		.summary = "a lock stronger than SHARE UPDATE EXCLUSIVE on a live table with no lock_timeout set",
+		.help = "start the file with SET lock_timeout = '5s'; (SET LOCAL inside BEGIN): a blocked "
+			"migration then fails fast and can be retried, instead of stalling traffic",
+	},
+	.check = check,
+};

@@ -1,0 +1,50 @@
+/*
+ * require-statement-timeout - the file's first statement that needs a lock
+ * stronger than SHARE UPDATE EXCLUSIVE on a table that existed before the
+ * migration, with no SET statement_timeout earlier in the file. Such a lock
+ * blocks writes (or reads too) for as long as the statement runs; a scan or
+ * rewrite nobody expected to be long then becomes an outage with no upper
+ * bound. The trigger is the strong lock, not every statement: a
+ * statement_timeout would cancel a CREATE INDEX CONCURRENTLY (SHARE UPDATE
+ * EXCLUSIVE, harmless to traffic but long) and leave an INVALID index.
+ * Reported once per file.
+ */
+#include "rule_api.h"
+
+/* The strongest lock the statement takes on a table that existed before. */
+static const ml_lock *strongest_existing_lock(const ml_effect *effect)
+{
+	const ml_lock *best = NULL;
+	for (size_t i = 0; i < effect->n_locks; i++) {
+		const ml_lock *l = &effect->locks[i];
+		if (!l->new_table && (!best || l->mode > best->mode))
+			best = l;
+	}
+	return best;
+}
+
+static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
+{
+	if (!ctx->first_strong_lock || ctx->statement_timeout_set)
+		return;
+	const ml_lock *lock = strongest_existing_lock(ctx->effect);
+	if (!lock)
+		return;
+	ml_report(ctx, self, -1,
+		  "%s needs %s on \"%s\" and no statement_timeout is set: nothing bounds how long it holds "
+		  "that lock, blocking %s, if it runs longer than expected",
+		  ctx->effect->form, ml_lock_mode_name(lock->mode), lock->table,
+		  lock->mode == ML_LOCK_ACCESS_EXCLUSIVE ? "reads and writes" : "writes");
+}
+
+const ml_rule ml_rule_require_statement_timeout = {
+	.info = {
+		.name = "require-statement-timeout",
+		.severity = ML_SEVERITY_WARNING,
+		.summary = "a lock stronger than SHARE UPDATE EXCLUSIVE on a live table with no statement_timeout set",
+		.help = "SET statement_timeout = '...'; before the locking statements (SET LOCAL inside BEGIN), "
+			"sized to the longest you accept the table being blocked; long CONCURRENTLY builds go in "
+			"their own file without it",
+	},
+	.check = check,
+};
