@@ -100,6 +100,17 @@ static void classify_add_column(struct classifier *c, const PgQuery__RangeVar *r
 	apply_rel(c, form, rel, NULL);
 	if (fk)
 		apply_rel(c, ML_FORM_ADD_COLUMN_REFERENCES, rel, fk->pktable);
+	/* Constraints on the new column do their usual work: UNIQUE and
+	 * PRIMARY KEY build an index, a CHECK reads every row, and a foreign
+	 * key on a column with a default checks every row. */
+	if (column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE) ||
+	    column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY))
+		apply_rel(c, ML_FORM_ADD_UNIQUE, rel, NULL);
+	if (column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) || (fk && dflt)) {
+		c->out->scan = true;
+		if (rel && !rel_is_new(c->st, rel->schemaname, rel->relname))
+			c->out->slow = true;
+	}
 }
 
 /* Base name and type modifiers of a type text such as "varchar(20)". */
@@ -122,9 +133,13 @@ static void split_type(const char *text, char *base, size_t base_len, int mods[2
 
 /* Is a change from type old_text to new_text binary-coercible, so that it
  * needs no rewrite? Only the cases PostgreSQL documents as free. */
-static bool type_change_is_coercible(const char *old_text, const char *new_text)
+bool ml_type_change_is_coercible(const char *old_text, const char *new_text)
 {
-	if (!old_text || !new_text || strchr(old_text, '[') || strchr(new_text, '['))
+	if (!old_text || !new_text)
+		return false;
+	if (!strcmp(old_text, new_text))
+		return true; /* the same type: PostgreSQL changes nothing */
+	if (strchr(old_text, '[') || strchr(new_text, '['))
 		return false;
 	char ob[64], nb[64];
 	int om[2], nm[2], on, nn;
@@ -164,7 +179,7 @@ static void classify_alter_cmd(struct classifier *c, const PgQuery__AlterTableSt
 		ml_form form = ML_FORM_ALTER_COLUMN_TYPE;
 		if (def && def->node_case == T(COLUMN_DEF) && !def->column_def->raw_default) {
 			const ml_column_facts *col = ml_column_find(&ctx, rel, cmd->name);
-			if (col && type_change_is_coercible(col->type, ml_type_text(&ctx, def->column_def->type_name)))
+			if (col && ml_type_change_is_coercible(col->type, ml_type_text(&ctx, def->column_def->type_name)))
 				form = ML_FORM_ALTER_COLUMN_TYPE_COERCIBLE;
 		}
 		apply_rel(c, form, rel, NULL);
@@ -388,10 +403,23 @@ void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_
 	case T(REINDEX_STMT): {
 		const PgQuery__ReindexStmt *rs = stmt->reindex_stmt;
 		ml_form form = is_concurrent_reindex(rs) ? ML_FORM_REINDEX_CONCURRENTLY : ML_FORM_REINDEX;
-		if (rs->relation)
+		if (rs->kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_TABLE && rs->relation) {
 			apply_rel(&c, form, rs->relation, NULL);
-		else
-			apply_form(&c, form, NULL, rs->name, NULL, NULL);
+		} else if (rs->kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_INDEX && rs->relation) {
+			/* The lock is on the index's table; known for indexes
+			 * this run created. */
+			const ml_index_state *ix = ml_schema_index(st->run, rs->relation->relname);
+			if (ix)
+				apply_form(&c, form, ix->schema, ix->table_name, NULL, NULL);
+			else
+				apply_rel(&c, form, rs->relation, NULL);
+		} else {
+			/* SCHEMA, SYSTEM, DATABASE: every table in it, one at a time. */
+			const ml_lock_fact *f = ml_lock_fact_for(form, st->options->pg_major);
+			out->forms |= (uint64_t)1 << form;
+			out->form = f->label;
+			out->fails_in_transaction = true; /* REINDEX SCHEMA/DATABASE cannot run in a transaction block */
+		}
 		break;
 	}
 	case T(CLUSTER_STMT):

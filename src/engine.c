@@ -58,12 +58,12 @@ static const char *excerpt_of(ml_engine_state *st, int line, int end_line)
 	return ml_arena_strndup(st->run->arena, st->map.text + start, end - start);
 }
 
-void ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, size_t start, size_t end,
-			 const char *help, const char *message)
+ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, size_t start, size_t end,
+				  const char *help, const char *message)
 {
 	ml_run *run = st->run;
-	if (!run->rule_enabled[ml_registry_index(rule)])
-		return;
+	if (!st->rule_enabled[ml_registry_index(rule)])
+		return NULL;
 	int line, column, end_line, end_column;
 	ml_line_map_position(&st->map, start, &line, &column);
 	if (end < start)
@@ -71,10 +71,10 @@ void ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, size_t start,
 	ml_line_map_position(&st->map, end, &end_line, &end_column);
 	int directive_line = st->stmt_line ? st->stmt_line : line;
 	if (is_suppressed(st, rule, directive_line) || (directive_line != line && is_suppressed(st, rule, line)))
-		return;
+		return NULL;
 	ml_diagnostic *d = ml_arena_alloc(run->arena, sizeof(*d));
 	d->rule = rule->info.name;
-	d->severity = rule->info.severity;
+	d->severity = st->rule_severity[ml_registry_index(rule)];
 	d->path = st->path;
 	d->line = line;
 	d->column = column;
@@ -97,10 +97,18 @@ void ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, size_t start,
 		d->scan = e->scan;
 	}
 	ml_ptr_vec_push(run->arena, &run->diagnostics, d);
+	return d;
 }
 
+/* An insertion of text at byte offset at of the statement's text. */
+struct fix_request {
+	size_t at;
+	const char *insert;
+	const char *description;
+};
+
 static void report_va(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const char *help,
-		      const char *fmt, va_list ap)
+		      const struct fix_request *fix, const char *fmt, va_list ap)
 {
 	ml_engine_state *st = (ml_engine_state *)ctx->engine;
 	size_t start = st->stmt_start;
@@ -109,14 +117,23 @@ static void report_va(const ml_stmt_ctx *ctx, const ml_rule *rule, int location,
 	if (start < st->stmt_start || start > st->stmt_end)
 		start = st->stmt_start;
 	char *message = ml_arena_vprintf(st->file_arena, fmt, ap);
-	ml_engine_report_at(st, rule, start, st->stmt_end, help, message);
+	ml_diagnostic *d = ml_engine_report_at(st, rule, start, st->stmt_end, help, message);
+	if (!d || !fix || !st->loc_exact || st->loc_base + fix->at > st->stmt_end)
+		return;
+	ml_fix *f = ml_arena_alloc(st->run->arena, sizeof(*f));
+	ml_line_map_position(&st->map, st->loc_base + fix->at, &f->line, &f->column);
+	f->end_line = f->line;
+	f->end_column = f->column;
+	f->replacement = ml_arena_strdup(st->run->arena, fix->insert);
+	f->description = ml_arena_strdup(st->run->arena, fix->description);
+	d->fix = f;
 }
 
 void ml_report(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	report_va(ctx, rule, location, rule->info.help, fmt, ap);
+	report_va(ctx, rule, location, rule->info.help, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -125,14 +142,40 @@ void ml_report_help(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, c
 {
 	va_list ap;
 	va_start(ap, fmt);
-	report_va(ctx, rule, location, help, fmt, ap);
+	report_va(ctx, rule, location, help, NULL, fmt, ap);
 	va_end(ap);
+}
+
+void ml_report_fix(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, size_t insert_at,
+		   const char *insert, const char *description, const char *fmt, ...)
+{
+	struct fix_request fix = { .at = insert_at, .insert = insert, .description = description };
+	va_list ap;
+	va_start(ap, fmt);
+	report_va(ctx, rule, location, rule->info.help, &fix, fmt, ap);
+	va_end(ap);
+}
+
+const char *ml_stmt_text(const ml_stmt_ctx *ctx, size_t *len)
+{
+	const ml_engine_state *st = ctx->engine;
+	if (!st->loc_exact || st->stmt_end < st->loc_base) {
+		*len = 0;
+		return NULL;
+	}
+	*len = st->stmt_end - st->loc_base;
+	return st->map.text + st->loc_base;
 }
 
 /* ---- transaction and lock state ----------------------------------------- */
 
 void ml_engine_end_transaction(ml_engine_state *st, bool keep_state)
 {
+	/* SET LOCAL lasts until the end of the transaction. */
+	if (st->lock_timeout_local)
+		st->lock_timeout_set = st->lock_timeout_local = false;
+	if (st->statement_timeout_local)
+		st->statement_timeout_set = st->statement_timeout_local = false;
 	st->n_held = 0;
 	st->new_enum_values.len = 0;
 	st->not_valid_in_tx.len = 0;
@@ -201,6 +244,23 @@ static void apply_transaction(ml_engine_state *st, const PgQuery__TransactionStm
 static bool is_setting(const PgQuery__VariableSetStmt *vs, const char *name)
 {
 	return vs->name && !strcmp(vs->name, name);
+}
+
+/* Does SET give the timeout a limit? 0 (or '0', '0s') turns it off, as do
+ * RESET and SET ... TO DEFAULT. */
+static bool timeout_value_set(const PgQuery__VariableSetStmt *vs)
+{
+	if (vs->kind != PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE || vs->n_args != 1)
+		return false;
+	const PgQuery__Node *arg = vs->args[0];
+	if (arg && arg->node_case == PG_QUERY__NODE__NODE_A_CONST) {
+		const PgQuery__AConst *c = arg->a_const;
+		if (c->val_case == PG_QUERY__A__CONST__VAL_IVAL)
+			return c->ival->ival != 0;
+		if (c->val_case == PG_QUERY__A__CONST__VAL_SVAL)
+			return strtod(c->sval->sval, NULL) != 0;
+	}
+	return true;
 }
 
 /* Records what the statement adds to the transaction's own facts: enum
@@ -342,18 +402,17 @@ void ml_engine_statement(ml_engine_state *st, const PgQuery__Node *stmt, const m
 	ml_stmt_ctx ctx;
 	fill_context(st, &ctx, stmt, &effect, env);
 	ctx.first_strong_lock = runs_now && !st->seen_strong_lock && takes_strong_lock(&effect);
-	ml_run *run = st->run;
 	size_t n_rules = ml_rule_count();
 	const ml_effect *outer_effect = st->effect;
 	st->effect = &effect;
 	for (size_t i = 0; i < n_rules; i++) {
 		const ml_rule *rule = ml_registry_rule(i);
-		if (rule->check && run->rule_enabled[i])
+		if (rule->check && st->rule_enabled[i])
 			rule->check(&ctx, rule);
 	}
 	st->effect = outer_effect;
 	if (!runs_now) {
-		if (run->options.record_statements)
+		if (st->options->record_statements)
 			record_statement(st, stmt, &effect, st->tx, env->body);
 		return;
 	}
@@ -366,11 +425,14 @@ void ml_engine_statement(ml_engine_state *st, const PgQuery__Node *stmt, const m
 	} else {
 		if (stmt->node_case == PG_QUERY__NODE__NODE_VARIABLE_SET_STMT) {
 			const PgQuery__VariableSetStmt *vs = stmt->variable_set_stmt;
-			bool set = vs->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE;
-			if (is_setting(vs, "lock_timeout"))
+			bool set = timeout_value_set(vs);
+			if (is_setting(vs, "lock_timeout")) {
 				st->lock_timeout_set = set;
-			else if (is_setting(vs, "statement_timeout"))
+				st->lock_timeout_local = set && vs->is_local;
+			} else if (is_setting(vs, "statement_timeout")) {
 				st->statement_timeout_set = set;
+				st->statement_timeout_local = set && vs->is_local;
+			}
 		}
 		if (st->tx != ML_TX_NONE) {
 			for (size_t i = 0; i < effect.n_locks; i++)
@@ -379,7 +441,7 @@ void ml_engine_statement(ml_engine_state *st, const PgQuery__Node *stmt, const m
 		}
 		ml_schema_apply(st, stmt);
 	}
-	if (run->options.record_statements)
+	if (st->options->record_statements)
 		record_statement(st, stmt, &effect, tx_before, env->body);
 
 	if (stmt->node_case == PG_QUERY__NODE__NODE_DO_STMT ||
@@ -414,7 +476,7 @@ static void finish_file(ml_engine_state *st)
 	ml_line_map_position(&st->map, st->stmt_start, &st->stmt_line, &col);
 	for (size_t i = 0; i < ml_rule_count(); i++) {
 		const ml_rule *rule = ml_registry_rule(i);
-		if (rule->finish && st->run->rule_enabled[i])
+		if (rule->finish && st->rule_enabled[i])
 			rule->finish(&ctx, rule);
 	}
 }
@@ -437,11 +499,29 @@ static void report_syntax_error(ml_engine_state *st, const char *text, size_t le
 	ml_engine_report_at(st, &ml_rule_syntax_error, offset, end, ml_rule_syntax_error.info.help, message);
 }
 
+static void report_too_complex(ml_engine_state *st, size_t base, size_t len, bool exact)
+{
+	size_t saved_start = st->stmt_start, saved_end = st->stmt_end;
+	if (exact) {
+		st->stmt_start = base;
+		st->stmt_end = base + len;
+	}
+	ml_engine_report_at(st, &ml_rule_statement_too_complex, st->stmt_start, st->stmt_start,
+			    ml_rule_statement_too_complex.info.help,
+			    "statement nested too deeply to analyse: it was not checked");
+	st->stmt_start = saved_start;
+	st->stmt_end = saved_end;
+}
+
 int ml_engine_parse_and_analyse(ml_engine_state *st, const char *text, size_t len, size_t base,
 				bool exact, const ml_stmt_env *env)
 {
+	if (ml_nesting_estimate(text, len) > ML_MAX_NESTING_ESTIMATE) {
+		report_too_complex(st, base, len, exact);
+		return 0;
+	}
 	PgQueryProtobufParseResult result = pg_query_parse_protobuf(text);
-	if (result.error && st->dynamic) {
+	if (result.error && (st->dynamic || st->probing)) {
 		pg_query_free_protobuf_parse_result(result);
 		return -1;
 	}
@@ -454,6 +534,12 @@ int ml_engine_parse_and_analyse(ml_engine_state *st, const char *text, size_t le
 		st->stmt_end = saved_end;
 		pg_query_free_protobuf_parse_result(result);
 		return -1;
+	}
+	if (ml_protobuf_depth(&pg_query__parse_result__descriptor, (const uint8_t *)result.parse_tree.data,
+			      result.parse_tree.len, ML_MAX_TREE_DEPTH) > ML_MAX_TREE_DEPTH) {
+		pg_query_free_protobuf_parse_result(result);
+		report_too_complex(st, base, len, exact);
+		return 0;
 	}
 	ml_arena *arena = ml_arena_new();
 	ProtobufCAllocator alloc = ml_arena_protobuf_allocator(arena);
@@ -497,9 +583,10 @@ int ml_engine_parse_and_analyse(ml_engine_state *st, const char *text, size_t le
 
 /* ---- one file ------------------------------------------------------------ */
 
-static void report_unknown_ignores(ml_engine_state *st)
+void ml_engine_report_unknown_ignores(ml_engine_state *st, size_t first)
 {
-	for (size_t i = 0; i < st->suppressions.len; i++) {
+	int saved_line = st->stmt_line;
+	for (size_t i = first; i < st->suppressions.len; i++) {
 		const ml_suppression *s = st->suppressions.items[i];
 		size_t at = ml_line_map_line_start(&st->map, s->line);
 		size_t col = ml_utf8_char_to_byte(st->map.text + at, st->map.len - at, s->column);
@@ -520,6 +607,62 @@ static void report_unknown_ignores(ml_engine_state *st)
 					    ml_rule_unknown_rule_in_ignore.info.help, message);
 		}
 	}
+	st->stmt_line = saved_line;
+}
+
+/* A NUL-terminated copy of text[start, end) with the psql commands inside
+ * it blanked out (their bytes become spaces, so offsets still match). */
+static char *statement_copy(ml_engine_state *st, const ml_chunk_list *chunks, size_t start, size_t end)
+{
+	char *copy = ml_arena_strndup(st->file_arena, st->map.text + start, end - start);
+	for (size_t i = 0; i < chunks->n_blanks; i++) {
+		const ml_range *b = &chunks->blanks[i];
+		if (b->end <= start || b->start >= end)
+			continue;
+		size_t from = b->start > start ? b->start : start, to = b->end < end ? b->end : end;
+		memset(copy + (from - start), ' ', to - from);
+	}
+	return copy;
+}
+
+/* Parses and analyses one statement chunk. One that does not parse is split
+ * again at every semicolon (ml_split_simple): a missing parenthesis or END
+ * then costs only the broken piece. */
+static void lint_chunk(ml_engine_state *st, const ml_chunk_list *chunks, const ml_chunk *c, const ml_stmt_env *env)
+{
+	size_t len = c->end - c->start;
+	char *text = statement_copy(st, chunks, c->start, c->end);
+	st->probing = true;
+	int parsed = ml_engine_parse_and_analyse(st, text, len, c->start, true, env);
+	st->probing = false;
+	if (parsed >= 0) {
+		st->summary->statements++;
+		return;
+	}
+	ml_chunk_list pieces;
+	ml_split_simple(st->file_arena, text, len, &pieces);
+	size_t statements = 0;
+	for (size_t i = 0; i < pieces.len; i++)
+		statements += pieces.items[i].kind == ML_CHUNK_STATEMENT;
+	if (statements <= 1) {
+		st->summary->statements++;
+		st->summary->syntax_errors++;
+		ml_engine_parse_and_analyse(st, text, len, c->start, true, env);
+		return;
+	}
+	for (size_t i = 0; i < pieces.len; i++) {
+		const ml_chunk *p = &pieces.items[i];
+		if (p->kind != ML_CHUNK_STATEMENT)
+			continue;
+		int col;
+		ml_line_map_position(&st->map, c->start + p->start, &st->stmt_line, &col);
+		st->stmt_start = c->start + p->start;
+		st->stmt_end = c->start + p->end;
+		char *piece = ml_arena_strndup(st->file_arena, text + p->start, p->end - p->start);
+		st->summary->statements++;
+		if (ml_engine_parse_and_analyse(st, piece, p->end - p->start, c->start + p->start, true, env) < 0)
+			st->summary->syntax_errors++;
+	}
 }
 
 void ml_engine_lint_text(ml_run *run, const char *path, const char *data, size_t len)
@@ -527,10 +670,18 @@ void ml_engine_lint_text(ml_run *run, const char *path, const char *data, size_t
 	ml_engine_state st;
 	memset(&st, 0, sizeof(st));
 	st.run = run;
-	st.options = &run->options;
+	ml_options file_options = run->options;
+	if (run->options_hook && !run->options_hook(run->options_hook_data, path, &file_options)) {
+		run->skipped_files++;
+		return;
+	}
+	st.options = &file_options;
 	run->file_count++;
 	st.path = ml_arena_strdup(run->arena, path);
 	st.file_arena = ml_arena_new();
+	st.rule_enabled = ml_arena_alloc(st.file_arena, ml_rule_count() * sizeof(bool));
+	st.rule_severity = ml_arena_alloc(st.file_arena, ml_rule_count() * sizeof(ml_severity));
+	ml_rules_resolve(&file_options, st.rule_enabled, st.rule_severity);
 	st.summary = ml_arena_alloc(run->arena, sizeof(*st.summary));
 	st.summary->path = st.path;
 	ml_ptr_vec_push(run->arena, &run->files, st.summary);
@@ -562,9 +713,9 @@ void ml_engine_lint_text(ml_run *run, const char *path, const char *data, size_t
 			ml_suppressions_scan(st.file_arena, &st.map, c->gap_start,
 					     c->kind == ML_CHUNK_TRAILER ? c->start : c->end, &st.suppressions);
 	}
-	report_unknown_ignores(&st);
+	ml_engine_report_unknown_ignores(&st, 0);
 
-	st.tx = run->options.assume_in_transaction ? ML_TX_ASSUMED : ML_TX_NONE;
+	st.tx = file_options.assume_in_transaction ? ML_TX_ASSUMED : ML_TX_NONE;
 	ml_stmt_env top = { .body = ML_BODY_TOP };
 	for (size_t i = 0; i < chunks.len; i++) {
 		const ml_chunk *c = &chunks.items[i];
@@ -582,12 +733,15 @@ void ml_engine_lint_text(ml_run *run, const char *path, const char *data, size_t
 					    ml_rule_psql_meta_command.info.help, message);
 			continue;
 		}
+		if (c->kind == ML_CHUNK_COPY_DATA && c->unterminated) {
+			ml_engine_report_at(&st, &ml_rule_syntax_error, c->start, c->start, ml_rule_syntax_error.info.help,
+					    "COPY ... FROM stdin data has no closing \\. line: the rest of the file was "
+					    "read as data, not linted");
+			continue;
+		}
 		if (c->kind != ML_CHUNK_STATEMENT)
 			continue;
-		st.summary->statements++;
-		char *stmt_text = ml_arena_strndup(st.file_arena, text + c->start, c->end - c->start);
-		if (ml_engine_parse_and_analyse(&st, stmt_text, c->end - c->start, c->start, true, &top) < 0)
-			st.summary->syntax_errors++;
+		lint_chunk(&st, &chunks, c, &top);
 		if (st.tx == ML_TX_NONE)
 			ml_engine_end_transaction(&st, true); /* autocommit: the statement's own transaction ended */
 	}

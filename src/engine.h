@@ -47,11 +47,16 @@ struct ml_run {
 	ml_diagnostic *sorted;    /* sorted copy handed to callers; rebuilt when stale */
 	size_t n_sorted;
 	ml_ptr_vec files;         /* ml_file_summary * */
-	ml_file_summary *files_copy; /* contiguous copy handed to callers, for files_copy_len files */
-	size_t files_copy_len;
+	ml_file_summary *files_copy; /* malloc'd contiguous copy handed to callers */
+	size_t files_copy_len;    /* its capacity */
+	ml_map seen_files;        /* "dev:inode" of files linted, so each is linted once */
 	int input_errors;
-	bool *rule_enabled;       /* indexed like the registry */
-	ml_ptr_vec tables;        /* ml_table_state * */
+	ml_input_error *input_error_list; /* input_errors entries, run-arena */
+	size_t input_error_cap;
+	ml_options_hook options_hook; /* per-file options, or NULL */
+	void *options_hook_data;
+	int skipped_files;        /* inputs an exclude pattern skipped */
+	ml_map tables;            /* "schema.name" (unqualified: public) -> ml_table_state * */
 	ml_ptr_vec indexes;       /* ml_index_state * */
 	ml_ptr_vec functions;     /* ml_function_state * */
 	ml_ptr_vec committing_procedures; /* names (char *) of procedures whose body COMMITs */
@@ -62,7 +67,9 @@ struct ml_run {
 /* The file being linted and where the engine is in it. */
 typedef struct ml_engine_state {
 	ml_run *run;
-	const ml_options *options;
+	const ml_options *options;    /* this file's options */
+	bool *rule_enabled;           /* this file's rules, indexed like the registry */
+	ml_severity *rule_severity;   /* this file's severities, indexed like the registry */
 	const char *path;         /* run-owned copy */
 	ml_file_summary *summary;
 	ml_arena *file_arena;
@@ -79,8 +86,10 @@ typedef struct ml_engine_state {
 	size_t tx_begin_start, tx_begin_end; /* span of the open BEGIN, for end-of-file reports */
 	bool lock_timeout_set;
 	bool statement_timeout_set;
+	bool lock_timeout_local, statement_timeout_local; /* set with SET LOCAL: ends with the transaction */
 	bool seen_strong_lock;        /* a statement needed more than SHARE UPDATE EXCLUSIVE on an existing table */
 	bool dynamic;                 /* analysing SQL built from EXECUTE */
+	bool probing;                 /* a first parse whose syntax error is not reported yet */
 	const ml_effect *effect;      /* the statement being checked, for its findings; NULL outside */
 
 	/* current statement */
@@ -116,6 +125,9 @@ typedef struct ml_statement_record {
 } ml_statement_record;
 
 /* engine.c */
+/* Which rules are on and at which severity under opts, indexed like the
+ * registry (arrays of ml_rule_count() entries). */
+void ml_rules_resolve(const ml_options *opts, bool *enabled, ml_severity *severity);
 /* Lints one file's len bytes (need not be NUL-terminated; copied) reported
  * as path, adding its summary and findings to run. Never fails: bad input
  * becomes a finding. */
@@ -132,13 +144,16 @@ void ml_engine_statement(ml_engine_state *st, const PgQuery__Node *stmt, const m
  * number of statements, or -1 on a syntax error. */
 int ml_engine_parse_and_analyse(ml_engine_state *st, const char *text, size_t len, size_t base,
 				bool exact, const ml_stmt_env *env);
+/* Reports the directives from index first on whose rule names are unknown. */
+void ml_engine_report_unknown_ignores(ml_engine_state *st, size_t first);
 /* Ends the current transaction: releases the held locks and forgets what
  * the transaction added. keep_state leaves the transaction state as it is
  * (a COMMIT inside a DO block starts the next transaction at once). */
 void ml_engine_end_transaction(ml_engine_state *st, bool keep_state);
-/* Reports a finding of rule at a file byte span. */
-void ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, size_t start, size_t end,
-			 const char *help, const char *message);
+/* Reports a finding of rule at a file byte span. Returns the diagnostic
+ * (run-owned), or NULL when the rule is off or a comment silences it. */
+ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, size_t start, size_t end,
+				  const char *help, const char *message);
 
 /* effects.c */
 /* Fills *out with what stmt locks, rewrites and scans on this run's target
@@ -168,6 +183,26 @@ const char *ml_qualified_name(ml_arena *arena, const char *schema, const char *n
  * statement (no-op for other statements and languages). */
 void ml_plpgsql_analyse(ml_engine_state *st, const PgQuery__Node *stmt, const ml_stmt_env *outer);
 
+/* tree.c */
+/* How deeply messages nest in the protobuf-encoded data of a message of
+ * type desc, read without recursion; stops counting past limit (returns
+ * limit + 1 then). protobuf-c's own unpacking recurses, so deeper trees
+ * must not reach it. */
+int ml_protobuf_depth(const ProtobufCMessageDescriptor *desc, const uint8_t *data, size_t len, int limit);
+
+/* An upper bound on how deeply a statement's parse tree can nest, from its
+ * tokens (no parsing): the tokens since the last comma, summed over open
+ * parentheses, plus the parenthesis depth. */
+int ml_nesting_estimate(const char *text, size_t len);
+
+/* libpg_query and protobuf-c recurse once per tree level, using about a
+ * kilobyte of stack each. Files are linted on a thread with a stack of
+ * ML_LINT_STACK_SIZE; statements whose nesting estimate or decoded depth
+ * passes these bounds are reported as statement-too-complex instead. */
+#define ML_LINT_STACK_SIZE ((size_t)512 * 1024 * 1024)
+#define ML_MAX_NESTING_ESTIMATE 100000
+#define ML_MAX_TREE_DEPTH 300000
+
 /* volatility.c */
 /* 'v', 's' or 'i' for a built-in function name, 0 when unknown. */
 char ml_builtin_volatility(const char *name);
@@ -185,5 +220,6 @@ extern const ml_rule ml_rule_syntax_error;
 extern const ml_rule ml_rule_invalid_input;
 extern const ml_rule ml_rule_psql_meta_command;
 extern const ml_rule ml_rule_unknown_rule_in_ignore;
+extern const ml_rule ml_rule_statement_too_complex;
 
 #endif

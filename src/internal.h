@@ -46,6 +46,24 @@ typedef struct ml_ptr_vec {
 } ml_ptr_vec;
 void ml_ptr_vec_push(ml_arena *arena, ml_ptr_vec *vec, void *item);
 
+/* A string-keyed hash map whose memory (keys included) lives in an arena. */
+typedef struct ml_map_entry {
+	const char *key;          /* NULL: empty slot */
+	uint64_t hash;
+	void *value;
+} ml_map_entry;
+
+typedef struct ml_map {
+	ml_map_entry *entries;
+	size_t len, cap;          /* cap is 0 or a power of two */
+} ml_map;
+
+/* The value stored under key, or NULL. */
+void *ml_map_get(const ml_map *map, const char *key);
+/* Stores value under key (a copy of key is made in arena), replacing any
+ * value already there. */
+void ml_map_put(ml_arena *arena, ml_map *map, const char *key, void *value);
+
 /* ---- line map: byte offsets to 1-based line and character column --------- */
 
 typedef struct ml_line_map {
@@ -91,19 +109,30 @@ typedef struct ml_chunk {
 	size_t gap_start;         /* where the blanks and comments in front of it begin */
 	bool terminated;          /* a statement ended with ';' (false at end of file) */
 	bool has_ignore_comment;  /* the gap or the text mentions "migralint-ignore" */
+	bool unterminated;        /* COPY data without its closing "\." line */
 } ml_chunk;
+
+typedef struct ml_range {
+	size_t start, end;
+} ml_range;
 
 typedef struct ml_chunk_list {
 	ml_chunk *items;          /* arena-owned */
 	size_t len, cap;
+	ml_range *blanks;         /* psql commands inside statements: not part of their text */
+	size_t n_blanks, cap_blanks;
 } ml_chunk_list;
 
 /* Splits text into statements, psql meta-commands and COPY data, the way psql
  * would send them: quotes, dollar quotes, nested comments, parentheses (for
  * CREATE RULE) and BEGIN ATOMIC ... END bodies keep their semicolons. An
- * unterminated quote or comment runs to the end of the text, so only that
- * last statement is lost. Never fails; chunks are allocated in arena. */
+ * unterminated quote runs to the end of the text; an unterminated comment
+ * becomes a statement for the parser to reject. A leading byte order mark
+ * is skipped. Never fails; chunks are allocated in arena. */
 void ml_split(ml_arena *arena, const char *text, size_t len, ml_chunk_list *out);
+/* The same, but every semicolon outside quotes and comments ends a
+ * statement: for re-splitting a piece that did not parse. */
+void ml_split_simple(ml_arena *arena, const char *text, size_t len, ml_chunk_list *out);
 
 /* ---- suppression comments ----------------------------------------------- */
 

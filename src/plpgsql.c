@@ -406,8 +406,8 @@ static void walk(struct body *b, const cJSON *node, const ml_stmt_env *env, int 
 	if (depth > PLPGSQL_MAX_DEPTH) {
 		if (!b->depth_reported) {
 			b->depth_reported = true;
-			ml_engine_report_at(b->st, &ml_rule_syntax_error, b->content_start, b->content_start,
-					    ml_rule_syntax_error.info.help,
+			ml_engine_report_at(b->st, &ml_rule_statement_too_complex, b->content_start, b->content_start,
+					    ml_rule_statement_too_complex.info.help,
 					    "PL/pgSQL nested too deeply to analyse; statements below this depth were "
 					    "not checked");
 		}
@@ -470,6 +470,13 @@ void ml_plpgsql_analyse(ml_engine_state *st, const PgQuery__Node *stmt, const ml
 					   stmt->create_function_stmt->n_funcname);
 	if (as->location < 0 || !locate_body(st, st->loc_base + (size_t)as->location, body_text, &b))
 		return;
+	/* Directives inside the body: the file scan saw the body as one string. */
+	if (b.content_end > b.content_start &&
+	    memmem(st->map.text + b.content_start, b.content_end - b.content_start, "migralint-ignore", 16)) {
+		size_t first = st->suppressions.len;
+		ml_suppressions_scan(st->file_arena, &st->map, b.content_start, b.content_end, &st->suppressions);
+		ml_engine_report_unknown_ignores(st, first);
+	}
 
 	/* libpg_query parses the whole statement again for PL/pgSQL. */
 	char *source = ml_arena_strndup(st->file_arena, st->map.text + st->stmt_start, st->stmt_end - st->stmt_start);
@@ -484,8 +491,9 @@ void ml_plpgsql_analyse(ml_engine_state *st, const PgQuery__Node *stmt, const ml
 	cJSON *json = cJSON_Parse(parsed.plpgsql_funcs);
 	pg_query_free_plpgsql_parse_result(parsed);
 	if (!json) {
-		ml_engine_report_at(st, &ml_rule_syntax_error, b.content_start, b.content_start, ml_rule_syntax_error.info.help,
-				    "PL/pgSQL body too deeply nested to analyse");
+		ml_engine_report_at(st, &ml_rule_statement_too_complex, b.content_start, b.content_start,
+				    ml_rule_statement_too_complex.info.help,
+				    "PL/pgSQL body nested too deeply to analyse: it was not checked");
 		return;
 	}
 	const cJSON *function = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(json, 0), "PLpgSQL_function");

@@ -227,6 +227,23 @@ void ml_report(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const 
 void ml_report_help(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const char *help,
 		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* Like ml_report, with a mechanical fix: insert `insert` at byte insert_at
+ * of the statement's text (see ml_stmt_text). description says what the
+ * fix does ("add CONCURRENTLY"). The fix is dropped when the statement's
+ * text is not a verbatim slice of the file. */
+void ml_report_fix(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, size_t insert_at,
+		   const char *insert, const char *description, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+
+/* The statement's source text in the file (not NUL-terminated; *len bytes),
+ * or NULL when the statement was rebuilt (PL/pgSQL with INTO, dynamic SQL).
+ * Byte 0 is where node location 0 is. */
+const char *ml_stmt_text(const ml_stmt_ctx *ctx, size_t *len);
+
+/* Byte offset just past the first whole word `word` (any case) in text, or
+ * (size_t)-1 when it is not there. For placing fixes. */
+size_t ml_word_end(const char *text, size_t len, const char *word);
+
 /* ---- tree helpers -------------------------------------------------------- */
 
 /* Visits msg and every message below it, depth first, without recursion. The
@@ -250,6 +267,30 @@ bool ml_type_is_serial(const PgQuery__TypeName *type);
 /* Does the expression call a volatile function (so a DEFAULT with it rewrites
  * the table even on PostgreSQL 11+)? *name receives the first one found. */
 bool ml_expr_is_volatile(const ml_stmt_ctx *ctx, const PgQuery__Node *expr, const char **name);
+
+/* Is a change from type old_text to new_text (as ml_type_text writes them)
+ * binary-coercible, so PostgreSQL skips the rewrite? Only the documented
+ * cases: varchar(n) -> varchar(m >= n) / varchar / text, text -> varchar,
+ * numeric(p,s) -> numeric(p' >= p, s) / numeric, and the same type again.
+ * NULL types: false. */
+bool ml_type_change_is_coercible(const char *old_text, const char *new_text);
+
+/* A column type a statement defines. */
+typedef struct ml_column_type {
+	const PgQuery__RangeVar *table;
+	const char *column;
+	const PgQuery__TypeName *type;
+	const char *builtin;      /* the built-in type's name ("int4", "varchar", written bare or as
+				     pg_catalog.x), or NULL for user types and %TYPE references */
+	bool type_change;         /* ALTER COLUMN ... TYPE; false for a new column */
+} ml_column_type;
+
+typedef void (*ml_column_type_fn)(const ml_stmt_ctx *ctx, const ml_rule *rule, const ml_column_type *col);
+
+/* Calls fn for every column type the statement defines: the columns of
+ * CREATE TABLE (not temporary tables, which vanish with the session), ADD
+ * COLUMN, and the new type of ALTER COLUMN ... TYPE. */
+void ml_each_column_type(const ml_stmt_ctx *ctx, const ml_rule *rule, ml_column_type_fn fn);
 
 /* Does the option list (DefElem nodes) carry defname? */
 bool ml_has_option(PgQuery__Node *const *options, size_t n, const char *defname);

@@ -6,6 +6,7 @@
  */
 #define _DEFAULT_SOURCE
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +75,29 @@ static bool listed(const char *const *names, const ml_rule_info *info)
 	return false;
 }
 
+void ml_rules_resolve(const ml_options *opts, bool *enabled, ml_severity *severity)
+{
+	for (size_t i = 0; i < ml_rule_count(); i++) {
+		const ml_rule_info *info = ml_rule_at(i);
+		bool on = info->opt_in ? listed(opts->include, info) : true;
+		if (listed(opts->exclude, info))
+			on = false;
+		enabled[i] = on;
+		severity[i] = info->severity;
+		for (size_t k = 0; k < ML_MAX_RULE_FILTER && opts->severity[k].rule; k++) {
+			const char *name = opts->severity[k].rule;
+			if (!strcmp(name, info->name) || (info->alias && !strcmp(name, info->alias)))
+				severity[i] = opts->severity[k].severity;
+		}
+	}
+}
+
+void ml_run_set_options_hook(ml_run *run, ml_options_hook hook, void *data)
+{
+	run->options_hook = hook;
+	run->options_hook_data = data;
+}
+
 ml_run *ml_run_new(const ml_options *opts)
 {
 	ml_run *run = calloc(1, sizeof(*run));
@@ -85,15 +109,6 @@ ml_run *ml_run_new(const ml_options *opts)
 		free(run);
 		return NULL;
 	}
-	size_t n = ml_rule_count();
-	run->rule_enabled = ml_arena_alloc(run->arena, n * sizeof(bool));
-	for (size_t i = 0; i < n; i++) {
-		const ml_rule_info *info = ml_rule_at(i);
-		bool on = info->opt_in ? listed(opts->include, info) : true;
-		if (listed(opts->exclude, info))
-			on = false;
-		run->rule_enabled[i] = on;
-	}
 	return run;
 }
 
@@ -103,20 +118,74 @@ void ml_run_free(ml_run *run)
 		return;
 	ml_arena_free(run->arena);
 	free(run->sorted);
+	free(run->files_copy);
 	free(run);
+}
+
+struct lint_job {
+	ml_run *run;
+	const char *path;
+	const char *data;
+	size_t len;
+};
+
+static void *lint_job_main(void *arg)
+{
+	struct lint_job *job = arg;
+	ml_engine_lint_text(job->run, job->path, job->data, job->len);
+	return NULL;
+}
+
+/* Lints on a thread with a large stack: libpg_query and protobuf-c recurse
+ * once per parse-tree level, and a deeply nested statement must get a
+ * finding, not a crash. The stack is reserved, not committed: only what is
+ * used costs memory. */
+static void lint_on_large_stack(ml_run *run, const char *path, const char *data, size_t len)
+{
+	struct lint_job job = { run, path, data, len };
+	pthread_attr_t attr;
+	pthread_t thread;
+	if (pthread_attr_init(&attr) == 0) {
+		bool started = pthread_attr_setstacksize(&attr, ML_LINT_STACK_SIZE) == 0 &&
+			       pthread_create(&thread, &attr, lint_job_main, &job) == 0;
+		pthread_attr_destroy(&attr);
+		if (started) {
+			pthread_join(thread, NULL);
+			return;
+		}
+	}
+	/* No thread to be had: the bounds in engine.h still keep the main
+	 * stack safe for all but extreme statements. */
+	ml_engine_lint_text(run, path, data, len);
 }
 
 int ml_run_lint_buffer(ml_run *run, const char *display_path, const char *data, size_t len)
 {
-	ml_engine_lint_text(run, display_path, data, len);
+	lint_on_large_stack(run, display_path, data, len);
 	return 0;
 }
 
 static int input_error(ml_run *run, const char *path, const char *what)
 {
 	fprintf(stderr, "migralint: error: cannot read '%s': %s\n", path, what);
+	if ((size_t)run->input_errors == run->input_error_cap) {
+		size_t cap = run->input_error_cap ? run->input_error_cap * 2 : 8;
+		ml_input_error *grown = ml_arena_alloc(run->arena, cap * sizeof(*grown));
+		if (run->input_errors)
+			memcpy(grown, run->input_error_list, (size_t)run->input_errors * sizeof(*grown));
+		run->input_error_list = grown;
+		run->input_error_cap = cap;
+	}
+	run->input_error_list[run->input_errors].path = ml_arena_strdup(run->arena, path);
+	run->input_error_list[run->input_errors].reason = ml_arena_strdup(run->arena, what);
 	run->input_errors++;
 	return -1;
+}
+
+const ml_input_error *ml_run_input_error_list(const ml_run *run, size_t *count)
+{
+	*count = (size_t)run->input_errors;
+	return run->input_error_list;
 }
 
 int ml_run_lint_stream(ml_run *run, const char *display_path, FILE *stream)
@@ -145,13 +214,28 @@ int ml_run_lint_stream(ml_run *run, const char *display_path, FILE *stream)
 		free(data);
 		return input_error(run, display_path, err ? strerror(err) : "read error");
 	}
-	ml_engine_lint_text(run, display_path, data, len);
+	lint_on_large_stack(run, display_path, data, len);
 	free(data);
 	return 0;
 }
 
+static void file_key(char *buf, size_t len, const struct stat *sb)
+{
+	snprintf(buf, len, "%llu:%llu", (unsigned long long)sb->st_dev, (unsigned long long)sb->st_ino);
+}
+
 static int lint_file(ml_run *run, const char *path)
 {
+	/* A file reached twice (named twice, or through a symlink) is linted
+	 * once: its findings would only repeat. */
+	struct stat sb;
+	if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		char key[64];
+		file_key(key, sizeof(key), &sb);
+		if (ml_map_get(&run->seen_files, key))
+			return 0;
+		ml_map_put(run->arena, &run->seen_files, key, (void *)path);
+	}
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return input_error(run, path, strerror(errno));
@@ -173,10 +257,20 @@ static int compare_names(const void *a, const void *b)
 
 /* Appends every *.sql below dir (sorted, hidden entries skipped) to out.
  * Returns -1 when some directory could not be read. */
-static int collect_sql(ml_run *run, const char *dir, ml_arena *arena, ml_ptr_vec *out, int depth)
+static int collect_sql(ml_run *run, const char *dir, ml_arena *arena, ml_ptr_vec *out, ml_map *seen_dirs,
+		       int depth)
 {
 	if (depth > 64)
 		return input_error(run, dir, "directories nested too deeply");
+	struct stat sb;
+	if (stat(dir, &sb) == 0) {
+		/* A symlink back up the tree would loop: visit each directory once. */
+		char key[64];
+		file_key(key, sizeof(key), &sb);
+		if (ml_map_get(seen_dirs, key))
+			return 0;
+		ml_map_put(arena, seen_dirs, key, (void *)dir);
+	}
 	DIR *d = opendir(dir);
 	if (!d)
 		return input_error(run, dir, strerror(errno));
@@ -193,13 +287,13 @@ static int collect_sql(ml_run *run, const char *dir, ml_arena *arena, ml_ptr_vec
 	int status = 0;
 	for (size_t i = 0; i < names.len; i++) {
 		const char *child = ml_arena_printf(arena, "%s%s%s", dir, slash ? "" : "/", (char *)names.items[i]);
-		struct stat sb;
-		if (stat(child, &sb) != 0) {
+		struct stat child_sb;
+		if (stat(child, &child_sb) != 0) {
 			status |= input_error(run, child, strerror(errno));
 			continue;
 		}
-		if (S_ISDIR(sb.st_mode))
-			status |= collect_sql(run, child, arena, out, depth + 1);
+		if (S_ISDIR(child_sb.st_mode))
+			status |= collect_sql(run, child, arena, out, seen_dirs, depth + 1);
 		else if (has_sql_suffix(names.items[i]))
 			ml_ptr_vec_push(arena, out, (void *)child);
 	}
@@ -218,7 +312,8 @@ int ml_run_lint_path(ml_run *run, const char *path)
 	}
 	ml_arena *arena = ml_arena_new();
 	ml_ptr_vec files = { 0 };
-	int status = collect_sql(run, path, arena, &files, 0);
+	ml_map seen_dirs = { 0 };
+	int status = collect_sql(run, path, arena, &files, &seen_dirs, 0);
 	if (files.len == 0 && status == 0)
 		status = input_error(run, path, "no .sql files in this directory");
 	for (size_t i = 0; i < files.len; i++)
@@ -255,7 +350,7 @@ const ml_diagnostic *ml_run_diagnostics(ml_run *run, size_t *count)
 		}
 		for (size_t i = 0; i < run->n_sorted; i++)
 			run->sorted[i] = *(const ml_diagnostic *)run->diagnostics.items[i];
-		/* Ties keep the order they were found in. */
+		/* Ties are broken by message, so the order never depends on qsort. */
 		qsort(run->sorted, run->n_sorted, sizeof(*run->sorted), compare_diagnostics);
 	}
 	*count = run->n_sorted;
@@ -265,11 +360,17 @@ const ml_diagnostic *ml_run_diagnostics(ml_run *run, size_t *count)
 const ml_file_summary *ml_run_files(const ml_run *run, size_t *count)
 {
 	/* The engine updates summaries through pointers while it lints; callers
-	 * get a contiguous copy, made again only when files were added. */
+	 * get a contiguous copy, refreshed on every call. */
 	ml_run *mutable = (ml_run *)run;
-	if (!mutable->files_copy || mutable->files_copy_len != run->files.len) {
-		mutable->files_copy = ml_arena_alloc(mutable->arena, (run->files.len + 1) * sizeof(ml_file_summary));
-		mutable->files_copy_len = run->files.len;
+	if (mutable->files_copy_len < run->files.len + 1) {
+		size_t cap = (run->files.len + 1) * 2;
+		ml_file_summary *grown = realloc(mutable->files_copy, cap * sizeof(*grown));
+		if (!grown) {
+			*count = 0;
+			return mutable->files_copy;
+		}
+		mutable->files_copy = grown;
+		mutable->files_copy_len = cap;
 	}
 	for (size_t i = 0; i < run->files.len; i++)
 		mutable->files_copy[i] = *(const ml_file_summary *)run->files.items[i];

@@ -5,18 +5,18 @@
  * these questions through rule_api.h; the engine records answers here once
  * per statement.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "engine.h"
 
-static bool same_schema(const char *a, const char *b)
+/* The lookup key of a table: an unqualified name means the default schema,
+ * "public" under the usual search_path; it does not match a table of the
+ * same name in another schema (auth.users is not users). */
+static const char *table_key(char *buf, size_t len, const char *schema, const char *name)
 {
-	/* An unqualified name most likely means the default "public". */
-	if (!*a || !*b)
-		return true;
-	if (!strcmp(a, b))
-		return true;
-	return false;
+	snprintf(buf, len, "%s.%s", schema && *schema ? schema : "public", name);
+	return buf;
 }
 
 const char *ml_qualified_name(ml_arena *arena, const char *schema, const char *name)
@@ -28,12 +28,8 @@ const char *ml_qualified_name(ml_arena *arena, const char *schema, const char *n
 
 ml_table_state *ml_schema_find(ml_run *run, const char *schema, const char *name)
 {
-	for (size_t i = run->tables.len; i-- > 0;) {
-		ml_table_state *t = run->tables.items[i];
-		if (!strcmp(t->name, name) && same_schema(t->schema, schema ? schema : ""))
-			return t;
-	}
-	return NULL;
+	char key[512];
+	return ml_map_get(&run->tables, table_key(key, sizeof(key), schema, name));
 }
 
 ml_table_state *ml_schema_touch(ml_run *run, const char *schema, const char *name)
@@ -44,8 +40,20 @@ ml_table_state *ml_schema_touch(ml_run *run, const char *schema, const char *nam
 	t = ml_arena_alloc(run->arena, sizeof(*t));
 	t->schema = ml_arena_strdup(run->arena, schema ? schema : "");
 	t->name = ml_arena_strdup(run->arena, name);
-	ml_ptr_vec_push(run->arena, &run->tables, t);
+	char key[512];
+	ml_map_put(run->arena, &run->tables, table_key(key, sizeof(key), schema, name), t);
 	return t;
+}
+
+/* Files the table under a new name, or under none (newname NULL). */
+static void rekey_table(ml_run *run, ml_table_state *t, const char *newname)
+{
+	char key[512];
+	ml_map_put(run->arena, &run->tables, table_key(key, sizeof(key), t->schema, t->name), NULL);
+	if (!newname)
+		return;
+	t->name = ml_arena_strdup(run->arena, newname);
+	ml_map_put(run->arena, &run->tables, table_key(key, sizeof(key), t->schema, t->name), t);
 }
 
 ml_column_facts *ml_schema_column(ml_run *run, ml_table_state *table, const char *column, bool create)
@@ -311,10 +319,10 @@ static void apply_drop(ml_engine_state *st, const PgQuery__DropStmt *ds)
 			PG_QUERY__NODE__NODE_STRING ? l->items[l->n_items - 2]->string->sval : "";
 		ml_table_state *t = ml_schema_find(st->run, schema, name);
 		if (t) {
-			/* A dropped table is no longer ours; one re-created later
-			 * in the run becomes new again. */
+			/* A dropped table is forgotten; one re-created later in
+			 * the run starts afresh. */
 			t->created_in_run = false;
-			t->name = "";
+			rekey_table(st->run, t, NULL);
 		}
 	}
 }
@@ -351,7 +359,7 @@ void ml_schema_apply(ml_engine_state *st, const PgQuery__Node *stmt)
 		if (rs->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE && rs->relation && rs->newname) {
 			ml_table_state *t = ml_schema_find(st->run, rs->relation->schemaname, rs->relation->relname);
 			if (t)
-				t->name = ml_arena_strdup(st->run->arena, rs->newname);
+				rekey_table(st->run, t, rs->newname);
 		} else if (rs->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN && rs->relation &&
 			   rs->subname && rs->newname) {
 			ml_table_state *t = ml_schema_find(st->run, rs->relation->schemaname, rs->relation->relname);

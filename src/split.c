@@ -7,7 +7,10 @@
  * of the file is still linted. The scanner here only needs to know where
  * semicolons stop counting: inside quotes, dollar quotes, comments,
  * parentheses (CREATE RULE ... DO (a; b)) and BEGIN ATOMIC ... END bodies.
- * Anything it gets wrong the parser reports as a syntax error of that piece.
+ * When a piece does not parse, the engine splits it again at every
+ * semicolon (ml_split_simple), so a missing parenthesis costs one
+ * statement, not the rest of the file. Only an unterminated quote runs to
+ * the end of the file.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -40,9 +43,17 @@ static bool is_ident_char(unsigned char c)
 	return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
 }
 
-static bool contains_mark(const char *p, size_t n)
+static bool contains_mark(const char *p, const char *end)
 {
-	return n >= sizeof(IGNORE_MARK) - 1 && memmem(p, n, IGNORE_MARK, sizeof(IGNORE_MARK) - 1);
+	const size_t mark_len = sizeof(IGNORE_MARK) - 1;
+	for (const char *q = p; q + mark_len <= end; q++) {
+		q = memchr(q, IGNORE_MARK[0], (size_t)(end - q));
+		if (!q || q + mark_len > end)
+			return false;
+		if (!memcmp(q, IGNORE_MARK, mark_len))
+			return true;
+	}
+	return false;
 }
 
 /* The length of a dollar-quote opener "$tag$" at p, or 0 when p does not
@@ -142,9 +153,12 @@ static const char *skip_quoted(const char *p, const char *end, char quote, bool 
 	return end;
 }
 
-static const char *skip_block_comment(const char *p, const char *end)
+/* Skips a (nested) block comment starting at p. *closed tells whether it
+ * ended before end. */
+static const char *skip_block_comment(const char *p, const char *end, bool *closed)
 {
 	int depth = 0;
+	*closed = true;
 	while (p < end) {
 		if (p + 1 < end && p[0] == '/' && p[1] == '*') {
 			depth++;
@@ -157,6 +171,7 @@ static const char *skip_block_comment(const char *p, const char *end)
 			p++;
 		}
 	}
+	*closed = false;
 	return end;
 }
 
@@ -182,6 +197,7 @@ static const char *skip_copy_data(ml_arena *arena, ml_chunk_list *out, const cha
 	if (data < end)
 		data++;
 	const char *q = data;
+	bool closed = false;
 	while (q < end) {
 		const char *le = line_end(q, end);
 		const char *t = le;
@@ -189,22 +205,54 @@ static const char *skip_copy_data(ml_arena *arena, ml_chunk_list *out, const cha
 			t--;
 		if (t - q == 2 && q[0] == '\\' && q[1] == '.') {
 			q = le;
+			closed = true;
 			break;
 		}
 		q = le < end ? le + 1 : end;
 	}
-	if (q > data) {
+	if (q > data || !closed) {
 		ml_chunk c = { .kind = ML_CHUNK_COPY_DATA, .gap_start = (size_t)(data - text),
-			       .start = (size_t)(data - text), .end = (size_t)(q - text) };
+			       .start = (size_t)(data - text), .end = (size_t)(q - text), .unterminated = !closed };
 		push_chunk(arena, out, &c);
 	}
 	return q;
 }
 
-void ml_split(ml_arena *arena, const char *text, size_t len, ml_chunk_list *out)
+/* psql sends the statement typed so far on these commands; every other
+ * backslash command leaves it open and is not part of it. */
+static bool meta_command_sends(const char *p, const char *end)
+{
+	static const char *const SENDING[] = { "g", "gx", "gset", "gexec", "gdesc", "watch", "crosstabview" };
+	const char *q = p + 1;
+	while (q < end && isalpha((unsigned char)*q))
+		q++;
+	size_t n = (size_t)(q - p - 1);
+	for (size_t i = 0; i < sizeof(SENDING) / sizeof(SENDING[0]); i++)
+		if (strlen(SENDING[i]) == n && !strncmp(p + 1, SENDING[i], n))
+			return true;
+	return false;
+}
+
+static void push_blank(ml_arena *arena, ml_chunk_list *out, size_t start, size_t end)
+{
+	if (out->n_blanks == out->cap_blanks) {
+		size_t cap = out->cap_blanks ? out->cap_blanks * 2 : 8;
+		ml_range *items = ml_arena_alloc(arena, cap * sizeof(*items));
+		if (out->n_blanks)
+			memcpy(items, out->blanks, out->n_blanks * sizeof(*items));
+		out->blanks = items;
+		out->cap_blanks = cap;
+	}
+	out->blanks[out->n_blanks++] = (ml_range){ start, end };
+}
+
+static void split(ml_arena *arena, const char *text, size_t len, bool keep_bodies, ml_chunk_list *out)
 {
 	const char *p = text, *end = text + len;
 	memset(out, 0, sizeof(*out));
+	/* A UTF-8 byte order mark is not SQL. */
+	if (len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
+		p += 3;
 
 	while (p < end) {
 		ml_chunk chunk = { .kind = ML_CHUNK_STATEMENT, .gap_start = (size_t)(p - text) };
@@ -220,33 +268,41 @@ void ml_split(ml_arena *arena, const char *text, size_t len, ml_chunk_list *out)
 				p++;
 			} else if (c == '-' && p + 1 < end && p[1] == '-') {
 				const char *le = line_end(p, end);
-				if (contains_mark(p, (size_t)(le - p)))
+				if (contains_mark(p, le))
 					chunk.has_ignore_comment = true;
 				p = le;
 			} else if (c == '/' && p + 1 < end && p[1] == '*') {
-				const char *ce = skip_block_comment(p, end);
-				if (contains_mark(p, (size_t)(ce - p)))
+				bool closed;
+				const char *ce = skip_block_comment(p, end, &closed);
+				if (contains_mark(p, ce))
 					chunk.has_ignore_comment = true;
+				if (!closed && !started) {
+					/* An unterminated comment: let the parser say so. */
+					started = true;
+					chunk.start = (size_t)(p - text);
+				}
 				p = ce;
 			} else if (c == '\\') {
-				/* A psql meta-command runs to the end of its line; one
-				 * in the middle of a statement (\g, \gset) sends it. */
-				if (started) {
+				const char *le = line_end(p, end);
+				bool sends = meta_command_sends(p, end);
+				if (started && sends) {
 					chunk.end = trim_end(text, chunk.start, (size_t)(p - text));
 					push_chunk(arena, out, &chunk);
-					chunk = (ml_chunk){ .kind = ML_CHUNK_STATEMENT,
-							    .gap_start = (size_t)(p - text) };
+					started = false;
+				} else if (started) {
+					/* The command is not part of the statement around it. */
+					push_blank(arena, out, (size_t)(p - text), (size_t)(le - text));
 				}
-				const char *le = line_end(p, end);
-				chunk.kind = ML_CHUNK_META_COMMAND;
-				chunk.start = (size_t)(p - text);
-				chunk.end = trim_end(text, chunk.start, (size_t)(le - text));
-				push_chunk(arena, out, &chunk);
+				ml_chunk meta = { .kind = ML_CHUNK_META_COMMAND, .gap_start = (size_t)(p - text),
+						  .start = (size_t)(p - text) };
+				meta.end = trim_end(text, meta.start, (size_t)(le - text));
+				push_chunk(arena, out, &meta);
 				p = le;
-				started = false;
-				chunk = (ml_chunk){ .kind = ML_CHUNK_STATEMENT, .gap_start = (size_t)(p - text) };
-				memset(&words, 0, sizeof(words));
-				paren_depth = 0;
+				if (!started) {
+					chunk = (ml_chunk){ .kind = ML_CHUNK_STATEMENT, .gap_start = (size_t)(p - text) };
+					memset(&words, 0, sizeof(words));
+					paren_depth = 0;
+				}
 			} else if (c == ';' && !started) {
 				p++; /* an empty statement: nothing to send */
 			} else {
@@ -283,7 +339,7 @@ void ml_split(ml_arena *arena, const char *text, size_t len, ml_chunk_list *out)
 					if (paren_depth > 0)
 						paren_depth--;
 					p++;
-				} else if (c == ';' && paren_depth == 0 && words.begin_depth == 0) {
+				} else if (c == ';' && (!keep_bodies || (paren_depth == 0 && words.begin_depth == 0))) {
 					chunk.end = (size_t)(p - text);
 					chunk.terminated = true;
 					p++;
@@ -306,10 +362,20 @@ void ml_split(ml_arena *arena, const char *text, size_t len, ml_chunk_list *out)
 		}
 		if (!ended)
 			chunk.end = trim_end(text, chunk.start, (size_t)(p - text));
-		if (contains_mark(text + chunk.start, chunk.end - chunk.start))
+		if (contains_mark(text + chunk.start, text + chunk.end))
 			chunk.has_ignore_comment = true;
 		push_chunk(arena, out, &chunk);
 		if (ended && words.copy_stdin)
 			p = skip_copy_data(arena, out, text, p, end);
 	}
+}
+
+void ml_split(ml_arena *arena, const char *text, size_t len, ml_chunk_list *out)
+{
+	split(arena, text, len, true, out);
+}
+
+void ml_split_simple(ml_arena *arena, const char *text, size_t len, ml_chunk_list *out)
+{
+	split(arena, text, len, false, out);
 }

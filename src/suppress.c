@@ -99,8 +99,14 @@ int ml_suppressions_scan(ml_arena *arena, const ml_line_map *map, size_t start, 
 		int end_column;
 		ml_line_map_position(map, start + (size_t)tok->end, &s.end_line, &end_column);
 		size_t line_start = ml_line_map_line_start(map, s.line);
+		/* On a line of its own: only blanks before it on its first line
+		 * and after it on its last, so it belongs to the next line. */
 		s.own_line = true;
 		for (size_t k = line_start; k < offset; k++)
+			if (!isspace((unsigned char)map->text[k]))
+				s.own_line = false;
+		size_t after = start + (size_t)tok->end, line_end = ml_line_map_line_end(map, s.end_line);
+		for (size_t k = after; k < line_end; k++)
 			if (!isspace((unsigned char)map->text[k]))
 				s.own_line = false;
 		ml_suppression *copy = ml_arena_alloc(arena, sizeof(*copy));

@@ -4,8 +4,10 @@
  * overflow our stack), node locations, names, type text and the volatility of
  * expressions.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "engine.h"
 
@@ -156,6 +158,66 @@ bool ml_has_option(PgQuery__Node *const *options, size_t n, const char *defname)
 	return false;
 }
 
+/* The name of a built-in type (written bare or as pg_catalog.name), or NULL
+ * for a user type and for %TYPE references. */
+static const char *builtin_type(const PgQuery__TypeName *type)
+{
+	if (!type || type->n_names == 0 || type->pct_type)
+		return NULL;
+	if (type->n_names > 1) {
+		const PgQuery__Node *schema = type->names[type->n_names - 2];
+		if (!schema || schema->node_case != PG_QUERY__NODE__NODE_STRING ||
+		    strcmp(schema->string->sval, "pg_catalog") != 0)
+			return NULL;
+	}
+	return ml_last_name(type->names, type->n_names);
+}
+
+static void visit_column(const ml_stmt_ctx *ctx, const ml_rule *rule, ml_column_type_fn fn,
+			 const PgQuery__RangeVar *table, const char *column, const PgQuery__TypeName *type,
+			 bool type_change)
+{
+	if (!type)
+		return;
+	ml_column_type col = { .table = table, .column = column, .type = type, .builtin = builtin_type(type),
+			       .type_change = type_change };
+	fn(ctx, rule, &col);
+}
+
+void ml_each_column_type(const ml_stmt_ctx *ctx, const ml_rule *rule, ml_column_type_fn fn)
+{
+	const PgQuery__Node *stmt = ctx->stmt;
+	if (stmt->node_case == PG_QUERY__NODE__NODE_CREATE_STMT) {
+		const PgQuery__CreateStmt *cs = stmt->create_stmt;
+		if (!cs->relation || !strcmp(cs->relation->relpersistence, "t"))
+			return;
+		for (size_t i = 0; i < cs->n_table_elts; i++) {
+			const PgQuery__Node *e = cs->table_elts[i];
+			if (e && e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
+				visit_column(ctx, rule, fn, cs->relation, e->column_def->colname, e->column_def->type_name,
+					     false);
+		}
+		return;
+	}
+	if (stmt->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT ||
+	    stmt->alter_table_stmt->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
+		return;
+	const PgQuery__AlterTableStmt *as = stmt->alter_table_stmt;
+	for (size_t i = 0; i < as->n_cmds; i++) {
+		const PgQuery__Node *n = as->cmds[i];
+		if (!n || n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
+			continue;
+		const PgQuery__AlterTableCmd *cmd = n->alter_table_cmd;
+		if (!cmd->def || cmd->def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF)
+			continue;
+		if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn)
+			visit_column(ctx, rule, fn, as->relation, cmd->def->column_def->colname,
+				     cmd->def->column_def->type_name, false);
+		else if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType)
+			visit_column(ctx, rule, fn, as->relation, cmd->name, cmd->def->column_def->type_name, true);
+	}
+}
+
 struct volatility_search {
 	ml_run *run;
 	const char *found;
@@ -188,4 +250,154 @@ bool ml_expr_is_volatile(const ml_stmt_ctx *ctx, const PgQuery__Node *expr, cons
 	if (name)
 		*name = s.found;
 	return s.found != NULL;
+}
+
+size_t ml_word_end(const char *text, size_t len, const char *word)
+{
+	size_t n = strlen(word);
+	for (size_t i = 0; i + n <= len; i++) {
+		if (strncasecmp(text + i, word, n) != 0)
+			continue;
+		bool starts = i == 0 || !(isalnum((unsigned char)text[i - 1]) || text[i - 1] == '_');
+		bool ends = i + n == len || !(isalnum((unsigned char)text[i + n]) || text[i + n] == '_');
+		if (starts && ends)
+			return i + n;
+	}
+	return (size_t)-1;
+}
+
+/* Reads a protobuf varint at *p (before end). Returns false when malformed. */
+static bool read_varint(const uint8_t **p, const uint8_t *end, uint64_t *out)
+{
+	uint64_t v = 0;
+	for (int shift = 0; shift < 64 && *p < end; shift += 7) {
+		uint8_t b = *(*p)++;
+		v |= (uint64_t)(b & 0x7F) << shift;
+		if (!(b & 0x80)) {
+			*out = v;
+			return true;
+		}
+	}
+	return false;
+}
+
+int ml_protobuf_depth(const ProtobufCMessageDescriptor *desc, const uint8_t *data, size_t len, int limit)
+{
+	struct frame {
+		const uint8_t *end;
+		const ProtobufCMessageDescriptor *desc;
+	};
+	size_t cap = 256;
+	struct frame *stack = malloc(cap * sizeof(*stack));
+	if (!stack)
+		return limit + 1;
+	int depth = 0, max_depth = 0;
+	const uint8_t *p = data, *end = data + len;
+	stack[0] = (struct frame){ end, desc };
+	while (p < end) {
+		while (depth > 0 && p >= stack[depth].end)
+			depth--;
+		if (p >= stack[depth].end)
+			break;
+		uint64_t key, size;
+		if (!read_varint(&p, end, &key))
+			break;
+		unsigned wire = (unsigned)(key & 7);
+		if (wire == 0) {
+			if (!read_varint(&p, end, &size))
+				break;
+		} else if (wire == 1) {
+			p += 8;
+		} else if (wire == 5) {
+			p += 4;
+		} else if (wire == 2) {
+			if (!read_varint(&p, end, &size) || size > (uint64_t)(end - p))
+				break;
+			const ProtobufCFieldDescriptor *f =
+				protobuf_c_message_descriptor_get_field(stack[depth].desc, (unsigned)(key >> 3));
+			if (f && f->type == PROTOBUF_C_TYPE_MESSAGE) {
+				if (depth >= limit) {
+					max_depth = limit + 1;
+					break;
+				}
+				if ((size_t)depth + 1 >= cap) {
+					struct frame *grown = realloc(stack, cap * 2 * sizeof(*stack));
+					if (!grown) {
+						max_depth = limit + 1;
+						break;
+					}
+					stack = grown;
+					cap *= 2;
+				}
+				depth++;
+				stack[depth] = (struct frame){ p + size, f->descriptor };
+				if (depth > max_depth)
+					max_depth = depth;
+				continue;
+			}
+			p += size;
+		} else {
+			break;
+		}
+	}
+	free(stack);
+	return max_depth;
+}
+
+int ml_nesting_estimate(const char *text, size_t len)
+{
+	/* Every nesting level of a parse tree needs at least one token, and
+	 * list elements (separated by commas) are siblings, not children; so
+	 * the tokens since the last comma, summed over the open parentheses,
+	 * bound the depth from above. Quotes and comments are skipped. */
+	enum { MAX_PARENS = 4096 };
+	static const char OPERATOR_CHARS[] = "+-*/<>=~!@#%^&|`?:.[]";
+	int chain[MAX_PARENS];
+	int level = 0, estimate = 0, total = 0;
+	chain[0] = 0;
+	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)text[i];
+		if (isspace(c)) {
+			i++;
+			continue;
+		}
+		if (c == '\'' || c == '"') {
+			i++;
+			while (i < len && (unsigned char)text[i] != c)
+				i++;
+			i++;
+		} else if (c == '-' && i + 1 < len && text[i + 1] == '-') {
+			while (i < len && text[i] != '\n')
+				i++;
+			continue;
+		} else if (c == '(') {
+			if (level + 1 >= MAX_PARENS)
+				return INT32_MAX;
+			chain[++level] = 0;
+			i++;
+		} else if (c == ')') {
+			if (level > 0)
+				total -= chain[level--];
+			i++;
+		} else if (c == ',') {
+			total -= chain[level];
+			chain[level] = 0;
+			i++;
+			continue;
+		} else if (isalnum(c) || c == '_' || c >= 0x80) {
+			while (i < len && (isalnum((unsigned char)text[i]) || text[i] == '_' || text[i] == '$' ||
+					   (unsigned char)text[i] >= 0x80))
+				i++;
+		} else if (strchr(OPERATOR_CHARS, c)) {
+			while (i < len && text[i] && strchr(OPERATOR_CHARS, text[i]))
+				i++;
+		} else {
+			i++;
+		}
+		chain[level]++;
+		total++;
+		if (total + level > estimate)
+			estimate = total + level;
+	}
+	return estimate;
 }

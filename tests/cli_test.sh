@@ -29,7 +29,9 @@ run() { # run ARGS... ; sets out, err, code
 	err=$(cat "$tmp/err")
 }
 
-printf 'CREATE INDEX idx_a ON accounts (email);\n' >"$tmp/bad.sql"
+# the timeouts are set so that only the rule under test speaks
+timeouts="SET lock_timeout = '5s'; SET statement_timeout = '30min';"
+printf '%s\nCREATE INDEX idx_a ON accounts (email);\n' "$timeouts" >"$tmp/bad.sql"
 printf 'CREATE INDEX CONCURRENTLY idx_a ON accounts (email);\n' >"$tmp/good.sql"
 printf 'SELECT 1;\n' >"$tmp/select.sql"
 
@@ -40,8 +42,8 @@ check "clean file report has a summary" grep -q "1 file, 1 statement: 0 errors, 
 run "$tmp/bad.sql"
 check "finding exits 1" test "$code" -eq 1
 check "text line format path:line:col: severity[rule]: message" \
-	grep -qE "^$tmp/bad.sql:1:23: warning\[require-concurrent-index-creation\]: " <<<"$out"
-check "text shows the source line" grep -qF " 1 | CREATE INDEX idx_a ON accounts (email);" <<<"$out"
+	grep -qE "^$tmp/bad.sql:2:23: warning\[require-concurrent-index-creation\]: " <<<"$out"
+check "text shows the source line" grep -qF " 2 | CREATE INDEX idx_a ON accounts (email);" <<<"$out"
 check "text shows a caret under the finding" grep -qE '^ +\| +\^+$' <<<"$out"
 check "text shows help" grep -q "^  help: use CREATE INDEX CONCURRENTLY" <<<"$out"
 check "no colour when stdout is not a terminal" bash -c '! grep -q $'"'"'\033'"'"' <<<"$0"' "$out"
@@ -69,7 +71,7 @@ for v in abc 11.x "" 1000; do
 	run --pg-version "$v" "$tmp/good.sql"
 	check "--pg-version '$v' is bad usage" test "$code" -eq 3
 done
-printf 'ALTER TABLE accounts ADD COLUMN flag boolean DEFAULT false;\n' >"$tmp/default.sql"
+printf '%s\nALTER TABLE accounts ADD COLUMN flag boolean DEFAULT false;\n' "$timeouts" >"$tmp/default.sql"
 run --pg-version 10 "$tmp/default.sql"
 check "--pg-version 10 makes a constant default rewrite" test "$code" -eq 1
 run --pg-version=11 "$tmp/default.sql"
@@ -159,6 +161,8 @@ if command -v script >/dev/null 2>&1; then
 	check "colour on a terminal" grep -q $'\033\[' <<<"$tty_out"
 	tty_out=$(NO_COLOR=1 script -qec "$ML $tmp/bad.sql" /dev/null 2>/dev/null)
 	check "no colour with NO_COLOR" bash -c '! grep -q $'"'"'\033\['"'"' <<<"$0"' "$tty_out"
+	tty_out=$(NO_COLOR= script -qec "$ML $tmp/bad.sql" /dev/null 2>/dev/null)
+	check "no colour with NO_COLOR set but empty" bash -c '! grep -q $'"'"'\033\['"'"' <<<"$0"' "$tty_out"
 fi
 
 # the bundled examples have findings

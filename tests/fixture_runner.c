@@ -6,6 +6,10 @@
  * JSON beside it, and lints the Bad and Good examples of every doc page.
  *
  * usage: fixture_runner REPO_ROOT
+ * It also lints every .sql file in tests/safe-recipes, migrations written with the
+ * safe recipes, which must give no warning and no error under the default
+ * rules.
+ *
  * MIGRALINT_UPDATE_FIXTURES=1 rewrites the expected .json files (review the
  * diff before committing). MIGRALINT_FIXTURE_RULE=name limits the run to one
  * rule.
@@ -332,6 +336,45 @@ static void run_doc(const char *rule)
 	free(doc);
 }
 
+static void run_safe_recipes(void)
+{
+	DIR *d = opendir("tests/safe-recipes");
+	if (!d) {
+		result(false, "tests/safe-recipes exists");
+		return;
+	}
+	char *names[256];
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) && n < 256) {
+		size_t len = strlen(e->d_name);
+		if (len > 4 && !strcmp(e->d_name + len - 4, ".sql"))
+			names[n++] = strdup(e->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), compare_names);
+	result(n >= 3, "tests/safe-recipes holds safe migrations (%zu)", n);
+	for (size_t i = 0; i < n; i++) {
+		char path[512];
+		snprintf(path, sizeof(path), "tests/safe-recipes/%s", names[i]);
+		char *sql = read_file(path, NULL);
+		ml_options opts;
+		ml_options_init(&opts);
+		bool header_ok = sql && options_from_sql(sql, &opts);
+		free(sql);
+		cJSON *diags = header_ok ? lint(&opts, path, NULL) : NULL;
+		int serious = diags ? count_at_least(diags, "warning") : -1;
+		result(serious == 0, "%s: no warning or error (%d)", path, serious);
+		if (serious > 0) {
+			char *printed = cJSON_Print(diags);
+			printf("%s\n", printed);
+			free(printed);
+		}
+		cJSON_Delete(diags);
+		free(names[i]);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2 || chdir(argv[1]) != 0) {
@@ -352,6 +395,8 @@ int main(int argc, char **argv)
 		run_doc(rule->name);
 		run_rule_fixtures(rule->name);
 	}
+	if (!only || !*only)
+		run_safe_recipes();
 	/* Every fixture folder and doc page belongs to a registered rule. */
 	DIR *d = opendir("tests/fixtures");
 	struct dirent *e;
@@ -359,6 +404,17 @@ int main(int argc, char **argv)
 		if (e->d_name[0] != '.')
 			result(ml_rule_find(e->d_name) != NULL && !strcmp(ml_rule_find(e->d_name)->name, e->d_name),
 			       "tests/fixtures/%s belongs to a registered rule", e->d_name);
+	if (d)
+		closedir(d);
+	d = opendir("docs/rules");
+	while (d && (e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (len < 4 || strcmp(e->d_name + len - 3, ".md") != 0)
+			continue;
+		char name[256];
+		snprintf(name, sizeof(name), "%.*s", (int)(len - 3), e->d_name);
+		result(ml_rule_find(name) != NULL, "docs/rules/%s belongs to a registered rule", e->d_name);
+	}
 	if (d)
 		closedir(d);
 	d = opendir("rules");

@@ -40,7 +40,17 @@ typedef enum ml_format {
 	ML_FORMAT_TEXT = 0,
 	ML_FORMAT_JSON = 1,
 	ML_FORMAT_LOCKS = 2,      /* the lock timeline: one line per statement */
+	ML_FORMAT_SARIF = 3,      /* SARIF 2.1.0, for code scanning */
+	ML_FORMAT_GITHUB = 4,     /* GitHub Actions workflow commands */
+	ML_FORMAT_GITLAB = 5,     /* GitLab Code Quality report */
+	ML_FORMAT_GCC = 6,        /* path:line:col: severity: message [rule], for editors */
+	ML_FORMAT_MARKDOWN = 7,   /* a pull-request comment */
 } ml_format;
+
+/* Where the rule pages live online (SARIF helpUri, markdown links); the
+ * rule name and ".md" are appended. */
+#define ML_DEFAULT_DOC_BASE_URL "https://github.com/migralint/migralint/blob/main/docs/rules/"
+#define ML_PROJECT_URL "https://github.com/migralint/migralint"
 
 /* Exit statuses of the command-line tool; part of the public interface. */
 enum ml_exit_status {
@@ -50,7 +60,7 @@ enum ml_exit_status {
 	ML_EXIT_USAGE = 3,        /* bad usage */
 };
 
-#define ML_MAX_RULE_FILTER 64
+#define ML_MAX_RULE_FILTER 128
 
 typedef struct ml_options {
 	int pg_major;                 /* target server major version, e.g. 15 */
@@ -59,15 +69,33 @@ typedef struct ml_options {
 	ml_severity fail_on;          /* lowest severity that makes the exit status 1 */
 	bool record_statements;       /* keep each statement's locks for the locks format and the
 					 JSON "statements" array */
+	const char *doc_base_url;     /* base URL of the rule pages; NULL means ML_DEFAULT_DOC_BASE_URL */
 	const char *exclude[ML_MAX_RULE_FILTER]; /* rule names turned off; NULL-terminated */
 	const char *include[ML_MAX_RULE_FILTER]; /* opt-in rule names turned on; NULL-terminated */
+	struct ml_severity_override {
+		const char *rule;     /* rule name or alias; NULL ends the list */
+		ml_severity severity;
+	} severity[ML_MAX_RULE_FILTER];  /* per-rule severity instead of the default */
 } ml_options;
+
+/* Decides the options for one input path: called with opts holding the
+ * run's options, it may change them for that file, and returns false to
+ * skip the file (an exclude pattern). */
+typedef bool (*ml_options_hook)(void *data, const char *path, ml_options *opts);
 
 /* A lock a statement takes. */
 typedef struct ml_table_lock {
 	const char *table;       /* "schema.name" or "name" */
 	const char *mode;        /* "ACCESS EXCLUSIVE", "SHARE", ... */
 } ml_table_lock;
+
+/* A mechanical fix: replace the range [line:column, end_line:end_column)
+ * (empty for an insertion) with replacement. */
+typedef struct ml_fix {
+	int line, column, end_line, end_column;
+	const char *replacement;
+	const char *description;  /* e.g. "add CONCURRENTLY" */
+} ml_fix;
 
 /* A finding. All strings are owned by the run that produced it. */
 typedef struct ml_diagnostic {
@@ -83,6 +111,7 @@ typedef struct ml_diagnostic {
 	size_t n_locks;
 	int rewrite;             /* 1 or 0 when n_locks > 0: the statement rewrites a table; else -1 */
 	int scan;                /* 1 or 0 when n_locks > 0: it reads a whole table; else -1 */
+	const ml_fix *fix;       /* a mechanical fix, or NULL */
 } ml_diagnostic;
 
 /* One linted input, in the order the inputs were linted. */
@@ -133,6 +162,10 @@ const ml_rule_info *ml_rule_find(const char *name);
 ml_run *ml_run_new(const ml_options *opts);
 void ml_run_free(ml_run *run);
 
+/* Sets a hook deciding each file's options (a configuration file's per-path
+ * settings). data is passed through and must outlive the run. */
+void ml_run_set_options_hook(ml_run *run, ml_options_hook hook, void *data);
+
 /* Lints a file, or every *.sql below a directory (sorted, hidden folders
  * skipped). A path that cannot be read is reported once on stderr naming it
  * and counted as an input error. Returns 0, or -1 when some input under path
@@ -152,6 +185,20 @@ int ml_run_lint_stream(ml_run *run, const char *display_path, FILE *stream);
 const ml_diagnostic *ml_run_diagnostics(ml_run *run, size_t *count);
 const ml_file_summary *ml_run_files(const ml_run *run, size_t *count);
 int ml_run_input_errors(const ml_run *run);
+
+/* An input that could not be read (also reported on stderr). */
+typedef struct ml_input_error {
+	const char *path;         /* as given, or as found below a directory */
+	const char *reason;       /* e.g. "No such file or directory" */
+} ml_input_error;
+
+/* The inputs that could not be read, in the order met; run-owned. */
+const ml_input_error *ml_run_input_error_list(const ml_run *run, size_t *count);
+
+/* Parses a --format name into *out. Returns 0, or -1 for an unknown name. */
+int ml_format_parse(const char *name, ml_format *out);
+/* "text, json, ..." for messages. Static storage. */
+const char *ml_format_names(void);
 
 /* Writes the report in format to out. color asks for ANSI colours (text
  * format only). Returns 0, or -1 when writing failed. */
