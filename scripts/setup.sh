@@ -50,6 +50,10 @@ packages=(build-essential cmake pkg-config libpg-query-dev libprotobuf-c-dev lib
 if [[ $mode == test ]]; then
 	# tests/json_schema_test.py runs with /usr/bin/python3 and needs jsonschema.
 	packages+=(python3 python3-jsonschema)
+	# tests/precommit_test.sh runs the real pre-commit in a git repository;
+	# tests/install_test.sh renders the man page with man and groff;
+	# tests/action_test.sh reads action.yml with python3-yaml.
+	packages+=(git pre-commit man-db groff-base python3-yaml)
 fi
 
 install_packages() {
