@@ -5,33 +5,17 @@
  */
 #include "rule_api.h"
 
-static const PgQuery__Constraint *default_of(const PgQuery__ColumnDef *def)
-{
-	for (size_t i = 0; i < def->n_constraints; i++) {
-		const PgQuery__Node *n = def->constraints[i];
-		if (n && n->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
-		    n->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT)
-			return n->constraint;
-	}
-	return NULL;
-}
-
 static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
-	if (ctx->stmt->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT)
-		return;
-	const PgQuery__AlterTableStmt *as = ctx->stmt->alter_table_stmt;
-	if (ml_table_is_new(ctx, as->relation))
+	const PgQuery__AlterTableStmt *as = ml_alter_relation(ctx);
+	if (!as || ml_table_is_new(ctx, as->relation))
 		return;
 	const char *table = ml_table_name(ctx, as->relation);
 	for (size_t i = 0; i < as->n_cmds; i++) {
-		const PgQuery__Node *n = as->cmds[i];
-		if (!n || n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD ||
-		    n->alter_table_cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn || !n->alter_table_cmd->def ||
-		    n->alter_table_cmd->def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF)
+		const PgQuery__ColumnDef *def = ml_added_column(ml_alter_cmd(as, i));
+		if (!def)
 			continue;
-		const PgQuery__ColumnDef *def = n->alter_table_cmd->def->column_def;
-		const PgQuery__Constraint *dflt = default_of(def);
+		const PgQuery__Constraint *dflt = ml_column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT);
 		const char *volatile_fn = NULL;
 		if (ml_type_is_serial(def->type_name)) {
 			ml_report(ctx, self, def->location,

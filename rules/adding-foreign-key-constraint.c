@@ -7,19 +7,9 @@
  * referenced table against writes, on top of the ACCESS EXCLUSIVE of the
  * ADD COLUMN.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "rule_api.h"
-
-/* The mode this statement takes on table, from the lock model. */
-static ml_lock_mode mode_on(const ml_stmt_ctx *ctx, const char *table, ml_lock_mode fallback)
-{
-	for (size_t i = 0; i < ctx->effect->n_locks; i++)
-		if (!strcmp(ctx->effect->locks[i].table, table))
-			return ctx->effect->locks[i].mode;
-	return fallback;
-}
 
 /* What other sessions can no longer do on a table locked in mode. */
 static const char *blocked_by(ml_lock_mode mode)
@@ -32,13 +22,9 @@ static void report_constraint(const ml_stmt_ctx *ctx, const ml_rule *self, const
 {
 	const char *table = ml_table_name(ctx, rel);
 	const char *ref = ml_table_name(ctx, con->pktable);
-	ml_lock_mode table_mode = mode_on(ctx, table, ML_LOCK_SHARE_ROW_EXCLUSIVE);
-	ml_lock_mode ref_mode = mode_on(ctx, ref, ML_LOCK_SHARE_ROW_EXCLUSIVE);
-	char label[160];
-	if (con->conname && *con->conname)
-		snprintf(label, sizeof(label), "FOREIGN KEY \"%s\"", con->conname);
-	else
-		snprintf(label, sizeof(label), "a FOREIGN KEY");
+	ml_lock_mode table_mode = ml_lock_mode_on(ctx, table, ML_LOCK_SHARE_ROW_EXCLUSIVE);
+	ml_lock_mode ref_mode = ml_lock_mode_on(ctx, ref, ML_LOCK_SHARE_ROW_EXCLUSIVE);
+	const char *label = ml_constraint_label(ctx, con, "FOREIGN KEY", "a FOREIGN KEY");
 	if (!strcmp(table, ref) || table_mode == ref_mode)
 		ml_report(ctx, self, con->location,
 			  "%s is added to \"%s\" without NOT VALID: every existing row is checked against \"%s\" "
@@ -58,16 +44,12 @@ static void report_column(const ml_stmt_ctx *ctx, const ml_rule *self, const PgQ
 {
 	const char *table = ml_table_name(ctx, rel);
 	const char *ref = ml_table_name(ctx, con->pktable);
-	ml_lock_mode table_mode = mode_on(ctx, table, ML_LOCK_ACCESS_EXCLUSIVE);
-	ml_lock_mode ref_mode = mode_on(ctx, ref, ML_LOCK_SHARE_ROW_EXCLUSIVE);
+	ml_lock_mode table_mode = ml_lock_mode_on(ctx, table, ML_LOCK_ACCESS_EXCLUSIVE);
+	ml_lock_mode ref_mode = ml_lock_mode_on(ctx, ref, ML_LOCK_SHARE_ROW_EXCLUSIVE);
 	/* PostgreSQL skips the check only when the new column is all NULL:
 	 * with a DEFAULT, every row's value is looked up in the referenced
 	 * table. */
-	for (size_t k = 0; k < col->n_constraints; k++) {
-		const PgQuery__Node *c = col->constraints[k];
-		if (!c || c->node_case != PG_QUERY__NODE__NODE_CONSTRAINT ||
-		    c->constraint->contype != PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT)
-			continue;
+	if (ml_column_constraint(col, PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT)) {
 		ml_report_help(ctx, self, con->location,
 			       "add the column without REFERENCES, then ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID, "
 			       "commit, and VALIDATE CONSTRAINT in a later transaction",
@@ -91,43 +73,24 @@ static void report_column(const ml_stmt_ctx *ctx, const ml_rule *self, const PgQ
 
 static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
-	if (ctx->stmt->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT || ctx->body == ML_BODY_FUNCTION ||
-	    ctx->body == ML_BODY_PROCEDURE)
-		return;
-	const PgQuery__AlterTableStmt *as = ctx->stmt->alter_table_stmt;
+	const PgQuery__AlterTableStmt *as = ml_alter_relation(ctx);
 	/* A table created earlier in this file is empty and unused: nothing
 	 * to check, no one to block on it. */
-	if (!as->relation || ml_table_is_new(ctx, as->relation))
+	if (!as || ctx->body == ML_BODY_FUNCTION || ctx->body == ML_BODY_PROCEDURE ||
+	    ml_table_is_new(ctx, as->relation))
 		return;
 	for (size_t i = 0; i < as->n_cmds; i++) {
-		const PgQuery__Node *n = as->cmds[i];
-		if (!n || n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
-			continue;
-		const PgQuery__AlterTableCmd *cmd = n->alter_table_cmd;
-		const PgQuery__Node *def = cmd->def;
-		switch (cmd->subtype) {
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraintRecurse:
-			if (def && def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
-			    def->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN &&
-			    !def->constraint->skip_validation && def->constraint->pktable)
-				report_constraint(ctx, self, as->relation, def->constraint);
-			break;
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumnRecurse: {
-			if (!def || def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF)
-				break;
-			const PgQuery__ColumnDef *col = def->column_def;
-			for (size_t k = 0; k < col->n_constraints; k++) {
-				const PgQuery__Node *c = col->constraints[k];
-				if (c && c->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
-				    c->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN && c->constraint->pktable)
-					report_column(ctx, self, as->relation, col, c->constraint);
-			}
-			break;
-		}
-		default:
-			break;
+		const PgQuery__AlterTableCmd *cmd = ml_alter_cmd(as, i);
+		const PgQuery__Constraint *con = ml_added_constraint(cmd, PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN);
+		if (con && !con->skip_validation && con->pktable)
+			report_constraint(ctx, self, as->relation, con);
+		/* every REFERENCES of a new column, not only the first */
+		const PgQuery__ColumnDef *col = ml_added_column(cmd);
+		for (size_t k = 0; col && k < col->n_constraints; k++) {
+			const PgQuery__Node *c = col->constraints[k];
+			if (c && c->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+			    c->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN && c->constraint->pktable)
+				report_column(ctx, self, as->relation, col, c->constraint);
 		}
 	}
 }

@@ -7,17 +7,14 @@
 
 static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
-	if (ctx->stmt->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT)
-		return;
-	const PgQuery__AlterTableStmt *as = ctx->stmt->alter_table_stmt;
-	if (ml_table_is_new(ctx, as->relation))
+	const PgQuery__AlterTableStmt *as = ml_alter_relation(ctx);
+	if (!as || ml_table_is_new(ctx, as->relation))
 		return;
 	for (size_t i = 0; i < as->n_cmds; i++) {
-		const PgQuery__Node *n = as->cmds[i];
-		if (!n || n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD ||
-		    n->alter_table_cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull)
+		const PgQuery__AlterTableCmd *cmd = ml_alter_cmd(as, i);
+		if (!cmd || cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull)
 			continue;
-		const char *column = n->alter_table_cmd->name;
+		const char *column = cmd->name;
 		const ml_column_facts *facts = ml_column_find(ctx, as->relation, column);
 		if (facts && facts->valid_not_null_check && ctx->options->pg_major >= 12)
 			continue;

@@ -4,16 +4,6 @@
  */
 #include "rule_api.h"
 
-static bool has_constraint(const PgQuery__ColumnDef *def, PgQuery__ConstrType type)
-{
-	for (size_t i = 0; i < def->n_constraints; i++) {
-		const PgQuery__Node *n = def->constraints[i];
-		if (n && n->node_case == PG_QUERY__NODE__NODE_CONSTRAINT && n->constraint->contype == type)
-			return true;
-	}
-	return false;
-}
-
 /* DEFAULT NULL fills nothing: the column still has no usable default. */
 static bool has_real_default(const PgQuery__ColumnDef *def)
 {
@@ -32,25 +22,16 @@ static bool has_real_default(const PgQuery__ColumnDef *def)
 
 static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
-	if (ctx->stmt->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT)
-		return;
-	const PgQuery__AlterTableStmt *as = ctx->stmt->alter_table_stmt;
-	if (ml_table_is_new(ctx, as->relation))
+	const PgQuery__AlterTableStmt *as = ml_alter_relation(ctx);
+	if (!as || ml_table_is_new(ctx, as->relation))
 		return;
 	for (size_t i = 0; i < as->n_cmds; i++) {
-		const PgQuery__Node *n = as->cmds[i];
-		if (!n || n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD ||
-		    n->alter_table_cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn || !n->alter_table_cmd->def ||
-		    n->alter_table_cmd->def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF)
+		const PgQuery__ColumnDef *def = ml_added_column(ml_alter_cmd(as, i));
+		if (!def)
 			continue;
-		const PgQuery__ColumnDef *def = n->alter_table_cmd->def->column_def;
-		bool not_null = def->is_not_null || has_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL) ||
-				has_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY);
-		/* serial, identity and generated columns fill every row themselves */
-		bool fills_itself = ml_type_is_serial(def->type_name) ||
-				    has_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY) ||
-				    has_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED);
-		if (!not_null || fills_itself || has_real_default(def))
+		bool not_null = def->is_not_null || ml_column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL) ||
+				ml_column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY);
+		if (!not_null || ml_column_fills_itself(def) || has_real_default(def))
 			continue;
 		ml_report(ctx, self, def->location,
 			  "adding NOT NULL column \"%s\" without a DEFAULT fails on \"%s\" as soon as it has a row",

@@ -8,89 +8,60 @@
  */
 #include "rule_api.h"
 
-static const PgQuery__Constraint *column_constraint(const PgQuery__ColumnDef *col, PgQuery__ConstrType type)
-{
-	for (size_t k = 0; k < col->n_constraints; k++) {
-		const PgQuery__Node *c = col->constraints[k];
-		if (c && c->node_case == PG_QUERY__NODE__NODE_CONSTRAINT && c->constraint->contype == type)
-			return c->constraint;
-	}
-	return NULL;
-}
-
 /* Does the new column get a distinct value per existing row (so the
  * primary key can succeed), at the price of a rewrite? */
-static bool fills_itself(const ml_stmt_ctx *ctx, const PgQuery__ColumnDef *col)
+static bool distinct_per_row(const ml_stmt_ctx *ctx, const PgQuery__ColumnDef *col)
 {
-	if (ml_type_is_serial(col->type_name) || column_constraint(col, PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY) ||
-	    column_constraint(col, PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED))
+	if (ml_column_fills_itself(col))
 		return true;
-	const PgQuery__Constraint *dflt = column_constraint(col, PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT);
+	const PgQuery__Constraint *dflt = ml_column_constraint(col, PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT);
 	return dflt && dflt->raw_expr && ml_expr_is_volatile(ctx, dflt->raw_expr, NULL);
+}
+
+static void report_column(const ml_stmt_ctx *ctx, const ml_rule *self, const char *table,
+			  const PgQuery__ColumnDef *col, const PgQuery__Constraint *pk)
+{
+	if (distinct_per_row(ctx, col))
+		ml_report(ctx, self, pk->location,
+			  "ADD COLUMN \"%s\" ... PRIMARY KEY rewrites \"%s\" to fill the new column and then "
+			  "builds the primary key index, all under an ACCESS EXCLUSIVE lock that blocks reads "
+			  "and writes throughout",
+			  col->colname, table);
+	else if (ml_column_constraint(col, PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT))
+		ml_report(ctx, self, pk->location,
+			  "ADD COLUMN \"%s\" ... PRIMARY KEY gives every existing row of \"%s\" the same "
+			  "default, so it fails once the table has two rows, after building the index under "
+			  "an ACCESS EXCLUSIVE lock that blocks reads and writes",
+			  col->colname, table);
+	else
+		ml_report(ctx, self, pk->location,
+			  "ADD COLUMN \"%s\" ... PRIMARY KEY leaves the new column NULL in every existing "
+			  "row of \"%s\", so it fails on a table with any row, while holding an ACCESS "
+			  "EXCLUSIVE lock that blocks reads and writes",
+			  col->colname, table);
 }
 
 static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
-	if (ctx->stmt->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT || ctx->body == ML_BODY_FUNCTION ||
-	    ctx->body == ML_BODY_PROCEDURE)
-		return;
-	const PgQuery__AlterTableStmt *as = ctx->stmt->alter_table_stmt;
+	const PgQuery__AlterTableStmt *as = ml_alter_relation(ctx);
 	/* On a table created earlier in this file the build is instant. */
-	if (!as->relation || ml_table_is_new(ctx, as->relation))
+	if (!as || ctx->body == ML_BODY_FUNCTION || ctx->body == ML_BODY_PROCEDURE ||
+	    ml_table_is_new(ctx, as->relation))
 		return;
 	const char *table = ml_table_name(ctx, as->relation);
 	for (size_t i = 0; i < as->n_cmds; i++) {
-		const PgQuery__Node *n = as->cmds[i];
-		if (!n || n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
-			continue;
-		const PgQuery__AlterTableCmd *cmd = n->alter_table_cmd;
-		const PgQuery__Node *def = cmd->def;
-		switch (cmd->subtype) {
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraintRecurse: {
-			if (!def || def->node_case != PG_QUERY__NODE__NODE_CONSTRAINT)
-				break;
-			const PgQuery__Constraint *con = def->constraint;
-			/* USING INDEX turns an index built beforehand into the key. */
-			if (con->contype != PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY || (con->indexname && *con->indexname))
-				break;
+		const PgQuery__AlterTableCmd *cmd = ml_alter_cmd(as, i);
+		const PgQuery__Constraint *con = ml_added_constraint(cmd, PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY);
+		const PgQuery__ColumnDef *col = ml_added_column(cmd);
+		const PgQuery__Constraint *col_pk = ml_column_constraint(col, PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY);
+		/* USING INDEX turns an index built beforehand into the key. */
+		if (con && !(con->indexname && *con->indexname))
 			ml_report(ctx, self, con->location,
 				  "PRIMARY KEY is added to \"%s\" without USING INDEX: its index is built under an ACCESS "
 				  "EXCLUSIVE lock, so reads and writes block for the whole build",
 				  table);
-			break;
-		}
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumnRecurse: {
-			if (!def || def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF)
-				break;
-			const PgQuery__ColumnDef *col = def->column_def;
-			const PgQuery__Constraint *pk = column_constraint(col, PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY);
-			if (!pk)
-				break;
-			if (fills_itself(ctx, col))
-				ml_report(ctx, self, pk->location,
-					  "ADD COLUMN \"%s\" ... PRIMARY KEY rewrites \"%s\" to fill the new column and then "
-					  "builds the primary key index, all under an ACCESS EXCLUSIVE lock that blocks reads "
-					  "and writes throughout",
-					  col->colname, table);
-			else if (column_constraint(col, PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT))
-				ml_report(ctx, self, pk->location,
-					  "ADD COLUMN \"%s\" ... PRIMARY KEY gives every existing row of \"%s\" the same "
-					  "default, so it fails once the table has two rows, after building the index under "
-					  "an ACCESS EXCLUSIVE lock that blocks reads and writes",
-					  col->colname, table);
-			else
-				ml_report(ctx, self, pk->location,
-					  "ADD COLUMN \"%s\" ... PRIMARY KEY leaves the new column NULL in every existing "
-					  "row of \"%s\", so it fails on a table with any row, while holding an ACCESS "
-					  "EXCLUSIVE lock that blocks reads and writes",
-					  col->colname, table);
-			break;
-		}
-		default:
-			break;
-		}
+		else if (col_pk)
+			report_column(ctx, self, table, col, col_pk);
 	}
 }
 

@@ -6,22 +6,7 @@
  * the rule for one table at a time. NOT NULL, NULL and DEFAULT are not
  * reported: dropping NOT NULL later is a catalog change only.
  */
-#include <stdio.h>
-
 #include "rule_api.h"
-
-/* "schema.name" or "name" of a qualified name list, in buf. */
-static const char *qualified(PgQuery__Node *const *names, size_t n, char *buf, size_t len)
-{
-	buf[0] = '\0';
-	for (size_t i = 0, used = 0; i < n && used < len; i++) {
-		if (!names[i] || names[i]->node_case != PG_QUERY__NODE__NODE_STRING)
-			continue;
-		int w = snprintf(buf + used, len - used, "%s%s", used ? "." : "", names[i]->string->sval);
-		used += w > 0 ? (size_t)w : 0;
-	}
-	return buf;
-}
 
 static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
@@ -29,7 +14,7 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 		return;
 	const PgQuery__CreateDomainStmt *cd = ctx->stmt->create_domain_stmt;
 	char buf[192];
-	const char *domain = qualified(cd->domainname, cd->n_domainname, buf, sizeof(buf));
+	const char *domain = ml_dotted_name(cd->domainname, cd->n_domainname, buf, sizeof(buf));
 	for (size_t i = 0; i < cd->n_constraints; i++) {
 		const PgQuery__Node *n = cd->constraints[i];
 		if (!n || n->node_case != PG_QUERY__NODE__NODE_CONSTRAINT ||

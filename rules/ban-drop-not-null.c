@@ -7,20 +7,17 @@
 
 static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
-	if (ctx->stmt->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT || ctx->body == ML_BODY_FUNCTION)
-		return;
-	const PgQuery__AlterTableStmt *as = ctx->stmt->alter_table_stmt;
-	if (as->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || ml_table_is_new(ctx, as->relation))
+	const PgQuery__AlterTableStmt *as = ml_alter_table(ctx);
+	if (!as || ctx->body == ML_BODY_FUNCTION || ml_table_is_new(ctx, as->relation))
 		return;
 	for (size_t i = 0; i < as->n_cmds; i++) {
-		const PgQuery__Node *n = as->cmds[i];
-		if (!n || n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD ||
-		    n->alter_table_cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull)
+		const PgQuery__AlterTableCmd *cmd = ml_alter_cmd(as, i);
+		if (!cmd || cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull)
 			continue;
 		ml_report(ctx, self, -1,
 			  "dropping NOT NULL on column \"%s\" of \"%s\" lets NULLs in, which breaks code still "
 			  "running that assumes the column always has a value",
-			  n->alter_table_cmd->name, ml_table_name(ctx, as->relation));
+			  cmd->name, ml_table_name(ctx, as->relation));
 	}
 }
 

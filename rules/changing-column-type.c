@@ -11,22 +11,17 @@
 
 static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
-	if (ctx->stmt->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT || ctx->body == ML_BODY_FUNCTION)
-		return;
-	const PgQuery__AlterTableStmt *as = ctx->stmt->alter_table_stmt;
+	const PgQuery__AlterTableStmt *as = ml_alter_table(ctx);
 	/* The engine marks the statement when at least one of its type changes
 	 * rewrites; the loop below finds which. */
-	if (as->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || ml_table_is_new(ctx, as->relation) ||
+	if (!as || ctx->body == ML_BODY_FUNCTION || ml_table_is_new(ctx, as->relation) ||
 	    !ml_effect_has(ctx->effect, ML_FORM_ALTER_COLUMN_TYPE))
 		return;
 	const char *table = ml_table_name(ctx, as->relation);
 	for (size_t i = 0; i < as->n_cmds; i++) {
-		const PgQuery__Node *n = as->cmds[i];
-		if (!n || n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD ||
-		    n->alter_table_cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType)
-			continue;
-		const PgQuery__AlterTableCmd *cmd = n->alter_table_cmd;
-		if (!cmd->def || cmd->def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF || !cmd->name)
+		const PgQuery__AlterTableCmd *cmd = ml_alter_cmd(as, i);
+		if (!cmd || cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType || !cmd->def ||
+		    cmd->def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF || !cmd->name)
 			continue;
 		const PgQuery__ColumnDef *def = cmd->def->column_def;
 		const char *new_type = ml_type_text(ctx, def->type_name);

@@ -28,11 +28,8 @@ static const char *concurrent_operation(const PgQuery__Node *stmt)
 	case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT: {
 		const PgQuery__AlterTableStmt *as = stmt->alter_table_stmt;
 		for (size_t i = 0; i < as->n_cmds; i++) {
-			const PgQuery__Node *n = as->cmds[i];
-			if (!n || n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
-				continue;
-			const PgQuery__AlterTableCmd *cmd = n->alter_table_cmd;
-			if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition && cmd->def &&
+			const PgQuery__AlterTableCmd *cmd = ml_alter_cmd(as, i);
+			if (cmd && cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition && cmd->def &&
 			    cmd->def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD && cmd->def->partition_cmd->concurrent)
 				return "DETACH PARTITION CONCURRENTLY";
 		}

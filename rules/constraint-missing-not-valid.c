@@ -7,7 +7,6 @@
  * FOREIGN KEY without NOT VALID is adding-foreign-key-constraint's finding,
  * not reported here a second time.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "rule_api.h"
@@ -19,15 +18,6 @@ static ml_lock_mode held_on(const ml_stmt_ctx *ctx, const char *table)
 		if (!strcmp(ctx->held[i].table, table))
 			return ctx->held[i].mode;
 	return ML_LOCK_NONE;
-}
-
-/* The mode this statement takes on table, from the lock model. */
-static ml_lock_mode mode_on(const ml_stmt_ctx *ctx, const char *table)
-{
-	for (size_t i = 0; i < ctx->effect->n_locks; i++)
-		if (!strcmp(ctx->effect->locks[i].table, table))
-			return ctx->effect->locks[i].mode;
-	return ML_LOCK_ACCESS_EXCLUSIVE;
 }
 
 /* What other sessions can no longer do on a table locked in mode. */
@@ -64,72 +54,39 @@ static void check_validate(const ml_stmt_ctx *ctx, const ml_rule *self, const Pg
 
 static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
-	if (ctx->stmt->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT || ctx->body == ML_BODY_FUNCTION ||
-	    ctx->body == ML_BODY_PROCEDURE)
-		return;
-	const PgQuery__AlterTableStmt *as = ctx->stmt->alter_table_stmt;
+	const PgQuery__AlterTableStmt *as = ml_alter_relation(ctx);
 	/* A table created earlier in this file is empty: the scan is free
 	 * and no one else uses the table yet. */
-	if (!as->relation || ml_table_is_new(ctx, as->relation))
+	if (!as || ctx->body == ML_BODY_FUNCTION || ctx->body == ML_BODY_PROCEDURE ||
+	    ml_table_is_new(ctx, as->relation))
 		return;
 	const char *table = ml_table_name(ctx, as->relation);
 	for (size_t i = 0; i < as->n_cmds; i++) {
-		const PgQuery__Node *n = as->cmds[i];
-		if (!n || n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
-			continue;
-		const PgQuery__AlterTableCmd *cmd = n->alter_table_cmd;
-		const PgQuery__Node *def = cmd->def;
-		switch (cmd->subtype) {
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraintRecurse: {
-			if (!def || def->node_case != PG_QUERY__NODE__NODE_CONSTRAINT)
-				break;
-			const PgQuery__Constraint *con = def->constraint;
-			if (con->contype != PG_QUERY__CONSTR_TYPE__CONSTR_CHECK || con->skip_validation)
-				break;
-			char label[160];
-			if (con->conname && *con->conname)
-				snprintf(label, sizeof(label), "CHECK constraint \"%s\"", con->conname);
-			else
-				snprintf(label, sizeof(label), "a CHECK constraint");
-			ml_lock_mode mode = mode_on(ctx, table);
+		const PgQuery__AlterTableCmd *cmd = ml_alter_cmd(as, i);
+		const PgQuery__Constraint *con = ml_added_constraint(cmd, PG_QUERY__CONSTR_TYPE__CONSTR_CHECK);
+		const PgQuery__ColumnDef *col = ml_added_column(cmd);
+		const PgQuery__Constraint *col_check = ml_column_constraint(col, PG_QUERY__CONSTR_TYPE__CONSTR_CHECK);
+		if (con && !con->skip_validation) {
+			ml_lock_mode mode = ml_lock_mode_on(ctx, table, ML_LOCK_ACCESS_EXCLUSIVE);
 			ml_report(ctx, self, con->location,
 				  "%s is added to \"%s\" without NOT VALID: it scans every row under an %s lock that "
 				  "blocks %s until the transaction ends",
-				  label, table, ml_lock_mode_name(mode), blocked_by(mode));
-			break;
-		}
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumnRecurse: {
-			if (!def || def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF)
-				break;
-			const PgQuery__ColumnDef *col = def->column_def;
-			for (size_t k = 0; k < col->n_constraints; k++) {
-				const PgQuery__Node *c = col->constraints[k];
-				if (!c || c->node_case != PG_QUERY__NODE__NODE_CONSTRAINT ||
-				    c->constraint->contype != PG_QUERY__CONSTR_TYPE__CONSTR_CHECK)
-					continue;
-				/* PostgreSQL checks the new column's value in every
-				 * existing row (a full scan), though it is NULL or
-				 * the default everywhere; a column CHECK cannot be
-				 * NOT VALID. */
-				ml_report_help(ctx, self, c->constraint->location,
-					       "add the column without the CHECK, then ADD CONSTRAINT ... CHECK (...) NOT "
-					       "VALID and VALIDATE CONSTRAINT in a later transaction",
-					       "ADD COLUMN \"%s\" with a CHECK constraint scans every row of \"%s\" to check "
-					       "it, under an ACCESS EXCLUSIVE lock that blocks reads and writes, even though "
-					       "the column is new",
-					       col->colname, table);
-				break;
-			}
-			break;
-		}
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint:
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraintRecurse:
+				  ml_constraint_label(ctx, con, "CHECK constraint", "a CHECK constraint"), table,
+				  ml_lock_mode_name(mode), blocked_by(mode));
+		} else if (col_check) {
+			/* PostgreSQL checks the new column's value in every
+			 * existing row (a full scan), though it is NULL or the
+			 * default everywhere; a column CHECK cannot be NOT VALID. */
+			ml_report_help(ctx, self, col_check->location,
+				       "add the column without the CHECK, then ADD CONSTRAINT ... CHECK (...) NOT "
+				       "VALID and VALIDATE CONSTRAINT in a later transaction",
+				       "ADD COLUMN \"%s\" with a CHECK constraint scans every row of \"%s\" to check "
+				       "it, under an ACCESS EXCLUSIVE lock that blocks reads and writes, even though "
+				       "the column is new",
+				       col->colname, table);
+		} else if (cmd && (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint ||
+				   cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraintRecurse)) {
 			check_validate(ctx, self, as, cmd);
-			break;
-		default:
-			break;
 		}
 	}
 }

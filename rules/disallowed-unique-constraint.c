@@ -4,8 +4,6 @@
  * holds ACCESS EXCLUSIVE: reads and writes block for the whole build. The
  * index can be built CONCURRENTLY first and attached with USING INDEX.
  */
-#include <stdio.h>
-
 #include "rule_api.h"
 
 static const char USING_INDEX_HELP[] =
@@ -14,63 +12,30 @@ static const char USING_INDEX_HELP[] =
 
 static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
-	if (ctx->stmt->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT || ctx->body == ML_BODY_FUNCTION ||
-	    ctx->body == ML_BODY_PROCEDURE)
-		return;
-	const PgQuery__AlterTableStmt *as = ctx->stmt->alter_table_stmt;
+	const PgQuery__AlterTableStmt *as = ml_alter_relation(ctx);
 	/* On a table created earlier in this file the index build is instant. */
-	if (!as->relation || ml_table_is_new(ctx, as->relation))
+	if (!as || ctx->body == ML_BODY_FUNCTION || ctx->body == ML_BODY_PROCEDURE ||
+	    ml_table_is_new(ctx, as->relation))
 		return;
 	const char *table = ml_table_name(ctx, as->relation);
 	for (size_t i = 0; i < as->n_cmds; i++) {
-		const PgQuery__Node *n = as->cmds[i];
-		if (!n || n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
-			continue;
-		const PgQuery__AlterTableCmd *cmd = n->alter_table_cmd;
-		const PgQuery__Node *def = cmd->def;
-		switch (cmd->subtype) {
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraintRecurse: {
-			if (!def || def->node_case != PG_QUERY__NODE__NODE_CONSTRAINT)
-				break;
-			const PgQuery__Constraint *con = def->constraint;
-			/* USING INDEX attaches an index built beforehand. */
-			if (con->contype != PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE || (con->indexname && *con->indexname))
-				break;
-			char label[160];
-			if (con->conname && *con->conname)
-				snprintf(label, sizeof(label), "UNIQUE constraint \"%s\"", con->conname);
-			else
-				snprintf(label, sizeof(label), "a UNIQUE constraint");
+		const PgQuery__AlterTableCmd *cmd = ml_alter_cmd(as, i);
+		const PgQuery__Constraint *con = ml_added_constraint(cmd, PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE);
+		const PgQuery__ColumnDef *col = ml_added_column(cmd);
+		const PgQuery__Constraint *col_unique = ml_column_constraint(col, PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE);
+		/* USING INDEX attaches an index built beforehand. */
+		if (con && !(con->indexname && *con->indexname))
 			ml_report(ctx, self, con->location,
 				  "%s is added to \"%s\" without USING INDEX: its index is built under an ACCESS "
 				  "EXCLUSIVE lock, so reads and writes block for the whole build",
-				  label, table);
-			break;
-		}
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumnRecurse: {
-			if (!def || def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF)
-				break;
-			const PgQuery__ColumnDef *col = def->column_def;
-			for (size_t k = 0; k < col->n_constraints; k++) {
-				const PgQuery__Node *c = col->constraints[k];
-				if (!c || c->node_case != PG_QUERY__NODE__NODE_CONSTRAINT ||
-				    c->constraint->contype != PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE)
-					continue;
-				ml_report_help(ctx, self, c->constraint->location,
-					       "add the column without UNIQUE, CREATE UNIQUE INDEX CONCURRENTLY on it, then "
-					       "ADD CONSTRAINT name UNIQUE USING INDEX index_name",
-					       "ADD COLUMN \"%s\" ... UNIQUE builds a unique index over every row of \"%s\" "
-					       "under an ACCESS EXCLUSIVE lock, so reads and writes block for the whole build",
-					       col->colname, table);
-				break;
-			}
-			break;
-		}
-		default:
-			break;
-		}
+				  ml_constraint_label(ctx, con, "UNIQUE constraint", "a UNIQUE constraint"), table);
+		else if (col_unique)
+			ml_report_help(ctx, self, col_unique->location,
+				       "add the column without UNIQUE, CREATE UNIQUE INDEX CONCURRENTLY on it, then "
+				       "ADD CONSTRAINT name UNIQUE USING INDEX index_name",
+				       "ADD COLUMN \"%s\" ... UNIQUE builds a unique index over every row of \"%s\" "
+				       "under an ACCESS EXCLUSIVE lock, so reads and writes block for the whole build",
+				       col->colname, table);
 	}
 }
 

@@ -5,8 +5,6 @@
  * message names the mode and exactly what it blocks, since the weak modes
  * block little.
  */
-#include <string.h>
-
 #include "rule_api.h"
 
 /* What other sessions wait for while the table is held in mode, from
@@ -38,15 +36,6 @@ static const char *blocked_by(ml_lock_mode mode)
 	}
 }
 
-/* The mode this statement takes on table, from the lock model. */
-static ml_lock_mode mode_on(const ml_stmt_ctx *ctx, const char *table, ml_lock_mode fallback)
-{
-	for (size_t i = 0; i < ctx->effect->n_locks; i++)
-		if (!strcmp(ctx->effect->locks[i].table, table))
-			return ctx->effect->locks[i].mode;
-	return fallback;
-}
-
 static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
 	if (ctx->stmt->node_case != PG_QUERY__NODE__NODE_LOCK_STMT || ctx->body == ML_BODY_FUNCTION ||
@@ -65,7 +54,7 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 		if (!r || r->node_case != PG_QUERY__NODE__NODE_RANGE_VAR || ml_table_is_new(ctx, r->range_var))
 			continue;
 		const char *table = ml_table_name(ctx, r->range_var);
-		ml_lock_mode mode = mode_on(ctx, table, written);
+		ml_lock_mode mode = ml_lock_mode_on(ctx, table, written);
 		ml_report(ctx, self, r->range_var->location,
 			  "LOCK TABLE \"%s\" takes %s%s until the transaction ends: %s", table,
 			  ml_lock_mode_name(mode),

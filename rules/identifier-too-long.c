@@ -312,10 +312,9 @@ static void collect_defined(const PgQuery__Node *stmt, defined_names *names)
 	case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT: {
 		const PgQuery__AlterTableStmt *as = stmt->alter_table_stmt;
 		for (size_t i = 0; i < as->n_cmds; i++) {
-			const PgQuery__Node *n = as->cmds[i];
-			if (!n || n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
+			const PgQuery__AlterTableCmd *cmd = ml_alter_cmd(as, i);
+			if (!cmd)
 				continue;
-			const PgQuery__AlterTableCmd *cmd = n->alter_table_cmd;
 			if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn)
 				add_column(names, "column", cmd->def);
 			else if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint)

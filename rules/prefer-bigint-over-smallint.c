@@ -24,12 +24,12 @@ static void check_column(const ml_stmt_ctx *ctx, const ml_rule *self, const ml_c
 	if (serial)
 		ml_report(ctx, self, col->type->location,
 			  "column \"%s\" of \"%s\" is %s, a smallint fed by a sequence: its ids stop at 32767, "
-			  "and moving it to a wider col->type later rewrites the table under an ACCESS EXCLUSIVE lock",
+			  "and moving it to a wider type later rewrites the table under an ACCESS EXCLUSIVE lock",
 			  col->column, table, ml_type_text(ctx, col->type));
 	else
 		ml_report(ctx, self, col->type->location,
 			  "column \"%s\" of \"%s\" %s %s: its values stop at 32767, and moving it to a wider "
-			  "col->type later rewrites the table under an ACCESS EXCLUSIVE lock",
+			  "type later rewrites the table under an ACCESS EXCLUSIVE lock",
 			  col->column, table, col->type_change ? "is changed to" : "is", ml_type_text(ctx, col->type));
 }
 

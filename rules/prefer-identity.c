@@ -26,7 +26,7 @@ static void check_column(const ml_stmt_ctx *ctx, const ml_rule *self, const ml_c
 	const char *table = ml_table_name(ctx, col->table);
 	ml_report(ctx, self, col->type->location,
 		  "column \"%s\" of \"%s\" is %s, %s with a DEFAULT nextval() on a separate sequence that every role "
-		  "inserting rows must be granted USAGE on; an identity col->column owns its sequence and needs no grant",
+		  "inserting rows must be granted USAGE on; an identity column owns its sequence and needs no grant",
 		  col->column, table, name, base);
 }
 

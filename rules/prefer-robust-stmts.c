@@ -22,34 +22,34 @@ static bool dropped_before(const PgQuery__AlterTableStmt *as, size_t at, const c
 	if (!name || !*name)
 		return false;
 	for (size_t i = 0; i < at; i++) {
-		const PgQuery__Node *n = as->cmds[i];
-		if (n && n->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_CMD &&
-		    n->alter_table_cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint &&
-		    n->alter_table_cmd->missing_ok && !strcmp(n->alter_table_cmd->name, name))
+		const PgQuery__AlterTableCmd *cmd = ml_alter_cmd(as, i);
+		if (cmd && cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint && cmd->missing_ok &&
+		    !strcmp(cmd->name, name))
 			return true;
 	}
 	return false;
 }
 
-static void check_alter_table(const ml_stmt_ctx *ctx, const ml_rule *self, const PgQuery__AlterTableStmt *as)
+static void check_alter_table(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
-	if (as->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || ml_table_is_new(ctx, as->relation))
+	const PgQuery__AlterTableStmt *as = ml_alter_table(ctx);
+	if (!as || ml_table_is_new(ctx, as->relation))
 		return;
 	const char *table = ml_table_name(ctx, as->relation);
 	for (size_t i = 0; i < as->n_cmds; i++) {
-		const PgQuery__Node *n = as->cmds[i];
-		if (!n || n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
+		const PgQuery__AlterTableCmd *cmd = ml_alter_cmd(as, i);
+		if (!cmd)
 			continue;
-		const PgQuery__AlterTableCmd *cmd = n->alter_table_cmd;
 		switch (cmd->subtype) {
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
-			if (!cmd->missing_ok && cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
-				ml_report_help(ctx, self, cmd->def->column_def->location,
-					       "write ADD COLUMN IF NOT EXISTS",
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn: {
+			const PgQuery__ColumnDef *col = ml_added_column(cmd);
+			if (!cmd->missing_ok && col)
+				ml_report_help(ctx, self, col->location, "write ADD COLUMN IF NOT EXISTS",
 					       "ADD COLUMN \"%s\" to \"%s\" fails with \"already exists\" when the migration "
 					       "is run again after failing part-way outside a transaction",
-					       cmd->def->column_def->colname, table);
+					       col->colname, table);
 			break;
+		}
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
 			if (!cmd->missing_ok)
 				ml_report_help(ctx, self, -1, "write DROP COLUMN IF EXISTS",
@@ -153,7 +153,7 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 		check_drop(ctx, self, stmt->drop_stmt);
 		return;
 	case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
-		check_alter_table(ctx, self, stmt->alter_table_stmt);
+		check_alter_table(ctx, self);
 		return;
 	default:
 		return;

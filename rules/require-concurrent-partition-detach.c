@@ -10,22 +10,17 @@
 
 static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
-	if (ctx->stmt->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT || ctx->body == ML_BODY_FUNCTION ||
-	    ctx->body == ML_BODY_PROCEDURE || ctx->options->pg_major < 14)
-		return;
-	const PgQuery__AlterTableStmt *as = ctx->stmt->alter_table_stmt;
+	const PgQuery__AlterTableStmt *as = ml_alter_relation(ctx);
 	/* A partitioned table created earlier in this file is not in use yet. */
-	if (!as->relation || ml_table_is_new(ctx, as->relation))
+	if (!as || ctx->body == ML_BODY_FUNCTION || ctx->body == ML_BODY_PROCEDURE ||
+	    ctx->options->pg_major < 14 || ml_table_is_new(ctx, as->relation))
 		return;
 	const char *parent = ml_table_name(ctx, as->relation);
 	for (size_t i = 0; i < as->n_cmds; i++) {
-		const PgQuery__Node *n = as->cmds[i];
-		if (!n || n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
-			continue;
-		const PgQuery__AlterTableCmd *cmd = n->alter_table_cmd;
+		const PgQuery__AlterTableCmd *cmd = ml_alter_cmd(as, i);
 		/* DETACH ... FINALIZE is its own subcommand: it completes an
 		 * interrupted concurrent detach. */
-		if (cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition || !cmd->def ||
+		if (!cmd || cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition || !cmd->def ||
 		    cmd->def->node_case != PG_QUERY__NODE__NODE_PARTITION_CMD)
 			continue;
 		const PgQuery__PartitionCmd *pc = cmd->def->partition_cmd;

@@ -11,24 +11,10 @@
  */
 #include "rule_api.h"
 
-/* The strongest lock the statement takes on a table that existed before. */
-static const ml_lock *strongest_existing_lock(const ml_effect *effect)
-{
-	const ml_lock *best = NULL;
-	for (size_t i = 0; i < effect->n_locks; i++) {
-		const ml_lock *l = &effect->locks[i];
-		if (!l->new_table && (!best || l->mode > best->mode))
-			best = l;
-	}
-	return best;
-}
-
 static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
-	if (!ctx->first_strong_lock || ctx->statement_timeout_set)
-		return;
-	const ml_lock *lock = strongest_existing_lock(ctx->effect);
-	if (!lock)
+	const ml_lock *lock = ml_first_strong_lock(ctx);
+	if (!lock || ctx->statement_timeout_set)
 		return;
 	ml_report(ctx, self, -1,
 		  "%s needs %s on \"%s\" and no statement_timeout is set: nothing bounds how long it holds "

@@ -25,18 +25,18 @@ static const PgQuery__Constraint *generated_constraint(const PgQuery__ColumnDef 
 	return NULL;
 }
 
-static void check_alter(const ml_stmt_ctx *ctx, const ml_rule *self, const PgQuery__AlterTableStmt *as)
+static void check_alter(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
-	if (ml_table_is_new(ctx, as->relation))
+	const PgQuery__AlterTableStmt *as = ml_alter_relation(ctx);
+	if (!as || ml_table_is_new(ctx, as->relation))
 		return;
 	const char *table = ml_table_name(ctx, as->relation);
 	bool persistence = ml_effect_has(ctx->effect, ML_FORM_SET_PERSISTENCE);
 	bool generated = ml_effect_has(ctx->effect, ML_FORM_ADD_COLUMN_GENERATED);
 	for (size_t i = 0; i < as->n_cmds; i++) {
-		const PgQuery__Node *n = as->cmds[i];
-		if (!n || n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
+		const PgQuery__AlterTableCmd *cmd = ml_alter_cmd(as, i);
+		if (!cmd)
 			continue;
-		const PgQuery__AlterTableCmd *cmd = n->alter_table_cmd;
 		switch (cmd->subtype) {
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_SetLogged:
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_SetUnLogged:
@@ -71,9 +71,9 @@ static void check_alter(const ml_stmt_ctx *ctx, const ml_rule *self, const PgQue
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumnRecurse: {
-			if (!generated || !cmd->def || cmd->def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF)
+			const PgQuery__ColumnDef *def = ml_added_column(cmd);
+			if (!generated || !def)
 				break;
-			const PgQuery__ColumnDef *def = cmd->def->column_def;
 			const PgQuery__Constraint *con = generated_constraint(def);
 			/* serial columns are adding-field-with-default's */
 			if (!con || ml_type_is_serial(def->type_name))
@@ -109,7 +109,7 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 	const PgQuery__Node *stmt = ctx->stmt;
 	switch (stmt->node_case) {
 	case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
-		check_alter(ctx, self, stmt->alter_table_stmt);
+		check_alter(ctx, self);
 		return;
 	case PG_QUERY__NODE__NODE_CLUSTER_STMT: {
 		const PgQuery__RangeVar *rel = stmt->cluster_stmt->relation;

@@ -73,25 +73,14 @@ static void apply_rel(struct classifier *c, ml_form form, const PgQuery__RangeVa
 		   ref ? ref->schemaname : NULL, ref ? ref->relname : NULL);
 }
 
-static const PgQuery__Constraint *column_constraint(const PgQuery__ColumnDef *def, PgQuery__ConstrType type)
-{
-	for (size_t i = 0; i < def->n_constraints; i++) {
-		const PgQuery__Node *n = def->constraints[i];
-		if (n && n->node_case == T(CONSTRAINT) && n->constraint->contype == type)
-			return n->constraint;
-	}
-	return NULL;
-}
-
 static void classify_add_column(struct classifier *c, const PgQuery__RangeVar *rel,
 				const PgQuery__ColumnDef *def)
 {
 	ml_stmt_ctx ctx = { .engine = c->st, .options = c->st->options };
-	const PgQuery__Constraint *dflt = column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT);
-	const PgQuery__Constraint *fk = column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN);
+	const PgQuery__Constraint *dflt = ml_column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT);
+	const PgQuery__Constraint *fk = ml_column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN);
 	ml_form form = ML_FORM_ADD_COLUMN;
-	if (ml_type_is_serial(def->type_name) || column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY) ||
-	    column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED))
+	if (ml_column_fills_itself(def))
 		form = ML_FORM_ADD_COLUMN_GENERATED;
 	else if (dflt && dflt->raw_expr && ml_expr_is_volatile(&ctx, dflt->raw_expr, NULL))
 		form = ML_FORM_ADD_COLUMN_VOLATILE_DEFAULT;
@@ -103,10 +92,10 @@ static void classify_add_column(struct classifier *c, const PgQuery__RangeVar *r
 	/* Constraints on the new column do their usual work: UNIQUE and
 	 * PRIMARY KEY build an index, a CHECK reads every row, and a foreign
 	 * key on a column with a default checks every row. */
-	if (column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE) ||
-	    column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY))
+	if (ml_column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE) ||
+	    ml_column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY))
 		apply_rel(c, ML_FORM_ADD_UNIQUE, rel, NULL);
-	if (column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) || (fk && dflt)) {
+	if (ml_column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) || (fk && dflt)) {
 		c->out->scan = true;
 		if (rel && !rel_is_new(c->st, rel->schemaname, rel->relname))
 			c->out->slow = true;
@@ -345,7 +334,7 @@ static void classify_create_table(struct classifier *c, const PgQuery__CreateStm
 		const PgQuery__RangeVar *ref = NULL;
 		if (e && e->node_case == T(COLUMN_DEF)) {
 			const PgQuery__Constraint *fk =
-				column_constraint(e->column_def, PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN);
+				ml_column_constraint(e->column_def, PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN);
 			ref = fk ? fk->pktable : NULL;
 		} else if (e && e->node_case == T(CONSTRAINT) &&
 			   e->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) {

@@ -144,14 +144,8 @@ static void record_column(ml_run *run, ml_table_state *t, const PgQuery__ColumnD
 	ml_column_facts *c = ml_schema_column(run, t, def->colname, true);
 	const char *type = ml_type_text(ctx, def->type_name);
 	c->type = type ? ml_arena_strdup(run->arena, type) : NULL;
-	c->not_null = def->is_not_null;
-	for (size_t i = 0; i < def->n_constraints; i++) {
-		const PgQuery__Node *n = def->constraints[i];
-		if (n && n->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
-		    (n->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL ||
-		     n->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY))
-			c->not_null = true;
-	}
+	c->not_null = def->is_not_null || ml_column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL) ||
+		      ml_column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY);
 }
 
 static void record_check(ml_run *run, ml_table_state *t, const PgQuery__Constraint *con)

@@ -2,9 +2,11 @@
  * tree.c - generic helpers over libpg_query's protobuf-c parse tree: an
  * iterative walk driven by the protobuf descriptors (so no tree depth can
  * overflow our stack), node locations, names, type text and the volatility of
- * expressions.
+ * expressions; and the shared helpers of the rules (ALTER TABLE subcommands,
+ * constraints, the locks a statement takes).
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -158,6 +160,104 @@ bool ml_has_option(PgQuery__Node *const *options, size_t n, const char *defname)
 	return false;
 }
 
+const char *ml_dotted_name(PgQuery__Node *const *names, size_t n, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (size_t i = 0, used = 0; i < n && used < len; i++) {
+		if (!names[i] || names[i]->node_case != PG_QUERY__NODE__NODE_STRING)
+			continue;
+		int w = snprintf(buf + used, len - used, "%s%s", used ? "." : "", names[i]->string->sval);
+		used += w > 0 ? (size_t)w : 0;
+	}
+	return buf;
+}
+
+const PgQuery__AlterTableStmt *ml_alter_relation(const ml_stmt_ctx *ctx)
+{
+	if (ctx->stmt->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT || !ctx->stmt->alter_table_stmt->relation)
+		return NULL;
+	return ctx->stmt->alter_table_stmt;
+}
+
+const PgQuery__AlterTableStmt *ml_alter_table(const ml_stmt_ctx *ctx)
+{
+	const PgQuery__AlterTableStmt *as = ml_alter_relation(ctx);
+	return as && as->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE ? as : NULL;
+}
+
+const PgQuery__AlterTableCmd *ml_alter_cmd(const PgQuery__AlterTableStmt *as, size_t i)
+{
+	const PgQuery__Node *n = as->cmds[i];
+	return n && n->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_CMD ? n->alter_table_cmd : NULL;
+}
+
+const PgQuery__ColumnDef *ml_added_column(const PgQuery__AlterTableCmd *cmd)
+{
+	if (!cmd || (cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn &&
+		     cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumnRecurse))
+		return NULL;
+	const PgQuery__Node *def = cmd->def;
+	return def && def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF ? def->column_def : NULL;
+}
+
+const PgQuery__Constraint *ml_added_constraint(const PgQuery__AlterTableCmd *cmd, PgQuery__ConstrType type)
+{
+	if (!cmd || (cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint &&
+		     cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraintRecurse))
+		return NULL;
+	const PgQuery__Node *def = cmd->def;
+	if (!def || def->node_case != PG_QUERY__NODE__NODE_CONSTRAINT || def->constraint->contype != type)
+		return NULL;
+	return def->constraint;
+}
+
+const PgQuery__Constraint *ml_column_constraint(const PgQuery__ColumnDef *def, PgQuery__ConstrType type)
+{
+	if (!def)
+		return NULL;
+	for (size_t i = 0; i < def->n_constraints; i++) {
+		const PgQuery__Node *n = def->constraints[i];
+		if (n && n->node_case == PG_QUERY__NODE__NODE_CONSTRAINT && n->constraint->contype == type)
+			return n->constraint;
+	}
+	return NULL;
+}
+
+bool ml_column_fills_itself(const PgQuery__ColumnDef *def)
+{
+	return ml_type_is_serial(def->type_name) || ml_column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY) ||
+	       ml_column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED);
+}
+
+const char *ml_constraint_label(const ml_stmt_ctx *ctx, const PgQuery__Constraint *con, const char *kind,
+				const char *unnamed)
+{
+	if (con->conname && *con->conname)
+		return ml_arena_printf(ctx->engine->file_arena, "%s \"%s\"", kind, con->conname);
+	return unnamed;
+}
+
+ml_lock_mode ml_lock_mode_on(const ml_stmt_ctx *ctx, const char *table, ml_lock_mode fallback)
+{
+	for (size_t i = 0; i < ctx->effect->n_locks; i++)
+		if (!strcmp(ctx->effect->locks[i].table, table))
+			return ctx->effect->locks[i].mode;
+	return fallback;
+}
+
+const ml_lock *ml_first_strong_lock(const ml_stmt_ctx *ctx)
+{
+	if (!ctx->first_strong_lock)
+		return NULL;
+	const ml_lock *best = NULL;
+	for (size_t i = 0; i < ctx->effect->n_locks; i++) {
+		const ml_lock *l = &ctx->effect->locks[i];
+		if (!l->new_table && (!best || l->mode > best->mode))
+			best = l;
+	}
+	return best;
+}
+
 /* The name of a built-in type (written bare or as pg_catalog.name), or NULL
  * for a user type and for %TYPE references. */
 static const char *builtin_type(const PgQuery__TypeName *type)
@@ -199,21 +299,16 @@ void ml_each_column_type(const ml_stmt_ctx *ctx, const ml_rule *rule, ml_column_
 		}
 		return;
 	}
-	if (stmt->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT ||
-	    stmt->alter_table_stmt->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
+	const PgQuery__AlterTableStmt *as = ml_alter_table(ctx);
+	if (!as)
 		return;
-	const PgQuery__AlterTableStmt *as = stmt->alter_table_stmt;
 	for (size_t i = 0; i < as->n_cmds; i++) {
-		const PgQuery__Node *n = as->cmds[i];
-		if (!n || n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
-			continue;
-		const PgQuery__AlterTableCmd *cmd = n->alter_table_cmd;
-		if (!cmd->def || cmd->def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF)
-			continue;
-		if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn)
-			visit_column(ctx, rule, fn, as->relation, cmd->def->column_def->colname,
-				     cmd->def->column_def->type_name, false);
-		else if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType)
+		const PgQuery__AlterTableCmd *cmd = ml_alter_cmd(as, i);
+		const PgQuery__ColumnDef *added = ml_added_column(cmd);
+		if (added)
+			visit_column(ctx, rule, fn, as->relation, added->colname, added->type_name, false);
+		else if (cmd && cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType && cmd->def &&
+			 cmd->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
 			visit_column(ctx, rule, fn, as->relation, cmd->name, cmd->def->column_def->type_name, true);
 	}
 }
