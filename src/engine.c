@@ -81,7 +81,8 @@ ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, siz
 	d->end_line = end_line;
 	d->end_column = end_column;
 	d->message = ml_arena_strdup(run->arena, message);
-	d->help = help ? ml_arena_strdup(run->arena, help) : NULL;
+	/* A rule's own help is static: only a message-specific one is copied. */
+	d->help = !help || help == rule->info.help ? help : ml_arena_strdup(run->arena, help);
 	d->excerpt = excerpt_of(st, line, end_line);
 	d->rewrite = d->scan = -1;
 	const ml_effect *e = st->effect;
@@ -612,9 +613,10 @@ void ml_engine_report_unknown_ignores(ml_engine_state *st, size_t first)
 
 /* A NUL-terminated copy of text[start, end) with the psql commands inside
  * it blanked out (their bytes become spaces, so offsets still match). */
-static char *statement_copy(ml_engine_state *st, const ml_chunk_list *chunks, size_t start, size_t end)
+static char *statement_copy(ml_engine_state *st, ml_arena *arena, const ml_chunk_list *chunks, size_t start,
+			    size_t end)
 {
-	char *copy = ml_arena_strndup(st->file_arena, st->map.text + start, end - start);
+	char *copy = ml_arena_strndup(arena, st->map.text + start, end - start);
 	for (size_t i = 0; i < chunks->n_blanks; i++) {
 		const ml_range *b = &chunks->blanks[i];
 		if (b->end <= start || b->start >= end)
@@ -631,7 +633,9 @@ static char *statement_copy(ml_engine_state *st, const ml_chunk_list *chunks, si
 static void lint_chunk(ml_engine_state *st, const ml_chunk_list *chunks, const ml_chunk *c, const ml_stmt_env *env)
 {
 	size_t len = c->end - c->start;
-	char *text = statement_copy(st, chunks, c->start, c->end);
+	/* The copies live only while this chunk is parsed. */
+	ml_arena_reset(st->chunk_arena);
+	char *text = statement_copy(st, st->chunk_arena, chunks, c->start, c->end);
 	st->probing = true;
 	int parsed = ml_engine_parse_and_analyse(st, text, len, c->start, true, env);
 	st->probing = false;
@@ -640,7 +644,7 @@ static void lint_chunk(ml_engine_state *st, const ml_chunk_list *chunks, const m
 		return;
 	}
 	ml_chunk_list pieces;
-	ml_split_simple(st->file_arena, text, len, &pieces);
+	ml_split_simple(st->chunk_arena, text, len, &pieces);
 	size_t statements = 0;
 	for (size_t i = 0; i < pieces.len; i++)
 		statements += pieces.items[i].kind == ML_CHUNK_STATEMENT;
@@ -658,7 +662,7 @@ static void lint_chunk(ml_engine_state *st, const ml_chunk_list *chunks, const m
 		ml_line_map_position(&st->map, c->start + p->start, &st->stmt_line, &col);
 		st->stmt_start = c->start + p->start;
 		st->stmt_end = c->start + p->end;
-		char *piece = ml_arena_strndup(st->file_arena, text + p->start, p->end - p->start);
+		char *piece = ml_arena_strndup(st->chunk_arena, text + p->start, p->end - p->start);
 		st->summary->statements++;
 		if (ml_engine_parse_and_analyse(st, piece, p->end - p->start, c->start + p->start, true, env) < 0)
 			st->summary->syntax_errors++;
@@ -679,6 +683,7 @@ void ml_engine_lint_text(ml_run *run, const char *path, const char *data, size_t
 	run->file_count++;
 	st.path = ml_arena_strdup(run->arena, path);
 	st.file_arena = ml_arena_new();
+	st.chunk_arena = ml_arena_new();
 	st.rule_enabled = ml_arena_alloc(st.file_arena, ml_rule_count() * sizeof(bool));
 	st.rule_severity = ml_arena_alloc(st.file_arena, ml_rule_count() * sizeof(ml_severity));
 	ml_rules_resolve(&file_options, st.rule_enabled, st.rule_severity);
@@ -695,6 +700,7 @@ void ml_engine_lint_text(ml_run *run, const char *path, const char *data, size_t
 		ml_engine_report_at(&st, &ml_rule_invalid_input, (size_t)(nul - text), (size_t)(nul - text) + 1,
 				    ml_rule_invalid_input.info.help,
 				    "file contains a NUL byte: it looks binary, not SQL text, and was not linted");
+		ml_arena_free(st.chunk_arena);
 		ml_arena_free(st.file_arena);
 		return;
 	}
@@ -746,5 +752,6 @@ void ml_engine_lint_text(ml_run *run, const char *path, const char *data, size_t
 			ml_engine_end_transaction(&st, true); /* autocommit: the statement's own transaction ended */
 	}
 	finish_file(&st);
+	ml_arena_free(st.chunk_arena);
 	ml_arena_free(st.file_arena);
 }

@@ -73,6 +73,7 @@ typedef struct ml_engine_state {
 	const char *path;         /* run-owned copy */
 	ml_file_summary *summary;
 	ml_arena *file_arena;
+	ml_arena *chunk_arena;        /* the current statement's text copies; reset per statement */
 	ml_line_map map;
 	ml_ptr_vec suppressions;  /* ml_suppression * */
 
