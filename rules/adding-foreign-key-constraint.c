@@ -73,7 +73,7 @@ static void report_column(const ml_stmt_ctx *ctx, const ml_rule *self, const PgQ
 
 static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
-	const PgQuery__AlterTableStmt *as = ml_alter_relation(ctx);
+	const PgQuery__AlterTableStmt *as = ml_alter_table(ctx);
 	/* A table created earlier in this file is empty and unused: nothing
 	 * to check, no one to block on it. */
 	if (!as || ctx->body == ML_BODY_FUNCTION || ctx->body == ML_BODY_PROCEDURE ||

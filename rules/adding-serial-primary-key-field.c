@@ -43,7 +43,7 @@ static void report_column(const ml_stmt_ctx *ctx, const ml_rule *self, const cha
 
 static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
-	const PgQuery__AlterTableStmt *as = ml_alter_relation(ctx);
+	const PgQuery__AlterTableStmt *as = ml_alter_table(ctx);
 	/* On a table created earlier in this file the build is instant. */
 	if (!as || ctx->body == ML_BODY_FUNCTION || ctx->body == ML_BODY_PROCEDURE ||
 	    ml_table_is_new(ctx, as->relation))

@@ -54,7 +54,7 @@ static void check_validate(const ml_stmt_ctx *ctx, const ml_rule *self, const Pg
 
 static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
-	const PgQuery__AlterTableStmt *as = ml_alter_relation(ctx);
+	const PgQuery__AlterTableStmt *as = ml_alter_table(ctx);
 	/* A table created earlier in this file is empty: the scan is free
 	 * and no one else uses the table yet. */
 	if (!as || ctx->body == ML_BODY_FUNCTION || ctx->body == ML_BODY_PROCEDURE ||

@@ -10,7 +10,7 @@
 
 static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
-	const PgQuery__AlterTableStmt *as = ml_alter_relation(ctx);
+	const PgQuery__AlterTableStmt *as = ml_alter_table(ctx);
 	/* A partitioned table created earlier in this file is not in use yet. */
 	if (!as || ctx->body == ML_BODY_FUNCTION || ctx->body == ML_BODY_PROCEDURE ||
 	    ctx->options->pg_major < 14 || ml_table_is_new(ctx, as->relation))

@@ -27,7 +27,7 @@ static const PgQuery__Constraint *generated_constraint(const PgQuery__ColumnDef 
 
 static void check_alter(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
-	const PgQuery__AlterTableStmt *as = ml_alter_relation(ctx);
+	const PgQuery__AlterTableStmt *as = ml_alter_table(ctx);
 	if (!as || ml_table_is_new(ctx, as->relation))
 		return;
 	const char *table = ml_table_name(ctx, as->relation);

@@ -307,15 +307,9 @@ const char *ml_dotted_name(PgQuery__Node *const *names, size_t n, char *buf, siz
  * NULL arguments where noted give NULL, so that the calls chain:
  * ml_column_constraint(ml_added_column(ml_alter_cmd(as, i)), type). */
 
-/* The statement as an AlterTableStmt, whatever it alters: ALTER TABLE, and
- * also ALTER FOREIGN TABLE / INDEX / VIEW / MATERIALIZED VIEW / SEQUENCE and
- * ALTER TYPE ... ATTRIBUTE, which the parser writes the same way
- * (as->objtype tells them apart). Its relation is always set. NULL for any
- * other statement (and for one without a relation, which the parser never
- * writes). */
-const PgQuery__AlterTableStmt *ml_alter_relation(const ml_stmt_ctx *ctx);
-
-/* The statement as ALTER TABLE on a table (objtype TABLE), else NULL. */
+/* The statement as ALTER TABLE on a table (objtype TABLE), else NULL: ALTER
+ * FOREIGN TABLE, INDEX, VIEW, SEQUENCE and ALTER TYPE ... ATTRIBUTE share the
+ * node but hold no rows to scan or rewrite. */
 const PgQuery__AlterTableStmt *ml_alter_table(const ml_stmt_ctx *ctx);
 
 /* The i-th subcommand of as (i < as->n_cmds), or NULL when that entry is

@@ -172,16 +172,11 @@ const char *ml_dotted_name(PgQuery__Node *const *names, size_t n, char *buf, siz
 	return buf;
 }
 
-const PgQuery__AlterTableStmt *ml_alter_relation(const ml_stmt_ctx *ctx)
+const PgQuery__AlterTableStmt *ml_alter_table(const ml_stmt_ctx *ctx)
 {
 	if (ctx->stmt->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT || !ctx->stmt->alter_table_stmt->relation)
 		return NULL;
-	return ctx->stmt->alter_table_stmt;
-}
-
-const PgQuery__AlterTableStmt *ml_alter_table(const ml_stmt_ctx *ctx)
-{
-	const PgQuery__AlterTableStmt *as = ml_alter_relation(ctx);
+	const PgQuery__AlterTableStmt *as = ctx->stmt->alter_table_stmt;
 	return as && as->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE ? as : NULL;
 }
 
