@@ -10,5 +10,6 @@ Suite *linemap_suite(void);
 Suite *split_suite(void);
 Suite *suppress_suite(void);
 Suite *engine_suite(void);
+Suite *lock_table_suite(void);
 
 #endif

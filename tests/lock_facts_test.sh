@@ -1,0 +1,559 @@
+#!/usr/bin/env bash
+# lock_facts_test.sh - checks the lock model (src/lock_table.c) against a real
+# PostgreSQL 15 server: for one statement per form, what migralint says the
+# statement locks, rewrites and scans against what PostgreSQL does.
+#
+# A throw-away cluster (initdb into a temporary directory, unix socket only)
+# gets fixture tables. Each case runs inside BEGIN ... ROLLBACK and reads, in
+# the same transaction:
+#   locks    pg_locks of its own backend: the strongest mode per relation,
+#            user tables only (indexes, sequences, TOAST and catalogs are
+#            left out unless migralint names them); ACCESS SHARE counts as no
+#            lock, since migralint does not model plain reads.
+#   rewrite  pg_class.relfilenode of the tables changed (TRUNCATE also gets a
+#            new, empty file: that is not a rewrite, and is marked so below).
+#   scan     pg_stat_get_xact_numscans grew: a sequential scan of the table.
+#   index    an index of the table got a new relfilenode (built or rebuilt).
+# and compares with `migralint --format json --statements` (locks, rewrite,
+# scan) and with the kind slow-statement-under-exclusive-lock names for the
+# statement after a LOCK TABLE (rewrite / index build / scan; none for a
+# statement PostgreSQL refuses inside a transaction block).
+#
+# Statements PostgreSQL refuses inside a transaction block (CONCURRENTLY,
+# VACUUM) are checked three ways: PostgreSQL rejects them after BEGIN; the
+# locks they request, seen from another session while a SHARE UPDATE
+# EXCLUSIVE lock held elsewhere makes them wait; and relfilenode and scans
+# when run in autocommit (then undone).
+#
+# LOCK_FACTS_VERBOSE=1 prints what each side said for every case.
+# Exits 77 (skipped) without PostgreSQL 15 or /usr/bin/python3.
+# usage: lock_facts_test.sh MIGRALINT
+set -u
+ML=$1
+PGBIN=/usr/lib/postgresql/15/bin
+PY=/usr/bin/python3
+
+if [[ ! -x $PGBIN/initdb ]]; then
+	echo "skipped: $PGBIN/initdb not found (install Debian's postgresql package for PostgreSQL 15)"
+	exit 77
+fi
+if [[ ! -x $PY ]]; then
+	echo "skipped: $PY not found (reads migralint's JSON)"
+	exit 77
+fi
+as_pg=()
+if [[ $(id -u) -eq 0 ]]; then
+	if ! getent passwd postgres >/dev/null; then
+		echo "skipped: running as root and there is no postgres user to run the server as"
+		exit 77
+	fi
+	as_pg=(runuser -u postgres --)
+fi
+
+dir=$(mktemp -d)
+cleanup() {
+	if [[ -f $dir/data/postmaster.pid ]]; then
+		${as_pg[@]+"${as_pg[@]}"} "$PGBIN/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1
+	fi
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+[[ ${#as_pg[@]} -eq 0 ]] || chown postgres: "$dir"
+
+if ! ${as_pg[@]+"${as_pg[@]}"} "$PGBIN/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C \
+	--no-sync >"$dir/initdb.log" 2>&1; then
+	echo "FAIL initdb"
+	cat "$dir/initdb.log"
+	exit 1
+fi
+if ! ${as_pg[@]+"${as_pg[@]}"} "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+	-o "-k $dir -c listen_addresses='' -c fsync=off -c autovacuum=off" start >/dev/null 2>&1; then
+	echo "FAIL pg_ctl start"
+	cat "$dir/server.log"
+	exit 1
+fi
+
+# psql on the test cluster: unaligned, tuples only, '|' between fields.
+pg() {
+	"$PGBIN/psql" -X -q -A -t -F '|' -h "$dir" -U postgres -d postgres -v ON_ERROR_STOP=1 "$@"
+}
+
+mkdir "$dir/ts"
+[[ ${#as_pg[@]} -eq 0 ]] || chown postgres: "$dir/ts"
+if ! pg >"$dir/fixture.log" 2>&1 <<SQL; then
+CREATE TABLESPACE lf_space LOCATION '$dir/ts';
+CREATE TABLE customers (id bigint PRIMARY KEY, name text NOT NULL, email varchar(50));
+INSERT INTO customers SELECT g, 'customer ' || g, 'c' || g || '@example.com' FROM generate_series(1, 100) g;
+CREATE TYPE order_status AS ENUM ('new', 'paid');
+CREATE DOMAIN positive_int AS integer CHECK (VALUE > 0);
+CREATE TABLE orders (
+	id bigint PRIMARY KEY,
+	customer_id bigint NOT NULL,
+	amount numeric(10,2) NOT NULL,
+	quantity integer,
+	note varchar(20),
+	status text,
+	created timestamp,
+	state order_status,
+	CONSTRAINT orders_created_present CHECK (created IS NOT NULL)
+);
+INSERT INTO orders SELECT g, 1 + g % 100, g * 1.5, g % 7 + 1, 'note ' || g, 'new', now(), 'new'
+	FROM generate_series(1, 2000) g;
+CREATE INDEX orders_customer_idx ON orders (customer_id);
+CREATE UNIQUE INDEX orders_id_note_uidx ON orders (id, note);
+ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;
+ALTER TABLE orders ADD CONSTRAINT orders_amount_positive CHECK (amount > 0) NOT VALID;
+CREATE FUNCTION lf_touch() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN RETURN NEW; END\$\$;
+CREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION lf_touch();
+CREATE TABLE notes (id bigint, body text);
+INSERT INTO notes SELECT g, 'note' FROM generate_series(1, 500) g;
+CREATE TABLE payments (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id));
+INSERT INTO payments SELECT g, g FROM generate_series(1, 50) g;
+CREATE TABLE events (id bigint NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+INSERT INTO events SELECT g, date '2024-01-01' + g % 365 FROM generate_series(1, 500) g;
+CREATE TABLE events_2025 (id bigint NOT NULL, at date NOT NULL);
+INSERT INTO events_2025 SELECT g, date '2025-01-01' + g % 365 FROM generate_series(1, 500) g;
+CREATE MATERIALIZED VIEW order_totals AS SELECT customer_id, sum(amount) AS total FROM orders GROUP BY customer_id;
+CREATE UNIQUE INDEX order_totals_customer ON order_totals (customer_id);
+CREATE TABLE lf_locker (id integer);
+CREATE ACCESS METHOD heap2 TYPE TABLE HANDLER heap_tableam_handler;
+ANALYZE;
+SQL
+	echo "FAIL fixture"
+	cat "$dir/fixture.log"
+	exit 1
+fi
+
+# The fixture's relations by oid, so that renamed and dropped ones keep
+# their names in pg_locks.
+declare -A fx_oid fx_name fx_kind
+while IFS='|' read -r oid kind name; do
+	fx_oid[$name]=$oid
+	fx_name[$oid]=$name
+	fx_kind[$oid]=$kind
+done < <(pg -c "SELECT c.oid, c.relkind, c.relname FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace")
+
+declare -A RANK=([NONE]=0 [ACCESS_SHARE]=1 [ROW_SHARE]=2 [ROW_EXCLUSIVE]=3 [SHARE_UPDATE_EXCLUSIVE]=4
+	[SHARE]=5 [SHARE_ROW_EXCLUSIVE]=6 [EXCLUSIVE]=7 [ACCESS_EXCLUSIVE]=8)
+
+# PostgreSQL's lock mode name to migralint's, with _ for spaces.
+mode_name() {
+	case $1 in
+	AccessShareLock) echo ACCESS_SHARE ;;
+	RowShareLock) echo ROW_SHARE ;;
+	RowExclusiveLock) echo ROW_EXCLUSIVE ;;
+	ShareUpdateExclusiveLock) echo SHARE_UPDATE_EXCLUSIVE ;;
+	ShareLock) echo SHARE ;;
+	ShareRowExclusiveLock) echo SHARE_ROW_EXCLUSIVE ;;
+	ExclusiveLock) echo EXCLUSIVE ;;
+	AccessExclusiveLock) echo ACCESS_EXCLUSIVE ;;
+	*) echo "UNKNOWN_$1" ;;
+	esac
+}
+
+# Reads migralint's JSON: `stmt FILE LINE` prints the statement's locks
+# ("L MODE TABLE"), rewrite and scan ("R yes|no", "S yes|no") and kind;
+# `diag FILE LINE RULE` prints the messages of RULE at LINE.
+read_json='
+import json, sys
+doc = json.load(open(sys.argv[2]))
+line = int(sys.argv[3])
+if sys.argv[1] == "stmt":
+    for s in doc.get("statements", []):
+        if s["line"] == line:
+            for l in s["locks"]:
+                print("L", l["mode"].replace(" ", "_"), l["table"])
+            print("R", "yes" if s["rewrite"] else "no")
+            print("S", "yes" if s["scan"] else "no")
+            print("K", s["kind"])
+else:
+    for d in doc["diagnostics"]:
+        if d["line"] == line and d["rule"] == sys.argv[4]:
+            print(d["message"])
+'
+
+lint() {
+	"$ML" --no-config --pg-version 15 --format json --statements --stdin-filename x.sql - 2>>"$dir/migralint.err"
+}
+
+passed=0
+failed=0
+notes=()
+
+# One case. Globals set by the caller (see `t` below): name; tables, the
+# fixture tables whose relfilenode, scans and indexes are measured (for notx,
+# the last is the one another session blocks); stmt; prefix, SQL fed to
+# migralint before the statement so that it knows what the fixture has (which
+# table an index is on, a column's type, a valid CHECK), never run on the
+# server; notx, refused in a transaction block; newfile, TRUNCATE's new empty
+# file; noscan, why the scan counters cannot see this statement's reads; undo,
+# SQL that restores the fixture after a notx statement's autocommit run.
+# Lock modes of every user table either side names are compared.
+run_case() {
+	local problems=() oids="" tbl
+	for tbl in $tables; do
+		[[ -n ${fx_oid[$tbl]:-} ]] && oids+="${oids:+,}${fx_oid[$tbl]}"
+	done
+	[[ -n $oids ]] || oids=0
+
+	# ---- migralint ----
+	local ml_in=$dir/ml.sql ml_json=$dir/ml.json prefix_lines=0
+	if [[ -n $prefix ]]; then
+		printf '%s\n' "$prefix" >"$dir/prefix.sql"
+		prefix_lines=$(wc -l <"$dir/prefix.sql")
+	else
+		: >"$dir/prefix.sql"
+	fi
+	{ cat "$dir/prefix.sql"; printf '%s;\n' "$stmt"; } >"$ml_in"
+	lint <"$ml_in" >"$ml_json"
+	local line=$((prefix_lines + 1)) ml_rewrite="" ml_scan="" ml_kind=""
+	declare -A ml_mode=()
+	local tag a b
+	while read -r tag a b; do
+		case $tag in
+		L) ml_mode[$b]=$a ;;
+		R) ml_rewrite=$a ;;
+		S) ml_scan=$a ;;
+		K) ml_kind="$a${b:+ $b}" ;;
+		esac
+	done < <("$PY" -c "$read_json" stmt "$ml_json" "$line")
+	if [[ -z $ml_rewrite ]]; then
+		echo "FAIL $name: migralint reported no statement at line $line"
+		failed=$((failed + 1))
+		return
+	fi
+	# The slow-statement probe: after LOCK TABLE, slow-statement-under-
+	# exclusive-lock names what makes the statement slow.
+	{ cat "$dir/prefix.sql"; printf 'BEGIN;\nLOCK TABLE lf_locker;\n%s;\nCOMMIT;\n' "$stmt"; } >"$ml_in"
+	lint <"$ml_in" >"$ml_json"
+	local msg ml_slow=none
+	msg=$("$PY" -c "$read_json" diag "$ml_json" $((prefix_lines + 3)) slow-statement-under-exclusive-lock)
+	case $msg in
+	*"(rewrites a table)"*) ml_slow=rewrite ;;
+	*"(builds an index)"*) ml_slow=index ;;
+	*"(scans a whole table)"*) ml_slow=scan ;;
+	*"(changes many rows)"*) ml_slow=rows ;;
+	esac
+
+	# ---- PostgreSQL ----
+	declare -A pg_all=() pg_tab=() before=() after=() scans_before=() scans_after=() ix_before=() ix_after=()
+	local pg_rewrite=no pg_scan=no pg_index=no out kind mode rname oid relnode
+	local measure="SELECT 'S', c.oid, c.relfilenode, pg_stat_get_xact_numscans(c.oid) FROM pg_class c WHERE c.oid IN ($oids);
+SELECT 'I', i.indexrelid, ic.relfilenode FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid IN ($oids);"
+	if [[ -z $notx ]]; then
+		if ! out=$(pg 2>&1 <<SQL
+BEGIN;
+SELECT 'B';
+$measure
+$stmt;
+SELECT 'A';
+$measure
+SELECT 'L', l.relation, coalesce(c.relkind::text, ''), l.relation::regclass::text, l.mode
+	FROM pg_locks l LEFT JOIN pg_class c ON c.oid = l.relation
+	WHERE l.locktype = 'relation' AND l.pid = pg_backend_pid() AND l.relation >= 16384;
+ROLLBACK;
+SQL
+		); then
+			echo "FAIL $name: PostgreSQL: $(tr '\n' ' ' <<<"$out")"
+			failed=$((failed + 1))
+			return
+		fi
+		local phase=B
+		while IFS='|' read -r tag a b c d; do
+			case $tag in
+			A) phase=A ;;
+			S)
+				if [[ $phase == B ]]; then before[$a]=$b scans_before[$a]=$c; else after[$a]=$b scans_after[$a]=$c; fi ;;
+			I)
+				# by relfilenode: an index PostgreSQL keeps through ALTER
+				# COLUMN TYPE gets a new oid but the same file
+				[[ $b == 0 ]] && continue
+				if [[ $phase == B ]]; then ix_before[$b]=1; else ix_after[$b]=1; fi ;;
+			L)
+				oid=$a kind=$b rname=$c mode=$(mode_name "$d")
+				if [[ -n ${fx_name[$oid]:-} ]]; then rname=${fx_name[$oid]} kind=${fx_kind[$oid]}; fi
+				if ((RANK[$mode] > ${RANK[${pg_all[$rname]:-NONE}]})); then pg_all[$rname]=$mode; fi
+				case $kind in r | p | m) pg_tab[$rname]=${pg_all[$rname]} ;; esac
+				;;
+			esac
+		done <<<"$out"
+		for oid in "${!before[@]}"; do
+			if [[ -n ${after[$oid]:-} && ${before[$oid]} != 0 && ${after[$oid]} != "${before[$oid]}" ]]; then
+				pg_rewrite=yes
+			fi
+			if [[ -n ${after[$oid]:-} ]] && ((scans_after[$oid] > scans_before[$oid])); then pg_scan=yes; fi
+		done
+		for relnode in "${!ix_after[@]}"; do
+			[[ -n ${ix_before[$relnode]:-} ]] || pg_index=yes
+		done
+	else
+		# Refused inside a transaction block?
+		out=$(pg 2>&1 <<<"BEGIN; $stmt; ROLLBACK;")
+		if [[ $out != *"cannot run inside a transaction block"* ]]; then
+			problems+=("PostgreSQL accepts it inside BEGIN (lock table: error in transaction): $(tr '\n' ' ' <<<"$out")")
+		fi
+		# Does migralint tell the user? Not a lock-table claim: a note.
+		{ cat "$dir/prefix.sql"; printf 'BEGIN;\n%s;\nCOMMIT;\n' "$stmt"; } >"$ml_in"
+		lint <"$ml_in" >"$ml_json"
+		"$PY" -c "$read_json" diag "$ml_json" $((prefix_lines + 2)) concurrently-in-transaction | grep -q . ||
+			notes+=("$name: no concurrently-in-transaction finding for it after BEGIN")
+		# The locks it requests, seen from outside while it waits.
+		probe_locks
+		# Rewrite and scans, run for real in autocommit.
+		autocommit_run
+	fi
+
+	# ---- compare ----
+	local t2 pgm mlm
+	declare -A seen=()
+	for t2 in "${!pg_tab[@]}" "${!ml_mode[@]}"; do
+		[[ -n ${seen[$t2]:-} ]] && continue
+		seen[$t2]=1
+		pgm=${pg_all[$t2]:-NONE}
+		[[ $pgm == ACCESS_SHARE ]] && pgm=NONE
+		mlm=${ml_mode[$t2]:-NONE}
+		[[ $pgm == "$mlm" ]] || problems+=("lock on $t2: PostgreSQL ${pgm//_/ }, migralint ${mlm//_/ }")
+	done
+	if [[ -n $newfile ]]; then
+		# A new, empty file is not a rewrite.
+		[[ $pg_rewrite == yes ]] || problems+=("relfilenode did not change")
+		pg_rewrite=no
+	fi
+	[[ $pg_rewrite == "$ml_rewrite" ]] || problems+=("rewrite: PostgreSQL $pg_rewrite (relfilenode), migralint $ml_rewrite")
+	if [[ -n $noscan ]]; then
+		:
+	elif [[ $pg_scan != "$ml_scan" ]]; then
+		problems+=("scan: PostgreSQL $pg_scan (seq scans), migralint $ml_scan")
+	fi
+	local pg_slow=none
+	if [[ -n $notx ]]; then
+		pg_slow=none
+	elif [[ $pg_rewrite == yes ]]; then
+		pg_slow=rewrite
+	elif [[ $pg_index == yes ]]; then
+		pg_slow=index
+	elif [[ $pg_scan == yes && -z $noscan ]]; then
+		pg_slow=scan
+	elif [[ -n $noscan && $ml_slow == scan ]]; then
+		pg_slow=scan
+	fi
+	[[ $pg_slow == "$ml_slow" ]] ||
+		problems+=("slow kind after LOCK TABLE: PostgreSQL $pg_slow, migralint $ml_slow${notx:+ (expected none: refused in a transaction)}")
+
+	if [[ -n ${LOCK_FACTS_VERBOSE:-} ]]; then
+		local desc="" k
+		for k in "${!seen[@]}"; do desc+=" $k=${pg_all[$k]:-NONE}/${ml_mode[$k]:-NONE}"; done
+		echo "     locks (PostgreSQL/migralint):$desc; rewrite $pg_rewrite/$ml_rewrite;" \
+			"scan $pg_scan/$ml_scan; index built $pg_index; slow $pg_slow/$ml_slow"
+	fi
+	if [[ ${#problems[@]} -eq 0 ]]; then
+		echo "ok   $name [$ml_kind]"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $name: $stmt"
+		local p
+		for p in "${problems[@]}"; do echo "       $p"; done
+		failed=$((failed + 1))
+	fi
+}
+
+# For a statement that cannot run in a transaction block: another session
+# holds SHARE UPDATE EXCLUSIVE on the last table of the case, the statement
+# runs in autocommit and waits on it; its locks then (granted ones and the
+# one it waits for) go to pg_all / pg_tab. Weaker requests pass the blocker.
+probe_locks() {
+	local last=${tables##* } i pid="" out
+	PGAPPNAME=lf_holder pg -c "BEGIN; LOCK TABLE $last IN SHARE UPDATE EXCLUSIVE MODE; SELECT pg_sleep(60)" \
+		>/dev/null 2>&1 &
+	local holder=$!
+	for ((i = 0; i < 200; i++)); do
+		out=$(pg -c "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+			WHERE a.application_name = 'lf_holder' AND l.granted AND l.mode = 'ShareUpdateExclusiveLock'")
+		[[ $out == 1 ]] && break
+		sleep 0.02
+	done
+	PGAPPNAME=lf_probe pg -c "$stmt" >/dev/null 2>&1 &
+	local probe=$!
+	for ((i = 0; i < 250; i++)); do
+		pid=$(pg -c "SELECT a.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+			WHERE a.application_name = 'lf_probe' AND NOT l.granted AND l.locktype = 'relation'")
+		[[ -n $pid ]] && break
+		sleep 0.02
+	done
+	if [[ -z $pid ]]; then
+		problems+=("did not wait on the SHARE UPDATE EXCLUSIVE lock held on $last")
+	else
+		local oid kind rname mode
+		while IFS='|' read -r oid kind rname mode; do
+			mode=$(mode_name "$mode")
+			if [[ -n ${fx_name[$oid]:-} ]]; then rname=${fx_name[$oid]} kind=${fx_kind[$oid]}; fi
+			if ((RANK[$mode] > ${RANK[${pg_all[$rname]:-NONE}]})); then pg_all[$rname]=$mode; fi
+			case $kind in r | p | m) pg_tab[$rname]=${pg_all[$rname]} ;; esac
+		done < <(pg -c "SELECT l.relation, coalesce(c.relkind::text, ''), l.relation::regclass::text, l.mode
+			FROM pg_locks l LEFT JOIN pg_class c ON c.oid = l.relation
+			WHERE l.locktype = 'relation' AND l.pid = $pid AND l.relation >= 16384")
+	fi
+	pg -c "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = 'lf_probe'" >/dev/null
+	wait "$probe"
+	pg -c "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = 'lf_holder'" >/dev/null
+	wait "$holder"
+}
+
+# Runs the statement in autocommit in a fresh session and sets pg_rewrite,
+# pg_scan from relfilenode and the cumulative scan counters (flushed on
+# demand; other sessions gone first so that no late flush of theirs counts).
+autocommit_run() {
+	local out tag a b c phase=B
+	if ! out=$(pg 2>&1 <<SQL
+DO \$\$BEGIN
+	FOR i IN 1..500 LOOP
+		EXIT WHEN NOT EXISTS (SELECT 1 FROM pg_stat_activity
+			WHERE backend_type = 'client backend' AND pid <> pg_backend_pid());
+		PERFORM pg_sleep(0.01);
+	END LOOP;
+END\$\$;
+SELECT 'S', c.oid, c.relfilenode, pg_stat_get_numscans(c.oid) FROM pg_class c WHERE c.oid IN ($oids);
+$stmt;
+SELECT pg_stat_force_next_flush();
+SELECT 'A';
+SELECT 'S', c.oid, c.relfilenode, pg_stat_get_numscans(c.oid) FROM pg_class c WHERE c.oid IN ($oids);
+SQL
+	); then
+		problems+=("autocommit run failed: $(tr '\n' ' ' <<<"$out")")
+	fi
+	declare -A b_node=() b_scans=()
+	while IFS='|' read -r tag a b c; do
+		case $tag in
+		A) phase=A ;;
+		S)
+			if [[ $phase == B ]]; then
+				b_node[$a]=$b b_scans[$a]=$c
+			else
+				[[ ${b_node[$a]:-0} != 0 && $b != "${b_node[$a]}" ]] && pg_rewrite=yes
+				((c > ${b_scans[$a]:-0})) && pg_scan=yes
+			fi
+			;;
+		esac
+	done <<<"$out"
+	if [[ -n $undo ]] && ! out=$(pg 2>&1 <<<"$undo"); then
+		problems+=("undo failed: $(tr '\n' ' ' <<<"$out")")
+	fi
+}
+
+# t NAME TABLES STATEMENT [prefix=SQL] [notx] [newfile] [noscan=REASON] [undo=SQL]
+t() {
+	name=$1 tables=$2 stmt=$3
+	prefix="" notx="" newfile="" noscan="" undo=""
+	shift 3
+	local arg
+	for arg in "$@"; do
+		case $arg in
+		prefix=*) prefix=${arg#prefix=} ;;
+		undo=*) undo=${arg#undo=} ;;
+		noscan=*) noscan=${arg#noscan=} ;;
+		notx) notx=1 ;;
+		newfile) newfile=1 ;;
+		*) echo "bad case option $arg" >&2 ;;
+		esac
+	done
+	run_case
+}
+
+start=$SECONDS
+
+# ---- one case per form (several for some) ---------------------------------
+t create-table "orders" 'CREATE TABLE line_items (id bigint, qty integer)'
+t create-table-references "orders" 'CREATE TABLE line_items (id bigint, order_id bigint REFERENCES orders (id))'
+t drop-table "notes" 'DROP TABLE notes'
+t drop-table-with-foreign-key "payments customers" 'DROP TABLE payments' \
+	prefix='ALTER TABLE payments ADD CONSTRAINT payments_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers (id);'
+t add-column "orders" 'ALTER TABLE orders ADD COLUMN extra text'
+t add-column-default "orders" 'ALTER TABLE orders ADD COLUMN flag boolean NOT NULL DEFAULT false'
+t add-column-default-now "orders" 'ALTER TABLE orders ADD COLUMN seen timestamptz DEFAULT now()'
+t add-column-volatile-default "orders" 'ALTER TABLE orders ADD COLUMN r double precision DEFAULT random()'
+t add-column-identity "orders" 'ALTER TABLE orders ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY'
+t add-column-serial "orders" 'ALTER TABLE orders ADD COLUMN seq bigserial'
+t add-column-stored-generated "orders" 'ALTER TABLE orders ADD COLUMN total numeric GENERATED ALWAYS AS (amount * quantity) STORED'
+t add-column-domain-with-check "orders" 'ALTER TABLE orders ADD COLUMN pieces positive_int' \
+	prefix='CREATE DOMAIN positive_int AS integer CHECK (VALUE > 0);'
+t add-column-references "orders customers" 'ALTER TABLE orders ADD COLUMN referrer_id bigint REFERENCES customers (id)'
+t alter-column-type "orders" 'ALTER TABLE orders ALTER COLUMN quantity TYPE bigint'
+t alter-column-type-coercible "orders" 'ALTER TABLE orders ALTER COLUMN note TYPE varchar(40)' \
+	prefix='ALTER TABLE orders ALTER COLUMN note TYPE varchar(20);'
+t set-not-null "orders" 'ALTER TABLE orders ALTER COLUMN status SET NOT NULL'
+t set-not-null-checked "orders" 'ALTER TABLE orders ALTER COLUMN created SET NOT NULL' \
+	prefix='ALTER TABLE orders ADD CONSTRAINT orders_created_present CHECK (created IS NOT NULL);'
+t set-default "orders" "ALTER TABLE orders ALTER COLUMN status SET DEFAULT 'new'"
+t drop-not-null "orders" 'ALTER TABLE orders ALTER COLUMN customer_id DROP NOT NULL'
+t drop-column "orders" 'ALTER TABLE orders DROP COLUMN status'
+t rename-column "orders" 'ALTER TABLE orders RENAME COLUMN note TO remark'
+t rename-table "customers" 'ALTER TABLE customers RENAME TO clients'
+t rename-index "orders" 'ALTER INDEX orders_customer_idx RENAME TO orders_cust_idx'
+t add-foreign-key "orders customers" 'ALTER TABLE orders ADD CONSTRAINT orders_customer_fk2 FOREIGN KEY (customer_id) REFERENCES customers (id)'
+t add-foreign-key-not-valid "orders customers" 'ALTER TABLE orders ADD CONSTRAINT orders_customer_fk2 FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID'
+t validate-foreign-key "orders customers" 'ALTER TABLE orders VALIDATE CONSTRAINT orders_customer_fk' \
+	prefix='ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;'
+t validate-check "orders" 'ALTER TABLE orders VALIDATE CONSTRAINT orders_amount_positive'
+t add-check "orders" 'ALTER TABLE orders ADD CONSTRAINT orders_quantity_positive CHECK (quantity > 0)'
+t add-check-not-valid "orders" 'ALTER TABLE orders ADD CONSTRAINT orders_quantity_positive CHECK (quantity > 0) NOT VALID'
+t add-unique "orders" 'ALTER TABLE orders ADD CONSTRAINT orders_note_key UNIQUE (note)'
+t add-primary-key "notes" 'ALTER TABLE notes ADD PRIMARY KEY (id)'
+t add-unique-using-index "orders" 'ALTER TABLE orders ADD CONSTRAINT orders_id_note_key UNIQUE USING INDEX orders_id_note_uidx'
+t add-exclude "orders" 'ALTER TABLE orders ADD CONSTRAINT orders_id_excl EXCLUDE USING btree (id WITH =)'
+t drop-constraint "orders" 'ALTER TABLE orders DROP CONSTRAINT orders_amount_positive'
+t drop-foreign-key "orders customers" 'ALTER TABLE orders DROP CONSTRAINT orders_customer_fk' \
+	prefix='ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;'
+t create-index "orders" 'CREATE INDEX orders_amount_idx ON orders (amount)'
+t create-index-on-only "events events_2024" 'CREATE INDEX events_at_idx ON ONLY events (at)'
+t create-index-partitioned "events events_2024" 'CREATE INDEX events_at_idx ON events (at)' \
+	prefix="ALTER TABLE events ATTACH PARTITION events_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"
+t drop-index "orders" 'DROP INDEX orders_customer_idx' \
+	prefix='CREATE INDEX orders_customer_idx ON orders (customer_id);'
+t reindex-index "orders" 'REINDEX INDEX orders_customer_idx' \
+	prefix='CREATE INDEX orders_customer_idx ON orders (customer_id);'
+t reindex-table "orders" 'REINDEX TABLE orders'
+t cluster "orders" 'CLUSTER orders USING orders_pkey'
+t truncate "notes" 'TRUNCATE notes' newfile
+t attach-partition "events events_2025" "ALTER TABLE events ATTACH PARTITION events_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')"
+t detach-partition "events events_2024" 'ALTER TABLE events DETACH PARTITION events_2024'
+t create-trigger "orders" 'CREATE TRIGGER orders_touch2 BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION lf_touch()'
+t disable-trigger "orders" 'ALTER TABLE orders DISABLE TRIGGER orders_touch'
+t drop-trigger "orders" 'DROP TRIGGER orders_touch ON orders'
+t add-enum-value "orders" "ALTER TYPE order_status ADD VALUE 'shipped'"
+t refresh-matview "order_totals orders" 'REFRESH MATERIALIZED VIEW order_totals'
+t refresh-matview-concurrently "order_totals orders" 'REFRESH MATERIALIZED VIEW CONCURRENTLY order_totals'
+t set-storage-parameter "orders" 'ALTER TABLE orders SET (fillfactor = 70)'
+t set-statistics "orders" 'ALTER TABLE orders ALTER COLUMN note SET STATISTICS 500'
+t cluster-on "orders" 'ALTER TABLE orders CLUSTER ON orders_pkey'
+t comment-on-table "orders" "COMMENT ON TABLE orders IS 'customer orders'"
+t set-unlogged "notes" 'ALTER TABLE notes SET UNLOGGED'
+t set-access-method "notes" 'ALTER TABLE notes SET ACCESS METHOD heap2'
+t set-tablespace "notes" 'ALTER TABLE notes SET TABLESPACE lf_space' \
+	noscan='copies the files block by block: no scan for the counters to see'
+t lock-table "notes" 'LOCK TABLE notes'
+t lock-table-share "notes" 'LOCK TABLE notes IN SHARE MODE'
+t update-one-row "orders" "UPDATE orders SET note = 'x' WHERE id = 1"
+t update-all-rows "notes" "UPDATE notes SET body = 'x'"
+t delete-one-row "orders" 'DELETE FROM orders WHERE id = 1'
+t delete-all-rows "notes" 'DELETE FROM notes'
+t insert "notes" "INSERT INTO notes VALUES (1000, 'x')"
+t replica-identity "orders" 'ALTER TABLE orders REPLICA IDENTITY FULL'
+t enable-row-level-security "orders" 'ALTER TABLE orders ENABLE ROW LEVEL SECURITY'
+
+# ---- refused inside a transaction block -----------------------------------
+t create-index-concurrently "orders" 'CREATE INDEX CONCURRENTLY orders_amount_idx ON orders (amount)' notx \
+	undo='DROP INDEX orders_amount_idx'
+t drop-index-concurrently "orders" 'DROP INDEX CONCURRENTLY orders_customer_idx' notx \
+	prefix='CREATE INDEX orders_customer_idx ON orders (customer_id);' \
+	undo='CREATE INDEX orders_customer_idx ON orders (customer_id)'
+t reindex-concurrently "orders" 'REINDEX TABLE CONCURRENTLY orders' notx
+t detach-partition-concurrently "events events_2024" 'ALTER TABLE events DETACH PARTITION events_2024 CONCURRENTLY' notx \
+	undo="ALTER TABLE events ATTACH PARTITION events_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')"
+t vacuum "orders" 'VACUUM orders' notx \
+	noscan='VACUUM reads the pages itself, not through a scan the counters see'
+t vacuum-full "orders" 'VACUUM FULL orders' notx
+
+for note in ${notes[@]+"${notes[@]}"}; do echo "note $note"; done
+echo "$passed passed, $failed failed ($((SECONDS - start)) s)"
+[[ $failed -eq 0 ]]
