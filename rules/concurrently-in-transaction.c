@@ -1,7 +1,8 @@
 /*
  * concurrently-in-transaction - a CONCURRENTLY operation (CREATE/DROP INDEX,
- * REINDEX, DETACH PARTITION) inside a transaction block or a function, where
- * PostgreSQL refuses to run it.
+ * REINDEX, DETACH PARTITION), or another statement PostgreSQL refuses inside
+ * a transaction block (VACUUM, REINDEX SCHEMA/DATABASE), run inside a
+ * transaction block or a function, where PostgreSQL rejects it.
  */
 #include <string.h>
 
@@ -40,9 +41,25 @@ static const char *concurrent_operation(const PgQuery__Node *stmt)
 	}
 }
 
+/* Other statements the lock model marks as refused in a transaction block:
+ * VACUUM, and REINDEX of a whole schema or database. */
+static const char *other_refused_operation(const ml_stmt_ctx *ctx)
+{
+	const ml_effect *e = ctx->effect;
+	if (!e->fails_in_transaction)
+		return NULL;
+	if (ml_effect_has(e, ML_FORM_VACUUM) || ml_effect_has(e, ML_FORM_VACUUM_FULL))
+		return "VACUUM";
+	if (ctx->stmt->node_case == PG_QUERY__NODE__NODE_REINDEX_STMT)
+		return "REINDEX SCHEMA / SYSTEM / DATABASE";
+	return NULL;
+}
+
 static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
 	const char *op = concurrent_operation(ctx->stmt);
+	if (!op)
+		op = other_refused_operation(ctx);
 	if (!op)
 		return;
 	if (ctx->body != ML_BODY_TOP) {

@@ -86,6 +86,9 @@ static void classify_add_column(struct classifier *c, const PgQuery__RangeVar *r
 		form = ML_FORM_ADD_COLUMN_VOLATILE_DEFAULT;
 	else if (dflt)
 		form = ML_FORM_ADD_COLUMN_DEFAULT;
+	else if (def->type_name && ml_map_get(&c->st->run->checked_domains,
+					      ml_last_name(def->type_name->names, def->type_name->n_names)))
+		form = ML_FORM_ADD_COLUMN_CHECKED_DOMAIN;
 	apply_rel(c, form, rel, NULL);
 	if (fk)
 		apply_rel(c, ML_FORM_ADD_COLUMN_REFERENCES, rel, fk->pktable);
@@ -216,12 +219,18 @@ static void classify_alter_cmd(struct classifier *c, const PgQuery__AlterTableSt
 	}
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint:
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraintRecurse:
-		apply_rel(c, ML_FORM_VALIDATE_CONSTRAINT, rel, NULL);
-		return;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
-	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraintRecurse:
-		apply_rel(c, ML_FORM_DROP_CONSTRAINT, rel, NULL);
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraintRecurse: {
+		/* A foreign key's other table is locked too, when we know it. */
+		bool validate = cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint ||
+				cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraintRecurse;
+		const ml_table_state *t = rel ? ml_schema_find(c->st->run, rel->schemaname, rel->relname) : NULL;
+		const ml_foreign_key_state *fk = cmd->name ? ml_schema_foreign_key(t, cmd->name) : NULL;
+		ml_form form = validate ? ML_FORM_VALIDATE_CONSTRAINT : fk ? ML_FORM_DROP_FOREIGN_KEY : ML_FORM_DROP_CONSTRAINT;
+		apply_form(c, form, rel ? rel->schemaname : NULL, rel ? rel->relname : NULL, fk ? fk->ref_schema : NULL,
+			   fk ? fk->ref_name : NULL);
 		return;
+	}
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_SetStatistics:
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_SetOptions:
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_ResetOptions:
@@ -289,9 +298,17 @@ static void classify_drop(struct classifier *c, const PgQuery__DropStmt *ds)
 				c->out->form = f->label;
 			break;
 		}
-		case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+		case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE: {
+			/* Dropping a table drops its foreign keys: their tables are
+			 * locked too. */
+			const ml_table_state *t = ml_schema_find(c->st->run, qual, name);
 			apply_form(c, ML_FORM_DROP_TABLE, qual, name, NULL, NULL);
+			for (size_t k = 0; t && k < t->foreign_keys.len; k++) {
+				const ml_foreign_key_state *fk = t->foreign_keys.items[k];
+				apply_form(c, ML_FORM_DROP_TABLE, qual, name, fk->ref_schema, fk->ref_name);
+			}
 			break;
+		}
 		case PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER: {
 			/* objects: [schema,] table, trigger */
 			const char *table = l->n_items >= 2 && l->items[l->n_items - 2]->node_case == T(STRING)
@@ -384,6 +401,14 @@ void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_
 			       : (ix->relation && !ix->relation->inh) ? ML_FORM_CREATE_INDEX_ON_ONLY
 								       : ML_FORM_CREATE_INDEX;
 		apply_rel(&c, form, ix->relation, NULL);
+		/* An index on a partitioned table is built on every partition,
+		 * each locked like the parent (ON ONLY builds nothing). */
+		const ml_table_state *parent =
+			ix->relation ? ml_schema_find(st->run, ix->relation->schemaname, ix->relation->relname) : NULL;
+		for (size_t k = 0; parent && form != ML_FORM_CREATE_INDEX_ON_ONLY && k < parent->partitions.len; k++) {
+			const ml_table_state *part = parent->partitions.items[k];
+			apply_form(&c, form, part->schema, part->name, NULL, NULL);
+		}
 		break;
 	}
 	case T(DROP_STMT):
@@ -470,6 +495,22 @@ void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_
 			apply_rel(&c, ML_FORM_RENAME, rs->relation, NULL);
 		else if (rs->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX)
 			apply_rel(&c, ML_FORM_RENAME_INDEX, rs->relation, NULL);
+		break;
+	}
+	case T(COMMENT_STMT): {
+		/* COMMENT ON TABLE t / COLUMN t.c takes SHARE UPDATE EXCLUSIVE on t. */
+		const PgQuery__CommentStmt *cs = stmt->comment_stmt;
+		if (!cs->object || cs->object->node_case != T(LIST))
+			break;
+		const PgQuery__List *l = cs->object->list;
+		size_t n = l->n_items;
+		if (cs->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN && n >= 2)
+			n--; /* drop the column name */
+		else if (cs->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
+			break;
+		const char *table = ml_last_name(l->items, n);
+		const char *schema = n >= 2 && l->items[n - 2]->node_case == T(STRING) ? l->items[n - 2]->string->sval : NULL;
+		apply_form(&c, ML_FORM_SET_STORAGE, schema, table, NULL, NULL);
 		break;
 	}
 	case T(UPDATE_STMT): {

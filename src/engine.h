@@ -19,7 +19,16 @@ typedef struct ml_table_state {
 	bool partitioned;
 	ml_ptr_vec columns;       /* ml_column_facts * */
 	ml_ptr_vec checks;        /* struct ml_check_state * */
+	ml_ptr_vec foreign_keys;  /* ml_foreign_key_state *: its foreign keys the run saw */
+	ml_ptr_vec partitions;    /* ml_table_state *: partitions the run saw attached or created */
 } ml_table_state;
+
+/* A foreign key the run added, for the locks on the table it references. */
+typedef struct ml_foreign_key_state {
+	const char *name;         /* "" when unnamed */
+	const char *ref_schema;   /* "" when unqualified */
+	const char *ref_name;
+} ml_foreign_key_state;
 
 /* A CHECK (col IS NOT NULL) constraint the run added. */
 typedef struct ml_check_state {
@@ -60,6 +69,7 @@ struct ml_run {
 	ml_ptr_vec indexes;       /* ml_index_state * */
 	ml_ptr_vec functions;     /* ml_function_state * */
 	ml_ptr_vec committing_procedures; /* names (char *) of procedures whose body COMMITs */
+	ml_map checked_domains;   /* domain name -> non-NULL when created with a CHECK */
 	ml_ptr_vec statements;    /* ml_statement_record * */
 	int file_count;           /* files started so far; numbers files for created_in_file */
 };
@@ -175,6 +185,8 @@ ml_column_facts *ml_schema_column(ml_run *run, ml_table_state *table, const char
 /* Records what stmt changes in the run's schema knowledge. */
 void ml_schema_apply(ml_engine_state *st, const PgQuery__Node *stmt);
 const ml_index_state *ml_schema_index(ml_run *run, const char *name);
+/* The foreign key named name of table t, or NULL when the run did not see it. */
+const ml_foreign_key_state *ml_schema_foreign_key(const ml_table_state *t, const char *name);
 char ml_schema_function_volatility(ml_run *run, const char *name);
 /* Display name "schema.name" or "name" in arena. */
 const char *ml_qualified_name(ml_arena *arena, const char *schema, const char *name);

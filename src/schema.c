@@ -191,6 +191,62 @@ static void drop_check(ml_run *run, ml_table_state *t, const char *name)
 	}
 }
 
+static void record_foreign_key(ml_run *run, ml_table_state *t, const PgQuery__Constraint *con)
+{
+	if (!con->pktable)
+		return;
+	ml_foreign_key_state *fk = ml_arena_alloc(run->arena, sizeof(*fk));
+	fk->name = ml_arena_strdup(run->arena, con->conname ? con->conname : "");
+	fk->ref_schema = ml_arena_strdup(run->arena, con->pktable->schemaname ? con->pktable->schemaname : "");
+	fk->ref_name = ml_arena_strdup(run->arena, con->pktable->relname);
+	ml_ptr_vec_push(run->arena, &t->foreign_keys, fk);
+}
+
+/* Records the foreign keys a column definition declares. */
+static void record_column_foreign_keys(ml_run *run, ml_table_state *t, const PgQuery__ColumnDef *def)
+{
+	for (size_t i = 0; i < def->n_constraints; i++) {
+		const PgQuery__Node *n = def->constraints[i];
+		if (n && n->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+		    n->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN)
+			record_foreign_key(run, t, n->constraint);
+	}
+}
+
+const ml_foreign_key_state *ml_schema_foreign_key(const ml_table_state *t, const char *name)
+{
+	for (size_t i = 0; t && i < t->foreign_keys.len; i++) {
+		const ml_foreign_key_state *fk = t->foreign_keys.items[i];
+		if (*fk->name && !strcmp(fk->name, name))
+			return fk;
+	}
+	return NULL;
+}
+
+static void add_partition(ml_run *run, const PgQuery__RangeVar *parent, const PgQuery__RangeVar *partition)
+{
+	if (!parent || !partition)
+		return;
+	ml_table_state *p = ml_schema_touch(run, parent->schemaname, parent->relname);
+	ml_table_state *c = ml_schema_touch(run, partition->schemaname, partition->relname);
+	for (size_t i = 0; i < p->partitions.len; i++)
+		if (p->partitions.items[i] == c)
+			return;
+	ml_ptr_vec_push(run->arena, &p->partitions, c);
+}
+
+static void remove_partition(ml_run *run, const PgQuery__RangeVar *parent, const PgQuery__RangeVar *partition)
+{
+	ml_table_state *p = parent ? ml_schema_find(run, parent->schemaname, parent->relname) : NULL;
+	ml_table_state *c = partition ? ml_schema_find(run, partition->schemaname, partition->relname) : NULL;
+	for (size_t i = 0; p && c && i < p->partitions.len; i++) {
+		if (p->partitions.items[i] == c) {
+			p->partitions.items[i] = p->partitions.items[--p->partitions.len];
+			return;
+		}
+	}
+}
+
 static void apply_create(ml_engine_state *st, const PgQuery__CreateStmt *cs, const ml_stmt_ctx *ctx)
 {
 	ml_run *run = st->run;
@@ -205,16 +261,27 @@ static void apply_create(ml_engine_state *st, const PgQuery__CreateStmt *cs, con
 	t->partitioned = cs->partspec != NULL;
 	t->columns = (ml_ptr_vec){ 0 };
 	t->checks = (ml_ptr_vec){ 0 };
+	t->foreign_keys = (ml_ptr_vec){ 0 };
+	t->partitions = (ml_ptr_vec){ 0 };
 	for (size_t i = 0; i < cs->n_table_elts; i++) {
 		const PgQuery__Node *e = cs->table_elts[i];
 		if (!e)
 			continue;
-		if (e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
+		if (e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
 			record_column(run, t, e->column_def, ctx);
-		else if (e->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
-			 e->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK)
+			record_column_foreign_keys(run, t, e->column_def);
+		} else if (e->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+			   e->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) {
 			record_check(run, t, e->constraint);
+		} else if (e->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+			   e->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) {
+			record_foreign_key(run, t, e->constraint);
+		}
 	}
+	/* CREATE TABLE p PARTITION OF parent */
+	if (cs->partbound && cs->n_inh_relations == 1 && cs->inh_relations[0] &&
+	    cs->inh_relations[0]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR)
+		add_partition(run, cs->inh_relations[0]->range_var, cs->relation);
 }
 
 static void apply_alter(ml_engine_state *st, const PgQuery__AlterTableStmt *as, const ml_stmt_ctx *ctx)
@@ -231,8 +298,18 @@ static void apply_alter(ml_engine_state *st, const PgQuery__AlterTableStmt *as, 
 		const PgQuery__Node *def = cmd->def;
 		switch (cmd->subtype) {
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
-			if (def && def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
+			if (def && def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
 				record_column(run, t, def->column_def, ctx);
+				record_column_foreign_keys(run, t, def->column_def);
+			}
+			break;
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition:
+			if (def && def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD)
+				add_partition(run, as->relation, def->partition_cmd->name);
+			break;
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition:
+			if (def && def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD)
+				remove_partition(run, as->relation, def->partition_cmd->name);
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
 			if (def && def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF && cmd->name) {
@@ -253,6 +330,9 @@ static void apply_alter(ml_engine_state *st, const PgQuery__AlterTableStmt *as, 
 			if (def && def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
 			    def->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK)
 				record_check(run, t, def->constraint);
+			else if (def && def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+				 def->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN)
+				record_foreign_key(run, t, def->constraint);
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint:
 			if (cmd->name)
@@ -261,6 +341,11 @@ static void apply_alter(ml_engine_state *st, const PgQuery__AlterTableStmt *as, 
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
 			if (cmd->name)
 				drop_check(run, t, cmd->name);
+			for (size_t k = 0; cmd->name && k < t->foreign_keys.len; k++) {
+				const ml_foreign_key_state *fk = t->foreign_keys.items[k];
+				if (!strcmp(fk->name, cmd->name))
+					t->foreign_keys.items[k--] = t->foreign_keys.items[--t->foreign_keys.len];
+			}
 			break;
 		default:
 			break;
@@ -345,6 +430,18 @@ void ml_schema_apply(ml_engine_state *st, const PgQuery__Node *stmt)
 	case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT:
 		apply_function(st, stmt->create_function_stmt);
 		break;
+	case PG_QUERY__NODE__NODE_CREATE_DOMAIN_STMT: {
+		/* Adding a column of a domain with a CHECK checks every row. */
+		const PgQuery__CreateDomainStmt *ds = stmt->create_domain_stmt;
+		for (size_t i = 0; i < ds->n_constraints; i++) {
+			const PgQuery__Node *n = ds->constraints[i];
+			if (n && n->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+			    n->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK)
+				ml_map_put(st->run->arena, &st->run->checked_domains,
+					   ml_last_name(ds->domainname, ds->n_domainname), (void *)ds);
+		}
+		break;
+	}
 	case PG_QUERY__NODE__NODE_DROP_STMT:
 		apply_drop(st, stmt->drop_stmt);
 		break;
