@@ -25,14 +25,15 @@ static void report_constraint(const ml_stmt_ctx *ctx, const ml_rule *self, const
 	ml_lock_mode table_mode = ml_lock_mode_on(ctx, table, ML_LOCK_SHARE_ROW_EXCLUSIVE);
 	ml_lock_mode ref_mode = ml_lock_mode_on(ctx, ref, ML_LOCK_SHARE_ROW_EXCLUSIVE);
 	const char *label = ml_constraint_label(ctx, con, "FOREIGN KEY", "a FOREIGN KEY");
+	size_t fix_at = ml_not_valid_fix_at(ctx);
 	if (!strcmp(table, ref) || table_mode == ref_mode)
-		ml_report(ctx, self, con->location,
+		ml_report_fix(ctx, self, con->location, fix_at, " NOT VALID", "add NOT VALID",
 			  "%s is added to \"%s\" without NOT VALID: every existing row is checked against \"%s\" "
 			  "while %s locks on %s block %s until the transaction ends",
 			  label, table, ref, ml_lock_mode_name(table_mode),
 			  strcmp(table, ref) ? "both tables" : "the table", blocked_by(table_mode));
 	else
-		ml_report(ctx, self, con->location,
+		ml_report_fix(ctx, self, con->location, fix_at, " NOT VALID", "add NOT VALID",
 			  "%s is added to \"%s\" without NOT VALID: every existing row is checked against \"%s\" "
 			  "while %s blocks %s of \"%s\" and %s blocks %s of \"%s\" until the transaction ends",
 			  label, table, ref, ml_lock_mode_name(table_mode), blocked_by(table_mode), table,

@@ -31,7 +31,7 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 const ml_rule ml_rule_ban_create_domain_with_constraint = {
 	.info = {
 		.name = "ban-create-domain-with-constraint",
-		.severity = ML_SEVERITY_WARNING,
+		.severity = ML_SEVERITY_INFO,
 		.summary = "CREATE DOMAIN with a CHECK constraint",
 		.help = "create the domain without the CHECK and put CHECK constraints on the table columns, "
 			"where each can be changed with NOT VALID and VALIDATE without blocking writes",

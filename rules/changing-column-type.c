@@ -29,7 +29,7 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 		 * the type before this statement. */
 		const ml_column_facts *facts = ml_column_find(ctx, as->relation, cmd->name);
 		const char *old_type = facts ? facts->type : NULL;
-		if (def->raw_default) {
+		if (ml_type_change_has_real_using(cmd)) {
 			ml_report(ctx, self, def->location,
 				  "changing column \"%s\" of \"%s\" to %s with a USING expression rewrites the table "
 				  "and its indexes under an ACCESS EXCLUSIVE lock, blocking reads and writes",

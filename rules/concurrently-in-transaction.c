@@ -9,23 +9,17 @@
 #include "rule_api.h"
 
 /* The operation's name when stmt is a CONCURRENTLY operation, else NULL. */
-static const char *concurrent_operation(const PgQuery__Node *stmt)
+static const char *concurrent_operation(const ml_stmt_ctx *ctx)
 {
+	const PgQuery__Node *stmt = ctx->stmt;
+	/* the engine read REINDEX's options, (CONCURRENTLY false) included */
+	if (ml_effect_has(ctx->effect, ML_FORM_REINDEX_CONCURRENTLY))
+		return "REINDEX CONCURRENTLY";
 	switch (stmt->node_case) {
 	case PG_QUERY__NODE__NODE_INDEX_STMT:
 		return stmt->index_stmt->concurrent ? "CREATE INDEX CONCURRENTLY" : NULL;
 	case PG_QUERY__NODE__NODE_DROP_STMT:
 		return stmt->drop_stmt->concurrent ? "DROP INDEX CONCURRENTLY" : NULL;
-	case PG_QUERY__NODE__NODE_REINDEX_STMT: {
-		const PgQuery__ReindexStmt *rs = stmt->reindex_stmt;
-		for (size_t i = 0; i < rs->n_params; i++) {
-			const PgQuery__Node *p = rs->params[i];
-			if (p && p->node_case == PG_QUERY__NODE__NODE_DEF_ELEM &&
-			    !strcmp(p->def_elem->defname, "concurrently"))
-				return "REINDEX CONCURRENTLY";
-		}
-		return NULL;
-	}
 	case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT: {
 		const PgQuery__AlterTableStmt *as = stmt->alter_table_stmt;
 		for (size_t i = 0; i < as->n_cmds; i++) {
@@ -50,14 +44,15 @@ static const char *other_refused_operation(const ml_stmt_ctx *ctx)
 		return NULL;
 	if (ml_effect_has(e, ML_FORM_VACUUM) || ml_effect_has(e, ML_FORM_VACUUM_FULL))
 		return "VACUUM";
-	if (ctx->stmt->node_case == PG_QUERY__NODE__NODE_REINDEX_STMT)
+	if (ctx->stmt->node_case == PG_QUERY__NODE__NODE_REINDEX_STMT &&
+	    !ml_effect_has(e, ML_FORM_REINDEX_CONCURRENTLY))
 		return "REINDEX SCHEMA / SYSTEM / DATABASE";
 	return NULL;
 }
 
 static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
-	const char *op = concurrent_operation(ctx->stmt);
+	const char *op = concurrent_operation(ctx);
 	if (!op)
 		op = other_refused_operation(ctx);
 	if (!op)

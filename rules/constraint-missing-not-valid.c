@@ -68,7 +68,7 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 		const PgQuery__Constraint *col_check = ml_column_constraint(col, PG_QUERY__CONSTR_TYPE__CONSTR_CHECK);
 		if (con && !con->skip_validation) {
 			ml_lock_mode mode = ml_lock_mode_on(ctx, table, ML_LOCK_ACCESS_EXCLUSIVE);
-			ml_report(ctx, self, con->location,
+			ml_report_fix(ctx, self, con->location, ml_not_valid_fix_at(ctx), " NOT VALID", "add NOT VALID",
 				  "%s is added to \"%s\" without NOT VALID: it scans every row under an %s lock that "
 				  "blocks %s until the transaction ends",
 				  ml_constraint_label(ctx, con, "CHECK constraint", "a CHECK constraint"), table,

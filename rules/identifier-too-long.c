@@ -458,7 +458,7 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 const ml_rule ml_rule_identifier_too_long = {
 	.info = {
 		.name = "identifier-too-long",
-		.severity = ML_SEVERITY_WARNING,
+		.severity = ML_SEVERITY_INFO,
 		.summary = "a name longer than 63 bytes, which PostgreSQL truncates",
 		.help = "shorten the name to at most 63 bytes (characters outside ASCII take 2 to 4 bytes each)",
 	},

@@ -169,7 +169,7 @@ static void classify_alter_cmd(struct classifier *c, const PgQuery__AlterTableSt
 		return;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType: {
 		ml_form form = ML_FORM_ALTER_COLUMN_TYPE;
-		if (def && def->node_case == T(COLUMN_DEF) && !def->column_def->raw_default) {
+		if (def && def->node_case == T(COLUMN_DEF) && !ml_type_change_has_real_using(cmd)) {
 			const ml_column_facts *col = ml_column_find(&ctx, rel, cmd->name);
 			if (col && ml_type_change_is_coercible(col->type, ml_type_text(&ctx, def->column_def->type_name)))
 				form = ML_FORM_ALTER_COLUMN_TYPE_COERCIBLE;

@@ -119,7 +119,8 @@ static void report_va(const ml_stmt_ctx *ctx, const ml_rule *rule, int location,
 		start = st->stmt_start;
 	char *message = ml_arena_vprintf(st->file_arena, fmt, ap);
 	ml_diagnostic *d = ml_engine_report_at(st, rule, start, st->stmt_end, help, message);
-	if (!d || !fix || !st->loc_exact || st->loc_base + fix->at > st->stmt_end)
+	if (!d || !fix || !fix->insert || fix->at == (size_t)-1 || !st->loc_exact ||
+	    st->loc_base + fix->at > st->stmt_end)
 		return;
 	ml_fix *f = ml_arena_alloc(st->run->arena, sizeof(*f));
 	ml_line_map_position(&st->map, st->loc_base + fix->at, &f->line, &f->column);
@@ -242,11 +243,6 @@ static void apply_transaction(ml_engine_state *st, const PgQuery__TransactionStm
 	}
 }
 
-static bool is_setting(const PgQuery__VariableSetStmt *vs, const char *name)
-{
-	return vs->name && !strcmp(vs->name, name);
-}
-
 /* Does SET give the timeout a limit? 0 (or '0', '0s') turns it off, as do
  * RESET and SET ... TO DEFAULT. */
 static bool timeout_value_set(const PgQuery__VariableSetStmt *vs)
@@ -262,6 +258,47 @@ static bool timeout_value_set(const PgQuery__VariableSetStmt *vs)
 			return strtod(c->sval->sval, NULL) != 0;
 	}
 	return true;
+}
+
+/* Records that setting name (lock_timeout or statement_timeout) now has a
+ * limit, or not; a local one ends with the transaction. */
+static void note_timeout(ml_engine_state *st, const char *name, bool set, bool local)
+{
+	if (!strcmp(name, "lock_timeout")) {
+		st->lock_timeout_set = set;
+		st->lock_timeout_local = set && local;
+	} else if (!strcmp(name, "statement_timeout")) {
+		st->statement_timeout_set = set;
+		st->statement_timeout_local = set && local;
+	}
+}
+
+static bool set_config_call(const ProtobufCMessage *msg, void *data)
+{
+	ml_engine_state *st = data;
+	if (msg->descriptor != &pg_query__func_call__descriptor)
+		return true;
+	const PgQuery__FuncCall *call = (const PgQuery__FuncCall *)msg;
+	if (strcmp(ml_last_name(call->funcname, call->n_funcname), "set_config") != 0 || call->n_args != 3)
+		return true;
+	const PgQuery__Node *name = call->args[0], *value = call->args[1], *local = call->args[2];
+	if (!name || name->node_case != PG_QUERY__NODE__NODE_A_CONST ||
+	    name->a_const->val_case != PG_QUERY__A__CONST__VAL_SVAL)
+		return true;
+	bool set = true;
+	if (value && value->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+	    value->a_const->val_case == PG_QUERY__A__CONST__VAL_SVAL)
+		set = strtod(value->a_const->sval->sval, NULL) != 0;
+	bool is_local = local && local->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+			local->a_const->val_case == PG_QUERY__A__CONST__VAL_BOOLVAL && local->a_const->boolval->boolval;
+	note_timeout(st, name->a_const->sval->sval, set, is_local);
+	return true;
+}
+
+/* SELECT set_config('lock_timeout', '5s', false) sets it like SET does. */
+static void note_set_config_calls(ml_engine_state *st, const PgQuery__Node *stmt)
+{
+	ml_walk(&stmt->base, set_config_call, st);
 }
 
 /* Records what the statement adds to the transaction's own facts: enum
@@ -303,6 +340,9 @@ static void note_transaction_facts(ml_engine_state *st, const PgQuery__Node *stm
  * table that existed before it? */
 static bool takes_strong_lock(const ml_effect *effect)
 {
+	/* CREATE INDEX ... ON ONLY builds nothing: its SHARE lock is instant. */
+	if (ml_effect_has(effect, ML_FORM_CREATE_INDEX_ON_ONLY))
+		return false;
 	for (size_t i = 0; i < effect->n_locks; i++)
 		if (effect->locks[i].mode > ML_LOCK_SHARE_UPDATE_EXCLUSIVE && !effect->locks[i].new_table)
 			return true;
@@ -426,14 +466,14 @@ void ml_engine_statement(ml_engine_state *st, const PgQuery__Node *stmt, const m
 	} else {
 		if (stmt->node_case == PG_QUERY__NODE__NODE_VARIABLE_SET_STMT) {
 			const PgQuery__VariableSetStmt *vs = stmt->variable_set_stmt;
-			bool set = timeout_value_set(vs);
-			if (is_setting(vs, "lock_timeout")) {
-				st->lock_timeout_set = set;
-				st->lock_timeout_local = set && vs->is_local;
-			} else if (is_setting(vs, "statement_timeout")) {
-				st->statement_timeout_set = set;
-				st->statement_timeout_local = set && vs->is_local;
+			if (vs->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL) {
+				note_timeout(st, "lock_timeout", false, false);
+				note_timeout(st, "statement_timeout", false, false);
+			} else if (vs->name) {
+				note_timeout(st, vs->name, timeout_value_set(vs), vs->is_local);
 			}
+		} else if (stmt->node_case == PG_QUERY__NODE__NODE_SELECT_STMT) {
+			note_set_config_calls(st, stmt);
 		}
 		if (st->tx != ML_TX_NONE) {
 			for (size_t i = 0; i < effect.n_locks; i++)
@@ -485,6 +525,17 @@ static void finish_file(ml_engine_state *st)
 static void report_syntax_error(ml_engine_state *st, const char *text, size_t len, size_t base,
 				bool exact, const PgQueryError *err)
 {
+	if (st->options->record_statements) {
+		/* The timeline lists every statement, the ones that did not parse too. */
+		ml_run *run = st->run;
+		ml_statement_record *r = ml_arena_alloc(run->arena, sizeof(*r));
+		r->path = st->path;
+		ml_line_map_position(&st->map, base, &r->line, &r->column);
+		r->kind = "syntax error";
+		r->tx = st->tx;
+		r->held = ml_arena_alloc(run->arena, sizeof(ml_lock));
+		ml_ptr_vec_push(run->arena, &run->statements, r);
+	}
 	size_t offset = base;
 	if (exact && err->cursorpos > 0)
 		offset = base + ml_utf8_char_to_byte(text, len, err->cursorpos);

@@ -350,6 +350,11 @@ int main(int argc, char **argv)
 		return ML_EXIT_CLEAN;
 	}
 
+	if (opts->record_statements && format != ML_FORMAT_JSON) {
+		ml_config_free(set.config);
+		free(paths);
+		return usage_error("%s", "--statements goes with --format json (--format locks prints the timeline)");
+	}
 	if (format == ML_FORMAT_LOCKS)
 		opts->record_statements = true;
 	/* The run-wide settings (fail_on, doc_base_url) come from the top level
@@ -370,6 +375,10 @@ int main(int argc, char **argv)
 		else
 			ml_run_lint_path(run, paths[i]);
 	}
+	size_t n_errors;
+	const ml_input_error *errors = ml_run_input_error_list(run, &n_errors);
+	for (size_t i = 0; i < n_errors; i++)
+		fprintf(stderr, "migralint: error: cannot read '%s': %s\n", errors[i].path, errors[i].reason);
 	/* Any NO_COLOR, even an empty one, turns colour off: the user asked. */
 	bool color = format == ML_FORMAT_TEXT && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	int status = ml_run_exit_status(run);

@@ -326,6 +326,7 @@ static void dynamic_sql(struct body *b, const cJSON *expr_holder, int lineno, co
 	}
 	if (value) {
 		struct text_buf sql = { .arena = arena };
+		buf_add(&sql, "", 0); /* never NULL, even when format() yields nothing */
 		eval_text(&sql, value, 0);
 		size_t at = locate_word(b, "EXECUTE", lineno);
 		st->stmt_start = at;

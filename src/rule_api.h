@@ -231,8 +231,9 @@ void ml_report_help(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, c
 
 /* Like ml_report, with a mechanical fix: insert `insert` at byte insert_at
  * of the statement's text (see ml_stmt_text). description says what the
- * fix does ("add CONCURRENTLY"). The fix is dropped when the statement's
- * text is not a verbatim slice of the file. */
+ * fix does ("add CONCURRENTLY"). The fix is dropped when insert is NULL,
+ * insert_at is (size_t)-1, or the statement's text is not a verbatim slice
+ * of the file. */
 void ml_report_fix(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, size_t insert_at,
 		   const char *insert, const char *description, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
@@ -241,6 +242,11 @@ void ml_report_fix(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, si
  * or NULL when the statement was rebuilt (PL/pgSQL with INTO, dynamic SQL).
  * Byte 0 is where node location 0 is. */
 const char *ml_stmt_text(const ml_stmt_ctx *ctx, size_t *len);
+
+/* Where " NOT VALID" goes to fix a constraint added by an ALTER TABLE with
+ * a single subcommand: the end of the statement's text. (size_t)-1 when the
+ * statement has several subcommands or no verbatim text. */
+size_t ml_not_valid_fix_at(const ml_stmt_ctx *ctx);
 
 /* Byte offset just past the first whole word `word` (any case) in text, or
  * (size_t)-1 when it is not there. For placing fixes. */
@@ -253,9 +259,6 @@ size_t ml_word_end(const char *text, size_t len, const char *word);
  * a bounded number of messages. */
 typedef bool (*ml_visit_fn)(const ProtobufCMessage *msg, void *data);
 void ml_walk(const ProtobufCMessage *msg, ml_visit_fn visit, void *data);
-
-/* The "location" field of a node (a byte offset), or -1 when it has none. */
-int ml_node_location(const PgQuery__Node *node);
 
 /* The last name of a qualified name list (e.g. funcname, type names), or "". */
 const char *ml_last_name(PgQuery__Node *const *names, size_t n);
@@ -293,6 +296,11 @@ typedef void (*ml_column_type_fn)(const ml_stmt_ctx *ctx, const ml_rule *rule, c
  * CREATE TABLE (not temporary tables, which vanish with the session), ADD
  * COLUMN, and the new type of ALTER COLUMN ... TYPE. */
 void ml_each_column_type(const ml_stmt_ctx *ctx, const ml_rule *rule, ml_column_type_fn fn);
+
+/* Does ALTER COLUMN ... TYPE carry a USING expression that computes
+ * something? USING col and USING col::type only restate the conversion
+ * PostgreSQL would do anyway, so they decide nothing about a rewrite. */
+bool ml_type_change_has_real_using(const PgQuery__AlterTableCmd *cmd);
 
 /* Does the option list (DefElem nodes) carry defname? */
 bool ml_has_option(PgQuery__Node *const *options, size_t n, const char *defname);

@@ -165,9 +165,10 @@ int ml_run_lint_buffer(ml_run *run, const char *display_path, const char *data, 
 	return 0;
 }
 
+/* Records an input that could not be read; the caller shows the list
+ * (ml_run_input_error_list), so the library writes nothing to stderr. */
 static int input_error(ml_run *run, const char *path, const char *what)
 {
-	fprintf(stderr, "migralint: error: cannot read '%s': %s\n", path, what);
 	if ((size_t)run->input_errors == run->input_error_cap) {
 		size_t cap = run->input_error_cap ? run->input_error_cap * 2 : 8;
 		ml_input_error *grown = ml_arena_alloc(run->arena, cap * sizeof(*grown));

@@ -386,6 +386,21 @@ static void apply_function(ml_engine_state *st, const PgQuery__CreateFunctionStm
 
 static void apply_drop(ml_engine_state *st, const PgQuery__DropStmt *ds)
 {
+	if (ds->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) {
+		/* A dropped index is forgotten: a later one of that name is another. */
+		for (size_t i = 0; i < ds->n_objects; i++) {
+			const PgQuery__Node *o = ds->objects[i];
+			if (!o || o->node_case != PG_QUERY__NODE__NODE_LIST)
+				continue;
+			const char *name = ml_last_name(o->list->items, o->list->n_items);
+			for (size_t k = 0; k < st->run->indexes.len; k++) {
+				ml_index_state *ix = st->run->indexes.items[k];
+				if (!strcmp(ix->name, name))
+					ix->name = "";
+			}
+		}
+		return;
+	}
 	if (ds->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
 		return;
 	for (size_t i = 0; i < ds->n_objects; i++) {

@@ -71,29 +71,6 @@ void ml_walk(const ProtobufCMessage *msg, ml_visit_fn visit, void *data)
 	free(stack);
 }
 
-static const ProtobufCMessage *node_inner(const PgQuery__Node *node)
-{
-	if (!node || node->node_case == PG_QUERY__NODE__NODE__NOT_SET)
-		return NULL;
-	const ProtobufCFieldDescriptor *f =
-		protobuf_c_message_descriptor_get_field(node->base.descriptor, (unsigned)node->node_case);
-	if (!f)
-		return NULL;
-	return *(const ProtobufCMessage *const *)((const char *)node + f->offset);
-}
-
-int ml_node_location(const PgQuery__Node *node)
-{
-	const ProtobufCMessage *inner = node_inner(node);
-	if (!inner)
-		return -1;
-	const ProtobufCFieldDescriptor *f =
-		protobuf_c_message_descriptor_get_field_by_name(inner->descriptor, "location");
-	if (!f || f->type != PROTOBUF_C_TYPE_INT32)
-		return -1;
-	return *(const int32_t *)((const char *)inner + f->offset);
-}
-
 const char *ml_last_name(PgQuery__Node *const *names, size_t n)
 {
 	for (size_t i = n; i-- > 0;)
@@ -490,4 +467,29 @@ int ml_nesting_estimate(const char *text, size_t len)
 			estimate = total + level;
 	}
 	return estimate;
+}
+
+size_t ml_not_valid_fix_at(const ml_stmt_ctx *ctx)
+{
+	const PgQuery__AlterTableStmt *as = ml_alter_table(ctx);
+	size_t len;
+	const char *text = ml_stmt_text(ctx, &len);
+	if (!as || as->n_cmds != 1 || !text)
+		return (size_t)-1;
+	return len;
+}
+
+bool ml_type_change_has_real_using(const PgQuery__AlterTableCmd *cmd)
+{
+	if (!cmd || !cmd->def || cmd->def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF)
+		return false;
+	const PgQuery__Node *e = cmd->def->column_def->raw_default;
+	if (!e)
+		return false;
+	if (e->node_case == PG_QUERY__NODE__NODE_TYPE_CAST)
+		e = e->type_cast->arg;
+	if (!e || e->node_case != PG_QUERY__NODE__NODE_COLUMN_REF || !cmd->name)
+		return true;
+	const PgQuery__ColumnRef *ref = e->column_ref;
+	return strcmp(ml_last_name(ref->fields, ref->n_fields), cmd->name) != 0;
 }

@@ -167,9 +167,9 @@ void ml_run_free(ml_run *run);
 void ml_run_set_options_hook(ml_run *run, ml_options_hook hook, void *data);
 
 /* Lints a file, or every *.sql below a directory (sorted, hidden folders
- * skipped). A path that cannot be read is reported once on stderr naming it
- * and counted as an input error. Returns 0, or -1 when some input under path
- * could not be read. */
+ * skipped). A path that cannot be read is recorded (ml_run_input_error_list)
+ * and the others are still linted; nothing is written to stderr. Returns 0,
+ * or -1 when some input under path could not be read. */
 int ml_run_lint_path(ml_run *run, const char *path);
 
 /* Lints len bytes of SQL reported under display_path. The bytes need not be
@@ -177,7 +177,7 @@ int ml_run_lint_path(ml_run *run, const char *path);
 int ml_run_lint_buffer(ml_run *run, const char *display_path, const char *data, size_t len);
 
 /* Lints everything readable from stream (e.g. stdin) under display_path.
- * Returns 0, or -1 after reporting a read error on stderr. */
+ * Returns 0, or -1 after recording a read error (ml_run_input_error_list). */
 int ml_run_lint_stream(ml_run *run, const char *display_path, FILE *stream);
 
 /* The diagnostics so far, sorted by path, line, column and rule. The array
@@ -186,7 +186,7 @@ const ml_diagnostic *ml_run_diagnostics(ml_run *run, size_t *count);
 const ml_file_summary *ml_run_files(const ml_run *run, size_t *count);
 int ml_run_input_errors(const ml_run *run);
 
-/* An input that could not be read (also reported on stderr). */
+/* An input that could not be read. */
 typedef struct ml_input_error {
 	const char *path;         /* as given, or as found below a directory */
 	const char *reason;       /* e.g. "No such file or directory" */
