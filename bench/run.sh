@@ -1,0 +1,383 @@
+#!/usr/bin/env bash
+# bench/run.sh - time migralint against squawk 2.66.0 on real migrations.
+#
+# What it measures (wall seconds, user seconds, sys seconds and peak RSS, from
+# GNU time; medians over RUNS runs; the two tools alternate run by run):
+#   1x   one big file, about 25 MB: every *.sql file of ../shared/corpus
+#        (postgres_regress excluded) that migralint AND squawk both parse
+#        without a syntax error, each followed by ";\n", repeated to ~25 MB
+#   2x   the same, ~50 MB, and
+#   4x   ~100 MB: time per MB across 1x/2x/4x shows whether time is linear
+#   dir  the corpus as a directory: the 7 projects' *.sql files (many small
+#        files), postgres_regress excluded
+# Options: migralint --format json --no-config FILE|DIR...
+#          squawk    --reporter json FILE|'DIR/**/*.sql'...
+# Both write to /dev/null, with NO_COLOR=1, from an empty working directory.
+# Exit status 0 or 1 is normal for both; anything else is reported.
+#
+# Usage: bench/run.sh            (from any directory)
+#   RUNS=N          runs per tool and input (default 5)
+#   MIGRALINT=PATH  time this binary instead of building build-bench/ (Release)
+#   SQUAWK=PATH     use this squawk binary instead of installing it from npm
+#   NO_SQUAWK=1     time migralint alone
+#   CORPUS=DIR      the corpus (default: ../shared/corpus next to the repository)
+#   TARGET_MB=N     size of the 1x input in MB of 10^6 bytes (default 25)
+#   BENCH_CACHE=DIR where the npm install of squawk is kept (default bench/.cache)
+#
+# Needs: cmake and a C compiler, GNU time (/usr/bin/time), jq (or python3),
+# and, for squawk, npm with the registry reachable on the first run (the
+# install is cached). The corpus is read in place; the inputs are built in a
+# temporary directory, removed at the end. The summary is printed and written
+# to bench/last-results.txt (not committed).
+set -euo pipefail
+
+SQUAWK_VERSION=2.66.0
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(dirname "$here")
+RUNS=${RUNS:-5}
+TARGET_MB=${TARGET_MB:-25}
+CORPUS=${CORPUS:-$repo/../shared/corpus}
+BENCH_CACHE=${BENCH_CACHE:-$here/.cache}
+results=$here/last-results.txt
+TIME=/usr/bin/time
+
+log() { printf '==> %s\n' "$*" >&2; }
+warn() { printf 'bench: warning: %s\n' "$*" >&2; }
+die() {
+	printf 'bench: error: %s\n' "$*" >&2
+	exit 1
+}
+
+[[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer (got '$RUNS')"
+[[ $TARGET_MB =~ ^[1-9][0-9]*$ ]] || die "TARGET_MB must be a positive integer"
+[[ -x $TIME ]] || die "$TIME (GNU time) is required"
+[[ -d $CORPUS ]] || die "corpus not found at $CORPUS (set CORPUS=DIR)"
+CORPUS=$(cd "$CORPUS" && pwd)
+if command -v jq >/dev/null; then
+	json_tool=jq
+elif command -v python3 >/dev/null; then
+	json_tool=python3
+else
+	die "jq or python3 is required to read migralint's JSON report"
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/migralint-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+mkdir "$tmp/cwd"
+export NO_COLOR=1
+
+# ---------------------------------------------------------------- migralint
+if [[ -n ${MIGRALINT:-} ]]; then
+	[[ -x $MIGRALINT ]] || die "MIGRALINT=$MIGRALINT is not an executable"
+	MIGRALINT=$(cd "$(dirname "$MIGRALINT")" && pwd)/$(basename "$MIGRALINT")
+	log "migralint: $MIGRALINT (given)"
+else
+	log "building migralint (Release) in build-bench/"
+	if ! { cmake -S "$repo" -B "$repo/build-bench" -DCMAKE_BUILD_TYPE=Release >"$tmp/cmake.log" 2>&1 &&
+		cmake --build "$repo/build-bench" -j"$(nproc)" --target migralint >>"$tmp/cmake.log" 2>&1; }; then
+		tail -30 "$tmp/cmake.log" >&2
+		die "build failed"
+	fi
+	MIGRALINT=$repo/build-bench/migralint
+fi
+m_version=$("$MIGRALINT" --version 2>&1 | head -1)
+m_rev=$(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)
+
+# ------------------------------------------------------------------- squawk
+# squawk-cli on npm is a JavaScript launcher; the native binary comes in an
+# optional dependency per platform (@squawk-cli/linux-x64/bin/squawk, ...),
+# which npm installs without any postinstall download. We run that binary
+# directly, so node's start-up is not timed.
+squawk_note=
+is_squawk() { [[ -x $1 ]] && "$1" --version 2>/dev/null | grep -qx "squawk $SQUAWK_VERSION"; }
+find_squawk() { # PREFIX: print the native binary under PREFIX/node_modules
+	local nm=$1/node_modules f
+	[[ -d $nm ]] || return 1
+	for f in "$nm"/@squawk-cli/*/bin/squawk "$nm"/squawk-cli/bin/squawk; do
+		if is_squawk "$f"; then
+			printf '%s\n' "$f"
+			return 0
+		fi
+	done
+	while IFS= read -r f; do
+		if [[ $(head -c 4 "$f" | od -An -c | tr -d ' ') == 177ELF ]] && is_squawk "$f"; then
+			printf '%s\n' "$f"
+			return 0
+		fi
+	done < <(find "$nm" -type f -name squawk 2>/dev/null)
+	return 1
+}
+
+SQUAWK_BIN=
+if [[ -n ${NO_SQUAWK:-} ]]; then
+	squawk_note="squawk skipped (NO_SQUAWK set)"
+elif [[ -n ${SQUAWK:-} ]]; then
+	is_squawk "$SQUAWK" || die "SQUAWK=$SQUAWK is not squawk $SQUAWK_VERSION"
+	SQUAWK_BIN=$SQUAWK
+else
+	cached=$BENCH_CACHE/squawk-$SQUAWK_VERSION
+	if SQUAWK_BIN=$(find_squawk "$cached"); then
+		log "squawk: cached in $cached"
+	elif ! command -v npm >/dev/null; then
+		squawk_note="squawk unavailable: npm is not installed"
+	else
+		log "installing squawk-cli@$SQUAWK_VERSION from npm"
+		if npm install --prefix "$tmp/squawk" --no-audit --no-fund --include=optional \
+			"squawk-cli@$SQUAWK_VERSION" >"$tmp/npm.log" 2>&1; then
+			if find_squawk "$tmp/squawk" >/dev/null; then
+				rm -rf "$cached"
+				mkdir -p "$BENCH_CACHE"
+				cp -a "$tmp/squawk" "$cached"
+				SQUAWK_BIN=$(find_squawk "$cached")
+			else
+				squawk_note="squawk unavailable: npm installed squawk-cli but no native binary for $(uname -sm) was found in node_modules"
+			fi
+		else
+			tail -5 "$tmp/npm.log" >&2
+			squawk_note="squawk unavailable: npm install squawk-cli@$SQUAWK_VERSION failed (registry unreachable?)"
+		fi
+	fi
+fi
+if [[ -n $SQUAWK_BIN ]]; then
+	log "squawk: $SQUAWK_BIN"
+	tools=(migralint squawk)
+else
+	SQUAWK_BIN=
+	warn "$squawk_note; timing migralint alone"
+	tools=(migralint)
+fi
+
+run_tool() { # TOOL ARGS...: the command line of TOOL on ARGS
+	local t=$1
+	shift
+	case $t in
+	migralint) printf '%s\0' "$MIGRALINT" --format json --no-config "$@" ;;
+	squawk) printf '%s\0' "$SQUAWK_BIN" --reporter json "$@" ;;
+	esac
+}
+
+# ------------------------------------------------------------------- inputs
+projects=()
+while IFS= read -r d; do projects+=("$d"); done < <(
+	find "$CORPUS" -mindepth 1 -maxdepth 1 -type d ! -name postgres_regress | LC_ALL=C sort
+)
+((${#projects[@]} > 0)) || die "no project folders in $CORPUS"
+log "corpus: ${#projects[@]} projects in $CORPUS (postgres_regress excluded)"
+
+# migralint's view: files with no syntax error and no invalid-input diagnostic.
+(cd "$tmp/cwd" && "$MIGRALINT" --format json --no-config "${projects[@]}" >"$tmp/corpus.json") || {
+	rc=$?
+	((rc <= 1)) || die "migralint exited $rc on the corpus"
+}
+if [[ $json_tool == jq ]]; then
+	jq -r '([.diagnostics[] | select(.rule == "invalid-input") | .path] | unique) as $bad
+		| .files[] | select(.syntax_errors == 0) | .path | select(. as $p | $bad | index($p) | not)' \
+		"$tmp/corpus.json" >"$tmp/m_ok"
+	corpus_files=$(jq '.files | length' "$tmp/corpus.json")
+else
+	python3 - "$tmp/corpus.json" >"$tmp/m_ok" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+bad = {d["path"] for d in r["diagnostics"] if d["rule"] == "invalid-input"}
+for f in r["files"]:
+    if f["syntax_errors"] == 0 and f["path"] not in bad:
+        print(f["path"])
+EOF
+	corpus_files=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["files"]))' "$tmp/corpus.json")
+fi
+LC_ALL=C sort -o "$tmp/m_ok" "$tmp/m_ok"
+m_ok=$(wc -l <"$tmp/m_ok")
+log "migralint: $m_ok of $corpus_files files have no syntax error"
+
+# squawk's view, one run per file: exit 0/1 and no syntax-error in its report.
+if [[ -n $SQUAWK_BIN ]]; then
+	export SQUAWK_BIN
+	# shellcheck disable=SC2016
+	tr '\n' '\0' <"$tmp/m_ok" | (cd "$tmp/cwd" && xargs -0 -r -n 1 -P "$(nproc)" bash -c '
+		out=$("$SQUAWK_BIN" --reporter json "$1" 2>&1) && rc=0 || rc=$?
+		if ((rc > 1)); then printf "crash\t%s\t%s\n" "$rc" "$1"
+		elif [[ $out == *"\"rule_name\":\"syntax-error\""* ]]; then printf "syntax\t-\t%s\n" "$1"
+		else printf "ok\t-\t%s\n" "$1"; fi' _) >"$tmp/s_check"
+	awk -F'\t' '$1 == "ok" { print $3 }' "$tmp/s_check" | LC_ALL=C sort >"$tmp/ok"
+	s_syntax=$(awk -F'\t' '$1 == "syntax"' "$tmp/s_check" | wc -l)
+	s_crash=$(awk -F'\t' '$1 == "crash"' "$tmp/s_check" | wc -l)
+	log "squawk: of those, $s_syntax have a syntax error for squawk, $s_crash make it exit abnormally"
+	awk -F'\t' '$1 == "crash" { printf "bench:   squawk exit %s on %s\n", $2, $3 }' "$tmp/s_check" >&2
+else
+	cp "$tmp/m_ok" "$tmp/ok"
+	s_syntax=n/a
+	s_crash=n/a
+fi
+n_ok=$(wc -l <"$tmp/ok")
+((n_ok > 0)) || die "no file parses for both tools"
+
+while IFS= read -r f; do
+	cat -- "$f"
+	printf ';\n'
+done <"$tmp/ok" >"$tmp/unit.sql"
+unit_bytes=$(stat -c %s "$tmp/unit.sql")
+target=$((TARGET_MB * 1000000))
+reps=$(((target + unit_bytes / 2) / unit_bytes))
+((reps >= 1)) || reps=1
+: >"$tmp/1x.sql"
+for ((i = 0; i < reps; i++)); do cat "$tmp/unit.sql" >>"$tmp/1x.sql"; done
+cat "$tmp/1x.sql" "$tmp/1x.sql" >"$tmp/2x.sql"
+cat "$tmp/2x.sql" "$tmp/2x.sql" >"$tmp/4x.sql"
+
+# The concatenation must still parse for both tools (one unit is enough).
+unit_m_err=$(cd "$tmp/cwd" && { "$MIGRALINT" --format json --no-config "$tmp/unit.sql" || true; } |
+	grep -c '"rule":"syntax-error"' || true)
+unit_s_err=n/a
+if [[ -n $SQUAWK_BIN ]]; then
+	unit_s_err=$(cd "$tmp/cwd" && { "$SQUAWK_BIN" --reporter json "$tmp/unit.sql" 2>/dev/null || true; } |
+		{ grep -o '"rule_name":"syntax-error"' || true; } | wc -l)
+fi
+[[ $unit_m_err == 0 ]] || warn "the concatenated input has $unit_m_err syntax errors for migralint"
+[[ $unit_s_err == 0 || $unit_s_err == n/a ]] || warn "the concatenated input has $unit_s_err syntax errors for squawk"
+
+dir_files=$(find "${projects[@]}" -type f -name '*.sql' | wc -l)
+dir_bytes=$(find "${projects[@]}" -type f -name '*.sql' -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
+squawk_patterns=()
+for d in "${projects[@]}"; do squawk_patterns+=("$d/**/*.sql"); done
+dir_s_files=n/a
+if [[ -n $SQUAWK_BIN ]]; then
+	dir_s_files=$(cd "$tmp/cwd" && { "$SQUAWK_BIN" --reporter tty "${squawk_patterns[@]}" 2>&1 || true; } |
+		sed -n 's/.*checked \([0-9]*\) source file.*/\1/p' | tail -1)
+fi
+
+mb() { awk -v b="$1" 'BEGIN { printf "%.2f", b / 1e6 }'; }
+inputs=(1x 2x 4x dir)
+declare -A bytes label
+for x in 1x 2x 4x; do
+	bytes[$x]=$(stat -c %s "$tmp/$x.sql")
+	label[$x]="one file, unit x $((reps * ${x%x}))"
+done
+bytes[dir]=$dir_bytes
+label[dir]="$dir_files files in ${#projects[@]} folders"
+{
+	echo "inputs (built in $tmp, removed at exit):"
+	echo "  unit: $n_ok files parse for both tools (migralint: $m_ok of $corpus_files; squawk: $s_syntax syntax errors, $s_crash abnormal exits), $(mb "$unit_bytes") MB"
+	echo "        syntax errors in the concatenated unit: migralint $unit_m_err, squawk $unit_s_err"
+	for x in "${inputs[@]}"; do printf '  %-4s %8s MB  %s\n' "$x" "$(mb "${bytes[$x]}")" "${label[$x]}"; done
+	echo "  dir: migralint gets the ${#projects[@]} folders, squawk the patterns DIR/**/*.sql (squawk checked $dir_s_files files)"
+} >&2
+
+# -------------------------------------------------------------- measurement
+args_for() { # INPUT TOOL
+	if [[ $1 == dir ]]; then
+		if [[ $2 == squawk ]]; then run_tool squawk "${squawk_patterns[@]}"; else run_tool migralint "${projects[@]}"; fi
+	else
+		run_tool "$2" "$tmp/$1.sql"
+	fi
+}
+
+declare -A abnormal=()
+measure() { # INPUT TOOL RUN
+	local -a cmd
+	local rc=0 line
+	mapfile -d '' -t cmd < <(args_for "$1" "$2")
+	(cd "$tmp/cwd" && "$TIME" -o "$tmp/time.out" -f '%e %U %S %M' "${cmd[@]}" >/dev/null 2>"$tmp/stderr") || rc=$?
+	line=$(tail -1 "$tmp/time.out")
+	if ((rc > 1)) || grep -q 'terminated by signal' "$tmp/time.out"; then
+		abnormal[$1,$2]+="run $3: exit $rc $(grep -o 'terminated by signal [0-9]*' "$tmp/time.out" || true) $(head -c 200 "$tmp/stderr" | tr '\n' ' ');"
+	fi
+	echo "$1 $2 $3 $rc $line" >>"$tmp/raw"
+}
+
+log "timing: RUNS=$RUNS, tools alternate (${tools[*]}) run by run"
+: >"$tmp/raw"
+for x in "${inputs[@]}"; do
+	for ((r = 1; r <= RUNS; r++)); do
+		for t in "${tools[@]}"; do
+			measure "$x" "$t" "$r"
+			printf '  %-4s %-9s run %d: %s\n' "$x" "$t" "$r" "$(tail -1 "$tmp/raw" | cut -d' ' -f4-)" >&2
+		done
+	done
+done
+
+median() { # INPUT TOOL FIELD(5=wall 6=user 7=sys 8=rss KB)
+	awk -v x="$1" -v t="$2" -v f="$3" '$1 == x && $2 == t { print $f }' "$tmp/raw" | sort -g |
+		awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+
+# ------------------------------------------------------------------ summary
+declare -A W U S R
+for x in "${inputs[@]}"; do
+	for t in "${tools[@]}"; do
+		W[$x,$t]=$(median "$x" "$t" 5)
+		U[$x,$t]=$(median "$x" "$t" 6)
+		S[$x,$t]=$(median "$x" "$t" 7)
+		R[$x,$t]=$(median "$x" "$t" 8)
+	done
+done
+
+{
+	echo "migralint vs squawk benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "machine: $(uname -srm), nproc $(nproc), $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ { printf "%.1f GB RAM", $2 / 1048576 }' /proc/meminfo)"
+	echo "migralint: $m_version (git $m_rev), $MIGRALINT --format json --no-config"
+	if [[ -n $SQUAWK_BIN ]]; then
+		echo "squawk:    $("$SQUAWK_BIN" --version), $SQUAWK_BIN --reporter json"
+	else
+		echo "squawk:    NOT MEASURED: $squawk_note"
+	fi
+	echo "medians of $RUNS runs per tool, tools alternating; output to /dev/null; MB = 10^6 bytes"
+	echo "input: $n_ok corpus files that parse for both tools, $(mb "$unit_bytes") MB, repeated; dir = $dir_files files"
+	echo
+	printf '%-5s %8s  %-10s %8s %8s %8s %9s %8s %9s\n' input MB tool wall_s user_s sys_s rss_MB s/MB rssMB/MB
+	for x in "${inputs[@]}"; do
+		m=$(calc '%.6f' "${bytes[$x]} / 1e6")
+		first=1
+		for t in "${tools[@]}"; do
+			printf '%-5s %8s  %-10s %8.2f %8.2f %8.2f %9.1f %8.4f %9.2f\n' \
+				"$(if ((first)); then echo "$x"; fi)" "$(if ((first)); then mb "${bytes[$x]}"; fi)" "$t" \
+				"${W[$x,$t]}" "${U[$x,$t]}" "${S[$x,$t]}" "$(calc '%.1f' "${R[$x,$t]} / 1024")" \
+				"$(calc '%.4f' "${W[$x,$t]} / $m")" "$(calc '%.2f' "${R[$x,$t]} / 1024 / $m")"
+			first=0
+		done
+		if [[ -n $SQUAWK_BIN ]]; then
+			printf '%-5s %8s  %-10s %8s %8s %8s %9s\n' "" "" "m/s ratio" \
+				"$(calc '%.3f' "${W[$x,migralint]} / ${W[$x,squawk]}")" \
+				"$(calc '%.3f' "${U[$x,migralint]} / ${U[$x,squawk]}")" "" \
+				"$(calc '%.3f' "${R[$x,migralint]} / ${R[$x,squawk]}")"
+		fi
+	done
+	echo
+	echo "linearity (wall s per MB, relative to 1x; 1.00 = linear):"
+	for t in "${tools[@]}"; do
+		w1=$(calc '%.6f' "${W[1x,$t]} / (${bytes[1x]} / 1e6)")
+		printf '  %-10s' "$t"
+		for x in 1x 2x 4x; do
+			printf '  %s %.4f s/MB (%s)' "$x" "$(calc '%.6f' "${W[$x,$t]} / (${bytes[$x]} / 1e6)")" \
+				"$(calc '%.2f' "${W[$x,$t]} / (${bytes[$x]} / 1e6) / ($w1 + 1e-12)")"
+		done
+		echo
+	done
+	echo "throughput on 4x: $(for t in "${tools[@]}"; do printf '%s %.1f MB/s  ' "$t" "$(calc '%.3f' "${bytes[4x]} / 1e6 / ${W[4x,$t]}")"; done)"
+	if [[ -n $SQUAWK_BIN ]]; then
+		echo
+		echo "targets (issue 5):"
+		verdict() { awk -v v="$1" -v l="$2" 'BEGIN { print (v <= l ? "PASS" : "FAIL") }'; }
+		r=$(calc '%.3f' "${W[1x,migralint]} / ${W[1x,squawk]}")
+		echo "  1x wall  m/s = $r (target <= 0.25): $(verdict "$r" 0.25)"
+		r=$(calc '%.3f' "${R[1x,migralint]} / ${R[1x,squawk]}")
+		echo "  1x RSS   m/s = $r (target <= 0.25): $(verdict "$r" 0.25)"
+		r=$(calc '%.3f' "${W[dir,migralint]} / ${W[dir,squawk]}")
+		echo "  dir wall m/s = $r (target <= 0.50): $(verdict "$r" 0.5)"
+	fi
+	echo
+	if ((${#abnormal[@]} == 0)); then
+		echo "abnormal exits (other than 0/1): none"
+	else
+		echo "abnormal exits (other than 0/1):"
+		for k in "${!abnormal[@]}"; do echo "  $k: ${abnormal[$k]}"; done
+	fi
+	echo
+	echo "raw runs (input tool run exit wall user sys rssKB):"
+	sed 's/^/  /' "$tmp/raw"
+} >"$tmp/summary"
+
+cp "$tmp/summary" "$results"
+echo
+cat "$tmp/summary"
+log "written to ${results#"$repo"/}"
