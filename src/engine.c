@@ -178,6 +178,8 @@ void ml_engine_end_transaction(ml_engine_state *st, bool keep_state)
 		st->lock_timeout_set = st->lock_timeout_local = false;
 	if (st->statement_timeout_local)
 		st->statement_timeout_set = st->statement_timeout_local = false;
+	if (st->n_held)
+		st->held_index = (ml_map){ 0 };
 	st->n_held = 0;
 	st->new_enum_values.len = 0;
 	st->not_valid_in_tx.len = 0;
@@ -189,14 +191,15 @@ void ml_engine_end_transaction(ml_engine_state *st, bool keep_state)
 
 static void hold_lock(ml_engine_state *st, const ml_lock *lock, int line)
 {
-	for (size_t i = 0; i < st->n_held; i++) {
-		if (!strcmp(st->held[i].table, lock->table)) {
-			if (lock->mode > st->held[i].mode) {
-				st->held[i].mode = lock->mode;
-				st->held[i].line = line;
-			}
-			return;
+	/* held_index maps a table to its slot + 1 (0 is "not held"). */
+	size_t slot = (size_t)(uintptr_t)ml_map_get(&st->held_index, lock->table);
+	if (slot) {
+		ml_lock *held = &st->held[slot - 1];
+		if (lock->mode > held->mode) {
+			held->mode = lock->mode;
+			held->line = line;
 		}
+		return;
 	}
 	if (st->n_held == st->cap_held) {
 		size_t cap = st->cap_held ? st->cap_held * 2 : 16;
@@ -210,6 +213,7 @@ static void hold_lock(ml_engine_state *st, const ml_lock *lock, int line)
 	copy.table = ml_arena_strdup(st->file_arena, lock->table);
 	copy.line = line;
 	st->held[st->n_held++] = copy;
+	ml_map_put(st->file_arena, &st->held_index, copy.table, (void *)(uintptr_t)st->n_held);
 }
 
 static void apply_transaction(ml_engine_state *st, const PgQuery__TransactionStmt *ts, int line,
@@ -722,6 +726,20 @@ static void lint_chunk(ml_engine_state *st, const ml_chunk_list *chunks, const m
 
 void ml_engine_lint_text(ml_run *run, const char *path, const char *data, size_t len)
 {
+	/* Our own copy, NUL-terminated, so every slice can be handed to C APIs. */
+	char *text = malloc(len + 1);
+	if (!text) {
+		fprintf(stderr, "migralint: out of memory reading %zu bytes\n", len);
+		abort();
+	}
+	memcpy(text, data, len);
+	text[len] = '\0';
+	ml_engine_lint_owned(run, path, text, len);
+	free(text);
+}
+
+void ml_engine_lint_owned(ml_run *run, const char *path, char *text, size_t len)
+{
 	ml_engine_state st;
 	memset(&st, 0, sizeof(st));
 	st.run = run;
@@ -742,8 +760,6 @@ void ml_engine_lint_text(ml_run *run, const char *path, const char *data, size_t
 	st.summary->path = st.path;
 	ml_ptr_vec_push(run->arena, &run->files, st.summary);
 
-	/* Our own copy, NUL-terminated, so every slice can be handed to C APIs. */
-	char *text = ml_arena_strndup(st.file_arena, data, len);
 	ml_line_map_init(&st.map, st.file_arena, text, len);
 
 	const char *nul = memchr(text, '\0', len);

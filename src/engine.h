@@ -92,6 +92,7 @@ typedef struct ml_engine_state {
 	int tx_begin_line;
 	ml_lock *held;            /* file-arena array */
 	size_t n_held, cap_held;
+	ml_map held_index;            /* table -> its slot in held + 1 */
 	ml_ptr_vec new_enum_values;   /* ml_enum_value *, this transaction */
 	ml_ptr_vec not_valid_in_tx;   /* ml_pending_constraint *, this transaction */
 	size_t tx_begin_start, tx_begin_end; /* span of the open BEGIN, for end-of-file reports */
@@ -143,6 +144,10 @@ void ml_rules_resolve(const ml_options *opts, bool *enabled, ml_severity *severi
  * as path, adding its summary and findings to run. Never fails: bad input
  * becomes a finding. */
 void ml_engine_lint_text(ml_run *run, const char *path, const char *data, size_t len);
+/* The same for text that is already NUL-terminated (text[len] == 0); the
+ * engine reads it in place (it never changes it) and the caller keeps
+ * ownership. */
+void ml_engine_lint_owned(ml_run *run, const char *path, char *text, size_t len);
 /* Analyses one parsed statement: computes its effect, runs the rules, then
  * applies what it changes (transaction, locks, schema). Node locations are
  * relative to the engine's loc_base. */

@@ -122,32 +122,17 @@ void ml_run_free(ml_run *run)
 	free(run);
 }
 
-struct lint_job {
-	ml_run *run;
-	const char *path;
-	const char *data;
-	size_t len;
-};
-
-static void *lint_job_main(void *arg)
+/* Runs fn(arg) on a thread with a large stack: libpg_query and protobuf-c
+ * recurse once per parse-tree level, and a deeply nested statement must get
+ * a finding, not a crash. The stack is reserved, not committed: only what
+ * is used costs memory. One thread serves a whole directory. */
+static void run_on_large_stack(void *(*fn)(void *), void *arg)
 {
-	struct lint_job *job = arg;
-	ml_engine_lint_text(job->run, job->path, job->data, job->len);
-	return NULL;
-}
-
-/* Lints on a thread with a large stack: libpg_query and protobuf-c recurse
- * once per parse-tree level, and a deeply nested statement must get a
- * finding, not a crash. The stack is reserved, not committed: only what is
- * used costs memory. */
-static void lint_on_large_stack(ml_run *run, const char *path, const char *data, size_t len)
-{
-	struct lint_job job = { run, path, data, len };
 	pthread_attr_t attr;
 	pthread_t thread;
 	if (pthread_attr_init(&attr) == 0) {
 		bool started = pthread_attr_setstacksize(&attr, ML_LINT_STACK_SIZE) == 0 &&
-			       pthread_create(&thread, &attr, lint_job_main, &job) == 0;
+			       pthread_create(&thread, &attr, fn, arg) == 0;
 		pthread_attr_destroy(&attr);
 		if (started) {
 			pthread_join(thread, NULL);
@@ -156,12 +141,27 @@ static void lint_on_large_stack(ml_run *run, const char *path, const char *data,
 	}
 	/* No thread to be had: the bounds in engine.h still keep the main
 	 * stack safe for all but extreme statements. */
-	ml_engine_lint_text(run, path, data, len);
+	fn(arg);
+}
+
+struct buffer_job {
+	ml_run *run;
+	const char *path;
+	const char *data;
+	size_t len;
+};
+
+static void *buffer_job_main(void *arg)
+{
+	struct buffer_job *job = arg;
+	ml_engine_lint_text(job->run, job->path, job->data, job->len);
+	return NULL;
 }
 
 int ml_run_lint_buffer(ml_run *run, const char *display_path, const char *data, size_t len)
 {
-	lint_on_large_stack(run, display_path, data, len);
+	struct buffer_job job = { run, display_path, data, len };
+	run_on_large_stack(buffer_job_main, &job);
 	return 0;
 }
 
@@ -189,14 +189,16 @@ const ml_input_error *ml_run_input_error_list(const ml_run *run, size_t *count)
 	return run->input_error_list;
 }
 
-int ml_run_lint_stream(ml_run *run, const char *display_path, FILE *stream)
+/* Reads and lints stream on the current thread. The buffer keeps a byte for
+ * a NUL, so the engine takes it over without copying. */
+static int read_and_lint(ml_run *run, const char *display_path, FILE *stream)
 {
 	size_t cap = 64 * 1024, len = 0;
 	char *data = malloc(cap);
 	if (!data)
 		return input_error(run, display_path, "out of memory");
 	for (;;) {
-		if (len == cap) {
+		if (cap - len < 2) {
 			char *grown = realloc(data, cap * 2);
 			if (!grown) {
 				free(data);
@@ -205,7 +207,7 @@ int ml_run_lint_stream(ml_run *run, const char *display_path, FILE *stream)
 			data = grown;
 			cap *= 2;
 		}
-		size_t n = fread(data + len, 1, cap - len, stream);
+		size_t n = fread(data + len, 1, cap - len - 1, stream);
 		len += n;
 		if (n == 0)
 			break;
@@ -215,9 +217,31 @@ int ml_run_lint_stream(ml_run *run, const char *display_path, FILE *stream)
 		free(data);
 		return input_error(run, display_path, err ? strerror(err) : "read error");
 	}
-	lint_on_large_stack(run, display_path, data, len);
+	data[len] = '\0';
+	ml_engine_lint_owned(run, display_path, data, len);
 	free(data);
 	return 0;
+}
+
+struct stream_job {
+	ml_run *run;
+	const char *path;
+	FILE *stream;
+	int status;
+};
+
+static void *stream_job_main(void *arg)
+{
+	struct stream_job *job = arg;
+	job->status = read_and_lint(job->run, job->path, job->stream);
+	return NULL;
+}
+
+int ml_run_lint_stream(ml_run *run, const char *display_path, FILE *stream)
+{
+	struct stream_job job = { run, display_path, stream, 0 };
+	run_on_large_stack(stream_job_main, &job);
+	return job.status;
 }
 
 static void file_key(char *buf, size_t len, const struct stat *sb)
@@ -240,9 +264,24 @@ static int lint_file(ml_run *run, const char *path)
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return input_error(run, path, strerror(errno));
-	int status = ml_run_lint_stream(run, path, f);
+	int status = read_and_lint(run, path, f);
 	fclose(f);
 	return status;
+}
+
+struct files_job {
+	ml_run *run;
+	const char *const *paths;
+	size_t n;
+	int status;
+};
+
+static void *files_job_main(void *arg)
+{
+	struct files_job *job = arg;
+	for (size_t i = 0; i < job->n; i++)
+		job->status |= lint_file(job->run, job->paths[i]);
+	return NULL;
 }
 
 static bool has_sql_suffix(const char *name)
@@ -309,7 +348,9 @@ int ml_run_lint_path(ml_run *run, const char *path)
 	if (!S_ISDIR(sb.st_mode)) {
 		if (!S_ISREG(sb.st_mode) && !S_ISFIFO(sb.st_mode) && !S_ISCHR(sb.st_mode))
 			return input_error(run, path, "not a regular file");
-		return lint_file(run, path);
+		struct files_job job = { run, &path, 1, 0 };
+		run_on_large_stack(files_job_main, &job);
+		return job.status;
 	}
 	ml_arena *arena = ml_arena_new();
 	ml_ptr_vec files = { 0 };
@@ -317,8 +358,9 @@ int ml_run_lint_path(ml_run *run, const char *path)
 	int status = collect_sql(run, path, arena, &files, &seen_dirs, 0);
 	if (files.len == 0 && status == 0)
 		status = input_error(run, path, "no .sql files in this directory");
-	for (size_t i = 0; i < files.len; i++)
-		status |= lint_file(run, files.items[i]);
+	struct files_job job = { run, (const char *const *)files.items, files.len, 0 };
+	run_on_large_stack(files_job_main, &job);
+	status |= job.status;
 	ml_arena_free(arena);
 	return status;
 }
