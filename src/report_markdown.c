@@ -5,11 +5,12 @@
  * excerpt, the lock it takes and the safe recipe.
  *
  * GitHub rejects a comment over 65,536 characters, so the report keeps to a
- * budget of 60,000 bytes (a byte is never fewer characters): begin lays the
- * findings out in order and stops before the first one that would not fit;
- * the findings after it are summarised at the end with their counts by
- * severity and the number of files they are in. The same input always gives
- * the same comment.
+ * budget of 60,000 bytes (a byte is never fewer characters): begin picks
+ * the findings that fit, errors first, then warnings, then infos (each in
+ * path and line order), and the comment shows them in path and line order;
+ * the ones left out are summarised at the end with their counts by severity
+ * and the number of files they are in. The same input always gives the same
+ * comment.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,9 @@
 typedef struct md_state {
 	char *cwd;                /* current directory, or NULL */
 	const char *doc_base;     /* base URL of the rule pages */
-	size_t shown;             /* findings that fit, the first ones in order */
+	size_t shown;             /* findings that fit */
+	bool *show;               /* per finding: shown in the comment; NULL: none */
+	const char *last_path;    /* path of the last finding written, for file headers */
 } md_state;
 
 static const char *plural(long n, const char *one, const char *many)
@@ -308,18 +311,31 @@ static void md_begin(ml_report_ctx *rc)
 		free(buf);
 	}
 	size_t used = header + 40 + MD_CLOSING_RESERVE;
-	if (st != &md_fallback) {
-		size_t file_findings = 0;
-		for (st->shown = 0; st->shown < n; st->shown++) {
-			size_t i = st->shown;
-			bool first = !i || strcmp(d[i].path, d[i - 1].path);
-			if (first)
-				file_findings = md_file_findings(d, n, i);
-			size_t size = md_finding_size(st, &d[i], first, file_findings);
-			if (used + size > MD_BUDGET)
-				break;
-			used += size;
+	if (st != &md_fallback && n)
+		st->show = calloc(n, sizeof(bool));
+	if (st->show) {
+		/* Errors first, then warnings, then infos: what is left out is
+		 * the least severe. A file's header is paid for once. */
+		bool *file_paid = calloc(n, sizeof(bool));
+		for (int tier = ML_SEVERITY_ERROR; tier >= ML_SEVERITY_INFO && file_paid; tier--) {
+			size_t file_start = 0;
+			for (size_t i = 0; i < n; i++) {
+				if (!i || strcmp(d[i].path, d[i - 1].path))
+					file_start = i;
+				if ((int)d[i].severity != tier)
+					continue;
+				bool header_needed = !file_paid[file_start];
+				size_t size = md_finding_size(st, &d[i], header_needed,
+							      md_file_findings(d, n, file_start));
+				if (used + size > MD_BUDGET)
+					continue;
+				used += size;
+				st->show[i] = true;
+				file_paid[file_start] = true;
+				st->shown++;
+			}
 		}
+		free(file_paid);
 	}
 	md_header(rc->out, rc, st->shown);
 }
@@ -327,13 +343,16 @@ static void md_begin(ml_report_ctx *rc)
 static void md_diagnostic(ml_report_ctx *rc, const ml_diagnostic *d)
 {
 	md_state *st = rc->state;
-	if (rc->index >= st->shown)
+	if (!st->show || !st->show[rc->index])
 		return;
 	size_t n;
 	const ml_diagnostic *all = ml_run_diagnostics(rc->run, &n);
-	size_t i = rc->index;
-	bool first = !i || strcmp(all[i].path, all[i - 1].path);
-	md_finding(rc->out, st, d, first, first ? md_file_findings(all, n, i) : 0);
+	size_t i = rc->index, file_start = i;
+	while (file_start > 0 && !strcmp(all[file_start - 1].path, d->path))
+		file_start--;
+	bool first = !st->last_path || strcmp(st->last_path, d->path);
+	st->last_path = d->path;
+	md_finding(rc->out, st, d, first, first ? md_file_findings(all, n, file_start) : 0);
 }
 
 static void md_end(ml_report_ctx *rc)
@@ -346,11 +365,25 @@ static void md_end(ml_report_ctx *rc)
 		int counts[3] = { 0 };
 		int files = 0;
 		bool partly = false;
-		for (size_t i = st->shown; i < n; i++) {
+		for (size_t i = 0; i < n; i++) {
+			if (st->show && st->show[i])
+				continue;
 			counts[d[i].severity <= ML_SEVERITY_ERROR ? d[i].severity : ML_SEVERITY_ERROR]++;
-			if (i == st->shown || strcmp(d[i].path, d[i - 1].path)) {
+			/* a file counts once, whether or not some of it was shown */
+			size_t file_start = i;
+			while (file_start > 0 && !strcmp(d[file_start - 1].path, d[i].path))
+				file_start--;
+			bool first_left_out = true;
+			bool any_shown = false;
+			for (size_t k = file_start; k < n && !strcmp(d[k].path, d[i].path); k++) {
+				if (k < i && !(st->show && st->show[k]))
+					first_left_out = false;
+				if (st->show && st->show[k])
+					any_shown = true;
+			}
+			if (first_left_out) {
 				files++;
-				if (i && i == st->shown && !strcmp(d[i].path, d[i - 1].path))
+				if (any_shown)
 					partly = true;
 			}
 		}
@@ -363,7 +396,7 @@ static void md_end(ml_report_ctx *rc)
 			left, plural((long)left, "", "s"), plural((long)left, "was", "were"), e, plural(e, "", "s"), w,
 			plural(w, "", "s"), in, plural(in, "", "s"), files, plural(files, "", "s"));
 		if (partly)
-			fputs(files == 1 ? " (partly shown above)" : " (the first partly shown above)", out);
+			fputs(files == 1 ? " (partly shown above)" : " (some partly shown above)", out);
 		fputs(". The full report is in the CI job's artifacts: `migralint --format sarif` (code scanning) or "
 		      "`--format json`.\n",
 		      out);
@@ -372,6 +405,7 @@ static void md_end(ml_report_ctx *rc)
 		st->doc_base);
 	if (st != &md_fallback) {
 		free(st->cwd);
+		free(st->show);
 		free(st);
 	}
 	rc->state = NULL;
