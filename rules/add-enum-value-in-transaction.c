@@ -10,6 +10,7 @@
  * of another type (text, say) is not a use.
  * In autocommit every statement commits on its own, so nothing is reported.
  */
+#define _GNU_SOURCE
 #include <string.h>
 
 #include "rule_api.h"
@@ -177,6 +178,19 @@ static void find_insert_use(struct use_search *s, const PgQuery__InsertStmt *ins
 /* PG 12+: a statement of the same transaction using a value added in it. */
 static void check_use(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
+	/* Most statements name no new label at all: look at the text before
+	 * walking the tree. */
+	size_t len;
+	const char *text = ml_stmt_text(ctx, &len);
+	if (text) {
+		bool mentioned = false;
+		for (size_t i = 0; i < ctx->n_new_enum_values && !mentioned; i++) {
+			const char *label = ctx->new_enum_values[i]->label;
+			mentioned = *label && memmem(text, len, label, strlen(label)) != NULL;
+		}
+		if (!mentioned)
+			return;
+	}
 	struct use_search s = { .ctx = ctx, .location = -1 };
 	const PgQuery__Node *stmt = ctx->stmt;
 	if (stmt->node_case == PG_QUERY__NODE__NODE_UPDATE_STMT)

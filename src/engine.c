@@ -314,8 +314,14 @@ static void note_transaction_facts(ml_engine_state *st, const PgQuery__Node *stm
 		const PgQuery__AlterEnumStmt *es = stmt->alter_enum_stmt;
 		if (!es->new_val || !*es->new_val || (es->old_val && *es->old_val))
 			return;
+		const char *type = ml_last_name(es->type_name, es->n_type_name);
+		for (size_t i = 0; i < st->new_enum_values.len; i++) {
+			const ml_enum_value *seen = st->new_enum_values.items[i];
+			if (!strcmp(seen->type, type) && !strcmp(seen->label, es->new_val))
+				return; /* ADD VALUE IF NOT EXISTS again: one pending value */
+		}
 		ml_enum_value *v = ml_arena_alloc(arena, sizeof(*v));
-		v->type = ml_arena_strdup(arena, ml_last_name(es->type_name, es->n_type_name));
+		v->type = ml_arena_strdup(arena, type);
 		v->label = ml_arena_strdup(arena, es->new_val);
 		v->line = line;
 		ml_ptr_vec_push(arena, &st->new_enum_values, v);

@@ -66,7 +66,7 @@ struct ml_run {
 	void *options_hook_data;
 	int skipped_files;        /* inputs an exclude pattern skipped */
 	ml_map tables;            /* "schema.name" (unqualified: public) -> ml_table_state * */
-	ml_ptr_vec indexes;       /* ml_index_state * */
+	ml_map indexes;           /* index name -> ml_index_state * (NULL once dropped) */
 	ml_ptr_vec functions;     /* ml_function_state * */
 	ml_ptr_vec committing_procedures; /* names (char *) of procedures whose body COMMITs */
 	ml_map checked_domains;   /* domain name -> non-NULL when created with a CHECK */

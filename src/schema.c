@@ -73,12 +73,7 @@ ml_column_facts *ml_schema_column(ml_run *run, ml_table_state *table, const char
 
 const ml_index_state *ml_schema_index(ml_run *run, const char *name)
 {
-	for (size_t i = run->indexes.len; i-- > 0;) {
-		const ml_index_state *ix = run->indexes.items[i];
-		if (!strcmp(ix->name, name))
-			return ix;
-	}
-	return NULL;
+	return ml_map_get(&run->indexes, name);
 }
 
 char ml_schema_function_volatility(ml_run *run, const char *name)
@@ -363,7 +358,7 @@ static void apply_index(ml_engine_state *st, const PgQuery__IndexStmt *ix)
 	s->table = ml_qualified_name(run->arena, ix->relation->schemaname, ix->relation->relname);
 	s->schema = ml_arena_strdup(run->arena, ix->relation->schemaname ? ix->relation->schemaname : "");
 	s->table_name = ml_arena_strdup(run->arena, ix->relation->relname);
-	ml_ptr_vec_push(run->arena, &run->indexes, s);
+	ml_map_put(run->arena, &run->indexes, s->name, s);
 }
 
 static void apply_function(ml_engine_state *st, const PgQuery__CreateFunctionStmt *fn)
@@ -393,11 +388,8 @@ static void apply_drop(ml_engine_state *st, const PgQuery__DropStmt *ds)
 			if (!o || o->node_case != PG_QUERY__NODE__NODE_LIST)
 				continue;
 			const char *name = ml_last_name(o->list->items, o->list->n_items);
-			for (size_t k = 0; k < st->run->indexes.len; k++) {
-				ml_index_state *ix = st->run->indexes.items[k];
-				if (!strcmp(ix->name, name))
-					ix->name = "";
-			}
+			if (ml_map_get(&st->run->indexes, name))
+				ml_map_put(st->run->arena, &st->run->indexes, name, NULL);
 		}
 		return;
 	}
