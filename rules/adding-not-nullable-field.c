@@ -15,24 +15,25 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 		if (!cmd || cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull)
 			continue;
 		const char *column = cmd->name;
+		const char *table = ml_table_name(ctx, as->relation);
 		const ml_column_facts *facts = ml_column_find(ctx, as->relation, column);
 		if (facts && facts->valid_not_null_check && ctx->options->pg_major >= 12)
 			continue;
 		if (facts && facts->valid_not_null_check)
 			ml_report(ctx, self, -1,
-				  "SET NOT NULL on \"%s\" scans the whole table under an ACCESS EXCLUSIVE lock: the "
+				  "SET NOT NULL on \"%s\" scans all of \"%s\" under an ACCESS EXCLUSIVE lock: the "
 				  "valid CHECK (%s IS NOT NULL) only lets PostgreSQL 12+ skip the scan",
-				  column, column);
+				  column, table, column);
 		else if (facts && facts->pending_not_null_check)
 			ml_report(ctx, self, -1,
-				  "SET NOT NULL on \"%s\" scans the whole table under an ACCESS EXCLUSIVE lock: its "
+				  "SET NOT NULL on \"%s\" scans all of \"%s\" under an ACCESS EXCLUSIVE lock: its "
 				  "CHECK (%s IS NOT NULL) is NOT VALID and was never validated, so it does not help",
-				  column, column);
+				  column, table, column);
 		else
 			ml_report(ctx, self, -1,
-				  "SET NOT NULL on \"%s\" scans the whole table under an ACCESS EXCLUSIVE lock, "
+				  "SET NOT NULL on \"%s\" scans all of \"%s\" under an ACCESS EXCLUSIVE lock, "
 				  "blocking reads and writes",
-				  column);
+				  column, table);
 	}
 }
 

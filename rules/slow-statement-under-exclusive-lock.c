@@ -8,13 +8,13 @@
 
 static const char *slow_kind(const ml_effect *e)
 {
+	if (e->many_rows)
+		return "changes many rows";
 	if (e->rewrite)
 		return "rewrites a table";
 	if (e->index_build)
 		return "builds an index";
-	if (e->scan)
-		return "scans a whole table";
-	return "changes many rows";
+	return "scans a whole table";
 }
 
 static void check(const ml_stmt_ctx *ctx, const ml_rule *self)

@@ -181,17 +181,26 @@ bool ml_where_is_batched(const PgQuery__Node *where, const PgQuery__WithClause *
 			 PgQuery__Node *const *from, size_t n_from, const ml_stmt_env *env);
 
 /* schema.c */
+/* The table the run knows as schema.name (an empty or NULL schema means
+ * "public"), or NULL. The state belongs to the run. */
 ml_table_state *ml_schema_find(ml_run *run, const char *schema, const char *name);
 /* Was the table created earlier in the file being linted? Tables created by
  * earlier files of the run are history: they hold data by now. */
 bool ml_schema_table_is_new(const ml_run *run, const char *schema, const char *name);
+/* ml_schema_find, creating an empty entry (not created in the run) when
+ * the run has not met the table yet. Never NULL; run-owned. */
 ml_table_state *ml_schema_touch(ml_run *run, const char *schema, const char *name);
+/* The facts about table.column; when unknown, a new empty entry if create
+ * is set, else NULL. Run-owned. */
 ml_column_facts *ml_schema_column(ml_run *run, ml_table_state *table, const char *column, bool create);
 /* Records what stmt changes in the run's schema knowledge. */
 void ml_schema_apply(ml_engine_state *st, const PgQuery__Node *stmt);
+/* The index the run created under name and has not dropped, or NULL. */
 const ml_index_state *ml_schema_index(ml_run *run, const char *name);
 /* The foreign key named name of table t, or NULL when the run did not see it. */
 const ml_foreign_key_state *ml_schema_foreign_key(const ml_table_state *t, const char *name);
+/* 'i', 's' or 'v' for a function the run created (as declared; VOLATILE when
+ * not said), 0 when the run did not create one of that name. */
 char ml_schema_function_volatility(ml_run *run, const char *name);
 /* Display name "schema.name" or "name" in arena. */
 const char *ml_qualified_name(ml_arena *arena, const char *schema, const char *name);
@@ -226,8 +235,12 @@ int ml_nesting_estimate(const char *text, size_t len);
 char ml_builtin_volatility(const char *name);
 
 /* registry.c */
+/* The index-th rule of the registry (rules.def order), or NULL past the end.
+ * Rules are static. */
 const ml_rule *ml_registry_rule(size_t index);
+/* The registry index of rule, which must be a registered rule. */
 size_t ml_registry_index(const ml_rule *rule);
+/* The rule with this id or alias, or NULL. */
 const ml_rule *ml_registry_find(const char *name);
 
 /* The identifier put in for names dynamic SQL computes at run time. */

@@ -44,6 +44,8 @@ typedef struct ml_ptr_vec {
 	void **items;
 	size_t len, cap;
 } ml_ptr_vec;
+/* Appends item, growing the array in arena (the old array stays in the
+ * arena until it is freed). vec starts zeroed. */
 void ml_ptr_vec_push(ml_arena *arena, ml_ptr_vec *vec, void *item);
 
 /* A string-keyed hash map whose memory (keys included) lives in an arena. */
