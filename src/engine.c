@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <pg_query.h>
 
@@ -575,6 +576,9 @@ static void report_too_complex(ml_engine_state *st, size_t base, size_t len, boo
 	st->stmt_end = saved_end;
 }
 
+static int analyse_parse_result(ml_engine_state *st, const char *text, size_t len, size_t base, bool exact,
+				const ml_stmt_env *env, PgQueryProtobufParseResult result);
+
 int ml_engine_parse_and_analyse(ml_engine_state *st, const char *text, size_t len, size_t base,
 				bool exact, const ml_stmt_env *env)
 {
@@ -582,7 +586,14 @@ int ml_engine_parse_and_analyse(ml_engine_state *st, const char *text, size_t le
 		report_too_complex(st, base, len, exact);
 		return 0;
 	}
-	PgQueryProtobufParseResult result = pg_query_parse_protobuf(text);
+	return analyse_parse_result(st, text, len, base, exact, env, pg_query_parse_protobuf(text));
+}
+
+/* The rest of ml_engine_parse_and_analyse, for a parse already made (here
+ * or by a prefetch worker). Frees result. */
+static int analyse_parse_result(ml_engine_state *st, const char *text, size_t len, size_t base, bool exact,
+				const ml_stmt_env *env, PgQueryProtobufParseResult result)
+{
 	if (result.error && (st->dynamic || st->probing)) {
 		pg_query_free_protobuf_parse_result(result);
 		return -1;
@@ -674,31 +685,34 @@ void ml_engine_report_unknown_ignores(ml_engine_state *st, size_t first)
 
 /* A NUL-terminated copy of text[start, end) with the psql commands inside
  * it blanked out (their bytes become spaces, so offsets still match). */
+/* A NUL-terminated copy of text[start, end) in arena, with the psql
+ * commands inside it blanked out (ml_chunk_copy_text). */
 static char *statement_copy(ml_engine_state *st, ml_arena *arena, const ml_chunk_list *chunks, size_t start,
 			    size_t end)
 {
-	char *copy = ml_arena_strndup(arena, st->map.text + start, end - start);
-	for (size_t i = 0; i < chunks->n_blanks; i++) {
-		const ml_range *b = &chunks->blanks[i];
-		if (b->end <= start || b->start >= end)
-			continue;
-		size_t from = b->start > start ? b->start : start, to = b->end < end ? b->end : end;
-		memset(copy + (from - start), ' ', to - from);
-	}
+	char *copy = ml_arena_alloc(arena, end - start + 1);
+	ml_chunk_copy_text(st->map.text, chunks, start, end, copy);
 	return copy;
 }
 
 /* Parses and analyses one statement chunk. One that does not parse is split
  * again at every semicolon (ml_split_simple): a missing parenthesis or END
  * then costs only the broken piece. */
-static void lint_chunk(ml_engine_state *st, const ml_chunk_list *chunks, const ml_chunk *c, const ml_stmt_env *env)
+static void lint_chunk(ml_engine_state *st, const ml_chunk_list *chunks, size_t index, const ml_stmt_env *env,
+		       ml_prefetch *prefetch)
 {
+	const ml_chunk *c = &chunks->items[index];
 	size_t len = c->end - c->start;
 	/* The copies live only while this chunk is parsed. */
 	ml_arena_reset(st->chunk_arena);
 	char *text = statement_copy(st, st->chunk_arena, chunks, c->start, c->end);
+	PgQueryProtobufParseResult ahead;
+	int parsed;
 	st->probing = true;
-	int parsed = ml_engine_parse_and_analyse(st, text, len, c->start, true, env);
+	if (prefetch && ml_prefetch_take(prefetch, index, &ahead))
+		parsed = analyse_parse_result(st, text, len, c->start, true, env, ahead);
+	else
+		parsed = ml_engine_parse_and_analyse(st, text, len, c->start, true, env);
 	st->probing = false;
 	if (parsed >= 0) {
 		st->summary->statements++;
@@ -728,6 +742,15 @@ static void lint_chunk(ml_engine_state *st, const ml_chunk_list *chunks, const m
 		if (ml_engine_parse_and_analyse(st, piece, p->end - p->start, c->start + p->start, true, env) < 0)
 			st->summary->syntax_errors++;
 	}
+}
+
+/* The worker count: the option, or the machine's cores when it is 0. */
+static int ml_jobs(const ml_options *opts)
+{
+	if (opts->jobs > 0)
+		return opts->jobs;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	return cores > 0 ? (int)cores : 1;
 }
 
 void ml_engine_lint_text(ml_run *run, const char *path, const char *data, size_t len)
@@ -796,6 +819,7 @@ void ml_engine_lint_owned(ml_run *run, const char *path, char *text, size_t len)
 
 	st.tx = file_options.assume_in_transaction ? ML_TX_ASSUMED : ML_TX_NONE;
 	ml_stmt_env top = { .body = ML_BODY_TOP };
+	ml_prefetch *prefetch = ml_prefetch_start(text, &chunks, ml_jobs(st.options));
 	for (size_t i = 0; i < chunks.len; i++) {
 		const ml_chunk *c = &chunks.items[i];
 		int end_col;
@@ -820,10 +844,11 @@ void ml_engine_lint_owned(ml_run *run, const char *path, char *text, size_t len)
 		}
 		if (c->kind != ML_CHUNK_STATEMENT)
 			continue;
-		lint_chunk(&st, &chunks, c, &top);
+		lint_chunk(&st, &chunks, i, &top, prefetch);
 		if (st.tx == ML_TX_NONE)
 			ml_engine_end_transaction(&st, true); /* autocommit: the statement's own transaction ended */
 	}
+	ml_prefetch_finish(prefetch);
 	finish_file(&st);
 	ml_arena_free(st.chunk_arena);
 	ml_arena_free(st.file_arena);

@@ -6,6 +6,8 @@
 #ifndef MIGRALINT_ENGINE_H
 #define MIGRALINT_ENGINE_H
 
+#include <pg_query.h>
+
 #include "internal.h"
 #include "lock_table.h"
 #include "rule_api.h"
@@ -209,6 +211,23 @@ const char *ml_qualified_name(ml_arena *arena, const char *schema, const char *n
 /* Analyses the PL/pgSQL body of a DO block or CREATE FUNCTION/PROCEDURE
  * statement (no-op for other statements and languages). */
 void ml_plpgsql_analyse(ml_engine_state *st, const PgQuery__Node *stmt, const ml_stmt_env *outer);
+
+/* prefetch.c */
+typedef struct ml_prefetch ml_prefetch;
+/* Files with fewer statement chunks than this are parsed on the engine's
+ * thread: starting workers would cost more than it saves. */
+#define ML_PREFETCH_MIN_CHUNKS 64
+/* Starts jobs - 1 workers parsing the statement chunks of text ahead of the
+ * engine. Returns NULL when that is not worth it or no thread can be had;
+ * text and chunks must outlive the prefetch. Free with ml_prefetch_finish. */
+ml_prefetch *ml_prefetch_start(const char *text, const ml_chunk_list *chunks, int jobs);
+/* Waits for chunk i and moves its parse result (success or error) to *out,
+ * which the caller frees with pg_query_free_protobuf_parse_result. Returns
+ * false when the chunk was not parsed (the caller parses it itself). Chunks
+ * are taken in increasing order. */
+bool ml_prefetch_take(ml_prefetch *p, size_t i, PgQueryProtobufParseResult *out);
+/* Stops the workers and frees what was not taken. NULL is fine. */
+void ml_prefetch_finish(ml_prefetch *p);
 
 /* tree.c */
 /* How deeply messages nest in the protobuf-encoded data of a message of

@@ -136,6 +136,11 @@ void ml_split(ml_arena *arena, const char *text, size_t len, ml_chunk_list *out)
  * statement: for re-splitting a piece that did not parse. */
 void ml_split_simple(ml_arena *arena, const char *text, size_t len, ml_chunk_list *out);
 
+/* Copies text[start, end) to dst (end - start + 1 bytes) with the psql
+ * commands inside it (chunks->blanks) turned into spaces, so offsets still
+ * match the file, and a NUL. */
+void ml_chunk_copy_text(const char *text, const ml_chunk_list *chunks, size_t start, size_t end, char *dst);
+
 /* ---- suppression comments ----------------------------------------------- */
 
 typedef struct ml_suppression {

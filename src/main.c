@@ -22,6 +22,8 @@ static const char USAGE[] =
 	"                            timeline, one line per statement), sarif, github,\n"
 	"                            gitlab, gcc, markdown\n"
 	"  --statements              with --format json, add each statement's locks\n"
+	"  --jobs N                  threads parsing a large file (default: one per core);\n"
+	"                            the report is the same for every N\n"
 	"  --pg-version N[.M]        target PostgreSQL version (default: 15)\n"
 	"  --assume-in-transaction   the migration tool wraps each file in a transaction\n"
 	"  --no-assume-in-transaction\n"
@@ -118,6 +120,7 @@ static bool effective_options(const settings *s, const char *path, ml_options *o
 {
 	ml_options_init(opts);
 	opts->record_statements = s->cli.record_statements;
+	opts->jobs = s->cli.jobs;
 	if (origins)
 		ml_config_origins_init(origins);
 	if (!ml_config_apply(s->config, path, opts, origins))
@@ -251,7 +254,7 @@ int main(int argc, char **argv)
 		bool takes_value = !strcmp(name, "--format") || !strcmp(name, "--pg-version") ||
 				   !strcmp(name, "--exclude") || !strcmp(name, "--include") ||
 				   !strcmp(name, "--fail-on") || !strcmp(name, "--stdin-filename") ||
-				   !strcmp(name, "--explain") || !strcmp(name, "--config");
+				   !strcmp(name, "--explain") || !strcmp(name, "--config") || !strcmp(name, "--jobs");
 		if (takes_value && !value) {
 			if (i + 1 >= argc) {
 				free(paths);
@@ -276,6 +279,13 @@ int main(int argc, char **argv)
 			set.given_pg_version = true;
 		} else if (!strcmp(name, "--statements")) {
 			opts->record_statements = true;
+		} else if (!strcmp(name, "--jobs")) {
+			char *end;
+			long jobs = strtol(value, &end, 10);
+			if (end == value || *end || jobs < 1 || jobs > 256)
+				status = usage_error("bad --jobs '%s' (a number from 1 to 256)", value);
+			else
+				opts->jobs = (int)jobs;
 		} else if (!strcmp(name, "--assume-in-transaction") || !strcmp(name, "--no-assume-in-transaction")) {
 			opts->assume_in_transaction = !strcmp(name, "--assume-in-transaction");
 			set.given_assume_in_transaction = true;

@@ -379,3 +379,16 @@ void ml_split_simple(ml_arena *arena, const char *text, size_t len, ml_chunk_lis
 {
 	split(arena, text, len, false, out);
 }
+
+void ml_chunk_copy_text(const char *text, const ml_chunk_list *chunks, size_t start, size_t end, char *dst)
+{
+	memcpy(dst, text + start, end - start);
+	dst[end - start] = '\0';
+	for (size_t i = 0; i < chunks->n_blanks; i++) {
+		const ml_range *b = &chunks->blanks[i];
+		if (b->end <= start || b->start >= end)
+			continue;
+		size_t from = b->start > start ? b->start : start, to = b->end < end ? b->end : end;
+		memset(dst + (from - start), ' ', to - from);
+	}
+}

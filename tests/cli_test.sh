@@ -165,6 +165,20 @@ if command -v script >/dev/null 2>&1; then
 	check "no colour with NO_COLOR set but empty" bash -c '! grep -q $'"'"'\033\['"'"' <<<"$0"' "$tty_out"
 fi
 
+# --jobs: workers parse a large file ahead; the report is the same byte for byte
+for i in $(seq 1 150); do
+	printf 'BEGIN;\nALTER TABLE t%d ADD COLUMN c int;\nUPDATE t%d SET c = 0;\nCOMMIT;\n' "$i" "$i"
+	printf 'CREATE INDEX i%d ON t%d (c);\nSELEC broken%d;\n' "$i" "$i" "$i"
+	printf 'DO $$ BEGIN UPDATE t%d SET c = 1; END $$;\n' "$i"
+done >"$tmp/many.sql"
+"$ML" --jobs 1 --format json --statements "$tmp/many.sql" >"$tmp/jobs1.json" 2>/dev/null
+"$ML" --jobs 2 --format json --statements "$tmp/many.sql" >"$tmp/jobs2.json" 2>/dev/null
+"$ML" --jobs 4 --format json --statements "$tmp/many.sql" >"$tmp/jobs4.json" 2>/dev/null
+check "--jobs 2 and 4 give the same report as --jobs 1" \
+	bash -c 'cmp -s "$0" "$1" && cmp -s "$0" "$2" && [ -s "$0" ]' "$tmp/jobs1.json" "$tmp/jobs2.json" "$tmp/jobs4.json"
+run --jobs 0 "$tmp/good.sql"
+check "--jobs 0 is bad usage" test "$code" -eq 3
+
 # the bundled examples have findings
 run "$ROOT/examples"
 check "examples have findings" test "$code" -eq 1

@@ -45,5 +45,10 @@ check "every postgres_regress file is listed ($n)" test "$n" -eq "$(find "$CORPU
 check "the non-UTF-8 file is reported as invalid-input" \
 	grep -q '"rule":"invalid-input","severity":"error","path":"[^"]*collate.windows.win1252.sql"' "$tmp/regress.json"
 
+# Parsing ahead on worker threads must not change a byte of the report.
+"$ML" --jobs 1 --format json --statements "$CORPUS/postgres_regress" >"$tmp/jobs1.json" 2>/dev/null
+"$ML" --jobs 2 --format json --statements "$CORPUS/postgres_regress" >"$tmp/jobs2.json" 2>/dev/null
+check "postgres_regress: --jobs 2 report identical to --jobs 1" cmp -s "$tmp/jobs1.json" "$tmp/jobs2.json"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -70,6 +70,8 @@ typedef struct ml_options {
 	bool record_statements;       /* keep each statement's locks for the locks format and the
 					 JSON "statements" array */
 	const char *doc_base_url;     /* base URL of the rule pages; NULL means ML_DEFAULT_DOC_BASE_URL */
+	int jobs;                     /* threads parsing a large file ahead of the analysis; 0: one per
+					 core, 1: none. The report is the same for every value. */
 	const char *exclude[ML_MAX_RULE_FILTER]; /* rule names turned off; NULL-terminated */
 	const char *include[ML_MAX_RULE_FILTER]; /* opt-in rule names turned on; NULL-terminated */
 	struct ml_severity_override {
