@@ -16,6 +16,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "internal.h"
 #include "migralint/config.h"
 
 /* A rule turned on or off, or given a severity, by one layer. */
@@ -98,22 +99,6 @@ static char *join_path(const char *base, const char *rel)
 	out[a] = '/';
 	memcpy(out + a + 1, rel, b + 1);
 	return out;
-}
-
-static char *current_dir(void)
-{
-	size_t cap = 256;
-	for (;;) {
-		char *buf = malloc(cap);
-		if (!buf)
-			return NULL;
-		if (getcwd(buf, cap))
-			return buf;
-		free(buf);
-		if (errno != ERANGE || cap > 1 << 20)
-			return NULL;
-		cap *= 2;
-	}
 }
 
 /* The directory part of an absolute, normalized path, malloc'd. */
@@ -1088,7 +1073,7 @@ void ml_config_free(ml_config *cfg)
  * the current directory. */
 static bool locate(ml_config *cfg)
 {
-	cfg->cwd = current_dir();
+	cfg->cwd = ml_current_dir();
 	char *real = realpath(cfg->path, NULL);
 	if (real) {
 		cfg->dir_real = parent_dir(real);

@@ -66,6 +66,9 @@ void *ml_map_get(const ml_map *map, const char *key);
  * value already there. */
 void ml_map_put(ml_arena *arena, ml_map *map, const char *key, void *value);
 
+/* The current directory in a malloc'd string the caller frees, or NULL. */
+char *ml_current_dir(void);
+
 /* ---- line map: byte offsets to 1-based line and character column --------- */
 
 typedef struct ml_line_map {

@@ -163,22 +163,6 @@ const char *ml_report_strongest_lock(const ml_diagnostic *d)
 	return strongest;
 }
 
-char *ml_report_cwd(void)
-{
-	size_t cap = 256;
-	for (;;) {
-		char *buf = malloc(cap);
-		if (!buf)
-			return NULL;
-		if (getcwd(buf, cap))
-			return buf;
-		free(buf);
-		if (errno != ERANGE || cap > 1 << 20)
-			return NULL;
-		cap *= 2;
-	}
-}
-
 /* Appends path's segments to out (which holds "" or an absolute path without
  * a trailing slash), resolving "." and "..". "..": back one segment, never
  * above the root when absolute; kept when a relative path has nothing to
@@ -334,7 +318,7 @@ uint64_t *ml_report_fingerprints(ml_run *run)
 		return NULL;
 	uint64_t *out = malloc(n * sizeof(*out));
 	fingerprint_key *keys = malloc(n * sizeof(*keys));
-	char *cwd = ml_report_cwd();
+	char *cwd = ml_current_dir();
 	if (!out || !keys) {
 		free(out);
 		free(keys);

@@ -45,9 +45,6 @@ const char *ml_body_name(ml_body_kind body);
 int ml_lock_rank(const char *mode);
 /* The strongest lock mode among d's locks, or NULL when it has none. */
 const char *ml_report_strongest_lock(const ml_diagnostic *d);
-/* The current directory, malloc'd (the caller frees it), or NULL when it
- * cannot be known. */
-char *ml_report_cwd(void);
 /* The path a report shows for path, malloc'd (the caller frees it; NULL
  * when memory runs out): "." and ".." segments resolved, relative to cwd
  * when it lies below it (*relative is then true), else absolute. With a NULL

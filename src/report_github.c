@@ -29,7 +29,7 @@ static void escaped(FILE *out, const char *s, bool property)
 
 static void github_begin(ml_report_ctx *rc)
 {
-	rc->state = ml_report_cwd();
+	rc->state = ml_current_dir();
 }
 
 static void github_diagnostic(ml_report_ctx *rc, const ml_diagnostic *d)

@@ -28,7 +28,7 @@ static void gitlab_begin(ml_report_ctx *rc)
 	gitlab_state *st = calloc(1, sizeof(*st));
 	rc->state = st;
 	if (st) {
-		st->cwd = ml_report_cwd();
+		st->cwd = ml_current_dir();
 		st->fingerprints = ml_report_fingerprints(rc->run);
 	}
 	fputc('[', rc->out);

@@ -293,7 +293,7 @@ static void md_begin(ml_report_ctx *rc)
 		md_fallback.shown = 0;
 		st = &md_fallback;
 	} else {
-		st->cwd = ml_report_cwd();
+		st->cwd = ml_current_dir();
 		st->doc_base = ml_report_doc_base(rc->run);
 	}
 	rc->state = st;

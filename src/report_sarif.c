@@ -116,7 +116,7 @@ static void sarif_begin(ml_report_ctx *rc)
 	sarif_state *st = calloc(1, sizeof(*st));
 	rc->state = st;
 	if (st) {
-		st->cwd = ml_report_cwd();
+		st->cwd = ml_current_dir();
 		st->fingerprints = ml_report_fingerprints(rc->run);
 	}
 	const char *cwd = st ? st->cwd : NULL;

@@ -11,8 +11,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "engine.h"
+
+char *ml_current_dir(void)
+{
+	size_t cap = 256;
+	for (;;) {
+		char *buf = malloc(cap);
+		if (!buf)
+			return NULL;
+		if (getcwd(buf, cap))
+			return buf;
+		free(buf);
+		if (errno != ERANGE || cap > 1 << 20)
+			return NULL;
+		cap *= 2;
+	}
+}
 
 void ml_options_init(ml_options *opts)
 {
