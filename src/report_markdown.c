@@ -56,8 +56,11 @@ static void md_text_n(FILE *out, const char *s, size_t len, bool escape)
 				c = ' ';
 			} else if (escape) {
 				bool markup = strchr("\\`*[]<|~&", c) != NULL;
+				/* s + i - 1 may lie in an earlier run (before an
+				 * invalid byte): index from the character's own place. */
+				const char *at = s + i;
 				if (c == '_')
-					markup = first || !is_word_char(s[i - 1]) || i + 1 >= len || !is_word_char(s[i + 1]);
+					markup = first || !is_word_char(at[-1]) || i + 1 >= len || !is_word_char(at[1]);
 				if (first && strchr(">#-+=", c))
 					markup = true;
 				if ((c == '.' || c == ')') && i > 0) {
