@@ -10,6 +10,7 @@
 --    uses the validated check instead of scanning (PostgreSQL 12+).
 
 SET lock_timeout = '5s';
+SET statement_timeout = '15s';
 
 ALTER TABLE accounts ADD COLUMN status text NOT NULL DEFAULT 'active';
 
