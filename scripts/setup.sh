@@ -53,7 +53,7 @@ if [[ $mode == test ]]; then
 	# tests/precommit_test.sh runs the real pre-commit in a git repository;
 	# tests/install_test.sh renders the man page with man and groff;
 	# tests/action_test.sh reads action.yml with python3-yaml.
-	packages+=(git pre-commit man-db groff-base python3-yaml postgresql)
+	packages+=(git pre-commit man-db groff-base python3-yaml postgresql clang libclang-rt-14-dev)
 fi
 
 install_packages() {
