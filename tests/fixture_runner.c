@@ -293,6 +293,10 @@ static void run_doc(const char *rule)
 	char title[256];
 	snprintf(title, sizeof(title), "# %s\n", rule);
 	result(!strncmp(doc, title, strlen(title)), "%s: doc starts with its title", path);
+	const ml_rule_info *info = ml_rule_find(rule);
+	char severity_line[64];
+	snprintf(severity_line, sizeof(severity_line), "**Severity:** %s", ml_severity_name(info->severity));
+	result(strstr(doc, severity_line) != NULL, "%s: states the rule's severity (%s)", path, severity_line);
 	static const char *const SECTIONS[] = { "\n## Why\n", "\n## Bad\n", "\n## Good\n", "\n## Suppress\n" };
 	for (size_t i = 0; i < 4; i++)
 		result(strstr(doc, SECTIONS[i]) != NULL, "%s: has section %.*s", path,
