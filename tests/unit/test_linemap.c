@@ -7,20 +7,6 @@
 #include "internal.h"
 #include "unit.h"
 
-static ml_arena *arena;
-
-static void setup(void)
-{
-	arena = ml_arena_new();
-	ck_assert_ptr_nonnull(arena);
-}
-
-static void teardown(void)
-{
-	ml_arena_free(arena);
-	arena = NULL;
-}
-
 /* Builds a map of the NUL-terminated text s. */
 static ml_line_map map_of(const char *s)
 {
@@ -272,7 +258,7 @@ Suite *linemap_suite(void)
 {
 	Suite *s = suite_create("linemap");
 	TCase *tc = tcase_create("position");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, arena_setup, arena_teardown);
 	tcase_add_test(tc, position_ascii_lines);
 	tcase_add_test(tc, position_counts_utf8_characters);
 	tcase_add_test(tc, position_invalid_bytes_count_as_characters);
@@ -285,7 +271,7 @@ Suite *linemap_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("utf8");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, arena_setup, arena_teardown);
 	tcase_add_test(tc, utf8_valid);
 	tcase_add_test(tc, utf8_overlong);
 	tcase_add_test(tc, utf8_surrogates_and_out_of_range);

@@ -7,20 +7,6 @@
 #include "internal.h"
 #include "unit.h"
 
-static ml_arena *arena;
-
-static void setup(void)
-{
-	arena = ml_arena_new();
-	ck_assert_ptr_nonnull(arena);
-}
-
-static void teardown(void)
-{
-	ml_arena_free(arena);
-	arena = NULL;
-}
-
 static ml_chunk_list split(const char *text)
 {
 	ml_chunk_list list;
@@ -469,7 +455,7 @@ Suite *split_suite(void)
 {
 	Suite *s = suite_create("split");
 	TCase *tc = tcase_create("statements");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, arena_setup, arena_teardown);
 	tcase_add_test(tc, two_statements);
 	tcase_add_test(tc, empty_and_blank_text);
 	tcase_add_test(tc, statement_spanning_lines);
@@ -494,7 +480,7 @@ Suite *split_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("psql");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, arena_setup, arena_teardown);
 	tcase_add_test(tc, meta_command_line);
 	tcase_add_test(tc, meta_command_after_statement);
 	tcase_add_test(tc, meta_command_at_eof);
@@ -504,7 +490,7 @@ Suite *split_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("directives");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, arena_setup, arena_teardown);
 	tcase_add_test(tc, trailer_holds_ignore_file);
 	tcase_add_test(tc, plain_trailing_comment_is_no_chunk);
 	tcase_add_test(tc, has_ignore_comment_flags);

@@ -7,20 +7,6 @@
 #include "internal.h"
 #include "unit.h"
 
-static ml_arena *arena;
-
-static void setup(void)
-{
-	arena = ml_arena_new();
-	ck_assert_ptr_nonnull(arena);
-}
-
-static void teardown(void)
-{
-	ml_arena_free(arena);
-	arena = NULL;
-}
-
 static bool parse(const char *comment, ml_suppression *out)
 {
 	memset(out, 0x5A, sizeof(*out)); /* garbage the parser must overwrite */
@@ -235,7 +221,7 @@ Suite *suppress_suite(void)
 {
 	Suite *s = suite_create("suppress");
 	TCase *tc = tcase_create("parse");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, arena_setup, arena_teardown);
 	tcase_add_test(tc, parse_one_rule);
 	tcase_add_test(tc, parse_rules_and_reason);
 	tcase_add_test(tc, parse_rules_without_spaces);
@@ -247,7 +233,7 @@ Suite *suppress_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("scan");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, arena_setup, arena_teardown);
 	tcase_add_test(tc, scan_ignores_strings_finds_comments);
 	tcase_add_test(tc, scan_only_strings_finds_nothing);
 	tcase_add_test(tc, scan_subrange_positions);

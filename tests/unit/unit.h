@@ -6,6 +6,14 @@
 
 #include <check.h>
 
+/* A fresh arena for each test of the suites that allocate from one
+ * (tcase_add_checked_fixture(tc, arena_setup, arena_teardown)); defined in
+ * unit_main.c. */
+struct ml_arena;
+extern struct ml_arena *arena;
+void arena_setup(void);
+void arena_teardown(void);
+
 Suite *linemap_suite(void);
 Suite *split_suite(void);
 Suite *suppress_suite(void);

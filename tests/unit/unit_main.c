@@ -3,7 +3,22 @@
  */
 #include <stdlib.h>
 
+#include "internal.h"
 #include "unit.h"
+
+ml_arena *arena;
+
+void arena_setup(void)
+{
+	arena = ml_arena_new();
+	ck_assert_ptr_nonnull(arena);
+}
+
+void arena_teardown(void)
+{
+	ml_arena_free(arena);
+	arena = NULL;
+}
 
 int main(void)
 {
