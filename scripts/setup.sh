@@ -54,6 +54,9 @@ if [[ $mode == test ]]; then
 	# tests/install_test.sh renders the man page with man and groff;
 	# tests/action_test.sh reads action.yml with python3-yaml.
 	packages+=(git pre-commit man-db groff-base python3-yaml postgresql clang libclang-rt-14-dev)
+	# tests/cli_test.sh reads JSON reports with jq; tests/corpus_test.sh runs
+	# the corpus under valgrind.
+	packages+=(jq valgrind)
 fi
 
 install_packages() {

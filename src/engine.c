@@ -576,49 +576,40 @@ static void report_too_complex(ml_engine_state *st, size_t base, size_t len, boo
 	st->stmt_end = saved_end;
 }
 
-static int analyse_parse_result(ml_engine_state *st, const char *text, size_t len, size_t base, bool exact,
-				const ml_stmt_env *env, PgQueryProtobufParseResult result);
+static int analyse_parsed(ml_engine_state *st, const char *text, size_t len, size_t base, bool exact,
+			  const ml_stmt_env *env, ml_parsed *parsed);
 
 int ml_engine_parse_and_analyse(ml_engine_state *st, const char *text, size_t len, size_t base,
 				bool exact, const ml_stmt_env *env)
 {
-	if (ml_nesting_estimate(text, len) > ML_MAX_NESTING_ESTIMATE) {
-		report_too_complex(st, base, len, exact);
-		return 0;
-	}
-	return analyse_parse_result(st, text, len, base, exact, env, pg_query_parse_protobuf(text));
+	ml_parsed parsed;
+	ml_parse_statement(text, len, &parsed);
+	return analyse_parsed(st, text, len, base, exact, env, &parsed);
 }
 
 /* The rest of ml_engine_parse_and_analyse, for a parse already made (here
- * or by a prefetch worker). Frees result. */
-static int analyse_parse_result(ml_engine_state *st, const char *text, size_t len, size_t base, bool exact,
-				const ml_stmt_env *env, PgQueryProtobufParseResult result)
+ * or by a pipeline worker). Frees parsed. */
+static int analyse_parsed(ml_engine_state *st, const char *text, size_t len, size_t base, bool exact,
+			  const ml_stmt_env *env, ml_parsed *parsed)
 {
-	if (result.error && (st->dynamic || st->probing)) {
-		pg_query_free_protobuf_parse_result(result);
-		return -1;
-	}
-	if (result.error) {
-		size_t saved_start = st->stmt_start, saved_end = st->stmt_end;
-		st->stmt_start = base;
-		st->stmt_end = base + len;
-		report_syntax_error(st, text, len, base, exact, result.error);
-		st->stmt_start = saved_start;
-		st->stmt_end = saved_end;
-		pg_query_free_protobuf_parse_result(result);
-		return -1;
-	}
-	if (ml_protobuf_depth(&pg_query__parse_result__descriptor, (const uint8_t *)result.parse_tree.data,
-			      result.parse_tree.len, ML_MAX_TREE_DEPTH) > ML_MAX_TREE_DEPTH) {
-		pg_query_free_protobuf_parse_result(result);
+	if (parsed->status == ML_PARSED_TOO_COMPLEX) {
+		ml_parsed_free(parsed);
 		report_too_complex(st, base, len, exact);
 		return 0;
 	}
-	ml_arena *arena = ml_arena_new();
-	ProtobufCAllocator alloc = ml_arena_protobuf_allocator(arena);
-	PgQuery__ParseResult *tree = pg_query__parse_result__unpack(&alloc, result.parse_tree.len,
-								     (const uint8_t *)result.parse_tree.data);
-	pg_query_free_protobuf_parse_result(result);
+	if (parsed->status == ML_PARSED_ERROR) {
+		if (!st->dynamic && !st->probing) {
+			size_t saved_start = st->stmt_start, saved_end = st->stmt_end;
+			st->stmt_start = base;
+			st->stmt_end = base + len;
+			report_syntax_error(st, text, len, base, exact, parsed->result.error);
+			st->stmt_start = saved_start;
+			st->stmt_end = saved_end;
+		}
+		ml_parsed_free(parsed);
+		return -1;
+	}
+	const PgQuery__ParseResult *tree = parsed->tree;
 	int count = 0;
 	if (tree) {
 		for (size_t i = 0; i < tree->n_stmts; i++) {
@@ -650,7 +641,7 @@ static int analyse_parse_result(ml_engine_state *st, const char *text, size_t le
 			count++;
 		}
 	}
-	ml_arena_free(arena);
+	ml_parsed_free(parsed);
 	return count;
 }
 
@@ -699,20 +690,19 @@ static char *statement_copy(ml_engine_state *st, ml_arena *arena, const ml_chunk
  * again at every semicolon (ml_split_simple): a missing parenthesis or END
  * then costs only the broken piece. */
 static void lint_chunk(ml_engine_state *st, const ml_chunk_list *chunks, size_t index, const ml_stmt_env *env,
-		       ml_prefetch *prefetch)
+		       ml_pipeline *pipeline, size_t item)
 {
 	const ml_chunk *c = &chunks->items[index];
 	size_t len = c->end - c->start;
 	/* The copies live only while this chunk is parsed. */
 	ml_arena_reset(st->chunk_arena);
 	char *text = statement_copy(st, st->chunk_arena, chunks, c->start, c->end);
-	PgQueryProtobufParseResult ahead;
-	int parsed;
+	ml_parsed ahead;
+	ml_pipeline_take(pipeline, item, index, &ahead);
+	if (ahead.status == ML_PARSED_NONE)
+		ml_parse_statement(text, len, &ahead);
 	st->probing = true;
-	if (prefetch && ml_prefetch_take(prefetch, index, &ahead))
-		parsed = analyse_parse_result(st, text, len, c->start, true, env, ahead);
-	else
-		parsed = ml_engine_parse_and_analyse(st, text, len, c->start, true, env);
+	int parsed = analyse_parsed(st, text, len, c->start, true, env, &ahead);
 	st->probing = false;
 	if (parsed >= 0) {
 		st->summary->statements++;
@@ -744,39 +734,26 @@ static void lint_chunk(ml_engine_state *st, const ml_chunk_list *chunks, size_t 
 	}
 }
 
-/* The worker count: the option, or the machine's cores when it is 0. */
-static int ml_jobs(const ml_options *opts)
+void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 {
-	if (opts->jobs > 0)
-		return opts->jobs;
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	return cores > 0 ? (int)cores : 1;
-}
-
-void ml_engine_lint_text(ml_run *run, const char *path, const char *data, size_t len)
-{
-	/* Our own copy, NUL-terminated, so every slice can be handed to C APIs. */
-	char *text = malloc(len + 1);
-	if (!text) {
-		fprintf(stderr, "migralint: out of memory reading %zu bytes\n", len);
-		abort();
-	}
-	memcpy(text, data, len);
-	text[len] = '\0';
-	ml_engine_lint_owned(run, path, text, len);
-	free(text);
-}
-
-void ml_engine_lint_owned(ml_run *run, const char *path, char *text, size_t len)
-{
+	const ml_source *src = ml_pipeline_source(pipeline, item);
+	const char *path = src->path;
 	ml_engine_state st;
 	memset(&st, 0, sizeof(st));
 	st.run = run;
 	ml_options file_options = run->options;
 	if (run->options_hook && !run->options_hook(run->options_hook_data, path, &file_options)) {
 		run->skipped_files++;
+		ml_pipeline_release(pipeline, item);
 		return;
 	}
+	if (src->read_error) {
+		ml_run_input_error(run, path, src->read_error);
+		ml_pipeline_release(pipeline, item);
+		return;
+	}
+	const char *text = src->text;
+	size_t len = src->len;
 	st.options = &file_options;
 	run->file_count++;
 	st.path = ml_arena_strdup(run->arena, path);
@@ -791,13 +768,13 @@ void ml_engine_lint_owned(ml_run *run, const char *path, char *text, size_t len)
 
 	ml_line_map_init(&st.map, st.file_arena, text, len);
 
-	const char *nul = memchr(text, '\0', len);
-	if (nul) {
-		ml_engine_report_at(&st, &ml_rule_invalid_input, (size_t)(nul - text), (size_t)(nul - text) + 1,
+	if (src->has_nul) {
+		ml_engine_report_at(&st, &ml_rule_invalid_input, src->nul_at, src->nul_at + 1,
 				    ml_rule_invalid_input.info.help,
 				    "file contains a NUL byte: it looks binary, not SQL text, and was not linted");
 		ml_arena_free(st.chunk_arena);
 		ml_arena_free(st.file_arena);
+		ml_pipeline_release(pipeline, item);
 		return;
 	}
 	size_t bad = ml_utf8_first_invalid(text, len);
@@ -806,11 +783,9 @@ void ml_engine_lint_owned(ml_run *run, const char *path, char *text, size_t len)
 				    "invalid UTF-8 byte; the file is linted as it is, and columns after this "
 				    "byte count bytes");
 
-	ml_chunk_list chunks;
-	ml_split(st.file_arena, text, len, &chunks);
-
-	for (size_t i = 0; i < chunks.len; i++) {
-		const ml_chunk *c = &chunks.items[i];
+	const ml_chunk_list *chunks = &src->chunks;
+	for (size_t i = 0; i < chunks->len; i++) {
+		const ml_chunk *c = &chunks->items[i];
 		if (c->has_ignore_comment)
 			ml_suppressions_scan(st.file_arena, &st.map, c->gap_start,
 					     c->kind == ML_CHUNK_TRAILER ? c->start : c->end, &st.suppressions);
@@ -819,9 +794,8 @@ void ml_engine_lint_owned(ml_run *run, const char *path, char *text, size_t len)
 
 	st.tx = file_options.assume_in_transaction ? ML_TX_ASSUMED : ML_TX_NONE;
 	ml_stmt_env top = { .body = ML_BODY_TOP };
-	ml_prefetch *prefetch = ml_prefetch_start(text, &chunks, ml_jobs(st.options));
-	for (size_t i = 0; i < chunks.len; i++) {
-		const ml_chunk *c = &chunks.items[i];
+	for (size_t i = 0; i < chunks->len; i++) {
+		const ml_chunk *c = &chunks->items[i];
 		int end_col;
 		ml_line_map_position(&st.map, c->start, &st.stmt_line, &end_col);
 		ml_line_map_position(&st.map, c->end, &st.stmt_end_line, &end_col);
@@ -844,12 +818,12 @@ void ml_engine_lint_owned(ml_run *run, const char *path, char *text, size_t len)
 		}
 		if (c->kind != ML_CHUNK_STATEMENT)
 			continue;
-		lint_chunk(&st, &chunks, i, &top, prefetch);
+		lint_chunk(&st, chunks, i, &top, pipeline, item);
 		if (st.tx == ML_TX_NONE)
 			ml_engine_end_transaction(&st, true); /* autocommit: the statement's own transaction ended */
 	}
-	ml_prefetch_finish(prefetch);
 	finish_file(&st);
 	ml_arena_free(st.chunk_arena);
 	ml_arena_free(st.file_arena);
+	ml_pipeline_release(pipeline, item);
 }

@@ -139,17 +139,18 @@ typedef struct ml_statement_record {
 } ml_statement_record;
 
 /* engine.c */
+typedef struct ml_pipeline ml_pipeline;
 /* Which rules are on and at which severity under opts, indexed like the
  * registry (arrays of ml_rule_count() entries). */
 void ml_rules_resolve(const ml_options *opts, bool *enabled, ml_severity *severity);
-/* Lints one file's len bytes (need not be NUL-terminated; copied) reported
- * as path, adding its summary and findings to run. Never fails: bad input
- * becomes a finding. */
-void ml_engine_lint_text(ml_run *run, const char *path, const char *data, size_t len);
-/* The same for text that is already NUL-terminated (text[len] == 0); the
- * engine reads it in place (it never changes it) and the caller keeps
- * ownership. */
-void ml_engine_lint_owned(ml_run *run, const char *path, char *text, size_t len);
+/* Lints item of pipeline (ml_pipeline_source), adding its summary and
+ * findings to run, or an input error when it could not be read, and
+ * releases the item. Never fails: bad input becomes a finding. Items are
+ * linted in order, on one thread. */
+void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item);
+/* Records that path could not be read, for ml_run_input_error_list (the
+ * library prints nothing). Returns -1. Strings are copied. */
+int ml_run_input_error(ml_run *run, const char *path, const char *reason);
 /* Analyses one parsed statement: computes its effect, runs the rules, then
  * applies what it changes (transaction, locks, schema). Node locations are
  * relative to the engine's loc_base. */
@@ -212,22 +213,62 @@ const char *ml_qualified_name(ml_arena *arena, const char *schema, const char *n
  * statement (no-op for other statements and languages). */
 void ml_plpgsql_analyse(ml_engine_state *st, const PgQuery__Node *stmt, const ml_stmt_env *outer);
 
-/* prefetch.c */
-typedef struct ml_prefetch ml_prefetch;
-/* Files with fewer statement chunks than this are parsed on the engine's
- * thread: starting workers would cost more than it saves. */
-#define ML_PREFETCH_MIN_CHUNKS 64
-/* Starts jobs - 1 workers parsing the statement chunks of text ahead of the
- * engine. Returns NULL when that is not worth it or no thread can be had;
- * text and chunks must outlive the prefetch. Free with ml_prefetch_finish. */
-ml_prefetch *ml_prefetch_start(const char *text, const ml_chunk_list *chunks, int jobs);
-/* Waits for chunk i and moves its parse result (success or error) to *out,
- * which the caller frees with pg_query_free_protobuf_parse_result. Returns
- * false when the chunk was not parsed (the caller parses it itself). Chunks
- * are taken in increasing order. */
-bool ml_prefetch_take(ml_prefetch *p, size_t i, PgQueryProtobufParseResult *out);
-/* Stops the workers and frees what was not taken. NULL is fine. */
-void ml_prefetch_finish(ml_prefetch *p);
+/* parse.c */
+typedef enum ml_parse_status {
+	ML_PARSED_NONE = 0,       /* not parsed (yet) */
+	ML_PARSED_OK,             /* tree holds the statements (NULL if unpacking failed) */
+	ML_PARSED_ERROR,          /* result.error says where and why */
+	ML_PARSED_TOO_COMPLEX,    /* nested past the bounds below: not parsed or not unpacked */
+} ml_parse_status;
+
+typedef struct ml_parsed {
+	ml_parse_status status;
+	PgQueryProtobufParseResult result; /* ML_PARSED_ERROR: libpg_query's error */
+	ml_arena *arena;                   /* owns tree */
+	PgQuery__ParseResult *tree;
+} ml_parsed;
+
+/* Parses text (len bytes, NUL-terminated) into *out, from any thread. The
+ * caller frees *out with ml_parsed_free. */
+void ml_parse_statement(const char *text, size_t len, ml_parsed *out);
+void ml_parsed_free(ml_parsed *p);
+
+/* pipeline.c */
+/* A file of the run as the engine gets it: read, checked for NUL bytes and
+ * split. Owned by the pipeline until ml_pipeline_release. */
+typedef struct ml_source {
+	const char *path;         /* display path, the caller's */
+	char *text;               /* NUL-terminated; NULL when it was not read */
+	size_t len;
+	const char *read_error;   /* why it could not be read (static), or NULL */
+	bool has_nul;             /* then not split: nul_at is the first NUL */
+	size_t nul_at;
+	ml_arena *arena;          /* owns chunks */
+	ml_chunk_list chunks;
+} ml_source;
+
+typedef struct ml_pipeline_item {
+	const char *path;         /* display path; read from it unless text is set */
+	char *text;               /* malloc'd, NUL-terminated; the pipeline takes it over */
+	size_t len;
+	bool skip;                /* do not read: excluded, or nothing to read */
+} ml_pipeline_item;
+
+/* Starts jobs workers (none when jobs < 2) that read, split and parse the
+ * items' statements ahead of the engine. items are copied; their paths
+ * must outlive the pipeline. Returns NULL only when out of memory. */
+ml_pipeline *ml_pipeline_new(const ml_pipeline_item *items, size_t n, int jobs);
+/* Item k, ready: prepared here if no worker got to it. Call for k = 0, 1,
+ * ... in order, and release each before the next. */
+const ml_source *ml_pipeline_source(ml_pipeline *p, size_t k);
+/* Statement chunk j of item k as a worker parsed it, moved to *out (the
+ * caller frees it); status ML_PARSED_NONE when no worker did, and then none
+ * will. Take chunks in increasing order. */
+void ml_pipeline_take(ml_pipeline *p, size_t k, size_t j, ml_parsed *out);
+/* Frees item k's text and chunks and whatever was parsed of it and not taken. */
+void ml_pipeline_release(ml_pipeline *p, size_t k);
+/* Stops the workers and frees everything. NULL is fine. */
+void ml_pipeline_free(ml_pipeline *p);
 
 /* tree.c */
 /* How deeply messages nest in the protobuf-encoded data of a message of

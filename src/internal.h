@@ -94,6 +94,9 @@ size_t ml_line_map_line_end(const ml_line_map *map, int line);
 /* Returns the byte offset of the first byte that is not valid UTF-8, or len
  * when the whole text is valid. */
 size_t ml_utf8_first_invalid(const char *text, size_t len);
+/* The length of the valid UTF-8 sequence at text (1 for ASCII), or 0 when
+ * the bytes there are not one. */
+size_t ml_utf8_sequence_length(const char *text, size_t len);
 /* Byte offset of the character_index-th character (1-based, as libpg_query's
  * cursorpos counts) of text, clamped to len. */
 size_t ml_utf8_char_to_byte(const char *text, size_t len, int character_index);

@@ -73,38 +73,50 @@ size_t ml_line_map_line_end(const ml_line_map *map, int line)
 	return end;
 }
 
-size_t ml_utf8_first_invalid(const char *text, size_t len)
+size_t ml_utf8_sequence_length(const char *text, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)text;
+	if (len == 0)
+		return 0;
+	unsigned char c = s[0];
+	if (c < 0x80)
+		return 1;
+	size_t need;
+	unsigned min;
+	unsigned cp;
+	if (c >= 0xC2 && c <= 0xDF) {
+		need = 1, min = 0x80, cp = c & 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		need = 2, min = 0x800, cp = c & 0x0F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		need = 3, min = 0x10000, cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (len <= need)
+		return 0;
+	for (size_t k = 1; k <= need; k++) {
+		if ((s[k] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[k] & 0x3F);
+	}
+	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return need + 1;
+}
+
+size_t ml_utf8_first_invalid(const char *text, size_t len)
+{
 	size_t i = 0;
 	while (i < len) {
-		unsigned char c = s[i];
-		if (c < 0x80) {
+		if ((unsigned char)text[i] < 0x80) {
 			i++;
 			continue;
 		}
-		size_t need;
-		unsigned min;
-		unsigned cp;
-		if (c >= 0xC2 && c <= 0xDF) {
-			need = 1, min = 0x80, cp = c & 0x1F;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			need = 2, min = 0x800, cp = c & 0x0F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			need = 3, min = 0x10000, cp = c & 0x07;
-		} else {
+		size_t n = ml_utf8_sequence_length(text + i, len - i);
+		if (n == 0)
 			return i;
-		}
-		if (len - i <= need)
-			return i;
-		for (size_t k = 1; k <= need; k++) {
-			if ((s[i + k] & 0xC0) != 0x80)
-				return i;
-			cp = (cp << 6) | (s[i + k] & 0x3F);
-		}
-		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return i;
-		i += need + 1;
+		i += n;
 	}
 	return len;
 }

@@ -22,8 +22,8 @@ static const char USAGE[] =
 	"                            timeline, one line per statement), sarif, github,\n"
 	"                            gitlab, gcc, markdown\n"
 	"  --statements              with --format json, add each statement's locks\n"
-	"  --jobs N                  threads parsing a large file (default: one per core);\n"
-	"                            the report is the same for every N\n"
+	"  --jobs N                  threads reading and parsing ahead (default: one per\n"
+	"                            core); the report is the same for every N\n"
 	"  --pg-version N[.M]        target PostgreSQL version (default: 15)\n"
 	"  --assume-in-transaction   the migration tool wraps each file in a transaction\n"
 	"  --no-assume-in-transaction\n"
@@ -379,11 +379,18 @@ int main(int argc, char **argv)
 		return ML_EXIT_INPUT_ERROR;
 	}
 	ml_run_set_options_hook(run, file_options, &set);
-	for (size_t i = 0; i < n_paths; i++) {
-		if (!strcmp(paths[i], "-"))
+	/* Paths between two "-" are one batch, read and parsed ahead together. */
+	for (size_t i = 0; i < n_paths;) {
+		if (!strcmp(paths[i], "-")) {
 			ml_run_lint_stream(run, stdin_name, stdin);
-		else
-			ml_run_lint_path(run, paths[i]);
+			i++;
+			continue;
+		}
+		size_t batch = 0;
+		while (i + batch < n_paths && strcmp(paths[i + batch], "-"))
+			batch++;
+		ml_run_lint_paths(run, (const char *const *)paths + i, batch);
+		i += batch;
 	}
 	size_t n_errors;
 	const ml_input_error *errors = ml_run_input_error_list(run, &n_errors);

@@ -83,38 +83,39 @@ void ml_json_string(FILE *out, const char *s)
 	}
 	fputc('"', out);
 	size_t len = strlen(s);
-	for (size_t i = 0; i < len;) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\') {
-			fputc('\\', out);
-			fputc(c, out);
-			i++;
-		} else if (c < 0x20) {
-			switch (c) {
-			case '\n': fputs("\\n", out); break;
-			case '\r': fputs("\\r", out); break;
-			case '\t': fputs("\\t", out); break;
-			default: fprintf(out, "\\u%04x", c); break;
+	size_t i = 0;
+	while (i < len) {
+		/* Bytes that go out as they are, written in one call. */
+		size_t run = 0;
+		for (;;) {
+			unsigned char c = (unsigned char)s[i + run];
+			if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+				run++;
+				continue;
 			}
-			i++;
-		} else if (c < 0x80) {
-			fputc(c, out);
-			i++;
-		} else {
-			size_t valid = ml_utf8_first_invalid(s + i, len - i);
-			if (valid == 0) {
-				fputs("\\ufffd", out);
-				i++;
-			} else {
-				/* copy the valid run up to the next ASCII or invalid byte */
-				size_t run = 0;
-				while (run < valid && ((unsigned char)s[i + run] >= 0x80))
-					run++;
-				if (run == 0)
-					run = 1;
-				fwrite(s + i, 1, run, out);
-				i += run;
-			}
+			size_t n = c >= 0x80 ? ml_utf8_sequence_length(s + i + run, len - i - run) : 0;
+			if (n == 0)
+				break;
+			run += n;
+		}
+		if (run) {
+			fwrite(s + i, 1, run, out);
+			i += run;
+			continue;
+		}
+		unsigned char c = (unsigned char)s[i++];
+		switch (c) {
+		case '"': fputs("\\\"", out); break;
+		case '\\': fputs("\\\\", out); break;
+		case '\n': fputs("\\n", out); break;
+		case '\r': fputs("\\r", out); break;
+		case '\t': fputs("\\t", out); break;
+		default:
+			if (c < 0x20)
+				fprintf(out, "\\u%04x", c);
+			else
+				fputs("\\ufffd", out); /* not UTF-8 */
+			break;
 		}
 	}
 	fputc('"', out);

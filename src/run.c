@@ -161,30 +161,60 @@ static void run_on_large_stack(void *(*fn)(void *), void *arg)
 	fn(arg);
 }
 
-struct buffer_job {
+/* Lints items in order through a pipeline of jobs workers, on a thread
+ * with a large stack. Takes over the items' text. */
+struct items_job {
 	ml_run *run;
-	const char *path;
-	const char *data;
-	size_t len;
+	const ml_pipeline_item *items;
+	size_t n;
 };
 
-static void *buffer_job_main(void *arg)
+static int run_jobs(const ml_options *opts)
 {
-	struct buffer_job *job = arg;
-	ml_engine_lint_text(job->run, job->path, job->data, job->len);
+	if (opts->jobs > 0)
+		return opts->jobs;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	return cores > 0 ? (int)cores : 1;
+}
+
+static void *items_job_main(void *arg)
+{
+	struct items_job *job = arg;
+	/* One file that small is over before a worker would start. */
+	int jobs = job->n == 1 && job->items[0].text && job->items[0].len < 64 * 1024 ? 1 : run_jobs(&job->run->options);
+	ml_pipeline *pipeline = ml_pipeline_new(job->items, job->n, jobs);
+	if (!pipeline) {
+		for (size_t k = 0; k < job->n; k++)
+			free(job->items[k].text);
+		ml_run_input_error(job->run, job->n ? job->items[0].path : "-", "out of memory");
+		return NULL;
+	}
+	for (size_t k = 0; k < job->n; k++)
+		ml_engine_lint_source(job->run, pipeline, k);
+	ml_pipeline_free(pipeline);
 	return NULL;
+}
+
+static void lint_items(ml_run *run, const ml_pipeline_item *items, size_t n)
+{
+	struct items_job job = { run, items, n };
+	run_on_large_stack(items_job_main, &job);
 }
 
 int ml_run_lint_buffer(ml_run *run, const char *display_path, const char *data, size_t len)
 {
-	struct buffer_job job = { run, display_path, data, len };
-	run_on_large_stack(buffer_job_main, &job);
+	/* The engine reads NUL-terminated text of its own. */
+	char *text = malloc(len + 1);
+	if (!text)
+		return ml_run_input_error(run, display_path, "out of memory");
+	memcpy(text, data, len);
+	text[len] = '\0';
+	ml_pipeline_item item = { .path = display_path, .text = text, .len = len };
+	lint_items(run, &item, 1);
 	return 0;
 }
 
-/* Records an input that could not be read; the caller shows the list
- * (ml_run_input_error_list), so the library writes nothing to stderr. */
-static int input_error(ml_run *run, const char *path, const char *what)
+int ml_run_input_error(ml_run *run, const char *path, const char *what)
 {
 	if ((size_t)run->input_errors == run->input_error_cap) {
 		size_t cap = run->input_error_cap ? run->input_error_cap * 2 : 8;
@@ -206,20 +236,18 @@ const ml_input_error *ml_run_input_error_list(const ml_run *run, size_t *count)
 	return run->input_error_list;
 }
 
-/* Reads and lints stream on the current thread. The buffer keeps a byte for
- * a NUL, so the engine takes it over without copying. */
-static int read_and_lint(ml_run *run, const char *display_path, FILE *stream)
+int ml_run_lint_stream(ml_run *run, const char *display_path, FILE *stream)
 {
 	size_t cap = 64 * 1024, len = 0;
 	char *data = malloc(cap);
 	if (!data)
-		return input_error(run, display_path, "out of memory");
+		return ml_run_input_error(run, display_path, "out of memory");
 	for (;;) {
 		if (cap - len < 2) {
 			char *grown = realloc(data, cap * 2);
 			if (!grown) {
 				free(data);
-				return input_error(run, display_path, "out of memory");
+				return ml_run_input_error(run, display_path, "out of memory");
 			}
 			data = grown;
 			cap *= 2;
@@ -232,33 +260,12 @@ static int read_and_lint(ml_run *run, const char *display_path, FILE *stream)
 	if (ferror(stream)) {
 		int err = errno;
 		free(data);
-		return input_error(run, display_path, err ? strerror(err) : "read error");
+		return ml_run_input_error(run, display_path, err ? strerror(err) : "read error");
 	}
 	data[len] = '\0';
-	ml_engine_lint_owned(run, display_path, data, len);
-	free(data);
+	ml_pipeline_item item = { .path = display_path, .text = data, .len = len };
+	lint_items(run, &item, 1);
 	return 0;
-}
-
-struct stream_job {
-	ml_run *run;
-	const char *path;
-	FILE *stream;
-	int status;
-};
-
-static void *stream_job_main(void *arg)
-{
-	struct stream_job *job = arg;
-	job->status = read_and_lint(job->run, job->path, job->stream);
-	return NULL;
-}
-
-int ml_run_lint_stream(ml_run *run, const char *display_path, FILE *stream)
-{
-	struct stream_job job = { run, display_path, stream, 0 };
-	run_on_large_stack(stream_job_main, &job);
-	return job.status;
 }
 
 static void file_key(char *buf, size_t len, const struct stat *sb)
@@ -266,39 +273,59 @@ static void file_key(char *buf, size_t len, const struct stat *sb)
 	snprintf(buf, len, "%llu:%llu", (unsigned long long)sb->st_dev, (unsigned long long)sb->st_ino);
 }
 
-static int lint_file(ml_run *run, const char *path)
+/* The list of what a run lints, in order: files to read, and inputs that
+ * could not be read, recorded when their turn comes so that the errors
+ * keep their order. */
+struct input_list {
+	ml_arena *arena;
+	ml_pipeline_item *items;
+	const char **errors;      /* per item: the reason it cannot be read, or NULL */
+	size_t len, cap;
+};
+
+static void add_item(struct input_list *list, const char *path, const char *error)
 {
-	/* A file reached twice (named twice, or through a symlink) is linted
-	 * once: its findings would only repeat. */
+	if (list->len == list->cap) {
+		size_t cap = list->cap ? list->cap * 2 : 64;
+		ml_pipeline_item *items = ml_arena_alloc(list->arena, cap * sizeof(*items));
+		const char **errors = ml_arena_alloc(list->arena, cap * sizeof(*errors));
+		if (list->len) {
+			memcpy(items, list->items, list->len * sizeof(*items));
+			memcpy(errors, list->errors, list->len * sizeof(*errors));
+		}
+		list->items = items;
+		list->errors = errors;
+		list->cap = cap;
+	}
+	ml_pipeline_item *it = &list->items[list->len];
+	memset(it, 0, sizeof(*it));
+	it->path = ml_arena_strdup(list->arena, path);
+	it->skip = error != NULL;
+	list->errors[list->len] = error ? ml_arena_strdup(list->arena, error) : NULL;
+	list->len++;
+}
+
+/* Adds a file named on the command line or found in a directory. A file
+ * reached twice (named twice, or through a symlink) is linted once: its
+ * findings would only repeat. */
+static void add_file(ml_run *run, struct input_list *list, const char *path)
+{
 	struct stat sb;
 	if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
 		char key[64];
 		file_key(key, sizeof(key), &sb);
 		if (ml_map_get(&run->seen_files, key))
-			return 0;
-		ml_map_put(run->arena, &run->seen_files, key, (void *)path);
+			return;
+		ml_map_put(run->arena, &run->seen_files, key, (void *)"");
 	}
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return input_error(run, path, strerror(errno));
-	int status = read_and_lint(run, path, f);
-	fclose(f);
-	return status;
-}
-
-struct files_job {
-	ml_run *run;
-	const char *const *paths;
-	size_t n;
-	int status;
-};
-
-static void *files_job_main(void *arg)
-{
-	struct files_job *job = arg;
-	for (size_t i = 0; i < job->n; i++)
-		job->status |= lint_file(job->run, job->paths[i]);
-	return NULL;
+	add_item(list, path, NULL);
+	/* An excluded file is not read at all. The engine asks the hook again
+	 * for the options: it must answer the same. */
+	if (run->options_hook) {
+		ml_options scratch = run->options;
+		if (!run->options_hook(run->options_hook_data, path, &scratch))
+			list->items[list->len - 1].skip = true;
+	}
 }
 
 static bool has_sql_suffix(const char *name)
@@ -312,13 +339,15 @@ static int compare_names(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Appends every *.sql below dir (sorted, hidden entries skipped) to out.
- * Returns -1 when some directory could not be read. */
-static int collect_sql(ml_run *run, const char *dir, ml_arena *arena, ml_ptr_vec *out, ml_map *seen_dirs,
-		       int depth)
+/* Adds every *.sql below dir (sorted, hidden entries skipped). Returns -1
+ * when some directory could not be read. */
+static int collect_sql(ml_run *run, struct input_list *list, const char *dir, ml_map *seen_dirs, int depth)
 {
-	if (depth > 64)
-		return input_error(run, dir, "directories nested too deeply");
+	ml_arena *arena = list->arena;
+	if (depth > 64) {
+		add_item(list, dir, "directories nested too deeply");
+		return -1;
+	}
 	struct stat sb;
 	if (stat(dir, &sb) == 0) {
 		/* A symlink back up the tree would loop: visit each directory once. */
@@ -329,8 +358,10 @@ static int collect_sql(ml_run *run, const char *dir, ml_arena *arena, ml_ptr_vec
 		ml_map_put(arena, seen_dirs, key, (void *)dir);
 	}
 	DIR *d = opendir(dir);
-	if (!d)
-		return input_error(run, dir, strerror(errno));
+	if (!d) {
+		add_item(list, dir, strerror(errno));
+		return -1;
+	}
 	ml_ptr_vec names = { 0 };
 	struct dirent *e;
 	while ((e = readdir(d)))
@@ -346,40 +377,94 @@ static int collect_sql(ml_run *run, const char *dir, ml_arena *arena, ml_ptr_vec
 		const char *child = ml_arena_printf(arena, "%s%s%s", dir, slash ? "" : "/", (char *)names.items[i]);
 		struct stat child_sb;
 		if (stat(child, &child_sb) != 0) {
-			status |= input_error(run, child, strerror(errno));
+			add_item(list, child, strerror(errno));
+			status = -1;
 			continue;
 		}
 		if (S_ISDIR(child_sb.st_mode))
-			status |= collect_sql(run, child, arena, out, seen_dirs, depth + 1);
+			status |= collect_sql(run, list, child, seen_dirs, depth + 1);
 		else if (has_sql_suffix(names.items[i]))
-			ml_ptr_vec_push(arena, out, (void *)child);
+			add_file(run, list, child);
 	}
+	return status;
+}
+
+static int collect_path(ml_run *run, struct input_list *list, const char *path, ml_map *seen_dirs)
+{
+	struct stat sb;
+	if (stat(path, &sb) != 0) {
+		add_item(list, path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		if (!S_ISREG(sb.st_mode) && !S_ISFIFO(sb.st_mode) && !S_ISCHR(sb.st_mode)) {
+			add_item(list, path, "not a regular file");
+			return -1;
+		}
+		add_file(run, list, path);
+		return 0;
+	}
+	size_t before = list->len;
+	int status = collect_sql(run, list, path, seen_dirs, 0);
+	if (list->len == before && status == 0) {
+		add_item(list, path, "no .sql files in this directory");
+		status = -1;
+	}
+	return status;
+}
+
+/* The input errors among the items are recorded in order, as the engine
+ * reaches them; an item that fails to read is recorded by the engine. */
+struct paths_job {
+	ml_run *run;
+	struct input_list *list;
+};
+
+static void *paths_job_main(void *arg)
+{
+	struct paths_job *job = arg;
+	struct input_list *list = job->list;
+	ml_pipeline *pipeline = ml_pipeline_new(list->items, list->len, run_jobs(&job->run->options));
+	if (!pipeline) {
+		ml_run_input_error(job->run, list->len ? list->items[0].path : "-", "out of memory");
+		return NULL;
+	}
+	for (size_t k = 0; k < list->len; k++) {
+		if (list->errors[k]) {
+			(void)ml_pipeline_source(pipeline, k);
+			ml_run_input_error(job->run, list->items[k].path, list->errors[k]);
+			ml_pipeline_release(pipeline, k);
+			continue;
+		}
+		ml_engine_lint_source(job->run, pipeline, k);
+	}
+	ml_pipeline_free(pipeline);
+	return NULL;
+}
+
+int ml_run_lint_paths(ml_run *run, const char *const *paths, size_t n)
+{
+	struct input_list list = { .arena = ml_arena_new() };
+	if (!list.arena)
+		return ml_run_input_error(run, n ? paths[0] : "-", "out of memory");
+	ml_map seen_dirs = { 0 };
+	int status = 0;
+	for (size_t i = 0; i < n; i++)
+		status |= collect_path(run, &list, paths[i], &seen_dirs);
+	int errors_before = run->input_errors;
+	if (list.len) {
+		struct paths_job job = { run, &list };
+		run_on_large_stack(paths_job_main, &job);
+	}
+	if (run->input_errors > errors_before)
+		status = -1;
+	ml_arena_free(list.arena);
 	return status;
 }
 
 int ml_run_lint_path(ml_run *run, const char *path)
 {
-	struct stat sb;
-	if (stat(path, &sb) != 0)
-		return input_error(run, path, strerror(errno));
-	if (!S_ISDIR(sb.st_mode)) {
-		if (!S_ISREG(sb.st_mode) && !S_ISFIFO(sb.st_mode) && !S_ISCHR(sb.st_mode))
-			return input_error(run, path, "not a regular file");
-		struct files_job job = { run, &path, 1, 0 };
-		run_on_large_stack(files_job_main, &job);
-		return job.status;
-	}
-	ml_arena *arena = ml_arena_new();
-	ml_ptr_vec files = { 0 };
-	ml_map seen_dirs = { 0 };
-	int status = collect_sql(run, path, arena, &files, &seen_dirs, 0);
-	if (files.len == 0 && status == 0)
-		status = input_error(run, path, "no .sql files in this directory");
-	struct files_job job = { run, (const char *const *)files.items, files.len, 0 };
-	run_on_large_stack(files_job_main, &job);
-	status |= job.status;
-	ml_arena_free(arena);
-	return status;
+	return ml_run_lint_paths(run, &path, 1);
 }
 
 static int compare_diagnostics(const void *pa, const void *pb)

@@ -179,6 +179,34 @@ check "--jobs 2 and 4 give the same report as --jobs 1" \
 run --jobs 0 "$tmp/good.sql"
 check "--jobs 0 is bad usage" test "$code" -eq 3
 
+# --jobs across files: a directory of many files (schema facts carry from
+# one file to the next), a binary file, a missing path between two real
+# ones and a FIFO; the report and the error lines match --jobs 1.
+mkdir -p "$tmp/multi/sub"
+for i in $(seq 1 60); do
+	printf 'CREATE TABLE m%d (id int, name varchar(10));\n' "$i" >"$tmp/multi/$(printf '%03d' "$i")_create.sql"
+	printf 'ALTER TABLE m%d ALTER COLUMN name TYPE varchar(20);\nCREATE INDEX mi%d ON m%d (c);\nSELEC x;\n' \
+		"$i" "$i" "$i" >"$tmp/multi/sub/$(printf '%03d' "$i")_alter.sql"
+done
+printf 'SELECT 1;\0binary' >"$tmp/multi/050_binary.sql"
+mkfifo "$tmp/multi.fifo"
+for j in 1 2 4; do
+	(printf 'ALTER TABLE m1 ALTER COLUMN id TYPE bigint;\n' >"$tmp/multi.fifo" &)
+	"$ML" --jobs "$j" --format json --statements "$tmp/multi" "$tmp/missing.sql" "$tmp/many.sql" \
+		"$tmp/multi.fifo" >"$tmp/multi$j.json" 2>"$tmp/multi$j.err"
+	echo "exit $?" >>"$tmp/multi$j.err"
+done
+check "--jobs 2 and 4 give the same report and errors as --jobs 1 over many files" \
+	bash -c 'for f in json err; do cmp -s "$0.$f" "$1.$f" && cmp -s "$0.$f" "$2.$f" || exit 1; done' \
+	"$tmp/multi1" "$tmp/multi2" "$tmp/multi4"
+check "many files: every file is listed, the missing one is an error (exit 2)" \
+	bash -c '[ "$(jq ".files | length" "$0.json")" = 123 ] && grep -q "missing.sql" "$0.err" &&
+		grep -qx "exit 2" "$0.err"' "$tmp/multi1"
+# m60's varchar(10) is known from an earlier file: widening it is binary-coercible.
+check "many files: what earlier files created is known in later ones" \
+	bash -c '[ "$(jq -r "[.statements[] | select(.path | endswith(\"sub/060_alter.sql\")) | .kind][0]" "$0.json")" = \
+		"ALTER TABLE ... ALTER COLUMN ... TYPE (binary-coercible)" ]' "$tmp/multi1"
+
 # the bundled examples have findings
 run "$ROOT/examples"
 check "examples have findings" test "$code" -eq 1

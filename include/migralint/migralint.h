@@ -70,8 +70,9 @@ typedef struct ml_options {
 	bool record_statements;       /* keep each statement's locks for the locks format and the
 					 JSON "statements" array */
 	const char *doc_base_url;     /* base URL of the rule pages; NULL means ML_DEFAULT_DOC_BASE_URL */
-	int jobs;                     /* threads parsing a large file ahead of the analysis; 0: one per
-					 core, 1: none. The report is the same for every value. */
+	int jobs;                     /* threads reading and parsing files and statements ahead of
+					 the analysis, which runs in order; 0: one per core, 1:
+					 none. The report is the same for every value. */
 	const char *exclude[ML_MAX_RULE_FILTER]; /* rule names turned off; NULL-terminated */
 	const char *include[ML_MAX_RULE_FILTER]; /* opt-in rule names turned on; NULL-terminated */
 	struct ml_severity_override {
@@ -173,6 +174,12 @@ void ml_run_set_options_hook(ml_run *run, ml_options_hook hook, void *data);
  * and the others are still linted; nothing is written to stderr. Returns 0,
  * or -1 when some input under path could not be read. */
 int ml_run_lint_path(ml_run *run, const char *path);
+
+/* The same for n paths, as one run in order: files are read and parsed
+ * ahead on opts.jobs threads across all of them. The options hook may be
+ * called more than once for a path, always on the calling thread, and must
+ * give the same answer each time. Returns 0, or -1 as above. */
+int ml_run_lint_paths(ml_run *run, const char *const *paths, size_t n);
 
 /* Lints len bytes of SQL reported under display_path. The bytes need not be
  * NUL-terminated and are copied. Returns 0. */

@@ -1,0 +1,48 @@
+/*
+ * parse.c - one statement from text to a protobuf-c tree: the nesting
+ * guard, libpg_query's parse, the depth check on the packed tree and the
+ * unpacking into an arena of the statement's own. Safe to call from any
+ * thread, so pipeline workers do this part ahead of the engine.
+ */
+#include <string.h>
+
+#include "engine.h"
+
+void ml_parse_statement(const char *text, size_t len, ml_parsed *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (ml_nesting_estimate(text, len) > ML_MAX_NESTING_ESTIMATE) {
+		out->status = ML_PARSED_TOO_COMPLEX;
+		return;
+	}
+	PgQueryProtobufParseResult result = pg_query_parse_protobuf(text);
+	if (result.error) {
+		out->status = ML_PARSED_ERROR;
+		out->result = result;
+		return;
+	}
+	/* protobuf-c's unpacking recurses once per level: a tree deeper than
+	 * the bound never reaches it. */
+	if (ml_protobuf_depth(&pg_query__parse_result__descriptor, (const uint8_t *)result.parse_tree.data,
+			      result.parse_tree.len, ML_MAX_TREE_DEPTH) > ML_MAX_TREE_DEPTH) {
+		pg_query_free_protobuf_parse_result(result);
+		out->status = ML_PARSED_TOO_COMPLEX;
+		return;
+	}
+	out->status = ML_PARSED_OK;
+	out->arena = ml_arena_new();
+	ProtobufCAllocator alloc = ml_arena_protobuf_allocator(out->arena);
+	out->tree = pg_query__parse_result__unpack(&alloc, result.parse_tree.len,
+						   (const uint8_t *)result.parse_tree.data);
+	/* The packed bytes are not needed once unpacked. */
+	pg_query_free_protobuf_parse_result(result);
+}
+
+void ml_parsed_free(ml_parsed *p)
+{
+	if (p->status == ML_PARSED_ERROR)
+		pg_query_free_protobuf_parse_result(p->result);
+	if (p->arena)
+		ml_arena_free(p->arena);
+	memset(p, 0, sizeof(*p));
+}

@@ -1,0 +1,456 @@
+/*
+ * pipeline.c - reads, splits and parses a run's files on worker threads,
+ * ahead of the engine. Parsing (and libpg_query's packing of each tree) is
+ * most of the work, and a statement parses on its own; the analysis must
+ * run in order, because transactions and schema knowledge carry from one
+ * statement and one file to the next. So workers prepare file k + i and
+ * parse the statements after the one the engine is analysing, across file
+ * boundaries, and the engine takes the results in order. Whatever a worker
+ * has not started when the engine needs it, the engine does itself: the
+ * report is the same as with no workers, byte for byte.
+ *
+ * Claims go in order: files are prepared in input order, and statement
+ * chunks are claimed in (file, chunk) order and queued in a ring, oldest
+ * first. The engine takes chunks in that same order, so the chunk it wants
+ * is either at the head of the ring or not claimed yet.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "engine.h"
+
+/* Statements parsed ahead of the engine at most: bounds the trees held. */
+#define RING_SIZE 256
+/* Files prepared ahead of the one the engine is on, and their bytes: bounds
+ * the text held. The engine's own file is always prepared, whatever its size. */
+#define FILES_AHEAD 64
+#define BYTES_AHEAD ((size_t)32 * 1024 * 1024)
+#define MAX_WORKERS 64
+
+enum file_state { FILE_UNCLAIMED = 0, FILE_PREPARING, FILE_READY, FILE_RELEASED };
+
+struct file_slot {
+	enum file_state state;
+	bool skip;                   /* nothing to read: excluded, or an error item */
+	bool counted_ahead;          /* its bytes are in bytes_ahead */
+	const char *read_path;       /* to read; NULL when text was given */
+	ml_source source;
+};
+
+struct ring_entry {
+	size_t file, chunk;
+	bool done;
+	ml_parsed parsed;
+};
+
+struct ml_pipeline {
+	struct file_slot *files;
+	size_t n_files;
+	size_t engine_file;          /* the file the engine is on */
+	size_t prepare_next;         /* next file to prepare */
+	size_t bytes_ahead;          /* text of files prepared past engine_file */
+	size_t claim_file, claim_chunk; /* next statement chunk to claim */
+	struct ring_entry ring[RING_SIZE];
+	size_t ring_head, ring_count;
+	bool stopping;
+	pthread_mutex_t mutex;
+	/* Waking threads is costly next to parsing one statement: workers wait
+	 * on work_ready and are woken only when they are idle and new work
+	 * appears; the engine waits on engine_wake and is woken only when it
+	 * waits. */
+	pthread_cond_t work_ready;
+	pthread_cond_t engine_wake;
+	int idle_workers;
+	bool engine_waiting;
+	pthread_t workers[MAX_WORKERS];
+	int n_workers;
+};
+
+/* ---- preparing a file ----------------------------------------------------- */
+
+/* Reads path whole into a NUL-terminated malloc'd buffer. Returns 0, or an
+ * errno value. */
+static int read_whole(const char *path, char **text, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return errno ? errno : EIO;
+	/* A regular file's size is known: one buffer of the right size, with
+	 * no doubling to waste. A FIFO or device grows the buffer as it reads. */
+	struct stat sb;
+	size_t cap = 64 * 1024;
+	if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0)
+		cap = (size_t)sb.st_size + 2;
+	size_t used = 0;
+	char *data = malloc(cap);
+	int err = 0;
+	while (data) {
+		if (cap - used < 2) {
+			char *grown = realloc(data, cap * 2);
+			if (!grown) {
+				free(data);
+				data = NULL;
+				break;
+			}
+			data = grown;
+			cap *= 2;
+		}
+		size_t n = fread(data + used, 1, cap - used - 1, f);
+		used += n;
+		if (n == 0)
+			break;
+	}
+	if (!data)
+		err = ENOMEM;
+	else if (ferror(f))
+		err = errno ? errno : EIO;
+	fclose(f);
+	if (err) {
+		free(data);
+		return err;
+	}
+	data[used] = '\0';
+	*text = data;
+	*len = used;
+	return 0;
+}
+
+/* Makes slot's source ready for the engine: its text, and its chunks unless
+ * it holds a NUL byte (the engine then reports the file and stops). */
+static void prepare(struct file_slot *slot)
+{
+	ml_source *src = &slot->source;
+	if (slot->skip)
+		return;
+	if (slot->read_path) {
+		int err = read_whole(slot->read_path, &src->text, &src->len);
+		if (err) {
+			src->read_error = strerror(err);
+			return;
+		}
+	}
+	const char *nul = memchr(src->text, '\0', src->len);
+	if (nul) {
+		src->has_nul = true;
+		src->nul_at = (size_t)(nul - src->text);
+		return;
+	}
+	src->arena = ml_arena_new();
+	ml_split(src->arena, src->text, src->len, &src->chunks);
+}
+
+static void release_source(ml_source *src)
+{
+	free(src->text);
+	src->text = NULL;
+	if (src->arena)
+		ml_arena_free(src->arena);
+	src->arena = NULL;
+	memset(&src->chunks, 0, sizeof(src->chunks));
+}
+
+/* ---- claiming work (mutex held) ------------------------------------------ */
+
+static bool may_prepare(const struct ml_pipeline *p)
+{
+	if (p->prepare_next >= p->n_files)
+		return false;
+	if (p->prepare_next <= p->engine_file)
+		return true;
+	return p->prepare_next - p->engine_file <= FILES_AHEAD && p->bytes_ahead < BYTES_AHEAD;
+}
+
+/* The next statement chunk to parse, if the ring has room and its file is
+ * prepared. Moves the claim cursor past it. */
+static bool claim_statement(struct ml_pipeline *p, size_t *file, size_t *chunk)
+{
+	if (p->ring_count == RING_SIZE)
+		return false;
+	if (p->claim_file < p->engine_file) {
+		p->claim_file = p->engine_file;
+		p->claim_chunk = 0;
+	}
+	while (p->claim_file < p->n_files) {
+		struct file_slot *f = &p->files[p->claim_file];
+		if (f->state == FILE_UNCLAIMED || f->state == FILE_PREPARING)
+			return false;
+		const ml_chunk_list *chunks = &f->source.chunks;
+		while (f->state == FILE_READY && p->claim_chunk < chunks->len) {
+			size_t j = p->claim_chunk++;
+			if (chunks->items[j].kind == ML_CHUNK_STATEMENT) {
+				*file = p->claim_file;
+				*chunk = j;
+				return true;
+			}
+		}
+		p->claim_file++;
+		p->claim_chunk = 0;
+	}
+	return false;
+}
+
+static struct ring_entry *ring_push(struct ml_pipeline *p, size_t file, size_t chunk)
+{
+	struct ring_entry *e = &p->ring[(p->ring_head + p->ring_count) % RING_SIZE];
+	p->ring_count++;
+	e->file = file;
+	e->chunk = chunk;
+	e->done = false;
+	memset(&e->parsed, 0, sizeof(e->parsed));
+	return e;
+}
+
+/* New work may be there for idle workers (mutex held). */
+static void wake_workers(struct ml_pipeline *p, bool all)
+{
+	if (p->idle_workers == 0)
+		return;
+	if (all)
+		pthread_cond_broadcast(&p->work_ready);
+	else
+		pthread_cond_signal(&p->work_ready);
+}
+
+/* Something the engine may be waiting for happened (mutex held). */
+static void wake_engine(struct ml_pipeline *p)
+{
+	if (p->engine_waiting)
+		pthread_cond_signal(&p->engine_wake);
+}
+
+/* The engine waits for a worker (mutex held). */
+static void engine_wait(struct ml_pipeline *p)
+{
+	p->engine_waiting = true;
+	pthread_cond_wait(&p->engine_wake, &p->mutex);
+	p->engine_waiting = false;
+}
+
+static void parse_entry(struct ml_pipeline *p, struct ring_entry *e)
+{
+	const ml_source *src = &p->files[e->file].source;
+	const ml_chunk *c = &src->chunks.items[e->chunk];
+	size_t len = c->end - c->start;
+	char *copy = malloc(len + 1);
+	if (!copy) {
+		/* Left unparsed: the engine parses it itself. */
+		e->parsed.status = ML_PARSED_NONE;
+		return;
+	}
+	ml_chunk_copy_text(src->text, &src->chunks, c->start, c->end, copy);
+	ml_parse_statement(copy, len, &e->parsed);
+	free(copy);
+}
+
+static void *worker_main(void *arg)
+{
+	struct ml_pipeline *p = arg;
+	pthread_mutex_lock(&p->mutex);
+	while (!p->stopping) {
+		size_t file, chunk;
+		if (claim_statement(p, &file, &chunk)) {
+			struct ring_entry *e = ring_push(p, file, chunk);
+			pthread_mutex_unlock(&p->mutex);
+			/* The slot stays put: the engine pops it only once done. */
+			parse_entry(p, e);
+			pthread_mutex_lock(&p->mutex);
+			e->done = true;
+			wake_engine(p);
+		} else if (may_prepare(p)) {
+			size_t k = p->prepare_next++;
+			struct file_slot *f = &p->files[k];
+			f->state = FILE_PREPARING;
+			pthread_mutex_unlock(&p->mutex);
+			prepare(f);
+			pthread_mutex_lock(&p->mutex);
+			f->state = FILE_READY;
+			if (k > p->engine_file) {
+				p->bytes_ahead += f->source.len;
+				f->counted_ahead = true;
+			}
+			wake_engine(p);
+			wake_workers(p, true); /* its statements can be parsed */
+		} else {
+			p->idle_workers++;
+			pthread_cond_wait(&p->work_ready, &p->mutex);
+			p->idle_workers--;
+		}
+	}
+	pthread_mutex_unlock(&p->mutex);
+	return NULL;
+}
+
+/* ---- the engine's side ---------------------------------------------------- */
+
+ml_pipeline *ml_pipeline_new(const ml_pipeline_item *items, size_t n, int jobs)
+{
+	struct ml_pipeline *p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->files = calloc(n ? n : 1, sizeof(*p->files));
+	if (!p->files) {
+		free(p);
+		return NULL;
+	}
+	p->n_files = n;
+	for (size_t k = 0; k < n; k++) {
+		struct file_slot *f = &p->files[k];
+		f->skip = items[k].skip;
+		f->source.path = items[k].path;
+		if (items[k].text) {
+			/* Given text is ready to split; taking it over avoids a copy. */
+			f->source.text = items[k].text;
+			f->source.len = items[k].len;
+		} else {
+			f->read_path = items[k].path;
+		}
+	}
+	pthread_mutex_init(&p->mutex, NULL);
+	pthread_cond_init(&p->work_ready, NULL);
+	pthread_cond_init(&p->engine_wake, NULL);
+	if (jobs < 2)
+		return p;
+	/* The engine's thread analyses, and parses instead of waiting for a
+	 * worker: with jobs - 1 workers, jobs threads keep busy. */
+	int workers = jobs - 1 < MAX_WORKERS ? jobs - 1 : MAX_WORKERS;
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	/* Parsing recurses in libpg_query: workers get the engine's stack. */
+	pthread_attr_setstacksize(&attr, ML_LINT_STACK_SIZE);
+	for (int i = 0; i < workers; i++)
+		if (pthread_create(&p->workers[p->n_workers], &attr, worker_main, p) == 0)
+			p->n_workers++;
+	pthread_attr_destroy(&attr);
+	return p;
+}
+
+const ml_source *ml_pipeline_source(ml_pipeline *p, size_t k)
+{
+	pthread_mutex_lock(&p->mutex);
+	p->engine_file = k;
+	struct file_slot *f = &p->files[k];
+	if (f->counted_ahead) {
+		p->bytes_ahead -= f->source.len;
+		f->counted_ahead = false;
+	}
+	if (f->state == FILE_UNCLAIMED) {
+		/* No worker got to it: files are claimed in order, so every
+		 * file before k is done with and this one is next. */
+		if (p->prepare_next < k + 1)
+			p->prepare_next = k + 1;
+		f->state = FILE_PREPARING;
+		pthread_mutex_unlock(&p->mutex);
+		prepare(f);
+		pthread_mutex_lock(&p->mutex);
+		f->state = FILE_READY;
+	}
+	while (f->state == FILE_PREPARING)
+		engine_wait(p);
+	/* Its statements can be parsed, and the window ahead moved. */
+	wake_workers(p, true);
+	pthread_mutex_unlock(&p->mutex);
+	return &f->source;
+}
+
+/* Is (file, chunk) before (k, j)? */
+static bool before(size_t file, size_t chunk, size_t k, size_t j)
+{
+	return file < k || (file == k && chunk < j);
+}
+
+void ml_pipeline_take(ml_pipeline *p, size_t k, size_t j, ml_parsed *out)
+{
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&p->mutex);
+	for (;;) {
+		if (p->ring_count == 0)
+			break;
+		struct ring_entry *e = &p->ring[p->ring_head];
+		if (!before(e->file, e->chunk, k, j) && !(e->file == k && e->chunk == j))
+			break; /* claims go in order: (k, j) was never claimed */
+		while (!e->done) {
+			/* A worker is on it: parse a later statement meanwhile,
+			 * rather than sleep and be woken. */
+			size_t file, chunk;
+			if (claim_statement(p, &file, &chunk)) {
+				struct ring_entry *mine = ring_push(p, file, chunk);
+				pthread_mutex_unlock(&p->mutex);
+				parse_entry(p, mine);
+				pthread_mutex_lock(&p->mutex);
+				mine->done = true;
+			} else {
+				engine_wait(p);
+			}
+		}
+		bool wanted = e->file == k && e->chunk == j;
+		if (wanted)
+			*out = e->parsed;
+		else
+			ml_parsed_free(&e->parsed); /* a chunk the engine skipped */
+		p->ring_head = (p->ring_head + 1) % RING_SIZE;
+		p->ring_count--;
+		wake_workers(p, false); /* room in the ring */
+		if (wanted) {
+			pthread_mutex_unlock(&p->mutex);
+			return;
+		}
+	}
+	/* Not claimed yet: the caller parses it; no worker may claim it now. */
+	if (!before(k, j, p->claim_file, p->claim_chunk)) {
+		p->claim_file = k;
+		p->claim_chunk = j + 1;
+	}
+	pthread_mutex_unlock(&p->mutex);
+	out->status = ML_PARSED_NONE;
+}
+
+void ml_pipeline_release(ml_pipeline *p, size_t k)
+{
+	pthread_mutex_lock(&p->mutex);
+	/* Parses of this file the engine did not take (it stopped early). */
+	while (p->ring_count > 0) {
+		struct ring_entry *e = &p->ring[p->ring_head];
+		if (e->file > k)
+			break;
+		while (!e->done)
+			engine_wait(p);
+		ml_parsed_free(&e->parsed);
+		p->ring_head = (p->ring_head + 1) % RING_SIZE;
+		p->ring_count--;
+	}
+	if (p->claim_file <= k) {
+		p->claim_file = k + 1;
+		p->claim_chunk = 0;
+	}
+	p->files[k].state = FILE_RELEASED;
+	wake_workers(p, true);
+	pthread_mutex_unlock(&p->mutex);
+	release_source(&p->files[k].source);
+}
+
+void ml_pipeline_free(ml_pipeline *p)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->mutex);
+	p->stopping = true;
+	pthread_cond_broadcast(&p->work_ready);
+	pthread_mutex_unlock(&p->mutex);
+	for (int i = 0; i < p->n_workers; i++)
+		pthread_join(p->workers[i], NULL);
+	while (p->ring_count > 0) {
+		ml_parsed_free(&p->ring[p->ring_head].parsed);
+		p->ring_head = (p->ring_head + 1) % RING_SIZE;
+		p->ring_count--;
+	}
+	for (size_t k = 0; k < p->n_files; k++)
+		release_source(&p->files[k].source);
+	pthread_cond_destroy(&p->work_ready);
+	pthread_cond_destroy(&p->engine_wake);
+	pthread_mutex_destroy(&p->mutex);
+	free(p->files);
+	free(p);
+}
