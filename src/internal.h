@@ -38,6 +38,10 @@ char *ml_arena_vprintf(ml_arena *arena, const char *fmt, va_list ap);
 /* A protobuf-c allocator that takes its memory from arena; its free does
  * nothing, so an unpacked tree is released with the arena. */
 ProtobufCAllocator ml_arena_protobuf_allocator(ml_arena *arena);
+/* unpack.c: decodes len bytes of a protobuf message of type desc into
+ * protobuf-c's struct for it, allocated in arena (freed with it). Returns
+ * NULL when the bytes are malformed. Thread-safe. */
+void *ml_unpack(ml_arena *arena, const ProtobufCMessageDescriptor *desc, const uint8_t *data, size_t len);
 
 /* A growable array of pointers in an arena. */
 typedef struct ml_ptr_vec {

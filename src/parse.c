@@ -31,9 +31,8 @@ void ml_parse_statement(const char *text, size_t len, ml_parsed *out)
 	}
 	out->status = ML_PARSED_OK;
 	out->arena = ml_arena_new();
-	ProtobufCAllocator alloc = ml_arena_protobuf_allocator(out->arena);
-	out->tree = pg_query__parse_result__unpack(&alloc, result.parse_tree.len,
-						   (const uint8_t *)result.parse_tree.data);
+	out->tree = ml_unpack(out->arena, &pg_query__parse_result__descriptor, (const uint8_t *)result.parse_tree.data,
+			      result.parse_tree.len);
 	/* The packed bytes are not needed once unpacked. */
 	pg_query_free_protobuf_parse_result(result);
 }

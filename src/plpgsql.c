@@ -309,14 +309,10 @@ static void dynamic_sql(struct body *b, const cJSON *expr_holder, int lineno, co
 	ml_engine_state *st = b->st;
 	ml_arena *arena = ml_arena_new();
 	char *select = ml_arena_printf(arena, "SELECT %s", query->valuestring);
-	PgQueryProtobufParseResult parsed = pg_query_parse_protobuf(select);
-	PgQuery__ParseResult *tree = NULL;
-	if (!parsed.error) {
-		ProtobufCAllocator alloc = ml_arena_protobuf_allocator(arena);
-		tree = pg_query__parse_result__unpack(&alloc, parsed.parse_tree.len,
-						      (const uint8_t *)parsed.parse_tree.data);
-	}
-	pg_query_free_protobuf_parse_result(parsed);
+	/* The nesting guards apply here too: the expression is the user's. */
+	ml_parsed parsed;
+	ml_parse_statement(select, strlen(select), &parsed);
+	const PgQuery__ParseResult *tree = parsed.status == ML_PARSED_OK ? parsed.tree : NULL;
 	const PgQuery__Node *value = NULL;
 	if (tree && tree->n_stmts == 1 && tree->stmts[0]->stmt &&
 	    tree->stmts[0]->stmt->node_case == PG_QUERY__NODE__NODE_SELECT_STMT) {
@@ -338,6 +334,7 @@ static void dynamic_sql(struct body *b, const cJSON *expr_holder, int lineno, co
 		ml_engine_parse_and_analyse(st, sql.data, sql.len, at, false, env);
 		st->dynamic = saved;
 	}
+	ml_parsed_free(&parsed);
 	ml_arena_free(arena);
 }
 

@@ -79,9 +79,8 @@ int ml_suppressions_scan(ml_arena *arena, const ml_line_map *map, size_t start, 
 		pg_query_free_scan_result(result);
 		return -1;
 	}
-	ProtobufCAllocator alloc = ml_arena_protobuf_allocator(arena);
 	PgQuery__ScanResult *scan =
-		pg_query__scan_result__unpack(&alloc, result.pbuf.len, (const uint8_t *)result.pbuf.data);
+		ml_unpack(arena, &pg_query__scan_result__descriptor, (const uint8_t *)result.pbuf.data, result.pbuf.len);
 	pg_query_free_scan_result(result);
 	if (!scan)
 		return -1;

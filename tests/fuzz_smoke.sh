@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # fuzz_smoke.sh - a short smoke run of the libFuzzer harnesses (tests/fuzz/):
 # builds them with clang in build-fuzz/, builds their seed corpus from the
-# project's files (tests/fuzz/make-seeds.sh), runs each one for about 12
+# project's files (tests/fuzz/make-seeds.sh), runs each one for about 10
 # seconds from its seeds, then once over its regression inputs in
 # tests/fuzz/crashes/<harness>/. Prints ok or FAIL per harness and
 # "N passed, M failed"; exits 1 when any harness crashed, leaked, timed out or
@@ -17,9 +17,9 @@ set -uo pipefail
 root=${1:-$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)}
 root=$(cd -- "$root" && pwd -P)
 build=${MIGRALINT_FUZZ_BUILD:-$root/build-fuzz}
-seconds=${MIGRALINT_FUZZ_SECONDS:-12}
+seconds=${MIGRALINT_FUZZ_SECONDS:-10}
 cc=${CC:-clang}
-harnesses=(fuzz_lint fuzz_plpgsql fuzz_suppress fuzz_config)
+harnesses=(fuzz_lint fuzz_plpgsql fuzz_suppress fuzz_config fuzz_unpack)
 
 skip() {
 	echo "fuzz_smoke.sh: skipped: $*" >&2

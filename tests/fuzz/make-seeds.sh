@@ -11,6 +11,8 @@
 #   fuzz_suppress/  what follows "migralint-ignore" in their comments, plus a
 #                   few written here
 #   fuzz_config/    the JSON blocks of docs/config.md and the snippets below
+#   fuzz_unpack/    the same SQL files as they are (the harness parses them
+#                   and also reads them as protobuf bytes)
 #
 #   tests/fuzz/make-seeds.sh [OUT_DIR]     (default: tests/fuzz/seeds)
 #
@@ -22,13 +24,18 @@ root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
 out=${1:-$root/tests/fuzz/seeds}
 mkdir -p -- "$out"
 out=$(cd -- "$out" && pwd -P)
-for h in fuzz_lint fuzz_plpgsql fuzz_suppress fuzz_config; do
+for h in fuzz_lint fuzz_plpgsql fuzz_suppress fuzz_config fuzz_unpack; do
 	rm -rf -- "${out:?}/$h"
 	mkdir -p -- "$out/$h"
 done
 
 cd -- "$root"
 mapfile -t sql_files < <(find tests/fixtures examples -name '*.sql' -type f | LC_ALL=C sort)
+i=0
+for f in "${sql_files[@]}"; do
+	cp -- "$f" "$out/fuzz_unpack/$(printf '%04d' "$i")"
+	i=$((i + 1))
+done
 
 # The option byte of fuzz_lint.c for a fixture: its header's --pg-version
 # (major - 9 in bits 0-3, minor in bits 6-7), --assume-in-transaction (bit 4)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine.h"
 #include "migralint/migralint.h"
 #include "unit.h"
 
@@ -429,6 +430,14 @@ END_TEST
 
 /* ---- input checks ------------------------------------------------------- */
 
+START_TEST(nesting_estimate_steps_over_nul_bytes)
+{
+	/* A NUL once stopped the scan in place: it never returned. */
+	static const char text[] = "SELECT (1\0\0 + (2));\0";
+	ck_assert_int_ge(ml_nesting_estimate(text, sizeof(text) - 1), 2);
+}
+END_TEST
+
 START_TEST(nul_byte_is_invalid_input_only)
 {
 	static const char sql[] = "ALTER TABLE t DROP COLUMN c;\nSELEC\0T 1;\n";
@@ -634,6 +643,7 @@ Suite *engine_suite(void)
 	tcase_add_test(tc, column_counts_characters);
 	tcase_add_test(tc, diagnostics_between_lint_calls);
 	tcase_add_test(tc, diagnostics_are_sorted);
+	tcase_add_test(tc, nesting_estimate_steps_over_nul_bytes);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -19,5 +19,6 @@ Suite *split_suite(void);
 Suite *suppress_suite(void);
 Suite *engine_suite(void);
 Suite *lock_table_suite(void);
+Suite *unpack_suite(void);
 
 #endif

@@ -1,0 +1,96 @@
+/*
+ * fuzz_unpack.c - libFuzzer harness for src/unpack.c, the decoder of
+ * libpg_query's protobuf trees. The input is used twice:
+ *   - as SQL: when it parses, the packed tree must decode, and pack back
+ *     to the same bytes (what protobuf-c's own decoder also gives);
+ *   - as protobuf bytes: decoding anything must not crash or read out of
+ *     bounds, and where protobuf-c decodes it to exactly those bytes with
+ *     no unknown fields, ours must give the same message.
+ */
+#include "fuzz_common.h"
+#include "engine.h"
+
+static bool packs_to(const ProtobufCMessage *msg, const uint8_t *want, size_t len)
+{
+	size_t size = protobuf_c_message_get_packed_size(msg);
+	if (size != len)
+		return false;
+	uint8_t *buf = malloc(size ? size : 1);
+	FUZZ_CHECK(buf != NULL);
+	protobuf_c_message_pack(msg, buf);
+	bool same = memcmp(buf, want, len) == 0;
+	free(buf);
+	return same;
+}
+
+static bool has_unknown_fields(const ProtobufCMessage *msg)
+{
+	if (msg->n_unknown_fields)
+		return true;
+	const ProtobufCMessageDescriptor *desc = msg->descriptor;
+	const uint8_t *base = (const uint8_t *)msg;
+	for (unsigned f = 0; f < desc->n_fields; f++) {
+		const ProtobufCFieldDescriptor *field = &desc->fields[f];
+		if (field->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		if (field->flags & PROTOBUF_C_FIELD_FLAG_ONEOF &&
+		    *(const uint32_t *)(base + field->quantifier_offset) != field->id)
+			continue;
+		if (field->label == PROTOBUF_C_LABEL_REPEATED) {
+			size_t n = *(const size_t *)(base + field->quantifier_offset);
+			ProtobufCMessage *const *items = *(ProtobufCMessage *const *const *)(base + field->offset);
+			for (size_t i = 0; i < n; i++)
+				if (items[i] && has_unknown_fields(items[i]))
+					return true;
+		} else {
+			const ProtobufCMessage *sub = *(const ProtobufCMessage *const *)(base + field->offset);
+			if (sub && has_unknown_fields(sub))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* protobuf-c recurses once per level: keep its input shallow. */
+#define MAX_DEPTH 1000
+
+static void decode_bytes(const uint8_t *data, size_t len)
+{
+	if (ml_protobuf_depth(&pg_query__parse_result__descriptor, data, len, MAX_DEPTH) > MAX_DEPTH)
+		return;
+	ml_arena *arena = ml_arena_new();
+	const ProtobufCMessage *ours = ml_unpack(arena, &pg_query__parse_result__descriptor, data, len);
+	ProtobufCMessage *theirs = protobuf_c_message_unpack(&pg_query__parse_result__descriptor, NULL, len, data);
+	if (theirs && !has_unknown_fields(theirs) && packs_to(theirs, data, len)) {
+		FUZZ_CHECK(ours != NULL);
+		FUZZ_CHECK(packs_to(ours, data, len));
+	}
+	if (theirs)
+		protobuf_c_message_free_unpacked(theirs, NULL);
+	ml_arena_free(arena);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	decode_bytes(data, size);
+
+	char *sql = malloc(size + 1);
+	FUZZ_CHECK(sql != NULL);
+	memcpy(sql, data, size);
+	sql[size] = '\0';
+	if (ml_nesting_estimate(sql, size) <= 10000) {
+		PgQueryProtobufParseResult r = pg_query_parse_protobuf(sql);
+		if (!r.error) {
+			const uint8_t *bytes = (const uint8_t *)r.parse_tree.data;
+			ml_arena *arena = ml_arena_new();
+			const ProtobufCMessage *tree =
+				ml_unpack(arena, &pg_query__parse_result__descriptor, bytes, r.parse_tree.len);
+			FUZZ_CHECK(tree != NULL);
+			FUZZ_CHECK(packs_to(tree, bytes, r.parse_tree.len));
+			ml_arena_free(arena);
+		}
+		pg_query_free_protobuf_parse_result(r);
+	}
+	free(sql);
+	return 0;
+}

@@ -1,0 +1,255 @@
+/*
+ * test_unpack.c - src/unpack.c against protobuf-c's own decoder: every
+ * statement of the project's SQL files (fixtures, safe recipes, examples)
+ * decodes to a tree that packs back to the very bytes libpg_query wrote;
+ * truncated and corrupted bytes that protobuf-c decodes to what a packer
+ * writes decode the same way, and no input makes it crash; packed repeated
+ * scalars, which SQL never produces, decode too.
+ */
+#define _DEFAULT_SOURCE
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
+
+#include "internal.h"
+#include "unit.h"
+
+/* Inputs check_agree found canonical, so that a test can tell it compared
+ * something. */
+static size_t canonical_inputs;
+
+/* Packs msg and compares the bytes with want. */
+static bool packs_to(const ProtobufCMessage *msg, const uint8_t *want, size_t len)
+{
+	size_t size = protobuf_c_message_get_packed_size(msg);
+	if (size != len)
+		return false;
+	uint8_t *buf = malloc(size ? size : 1);
+	ck_assert_ptr_nonnull(buf);
+	protobuf_c_message_pack(msg, buf);
+	bool same = memcmp(buf, want, len) == 0;
+	free(buf);
+	return same;
+}
+
+/* Does msg, or any message in it, keep unknown fields (which protobuf-c
+ * packs back and ours drops)? */
+static bool has_unknown_fields(const ProtobufCMessage *msg)
+{
+	if (msg->n_unknown_fields)
+		return true;
+	const ProtobufCMessageDescriptor *desc = msg->descriptor;
+	const uint8_t *base = (const uint8_t *)msg;
+	for (unsigned f = 0; f < desc->n_fields; f++) {
+		const ProtobufCFieldDescriptor *field = &desc->fields[f];
+		if (field->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		if (field->flags & PROTOBUF_C_FIELD_FLAG_ONEOF &&
+		    *(const uint32_t *)(base + field->quantifier_offset) != field->id)
+			continue;
+		if (field->label == PROTOBUF_C_LABEL_REPEATED) {
+			size_t n = *(const size_t *)(base + field->quantifier_offset);
+			ProtobufCMessage *const *items = *(ProtobufCMessage *const *const *)(base + field->offset);
+			for (size_t i = 0; i < n; i++)
+				if (items[i] && has_unknown_fields(items[i]))
+					return true;
+		} else {
+			const ProtobufCMessage *sub = *(const ProtobufCMessage *const *)(base + field->offset);
+			if (sub && has_unknown_fields(sub))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Both decoders on bytes. Where protobuf-c's decoding packs back to the
+ * very same bytes (what a packer writes: no unknown fields, no repeated
+ * singular field, each value in its own wire type), ours must decode them
+ * and pack back to them too. On other bytes the two may differ on whether
+ * to accept them (protobuf-c takes a bool in any wire type, say; ours
+ * refuses), but ours must not crash or read out of bounds (the ASan build
+ * runs this too). */
+static void check_agree(const ProtobufCMessageDescriptor *desc, const uint8_t *data, size_t len)
+{
+	ml_arena *mine = ml_arena_new();
+	const ProtobufCMessage *ours = ml_unpack(mine, desc, data, len);
+	ProtobufCMessage *theirs = protobuf_c_message_unpack(desc, NULL, len, data);
+	if (theirs && !has_unknown_fields(theirs) && packs_to(theirs, data, len)) {
+		ck_assert_msg(ours != NULL, "%zu bytes: protobuf-c decodes them, ml_unpack refuses", len);
+		ck_assert_msg(packs_to(ours, data, len), "%zu bytes: the two decodings differ", len);
+		canonical_inputs++;
+	}
+	if (theirs)
+		protobuf_c_message_free_unpacked(theirs, NULL);
+	ml_arena_free(mine);
+}
+
+static size_t statements_checked;
+
+static void check_sql_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
+	char *text = malloc(1 << 20);
+	ck_assert_ptr_nonnull(text);
+	size_t len = fread(text, 1, (1 << 20) - 1, f);
+	fclose(f);
+	text[len] = '\0';
+	ml_chunk_list chunks;
+	ml_split(arena, text, len, &chunks);
+	for (size_t i = 0; i < chunks.len; i++) {
+		const ml_chunk *c = &chunks.items[i];
+		if (c->kind != ML_CHUNK_STATEMENT)
+			continue;
+		char *stmt = ml_arena_alloc(arena, c->end - c->start + 1);
+		ml_chunk_copy_text(text, &chunks, c->start, c->end, stmt);
+		PgQueryProtobufParseResult r = pg_query_parse_protobuf(stmt);
+		if (!r.error) {
+			const uint8_t *bytes = (const uint8_t *)r.parse_tree.data;
+			ml_arena *tree_arena = ml_arena_new();
+			const ProtobufCMessage *tree =
+				ml_unpack(tree_arena, &pg_query__parse_result__descriptor, bytes, r.parse_tree.len);
+			ck_assert_msg(tree != NULL, "%s: statement at byte %zu did not decode", path, c->start);
+			ck_assert_msg(packs_to(tree, bytes, r.parse_tree.len),
+				      "%s: statement at byte %zu decodes to a different tree", path, c->start);
+			ml_arena_free(tree_arena);
+			statements_checked++;
+		}
+		pg_query_free_protobuf_parse_result(r);
+	}
+	free(text);
+}
+
+static void check_sql_below(const char *dir)
+{
+	DIR *d = opendir(dir);
+	ck_assert_msg(d != NULL, "cannot open %s", dir);
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		struct stat sb;
+		if (stat(path, &sb) != 0)
+			continue;
+		size_t n = strlen(e->d_name);
+		if (S_ISDIR(sb.st_mode))
+			check_sql_below(path);
+		else if (n > 4 && !strcmp(e->d_name + n - 4, ".sql"))
+			check_sql_file(path);
+	}
+	closedir(d);
+}
+
+START_TEST(project_sql_round_trips)
+{
+	statements_checked = 0;
+	check_sql_below(MIGRALINT_SOURCE_DIR "/tests/fixtures");
+	check_sql_below(MIGRALINT_SOURCE_DIR "/tests/safe-recipes");
+	check_sql_below(MIGRALINT_SOURCE_DIR "/examples");
+	/* Hundreds of fixture files: a count this low means the walk broke. */
+	ck_assert_msg(statements_checked > 500, "only %zu statements checked", statements_checked);
+}
+END_TEST
+
+static PgQueryProtobufParseResult parse_ok(const char *sql)
+{
+	PgQueryProtobufParseResult r = pg_query_parse_protobuf(sql);
+	ck_assert_msg(!r.error, "%s: %s", sql, r.error ? r.error->message : "");
+	return r;
+}
+
+START_TEST(truncations_agree)
+{
+	PgQueryProtobufParseResult r = parse_ok(
+		"CREATE TABLE t (id bigint PRIMARY KEY, name text NOT NULL DEFAULT 'x', n numeric(10, 2) "
+		"CHECK (n > -1.5)); SELECT $1::int, -2147483648, 9223372036854775807, true");
+	canonical_inputs = 0;
+	for (size_t len = 0; len <= r.parse_tree.len; len++)
+		check_agree(&pg_query__parse_result__descriptor, (const uint8_t *)r.parse_tree.data, len);
+	/* Cuts at a field boundary of the outer message are messages too. */
+	ck_assert_uint_ge(canonical_inputs, 2);
+	pg_query_free_protobuf_parse_result(r);
+}
+END_TEST
+
+START_TEST(corruptions_agree)
+{
+	PgQueryProtobufParseResult r = parse_ok("ALTER TABLE a.b ADD COLUMN c int[] DEFAULT '{}' NOT NULL");
+	uint8_t *copy = malloc(r.parse_tree.len);
+	ck_assert_ptr_nonnull(copy);
+	static const uint8_t values[] = { 0x00, 0x01, 0x02, 0x05, 0x08, 0x0a, 0x12, 0x7f, 0x80, 0xff };
+	canonical_inputs = 0;
+	for (size_t at = 0; at < r.parse_tree.len; at++) {
+		for (size_t v = 0; v < sizeof(values); v++) {
+			memcpy(copy, r.parse_tree.data, r.parse_tree.len);
+			copy[at] = values[v];
+			check_agree(&pg_query__parse_result__descriptor, copy, r.parse_tree.len);
+		}
+	}
+	/* Many changes keep the bytes a valid message (another string, number
+	 * or node type): those were compared. */
+	ck_assert_uint_ge(canonical_inputs, 100);
+	free(copy);
+	pg_query_free_protobuf_parse_result(r);
+}
+END_TEST
+
+START_TEST(packed_repeated_scalars)
+{
+	/* RangeTblFunction.funcparams is a repeated uint64: packed on the wire. */
+	PgQuery__RangeTblFunction in = PG_QUERY__RANGE_TBL_FUNCTION__INIT;
+	uint64_t params[] = { 0, 1, 127, 128, 300, UINT64_MAX };
+	in.n_funcparams = sizeof(params) / sizeof(params[0]);
+	in.funcparams = params;
+	in.funccolcount = -7;
+	size_t len = protobuf_c_message_get_packed_size(&in.base);
+	uint8_t *buf = malloc(len);
+	ck_assert_ptr_nonnull(buf);
+	protobuf_c_message_pack(&in.base, buf);
+	const PgQuery__RangeTblFunction *out = ml_unpack(arena, &pg_query__range_tbl_function__descriptor, buf, len);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_uint_eq(out->n_funcparams, in.n_funcparams);
+	for (size_t i = 0; i < in.n_funcparams; i++)
+		ck_assert(out->funcparams[i] == params[i]);
+	ck_assert_int_eq(out->funccolcount, -7);
+	for (size_t cut = 0; cut <= len; cut++)
+		check_agree(&pg_query__range_tbl_function__descriptor, buf, cut);
+	free(buf);
+}
+END_TEST
+
+START_TEST(scan_results_decode)
+{
+	PgQueryScanResult r = pg_query_scan("SELECT 1 -- migralint-ignore x\n/* c */");
+	ck_assert_ptr_null(r.error);
+	const PgQuery__ScanResult *scan =
+		ml_unpack(arena, &pg_query__scan_result__descriptor, (const uint8_t *)r.pbuf.data, r.pbuf.len);
+	ck_assert_ptr_nonnull(scan);
+	ck_assert_uint_eq(scan->n_tokens, 4);
+	ck_assert_int_eq(scan->tokens[2]->token, PG_QUERY__TOKEN__SQL_COMMENT);
+	ck_assert(packs_to(&scan->base, (const uint8_t *)r.pbuf.data, r.pbuf.len));
+	pg_query_free_scan_result(r);
+}
+END_TEST
+
+Suite *unpack_suite(void)
+{
+	Suite *s = suite_create("unpack");
+	TCase *tc = tcase_create("unpack");
+	tcase_add_checked_fixture(tc, arena_setup, arena_teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, project_sql_round_trips);
+	tcase_add_test(tc, truncations_agree);
+	tcase_add_test(tc, corruptions_agree);
+	tcase_add_test(tc, packed_repeated_scalars);
+	tcase_add_test(tc, scan_results_decode);
+	suite_add_tcase(s, tc);
+	return s;
+}
