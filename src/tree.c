@@ -455,7 +455,7 @@ int ml_nesting_estimate(const char *text, size_t len)
 			while (i < len && (isalnum((unsigned char)text[i]) || text[i] == '_' || text[i] == '$' ||
 					   (unsigned char)text[i] >= 0x80))
 				i++;
-		} else if (strchr(OPERATOR_CHARS, c)) {
+		} else if (c && strchr(OPERATOR_CHARS, c)) { /* strchr finds the NUL too */
 			while (i < len && text[i] && strchr(OPERATOR_CHARS, text[i]))
 				i++;
 		} else {
