@@ -110,6 +110,36 @@ void *ml_arena_alloc(ml_arena *arena, size_t size)
 	return p;
 }
 
+void *ml_arena_grow(ml_arena *arena, void *ptr, size_t old_size, size_t new_size)
+{
+	if (!ptr)
+		return ml_arena_alloc(arena, new_size);
+	size_t old_need = (old_size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	size_t need = (new_size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	/* A block with a chunk of its own grows in place (realloc, which
+	 * remaps large blocks), so a growing array does not leave all its
+	 * smaller copies behind. */
+	struct chunk **link = &arena->head;
+	for (struct chunk *c = arena->head; c; link = &c->next, c = c->next) {
+		if ((void *)c->data != ptr)
+			continue;
+		if (c == arena->head || c->used != old_need || c->size != old_need || need <= old_need)
+			break;
+		struct chunk *grown = realloc(c, sizeof(*grown) + need);
+		if (!grown) {
+			fprintf(stderr, "migralint: out of memory allocating %zu bytes\n", need);
+			abort();
+		}
+		memset((char *)grown->data + old_need, 0, need - old_need);
+		grown->size = grown->used = need;
+		*link = grown;
+		return grown->data;
+	}
+	void *p = ml_arena_alloc(arena, new_size);
+	memcpy(p, ptr, old_size < new_size ? old_size : new_size);
+	return p;
+}
+
 char *ml_arena_strndup(ml_arena *arena, const char *s, size_t len)
 {
 	char *p = ml_arena_alloc(arena, len + 1);

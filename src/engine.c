@@ -16,6 +16,9 @@
 
 /* Excerpts show at most this many lines of a statement. */
 #define EXCERPT_MAX_LINES 6
+/* A large file's text is given back to the system in steps of this many
+ * bytes as the engine moves through it (ml_pipeline_drop_text). */
+#define DROP_TEXT_STEP ((size_t)1 << 20)
 
 const char *ml_lock_mode_name(ml_lock_mode mode)
 {
@@ -56,6 +59,10 @@ static const char *excerpt_of(ml_engine_state *st, int line, int end_line)
 	size_t end = ml_line_map_line_end(&st->map, end_line);
 	if (end < start)
 		end = start;
+	/* Text already given back reads as zeros: no excerpt rather than a
+	 * wrong one (the engine keeps what its findings can point at). */
+	if (st->source && start < st->source->dropped)
+		return NULL;
 	return ml_arena_strndup(st->run->arena, st->map.text + start, end - start);
 }
 
@@ -754,6 +761,7 @@ void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 	}
 	const char *text = src->text;
 	size_t len = src->len;
+	st.source = src;
 	st.options = &file_options;
 	run->file_count++;
 	st.path = ml_arena_strdup(run->arena, path);
@@ -794,8 +802,21 @@ void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 
 	st.tx = file_options.assume_in_transaction ? ML_TX_ASSUMED : ML_TX_NONE;
 	ml_stmt_env top = { .body = ML_BODY_TOP };
+	size_t kept_from = 0;
 	for (size_t i = 0; i < chunks->len; i++) {
 		const ml_chunk *c = &chunks->items[i];
+		if (src->mapped_size && c->start - kept_from >= DROP_TEXT_STEP) {
+			/* Findings from here on point at this chunk or later, or at
+			 * the BEGIN of the open transaction: the text before both
+			 * can go. */
+			size_t keep = c->start;
+			if (st.tx == ML_TX_EXPLICIT && st.tx_begin_start < keep)
+				keep = st.tx_begin_start;
+			int line, col;
+			ml_line_map_position(&st.map, keep, &line, &col);
+			kept_from = ml_line_map_line_start(&st.map, line);
+			ml_pipeline_drop_text(pipeline, item, kept_from);
+		}
 		int end_col;
 		ml_line_map_position(&st.map, c->start, &st.stmt_line, &end_col);
 		ml_line_map_position(&st.map, c->end, &st.stmt_end_line, &end_col);

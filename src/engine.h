@@ -98,6 +98,7 @@ typedef struct ml_engine_state {
 	ml_ptr_vec new_enum_values;   /* ml_enum_value *, this transaction */
 	ml_ptr_vec not_valid_in_tx;   /* ml_pending_constraint *, this transaction */
 	size_t tx_begin_start, tx_begin_end; /* span of the open BEGIN, for end-of-file reports */
+	const struct ml_source *source; /* the file's text as the pipeline holds it */
 	bool lock_timeout_set;
 	bool statement_timeout_set;
 	bool lock_timeout_local, statement_timeout_local; /* set with SET LOCAL: ends with the transaction */
@@ -236,11 +237,13 @@ void ml_parsed_free(ml_parsed *p);
 /* pipeline.c */
 /* A file of the run as the engine gets it: read, checked for NUL bytes and
  * split. Owned by the pipeline until ml_pipeline_release. */
-typedef struct ml_source {
+typedef struct ml_source { /* struct tag used in ml_engine_state */
 	const char *path;         /* display path, the caller's */
 	char *text;               /* NUL-terminated; NULL when it was not read */
 	size_t len;
 	const char *read_error;   /* why it could not be read (static), or NULL */
+	size_t mapped_size;       /* text is mmap'd pages of this size; 0: malloc'd */
+	size_t dropped;           /* text before this offset is gone (ml_pipeline_drop_text) */
 	bool has_nul;             /* then not split: nul_at is the first NUL */
 	size_t nul_at;
 	ml_arena *arena;          /* owns chunks */
@@ -265,6 +268,10 @@ const ml_source *ml_pipeline_source(ml_pipeline *p, size_t k);
  * caller frees it); status ML_PARSED_NONE when no worker did, and then none
  * will. Take chunks in increasing order. */
 void ml_pipeline_take(ml_pipeline *p, size_t k, size_t j, ml_parsed *out);
+/* Gives the pages of item k's text wholly before offset before back to the
+ * system, when the text has pages of its own (a large regular file): the
+ * engine is done with them. They read as zeros afterwards. */
+void ml_pipeline_drop_text(ml_pipeline *p, size_t k, size_t before);
 /* Frees item k's text and chunks and whatever was parsed of it and not taken. */
 void ml_pipeline_release(ml_pipeline *p, size_t k);
 /* Stops the workers and frees everything. NULL is fine. */

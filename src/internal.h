@@ -30,6 +30,11 @@ void ml_arena_reset(ml_arena *arena);
 void *ml_arena_alloc(ml_arena *arena, size_t size);
 /* Copies len bytes of s and a NUL into the arena. */
 char *ml_arena_strndup(ml_arena *arena, const char *s, size_t len);
+/* ptr (from this arena, old_size bytes; NULL for none) resized to new_size
+ * bytes, the old bytes kept and the new ones zeroed. A large block is grown
+ * in place when it can be; otherwise the old block stays until the arena
+ * is freed. */
+void *ml_arena_grow(ml_arena *arena, void *ptr, size_t old_size, size_t new_size);
 char *ml_arena_strdup(ml_arena *arena, const char *s);
 /* printf into arena memory. */
 char *ml_arena_printf(ml_arena *arena, const char *fmt, ...)

@@ -18,7 +18,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "engine.h"
 
@@ -71,9 +73,36 @@ struct ml_pipeline {
 
 /* ---- preparing a file ----------------------------------------------------- */
 
-/* Reads path whole into a NUL-terminated malloc'd buffer. Returns 0, or an
+/* Files at least this big are read into pages of their own, which the
+ * engine hands back to the system as it moves past them. */
+#define MAPPED_MIN ((size_t)1 << 20)
+
+/* Reads a regular file of size bytes (as fstat said) into anonymous pages;
+ * the file may have changed size since. Returns 0, or an errno value. */
+static int read_mapped(FILE *f, size_t size, ml_source *src)
+{
+	size_t cap = size + 2;
+	char *data = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (data == MAP_FAILED)
+		return ENOMEM;
+	size_t used = 0, n;
+	while (used < cap - 1 && (n = fread(data + used, 1, cap - 1 - used, f)) > 0)
+		used += n;
+	if (ferror(f) || used == cap - 1) {
+		/* A read error, or a file that grew while read: the plain way. */
+		munmap(data, cap);
+		return ferror(f) ? (errno ? errno : EIO) : EAGAIN;
+	}
+	data[used] = '\0';
+	src->text = data;
+	src->len = used;
+	src->mapped_size = cap;
+	return 0;
+}
+
+/* Reads path whole into a NUL-terminated buffer of src. Returns 0, or an
  * errno value. */
-static int read_whole(const char *path, char **text, size_t *len)
+static int read_whole(const char *path, ml_source *src)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
@@ -82,8 +111,17 @@ static int read_whole(const char *path, char **text, size_t *len)
 	 * no doubling to waste. A FIFO or device grows the buffer as it reads. */
 	struct stat sb;
 	size_t cap = 64 * 1024;
-	if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0)
+	if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0) {
 		cap = (size_t)sb.st_size + 2;
+		if (cap > MAPPED_MIN) {
+			int err = read_mapped(f, (size_t)sb.st_size, src);
+			if (err != EAGAIN) {
+				fclose(f);
+				return err;
+			}
+			rewind(f);
+		}
+	}
 	size_t used = 0;
 	char *data = malloc(cap);
 	int err = 0;
@@ -113,8 +151,8 @@ static int read_whole(const char *path, char **text, size_t *len)
 		return err;
 	}
 	data[used] = '\0';
-	*text = data;
-	*len = used;
+	src->text = data;
+	src->len = used;
 	return 0;
 }
 
@@ -126,7 +164,7 @@ static void prepare(struct file_slot *slot)
 	if (slot->skip)
 		return;
 	if (slot->read_path) {
-		int err = read_whole(slot->read_path, &src->text, &src->len);
+		int err = read_whole(slot->read_path, src);
 		if (err) {
 			src->read_error = strerror(err);
 			return;
@@ -144,8 +182,12 @@ static void prepare(struct file_slot *slot)
 
 static void release_source(ml_source *src)
 {
-	free(src->text);
+	if (src->mapped_size)
+		munmap(src->text, src->mapped_size);
+	else
+		free(src->text);
 	src->text = NULL;
+	src->mapped_size = 0;
 	if (src->arena)
 		ml_arena_free(src->arena);
 	src->arena = NULL;
@@ -429,6 +471,18 @@ void ml_pipeline_release(ml_pipeline *p, size_t k)
 	wake_workers(p, true);
 	pthread_mutex_unlock(&p->mutex);
 	release_source(&p->files[k].source);
+}
+
+void ml_pipeline_drop_text(ml_pipeline *p, size_t k, size_t before)
+{
+	ml_source *src = &p->files[k].source;
+	if (!src->mapped_size)
+		return;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t upto = before / page * page;
+	/* Workers only read text past the engine's chunk: no lock needed. */
+	if (upto > src->dropped && madvise(src->text + src->dropped, upto - src->dropped, MADV_DONTNEED) == 0)
+		src->dropped = upto;
 }
 
 void ml_pipeline_free(ml_pipeline *p)

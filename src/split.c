@@ -24,10 +24,7 @@ static void push_chunk(ml_arena *arena, ml_chunk_list *out, const ml_chunk *chun
 {
 	if (out->len == out->cap) {
 		size_t cap = out->cap ? out->cap * 2 : 64;
-		ml_chunk *items = ml_arena_alloc(arena, cap * sizeof(*items));
-		if (out->len)
-			memcpy(items, out->items, out->len * sizeof(*items));
-		out->items = items;
+		out->items = ml_arena_grow(arena, out->items, out->cap * sizeof(*out->items), cap * sizeof(*out->items));
 		out->cap = cap;
 	}
 	out->items[out->len++] = *chunk;
@@ -237,10 +234,8 @@ static void push_blank(ml_arena *arena, ml_chunk_list *out, size_t start, size_t
 {
 	if (out->n_blanks == out->cap_blanks) {
 		size_t cap = out->cap_blanks ? out->cap_blanks * 2 : 8;
-		ml_range *items = ml_arena_alloc(arena, cap * sizeof(*items));
-		if (out->n_blanks)
-			memcpy(items, out->blanks, out->n_blanks * sizeof(*items));
-		out->blanks = items;
+		out->blanks = ml_arena_grow(arena, out->blanks, out->cap_blanks * sizeof(*out->blanks),
+					    cap * sizeof(*out->blanks));
 		out->cap_blanks = cap;
 	}
 	out->blanks[out->n_blanks++] = (ml_range){ start, end };

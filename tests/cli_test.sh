@@ -179,6 +179,20 @@ check "--jobs 2 and 4 give the same report as --jobs 1" \
 run --jobs 0 "$tmp/good.sql"
 check "--jobs 0 is bad usage" test "$code" -eq 3
 
+# A large file's text is given back to the system as the engine moves
+# through it; what findings point at must stay: the BEGIN of a transaction
+# still open at the end, and the statements late in the file.
+{
+	for i in $(seq 1 60000); do printf 'ALTER TABLE t%d ADD COLUMN c int;\n' "$i"; done
+	printf 'BEGIN;\n'
+	for i in $(seq 1 60000); do printf 'ALTER TABLE u%d ADD COLUMN c int;\n' "$i"; done
+	printf 'CREATE INDEX late ON t1 (c);\n'
+} >"$tmp/big-open.sql"
+run --no-config "$tmp/big-open.sql"
+check "large file: the BEGIN left open keeps its excerpt" grep -qx ' 60001 | BEGIN;' <<<"$out"
+check "large file: the last statement keeps its excerpt" grep -qx ' 120002 | CREATE INDEX late ON t1 (c);' <<<"$out"
+check "large file: a statement early in the file keeps its excerpt" grep -qx ' 2 | ALTER TABLE t2 ADD COLUMN c int;' <<<"$out"
+
 # --jobs across files: a directory of many files (schema facts carry from
 # one file to the next), a binary file, a missing path between two real
 # ones and a FIFO; the report and the error lines match --jobs 1.
