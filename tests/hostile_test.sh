@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# hostile_test.sh - inputs built to break a linter: huge single lines, NUL
+# bytes, random binary, unterminated dollar quotes and comments, a directory
+# without SQL, a FIFO, a missing path. Each one must get its diagnostic (or
+# an input error naming it on stderr, exit status 2; the huge string literal
+# is valid SQL and must be one clean SELECT), never a crash or a hang, and
+# the normal file after it on the same command line must still be linted.
+# usage: hostile_test.sh MIGRALINT
+# MIGRALINT_HOSTILE_MB sets the size of the two huge single-line files
+# (default 50, in millions of bytes); their time and peak memory are printed.
+set -u
+ML=$1
+MB=${MIGRALINT_HOSTILE_MB:-50}
+case "$MB" in '' | *[!0-9]*)
+	echo "MIGRALINT_HOSTILE_MB must be a number of MB, got '$MB'" >&2
+	exit 2
+	;;
+esac
+# A hung run is a failure, not a stuck test (timeout exits 124).
+LIMIT=${MIGRALINT_HOSTILE_TIMEOUT:-600}
+tmp=$(mktemp -d)
+writer=
+cleanup() {
+	[ -n "$writer" ] && kill "$writer" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+passed=0
+failed=0
+
+check() { # check NAME CONDITION...
+	local name=$1
+	shift
+	if "$@"; then
+		passed=$((passed + 1))
+		echo "ok   $name"
+	else
+		failed=$((failed + 1))
+		echo "FAIL $name"
+	fi
+}
+
+normal=$tmp/normal.sql
+printf 'CREATE INDEX i ON t (c);\n' >"$normal"
+
+# run ARGS... : lints ARGS then the normal file, JSON report in $tmp/out.json,
+# standard error in $err, exit status in $code, "N s, M KB" in $usage.
+run() {
+	usage=
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -o "$tmp/time" -f '%e s, %M KB peak RSS' \
+			timeout "$LIMIT" "$ML" --format json --statements "$@" "$normal" >"$tmp/out.json" 2>"$tmp/err"
+		code=$?
+		usage=$(tail -n 1 "$tmp/time")
+	else
+		timeout "$LIMIT" "$ML" --format json --statements "$@" "$normal" >"$tmp/out.json" 2>"$tmp/err"
+		code=$?
+	fi
+	err=$(head -c 4000 "$tmp/err")
+}
+
+# q OP PATH [ARG...] : questions about $tmp/out.json; false when it is not JSON.
+cat >"$tmp/q.py" <<'EOF'
+import json, sys
+try:
+    r = json.load(open(sys.argv[1]))
+except Exception as e:
+    print("report is not JSON: %s" % e, file=sys.stderr)
+    sys.exit(1)
+op, path, args = sys.argv[2], sys.argv[3], sys.argv[4:]
+diags = [d for d in r["diagnostics"] if d["path"] == path]
+files = [f for f in r["files"] if f["path"] == path]
+if op == "rule":  # rule RULE [LINE]: PATH has a finding of RULE (on LINE)
+    ok = any(d["rule"] == args[0] and (len(args) < 2 or d["line"] == int(args[1])) for d in diags)
+elif op == "no-rule":  # no-rule RULE: PATH has no finding of RULE
+    ok = not any(d["rule"] == args[0] for d in diags)
+elif op == "only":  # only RULE...: PATH's findings are all of these rules, and there is one
+    ok = bool(diags) and all(d["rule"] in args for d in diags)
+elif op == "max-line":  # max-line N: PATH has findings, all on lines 1..N
+    ok = bool(diags) and all(d["line"] <= int(args[0]) for d in diags)
+elif op == "listed":  # listed [STATEMENTS SYNTAX_ERRORS]
+    ok = len(files) == 1 and (not args or (files[0]["statements"], files[0]["syntax_errors"]) == (int(args[0]), int(args[1])))
+elif op == "unlisted":  # PATH is neither in files nor in diagnostics
+    ok = not files and not diags
+elif op == "kinds":  # kinds KIND...: the kinds of PATH's statements, in order
+    ok = [s["kind"] for s in r.get("statements", []) if s["path"] == path] == args
+else:
+    sys.exit("unknown question " + op)
+if not ok:
+    print("  %s %s %s: findings %s, files %s" % (op, path, args,
+          [(d["line"], d["rule"]) for d in diags], files), file=sys.stderr)
+sys.exit(0 if ok else 1)
+EOF
+q() { /usr/bin/python3 "$tmp/q.py" "$tmp/out.json" "$@"; }
+
+# common checks for one hostile input: no crash, the normal file still linted
+survived() { # survived NAME
+	check "$1: exit 0..2, no signal, no timeout (got $code)" test "$code" -le 2
+	check "$1: the next file is still linted (require-concurrent-index-creation)" \
+		q rule "$normal" require-concurrent-index-creation 1
+}
+# checks for a path migralint cannot read: named on stderr, exit 2, not reported
+input_error() { # input_error NAME PATH
+	check "$1: exit 2 (got $code)" test "$code" -eq 2
+	check "$1: stderr names the path" grep -qF "$2" <<<"$err"
+	check "$1: not in the report" q unlisted "$2"
+	check "$1: the next file is still linted (require-concurrent-index-creation)" \
+		q rule "$normal" require-concurrent-index-creation 1
+}
+
+# (a) huge single lines without a newline: a valid string literal, which is
+# one clean SELECT, and a run of x with no statement structure at all.
+bytes=$((MB * 1000000))
+{ printf "SELECT '"; head -c "$bytes" /dev/zero | tr '\0' a; printf "';"; } >"$tmp/huge-string.sql"
+run "$tmp/huge-string.sql"
+echo "     $MB MB string literal: $usage"
+survived "$MB MB string literal on one line"
+check "$MB MB string literal: parsed as one statement without syntax error" q listed "$tmp/huge-string.sql" 1 0
+check "$MB MB string literal: the statement is a SELECT" q kinds "$tmp/huge-string.sql" SELECT
+rm -f "$tmp/huge-string.sql"
+
+head -c "$bytes" /dev/zero | tr '\0' x >"$tmp/huge-x.sql"
+run "$tmp/huge-x.sql"
+echo "     $MB MB of x: $usage"
+survived "$MB MB of x on one line"
+check "$MB MB of x: a syntax-error at line 1" q rule "$tmp/huge-x.sql" syntax-error 1
+check "$MB MB of x: listed as one statement with one syntax error" q listed "$tmp/huge-x.sql" 1 1
+rm -f "$tmp/huge-x.sql" "$tmp/out.json"
+
+# (b) a NUL byte: reported as binary and not linted further (the DROP INDEX
+# after it would otherwise be a finding).
+printf 'SELECT 1;\0DROP INDEX idx_after_nul;\n' >"$tmp/nul.sql"
+run "$tmp/nul.sql"
+survived "NUL byte"
+check "NUL byte: invalid-input" q rule "$tmp/nul.sql" invalid-input
+check "NUL byte: nothing after it is linted" q only "$tmp/nul.sql" invalid-input
+
+# (c) 1 MB of random binary
+head -c 1048576 /dev/urandom >"$tmp/random.sql"
+run "$tmp/random.sql"
+survived "1 MB of random binary"
+check "random binary: invalid-input" q rule "$tmp/random.sql" invalid-input
+check "random binary: nothing else is reported for it" q only "$tmp/random.sql" invalid-input
+
+# (d) an unterminated dollar quote swallows the rest of the file into one
+# syntax error; the statement before it is still linted.
+printf 'DROP INDEX idx_before;\nDO $$ BEGIN\n  DROP INDEX idx_inside;\n  UPDATE t SET c = 1;\n' >"$tmp/dollar.sql"
+run "$tmp/dollar.sql"
+survived "unterminated dollar quote"
+check "unterminated dollar quote: syntax-error at line 2" q rule "$tmp/dollar.sql" syntax-error 2
+check "unterminated dollar quote: the statement before it is linted" \
+	q rule "$tmp/dollar.sql" require-concurrent-index-deletion 1
+check "unterminated dollar quote: nothing inside it is linted (no finding after line 2)" \
+	q max-line "$tmp/dollar.sql" 2
+
+# (e) an unterminated block comment, likewise
+printf 'DROP INDEX idx_before;\n/* never closed\nDROP INDEX idx_inside;\n' >"$tmp/comment.sql"
+run "$tmp/comment.sql"
+survived "unterminated block comment"
+check "unterminated block comment: syntax-error at line 2" q rule "$tmp/comment.sql" syntax-error 2
+check "unterminated block comment: the statement before it is linted" \
+	q rule "$tmp/comment.sql" require-concurrent-index-deletion 1
+check "unterminated block comment: the DROP INDEX inside it is not linted (no finding after line 2)" \
+	q max-line "$tmp/comment.sql" 2
+
+# (f) a directory without .sql files (but with other files and a subfolder)
+mkdir -p "$tmp/nosql/sub"
+printf 'not sql\n' >"$tmp/nosql/notes.txt"
+run "$tmp/nosql"
+input_error "directory without .sql files" "$tmp/nosql"
+
+# (g) a FIFO, written by a background writer (which gives up after 60 s if
+# migralint never opens it), then a FIFO whose writer writes nothing.
+mkfifo "$tmp/fifo.sql"
+timeout 60 bash -c 'printf "DROP INDEX idx_fifo;\n" >"$0"' "$tmp/fifo.sql" &
+writer=$!
+run "$tmp/fifo.sql"
+wait "$writer"
+wcode=$?
+writer=
+survived "FIFO"
+check "FIFO: the writer was read (writer exit $wcode)" test "$wcode" -eq 0
+check "FIFO: its statement is linted (require-concurrent-index-deletion)" \
+	q rule "$tmp/fifo.sql" require-concurrent-index-deletion 1
+timeout 60 bash -c ': >"$0"' "$tmp/fifo.sql" &
+writer=$!
+run "$tmp/fifo.sql"
+wait "$writer"
+wcode=$?
+writer=
+survived "empty FIFO"
+check "empty FIFO: the writer was read (writer exit $wcode)" test "$wcode" -eq 0
+check "empty FIFO: listed with no statement" q listed "$tmp/fifo.sql" 0 0
+
+# (h) a path that does not exist
+run "$tmp/no-such-file.sql"
+input_error "nonexistent path" "$tmp/no-such-file.sql"
+
+# all of the small ones in one run, between two copies of the normal file
+cp "$normal" "$tmp/first.sql"
+run "$tmp/first.sql" "$tmp/nul.sql" "$tmp/random.sql" "$tmp/dollar.sql" "$tmp/comment.sql" "$tmp/nosql" \
+	"$tmp/no-such-file.sql"
+check "all together: exit 2 (got $code)" test "$code" -eq 2
+check "all together: both missing inputs are named" \
+	bash -c 'grep -qF "$1" <<<"$0" && grep -qF "$2" <<<"$0"' "$err" "$tmp/nosql" "$tmp/no-such-file.sql"
+check "all together: the file before them is linted" q rule "$tmp/first.sql" require-concurrent-index-creation 1
+check "all together: the file after them is linted" q rule "$normal" require-concurrent-index-creation 1
+for a in "nul.sql invalid-input" "random.sql invalid-input" "dollar.sql syntax-error" "comment.sql syntax-error"; do
+	read -r file rule <<<"$a"
+	check "all together: $file has its $rule" q rule "$tmp/$file" "$rule"
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
