@@ -14,11 +14,19 @@
 
 #include "engine.h"
 
-/* Excerpts show at most this many lines of a statement. */
+/* Excerpts show at most this many lines of a statement, and of each line
+ * at most this many bytes, then EXCERPT_CUT. */
 #define EXCERPT_MAX_LINES 6
+#define EXCERPT_MAX_LINE_BYTES 1000
+#define EXCERPT_CUT " ..."
+#define EXCERPT_MAX_BYTES (EXCERPT_MAX_LINES * (EXCERPT_MAX_LINE_BYTES + sizeof(EXCERPT_CUT)))
 /* A large file's text is given back to the system in steps of this many
  * bytes as the engine moves through it (ml_pipeline_drop_text). */
 #define DROP_TEXT_STEP ((size_t)1 << 20)
+/* Syntax error messages are cut after this many bytes, and the token they
+ * quote after SYNTAX_TOKEN_MAX. */
+#define SYNTAX_MESSAGE_MAX 300
+#define SYNTAX_TOKEN_MAX 60
 
 const char *ml_lock_mode_name(ml_lock_mode mode)
 {
@@ -63,7 +71,33 @@ static const char *excerpt_of(ml_engine_state *st, int line, int end_line)
 	 * wrong one (the engine keeps what its findings can point at). */
 	if (st->source && start < st->source->dropped)
 		return NULL;
-	return ml_arena_strndup(st->run->arena, st->map.text + start, end - start);
+	/* Each line is cut at EXCERPT_MAX_LINE_BYTES (on a character
+	 * boundary), so a 50 MB line does not come back in every report. */
+	char *out = ml_arena_alloc(st->run->arena, end - start < EXCERPT_MAX_BYTES ? end - start + 1 : EXCERPT_MAX_BYTES + 1);
+	size_t used = 0;
+	for (size_t at = start; at < end;) {
+		const char *nl = memchr(st->map.text + at, '\n', end - at);
+		size_t line_end = nl ? (size_t)(nl - st->map.text) : end;
+		size_t take = line_end - at;
+		bool cut = take > EXCERPT_MAX_LINE_BYTES;
+		if (cut) {
+			take = EXCERPT_MAX_LINE_BYTES;
+			while (take > 0 && ((unsigned char)st->map.text[at + take] & 0xC0) == 0x80)
+				take--;
+		}
+		memcpy(out + used, st->map.text + at, take);
+		used += take;
+		if (cut) {
+			memcpy(out + used, EXCERPT_CUT, sizeof(EXCERPT_CUT) - 1);
+			used += sizeof(EXCERPT_CUT) - 1;
+		}
+		if (!nl)
+			break;
+		out[used++] = '\n';
+		at = line_end + 1;
+	}
+	out[used] = '\0';
+	return out;
 }
 
 ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, size_t start, size_t end,
@@ -565,7 +599,23 @@ static void report_syntax_error(ml_engine_state *st, const char *text, size_t le
 		end++;
 	if (end == offset && end < st->map.len)
 		end++;
-	const char *message = ml_arena_printf(st->file_arena, "%s", err->message);
+	/* libpg_query quotes the token it stopped at, whatever its length: an
+	 * unterminated quote makes it the rest of the file. */
+	const char *message = err->message;
+	const char *near = strstr(message, " at or near \"");
+	size_t head = near ? (size_t)(near - message) + strlen(" at or near \"") : 0;
+	size_t message_len = strlen(message);
+	if (near && message_len > head + SYNTAX_TOKEN_MAX + 1) {
+		size_t keep = head + SYNTAX_TOKEN_MAX;
+		while (keep > head && ((unsigned char)message[keep] & 0xC0) == 0x80)
+			keep--;
+		message = ml_arena_printf(st->file_arena, "%.*s...\"", (int)keep, message);
+	} else if (message_len > SYNTAX_MESSAGE_MAX) {
+		size_t keep = SYNTAX_MESSAGE_MAX;
+		while (keep > 0 && ((unsigned char)message[keep] & 0xC0) == 0x80)
+			keep--;
+		message = ml_arena_printf(st->file_arena, "%.*s ...", (int)keep, message);
+	}
 	ml_engine_report_at(st, &ml_rule_syntax_error, offset, end, ml_rule_syntax_error.info.help, message);
 }
 

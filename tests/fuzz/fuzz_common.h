@@ -18,7 +18,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Debian's libpg_query leaks one strdup'd byte per syntax error (see
+/* Debian's libpg_query leaks one strdup'd byte per rejected PL/pgSQL body (see
  * tests/lsan.supp); everything migralint allocates is still checked. */
 const char *__lsan_default_suppressions(void);
 const char *__lsan_default_suppressions(void)
