@@ -655,7 +655,7 @@ static int analyse_parsed(ml_engine_state *st, const char *text, size_t len, siz
 		return 0;
 	}
 	if (parsed->status == ML_PARSED_ERROR) {
-		if (!st->dynamic && !st->probing) {
+		if (!st->dynamic) {
 			size_t saved_start = st->stmt_start, saved_end = st->stmt_end;
 			st->stmt_start = base;
 			st->stmt_end = base + len;
@@ -758,10 +758,8 @@ static void lint_chunk(ml_engine_state *st, const ml_chunk_list *chunks, size_t 
 	ml_pipeline_take(pipeline, item, index, &ahead);
 	if (ahead.status == ML_PARSED_NONE)
 		ml_parse_statement(text, len, &ahead);
-	st->probing = true;
-	int parsed = analyse_parsed(st, text, len, c->start, true, env, &ahead);
-	st->probing = false;
-	if (parsed >= 0) {
+	if (ahead.status != ML_PARSED_ERROR) {
+		analyse_parsed(st, text, len, c->start, true, env, &ahead);
 		st->summary->statements++;
 		return;
 	}
@@ -771,11 +769,13 @@ static void lint_chunk(ml_engine_state *st, const ml_chunk_list *chunks, size_t 
 	for (size_t i = 0; i < pieces.len; i++)
 		statements += pieces.items[i].kind == ML_CHUNK_STATEMENT;
 	if (statements <= 1) {
+		/* One statement that does not parse: its error, as parsed. */
 		st->summary->statements++;
 		st->summary->syntax_errors++;
-		ml_engine_parse_and_analyse(st, text, len, c->start, true, env);
+		analyse_parsed(st, text, len, c->start, true, env, &ahead);
 		return;
 	}
+	ml_parsed_free(&ahead);
 	for (size_t i = 0; i < pieces.len; i++) {
 		const ml_chunk *p = &pieces.items[i];
 		if (p->kind != ML_CHUNK_STATEMENT)

@@ -104,7 +104,6 @@ typedef struct ml_engine_state {
 	bool lock_timeout_local, statement_timeout_local; /* set with SET LOCAL: ends with the transaction */
 	bool seen_strong_lock;        /* a statement needed more than SHARE UPDATE EXCLUSIVE on an existing table */
 	bool dynamic;                 /* analysing SQL built from EXECUTE */
-	bool probing;                 /* a first parse whose syntax error is not reported yet */
 	const ml_effect *effect;      /* the statement being checked, for its findings; NULL outside */
 
 	/* current statement */
