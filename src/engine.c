@@ -125,7 +125,7 @@ ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, siz
 	d->message = ml_arena_strdup(run->arena, message);
 	/* A rule's own help is static: only a message-specific one is copied. */
 	d->help = !help || help == rule->info.help ? help : ml_arena_strdup(run->arena, help);
-	d->excerpt = excerpt_of(st, line, end_line);
+	d->excerpt = st->options->skip_excerpts ? NULL : excerpt_of(st, line, end_line);
 	d->rewrite = d->scan = -1;
 	const ml_effect *e = st->effect;
 	if (e && e->n_locks) {

@@ -120,6 +120,7 @@ static bool effective_options(const settings *s, const char *path, ml_options *o
 {
 	ml_options_init(opts);
 	opts->record_statements = s->cli.record_statements;
+	opts->skip_excerpts = s->cli.skip_excerpts;
 	opts->jobs = s->cli.jobs;
 	if (origins)
 		ml_config_origins_init(origins);
@@ -367,6 +368,10 @@ int main(int argc, char **argv)
 	}
 	if (format == ML_FORMAT_LOCKS)
 		opts->record_statements = true;
+	/* The text and markdown reports quote the source, and the sarif and
+	 * gitlab ones hash it into their fingerprints; the others need none. */
+	opts->skip_excerpts = format == ML_FORMAT_JSON || format == ML_FORMAT_LOCKS || format == ML_FORMAT_GITHUB ||
+			      format == ML_FORMAT_GCC;
 	/* The run-wide settings (fail_on, doc_base_url) come from the top level
 	 * and the command line; each file's from the hook. */
 	ml_options run_opts;

@@ -67,6 +67,9 @@ typedef struct ml_options {
 	int pg_minor;                 /* target server minor version, e.g. 4 for 13.4 */
 	bool assume_in_transaction;   /* the migration tool wraps each file in a transaction */
 	ml_severity fail_on;          /* lowest severity that makes the exit status 1 */
+	bool skip_excerpts;           /* leave ml_diagnostic.excerpt NULL, for reports that neither
+					 quote the source nor fingerprint it (json, locks, github,
+					 gcc) */
 	bool record_statements;       /* keep each statement's locks for the locks format and the
 					 JSON "statements" array */
 	const char *doc_base_url;     /* base URL of the rule pages; NULL means ML_DEFAULT_DOC_BASE_URL */
