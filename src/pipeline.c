@@ -25,7 +25,7 @@
 #include "engine.h"
 
 /* Statements parsed ahead of the engine at most: bounds the trees held. */
-#define RING_SIZE 256
+#define RING_SIZE 64
 /* Files prepared ahead of the one the engine is on, and their bytes: bounds
  * the text held. The engine's own file is always prepared, whatever its size. */
 #define FILES_AHEAD 64
