@@ -47,6 +47,10 @@ ProtobufCAllocator ml_arena_protobuf_allocator(ml_arena *arena);
  * protobuf-c's struct for it, allocated in arena (freed with it). Returns
  * NULL when the bytes are malformed. Thread-safe. */
 void *ml_unpack(ml_arena *arena, const ProtobufCMessageDescriptor *desc, const uint8_t *data, size_t len);
+/* The same, giving up (NULL, *too_deep set) where messages nest deeper than
+ * max_depth: the decoder recurses once per level. */
+void *ml_unpack_bounded(ml_arena *arena, const ProtobufCMessageDescriptor *desc, const uint8_t *data, size_t len,
+			int max_depth, bool *too_deep);
 
 /* A growable array of pointers in an arena. */
 typedef struct ml_ptr_vec {

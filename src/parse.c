@@ -21,20 +21,21 @@ void ml_parse_statement(const char *text, size_t len, ml_parsed *out)
 		out->result = result;
 		return;
 	}
-	/* protobuf-c's unpacking recurses once per level: a tree deeper than
-	 * the bound never reaches it. */
-	if (ml_protobuf_depth(&pg_query__parse_result__descriptor, (const uint8_t *)result.parse_tree.data,
-			      result.parse_tree.len, ML_MAX_TREE_DEPTH) > ML_MAX_TREE_DEPTH) {
-		pg_query_free_protobuf_parse_result(result);
+	out->arena = ml_arena_new();
+	bool too_deep;
+	out->tree = ml_unpack_bounded(out->arena, &pg_query__parse_result__descriptor,
+				      (const uint8_t *)result.parse_tree.data, result.parse_tree.len, ML_MAX_TREE_DEPTH,
+				      &too_deep);
+	/* The packed bytes are not needed once unpacked. */
+	pg_query_free_protobuf_parse_result(result);
+	if (too_deep) {
+		ml_arena_free(out->arena);
+		out->arena = NULL;
+		out->tree = NULL;
 		out->status = ML_PARSED_TOO_COMPLEX;
 		return;
 	}
 	out->status = ML_PARSED_OK;
-	out->arena = ml_arena_new();
-	out->tree = ml_unpack(out->arena, &pg_query__parse_result__descriptor, (const uint8_t *)result.parse_tree.data,
-			      result.parse_tree.len);
-	/* The packed bytes are not needed once unpacked. */
-	pg_query_free_protobuf_parse_result(result);
 }
 
 void ml_parsed_free(ml_parsed *p)

@@ -31,8 +31,19 @@ void ml_walk(const ProtobufCMessage *msg, ml_visit_fn visit, void *data)
 		if (!visit(m, data))
 			continue;
 		const ProtobufCMessageDescriptor *desc = m->descriptor;
+		/* A Node wraps exactly one node: its field is found by the case,
+		 * not by a look at each of its ~250 fields. */
+		size_t first = 0, end = desc->n_fields;
+		if (desc == &pg_query__node__descriptor) {
+			const ProtobufCFieldDescriptor *f =
+				protobuf_c_message_descriptor_get_field(desc, ((const PgQuery__Node *)m)->node_case);
+			if (!f)
+				continue;
+			first = (size_t)(f - desc->fields);
+			end = first + 1;
+		}
 		/* Push children in reverse so they are visited in source order. */
-		for (size_t fi = desc->n_fields; fi-- > 0;) {
+		for (size_t fi = end; fi-- > first;) {
 			const ProtobufCFieldDescriptor *f = &desc->fields[fi];
 			if (f->type != PROTOBUF_C_TYPE_MESSAGE)
 				continue;

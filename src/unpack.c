@@ -246,11 +246,18 @@ static bool count_packed(ProtobufCType type, const uint8_t *p, size_t len, size_
 	return true;
 }
 
-static void *decode_message(ml_arena *arena, const struct message_info *info, const uint8_t *data, size_t len);
+/* One decoding: where it allocates, and how deep messages may nest. */
+struct decoder {
+	ml_arena *arena;
+	int depth, max_depth;
+	bool too_deep;
+};
+
+static void *decode_message(struct decoder *dec, const struct message_info *info, const uint8_t *data, size_t len);
 
 /* Stores one scalar, string, bytes or message value of field at dst. The
  * value was read with wire type wire; v holds a varint or fixed value. */
-static bool store_value(ml_arena *arena, const ProtobufCFieldDescriptor *field, void *dst, uint64_t v,
+static bool store_value(struct decoder *dec, const ProtobufCFieldDescriptor *field, void *dst, uint64_t v,
 			const uint8_t *bytes, size_t n)
 {
 	switch (field->type) {
@@ -288,7 +295,7 @@ static bool store_value(ml_arena *arena, const ProtobufCFieldDescriptor *field, 
 		return true;
 	}
 	case PROTOBUF_C_TYPE_STRING: {
-		char *s = ml_arena_alloc(arena, n + 1);
+		char *s = ml_arena_alloc(dec->arena, n + 1);
 		memcpy(s, bytes, n);
 		s[n] = '\0';
 		memcpy(dst, &s, sizeof(s));
@@ -297,7 +304,7 @@ static bool store_value(ml_arena *arena, const ProtobufCFieldDescriptor *field, 
 	case PROTOBUF_C_TYPE_BYTES: {
 		ProtobufCBinaryData b = { n, NULL };
 		if (n) {
-			b.data = ml_arena_alloc(arena, n);
+			b.data = ml_arena_alloc(dec->arena, n);
 			memcpy(b.data, bytes, n);
 		}
 		memcpy(dst, &b, sizeof(b));
@@ -307,7 +314,12 @@ static bool store_value(ml_arena *arena, const ProtobufCFieldDescriptor *field, 
 		const struct message_info *child = info_of(field->descriptor);
 		if (!child)
 			return false;
-		void *m = decode_message(arena, child, bytes, n);
+		if (++dec->depth > dec->max_depth) {
+			dec->too_deep = true;
+			return false;
+		}
+		void *m = decode_message(dec, child, bytes, n);
+		dec->depth--;
 		if (!m)
 			return false;
 		memcpy(dst, &m, sizeof(m));
@@ -319,7 +331,7 @@ static bool store_value(ml_arena *arena, const ProtobufCFieldDescriptor *field, 
 }
 
 /* Reads one value of field, of wire type wire, and stores it at dst. */
-static bool read_value(ml_arena *arena, struct reader *r, const ProtobufCFieldDescriptor *field, unsigned wire,
+static bool read_value(struct decoder *dec, struct reader *r, const ProtobufCFieldDescriptor *field, unsigned wire,
 		       void *dst)
 {
 	uint64_t v = 0;
@@ -327,18 +339,18 @@ static bool read_value(ml_arena *arena, struct reader *r, const ProtobufCFieldDe
 	case 0:
 		if (!read_varint(r, &v))
 			return false;
-		return store_value(arena, field, dst, v, NULL, 0);
+		return store_value(dec, field, dst, v, NULL, 0);
 	case 1:
 	case 5:
 		if (!read_fixed(r, wire == 1 ? 8 : 4, &v))
 			return false;
-		return store_value(arena, field, dst, v, NULL, 0);
+		return store_value(dec, field, dst, v, NULL, 0);
 	case 2: {
 		if (!read_varint(r, &v) || v > (uint64_t)(r->end - r->p))
 			return false;
 		const uint8_t *bytes = r->p;
 		r->p += v;
-		return store_value(arena, field, dst, 0, bytes, (size_t)v);
+		return store_value(dec, field, dst, 0, bytes, (size_t)v);
 	}
 	default:
 		return false;
@@ -377,15 +389,15 @@ static bool count_repeated(const struct message_info *info, const uint8_t *data,
 	return true;
 }
 
-static void *decode_message(ml_arena *arena, const struct message_info *info, const uint8_t *data, size_t len)
+static void *decode_message(struct decoder *dec, const struct message_info *info, const uint8_t *data, size_t len)
 {
 	const ProtobufCMessageDescriptor *desc = info->desc;
-	uint8_t *msg = ml_arena_alloc(arena, desc->sizeof_message);
+	uint8_t *msg = ml_arena_alloc(dec->arena, desc->sizeof_message);
 	desc->message_init((ProtobufCMessage *)msg);
 
 	if (info->has_repeated) {
 		size_t stack_counts[64];
-		size_t *counts = desc->n_fields <= 64 ? stack_counts : ml_arena_alloc(arena, desc->n_fields * sizeof(size_t));
+		size_t *counts = desc->n_fields <= 64 ? stack_counts : ml_arena_alloc(dec->arena, desc->n_fields * sizeof(size_t));
 		memset(counts, 0, desc->n_fields * sizeof(size_t));
 		if (!count_repeated(info, data, len, counts))
 			return NULL;
@@ -393,7 +405,7 @@ static void *decode_message(ml_arena *arena, const struct message_info *info, co
 			const ProtobufCFieldDescriptor *field = &desc->fields[f];
 			if (field->label != PROTOBUF_C_LABEL_REPEATED || !counts[f])
 				continue;
-			void *array = ml_arena_alloc(arena, counts[f] * element_size(field->type));
+			void *array = ml_arena_alloc(dec->arena, counts[f] * element_size(field->type));
 			memcpy(msg + field->offset, &array, sizeof(array));
 			/* n_ counts up again as values are stored */
 		}
@@ -424,7 +436,7 @@ static void *decode_message(ml_arena *arena, const struct message_info *info, co
 				r.p += payload;
 				unsigned inner = wire_type_of(field->type);
 				while (packed.p < packed.end)
-					if (!read_value(arena, &packed, field, inner, array + *n * size))
+					if (!read_value(dec, &packed, field, inner, array + *n * size))
 						return NULL;
 					else
 						(*n)++;
@@ -432,14 +444,14 @@ static void *decode_message(ml_arena *arena, const struct message_info *info, co
 			}
 			if (wire != wire_type_of(field->type))
 				return NULL;
-			if (!read_value(arena, &r, field, wire, array + *n * size))
+			if (!read_value(dec, &r, field, wire, array + *n * size))
 				return NULL;
 			(*n)++;
 			continue;
 		}
 		if (wire != wire_type_of(field->type))
 			return NULL;
-		if (!read_value(arena, &r, field, wire, msg + field->offset))
+		if (!read_value(dec, &r, field, wire, msg + field->offset))
 			return NULL;
 		if (field->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
 			uint32_t case_id = field->id;
@@ -453,14 +465,30 @@ static void *decode_message(ml_arena *arena, const struct message_info *info, co
 	return msg;
 }
 
-void *ml_unpack(ml_arena *arena, const ProtobufCMessageDescriptor *desc, const uint8_t *data, size_t len)
+void *ml_unpack_bounded(ml_arena *arena, const ProtobufCMessageDescriptor *desc, const uint8_t *data, size_t len,
+			int max_depth, bool *too_deep)
 {
 	pthread_once(&infos_once, build_infos);
 	const struct message_info *info = infos_ok ? info_of(desc) : NULL;
+	*too_deep = false;
 	if (!info) {
-		/* A type outside the tables: protobuf-c's own decoder. */
+		/* A type outside the tables: protobuf-c's own decoder, which
+		 * recurses without a bound. */
+		if (ml_protobuf_depth(desc, data, len, max_depth) > max_depth) {
+			*too_deep = true;
+			return NULL;
+		}
 		ProtobufCAllocator alloc = ml_arena_protobuf_allocator(arena);
 		return protobuf_c_message_unpack(desc, &alloc, len, data);
 	}
-	return decode_message(arena, info, data, len);
+	struct decoder dec = { arena, 0, max_depth, false };
+	void *msg = decode_message(&dec, info, data, len);
+	*too_deep = dec.too_deep;
+	return msg;
+}
+
+void *ml_unpack(ml_arena *arena, const ProtobufCMessageDescriptor *desc, const uint8_t *data, size_t len)
+{
+	bool too_deep;
+	return ml_unpack_bounded(arena, desc, data, len, ML_MAX_TREE_DEPTH, &too_deep);
 }

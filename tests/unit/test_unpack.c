@@ -16,7 +16,7 @@
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 
-#include "internal.h"
+#include "engine.h"
 #include "unit.h"
 
 /* Inputs check_agree found canonical, so that a test can tell it compared
@@ -239,6 +239,27 @@ START_TEST(scan_results_decode)
 }
 END_TEST
 
+START_TEST(depth_bound)
+{
+	PgQueryProtobufParseResult r = parse_ok("SELECT 1 + (2 + (3 + (4 + (5 + (6 + 7)))))");
+	const uint8_t *bytes = (const uint8_t *)r.parse_tree.data;
+	bool too_deep = true;
+	ck_assert_ptr_nonnull(
+		ml_unpack_bounded(arena, &pg_query__parse_result__descriptor, bytes, r.parse_tree.len, 1000, &too_deep));
+	ck_assert(!too_deep);
+	int depth = ml_protobuf_depth(&pg_query__parse_result__descriptor, bytes, r.parse_tree.len, 1000);
+	/* The bound counts levels as ml_protobuf_depth does. */
+	ck_assert_int_gt(depth, 10);
+	ck_assert_ptr_nonnull(ml_unpack_bounded(arena, &pg_query__parse_result__descriptor, bytes, r.parse_tree.len,
+						depth, &too_deep));
+	ck_assert(!too_deep);
+	ck_assert_ptr_null(ml_unpack_bounded(arena, &pg_query__parse_result__descriptor, bytes, r.parse_tree.len,
+					     depth - 1, &too_deep));
+	ck_assert(too_deep);
+	pg_query_free_protobuf_parse_result(r);
+}
+END_TEST
+
 Suite *unpack_suite(void)
 {
 	Suite *s = suite_create("unpack");
@@ -250,6 +271,7 @@ Suite *unpack_suite(void)
 	tcase_add_test(tc, corruptions_agree);
 	tcase_add_test(tc, packed_repeated_scalars);
 	tcase_add_test(tc, scan_results_decode);
+	tcase_add_test(tc, depth_bound);
 	suite_add_tcase(s, tc);
 	return s;
 }
