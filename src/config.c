@@ -462,10 +462,10 @@ static const char *type_name(const cJSON *v)
 /* key path + "." + name, or + "[i]"; into buf. */
 static const char *child_key(char *buf, size_t len, const char *parent, const char *name)
 {
-	if (parent && *parent)
-		snprintf(buf, len, "%s.%s", parent, name);
-	else
-		snprintf(buf, len, "%s", name);
+	/* A path longer than buf is cut: it is only shown in messages. */
+	int n = parent && *parent ? snprintf(buf, len, "%s.%s", parent, name) : snprintf(buf, len, "%s", name);
+	if (n < 0)
+		buf[0] = '\0';
 	return buf;
 }
 
