@@ -73,7 +73,11 @@ static const char *excerpt_of(ml_engine_state *st, int line, int end_line)
 		return NULL;
 	/* Each line is cut at EXCERPT_MAX_LINE_BYTES (on a character
 	 * boundary), so a 50 MB line does not come back in every report. */
-	char *out = ml_arena_alloc(st->run->arena, end - start < EXCERPT_MAX_BYTES ? end - start + 1 : EXCERPT_MAX_BYTES + 1);
+	/* A line of up to EXCERPT_MAX_LINE_BYTES + 3 bytes gets longer when
+	 * cut: room for a cut mark on every line. */
+	size_t room = (end - start < EXCERPT_MAX_BYTES ? end - start : EXCERPT_MAX_BYTES) +
+		      EXCERPT_MAX_LINES * (sizeof(EXCERPT_CUT) - 1) + 1;
+	char *out = ml_arena_alloc(st->run->arena, room);
 	size_t used = 0;
 	for (size_t at = start; at < end;) {
 		const char *nl = memchr(st->map.text + at, '\n', end - at);
@@ -862,9 +866,7 @@ void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 			size_t keep = c->start;
 			if (st.tx == ML_TX_EXPLICIT && st.tx_begin_start < keep)
 				keep = st.tx_begin_start;
-			int line, col;
-			ml_line_map_position(&st.map, keep, &line, &col);
-			kept_from = ml_line_map_line_start(&st.map, line);
+			kept_from = ml_line_map_start_of_line_at(&st.map, keep);
 			ml_pipeline_drop_text(pipeline, item, kept_from);
 		}
 		int end_col;

@@ -89,6 +89,17 @@ typedef struct ml_line_map {
 	size_t len;
 	size_t *line_starts;    /* byte offset of each line's first byte; arena-owned */
 	size_t n_lines;
+	/* The last positions ml_line_map_position computed: an offset on the
+	 * same line counts characters on from the nearest one before it, so a
+	 * long line of many statements is not counted again from its start
+	 * for each one. A cache, not part of the map's value; one thread per
+	 * map. */
+	struct ml_line_memo {
+		size_t offset, line;
+		int column;
+		bool valid;
+	} memo[4];
+	unsigned memo_next;
 } ml_line_map;
 
 /* Builds the map of text (len bytes) in arena. */
@@ -100,6 +111,8 @@ void ml_line_map_init(ml_line_map *map, ml_arena *arena, const char *text, size_
 void ml_line_map_position(const ml_line_map *map, size_t offset, int *line, int *column);
 /* Byte offset of the first byte of 1-based line (clamped). */
 size_t ml_line_map_line_start(const ml_line_map *map, int line);
+/* Byte offset of the first byte of the line holding offset. */
+size_t ml_line_map_start_of_line_at(const ml_line_map *map, size_t offset);
 /* Byte offset just past the last character of 1-based line, before its
  * newline. */
 size_t ml_line_map_line_end(const ml_line_map *map, int line);

@@ -15,6 +15,8 @@ void ml_line_map_init(ml_line_map *map, ml_arena *arena, const char *text, size_
 	map->text = text;
 	map->len = len;
 	map->n_lines = n;
+	memset(map->memo, 0, sizeof(map->memo));
+	map->memo_next = 0;
 	map->line_starts = ml_arena_alloc(arena, n * sizeof(size_t));
 	map->line_starts[0] = 0;
 	size_t i = 1;
@@ -51,7 +53,27 @@ void ml_line_map_position(const ml_line_map *map, size_t offset, int *line, int 
 	size_t idx = line_index(map, offset);
 	size_t start = map->line_starts[idx];
 	*line = (int)idx + 1;
-	*column = count_chars(map->text + start, offset - start) + 1;
+	ml_line_map *cache = (ml_line_map *)map; /* the memo only */
+	const struct ml_line_memo *from = NULL;
+	for (size_t i = 0; i < sizeof(cache->memo) / sizeof(cache->memo[0]); i++) {
+		const struct ml_line_memo *m = &cache->memo[i];
+		if (m->valid && m->line == idx && m->offset <= offset && (!from || m->offset > from->offset))
+			from = m;
+	}
+	if (from)
+		*column = from->column + count_chars(map->text + from->offset, offset - from->offset);
+	else
+		*column = count_chars(map->text + start, offset - start) + 1;
+	if (from && from->offset == offset)
+		return;
+	struct ml_line_memo *slot = &cache->memo[cache->memo_next];
+	cache->memo_next = (cache->memo_next + 1) % (sizeof(cache->memo) / sizeof(cache->memo[0]));
+	*slot = (struct ml_line_memo){ offset, idx, *column, true };
+}
+
+size_t ml_line_map_start_of_line_at(const ml_line_map *map, size_t offset)
+{
+	return map->line_starts[line_index(map, offset > map->len ? map->len : offset)];
 }
 
 size_t ml_line_map_line_start(const ml_line_map *map, int line)

@@ -117,6 +117,38 @@ START_TEST(position_not_nul_terminated)
 }
 END_TEST
 
+START_TEST(position_memo_matches_a_fresh_count)
+{
+	/* Queries jump back and forth over long lines with multi-byte and
+	 * invalid bytes: each answer must be what a map with no memory says. */
+	char text[6000];
+	size_t len = 0;
+	static const char *const pieces[] = { "SELECT 1; ", "\xC3\xA9", "\xF0\x9F\x98\x80", "\xFF", "\n" };
+	for (unsigned i = 0; len + 8 < sizeof(text); i = i * 7 + 3)
+		for (const char *p = pieces[i % 5 == 4 && i % 3 ? 0 : i % 5]; *p; p++)
+			text[len++] = *p;
+	text[len] = '\0';
+	ml_line_map map;
+	ml_line_map_init(&map, arena, text, len);
+	ck_assert_uint_gt(map.n_lines, 2);
+	size_t offset = 0;
+	for (unsigned k = 0; k < 3000; k++) {
+		offset = (offset * 1103515245u + 12345u + k) % (len + 1);
+		for (size_t step = 0; step < 3; step++) {
+			size_t at = offset + step * 7 > len ? len : offset + step * 7;
+			ml_line_map fresh;
+			ml_line_map_init(&fresh, arena, text, len);
+			int line, column, want_line, want_column;
+			ml_line_map_position(&map, at, &line, &column);
+			ml_line_map_position(&fresh, at, &want_line, &want_column);
+			ck_assert_msg(line == want_line && column == want_column, "offset %zu: got %d:%d, want %d:%d", at,
+				      line, column, want_line, want_column);
+		}
+	}
+	ck_assert_uint_eq(ml_line_map_start_of_line_at(&map, len), map.line_starts[map.n_lines - 1]);
+}
+END_TEST
+
 /* ---- ml_line_map_line_start / line_end ----------------------------------- */
 
 START_TEST(line_start_and_end)
@@ -280,6 +312,7 @@ Suite *linemap_suite(void)
 	tcase_add_test(tc, utf8_nul_is_valid);
 	tcase_add_test(tc, char_to_byte);
 	tcase_add_test(tc, char_to_byte_round_trips_with_position);
+	tcase_add_test(tc, position_memo_matches_a_fresh_count);
 	suite_add_tcase(s, tc);
 	return s;
 }
