@@ -193,6 +193,21 @@ check "large file: the BEGIN left open keeps its excerpt" grep -qx ' 60001 | BEG
 check "large file: the last statement keeps its excerpt" grep -qx ' 120002 | CREATE INDEX late ON t1 (c);' <<<"$out"
 check "large file: a statement early in the file keeps its excerpt" grep -qx ' 2 | ALTER TABLE t2 ADD COLUMN c int;' <<<"$out"
 
+# Long lines are cut in excerpts: lines of 1,001 bytes become 1,000 bytes
+# and " ...", six of them, with nothing after the cut mark (a too-small
+# buffer once let the next allocation write into the last line).
+{
+	printf 'DROP TABLE t -- %s\n' "$(head -c 985 /dev/zero | tr '\0' a)"
+	for i in 1 2 3 4 5 6; do printf -- '-- %s\n' "$(head -c 998 /dev/zero | tr '\0' a)"; done
+	printf ';\n'
+} >"$tmp/long-lines.sql"
+run --no-config "$tmp/long-lines.sql"
+# (every finding on the statement quotes it: each quote has six lines)
+check "long lines: every excerpt line is cut at 1,000 bytes, six lines per finding" \
+	bash -c 'n=$(grep -cE "^ [1-6] [|] .{1000} [.]{3}$" <<<"$0"); m=$(grep -cE "^ [1-9] [|] " <<<"$0");
+		[ "$n" -ge 6 ] && [ "$n" = "$m" ] && [ $((n % 6)) = 0 ]' "$out"
+check "long lines: the last excerpt line is clean" grep -qE '^ 6 \| -- a{997} \.\.\.$' <<<"$out"
+
 # --jobs across files: a directory of many files (schema facts carry from
 # one file to the next), a binary file, a missing path between two real
 # ones and a FIFO; the report and the error lines match --jobs 1.
