@@ -389,27 +389,37 @@ static bool count_repeated(const struct message_info *info, const uint8_t *data,
 	return true;
 }
 
+/* Sizes and allocates msg's repeated fields from a first look at its
+ * bytes. Kept out of decode_message, which recurses: its counts array
+ * would otherwise sit in every level's stack frame. */
+static __attribute__((noinline)) bool allocate_repeated(struct decoder *dec, const struct message_info *info,
+							 uint8_t *msg, const uint8_t *data, size_t len)
+{
+	const ProtobufCMessageDescriptor *desc = info->desc;
+	size_t stack_counts[64];
+	size_t *counts = desc->n_fields <= 64 ? stack_counts : ml_arena_alloc(dec->arena, desc->n_fields * sizeof(size_t));
+	memset(counts, 0, desc->n_fields * sizeof(size_t));
+	if (!count_repeated(info, data, len, counts))
+		return false;
+	for (unsigned f = 0; f < desc->n_fields; f++) {
+		const ProtobufCFieldDescriptor *field = &desc->fields[f];
+		if (field->label != PROTOBUF_C_LABEL_REPEATED || !counts[f])
+			continue;
+		void *array = ml_arena_alloc(dec->arena, counts[f] * element_size(field->type));
+		memcpy(msg + field->offset, &array, sizeof(array));
+		/* n_ counts up again as values are stored */
+	}
+	return true;
+}
+
 static void *decode_message(struct decoder *dec, const struct message_info *info, const uint8_t *data, size_t len)
 {
 	const ProtobufCMessageDescriptor *desc = info->desc;
 	uint8_t *msg = ml_arena_alloc(dec->arena, desc->sizeof_message);
 	desc->message_init((ProtobufCMessage *)msg);
 
-	if (info->has_repeated) {
-		size_t stack_counts[64];
-		size_t *counts = desc->n_fields <= 64 ? stack_counts : ml_arena_alloc(dec->arena, desc->n_fields * sizeof(size_t));
-		memset(counts, 0, desc->n_fields * sizeof(size_t));
-		if (!count_repeated(info, data, len, counts))
-			return NULL;
-		for (unsigned f = 0; f < desc->n_fields; f++) {
-			const ProtobufCFieldDescriptor *field = &desc->fields[f];
-			if (field->label != PROTOBUF_C_LABEL_REPEATED || !counts[f])
-				continue;
-			void *array = ml_arena_alloc(dec->arena, counts[f] * element_size(field->type));
-			memcpy(msg + field->offset, &array, sizeof(array));
-			/* n_ counts up again as values are stored */
-		}
-	}
+	if (info->has_repeated && !allocate_repeated(dec, info, msg, data, len))
+		return NULL;
 
 	struct reader r = { data, data + len };
 	while (r.p < r.end) {

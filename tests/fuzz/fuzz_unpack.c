@@ -83,10 +83,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!r.error) {
 			const uint8_t *bytes = (const uint8_t *)r.parse_tree.data;
 			ml_arena *arena = ml_arena_new();
-			const ProtobufCMessage *tree =
-				ml_unpack(arena, &pg_query__parse_result__descriptor, bytes, r.parse_tree.len);
-			FUZZ_CHECK(tree != NULL);
-			FUZZ_CHECK(packs_to(tree, bytes, r.parse_tree.len));
+			/* The harness runs on the main thread's stack, not on the
+			 * engine's large one: a deeper tree must be refused as too
+			 * deep, not decoded. */
+			bool too_deep;
+			const ProtobufCMessage *tree = ml_unpack_bounded(arena, &pg_query__parse_result__descriptor, bytes,
+									 r.parse_tree.len, MAX_DEPTH, &too_deep);
+			int depth = ml_protobuf_depth(&pg_query__parse_result__descriptor, bytes, r.parse_tree.len,
+						      MAX_DEPTH);
+			FUZZ_CHECK(too_deep == (depth > MAX_DEPTH));
+			FUZZ_CHECK(tree != NULL || too_deep);
+			FUZZ_CHECK(!tree || packs_to(tree, bytes, r.parse_tree.len));
 			ml_arena_free(arena);
 		}
 		pg_query_free_protobuf_parse_result(r);
