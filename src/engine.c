@@ -808,8 +808,8 @@ void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 		ml_pipeline_release(pipeline, item);
 		return;
 	}
-	if (src->read_error) {
-		ml_run_input_error(run, path, src->read_error);
+	if (src->read_errno) {
+		ml_run_input_error(run, path, strerror(src->read_errno));
 		ml_pipeline_release(pipeline, item);
 		return;
 	}

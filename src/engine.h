@@ -240,7 +240,7 @@ typedef struct ml_source { /* struct tag used in ml_engine_state */
 	const char *path;         /* display path, the caller's */
 	char *text;               /* NUL-terminated; NULL when it was not read */
 	size_t len;
-	const char *read_error;   /* why it could not be read (static), or NULL */
+	int read_errno;           /* why it could not be read (an errno value), or 0 */
 	size_t mapped_size;       /* text is mmap'd pages of this size; 0: malloc'd */
 	size_t dropped;           /* text before this offset is gone (ml_pipeline_drop_text) */
 	bool has_nul;             /* then not split: nul_at is the first NUL */

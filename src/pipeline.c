@@ -166,7 +166,7 @@ static void prepare(struct file_slot *slot)
 	if (slot->read_path) {
 		int err = read_whole(slot->read_path, src);
 		if (err) {
-			src->read_error = strerror(err);
+			src->read_errno = err; /* strerror on the engine's thread: its buffer can be per thread */
 			return;
 		}
 	}
