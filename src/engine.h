@@ -249,6 +249,11 @@ typedef struct ml_source { /* struct tag used in ml_engine_state */
 	ml_chunk_list chunks;
 } ml_source;
 
+/* Reads stream to its end into a NUL-terminated malloc'd buffer (*text,
+ * *len bytes; the caller frees it), starting with cap bytes and doubling.
+ * Returns 0, or an errno value (nothing to free then). */
+int ml_read_stream(FILE *stream, size_t cap, char **text, size_t *len);
+
 typedef struct ml_pipeline_item {
 	const char *path;         /* display path; read from it unless text is set */
 	char *text;               /* malloc'd, NUL-terminated; the pipeline takes it over */

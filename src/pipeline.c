@@ -122,9 +122,17 @@ static int read_whole(const char *path, ml_source *src)
 			rewind(f);
 		}
 	}
+	int err = ml_read_stream(f, cap, &src->text, &src->len);
+	fclose(f);
+	return err;
+}
+
+int ml_read_stream(FILE *stream, size_t cap, char **text, size_t *len)
+{
+	if (cap < 2)
+		cap = 2;
 	size_t used = 0;
 	char *data = malloc(cap);
-	int err = 0;
 	while (data) {
 		if (cap - used < 2) {
 			char *grown = realloc(data, cap * 2);
@@ -136,23 +144,21 @@ static int read_whole(const char *path, ml_source *src)
 			data = grown;
 			cap *= 2;
 		}
-		size_t n = fread(data + used, 1, cap - used - 1, f);
+		size_t n = fread(data + used, 1, cap - used - 1, stream);
 		used += n;
 		if (n == 0)
 			break;
 	}
 	if (!data)
-		err = ENOMEM;
-	else if (ferror(f))
-		err = errno ? errno : EIO;
-	fclose(f);
-	if (err) {
+		return ENOMEM;
+	if (ferror(stream)) {
+		int err = errno ? errno : EIO;
 		free(data);
 		return err;
 	}
 	data[used] = '\0';
-	src->text = data;
-	src->len = used;
+	*text = data;
+	*len = used;
 	return 0;
 }
 

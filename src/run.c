@@ -238,32 +238,10 @@ const ml_input_error *ml_run_input_error_list(const ml_run *run, size_t *count)
 
 int ml_run_lint_stream(ml_run *run, const char *display_path, FILE *stream)
 {
-	size_t cap = 64 * 1024, len = 0;
-	char *data = malloc(cap);
-	if (!data)
-		return ml_run_input_error(run, display_path, "out of memory");
-	for (;;) {
-		if (cap - len < 2) {
-			char *grown = realloc(data, cap * 2);
-			if (!grown) {
-				free(data);
-				return ml_run_input_error(run, display_path, "out of memory");
-			}
-			data = grown;
-			cap *= 2;
-		}
-		size_t n = fread(data + len, 1, cap - len - 1, stream);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(stream)) {
-		int err = errno;
-		free(data);
-		return ml_run_input_error(run, display_path, err ? strerror(err) : "read error");
-	}
-	data[len] = '\0';
-	ml_pipeline_item item = { .path = display_path, .text = data, .len = len };
+	ml_pipeline_item item = { .path = display_path };
+	int err = ml_read_stream(stream, 64 * 1024, &item.text, &item.len);
+	if (err)
+		return ml_run_input_error(run, display_path, strerror(err));
 	lint_items(run, &item, 1);
 	return 0;
 }

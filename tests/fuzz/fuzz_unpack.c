@@ -9,47 +9,7 @@
  */
 #include "fuzz_common.h"
 #include "engine.h"
-
-static bool packs_to(const ProtobufCMessage *msg, const uint8_t *want, size_t len)
-{
-	size_t size = protobuf_c_message_get_packed_size(msg);
-	if (size != len)
-		return false;
-	uint8_t *buf = malloc(size ? size : 1);
-	FUZZ_CHECK(buf != NULL);
-	protobuf_c_message_pack(msg, buf);
-	bool same = memcmp(buf, want, len) == 0;
-	free(buf);
-	return same;
-}
-
-static bool has_unknown_fields(const ProtobufCMessage *msg)
-{
-	if (msg->n_unknown_fields)
-		return true;
-	const ProtobufCMessageDescriptor *desc = msg->descriptor;
-	const uint8_t *base = (const uint8_t *)msg;
-	for (unsigned f = 0; f < desc->n_fields; f++) {
-		const ProtobufCFieldDescriptor *field = &desc->fields[f];
-		if (field->type != PROTOBUF_C_TYPE_MESSAGE)
-			continue;
-		if (field->flags & PROTOBUF_C_FIELD_FLAG_ONEOF &&
-		    *(const uint32_t *)(base + field->quantifier_offset) != field->id)
-			continue;
-		if (field->label == PROTOBUF_C_LABEL_REPEATED) {
-			size_t n = *(const size_t *)(base + field->quantifier_offset);
-			ProtobufCMessage *const *items = *(ProtobufCMessage *const *const *)(base + field->offset);
-			for (size_t i = 0; i < n; i++)
-				if (items[i] && has_unknown_fields(items[i]))
-					return true;
-		} else {
-			const ProtobufCMessage *sub = *(const ProtobufCMessage *const *)(base + field->offset);
-			if (sub && has_unknown_fields(sub))
-				return true;
-		}
-	}
-	return false;
-}
+#include "../protobuf_compare.h"
 
 /* protobuf-c recurses once per level: keep its input shallow. */
 #define MAX_DEPTH 1000
@@ -61,9 +21,9 @@ static void decode_bytes(const uint8_t *data, size_t len)
 	ml_arena *arena = ml_arena_new();
 	const ProtobufCMessage *ours = ml_unpack(arena, &pg_query__parse_result__descriptor, data, len);
 	ProtobufCMessage *theirs = protobuf_c_message_unpack(&pg_query__parse_result__descriptor, NULL, len, data);
-	if (theirs && !has_unknown_fields(theirs) && packs_to(theirs, data, len)) {
+	if (theirs && !pb_has_unknown_fields(theirs) && pb_packs_to(theirs, data, len)) {
 		FUZZ_CHECK(ours != NULL);
-		FUZZ_CHECK(packs_to(ours, data, len));
+		FUZZ_CHECK(pb_packs_to(ours, data, len));
 	}
 	if (theirs)
 		protobuf_c_message_free_unpacked(theirs, NULL);
@@ -93,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						      MAX_DEPTH);
 			FUZZ_CHECK(too_deep == (depth > MAX_DEPTH));
 			FUZZ_CHECK(tree != NULL || too_deep);
-			FUZZ_CHECK(!tree || packs_to(tree, bytes, r.parse_tree.len));
+			FUZZ_CHECK(!tree || pb_packs_to(tree, bytes, r.parse_tree.len));
 			ml_arena_free(arena);
 		}
 		pg_query_free_protobuf_parse_result(r);

@@ -18,54 +18,11 @@
 
 #include "engine.h"
 #include "unit.h"
+#include "../protobuf_compare.h"
 
 /* Inputs check_agree found canonical, so that a test can tell it compared
  * something. */
 static size_t canonical_inputs;
-
-/* Packs msg and compares the bytes with want. */
-static bool packs_to(const ProtobufCMessage *msg, const uint8_t *want, size_t len)
-{
-	size_t size = protobuf_c_message_get_packed_size(msg);
-	if (size != len)
-		return false;
-	uint8_t *buf = malloc(size ? size : 1);
-	ck_assert_ptr_nonnull(buf);
-	protobuf_c_message_pack(msg, buf);
-	bool same = memcmp(buf, want, len) == 0;
-	free(buf);
-	return same;
-}
-
-/* Does msg, or any message in it, keep unknown fields (which protobuf-c
- * packs back and ours drops)? */
-static bool has_unknown_fields(const ProtobufCMessage *msg)
-{
-	if (msg->n_unknown_fields)
-		return true;
-	const ProtobufCMessageDescriptor *desc = msg->descriptor;
-	const uint8_t *base = (const uint8_t *)msg;
-	for (unsigned f = 0; f < desc->n_fields; f++) {
-		const ProtobufCFieldDescriptor *field = &desc->fields[f];
-		if (field->type != PROTOBUF_C_TYPE_MESSAGE)
-			continue;
-		if (field->flags & PROTOBUF_C_FIELD_FLAG_ONEOF &&
-		    *(const uint32_t *)(base + field->quantifier_offset) != field->id)
-			continue;
-		if (field->label == PROTOBUF_C_LABEL_REPEATED) {
-			size_t n = *(const size_t *)(base + field->quantifier_offset);
-			ProtobufCMessage *const *items = *(ProtobufCMessage *const *const *)(base + field->offset);
-			for (size_t i = 0; i < n; i++)
-				if (items[i] && has_unknown_fields(items[i]))
-					return true;
-		} else {
-			const ProtobufCMessage *sub = *(const ProtobufCMessage *const *)(base + field->offset);
-			if (sub && has_unknown_fields(sub))
-				return true;
-		}
-	}
-	return false;
-}
 
 /* Both decoders on bytes. Where protobuf-c's decoding packs back to the
  * very same bytes (what a packer writes: no unknown fields, no repeated
@@ -79,9 +36,9 @@ static void check_agree(const ProtobufCMessageDescriptor *desc, const uint8_t *d
 	ml_arena *mine = ml_arena_new();
 	const ProtobufCMessage *ours = ml_unpack(mine, desc, data, len);
 	ProtobufCMessage *theirs = protobuf_c_message_unpack(desc, NULL, len, data);
-	if (theirs && !has_unknown_fields(theirs) && packs_to(theirs, data, len)) {
+	if (theirs && !pb_has_unknown_fields(theirs) && pb_packs_to(theirs, data, len)) {
 		ck_assert_msg(ours != NULL, "%zu bytes: protobuf-c decodes them, ml_unpack refuses", len);
-		ck_assert_msg(packs_to(ours, data, len), "%zu bytes: the two decodings differ", len);
+		ck_assert_msg(pb_packs_to(ours, data, len), "%zu bytes: the two decodings differ", len);
 		canonical_inputs++;
 	}
 	if (theirs)
@@ -115,7 +72,7 @@ static void check_sql_file(const char *path)
 			const ProtobufCMessage *tree =
 				ml_unpack(tree_arena, &pg_query__parse_result__descriptor, bytes, r.parse_tree.len);
 			ck_assert_msg(tree != NULL, "%s: statement at byte %zu did not decode", path, c->start);
-			ck_assert_msg(packs_to(tree, bytes, r.parse_tree.len),
+			ck_assert_msg(pb_packs_to(tree, bytes, r.parse_tree.len),
 				      "%s: statement at byte %zu decodes to a different tree", path, c->start);
 			ml_arena_free(tree_arena);
 			statements_checked++;
@@ -234,7 +191,7 @@ START_TEST(scan_results_decode)
 	ck_assert_ptr_nonnull(scan);
 	ck_assert_uint_eq(scan->n_tokens, 4);
 	ck_assert_int_eq(scan->tokens[2]->token, PG_QUERY__TOKEN__SQL_COMMENT);
-	ck_assert(packs_to(&scan->base, (const uint8_t *)r.pbuf.data, r.pbuf.len));
+	ck_assert(pb_packs_to(&scan->base, (const uint8_t *)r.pbuf.data, r.pbuf.len));
 	pg_query_free_scan_result(r);
 }
 END_TEST
