@@ -236,7 +236,7 @@ void ml_parsed_free(ml_parsed *p);
 /* pipeline.c */
 /* A file of the run as the engine gets it: read, checked for NUL bytes and
  * split. Owned by the pipeline until ml_pipeline_release. */
-typedef struct ml_source { /* struct tag used in ml_engine_state */
+typedef struct ml_source {
 	const char *path;         /* display path, the caller's */
 	char *text;               /* NUL-terminated; NULL when it was not read */
 	size_t len;

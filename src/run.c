@@ -166,6 +166,7 @@ static void run_on_large_stack(void *(*fn)(void *), void *arg)
 struct items_job {
 	ml_run *run;
 	const ml_pipeline_item *items;
+	const char *const *errors; /* per item: why it cannot be read, or NULL; or NULL for none */
 	size_t n;
 };
 
@@ -189,15 +190,23 @@ static void *items_job_main(void *arg)
 		ml_run_input_error(job->run, job->n ? job->items[0].path : "-", "out of memory");
 		return NULL;
 	}
-	for (size_t k = 0; k < job->n; k++)
+	for (size_t k = 0; k < job->n; k++) {
+		if (job->errors && job->errors[k]) {
+			/* Recorded in its turn, so the errors keep the inputs' order. */
+			(void)ml_pipeline_source(pipeline, k);
+			ml_run_input_error(job->run, job->items[k].path, job->errors[k]);
+			ml_pipeline_release(pipeline, k);
+			continue;
+		}
 		ml_engine_lint_source(job->run, pipeline, k);
+	}
 	ml_pipeline_free(pipeline);
 	return NULL;
 }
 
-static void lint_items(ml_run *run, const ml_pipeline_item *items, size_t n)
+static void lint_items(ml_run *run, const ml_pipeline_item *items, const char *const *errors, size_t n)
 {
-	struct items_job job = { run, items, n };
+	struct items_job job = { run, items, errors, n };
 	run_on_large_stack(items_job_main, &job);
 }
 
@@ -210,7 +219,7 @@ int ml_run_lint_buffer(ml_run *run, const char *display_path, const char *data, 
 	memcpy(text, data, len);
 	text[len] = '\0';
 	ml_pipeline_item item = { .path = display_path, .text = text, .len = len };
-	lint_items(run, &item, 1);
+	lint_items(run, &item, NULL, 1);
 	return 0;
 }
 
@@ -242,7 +251,7 @@ int ml_run_lint_stream(ml_run *run, const char *display_path, FILE *stream)
 	int err = ml_read_stream(stream, 64 * 1024, &item.text, &item.len);
 	if (err)
 		return ml_run_input_error(run, display_path, strerror(err));
-	lint_items(run, &item, 1);
+	lint_items(run, &item, NULL, 1);
 	return 0;
 }
 
@@ -391,35 +400,6 @@ static int collect_path(ml_run *run, struct input_list *list, const char *path, 
 	return status;
 }
 
-/* The input errors among the items are recorded in order, as the engine
- * reaches them; an item that fails to read is recorded by the engine. */
-struct paths_job {
-	ml_run *run;
-	struct input_list *list;
-};
-
-static void *paths_job_main(void *arg)
-{
-	struct paths_job *job = arg;
-	struct input_list *list = job->list;
-	ml_pipeline *pipeline = ml_pipeline_new(list->items, list->len, run_jobs(&job->run->options));
-	if (!pipeline) {
-		ml_run_input_error(job->run, list->len ? list->items[0].path : "-", "out of memory");
-		return NULL;
-	}
-	for (size_t k = 0; k < list->len; k++) {
-		if (list->errors[k]) {
-			(void)ml_pipeline_source(pipeline, k);
-			ml_run_input_error(job->run, list->items[k].path, list->errors[k]);
-			ml_pipeline_release(pipeline, k);
-			continue;
-		}
-		ml_engine_lint_source(job->run, pipeline, k);
-	}
-	ml_pipeline_free(pipeline);
-	return NULL;
-}
-
 int ml_run_lint_paths(ml_run *run, const char *const *paths, size_t n)
 {
 	struct input_list list = { .arena = ml_arena_new() };
@@ -430,10 +410,8 @@ int ml_run_lint_paths(ml_run *run, const char *const *paths, size_t n)
 	for (size_t i = 0; i < n; i++)
 		status |= collect_path(run, &list, paths[i], &seen_dirs);
 	int errors_before = run->input_errors;
-	if (list.len) {
-		struct paths_job job = { run, &list };
-		run_on_large_stack(paths_job_main, &job);
-	}
+	if (list.len)
+		lint_items(run, list.items, list.errors, list.len);
 	if (run->input_errors > errors_before)
 		status = -1;
 	ml_arena_free(list.arena);
