@@ -3,6 +3,7 @@
  * the library, writes the report and exits. This is the only place that
  * exits; the exit codes are part of the interface (see README.md).
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,10 +47,29 @@ static const char USAGE[] =
 	"\n"
 	"exit status: 0 clean, 1 findings, 2 some input could not be read, 3 bad usage\n";
 
+/* Writes fmt to out with each "%s" replaced by its string argument,
+ * escaped (ml_write_escaped): the paths, names and values a message quotes
+ * can come from a pull request, and stderr lands in the same CI log as the
+ * report. Only "%s" is a directive. */
+static void say(FILE *out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	for (const char *p = fmt; *p; p++) {
+		if (p[0] == '%' && p[1] == 's') {
+			ml_write_escaped(out, va_arg(ap, const char *));
+			p++;
+		} else {
+			fputc(*p, out);
+		}
+	}
+	va_end(ap);
+}
+
 static int usage_error(const char *fmt, const char *arg)
 {
 	fputs("migralint: error: ", stderr);
-	fprintf(stderr, fmt, arg);
+	say(stderr, fmt, arg);
 	fputs("\nTry 'migralint --help'.\n", stderr);
 	return ML_EXIT_USAGE;
 }
@@ -66,8 +86,8 @@ static int add_rules(char *list, const char **names, const char *option)
 		if (!*tok)
 			continue;
 		if (!ml_rule_find(tok)) {
-			fprintf(stderr, "migralint: error: unknown rule '%s' in %s\nTry 'migralint --list-rules'.\n",
-				tok, option);
+			say(stderr, "migralint: error: unknown rule '%s' in %s\nTry 'migralint --list-rules'.\n", tok,
+			    option);
 			return -1;
 		}
 		if (n + 1 >= ML_MAX_RULE_FILTER) {
@@ -164,7 +184,11 @@ static bool file_options(void *data, const char *path, ml_options *opts)
 
 static void print_setting(const char *name, const char *value, const char *origin)
 {
-	printf("  %-24s %-10s %s\n", name, value, origin);
+	printf("  %-24s ", name);
+	say(stdout, "%s", value);
+	size_t len = strlen(value);
+	printf("%*s ", len < 10 ? (int)(10 - len) : 0, "");
+	say(stdout, "%s\n", origin);
 }
 
 /* --print-config: the settings for path (NULL: the top level). */
@@ -177,12 +201,12 @@ static void print_config(const settings *s, const char *path)
 		return;
 	}
 	if (path)
-		printf("\n%s\n", path);
+		say(stdout, "\n%s\n", path);
 	else
 		printf("\nsettings (no path given: top level only, no overrides)\n");
 	if (!effective_options(s, path, &opts, origins)) {
-		printf("  excluded: not linted (exclude \"%s\" in %s)\n", origins->excluded_by,
-		       ml_config_path(s->config));
+		say(stdout, "  excluded: not linted (exclude \"%s\" in %s)\n", origins->excluded_by,
+		    ml_config_path(s->config));
 		free(origins);
 		return;
 	}
@@ -209,9 +233,9 @@ static void print_config(const settings *s, const char *path)
 		printf("    %-38s %-3s %-8s ", r->name, ml_options_rule_enabled(&opts, r) ? "on" : "off",
 		       ml_severity_name(ml_options_rule_severity(&opts, r)));
 		if (!strcmp(state, severity))
-			printf("%s\n", state);
+			say(stdout, "%s\n", state);
 		else
-			printf("on/off: %s; severity: %s\n", state, severity);
+			say(stdout, "on/off: %s; severity: %s\n", state, severity);
 	}
 	free(origins);
 }
@@ -270,8 +294,8 @@ int main(int argc, char **argv)
 		int status = -1;
 		if (!strcmp(name, "--format")) {
 			if (ml_format_parse(value, &format) != 0) {
-				fprintf(stderr, "migralint: error: unknown format '%s' (%s)\nTry 'migralint --help'.\n",
-					value, ml_format_names());
+				say(stderr, "migralint: error: unknown format '%s' (%s)\nTry 'migralint --help'.\n", value,
+				    ml_format_names());
 				status = ML_EXIT_USAGE;
 			}
 		} else if (!strcmp(name, "--pg-version")) {
@@ -344,14 +368,14 @@ int main(int argc, char **argv)
 		set.config = ml_config_load(config_path, err, sizeof(err));
 		free(found);
 		if (!set.config) {
-			fprintf(stderr, "migralint: error: %s\n", err);
+			say(stderr, "migralint: error: %s\n", err);
 			free(paths);
 			return ML_EXIT_USAGE;
 		}
 	}
 
 	if (print) {
-		printf("config: %s\n", set.config ? ml_config_path(set.config) : "(none)");
+		say(stdout, "config: %s\n", set.config ? ml_config_path(set.config) : "(none)");
 		if (n_paths == 0)
 			print_config(&set, NULL);
 		for (size_t i = 0; i < n_paths; i++)
@@ -400,7 +424,7 @@ int main(int argc, char **argv)
 	size_t n_errors;
 	const ml_input_error *errors = ml_run_input_error_list(run, &n_errors);
 	for (size_t i = 0; i < n_errors; i++)
-		fprintf(stderr, "migralint: error: cannot read '%s': %s\n", errors[i].path, errors[i].reason);
+		say(stderr, "migralint: error: cannot read '%s': %s\n", errors[i].path, errors[i].reason);
 	/* Any NO_COLOR, even an empty one, turns colour off: the user asked. */
 	bool color = format == ML_FORMAT_TEXT && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	int status = ml_run_exit_status(run);

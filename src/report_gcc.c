@@ -3,7 +3,9 @@
  * "path:line:col: error|warning|note: message [rule]" line per finding and
  * nothing else, the shape vim's default errorformat, emacs compilation-mode
  * and flymake, and most editor plugins parse. The path is printed as given,
- * so the editor resolves it the way it named it (--stdin-filename included).
+ * so the editor resolves it the way it named it (--stdin-filename included),
+ * escaped like every report for people (report_escape.c): a line break in a
+ * name shows as \n and the finding stays on one line.
  */
 #include "report.h"
 
@@ -12,20 +14,13 @@ static void gcc_begin(ml_report_ctx *rc)
 	(void)rc;
 }
 
-/* Writes s on one line: line breaks and tabs become spaces. */
-static void one_line(FILE *out, const char *s)
-{
-	for (; s && *s; s++)
-		fputc(*s == '\n' || *s == '\r' || *s == '\t' ? ' ' : *s, out);
-}
-
 static void gcc_diagnostic(ml_report_ctx *rc, const ml_diagnostic *d)
 {
 	const char *sev = d->severity == ML_SEVERITY_ERROR ? "error"
 			  : d->severity == ML_SEVERITY_WARNING ? "warning" : "note";
-	one_line(rc->out, d->path);
+	ml_text_puts(rc->out, d->path, ML_TEXT_LINE_START);
 	fprintf(rc->out, ":%d:%d: %s: ", d->line, d->column, sev);
-	one_line(rc->out, d->message);
+	ml_text_puts(rc->out, d->message, 0);
 	fprintf(rc->out, " [%s]\n", d->rule);
 }
 

@@ -5,17 +5,25 @@
  * a CI step annotates the pull request without a SARIF upload. Paths are
  * relative to the current directory, the workspace root in a job. Nothing
  * else is written: GitHub shows the annotations and their count.
+ *
+ * What comes from the input is escaped twice: first as in every report for
+ * people (report_escape.c: a control character or a line break in a name
+ * shows as \x1b or \n in the annotation), then as the workflow command
+ * syntax asks (GitHub's docs and @actions/core's escapeData and
+ * escapeProperty): '%', CR and LF everywhere, and ':' and ',' in a property
+ * value too, as %25, %0D, %0A, %3A and %2C. The runner reads one command
+ * per line, so no line break from the input may reach it raw.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
 
-/* Writes s escaped for a workflow command: '%', CR and LF always, and ':' and
- * ',' too in a property value. */
-static void escaped(FILE *out, const char *s, bool property)
+/* Writes n bytes of s escaped for a workflow command: '%', CR and LF
+ * always, and ':' and ',' too in a property value. */
+static void command_escaped(FILE *out, const char *s, size_t n, bool property)
 {
-	for (; s && *s; s++) {
+	for (const char *end = s + n; s < end; s++) {
 		switch (*s) {
 		case '%': fputs("%25", out); break;
 		case '\r': fputs("%0D", out); break;
@@ -25,6 +33,19 @@ static void escaped(FILE *out, const char *s, bool property)
 		default: fputc(*s, out); break;
 		}
 	}
+}
+
+/* Writes s (NULL: nothing) from the input: escaped for people, then for the
+ * workflow command. */
+static void escaped(FILE *out, const char *s, bool property)
+{
+	if (!s)
+		return;
+	ml_text_iter it;
+	ml_text_piece piece;
+	ml_text_iter_init(&it, s, strlen(s), 0);
+	while (ml_text_next(&it, &piece))
+		command_escaped(out, piece.shown, piece.shown_len, property);
 }
 
 static void github_begin(ml_report_ctx *rc)

@@ -1,7 +1,8 @@
 /*
  * report_locks.c - the lock timeline for reviewers (--format locks): one line
  * per statement with what it locks, whether it rewrites or scans, the
- * transaction it runs in and the locks held after it.
+ * transaction it runs in and the locks held after it. Paths and table names
+ * are escaped (report_escape.c).
  */
 #include "report.h"
 
@@ -14,7 +15,9 @@ static void locks_list(FILE *out, const ml_lock *locks, size_t n, bool with_line
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		fprintf(out, "%s%s %s", i ? ", " : "", locks[i].table, ml_lock_mode_name(locks[i].mode));
+		fputs(i ? ", " : "", out);
+		ml_text_puts(out, locks[i].table, 0);
+		fprintf(out, " %s", ml_lock_mode_name(locks[i].mode));
 		if (with_line)
 			fprintf(out, " (line %d)", locks[i].line);
 	}
@@ -25,7 +28,10 @@ static void locks_begin(ml_report_ctx *rc)
 	ml_run *run = rc->run;
 	for (size_t i = 0; i < run->statements.len; i++) {
 		const ml_statement_record *r = run->statements.items[i];
-		fprintf(rc->out, "%s:%d:%d: %s%s | locks: ", r->path, r->line, r->column, r->kind,
+		ml_text_puts(rc->out, r->path, ML_TEXT_LINE_START);
+		fprintf(rc->out, ":%d:%d: ", r->line, r->column);
+		ml_text_puts(rc->out, r->kind, 0);
+		fprintf(rc->out, "%s | locks: ",
 			r->body == ML_BODY_TOP ? "" : r->body == ML_BODY_DO ? " [in DO]" : " [in a routine body, not run now]");
 		locks_list(rc->out, r->locks, r->n_locks, false);
 		fprintf(rc->out, " | rewrite: %s | scan: %s | transaction: %s | held: ", r->rewrite ? "yes" : "no",

@@ -39,49 +39,49 @@ static bool is_word_char(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (unsigned char)c >= 0x80;
 }
 
-/* Writes len bytes of s with every invalid UTF-8 byte as U+FFFD. When
- * escape is set, s is a paragraph of plain text: line breaks become spaces
- * and the characters Markdown would read as markup are backslash-escaped
- * ('_' only at a word boundary, where it could start emphasis; '>', '#',
- * '-', '+' and "1." only at the start, where they begin a block). */
-static void md_text_n(FILE *out, const char *s, size_t len, bool escape)
+/* Writes a run of plain characters (n bytes at s) of the paragraph
+ * [begin, end) with the characters Markdown would read as markup
+ * backslash-escaped ('_' only at a word boundary, where it could start
+ * emphasis; '>', '#', '-', '+' and "1." only at the start, where they begin
+ * a block). leading_digits: how many digits the paragraph starts with. */
+static void md_paragraph_run(FILE *out, const char *begin, const char *end, size_t leading_digits, const char *s,
+			     size_t n)
 {
-	const char *begin = s;
-	while (len) {
-		size_t valid = ml_utf8_first_invalid(s, len);
-		for (size_t i = 0; i < valid; i++) {
-			char c = s[i];
-			bool first = s + i == begin;
-			if (escape && (c == '\n' || c == '\r')) {
-				c = ' ';
-			} else if (escape) {
-				bool markup = strchr("\\`*[]<|~&", c) != NULL;
-				/* s + i - 1 may lie in an earlier run (before an
-				 * invalid byte): index from the character's own place. */
-				const char *at = s + i;
-				if (c == '_')
-					markup = first || !is_word_char(at[-1]) || i + 1 >= len || !is_word_char(at[1]);
-				if (first && strchr(">#-+=", c))
-					markup = true;
-				if ((c == '.' || c == ')') && i > 0) {
-					/* "12." at the start would begin an ordered list */
-					size_t k = 0;
-					while (k < i && s[k] >= '0' && s[k] <= '9')
-						k++;
-					markup = k == i && s == begin;
-				}
-				if (markup)
-					fputc('\\', out);
-			}
-			fputc(c, out);
-		}
-		s += valid;
-		len -= valid;
-		if (len) {
-			fputs("\xEF\xBF\xBD", out);
-			s++;
-			len--;
-		}
+	for (const char *at = s; at < s + n; at++) {
+		char c = *at;
+		bool first = at == begin;
+		bool markup = strchr("\\`*[]<|~&", c) != NULL;
+		if (c == '_')
+			markup = first || !is_word_char(at[-1]) || at + 1 >= end || !is_word_char(at[1]);
+		if (first && strchr(">#-+=", c))
+			markup = true;
+		/* "12." or "12)" at the start would begin an ordered list */
+		if ((c == '.' || c == ')') && leading_digits && (size_t)(at - begin) == leading_digits)
+			markup = true;
+		if (markup)
+			fputc('\\', out);
+		fputc(c, out);
+	}
+}
+
+/* Writes len bytes of s escaped as every report for people escapes what
+ * comes from the input (report_escape.c). When paragraph is set, s is a
+ * paragraph of plain text, and Markdown markup in it is escaped too. */
+static void md_text_n(FILE *out, const char *s, size_t len, bool paragraph)
+{
+	size_t leading_digits = 0;
+	while (leading_digits < len && s[leading_digits] >= '0' && s[leading_digits] <= '9')
+		leading_digits++;
+	ml_text_iter it;
+	ml_text_piece piece;
+	ml_text_iter_init(&it, s, len, 0);
+	while (ml_text_next(&it, &piece)) {
+		/* An escape is a backslash and letters or digits: Markdown shows
+		 * it as it is, in a paragraph as in code. */
+		if (paragraph && piece.shown == piece.src)
+			md_paragraph_run(out, s, s + len, leading_digits, piece.src, piece.src_len);
+		else
+			fwrite(piece.shown, 1, piece.shown_len, out);
 	}
 }
 
@@ -113,24 +113,17 @@ static void md_code(FILE *out, const char *s)
 		fputc('`', out);
 	if (pad)
 		fputc(' ', out);
-	for (const char *p = s; *p;) {
-		size_t n = strcspn(p, "\r\n");
-		md_text_n(out, p, n, false);
-		p += n;
-		if (*p) {
-			fputc(' ', out);
-			p++;
-		}
-	}
+	md_text_n(out, s, strlen(s), false);
 	if (pad)
 		fputc(' ', out);
 	for (size_t i = 0; i < fence; i++)
 		fputc('`', out);
 }
 
-/* Writes d's excerpt as a ```sql block, carriage returns dropped and cut
- * after MD_EXCERPT_MAX bytes (at a line or character boundary), with a note
- * when lines of the finding are missing. */
+/* Writes d's excerpt as a ```sql block, escaped line by line (a line of
+ * the block cannot begin with "::"), the carriage return of a CRLF line
+ * ending dropped, cut after MD_EXCERPT_MAX bytes (at a line or character
+ * boundary), with a note when lines of the finding are missing. */
 static void md_excerpt(FILE *out, const ml_diagnostic *d)
 {
 	const char *excerpt = d->excerpt;
@@ -156,11 +149,14 @@ static void md_excerpt(FILE *out, const ml_diagnostic *d)
 	for (size_t i = 0; i < fence; i++)
 		fputc('`', out);
 	fputs("sql\n", out);
-	for (size_t i = 0; i < len;) {
-		size_t j = i;
-		while (j < len && excerpt[j] != '\r')
-			j++;
-		md_text_n(out, excerpt + i, j - i, false);
+	for (size_t i = 0; i <= len;) {
+		const char *nl = memchr(excerpt + i, '\n', len - i);
+		size_t j = nl ? (size_t)(nl - excerpt) : len;
+		size_t k = j > i && excerpt[j - 1] == '\r' ? j - 1 : j;
+		ml_text_write(out, excerpt + i, k - i, ML_TEXT_LINE_START);
+		if (!nl)
+			break;
+		fputc('\n', out);
 		i = j + 1;
 	}
 	int lines = 1;

@@ -2,7 +2,8 @@
  * report_text.c - the default report for people: each finding as
  * path:line:col: severity[rule]: message, the source lines with a caret under
  * the flagged part, the safe recipe, and a summary line. Colour only when
- * the caller allows it (a terminal without NO_COLOR).
+ * the caller allows it (a terminal without NO_COLOR). What comes from the
+ * input (path, names in messages, excerpts) is escaped (report_escape.c).
  */
 #include <string.h>
 
@@ -21,6 +22,48 @@ static void text_begin(ml_report_ctx *rc)
 	(void)rc;
 }
 
+/* Writes the caret line under one excerpt line (len bytes at p): blanks up
+ * to the finding's column, then carets to its end on that line. Each
+ * character takes the width the line above gave it: one column, a tab, or
+ * the length of its escape. */
+static void text_carets(ml_report_ctx *rc, const ml_diagnostic *d, const char *p, size_t len)
+{
+	int last = d->end_line == d->line ? d->end_column : 0; /* 0: to the end of the line */
+	int col = 1, carets = 0;
+	ml_text_iter it;
+	ml_text_piece piece;
+	ml_text_iter_init(&it, p, len, 0);
+	while ((last == 0 || col < last) && ml_text_next(&it, &piece)) {
+		if (piece.shown != piece.src) {
+			if (col < d->column)
+				fprintf(rc->out, "%*s", (int)piece.shown_len, "");
+			else
+				carets += (int)piece.shown_len;
+			col++;
+			continue;
+		}
+		for (size_t i = 0; i < piece.src_len && (last == 0 || col < last); i++) {
+			char c = piece.src[i];
+			if (((unsigned char)c & 0xC0) == 0x80)
+				continue; /* inside a character */
+			if (col < d->column)
+				fputc(c == '\t' ? '\t' : ' ', rc->out); /* tabs keep the caret lined up */
+			else
+				carets++;
+			col++;
+		}
+	}
+	if (carets < 1)
+		carets = 1;
+	if (rc->color)
+		fputs(severity_color(d->severity), rc->out);
+	for (int i = 0; i < carets; i++)
+		fputc('^', rc->out);
+	if (rc->color)
+		fputs(RESET, rc->out);
+	fputc('\n', rc->out);
+}
+
 /* Prints the excerpt with line numbers and a caret line under the first
  * line, from the column to the end of the finding on that line. */
 static void text_excerpt(ml_report_ctx *rc, const ml_diagnostic *d)
@@ -35,35 +78,12 @@ static void text_excerpt(ml_report_ctx *rc, const ml_diagnostic *d)
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
 		if (len && p[len - 1] == '\r')
 			len--;
-		fprintf(rc->out, " %*d | %.*s\n", width, line, (int)len, p);
+		fprintf(rc->out, " %*d | ", width, line);
+		ml_text_write(rc->out, p, len, 0);
+		fputc('\n', rc->out);
 		if (line == d->line) {
 			fprintf(rc->out, " %*s | ", width, "");
-			int col = 1;
-			const char *q = p;
-			/* Keep tabs so the caret lines up with the text above. */
-			while (col < d->column && q < p + len) {
-				if (((unsigned char)*q & 0xC0) != 0x80) {
-					fputc(*q == '\t' ? '\t' : ' ', rc->out);
-					col++;
-				}
-				q++;
-			}
-			int chars = 0;
-			for (const char *r = q; r < p + len; r++)
-				if (((unsigned char)*r & 0xC0) != 0x80)
-					chars++;
-			int carets = d->end_line == d->line ? d->end_column - d->column : chars;
-			if (carets > chars)
-				carets = chars;
-			if (carets < 1)
-				carets = 1;
-			if (rc->color)
-				fputs(severity_color(d->severity), rc->out);
-			for (int i = 0; i < carets; i++)
-				fputc('^', rc->out);
-			if (rc->color)
-				fputs(RESET, rc->out);
-			fputc('\n', rc->out);
+			text_carets(rc, d, p, len);
 		}
 		line++;
 		if (!nl)
@@ -74,16 +94,25 @@ static void text_excerpt(ml_report_ctx *rc, const ml_diagnostic *d)
 
 static void text_diagnostic(ml_report_ctx *rc, const ml_diagnostic *d)
 {
+	FILE *out = rc->out;
 	const char *sev = ml_severity_name(d->severity);
 	if (rc->color)
-		fprintf(rc->out, BOLD "%s:%d:%d:" RESET " %s%s" RESET "[" BOLD "%s" RESET "]: %s\n", d->path, d->line,
-			d->column, severity_color(d->severity), sev, d->rule, d->message);
+		fputs(BOLD, out);
+	ml_text_puts(out, d->path, ML_TEXT_LINE_START);
+	if (rc->color)
+		fprintf(out, ":%d:%d:" RESET " %s%s" RESET "[" BOLD "%s" RESET "]: ", d->line, d->column,
+			severity_color(d->severity), sev, d->rule);
 	else
-		fprintf(rc->out, "%s:%d:%d: %s[%s]: %s\n", d->path, d->line, d->column, sev, d->rule, d->message);
+		fprintf(out, ":%d:%d: %s[%s]: ", d->line, d->column, sev, d->rule);
+	ml_text_puts(out, d->message, 0);
+	fputc('\n', out);
 	text_excerpt(rc, d);
-	if (d->help)
-		fprintf(rc->out, "  %shelp%s: %s\n", rc->color ? BOLD : "", rc->color ? RESET : "", d->help);
-	fputc('\n', rc->out);
+	if (d->help) {
+		fprintf(out, "  %shelp%s: ", rc->color ? BOLD : "", rc->color ? RESET : "");
+		ml_text_puts(out, d->help, 0);
+		fputc('\n', out);
+	}
+	fputc('\n', out);
 }
 
 static void text_end(ml_report_ctx *rc)

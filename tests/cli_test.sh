@@ -133,6 +133,27 @@ if [ "$(id -u)" -ne 0 ]; then
 	check "unreadable file exits 2 and is named" bash -c '[ "$0" -eq 2 ] && grep -q locked.sql <<<"$1"' "$code" "$err"
 fi
 
+# What a pull request controls (file names, --stdin-filename, identifiers)
+# reaches the terminal and the CI log as plain text, on stdout and stderr:
+# line breaks, ESC and workflow-command markers are shown escaped.
+hostile=$'::error::x\n##[warning]y\e]8;;http://e\e\\z'
+shown='\x3a:error::x\n#\x23[warning]y\x1b]8;;http://e\x1b\z'
+run "$tmp/$hostile.sql" "$tmp/bad.sql"
+check "a missing path with a line break and ESC is named escaped on stderr" \
+	grep -qF "cannot read '$tmp/:${shown#'\x3a'}.sql'" <<<"$err"
+check "stderr: no ESC, no workflow command" \
+	bash -c '! grep -q $'"'"'\033'"'"' <<<"$0" && ! grep -qE "^[[:space:]]*::|##\[" <<<"$0"' "$err"
+out=$(printf 'ALTER TABLE t DROP COLUMN "a\nb\033[2J";\n' | "$ML" --stdin-filename "$hostile" - 2>/dev/null)
+check "text: --stdin-filename shown escaped, its leading ':' too" \
+	grep -qF "$shown:1:1: warning[ban-drop-column]" <<<"$out"
+check "text: a name with a line break and ESC shown escaped" grep -qF 'column "a\nb\x1b[2J" of "t"' <<<"$out"
+check "text: no ESC, no line beginning with '::', no '##['" \
+	bash -c '! grep -q $'"'"'\033'"'"' <<<"$0" && ! grep -qE "^[[:space:]]*::|##\[" <<<"$0"' "$out"
+out=$(printf 'DROP INDEX i;\n' | "$ML" --format locks --stdin-filename "$hostile" - 2>/dev/null)
+check "locks: --stdin-filename shown escaped" grep -qF "$shown:1:1: DROP INDEX" <<<"$out"
+out=$(printf 'DROP INDEX i;\n' | "$ML" --format gcc --stdin-filename "$hostile" - 2>/dev/null)
+check "gcc: --stdin-filename shown escaped" grep -qF "$shown:1:1: warning: " <<<"$out"
+
 # hostile inputs: a diagnostic, never a crash
 head -c 200000 /dev/urandom >"$tmp/random.sql"
 run "$tmp/random.sql" "$tmp/bad.sql"

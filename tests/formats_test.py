@@ -76,6 +76,42 @@ def check(condition, message):
         raise CaseFailure(message)
 
 
+# White space .NET's String.TrimStart removes, which the Actions runner skips
+# before looking for "::", plus the invisible U+200B and U+FEFF.
+BLANKS = set(" \t\u00a0\u1680\u202f\u205f\u3000\ufeff") | {chr(c) for c in range(0x2000, 0x200c)}
+
+
+def people_escape(text, line_start=False):
+    """What every report for people shows for text from the input
+    (src/report_escape.c): control characters, C1 controls and line
+    separators as visible escapes, the '#' completing "##[" or "##vso[" as
+    \\x23, and, on a line's start, the first non-blank ':' as \\x3a."""
+    out = []
+    for i, ch in enumerate(text):
+        cp = ord(ch)
+        esc = None
+        if ch == "\n":
+            esc = "\\n"
+        elif ch == "\r":
+            esc = "\\r"
+        elif (cp < 0x20 and ch != "\t") or cp == 0x7F:
+            esc = "\\x%02x" % cp
+        elif 0x80 <= cp <= 0x9F or cp in (0x2028, 0x2029):
+            esc = "\\u%04x" % cp
+        elif ch == ":" and line_start:
+            esc = "\\x3a"
+        elif ch == "#" and i > 0 and text[i - 1] == "#" and (
+                text[i + 1:i + 2] == "[" or text[i + 1:i + 5].lower() == "vso["):
+            esc = "\\x23"
+        if esc:
+            out.append(esc)
+            line_start = False
+        else:
+            out.append(ch)
+            line_start = line_start and ch in BLANKS
+    return "".join(out)
+
+
 def unescape_github(text):
     """Undoes the workflow-command escaping (%25, %0D, %0A, %3A, %2C)."""
     table = {"%25": "%", "%0D": "\r", "%0A": "\n", "%3A": ":", "%2C": ","}
@@ -316,7 +352,7 @@ class Checker:
             check((int(ln), int(col), int(eln), int(ecol)) ==
                   (d["line"], d["column"], d["end_line"], d["end_column"]), f"{where}: position")
             check(title == d["rule"], f"{where}: title={title}")
-            check(unescape_github(msg).startswith(d["message"]), f"{where}: message")
+            check(unescape_github(msg).startswith(people_escape(d["message"])), f"{where}: message")
 
     def case_github_escaping(self):
         name = "we,ird:dir/50%,a:b.sql"
@@ -332,13 +368,106 @@ class Checker:
             check(m, f"line does not parse: {line[:300]}")
             check(m.group(2) == "we%2Cird%3Adir/50%25%2Ca%3Ab.sql", f"file= is {m.group(2)}")
             msg = m.group(8)
-            expected = d["message"] + ("\nhelp: " + d["help"] if d.get("help") else "")
+            # A line break from the input shows as \n in the annotation, as in
+            # every report for people; %0A only separates the safe recipe.
+            expected = people_escape(d["message"]) + ("\nhelp: " + people_escape(d["help"]) if d.get("help") else "")
             check(unescape_github(msg) == expected, f"message {msg!r} does not decode to {expected!r}")
             check(not re.search(r"%(?!25|0D|0A)", msg), f"unescaped % in {msg!r}")
+            check(msg.count("%0A") == (1 if d.get("help") else 0) and "%0D" not in msg,
+                  f"a line break from the input reached the command: {msg!r}")
             if "%" in d["message"] and "\n" in d["message"]:
                 escaped_specials = True
-                check("%25" in msg and "%0A" in msg, f"% and newline not escaped: {msg!r}")
+                check("%25" in msg and "\\n" in msg, f"% and newline not escaped: {msg!r}")
         check(escaped_specials, "no message carried both % and a line break: the case tests nothing")
+
+    # ---- what a pull request controls: names, paths, excerpts --------------
+
+    HOSTILE_SQL = ('DROP INDEX "t\n::error::pwned";\n'
+                   'DROP INDEX "\x1b]8;;https://evil.example/\x1b\\click\x1b]8;;\x1b\\";\n'
+                   'DROP INDEX "x\x1b[2J\x1b[H";\n'
+                   'DROP INDEX "##[error]boom ##VSO[task.setvariable variable=a]1";\n'
+                   'DROP INDEX "a\rb::warning::c";\n'
+                   'DROP INDEX "\u2028::error::ls\u0085::notice::n\u009b31m\x7f";\n'
+                   "SELECT '\x07\x1b[5m'; CREATE INDEX i ON t (c);\n"
+                   "SELECT 1 FROM\n::error::y;\n"
+                   "SELECT 1 FROM\n\u00a0 ::error::z;\n")
+    HOSTILE_FILES = ("::error::f\n##[warning]g\x1b[31m.sql", "\u00a0::notice::h.sql", "ok.sql")
+    HOSTILE_STDIN = "::warning::s\r\n##[error]x\x1b]8;;http://e\x07.sql"
+    CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+    def hostile_runs(self):
+        """(format, args, stdin) for the hostile inputs: a directory with
+        hostile file names and identifiers, and standard input under a
+        hostile --stdin-filename."""
+        d = os.path.join(self.tmp, "hostile")
+        os.makedirs(d, exist_ok=True)
+        for name in self.HOSTILE_FILES:
+            with open(os.path.join(d, name), "w", encoding="utf-8") as f:
+                f.write(self.HOSTILE_SQL)
+        for fmt in ("text", "locks", "gcc", "markdown", "github"):
+            yield fmt, ["hostile"], b""
+            yield fmt, ["--stdin-filename", self.HOSTILE_STDIN, "-"], self.HOSTILE_SQL.encode()
+
+    def check_people_output(self, fmt, args, text):
+        where = f"--format {fmt} {args[:2]}"
+        bad = self.CONTROL.search(text)
+        check(not bad, f"{where}: control character {bad.group(0)!r} in the output" if bad else "")
+        for line in text.split("\n"):
+            if fmt == "github":
+                check(not line or GITHUB_LINE.match(line), f"{where}: not one workflow command: {line[:200]!r}")
+            else:
+                check(not line.lstrip("".join(BLANKS)).startswith("::"), f"{where}: a line begins with '::': {line!r}")
+            check("##[" not in line and "##vso[" not in line.lower(), f"{where}: '##[' on a line: {line!r}")
+
+    def case_hostile_names_are_escaped(self):
+        seen = set()
+        for fmt, args, stdin in self.hostile_runs():
+            text = self.output(fmt, args, cwd=self.tmp, stdin=stdin)
+            check(text, f"--format {fmt}: no output")
+            self.check_people_output(fmt, args, text)
+            report = self.json_report(args, cwd=self.tmp, stdin=stdin)
+            diags = report["diagnostics"]
+            check(len(diags) >= 10, f"only {len(diags)} findings: the case tests little")
+            if fmt == "text":
+                for d in diags:
+                    head = (f"{people_escape(d['path'], True)}:{d['line']}:{d['column']}: "
+                            f"{d['severity']}[{d['rule']}]: {people_escape(d['message'])}\n")
+                    check(head in text, f"no line {head!r}")
+                    seen.add("text")
+            elif fmt == "gcc":
+                lines = text.splitlines()
+                check(len(lines) == len(diags), f"{len(lines)} gcc lines for {len(diags)} findings")
+                for line, d in zip(lines, diags):
+                    want = (f"{people_escape(d['path'], True)}:{d['line']}:{d['column']}: "
+                            f"{GCC_SEVERITY[d['severity']]}: {people_escape(d['message'])} [{d['rule']}]")
+                    check(line == want, f"gcc line {line!r}, expected {want!r}")
+                seen.add("gcc")
+            elif fmt == "locks":
+                check(people_escape("t\n::error::pwned") + " ACCESS EXCLUSIVE" in text, "locks: the table name")
+                seen.add("locks")
+            elif fmt == "markdown":
+                check("\\x1b" in text and "\\n" in text, "markdown: no visible escape")
+                check("\n\\x3a:error::y;\n" in text, "markdown: the excerpt line starting with '::' is not escaped")
+                check("\n\u00a0 \\x3a:error::z;\n" in text, "markdown: an excerpt line starting with blanks and '::'")
+                seen.add("markdown")
+            elif fmt == "github":
+                seen.add("github")
+        check(seen == {"text", "gcc", "locks", "markdown", "github"}, f"formats checked: {seen}")
+
+    def case_text_carets_line_up_after_escapes(self):
+        line = "SELECT '\x07\x1b[5m'; CREATE INDEX i ON t (c);"
+        path = self.write("carets/a.sql", line + "\n")
+        text = self.output("text", [path])
+        d = [d for d in self.json_report([path])["diagnostics"] if d["rule"] == "require-concurrent-index-creation"][0]
+        shown = people_escape(line)
+        lines = text.split("\n")
+        i = [k for k, l in enumerate(lines) if "[require-concurrent-index-creation]" in l][0]
+        check(lines[i + 1] == " 1 | " + shown, f"excerpt line {lines[i + 1]!r}")
+        caret = lines[i + 2]
+        check(caret.startswith("   | "), f"caret line {caret!r}")
+        before = len(people_escape(line[:d["column"] - 1]))
+        width = len(people_escape(line[d["column"] - 1:d["end_column"] - 1]))
+        check(caret[5:] == " " * before + "^" * width, f"caret line {caret!r} is not under {shown[before:]!r}")
 
     # ---- GitLab ------------------------------------------------------------
 

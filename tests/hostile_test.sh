@@ -5,11 +5,14 @@
 # an input error naming it on stderr, exit status 2; the huge string literal
 # is valid SQL and must be one clean SELECT), never a crash or a hang, and
 # the normal file after it on the same command line must still be linted.
+# Then what a hostile pull request controls: file names, --stdin-filename and
+# quoted identifiers carrying line breaks, ESC, OSC 8 links and CI workflow
+# commands ("::", "##[") must reach no report for people raw.
 # usage: hostile_test.sh MIGRALINT
 # MIGRALINT_HOSTILE_MB sets the size of the two huge single-line files
 # (default 50, in millions of bytes); their time and peak memory are printed.
 set -u
-ML=$1
+ML=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 MB=${MIGRALINT_HOSTILE_MB:-50}
 case "$MB" in '' | *[!0-9]*)
 	echo "MIGRALINT_HOSTILE_MB must be a number of MB, got '$MB'" >&2
@@ -214,6 +217,70 @@ check "empty FIFO: listed with no statement" q listed "$tmp/fifo.sql" 0 0
 # (h) a path that does not exist
 run "$tmp/no-such-file.sql"
 input_error "nonexistent path" "$tmp/no-such-file.sql"
+
+# (i) a pull request's file names, --stdin-filename and identifiers carrying
+# CR/LF, ESC (a screen clear, an OSC 8 link), C1 controls and CI workflow
+# commands ("::error::", "##[error]", "##vso["). In every report for people,
+# and on stderr: no control character, no line that begins (after blanks)
+# with "::" unless it is one of the github format's own commands, no "##[".
+cat >"$tmp/people.py" <<'EOF'
+import re, sys
+fmt, text = sys.argv[1], open(sys.argv[2], encoding="utf-8").read()
+blanks = " \t\u00a0\u1680\u202f\u205f\u3000\ufeff" + "".join(map(chr, range(0x2000, 0x200c)))
+problems = []
+m = re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]", text)
+if m:
+    problems.append("control character %r" % m.group(0))
+for line in text.split("\n"):
+    own = fmt == "github" and re.match(r"::(error|warning|notice) file=[^:,\r\n]*,line=", line)
+    if line.lstrip(blanks).startswith("::") and not own:
+        problems.append("a line begins with '::': %r" % line[:120])
+    if "##[" in line or "##vso[" in line.lower():
+        problems.append("'##[' on a line: %r" % line[:120])
+for p in problems[:3]:
+    print("  " + fmt + ": " + p, file=sys.stderr)
+sys.exit(1 if problems else 0)
+EOF
+pr=$tmp/pr
+mkdir -p "$pr"
+pr_sql=$'DROP INDEX "t\n::error::pwned";\nDROP INDEX "\e]8;;https://evil.example/\e\\\\click\e]8;;\e\\\\";\n'
+pr_sql+=$'DROP INDEX "x\e[2J\e[H##[error]boom";\nALTER TABLE "a\rb::warning::c" DROP COLUMN "##vso[task.setvariable variable=x]1";\n'
+pr_sql+=$'DROP INDEX "\xc2\x9b31m\xe2\x80\xa8::error::ls";\nSELECT 1 FROM\n::error::excerpt;\n'
+for name in $'::error::f\n##[warning]g\e[31m.sql' $'\xc2\xa0::notice::h.sql' $'\e]8;;x\a\r::error::z.sql'; do
+	printf '%s' "$pr_sql" >"$pr/$name"
+done
+stdin_name=$'::warning::s\r\n##[error]x\e]8;;http://e\a.sql'
+for fmt in text locks gcc markdown github; do
+	(cd "$tmp" && timeout "$LIMIT" "$ML" --format "$fmt" pr "$tmp/pr/missing"$'\n::error::gone.sql') \
+		>"$tmp/people.out" 2>"$tmp/people.err"
+	code=$?
+	check "hostile pull request, --format $fmt: exit 2 (a missing path), no crash (got $code)" test "$code" -eq 2
+	check "hostile pull request, --format $fmt: the report is plain text" \
+		/usr/bin/python3 "$tmp/people.py" "$fmt" "$tmp/people.out"
+	check "hostile pull request, --format $fmt: stderr is plain text" \
+		/usr/bin/python3 "$tmp/people.py" stderr "$tmp/people.err"
+	if [ "$fmt" != locks ]; then
+		check "hostile pull request, --format $fmt: each of the 3 files has its findings" \
+			test "$(grep -c 'require-concurrent-index-deletion' "$tmp/people.out")" -ge 3
+	fi
+	printf '%s' "$pr_sql" | timeout "$LIMIT" "$ML" --format "$fmt" --stdin-filename "$stdin_name" - \
+		>"$tmp/people.out" 2>"$tmp/people.err"
+	code=$?
+	check "hostile --stdin-filename, --format $fmt: exit 1, no crash (got $code)" test "$code" -eq 1
+	check "hostile --stdin-filename, --format $fmt: the report is plain text" \
+		/usr/bin/python3 "$tmp/people.py" "$fmt" "$tmp/people.out"
+done
+# The escapes are visible: the reader sees that the name held ESC and a line break.
+(cd "$tmp" && "$ML" pr >"$tmp/people.out" 2>/dev/null)
+check "hostile pull request: ESC, CR and line breaks are shown as \\x1b, \\r and \\n" \
+	bash -c 'grep -qF "of \"a\\rb::warning::c\"" "$0" && grep -qF " 1 | DROP INDEX \"t" "$0" &&
+		grep -qF " 2 | ::error::pwned\";" "$0" && grep -qF "\"x\\x1b[2J\\x1b[H#\\x23[error]boom\"" "$0"' \
+	"$tmp/people.out"
+check "hostile pull request: the file names are shown escaped" \
+	grep -qF 'pr/::error::f\n#\x23[warning]g\x1b[31m.sql:1:1: ' "$tmp/people.out"
+(cd "$pr" && "$ML" -- $'::error::f\n##[warning]g\e[31m.sql' >"$tmp/people.out" 2>/dev/null)
+check "hostile pull request: a file name starting with '::', at the start of a line, is shown as \\x3a:" \
+	grep -qF '\x3a:error::f\n#\x23[warning]g\x1b[31m.sql:1:1: ' "$tmp/people.out"
 
 # all of the small ones in one run, between two copies of the normal file
 cp "$normal" "$tmp/first.sql"

@@ -216,6 +216,13 @@ const char *ml_format_names(void);
  * format only). Returns 0, or -1 when writing failed. */
 int ml_run_write_report(ml_run *run, ml_format format, FILE *out, bool color);
 
+/* Writes s (NULL: nothing) for a person to read, escaped as the text
+ * reports escape what comes from the input: control characters (ESC, line
+ * breaks), bytes that are not UTF-8 and the markers of CI workflow commands
+ * ("##[", "##vso[") become visible escapes such as \x1b. For messages that
+ * quote a path or a name, e.g. on stderr. */
+void ml_write_escaped(FILE *out, const char *s);
+
 /* The exit status the command line should use (enum ml_exit_status). */
 int ml_run_exit_status(ml_run *run);
 
