@@ -11,9 +11,15 @@
  * the ones left out are summarised at the end with their counts by severity
  * and the number of files they are in. The same input always gives the same
  * comment.
+ *
+ * The comment pings no one: names from the input appear in code spans and
+ * code blocks, where GitHub makes no mention or link, or in plain text with
+ * a zero-width break after each "@", before the number of "#12", and inside
+ * "://" and "www." (md_breaks_before).
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "report.h"
 
@@ -39,11 +45,46 @@ static bool is_word_char(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (unsigned char)c >= 0x80;
 }
 
+/* A zero-width space, as an entity: GitHub no longer sees a mention, an
+ * issue reference or a link where it stands, and the reader sees nothing. */
+#define MD_BREAK "&#8203;"
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Whether a zero-width break goes before the character at `at` of the
+ * paragraph [begin, end), because GitHub would otherwise turn what the
+ * input wrote into a notification or a link: "@user" and "@org/team"
+ * (mentions), "#12", "owner/repo#12" and "GH-12" (issue references, which
+ * notify the referenced issue; "!12" and "&12" are GitLab's merge request
+ * and epic references), "https://..." and "www...." (links, among them
+ * links to other repositories' issues). Each is broken right after its
+ * trigger. */
+static bool md_breaks_before(const char *begin, const char *end, const char *at)
+{
+	if (at == begin)
+		return false;
+	char prev = at[-1], c = *at;
+	if (prev == '@')
+		return true;
+	if ((prev == '#' || prev == '!' || prev == '&') && is_digit(c))
+		return true;
+	if (c == '-' && at - begin >= 2 && strncasecmp(at - 2, "gh", 2) == 0 && at + 1 < end && is_digit(at[1]))
+		return true;
+	if (prev == ':' && c == '/' && at + 1 < end && at[1] == '/')
+		return true;
+	return c == '.' && at - begin >= 3 && strncasecmp(at - 3, "www", 3) == 0;
+}
+
 /* Writes a run of plain characters (n bytes at s) of the paragraph
  * [begin, end) with the characters Markdown would read as markup
  * backslash-escaped ('_' only at a word boundary, where it could start
  * emphasis; '>', '#', '-', '+' and "1." only at the start, where they begin
- * a block). leading_digits: how many digits the paragraph starts with. */
+ * a block) and the mentions, issue references and links GitHub would make
+ * of it broken (md_breaks_before). leading_digits: how many digits the
+ * paragraph starts with. */
 static void md_paragraph_run(FILE *out, const char *begin, const char *end, size_t leading_digits, const char *s,
 			     size_t n)
 {
@@ -58,6 +99,8 @@ static void md_paragraph_run(FILE *out, const char *begin, const char *end, size
 		/* "12." or "12)" at the start would begin an ordered list */
 		if ((c == '.' || c == ')') && leading_digits && (size_t)(at - begin) == leading_digits)
 			markup = true;
+		if (md_breaks_before(begin, end, at))
+			fputs(MD_BREAK, out);
 		if (markup)
 			fputc('\\', out);
 		fputc(c, out);

@@ -112,6 +112,30 @@ def people_escape(text, line_start=False):
     return "".join(out)
 
 
+def markdown_plain_text(text):
+    """The text of a Markdown comment outside code, as GitHub renders it
+    before looking for mentions and links: fenced blocks and code spans
+    (where it makes none) removed, backslash escapes and the zero-width
+    space entity decoded."""
+    text = re.sub(r"^(`{3,}).*?^\1$", "", text, flags=re.S | re.M)
+    text = re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", "", text, flags=re.S)
+    text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
+    return text.replace("&#8203;", "\u200b")
+
+
+def markdown_pings(text):
+    """What GitHub (or GitLab) would turn into a notification or a link in
+    the plain text of a comment: mentions, issue and merge request
+    references, bare URLs."""
+    plain = markdown_plain_text(text)
+    # the comment's own footer links are not from the input
+    plain = re.sub(r"\]\(https?://[^)]*\)", "]()", plain)
+    found = []
+    for pattern in (r"@[A-Za-z0-9]", r"[#!&]\d", r"(?i)\bgh-\d", r"://", r"(?i)\bwww\."):
+        found += [m.group(0) for m in re.finditer(pattern, plain)]
+    return found
+
+
 def unescape_github(text):
     """Undoes the workflow-command escaping (%25, %0D, %0A, %3A, %2C)."""
     table = {"%25": "%", "%0D": "\r", "%0A": "\n", "%3A": ":", "%2C": ","}
@@ -453,6 +477,23 @@ class Checker:
             elif fmt == "github":
                 seen.add("github")
         check(seen == {"text", "gcc", "locks", "markdown", "github"}, f"formats checked: {seen}")
+
+    PINGS = ('ALTER TABLE "octo/repo#12 GH-7 !3" DROP COLUMN "@alice @org/team";\n'
+             'ALTER TABLE "#34" DROP COLUMN "https://github.com/o/r/issues/1";\n'
+             'ALTER TABLE "&56" DROP COLUMN "www.example.com mail@example.com";\n')
+
+    def case_markdown_pings_no_one(self):
+        path = self.write("pings/@bob #9.sql", self.PINGS)
+        text = self.output("markdown", [os.path.basename(path)], cwd=os.path.dirname(path))
+        check(text.count("dropping column") == 3, "the findings naming the columns are missing")
+        check(markdown_pings(text) == [], f"GitHub would link or notify: {markdown_pings(text)}")
+        rendered = markdown_plain_text(text)
+        for name in ("@alice", "@org/team", "octo/repo#12", "GH-7", "https://github.com/o/r/issues/1",
+                     "www.example.com"):
+            shown = name.replace("@", "@\u200b").replace("#1", "#\u200b1").replace("GH-", "GH\u200b-")
+            shown = shown.replace("://", ":\u200b//").replace("www.", "www\u200b.")
+            check(shown in rendered, f"{name!r} is not shown (as {shown!r})")
+        check("#### `@bob #9.sql`" in text, "the path is not in a code span")
 
     def case_text_carets_line_up_after_escapes(self):
         line = "SELECT '\x07\x1b[5m'; CREATE INDEX i ON t (c);"

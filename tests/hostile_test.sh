@@ -282,6 +282,36 @@ check "hostile pull request: the file names are shown escaped" \
 check "hostile pull request: a file name starting with '::', at the start of a line, is shown as \\x3a:" \
 	grep -qF '\x3a:error::f\n#\x23[warning]g\x1b[31m.sql:1:1: ' "$tmp/people.out"
 
+# (j) the pull-request comment pings no one: mentions, issue references and
+# URLs in names reach the markdown report's plain text broken (a zero-width
+# space after "@", before an issue number, inside "://" and "www.").
+cat >"$tmp/pings.py" <<'EOF'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+text = re.sub(r"^(`{3,}).*?^\1$", "", text, flags=re.S | re.M)       # code blocks
+text = re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", "", text, flags=re.S)      # code spans
+text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text).replace("&#8203;", "\u200b")
+text = re.sub(r"\]\(https?://[^)]*\)", "]()", text)                    # the footer's own links
+found = [m.group(0) for p in (r"@[A-Za-z0-9]", r"[#!&]\d", r"(?i)\bgh-\d", r"://", r"(?i)\bwww\.")
+         for m in re.finditer(p, text)]
+if found:
+    print("  would notify or link: %s" % found[:8], file=sys.stderr)
+if text.count("@\u200balice") < 1:
+    print("  the name @alice is not shown", file=sys.stderr)
+    found.append("missing")
+sys.exit(1 if found else 0)
+EOF
+mkdir -p "$tmp/pings"
+printf '%s\n' 'ALTER TABLE "octo/repo#12 GH-7" DROP COLUMN "@alice @org/team";' \
+	'ALTER TABLE "!3 &4" DROP COLUMN "see https://github.com/o/r/issues/1 or www.example.com";' \
+	>"$tmp/pings/@bob #5.sql"
+(cd "$tmp/pings" && "$ML" --format markdown -- "@bob #5.sql" >"$tmp/pings.md" 2>/dev/null)
+check "markdown: no mention, issue reference or URL from the input is live" \
+	/usr/bin/python3 "$tmp/pings.py" "$tmp/pings.md"
+printf '%s\n' 'ALTER TABLE "octo/repo#12 GH-7" DROP COLUMN "@alice @org/team";' |
+	"$ML" --format markdown --stdin-filename '@carol #6 https://e.example/x.sql' - >"$tmp/pings.md" 2>/dev/null
+check "markdown: nor from --stdin-filename" /usr/bin/python3 "$tmp/pings.py" "$tmp/pings.md"
+
 # all of the small ones in one run, between two copies of the normal file
 cp "$normal" "$tmp/first.sql"
 run "$tmp/first.sql" "$tmp/nul.sql" "$tmp/random.sql" "$tmp/dollar.sql" "$tmp/comment.sql" "$tmp/nosql" \
