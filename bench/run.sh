@@ -12,6 +12,10 @@
 #        files), postgres_regress excluded
 # Options: migralint --format json --no-config FILE|DIR...
 #          squawk    --reporter json FILE|'DIR/**/*.sql'...
+# Then migralint alone on generated inputs at 1x and 4x, to show that a part
+# of it is linear in what it handles (time x4 at 4x; x16 would be quadratic):
+#   markdown   --format markdown on one file with 20,000 findings (80,000 at
+#              4x), against --format text on the same file
 # Both write to /dev/null, with NO_COLOR=1, from an empty working directory.
 # Exit status 0 or 1 is normal for both; anything else is reported.
 #
@@ -23,6 +27,7 @@
 #   CORPUS=DIR      the corpus (default: ../shared/corpus next to the repository)
 #   TARGET_MB=N     size of the 1x input in MB of 10^6 bytes (default 25)
 #   BENCH_CACHE=DIR where the npm install of squawk is kept (default bench/.cache)
+#   ONLY=scaling    run the scaling cases only (no corpus, no squawk)
 #
 # Needs: cmake and a C compiler, GNU time (/usr/bin/time), jq (or python3),
 # and, for squawk, npm with the registry reachable on the first run (the
@@ -51,8 +56,12 @@ die() {
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer (got '$RUNS')"
 [[ $TARGET_MB =~ ^[1-9][0-9]*$ ]] || die "TARGET_MB must be a positive integer"
 [[ -x $TIME ]] || die "$TIME (GNU time) is required"
-[[ -d $CORPUS ]] || die "corpus not found at $CORPUS (set CORPUS=DIR)"
-CORPUS=$(cd "$CORPUS" && pwd)
+ONLY=${ONLY:-}
+[[ -z $ONLY || $ONLY == scaling ]] || die "ONLY must be empty or 'scaling' (got '$ONLY')"
+if [[ -z $ONLY ]]; then
+	[[ -d $CORPUS ]] || die "corpus not found at $CORPUS (set CORPUS=DIR)"
+	CORPUS=$(cd "$CORPUS" && pwd)
+fi
 if command -v jq >/dev/null; then
 	json_tool=jq
 elif command -v python3 >/dev/null; then
@@ -82,6 +91,60 @@ else
 fi
 m_version=$("$MIGRALINT" --version 2>&1 | head -1)
 m_rev=$(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)
+
+# ---------------------------------------------------------- scaling cases
+# Each case: a generator writes an input of size N, and migralint runs on it
+# at N (1x) and 4N (4x), RUNS times each; the medians and their ratio go to
+# the summary. A ratio near 4 is linear; near 16, quadratic.
+gen_drop_indexes() { # N: one file, N statements, each a finding (DROP INDEX without CONCURRENTLY)
+	awk -v n="$1" 'BEGIN { for (i = 1; i <= n; i++) printf "DROP INDEX i%d;\n", i }'
+}
+
+: >"$tmp/scaling"
+scaling_case() { # LABEL N GENERATOR MIGRALINT-ARGS...: the input goes last
+	local label=$1 n=$2 gen=$3 x r rc
+	shift 3
+	local -A med
+	for x in 1 4; do
+		"$gen" $((n * x)) >"$tmp/scale.sql"
+		: >"$tmp/scale.times"
+		for ((r = 1; r <= RUNS; r++)); do
+			rc=0
+			(cd "$tmp/cwd" && "$TIME" -o "$tmp/time.out" -f '%e' "$MIGRALINT" --no-config "$@" "$tmp/scale.sql" \
+				>/dev/null 2>"$tmp/stderr") || rc=$?
+			((rc <= 1)) || warn "scaling '$label' ${x}x run $r: exit $rc $(head -c 200 "$tmp/stderr")"
+			tail -1 "$tmp/time.out" >>"$tmp/scale.times"
+		done
+		med[$x]=$(sort -g "$tmp/scale.times" |
+			awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+		log "scaling: $label, ${x}x: ${med[$x]} s"
+	done
+	printf '  %-52s 1x %7.2f s   4x %7.2f s   4x/1x %5.2f\n' "$label" "${med[1]}" "${med[4]}" \
+		"$(awk -v a="${med[1]}" -v b="${med[4]}" 'BEGIN { print b / (a + 1e-9) }')" >>"$tmp/scaling"
+	rm -f "$tmp/scale.sql"
+}
+
+log "scaling cases: RUNS=$RUNS"
+scaling_case "markdown, 20,000 findings in one file (80,000 at 4x)" 20000 gen_drop_indexes --format markdown
+scaling_case "text, the same input (for comparison)" 20000 gen_drop_indexes --format text
+scaling_summary() {
+	echo "scaling (migralint alone, medians of $RUNS runs; 4x/1x is 4 when linear, 16 when quadratic):"
+	cat "$tmp/scaling"
+}
+if [[ $ONLY == scaling ]]; then
+	{
+		echo "migralint scaling cases, $(date -u '+%Y-%m-%d %H:%M UTC')"
+		echo "machine: $(uname -srm), nproc $(nproc)"
+		echo "migralint: $m_version (git $m_rev)"
+		echo
+		scaling_summary
+	} >"$tmp/summary"
+	cp "$tmp/summary" "$results"
+	echo
+	cat "$tmp/summary"
+	log "written to ${results#"$repo"/}"
+	exit 0
+fi
 
 # ------------------------------------------------------------------- squawk
 # squawk-cli on npm is a JavaScript launcher; the native binary comes in an
@@ -365,6 +428,8 @@ done
 		r=$(calc '%.3f' "${W[dir,migralint]} / ${W[dir,squawk]}")
 		echo "  dir wall m/s = $r (target <= 0.50): $(verdict "$r" 0.5)"
 	fi
+	echo
+	scaling_summary
 	echo
 	if ((${#abnormal[@]} == 0)); then
 		echo "abnormal exits (other than 0/1): none"

@@ -32,6 +32,8 @@ typedef struct md_state {
 	const char *doc_base;     /* base URL of the rule pages */
 	size_t shown;             /* findings that fit */
 	bool *show;               /* per finding: shown in the comment; NULL: none */
+	size_t *file_first;       /* per finding: the index of its file's first finding */
+	size_t *file_count;       /* at a file's first finding: how many the file has */
 	const char *last_path;    /* path of the last finding written, for file headers */
 } md_state;
 
@@ -285,13 +287,26 @@ static size_t md_finding_size(const md_state *st, const ml_diagnostic *d, bool f
 	return size;
 }
 
-/* Findings from index i on that share d[i]'s path. */
-static size_t md_file_findings(const ml_diagnostic *d, size_t n, size_t i)
+/* Fills st's file_first and file_count for the n sorted findings d, in one
+ * pass, so that nothing is counted again per finding: the comment costs
+ * time in proportion to the findings, however many one file has. Returns
+ * false when memory runs out. */
+static bool md_index_files(md_state *st, const ml_diagnostic *d, size_t n)
 {
-	size_t j = i;
-	while (j < n && !strcmp(d[j].path, d[i].path))
-		j++;
-	return j - i;
+	st->file_first = malloc(2 * n * sizeof(size_t));
+	if (!st->file_first)
+		return false;
+	st->file_count = st->file_first + n;
+	size_t first = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i && strcmp(d[i].path, d[i - 1].path)) {
+			st->file_count[first] = i - first;
+			first = i;
+		}
+		st->file_first[i] = first;
+	}
+	st->file_count[first] = n - first;
+	return true;
 }
 
 static void md_header(FILE *out, ml_report_ctx *rc, size_t shown)
@@ -353,27 +368,23 @@ static void md_begin(ml_report_ctx *rc)
 		free(buf);
 	}
 	size_t used = header + 40 + MD_CLOSING_RESERVE;
-	if (st != &md_fallback && n)
+	if (st != &md_fallback && n && md_index_files(st, d, n))
 		st->show = calloc(n, sizeof(bool));
 	if (st->show) {
 		/* Errors first, then warnings, then infos: what is left out is
 		 * the least severe. A file's header is paid for once. */
 		bool *file_paid = calloc(n, sizeof(bool));
 		for (int tier = ML_SEVERITY_ERROR; tier >= ML_SEVERITY_INFO && file_paid; tier--) {
-			size_t file_start = 0;
 			for (size_t i = 0; i < n; i++) {
-				if (!i || strcmp(d[i].path, d[i - 1].path))
-					file_start = i;
 				if ((int)d[i].severity != tier)
 					continue;
-				bool header_needed = !file_paid[file_start];
-				size_t size = md_finding_size(st, &d[i], header_needed,
-							      md_file_findings(d, n, file_start));
+				size_t first = st->file_first[i];
+				size_t size = md_finding_size(st, &d[i], !file_paid[first], st->file_count[first]);
 				if (used + size > MD_BUDGET)
 					continue;
 				used += size;
 				st->show[i] = true;
-				file_paid[file_start] = true;
+				file_paid[first] = true;
 				st->shown++;
 			}
 		}
@@ -387,14 +398,9 @@ static void md_diagnostic(ml_report_ctx *rc, const ml_diagnostic *d)
 	md_state *st = rc->state;
 	if (!st->show || !st->show[rc->index])
 		return;
-	size_t n;
-	const ml_diagnostic *all = ml_run_diagnostics(rc->run, &n);
-	size_t i = rc->index, file_start = i;
-	while (file_start > 0 && !strcmp(all[file_start - 1].path, d->path))
-		file_start--;
 	bool first = !st->last_path || strcmp(st->last_path, d->path);
 	st->last_path = d->path;
-	md_finding(rc->out, st, d, first, first ? md_file_findings(all, n, file_start) : 0);
+	md_finding(rc->out, st, d, first, first ? st->file_count[st->file_first[rc->index]] : 0);
 }
 
 static void md_end(ml_report_ctx *rc)
@@ -407,25 +413,19 @@ static void md_end(ml_report_ctx *rc)
 		int counts[3] = { 0 };
 		int files = 0;
 		bool partly = false;
-		for (size_t i = 0; i < n; i++) {
-			if (st->show && st->show[i])
-				continue;
-			counts[d[i].severity <= ML_SEVERITY_ERROR ? d[i].severity : ML_SEVERITY_ERROR]++;
-			/* a file counts once, whether or not some of it was shown */
-			size_t file_start = i;
-			while (file_start > 0 && !strcmp(d[file_start - 1].path, d[i].path))
-				file_start--;
-			bool first_left_out = true;
-			bool any_shown = false;
-			for (size_t k = file_start; k < n && !strcmp(d[k].path, d[i].path); k++) {
-				if (k < i && !(st->show && st->show[k]))
-					first_left_out = false;
-				if (st->show && st->show[k])
-					any_shown = true;
+		/* One pass, file by file: a file counts once, whether or not
+		 * some of it was shown. */
+		for (size_t start = 0, end; start < n; start = end) {
+			size_t left = 0;
+			for (end = start; end < n && (end == start || !strcmp(d[end].path, d[start].path)); end++) {
+				if (st->show && st->show[end])
+					continue;
+				left++;
+				counts[d[end].severity <= ML_SEVERITY_ERROR ? d[end].severity : ML_SEVERITY_ERROR]++;
 			}
-			if (first_left_out) {
+			if (left) {
 				files++;
-				if (any_shown)
+				if (left < end - start)
 					partly = true;
 			}
 		}
@@ -448,6 +448,7 @@ static void md_end(ml_report_ctx *rc)
 	if (st != &md_fallback) {
 		free(st->cwd);
 		free(st->show);
+		free(st->file_first);
 		free(st);
 	}
 	rc->state = NULL;
