@@ -36,7 +36,7 @@
 #                           Markdown report
 #
 # lint exits with migralint's status (0 clean, 1 findings, 2 unreadable input,
-# 3 bad usage) and writes it as the exit-code output; its own failures (a base
+# 3 bad usage, 4 no complete report) and writes it as the exit-code output; its own failures (a base
 # commit that cannot be found, no git repository) exit 3 as well.
 set -euo pipefail
 

@@ -123,7 +123,7 @@ run)
 		echo "setup.sh: note: migralint exited 1 because it found problems in examples/; that is expected, the examples are meant to show findings" >&2
 		;;
 	*)
-		echo "setup.sh: error: migralint exited $status (2: some input could not be read, 3: bad usage)" >&2
+		echo "setup.sh: error: migralint exited $status (2: some input could not be read, 3: bad usage, 4: no complete report)" >&2
 		exit "$status"
 		;;
 	esac

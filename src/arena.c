@@ -25,13 +25,27 @@ struct ml_arena {
 	struct chunk *head;   /* the chunk being filled; older chunks follow */
 };
 
+static void (*out_of_memory_handler)(size_t size);
+
+void ml_set_out_of_memory_handler(void (*handler)(size_t size))
+{
+	out_of_memory_handler = handler;
+}
+
+void ml_out_of_memory(size_t size)
+{
+	if (out_of_memory_handler)
+		out_of_memory_handler(size);
+	fprintf(stderr, "migralint: out of memory allocating %zu bytes\n", size);
+	abort();
+}
+
 static struct chunk *chunk_new(size_t min_size)
 {
 	size_t size = min_size > ARENA_CHUNK_SIZE ? min_size : ARENA_CHUNK_SIZE;
 	struct chunk *c = malloc(sizeof(*c) + size);
 	if (!c) {
-		fprintf(stderr, "migralint: out of memory allocating %zu bytes\n", size);
-		abort();
+		ml_out_of_memory(size);
 	}
 	c->next = NULL;
 	c->size = size;
@@ -127,8 +141,7 @@ void *ml_arena_grow(ml_arena *arena, void *ptr, size_t old_size, size_t new_size
 			break;
 		struct chunk *grown = realloc(c, sizeof(*grown) + need);
 		if (!grown) {
-			fprintf(stderr, "migralint: out of memory allocating %zu bytes\n", need);
-			abort();
+			ml_out_of_memory(need);
 		}
 		memset((char *)grown->data + old_need, 0, need - old_need);
 		grown->size = grown->used = need;

@@ -809,7 +809,7 @@ void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 		return;
 	}
 	if (src->read_errno) {
-		ml_run_input_error(run, path, strerror(src->read_errno));
+		ml_run_read_error(run, path, src->read_errno);
 		ml_pipeline_release(pipeline, item);
 		return;
 	}

@@ -62,6 +62,8 @@ struct ml_run {
 	size_t files_copy_len;    /* its capacity */
 	ml_map seen_files;        /* "dev:inode" of files linted, so each is linted once */
 	int input_errors;
+	bool out_of_memory;       /* memory ran out: some input was not linted, or the
+				     findings could not be sorted (ML_EXIT_FAILED) */
 	ml_input_error *input_error_list; /* input_errors entries, run-arena */
 	size_t input_error_cap;
 	ml_options_hook options_hook; /* per-file options, or NULL */
@@ -151,6 +153,13 @@ void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item);
 /* Records that path could not be read, for ml_run_input_error_list (the
  * library prints nothing). Returns -1. Strings are copied. */
 int ml_run_input_error(ml_run *run, const char *path, const char *reason);
+/* The same for a read that failed with errno err; ENOMEM also marks the
+ * run as out of memory (exit status ML_EXIT_FAILED): the input is fine,
+ * the linter was not. Returns -1. */
+int ml_run_read_error(ml_run *run, const char *path, int err);
+/* Records that memory ran out before path could be linted: an input error
+ * naming it, and the run marked out of memory. Returns -1. */
+int ml_run_out_of_memory(ml_run *run, const char *path);
 /* Analyses one parsed statement: computes its effect, runs the rules, then
  * applies what it changes (transaction, locks, schema). Node locations are
  * relative to the engine's loc_base. */

@@ -19,14 +19,19 @@
 
 typedef struct ml_arena ml_arena;
 
+/* Memory ran out where the library cannot go on: calls the handler set with
+ * ml_set_out_of_memory_handler (which exits), or reports and aborts. Does
+ * not return. */
+_Noreturn void ml_out_of_memory(size_t size);
+
 /* Returns a new empty arena, or NULL when memory runs out. */
 ml_arena *ml_arena_new(void);
 /* Releases every block the arena handed out, and the arena. NULL is fine. */
 void ml_arena_free(ml_arena *arena);
 /* Releases every block but keeps the arena (and its first chunk) for reuse. */
 void ml_arena_reset(ml_arena *arena);
-/* Returns size bytes aligned for any type, zeroed, owned by the arena. Aborts
- * the process only when the system is out of memory. */
+/* Returns size bytes aligned for any type, zeroed, owned by the arena. When
+ * the system is out of memory it does not return: ml_out_of_memory. */
 void *ml_arena_alloc(ml_arena *arena, size_t size);
 /* Copies len bytes of s and a NUL into the arena. */
 char *ml_arena_strndup(ml_arena *arena, const char *s, size_t len);

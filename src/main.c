@@ -3,6 +3,8 @@
  * the library, writes the report and exits. This is the only place that
  * exits; the exit codes are part of the interface (see README.md).
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +47,8 @@ static const char USAGE[] =
 	"  --version                 print the version and exit\n"
 	"  -h, --help                print this help and exit\n"
 	"\n"
-	"exit status: 0 clean, 1 findings, 2 some input could not be read, 3 bad usage\n";
+	"exit status: 0 clean, 1 findings, 2 some input could not be read, 3 bad usage,\n"
+	"4 no complete report (it could not be written, or memory ran out)\n";
 
 /* Writes fmt to out with each "%s" replaced by its string argument,
  * escaped (ml_write_escaped): the paths, names and values a message quotes
@@ -64,6 +67,38 @@ static void say(FILE *out, const char *fmt, ...)
 		}
 	}
 	va_end(ap);
+}
+
+/* Memory ran out where the library cannot go on (its handler): the report
+ * cannot be complete. */
+static void out_of_memory(size_t size)
+{
+	char msg[160];
+	int len = snprintf(msg, sizeof(msg),
+			   "migralint: error: out of memory (allocating %zu bytes); no complete report\n", size);
+	if (len > 0)
+		(void)!write(STDERR_FILENO, msg, (size_t)len < sizeof(msg) ? (size_t)len : sizeof(msg) - 1);
+	_exit(ML_EXIT_FAILED);
+}
+
+static int out_of_memory_status(void)
+{
+	fputs("migralint: error: out of memory\n", stderr);
+	return ML_EXIT_FAILED;
+}
+
+/* The status to exit with after writing to stdout what an option asked
+ * for (--version, --list-rules, ...): status, or ML_EXIT_FAILED when it
+ * could not be written. */
+static int stdout_status(int status)
+{
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		int err = errno ? errno : EIO;
+		say(stderr, "migralint: error: cannot write to standard output: %s\n", strerror(err));
+		return ML_EXIT_FAILED;
+	}
+	return status;
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -191,15 +226,14 @@ static void print_setting(const char *name, const char *value, const char *origi
 	say(stdout, "%s\n", origin);
 }
 
-/* --print-config: the settings for path (NULL: the top level). */
-static void print_config(const settings *s, const char *path)
+/* --print-config: the settings for path (NULL: the top level). Returns
+ * false when memory runs out. */
+static bool print_config(const settings *s, const char *path)
 {
 	ml_options opts;
 	ml_config_origins *origins = malloc(sizeof(*origins));
-	if (!origins) {
-		fputs("migralint: error: out of memory\n", stderr);
-		return;
-	}
+	if (!origins)
+		return false;
 	if (path)
 		say(stdout, "\n%s\n", path);
 	else
@@ -208,7 +242,7 @@ static void print_config(const settings *s, const char *path)
 		say(stdout, "  excluded: not linted (exclude \"%s\" in %s)\n", origins->excluded_by,
 		    ml_config_path(s->config));
 		free(origins);
-		return;
+		return true;
 	}
 	char version[16];
 	if (opts.pg_minor)
@@ -238,6 +272,7 @@ static void print_config(const settings *s, const char *path)
 			say(stdout, "on/off: %s; severity: %s\n", state, severity);
 	}
 	free(origins);
+	return true;
 }
 
 int main(int argc, char **argv)
@@ -253,7 +288,11 @@ int main(int argc, char **argv)
 	size_t n_paths = 0;
 	bool only_paths = false;
 	if (!paths)
-		return ML_EXIT_USAGE;
+		return out_of_memory_status();
+	/* A closed pipe on stdout is a report that cannot be written (exit
+	 * status 4), not a death by SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
+	ml_set_out_of_memory_handler(out_of_memory);
 
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
@@ -323,7 +362,9 @@ int main(int argc, char **argv)
 		} else if (!strcmp(name, "--exclude") || !strcmp(name, "--include")) {
 			char *copy = strdup(value);
 			/* The option arrays keep pointers into copy until exit. */
-			if (!copy || add_rules(copy, !strcmp(name, "--exclude") ? opts->exclude : opts->include, name) != 0)
+			if (!copy)
+				status = out_of_memory_status();
+			else if (add_rules(copy, !strcmp(name, "--exclude") ? opts->exclude : opts->include, name) != 0)
 				status = ML_EXIT_USAGE;
 		} else if (!strcmp(name, "--fail-on")) {
 			if (ml_severity_parse(value, &opts->fail_on) != 0)
@@ -347,7 +388,7 @@ int main(int argc, char **argv)
 		}
 		if (status >= 0) {
 			free(paths);
-			return status;
+			return stdout_status(status);
 		}
 	}
 	if (n_paths == 0 && !print) {
@@ -376,13 +417,14 @@ int main(int argc, char **argv)
 
 	if (print) {
 		say(stdout, "config: %s\n", set.config ? ml_config_path(set.config) : "(none)");
+		bool ok = true;
 		if (n_paths == 0)
-			print_config(&set, NULL);
-		for (size_t i = 0; i < n_paths; i++)
-			print_config(&set, !strcmp(paths[i], "-") ? stdin_name : paths[i]);
+			ok = print_config(&set, NULL);
+		for (size_t i = 0; ok && i < n_paths; i++)
+			ok = print_config(&set, !strcmp(paths[i], "-") ? stdin_name : paths[i]);
 		ml_config_free(set.config);
 		free(paths);
-		return ML_EXIT_CLEAN;
+		return ok ? stdout_status(ML_EXIT_CLEAN) : out_of_memory_status();
 	}
 
 	if (opts->record_statements && format != ML_FORMAT_JSON) {
@@ -404,8 +446,7 @@ int main(int argc, char **argv)
 	if (!run) {
 		ml_config_free(set.config);
 		free(paths);
-		fputs("migralint: error: out of memory\n", stderr);
-		return ML_EXIT_INPUT_ERROR;
+		return out_of_memory_status();
 	}
 	ml_run_set_options_hook(run, file_options, &set);
 	/* Paths between two "-" are one batch, read and parsed ahead together. */
@@ -428,9 +469,15 @@ int main(int argc, char **argv)
 	/* Any NO_COLOR, even an empty one, turns colour off: the user asked. */
 	bool color = format == ML_FORMAT_TEXT && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	int status = ml_run_exit_status(run);
+	if (status == ML_EXIT_FAILED)
+		fputs("migralint: error: out of memory: some input was not linted, the report is not complete\n", stderr);
 	if (ml_run_write_report(run, format, stdout, color) != 0) {
-		fputs("migralint: error: cannot write the report\n", stderr);
-		status = ML_EXIT_INPUT_ERROR;
+		int err = errno;
+		if (err == ENOMEM)
+			fputs("migralint: error: out of memory while writing the report: it is not complete\n", stderr);
+		else
+			say(stderr, "migralint: error: cannot write the report: %s\n", strerror(err));
+		status = ML_EXIT_FAILED;
 	}
 	ml_run_free(run);
 	ml_config_free(set.config);

@@ -144,11 +144,24 @@ int ml_run_write_report(ml_run *run, ml_format format, FILE *out, bool color)
 	size_t n;
 	const ml_diagnostic *d = ml_run_diagnostics(run, &n);
 	ml_report_ctx rc = { .out = out, .run = run, .color = color, .count = n };
+	rc.out_of_memory = !d;
 	f->begin(&rc);
 	for (size_t i = 0; i < n; i++, rc.index++)
 		f->diagnostic(&rc, &d[i]);
 	f->end(&rc);
-	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
+	/* A write that failed leaves its errno; a later successful call may
+	 * not clear it, but fflush sets it again when it fails. */
+	errno = 0;
+	if (fflush(out) != 0 || ferror(out)) {
+		if (!errno)
+			errno = EIO;
+		return -1;
+	}
+	if (rc.out_of_memory) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- helpers for the formats that point into a repository ---------------- */

@@ -18,6 +18,8 @@ typedef struct ml_report_ctx {
 	size_t index;             /* diagnostics written so far */
 	size_t count;             /* diagnostics in all */
 	void *state;              /* the format's own data between its hooks; NULL at begin */
+	bool out_of_memory;       /* set by a format that left something out because memory
+				     ran out: the report is not complete */
 } ml_report_ctx;
 
 typedef struct ml_report_format {

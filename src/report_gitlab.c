@@ -31,6 +31,9 @@ static void gitlab_begin(ml_report_ctx *rc)
 		st->cwd = ml_current_dir();
 		st->fingerprints = ml_report_fingerprints(rc->run);
 	}
+	/* Without them, the fingerprints are only unique, not stable. */
+	if (!st || (!st->fingerprints && rc->count))
+		rc->out_of_memory = true;
 	fputc('[', rc->out);
 }
 

@@ -35,6 +35,7 @@ typedef struct md_state {
 	size_t *file_first;       /* per finding: the index of its file's first finding */
 	size_t *file_count;       /* at a file's first finding: how many the file has */
 	const char *last_path;    /* path of the last finding written, for file headers */
+	bool out_of_memory;       /* a finding was left out for want of memory */
 } md_state;
 
 static const char *plural(long n, const char *one, const char *many)
@@ -272,17 +273,22 @@ static void md_finding(FILE *out, const md_state *st, const ml_diagnostic *d, bo
 	}
 }
 
-/* Bytes md_finding writes, or MD_BUDGET + 1 when it cannot be measured. */
-static size_t md_finding_size(const md_state *st, const ml_diagnostic *d, bool file_header, size_t file_findings)
+/* Bytes md_finding writes, or MD_BUDGET + 1 when memory runs out to
+ * measure it (st then says so). */
+static size_t md_finding_size(md_state *st, const ml_diagnostic *d, bool file_header, size_t file_findings)
 {
 	char *buf = NULL;
 	size_t size = 0;
 	FILE *mem = open_memstream(&buf, &size);
-	if (!mem)
+	if (!mem) {
+		st->out_of_memory = true;
 		return MD_BUDGET + 1;
+	}
 	md_finding(mem, st, d, file_header, file_findings);
-	if (fclose(mem) != 0)
+	if (fclose(mem) != 0) {
+		st->out_of_memory = true;
 		size = MD_BUDGET + 1;
+	}
 	free(buf);
 	return size;
 }
@@ -370,6 +376,8 @@ static void md_begin(ml_report_ctx *rc)
 	size_t used = header + 40 + MD_CLOSING_RESERVE;
 	if (st != &md_fallback && n && md_index_files(st, d, n))
 		st->show = calloc(n, sizeof(bool));
+	if (n && !st->show)
+		rc->out_of_memory = true; /* no finding is shown; all are counted */
 	if (st->show) {
 		/* Errors first, then warnings, then infos: what is left out is
 		 * the least severe. A file's header is paid for once. */
@@ -388,6 +396,8 @@ static void md_begin(ml_report_ctx *rc)
 				st->shown++;
 			}
 		}
+		if (!file_paid)
+			rc->out_of_memory = true;
 		free(file_paid);
 	}
 	md_header(rc->out, rc, st->shown);
@@ -445,6 +455,8 @@ static void md_end(ml_report_ctx *rc)
 	}
 	fprintf(out, "\n<sub>[migralint](" ML_PROJECT_URL ") " MIGRALINT_VERSION " · [rules](%s)</sub>\n",
 		st->doc_base);
+	if (st->out_of_memory)
+		rc->out_of_memory = true;
 	if (st != &md_fallback) {
 		free(st->cwd);
 		free(st->show);

@@ -66,8 +66,9 @@ static long rule_index(const char *name)
 	return -1;
 }
 
-static void sarif_rule(FILE *out, const ml_rule_info *r, const char *doc_base)
+static void sarif_rule(ml_report_ctx *rc, const ml_rule_info *r, const char *doc_base)
 {
+	FILE *out = rc->out;
 	fputs("{\"id\":", out);
 	ml_json_string(out, r->name);
 	if (r->alias) {
@@ -87,6 +88,7 @@ static void sarif_rule(FILE *out, const ml_rule_info *r, const char *doc_base)
 		free(full);
 	} else {
 		ml_json_string(out, r->summary);
+		rc->out_of_memory = true;
 	}
 	fputs("},\"helpUri\":\"", out);
 	/* the base is a URL already; the rule name needs no encoding */
@@ -119,6 +121,8 @@ static void sarif_begin(ml_report_ctx *rc)
 		st->cwd = ml_current_dir();
 		st->fingerprints = ml_report_fingerprints(rc->run);
 	}
+	if (!st || (!st->fingerprints && rc->count))
+		rc->out_of_memory = true;
 	const char *cwd = st ? st->cwd : NULL;
 	fputs("{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{"
 	      "\"tool\":{\"driver\":{\"name\":\"migralint\",\"version\":\"" MIGRALINT_VERSION "\","
@@ -127,7 +131,7 @@ static void sarif_begin(ml_report_ctx *rc)
 	const char *doc_base = ml_report_doc_base(rc->run);
 	for (size_t i = 0; i < ml_rule_count(); i++) {
 		fputs(i ? ",\n" : "\n", out);
-		sarif_rule(out, ml_rule_at(i), doc_base);
+		sarif_rule(rc, ml_rule_at(i), doc_base);
 	}
 	fputs("]}}", out);
 	if (cwd && cwd[0] == '/') {
@@ -177,6 +181,8 @@ static void sarif_diagnostic(ml_report_ctx *rc, const ml_diagnostic *d)
 		char *text = malloc(len);
 		if (text)
 			snprintf(text, len, "%s\nSafe recipe: %s", d->message, d->help);
+		else
+			rc->out_of_memory = true;
 		ml_json_string(out, text ? text : d->message);
 		free(text);
 	} else {
@@ -228,14 +234,18 @@ static void sarif_diagnostic(ml_report_ctx *rc, const ml_diagnostic *d)
 	fputc('}', out);
 }
 
-/* The message of the index-th unreadable input. The run keeps only their
- * count today (each was named on stderr when it happened). */
-static void write_input_error(FILE *out, const ml_input_error *e)
+/* The message of an unreadable input, as a JSON string (its path alone
+ * when memory runs out). */
+static void write_input_error(ml_report_ctx *rc, const ml_input_error *e)
 {
+	FILE *out = rc->out;
 	size_t len = strlen(e->path) + strlen(e->reason) + 64;
 	char *text = malloc(len);
-	if (!text)
+	if (!text) {
+		ml_json_string(out, e->path);
+		rc->out_of_memory = true;
 		return;
+	}
 	snprintf(text, len, "cannot read '%s': %s; it was not linted", e->path, e->reason);
 	ml_json_string(out, text);
 	free(text);
@@ -254,7 +264,7 @@ static void sarif_end(ml_report_ctx *rc)
 			fputs(i ? ",{\"level\":\"error\",\"descriptor\":{\"id\":\"input-error\"},\"message\":{\"text\":"
 				: "{\"level\":\"error\",\"descriptor\":{\"id\":\"input-error\"},\"message\":{\"text\":",
 			      out);
-			write_input_error(out, &errors_list[i]);
+			write_input_error(rc, &errors_list[i]);
 			fputs("}}", out);
 		}
 		fputc(']', out);

@@ -187,7 +187,7 @@ static void *items_job_main(void *arg)
 	if (!pipeline) {
 		for (size_t k = 0; k < job->n; k++)
 			free(job->items[k].text);
-		ml_run_input_error(job->run, job->n ? job->items[0].path : "-", "out of memory");
+		ml_run_out_of_memory(job->run, job->n ? job->items[0].path : "-");
 		return NULL;
 	}
 	for (size_t k = 0; k < job->n; k++) {
@@ -215,7 +215,7 @@ int ml_run_lint_buffer(ml_run *run, const char *display_path, const char *data, 
 	/* The engine reads NUL-terminated text of its own. */
 	char *text = malloc(len + 1);
 	if (!text)
-		return ml_run_input_error(run, display_path, "out of memory");
+		return ml_run_out_of_memory(run, display_path);
 	memcpy(text, data, len);
 	text[len] = '\0';
 	ml_pipeline_item item = { .path = display_path, .text = text, .len = len };
@@ -239,6 +239,19 @@ int ml_run_input_error(ml_run *run, const char *path, const char *what)
 	return -1;
 }
 
+int ml_run_read_error(ml_run *run, const char *path, int err)
+{
+	if (err == ENOMEM)
+		return ml_run_out_of_memory(run, path);
+	return ml_run_input_error(run, path, strerror(err));
+}
+
+int ml_run_out_of_memory(ml_run *run, const char *path)
+{
+	run->out_of_memory = true;
+	return ml_run_input_error(run, path, "out of memory");
+}
+
 const ml_input_error *ml_run_input_error_list(const ml_run *run, size_t *count)
 {
 	*count = (size_t)run->input_errors;
@@ -250,7 +263,7 @@ int ml_run_lint_stream(ml_run *run, const char *display_path, FILE *stream)
 	ml_pipeline_item item = { .path = display_path };
 	int err = ml_read_stream(stream, 64 * 1024, &item.text, &item.len);
 	if (err)
-		return ml_run_input_error(run, display_path, strerror(err));
+		return ml_run_read_error(run, display_path, err);
 	lint_items(run, &item, NULL, 1);
 	return 0;
 }
@@ -404,7 +417,7 @@ int ml_run_lint_paths(ml_run *run, const char *const *paths, size_t n)
 {
 	struct input_list list = { .arena = ml_arena_new() };
 	if (!list.arena)
-		return ml_run_input_error(run, n ? paths[0] : "-", "out of memory");
+		return ml_run_out_of_memory(run, n ? paths[0] : "-");
 	ml_map seen_dirs = { 0 };
 	int status = 0;
 	for (size_t i = 0; i < n; i++)
@@ -446,6 +459,7 @@ const ml_diagnostic *ml_run_diagnostics(ml_run *run, size_t *count)
 		run->n_sorted = run->diagnostics.len;
 		run->sorted = malloc((run->n_sorted ? run->n_sorted : 1) * sizeof(*run->sorted));
 		if (!run->sorted) {
+			run->out_of_memory = true;
 			*count = 0;
 			return NULL;
 		}
@@ -488,6 +502,8 @@ int ml_run_exit_status(ml_run *run)
 {
 	size_t n;
 	const ml_diagnostic *d = ml_run_diagnostics(run, &n);
+	if (run->out_of_memory)
+		return ML_EXIT_FAILED;
 	if (run->input_errors)
 		return ML_EXIT_INPUT_ERROR;
 	for (size_t i = 0; i < n; i++)

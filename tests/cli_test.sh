@@ -154,6 +154,28 @@ check "locks: --stdin-filename shown escaped" grep -qF "$shown:1:1: DROP INDEX" 
 out=$(printf 'DROP INDEX i;\n' | "$ML" --format gcc --stdin-filename "$hostile" - 2>/dev/null)
 check "gcc: --stdin-filename shown escaped" grep -qF "$shown:1:1: warning: " <<<"$out"
 
+# A report that cannot be written is exit status 4, distinct from 2 (an
+# input could not be read) and 3 (bad usage), whatever was found; so is
+# anything else asked for on stdout that cannot be written.
+"$ML" "$tmp/good.sql" >/dev/full 2>"$tmp/err"
+code=$?
+check "clean run, stdout /dev/full: exit 4 (got $code)" test "$code" -eq 4
+check "... and stderr says the report cannot be written" grep -q "cannot write the report" "$tmp/err"
+"$ML" --format json "$tmp/bad.sql" "$tmp/missing.sql" >/dev/full 2>"$tmp/err"
+code=$?
+check "findings and a missing input, stdout /dev/full: exit 4, not 1 or 2 (got $code)" test "$code" -eq 4
+check "... and the missing input is still named" grep -q "missing.sql" "$tmp/err"
+for opt in --version --list-rules "--explain ban-drop-column" --help; do
+	# shellcheck disable=SC2086
+	"$ML" $opt >/dev/full 2>"$tmp/err"
+	code=$?
+	check "$opt, stdout /dev/full: exit 4 (got $code)" test "$code" -eq 4
+done
+"$ML" --print-config >/dev/full 2>/dev/null
+code=$?
+check "--print-config, stdout /dev/full: exit 4 (got $code)" test "$code" -eq 4
+check "--help documents exit status 4" bash -c '"$0" --help | grep -q "4 no complete report"' "$ML"
+
 # hostile inputs: a diagnostic, never a crash
 head -c 200000 /dev/urandom >"$tmp/random.sql"
 run "$tmp/random.sql" "$tmp/bad.sql"

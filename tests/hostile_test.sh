@@ -7,12 +7,16 @@
 # the normal file after it on the same command line must still be linted.
 # Then what a hostile pull request controls: file names, --stdin-filename and
 # quoted identifiers carrying line breaks, ESC, OSC 8 links and CI workflow
-# commands ("::", "##[") must reach no report for people raw.
-# usage: hostile_test.sh MIGRALINT
+# commands ("::", "##[") must reach no report for people raw. Last, a report
+# that cannot be written (stdout full, closed, a pipe nobody reads) and
+# memory running out (through FAILING_MALLOC, an LD_PRELOAD shim built from
+# tests/failing_malloc.c; skipped without it) exit with status 4 and say so.
+# usage: hostile_test.sh MIGRALINT [FAILING_MALLOC]
 # MIGRALINT_HOSTILE_MB sets the size of the two huge single-line files
 # (default 50, in millions of bytes); their time and peak memory are printed.
 set -u
 ML=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+SHIM=${2:-}
 MB=${MIGRALINT_HOSTILE_MB:-50}
 case "$MB" in '' | *[!0-9]*)
 	echo "MIGRALINT_HOSTILE_MB must be a number of MB, got '$MB'" >&2
@@ -311,6 +315,58 @@ check "markdown: no mention, issue reference or URL from the input is live" \
 printf '%s\n' 'ALTER TABLE "octo/repo#12 GH-7" DROP COLUMN "@alice @org/team";' |
 	"$ML" --format markdown --stdin-filename '@carol #6 https://e.example/x.sql' - >"$tmp/pings.md" 2>/dev/null
 check "markdown: nor from --stdin-filename" /usr/bin/python3 "$tmp/pings.py" "$tmp/pings.md"
+
+# (k) no complete report: exit status 4 (not 0, 1 or 2, and no signal) with a
+# message on stderr. stdout full, closed, or a pipe whose reader is gone.
+"$ML" "$normal" >/dev/full 2>"$tmp/err"
+code=$?
+check "stdout is /dev/full: exit 4 (got $code)" test "$code" -eq 4
+check "stdout is /dev/full: stderr says the report cannot be written" \
+	grep -q "cannot write the report: No space left on device" "$tmp/err"
+"$ML" "$normal" >&- 2>"$tmp/err"
+code=$?
+check "stdout closed: exit 4 (got $code)" test "$code" -eq 4
+yes 'DROP INDEX i;' 2>/dev/null | head -n 20000 >"$tmp/many-findings.sql"
+cat >"$tmp/closed-pipe.py" <<'PY'
+import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)  # nobody will read: every write is EPIPE (SIGPIPE when not ignored)
+p = subprocess.run([sys.argv[1], "--format", "text", sys.argv[2]], stdout=w, stderr=subprocess.PIPE)
+print(p.returncode)
+sys.stdout.write(p.stderr.decode(errors="replace"))
+PY
+/usr/bin/python3 "$tmp/closed-pipe.py" "$ML" "$tmp/many-findings.sql" >"$tmp/err" 2>&1
+check "stdout a pipe nobody reads: exit 4, not killed by SIGPIPE (got $(head -1 "$tmp/err"))" \
+	test "$(head -1 "$tmp/err")" = 4
+check "stdout a pipe nobody reads: stderr says why" grep -q "cannot write the report: Broken pipe" "$tmp/err"
+# Memory running out: reading standard input (a buffer that must grow past
+# the limit) and analysing one statement bigger than the limit. Exit 4
+# either way, with a message, never 0..2 or a signal.
+if [ -n "$SHIM" ] && [ -f "$SHIM" ]; then
+	fail_from=$((2 * 1024 * 1024))
+	yes 'SELECT 1;' 2>/dev/null | head -n 400000 >"$tmp/4mb.sql"
+	MIGRALINT_FAIL_FROM=$fail_from LD_PRELOAD=$SHIM "$ML" --stdin-filename big.sql - <"$tmp/4mb.sql" \
+		>"$tmp/out.txt" 2>"$tmp/err"
+	code=$?
+	check "out of memory reading stdin: exit 4 (got $code)" test "$code" -eq 4
+	check "out of memory reading stdin: named on stderr" grep -q "cannot read 'big.sql': out of memory" "$tmp/err"
+	check "out of memory reading stdin: the report is still written" grep -q "^0 files" "$tmp/out.txt"
+	{
+		printf 'INSERT INTO t VALUES '
+		awk 'BEGIN { for (i = 0; i < 200000; i++) printf "(%d, %d), ", i, i; print "(0, 0);" }'
+	} >"$tmp/big-insert.sql"
+	MIGRALINT_FAIL_FROM=$fail_from LD_PRELOAD=$SHIM "$ML" "$tmp/big-insert.sql" "$normal" >"$tmp/out.txt" \
+		2>"$tmp/err"
+	code=$?
+	check "out of memory analysing a statement: exit 4 (got $code)" test "$code" -eq 4
+	check "out of memory analysing a statement: stderr says so" grep -q "out of memory" "$tmp/err"
+	MIGRALINT_FAIL_FROM=$fail_from LD_PRELOAD=$SHIM "$ML" "$normal" >"$tmp/out.txt" 2>"$tmp/err"
+	code=$?
+	check "the shim lets a small run through: exit 1 (got $code)" test "$code" -eq 1
+	rm -f "$tmp/4mb.sql" "$tmp/big-insert.sql"
+else
+	echo "     (no failing-malloc shim given: the out-of-memory cases are skipped)"
+fi
 
 # all of the small ones in one run, between two copies of the normal file
 cp "$normal" "$tmp/first.sql"

@@ -58,6 +58,8 @@ enum ml_exit_status {
 	ML_EXIT_FINDINGS = 1,     /* findings at or above --fail-on */
 	ML_EXIT_INPUT_ERROR = 2,  /* some input could not be read; the rest was linted */
 	ML_EXIT_USAGE = 3,        /* bad usage */
+	ML_EXIT_FAILED = 4,       /* no complete report: it could not be written (stdout full
+				     or closed), or memory ran out */
 };
 
 #define ML_MAX_RULE_FILTER 128
@@ -163,6 +165,14 @@ const char *ml_rule_doc(const ml_rule_info *rule);
 /* Looks a rule up by its id or alias. Returns NULL when there is none. */
 const ml_rule_info *ml_rule_find(const char *name);
 
+/* What the library calls when memory runs out where it cannot go on (a
+ * statement's working memory), with the size it asked for. The handler
+ * must not return: it exits the process (the command line exits with
+ * ML_EXIT_FAILED). NULL restores the default, which writes a message to
+ * stderr and aborts. Process-wide; set it before the first run. Where the
+ * library can go on, it does, and ml_run_exit_status says ML_EXIT_FAILED. */
+void ml_set_out_of_memory_handler(void (*handler)(size_t size));
+
 /* Creates a run. opts is copied; the strings it points to must outlive the
  * run. Returns NULL only when memory runs out. Free with ml_run_free. */
 ml_run *ml_run_new(const ml_options *opts);
@@ -213,7 +223,9 @@ int ml_format_parse(const char *name, ml_format *out);
 const char *ml_format_names(void);
 
 /* Writes the report in format to out. color asks for ANSI colours (text
- * format only). Returns 0, or -1 when writing failed. */
+ * format only). Returns 0, or -1 when the report is not complete: writing
+ * failed (errno says why, e.g. ENOSPC or EPIPE), or memory ran out while
+ * it was made (errno is ENOMEM; the report left something out). */
 int ml_run_write_report(ml_run *run, ml_format format, FILE *out, bool color);
 
 /* Writes s (NULL: nothing) for a person to read, escaped as the text
@@ -223,7 +235,10 @@ int ml_run_write_report(ml_run *run, ml_format format, FILE *out, bool color);
  * quote a path or a name, e.g. on stderr. */
 void ml_write_escaped(FILE *out, const char *s);
 
-/* The exit status the command line should use (enum ml_exit_status). */
+/* The exit status the command line should use (enum ml_exit_status):
+ * ML_EXIT_FAILED when memory ran out during the run (some input was not
+ * linted, or the findings cannot be listed), else ML_EXIT_INPUT_ERROR when
+ * an input could not be read, else by the findings. */
 int ml_run_exit_status(ml_run *run);
 
 #ifdef __cplusplus
