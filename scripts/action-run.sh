@@ -25,7 +25,10 @@
 #                           true: --assume-in-transaction
 #   MIGRALINT_FAIL_ON       --fail-on (error, warning, info)
 #   MIGRALINT_CONFIG        --config PATH, relative to the current directory (default:
-#                           .migralint.json found from the repository's top up)
+#                           .migralint.json found from the repository's top up). With a
+#                           base commit, the file is read as it is in that commit: the
+#                           change being linted cannot loosen its own checks (see
+#                           base_config below)
 #   MIGRALINT_ARGS          more options, split on whitespace
 #   MIGRALINT_SARIF         SARIF report to write (default: migralint.sarif; empty: none)
 #   MIGRALINT_MARKDOWN      Markdown report to write (default: none)
@@ -36,8 +39,17 @@
 #                           Markdown report
 #
 # lint exits with migralint's status (0 clean, 1 findings, 2 unreadable input,
-# 3 bad usage, 4 no complete report) and writes it as the exit-code output; its own failures (a base
-# commit that cannot be found, no git repository) exit 3 as well.
+# 3 bad usage, 4 no complete report) and writes it as the exit-code output;
+# its own failures (a base commit that cannot be found, no git repository)
+# exit 3 as well.
+#
+# A pull request controls the SQL, the file names and .migralint.json. So
+# the configuration comes from the base commit, and everything printed that
+# quotes the change (the text report, migralint's messages, the list of
+# files) goes to the log between "::stop-commands::TOKEN" and "::TOKEN::"
+# with a random TOKEN, where the runner obeys no workflow command. Only the
+# --format github run, whose annotations are wanted, is outside; migralint
+# escapes what it quotes there.
 set -euo pipefail
 
 script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
@@ -52,12 +64,31 @@ output() {
 	fi
 }
 
+# 32 random hex digits, which no input can guess.
+random_token() {
+	od -An -N16 -tx1 /dev/urandom | tr -d ' \n'
+}
+
+# Runs "$@" with its stdout and stderr in the log between
+# ::stop-commands::TOKEN and ::TOKEN::, so that nothing it prints (file
+# names, SQL, names from the change) is taken for a workflow command.
+# Returns its status.
+without_commands() {
+	local token status=0
+	token=$(random_token)
+	[[ -n $token ]] || return 3
+	printf '::stop-commands::%s\n' "$token"
+	"$@" 2>&1 || status=$?
+	printf '::%s::\n' "$token"
+	return "$status"
+}
+
 # A multi-line output, in the heredoc form GitHub reads.
 output_lines() {
 	local name=$1 delim
 	shift
 	[[ -n ${GITHUB_OUTPUT:-} ]] || return 0
-	delim="migralint_$RANDOM$RANDOM$RANDOM"
+	delim="migralint_$(random_token)"
 	{
 		printf '%s<<%s\n' "$name" "$delim"
 		if [[ $# -gt 0 ]]; then
@@ -121,12 +152,76 @@ cmd_build() {
 
 # --- lint -----------------------------------------------------------------
 
+# The text run, inside without_commands: the files it lints (lint_files,
+# names from the change; one with a control character in bash's $'...'
+# quoting, so no terminal escape or line break reaches the log raw), then
+# migralint's report and messages. "$@": the command.
+lint_text_run() {
+	local file
+	printf 'migralint-action: linting %d file(s):' "${#lint_files[@]}"
+	for file in "${lint_files[@]}"; do
+		if [[ $file == *[[:cntrl:]]* ]]; then
+			printf ' %q' "$file"
+		else
+			printf ' %s' "$file"
+		fi
+	done
+	printf '\n'
+	"$@"
+}
+
 lint_status=3
 lint_files=()
 
 lint_fail() {
 	log "error: $*"
 	exit 3
+}
+
+# Sets base_config_opts to the options that lint with the configuration of
+# commit $1 (a pull request's base), not the working tree's: a pull request
+# could otherwise turn rules off for itself, lower their severity, exclude
+# its own files or point doc_base_url (the links in the comment) elsewhere.
+# $2 is the --config path the workflow gave (absolute), or empty to look
+# for .migralint.json at the repository's top as migralint would; $3 is the
+# repository's top. A file outside the repository is not the change's: it
+# is used as it is. When the base has no such file, the defaults apply
+# (--no-config), or a .migralint.json found above the repository.
+base_config_opts=()
+base_config() {
+	local base=$1 config=$2 top=$3 rel dir
+	base_config_opts=()
+	if [[ -n $config ]]; then
+		rel=$(realpath -m --relative-to="$top" -- "$config")
+		if [[ $rel == .. || $rel == ../* ]]; then
+			base_config_opts=(--config "$config")
+			return 0
+		fi
+	else
+		rel=.migralint.json
+	fi
+	if git -C "$top" cat-file -e "$base:$rel" 2>/dev/null; then
+		base_config_file=$(mktemp "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/migralint-base-config.XXXXXX")
+		git -C "$top" show "$base:$rel" >"$base_config_file" ||
+			lint_fail "cannot read $rel from the base commit $base"
+		log "configuration: $rel as in the base commit $base (the change's own copy is not used)"
+		base_config_opts=(--config "$base_config_file")
+		return 0
+	fi
+	if [[ -z $config ]]; then
+		dir=$(dirname -- "$top")
+		while :; do
+			if [[ -f $dir/.migralint.json ]]; then
+				log "configuration: $dir/.migralint.json (above the repository; none in the base commit $base)"
+				base_config_opts=(--config "$dir/.migralint.json")
+				return 0
+			fi
+			[[ $dir == / ]] && break
+			dir=$(dirname -- "$dir")
+		done
+	fi
+	log "configuration: the defaults ($rel is not in the base commit $base; the change's own copy is not used)"
+	base_config_opts=(--no-config)
 }
 
 # Writes a SARIF log with no results, for a run that linted nothing: uploading
@@ -155,7 +250,8 @@ EOF
 }
 
 cmd_lint() {
-	trap 'output exit-code "$lint_status"' EXIT
+	base_config_file=
+	trap 'output exit-code "$lint_status"; [[ -z $base_config_file ]] || rm -f -- "$base_config_file"' EXIT
 
 	local bin=${MIGRALINT_BIN:-migralint}
 	if ! command -v "$bin" >/dev/null 2>&1; then
@@ -229,24 +325,45 @@ cmd_lint() {
 	rm -f -- "$list"
 
 	output file-count "${#lint_files[@]}"
-	output_lines files ${lint_files[@]+"${lint_files[@]}"}
+	# One per line: a name with a control character (a line break) in
+	# bash's $'...' quoting, so it stays one line.
+	local -a listed=()
+	for file in ${lint_files[@]+"${lint_files[@]}"}; do
+		if [[ $file == *[[:cntrl:]]* ]]; then
+			listed+=("$(printf '%q' "$file")")
+		else
+			listed+=("$file")
+		fi
+	done
+	output_lines files ${listed[@]+"${listed[@]}"}
 
 	# The options (the command line overrides .migralint.json).
-	local -a opts=()
+	local -a opts=() extra=()
+	local config= arg own_config=false
+	if [[ -n ${MIGRALINT_ARGS:-} ]]; then
+		read -r -a extra <<<"$MIGRALINT_ARGS"
+	fi
+	for arg in ${extra[@]+"${extra[@]}"}; do
+		[[ $arg == --config || $arg == --config=* || $arg == --no-config ]] && own_config=true
+	done
 	if [[ -n ${MIGRALINT_CONFIG:-} ]]; then
 		# Relative to where the step runs, not to the repository's top.
-		local config=$MIGRALINT_CONFIG
+		config=$MIGRALINT_CONFIG
 		[[ $config == /* ]] || config=$PWD/$config
+	fi
+	if $own_config; then
+		log "configuration: as the args input says"
+	elif [[ -n $base && ! $base =~ ^0+$ ]]; then
+		base_config "$base" "$config" "$top"
+		opts+=("${base_config_opts[@]}")
+	elif [[ -n $config ]]; then
+		# No base (a push that created the branch): the commit's own.
 		opts+=(--config "$config")
 	fi
 	[[ -n ${MIGRALINT_PG_VERSION:-} ]] && opts+=(--pg-version "$MIGRALINT_PG_VERSION")
 	truthy "${MIGRALINT_ASSUME_IN_TRANSACTION:-false}" && opts+=(--assume-in-transaction)
 	[[ -n ${MIGRALINT_FAIL_ON:-} ]] && opts+=(--fail-on "$MIGRALINT_FAIL_ON")
-	if [[ -n ${MIGRALINT_ARGS:-} ]]; then
-		local -a extra
-		read -r -a extra <<<"$MIGRALINT_ARGS"
-		opts+=("${extra[@]}")
-	fi
+	opts+=(${extra[@]+"${extra[@]}"})
 
 	local sarif=${MIGRALINT_SARIF-migralint.sarif}
 	local markdown=${MIGRALINT_MARKDOWN:-}
@@ -276,33 +393,38 @@ cmd_lint() {
 		return 0
 	fi
 
-	log "linting ${#lint_files[@]} file(s): ${lint_files[*]}"
-
-	# The main run: text for the log; its status is the action's.
+	# The main run: text for the log, with the list of files, where no
+	# workflow command is obeyed; its status is the action's.
 	local status=0
-	"$bin" "${opts[@]}" -- "${lint_files[@]}" || status=$?
+	without_commands lint_text_run "$bin" "${opts[@]}" -- "${lint_files[@]}" || status=$?
 	# Unknown option or bad value: the other formats would fail the same way.
 	if [[ $status -eq 3 ]]; then
 		lint_status=3
 		return 3
 	fi
 
-	local s
+	# The other runs' messages repeat the text run's; they go to the log
+	# only when there are some, and where no workflow command is obeyed.
+	local s errors
+	errors=$(mktemp)
 	if truthy "${MIGRALINT_ANNOTATE:-true}"; then
 		s=0
-		"$bin" "${opts[@]}" --format github -- "${lint_files[@]}" || s=$?
+		"$bin" "${opts[@]}" --format github -- "${lint_files[@]}" 2>"$errors" || s=$?
+		[[ -s $errors ]] && without_commands cat -- "$errors"
 		[[ $s -eq $status ]] || log "warning: --format github exited $s, the text run $status"
 	fi
 	if [[ -n $sarif ]]; then
 		s=0
-		"$bin" "${opts[@]}" --format sarif -- "${lint_files[@]}" >"$sarif" || s=$?
+		"$bin" "${opts[@]}" --format sarif -- "${lint_files[@]}" >"$sarif" 2>"$errors" || s=$?
+		[[ -s $errors ]] && without_commands cat -- "$errors"
 		[[ $s -eq $status ]] || log "warning: --format sarif exited $s, the text run $status"
 		output sarif-file "$sarif"
 		log "wrote $sarif"
 	fi
 	if [[ -n $markdown ]]; then
 		s=0
-		"$bin" "${opts[@]}" --format markdown -- "${lint_files[@]}" >"$markdown" || s=$?
+		"$bin" "${opts[@]}" --format markdown -- "${lint_files[@]}" >"$markdown" 2>"$errors" || s=$?
+		[[ -s $errors ]] && without_commands cat -- "$errors"
 		[[ $s -eq $status ]] || log "warning: --format markdown exited $s, the text run $status"
 		output markdown-file "$markdown"
 		log "wrote $markdown"
@@ -310,6 +432,7 @@ cmd_lint() {
 			cat -- "$markdown" >>"$GITHUB_STEP_SUMMARY"
 		fi
 	fi
+	rm -f -- "$errors"
 
 	lint_status=$status
 	return "$status"

@@ -138,6 +138,29 @@ sys.exit(0 if any(r.get("ruleId") == sys.argv[2] for run in log["runs"] for r in
 EOF
 }
 
+# Checks the lint step's stdout ($1): every ::stop-commands::TOKEN (32 hex
+# digits, a new one each time) is closed by ::TOKEN::, and outside those
+# blocks every line that the runner would read as a workflow command
+# (first non-blank characters "::", or "##[" anywhere) is one of the github
+# format's annotations, whose text migralint escapes.
+blocks_ok() {
+	awk '
+		BEGIN { bad = 0 }
+		token != "" { if ($0 == "::" token "::") token = ""; next }
+		/^::stop-commands::[0-9a-f]+$/ && length($0) == 17 + 32 {
+			token = substr($0, 18)
+			if (token in used) { print "    token used twice: " token; bad = 1 }
+			used[token] = 1
+			next
+		}
+		/^[[:space:]]*::/ && !/^::(error|warning|notice) file=[^,:]*,line=[0-9]+,col=[0-9]+,endLine=[0-9]+,endColumn=[0-9]+,title=[a-z0-9-]+::/ {
+			print "    a workflow command outside the blocks: " $0; bad = 1
+		}
+		/##\[/ { print "    ##[ outside the blocks: " $0; bad = 1 }
+		END { if (token != "") { print "    ::stop-commands:: never closed"; bad = 1 } exit bad }
+	' "$1"
+}
+
 commit_all() {
 	git add -A && git commit -q -m "$1" && git rev-parse HEAD
 }
@@ -185,8 +208,18 @@ result "dangerous change: exit-code output is 1"
 result "dangerous change: exactly the changed migration is linted (files output)"
 [[ "$(output_value "$out" file-count)" == 1 ]]
 result "dangerous change: file-count output is 1"
-grep -q 'linting 1 file(s): migrations/0003_index_users_email.sql$' "$case_dir/err"
+grep -q '^migralint-action: linting 1 file(s): migrations/0003_index_users_email.sql$' "$case_dir/out"
 result "dangerous change: the log names the file linted"
+# The text report, the list of files and migralint's messages quote the
+# change: the runner must obey no workflow command among them.
+if blocks_ok "$case_dir/out" && [[ $(grep -c '^::stop-commands::' "$case_dir/out") -ge 1 ]] &&
+	awk '/^::stop-commands::/ { inside = 1 } inside && /warning\[require-concurrent-index-creation\]/ { found = 1 }
+		/^::[0-9a-f]+::$/ { inside = 0 } END { exit !found }' "$case_dir/out"; then
+	ok "dangerous change: the text report is between ::stop-commands::TOKEN and ::TOKEN::"
+else
+	fail "dangerous change: the text report is not between ::stop-commands::TOKEN and ::TOKEN::"
+	show "$case_dir/out"
+fi
 if grep -q 'migrations/0003_index_users_email.sql:1:' "$case_dir/out" &&
 	! grep -Eq '0000_legacy|0001_create_users|sql/report' "$case_dir/out"; then
 	ok "dangerous change: the report covers the changed migration and nothing else"
@@ -216,22 +249,89 @@ lint "$repo" fail-on-error MIGRALINT_BASE="$base" MIGRALINT_FAIL_ON=error
 result "fail-on error: warnings only, exit status 0 and exit-code 0"
 [[ $status -eq 0 ]] || show "$case_dir/err"
 
-# A configuration file, named relative to the step's directory: it raises the
-# rule to an error, so --fail-on error fails again.
-mkdir -p "$repo/ci"
-printf '{ "severity": { "require-concurrent-index-creation": "error" } }\n' >"$repo/ci/strict.json"
-lint "$repo/ci" config MIGRALINT_BASE="$base" MIGRALINT_FAIL_ON=error MIGRALINT_CONFIG=strict.json
+# --- the configuration is the base commit's, not the pull request's ------
+
+dangerous_sql='CREATE INDEX users_email_idx ON users (email);'
+# A base with a configuration file in ci/ (named relative to the step's
+# directory) and one at the top, both raising the rule to an error.
+git checkout -q -b strict-base "$base"
+mkdir -p ci
+printf '{ "severity": { "require-concurrent-index-creation": "error" } }\n' >ci/strict.json
+printf '{ "severity": { "require-concurrent-index-creation": "error" } }\n' >.migralint.json
+strict_base=$(commit_all "strict configuration")
+
+git checkout -q -b strict-head "$strict_base"
+printf '%s\n' "$dangerous_sql" >migrations/0003_index_users_email.sql
+commit_all "index" >/dev/null
+lint "$repo/ci" config MIGRALINT_BASE="$strict_base" MIGRALINT_FAIL_ON=error MIGRALINT_CONFIG=strict.json
 [[ $status -eq 1 ]] && grep -q 'error\[require-concurrent-index-creation\]' "$case_dir/out"
-result "config input (relative to the working directory) is applied"
+result "config input (relative to the working directory) is applied, from the base commit"
 [[ $status -eq 1 ]] || show "$case_dir/err" "$case_dir/out"
-rm -rf "$repo/ci"
+
+# The pull request turns the rule off in both files: the base's still apply.
+git checkout -q -b weaken strict-head
+printf '{ "rules": { "require-concurrent-index-creation": false } }\n' >ci/strict.json
+printf '{ "rules": { "require-concurrent-index-creation": false } }\n' >.migralint.json
+commit_all "turn the check off" >/dev/null
+lint "$repo/ci" weaken-input MIGRALINT_BASE="$strict_base" MIGRALINT_FAIL_ON=error MIGRALINT_CONFIG=strict.json
+[[ $status -eq 1 ]] && grep -q 'error\[require-concurrent-index-creation\]' "$case_dir/out"
+result "a pull request that weakens the config input's file is linted with the base's copy"
+[[ $status -eq 1 ]] || show "$case_dir/err" "$case_dir/out"
+lint "$repo" weaken-top MIGRALINT_BASE="$strict_base" MIGRALINT_FAIL_ON=error
+[[ $status -eq 1 ]] && grep -q 'error\[require-concurrent-index-creation\]' "$case_dir/out" &&
+	grep -q 'configuration: .migralint.json as in the base commit' "$case_dir/err"
+result "a pull request that weakens .migralint.json is linted with the base's copy, and the log says so"
+[[ $status -eq 1 ]] || show "$case_dir/err" "$case_dir/out"
+# The workflow's own choice (args) still wins: here the change's copy.
+lint "$repo" weaken-args MIGRALINT_BASE="$strict_base" MIGRALINT_FAIL_ON=error MIGRALINT_ARGS="--config .migralint.json"
+[[ $status -eq 0 ]] && ! grep -q 'require-concurrent-index-creation' "$case_dir/out" &&
+	grep -q 'configuration: as the args input says' "$case_dir/err"
+result "--config in the args input is used as given"
+[[ $status -eq 0 ]] || show "$case_dir/err" "$case_dir/out"
+
+# A base without configuration, a pull request that adds one to turn the
+# check off: the defaults apply.
+git checkout -q -b add-config "$base"
+printf '%s\n' "$dangerous_sql" >migrations/0003_index_users_email.sql
+printf '{ "rules": { "require-concurrent-index-creation": false }, "exclude": ["migrations/**"] }\n' \
+	>.migralint.json
+commit_all "add a configuration" >/dev/null
+lint "$repo" add-config MIGRALINT_BASE="$base"
+[[ $status -eq 1 ]] && grep -q 'warning\[require-concurrent-index-creation\]' "$case_dir/out" &&
+	grep -q 'configuration: the defaults' "$case_dir/err"
+result "a pull request that adds .migralint.json to a base without one is linted with the defaults"
+[[ $status -eq 1 ]] || show "$case_dir/err" "$case_dir/out"
+
+# --- a hostile pull request: names that smuggle workflow commands ----------
+
+git checkout -q -b hostile "$base"
+hostile_name=$'migrations/0003_::error::x\n##[warning]y\e[2J.sql'
+printf 'DROP INDEX "t\n::error::pwned";\nALTER TABLE "##[error]a" DROP COLUMN "::warning::b";\n' >"$hostile_name"
+printf 'SELECT 1 FROM\n::error::excerpt;\n' >migrations/0004_excerpt.sql
+commit_all "hostile" >/dev/null
+lint "$repo" hostile MIGRALINT_BASE="$base"
+[[ $status -eq 1 ]]
+result "hostile names: exit status 1"
+blocks_ok "$case_dir/out" && blocks_ok "$case_dir/err"
+result "hostile names: no workflow command from the change outside ::stop-commands::"
+grep -q 'require-concurrent-index-deletion' "$case_dir/out" && grep -q '^::warning file=' "$case_dir/out"
+result "hostile names: still reported and annotated"
+! grep -q $'\e' "$case_dir/out" "$case_dir/err"
+result "hostile names: no ESC in the log"
+[[ "$(output_value "$case_dir/github_output" files)" == "$(printf '%q' "$hostile_name")"$'\nmigrations/0004_excerpt.sql' ]]
+result "hostile names: the files output keeps one file per line"
+lint "$repo" hostile-again MIGRALINT_BASE="$base"
+[[ $(sed -n 's/^::stop-commands:://p' "$tmp/hostile/out" | head -1) != \
+	$(sed -n 's/^::stop-commands:://p' "$case_dir/out" | head -1) ]]
+result "hostile names: a new token each run"
+git checkout -q dangerous
 
 # Bad usage is propagated as it is (3), not turned into a finding.
 lint "$repo" bad-usage MIGRALINT_BASE="$base" MIGRALINT_FAIL_ON=sometimes
 [[ $status -eq 3 && "$(output_value "$case_dir/github_output" exit-code)" == 3 ]]
 result "bad --fail-on value: exit status 3 and exit-code 3"
-grep -q "sometimes" "$case_dir/err"
-result "bad --fail-on value: migralint's message is shown"
+grep -q "sometimes" "$case_dir/out" && blocks_ok "$case_dir/out"
+result "bad --fail-on value: migralint's message is shown (where no command is obeyed)"
 
 # Several globs, and a glob that matches none of the changed files.
 lint "$repo" other-glob MIGRALINT_BASE="$base" MIGRALINT_PATHS=$'sql/*.sql\ndb/**/*.sql'
