@@ -238,7 +238,6 @@ empty_sarif() {
         "driver": {
           "name": "migralint",
           "version": "$version",
-          "informationUri": "https://github.com/migralint/migralint",
           "rules": []
         }
       },

@@ -253,8 +253,7 @@ static bool print_config(const settings *s, const char *path)
 	print_setting("assume_in_transaction", opts.assume_in_transaction ? "true" : "false",
 		      origins->assume_in_transaction);
 	print_setting("fail_on", ml_severity_name(opts.fail_on), origins->fail_on);
-	print_setting("doc_base_url", opts.doc_base_url ? opts.doc_base_url : ML_DEFAULT_DOC_BASE_URL,
-		      origins->doc_base_url);
+	print_setting("doc_base_url", opts.doc_base_url ? opts.doc_base_url : "(none)", origins->doc_base_url);
 	const char *const *globs = ml_config_exclude_globs(s->config);
 	if (!globs[0])
 		print_setting("exclude", "(none)", origins->exclude);

@@ -260,7 +260,7 @@ char *ml_report_path(const char *path, const char *cwd, bool *relative)
 const char *ml_report_doc_base(const ml_run *run)
 {
 	const char *base = run->options.doc_base_url;
-	return base && *base ? base : ML_DEFAULT_DOC_BASE_URL;
+	return base && *base ? base : NULL;
 }
 
 #define FNV_OFFSET UINT64_C(0xcbf29ce484222325)

@@ -52,8 +52,10 @@ const char *ml_report_strongest_lock(const ml_diagnostic *d);
  * when it lies below it (*relative is then true), else absolute. With a NULL
  * cwd a relative path only loses its "./" segments. */
 char *ml_report_path(const char *path, const char *cwd, bool *relative);
-/* The base URL of the rule pages: the run's doc_base_url or
- * ML_DEFAULT_DOC_BASE_URL. The rule name and ".md" follow it. */
+/* The base URL of the rule pages: the run's doc_base_url, or NULL when
+ * none is configured (the reports then link to no rule page: SARIF carries
+ * each page inline, markdown names the rule). The rule name and ".md"
+ * follow it. */
 const char *ml_report_doc_base(const ml_run *run);
 /* A fingerprint for each of the run's sorted diagnostics (the order the
  * hooks see), unchanged when lines are inserted or removed above the

@@ -1,8 +1,9 @@
 /*
  * report_markdown.c - the pull-request comment a review bot posts
  * (--format markdown): a header with the counts by severity, then per file
- * each finding with its rule (linked to its doc page), line, message, SQL
- * excerpt, the lock it takes and the safe recipe.
+ * each finding with its rule (linked to its doc page when doc_base_url says
+ * where the pages are; else no link at all), line, message, SQL excerpt,
+ * the lock it takes and the safe recipe.
  *
  * GitHub rejects a comment over 65,536 characters, so the report keeps to a
  * budget of 60,000 bytes (a byte is never fewer characters): begin picks
@@ -29,7 +30,7 @@
 
 typedef struct md_state {
 	char *cwd;                /* current directory, or NULL */
-	const char *doc_base;     /* base URL of the rule pages */
+	const char *doc_base;     /* base URL of the rule pages, or NULL: no links */
 	size_t shown;             /* findings that fit */
 	bool *show;               /* per finding: shown in the comment; NULL: none */
 	size_t *file_first;       /* per finding: the index of its file's first finding */
@@ -240,8 +241,11 @@ static void md_finding(FILE *out, const md_state *st, const ml_diagnostic *d, bo
 		fprintf(out, " (%zu finding%s)\n", file_findings, plural((long)file_findings, "", "s"));
 		free(path);
 	}
-	fprintf(out, "\n%s **%s** [`%s`](%s%s.md) · ", md_icon(d->severity), ml_severity_name(d->severity), d->rule,
-		st->doc_base, d->rule);
+	if (st->doc_base)
+		fprintf(out, "\n%s **%s** [`%s`](%s%s.md) · ", md_icon(d->severity), ml_severity_name(d->severity),
+			d->rule, st->doc_base, d->rule);
+	else
+		fprintf(out, "\n%s **%s** `%s` · ", md_icon(d->severity), ml_severity_name(d->severity), d->rule);
 	if (d->end_line > d->line)
 		fprintf(out, "lines %d-%d\n\n", d->line, d->end_line);
 	else
@@ -453,8 +457,10 @@ static void md_end(ml_report_ctx *rc)
 		      "`--format json`.\n",
 		      out);
 	}
-	fprintf(out, "\n<sub>[migralint](" ML_PROJECT_URL ") " MIGRALINT_VERSION " · [rules](%s)</sub>\n",
-		st->doc_base);
+	if (st->doc_base)
+		fprintf(out, "\n<sub>migralint " MIGRALINT_VERSION " · [rules](%s)</sub>\n", st->doc_base);
+	else
+		fputs("\n<sub>migralint " MIGRALINT_VERSION " · `migralint --explain RULE` shows a rule's page</sub>\n", out);
 	if (st->out_of_memory)
 		rc->out_of_memory = true;
 	if (st != &md_fallback) {

@@ -1,7 +1,8 @@
 /*
  * report_sarif.c - the SARIF 2.1.0 report (--format sarif), what GitHub code
  * scanning and other SARIF viewers ingest. One run: the tool driver with
- * every registered rule (its doc page as helpUri), the files linted as
+ * every registered rule (its doc page inline as help.markdown, and as
+ * helpUri when doc_base_url says where it is published), the files linted as
  * artifacts, one result per finding (1-based regions in Unicode code points,
  * artifact URIs relative to %SRCROOT%, the current directory), a fingerprint
  * that survives lines shifting above the finding, the mechanical fix when
@@ -90,14 +91,18 @@ static void sarif_rule(ml_report_ctx *rc, const ml_rule_info *r, const char *doc
 		ml_json_string(out, r->summary);
 		rc->out_of_memory = true;
 	}
-	fputs("},\"helpUri\":\"", out);
-	/* the base is a URL already; the rule name needs no encoding */
-	for (const char *p = doc_base; *p; p++)
-		if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20)
-			fprintf(out, "\\u%04x", (unsigned char)*p);
-		else
-			fputc(*p, out);
-	fprintf(out, "%s.md\",\"help\":{\"text\":", r->name);
+	fputc('}', out);
+	if (doc_base) {
+		fputs(",\"helpUri\":\"", out);
+		/* the base is a URL already; the rule name needs no encoding */
+		for (const char *p = doc_base; *p; p++)
+			if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20)
+				fprintf(out, "\\u%04x", (unsigned char)*p);
+			else
+				fputc(*p, out);
+		fprintf(out, "%s.md\"", r->name);
+	}
+	fputs(",\"help\":{\"text\":", out);
 	ml_json_string(out, r->help ? r->help : r->summary);
 	const char *doc = ml_rule_doc(r);
 	if (doc) {
@@ -126,7 +131,7 @@ static void sarif_begin(ml_report_ctx *rc)
 	const char *cwd = st ? st->cwd : NULL;
 	fputs("{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{"
 	      "\"tool\":{\"driver\":{\"name\":\"migralint\",\"version\":\"" MIGRALINT_VERSION "\","
-	      "\"semanticVersion\":\"" MIGRALINT_VERSION "\",\"informationUri\":\"" ML_PROJECT_URL "\",\"rules\":[",
+	      "\"semanticVersion\":\"" MIGRALINT_VERSION "\",\"rules\":[",
 	      out);
 	const char *doc_base = ml_report_doc_base(rc->run);
 	for (size_t i = 0; i < ml_rule_count(); i++) {

@@ -47,11 +47,6 @@ typedef enum ml_format {
 	ML_FORMAT_MARKDOWN = 7,   /* a pull-request comment */
 } ml_format;
 
-/* Where the rule pages live online (SARIF helpUri, markdown links); the
- * rule name and ".md" are appended. */
-#define ML_DEFAULT_DOC_BASE_URL "https://github.com/migralint/migralint/blob/main/docs/rules/"
-#define ML_PROJECT_URL "https://github.com/migralint/migralint"
-
 /* Exit statuses of the command-line tool; part of the public interface. */
 enum ml_exit_status {
 	ML_EXIT_CLEAN = 0,        /* no finding at or above --fail-on */
@@ -74,7 +69,9 @@ typedef struct ml_options {
 					 gcc) */
 	bool record_statements;       /* keep each statement's locks for the locks format and the
 					 JSON "statements" array */
-	const char *doc_base_url;     /* base URL of the rule pages; NULL means ML_DEFAULT_DOC_BASE_URL */
+	const char *doc_base_url;     /* base URL of the rule pages (SARIF helpUri, markdown
+					 links; the rule name and ".md" are appended); NULL: none,
+					 and reports link to no rule page */
 	int jobs;                     /* threads reading and parsing files and statements ahead of
 					 the analysis, which runs in order; 0: one per core, 1:
 					 none. The report is the same for every value. */
