@@ -18,12 +18,16 @@
 
 /* Deeper PL/pgSQL nesting than this is reported, not walked. */
 #define PLPGSQL_MAX_DEPTH 600
+/* Longer compiler messages are cut (an unterminated quote puts the rest of
+ * the body in the message). */
+#define PLPGSQL_MESSAGE_MAX 300
 
 struct body {
 	ml_engine_state *st;
 	size_t content_start;     /* file offset of the body's first character */
 	size_t content_end;
 	int first_line;           /* file line of PL/pgSQL line 1 */
+	char quote;               /* '$' (the file holds the body as it is), '\'' or 'E' */
 	bool executes_now;        /* a DO block, not a function definition */
 	bool depth_reported;
 	const char *procedure;    /* name of the procedure being defined, or NULL */
@@ -68,10 +72,12 @@ static bool locate_body(const ml_engine_state *st, size_t from, const char *body
 		}
 		break;
 	}
-	if (p < end && (text[p] == 'E' || text[p] == 'e'))
+	bool escapes = p < end && (text[p] == 'E' || text[p] == 'e');
+	if (escapes)
 		p++;
 	if (p >= end)
 		return false;
+	out->quote = escapes ? 'E' : text[p];
 	if (text[p] == '$') {
 		size_t q = p + 1;
 		while (q < end && text[q] != '$')
@@ -136,6 +142,52 @@ static size_t locate_word(const struct body *b, const char *word, int lineno)
 	while (from < to && isspace((unsigned char)st->map.text[from]))
 		from++;
 	return from;
+}
+
+/* The file offset of byte offset off of the body. In a '...' body each
+ * doubled quote in the file is one byte of the body; an E'...' body's
+ * escapes are not followed (its offsets map to the body's start). */
+static size_t body_to_file(const struct body *b, size_t off)
+{
+	if (b->quote == '$')
+		return b->content_start + off;
+	if (b->quote == 'E')
+		return b->content_start;
+	const char *text = b->st->map.text;
+	size_t p = b->content_start;
+	for (size_t i = 0; i < off && p < b->st->map.len; i++)
+		p += text[p] == '\'' && p + 1 < b->st->map.len && text[p + 1] == '\'' ? 2 : 1;
+	return p;
+}
+
+/* Reports that libpg_query's PL/pgSQL compiler refused the body, at the
+ * token where it stopped when that was found, else on the line it names. */
+static void report_compile_error(struct body *b, const ml_plpgsql_compiled *c)
+{
+	ml_engine_state *st = b->st;
+	size_t start = b->content_start, end = b->content_start;
+	if (c->located) {
+		start = body_to_file(b, c->error_start);
+		end = body_to_file(b, c->error_end);
+	} else if (c->near_line > 1) {
+		start = ml_line_map_line_start(&st->map, b->first_line + c->near_line - 1);
+		while (start < b->content_end && isspace((unsigned char)st->map.text[start]))
+			start++;
+		if (start > b->content_end)
+			start = b->content_start;
+		end = start;
+	}
+	/* An unterminated quote makes the message's token the rest of the body. */
+	const char *message = c->message;
+	size_t keep = strlen(message);
+	if (keep > PLPGSQL_MESSAGE_MAX) {
+		keep = PLPGSQL_MESSAGE_MAX;
+		while (keep > 0 && ((unsigned char)message[keep] & 0xC0) == 0x80)
+			keep--;
+	}
+	ml_engine_report_at(st, &ml_rule_syntax_error, start, end, ml_rule_syntax_error.info.help,
+			    ml_arena_printf(st->file_arena, "PL/pgSQL: %.*s%s", (int)keep, message,
+					    keep < strlen(message) ? " ..." : ""));
 }
 
 static bool contains_commit(const cJSON *node, int depth)
@@ -476,18 +528,15 @@ void ml_plpgsql_analyse(ml_engine_state *st, const PgQuery__Node *stmt, const ml
 		ml_engine_report_unknown_ignores(st, first);
 	}
 
-	/* libpg_query parses the whole statement again for PL/pgSQL. */
-	char *source = ml_arena_strndup(st->file_arena, st->map.text + st->stmt_start, st->stmt_end - st->stmt_start);
-	PgQueryPlpgsqlParseResult parsed = pg_query_parse_plpgsql(source);
-	if (parsed.error) {
-		const char *message = ml_arena_printf(st->file_arena, "PL/pgSQL: %s", parsed.error->message);
-		ml_engine_report_at(st, &ml_rule_syntax_error, b.content_start, b.content_start, ml_rule_syntax_error.info.help,
-				    message);
-		pg_query_free_plpgsql_parse_result(parsed);
+	ml_plpgsql_compiled compiled;
+	ml_plpgsql_compile(st->file_arena, stmt, body_text, &compiled);
+	if (compiled.failed) {
+		report_compile_error(&b, &compiled);
+		ml_plpgsql_compiled_free(&compiled);
 		return;
 	}
-	cJSON *json = cJSON_Parse(parsed.plpgsql_funcs);
-	pg_query_free_plpgsql_parse_result(parsed);
+	cJSON *json = cJSON_Parse(compiled.result.plpgsql_funcs);
+	ml_plpgsql_compiled_free(&compiled);
 	if (!json) {
 		ml_engine_report_at(st, &ml_rule_statement_too_complex, b.content_start, b.content_start,
 				    ml_rule_statement_too_complex.info.help,
