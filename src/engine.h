@@ -340,5 +340,6 @@ extern const ml_rule ml_rule_invalid_input;
 extern const ml_rule ml_rule_psql_meta_command;
 extern const ml_rule ml_rule_unknown_rule_in_ignore;
 extern const ml_rule ml_rule_statement_too_complex;
+extern const ml_rule ml_rule_dynamic_sql_not_analysed;
 
 #endif
