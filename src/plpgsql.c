@@ -239,6 +239,8 @@ static void analyse_sql(struct body *b, const cJSON *expr_holder, int lineno, co
 typedef struct var_value {
 	const char *text;         /* the SQL text (the placeholder for parts computed at run time), or NULL */
 	const char *unknown;      /* when text is NULL: why, finishing "\"v\" ..." */
+	const char *part_var;     /* when text holds a placeholder for a variable: its name */
+	const char *part_why;     /* and why its value is not known */
 } var_value;
 
 struct vars {
@@ -256,11 +258,12 @@ static const char *const UNKNOWN_RUNTIME = "is given a value computed at run tim
 static const char *const UNKNOWN_QUERY = "is given its value by a query";
 static const char *const UNKNOWN_PART = "is changed in part (an element or a field)";
 static const char *const UNKNOWN_SHADOWED = "names more than one variable of this body";
+static const char *const UNKNOWN_FIELD = "is a field of a record, filled at run time";
 
 static void set_unknown(struct vars *v, size_t varno, const char *why)
 {
 	if (varno < v->n) {
-		v->values[varno].text = NULL;
+		memset(&v->values[varno], 0, sizeof(v->values[varno]));
 		v->values[varno].unknown = why;
 	}
 }
@@ -287,10 +290,25 @@ static size_t find_var(const struct vars *v, const char *name, bool *ambiguous)
 struct sql_text {
 	ml_strbuf buf;
 	size_t known;             /* bytes that came from the body's literals */
+	size_t placeholders;      /* parts only the run knows */
 	const struct vars *vars;
-	const char *unknown_var;  /* the last variable whose value was not known */
+	const char *unknown_var;  /* the first variable whose value was not known */
 	const char *unknown_why;
 };
+
+static void text_unknown(struct sql_text *t, const char *var, const char *why)
+{
+	if (var && !t->unknown_var) {
+		t->unknown_var = var;
+		t->unknown_why = why;
+	}
+}
+
+static void text_placeholder(struct sql_text *t)
+{
+	ml_strbuf_str(&t->buf, ML_DYNAMIC_PLACEHOLDER);
+	t->placeholders++;
+}
 
 static void text_known(struct sql_text *t, const char *s)
 {
@@ -316,8 +334,10 @@ static void eval_format(struct sql_text *t, const PgQuery__FuncCall *call, int d
 	struct sql_text format = { .buf = { .arena = t->buf.arena }, .vars = t->vars };
 	if (call->n_args)
 		eval_text(&format, call->args[0], depth + 1);
+	text_unknown(t, format.unknown_var, format.unknown_why);
+	t->placeholders += format.placeholders;
 	if (!format.known) {
-		ml_strbuf_str(&t->buf, ML_DYNAMIC_PLACEHOLDER);
+		text_placeholder(t);
 		return;
 	}
 	size_t next_arg = 1;
@@ -353,7 +373,7 @@ static void eval_format(struct sql_text *t, const PgQuery__FuncCall *call, int d
 		if (arg && depth < 16)
 			eval_text(t, arg, depth + 1);
 		else
-			ml_strbuf_str(&t->buf, ML_DYNAMIC_PLACEHOLDER);
+			text_placeholder(t);
 		if (quote)
 			ml_strbuf_str(&t->buf, "'");
 	}
@@ -378,16 +398,28 @@ static void eval_text(struct sql_text *t, const PgQuery__Node *n, int depth)
 		const char *name = n->column_ref->fields[0]->string->sval;
 		bool ambiguous;
 		size_t varno = find_var(t->vars, name, &ambiguous);
-		if (varno != (size_t)-1 && t->vars->values[varno].text) {
-			ml_strbuf_str(&t->buf, t->vars->values[varno].text);
-			t->known += strlen(t->vars->values[varno].text);
+		const var_value *v = varno != (size_t)-1 ? &t->vars->values[varno] : NULL;
+		if (v && v->text) {
+			ml_strbuf_str(&t->buf, v->text);
+			t->known += strlen(v->text);
+			text_unknown(t, v->part_var, v->part_why);
 			return;
 		}
-		if (varno != (size_t)-1 || ambiguous) {
-			t->unknown_var = name;
-			t->unknown_why = ambiguous ? UNKNOWN_SHADOWED : t->vars->values[varno].unknown;
-		}
+		if (v || ambiguous)
+			text_unknown(t, name, ambiguous ? UNKNOWN_SHADOWED : v->unknown);
 	}
+	/* r.sql, a field of a row read at run time */
+	if (n && n->node_case == PG_QUERY__NODE__NODE_COLUMN_REF && n->column_ref->n_fields > 1) {
+		ml_strbuf dotted = { .arena = t->buf.arena };
+		for (size_t i = 0; i < n->column_ref->n_fields; i++)
+			if (n->column_ref->fields[i]->node_case == PG_QUERY__NODE__NODE_STRING) {
+				ml_strbuf_str(&dotted, dotted.len ? "." : "");
+				ml_strbuf_str(&dotted, n->column_ref->fields[i]->string->sval);
+			}
+		text_unknown(t, dotted.data, UNKNOWN_FIELD);
+	}
+	if (n && n->node_case == PG_QUERY__NODE__NODE_PARAM_REF)
+		text_unknown(t, ml_arena_printf(t->buf.arena, "$%d", n->param_ref->number), UNKNOWN_PARAMETER);
 	if (n && depth < 16 && n->node_case == PG_QUERY__NODE__NODE_A_EXPR &&
 	    n->a_expr->kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP &&
 	    !strcmp(ml_last_name(n->a_expr->name, n->a_expr->n_name), "||")) {
@@ -412,7 +444,7 @@ static void eval_text(struct sql_text *t, const PgQuery__Node *n, int depth)
 			return;
 		}
 	}
-	ml_strbuf_str(&t->buf, ML_DYNAMIC_PLACEHOLDER);
+	text_placeholder(t);
 }
 
 /* Parses sql (a SELECT) for its target list. Returns the SELECT when it
@@ -436,19 +468,26 @@ static const PgQuery__SelectStmt *plain_select(const char *sql, ml_parsed *parse
 	return sel;
 }
 
-/* The value of a target of a plain SELECT, in the vars' arena: its text,
- * or NULL with *why set when nothing of it is known. */
-static const char *eval_value(const struct vars *vars, const PgQuery__Node *target, const char **why)
+/* The value of a target of a plain SELECT (NULL: none), in the vars'
+ * arena. */
+static var_value eval_value(const struct vars *vars, const PgQuery__Node *target)
 {
+	var_value value = { .unknown = UNKNOWN_QUERY };
+	if (!target)
+		return value;
 	struct sql_text t = { .buf = { .arena = vars->arena }, .vars = vars };
 	ml_strbuf_add(&t.buf, "", 0);
 	eval_text(&t, target->res_target->val, 0);
-	if (t.known)
-		return t.buf.data;
-	*why = t.unknown_var ? ml_arena_printf(vars->arena, "is given the value of \"%s\", which %s", t.unknown_var,
-					       t.unknown_why ? t.unknown_why : UNKNOWN_RUNTIME)
-			     : UNKNOWN_RUNTIME;
-	return NULL;
+	if (t.known) {
+		value.text = t.buf.data;
+		value.part_var = t.unknown_var;
+		value.part_why = t.unknown_why;
+		return value;
+	}
+	value.unknown = t.unknown_var ? ml_arena_printf(vars->arena, "is given the value of \"%s\", which %s",
+							t.unknown_var, t.unknown_why ? t.unknown_why : UNKNOWN_RUNTIME)
+				      : UNKNOWN_RUNTIME;
+	return value;
 }
 
 /* v := expr: the whole variable is given expr's value; v[i] := ... or
@@ -481,11 +520,8 @@ static void assign(struct body *b, const cJSON *stmt)
 	}
 	ml_parsed parsed;
 	const PgQuery__SelectStmt *sel = plain_select(ml_arena_printf(vars->arena, "SELECT %s", op + skip), &parsed);
-	const char *why = UNKNOWN_QUERY;
-	const char *text = sel && sel->n_target_list == 1 ? eval_value(vars, sel->target_list[0], &why) : NULL;
+	vars->values[target] = eval_value(vars, sel && sel->n_target_list == 1 ? sel->target_list[0] : NULL);
 	ml_parsed_free(&parsed);
-	vars->values[target].text = text;
-	vars->values[target].unknown = why;
 }
 
 /* SELECT expr, ... INTO v, ...: each variable is given its column. */
@@ -507,11 +543,8 @@ static void assign_into(struct body *b, const cJSON *stmt)
 		if (!cJSON_IsNumber(varno) || varno->valueint < 0 || (size_t)varno->valueint >= vars->n)
 			continue;
 		size_t target = (size_t)varno->valueint;
-		const char *why = UNKNOWN_QUERY;
-		const char *text = sel && sel->n_target_list == n && vars->names[target]
-					   ? eval_value(vars, sel->target_list[i], &why) : NULL;
-		vars->values[target].text = text;
-		vars->values[target].unknown = why;
+		vars->values[target] =
+			eval_value(vars, sel && sel->n_target_list == n && vars->names[target] ? sel->target_list[i] : NULL);
 		i++;
 	}
 	if (cJSON_IsString(query))
@@ -557,14 +590,20 @@ static void report_not_analysed(struct body *b, size_t at, const struct sql_text
 {
 	ml_engine_state *st = b->st;
 	const char *message;
-	if (!parsed)
-		message = "EXECUTE runs SQL that migralint rebuilt but could not parse: it was not analysed";
+	const char *why = sql->unknown_why ? sql->unknown_why : UNKNOWN_RUNTIME;
+	if (parsed && sql->unknown_var)
+		message = ml_arena_printf(st->file_arena, "EXECUTE runs SQL from \"%s\", which %s: it was not analysed",
+					  sql->unknown_var, why);
+	else if (parsed)
+		message = "EXECUTE runs SQL computed at run time: it was not analysed";
 	else if (sql->unknown_var)
 		message = ml_arena_printf(st->file_arena,
-					  "EXECUTE runs SQL from \"%s\", which %s: it was not analysed",
-					  sql->unknown_var, sql->unknown_why ? sql->unknown_why : UNKNOWN_RUNTIME);
+					  "EXECUTE runs SQL built in part from \"%s\", which %s: it was not analysed",
+					  sql->unknown_var, why);
+	else if (sql->placeholders)
+		message = "EXECUTE runs SQL built in part from values computed at run time: it was not analysed";
 	else
-		message = "EXECUTE runs SQL computed at run time: it was not analysed";
+		message = "EXECUTE runs SQL that does not parse as migralint rebuilds it: it was not analysed";
 	ml_engine_report_at(st, &ml_rule_dynamic_sql_not_analysed, at, at + 7 <= b->content_end ? at + 7 : at,
 			    ml_rule_dynamic_sql_not_analysed.info.help, message);
 }
@@ -814,10 +853,7 @@ static void init_vars(struct vars *vars, const cJSON *function)
 				ml_parsed parsed;
 				const PgQuery__SelectStmt *sel =
 					plain_select(ml_arena_printf(vars->arena, "SELECT %s", query->valuestring), &parsed);
-				const char *why = UNKNOWN_QUERY;
-				vars->values[i].text =
-					sel && sel->n_target_list == 1 ? eval_value(vars, sel->target_list[0], &why) : NULL;
-				vars->values[i].unknown = why;
+				vars->values[i] = eval_value(vars, sel && sel->n_target_list == 1 ? sel->target_list[0] : NULL);
 				ml_parsed_free(&parsed);
 			}
 		}
