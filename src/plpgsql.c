@@ -299,7 +299,8 @@ struct sql_text {
 static void text_unknown(struct sql_text *t, const char *var, const char *why)
 {
 	if (var && !t->unknown_var) {
-		t->unknown_var = var;
+		/* Names come from parse trees freed before the text is used. */
+		t->unknown_var = ml_arena_strdup(t->buf.arena, var);
 		t->unknown_why = why;
 	}
 }
