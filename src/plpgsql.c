@@ -247,8 +247,15 @@ struct vars {
 	ml_arena *arena;          /* the values' text; freed with the walk */
 	const char **names;       /* by datum number: the variable's name, NULL for rows and fields */
 	var_value *values;        /* by datum number */
+	unsigned *seen;           /* by datum number: the collect_writes call that last listed it */
+	unsigned collecting;      /* that call's number */
 	size_t n;
+	size_t spent;             /* bytes of values built so far */
 };
+
+/* Values are rebuilt text, and v := v || '...' copies v each time: past
+ * this many bytes in one body, further values are not followed. */
+#define PLPGSQL_VALUE_BUDGET ((size_t)16 * 1024 * 1024)
 
 static const char *const UNKNOWN_PARAMETER = "is a parameter (its value comes from the caller)";
 static const char *const UNKNOWN_UNSET = "is not given a value before it";
@@ -259,6 +266,9 @@ static const char *const UNKNOWN_QUERY = "is given its value by a query";
 static const char *const UNKNOWN_PART = "is changed in part (an element or a field)";
 static const char *const UNKNOWN_SHADOWED = "names more than one variable of this body";
 static const char *const UNKNOWN_FIELD = "is a field of a record, filled at run time";
+static const char *const UNKNOWN_TOO_LONG =
+	"is given its value after this body's rebuilt text passed migralint's limit (16 MB)";
+static const char CHAINED[] = "is given the value of ";
 
 static void set_unknown(struct vars *v, size_t varno, const char *why)
 {
@@ -471,23 +481,32 @@ static const PgQuery__SelectStmt *plain_select(const char *sql, ml_parsed *parse
 
 /* The value of a target of a plain SELECT (NULL: none), in the vars'
  * arena. */
-static var_value eval_value(const struct vars *vars, const PgQuery__Node *target)
+static var_value eval_value(struct vars *vars, const PgQuery__Node *target)
 {
 	var_value value = { .unknown = UNKNOWN_QUERY };
 	if (!target)
 		return value;
+	if (vars->spent > PLPGSQL_VALUE_BUDGET) {
+		value.unknown = UNKNOWN_TOO_LONG;
+		return value;
+	}
 	struct sql_text t = { .buf = { .arena = vars->arena }, .vars = vars };
 	ml_strbuf_add(&t.buf, "", 0);
 	eval_text(&t, target->res_target->val, 0);
+	vars->spent += t.buf.cap;
 	if (t.known) {
 		value.text = t.buf.data;
 		value.part_var = t.unknown_var;
 		value.part_why = t.unknown_why;
 		return value;
 	}
-	value.unknown = t.unknown_var ? ml_arena_printf(vars->arena, "is given the value of \"%s\", which %s",
-							t.unknown_var, t.unknown_why ? t.unknown_why : UNKNOWN_RUNTIME)
-				      : UNKNOWN_RUNTIME;
+	/* v := w, where w := x ...: name the first link and the reason at
+	 * the end of the chain, not every link. */
+	const char *why = t.unknown_why ? t.unknown_why : UNKNOWN_RUNTIME;
+	value.unknown = !t.unknown_var ? UNKNOWN_RUNTIME
+		: !strncmp(why, CHAINED, sizeof(CHAINED) - 1)
+			? why
+			: ml_arena_printf(vars->arena, "%s\"%s\", which %s", CHAINED, t.unknown_var, why);
 	return value;
 }
 
@@ -552,18 +571,23 @@ static void assign_into(struct body *b, const cJSON *stmt)
 		ml_parsed_free(&parsed);
 }
 
-/* Adds to *out the datum numbers of the variables node (a statement and
- * what it holds) may change: assignment targets, INTO targets, loop
- * variables, GET DIAGNOSTICS targets. */
-static void collect_writes(const struct vars *vars, const cJSON *node, ml_ptr_vec *out, int depth)
+static void add_write(struct vars *vars, size_t varno, ml_ptr_vec *out)
+{
+	if (varno < vars->n && vars->seen[varno] != vars->collecting) {
+		vars->seen[varno] = vars->collecting;
+		ml_ptr_vec_push(vars->arena, out, (void *)(uintptr_t)varno);
+	}
+}
+
+static void collect_writes_in(struct vars *vars, const cJSON *node, ml_ptr_vec *out, int depth)
 {
 	if (!node || depth > PLPGSQL_MAX_DEPTH)
 		return;
 	for (const cJSON *child = node->child; child; child = child->next) {
 		const char *key = child->string ? child->string : "";
 		if (cJSON_IsNumber(child) && (!strcmp(key, "varno") || !strcmp(key, "dno") || !strcmp(key, "target"))) {
-			if (child->valueint >= 0 && (size_t)child->valueint < vars->n)
-				ml_ptr_vec_push(vars->arena, out, (void *)(uintptr_t)child->valueint);
+			if (child->valueint >= 0)
+				add_write(vars, (size_t)child->valueint, out);
 			continue;
 		}
 		/* FOR i IN 1..n names its own variable. */
@@ -571,11 +595,20 @@ static void collect_writes(const struct vars *vars, const cJSON *node, ml_ptr_ve
 			const cJSON *name = cJSON_GetObjectItemCaseSensitive(child, "refname");
 			for (size_t i = 0; cJSON_IsString(name) && i < vars->n; i++)
 				if (vars->names[i] && !strcmp(vars->names[i], name->valuestring))
-					ml_ptr_vec_push(vars->arena, out, (void *)(uintptr_t)i);
+					add_write(vars, i, out);
 		}
 		if (cJSON_IsObject(child) || cJSON_IsArray(child))
-			collect_writes(vars, child, out, depth + 1);
+			collect_writes_in(vars, child, out, depth + 1);
 	}
+}
+
+/* Lists in *out (once each) the datum numbers of the variables node, a
+ * statement and what it holds, may change: assignment targets, INTO
+ * targets, loop variables, GET DIAGNOSTICS targets. */
+static void collect_writes(struct vars *vars, const cJSON *node, ml_ptr_vec *out)
+{
+	vars->collecting++;
+	collect_writes_in(vars, node, out, 0);
 }
 
 static void forget(struct vars *vars, const ml_ptr_vec *writes, const char *why)
@@ -758,8 +791,13 @@ static void walk_statement(struct body *b, const char *type, const cJSON *stmt, 
 	} else if (cJSON_GetObjectItemCaseSensitive(stmt, "dynquery")) {
 		dynamic_sql(b, cJSON_GetObjectItemCaseSensitive(stmt, "dynquery"), stmt_lineno(stmt), env);
 	}
+	/* A plain block runs its statements in order. */
+	if (!strcmp(type, "PLpgSQL_stmt_block") && !is_branching(type, stmt)) {
+		walk(b, stmt, env, depth + 1);
+		return;
+	}
 	ml_ptr_vec writes = { 0 };
-	collect_writes(vars, stmt, &writes, 0);
+	collect_writes(vars, stmt, &writes);
 	if (is_loop(type)) {
 		/* The next round sees what this one assigned. */
 		forget(vars, &writes, UNKNOWN_LOOP);
@@ -779,11 +817,9 @@ static void walk_statement(struct body *b, const char *type, const cJSON *stmt, 
 		return;
 	}
 	walk(b, stmt, env, depth + 1);
-	/* A plain block runs its statements in order; any other statement
-	 * that sets a variable (FETCH, GET DIAGNOSTICS, EXECUTE ... INTO)
-	 * sets it to what only the run knows. */
-	if (strcmp(type, "PLpgSQL_stmt_block") != 0)
-		forget(vars, &writes, UNKNOWN_RUNTIME);
+	/* Any other statement that sets a variable (FETCH, GET DIAGNOSTICS,
+	 * EXECUTE ... INTO) sets it to what only the run knows. */
+	forget(vars, &writes, UNKNOWN_RUNTIME);
 }
 
 static void walk(struct body *b, const cJSON *node, const ml_stmt_env *env, int depth)
@@ -834,6 +870,7 @@ static void init_vars(struct vars *vars, const cJSON *function)
 	vars->n = (size_t)cJSON_GetArraySize(datums);
 	vars->names = ml_arena_alloc(vars->arena, (vars->n ? vars->n : 1) * sizeof(*vars->names));
 	vars->values = ml_arena_alloc(vars->arena, (vars->n ? vars->n : 1) * sizeof(*vars->values));
+	vars->seen = ml_arena_alloc(vars->arena, (vars->n ? vars->n : 1) * sizeof(*vars->seen));
 	size_t i = 0;
 	const cJSON *d;
 	cJSON_ArrayForEach(d, datums)
