@@ -188,6 +188,23 @@ char *ml_arena_printf(ml_arena *arena, const char *fmt, ...)
 	return p;
 }
 
+void ml_strbuf_add(ml_strbuf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = (b->len + n + 1) * 2;
+		b->data = ml_arena_grow(b->arena, b->data, b->cap, cap);
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void ml_strbuf_str(ml_strbuf *b, const char *s)
+{
+	ml_strbuf_add(b, s, strlen(s));
+}
+
 static void *protobuf_alloc(void *data, size_t size)
 {
 	return ml_arena_alloc(data, size);

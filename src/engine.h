@@ -222,6 +222,23 @@ const char *ml_qualified_name(ml_arena *arena, const char *schema, const char *n
  * statement (no-op for other statements and languages). */
 void ml_plpgsql_analyse(ml_engine_state *st, const PgQuery__Node *stmt, const ml_stmt_env *outer);
 
+/* plpgsql_compile.c */
+/* What libpg_query's PL/pgSQL compiler made of a body. */
+typedef struct ml_plpgsql_compiled {
+	PgQueryPlpgsqlParseResult result; /* libpg_query's: on success plpgsql_funcs is the JSON */
+	bool failed;              /* the compiler refused the body */
+	const char *message;      /* then its message */
+	bool located;             /* error_start/error_end hold where it stopped */
+	size_t error_start, error_end; /* byte span in the body */
+	int near_line;            /* the body line its context names ("near line N"), or 0 */
+} ml_plpgsql_compiled;
+/* Compiles body, the PL/pgSQL source of stmt (a DoStmt, or a
+ * CreateFunctionStmt of LANGUAGE plpgsql), with libpg_query, telling it
+ * what PostgreSQL would know of the routine. The message is copied into
+ * arena; the caller releases *out with ml_plpgsql_compiled_free. */
+void ml_plpgsql_compile(ml_arena *arena, const PgQuery__Node *stmt, const char *body, ml_plpgsql_compiled *out);
+void ml_plpgsql_compiled_free(ml_plpgsql_compiled *compiled);
+
 /* parse.c */
 typedef enum ml_parse_status {
 	ML_PARSED_NONE = 0,       /* not parsed (yet) */
@@ -332,5 +349,6 @@ extern const ml_rule ml_rule_invalid_input;
 extern const ml_rule ml_rule_psql_meta_command;
 extern const ml_rule ml_rule_unknown_rule_in_ignore;
 extern const ml_rule ml_rule_statement_too_complex;
+extern const ml_rule ml_rule_dynamic_sql_not_analysed;
 
 #endif

@@ -66,6 +66,18 @@ typedef struct ml_ptr_vec {
  * arena until it is freed). vec starts zeroed. */
 void ml_ptr_vec_push(ml_arena *arena, ml_ptr_vec *vec, void *item);
 
+/* A NUL-terminated string growing in an arena. Starts as { .arena = a };
+ * data stays NULL until something (even "") is added. */
+typedef struct ml_strbuf {
+	ml_arena *arena;
+	char *data;
+	size_t len, cap;
+} ml_strbuf;
+/* Appends n bytes of s (which need not be NUL-terminated). */
+void ml_strbuf_add(ml_strbuf *b, const char *s, size_t n);
+/* Appends the string s. */
+void ml_strbuf_str(ml_strbuf *b, const char *s);
+
 /* A string-keyed hash map whose memory (keys included) lives in an arena. */
 typedef struct ml_map_entry {
 	const char *key;          /* NULL: empty slot */

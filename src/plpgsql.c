@@ -18,15 +18,22 @@
 
 /* Deeper PL/pgSQL nesting than this is reported, not walked. */
 #define PLPGSQL_MAX_DEPTH 600
+/* Longer compiler messages are cut (an unterminated quote puts the rest of
+ * the body in the message). */
+#define PLPGSQL_MESSAGE_MAX 300
+
+struct vars;
 
 struct body {
 	ml_engine_state *st;
 	size_t content_start;     /* file offset of the body's first character */
 	size_t content_end;
 	int first_line;           /* file line of PL/pgSQL line 1 */
+	char quote;               /* '$' (the file holds the body as it is), '\'' or 'E' */
 	bool executes_now;        /* a DO block, not a function definition */
 	bool depth_reported;
 	const char *procedure;    /* name of the procedure being defined, or NULL */
+	struct vars *vars;        /* what its variables hold where the walk is */
 };
 
 static const char *def_string(const PgQuery__DefElem *d)
@@ -68,10 +75,12 @@ static bool locate_body(const ml_engine_state *st, size_t from, const char *body
 		}
 		break;
 	}
-	if (p < end && (text[p] == 'E' || text[p] == 'e'))
+	bool escapes = p < end && (text[p] == 'E' || text[p] == 'e');
+	if (escapes)
 		p++;
 	if (p >= end)
 		return false;
+	out->quote = escapes ? 'E' : text[p];
 	if (text[p] == '$') {
 		size_t q = p + 1;
 		while (q < end && text[q] != '$')
@@ -138,6 +147,52 @@ static size_t locate_word(const struct body *b, const char *word, int lineno)
 	return from;
 }
 
+/* The file offset of byte offset off of the body. In a '...' body each
+ * doubled quote in the file is one byte of the body; an E'...' body's
+ * escapes are not followed (its offsets map to the body's start). */
+static size_t body_to_file(const struct body *b, size_t off)
+{
+	if (b->quote == '$')
+		return b->content_start + off;
+	if (b->quote == 'E')
+		return b->content_start;
+	const char *text = b->st->map.text;
+	size_t p = b->content_start;
+	for (size_t i = 0; i < off && p < b->st->map.len; i++)
+		p += text[p] == '\'' && p + 1 < b->st->map.len && text[p + 1] == '\'' ? 2 : 1;
+	return p;
+}
+
+/* Reports that libpg_query's PL/pgSQL compiler refused the body, at the
+ * token where it stopped when that was found, else on the line it names. */
+static void report_compile_error(struct body *b, const ml_plpgsql_compiled *c)
+{
+	ml_engine_state *st = b->st;
+	size_t start = b->content_start, end = b->content_start;
+	if (c->located) {
+		start = body_to_file(b, c->error_start);
+		end = body_to_file(b, c->error_end);
+	} else if (c->near_line > 1) {
+		start = ml_line_map_line_start(&st->map, b->first_line + c->near_line - 1);
+		while (start < b->content_end && isspace((unsigned char)st->map.text[start]))
+			start++;
+		if (start > b->content_end)
+			start = b->content_start;
+		end = start;
+	}
+	/* An unterminated quote makes the message's token the rest of the body. */
+	const char *message = c->message;
+	size_t keep = strlen(message);
+	if (keep > PLPGSQL_MESSAGE_MAX) {
+		keep = PLPGSQL_MESSAGE_MAX;
+		while (keep > 0 && ((unsigned char)message[keep] & 0xC0) == 0x80)
+			keep--;
+	}
+	ml_engine_report_at(st, &ml_rule_syntax_error, start, end, ml_rule_syntax_error.info.help,
+			    ml_arena_printf(st->file_arena, "PL/pgSQL: %.*s%s", (int)keep, message,
+					    keep < strlen(message) ? " ..." : ""));
+}
+
 static bool contains_commit(const cJSON *node, int depth)
 {
 	if (!node || depth > PLPGSQL_MAX_DEPTH)
@@ -172,35 +227,104 @@ static void analyse_sql(struct body *b, const cJSON *expr_holder, int lineno, co
 	ml_engine_parse_and_analyse(st, query->valuestring, len, base, exact, env);
 }
 
-/* ---- dynamic SQL ---------------------------------------------------------- */
+/* ---- what the body's variables hold --------------------------------------- */
 
-/* Names we cannot know (a variable, an expression) become this identifier,
- * so the statement still parses and rules treat it as an existing table. */
+/* EXECUTE v is analysed when the walk knows the SQL text v holds there:
+ * the last value given to v before it, in the same branch, from literals,
+ * ||, format() and other variables it knows. A value given in a branch or
+ * a loop is not known after it (the branch may not have run), nor inside
+ * a loop before it (the next round sees it). */
 
-struct text_buf {
-	ml_arena *arena;
-	char *data;
-	size_t len, cap;
+/* What a variable holds where the walk is. */
+typedef struct var_value {
+	const char *text;         /* the SQL text (the placeholder for parts computed at run time), or NULL */
+	const char *unknown;      /* when text is NULL: why, finishing "\"v\" ..." */
+	const char *part_var;     /* when text holds a placeholder for a variable: its name */
+	const char *part_why;     /* and why its value is not known */
+} var_value;
+
+struct vars {
+	ml_arena *arena;          /* the values' text; freed with the walk */
+	const char **names;       /* by datum number: the variable's name, NULL for rows and fields */
+	var_value *values;        /* by datum number */
+	unsigned *seen;           /* by datum number: the collect_writes call that last listed it */
+	unsigned collecting;      /* that call's number */
+	size_t n;
+	size_t spent;             /* bytes of values built so far */
 };
 
-static void buf_add(struct text_buf *t, const char *s, size_t n)
+/* Values are rebuilt text, and v := v || '...' copies v each time: past
+ * this many bytes in one body, further values are not followed. */
+#define PLPGSQL_VALUE_BUDGET ((size_t)16 * 1024 * 1024)
+
+static const char *const UNKNOWN_PARAMETER = "is a parameter (its value comes from the caller)";
+static const char *const UNKNOWN_UNSET = "is not given a value before it";
+static const char *const UNKNOWN_BRANCH = "is given its value in a branch (IF, CASE, an exception handler)";
+static const char *const UNKNOWN_LOOP = "is given its value in a loop";
+static const char *const UNKNOWN_RUNTIME = "is given a value computed at run time";
+static const char *const UNKNOWN_QUERY = "is given its value by a query";
+static const char *const UNKNOWN_PART = "is changed in part (an element or a field)";
+static const char *const UNKNOWN_SHADOWED = "names more than one variable of this body";
+static const char *const UNKNOWN_FIELD = "is a field of a record, filled at run time";
+static const char *const UNKNOWN_TOO_LONG =
+	"is given its value after this body's rebuilt text passed migralint's limit (16 MB)";
+static const char CHAINED[] = "is given the value of ";
+
+static void set_unknown(struct vars *v, size_t varno, const char *why)
 {
-	if (t->len + n + 1 > t->cap) {
-		size_t cap = (t->len + n + 1) * 2;
-		char *grown = ml_arena_alloc(t->arena, cap);
-		if (t->len)
-			memcpy(grown, t->data, t->len);
-		t->data = grown;
-		t->cap = cap;
+	if (varno < v->n) {
+		memset(&v->values[varno], 0, sizeof(v->values[varno]));
+		v->values[varno].unknown = why;
 	}
-	memcpy(t->data + t->len, s, n);
-	t->len += n;
-	t->data[t->len] = '\0';
 }
 
-static void buf_str(struct text_buf *t, const char *s)
+/* The datum number of the variable called name, or (size_t)-1 when there
+ * is none or more than one (a block's own variable hiding another). */
+static size_t find_var(const struct vars *v, const char *name, bool *ambiguous)
 {
-	buf_add(t, s, strlen(s));
+	size_t found = (size_t)-1;
+	*ambiguous = false;
+	for (size_t i = 0; i < v->n; i++) {
+		if (!v->names[i] || strcmp(v->names[i], name) != 0)
+			continue;
+		if (found != (size_t)-1)
+			*ambiguous = true;
+		found = i;
+	}
+	return *ambiguous ? (size_t)-1 : found;
+}
+
+/* SQL text rebuilt from an expression. Names we cannot know (a parameter,
+ * a column, a function's result) become ML_DYNAMIC_PLACEHOLDER, so the
+ * statement still parses and rules treat it as an existing table. */
+struct sql_text {
+	ml_strbuf buf;
+	size_t known;             /* bytes that came from the body's literals */
+	size_t placeholders;      /* parts only the run knows */
+	const struct vars *vars;
+	const char *unknown_var;  /* the first variable whose value was not known */
+	const char *unknown_why;
+};
+
+static void text_unknown(struct sql_text *t, const char *var, const char *why)
+{
+	if (var && !t->unknown_var) {
+		/* Names come from parse trees freed before the text is used. */
+		t->unknown_var = ml_arena_strdup(t->buf.arena, var);
+		t->unknown_why = why;
+	}
+}
+
+static void text_placeholder(struct sql_text *t)
+{
+	ml_strbuf_str(&t->buf, ML_DYNAMIC_PLACEHOLDER);
+	t->placeholders++;
+}
+
+static void text_known(struct sql_text *t, const char *s)
+{
+	ml_strbuf_str(&t->buf, s);
+	t->known += strlen(s);
 }
 
 static const char *literal_text(const PgQuery__Node *n)
@@ -212,26 +336,31 @@ static const char *literal_text(const PgQuery__Node *n)
 	return NULL;
 }
 
-static void eval_text(struct text_buf *t, const PgQuery__Node *n, int depth);
+static void eval_text(struct sql_text *t, const PgQuery__Node *n, int depth);
 
 /* format('...%I...%s...%L...', args): the PL/pgSQL idiom for DDL over many
- * tables. Literal arguments are put in; unknown ones become placeholders. */
-static void eval_format(struct text_buf *t, const PgQuery__FuncCall *call, int depth)
+ * tables. Known arguments are put in; unknown ones become placeholders. */
+static void eval_format(struct sql_text *t, const PgQuery__FuncCall *call, int depth)
 {
-	const char *fmt = call->n_args ? literal_text(call->args[0]) : NULL;
-	if (!fmt) {
-		buf_str(t, ML_DYNAMIC_PLACEHOLDER);
+	struct sql_text format = { .buf = { .arena = t->buf.arena }, .vars = t->vars };
+	if (call->n_args)
+		eval_text(&format, call->args[0], depth + 1);
+	text_unknown(t, format.unknown_var, format.unknown_why);
+	t->placeholders += format.placeholders;
+	if (!format.known) {
+		text_placeholder(t);
 		return;
 	}
 	size_t next_arg = 1;
-	for (const char *p = fmt; *p; p++) {
+	for (const char *p = format.buf.data; *p; p++) {
 		if (*p != '%') {
-			buf_add(t, p, 1);
+			ml_strbuf_add(&t->buf, p, 1);
+			t->known++;
 			continue;
 		}
 		p++;
 		if (*p == '%') {
-			buf_add(t, "%", 1);
+			text_known(t, "%");
 			continue;
 		}
 		/* %[position$][flags][width]type */
@@ -249,28 +378,59 @@ static void eval_format(struct text_buf *t, const PgQuery__FuncCall *call, int d
 			break;
 		const PgQuery__Node *arg = next_arg < call->n_args ? call->args[next_arg] : NULL;
 		next_arg++;
-		const char *value = arg ? literal_text(arg) : NULL;
-		if (*p == 'L') {
-			buf_str(t, "'");
-			buf_str(t, value ? value : ML_DYNAMIC_PLACEHOLDER);
-			buf_str(t, "'");
-		} else if (value) {
-			buf_str(t, value);
-		} else if (arg && depth < 16) {
+		bool quote = *p == 'L';
+		if (quote)
+			ml_strbuf_str(&t->buf, "'");
+		if (arg && depth < 16)
 			eval_text(t, arg, depth + 1);
-		} else {
-			buf_str(t, ML_DYNAMIC_PLACEHOLDER);
-		}
+		else
+			text_placeholder(t);
+		if (quote)
+			ml_strbuf_str(&t->buf, "'");
 	}
 }
 
-static void eval_text(struct text_buf *t, const PgQuery__Node *n, int depth)
+static void eval_text(struct sql_text *t, const PgQuery__Node *n, int depth)
 {
 	const char *literal = literal_text(n);
 	if (literal) {
-		buf_str(t, literal);
+		text_known(t, literal);
 		return;
 	}
+	if (n && n->node_case == PG_QUERY__NODE__NODE_A_CONST && n->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL) {
+		char number[24];
+		snprintf(number, sizeof(number), "%d", n->a_const->ival->ival);
+		text_known(t, number);
+		return;
+	}
+	/* A variable the walk knows the value of. */
+	if (n && n->node_case == PG_QUERY__NODE__NODE_COLUMN_REF && n->column_ref->n_fields == 1 &&
+	    n->column_ref->fields[0]->node_case == PG_QUERY__NODE__NODE_STRING && t->vars) {
+		const char *name = n->column_ref->fields[0]->string->sval;
+		bool ambiguous;
+		size_t varno = find_var(t->vars, name, &ambiguous);
+		const var_value *v = varno != (size_t)-1 ? &t->vars->values[varno] : NULL;
+		if (v && v->text) {
+			ml_strbuf_str(&t->buf, v->text);
+			t->known += strlen(v->text);
+			text_unknown(t, v->part_var, v->part_why);
+			return;
+		}
+		if (v || ambiguous)
+			text_unknown(t, name, ambiguous ? UNKNOWN_SHADOWED : v->unknown);
+	}
+	/* r.sql, a field of a row read at run time */
+	if (n && n->node_case == PG_QUERY__NODE__NODE_COLUMN_REF && n->column_ref->n_fields > 1) {
+		ml_strbuf dotted = { .arena = t->buf.arena };
+		for (size_t i = 0; i < n->column_ref->n_fields; i++)
+			if (n->column_ref->fields[i]->node_case == PG_QUERY__NODE__NODE_STRING) {
+				ml_strbuf_str(&dotted, dotted.len ? "." : "");
+				ml_strbuf_str(&dotted, n->column_ref->fields[i]->string->sval);
+			}
+		text_unknown(t, dotted.data, UNKNOWN_FIELD);
+	}
+	if (n && n->node_case == PG_QUERY__NODE__NODE_PARAM_REF)
+		text_unknown(t, ml_arena_printf(t->buf.arena, "$%d", n->param_ref->number), UNKNOWN_PARAMETER);
 	if (n && depth < 16 && n->node_case == PG_QUERY__NODE__NODE_A_EXPR &&
 	    n->a_expr->kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP &&
 	    !strcmp(ml_last_name(n->a_expr->name, n->a_expr->n_name), "||")) {
@@ -288,18 +448,203 @@ static void eval_text(struct text_buf *t, const PgQuery__Node *n, int depth)
 		if ((!strcmp(name, "quote_ident") || !strcmp(name, "quote_literal")) && call->n_args == 1) {
 			bool quote = !strcmp(name, "quote_literal");
 			if (quote)
-				buf_str(t, "'");
+				ml_strbuf_str(&t->buf, "'");
 			eval_text(t, call->args[0], depth + 1);
 			if (quote)
-				buf_str(t, "'");
+				ml_strbuf_str(&t->buf, "'");
 			return;
 		}
 	}
-	buf_str(t, ML_DYNAMIC_PLACEHOLDER);
+	text_placeholder(t);
 }
 
-/* EXECUTE of a string built from literals, || and format(): rebuild the SQL
- * and lint it like any statement, at the EXECUTE's line. */
+/* Parses sql (a SELECT) for its target list. Returns the SELECT when it
+ * computes values without reading anything (no FROM, WHERE, UNION ...),
+ * else NULL; the caller frees *parsed. */
+static const PgQuery__SelectStmt *plain_select(const char *sql, ml_parsed *parsed)
+{
+	/* The nesting guards apply here too: the expression is the user's. */
+	ml_parse_statement(sql, strlen(sql), parsed);
+	const PgQuery__ParseResult *tree = parsed->status == ML_PARSED_OK ? parsed->tree : NULL;
+	if (!tree || tree->n_stmts != 1 || !tree->stmts[0]->stmt ||
+	    tree->stmts[0]->stmt->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
+		return NULL;
+	const PgQuery__SelectStmt *sel = tree->stmts[0]->stmt->select_stmt;
+	if (sel->n_from_clause || sel->where_clause || sel->n_group_clause || sel->having_clause ||
+	    sel->n_values_lists || sel->op != PG_QUERY__SET_OPERATION__SETOP_NONE || sel->n_target_list == 0)
+		return NULL;
+	for (size_t i = 0; i < sel->n_target_list; i++)
+		if (sel->target_list[i]->node_case != PG_QUERY__NODE__NODE_RES_TARGET)
+			return NULL;
+	return sel;
+}
+
+/* The value of a target of a plain SELECT (NULL: none), in the vars'
+ * arena. */
+static var_value eval_value(struct vars *vars, const PgQuery__Node *target)
+{
+	var_value value = { .unknown = UNKNOWN_QUERY };
+	if (!target)
+		return value;
+	if (vars->spent > PLPGSQL_VALUE_BUDGET) {
+		value.unknown = UNKNOWN_TOO_LONG;
+		return value;
+	}
+	struct sql_text t = { .buf = { .arena = vars->arena }, .vars = vars };
+	ml_strbuf_add(&t.buf, "", 0);
+	eval_text(&t, target->res_target->val, 0);
+	vars->spent += t.buf.cap;
+	if (t.known) {
+		value.text = t.buf.data;
+		value.part_var = t.unknown_var;
+		value.part_why = t.unknown_why;
+		return value;
+	}
+	/* v := w, where w := x ...: name the first link and the reason at
+	 * the end of the chain, not every link. */
+	const char *why = t.unknown_why ? t.unknown_why : UNKNOWN_RUNTIME;
+	value.unknown = !t.unknown_var ? UNKNOWN_RUNTIME
+		: !strncmp(why, CHAINED, sizeof(CHAINED) - 1)
+			? why
+			: ml_arena_printf(vars->arena, "%s\"%s\", which %s", CHAINED, t.unknown_var, why);
+	return value;
+}
+
+/* v := expr: the whole variable is given expr's value; v[i] := ... or
+ * r.f := ... changes a part of it. */
+static void assign(struct body *b, const cJSON *stmt)
+{
+	struct vars *vars = b->vars;
+	const cJSON *varno = cJSON_GetObjectItemCaseSensitive(stmt, "varno");
+	const cJSON *expr = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(stmt, "expr"), "PLpgSQL_expr");
+	const cJSON *query = cJSON_GetObjectItemCaseSensitive(expr, "query");
+	if (!cJSON_IsNumber(varno) || varno->valueint < 0 || (size_t)varno->valueint >= vars->n)
+		return;
+	size_t target = (size_t)varno->valueint;
+	if (!vars->names[target] || !cJSON_IsString(query)) {
+		set_unknown(vars, target, UNKNOWN_PART);
+		return;
+	}
+	/* The query is the whole statement, "v := expr" (or "v = expr"). */
+	const char *q = query->valuestring;
+	const char *op = strstr(q, ":=");
+	const char *eq = strchr(q, '=');
+	size_t skip = 2;
+	if (!op || (eq && eq < op)) {
+		op = eq;
+		skip = 1;
+	}
+	if (!op || memchr(q, '[', (size_t)(op - q))) {
+		set_unknown(vars, target, UNKNOWN_PART);
+		return;
+	}
+	ml_parsed parsed;
+	const PgQuery__SelectStmt *sel = plain_select(ml_arena_printf(vars->arena, "SELECT %s", op + skip), &parsed);
+	vars->values[target] = eval_value(vars, sel && sel->n_target_list == 1 ? sel->target_list[0] : NULL);
+	ml_parsed_free(&parsed);
+}
+
+/* SELECT expr, ... INTO v, ...: each variable is given its column. */
+static void assign_into(struct body *b, const cJSON *stmt)
+{
+	struct vars *vars = b->vars;
+	const cJSON *row = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(stmt, "target"), "PLpgSQL_row");
+	const cJSON *fields = cJSON_GetObjectItemCaseSensitive(row, "fields");
+	const cJSON *expr = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(stmt, "sqlstmt"), "PLpgSQL_expr");
+	const cJSON *query = cJSON_GetObjectItemCaseSensitive(expr, "query");
+	ml_parsed parsed;
+	const PgQuery__SelectStmt *sel = cJSON_IsString(query) ? plain_select(query->valuestring, &parsed) : NULL;
+	size_t n = (size_t)cJSON_GetArraySize(fields);
+	size_t i = 0;
+	const cJSON *field;
+	cJSON_ArrayForEach(field, fields)
+	{
+		const cJSON *varno = cJSON_GetObjectItemCaseSensitive(field, "varno");
+		if (!cJSON_IsNumber(varno) || varno->valueint < 0 || (size_t)varno->valueint >= vars->n)
+			continue;
+		size_t target = (size_t)varno->valueint;
+		vars->values[target] =
+			eval_value(vars, sel && sel->n_target_list == n && vars->names[target] ? sel->target_list[i] : NULL);
+		i++;
+	}
+	if (cJSON_IsString(query))
+		ml_parsed_free(&parsed);
+}
+
+static void add_write(struct vars *vars, size_t varno, ml_ptr_vec *out)
+{
+	if (varno < vars->n && vars->seen[varno] != vars->collecting) {
+		vars->seen[varno] = vars->collecting;
+		ml_ptr_vec_push(vars->arena, out, (void *)(uintptr_t)varno);
+	}
+}
+
+static void collect_writes_in(struct vars *vars, const cJSON *node, ml_ptr_vec *out, int depth)
+{
+	if (!node || depth > PLPGSQL_MAX_DEPTH)
+		return;
+	for (const cJSON *child = node->child; child; child = child->next) {
+		const char *key = child->string ? child->string : "";
+		if (cJSON_IsNumber(child) && (!strcmp(key, "varno") || !strcmp(key, "dno") || !strcmp(key, "target"))) {
+			if (child->valueint >= 0)
+				add_write(vars, (size_t)child->valueint, out);
+			continue;
+		}
+		/* FOR i IN 1..n names its own variable. */
+		if (!strcmp(key, "PLpgSQL_var")) {
+			const cJSON *name = cJSON_GetObjectItemCaseSensitive(child, "refname");
+			for (size_t i = 0; cJSON_IsString(name) && i < vars->n; i++)
+				if (vars->names[i] && !strcmp(vars->names[i], name->valuestring))
+					add_write(vars, i, out);
+		}
+		if (cJSON_IsObject(child) || cJSON_IsArray(child))
+			collect_writes_in(vars, child, out, depth + 1);
+	}
+}
+
+/* Lists in *out (once each) the datum numbers of the variables node, a
+ * statement and what it holds, may change: assignment targets, INTO
+ * targets, loop variables, GET DIAGNOSTICS targets. */
+static void collect_writes(struct vars *vars, const cJSON *node, ml_ptr_vec *out)
+{
+	vars->collecting++;
+	collect_writes_in(vars, node, out, 0);
+}
+
+static void forget(struct vars *vars, const ml_ptr_vec *writes, const char *why)
+{
+	for (size_t i = 0; i < writes->len; i++)
+		set_unknown(vars, (size_t)(uintptr_t)writes->items[i], why);
+}
+
+/* ---- dynamic SQL ---------------------------------------------------------- */
+
+/* Notes that the SQL an EXECUTE runs could not be analysed, and why. */
+static void report_not_analysed(struct body *b, size_t at, const struct sql_text *sql, bool parsed)
+{
+	ml_engine_state *st = b->st;
+	const char *message;
+	const char *why = sql->unknown_why ? sql->unknown_why : UNKNOWN_RUNTIME;
+	if (parsed && sql->unknown_var)
+		message = ml_arena_printf(st->file_arena, "EXECUTE runs SQL from \"%s\", which %s: it was not analysed",
+					  sql->unknown_var, why);
+	else if (parsed)
+		message = "EXECUTE runs SQL computed at run time: it was not analysed";
+	else if (sql->unknown_var)
+		message = ml_arena_printf(st->file_arena,
+					  "EXECUTE runs SQL built in part from \"%s\", which %s: it was not analysed",
+					  sql->unknown_var, why);
+	else if (sql->placeholders)
+		message = "EXECUTE runs SQL built in part from values computed at run time: it was not analysed";
+	else
+		message = "EXECUTE runs SQL that does not parse as migralint rebuilds it: it was not analysed";
+	ml_engine_report_at(st, &ml_rule_dynamic_sql_not_analysed, at, at + 7 <= b->content_end ? at + 7 : at,
+			    ml_rule_dynamic_sql_not_analysed.info.help, message);
+}
+
+/* EXECUTE of a string built from literals, ||, format() and variables the
+ * walk knows: rebuild the SQL and lint it like any statement, at the
+ * EXECUTE's line. Anything else is noted as not analysed. */
 static void dynamic_sql(struct body *b, const cJSON *expr_holder, int lineno, const ml_stmt_env *env)
 {
 	const cJSON *expr = cJSON_GetObjectItemCaseSensitive(expr_holder, "PLpgSQL_expr");
@@ -308,31 +653,26 @@ static void dynamic_sql(struct body *b, const cJSON *expr_holder, int lineno, co
 		return;
 	ml_engine_state *st = b->st;
 	ml_arena *arena = ml_arena_new();
-	char *select = ml_arena_printf(arena, "SELECT %s", query->valuestring);
-	/* The nesting guards apply here too: the expression is the user's. */
 	ml_parsed parsed;
-	ml_parse_statement(select, strlen(select), &parsed);
-	const PgQuery__ParseResult *tree = parsed.status == ML_PARSED_OK ? parsed.tree : NULL;
-	const PgQuery__Node *value = NULL;
-	if (tree && tree->n_stmts == 1 && tree->stmts[0]->stmt &&
-	    tree->stmts[0]->stmt->node_case == PG_QUERY__NODE__NODE_SELECT_STMT) {
-		const PgQuery__SelectStmt *sel = tree->stmts[0]->stmt->select_stmt;
-		if (sel->n_target_list == 1 && sel->target_list[0]->node_case == PG_QUERY__NODE__NODE_RES_TARGET)
-			value = sel->target_list[0]->res_target->val;
-	}
-	if (value) {
-		struct text_buf sql = { .arena = arena };
-		buf_add(&sql, "", 0); /* never NULL, even when format() yields nothing */
-		eval_text(&sql, value, 0);
-		size_t at = locate_word(b, "EXECUTE", lineno);
+	const PgQuery__SelectStmt *sel = plain_select(ml_arena_printf(arena, "SELECT %s", query->valuestring), &parsed);
+	struct sql_text sql = { .buf = { .arena = arena }, .vars = b->vars };
+	ml_strbuf_add(&sql.buf, "", 0); /* never NULL, even when format() yields nothing */
+	if (sel && sel->n_target_list == 1)
+		eval_text(&sql, sel->target_list[0]->res_target->val, 0);
+	size_t at = locate_word(b, "EXECUTE", lineno);
+	if (!sql.known) {
+		report_not_analysed(b, at, &sql, true);
+	} else {
 		st->stmt_start = at;
 		st->stmt_end = at;
 		/* Statements we rebuilt may not parse (a placeholder where a
 		 * number belongs): that is our guess failing, not the file. */
 		bool saved = st->dynamic;
 		st->dynamic = true;
-		ml_engine_parse_and_analyse(st, sql.data, sql.len, at, false, env);
+		int statements = ml_engine_parse_and_analyse(st, sql.buf.data, sql.buf.len, at, false, env);
 		st->dynamic = saved;
+		if (statements < 0)
+			report_not_analysed(b, at, &sql, false);
 	}
 	ml_parsed_free(&parsed);
 	ml_arena_free(arena);
@@ -356,12 +696,73 @@ static int stmt_lineno(const cJSON *stmt)
 	return cJSON_IsNumber(l) ? l->valueint : 0;
 }
 
+/* Is a statement of this type one whose parts may run or not: IF, CASE,
+ * or a block with exception handlers? */
+static bool is_branching(const char *type, const cJSON *stmt)
+{
+	return !strcmp(type, "PLpgSQL_stmt_if") || !strcmp(type, "PLpgSQL_stmt_case") ||
+	       (!strcmp(type, "PLpgSQL_stmt_block") && cJSON_GetObjectItemCaseSensitive(stmt, "exceptions"));
+}
+
+static void restore(struct vars *vars, const ml_ptr_vec *writes, const var_value *before)
+{
+	for (size_t i = 0; i < writes->len; i++)
+		vars->values[(uintptr_t)writes->items[i]] = before[i];
+}
+
+/* Walks the parts of an IF, a CASE or a block with exception handlers.
+ * Each branch starts from what was known before the statement (before[],
+ * for the variables in writes); an exception handler starts knowing none
+ * of them, since the block may have failed anywhere. */
+static void walk_branches(struct body *b, const cJSON *stmt, const ml_stmt_env *env, int depth,
+			  const ml_ptr_vec *writes, const var_value *before)
+{
+	for (const cJSON *part = stmt->child; part; part = part->next) {
+		if (part->string && !strcmp(part->string, "PLpgSQL_exception_block")) {
+			walk_branches(b, part, env, depth + 1, writes, before);
+		} else if (part->string && !strcmp(part->string, "exceptions")) {
+			walk_branches(b, part, env, depth + 1, writes, before);
+		} else if (part->string && !strcmp(part->string, "exc_list")) {
+			const cJSON *handler;
+			cJSON_ArrayForEach(handler, part)
+			{
+				forget(b->vars, writes, UNKNOWN_BRANCH);
+				walk(b, handler, env, depth + 1);
+			}
+		} else if (cJSON_IsArray(part)) {
+			/* A list of statements is one branch; a list of
+			 * ELSIF or WHEN parts is one branch each. */
+			const cJSON *first = part->child;
+			bool statements = first && first->child && first->child->string &&
+					  !strncmp(first->child->string, "PLpgSQL_stmt_", 13);
+			if (statements) {
+				restore(b->vars, writes, before);
+				walk(b, part, env, depth + 1);
+				continue;
+			}
+			const cJSON *branch;
+			cJSON_ArrayForEach(branch, part)
+			{
+				restore(b->vars, writes, before);
+				walk(b, branch, env, depth + 1);
+			}
+		}
+	}
+}
+
 static void walk_statement(struct body *b, const char *type, const cJSON *stmt, const ml_stmt_env *env,
 			   int depth)
 {
 	ml_engine_state *st = b->st;
+	struct vars *vars = b->vars;
+	if (!strcmp(type, "PLpgSQL_stmt_assign")) {
+		assign(b, stmt);
+		return;
+	}
 	if (!strcmp(type, "PLpgSQL_stmt_execsql")) {
 		analyse_sql(b, cJSON_GetObjectItemCaseSensitive(stmt, "sqlstmt"), stmt_lineno(stmt), env);
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(stmt, "into")))
+			assign_into(b, stmt);
 		return;
 	}
 	if (!strcmp(type, "PLpgSQL_stmt_commit") || !strcmp(type, "PLpgSQL_stmt_rollback")) {
@@ -383,18 +784,42 @@ static void walk_statement(struct body *b, const char *type, const cJSON *stmt, 
 		ml_engine_statement(st, &node, env);
 		return;
 	}
-	if (!strcmp(type, "PLpgSQL_stmt_dynexecute")) {
+	/* EXECUTE, and the other statements that run a query given as text:
+	 * RETURN QUERY EXECUTE, OPEN ... FOR EXECUTE, FOR ... IN EXECUTE. */
+	if (!strcmp(type, "PLpgSQL_stmt_dynexecute") || !strcmp(type, "PLpgSQL_stmt_dynfors")) {
 		dynamic_sql(b, cJSON_GetObjectItemCaseSensitive(stmt, "query"), stmt_lineno(stmt), env);
+	} else if (cJSON_GetObjectItemCaseSensitive(stmt, "dynquery")) {
+		dynamic_sql(b, cJSON_GetObjectItemCaseSensitive(stmt, "dynquery"), stmt_lineno(stmt), env);
+	}
+	/* A plain block runs its statements in order. */
+	if (!strcmp(type, "PLpgSQL_stmt_block") && !is_branching(type, stmt)) {
+		walk(b, stmt, env, depth + 1);
 		return;
 	}
+	ml_ptr_vec writes = { 0 };
+	collect_writes(vars, stmt, &writes);
 	if (is_loop(type)) {
+		/* The next round sees what this one assigned. */
+		forget(vars, &writes, UNKNOWN_LOOP);
 		ml_stmt_env inner = *env;
 		inner.loop_depth++;
 		inner.loop_commits = env->loop_commits || contains_commit(stmt, 0);
 		walk(b, stmt, &inner, depth + 1);
+		forget(vars, &writes, UNKNOWN_LOOP);
+		return;
+	}
+	if (is_branching(type, stmt) && writes.len) {
+		var_value *before = ml_arena_alloc(vars->arena, writes.len * sizeof(*before));
+		for (size_t i = 0; i < writes.len; i++)
+			before[i] = vars->values[(uintptr_t)writes.items[i]];
+		walk_branches(b, stmt, env, depth + 1, &writes, before);
+		forget(vars, &writes, UNKNOWN_BRANCH);
 		return;
 	}
 	walk(b, stmt, env, depth + 1);
+	/* Any other statement that sets a variable (FETCH, GET DIAGNOSTICS,
+	 * EXECUTE ... INTO) sets it to what only the run knows. */
+	forget(vars, &writes, UNKNOWN_RUNTIME);
 }
 
 static void walk(struct body *b, const cJSON *node, const ml_stmt_env *env, int depth)
@@ -437,6 +862,43 @@ static const char **collect_variables(ml_arena *arena, const cJSON *function, si
 	return (const char **)names.items;
 }
 
+/* The body's variables as they are before its first statement: a
+ * declared one holds its DEFAULT (or nothing), a parameter is unknown. */
+static void init_vars(struct vars *vars, const cJSON *function)
+{
+	const cJSON *datums = cJSON_GetObjectItemCaseSensitive(function, "datums");
+	vars->n = (size_t)cJSON_GetArraySize(datums);
+	vars->names = ml_arena_alloc(vars->arena, (vars->n ? vars->n : 1) * sizeof(*vars->names));
+	vars->values = ml_arena_alloc(vars->arena, (vars->n ? vars->n : 1) * sizeof(*vars->values));
+	vars->seen = ml_arena_alloc(vars->arena, (vars->n ? vars->n : 1) * sizeof(*vars->seen));
+	size_t i = 0;
+	const cJSON *d;
+	cJSON_ArrayForEach(d, datums)
+	{
+		const cJSON *var = cJSON_GetObjectItemCaseSensitive(d, "PLpgSQL_var");
+		const cJSON *name = cJSON_GetObjectItemCaseSensitive(var, "refname");
+		vars->values[i].unknown = UNKNOWN_RUNTIME;
+		if (cJSON_IsString(name)) {
+			vars->names[i] = name->valuestring;
+			/* Parameters come before the declarations, which have a line. */
+			bool declared = cJSON_GetObjectItemCaseSensitive(var, "lineno") != NULL;
+			vars->values[i].unknown = declared || !strcmp(name->valuestring, "found") ? UNKNOWN_UNSET
+												  : UNKNOWN_PARAMETER;
+			const cJSON *def = cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(var, "default_val"), "PLpgSQL_expr");
+			const cJSON *query = cJSON_GetObjectItemCaseSensitive(def, "query");
+			if (cJSON_IsString(query)) {
+				ml_parsed parsed;
+				const PgQuery__SelectStmt *sel =
+					plain_select(ml_arena_printf(vars->arena, "SELECT %s", query->valuestring), &parsed);
+				vars->values[i] = eval_value(vars, sel && sel->n_target_list == 1 ? sel->target_list[0] : NULL);
+				ml_parsed_free(&parsed);
+			}
+		}
+		i++;
+	}
+}
+
 void ml_plpgsql_analyse(ml_engine_state *st, const PgQuery__Node *stmt, const ml_stmt_env *outer)
 {
 	const char *language = "plpgsql";
@@ -476,18 +938,15 @@ void ml_plpgsql_analyse(ml_engine_state *st, const PgQuery__Node *stmt, const ml
 		ml_engine_report_unknown_ignores(st, first);
 	}
 
-	/* libpg_query parses the whole statement again for PL/pgSQL. */
-	char *source = ml_arena_strndup(st->file_arena, st->map.text + st->stmt_start, st->stmt_end - st->stmt_start);
-	PgQueryPlpgsqlParseResult parsed = pg_query_parse_plpgsql(source);
-	if (parsed.error) {
-		const char *message = ml_arena_printf(st->file_arena, "PL/pgSQL: %s", parsed.error->message);
-		ml_engine_report_at(st, &ml_rule_syntax_error, b.content_start, b.content_start, ml_rule_syntax_error.info.help,
-				    message);
-		pg_query_free_plpgsql_parse_result(parsed);
+	ml_plpgsql_compiled compiled;
+	ml_plpgsql_compile(st->file_arena, stmt, body_text, &compiled);
+	if (compiled.failed) {
+		report_compile_error(&b, &compiled);
+		ml_plpgsql_compiled_free(&compiled);
 		return;
 	}
-	cJSON *json = cJSON_Parse(parsed.plpgsql_funcs);
-	pg_query_free_plpgsql_parse_result(parsed);
+	cJSON *json = cJSON_Parse(compiled.result.plpgsql_funcs);
+	ml_plpgsql_compiled_free(&compiled);
 	if (!json) {
 		ml_engine_report_at(st, &ml_rule_statement_too_complex, b.content_start, b.content_start,
 				    ml_rule_statement_too_complex.info.help,
@@ -502,6 +961,10 @@ void ml_plpgsql_analyse(ml_engine_state *st, const PgQuery__Node *stmt, const ml
 	env.loop_commits = false;
 	env.loop_vars = collect_variables(st->file_arena, function, &env.n_loop_vars);
 
+	struct vars vars = { .arena = ml_arena_new() };
+	init_vars(&vars, function);
+	b.vars = &vars;
+
 	/* A DO block run in autocommit is one transaction until it COMMITs. */
 	bool implicit = kind == ML_BODY_DO && st->tx == ML_TX_NONE;
 	if (implicit)
@@ -509,5 +972,6 @@ void ml_plpgsql_analyse(ml_engine_state *st, const PgQuery__Node *stmt, const ml
 	walk(&b, cJSON_GetObjectItemCaseSensitive(function, "action"), &env, 0);
 	if (implicit)
 		ml_engine_end_transaction(st, false);
+	ml_arena_free(vars.arena);
 	cJSON_Delete(json);
 }

@@ -279,6 +279,19 @@ check "many files: what earlier files created is known in later ones" \
 	bash -c '[ "$(jq -r "[.statements[] | select(.path | endswith(\"sub/060_alter.sql\")) | .kind][0]" "$0.json")" = \
 		"ALTER TABLE ... ALTER COLUMN ... TYPE (binary-coercible)" ]' "$tmp/multi1"
 
+# v := v || '...' copies v each time: past 16 MB of rebuilt text in one body
+# the values are no longer followed, and the EXECUTE says so.
+{
+	printf 'DO $do$\nDECLARE stmt text := %s;\nBEGIN\n' "''"
+	for i in $(seq 1 1500); do
+		printf "    stmt := stmt || 'ALTER TABLE accounts ADD COLUMN note_%d text; ';\n" "$i"
+	done
+	printf '    EXECUTE stmt;\nEND\n$do$;\n'
+} >"$tmp/appends.sql"
+run --format gcc "$tmp/appends.sql"
+check "a body past the limit of rebuilt text: the EXECUTE is noted, not analysed" \
+	grep -q "^.*appends.sql:1504:5: note: EXECUTE runs SQL from \"stmt\", which is given its value after this body's rebuilt text passed migralint's limit (16 MB)" <<<"$out"
+
 # the bundled examples have findings
 run "$ROOT/examples"
 check "examples have findings" test "$code" -eq 1
