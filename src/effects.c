@@ -326,23 +326,6 @@ static void classify_drop(struct classifier *c, const PgQuery__DropStmt *ds)
 	}
 }
 
-static bool is_concurrent_reindex(const PgQuery__ReindexStmt *rs)
-{
-	for (size_t i = 0; i < rs->n_params; i++) {
-		const PgQuery__Node *p = rs->params[i];
-		if (p && p->node_case == T(DEF_ELEM) && !strcmp(p->def_elem->defname, "concurrently")) {
-			const PgQuery__Node *arg = p->def_elem->arg;
-			/* CONCURRENTLY false is written (concurrently false) */
-			if (arg && arg->node_case == T(BOOLEAN) && !arg->boolean->boolval)
-				return false;
-			if (arg && arg->node_case == T(STRING) && !strcmp(arg->string->sval, "false"))
-				return false;
-			return true;
-		}
-	}
-	return false;
-}
-
 static void classify_create_table(struct classifier *c, const PgQuery__CreateStmt *cs)
 {
 	bool any_fk = false;
@@ -416,7 +399,7 @@ void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_
 		break;
 	case T(REINDEX_STMT): {
 		const PgQuery__ReindexStmt *rs = stmt->reindex_stmt;
-		ml_form form = is_concurrent_reindex(rs) ? ML_FORM_REINDEX_CONCURRENTLY : ML_FORM_REINDEX;
+		ml_form form = ml_option_on(rs->params, rs->n_params, "concurrently") ? ML_FORM_REINDEX_CONCURRENTLY : ML_FORM_REINDEX;
 		if (rs->kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_TABLE && rs->relation) {
 			apply_rel(&c, form, rs->relation, NULL);
 		} else if (rs->kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_INDEX && rs->relation) {
@@ -443,7 +426,7 @@ void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_
 		const PgQuery__VacuumStmt *vs = stmt->vacuum_stmt;
 		if (!vs->is_vacuumcmd)
 			break;
-		ml_form form = ml_has_option(vs->options, vs->n_options, "full") ? ML_FORM_VACUUM_FULL : ML_FORM_VACUUM;
+		ml_form form = ml_option_on(vs->options, vs->n_options, "full") ? ML_FORM_VACUUM_FULL : ML_FORM_VACUUM;
 		for (size_t i = 0; i < vs->n_rels; i++) {
 			const PgQuery__Node *r = vs->rels[i];
 			if (r && r->node_case == T(VACUUM_RELATION))

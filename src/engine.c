@@ -323,6 +323,29 @@ static void note_timeout(ml_engine_state *st, const char *name, bool set, bool l
 	}
 }
 
+/* Reads a Boolean constant: true, 'yes', 't'::boolean, 1::bool. Returns
+ * false (and leaves *value) for anything else, e.g. a variable. */
+static bool sql_bool_constant(const PgQuery__Node *n, bool *value)
+{
+	if (n && n->node_case == PG_QUERY__NODE__NODE_TYPE_CAST)
+		n = n->type_cast->arg;
+	if (!n || n->node_case != PG_QUERY__NODE__NODE_A_CONST)
+		return false;
+	const PgQuery__AConst *c = n->a_const;
+	switch (c->val_case) {
+	case PG_QUERY__A__CONST__VAL_BOOLVAL:
+		*value = c->boolval->boolval;
+		return true;
+	case PG_QUERY__A__CONST__VAL_IVAL:
+		*value = c->ival->ival != 0;
+		return true;
+	case PG_QUERY__A__CONST__VAL_SVAL:
+		return ml_bool_word(c->sval->sval, value);
+	default:
+		return false;
+	}
+}
+
 static bool set_config_call(const ProtobufCMessage *msg, void *data)
 {
 	ml_engine_state *st = data;
@@ -339,8 +362,8 @@ static bool set_config_call(const ProtobufCMessage *msg, void *data)
 	if (value && value->node_case == PG_QUERY__NODE__NODE_A_CONST &&
 	    value->a_const->val_case == PG_QUERY__A__CONST__VAL_SVAL)
 		set = strtod(value->a_const->sval->sval, NULL) != 0;
-	bool is_local = local && local->node_case == PG_QUERY__NODE__NODE_A_CONST &&
-			local->a_const->val_case == PG_QUERY__A__CONST__VAL_BOOLVAL && local->a_const->boolval->boolval;
+	bool is_local = false;
+	sql_bool_constant(local, &is_local);
 	note_timeout(st, name->a_const->sval->sval, set, is_local);
 	return true;
 }

@@ -302,8 +302,27 @@ void ml_each_column_type(const ml_stmt_ctx *ctx, const ml_rule *rule, ml_column_
  * PostgreSQL would do anyway, so they decide nothing about a rewrite. */
 bool ml_type_change_has_real_using(const PgQuery__AlterTableCmd *cmd);
 
-/* Does the option list (DefElem nodes) carry defname? */
-bool ml_has_option(PgQuery__Node *const *options, size_t n, const char *defname);
+/* The option defname in a list of DefElem nodes (the last one when it is
+ * repeated, as PostgreSQL reads it), or NULL. Points into the tree. */
+const PgQuery__DefElem *ml_option(PgQuery__Node *const *options, size_t n, const char *defname);
+
+/* The value of a Boolean option of a utility statement (VACUUM (FULL false),
+ * REINDEX (CONCURRENTLY off)), read the way PostgreSQL reads it: no value
+ * is true; true, false, on, off in any case, quoted or not; the numbers 1
+ * and 0. Values PostgreSQL rejects (it fails the statement) are read by
+ * what they say when they are a Boolean word (yes, no, t, f), else as true.
+ * NULL opt: false. */
+bool ml_option_bool(const PgQuery__DefElem *opt);
+
+/* Is the option defname given and true (ml_option, ml_option_bool)? Every
+ * Boolean option the engine and the rules look at is read through this. */
+bool ml_option_on(PgQuery__Node *const *options, size_t n, const char *defname);
+
+/* Reads text the way PostgreSQL's boolin reads a SQL Boolean literal:
+ * true/false, yes/no, on/off, 1/0 and unambiguous prefixes of the words,
+ * in any case, blanks around ignored. Returns false (and leaves *value)
+ * when text is not one. */
+bool ml_bool_word(const char *text, bool *value);
 
 /* "schema.name" or "name": the String nodes of a qualified name list joined
  * with dots, written into buf (cut short to fit len bytes, NUL included).

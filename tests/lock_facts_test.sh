@@ -25,7 +25,8 @@
 # EXCLUSIVE lock held elsewhere makes them wait; and relfilenode and scans
 # when run in autocommit (then undone).
 #
-# LOCK_FACTS_VERBOSE=1 prints what each side said for every case.
+# LOCK_FACTS_VERBOSE=1 prints what each side said for every case;
+# LOCK_FACTS_ONLY=REGEX runs only the cases whose name matches.
 # Exits 77 (skipped) without PostgreSQL 15 or /usr/bin/python3.
 # usage: lock_facts_test.sh MIGRALINT
 set -u
@@ -446,6 +447,7 @@ SQL
 
 # t NAME TABLES STATEMENT [prefix=SQL] [notx] [newfile] [noscan=REASON] [undo=SQL]
 t() {
+	[[ -z ${LOCK_FACTS_ONLY:-} || $1 =~ $LOCK_FACTS_ONLY ]] || return 0
 	name=$1 tables=$2 stmt=$3
 	prefix="" notx="" newfile="" noscan="" undo=""
 	shift 3
@@ -556,6 +558,29 @@ t detach-partition-concurrently "events events_2024" 'ALTER TABLE events DETACH 
 t vacuum "orders" 'VACUUM orders' notx \
 	noscan='VACUUM reads the pages itself, not through a scan the counters see'
 t vacuum-full "orders" 'VACUUM FULL orders' notx
+
+# ---- Boolean option values, read as PostgreSQL reads them ----------------
+t vacuum-full-false "orders" 'VACUUM (FULL false) orders' notx \
+	noscan='VACUUM reads the pages itself, not through a scan the counters see'
+t vacuum-full-off-quoted "orders" "VACUUM (FULL 'OFF') orders" notx \
+	noscan='VACUUM reads the pages itself, not through a scan the counters see'
+t vacuum-full-one "orders" 'VACUUM (FULL 1) orders' notx
+t reindex-concurrently-off "orders" 'REINDEX (CONCURRENTLY off) TABLE orders'
+t reindex-concurrently-zero "orders" 'REINDEX (CONCURRENTLY 0) TABLE orders'
+t reindex-concurrently-on-quoted "orders" "REINDEX (CONCURRENTLY 'On') TABLE orders" notx
+# PostgreSQL's defGetBoolean takes only true/false/on/off and 1/0: yes and no
+# fail the statement, which migralint documents.
+for value in yes no 2; do
+	[[ -z ${LOCK_FACTS_ONLY:-} || vacuum-full-$value =~ $LOCK_FACTS_ONLY ]] || continue
+	out=$(pg 2>&1 <<<"VACUUM (FULL $value) notes")
+	if [[ $out == *"full requires a Boolean value"* ]]; then
+		echo "ok   vacuum-full-$value is rejected"
+		passed=$((passed + 1))
+	else
+		echo "FAIL vacuum-full-$value: PostgreSQL accepted it: $out"
+		failed=$((failed + 1))
+	fi
+done
 
 for note in ${notes[@]+"${notes[@]}"}; do echo "note $note"; done
 echo "$passed passed, $failed failed ($((SECONDS - start)) s)"

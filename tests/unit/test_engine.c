@@ -583,6 +583,26 @@ START_TEST(diagnostics_are_sorted)
 }
 END_TEST
 
+/* ml_bool_word reads SQL Boolean literals the way boolin does. */
+START_TEST(boolean_words_read_like_boolin)
+{
+	static const char *const TRUE_WORDS[] = { "true", "TRUE", "t", "Tr", "yes", "Y", "on", "ON", "1", " on " };
+	static const char *const FALSE_WORDS[] = { "false", "F", "fal", "no", "N", "off", "OF", "0", "\tno" };
+	static const char *const NOT_WORDS[] = { "", "o", "2", "10", "truex", "nope", "of f", "onn" };
+	bool value;
+	for (size_t i = 0; i < sizeof(TRUE_WORDS) / sizeof(TRUE_WORDS[0]); i++) {
+		value = false;
+		ck_assert_msg(ml_bool_word(TRUE_WORDS[i], &value) && value, "\"%s\" is true", TRUE_WORDS[i]);
+	}
+	for (size_t i = 0; i < sizeof(FALSE_WORDS) / sizeof(FALSE_WORDS[0]); i++) {
+		value = true;
+		ck_assert_msg(ml_bool_word(FALSE_WORDS[i], &value) && !value, "\"%s\" is false", FALSE_WORDS[i]);
+	}
+	for (size_t i = 0; i < sizeof(NOT_WORDS) / sizeof(NOT_WORDS[0]); i++)
+		ck_assert_msg(!ml_bool_word(NOT_WORDS[i], &value), "\"%s\" is not Boolean", NOT_WORDS[i]);
+}
+END_TEST
+
 Suite *engine_suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -644,6 +664,7 @@ Suite *engine_suite(void)
 	tcase_add_test(tc, diagnostics_between_lint_calls);
 	tcase_add_test(tc, diagnostics_are_sorted);
 	tcase_add_test(tc, nesting_estimate_steps_over_nul_bytes);
+	tcase_add_test(tc, boolean_words_read_like_boolin);
 	suite_add_tcase(s, tc);
 	return s;
 }
