@@ -39,6 +39,51 @@ const char *ml_lock_mode_name(ml_lock_mode mode)
 
 /* ---- reporting ----------------------------------------------------------- */
 
+static bool is_name_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '$' || c == '.' || (unsigned char)c >= 0x80;
+}
+
+const char *ml_engine_without_placeholder(ml_arena *arena, const char *text)
+{
+	if (!text || !strstr(text, ML_DYNAMIC_PLACEHOLDER))
+		return text;
+	size_t len = strlen(text), room = len + 1;
+	/* Each replacement grows the text by at most this much. */
+	size_t grow = sizeof(ML_DYNAMIC_NAME_TEXT) > sizeof(ML_DYNAMIC_PLACEHOLDER)
+			      ? sizeof(ML_DYNAMIC_NAME_TEXT) - sizeof(ML_DYNAMIC_PLACEHOLDER)
+			      : 0;
+	for (const char *p = text; (p = strstr(p, ML_DYNAMIC_PLACEHOLDER)); p += sizeof(ML_DYNAMIC_PLACEHOLDER) - 1)
+		room += grow;
+	char *out = ml_arena_alloc(arena, room);
+	size_t used = 0, at = 0;
+	const char *hit;
+	while ((hit = strstr(text + at, ML_DYNAMIC_PLACEHOLDER))) {
+		size_t start = (size_t)(hit - text), end = start + sizeof(ML_DYNAMIC_PLACEHOLDER) - 1;
+		/* The whole name around it, and its quotes when it has them. */
+		while (start > at && is_name_char(text[start - 1]))
+			start--;
+		while (end < len && is_name_char(text[end]))
+			end++;
+		while (end > start && text[end - 1] == '.')
+			end--; /* a full stop ending the sentence */
+		if (start > at && end < len && (text[start - 1] == '"' || text[start - 1] == '\'') &&
+		    text[end] == text[start - 1]) {
+			start--;
+			end++;
+		}
+		memcpy(out + used, text + at, start - at);
+		used += start - at;
+		memcpy(out + used, ML_DYNAMIC_NAME_TEXT, sizeof(ML_DYNAMIC_NAME_TEXT) - 1);
+		used += sizeof(ML_DYNAMIC_NAME_TEXT) - 1;
+		at = end;
+	}
+	memcpy(out + used, text + at, len - at);
+	used += len - at;
+	out[used] = '\0';
+	return out;
+}
+
 static bool rule_named(const ml_rule *rule, const char *name)
 {
 	return !strcmp(rule->info.name, name) || (rule->info.alias && !strcmp(rule->info.alias, name));
@@ -126,6 +171,12 @@ ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, siz
 	d->column = column;
 	d->end_line = end_line;
 	d->end_column = end_column;
+	/* Names computed at run time are the placeholder inside the engine;
+	 * only dynamic SQL makes them. */
+	if (st->had_dynamic) {
+		message = ml_engine_without_placeholder(st->file_arena, message);
+		help = ml_engine_without_placeholder(st->file_arena, help);
+	}
 	d->message = ml_arena_strdup(run->arena, message);
 	/* A rule's own help is static: only a message-specific one is copied. */
 	d->help = !help || help == rule->info.help ? help : ml_arena_strdup(run->arena, help);
@@ -135,7 +186,9 @@ ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, siz
 	if (e && e->n_locks) {
 		ml_table_lock *locks = ml_arena_alloc(run->arena, e->n_locks * sizeof(*locks));
 		for (size_t i = 0; i < e->n_locks; i++) {
-			locks[i].table = ml_arena_strdup(run->arena, e->locks[i].table);
+			locks[i].table = ml_arena_strdup(run->arena, st->had_dynamic ? ml_engine_without_placeholder(
+										       st->file_arena, e->locks[i].table)
+									 : e->locks[i].table);
 			locks[i].mode = ml_lock_mode_name(e->locks[i].mode);
 		}
 		d->locks = locks;
@@ -465,7 +518,9 @@ static void record_statement(ml_engine_state *st, const PgQuery__Node *stmt, con
 	r->n_locks = effect->n_locks;
 	for (size_t i = 0; i < effect->n_locks; i++) {
 		r->locks[i] = effect->locks[i];
-		r->locks[i].table = ml_arena_strdup(run->arena, effect->locks[i].table);
+		r->locks[i].table = ml_arena_strdup(run->arena, st->had_dynamic ? ml_engine_without_placeholder(
+									       st->file_arena, effect->locks[i].table)
+								 : effect->locks[i].table);
 	}
 	r->rewrite = effect->rewrite;
 	r->scan = effect->scan;
@@ -475,7 +530,9 @@ static void record_statement(ml_engine_state *st, const PgQuery__Node *stmt, con
 	r->held = ml_arena_alloc(run->arena, (r->n_held + 1) * sizeof(ml_lock));
 	for (size_t i = 0; i < r->n_held; i++) {
 		r->held[i] = st->held[i];
-		r->held[i].table = ml_arena_strdup(run->arena, st->held[i].table);
+		r->held[i].table = ml_arena_strdup(run->arena, st->had_dynamic ? ml_engine_without_placeholder(
+									     st->file_arena, st->held[i].table)
+								   : st->held[i].table);
 	}
 	ml_ptr_vec_push(run->arena, &run->statements, r);
 }

@@ -104,6 +104,8 @@ typedef struct ml_engine_state {
 	bool lock_timeout_local, statement_timeout_local; /* set with SET LOCAL: ends with the transaction */
 	bool seen_strong_lock;        /* a statement needed more than SHARE UPDATE EXCLUSIVE on an existing table */
 	bool dynamic;                 /* analysing SQL built from EXECUTE */
+	bool had_dynamic;             /* the file had such SQL: its placeholder names may be in the
+					 transaction's locks, so reports replace them from then on */
 	const ml_effect *effect;      /* the statement being checked, for its findings; NULL outside */
 
 	/* current statement */
@@ -314,8 +316,18 @@ size_t ml_registry_index(const ml_rule *rule);
 /* The rule with this id or alias, or NULL. */
 const ml_rule *ml_registry_find(const char *name);
 
-/* The identifier put in for names dynamic SQL computes at run time. */
+/* The identifier put in for names dynamic SQL computes at run time. It
+ * never reaches a report: ml_engine_without_placeholder turns every name
+ * holding it into ML_DYNAMIC_NAME_TEXT. */
 #define ML_DYNAMIC_PLACEHOLDER "dynamic_name"
+#define ML_DYNAMIC_NAME_TEXT "a name computed at run time"
+
+/* engine.c */
+/* text, or a copy in arena where every name holding ML_DYNAMIC_PLACEHOLDER
+ * (quoted with " or ', schema-qualified, or glued to other text as in
+ * idx_dynamic_name) is replaced, quotes included, by ML_DYNAMIC_NAME_TEXT.
+ * NULL gives NULL. */
+const char *ml_engine_without_placeholder(ml_arena *arena, const char *text);
 
 /* engine-reported rules */
 extern const ml_rule ml_rule_syntax_error;

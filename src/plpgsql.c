@@ -322,6 +322,7 @@ static void dynamic_sql(struct body *b, const cJSON *expr_holder, int lineno, co
 		 * number belongs): that is our guess failing, not the file. */
 		bool saved = st->dynamic;
 		st->dynamic = true;
+		st->had_dynamic = true;
 		ml_engine_parse_and_analyse(st, sql.data, sql.len, at, false, env);
 		st->dynamic = saved;
 	}

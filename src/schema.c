@@ -110,8 +110,8 @@ const char *ml_table_name(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)
 {
 	if (!rel)
 		return "?";
-	if (!strcmp(rel->relname, ML_DYNAMIC_PLACEHOLDER))
-		return "(a table named at run time)";
+	/* A name dynamic SQL computes is the placeholder here; reports say
+	 * what it is (ml_engine_without_placeholder). */
 	return ml_qualified_name(ctx->engine->file_arena, rel->schemaname, rel->relname);
 }
 

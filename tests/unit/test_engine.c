@@ -603,6 +603,27 @@ START_TEST(boolean_words_read_like_boolin)
 }
 END_TEST
 
+/* Reports never show the placeholder dynamic SQL stands in for names. */
+START_TEST(placeholder_names_are_described)
+{
+	ml_arena *a = ml_arena_new();
+	static const char *const CASES[][2] = {
+		{ "renaming table \"users\" to \"dynamic_name\" breaks", "renaming table \"users\" to " ML_DYNAMIC_NAME_TEXT " breaks" },
+		{ "on \"app.dynamic_name\": x", "on " ML_DYNAMIC_NAME_TEXT ": x" },
+		{ "index \"idx_dynamic_name_2\" and 'dynamic_name'", "index " ML_DYNAMIC_NAME_TEXT " and " ML_DYNAMIC_NAME_TEXT },
+		{ "holds dynamic_name.", "holds " ML_DYNAMIC_NAME_TEXT "." },
+		{ "dynamic_name", ML_DYNAMIC_NAME_TEXT },
+		{ "\"dynamic_name", "\"" ML_DYNAMIC_NAME_TEXT },
+	};
+	for (size_t i = 0; i < sizeof(CASES) / sizeof(CASES[0]); i++)
+		ck_assert_str_eq(ml_engine_without_placeholder(a, CASES[i][0]), CASES[i][1]);
+	const char *plain = "no placeholder in \"users\"";
+	ck_assert_ptr_eq(ml_engine_without_placeholder(a, plain), plain);
+	ck_assert_ptr_null(ml_engine_without_placeholder(a, NULL));
+	ml_arena_free(a);
+}
+END_TEST
+
 Suite *engine_suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -665,6 +686,7 @@ Suite *engine_suite(void)
 	tcase_add_test(tc, diagnostics_are_sorted);
 	tcase_add_test(tc, nesting_estimate_steps_over_nul_bytes);
 	tcase_add_test(tc, boolean_words_read_like_boolin);
+	tcase_add_test(tc, placeholder_names_are_described);
 	suite_add_tcase(s, tc);
 	return s;
 }
