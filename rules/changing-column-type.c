@@ -1,9 +1,10 @@
 /*
  * changing-column-type - ALTER COLUMN ... TYPE that rewrites a live table and
- * every index on it under ACCESS EXCLUSIVE. Binary-coercible changes
- * (varchar(n) -> varchar(m >= n) or text, text -> varchar, numeric precision
- * widening) only touch the catalog and stay quiet, but only when the run has
- * seen the old type; an unknown old type may rewrite, so it is reported.
+ * every index on it under ACCESS EXCLUSIVE. Changes PostgreSQL makes in
+ * place (varchar(n) -> varchar(m >= n) or text, numeric, timestamp, time
+ * and interval precision raised, varbit widened: ml_type_change_is_coercible)
+ * only touch the catalog and stay quiet, but only when the run has seen the
+ * old type; an unknown old type may rewrite, so it is reported.
  */
 #include <string.h>
 

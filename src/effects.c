@@ -3,6 +3,7 @@
  * works out, once for every rule, what it locks, rewrites and scans, and
  * whether an UPDATE or DELETE is limited to one batch.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,8 +124,48 @@ static void split_type(const char *text, char *base, size_t base_len, int mods[2
 	}
 }
 
-/* Is a change from type old_text to new_text binary-coercible, so that it
- * needs no rewrite? Only the cases PostgreSQL documents as free. */
+/* Types whose one modifier is a fractional-seconds precision that
+ * PostgreSQL raises in place (timestamp_support, time_support). */
+static bool is_precision_type(const char *base)
+{
+	return !strcmp(base, "timestamp") || !strcmp(base, "timestamptz") || !strcmp(base, "time") ||
+	       !strcmp(base, "timetz");
+}
+
+/* The largest fractional-seconds precision of timestamp, time and interval:
+ * raising a precision to it is free even from an unconstrained column. */
+#define MAX_SECONDS_PRECISION 6
+/* How coarse the smallest field of an interval type (as ml_type_text writes
+ * it: "interval", "interval day", "interval hour to minute(3)") is: 0 for
+ * SECOND and for no fields, 1 MINUTE, 2 HOUR, 3 DAY, 4 MONTH, 5 YEAR. */
+static int interval_least_field(const char *base)
+{
+	static const char *const UNITS[] = { "second", "minute", "hour", "day", "month", "year" };
+	const char *last = strrchr(base, ' ');
+	for (int i = 0; last && i < (int)(sizeof(UNITS) / sizeof(UNITS[0])); i++)
+		if (!strcmp(last + 1, UNITS[i]))
+			return i;
+	return 0;
+}
+
+/* PostgreSQL's interval_support: a change keeps every value as it is when
+ * the new type is plain interval, or its smallest field is no coarser and,
+ * where seconds count, its precision no lower. A precision is the one
+ * modifier; none means the full one. */
+static bool interval_change_is_free(const char *old_base, const int om[2], int on, const char *new_base,
+				    const int nm[2], int nn)
+{
+	if (!strcmp(new_base, "interval") && nn == 0)
+		return true;
+	int old_least = interval_least_field(old_base), new_least = interval_least_field(new_base);
+	int old_precision = on == 1 ? om[0] : INT_MAX, new_precision = nn == 1 ? nm[0] : INT_MAX;
+	return new_least <= old_least &&
+	       (old_least > 0 || new_precision >= MAX_SECONDS_PRECISION || new_precision >= old_precision);
+}
+
+/* Is a change from type old_text to new_text one that PostgreSQL makes
+ * without rewriting the table or rebuilding its indexes? Only the cases
+ * checked on PostgreSQL 15 (tests/lock_facts_test.sh). */
 bool ml_type_change_is_coercible(const char *old_text, const char *new_text)
 {
 	if (!old_text || !new_text)
@@ -150,6 +191,17 @@ bool ml_type_change_is_coercible(const char *old_text, const char *new_text)
 		int old_scale = on == 2 ? om[1] : 0, new_scale = nn == 2 ? nm[1] : 0;
 		return on >= 1 && nm[0] >= om[0] && new_scale == old_scale;
 	}
+	/* varbit(n) to varbit(m >= n) or varbit: the bits stay as they are. */
+	if (!strcmp(ob, "varbit") && !strcmp(nb, "varbit"))
+		return nn == 0 || (on == 1 && nn == 1 && nm[0] >= om[0]);
+	/* timestamp(3) to timestamp(6) or timestamp: a value keeps its digits. */
+	if (is_precision_type(ob) && !strcmp(ob, nb))
+		return nn == 0 || (nn == 1 && (nm[0] >= MAX_SECONDS_PRECISION || (on == 1 && nm[0] >= om[0])));
+	if (!strncmp(ob, "interval", 8) && !strncmp(nb, "interval", 8))
+		return interval_change_is_free(ob, om, on, nb, nm, nn);
+	/* cidr values are valid inet values, and they share the index operator family. */
+	if (!strcmp(old_text, "cidr") && !strcmp(new_text, "inet"))
+		return true;
 	return false;
 }
 

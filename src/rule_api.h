@@ -274,10 +274,12 @@ bool ml_type_is_serial(const PgQuery__TypeName *type);
 bool ml_expr_is_volatile(const ml_stmt_ctx *ctx, const PgQuery__Node *expr, const char **name);
 
 /* Is a change from type old_text to new_text (as ml_type_text writes them)
- * binary-coercible, so PostgreSQL skips the rewrite? Only the documented
- * cases: varchar(n) -> varchar(m >= n) / varchar / text, text -> varchar,
- * numeric(p,s) -> numeric(p' >= p, s) / numeric, and the same type again.
- * NULL types: false. */
+ * one PostgreSQL makes without rewriting the table or rebuilding its
+ * indexes? Only cases checked on PostgreSQL 15: varchar(n) -> varchar(m >= n)
+ * / varchar / text, text -> varchar, numeric(p,s) -> numeric(p' >= p, s) /
+ * numeric, varbit(n) -> varbit(m >= n) / varbit, a raised or dropped
+ * precision of timestamp, timestamptz, time, timetz and interval, cidr ->
+ * inet, and the same type again. NULL types: false. */
 bool ml_type_change_is_coercible(const char *old_text, const char *new_text);
 
 /* A column type a statement defines. */

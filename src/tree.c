@@ -116,13 +116,48 @@ static const char *type_alias(const char *name)
 	return name;
 }
 
+/* The fields of an interval as PostgreSQL's parser encodes them (bit masks
+ * of its datetime.h units), written the way format_type() writes them. */
+static const char *interval_fields(int mask)
+{
+	enum { MONTH = 1 << 1, YEAR = 1 << 2, DAY = 1 << 3, HOUR = 1 << 10, MINUTE = 1 << 11, SECOND = 1 << 12 };
+	static const struct {
+		int mask;
+		const char *text;
+	} FIELDS[] = {
+		{ YEAR, " year" }, { MONTH, " month" }, { DAY, " day" }, { HOUR, " hour" }, { MINUTE, " minute" },
+		{ SECOND, " second" }, { YEAR | MONTH, " year to month" }, { DAY | HOUR, " day to hour" },
+		{ DAY | HOUR | MINUTE, " day to minute" }, { DAY | HOUR | MINUTE | SECOND, " day to second" },
+		{ HOUR | MINUTE, " hour to minute" }, { HOUR | MINUTE | SECOND, " hour to second" },
+		{ MINUTE | SECOND, " minute to second" },
+	};
+	for (size_t i = 0; i < sizeof(FIELDS) / sizeof(FIELDS[0]); i++)
+		if (FIELDS[i].mask == mask)
+			return FIELDS[i].text;
+	return ""; /* all fields (0x7FFF): plain interval */
+}
+
+/* An A_Const integer modifier, or -1. */
+static int typmod_value(const PgQuery__Node *m)
+{
+	if (m && m->node_case == PG_QUERY__NODE__NODE_A_CONST && m->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL)
+		return m->a_const->ival->ival;
+	return -1;
+}
+
 const char *ml_type_text(const ml_stmt_ctx *ctx, const PgQuery__TypeName *type)
 {
 	ml_arena *arena = ctx->engine->file_arena;
 	if (!type)
 		return NULL;
 	const char *text = type_alias(ml_last_name(type->names, type->n_names));
-	if (type->n_typmods > 0) {
+	if (!strcmp(text, "interval") && type->n_typmods > 0 && type->n_typmods <= 2 &&
+	    typmod_value(type->typmods[0]) >= 0) {
+		/* "interval day to second(3)", not the parser's field mask. */
+		text = ml_arena_printf(arena, "interval%s", interval_fields(typmod_value(type->typmods[0])));
+		if (type->n_typmods == 2)
+			text = ml_arena_printf(arena, "%s(%d)", text, typmod_value(type->typmods[1]));
+	} else if (type->n_typmods > 0) {
 		const char *mods = "";
 		for (size_t i = 0; i < type->n_typmods; i++) {
 			const PgQuery__Node *m = type->typmods[i];

@@ -582,6 +582,51 @@ for value in yes no 2; do
 	fi
 done
 
+# ---- type changes PostgreSQL makes in place, and their neighbours --------
+# A table of its own; each prefix tells migralint the column's old type.
+if ! pg >"$dir/fixture-types.log" 2>&1 <<'SQL'; then
+CREATE TABLE readings (id bigint, at timestamp(3), at_tz timestamptz(3), at_time time(3), at_timetz timetz(3),
+	span interval(3), span_hm interval hour to minute, flags varbit(5), net cidr);
+INSERT INTO readings SELECT g, now(), now(), now(), now(), g * interval '1.5 s', g * interval '1 min', B'101', '10.0.0.0/8'
+	FROM generate_series(1, 500) g;
+CREATE INDEX readings_at_idx ON readings (at);
+CREATE INDEX readings_at_tz_idx ON readings (at_tz);
+CREATE INDEX readings_at_time_idx ON readings (at_time);
+CREATE INDEX readings_at_timetz_idx ON readings (at_timetz);
+CREATE INDEX readings_span_idx ON readings (span);
+CREATE INDEX readings_span_hm_idx ON readings (span_hm);
+CREATE INDEX readings_flags_idx ON readings (flags);
+CREATE INDEX readings_net_idx ON readings (net);
+ANALYZE readings;
+SQL
+	echo "FAIL fixture for type changes"
+	cat "$dir/fixture-types.log"
+	failed=$((failed + 1))
+fi
+while IFS='|' read -r oid kind name; do
+	fx_oid[$name]=$oid fx_name[$oid]=$name fx_kind[$oid]=$kind
+done < <(pg -c "SELECT c.oid, c.relkind, c.relname FROM pg_class c WHERE c.relname LIKE 'readings%'")
+declared='ALTER TABLE readings ALTER COLUMN at TYPE timestamp(3), ALTER COLUMN at_tz TYPE timestamptz(3),
+	ALTER COLUMN at_time TYPE time(3), ALTER COLUMN at_timetz TYPE timetz(3), ALTER COLUMN span TYPE interval(3),
+	ALTER COLUMN span_hm TYPE interval hour to minute, ALTER COLUMN flags TYPE varbit(5), ALTER COLUMN net TYPE cidr;'
+t type-timestamp-precision-raised "readings" 'ALTER TABLE readings ALTER COLUMN at TYPE timestamp(6)' prefix="$declared"
+t type-timestamp-precision-dropped "readings" 'ALTER TABLE readings ALTER COLUMN at TYPE timestamp without time zone' prefix="$declared"
+t type-timestamp-precision-lowered "readings" 'ALTER TABLE readings ALTER COLUMN at TYPE timestamp(1)' prefix="$declared"
+t type-timestamptz-precision-dropped "readings" 'ALTER TABLE readings ALTER COLUMN at_tz TYPE timestamp with time zone' prefix="$declared"
+t type-time-precision-raised "readings" 'ALTER TABLE readings ALTER COLUMN at_time TYPE time(4)' prefix="$declared"
+t type-timetz-precision-dropped "readings" 'ALTER TABLE readings ALTER COLUMN at_timetz TYPE time with time zone' prefix="$declared"
+t type-interval-precision-raised "readings" 'ALTER TABLE readings ALTER COLUMN span TYPE interval(5)' prefix="$declared"
+t type-interval-to-plain "readings" 'ALTER TABLE readings ALTER COLUMN span TYPE interval' prefix="$declared"
+t type-interval-fields-down-to-second "readings" 'ALTER TABLE readings ALTER COLUMN span TYPE interval day to second(3)' prefix="$declared"
+t type-interval-fields-to-day "readings" 'ALTER TABLE readings ALTER COLUMN span TYPE interval day' prefix="$declared"
+t type-interval-minutes-to-seconds "readings" 'ALTER TABLE readings ALTER COLUMN span_hm TYPE interval day to second' prefix="$declared"
+t type-interval-minutes-to-hours "readings" 'ALTER TABLE readings ALTER COLUMN span_hm TYPE interval hour' prefix="$declared"
+t type-interval-precision-lowered "readings" 'ALTER TABLE readings ALTER COLUMN span TYPE interval(1)' prefix="$declared"
+t type-varbit-widened "readings" 'ALTER TABLE readings ALTER COLUMN flags TYPE bit varying(10)' prefix="$declared"
+t type-varbit-unconstrained "readings" 'ALTER TABLE readings ALTER COLUMN flags TYPE varbit' prefix="$declared"
+t type-varbit-narrowed "readings" 'ALTER TABLE readings ALTER COLUMN flags TYPE varbit(3)' prefix="$declared"
+t type-cidr-to-inet "readings" 'ALTER TABLE readings ALTER COLUMN net TYPE inet' prefix="$declared"
+
 for note in ${notes[@]+"${notes[@]}"}; do echo "note $note"; done
 echo "$passed passed, $failed failed ($((SECONDS - start)) s)"
 [[ $failed -eq 0 ]]
