@@ -146,7 +146,10 @@ static inline bool ml_effect_has(const ml_effect *effect, ml_form form)
 typedef struct ml_column_facts {
 	const char *name;
 	const char *type;         /* type as written, e.g. "varchar(20)"; NULL when unknown */
-	bool not_null;
+	bool not_null;            /* known to be NOT NULL (NOT NULL, PRIMARY KEY, serial, identity, SET NOT NULL) */
+	bool nullable;            /* known to allow NULL: defined without NOT NULL where nothing else could
+				     have made it NOT NULL (no inherited columns, no PRIMARY KEY on it), or
+				     DROP NOT NULL; neither flag: unknown */
 	bool valid_not_null_check;   /* a CHECK (col IS NOT NULL) that is valid: added without NOT VALID, or VALIDATEd */
 	bool pending_not_null_check; /* such a CHECK added NOT VALID and not validated yet */
 } ml_column_facts;

@@ -131,16 +131,42 @@ static const char *not_null_check_column(const PgQuery__Constraint *con)
 	return ref->n_fields ? ml_last_name(ref->fields, ref->n_fields) : NULL;
 }
 
+/* Records a column definition. may_inherit: the table takes columns from
+ * elsewhere (INHERITS, PARTITION OF, OF type), which can make this one NOT
+ * NULL without the definition saying so. */
 static void record_column(ml_run *run, ml_table_state *t, const PgQuery__ColumnDef *def,
-			  const ml_stmt_ctx *ctx)
+			  const ml_stmt_ctx *ctx, bool may_inherit)
 {
 	if (!def->colname || !*def->colname)
 		return;
 	ml_column_facts *c = ml_schema_column(run, t, def->colname, true);
 	const char *type = ml_type_text(ctx, def->type_name);
 	c->type = type ? ml_arena_strdup(run->arena, type) : NULL;
+	/* PostgreSQL makes serial and identity columns NOT NULL itself. */
 	c->not_null = def->is_not_null || ml_column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL) ||
-		      ml_column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY);
+		      ml_column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY) ||
+		      ml_column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY) ||
+		      ml_type_is_serial(def->type_name);
+	c->nullable = !c->not_null && !may_inherit;
+}
+
+/* A PRIMARY KEY makes its columns NOT NULL. Without a column list (USING
+ * INDEX) any column of the table may be in it: none is known nullable. */
+static void record_primary_key(ml_run *run, ml_table_state *t, const PgQuery__Constraint *con)
+{
+	if (con->n_keys == 0) {
+		for (size_t i = 0; i < t->columns.len; i++)
+			((ml_column_facts *)t->columns.items[i])->nullable = false;
+		return;
+	}
+	for (size_t i = 0; i < con->n_keys; i++) {
+		const PgQuery__Node *k = con->keys[i];
+		if (!k || k->node_case != PG_QUERY__NODE__NODE_STRING)
+			continue;
+		ml_column_facts *c = ml_schema_column(run, t, k->string->sval, true);
+		c->not_null = true;
+		c->nullable = false;
+	}
 }
 
 static void record_check(ml_run *run, ml_table_state *t, const PgQuery__Constraint *con)
@@ -258,12 +284,13 @@ static void apply_create(ml_engine_state *st, const PgQuery__CreateStmt *cs, con
 	t->checks = (ml_ptr_vec){ 0 };
 	t->foreign_keys = (ml_ptr_vec){ 0 };
 	t->partitions = (ml_ptr_vec){ 0 };
+	bool may_inherit = cs->n_inh_relations > 0 || cs->of_typename;
 	for (size_t i = 0; i < cs->n_table_elts; i++) {
 		const PgQuery__Node *e = cs->table_elts[i];
 		if (!e)
 			continue;
 		if (e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
-			record_column(run, t, e->column_def, ctx);
+			record_column(run, t, e->column_def, ctx, may_inherit);
 			record_column_foreign_keys(run, t, e->column_def);
 		} else if (e->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
 			   e->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) {
@@ -272,6 +299,13 @@ static void apply_create(ml_engine_state *st, const PgQuery__CreateStmt *cs, con
 			   e->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) {
 			record_foreign_key(run, t, e->constraint);
 		}
+	}
+	/* A table's PRIMARY KEY may come before its columns. */
+	for (size_t i = 0; i < cs->n_table_elts; i++) {
+		const PgQuery__Node *e = cs->table_elts[i];
+		if (e && e->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+		    e->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY)
+			record_primary_key(run, t, e->constraint);
 	}
 	/* CREATE TABLE p PARTITION OF parent */
 	if (cs->partbound && cs->n_inh_relations == 1 && cs->inh_relations[0] &&
@@ -294,7 +328,7 @@ static void apply_alter(ml_engine_state *st, const PgQuery__AlterTableStmt *as, 
 		switch (cmd->subtype) {
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
 			if (def && def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
-				record_column(run, t, def->column_def, ctx);
+				record_column(run, t, def->column_def, ctx, false);
 				record_column_foreign_keys(run, t, def->column_def);
 			}
 			break;
@@ -314,17 +348,26 @@ static void apply_alter(ml_engine_state *st, const PgQuery__AlterTableStmt *as, 
 			}
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull:
-			if (cmd->name)
-				ml_schema_column(run, t, cmd->name, true)->not_null = true;
+			if (cmd->name) {
+				ml_column_facts *c = ml_schema_column(run, t, cmd->name, true);
+				c->not_null = true;
+				c->nullable = false;
+			}
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull:
-			if (cmd->name)
-				ml_schema_column(run, t, cmd->name, true)->not_null = false;
+			if (cmd->name) {
+				ml_column_facts *c = ml_schema_column(run, t, cmd->name, true);
+				c->not_null = false;
+				c->nullable = true;
+			}
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
 			if (def && def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
 			    def->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK)
 				record_check(run, t, def->constraint);
+			else if (def && def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+				 def->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY)
+				record_primary_key(run, t, def->constraint);
 			else if (def && def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
 				 def->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN)
 				record_foreign_key(run, t, def->constraint);
