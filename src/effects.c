@@ -345,6 +345,14 @@ static void classify_drop(struct classifier *c, const PgQuery__DropStmt *ds)
 			c->out->forms |= (uint64_t)1 << form;
 			add_lock(c, ix ? ix->table : ml_qualified_name(c->st->file_arena, qual, name),
 				 ix && ml_schema_table_is_new(c->st->run, ix->schema, ix->table_name), f->target_lock);
+			/* A partitioned index goes with the index of every
+			 * partition, each table locked like the parent. */
+			const ml_table_state *t = ix ? ml_schema_find(c->st->run, ix->schema, ix->table_name) : NULL;
+			for (size_t k = 0; t && t->partitioned && k < t->partitions.len; k++) {
+				const ml_table_state *part = t->partitions.items[k];
+				add_lock(c, ml_qualified_name(c->st->file_arena, part->schema, part->name),
+					 rel_is_new(c->st, part->schema, part->name), f->target_lock);
+			}
 			c->out->fails_in_transaction |= f->in_transaction_error;
 			if (!c->out->form)
 				c->out->form = f->label;

@@ -216,6 +216,22 @@ bool ml_procedure_commits(const ml_stmt_ctx *ctx, const char *name);
  * data by now.) */
 bool ml_table_is_new(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
 
+/* Does the run know rel as a partitioned table (it saw CREATE TABLE ...
+ * PARTITION BY)? */
+bool ml_table_is_partitioned(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
+
+/* The partitions of rel the run saw created or attached, as "a, b, c" in
+ * engine memory, or NULL when it saw none. */
+const char *ml_partition_names(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
+
+/* Is the index named name one the run saw created on a partitioned table,
+ * that is a partitioned index? */
+bool ml_index_is_partitioned(const ml_stmt_ctx *ctx, const char *name);
+
+/* Is the index named name one the run saw created on a table created earlier
+ * in this file? */
+bool ml_index_table_is_new(const ml_stmt_ctx *ctx, const char *name);
+
 /* The column facts for table.column, or NULL when the run knows nothing. */
 const ml_column_facts *ml_column_find(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel,
 				       const char *column);

@@ -97,6 +97,45 @@ bool ml_table_is_new(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)
 	return rel && ml_schema_table_is_new(ctx->engine->run, rel->schemaname, rel->relname);
 }
 
+bool ml_table_is_partitioned(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)
+{
+	const ml_table_state *t = rel ? ml_schema_find(ctx->engine->run, rel->schemaname, rel->relname) : NULL;
+	return t && t->partitioned;
+}
+
+const char *ml_partition_names(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)
+{
+	const ml_table_state *t = rel ? ml_schema_find(ctx->engine->run, rel->schemaname, rel->relname) : NULL;
+	if (!t || t->partitions.len == 0)
+		return NULL;
+	ml_arena *arena = ctx->engine->file_arena;
+	const char *names = "";
+	for (size_t i = 0; i < t->partitions.len; i++) {
+		const ml_table_state *p = t->partitions.items[i];
+		names = ml_arena_printf(arena, "%s%s%s", names, i ? ", " : "", ml_qualified_name(arena, p->schema, p->name));
+	}
+	return names;
+}
+
+/* The table of the index named name, when the run saw it created. */
+static const ml_table_state *index_table(const ml_stmt_ctx *ctx, const char *name)
+{
+	const ml_index_state *ix = name ? ml_schema_index(ctx->engine->run, name) : NULL;
+	return ix ? ml_schema_find(ctx->engine->run, ix->schema, ix->table_name) : NULL;
+}
+
+bool ml_index_is_partitioned(const ml_stmt_ctx *ctx, const char *name)
+{
+	const ml_table_state *t = index_table(ctx, name);
+	return t && t->partitioned;
+}
+
+bool ml_index_table_is_new(const ml_stmt_ctx *ctx, const char *name)
+{
+	const ml_index_state *ix = name ? ml_schema_index(ctx->engine->run, name) : NULL;
+	return ix && ml_schema_table_is_new(ctx->engine->run, ix->schema, ix->table_name);
+}
+
 const ml_column_facts *ml_column_find(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel,
 				       const char *column)
 {

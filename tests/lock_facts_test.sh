@@ -627,6 +627,38 @@ t type-varbit-unconstrained "readings" 'ALTER TABLE readings ALTER COLUMN flags 
 t type-varbit-narrowed "readings" 'ALTER TABLE readings ALTER COLUMN flags TYPE varbit(3)' prefix="$declared"
 t type-cidr-to-inet "readings" 'ALTER TABLE readings ALTER COLUMN net TYPE inet' prefix="$declared"
 
+# ---- partitioned indexes ---------------------------------------------------
+# What the findings on partitioned tables claim: PostgreSQL refuses
+# CONCURRENTLY for them, the ON ONLY recipe gives a valid index, and DROP
+# INDEX of a partitioned index locks every partition.
+claim() { # NAME EXPECTED-OUTPUT-PATTERN SQL
+	[[ -z ${LOCK_FACTS_ONLY:-} || $1 =~ $LOCK_FACTS_ONLY ]] || return 0
+	local out
+	out=$(pg 2>&1 <<<"$3")
+	if [[ $out == $2 ]]; then
+		echo "ok   $1"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $1: expected $2, PostgreSQL said: $(tr '\n' ' ' <<<"$out")"
+		failed=$((failed + 1))
+	fi
+}
+claim partitioned-create-index-concurrently-refused '*cannot create index on partitioned table "events" concurrently*' \
+	'CREATE INDEX CONCURRENTLY events_id_cidx ON events (id)'
+claim partitioned-on-only-recipe-is-valid 't' "CREATE INDEX events_id_ridx ON ONLY events (id);
+CREATE INDEX CONCURRENTLY events_2024_id_ridx ON events_2024 (id);
+ALTER INDEX events_id_ridx ATTACH PARTITION events_2024_id_ridx;
+SELECT indisvalid FROM pg_index WHERE indexrelid = 'events_id_ridx'::regclass;
+DROP INDEX events_id_ridx;"
+pg -c 'CREATE INDEX events_id_pidx ON events (id)' >/dev/null
+claim partitioned-drop-index-concurrently-refused '*cannot drop partitioned index "events_id_pidx" concurrently*' \
+	'DROP INDEX CONCURRENTLY events_id_pidx'
+t drop-index-partitioned "events events_2024" 'DROP INDEX events_id_pidx' \
+	prefix="CREATE TABLE events (id bigint NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE INDEX events_id_pidx ON events (id);"
+pg -c 'DROP INDEX events_id_pidx' >/dev/null
+
 for note in ${notes[@]+"${notes[@]}"}; do echo "note $note"; done
 echo "$passed passed, $failed failed ($((SECONDS - start)) s)"
 [[ $failed -eq 0 ]]
