@@ -76,9 +76,10 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
 	const PgQuery__AlterTableStmt *as = ml_alter_table(ctx);
 	/* A table created earlier in this file is empty and unused: nothing
-	 * to check, no one to block on it. */
+	 * to check, no one to block on it. One truncated earlier in this
+	 * transaction is empty too, and already locked. */
 	if (!as || ctx->body == ML_BODY_FUNCTION || ctx->body == ML_BODY_PROCEDURE ||
-	    ml_table_is_new(ctx, as->relation))
+	    ml_table_is_new_or_truncated(ctx, as->relation))
 		return;
 	for (size_t i = 0; i < as->n_cmds; i++) {
 		const PgQuery__AlterTableCmd *cmd = ml_alter_cmd(as, i);

@@ -15,7 +15,7 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 	const PgQuery__AlterTableStmt *as = ml_alter_table(ctx);
 	/* The engine marks the statement when at least one of its type changes
 	 * rewrites; the loop below finds which. */
-	if (!as || ctx->body == ML_BODY_FUNCTION || ml_table_is_new(ctx, as->relation) ||
+	if (!as || ctx->body == ML_BODY_FUNCTION || ml_table_is_new_or_truncated(ctx, as->relation) ||
 	    !ml_effect_has(ctx->effect, ML_FORM_ALTER_COLUMN_TYPE))
 		return;
 	const char *table = ml_table_name(ctx, as->relation);

@@ -36,7 +36,8 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 	const PgQuery__IndexStmt *ix = ctx->stmt->index_stmt;
 	/* ON ONLY a partitioned parent builds nothing: the index stays
 	 * invalid until each partition's index is attached. */
-	if (ix->concurrent || !ix->relation || !ix->relation->inh || ml_table_is_new(ctx, ix->relation))
+	if (ix->concurrent || !ix->relation || !ix->relation->inh ||
+	    ml_table_is_new_or_truncated(ctx, ix->relation))
 		return;
 	if (ml_table_is_partitioned(ctx, ix->relation)) {
 		report_partitioned(ctx, self, ix);

@@ -42,7 +42,7 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 	/* Indexes of tables created earlier in this file are empty and
 	 * unused. The engine resolves what it can to the owning table. */
 	if (rs->relation && rs->kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_TABLE &&
-	    ml_table_is_new(ctx, rs->relation))
+	    ml_table_is_new_or_truncated(ctx, rs->relation))
 		return;
 	if (ctx->effect->n_locks > 0) {
 		bool all_new = true;

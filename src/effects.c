@@ -23,6 +23,14 @@ static bool rel_is_new(ml_engine_state *st, const char *schema, const char *name
 	return ml_schema_table_is_new(st->run, schema, name);
 }
 
+/* Is work on the table slow: it existed before this file and was not
+ * truncated earlier in this transaction (a truncated table is an empty
+ * file: scanning, rewriting or indexing it is instant)? */
+static bool rel_holds_rows(ml_engine_state *st, const char *schema, const char *name)
+{
+	return !rel_is_new(st, schema, name) && ml_schema_emptied(st, schema, name) != ML_EMPTIED_BY_TRUNCATE;
+}
+
 static void add_lock(struct classifier *c, const char *table, bool is_new, ml_lock_mode mode)
 {
 	ml_effect *e = c->out;
@@ -58,8 +66,10 @@ static void apply_form(struct classifier *c, ml_form form, const char *schema, c
 	c->out->scan |= f->scan;
 	c->out->index_build |= f->index_build;
 	c->out->fails_in_transaction |= f->in_transaction_error;
-	if (!target_new && (f->rewrite || f->scan || f->index_build))
+	if (name && rel_holds_rows(c->st, schema, name) && (f->rewrite || f->scan || f->index_build))
 		c->out->slow = true;
+	else if (!name && (f->rewrite || f->scan || f->index_build))
+		c->out->slow = true; /* VACUUM FULL, REINDEX DATABASE: every table */
 	int rank = (int)f->target_lock * 4 + (f->rewrite ? 2 : 0) + (f->scan ? 1 : 0);
 	if (!c->out->form || rank > c->best_rank) {
 		c->out->form = f->label;
@@ -101,7 +111,7 @@ static void classify_add_column(struct classifier *c, const PgQuery__RangeVar *r
 		apply_rel(c, ML_FORM_ADD_UNIQUE, rel, NULL);
 	if (ml_column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) || (fk && dflt)) {
 		c->out->scan = true;
-		if (rel && !rel_is_new(c->st, rel->schemaname, rel->relname))
+		if (rel && rel_holds_rows(c->st, rel->schemaname, rel->relname))
 			c->out->slow = true;
 	}
 }
@@ -421,6 +431,7 @@ void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_
 {
 	memset(out, 0, sizeof(*out));
 	struct classifier c = { .st = st, .out = out };
+	bool target_emptied = false; /* UPDATE or DELETE of a table with no visible row left */
 	switch (stmt->node_case) {
 	case T(CREATE_STMT):
 		classify_create_table(&c, stmt->create_stmt);
@@ -562,6 +573,8 @@ void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_
 		out->unbatched = !ml_where_is_batched(us->where_clause, us->with_clause, us->from_clause,
 						      us->n_from_clause, env);
 		out->scan = us->where_clause == NULL;
+		target_emptied = us->relation &&
+				 ml_schema_emptied(st, us->relation->schemaname, us->relation->relname) != ML_NOT_EMPTIED;
 		break;
 	}
 	case T(DELETE_STMT): {
@@ -570,6 +583,8 @@ void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_
 		out->unbatched = !ml_where_is_batched(ds->where_clause, ds->with_clause, ds->using_clause,
 						      ds->n_using_clause, env);
 		out->scan = ds->where_clause == NULL;
+		target_emptied = ds->relation &&
+				 ml_schema_emptied(st, ds->relation->schemaname, ds->relation->relname) != ML_NOT_EMPTIED;
 		break;
 	}
 	case T(INSERT_STMT):
@@ -578,7 +593,7 @@ void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_
 	default:
 		break;
 	}
-	if (out->unbatched && out->n_locks > 0 && !out->locks[0].new_table) {
+	if (out->unbatched && out->n_locks > 0 && !out->locks[0].new_table && !target_emptied) {
 		out->many_rows = true;
 		out->slow = true;
 	}

@@ -282,6 +282,7 @@ void ml_engine_end_transaction(ml_engine_state *st, bool keep_state)
 	st->n_held = 0;
 	st->new_enum_values.len = 0;
 	st->not_valid_in_tx.len = 0;
+	st->emptied_tables.len = 0;
 	if (keep_state)
 		return;
 	st->tx = ML_TX_NONE;
@@ -338,6 +339,10 @@ static void apply_transaction(ml_engine_state *st, const PgQuery__TransactionStm
 			st->tx_begin_start = st->stmt_start;
 			st->tx_begin_end = st->stmt_end;
 		}
+		break;
+	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO:
+		/* It may undo a TRUNCATE or DELETE: the tables may hold rows again. */
+		st->emptied_tables.len = 0;
 		break;
 	default:
 		if (ends)
@@ -615,6 +620,7 @@ void ml_engine_statement(ml_engine_state *st, const PgQuery__Node *stmt, const m
 			for (size_t i = 0; i < effect.n_locks; i++)
 				hold_lock(st, &effect.locks[i], line);
 			note_transaction_facts(st, stmt, line);
+			ml_schema_note_rows(st, stmt);
 		}
 		ml_schema_apply(st, stmt);
 	}

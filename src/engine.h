@@ -97,6 +97,7 @@ typedef struct ml_engine_state {
 	ml_map held_index;            /* table -> its slot in held + 1 */
 	ml_ptr_vec new_enum_values;   /* ml_enum_value *, this transaction */
 	ml_ptr_vec not_valid_in_tx;   /* ml_pending_constraint *, this transaction */
+	ml_ptr_vec emptied_tables;    /* struct ml_emptied_table *: tables emptied in this transaction */
 	size_t tx_begin_start, tx_begin_end; /* span of the open BEGIN, for end-of-file reports */
 	const struct ml_source *source; /* the file's text as the pipeline holds it */
 	bool lock_timeout_set;
@@ -200,6 +201,12 @@ ml_table_state *ml_schema_touch(ml_run *run, const char *schema, const char *nam
 ml_column_facts *ml_schema_column(ml_run *run, ml_table_state *table, const char *column, bool create);
 /* Records what stmt changes in the run's schema knowledge. */
 void ml_schema_apply(ml_engine_state *st, const PgQuery__Node *stmt);
+/* Records, for a statement that runs now inside a transaction, the tables
+ * it empties (TRUNCATE, DELETE without WHERE) and the ones it may fill
+ * again (see ml_table_emptied). */
+void ml_schema_note_rows(ml_engine_state *st, const PgQuery__Node *stmt);
+/* How the table schema.name was emptied in the current transaction. */
+ml_emptied ml_schema_emptied(const ml_engine_state *st, const char *schema, const char *name);
 /* The index the run created under name and has not dropped, or NULL. */
 const ml_index_state *ml_schema_index(ml_run *run, const char *name);
 /* The foreign key named name of table t, or NULL when the run did not see it. */

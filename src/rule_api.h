@@ -232,6 +232,28 @@ bool ml_index_is_partitioned(const ml_stmt_ctx *ctx, const char *name);
  * in this file? */
 bool ml_index_table_is_new(const ml_stmt_ctx *ctx, const char *name);
 
+/* How a table was emptied earlier in the current transaction. */
+typedef enum ml_emptied {
+	ML_NOT_EMPTIED = 0,
+	ML_EMPTIED_BY_DELETE,     /* DELETE without WHERE: no row is visible, the dead ones are still on disk */
+	ML_EMPTIED_BY_TRUNCATE,   /* TRUNCATE: a new, empty file; scans, rewrites and index builds are instant */
+} ml_emptied;
+
+/* Was rel emptied earlier in the current transaction, so that it holds no
+ * row this statement can see? The engine clears it when the transaction
+ * ends (or rolls back to a savepoint) and when rows may come back: INSERT,
+ * COPY FROM or MERGE into it, ATTACH PARTITION or INHERIT into it, CALL, or
+ * a call of a function that is neither built in nor known to the run as
+ * STABLE or IMMUTABLE. */
+ml_emptied ml_table_emptied(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
+
+/* Is scanning, rewriting or indexing rel instant because its file holds no
+ * data: created earlier in this file (ml_table_is_new), or truncated earlier
+ * in this transaction, whose ACCESS EXCLUSIVE lock it still holds? For the
+ * rules about slow work; the others still care about a truncated table's
+ * readers. */
+bool ml_table_is_new_or_truncated(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
+
 /* The column facts for table.column, or NULL when the run knows nothing. */
 const ml_column_facts *ml_column_find(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel,
 				       const char *column);

@@ -554,6 +554,134 @@ void ml_schema_apply(ml_engine_state *st, const PgQuery__Node *stmt)
 	}
 }
 
+/* ---- tables emptied in the transaction ----------------------------------- */
+
+struct ml_emptied_table {
+	const ml_table_state *table;
+	ml_emptied how;
+};
+
+static ml_emptied emptied_state(const ml_engine_state *st, const ml_table_state *t)
+{
+	for (size_t i = 0; t && i < st->emptied_tables.len; i++) {
+		const struct ml_emptied_table *e = st->emptied_tables.items[i];
+		if (e->table == t)
+			return e->how;
+	}
+	return ML_NOT_EMPTIED;
+}
+
+ml_emptied ml_schema_emptied(const ml_engine_state *st, const char *schema, const char *name)
+{
+	return name ? emptied_state(st, ml_schema_find(st->run, schema, name)) : ML_NOT_EMPTIED;
+}
+
+ml_emptied ml_table_emptied(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)
+{
+	return rel ? ml_schema_emptied(ctx->engine, rel->schemaname, rel->relname) : ML_NOT_EMPTIED;
+}
+
+bool ml_table_is_new_or_truncated(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)
+{
+	return ml_table_is_new(ctx, rel) || ml_table_emptied(ctx, rel) == ML_EMPTIED_BY_TRUNCATE;
+}
+
+static void mark_emptied(ml_engine_state *st, ml_table_state *t, ml_emptied how, int depth)
+{
+	for (size_t i = 0; i < st->emptied_tables.len; i++) {
+		struct ml_emptied_table *e = st->emptied_tables.items[i];
+		if (e->table == t) {
+			if (how > e->how)
+				e->how = how;
+			return;
+		}
+	}
+	struct ml_emptied_table *e = ml_arena_alloc(st->file_arena, sizeof(*e));
+	e->table = t;
+	e->how = how;
+	ml_ptr_vec_push(st->file_arena, &st->emptied_tables, e);
+	/* Without ONLY, TRUNCATE and DELETE empty the partitions too. */
+	for (size_t i = 0; depth < 8 && i < t->partitions.len; i++)
+		mark_emptied(st, t->partitions.items[i], how, depth + 1);
+}
+
+/* rel empties as a whole: without ONLY, which would leave the rows of its
+ * children (and ALTER TABLE reaches them). */
+static void empty_relation(ml_engine_state *st, const PgQuery__RangeVar *rel, ml_emptied how)
+{
+	if (rel && rel->inh)
+		mark_emptied(st, ml_schema_touch(st->run, rel->schemaname, rel->relname), how, 0);
+}
+
+static void forget_emptied(ml_engine_state *st, const PgQuery__RangeVar *rel)
+{
+	const ml_table_state *t = rel ? ml_schema_find(st->run, rel->schemaname, rel->relname) : NULL;
+	for (size_t i = 0; t && i < st->emptied_tables.len; i++) {
+		const struct ml_emptied_table *e = st->emptied_tables.items[i];
+		if (e->table == t) {
+			st->emptied_tables.items[i] = st->emptied_tables.items[--st->emptied_tables.len];
+			return;
+		}
+	}
+}
+
+/* Forgets the emptied tables that a statement may fill again. */
+static bool find_refills(const ProtobufCMessage *msg, void *data)
+{
+	ml_engine_state *st = data;
+	const ProtobufCMessageDescriptor *d = msg->descriptor;
+	if (d == &pg_query__insert_stmt__descriptor) {
+		forget_emptied(st, ((const PgQuery__InsertStmt *)msg)->relation);
+	} else if (d == &pg_query__copy_stmt__descriptor) {
+		if (((const PgQuery__CopyStmt *)msg)->is_from)
+			forget_emptied(st, ((const PgQuery__CopyStmt *)msg)->relation);
+	} else if (d == &pg_query__merge_stmt__descriptor) {
+		forget_emptied(st, ((const PgQuery__MergeStmt *)msg)->relation);
+	} else if (d == &pg_query__alter_table_stmt__descriptor) {
+		/* ATTACH PARTITION brings the partition's rows to the parent;
+		 * INHERIT makes the table's rows the parent's. */
+		const PgQuery__AlterTableStmt *as = (const PgQuery__AlterTableStmt *)msg;
+		for (size_t i = 0; i < as->n_cmds; i++) {
+			const PgQuery__AlterTableCmd *cmd = ml_alter_cmd(as, i);
+			if (cmd && cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition)
+				forget_emptied(st, as->relation);
+			if (cmd && cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddInherit && cmd->def &&
+			    cmd->def->node_case == PG_QUERY__NODE__NODE_RANGE_VAR)
+				forget_emptied(st, cmd->def->range_var);
+		}
+	} else if (d == &pg_query__call_stmt__descriptor) {
+		st->emptied_tables.len = 0; /* a procedure may insert anywhere */
+	} else if (d == &pg_query__func_call__descriptor) {
+		/* So may a volatile function of the user's; built-in ones do not
+		 * insert into user tables, and PostgreSQL refuses INSERT in a
+		 * STABLE or IMMUTABLE one. */
+		const PgQuery__FuncCall *call = (const PgQuery__FuncCall *)msg;
+		const char *name = ml_last_name(call->funcname, call->n_funcname);
+		char declared = ml_schema_function_volatility(st->run, name);
+		if (declared == 'v' || (!declared && !ml_builtin_volatility(name)))
+			st->emptied_tables.len = 0;
+	}
+	return st->emptied_tables.len > 0;
+}
+
+void ml_schema_note_rows(ml_engine_state *st, const PgQuery__Node *stmt)
+{
+	if (st->emptied_tables.len > 0)
+		ml_walk(&stmt->base, find_refills, st);
+	if (stmt->node_case == PG_QUERY__NODE__NODE_TRUNCATE_STMT) {
+		const PgQuery__TruncateStmt *ts = stmt->truncate_stmt;
+		for (size_t i = 0; i < ts->n_relations; i++)
+			if (ts->relations[i] && ts->relations[i]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR)
+				empty_relation(st, ts->relations[i]->range_var, ML_EMPTIED_BY_TRUNCATE);
+	} else if (stmt->node_case == PG_QUERY__NODE__NODE_DELETE_STMT) {
+		/* Only a plain DELETE FROM t: USING an empty table deletes nothing,
+		 * and rows a WITH clause inserts are not seen by the DELETE. */
+		const PgQuery__DeleteStmt *ds = stmt->delete_stmt;
+		if (!ds->where_clause && ds->n_using_clause == 0 && !ds->with_clause)
+			empty_relation(st, ds->relation, ML_EMPTIED_BY_DELETE);
+	}
+}
+
 bool ml_procedure_commits(const ml_stmt_ctx *ctx, const char *name)
 {
 	const ml_run *run = ctx->engine->run;

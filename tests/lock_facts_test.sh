@@ -659,6 +659,20 @@ CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO (
 CREATE INDEX events_id_pidx ON events (id);"
 pg -c 'DROP INDEX events_id_pidx' >/dev/null
 
+# ---- tables emptied earlier in the transaction -------------------------------
+# ADD COLUMN ... NOT NULL succeeds once no row is visible; TRUNCATE leaves an
+# empty file (work on it is instant), DELETE leaves the dead rows' pages.
+claim emptied-by-truncate-takes-required-column 'ok' \
+	"BEGIN; TRUNCATE notes; ALTER TABLE notes ADD COLUMN required int NOT NULL; SELECT 'ok'; ROLLBACK;"
+claim emptied-by-delete-takes-required-column 'ok' \
+	"BEGIN; DELETE FROM notes; ALTER TABLE notes ADD COLUMN required int NOT NULL; SELECT 'ok'; ROLLBACK;"
+claim emptied-then-inserted-refuses-required-column '*column "required" of relation "notes" contains null values*' \
+	"BEGIN; DELETE FROM notes; INSERT INTO notes VALUES (1, 'x'); ALTER TABLE notes ADD COLUMN required int NOT NULL; ROLLBACK;"
+claim emptied-then-rolled-back-refuses-required-column '*column "required" of relation "notes" contains null values*' \
+	"BEGIN; SAVEPOINT s; TRUNCATE notes; ROLLBACK TO SAVEPOINT s; ALTER TABLE notes ADD COLUMN required int NOT NULL; ROLLBACK;"
+claim emptied-by-truncate-is-an-empty-file '0' "BEGIN; TRUNCATE notes; SELECT pg_relation_size('notes'); ROLLBACK;"
+claim emptied-by-delete-keeps-its-pages '[1-9]*' "BEGIN; DELETE FROM notes; SELECT pg_relation_size('notes'); ROLLBACK;"
+
 for note in ${notes[@]+"${notes[@]}"}; do echo "note $note"; done
 echo "$passed passed, $failed failed ($((SECONDS - start)) s)"
 [[ $failed -eq 0 ]]
