@@ -45,4 +45,5 @@ const ml_rule ml_rule_adding_field_with_default = {
 			"without it, SET DEFAULT afterwards (new rows only) and backfill old rows in batches",
 	},
 	.check = check,
+	.reports_slow_work = true,
 };

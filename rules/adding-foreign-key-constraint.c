@@ -106,4 +106,5 @@ const ml_rule ml_rule_adding_foreign_key_constraint = {
 			"ALTER TABLE ... VALIDATE CONSTRAINT in a later transaction: it scans without blocking writes",
 	},
 	.check = check,
+	.reports_slow_work = true,
 };

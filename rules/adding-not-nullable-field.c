@@ -46,4 +46,5 @@ const ml_rule ml_rule_adding_not_nullable_field = {
 			"SET NOT NULL (PG 12+ skips the scan) and DROP CONSTRAINT c",
 	},
 	.check = check,
+	.reports_slow_work = true,
 };

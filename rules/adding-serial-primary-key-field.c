@@ -76,4 +76,5 @@ const ml_rule ml_rule_adding_serial_primary_key_field = {
 			"ALTER TABLE ... ADD CONSTRAINT name PRIMARY KEY USING INDEX index_name",
 	},
 	.check = check,
+	.reports_slow_work = true,
 };

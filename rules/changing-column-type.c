@@ -61,4 +61,5 @@ const ml_rule ml_rule_changing_column_type = {
 			"old column; to widen varchar, use a larger varchar(n) or text, which needs no rewrite",
 	},
 	.check = check,
+	.reports_slow_work = true,
 };

@@ -102,4 +102,5 @@ const ml_rule ml_rule_constraint_missing_not_valid = {
 			"or writes",
 	},
 	.check = check,
+	.reports_slow_work = true,
 };

@@ -48,4 +48,5 @@ const ml_rule ml_rule_disallowed_unique_constraint = {
 		.help = USING_INDEX_HELP,
 	},
 	.check = check,
+	.reports_slow_work = true,
 };

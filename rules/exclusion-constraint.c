@@ -39,4 +39,5 @@ const ml_rule ml_rule_exclusion_constraint = {
 			"a trigger that takes an advisory lock per key and checks for conflicts",
 	},
 	.check = check,
+	.reports_slow_work = true,
 };

@@ -64,4 +64,5 @@ const ml_rule ml_rule_require_concurrent_index_creation = {
 			"fails it leaves an INVALID index: drop it and run it again",
 	},
 	.check = check,
+	.reports_slow_work = true,
 };

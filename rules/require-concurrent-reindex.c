@@ -95,4 +95,5 @@ const ml_rule ml_rule_require_concurrent_reindex = {
 			"it leaves an INVALID index named *_ccnew: drop it and run it again",
 	},
 	.check = check,
+	.reports_slow_work = true,
 };

@@ -176,4 +176,5 @@ const ml_rule ml_rule_table_rewrite = {
 			"lock_timeout set",
 	},
 	.check = check,
+	.reports_slow_work = true,
 };

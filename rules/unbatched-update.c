@@ -33,4 +33,5 @@ const ml_rule ml_rule_unbatched_update = {
 			"schema migration",
 	},
 	.check = check,
+	.reports_slow_work = true,
 };

@@ -155,6 +155,9 @@ ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, siz
 	ml_run *run = st->run;
 	if (!st->rule_enabled[ml_registry_index(rule)])
 		return NULL;
+	/* Said, even if a comment silences it: the hazard was looked at. */
+	if (rule->reports_slow_work && !st->slow_work_rule)
+		st->slow_work_rule = rule;
 	int line, column, end_line, end_column;
 	ml_line_map_position(&st->map, start, &line, &column);
 	if (end < start)
@@ -255,6 +258,12 @@ void ml_report_fix(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, si
 	va_start(ap, fmt);
 	report_va(ctx, rule, location, rule->info.help, &fix, fmt, ap);
 	va_end(ap);
+}
+
+const char *ml_slow_work_reported_by(const ml_stmt_ctx *ctx)
+{
+	const ml_rule *rule = ctx->engine->slow_work_rule;
+	return rule ? rule->info.name : NULL;
 }
 
 const char *ml_stmt_text(const ml_stmt_ctx *ctx, size_t *len)
@@ -587,10 +596,14 @@ void ml_engine_statement(ml_engine_state *st, const PgQuery__Node *stmt, const m
 	size_t n_rules = ml_rule_count();
 	const ml_effect *outer_effect = st->effect;
 	st->effect = &effect;
-	for (size_t i = 0; i < n_rules; i++) {
-		const ml_rule *rule = ml_registry_rule(i);
-		if (rule->check && st->rule_enabled[i])
-			rule->check(&ctx, rule);
+	st->slow_work_rule = NULL;
+	/* Registry order, then the rules that read what the others found. */
+	for (int last = 0; last < 2; last++) {
+		for (size_t i = 0; i < n_rules; i++) {
+			const ml_rule *rule = ml_registry_rule(i);
+			if (rule->check && st->rule_enabled[i] && rule->runs_last == (last == 1))
+				rule->check(&ctx, rule);
+		}
 	}
 	st->effect = outer_effect;
 	if (!runs_now) {

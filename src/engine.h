@@ -108,6 +108,7 @@ typedef struct ml_engine_state {
 	bool had_dynamic;             /* the file had such SQL: its placeholder names may be in the
 					 transaction's locks, so reports replace them from then on */
 	const ml_effect *effect;      /* the statement being checked, for its findings; NULL outside */
+	const ml_rule *slow_work_rule; /* the first rule that reported its slow work (ml_slow_work_reported_by) */
 
 	/* current statement */
 	size_t stmt_start, stmt_end;  /* byte span in the file */

@@ -165,6 +165,13 @@ typedef struct ml_rule {
 	 * final transaction state; ml_report(-1) points at the open BEGIN, or
 	 * at the end of the file. NULL for most rules. */
 	void (*finish)(const ml_stmt_ctx *ctx, const struct ml_rule *self);
+	/* Its findings say that the statement's own slow work (a rewrite, a
+	 * scan, an index build, many rows changed) blocks the tables it works
+	 * on: ml_slow_work_reported_by names it. */
+	bool reports_slow_work;
+	/* Checks each statement after all the other rules, so that it sees
+	 * what they reported. */
+	bool runs_last;
 } ml_rule;
 
 /* An enum value added earlier in the current transaction. */
@@ -207,6 +214,11 @@ struct ml_stmt_ctx {
 	bool dynamic;               /* built from EXECUTE of dynamic SQL; names may be placeholders */
 	struct ml_engine_state *engine; /* opaque; for the query functions below */
 };
+
+/* The name of the first rule that reported this statement's slow work (a
+ * rule with reports_slow_work that found something, whether a comment
+ * silences it or not), or NULL. Complete only for a rule that runs_last. */
+const char *ml_slow_work_reported_by(const ml_stmt_ctx *ctx);
 
 /* Does a procedure this run created COMMIT or ROLLBACK in its body? */
 bool ml_procedure_commits(const ml_stmt_ctx *ctx, const char *name);

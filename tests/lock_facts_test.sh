@@ -230,11 +230,12 @@ run_case() {
 	lint <"$ml_in" >"$ml_json"
 	local msg ml_slow=none
 	msg=$("$PY" -c "$read_json" diag "$ml_json" $((prefix_lines + 3)) slow-statement-under-exclusive-lock)
+	# "(builds an index)", or "(builds an index, reported by RULE)"
 	case $msg in
-	*"(rewrites a table)"*) ml_slow=rewrite ;;
-	*"(builds an index)"*) ml_slow=index ;;
-	*"(scans a whole table)"*) ml_slow=scan ;;
-	*"(changes many rows)"*) ml_slow=rows ;;
+	*"(rewrites a table"[,\)]*) ml_slow=rewrite ;;
+	*"(builds an index"[,\)]*) ml_slow=index ;;
+	*"(scans a whole table"[,\)]*) ml_slow=scan ;;
+	*"(changes many rows"[,\)]*) ml_slow=rows ;;
 	esac
 
 	# ---- PostgreSQL ----
