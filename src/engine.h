@@ -23,6 +23,7 @@ typedef struct ml_table_state {
 	ml_ptr_vec checks;        /* struct ml_check_state * */
 	ml_ptr_vec foreign_keys;  /* ml_foreign_key_state *: its foreign keys the run saw */
 	ml_ptr_vec partitions;    /* ml_table_state *: partitions the run saw attached or created */
+	struct ml_table_state *parent; /* the partitioned table it is a partition of, or NULL */
 } ml_table_state;
 
 /* A foreign key the run added, for the locks on the table it references. */

@@ -293,18 +293,29 @@ static void add_partition(ml_run *run, const PgQuery__RangeVar *parent, const Pg
 		if (p->partitions.items[i] == c)
 			return;
 	ml_ptr_vec_push(run->arena, &p->partitions, c);
+	c->parent = p;
+}
+
+/* Takes partition c out of its parent's list (DETACH, or DROP TABLE). */
+static void unlink_partition(ml_table_state *c)
+{
+	ml_table_state *p = c ? c->parent : NULL;
+	for (size_t i = 0; p && i < p->partitions.len; i++) {
+		if (p->partitions.items[i] == c) {
+			p->partitions.items[i] = p->partitions.items[--p->partitions.len];
+			break;
+		}
+	}
+	if (c)
+		c->parent = NULL;
 }
 
 static void remove_partition(ml_run *run, const PgQuery__RangeVar *parent, const PgQuery__RangeVar *partition)
 {
 	ml_table_state *p = parent ? ml_schema_find(run, parent->schemaname, parent->relname) : NULL;
 	ml_table_state *c = partition ? ml_schema_find(run, partition->schemaname, partition->relname) : NULL;
-	for (size_t i = 0; p && c && i < p->partitions.len; i++) {
-		if (p->partitions.items[i] == c) {
-			p->partitions.items[i] = p->partitions.items[--p->partitions.len];
-			return;
-		}
-	}
+	if (p && c && c->parent == p)
+		unlink_partition(c);
 }
 
 static void apply_create(ml_engine_state *st, const PgQuery__CreateStmt *cs, const ml_stmt_ctx *ctx)
@@ -488,7 +499,8 @@ static void apply_drop(ml_engine_state *st, const PgQuery__DropStmt *ds)
 		ml_table_state *t = ml_schema_find(st->run, schema, name);
 		if (t) {
 			/* A dropped table is forgotten; one re-created later in
-			 * the run starts afresh. */
+			 * the run starts afresh. A partition leaves its parent. */
+			unlink_partition(t);
 			t->created_in_run = false;
 			rekey_table(st->run, t, NULL);
 		}

@@ -665,6 +665,46 @@ START_TEST(drop_not_null_on_column_known_nullable)
 }
 END_TEST
 
+/* The tables the recorded statement starting on line locks, as "a b c ". */
+static const char *locked_at(int line)
+{
+	static char buf[256];
+	buf[0] = '\0';
+	for (size_t i = 0; i < run->statements.len; i++) {
+		const ml_statement_record *r = run->statements.items[i];
+		if (r->line != line)
+			continue;
+		size_t used = 0;
+		for (size_t k = 0; k < r->n_locks && used < sizeof(buf) - 64; k++)
+			used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s ", r->locks[k].table);
+	}
+	return buf;
+}
+
+START_TEST(partitioned_index_drop_locks_attached_partitions)
+{
+	/* DROP INDEX of a partitioned index locks the parent and each
+	 * partition still attached: not one detached or dropped since. */
+	ml_options opts;
+	ml_options_init(&opts);
+	opts.record_statements = true;
+	start(&opts);
+	lint("001.sql", "CREATE TABLE ev (id int, at date) PARTITION BY RANGE (at);\n"
+			"CREATE TABLE ev_1 PARTITION OF ev FOR VALUES FROM ('2024-01-01') TO ('2024-02-01');\n"
+			"CREATE TABLE ev_2 PARTITION OF ev FOR VALUES FROM ('2024-02-01') TO ('2024-03-01');\n"
+			"CREATE TABLE ev_3 PARTITION OF ev FOR VALUES FROM ('2024-03-01') TO ('2024-04-01');\n"
+			"CREATE INDEX ev_id_idx ON ev (id);\n");
+	lint("002.sql", "DROP INDEX ev_id_idx;\n"
+			"CREATE INDEX ev_id_idx ON ev (id);\n"
+			"DROP TABLE ev_1;\n"
+			"ALTER TABLE ev DETACH PARTITION ev_3;\n"
+			"DROP INDEX ev_id_idx;\n");
+	ck_assert_str_eq(locked_at(1), "ev ev_1 ev_2 ev_3 ");
+	ck_assert_str_eq(locked_at(5), "ev ev_2 ");
+	ck_assert_uint_eq(count_rule("require-concurrent-index-deletion"), 0);
+}
+END_TEST
+
 Suite *engine_suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -720,6 +760,7 @@ Suite *engine_suite(void)
 	tcase_add_test(tc, index_on_new_table_is_quiet);
 	tcase_add_test(tc, table_from_earlier_buffer_is_live);
 	tcase_add_test(tc, drop_not_null_on_column_known_nullable);
+	tcase_add_test(tc, partitioned_index_drop_locks_attached_partitions);
 	tcase_add_test(tc, table_created_later_in_file_does_not_count);
 	tcase_add_test(tc, exit_status);
 	tcase_add_test(tc, excluded_rule_is_silent);
