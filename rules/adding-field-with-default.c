@@ -8,7 +8,7 @@
 static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
 	const PgQuery__AlterTableStmt *as = ml_alter_table(ctx);
-	if (!as || ml_table_is_new(ctx, as->relation))
+	if (!as || ml_table_is_new_or_truncated(ctx, as->relation))
 		return;
 	const char *table = ml_table_name(ctx, as->relation);
 	for (size_t i = 0; i < as->n_cmds; i++) {
@@ -45,4 +45,5 @@ const ml_rule ml_rule_adding_field_with_default = {
 			"without it, SET DEFAULT afterwards (new rows only) and backfill old rows in batches",
 	},
 	.check = check,
+	.reports_slow_work = true,
 };

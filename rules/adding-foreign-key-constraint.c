@@ -51,6 +51,8 @@ static void report_column(const ml_stmt_ctx *ctx, const ml_rule *self, const PgQ
 	 * with a DEFAULT, every row's value is looked up in the referenced
 	 * table. */
 	if (ml_column_constraint(col, PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT)) {
+		if (ml_table_is_new_or_truncated(ctx, rel))
+			return; /* no row to check the default of */
 		ml_report_help(ctx, self, con->location,
 			       "add the column without REFERENCES, then ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID, "
 			       "commit, and VALIDATE CONSTRAINT in a later transaction",
@@ -80,10 +82,13 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 	if (!as || ctx->body == ML_BODY_FUNCTION || ctx->body == ML_BODY_PROCEDURE ||
 	    ml_table_is_new(ctx, as->relation))
 		return;
+	/* One truncated earlier in this transaction has no row to check, but
+	 * the lock on the referenced table still lasts until COMMIT. */
+	bool nothing_to_check = ml_table_is_new_or_truncated(ctx, as->relation);
 	for (size_t i = 0; i < as->n_cmds; i++) {
 		const PgQuery__AlterTableCmd *cmd = ml_alter_cmd(as, i);
 		const PgQuery__Constraint *con = ml_added_constraint(cmd, PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN);
-		if (con && !con->skip_validation && con->pktable)
+		if (con && !con->skip_validation && con->pktable && !nothing_to_check)
 			report_constraint(ctx, self, as->relation, con);
 		/* every REFERENCES of a new column, not only the first */
 		const PgQuery__ColumnDef *col = ml_added_column(cmd);
@@ -105,4 +110,5 @@ const ml_rule ml_rule_adding_foreign_key_constraint = {
 			"ALTER TABLE ... VALIDATE CONSTRAINT in a later transaction: it scans without blocking writes",
 	},
 	.check = check,
+	.reports_slow_work = true,
 };

@@ -8,7 +8,7 @@
 static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
 	const PgQuery__AlterTableStmt *as = ml_alter_table(ctx);
-	if (!as || ml_table_is_new(ctx, as->relation))
+	if (!as || ml_table_is_new_or_truncated(ctx, as->relation))
 		return;
 	for (size_t i = 0; i < as->n_cmds; i++) {
 		const PgQuery__AlterTableCmd *cmd = ml_alter_cmd(as, i);
@@ -46,4 +46,5 @@ const ml_rule ml_rule_adding_not_nullable_field = {
 			"SET NOT NULL (PG 12+ skips the scan) and DROP CONSTRAINT c",
 	},
 	.check = check,
+	.reports_slow_work = true,
 };

@@ -44,9 +44,10 @@ static void report_column(const ml_stmt_ctx *ctx, const ml_rule *self, const cha
 static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
 	const PgQuery__AlterTableStmt *as = ml_alter_table(ctx);
-	/* On a table created earlier in this file the build is instant. */
+	/* On a table created earlier in this file, or truncated earlier in this
+	 * transaction, the build is instant. */
 	if (!as || ctx->body == ML_BODY_FUNCTION || ctx->body == ML_BODY_PROCEDURE ||
-	    ml_table_is_new(ctx, as->relation))
+	    ml_table_is_new_or_truncated(ctx, as->relation))
 		return;
 	const char *table = ml_table_name(ctx, as->relation);
 	for (size_t i = 0; i < as->n_cmds; i++) {
@@ -75,4 +76,5 @@ const ml_rule ml_rule_adding_serial_primary_key_field = {
 			"ALTER TABLE ... ADD CONSTRAINT name PRIMARY KEY USING INDEX index_name",
 	},
 	.check = check,
+	.reports_slow_work = true,
 };

@@ -11,7 +11,7 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 	if (ctx->stmt->node_case != PG_QUERY__NODE__NODE_DROPDB_STMT)
 		return;
 	const PgQuery__DropdbStmt *ds = ctx->stmt->dropdb_stmt;
-	bool force = ml_has_option(ds->options, ds->n_options, "force");
+	bool force = ml_option_on(ds->options, ds->n_options, "force");
 	const char *rejected = ctx->body != ML_BODY_TOP ? "; PostgreSQL rejects it inside a function or DO block"
 			       : ctx->tx != ML_TX_NONE ? "; PostgreSQL rejects it inside a transaction block, as here"
 						       : "";

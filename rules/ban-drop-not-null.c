@@ -2,6 +2,7 @@
  * ban-drop-not-null - ALTER COLUMN ... DROP NOT NULL on a table that existed
  * before this file. The change itself is instant, but from then on NULLs can
  * be written, and code still running may assume the column never holds one.
+ * A column the run knows to be nullable already changes nothing: quiet.
  */
 #include "rule_api.h"
 
@@ -13,6 +14,10 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 	for (size_t i = 0; i < as->n_cmds; i++) {
 		const PgQuery__AlterTableCmd *cmd = ml_alter_cmd(as, i);
 		if (!cmd || cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull)
+			continue;
+		/* A column the run knows allows NULL already: nothing changes. */
+		const ml_column_facts *facts = ml_column_find(ctx, as->relation, cmd->name);
+		if (facts && facts->nullable)
 			continue;
 		ml_report(ctx, self, -1,
 			  "dropping NOT NULL on column \"%s\" of \"%s\" lets NULLs in, which breaks code still "

@@ -1,9 +1,10 @@
 /*
  * changing-column-type - ALTER COLUMN ... TYPE that rewrites a live table and
- * every index on it under ACCESS EXCLUSIVE. Binary-coercible changes
- * (varchar(n) -> varchar(m >= n) or text, text -> varchar, numeric precision
- * widening) only touch the catalog and stay quiet, but only when the run has
- * seen the old type; an unknown old type may rewrite, so it is reported.
+ * every index on it under ACCESS EXCLUSIVE. Changes PostgreSQL makes in
+ * place (varchar(n) -> varchar(m >= n) or text, numeric, timestamp, time
+ * and interval precision raised, varbit widened: ml_type_change_is_coercible)
+ * only touch the catalog and stay quiet, but only when the run has seen the
+ * old type; an unknown old type may rewrite, so it is reported.
  */
 #include <string.h>
 
@@ -14,7 +15,7 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 	const PgQuery__AlterTableStmt *as = ml_alter_table(ctx);
 	/* The engine marks the statement when at least one of its type changes
 	 * rewrites; the loop below finds which. */
-	if (!as || ctx->body == ML_BODY_FUNCTION || ml_table_is_new(ctx, as->relation) ||
+	if (!as || ctx->body == ML_BODY_FUNCTION || ml_table_is_new_or_truncated(ctx, as->relation) ||
 	    !ml_effect_has(ctx->effect, ML_FORM_ALTER_COLUMN_TYPE))
 		return;
 	const char *table = ml_table_name(ctx, as->relation);
@@ -60,4 +61,5 @@ const ml_rule ml_rule_changing_column_type = {
 			"old column; to widen varchar, use a larger varchar(n) or text, which needs no rewrite",
 	},
 	.check = check,
+	.reports_slow_work = true,
 };

@@ -56,9 +56,10 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
 	const PgQuery__AlterTableStmt *as = ml_alter_table(ctx);
 	/* A table created earlier in this file is empty: the scan is free
-	 * and no one else uses the table yet. */
+	 * and no one else uses the table yet. So is one truncated earlier in
+	 * this transaction, which is locked already. */
 	if (!as || ctx->body == ML_BODY_FUNCTION || ctx->body == ML_BODY_PROCEDURE ||
-	    ml_table_is_new(ctx, as->relation))
+	    ml_table_is_new_or_truncated(ctx, as->relation))
 		return;
 	const char *table = ml_table_name(ctx, as->relation);
 	for (size_t i = 0; i < as->n_cmds; i++) {
@@ -101,4 +102,5 @@ const ml_rule ml_rule_constraint_missing_not_valid = {
 			"or writes",
 	},
 	.check = check,
+	.reports_slow_work = true,
 };

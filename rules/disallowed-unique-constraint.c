@@ -13,9 +13,10 @@ static const char USING_INDEX_HELP[] =
 static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
 	const PgQuery__AlterTableStmt *as = ml_alter_table(ctx);
-	/* On a table created earlier in this file the index build is instant. */
+	/* On a table created earlier in this file, or truncated earlier in this
+	 * transaction, the index build is instant. */
 	if (!as || ctx->body == ML_BODY_FUNCTION || ctx->body == ML_BODY_PROCEDURE ||
-	    ml_table_is_new(ctx, as->relation))
+	    ml_table_is_new_or_truncated(ctx, as->relation))
 		return;
 	const char *table = ml_table_name(ctx, as->relation);
 	for (size_t i = 0; i < as->n_cmds; i++) {
@@ -47,4 +48,5 @@ const ml_rule ml_rule_disallowed_unique_constraint = {
 		.help = USING_INDEX_HELP,
 	},
 	.check = check,
+	.reports_slow_work = true,
 };

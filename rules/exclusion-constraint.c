@@ -10,9 +10,10 @@
 static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
 	const PgQuery__AlterTableStmt *as = ml_alter_table(ctx);
-	/* On a table created earlier in this file the build is instant. */
+	/* On a table created earlier in this file, or truncated earlier in this
+	 * transaction, the build is instant. */
 	if (!as || ctx->body == ML_BODY_FUNCTION || ctx->body == ML_BODY_PROCEDURE ||
-	    ml_table_is_new(ctx, as->relation))
+	    ml_table_is_new_or_truncated(ctx, as->relation))
 		return;
 	for (size_t i = 0; i < as->n_cmds; i++) {
 		const PgQuery__Constraint *con =
@@ -38,4 +39,5 @@ const ml_rule ml_rule_exclusion_constraint = {
 			"a trigger that takes an advisory lock per key and checks for conflicts",
 	},
 	.check = check,
+	.reports_slow_work = true,
 };

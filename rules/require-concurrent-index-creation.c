@@ -1,9 +1,33 @@
 /*
  * require-concurrent-index-creation - CREATE INDEX without CONCURRENTLY on a
  * table that existed before this migration: the SHARE lock blocks every
- * write to the table for the whole index build.
+ * write to the table for the whole index build. On a partitioned table,
+ * where PostgreSQL refuses CONCURRENTLY, the finding gives the recipe that
+ * works instead: an index ON ONLY the parent, built concurrently on each
+ * partition and attached.
  */
+#include <stdio.h>
+
 #include "rule_api.h"
+
+static void report_partitioned(const ml_stmt_ctx *ctx, const ml_rule *self, const PgQuery__IndexStmt *ix)
+{
+	const char *table = ml_table_name(ctx, ix->relation);
+	const char *index = ix->idxname && *ix->idxname ? ix->idxname : "parent_idx";
+	const char *partitions = ml_partition_names(ctx, ix->relation);
+	char help[1024];
+	snprintf(help, sizeof(help),
+		 "create the index on the parent alone with CREATE INDEX %s ON ONLY %s (...), which builds "
+		 "nothing and leaves it invalid; then, outside a transaction, for each partition (%s) run "
+		 "CREATE INDEX CONCURRENTLY on the partition and ALTER INDEX %s ATTACH PARTITION with that "
+		 "index: %s becomes valid once every partition has its index attached",
+		 index, table, partitions ? partitions : "every partition", index, index);
+	ml_report_help(ctx, self, ix->relation->location, help,
+		       "CREATE INDEX on partitioned table \"%s\" builds the index on every partition under SHARE "
+		       "locks: writes to all of them block until it is built, and PostgreSQL cannot build it "
+		       "CONCURRENTLY on a partitioned table",
+		       table);
+}
 
 static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
@@ -12,8 +36,13 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 	const PgQuery__IndexStmt *ix = ctx->stmt->index_stmt;
 	/* ON ONLY a partitioned parent builds nothing: the index stays
 	 * invalid until each partition's index is attached. */
-	if (ix->concurrent || !ix->relation || !ix->relation->inh || ml_table_is_new(ctx, ix->relation))
+	if (ix->concurrent || !ix->relation || !ix->relation->inh ||
+	    ml_table_is_new_or_truncated(ctx, ix->relation))
 		return;
+	if (ml_table_is_partitioned(ctx, ix->relation)) {
+		report_partitioned(ctx, self, ix);
+		return;
+	}
 	size_t len;
 	const char *text = ml_stmt_text(ctx, &len);
 	size_t after_index = text ? ml_word_end(text, len, "INDEX") : (size_t)-1;
@@ -35,4 +64,5 @@ const ml_rule ml_rule_require_concurrent_index_creation = {
 			"fails it leaves an INVALID index: drop it and run it again",
 	},
 	.check = check,
+	.reports_slow_work = true,
 };

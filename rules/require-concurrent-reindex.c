@@ -10,17 +10,6 @@
 
 #include "rule_api.h"
 
-static bool has_concurrently_option(const PgQuery__ReindexStmt *rs)
-{
-	for (size_t i = 0; i < rs->n_params; i++) {
-		const PgQuery__Node *p = rs->params[i];
-		if (p && p->node_case == PG_QUERY__NODE__NODE_DEF_ELEM && p->def_elem->defname &&
-		    !strcmp(p->def_elem->defname, "concurrently"))
-			return true;
-	}
-	return false;
-}
-
 static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
 	if (ctx->stmt->node_case != PG_QUERY__NODE__NODE_REINDEX_STMT || ctx->body == ML_BODY_FUNCTION ||
@@ -53,7 +42,7 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 	/* Indexes of tables created earlier in this file are empty and
 	 * unused. The engine resolves what it can to the owning table. */
 	if (rs->relation && rs->kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_TABLE &&
-	    ml_table_is_new(ctx, rs->relation))
+	    ml_table_is_new_or_truncated(ctx, rs->relation))
 		return;
 	if (ctx->effect->n_locks > 0) {
 		bool all_new = true;
@@ -90,7 +79,7 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 	}
 	size_t len;
 	const char *text = ml_stmt_text(ctx, &len);
-	size_t after_kind = text && !has_concurrently_option(rs) ? ml_word_end(text, len, kind) : (size_t)-1;
+	size_t after_kind = text && !ml_option(rs->params, rs->n_params, "concurrently") ? ml_word_end(text, len, kind) : (size_t)-1;
 	if (after_kind != (size_t)-1)
 		ml_report_fix(ctx, self, -1, after_kind, " CONCURRENTLY", "add CONCURRENTLY", "%s", message);
 	else
@@ -106,4 +95,5 @@ const ml_rule ml_rule_require_concurrent_reindex = {
 			"it leaves an INVALID index named *_ccnew: drop it and run it again",
 	},
 	.check = check,
+	.reports_slow_work = true,
 };

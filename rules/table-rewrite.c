@@ -28,7 +28,7 @@ static const PgQuery__Constraint *generated_constraint(const PgQuery__ColumnDef 
 static void check_alter(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
 	const PgQuery__AlterTableStmt *as = ml_alter_table(ctx);
-	if (!as || ml_table_is_new(ctx, as->relation))
+	if (!as || ml_table_is_new_or_truncated(ctx, as->relation))
 		return;
 	const char *table = ml_table_name(ctx, as->relation);
 	bool persistence = ml_effect_has(ctx->effect, ML_FORM_SET_PERSISTENCE);
@@ -113,7 +113,7 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 		return;
 	case PG_QUERY__NODE__NODE_CLUSTER_STMT: {
 		const PgQuery__RangeVar *rel = stmt->cluster_stmt->relation;
-		if (!ml_effect_has(ctx->effect, ML_FORM_CLUSTER) || (rel && ml_table_is_new(ctx, rel)))
+		if (!ml_effect_has(ctx->effect, ML_FORM_CLUSTER) || (rel && ml_table_is_new_or_truncated(ctx, rel)))
 			return;
 		if (rel)
 			ml_report_help(ctx, self, -1, HELP_REPACK,
@@ -176,4 +176,5 @@ const ml_rule ml_rule_table_rewrite = {
 			"lock_timeout set",
 	},
 	.check = check,
+	.reports_slow_work = true,
 };

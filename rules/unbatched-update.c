@@ -2,7 +2,8 @@
  * unbatched-update - a UPDATE on an existing table that is not limited to one
  * batch: one statement holds row locks on every row it touches until commit
  * and bloats the table. The engine decides what counts as a batch
- * (effects.c, ml_where_is_batched).
+ * (effects.c, ml_where_is_batched). Quiet on a table emptied earlier in the
+ * transaction: no row is left for it to touch.
  */
 #include "rule_api.h"
 
@@ -13,7 +14,8 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 	if (ctx->stmt->node_case != PG_QUERY__NODE__NODE_UPDATE_STMT || ctx->body == ML_BODY_FUNCTION)
 		return;
 	const PgQuery__RangeVar *rel = ctx->stmt->update_stmt->relation;
-	if (!ctx->effect->unbatched || ml_table_is_new(ctx, rel))
+	if (!ctx->effect->unbatched || ml_table_is_new(ctx, rel) ||
+	    ml_table_emptied(ctx, rel) != ML_NOT_EMPTIED)
 		return;
 	ml_report(ctx, self, -1,
 		  "UPDATE on \"%s\" is not limited to one batch: it locks every matching row until commit%s",
@@ -31,4 +33,5 @@ const ml_rule ml_rule_unbatched_update = {
 			"schema migration",
 	},
 	.check = check,
+	.reports_slow_work = true,
 };

@@ -3,6 +3,7 @@
  * works out, once for every rule, what it locks, rewrites and scans, and
  * whether an UPDATE or DELETE is limited to one batch.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,14 @@ struct classifier {
 static bool rel_is_new(ml_engine_state *st, const char *schema, const char *name)
 {
 	return ml_schema_table_is_new(st->run, schema, name);
+}
+
+/* Is work on the table slow: it existed before this file and was not
+ * truncated earlier in this transaction (a truncated table is an empty
+ * file: scanning, rewriting or indexing it is instant)? */
+static bool rel_holds_rows(ml_engine_state *st, const char *schema, const char *name)
+{
+	return !rel_is_new(st, schema, name) && ml_schema_emptied(st, schema, name) != ML_EMPTIED_BY_TRUNCATE;
 }
 
 static void add_lock(struct classifier *c, const char *table, bool is_new, ml_lock_mode mode)
@@ -57,8 +66,10 @@ static void apply_form(struct classifier *c, ml_form form, const char *schema, c
 	c->out->scan |= f->scan;
 	c->out->index_build |= f->index_build;
 	c->out->fails_in_transaction |= f->in_transaction_error;
-	if (!target_new && (f->rewrite || f->scan || f->index_build))
+	if (name && rel_holds_rows(c->st, schema, name) && (f->rewrite || f->scan || f->index_build))
 		c->out->slow = true;
+	else if (!name && (f->rewrite || f->scan || f->index_build))
+		c->out->slow = true; /* VACUUM FULL, REINDEX DATABASE: every table */
 	int rank = (int)f->target_lock * 4 + (f->rewrite ? 2 : 0) + (f->scan ? 1 : 0);
 	if (!c->out->form || rank > c->best_rank) {
 		c->out->form = f->label;
@@ -100,7 +111,7 @@ static void classify_add_column(struct classifier *c, const PgQuery__RangeVar *r
 		apply_rel(c, ML_FORM_ADD_UNIQUE, rel, NULL);
 	if (ml_column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) || (fk && dflt)) {
 		c->out->scan = true;
-		if (rel && !rel_is_new(c->st, rel->schemaname, rel->relname))
+		if (rel && rel_holds_rows(c->st, rel->schemaname, rel->relname))
 			c->out->slow = true;
 	}
 }
@@ -123,8 +134,48 @@ static void split_type(const char *text, char *base, size_t base_len, int mods[2
 	}
 }
 
-/* Is a change from type old_text to new_text binary-coercible, so that it
- * needs no rewrite? Only the cases PostgreSQL documents as free. */
+/* Types whose one modifier is a fractional-seconds precision that
+ * PostgreSQL raises in place (timestamp_support, time_support). */
+static bool is_precision_type(const char *base)
+{
+	return !strcmp(base, "timestamp") || !strcmp(base, "timestamptz") || !strcmp(base, "time") ||
+	       !strcmp(base, "timetz");
+}
+
+/* The largest fractional-seconds precision of timestamp, time and interval:
+ * raising a precision to it is free even from an unconstrained column. */
+#define MAX_SECONDS_PRECISION 6
+/* How coarse the smallest field of an interval type (as ml_type_text writes
+ * it: "interval", "interval day", "interval hour to minute(3)") is: 0 for
+ * SECOND and for no fields, 1 MINUTE, 2 HOUR, 3 DAY, 4 MONTH, 5 YEAR. */
+static int interval_least_field(const char *base)
+{
+	static const char *const UNITS[] = { "second", "minute", "hour", "day", "month", "year" };
+	const char *last = strrchr(base, ' ');
+	for (int i = 0; last && i < (int)(sizeof(UNITS) / sizeof(UNITS[0])); i++)
+		if (!strcmp(last + 1, UNITS[i]))
+			return i;
+	return 0;
+}
+
+/* PostgreSQL's interval_support: a change keeps every value as it is when
+ * the new type is plain interval, or its smallest field is no coarser and,
+ * where seconds count, its precision no lower. A precision is the one
+ * modifier; none means the full one. */
+static bool interval_change_is_free(const char *old_base, const int om[2], int on, const char *new_base,
+				    const int nm[2], int nn)
+{
+	if (!strcmp(new_base, "interval") && nn == 0)
+		return true;
+	int old_least = interval_least_field(old_base), new_least = interval_least_field(new_base);
+	int old_precision = on == 1 ? om[0] : INT_MAX, new_precision = nn == 1 ? nm[0] : INT_MAX;
+	return new_least <= old_least &&
+	       (old_least > 0 || new_precision >= MAX_SECONDS_PRECISION || new_precision >= old_precision);
+}
+
+/* Is a change from type old_text to new_text one that PostgreSQL makes
+ * without rewriting the table or rebuilding its indexes? Only the cases
+ * checked on PostgreSQL 15 (tests/lock_facts_test.sh). */
 bool ml_type_change_is_coercible(const char *old_text, const char *new_text)
 {
 	if (!old_text || !new_text)
@@ -150,6 +201,17 @@ bool ml_type_change_is_coercible(const char *old_text, const char *new_text)
 		int old_scale = on == 2 ? om[1] : 0, new_scale = nn == 2 ? nm[1] : 0;
 		return on >= 1 && nm[0] >= om[0] && new_scale == old_scale;
 	}
+	/* varbit(n) to varbit(m >= n) or varbit: the bits stay as they are. */
+	if (!strcmp(ob, "varbit") && !strcmp(nb, "varbit"))
+		return nn == 0 || (on == 1 && nn == 1 && nm[0] >= om[0]);
+	/* timestamp(3) to timestamp(6) or timestamp: a value keeps its digits. */
+	if (is_precision_type(ob) && !strcmp(ob, nb))
+		return nn == 0 || (nn == 1 && (nm[0] >= MAX_SECONDS_PRECISION || (on == 1 && nm[0] >= om[0])));
+	if (!strncmp(ob, "interval", 8) && !strncmp(nb, "interval", 8))
+		return interval_change_is_free(ob, om, on, nb, nm, nn);
+	/* cidr values are valid inet values, and they share the index operator family. */
+	if (!strcmp(old_text, "cidr") && !strcmp(new_text, "inet"))
+		return true;
 	return false;
 }
 
@@ -293,6 +355,14 @@ static void classify_drop(struct classifier *c, const PgQuery__DropStmt *ds)
 			c->out->forms |= (uint64_t)1 << form;
 			add_lock(c, ix ? ix->table : ml_qualified_name(c->st->file_arena, qual, name),
 				 ix && ml_schema_table_is_new(c->st->run, ix->schema, ix->table_name), f->target_lock);
+			/* A partitioned index goes with the index of every
+			 * partition, each table locked like the parent. */
+			const ml_table_state *t = ix ? ml_schema_find(c->st->run, ix->schema, ix->table_name) : NULL;
+			for (size_t k = 0; t && t->partitioned && k < t->partitions.len; k++) {
+				const ml_table_state *part = t->partitions.items[k];
+				add_lock(c, ml_qualified_name(c->st->file_arena, part->schema, part->name),
+					 rel_is_new(c->st, part->schema, part->name), f->target_lock);
+			}
 			c->out->fails_in_transaction |= f->in_transaction_error;
 			if (!c->out->form)
 				c->out->form = f->label;
@@ -324,23 +394,6 @@ static void classify_drop(struct classifier *c, const PgQuery__DropStmt *ds)
 			break;
 		}
 	}
-}
-
-static bool is_concurrent_reindex(const PgQuery__ReindexStmt *rs)
-{
-	for (size_t i = 0; i < rs->n_params; i++) {
-		const PgQuery__Node *p = rs->params[i];
-		if (p && p->node_case == T(DEF_ELEM) && !strcmp(p->def_elem->defname, "concurrently")) {
-			const PgQuery__Node *arg = p->def_elem->arg;
-			/* CONCURRENTLY false is written (concurrently false) */
-			if (arg && arg->node_case == T(BOOLEAN) && !arg->boolean->boolval)
-				return false;
-			if (arg && arg->node_case == T(STRING) && !strcmp(arg->string->sval, "false"))
-				return false;
-			return true;
-		}
-	}
-	return false;
 }
 
 static void classify_create_table(struct classifier *c, const PgQuery__CreateStmt *cs)
@@ -378,6 +431,7 @@ void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_
 {
 	memset(out, 0, sizeof(*out));
 	struct classifier c = { .st = st, .out = out };
+	bool target_emptied = false; /* UPDATE or DELETE of a table with no visible row left */
 	switch (stmt->node_case) {
 	case T(CREATE_STMT):
 		classify_create_table(&c, stmt->create_stmt);
@@ -416,7 +470,7 @@ void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_
 		break;
 	case T(REINDEX_STMT): {
 		const PgQuery__ReindexStmt *rs = stmt->reindex_stmt;
-		ml_form form = is_concurrent_reindex(rs) ? ML_FORM_REINDEX_CONCURRENTLY : ML_FORM_REINDEX;
+		ml_form form = ml_option_on(rs->params, rs->n_params, "concurrently") ? ML_FORM_REINDEX_CONCURRENTLY : ML_FORM_REINDEX;
 		if (rs->kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_TABLE && rs->relation) {
 			apply_rel(&c, form, rs->relation, NULL);
 		} else if (rs->kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_INDEX && rs->relation) {
@@ -443,7 +497,7 @@ void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_
 		const PgQuery__VacuumStmt *vs = stmt->vacuum_stmt;
 		if (!vs->is_vacuumcmd)
 			break;
-		ml_form form = ml_has_option(vs->options, vs->n_options, "full") ? ML_FORM_VACUUM_FULL : ML_FORM_VACUUM;
+		ml_form form = ml_option_on(vs->options, vs->n_options, "full") ? ML_FORM_VACUUM_FULL : ML_FORM_VACUUM;
 		for (size_t i = 0; i < vs->n_rels; i++) {
 			const PgQuery__Node *r = vs->rels[i];
 			if (r && r->node_case == T(VACUUM_RELATION))
@@ -519,6 +573,8 @@ void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_
 		out->unbatched = !ml_where_is_batched(us->where_clause, us->with_clause, us->from_clause,
 						      us->n_from_clause, env);
 		out->scan = us->where_clause == NULL;
+		target_emptied = us->relation &&
+				 ml_schema_emptied(st, us->relation->schemaname, us->relation->relname) != ML_NOT_EMPTIED;
 		break;
 	}
 	case T(DELETE_STMT): {
@@ -527,6 +583,8 @@ void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_
 		out->unbatched = !ml_where_is_batched(ds->where_clause, ds->with_clause, ds->using_clause,
 						      ds->n_using_clause, env);
 		out->scan = ds->where_clause == NULL;
+		target_emptied = ds->relation &&
+				 ml_schema_emptied(st, ds->relation->schemaname, ds->relation->relname) != ML_NOT_EMPTIED;
 		break;
 	}
 	case T(INSERT_STMT):
@@ -535,7 +593,7 @@ void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_
 	default:
 		break;
 	}
-	if (out->unbatched && out->n_locks > 0 && !out->locks[0].new_table) {
+	if (out->unbatched && out->n_locks > 0 && !out->locks[0].new_table && !target_emptied) {
 		out->many_rows = true;
 		out->slow = true;
 	}

@@ -39,6 +39,51 @@ const char *ml_lock_mode_name(ml_lock_mode mode)
 
 /* ---- reporting ----------------------------------------------------------- */
 
+static bool is_name_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '$' || c == '.' || (unsigned char)c >= 0x80;
+}
+
+const char *ml_engine_without_placeholder(ml_arena *arena, const char *text)
+{
+	if (!text || !strstr(text, ML_DYNAMIC_PLACEHOLDER))
+		return text;
+	size_t len = strlen(text), room = len + 1;
+	/* Each replacement grows the text by at most this much. */
+	size_t grow = sizeof(ML_DYNAMIC_NAME_TEXT) > sizeof(ML_DYNAMIC_PLACEHOLDER)
+			      ? sizeof(ML_DYNAMIC_NAME_TEXT) - sizeof(ML_DYNAMIC_PLACEHOLDER)
+			      : 0;
+	for (const char *p = text; (p = strstr(p, ML_DYNAMIC_PLACEHOLDER)); p += sizeof(ML_DYNAMIC_PLACEHOLDER) - 1)
+		room += grow;
+	char *out = ml_arena_alloc(arena, room);
+	size_t used = 0, at = 0;
+	const char *hit;
+	while ((hit = strstr(text + at, ML_DYNAMIC_PLACEHOLDER))) {
+		size_t start = (size_t)(hit - text), end = start + sizeof(ML_DYNAMIC_PLACEHOLDER) - 1;
+		/* The whole name around it, and its quotes when it has them. */
+		while (start > at && is_name_char(text[start - 1]))
+			start--;
+		while (end < len && is_name_char(text[end]))
+			end++;
+		while (end > start && text[end - 1] == '.')
+			end--; /* a full stop ending the sentence */
+		if (start > at && end < len && (text[start - 1] == '"' || text[start - 1] == '\'') &&
+		    text[end] == text[start - 1]) {
+			start--;
+			end++;
+		}
+		memcpy(out + used, text + at, start - at);
+		used += start - at;
+		memcpy(out + used, ML_DYNAMIC_NAME_TEXT, sizeof(ML_DYNAMIC_NAME_TEXT) - 1);
+		used += sizeof(ML_DYNAMIC_NAME_TEXT) - 1;
+		at = end;
+	}
+	memcpy(out + used, text + at, len - at);
+	used += len - at;
+	out[used] = '\0';
+	return out;
+}
+
 static bool rule_named(const ml_rule *rule, const char *name)
 {
 	return !strcmp(rule->info.name, name) || (rule->info.alias && !strcmp(rule->info.alias, name));
@@ -110,6 +155,9 @@ ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, siz
 	ml_run *run = st->run;
 	if (!st->rule_enabled[ml_registry_index(rule)])
 		return NULL;
+	/* Said, even if a comment silences it: the hazard was looked at. */
+	if (rule->reports_slow_work && !st->slow_work_rule)
+		st->slow_work_rule = rule;
 	int line, column, end_line, end_column;
 	ml_line_map_position(&st->map, start, &line, &column);
 	if (end < start)
@@ -126,6 +174,12 @@ ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, siz
 	d->column = column;
 	d->end_line = end_line;
 	d->end_column = end_column;
+	/* Names computed at run time are the placeholder inside the engine;
+	 * only dynamic SQL makes them. */
+	if (st->had_dynamic) {
+		message = ml_engine_without_placeholder(st->file_arena, message);
+		help = ml_engine_without_placeholder(st->file_arena, help);
+	}
 	d->message = ml_arena_strdup(run->arena, message);
 	/* A rule's own help is static: only a message-specific one is copied. */
 	d->help = !help || help == rule->info.help ? help : ml_arena_strdup(run->arena, help);
@@ -135,7 +189,9 @@ ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, siz
 	if (e && e->n_locks) {
 		ml_table_lock *locks = ml_arena_alloc(run->arena, e->n_locks * sizeof(*locks));
 		for (size_t i = 0; i < e->n_locks; i++) {
-			locks[i].table = ml_arena_strdup(run->arena, e->locks[i].table);
+			locks[i].table = ml_arena_strdup(run->arena, st->had_dynamic ? ml_engine_without_placeholder(
+										       st->file_arena, e->locks[i].table)
+									 : e->locks[i].table);
 			locks[i].mode = ml_lock_mode_name(e->locks[i].mode);
 		}
 		d->locks = locks;
@@ -204,6 +260,12 @@ void ml_report_fix(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, si
 	va_end(ap);
 }
 
+const char *ml_slow_work_reported_by(const ml_stmt_ctx *ctx)
+{
+	const ml_rule *rule = ctx->engine->slow_work_rule;
+	return rule ? rule->info.name : NULL;
+}
+
 const char *ml_stmt_text(const ml_stmt_ctx *ctx, size_t *len)
 {
 	const ml_engine_state *st = ctx->engine;
@@ -229,6 +291,7 @@ void ml_engine_end_transaction(ml_engine_state *st, bool keep_state)
 	st->n_held = 0;
 	st->new_enum_values.len = 0;
 	st->not_valid_in_tx.len = 0;
+	st->emptied_tables.len = 0;
 	if (keep_state)
 		return;
 	st->tx = ML_TX_NONE;
@@ -286,6 +349,10 @@ static void apply_transaction(ml_engine_state *st, const PgQuery__TransactionStm
 			st->tx_begin_end = st->stmt_end;
 		}
 		break;
+	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO:
+		/* It may undo a TRUNCATE or DELETE: the tables may hold rows again. */
+		st->emptied_tables.len = 0;
+		break;
 	default:
 		if (ends)
 			ml_engine_end_transaction(st, ts->chain); /* AND CHAIN starts the next one at once */
@@ -323,6 +390,29 @@ static void note_timeout(ml_engine_state *st, const char *name, bool set, bool l
 	}
 }
 
+/* Reads a Boolean constant: true, 'yes', 't'::boolean, 1::bool. Returns
+ * false (and leaves *value) for anything else, e.g. a variable. */
+static bool sql_bool_constant(const PgQuery__Node *n, bool *value)
+{
+	if (n && n->node_case == PG_QUERY__NODE__NODE_TYPE_CAST)
+		n = n->type_cast->arg;
+	if (!n || n->node_case != PG_QUERY__NODE__NODE_A_CONST)
+		return false;
+	const PgQuery__AConst *c = n->a_const;
+	switch (c->val_case) {
+	case PG_QUERY__A__CONST__VAL_BOOLVAL:
+		*value = c->boolval->boolval;
+		return true;
+	case PG_QUERY__A__CONST__VAL_IVAL:
+		*value = c->ival->ival != 0;
+		return true;
+	case PG_QUERY__A__CONST__VAL_SVAL:
+		return ml_bool_word(c->sval->sval, value);
+	default:
+		return false;
+	}
+}
+
 static bool set_config_call(const ProtobufCMessage *msg, void *data)
 {
 	ml_engine_state *st = data;
@@ -339,8 +429,8 @@ static bool set_config_call(const ProtobufCMessage *msg, void *data)
 	if (value && value->node_case == PG_QUERY__NODE__NODE_A_CONST &&
 	    value->a_const->val_case == PG_QUERY__A__CONST__VAL_SVAL)
 		set = strtod(value->a_const->sval->sval, NULL) != 0;
-	bool is_local = local && local->node_case == PG_QUERY__NODE__NODE_A_CONST &&
-			local->a_const->val_case == PG_QUERY__A__CONST__VAL_BOOLVAL && local->a_const->boolval->boolval;
+	bool is_local = false;
+	sql_bool_constant(local, &is_local);
 	note_timeout(st, name->a_const->sval->sval, set, is_local);
 	return true;
 }
@@ -442,7 +532,9 @@ static void record_statement(ml_engine_state *st, const PgQuery__Node *stmt, con
 	r->n_locks = effect->n_locks;
 	for (size_t i = 0; i < effect->n_locks; i++) {
 		r->locks[i] = effect->locks[i];
-		r->locks[i].table = ml_arena_strdup(run->arena, effect->locks[i].table);
+		r->locks[i].table = ml_arena_strdup(run->arena, st->had_dynamic ? ml_engine_without_placeholder(
+									       st->file_arena, effect->locks[i].table)
+								 : effect->locks[i].table);
 	}
 	r->rewrite = effect->rewrite;
 	r->scan = effect->scan;
@@ -452,7 +544,9 @@ static void record_statement(ml_engine_state *st, const PgQuery__Node *stmt, con
 	r->held = ml_arena_alloc(run->arena, (r->n_held + 1) * sizeof(ml_lock));
 	for (size_t i = 0; i < r->n_held; i++) {
 		r->held[i] = st->held[i];
-		r->held[i].table = ml_arena_strdup(run->arena, st->held[i].table);
+		r->held[i].table = ml_arena_strdup(run->arena, st->had_dynamic ? ml_engine_without_placeholder(
+									     st->file_arena, st->held[i].table)
+								   : st->held[i].table);
 	}
 	ml_ptr_vec_push(run->arena, &run->statements, r);
 }
@@ -502,10 +596,14 @@ void ml_engine_statement(ml_engine_state *st, const PgQuery__Node *stmt, const m
 	size_t n_rules = ml_rule_count();
 	const ml_effect *outer_effect = st->effect;
 	st->effect = &effect;
-	for (size_t i = 0; i < n_rules; i++) {
-		const ml_rule *rule = ml_registry_rule(i);
-		if (rule->check && st->rule_enabled[i])
-			rule->check(&ctx, rule);
+	st->slow_work_rule = NULL;
+	/* Registry order, then the rules that read what the others found. */
+	for (int last = 0; last < 2; last++) {
+		for (size_t i = 0; i < n_rules; i++) {
+			const ml_rule *rule = ml_registry_rule(i);
+			if (rule->check && st->rule_enabled[i] && rule->runs_last == (last == 1))
+				rule->check(&ctx, rule);
+		}
 	}
 	st->effect = outer_effect;
 	if (!runs_now) {
@@ -535,6 +633,7 @@ void ml_engine_statement(ml_engine_state *st, const PgQuery__Node *stmt, const m
 			for (size_t i = 0; i < effect.n_locks; i++)
 				hold_lock(st, &effect.locks[i], line);
 			note_transaction_facts(st, stmt, line);
+			ml_schema_note_rows(st, stmt);
 		}
 		ml_schema_apply(st, stmt);
 	}

@@ -23,6 +23,7 @@ typedef struct ml_table_state {
 	ml_ptr_vec checks;        /* struct ml_check_state * */
 	ml_ptr_vec foreign_keys;  /* ml_foreign_key_state *: its foreign keys the run saw */
 	ml_ptr_vec partitions;    /* ml_table_state *: partitions the run saw attached or created */
+	struct ml_table_state *parent; /* the partitioned table it is a partition of, or NULL */
 } ml_table_state;
 
 /* A foreign key the run added, for the locks on the table it references. */
@@ -99,6 +100,7 @@ typedef struct ml_engine_state {
 	ml_map held_index;            /* table -> its slot in held + 1 */
 	ml_ptr_vec new_enum_values;   /* ml_enum_value *, this transaction */
 	ml_ptr_vec not_valid_in_tx;   /* ml_pending_constraint *, this transaction */
+	ml_ptr_vec emptied_tables;    /* struct ml_emptied_table *: tables emptied in this transaction */
 	size_t tx_begin_start, tx_begin_end; /* span of the open BEGIN, for end-of-file reports */
 	const struct ml_source *source; /* the file's text as the pipeline holds it */
 	bool lock_timeout_set;
@@ -106,7 +108,10 @@ typedef struct ml_engine_state {
 	bool lock_timeout_local, statement_timeout_local; /* set with SET LOCAL: ends with the transaction */
 	bool seen_strong_lock;        /* a statement needed more than SHARE UPDATE EXCLUSIVE on an existing table */
 	bool dynamic;                 /* analysing SQL built from EXECUTE */
+	bool had_dynamic;             /* the file had such SQL: its placeholder names may be in the
+					 transaction's locks, so reports replace them from then on */
 	const ml_effect *effect;      /* the statement being checked, for its findings; NULL outside */
+	const ml_rule *slow_work_rule; /* the first rule that reported its slow work (ml_slow_work_reported_by) */
 
 	/* current statement */
 	size_t stmt_start, stmt_end;  /* byte span in the file */
@@ -207,6 +212,12 @@ ml_table_state *ml_schema_touch(ml_run *run, const char *schema, const char *nam
 ml_column_facts *ml_schema_column(ml_run *run, ml_table_state *table, const char *column, bool create);
 /* Records what stmt changes in the run's schema knowledge. */
 void ml_schema_apply(ml_engine_state *st, const PgQuery__Node *stmt);
+/* Records, for a statement that runs now inside a transaction, the tables
+ * it empties (TRUNCATE, DELETE without WHERE) and the ones it may fill
+ * again (see ml_table_emptied). */
+void ml_schema_note_rows(ml_engine_state *st, const PgQuery__Node *stmt);
+/* How the table schema.name was emptied in the current transaction. */
+ml_emptied ml_schema_emptied(const ml_engine_state *st, const char *schema, const char *name);
 /* The index the run created under name and has not dropped, or NULL. */
 const ml_index_state *ml_schema_index(ml_run *run, const char *name);
 /* The foreign key named name of table t, or NULL when the run did not see it. */
@@ -340,8 +351,18 @@ size_t ml_registry_index(const ml_rule *rule);
 /* The rule with this id or alias, or NULL. */
 const ml_rule *ml_registry_find(const char *name);
 
-/* The identifier put in for names dynamic SQL computes at run time. */
+/* The identifier put in for names dynamic SQL computes at run time. It
+ * never reaches a report: ml_engine_without_placeholder turns every name
+ * holding it into ML_DYNAMIC_NAME_TEXT. */
 #define ML_DYNAMIC_PLACEHOLDER "dynamic_name"
+#define ML_DYNAMIC_NAME_TEXT "a name computed at run time"
+
+/* engine.c */
+/* text, or a copy in arena where every name holding ML_DYNAMIC_PLACEHOLDER
+ * (quoted with " or ', schema-qualified, or glued to other text as in
+ * idx_dynamic_name) is replaced, quotes included, by ML_DYNAMIC_NAME_TEXT.
+ * NULL gives NULL. */
+const char *ml_engine_without_placeholder(ml_arena *arena, const char *text);
 
 /* engine-reported rules */
 extern const ml_rule ml_rule_syntax_error;

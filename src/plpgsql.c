@@ -48,15 +48,6 @@ static const char *def_string(const PgQuery__DefElem *d)
 	return NULL;
 }
 
-static const PgQuery__DefElem *find_option(PgQuery__Node *const *options, size_t n, const char *name)
-{
-	for (size_t i = 0; i < n; i++)
-		if (options[i] && options[i]->node_case == PG_QUERY__NODE__NODE_DEF_ELEM &&
-		    !strcmp(options[i]->def_elem->defname, name))
-			return options[i]->def_elem;
-	return NULL;
-}
-
 /* From the location of "AS" (or of the string itself), finds where the body
  * string's content begins in the file. Returns false when it cannot. */
 static bool locate_body(const ml_engine_state *st, size_t from, const char *body, struct body *out)
@@ -669,6 +660,7 @@ static void dynamic_sql(struct body *b, const cJSON *expr_holder, int lineno, co
 		 * number belongs): that is our guess failing, not the file. */
 		bool saved = st->dynamic;
 		st->dynamic = true;
+		st->had_dynamic = true;
 		int statements = ml_engine_parse_and_analyse(st, sql.buf.data, sql.buf.len, at, false, env);
 		st->dynamic = saved;
 		if (statements < 0)
@@ -906,15 +898,15 @@ void ml_plpgsql_analyse(ml_engine_state *st, const PgQuery__Node *stmt, const ml
 	ml_body_kind kind;
 	if (stmt->node_case == PG_QUERY__NODE__NODE_DO_STMT) {
 		const PgQuery__DoStmt *ds = stmt->do_stmt;
-		as = find_option(ds->args, ds->n_args, "as");
-		const PgQuery__DefElem *lang = find_option(ds->args, ds->n_args, "language");
+		as = ml_option(ds->args, ds->n_args, "as");
+		const PgQuery__DefElem *lang = ml_option(ds->args, ds->n_args, "language");
 		if (lang && def_string(lang))
 			language = def_string(lang);
 		kind = ML_BODY_DO;
 	} else if (stmt->node_case == PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT) {
 		const PgQuery__CreateFunctionStmt *fs = stmt->create_function_stmt;
-		as = find_option(fs->options, fs->n_options, "as");
-		const PgQuery__DefElem *lang = find_option(fs->options, fs->n_options, "language");
+		as = ml_option(fs->options, fs->n_options, "as");
+		const PgQuery__DefElem *lang = ml_option(fs->options, fs->n_options, "language");
 		language = lang && def_string(lang) ? def_string(lang) : "sql";
 		kind = fs->is_procedure ? ML_BODY_PROCEDURE : ML_BODY_FUNCTION;
 	} else {

@@ -146,7 +146,10 @@ static inline bool ml_effect_has(const ml_effect *effect, ml_form form)
 typedef struct ml_column_facts {
 	const char *name;
 	const char *type;         /* type as written, e.g. "varchar(20)"; NULL when unknown */
-	bool not_null;
+	bool not_null;            /* known to be NOT NULL (NOT NULL, PRIMARY KEY, serial, identity, SET NOT NULL) */
+	bool nullable;            /* known to allow NULL: defined without NOT NULL where nothing else could
+				     have made it NOT NULL (no inherited columns, no PRIMARY KEY on it), or
+				     DROP NOT NULL; neither flag: unknown */
 	bool valid_not_null_check;   /* a CHECK (col IS NOT NULL) that is valid: added without NOT VALID, or VALIDATEd */
 	bool pending_not_null_check; /* such a CHECK added NOT VALID and not validated yet */
 } ml_column_facts;
@@ -162,6 +165,13 @@ typedef struct ml_rule {
 	 * final transaction state; ml_report(-1) points at the open BEGIN, or
 	 * at the end of the file. NULL for most rules. */
 	void (*finish)(const ml_stmt_ctx *ctx, const struct ml_rule *self);
+	/* Its findings say that the statement's own slow work (a rewrite, a
+	 * scan, an index build, many rows changed) blocks the tables it works
+	 * on: ml_slow_work_reported_by names it. */
+	bool reports_slow_work;
+	/* Checks each statement after all the other rules, so that it sees
+	 * what they reported. */
+	bool runs_last;
 } ml_rule;
 
 /* An enum value added earlier in the current transaction. */
@@ -205,6 +215,11 @@ struct ml_stmt_ctx {
 	struct ml_engine_state *engine; /* opaque; for the query functions below */
 };
 
+/* The name of the first rule that reported this statement's slow work (a
+ * rule with reports_slow_work that found something, whether a comment
+ * silences it or not), or NULL. Complete only for a rule that runs_last. */
+const char *ml_slow_work_reported_by(const ml_stmt_ctx *ctx);
+
 /* Does a procedure this run created COMMIT or ROLLBACK in its body? */
 bool ml_procedure_commits(const ml_stmt_ctx *ctx, const char *name);
 
@@ -212,6 +227,44 @@ bool ml_procedure_commits(const ml_stmt_ctx *ctx, const char *name);
  * else can be using it yet? (Tables created by earlier files of the run hold
  * data by now.) */
 bool ml_table_is_new(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
+
+/* Does the run know rel as a partitioned table (it saw CREATE TABLE ...
+ * PARTITION BY)? */
+bool ml_table_is_partitioned(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
+
+/* The partitions of rel the run saw created or attached, as "a, b, c" in
+ * engine memory, or NULL when it saw none. */
+const char *ml_partition_names(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
+
+/* Is the index named name one the run saw created on a partitioned table,
+ * that is a partitioned index? */
+bool ml_index_is_partitioned(const ml_stmt_ctx *ctx, const char *name);
+
+/* Is the index named name one the run saw created on a table created earlier
+ * in this file? */
+bool ml_index_table_is_new(const ml_stmt_ctx *ctx, const char *name);
+
+/* How a table was emptied earlier in the current transaction. */
+typedef enum ml_emptied {
+	ML_NOT_EMPTIED = 0,
+	ML_EMPTIED_BY_DELETE,     /* DELETE without WHERE: no row is visible, the dead ones are still on disk */
+	ML_EMPTIED_BY_TRUNCATE,   /* TRUNCATE: a new, empty file; scans, rewrites and index builds are instant */
+} ml_emptied;
+
+/* Was rel emptied earlier in the current transaction, so that it holds no
+ * row this statement can see? The engine clears it when the transaction
+ * ends (or rolls back to a savepoint) and when rows may come back: INSERT,
+ * COPY FROM or MERGE into it, ATTACH PARTITION or INHERIT into it, CALL, or
+ * a call of a function that is neither built in nor known to the run as
+ * STABLE or IMMUTABLE. */
+ml_emptied ml_table_emptied(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
+
+/* Is scanning, rewriting or indexing rel instant because its file holds no
+ * data: created earlier in this file (ml_table_is_new), or truncated earlier
+ * in this transaction, whose ACCESS EXCLUSIVE lock it still holds? For the
+ * rules about slow work; the others still care about a truncated table's
+ * readers. */
+bool ml_table_is_new_or_truncated(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
 
 /* The column facts for table.column, or NULL when the run knows nothing. */
 const ml_column_facts *ml_column_find(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel,
@@ -274,10 +327,12 @@ bool ml_type_is_serial(const PgQuery__TypeName *type);
 bool ml_expr_is_volatile(const ml_stmt_ctx *ctx, const PgQuery__Node *expr, const char **name);
 
 /* Is a change from type old_text to new_text (as ml_type_text writes them)
- * binary-coercible, so PostgreSQL skips the rewrite? Only the documented
- * cases: varchar(n) -> varchar(m >= n) / varchar / text, text -> varchar,
- * numeric(p,s) -> numeric(p' >= p, s) / numeric, and the same type again.
- * NULL types: false. */
+ * one PostgreSQL makes without rewriting the table or rebuilding its
+ * indexes? Only cases checked on PostgreSQL 15: varchar(n) -> varchar(m >= n)
+ * / varchar / text, text -> varchar, numeric(p,s) -> numeric(p' >= p, s) /
+ * numeric, varbit(n) -> varbit(m >= n) / varbit, a raised or dropped
+ * precision of timestamp, timestamptz, time, timetz and interval, cidr ->
+ * inet, and the same type again. NULL types: false. */
 bool ml_type_change_is_coercible(const char *old_text, const char *new_text);
 
 /* A column type a statement defines. */
@@ -302,8 +357,27 @@ void ml_each_column_type(const ml_stmt_ctx *ctx, const ml_rule *rule, ml_column_
  * PostgreSQL would do anyway, so they decide nothing about a rewrite. */
 bool ml_type_change_has_real_using(const PgQuery__AlterTableCmd *cmd);
 
-/* Does the option list (DefElem nodes) carry defname? */
-bool ml_has_option(PgQuery__Node *const *options, size_t n, const char *defname);
+/* The option defname in a list of DefElem nodes (the last one when it is
+ * repeated, as PostgreSQL reads it), or NULL. Points into the tree. */
+const PgQuery__DefElem *ml_option(PgQuery__Node *const *options, size_t n, const char *defname);
+
+/* The value of a Boolean option of a utility statement (VACUUM (FULL false),
+ * REINDEX (CONCURRENTLY off)), read the way PostgreSQL reads it: no value
+ * is true; true, false, on, off in any case, quoted or not; the numbers 1
+ * and 0. Values PostgreSQL rejects (it fails the statement) are read by
+ * what they say when they are a Boolean word (yes, no, t, f), else as true.
+ * NULL opt: false. */
+bool ml_option_bool(const PgQuery__DefElem *opt);
+
+/* Is the option defname given and true (ml_option, ml_option_bool)? Every
+ * Boolean option the engine and the rules look at is read through this. */
+bool ml_option_on(PgQuery__Node *const *options, size_t n, const char *defname);
+
+/* Reads text the way PostgreSQL's boolin reads a SQL Boolean literal:
+ * true/false, yes/no, on/off, 1/0 and unambiguous prefixes of the words,
+ * in any case, blanks around ignored. Returns false (and leaves *value)
+ * when text is not one. */
+bool ml_bool_word(const char *text, bool *value);
 
 /* "schema.name" or "name": the String nodes of a qualified name list joined
  * with dots, written into buf (cut short to fit len bytes, NUL included).

@@ -97,6 +97,45 @@ bool ml_table_is_new(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)
 	return rel && ml_schema_table_is_new(ctx->engine->run, rel->schemaname, rel->relname);
 }
 
+bool ml_table_is_partitioned(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)
+{
+	const ml_table_state *t = rel ? ml_schema_find(ctx->engine->run, rel->schemaname, rel->relname) : NULL;
+	return t && t->partitioned;
+}
+
+const char *ml_partition_names(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)
+{
+	const ml_table_state *t = rel ? ml_schema_find(ctx->engine->run, rel->schemaname, rel->relname) : NULL;
+	if (!t || t->partitions.len == 0)
+		return NULL;
+	ml_arena *arena = ctx->engine->file_arena;
+	const char *names = "";
+	for (size_t i = 0; i < t->partitions.len; i++) {
+		const ml_table_state *p = t->partitions.items[i];
+		names = ml_arena_printf(arena, "%s%s%s", names, i ? ", " : "", ml_qualified_name(arena, p->schema, p->name));
+	}
+	return names;
+}
+
+/* The table of the index named name, when the run saw it created. */
+static const ml_table_state *index_table(const ml_stmt_ctx *ctx, const char *name)
+{
+	const ml_index_state *ix = name ? ml_schema_index(ctx->engine->run, name) : NULL;
+	return ix ? ml_schema_find(ctx->engine->run, ix->schema, ix->table_name) : NULL;
+}
+
+bool ml_index_is_partitioned(const ml_stmt_ctx *ctx, const char *name)
+{
+	const ml_table_state *t = index_table(ctx, name);
+	return t && t->partitioned;
+}
+
+bool ml_index_table_is_new(const ml_stmt_ctx *ctx, const char *name)
+{
+	const ml_index_state *ix = name ? ml_schema_index(ctx->engine->run, name) : NULL;
+	return ix && ml_schema_table_is_new(ctx->engine->run, ix->schema, ix->table_name);
+}
+
 const ml_column_facts *ml_column_find(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel,
 				       const char *column)
 {
@@ -110,8 +149,8 @@ const char *ml_table_name(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)
 {
 	if (!rel)
 		return "?";
-	if (!strcmp(rel->relname, ML_DYNAMIC_PLACEHOLDER))
-		return "(a table named at run time)";
+	/* A name dynamic SQL computes is the placeholder here; reports say
+	 * what it is (ml_engine_without_placeholder). */
 	return ml_qualified_name(ctx->engine->file_arena, rel->schemaname, rel->relname);
 }
 
@@ -131,16 +170,42 @@ static const char *not_null_check_column(const PgQuery__Constraint *con)
 	return ref->n_fields ? ml_last_name(ref->fields, ref->n_fields) : NULL;
 }
 
+/* Records a column definition. may_inherit: the table takes columns from
+ * elsewhere (INHERITS, PARTITION OF, OF type), which can make this one NOT
+ * NULL without the definition saying so. */
 static void record_column(ml_run *run, ml_table_state *t, const PgQuery__ColumnDef *def,
-			  const ml_stmt_ctx *ctx)
+			  const ml_stmt_ctx *ctx, bool may_inherit)
 {
 	if (!def->colname || !*def->colname)
 		return;
 	ml_column_facts *c = ml_schema_column(run, t, def->colname, true);
 	const char *type = ml_type_text(ctx, def->type_name);
 	c->type = type ? ml_arena_strdup(run->arena, type) : NULL;
+	/* PostgreSQL makes serial and identity columns NOT NULL itself. */
 	c->not_null = def->is_not_null || ml_column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL) ||
-		      ml_column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY);
+		      ml_column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY) ||
+		      ml_column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY) ||
+		      ml_type_is_serial(def->type_name);
+	c->nullable = !c->not_null && !may_inherit;
+}
+
+/* A PRIMARY KEY makes its columns NOT NULL. Without a column list (USING
+ * INDEX) any column of the table may be in it: none is known nullable. */
+static void record_primary_key(ml_run *run, ml_table_state *t, const PgQuery__Constraint *con)
+{
+	if (con->n_keys == 0) {
+		for (size_t i = 0; i < t->columns.len; i++)
+			((ml_column_facts *)t->columns.items[i])->nullable = false;
+		return;
+	}
+	for (size_t i = 0; i < con->n_keys; i++) {
+		const PgQuery__Node *k = con->keys[i];
+		if (!k || k->node_case != PG_QUERY__NODE__NODE_STRING)
+			continue;
+		ml_column_facts *c = ml_schema_column(run, t, k->string->sval, true);
+		c->not_null = true;
+		c->nullable = false;
+	}
 }
 
 static void record_check(ml_run *run, ml_table_state *t, const PgQuery__Constraint *con)
@@ -228,18 +293,29 @@ static void add_partition(ml_run *run, const PgQuery__RangeVar *parent, const Pg
 		if (p->partitions.items[i] == c)
 			return;
 	ml_ptr_vec_push(run->arena, &p->partitions, c);
+	c->parent = p;
+}
+
+/* Takes partition c out of its parent's list (DETACH, or DROP TABLE). */
+static void unlink_partition(ml_table_state *c)
+{
+	ml_table_state *p = c ? c->parent : NULL;
+	for (size_t i = 0; p && i < p->partitions.len; i++) {
+		if (p->partitions.items[i] == c) {
+			p->partitions.items[i] = p->partitions.items[--p->partitions.len];
+			break;
+		}
+	}
+	if (c)
+		c->parent = NULL;
 }
 
 static void remove_partition(ml_run *run, const PgQuery__RangeVar *parent, const PgQuery__RangeVar *partition)
 {
 	ml_table_state *p = parent ? ml_schema_find(run, parent->schemaname, parent->relname) : NULL;
 	ml_table_state *c = partition ? ml_schema_find(run, partition->schemaname, partition->relname) : NULL;
-	for (size_t i = 0; p && c && i < p->partitions.len; i++) {
-		if (p->partitions.items[i] == c) {
-			p->partitions.items[i] = p->partitions.items[--p->partitions.len];
-			return;
-		}
-	}
+	if (p && c && c->parent == p)
+		unlink_partition(c);
 }
 
 static void apply_create(ml_engine_state *st, const PgQuery__CreateStmt *cs, const ml_stmt_ctx *ctx)
@@ -258,12 +334,13 @@ static void apply_create(ml_engine_state *st, const PgQuery__CreateStmt *cs, con
 	t->checks = (ml_ptr_vec){ 0 };
 	t->foreign_keys = (ml_ptr_vec){ 0 };
 	t->partitions = (ml_ptr_vec){ 0 };
+	bool may_inherit = cs->n_inh_relations > 0 || cs->of_typename;
 	for (size_t i = 0; i < cs->n_table_elts; i++) {
 		const PgQuery__Node *e = cs->table_elts[i];
 		if (!e)
 			continue;
 		if (e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
-			record_column(run, t, e->column_def, ctx);
+			record_column(run, t, e->column_def, ctx, may_inherit);
 			record_column_foreign_keys(run, t, e->column_def);
 		} else if (e->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
 			   e->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) {
@@ -272,6 +349,13 @@ static void apply_create(ml_engine_state *st, const PgQuery__CreateStmt *cs, con
 			   e->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) {
 			record_foreign_key(run, t, e->constraint);
 		}
+	}
+	/* A table's PRIMARY KEY may come before its columns. */
+	for (size_t i = 0; i < cs->n_table_elts; i++) {
+		const PgQuery__Node *e = cs->table_elts[i];
+		if (e && e->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+		    e->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY)
+			record_primary_key(run, t, e->constraint);
 	}
 	/* CREATE TABLE p PARTITION OF parent */
 	if (cs->partbound && cs->n_inh_relations == 1 && cs->inh_relations[0] &&
@@ -294,7 +378,7 @@ static void apply_alter(ml_engine_state *st, const PgQuery__AlterTableStmt *as, 
 		switch (cmd->subtype) {
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
 			if (def && def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
-				record_column(run, t, def->column_def, ctx);
+				record_column(run, t, def->column_def, ctx, false);
 				record_column_foreign_keys(run, t, def->column_def);
 			}
 			break;
@@ -314,17 +398,26 @@ static void apply_alter(ml_engine_state *st, const PgQuery__AlterTableStmt *as, 
 			}
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull:
-			if (cmd->name)
-				ml_schema_column(run, t, cmd->name, true)->not_null = true;
+			if (cmd->name) {
+				ml_column_facts *c = ml_schema_column(run, t, cmd->name, true);
+				c->not_null = true;
+				c->nullable = false;
+			}
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull:
-			if (cmd->name)
-				ml_schema_column(run, t, cmd->name, true)->not_null = false;
+			if (cmd->name) {
+				ml_column_facts *c = ml_schema_column(run, t, cmd->name, true);
+				c->not_null = false;
+				c->nullable = true;
+			}
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
 			if (def && def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
 			    def->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK)
 				record_check(run, t, def->constraint);
+			else if (def && def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+				 def->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY)
+				record_primary_key(run, t, def->constraint);
 			else if (def && def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
 				 def->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN)
 				record_foreign_key(run, t, def->constraint);
@@ -406,7 +499,8 @@ static void apply_drop(ml_engine_state *st, const PgQuery__DropStmt *ds)
 		ml_table_state *t = ml_schema_find(st->run, schema, name);
 		if (t) {
 			/* A dropped table is forgotten; one re-created later in
-			 * the run starts afresh. */
+			 * the run starts afresh. A partition leaves its parent. */
+			unlink_partition(t);
 			t->created_in_run = false;
 			rekey_table(st->run, t, NULL);
 		}
@@ -469,6 +563,134 @@ void ml_schema_apply(ml_engine_state *st, const PgQuery__Node *stmt)
 	}
 	default:
 		break;
+	}
+}
+
+/* ---- tables emptied in the transaction ----------------------------------- */
+
+struct ml_emptied_table {
+	const ml_table_state *table;
+	ml_emptied how;
+};
+
+static ml_emptied emptied_state(const ml_engine_state *st, const ml_table_state *t)
+{
+	for (size_t i = 0; t && i < st->emptied_tables.len; i++) {
+		const struct ml_emptied_table *e = st->emptied_tables.items[i];
+		if (e->table == t)
+			return e->how;
+	}
+	return ML_NOT_EMPTIED;
+}
+
+ml_emptied ml_schema_emptied(const ml_engine_state *st, const char *schema, const char *name)
+{
+	return name ? emptied_state(st, ml_schema_find(st->run, schema, name)) : ML_NOT_EMPTIED;
+}
+
+ml_emptied ml_table_emptied(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)
+{
+	return rel ? ml_schema_emptied(ctx->engine, rel->schemaname, rel->relname) : ML_NOT_EMPTIED;
+}
+
+bool ml_table_is_new_or_truncated(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)
+{
+	return ml_table_is_new(ctx, rel) || ml_table_emptied(ctx, rel) == ML_EMPTIED_BY_TRUNCATE;
+}
+
+static void mark_emptied(ml_engine_state *st, ml_table_state *t, ml_emptied how, int depth)
+{
+	for (size_t i = 0; i < st->emptied_tables.len; i++) {
+		struct ml_emptied_table *e = st->emptied_tables.items[i];
+		if (e->table == t) {
+			if (how > e->how)
+				e->how = how;
+			return;
+		}
+	}
+	struct ml_emptied_table *e = ml_arena_alloc(st->file_arena, sizeof(*e));
+	e->table = t;
+	e->how = how;
+	ml_ptr_vec_push(st->file_arena, &st->emptied_tables, e);
+	/* Without ONLY, TRUNCATE and DELETE empty the partitions too. */
+	for (size_t i = 0; depth < 8 && i < t->partitions.len; i++)
+		mark_emptied(st, t->partitions.items[i], how, depth + 1);
+}
+
+/* rel empties as a whole: without ONLY, which would leave the rows of its
+ * children (and ALTER TABLE reaches them). */
+static void empty_relation(ml_engine_state *st, const PgQuery__RangeVar *rel, ml_emptied how)
+{
+	if (rel && rel->inh)
+		mark_emptied(st, ml_schema_touch(st->run, rel->schemaname, rel->relname), how, 0);
+}
+
+static void forget_emptied(ml_engine_state *st, const PgQuery__RangeVar *rel)
+{
+	const ml_table_state *t = rel ? ml_schema_find(st->run, rel->schemaname, rel->relname) : NULL;
+	for (size_t i = 0; t && i < st->emptied_tables.len; i++) {
+		const struct ml_emptied_table *e = st->emptied_tables.items[i];
+		if (e->table == t) {
+			st->emptied_tables.items[i] = st->emptied_tables.items[--st->emptied_tables.len];
+			return;
+		}
+	}
+}
+
+/* Forgets the emptied tables that a statement may fill again. */
+static bool find_refills(const ProtobufCMessage *msg, void *data)
+{
+	ml_engine_state *st = data;
+	const ProtobufCMessageDescriptor *d = msg->descriptor;
+	if (d == &pg_query__insert_stmt__descriptor) {
+		forget_emptied(st, ((const PgQuery__InsertStmt *)msg)->relation);
+	} else if (d == &pg_query__copy_stmt__descriptor) {
+		if (((const PgQuery__CopyStmt *)msg)->is_from)
+			forget_emptied(st, ((const PgQuery__CopyStmt *)msg)->relation);
+	} else if (d == &pg_query__merge_stmt__descriptor) {
+		forget_emptied(st, ((const PgQuery__MergeStmt *)msg)->relation);
+	} else if (d == &pg_query__alter_table_stmt__descriptor) {
+		/* ATTACH PARTITION brings the partition's rows to the parent;
+		 * INHERIT makes the table's rows the parent's. */
+		const PgQuery__AlterTableStmt *as = (const PgQuery__AlterTableStmt *)msg;
+		for (size_t i = 0; i < as->n_cmds; i++) {
+			const PgQuery__AlterTableCmd *cmd = ml_alter_cmd(as, i);
+			if (cmd && cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition)
+				forget_emptied(st, as->relation);
+			if (cmd && cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddInherit && cmd->def &&
+			    cmd->def->node_case == PG_QUERY__NODE__NODE_RANGE_VAR)
+				forget_emptied(st, cmd->def->range_var);
+		}
+	} else if (d == &pg_query__call_stmt__descriptor) {
+		st->emptied_tables.len = 0; /* a procedure may insert anywhere */
+	} else if (d == &pg_query__func_call__descriptor) {
+		/* So may a volatile function of the user's; built-in ones do not
+		 * insert into user tables, and PostgreSQL refuses INSERT in a
+		 * STABLE or IMMUTABLE one. */
+		const PgQuery__FuncCall *call = (const PgQuery__FuncCall *)msg;
+		const char *name = ml_last_name(call->funcname, call->n_funcname);
+		char declared = ml_schema_function_volatility(st->run, name);
+		if (declared == 'v' || (!declared && !ml_builtin_volatility(name)))
+			st->emptied_tables.len = 0;
+	}
+	return st->emptied_tables.len > 0;
+}
+
+void ml_schema_note_rows(ml_engine_state *st, const PgQuery__Node *stmt)
+{
+	if (st->emptied_tables.len > 0)
+		ml_walk(&stmt->base, find_refills, st);
+	if (stmt->node_case == PG_QUERY__NODE__NODE_TRUNCATE_STMT) {
+		const PgQuery__TruncateStmt *ts = stmt->truncate_stmt;
+		for (size_t i = 0; i < ts->n_relations; i++)
+			if (ts->relations[i] && ts->relations[i]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR)
+				empty_relation(st, ts->relations[i]->range_var, ML_EMPTIED_BY_TRUNCATE);
+	} else if (stmt->node_case == PG_QUERY__NODE__NODE_DELETE_STMT) {
+		/* Only a plain DELETE FROM t: USING an empty table deletes nothing,
+		 * and rows a WITH clause inserts are not seen by the DELETE. */
+		const PgQuery__DeleteStmt *ds = stmt->delete_stmt;
+		if (!ds->where_clause && ds->n_using_clause == 0 && !ds->with_clause)
+			empty_relation(st, ds->relation, ML_EMPTIED_BY_DELETE);
 	}
 }
 

@@ -116,13 +116,48 @@ static const char *type_alias(const char *name)
 	return name;
 }
 
+/* The fields of an interval as PostgreSQL's parser encodes them (bit masks
+ * of its datetime.h units), written the way format_type() writes them. */
+static const char *interval_fields(int mask)
+{
+	enum { MONTH = 1 << 1, YEAR = 1 << 2, DAY = 1 << 3, HOUR = 1 << 10, MINUTE = 1 << 11, SECOND = 1 << 12 };
+	static const struct {
+		int mask;
+		const char *text;
+	} FIELDS[] = {
+		{ YEAR, " year" }, { MONTH, " month" }, { DAY, " day" }, { HOUR, " hour" }, { MINUTE, " minute" },
+		{ SECOND, " second" }, { YEAR | MONTH, " year to month" }, { DAY | HOUR, " day to hour" },
+		{ DAY | HOUR | MINUTE, " day to minute" }, { DAY | HOUR | MINUTE | SECOND, " day to second" },
+		{ HOUR | MINUTE, " hour to minute" }, { HOUR | MINUTE | SECOND, " hour to second" },
+		{ MINUTE | SECOND, " minute to second" },
+	};
+	for (size_t i = 0; i < sizeof(FIELDS) / sizeof(FIELDS[0]); i++)
+		if (FIELDS[i].mask == mask)
+			return FIELDS[i].text;
+	return ""; /* all fields (0x7FFF): plain interval */
+}
+
+/* An A_Const integer modifier, or -1. */
+static int typmod_value(const PgQuery__Node *m)
+{
+	if (m && m->node_case == PG_QUERY__NODE__NODE_A_CONST && m->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL)
+		return m->a_const->ival->ival;
+	return -1;
+}
+
 const char *ml_type_text(const ml_stmt_ctx *ctx, const PgQuery__TypeName *type)
 {
 	ml_arena *arena = ctx->engine->file_arena;
 	if (!type)
 		return NULL;
 	const char *text = type_alias(ml_last_name(type->names, type->n_names));
-	if (type->n_typmods > 0) {
+	if (!strcmp(text, "interval") && type->n_typmods > 0 && type->n_typmods <= 2 &&
+	    typmod_value(type->typmods[0]) >= 0) {
+		/* "interval day to second(3)", not the parser's field mask. */
+		text = ml_arena_printf(arena, "interval%s", interval_fields(typmod_value(type->typmods[0])));
+		if (type->n_typmods == 2)
+			text = ml_arena_printf(arena, "%s(%d)", text, typmod_value(type->typmods[1]));
+	} else if (type->n_typmods > 0) {
 		const char *mods = "";
 		for (size_t i = 0; i < type->n_typmods; i++) {
 			const PgQuery__Node *m = type->typmods[i];
@@ -139,13 +174,76 @@ const char *ml_type_text(const ml_stmt_ctx *ctx, const PgQuery__TypeName *type)
 	return text;
 }
 
-bool ml_has_option(PgQuery__Node *const *options, size_t n, const char *defname)
+/* Is word a prefix (at least min_len characters, any case) of full? */
+static bool bool_prefix(const char *word, size_t len, const char *full, size_t min_len)
 {
-	for (size_t i = 0; i < n; i++)
-		if (options[i] && options[i]->node_case == PG_QUERY__NODE__NODE_DEF_ELEM &&
-		    !strcmp(options[i]->def_elem->defname, defname))
-			return true;
+	return len >= min_len && len <= strlen(full) && !strncasecmp(word, full, len);
+}
+
+bool ml_bool_word(const char *text, bool *value)
+{
+	if (!text)
+		return false;
+	/* boolin() skips surrounding blanks and takes any unambiguous prefix:
+	 * 't', 'ye', 'of' and '1' are all Boolean. */
+	while (isspace((unsigned char)*text))
+		text++;
+	size_t len = strlen(text);
+	while (len > 0 && isspace((unsigned char)text[len - 1]))
+		len--;
+	if (bool_prefix(text, len, "true", 1) || bool_prefix(text, len, "yes", 1) ||
+	    bool_prefix(text, len, "on", 2) || (len == 1 && text[0] == '1')) {
+		*value = true;
+		return true;
+	}
+	if (bool_prefix(text, len, "false", 1) || bool_prefix(text, len, "no", 1) ||
+	    bool_prefix(text, len, "off", 2) || (len == 1 && text[0] == '0')) {
+		*value = false;
+		return true;
+	}
 	return false;
+}
+
+bool ml_option_bool(const PgQuery__DefElem *opt)
+{
+	const PgQuery__Node *arg = opt ? opt->arg : NULL;
+	if (!arg)
+		return opt != NULL; /* (FULL): a bare option is on */
+	switch (arg->node_case) {
+	case PG_QUERY__NODE__NODE_INTEGER:
+		return arg->integer->ival != 0;
+	case PG_QUERY__NODE__NODE_FLOAT:
+		return strtod(arg->float_->fval, NULL) != 0;
+	case PG_QUERY__NODE__NODE_BOOLEAN:
+		return arg->boolean->boolval;
+	case PG_QUERY__NODE__NODE_STRING: {
+		/* PostgreSQL's defGetBoolean takes true, false, on and off in
+		 * any case; yes, no and prefixes make it fail the statement
+		 * ("requires a Boolean value"), and then they are read by what
+		 * they say. */
+		bool value;
+		return ml_bool_word(arg->string->sval, &value) ? value : true;
+	}
+	default:
+		return true;
+	}
+}
+
+const PgQuery__DefElem *ml_option(PgQuery__Node *const *options, size_t n, const char *defname)
+{
+	/* PostgreSQL reads the list in order: a repeated option's last value
+	 * is the one that counts. */
+	for (size_t i = n; i-- > 0;)
+		if (options[i] && options[i]->node_case == PG_QUERY__NODE__NODE_DEF_ELEM &&
+		    options[i]->def_elem->defname && !strcmp(options[i]->def_elem->defname, defname))
+			return options[i]->def_elem;
+	return NULL;
+}
+
+bool ml_option_on(PgQuery__Node *const *options, size_t n, const char *defname)
+{
+	const PgQuery__DefElem *opt = ml_option(options, n, defname);
+	return opt && ml_option_bool(opt);
 }
 
 const char *ml_dotted_name(PgQuery__Node *const *names, size_t n, char *buf, size_t len)

@@ -71,8 +71,11 @@ static bool exists(const char *path)
 }
 
 /* Applies "--pg-version 11 --assume-in-transaction ..." to opts. Returns
- * false on an unknown word. */
-static bool apply_header(ml_options *opts, char *words)
+ * false on an unknown word. "--history FILE" (fixtures only: history is
+ * NULL elsewhere) names, in *history, a file of the fixture's folder that
+ * is linted first in the same run, as an earlier migration: the schema the
+ * fixture's statements meet (a partitioned table, a column's type). */
+static bool apply_header(ml_options *opts, char *words, char **history)
 {
 	static char rule_store[16][64];
 	int rules = 0;
@@ -93,6 +96,11 @@ static bool apply_header(ml_options *opts, char *words)
 			while (list[k])
 				k++;
 			list[k] = rule_store[rules++];
+		} else if (!strcmp(w, "--history") && history) {
+			char *v = strtok(NULL, " \t");
+			if (!v || *history)
+				return false;
+			*history = strdup(v);
 		} else {
 			return false;
 		}
@@ -102,7 +110,7 @@ static bool apply_header(ml_options *opts, char *words)
 
 /* Reads the options header of SQL text: a first line
  * "-- migralint-test: ...". */
-static bool options_from_sql(const char *sql, ml_options *opts)
+static bool options_from_sql(const char *sql, ml_options *opts, char **history)
 {
 	static const char MARK[] = "-- migralint-test:";
 	if (strncmp(sql, MARK, sizeof(MARK) - 1) != 0)
@@ -110,16 +118,19 @@ static bool options_from_sql(const char *sql, ml_options *opts)
 	const char *eol = strchr(sql, '\n');
 	size_t n = eol ? (size_t)(eol - sql) : strlen(sql);
 	char *words = strndup(sql + sizeof(MARK) - 1, n - (sizeof(MARK) - 1));
-	bool ok = apply_header(opts, words);
+	bool ok = apply_header(opts, words, history);
 	free(words);
 	return ok;
 }
 
-/* Lints path (or the text when text != NULL) and returns the JSON report's
- * diagnostics array, detached; the caller deletes it. */
-static cJSON *lint(const ml_options *opts, const char *path, const char *text)
+/* Lints path (or the text when text != NULL), after history when it is not
+ * NULL, and returns the JSON report's diagnostics of path, detached; the
+ * caller deletes them. */
+static cJSON *lint(const ml_options *opts, const char *path, const char *text, const char *history)
 {
 	ml_run *run = ml_run_new(opts);
+	if (history)
+		ml_run_lint_path(run, history);
 	if (text)
 		ml_run_lint_buffer(run, path, text, strlen(text));
 	else
@@ -134,6 +145,11 @@ static cJSON *lint(const ml_options *opts, const char *path, const char *text)
 	free(buf);
 	cJSON *diags = report ? cJSON_DetachItemFromObject(report, "diagnostics") : NULL;
 	cJSON_Delete(report);
+	for (int i = diags && history ? cJSON_GetArraySize(diags) - 1 : -1; i >= 0; i--) {
+		const cJSON *at = cJSON_GetObjectItem(cJSON_GetArrayItem(diags, i), "path");
+		if (!cJSON_IsString(at) || strcmp(at->valuestring, path) != 0)
+			cJSON_DeleteItemFromArray(diags, i);
+	}
 	return diags;
 }
 
@@ -171,17 +187,36 @@ static void run_fixture(const char *rule, const char *dir, const char *name)
 	char *sql = read_file(sql_path, NULL);
 	ml_options opts;
 	ml_options_init(&opts);
-	if (!sql || !options_from_sql(sql, &opts)) {
+	char *history = NULL;
+	if (!sql || !options_from_sql(sql, &opts, &history)) {
 		result(false, "%s: unreadable or bad migralint-test header", sql_path);
 		free(sql);
+		free(history);
 		return;
 	}
+	char history_path[1024] = "";
+	if (history) {
+		snprintf(history_path, sizeof(history_path), "%s/%s", dir, history);
+		free(history);
+		if (!exists(history_path)) {
+			result(false, "%s: history file %s exists", sql_path, history_path);
+			free(sql);
+			return;
+		}
+	}
+	/* The engine's stand-in for names dynamic SQL computes at run time
+	 * (ML_DYNAMIC_PLACEHOLDER) must never reach a report. */
+	bool names_placeholder = strstr(sql, "dynamic_name") != NULL;
 	free(sql);
-	cJSON *diags = lint(&opts, sql_path, NULL);
+	cJSON *diags = lint(&opts, sql_path, NULL, *history_path ? history_path : NULL);
 	if (!diags) {
 		result(false, "%s: no JSON report", sql_path);
 		return;
 	}
+	char *printed = cJSON_PrintUnformatted(diags);
+	if (!names_placeholder && strstr(printed, "dynamic_name"))
+		result(false, "%s: a report prints the internal placeholder \"dynamic_name\"", sql_path);
+	free(printed);
 	int hits = count_rule(diags, rule);
 	if (!strncmp(name, "fires-", 6))
 		result(hits > 0, "%s: %s fires (%d)", sql_path, rule, hits);
@@ -314,12 +349,12 @@ static void run_doc(const char *rule)
 		}
 		ml_options opts;
 		ml_options_init(&opts);
-		if (header && !apply_header(&opts, header)) {
+		if (header && !apply_header(&opts, header, NULL)) {
 			result(false, "%s: bad migralint-test comment", path);
 		}
 		char label[600];
 		snprintf(label, sizeof(label), "%s#%s", path, good ? "good" : "bad");
-		cJSON *diags = lint(&opts, label, sql);
+		cJSON *diags = lint(&opts, label, sql, NULL);
 		int hits = count_rule(diags, rule);
 		if (good) {
 			int serious = count_at_least(diags, "warning");
@@ -364,9 +399,9 @@ static void run_safe_recipes(void)
 		char *sql = read_file(path, NULL);
 		ml_options opts;
 		ml_options_init(&opts);
-		bool header_ok = sql && options_from_sql(sql, &opts);
+		bool header_ok = sql && options_from_sql(sql, &opts, NULL);
 		free(sql);
-		cJSON *diags = header_ok ? lint(&opts, path, NULL) : NULL;
+		cJSON *diags = header_ok ? lint(&opts, path, NULL, NULL) : NULL;
 		int serious = diags ? count_at_least(diags, "warning") : -1;
 		result(serious == 0, "%s: no warning or error (%d)", path, serious);
 		if (serious > 0) {
