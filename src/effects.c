@@ -40,9 +40,10 @@ static void add_lock(struct classifier *c, const char *table, bool is_new, ml_lo
 }
 
 /* Applies the lock-table row for form to the target table and, when given,
- * a referenced table. */
-static void apply_form(struct classifier *c, ml_form form, const char *schema, const char *name,
-		       const char *ref_schema, const char *ref_name)
+ * a referenced table. label names the statement in reports when this form
+ * is its strongest; NULL means the row's own label. */
+static void apply_form_labelled(struct classifier *c, ml_form form, const char *label, const char *schema,
+				const char *name, const char *ref_schema, const char *ref_name)
 {
 	const ml_lock_fact *f = ml_lock_fact_for(form, c->st->options->pg_major);
 	ml_arena *arena = c->st->file_arena;
@@ -61,9 +62,15 @@ static void apply_form(struct classifier *c, ml_form form, const char *schema, c
 		c->out->slow = true;
 	int rank = (int)f->target_lock * 4 + (f->rewrite ? 2 : 0) + (f->scan ? 1 : 0);
 	if (!c->out->form || rank > c->best_rank) {
-		c->out->form = f->label;
+		c->out->form = label ? label : f->label;
 		c->best_rank = rank;
 	}
+}
+
+static void apply_form(struct classifier *c, ml_form form, const char *schema, const char *name,
+		       const char *ref_schema, const char *ref_name)
+{
+	apply_form_labelled(c, form, NULL, schema, name, ref_schema, ref_name);
 }
 
 static void apply_rel(struct classifier *c, ml_form form, const PgQuery__RangeVar *rel,
@@ -309,6 +316,14 @@ static void classify_drop(struct classifier *c, const PgQuery__DropStmt *ds)
 			}
 			break;
 		}
+		case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
+		case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
+			/* The view alone: the tables it reads are not locked. */
+			apply_form_labelled(c, ML_FORM_DROP_VIEW,
+					    ds->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW ? "DROP MATERIALIZED VIEW"
+												  : NULL,
+					    qual, name, NULL, NULL);
+			break;
 		case PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER: {
 			/* objects: [schema,] table, trigger */
 			const char *table = l->n_items >= 2 && l->items[l->n_items - 2]->node_case == T(STRING)
@@ -420,13 +435,16 @@ void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_
 		if (rs->kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_TABLE && rs->relation) {
 			apply_rel(&c, form, rs->relation, NULL);
 		} else if (rs->kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_INDEX && rs->relation) {
-			/* The lock is on the index's table; known for indexes
-			 * this run created. */
+			/* The index is locked, and so is its table, which is known
+			 * for indexes this run created. The index is as new as its
+			 * table. */
 			const ml_index_state *ix = ml_schema_index(st->run, rs->relation->relname);
-			if (ix)
-				apply_form(&c, form, ix->schema, ix->table_name, NULL, NULL);
-			else
-				apply_rel(&c, form, rs->relation, NULL);
+			apply_form(&c, form, ix ? ix->schema : NULL, ix ? ix->table_name : NULL, rs->relation->schemaname,
+				   rs->relation->relname);
+			const char *index = ml_qualified_name(st->file_arena, rs->relation->schemaname, rs->relation->relname);
+			for (size_t i = 0; i < out->n_locks; i++)
+				if (!strcmp(out->locks[i].table, index))
+					out->locks[i].new_table = ix && ml_schema_table_is_new(st->run, ix->schema, ix->table_name);
 		} else {
 			/* SCHEMA, SYSTEM, DATABASE: every table in it, one at a time. */
 			const ml_lock_fact *f = ml_lock_fact_for(form, st->options->pg_major);

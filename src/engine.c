@@ -396,8 +396,13 @@ static void note_transaction_facts(ml_engine_state *st, const PgQuery__Node *stm
  * table that existed before it? */
 static bool takes_strong_lock(const ml_effect *effect)
 {
-	/* CREATE INDEX ... ON ONLY builds nothing: its SHARE lock is instant. */
-	if (ml_effect_has(effect, ML_FORM_CREATE_INDEX_ON_ONLY))
+	/* CREATE INDEX ... ON ONLY builds nothing: its SHARE lock is instant.
+	 * DETACH PARTITION ... CONCURRENTLY asks for ACCESS EXCLUSIVE on the
+	 * partition only in its second transaction, once queries through the
+	 * parent no longer see it; a timeout there would leave the detach
+	 * pending, to be completed with FINALIZE. */
+	if (ml_effect_has(effect, ML_FORM_CREATE_INDEX_ON_ONLY) ||
+	    ml_effect_has(effect, ML_FORM_DETACH_PARTITION_CONCURRENTLY))
 		return false;
 	for (size_t i = 0; i < effect->n_locks; i++)
 		if (effect->locks[i].mode > ML_LOCK_SHARE_UPDATE_EXCLUSIVE && !effect->locks[i].new_table)

@@ -1,8 +1,8 @@
 /*
  * schema.c - what the run has learnt about the database from the migrations
- * it read so far: the tables it created, the columns it defined or altered,
- * its NOT NULL checks and their validity, its indexes and functions. Rules ask
- * these questions through rule_api.h; the engine records answers here once
+ * it read so far: the tables and views it created, the columns it defined or
+ * altered, its NOT NULL checks and their validity, its indexes and functions.
+ * Rules ask these questions through rule_api.h; the engine records answers here once
  * per statement.
  */
 #include <stdio.h>
@@ -393,7 +393,8 @@ static void apply_drop(ml_engine_state *st, const PgQuery__DropStmt *ds)
 		}
 		return;
 	}
-	if (ds->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
+	if (ds->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE && ds->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_VIEW &&
+	    ds->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW)
 		return;
 	for (size_t i = 0; i < ds->n_objects; i++) {
 		const PgQuery__Node *o = ds->objects[i];
@@ -423,6 +424,16 @@ void ml_schema_apply(ml_engine_state *st, const PgQuery__Node *stmt)
 	case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
 		if (stmt->create_table_as_stmt->into && stmt->create_table_as_stmt->into->rel) {
 			const PgQuery__RangeVar *rel = stmt->create_table_as_stmt->into->rel;
+			ml_table_state *t = ml_schema_touch(st->run, rel->schemaname, rel->relname);
+			t->created_in_run = true;
+			t->created_in_file = st->run->file_count;
+		}
+		break;
+	case PG_QUERY__NODE__NODE_VIEW_STMT:
+		/* A view is new like a table; CREATE OR REPLACE may replace
+		 * one in use. */
+		if (stmt->view_stmt->view && !stmt->view_stmt->replace) {
+			const PgQuery__RangeVar *rel = stmt->view_stmt->view;
 			ml_table_state *t = ml_schema_touch(st->run, rel->schemaname, rel->relname);
 			t->created_in_run = true;
 			t->created_in_file = st->run->file_count;

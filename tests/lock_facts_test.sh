@@ -116,6 +116,7 @@ CREATE TABLE events_2025 (id bigint NOT NULL, at date NOT NULL);
 INSERT INTO events_2025 SELECT g, date '2025-01-01' + g % 365 FROM generate_series(1, 500) g;
 CREATE MATERIALIZED VIEW order_totals AS SELECT customer_id, sum(amount) AS total FROM orders GROUP BY customer_id;
 CREATE UNIQUE INDEX order_totals_customer ON order_totals (customer_id);
+CREATE VIEW customer_names AS SELECT id, name FROM customers;
 CREATE TABLE lf_locker (id integer);
 CREATE ACCESS METHOD heap2 TYPE TABLE HANDLER heap_tableam_handler;
 ANALYZE;
@@ -188,8 +189,11 @@ notes=()
 # table an index is on, a column's type, a valid CHECK), never run on the
 # server; notx, refused in a transaction block; newfile, TRUNCATE's new empty
 # file; noscan, why the scan counters cannot see this statement's reads; undo,
-# SQL that restores the fixture after a notx statement's autocommit run.
-# Lock modes of every user table either side names are compared.
+# SQL that restores the fixture after a notx statement's autocommit run;
+# probe and probe_undo, the lock modes another session holds to stop a notx
+# statement (one probe each) and SQL that cleans up after the probes.
+# Lock modes of every user table and view either side names, and of any
+# other relation (an index) migralint names, are compared.
 run_case() {
 	local problems=() oids="" tbl
 	for tbl in $tables; do
@@ -274,7 +278,7 @@ SQL
 				oid=$a kind=$b rname=$c mode=$(mode_name "$d")
 				if [[ -n ${fx_name[$oid]:-} ]]; then rname=${fx_name[$oid]} kind=${fx_kind[$oid]}; fi
 				if ((RANK[$mode] > ${RANK[${pg_all[$rname]:-NONE}]})); then pg_all[$rname]=$mode; fi
-				case $kind in r | p | m) pg_tab[$rname]=${pg_all[$rname]} ;; esac
+				case $kind in r | p | m | v) pg_tab[$rname]=${pg_all[$rname]} ;; esac
 				;;
 			esac
 		done <<<"$out"
@@ -362,17 +366,33 @@ SQL
 }
 
 # For a statement that cannot run in a transaction block: another session
-# holds SHARE UPDATE EXCLUSIVE on the last table of the case, the statement
-# runs in autocommit and waits on it; its locks then (granted ones and the
-# one it waits for) go to pg_all / pg_tab. Weaker requests pass the blocker.
+# holds a lock on the last table of the case (SHARE UPDATE EXCLUSIVE unless
+# the case names other modes with probe=), the statement runs in autocommit
+# and waits on it; its locks then (granted ones and the one it waits for) go
+# to pg_all / pg_tab. Weaker requests pass the blocker. A statement that runs
+# in phases (DETACH PARTITION CONCURRENTLY, REINDEX CONCURRENTLY) gets one
+# probe per mode, each stopping it at a later phase; what a cancelled phase
+# leaves behind is cleaned up by probe_undo=.
 probe_locks() {
-	local last=${tables##* } i pid="" out
-	PGAPPNAME=lf_holder pg -c "BEGIN; LOCK TABLE $last IN SHARE UPDATE EXCLUSIVE MODE; SELECT pg_sleep(60)" \
+	local mode rest=$probe
+	while [[ -n $rest ]]; do
+		mode=${rest%%;*}
+		[[ $rest == *";"* ]] && rest=${rest#*;} || rest=""
+		probe_once "$mode"
+	done
+	if [[ -n $probe_undo ]] && ! out=$(pg 2>&1 <<<"$probe_undo"); then
+		problems+=("probe_undo failed: $(tr '\n' ' ' <<<"$out")")
+	fi
+}
+
+probe_once() {
+	local hold=$1 last=${tables##* } i pid="" out
+	PGAPPNAME=lf_holder pg -c "BEGIN; LOCK TABLE $last IN $hold MODE; SELECT pg_sleep(60)" \
 		>/dev/null 2>&1 &
 	local holder=$!
 	for ((i = 0; i < 200; i++)); do
 		out=$(pg -c "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-			WHERE a.application_name = 'lf_holder' AND l.granted AND l.mode = 'ShareUpdateExclusiveLock'")
+			WHERE a.application_name = 'lf_holder' AND l.granted AND l.locktype = 'relation'")
 		[[ $out == 1 ]] && break
 		sleep 0.02
 	done
@@ -380,19 +400,19 @@ probe_locks() {
 	local probe=$!
 	for ((i = 0; i < 250; i++)); do
 		pid=$(pg -c "SELECT a.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-			WHERE a.application_name = 'lf_probe' AND NOT l.granted AND l.locktype = 'relation'")
+			WHERE a.application_name = 'lf_probe' AND NOT l.granted")
 		[[ -n $pid ]] && break
 		sleep 0.02
 	done
 	if [[ -z $pid ]]; then
-		problems+=("did not wait on the SHARE UPDATE EXCLUSIVE lock held on $last")
+		problems+=("did not wait on the $hold lock held on $last")
 	else
 		local oid kind rname mode
 		while IFS='|' read -r oid kind rname mode; do
 			mode=$(mode_name "$mode")
 			if [[ -n ${fx_name[$oid]:-} ]]; then rname=${fx_name[$oid]} kind=${fx_kind[$oid]}; fi
 			if ((RANK[$mode] > ${RANK[${pg_all[$rname]:-NONE}]})); then pg_all[$rname]=$mode; fi
-			case $kind in r | p | m) pg_tab[$rname]=${pg_all[$rname]} ;; esac
+			case $kind in r | p | m | v) pg_tab[$rname]=${pg_all[$rname]} ;; esac
 		done < <(pg -c "SELECT l.relation, coalesce(c.relkind::text, ''), l.relation::regclass::text, l.mode
 			FROM pg_locks l LEFT JOIN pg_class c ON c.oid = l.relation
 			WHERE l.locktype = 'relation' AND l.pid = $pid AND l.relation >= 16384")
@@ -444,16 +464,19 @@ SQL
 	fi
 }
 
-# t NAME TABLES STATEMENT [prefix=SQL] [notx] [newfile] [noscan=REASON] [undo=SQL]
+# t NAME TABLES STATEMENT [prefix=SQL] [notx] [probe=MODE;MODE] [probe_undo=SQL] [newfile]
+#   [noscan=REASON] [undo=SQL]
 t() {
 	name=$1 tables=$2 stmt=$3
-	prefix="" notx="" newfile="" noscan="" undo=""
+	prefix="" notx="" newfile="" noscan="" undo="" probe="SHARE UPDATE EXCLUSIVE" probe_undo=""
 	shift 3
 	local arg
 	for arg in "$@"; do
 		case $arg in
 		prefix=*) prefix=${arg#prefix=} ;;
 		undo=*) undo=${arg#undo=} ;;
+		probe=*) probe=${arg#probe=} ;;
+		probe_undo=*) probe_undo=${arg#probe_undo=} ;;
 		noscan=*) noscan=${arg#noscan=} ;;
 		notx) notx=1 ;;
 		newfile) newfile=1 ;;
@@ -516,6 +539,8 @@ t drop-index "orders" 'DROP INDEX orders_customer_idx' \
 t reindex-index "orders" 'REINDEX INDEX orders_customer_idx' \
 	prefix='CREATE INDEX orders_customer_idx ON orders (customer_id);'
 t reindex-table "orders" 'REINDEX TABLE orders'
+t drop-view "customers customer_names" 'DROP VIEW customer_names'
+t drop-materialized-view "orders order_totals" 'DROP MATERIALIZED VIEW order_totals'
 t cluster "orders" 'CLUSTER orders USING orders_pkey'
 t truncate "notes" 'TRUNCATE notes' newfile
 t attach-partition "events events_2025" "ALTER TABLE events ATTACH PARTITION events_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')"
@@ -551,8 +576,19 @@ t drop-index-concurrently "orders" 'DROP INDEX CONCURRENTLY orders_customer_idx'
 	prefix='CREATE INDEX orders_customer_idx ON orders (customer_id);' \
 	undo='CREATE INDEX orders_customer_idx ON orders (customer_id)'
 t reindex-concurrently "orders" 'REINDEX TABLE CONCURRENTLY orders' notx
+# Both phases: SHARE UPDATE EXCLUSIVE on the partition stops the first, ACCESS
+# SHARE (a query on the partition itself) the second, which leaves the detach
+# pending when cancelled.
 t detach-partition-concurrently "events events_2024" 'ALTER TABLE events DETACH PARTITION events_2024 CONCURRENTLY' notx \
+	probe="SHARE UPDATE EXCLUSIVE;ACCESS SHARE" \
+	probe_undo="ALTER TABLE events DETACH PARTITION events_2024 FINALIZE; ALTER TABLE events ATTACH PARTITION events_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')" \
 	undo="ALTER TABLE events ATTACH PARTITION events_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')"
+# ACCESS SHARE stops it after it has locked the index, waiting for older
+# transactions; the cancelled build leaves an invalid copy behind.
+t reindex-index-concurrently "orders" 'REINDEX INDEX CONCURRENTLY orders_customer_idx' notx \
+	prefix='CREATE INDEX orders_customer_idx ON orders (customer_id);' \
+	probe="SHARE UPDATE EXCLUSIVE;ACCESS SHARE" probe_undo='DROP INDEX orders_customer_idx_ccnew'
+
 t vacuum "orders" 'VACUUM orders' notx \
 	noscan='VACUUM reads the pages itself, not through a scan the counters see'
 t vacuum-full "orders" 'VACUUM FULL orders' notx
