@@ -25,6 +25,9 @@
 # EXCLUSIVE lock held elsewhere makes them wait; and relfilenode and scans
 # when run in autocommit (then undone).
 #
+# Rules that say PostgreSQL rejects a statement have their fixtures run on
+# the same server (see `reject` at the end).
+#
 # LOCK_FACTS_VERBOSE=1 prints what each side said for every case.
 # Exits 77 (skipped) without PostgreSQL 15 or /usr/bin/python3.
 # usage: lock_facts_test.sh MIGRALINT
@@ -592,6 +595,45 @@ t reindex-index-concurrently "orders" 'REINDEX INDEX CONCURRENTLY orders_custome
 t vacuum "orders" 'VACUUM orders' notx \
 	noscan='VACUUM reads the pages itself, not through a scan the counters see'
 t vacuum-full "orders" 'VACUUM FULL orders' notx
+
+# ---- statements a rule says PostgreSQL rejects ------------------------------
+# reject RULE ERROR_PATTERN SETUP_SQL: every fixture of the rule runs on the
+# server (psql -f, autocommit, going on after errors) in a schema of its own
+# made by SETUP_SQL. A fires- fixture must fail with as many errors matching
+# ERROR_PATTERN (an extended regex) as migralint has findings of the rule,
+# and with no other error; a quiet- fixture must run without any error.
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+reject() {
+	local rule=$1 pattern=$2 setup=$3 f base out ml_n pg_n other
+	for f in "$here/fixtures/$rule"/*.sql; do
+		base=${f##*/}
+		name="rejects:$rule/$base"
+		ml_n=$("$ML" --no-config --format json "$f" 2>>"$dir/migralint.err" |
+			"$PY" -c 'import json, sys; print(sum(d["rule"] == sys.argv[1] for d in json.load(sys.stdin)["diagnostics"]))' "$rule")
+		out=$(pg -v ON_ERROR_STOP=0 2>&1 <<SQL
+CREATE SCHEMA lf_reject;
+SET search_path = lf_reject;
+$setup
+\\i $f
+RESET search_path;
+DROP SCHEMA lf_reject CASCADE;
+SQL
+		)
+		pg_n=$(grep -cE "ERROR: +($pattern)" <<<"$out")
+		other=$(grep -E "ERROR:" <<<"$out" | grep -vE "ERROR: +($pattern)" | head -1)
+		if [[ -n $other || $pg_n != "$ml_n" || ($base == fires-* && $ml_n == 0) || ($base == quiet-* && $ml_n != 0) ]]; then
+			echo "FAIL $name: migralint $ml_n finding(s), PostgreSQL $pg_n matching error(s)${other:+; other: $other}"
+			failed=$((failed + 1))
+		else
+			echo "ok   $name ($ml_n)"
+			passed=$((passed + 1))
+		fi
+	done
+}
+reject ban-duplicate-column-assignments 'multiple assignments to same column|column ".*" specified more than once' \
+	"CREATE TYPE address AS (city text, zip text);
+CREATE TABLE invoices (id bigint PRIMARY KEY, status text, note text, paid_at timestamptz, tags text[], address address);
+CREATE TABLE imports (id bigint, note text);"
 
 for note in ${notes[@]+"${notes[@]}"}; do echo "note $note"; done
 echo "$passed passed, $failed failed ($((SECONDS - start)) s)"
