@@ -103,6 +103,7 @@ typedef struct ml_engine_state {
 	bool statement_timeout_set;
 	bool lock_timeout_local, statement_timeout_local; /* set with SET LOCAL: ends with the transaction */
 	bool seen_strong_lock;        /* a statement needed more than SHARE UPDATE EXCLUSIVE on an existing table */
+	ml_map dropped_constraints;   /* "table\nconstraint" -> non-NULL: dropped by a statement of this file */
 	bool dynamic;                 /* analysing SQL built from EXECUTE */
 	const ml_effect *effect;      /* the statement being checked, for its findings; NULL outside */
 

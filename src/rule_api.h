@@ -209,6 +209,10 @@ struct ml_stmt_ctx {
 /* Does a procedure this run created COMMIT or ROLLBACK in its body? */
 bool ml_procedure_commits(const ml_stmt_ctx *ctx, const char *name);
 
+/* Did an earlier statement of this migration file drop the constraint name
+ * of table rel (ALTER TABLE ... DROP CONSTRAINT [IF EXISTS] name)? */
+bool ml_constraint_dropped_earlier(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel, const char *name);
+
 /* Was this table created earlier in the same migration file, so that no one
  * else can be using it yet? (Tables created by earlier files of the run hold
  * data by now.) */
