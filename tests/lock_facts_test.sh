@@ -26,7 +26,8 @@
 # when run in autocommit (then undone).
 #
 # Rules that say PostgreSQL rejects a statement have their fixtures run on
-# the same server (see `reject` at the end).
+# the same server (see `reject` at the end), and truncating-table's claim that
+# TRUNCATE is not MVCC-safe is shown with two sessions (`mvcc_case`).
 #
 # LOCK_FACTS_VERBOSE=1 prints what each side said for every case.
 # Exits 77 (skipped) without PostgreSQL 15 or /usr/bin/python3.
@@ -546,6 +547,7 @@ t drop-view "customers customer_names" 'DROP VIEW customer_names'
 t drop-materialized-view "orders order_totals" 'DROP MATERIALIZED VIEW order_totals'
 t cluster "orders" 'CLUSTER orders USING orders_pkey'
 t truncate "notes" 'TRUNCATE notes' newfile
+t truncate-two-tables "notes events_2025" 'TRUNCATE notes, events_2025' newfile
 t attach-partition "events events_2025" "ALTER TABLE events ATTACH PARTITION events_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')"
 t detach-partition "events events_2024" 'ALTER TABLE events DETACH PARTITION events_2024'
 t create-trigger "orders" 'CREATE TRIGGER orders_touch2 BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION lf_touch()'
@@ -595,6 +597,61 @@ t reindex-index-concurrently "orders" 'REINDEX INDEX CONCURRENTLY orders_custome
 t vacuum "orders" 'VACUUM orders' notx \
 	noscan='VACUUM reads the pages itself, not through a scan the counters see'
 t vacuum-full "orders" 'VACUUM FULL orders' notx
+
+# ---- TRUNCATE is not MVCC-safe (truncating-table) ----------------------------
+# A REPEATABLE READ transaction takes its snapshot, waits on an advisory lock
+# while another session empties a table and commits, then counts the table:
+# after TRUNCATE it sees no rows, after DELETE the rows of its snapshot.
+mvcc_case() {
+	local how=$1 expect=$2 out i seen
+	name="mvcc:$how"
+	pg -c "CREATE TABLE lf_mvcc (id int); INSERT INTO lf_mvcc SELECT generate_series(1, 10)" >/dev/null
+	PGAPPNAME=lf_writer pg >"$dir/writer.out" 2>&1 <<SQL &
+SELECT pg_advisory_lock(4242);
+DO \$\$BEGIN
+	FOR i IN 1..500 LOOP
+		EXIT WHEN EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted);
+		PERFORM pg_sleep(0.01);
+	END LOOP;
+END\$\$;
+$how;
+SELECT pg_advisory_unlock(4242);
+SQL
+	local writer=$!
+	for ((i = 0; i < 250; i++)); do
+		out=$(pg -c "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+			WHERE a.application_name = 'lf_writer' AND l.locktype = 'advisory' AND l.granted")
+		[[ $out == 1 ]] && break
+		sleep 0.02
+	done
+	seen=$(pg 2>&1 <<SQL
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT count(*) FROM lf_locker;
+SELECT pg_advisory_lock(4242);
+SELECT 'rows', count(*) FROM lf_mvcc;
+COMMIT;
+SQL
+	)
+	wait "$writer"
+	seen=$(sed -n 's/^rows|//p' <<<"$seen")
+	local ml_msg
+	printf '%s;\n' "$how" >"$dir/ml.sql"
+	lint <"$dir/ml.sql" >"$dir/ml.json"
+	ml_msg=$("$PY" -c "$read_json" diag "$dir/ml.json" 1 truncating-table)
+	if [[ $seen != "$expect" ]]; then
+		echo "FAIL $name: a snapshot taken before it sees ${seen:-?} rows, expected $expect ($(tr '\n' ' ' <"$dir/writer.out"))"
+		failed=$((failed + 1))
+	elif [[ ($how == TRUNCATE* && $ml_msg != *"not MVCC-safe"*) || ($how != TRUNCATE* && -n $ml_msg) ]]; then
+		echo "FAIL $name: truncating-table says '${ml_msg:-nothing}'"
+		failed=$((failed + 1))
+	else
+		echo "ok   $name (an older snapshot sees $seen rows)"
+		passed=$((passed + 1))
+	fi
+	pg -c "DROP TABLE lf_mvcc" >/dev/null
+}
+mvcc_case "TRUNCATE lf_mvcc" 0
+mvcc_case "DELETE FROM lf_mvcc" 10
 
 # ---- statements a rule says PostgreSQL rejects ------------------------------
 # reject RULE ERROR_PATTERN SETUP_SQL: every fixture of the rule runs on the
