@@ -534,16 +534,16 @@ void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_
 	case T(UPDATE_STMT): {
 		const PgQuery__UpdateStmt *us = stmt->update_stmt;
 		apply_rel(&c, ML_FORM_UPDATE, us->relation, NULL);
-		out->unbatched = !ml_where_is_batched(us->where_clause, us->with_clause, us->from_clause,
-						      us->n_from_clause, env);
+		out->unbatched = !ml_where_is_batched(st->run, us->relation, us->where_clause, us->with_clause,
+						      us->from_clause, us->n_from_clause, env);
 		out->scan = us->where_clause == NULL;
 		break;
 	}
 	case T(DELETE_STMT): {
 		const PgQuery__DeleteStmt *ds = stmt->delete_stmt;
 		apply_rel(&c, ML_FORM_DELETE, ds->relation, NULL);
-		out->unbatched = !ml_where_is_batched(ds->where_clause, ds->with_clause, ds->using_clause,
-						      ds->n_using_clause, env);
+		out->unbatched = !ml_where_is_batched(st->run, ds->relation, ds->where_clause, ds->with_clause,
+						      ds->using_clause, ds->n_using_clause, env);
 		out->scan = ds->where_clause == NULL;
 		break;
 	}
@@ -604,9 +604,11 @@ static bool is_variable(const PgQuery__Node *n, const ml_stmt_env *env)
 	return false;
 }
 
-/* A value that names one row: a non-boolean constant, a parameter, a
- * PL/pgSQL variable, or a cast or expression of those. */
-static bool is_point_value(const PgQuery__Node *n, const ml_stmt_env *env)
+/* A value that names one row of a unique key: a non-boolean constant, a
+ * parameter, a PL/pgSQL variable, a scalar subquery, or a cast or expression
+ * of those. *varies is set when it depends on a parameter or variable: a
+ * value that changes from call to call or from one loop turn to the next. */
+static bool is_point_value(const PgQuery__Node *n, const ml_stmt_env *env, bool *varies)
 {
 	if (!n)
 		return false;
@@ -614,24 +616,31 @@ static bool is_point_value(const PgQuery__Node *n, const ml_stmt_env *env)
 	case T(A_CONST):
 		return !n->a_const->isnull && n->a_const->val_case != PG_QUERY__A__CONST__VAL_BOOLVAL;
 	case T(PARAM_REF):
+		*varies = true;
 		return true;
 	case T(TYPE_CAST):
 		if (n->type_cast->arg && n->type_cast->arg->node_case == T(A_CONST) &&
 		    n->type_cast->type_name &&
 		    !strcmp(ml_last_name(n->type_cast->type_name->names, n->type_cast->type_name->n_names), "bool"))
 			return false;
-		return is_point_value(n->type_cast->arg, env);
+		return is_point_value(n->type_cast->arg, env, varies);
 	case T(COLUMN_REF):
-		return is_variable(n, env);
+		if (!is_variable(n, env))
+			return false;
+		*varies = true;
+		return true;
 	case T(A_EXPR):
 		return n->a_expr->kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP &&
-		       is_point_value(n->a_expr->lexpr, env) && is_point_value(n->a_expr->rexpr, env);
+		       is_point_value(n->a_expr->lexpr, env, varies) && is_point_value(n->a_expr->rexpr, env, varies);
 	case T(FUNC_CALL):
 		/* e.g. currval('s'), lower($1) */
 		for (size_t i = 0; i < n->func_call->n_args; i++)
-			if (!is_point_value(n->func_call->args[i], env))
+			if (!is_point_value(n->func_call->args[i], env, varies))
 				return false;
 		return true;
+	case T(SUB_LINK):
+		/* (SELECT id FROM ... ): one value, or an error */
+		return n->sub_link->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXPR_SUBLINK;
 	default:
 		return false;
 	}
@@ -640,10 +649,20 @@ static bool is_point_value(const PgQuery__Node *n, const ml_stmt_env *env)
 #define MAX_BOUNDS 16
 #define MAX_IN_LIST 1000
 
+/* What the AND-ed conditions of a WHERE say about the target's columns. */
 struct bounds {
 	char column[MAX_BOUNDS][128];
 	bool lower[MAX_BOUNDS], upper[MAX_BOUNDS];
 	int n;
+	char equated[MAX_BOUNDS][128];  /* target columns equal to a constant (or in a list of them) */
+	const char *equated_ptr[MAX_BOUNDS];
+	int n_equated;
+};
+
+/* The table an UPDATE or DELETE changes, to tell its columns from those of
+ * the tables it joins. */
+struct target {
+	const char *schema, *name, *alias;
 };
 
 static void note_bound(struct bounds *b, const char *column, bool lower)
@@ -665,7 +684,59 @@ static void note_bound(struct bounds *b, const char *column, bool lower)
 		b->upper[i] = true;
 }
 
-static bool conjunct_is_batched(const PgQuery__Node *n, const ml_stmt_env *env, struct bounds *bounds)
+static void note_equated(struct bounds *b, const char *column)
+{
+	if (b->n_equated == MAX_BOUNDS)
+		return;
+	snprintf(b->equated[b->n_equated], sizeof(b->equated[0]), "%s", column);
+	b->equated_ptr[b->n_equated] = b->equated[b->n_equated];
+	b->n_equated++;
+}
+
+/* The column name when n is a column of the target table: unqualified, or
+ * qualified with its alias (or, without one, its name). NULL for columns of
+ * other tables, PL/pgSQL variables and anything else. */
+static const char *target_column(const PgQuery__Node *n, const struct target *target, const ml_stmt_env *env)
+{
+	if (!n || n->node_case != T(COLUMN_REF) || is_variable(n, env))
+		return NULL;
+	const PgQuery__ColumnRef *ref = n->column_ref;
+	for (size_t i = 0; i < ref->n_fields; i++)
+		if (!ref->fields[i] || ref->fields[i]->node_case != T(STRING))
+			return NULL;
+	const char *column = ref->n_fields ? ref->fields[ref->n_fields - 1]->string->sval : NULL;
+	bool aliased = target && target->alias && *target->alias;
+	switch (ref->n_fields) {
+	case 1:
+		return column;
+	case 2: /* alias.col, or table.col without an alias */
+		return target && !strcmp(ref->fields[0]->string->sval, aliased ? target->alias : target->name) ? column
+														   : NULL;
+	case 3: /* schema.table.col */
+		return target && !aliased && target->schema && !strcmp(ref->fields[0]->string->sval, target->schema) &&
+			       !strcmp(ref->fields[1]->string->sval, target->name)
+			       ? column
+			       : NULL;
+	default:
+		return NULL;
+	}
+}
+
+/* Does the condition on column (a target column or NULL) with these point
+ * values bound the statement at once (values that vary: one batch per call
+ * or loop turn), or does it only equate the column, which bounds it when the
+ * column completes a unique key? */
+static bool note_point(struct bounds *bounds, const char *column, bool varies)
+{
+	if (varies)
+		return true;
+	if (column)
+		note_equated(bounds, column);
+	return false;
+}
+
+static bool conjunct_is_batched(const PgQuery__Node *n, const ml_stmt_env *env, const struct target *target,
+				struct bounds *bounds)
 {
 	char buf[128];
 	if (n->node_case == T(SUB_LINK))
@@ -674,6 +745,7 @@ static bool conjunct_is_batched(const PgQuery__Node *n, const ml_stmt_env *env, 
 		return false;
 	const PgQuery__AExpr *e = n->a_expr;
 	const char *op = ml_last_name(e->name, e->n_name);
+	bool varies = false;
 	switch (e->kind) {
 	case PG_QUERY__A__EXPR__KIND__AEXPR_BETWEEN:
 	case PG_QUERY__A__EXPR__KIND__AEXPR_BETWEEN_SYM:
@@ -686,9 +758,9 @@ static bool conjunct_is_batched(const PgQuery__Node *n, const ml_stmt_env *env, 
 		if (l->n_items == 0 || l->n_items > MAX_IN_LIST)
 			return false;
 		for (size_t i = 0; i < l->n_items; i++)
-			if (!is_point_value(l->items[i], env))
+			if (!is_point_value(l->items[i], env, &varies))
 				return false;
-		return true;
+		return note_point(bounds, target_column(e->lexpr, target, env), varies);
 	}
 	case PG_QUERY__A__EXPR__KIND__AEXPR_OP_ANY:
 		/* id = ANY($1), id = ANY(batch_ids), id = ANY(ARRAY[1, 2]) */
@@ -696,11 +768,12 @@ static bool conjunct_is_batched(const PgQuery__Node *n, const ml_stmt_env *env, 
 			return false;
 		if (e->rexpr && e->rexpr->node_case == T(A_ARRAY_EXPR)) {
 			for (size_t i = 0; i < e->rexpr->a_array_expr->n_elements; i++)
-				if (!is_point_value(e->rexpr->a_array_expr->elements[i], env))
+				if (!is_point_value(e->rexpr->a_array_expr->elements[i], env, &varies))
 					return false;
-			return true;
+		} else if (!is_point_value(e->rexpr, env, &varies)) {
+			return false;
 		}
-		return is_point_value(e->rexpr, env);
+		return note_point(bounds, target_column(e->lexpr, target, env), varies);
 	case PG_QUERY__A__EXPR__KIND__AEXPR_OP: {
 		const char *lcol = column_ref_text(e->lexpr, buf, sizeof(buf));
 		char rbuf[128];
@@ -709,8 +782,13 @@ static bool conjunct_is_batched(const PgQuery__Node *n, const ml_stmt_env *env, 
 			lcol = NULL;
 		if (rcol && is_variable(e->rexpr, env))
 			rcol = NULL;
-		if (!strcmp(op, "="))
-			return (lcol && is_point_value(e->rexpr, env)) || (rcol && is_point_value(e->lexpr, env));
+		if (!strcmp(op, "=")) {
+			if (lcol && is_point_value(e->rexpr, env, &varies))
+				return note_point(bounds, target_column(e->lexpr, target, env), varies);
+			if (rcol && is_point_value(e->lexpr, env, &varies))
+				return note_point(bounds, target_column(e->rexpr, target, env), varies);
+			return false;
+		}
 		bool gt = !strcmp(op, ">") || !strcmp(op, ">="), lt = !strcmp(op, "<") || !strcmp(op, "<=");
 		if (!gt && !lt)
 			return false;
@@ -727,21 +805,23 @@ static bool conjunct_is_batched(const PgQuery__Node *n, const ml_stmt_env *env, 
 	}
 }
 
-static bool collect_conjuncts(const PgQuery__Node *n, const ml_stmt_env *env, struct bounds *bounds, int depth)
+static bool collect_conjuncts(const PgQuery__Node *n, const ml_stmt_env *env, const struct target *target,
+			      struct bounds *bounds, int depth)
 {
 	if (!n || depth > 64)
 		return false;
 	if (n->node_case == T(BOOL_EXPR) && n->bool_expr->boolop == PG_QUERY__BOOL_EXPR_TYPE__AND_EXPR) {
 		for (size_t i = 0; i < n->bool_expr->n_args; i++)
-			if (collect_conjuncts(n->bool_expr->args[i], env, bounds, depth + 1))
+			if (collect_conjuncts(n->bool_expr->args[i], env, target, bounds, depth + 1))
 				return true;
 		return false;
 	}
-	return conjunct_is_batched(n, env, bounds);
+	return conjunct_is_batched(n, env, target, bounds);
 }
 
-bool ml_where_is_batched(const PgQuery__Node *where, const PgQuery__WithClause *with,
-			 PgQuery__Node *const *from, size_t n_from, const ml_stmt_env *env)
+bool ml_where_is_batched(ml_run *run, const PgQuery__RangeVar *rel, const PgQuery__Node *where,
+			 const PgQuery__WithClause *with, PgQuery__Node *const *from, size_t n_from,
+			 const ml_stmt_env *env)
 {
 	if (with) {
 		for (size_t i = 0; i < with->n_ctes; i++) {
@@ -758,11 +838,20 @@ bool ml_where_is_batched(const PgQuery__Node *where, const PgQuery__WithClause *
 	}
 	if (!where)
 		return false;
+	struct target target = { 0 };
+	if (rel) {
+		target.schema = rel->schemaname;
+		target.name = rel->relname;
+		target.alias = rel->alias ? rel->alias->aliasname : NULL;
+	}
 	struct bounds bounds = { .n = 0 };
-	if (collect_conjuncts(where, env, &bounds, 0))
+	if (collect_conjuncts(where, env, rel ? &target : NULL, &bounds, 0))
 		return true;
 	for (int i = 0; i < bounds.n; i++)
 		if (bounds.lower[i] && bounds.upper[i])
 			return true;
-	return false;
+	/* Equality with constants is a point fix only on a unique key. */
+	return rel && bounds.n_equated > 0 &&
+	       ml_schema_columns_cover_key(run, rel->schemaname, rel->relname, bounds.equated_ptr,
+					   (size_t)bounds.n_equated);
 }

@@ -23,7 +23,17 @@ typedef struct ml_table_state {
 	ml_ptr_vec checks;        /* struct ml_check_state * */
 	ml_ptr_vec foreign_keys;  /* ml_foreign_key_state *: its foreign keys the run saw */
 	ml_ptr_vec partitions;    /* ml_table_state *: partitions the run saw attached or created */
+	ml_ptr_vec unique_keys;   /* ml_unique_key *: primary key, unique constraints and indexes the run saw */
+	bool keys_known;          /* the run saw the table's whole definition: unique_keys are all it has */
 } ml_table_state;
+
+/* A primary key, unique constraint or unique index on plain columns, without
+ * a WHERE: each combination of its columns' values names at most one row. */
+typedef struct ml_unique_key {
+	const char *name;         /* constraint or index name as PostgreSQL would give it; "" when unknown */
+	const char **columns;
+	size_t n_columns;
+} ml_unique_key;
 
 /* A foreign key the run added, for the locks on the table it references. */
 typedef struct ml_foreign_key_state {
@@ -180,9 +190,13 @@ ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, siz
  * version. */
 void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_stmt_env *env,
 		       ml_effect *out);
-/* Is the WHERE of an UPDATE/DELETE limited to one batch? */
-bool ml_where_is_batched(const PgQuery__Node *where, const PgQuery__WithClause *with,
-			 PgQuery__Node *const *from, size_t n_from, const ml_stmt_env *env);
+/* Is the WHERE of an UPDATE/DELETE of rel limited to one batch: a key range,
+ * a subquery or CTE with LIMIT, a value that varies per call or loop turn,
+ * or constants for every column of a unique key of rel the run knows of
+ * (ml_schema_columns_cover_key)? */
+bool ml_where_is_batched(ml_run *run, const PgQuery__RangeVar *rel, const PgQuery__Node *where,
+			 const PgQuery__WithClause *with, PgQuery__Node *const *from, size_t n_from,
+			 const ml_stmt_env *env);
 
 /* schema.c */
 /* The table the run knows as schema.name (an empty or NULL schema means
@@ -199,6 +213,13 @@ ml_table_state *ml_schema_touch(ml_run *run, const char *schema, const char *nam
 ml_column_facts *ml_schema_column(ml_run *run, ml_table_state *table, const char *column, bool create);
 /* Records what stmt changes in the run's schema knowledge. */
 void ml_schema_apply(ml_engine_state *st, const PgQuery__Node *stmt);
+/* Does a set of columns of the table, each equal to one value, name at most
+ * one row: does it hold every column of a unique key the run knows (primary
+ * key, unique constraint, unique index)? For a table whose definition the
+ * run did not see (created before the run, by LIKE or as a partition), a
+ * column named id also counts as a key. */
+bool ml_schema_columns_cover_key(ml_run *run, const char *schema, const char *name, const char *const *columns,
+				 size_t n_columns);
 /* The index the run created under name and has not dropped, or NULL. */
 const ml_index_state *ml_schema_index(ml_run *run, const char *name);
 /* The foreign key named name of table t, or NULL when the run did not see it. */
