@@ -1,7 +1,8 @@
 /*
  * effects.c - classifies a statement into the forms of the lock table and
- * works out, once for every rule, what it locks, rewrites and scans, and
- * whether an UPDATE or DELETE is limited to one batch.
+ * works out, once for every rule, what it locks (the tables it reads too),
+ * rewrites and scans, and whether an UPDATE or DELETE is limited to one
+ * batch.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -388,6 +389,133 @@ static void classify_create_table(struct classifier *c, const PgQuery__CreateStm
 			c->out->locks[i].new_table = true;
 }
 
+/* ---- reads ----------------------------------------------------------------- */
+
+#define MAX_CTES 32
+
+/* The tables a statement reads: every relation it names in FROM, JOIN,
+ * USING or a subquery, except the ones it writes, the names of its CTEs and
+ * the system catalogs. */
+struct reads {
+	struct classifier *c;
+	const ml_stmt_env *env;
+	const PgQuery__RangeVar *target;  /* the table written (or created), or NULL */
+	const char *ctes[MAX_CTES];
+	size_t n_ctes;
+};
+
+static bool collect_cte(const ProtobufCMessage *msg, void *data)
+{
+	struct reads *r = data;
+	if (msg->descriptor == &pg_query__common_table_expr__descriptor && r->n_ctes < MAX_CTES) {
+		const PgQuery__CommonTableExpr *cte = (const PgQuery__CommonTableExpr *)msg;
+		if (cte->ctename && *cte->ctename)
+			r->ctes[r->n_ctes++] = cte->ctename;
+	}
+	return true;
+}
+
+static bool is_table_read(const struct reads *r, const PgQuery__RangeVar *rv)
+{
+	if (rv == r->target || !rv->relname || !*rv->relname || !strcmp(rv->relname, ML_DYNAMIC_PLACEHOLDER))
+		return false;
+	bool qualified = rv->schemaname && *rv->schemaname;
+	if (qualified && (!strcmp(rv->schemaname, "pg_catalog") || !strcmp(rv->schemaname, "information_schema")))
+		return false;
+	if (!qualified && !strncmp(rv->relname, "pg_", 3))
+		return false; /* pg_class, pg_indexes, pg_stat_activity: the catalogs */
+	for (size_t i = 0; !qualified && i < r->n_ctes; i++)
+		if (!strcmp(r->ctes[i], rv->relname))
+			return false;
+	return true;
+}
+
+static bool lock_read(const ProtobufCMessage *msg, void *data)
+{
+	struct reads *r = data;
+	if (msg->descriptor != &pg_query__range_var__descriptor)
+		return true;
+	const PgQuery__RangeVar *rv = (const PgQuery__RangeVar *)msg;
+	if (is_table_read(r, rv))
+		apply_rel(r->c, ML_FORM_SELECT, rv, NULL);
+	return true;
+}
+
+/* ACCESS SHARE on each table stmt reads; target is the table it writes. */
+static void apply_reads(struct reads *r, const PgQuery__Node *stmt)
+{
+	ml_walk(&stmt->base, collect_cte, r);
+	ml_walk(&stmt->base, lock_read, r);
+}
+
+static void copy_reads(struct reads *r, const PgQuery__SelectStmt *s, int depth);
+
+static void copy_from_item(struct reads *r, const PgQuery__Node *item, const PgQuery__SelectStmt *s, int depth)
+{
+	if (!item || depth > 32)
+		return;
+	switch (item->node_case) {
+	case T(RANGE_VAR):
+		if (is_table_read(r, item->range_var) &&
+		    !ml_where_is_batched(r->c->st->run, item->range_var, s->where_clause, NULL, NULL, 0, r->env))
+			apply_rel(r->c, ML_FORM_READ_ALL, item->range_var, NULL);
+		return;
+	case T(JOIN_EXPR):
+		copy_from_item(r, item->join_expr->larg, s, depth + 1);
+		copy_from_item(r, item->join_expr->rarg, s, depth + 1);
+		return;
+	case T(RANGE_SUBSELECT):
+		if (item->range_subselect->subquery && item->range_subselect->subquery->node_case == T(SELECT_STMT))
+			copy_reads(r, item->range_subselect->subquery->select_stmt, depth + 1);
+		return;
+	default:
+		return;
+	}
+}
+
+/* The tables a copy (INSERT ... SELECT, CREATE TABLE ... AS, SELECT INTO)
+ * reads whole: those in the FROM of its SELECT, of the branches of a UNION,
+ * of FROM subqueries and of CTEs, unless that SELECT has a LIMIT or a WHERE
+ * that bounds it to one batch of the table (ml_where_is_batched). Tables
+ * read only in a condition (WHERE NOT EXISTS (SELECT ...)) get no scan
+ * claim. */
+static void copy_reads(struct reads *r, const PgQuery__SelectStmt *s, int depth)
+{
+	if (!s || depth > 32 || s->limit_count)
+		return;
+	for (size_t i = 0; s->with_clause && i < s->with_clause->n_ctes; i++) {
+		const PgQuery__Node *cte = s->with_clause->ctes[i];
+		if (cte && cte->node_case == T(COMMON_TABLE_EXPR) && cte->common_table_expr->ctequery &&
+		    cte->common_table_expr->ctequery->node_case == T(SELECT_STMT))
+			copy_reads(r, cte->common_table_expr->ctequery->select_stmt, depth + 1);
+	}
+	copy_reads(r, s->larg, depth + 1);
+	copy_reads(r, s->rarg, depth + 1);
+	for (size_t i = 0; i < s->n_from_clause; i++)
+		copy_from_item(r, s->from_clause[i], s, depth + 1);
+}
+
+/* CREATE TABLE ... AS, SELECT ... INTO, CREATE MATERIALIZED VIEW: the new
+ * relation is locked (and new), the query's tables read, and read whole
+ * when the data is copied. */
+static void classify_create_as(struct classifier *c, const PgQuery__Node *stmt, const PgQuery__IntoClause *into,
+			       const PgQuery__SelectStmt *query, const char *label, const ml_stmt_env *env)
+{
+	const PgQuery__RangeVar *rel = into ? into->rel : NULL;
+	apply_form_labelled(c, ML_FORM_CREATE_TABLE_AS, label, rel ? rel->schemaname : NULL, rel ? rel->relname : NULL,
+			    NULL, NULL);
+	if (rel) {
+		const char *name = ml_qualified_name(c->st->file_arena, rel->schemaname, rel->relname);
+		for (size_t i = 0; i < c->out->n_locks; i++)
+			if (!strcmp(c->out->locks[i].table, name))
+				c->out->locks[i].new_table = true;
+	}
+	struct reads r = { .c = c, .env = env, .target = rel };
+	apply_reads(&r, stmt);
+	if (!into || !into->skip_data)
+		copy_reads(&r, query, 0);
+}
+
 void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_stmt_env *env,
 		       ml_effect *out)
 {
@@ -537,6 +665,8 @@ void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_
 		out->unbatched = !ml_where_is_batched(st->run, us->relation, us->where_clause, us->with_clause,
 						      us->from_clause, us->n_from_clause, env);
 		out->scan = us->where_clause == NULL;
+		struct reads r = { .c = &c, .env = env, .target = us->relation };
+		apply_reads(&r, stmt);
 		break;
 	}
 	case T(DELETE_STMT): {
@@ -545,11 +675,50 @@ void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_
 		out->unbatched = !ml_where_is_batched(st->run, ds->relation, ds->where_clause, ds->with_clause,
 						      ds->using_clause, ds->n_using_clause, env);
 		out->scan = ds->where_clause == NULL;
+		struct reads r = { .c = &c, .env = env, .target = ds->relation };
+		apply_reads(&r, stmt);
 		break;
 	}
-	case T(INSERT_STMT):
-		apply_rel(&c, ML_FORM_INSERT, stmt->insert_stmt->relation, NULL);
+	case T(INSERT_STMT): {
+		const PgQuery__InsertStmt *is = stmt->insert_stmt;
+		const PgQuery__SelectStmt *query = is->select_stmt && is->select_stmt->node_case == T(SELECT_STMT)
+							   ? is->select_stmt->select_stmt
+							   : NULL;
+		bool select = query && query->n_values_lists == 0;
+		apply_form_labelled(&c, ML_FORM_INSERT, select ? "INSERT ... SELECT" : NULL,
+				    is->relation ? is->relation->schemaname : NULL,
+				    is->relation ? is->relation->relname : NULL, NULL, NULL);
+		struct reads r = { .c = &c, .env = env, .target = is->relation };
+		apply_reads(&r, stmt);
+		for (size_t i = 0; is->with_clause && i < is->with_clause->n_ctes; i++) {
+			const PgQuery__Node *cte = is->with_clause->ctes[i];
+			if (cte && cte->node_case == T(COMMON_TABLE_EXPR) && cte->common_table_expr->ctequery &&
+			    cte->common_table_expr->ctequery->node_case == T(SELECT_STMT))
+				copy_reads(&r, cte->common_table_expr->ctequery->select_stmt, 0);
+		}
+		copy_reads(&r, query, 0);
 		break;
+	}
+	case T(CREATE_TABLE_AS_STMT): {
+		const PgQuery__CreateTableAsStmt *cs = stmt->create_table_as_stmt;
+		const char *label = cs->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW ? "CREATE MATERIALIZED VIEW"
+				    : cs->is_select_into ? "SELECT ... INTO"
+							 : NULL;
+		classify_create_as(&c, stmt, cs->into,
+				   cs->query && cs->query->node_case == T(SELECT_STMT) ? cs->query->select_stmt : NULL, label,
+				   env);
+		break;
+	}
+	case T(SELECT_STMT): {
+		const PgQuery__SelectStmt *ss = stmt->select_stmt;
+		if (ss->into_clause && ss->into_clause->rel) {
+			classify_create_as(&c, stmt, ss->into_clause, ss, "SELECT ... INTO", env);
+		} else {
+			struct reads r = { .c = &c, .env = env };
+			apply_reads(&r, stmt);
+		}
+		break;
+	}
 	default:
 		break;
 	}

@@ -16,6 +16,7 @@
 #define SUE ML_LOCK_SHARE_UPDATE_EXCLUSIVE
 #define RE ML_LOCK_ROW_EXCLUSIVE
 #define RS ML_LOCK_ROW_SHARE
+#define AS ML_LOCK_ACCESS_SHARE
 #define NO ML_LOCK_NONE
 
 static const ml_lock_fact LOCK_FACTS[] = {
@@ -80,6 +81,10 @@ static const ml_lock_fact LOCK_FACTS[] = {
 	{ ML_FORM_SET_STORAGE, "ALTER TABLE ... SET (storage) / COMMENT", SUE, NO, false, false, false, false, 0, 0 },
 	{ ML_FORM_SET_PERSISTENCE, "ALTER TABLE ... SET LOGGED/UNLOGGED/TABLESPACE/ACCESS METHOD", AE, NO, true, true, false, false, 0, 0 },
 	{ ML_FORM_LOCK_TABLE, "LOCK TABLE", AE, NO, false, false, false, false, 0, 0 },
+	/* reads: ACCESS SHARE on each table a query reads; a copy reading one whole scans it */
+	{ ML_FORM_SELECT, "SELECT", AS, NO, false, false, false, false, 0, 0 },
+	{ ML_FORM_READ_ALL, "SELECT (reads a whole table)", AS, NO, false, true, false, false, 0, 0 },
+	{ ML_FORM_CREATE_TABLE_AS, "CREATE TABLE ... AS", AE, NO, false, false, false, false, 0, 0 },
 	{ ML_FORM_UPDATE, "UPDATE", RE, NO, false, false, false, false, 0, 0 },
 	{ ML_FORM_DELETE, "DELETE", RE, NO, false, false, false, false, 0, 0 },
 	{ ML_FORM_INSERT, "INSERT", RE, NO, false, false, false, false, 0, 0 },

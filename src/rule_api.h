@@ -104,6 +104,9 @@ typedef enum ml_form {
 	ML_FORM_SET_STORAGE,             /* SET STATISTICS, SET (...), CLUSTER ON, COMMENT ON */
 	ML_FORM_SET_PERSISTENCE,         /* SET LOGGED / UNLOGGED / ACCESS METHOD / TABLESPACE */
 	ML_FORM_LOCK_TABLE,
+	ML_FORM_SELECT,                  /* a table a query reads (FROM, JOIN, USING, subqueries) */
+	ML_FORM_READ_ALL,                /* a table INSERT ... SELECT / CREATE TABLE ... AS copies whole */
+	ML_FORM_CREATE_TABLE_AS,         /* also SELECT ... INTO, CREATE MATERIALIZED VIEW */
 	ML_FORM_UPDATE,
 	ML_FORM_DELETE,
 	ML_FORM_INSERT,

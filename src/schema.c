@@ -582,6 +582,19 @@ static void apply_drop(ml_engine_state *st, const PgQuery__DropStmt *ds)
 	}
 }
 
+/* CREATE TABLE ... AS, SELECT ... INTO, CREATE MATERIALIZED VIEW. */
+static void apply_create_as(ml_engine_state *st, const PgQuery__RangeVar *rel, bool if_not_exists)
+{
+	if (!rel || (if_not_exists && ml_schema_find(st->run, rel->schemaname, rel->relname)))
+		return;
+	ml_table_state *t = ml_schema_touch(st->run, rel->schemaname, rel->relname);
+	t->created_in_run = true;
+	t->created_in_file = st->run->file_count;
+	/* It has no keys until an index or constraint adds one. */
+	t->unique_keys = (ml_ptr_vec){ 0 };
+	t->keys_known = true;
+}
+
 void ml_schema_apply(ml_engine_state *st, const PgQuery__Node *stmt)
 {
 	ml_stmt_ctx ctx = { .engine = st, .options = st->options };
@@ -590,17 +603,12 @@ void ml_schema_apply(ml_engine_state *st, const PgQuery__Node *stmt)
 		apply_create(st, stmt->create_stmt, &ctx);
 		break;
 	case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
-		if (stmt->create_table_as_stmt->into && stmt->create_table_as_stmt->into->rel) {
-			const PgQuery__RangeVar *rel = stmt->create_table_as_stmt->into->rel;
-			if (stmt->create_table_as_stmt->if_not_exists && ml_schema_find(st->run, rel->schemaname, rel->relname))
-				break;
-			ml_table_state *t = ml_schema_touch(st->run, rel->schemaname, rel->relname);
-			t->created_in_run = true;
-			t->created_in_file = st->run->file_count;
-			/* It has no keys until an index or constraint adds one. */
-			t->unique_keys = (ml_ptr_vec){ 0 };
-			t->keys_known = true;
-		}
+		if (stmt->create_table_as_stmt->into)
+			apply_create_as(st, stmt->create_table_as_stmt->into->rel, stmt->create_table_as_stmt->if_not_exists);
+		break;
+	case PG_QUERY__NODE__NODE_SELECT_STMT:
+		if (stmt->select_stmt->into_clause) /* SELECT ... INTO new_table */
+			apply_create_as(st, stmt->select_stmt->into_clause->rel, false);
 		break;
 	case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
 		apply_alter(st, stmt->alter_table_stmt, &ctx);

@@ -8,8 +8,10 @@
 # the same transaction:
 #   locks    pg_locks of its own backend: the strongest mode per relation,
 #            user tables only (indexes, sequences, TOAST and catalogs are
-#            left out unless migralint names them); ACCESS SHARE counts as no
-#            lock, since migralint does not model plain reads.
+#            left out unless migralint names them). An ACCESS SHARE that
+#            migralint does not name counts as no lock (reads it does not
+#            model: a foreign key's check, a name looked up), except in the
+#            cases marked `reads`, which are about the tables a query reads.
 #   rewrite  pg_class.relfilenode of the tables changed (TRUNCATE also gets a
 #            new, empty file: that is not a rewrite, and is marked so below).
 #   scan     pg_stat_get_xact_numscans grew: a sequential scan of the table.
@@ -319,8 +321,8 @@ SQL
 		[[ -n ${seen[$t2]:-} ]] && continue
 		seen[$t2]=1
 		pgm=${pg_all[$t2]:-NONE}
-		[[ $pgm == ACCESS_SHARE ]] && pgm=NONE
 		mlm=${ml_mode[$t2]:-NONE}
+		[[ $pgm == ACCESS_SHARE && $mlm == NONE && -z $reads ]] && pgm=NONE
 		[[ $pgm == "$mlm" ]] || problems+=("lock on $t2: PostgreSQL ${pgm//_/ }, migralint ${mlm//_/ }")
 	done
 	if [[ -n $newfile ]]; then
@@ -469,10 +471,10 @@ SQL
 }
 
 # t NAME TABLES STATEMENT [prefix=SQL] [notx] [probe=MODE;MODE] [probe_undo=SQL] [newfile]
-#   [noscan=REASON] [undo=SQL]
+#   [noscan=REASON] [undo=SQL] [reads]
 t() {
 	name=$1 tables=$2 stmt=$3
-	prefix="" notx="" newfile="" noscan="" undo="" probe="SHARE UPDATE EXCLUSIVE" probe_undo=""
+	prefix="" notx="" newfile="" noscan="" undo="" probe="SHARE UPDATE EXCLUSIVE" probe_undo="" reads=""
 	shift 3
 	local arg
 	for arg in "$@"; do
@@ -483,6 +485,7 @@ t() {
 		probe_undo=*) probe_undo=${arg#probe_undo=} ;;
 		noscan=*) noscan=${arg#noscan=} ;;
 		notx) notx=1 ;;
+		reads) reads=1 ;;
 		newfile) newfile=1 ;;
 		*) echo "bad case option $arg" >&2 ;;
 		esac
@@ -571,6 +574,26 @@ t update-all-rows "notes" "UPDATE notes SET body = 'x'"
 t delete-one-row "orders" 'DELETE FROM orders WHERE id = 1'
 t delete-all-rows "notes" 'DELETE FROM notes'
 t insert "notes" "INSERT INTO notes VALUES (1000, 'x')"
+# ---- reads: ACCESS SHARE on each table a query reads, a scan when a copy reads it whole
+tiny='the planner reads a table of 50 or 100 rows sequentially even for one row of it'
+t select-point "orders" 'SELECT note FROM orders WHERE id = 1' reads
+t select-join "orders customers" 'SELECT o.note FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.id = 1' reads \
+	noscan="$tiny"
+t insert-select "notes orders" 'INSERT INTO notes SELECT id, note FROM orders' reads
+t insert-select-one-row "notes orders" 'INSERT INTO notes SELECT id, note FROM orders WHERE id = 5' reads
+t insert-select-limit "notes orders" 'INSERT INTO notes SELECT id, note FROM orders ORDER BY id LIMIT 10' reads
+t insert-select-union "notes orders customers" 'INSERT INTO notes SELECT id, note FROM orders UNION ALL SELECT id, name FROM customers' reads
+t insert-select-cte "notes orders" 'INSERT INTO notes WITH o AS (SELECT id, note FROM orders) SELECT * FROM o' reads
+t insert-if-missing "notes" "INSERT INTO notes (id, body) SELECT 9999, 'x' WHERE NOT EXISTS (SELECT 1 FROM customers WHERE id = 9999)" reads
+t create-table-as "orders" 'CREATE TABLE orders_copy AS SELECT * FROM orders' reads
+t create-table-as-no-data "orders" 'CREATE TABLE orders_copy AS SELECT * FROM orders WITH NO DATA' reads
+t select-into "orders customers" 'SELECT o.id, c.name INTO orders_copy FROM orders o JOIN customers c ON c.id = o.customer_id' reads
+t create-materialized-view "orders" 'CREATE MATERIALIZED VIEW order_notes AS SELECT id, note FROM orders' reads
+t update-from "orders customers" "UPDATE orders SET note = c.name FROM customers c WHERE c.id = orders.customer_id AND orders.id = 7" reads \
+	noscan="$tiny"
+t delete-using "orders payments" 'DELETE FROM payments USING orders WHERE orders.id = payments.id AND payments.id = 3' reads \
+	noscan="$tiny"
+
 t replica-identity "orders" 'ALTER TABLE orders REPLICA IDENTITY FULL'
 t enable-row-level-security "orders" 'ALTER TABLE orders ENABLE ROW LEVEL SECURITY'
 
