@@ -3,7 +3,8 @@
  * a foreign key to the truncated ones, and every table referencing those, and
  * takes ACCESS EXCLUSIVE on all of them. Which tables that is depends on the
  * live schema, not on the statement. Plain TRUNCATE (RESTRICT) refuses
- * instead, so it stays quiet here.
+ * instead, so it stays quiet here; emptying the tables it names is
+ * truncating-table's finding.
  */
 #include <stdio.h>
 #include <string.h>

@@ -1,9 +1,10 @@
 /*
  * prefer-robust-stmts (opt-in) - statements that fail when a migration run
  * outside a transaction is run again after failing part-way: CREATE TABLE /
- * INDEX without IF NOT EXISTS, DROP TABLE / INDEX without IF EXISTS, ADD
- * COLUMN without IF NOT EXISTS, DROP COLUMN without IF EXISTS, and ADD
- * CONSTRAINT (which has no IF NOT EXISTS). Without a transaction the
+ * INDEX without IF NOT EXISTS, DROP TABLE / INDEX / TYPE without IF EXISTS,
+ * ADD COLUMN without IF NOT EXISTS, DROP COLUMN / CONSTRAINT without IF
+ * EXISTS, and ADD CONSTRAINT (which has no IF NOT EXISTS) unless the file
+ * drops that constraint first. Without a transaction the
  * statements before the failure stay done, so the second run stops at the
  * first of them with "already exists" or "does not exist". Inside a
  * transaction (BEGIN, --assume-in-transaction, a DO block) a failure rolls
@@ -15,19 +16,36 @@
 
 #include "rule_api.h"
 
-/* The ADD CONSTRAINT at index `at` is preceded in the same ALTER TABLE by a
- * DROP CONSTRAINT IF EXISTS of the same name. */
-static bool dropped_before(const PgQuery__AlterTableStmt *as, size_t at, const char *name)
+/* Is there a subcommand of type subtype for the constraint name in as,
+ * between index from and index to (excluded)? */
+static bool constraint_cmd_between(const PgQuery__AlterTableStmt *as, size_t from, size_t to,
+				   PgQuery__AlterTableType subtype, const char *name)
 {
-	if (!name || !*name)
-		return false;
-	for (size_t i = 0; i < at; i++) {
+	for (size_t i = from; i < to && i < as->n_cmds; i++) {
 		const PgQuery__AlterTableCmd *cmd = ml_alter_cmd(as, i);
-		if (cmd && cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint && cmd->missing_ok &&
-		    !strcmp(cmd->name, name))
+		if (!cmd || cmd->subtype != subtype)
+			continue;
+		const char *cmd_name = cmd->name;
+		if (subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint)
+			cmd_name = cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT
+					   ? cmd->def->constraint->conname
+					   : NULL;
+		if (cmd_name && !strcmp(cmd_name, name))
 			return true;
 	}
 	return false;
+}
+
+/* Is the ADD CONSTRAINT name at index `at` preceded by a DROP CONSTRAINT of
+ * that name, earlier in the same ALTER TABLE or in an earlier statement of
+ * the file? A re-run drops it again before adding it. (A DROP without IF
+ * EXISTS in its own statement is reported itself.) */
+static bool dropped_before(const ml_stmt_ctx *ctx, const PgQuery__AlterTableStmt *as, size_t at, const char *name)
+{
+	if (!name || !*name)
+		return false;
+	return constraint_cmd_between(as, 0, at, PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint, name) ||
+	       ml_constraint_dropped_earlier(ctx, as->relation, name);
 }
 
 static void check_alter_table(const ml_stmt_ctx *ctx, const ml_rule *self)
@@ -57,11 +75,22 @@ static void check_alter_table(const ml_stmt_ctx *ctx, const ml_rule *self)
 					       "migration is run again after failing part-way outside a transaction",
 					       cmd->name, table);
 			break;
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
+			/* DROP CONSTRAINT x, ADD CONSTRAINT x in one statement is
+			 * all or nothing: x exists before it and after it. */
+			if (!cmd->missing_ok && cmd->name &&
+			    !constraint_cmd_between(as, i + 1, as->n_cmds, PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint,
+						    cmd->name))
+				ml_report_help(ctx, self, -1, "write DROP CONSTRAINT IF EXISTS",
+					       "DROP CONSTRAINT \"%s\" on \"%s\" fails with \"does not exist\" when the "
+					       "migration is run again after failing part-way outside a transaction",
+					       cmd->name, table);
+			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint: {
 			if (!cmd->def || cmd->def->node_case != PG_QUERY__NODE__NODE_CONSTRAINT)
 				break;
 			const PgQuery__Constraint *con = cmd->def->constraint;
-			if (dropped_before(as, i, con->conname))
+			if (dropped_before(ctx, as, i, con->conname))
 				break;
 			if (con->conname[0])
 				ml_report_help(ctx, self, con->location,
@@ -85,10 +114,30 @@ static void check_alter_table(const ml_stmt_ctx *ctx, const ml_rule *self)
 	}
 }
 
+/* DROP TYPE names its types with TypeName nodes. */
+static void check_drop_type(const ml_stmt_ctx *ctx, const ml_rule *self, const PgQuery__DropStmt *ds)
+{
+	for (size_t i = 0; i < ds->n_objects; i++) {
+		const PgQuery__Node *o = ds->objects[i];
+		if (!o || o->node_case != PG_QUERY__NODE__NODE_TYPE_NAME)
+			continue;
+		char name[256];
+		ml_dotted_name(o->type_name->names, o->type_name->n_names, name, sizeof(name));
+		ml_report_help(ctx, self, -1, "write DROP TYPE IF EXISTS",
+			       "DROP TYPE \"%s\" fails with \"does not exist\" when the migration is run again after "
+			       "failing part-way outside a transaction",
+			       name);
+	}
+}
+
 static void check_drop(const ml_stmt_ctx *ctx, const ml_rule *self, const PgQuery__DropStmt *ds)
 {
 	if (ds->missing_ok)
 		return;
+	if (ds->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE) {
+		check_drop_type(ctx, self, ds);
+		return;
+	}
 	bool table = ds->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE;
 	if (!table && ds->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_INDEX)
 		return;

@@ -3,8 +3,9 @@
  * without CONCURRENTLY takes ACCESS EXCLUSIVE on the partitioned table and
  * on the partition: every read and write of the whole partitioned table
  * blocks. PostgreSQL 14 added DETACH PARTITION ... CONCURRENTLY, which takes
- * only SHARE UPDATE EXCLUSIVE; before 14 there is no alternative, so the
- * rule stays quiet there.
+ * only SHARE UPDATE EXCLUSIVE on the parent (and ACCESS EXCLUSIVE on the
+ * partition once queries through the parent no longer see it); before 14
+ * there is no alternative, so the rule stays quiet there.
  */
 #include "rule_api.h"
 

@@ -1,7 +1,8 @@
 /*
  * effects.c - classifies a statement into the forms of the lock table and
- * works out, once for every rule, what it locks, rewrites and scans, and
- * whether an UPDATE or DELETE is limited to one batch.
+ * works out, once for every rule, what it locks (the tables it reads too),
+ * rewrites and scans, and whether an UPDATE or DELETE is limited to one
+ * batch.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -49,9 +50,10 @@ static void add_lock(struct classifier *c, const char *table, bool is_new, ml_lo
 }
 
 /* Applies the lock-table row for form to the target table and, when given,
- * a referenced table. */
-static void apply_form(struct classifier *c, ml_form form, const char *schema, const char *name,
-		       const char *ref_schema, const char *ref_name)
+ * a referenced table. label names the statement in reports when this form
+ * is its strongest; NULL means the row's own label. */
+static void apply_form_labelled(struct classifier *c, ml_form form, const char *label, const char *schema,
+				const char *name, const char *ref_schema, const char *ref_name)
 {
 	const ml_lock_fact *f = ml_lock_fact_for(form, c->st->options->pg_major);
 	ml_arena *arena = c->st->file_arena;
@@ -72,9 +74,15 @@ static void apply_form(struct classifier *c, ml_form form, const char *schema, c
 		c->out->slow = true; /* VACUUM FULL, REINDEX DATABASE: every table */
 	int rank = (int)f->target_lock * 4 + (f->rewrite ? 2 : 0) + (f->scan ? 1 : 0);
 	if (!c->out->form || rank > c->best_rank) {
-		c->out->form = f->label;
+		c->out->form = label ? label : f->label;
 		c->best_rank = rank;
 	}
+}
+
+static void apply_form(struct classifier *c, ml_form form, const char *schema, const char *name,
+		       const char *ref_schema, const char *ref_name)
+{
+	apply_form_labelled(c, form, NULL, schema, name, ref_schema, ref_name);
 }
 
 static void apply_rel(struct classifier *c, ml_form form, const PgQuery__RangeVar *rel,
@@ -379,6 +387,14 @@ static void classify_drop(struct classifier *c, const PgQuery__DropStmt *ds)
 			}
 			break;
 		}
+		case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
+		case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
+			/* The view alone: the tables it reads are not locked. */
+			apply_form_labelled(c, ML_FORM_DROP_VIEW,
+					    ds->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW ? "DROP MATERIALIZED VIEW"
+												  : NULL,
+					    qual, name, NULL, NULL);
+			break;
 		case PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER: {
 			/* objects: [schema,] table, trigger */
 			const char *table = l->n_items >= 2 && l->items[l->n_items - 2]->node_case == T(STRING)
@@ -424,6 +440,133 @@ static void classify_create_table(struct classifier *c, const PgQuery__CreateStm
 					    ml_qualified_name(c->st->file_arena, cs->relation->schemaname,
 							      cs->relation->relname)))
 			c->out->locks[i].new_table = true;
+}
+
+/* ---- reads ----------------------------------------------------------------- */
+
+#define MAX_CTES 32
+
+/* The tables a statement reads: every relation it names in FROM, JOIN,
+ * USING or a subquery, except the ones it writes, the names of its CTEs and
+ * the system catalogs. */
+struct reads {
+	struct classifier *c;
+	const ml_stmt_env *env;
+	const PgQuery__RangeVar *target;  /* the table written (or created), or NULL */
+	const char *ctes[MAX_CTES];
+	size_t n_ctes;
+};
+
+static bool collect_cte(const ProtobufCMessage *msg, void *data)
+{
+	struct reads *r = data;
+	if (msg->descriptor == &pg_query__common_table_expr__descriptor && r->n_ctes < MAX_CTES) {
+		const PgQuery__CommonTableExpr *cte = (const PgQuery__CommonTableExpr *)msg;
+		if (cte->ctename && *cte->ctename)
+			r->ctes[r->n_ctes++] = cte->ctename;
+	}
+	return true;
+}
+
+static bool is_table_read(const struct reads *r, const PgQuery__RangeVar *rv)
+{
+	if (rv == r->target || !rv->relname || !*rv->relname || !strcmp(rv->relname, ML_DYNAMIC_PLACEHOLDER))
+		return false;
+	bool qualified = rv->schemaname && *rv->schemaname;
+	if (qualified && (!strcmp(rv->schemaname, "pg_catalog") || !strcmp(rv->schemaname, "information_schema")))
+		return false;
+	if (!qualified && !strncmp(rv->relname, "pg_", 3))
+		return false; /* pg_class, pg_indexes, pg_stat_activity: the catalogs */
+	for (size_t i = 0; !qualified && i < r->n_ctes; i++)
+		if (!strcmp(r->ctes[i], rv->relname))
+			return false;
+	return true;
+}
+
+static bool lock_read(const ProtobufCMessage *msg, void *data)
+{
+	struct reads *r = data;
+	if (msg->descriptor != &pg_query__range_var__descriptor)
+		return true;
+	const PgQuery__RangeVar *rv = (const PgQuery__RangeVar *)msg;
+	if (is_table_read(r, rv))
+		apply_rel(r->c, ML_FORM_SELECT, rv, NULL);
+	return true;
+}
+
+/* ACCESS SHARE on each table stmt reads; target is the table it writes. */
+static void apply_reads(struct reads *r, const PgQuery__Node *stmt)
+{
+	ml_walk(&stmt->base, collect_cte, r);
+	ml_walk(&stmt->base, lock_read, r);
+}
+
+static void copy_reads(struct reads *r, const PgQuery__SelectStmt *s, int depth);
+
+static void copy_from_item(struct reads *r, const PgQuery__Node *item, const PgQuery__SelectStmt *s, int depth)
+{
+	if (!item || depth > 32)
+		return;
+	switch (item->node_case) {
+	case T(RANGE_VAR):
+		if (is_table_read(r, item->range_var) &&
+		    !ml_where_is_batched(r->c->st->run, item->range_var, s->where_clause, NULL, NULL, 0, r->env))
+			apply_rel(r->c, ML_FORM_READ_ALL, item->range_var, NULL);
+		return;
+	case T(JOIN_EXPR):
+		copy_from_item(r, item->join_expr->larg, s, depth + 1);
+		copy_from_item(r, item->join_expr->rarg, s, depth + 1);
+		return;
+	case T(RANGE_SUBSELECT):
+		if (item->range_subselect->subquery && item->range_subselect->subquery->node_case == T(SELECT_STMT))
+			copy_reads(r, item->range_subselect->subquery->select_stmt, depth + 1);
+		return;
+	default:
+		return;
+	}
+}
+
+/* The tables a copy (INSERT ... SELECT, CREATE TABLE ... AS, SELECT INTO)
+ * reads whole: those in the FROM of its SELECT, of the branches of a UNION,
+ * of FROM subqueries and of CTEs, unless that SELECT has a LIMIT or a WHERE
+ * that bounds it to one batch of the table (ml_where_is_batched). Tables
+ * read only in a condition (WHERE NOT EXISTS (SELECT ...)) get no scan
+ * claim. */
+static void copy_reads(struct reads *r, const PgQuery__SelectStmt *s, int depth)
+{
+	if (!s || depth > 32 || s->limit_count)
+		return;
+	for (size_t i = 0; s->with_clause && i < s->with_clause->n_ctes; i++) {
+		const PgQuery__Node *cte = s->with_clause->ctes[i];
+		if (cte && cte->node_case == T(COMMON_TABLE_EXPR) && cte->common_table_expr->ctequery &&
+		    cte->common_table_expr->ctequery->node_case == T(SELECT_STMT))
+			copy_reads(r, cte->common_table_expr->ctequery->select_stmt, depth + 1);
+	}
+	copy_reads(r, s->larg, depth + 1);
+	copy_reads(r, s->rarg, depth + 1);
+	for (size_t i = 0; i < s->n_from_clause; i++)
+		copy_from_item(r, s->from_clause[i], s, depth + 1);
+}
+
+/* CREATE TABLE ... AS, SELECT ... INTO, CREATE MATERIALIZED VIEW: the new
+ * relation is locked (and new), the query's tables read, and read whole
+ * when the data is copied. */
+static void classify_create_as(struct classifier *c, const PgQuery__Node *stmt, const PgQuery__IntoClause *into,
+			       const PgQuery__SelectStmt *query, const char *label, const ml_stmt_env *env)
+{
+	const PgQuery__RangeVar *rel = into ? into->rel : NULL;
+	apply_form_labelled(c, ML_FORM_CREATE_TABLE_AS, label, rel ? rel->schemaname : NULL, rel ? rel->relname : NULL,
+			    NULL, NULL);
+	if (rel) {
+		const char *name = ml_qualified_name(c->st->file_arena, rel->schemaname, rel->relname);
+		for (size_t i = 0; i < c->out->n_locks; i++)
+			if (!strcmp(c->out->locks[i].table, name))
+				c->out->locks[i].new_table = true;
+	}
+	struct reads r = { .c = c, .env = env, .target = rel };
+	apply_reads(&r, stmt);
+	if (!into || !into->skip_data)
+		copy_reads(&r, query, 0);
 }
 
 void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_stmt_env *env,
@@ -474,13 +617,16 @@ void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_
 		if (rs->kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_TABLE && rs->relation) {
 			apply_rel(&c, form, rs->relation, NULL);
 		} else if (rs->kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_INDEX && rs->relation) {
-			/* The lock is on the index's table; known for indexes
-			 * this run created. */
+			/* The index is locked, and so is its table, which is known
+			 * for indexes this run created. The index is as new as its
+			 * table. */
 			const ml_index_state *ix = ml_schema_index(st->run, rs->relation->relname);
-			if (ix)
-				apply_form(&c, form, ix->schema, ix->table_name, NULL, NULL);
-			else
-				apply_rel(&c, form, rs->relation, NULL);
+			apply_form(&c, form, ix ? ix->schema : NULL, ix ? ix->table_name : NULL, rs->relation->schemaname,
+				   rs->relation->relname);
+			const char *index = ml_qualified_name(st->file_arena, rs->relation->schemaname, rs->relation->relname);
+			for (size_t i = 0; i < out->n_locks; i++)
+				if (!strcmp(out->locks[i].table, index))
+					out->locks[i].new_table = ix && ml_schema_table_is_new(st->run, ix->schema, ix->table_name);
 		} else {
 			/* SCHEMA, SYSTEM, DATABASE: every table in it, one at a time. */
 			const ml_lock_fact *f = ml_lock_fact_for(form, st->options->pg_major);
@@ -570,26 +716,67 @@ void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_
 	case T(UPDATE_STMT): {
 		const PgQuery__UpdateStmt *us = stmt->update_stmt;
 		apply_rel(&c, ML_FORM_UPDATE, us->relation, NULL);
-		out->unbatched = !ml_where_is_batched(us->where_clause, us->with_clause, us->from_clause,
-						      us->n_from_clause, env);
+		out->unbatched = !ml_where_is_batched(st->run, us->relation, us->where_clause, us->with_clause,
+						      us->from_clause, us->n_from_clause, env);
 		out->scan = us->where_clause == NULL;
 		target_emptied = us->relation &&
 				 ml_schema_emptied(st, us->relation->schemaname, us->relation->relname) != ML_NOT_EMPTIED;
+		struct reads r = { .c = &c, .env = env, .target = us->relation };
+		apply_reads(&r, stmt);
 		break;
 	}
 	case T(DELETE_STMT): {
 		const PgQuery__DeleteStmt *ds = stmt->delete_stmt;
 		apply_rel(&c, ML_FORM_DELETE, ds->relation, NULL);
-		out->unbatched = !ml_where_is_batched(ds->where_clause, ds->with_clause, ds->using_clause,
-						      ds->n_using_clause, env);
+		out->unbatched = !ml_where_is_batched(st->run, ds->relation, ds->where_clause, ds->with_clause,
+						      ds->using_clause, ds->n_using_clause, env);
 		out->scan = ds->where_clause == NULL;
 		target_emptied = ds->relation &&
 				 ml_schema_emptied(st, ds->relation->schemaname, ds->relation->relname) != ML_NOT_EMPTIED;
+		struct reads r = { .c = &c, .env = env, .target = ds->relation };
+		apply_reads(&r, stmt);
 		break;
 	}
-	case T(INSERT_STMT):
-		apply_rel(&c, ML_FORM_INSERT, stmt->insert_stmt->relation, NULL);
+	case T(INSERT_STMT): {
+		const PgQuery__InsertStmt *is = stmt->insert_stmt;
+		const PgQuery__SelectStmt *query = is->select_stmt && is->select_stmt->node_case == T(SELECT_STMT)
+							   ? is->select_stmt->select_stmt
+							   : NULL;
+		bool select = query && query->n_values_lists == 0;
+		apply_form_labelled(&c, ML_FORM_INSERT, select ? "INSERT ... SELECT" : NULL,
+				    is->relation ? is->relation->schemaname : NULL,
+				    is->relation ? is->relation->relname : NULL, NULL, NULL);
+		struct reads r = { .c = &c, .env = env, .target = is->relation };
+		apply_reads(&r, stmt);
+		for (size_t i = 0; is->with_clause && i < is->with_clause->n_ctes; i++) {
+			const PgQuery__Node *cte = is->with_clause->ctes[i];
+			if (cte && cte->node_case == T(COMMON_TABLE_EXPR) && cte->common_table_expr->ctequery &&
+			    cte->common_table_expr->ctequery->node_case == T(SELECT_STMT))
+				copy_reads(&r, cte->common_table_expr->ctequery->select_stmt, 0);
+		}
+		copy_reads(&r, query, 0);
 		break;
+	}
+	case T(CREATE_TABLE_AS_STMT): {
+		const PgQuery__CreateTableAsStmt *cs = stmt->create_table_as_stmt;
+		const char *label = cs->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW ? "CREATE MATERIALIZED VIEW"
+				    : cs->is_select_into ? "SELECT ... INTO"
+							 : NULL;
+		classify_create_as(&c, stmt, cs->into,
+				   cs->query && cs->query->node_case == T(SELECT_STMT) ? cs->query->select_stmt : NULL, label,
+				   env);
+		break;
+	}
+	case T(SELECT_STMT): {
+		const PgQuery__SelectStmt *ss = stmt->select_stmt;
+		if (ss->into_clause && ss->into_clause->rel) {
+			classify_create_as(&c, stmt, ss->into_clause, ss, "SELECT ... INTO", env);
+		} else {
+			struct reads r = { .c = &c, .env = env };
+			apply_reads(&r, stmt);
+		}
+		break;
+	}
 	default:
 		break;
 	}
@@ -644,9 +831,11 @@ static bool is_variable(const PgQuery__Node *n, const ml_stmt_env *env)
 	return false;
 }
 
-/* A value that names one row: a non-boolean constant, a parameter, a
- * PL/pgSQL variable, or a cast or expression of those. */
-static bool is_point_value(const PgQuery__Node *n, const ml_stmt_env *env)
+/* A value that names one row of a unique key: a non-boolean constant, a
+ * parameter, a PL/pgSQL variable, a scalar subquery, or a cast or expression
+ * of those. *varies is set when it depends on a parameter or variable: a
+ * value that changes from call to call or from one loop turn to the next. */
+static bool is_point_value(const PgQuery__Node *n, const ml_stmt_env *env, bool *varies)
 {
 	if (!n)
 		return false;
@@ -654,24 +843,31 @@ static bool is_point_value(const PgQuery__Node *n, const ml_stmt_env *env)
 	case T(A_CONST):
 		return !n->a_const->isnull && n->a_const->val_case != PG_QUERY__A__CONST__VAL_BOOLVAL;
 	case T(PARAM_REF):
+		*varies = true;
 		return true;
 	case T(TYPE_CAST):
 		if (n->type_cast->arg && n->type_cast->arg->node_case == T(A_CONST) &&
 		    n->type_cast->type_name &&
 		    !strcmp(ml_last_name(n->type_cast->type_name->names, n->type_cast->type_name->n_names), "bool"))
 			return false;
-		return is_point_value(n->type_cast->arg, env);
+		return is_point_value(n->type_cast->arg, env, varies);
 	case T(COLUMN_REF):
-		return is_variable(n, env);
+		if (!is_variable(n, env))
+			return false;
+		*varies = true;
+		return true;
 	case T(A_EXPR):
 		return n->a_expr->kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP &&
-		       is_point_value(n->a_expr->lexpr, env) && is_point_value(n->a_expr->rexpr, env);
+		       is_point_value(n->a_expr->lexpr, env, varies) && is_point_value(n->a_expr->rexpr, env, varies);
 	case T(FUNC_CALL):
 		/* e.g. currval('s'), lower($1) */
 		for (size_t i = 0; i < n->func_call->n_args; i++)
-			if (!is_point_value(n->func_call->args[i], env))
+			if (!is_point_value(n->func_call->args[i], env, varies))
 				return false;
 		return true;
+	case T(SUB_LINK):
+		/* (SELECT id FROM ... ): one value, or an error */
+		return n->sub_link->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXPR_SUBLINK;
 	default:
 		return false;
 	}
@@ -680,10 +876,20 @@ static bool is_point_value(const PgQuery__Node *n, const ml_stmt_env *env)
 #define MAX_BOUNDS 16
 #define MAX_IN_LIST 1000
 
+/* What the AND-ed conditions of a WHERE say about the target's columns. */
 struct bounds {
 	char column[MAX_BOUNDS][128];
 	bool lower[MAX_BOUNDS], upper[MAX_BOUNDS];
 	int n;
+	char equated[MAX_BOUNDS][128];  /* target columns equal to a constant (or in a list of them) */
+	const char *equated_ptr[MAX_BOUNDS];
+	int n_equated;
+};
+
+/* The table an UPDATE or DELETE changes, to tell its columns from those of
+ * the tables it joins. */
+struct target {
+	const char *schema, *name, *alias;
 };
 
 static void note_bound(struct bounds *b, const char *column, bool lower)
@@ -705,7 +911,59 @@ static void note_bound(struct bounds *b, const char *column, bool lower)
 		b->upper[i] = true;
 }
 
-static bool conjunct_is_batched(const PgQuery__Node *n, const ml_stmt_env *env, struct bounds *bounds)
+static void note_equated(struct bounds *b, const char *column)
+{
+	if (b->n_equated == MAX_BOUNDS)
+		return;
+	snprintf(b->equated[b->n_equated], sizeof(b->equated[0]), "%s", column);
+	b->equated_ptr[b->n_equated] = b->equated[b->n_equated];
+	b->n_equated++;
+}
+
+/* The column name when n is a column of the target table: unqualified, or
+ * qualified with its alias (or, without one, its name). NULL for columns of
+ * other tables, PL/pgSQL variables and anything else. */
+static const char *target_column(const PgQuery__Node *n, const struct target *target, const ml_stmt_env *env)
+{
+	if (!n || n->node_case != T(COLUMN_REF) || is_variable(n, env))
+		return NULL;
+	const PgQuery__ColumnRef *ref = n->column_ref;
+	for (size_t i = 0; i < ref->n_fields; i++)
+		if (!ref->fields[i] || ref->fields[i]->node_case != T(STRING))
+			return NULL;
+	const char *column = ref->n_fields ? ref->fields[ref->n_fields - 1]->string->sval : NULL;
+	bool aliased = target && target->alias && *target->alias;
+	switch (ref->n_fields) {
+	case 1:
+		return column;
+	case 2: /* alias.col, or table.col without an alias */
+		return target && !strcmp(ref->fields[0]->string->sval, aliased ? target->alias : target->name) ? column
+														   : NULL;
+	case 3: /* schema.table.col */
+		return target && !aliased && target->schema && !strcmp(ref->fields[0]->string->sval, target->schema) &&
+			       !strcmp(ref->fields[1]->string->sval, target->name)
+			       ? column
+			       : NULL;
+	default:
+		return NULL;
+	}
+}
+
+/* Does the condition on column (a target column or NULL) with these point
+ * values bound the statement at once (values that vary: one batch per call
+ * or loop turn), or does it only equate the column, which bounds it when the
+ * column completes a unique key? */
+static bool note_point(struct bounds *bounds, const char *column, bool varies)
+{
+	if (varies)
+		return true;
+	if (column)
+		note_equated(bounds, column);
+	return false;
+}
+
+static bool conjunct_is_batched(const PgQuery__Node *n, const ml_stmt_env *env, const struct target *target,
+				struct bounds *bounds)
 {
 	char buf[128];
 	if (n->node_case == T(SUB_LINK))
@@ -714,6 +972,7 @@ static bool conjunct_is_batched(const PgQuery__Node *n, const ml_stmt_env *env, 
 		return false;
 	const PgQuery__AExpr *e = n->a_expr;
 	const char *op = ml_last_name(e->name, e->n_name);
+	bool varies = false;
 	switch (e->kind) {
 	case PG_QUERY__A__EXPR__KIND__AEXPR_BETWEEN:
 	case PG_QUERY__A__EXPR__KIND__AEXPR_BETWEEN_SYM:
@@ -726,9 +985,9 @@ static bool conjunct_is_batched(const PgQuery__Node *n, const ml_stmt_env *env, 
 		if (l->n_items == 0 || l->n_items > MAX_IN_LIST)
 			return false;
 		for (size_t i = 0; i < l->n_items; i++)
-			if (!is_point_value(l->items[i], env))
+			if (!is_point_value(l->items[i], env, &varies))
 				return false;
-		return true;
+		return note_point(bounds, target_column(e->lexpr, target, env), varies);
 	}
 	case PG_QUERY__A__EXPR__KIND__AEXPR_OP_ANY:
 		/* id = ANY($1), id = ANY(batch_ids), id = ANY(ARRAY[1, 2]) */
@@ -736,11 +995,12 @@ static bool conjunct_is_batched(const PgQuery__Node *n, const ml_stmt_env *env, 
 			return false;
 		if (e->rexpr && e->rexpr->node_case == T(A_ARRAY_EXPR)) {
 			for (size_t i = 0; i < e->rexpr->a_array_expr->n_elements; i++)
-				if (!is_point_value(e->rexpr->a_array_expr->elements[i], env))
+				if (!is_point_value(e->rexpr->a_array_expr->elements[i], env, &varies))
 					return false;
-			return true;
+		} else if (!is_point_value(e->rexpr, env, &varies)) {
+			return false;
 		}
-		return is_point_value(e->rexpr, env);
+		return note_point(bounds, target_column(e->lexpr, target, env), varies);
 	case PG_QUERY__A__EXPR__KIND__AEXPR_OP: {
 		const char *lcol = column_ref_text(e->lexpr, buf, sizeof(buf));
 		char rbuf[128];
@@ -749,8 +1009,13 @@ static bool conjunct_is_batched(const PgQuery__Node *n, const ml_stmt_env *env, 
 			lcol = NULL;
 		if (rcol && is_variable(e->rexpr, env))
 			rcol = NULL;
-		if (!strcmp(op, "="))
-			return (lcol && is_point_value(e->rexpr, env)) || (rcol && is_point_value(e->lexpr, env));
+		if (!strcmp(op, "=")) {
+			if (lcol && is_point_value(e->rexpr, env, &varies))
+				return note_point(bounds, target_column(e->lexpr, target, env), varies);
+			if (rcol && is_point_value(e->lexpr, env, &varies))
+				return note_point(bounds, target_column(e->rexpr, target, env), varies);
+			return false;
+		}
 		bool gt = !strcmp(op, ">") || !strcmp(op, ">="), lt = !strcmp(op, "<") || !strcmp(op, "<=");
 		if (!gt && !lt)
 			return false;
@@ -767,21 +1032,23 @@ static bool conjunct_is_batched(const PgQuery__Node *n, const ml_stmt_env *env, 
 	}
 }
 
-static bool collect_conjuncts(const PgQuery__Node *n, const ml_stmt_env *env, struct bounds *bounds, int depth)
+static bool collect_conjuncts(const PgQuery__Node *n, const ml_stmt_env *env, const struct target *target,
+			      struct bounds *bounds, int depth)
 {
 	if (!n || depth > 64)
 		return false;
 	if (n->node_case == T(BOOL_EXPR) && n->bool_expr->boolop == PG_QUERY__BOOL_EXPR_TYPE__AND_EXPR) {
 		for (size_t i = 0; i < n->bool_expr->n_args; i++)
-			if (collect_conjuncts(n->bool_expr->args[i], env, bounds, depth + 1))
+			if (collect_conjuncts(n->bool_expr->args[i], env, target, bounds, depth + 1))
 				return true;
 		return false;
 	}
-	return conjunct_is_batched(n, env, bounds);
+	return conjunct_is_batched(n, env, target, bounds);
 }
 
-bool ml_where_is_batched(const PgQuery__Node *where, const PgQuery__WithClause *with,
-			 PgQuery__Node *const *from, size_t n_from, const ml_stmt_env *env)
+bool ml_where_is_batched(ml_run *run, const PgQuery__RangeVar *rel, const PgQuery__Node *where,
+			 const PgQuery__WithClause *with, PgQuery__Node *const *from, size_t n_from,
+			 const ml_stmt_env *env)
 {
 	if (with) {
 		for (size_t i = 0; i < with->n_ctes; i++) {
@@ -798,11 +1065,20 @@ bool ml_where_is_batched(const PgQuery__Node *where, const PgQuery__WithClause *
 	}
 	if (!where)
 		return false;
+	struct target target = { 0 };
+	if (rel) {
+		target.schema = rel->schemaname;
+		target.name = rel->relname;
+		target.alias = rel->alias ? rel->alias->aliasname : NULL;
+	}
 	struct bounds bounds = { .n = 0 };
-	if (collect_conjuncts(where, env, &bounds, 0))
+	if (collect_conjuncts(where, env, rel ? &target : NULL, &bounds, 0))
 		return true;
 	for (int i = 0; i < bounds.n; i++)
 		if (bounds.lower[i] && bounds.upper[i])
 			return true;
-	return false;
+	/* Equality with constants is a point fix only on a unique key. */
+	return rel && bounds.n_equated > 0 &&
+	       ml_schema_columns_cover_key(run, rel->schemaname, rel->relname, bounds.equated_ptr,
+					   (size_t)bounds.n_equated);
 }

@@ -6,6 +6,7 @@
  * that no suppression comment silences.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -482,12 +483,50 @@ static void note_transaction_facts(ml_engine_state *st, const PgQuery__Node *stm
 	}
 }
 
+/* The key of constraint name of table rel in st->dropped_constraints, in
+ * buf. */
+static const char *dropped_key(char *buf, size_t len, const PgQuery__RangeVar *rel, const char *name)
+{
+	snprintf(buf, len, "%s%s%s\n%s", rel->schemaname && *rel->schemaname ? rel->schemaname : "",
+		 rel->schemaname && *rel->schemaname ? "." : "", rel->relname, name);
+	return buf;
+}
+
+/* Records what the statement adds to the file's own facts: the constraints
+ * it drops. */
+static void note_file_facts(ml_engine_state *st, const PgQuery__Node *stmt)
+{
+	if (stmt->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT || !stmt->alter_table_stmt->relation)
+		return;
+	const PgQuery__AlterTableStmt *as = stmt->alter_table_stmt;
+	for (size_t i = 0; i < as->n_cmds; i++) {
+		const PgQuery__AlterTableCmd *cmd = ml_alter_cmd(as, i);
+		if (!cmd || cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint || !cmd->name)
+			continue;
+		char key[600];
+		/* the value only says "present": the tree is gone by the next statement */
+		ml_map_put(st->file_arena, &st->dropped_constraints, dropped_key(key, sizeof(key), as->relation, cmd->name),
+			   (void *)"dropped");
+	}
+}
+
+bool ml_constraint_dropped_earlier(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel, const char *name)
+{
+	char key[600];
+	return rel && name && ml_map_get(&ctx->engine->dropped_constraints, dropped_key(key, sizeof(key), rel, name));
+}
+
 /* Does the statement need a lock stronger than SHARE UPDATE EXCLUSIVE on a
  * table that existed before it? */
 static bool takes_strong_lock(const ml_effect *effect)
 {
-	/* CREATE INDEX ... ON ONLY builds nothing: its SHARE lock is instant. */
-	if (ml_effect_has(effect, ML_FORM_CREATE_INDEX_ON_ONLY))
+	/* CREATE INDEX ... ON ONLY builds nothing: its SHARE lock is instant.
+	 * DETACH PARTITION ... CONCURRENTLY asks for ACCESS EXCLUSIVE on the
+	 * partition only in its second transaction, once queries through the
+	 * parent no longer see it; a timeout there would leave the detach
+	 * pending, to be completed with FINALIZE. */
+	if (ml_effect_has(effect, ML_FORM_CREATE_INDEX_ON_ONLY) ||
+	    ml_effect_has(effect, ML_FORM_DETACH_PARTITION_CONCURRENTLY))
 		return false;
 	for (size_t i = 0; i < effect->n_locks; i++)
 		if (effect->locks[i].mode > ML_LOCK_SHARE_UPDATE_EXCLUSIVE && !effect->locks[i].new_table)
@@ -635,6 +674,7 @@ void ml_engine_statement(ml_engine_state *st, const PgQuery__Node *stmt, const m
 			note_transaction_facts(st, stmt, line);
 			ml_schema_note_rows(st, stmt);
 		}
+		note_file_facts(st, stmt);
 		ml_schema_apply(st, stmt);
 	}
 	if (st->options->record_statements)

@@ -24,7 +24,17 @@ typedef struct ml_table_state {
 	ml_ptr_vec foreign_keys;  /* ml_foreign_key_state *: its foreign keys the run saw */
 	ml_ptr_vec partitions;    /* ml_table_state *: partitions the run saw attached or created */
 	struct ml_table_state *parent; /* the partitioned table it is a partition of, or NULL */
+	ml_ptr_vec unique_keys;   /* ml_unique_key *: primary key, unique constraints and indexes the run saw */
+	bool keys_known;          /* the run saw the table's whole definition: unique_keys are all it has */
 } ml_table_state;
+
+/* A primary key, unique constraint or unique index on plain columns, without
+ * a WHERE: each combination of its columns' values names at most one row. */
+typedef struct ml_unique_key {
+	const char *name;         /* constraint or index name as PostgreSQL would give it; "" when unknown */
+	const char **columns;
+	size_t n_columns;
+} ml_unique_key;
 
 /* A foreign key the run added, for the locks on the table it references. */
 typedef struct ml_foreign_key_state {
@@ -107,6 +117,7 @@ typedef struct ml_engine_state {
 	bool statement_timeout_set;
 	bool lock_timeout_local, statement_timeout_local; /* set with SET LOCAL: ends with the transaction */
 	bool seen_strong_lock;        /* a statement needed more than SHARE UPDATE EXCLUSIVE on an existing table */
+	ml_map dropped_constraints;   /* "table\nconstraint" -> non-NULL: dropped by a statement of this file */
 	bool dynamic;                 /* analysing SQL built from EXECUTE */
 	bool had_dynamic;             /* the file had such SQL: its placeholder names may be in the
 					 transaction's locks, so reports replace them from then on */
@@ -193,9 +204,13 @@ ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, siz
  * version. */
 void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_stmt_env *env,
 		       ml_effect *out);
-/* Is the WHERE of an UPDATE/DELETE limited to one batch? */
-bool ml_where_is_batched(const PgQuery__Node *where, const PgQuery__WithClause *with,
-			 PgQuery__Node *const *from, size_t n_from, const ml_stmt_env *env);
+/* Is the WHERE of an UPDATE/DELETE of rel limited to one batch: a key range,
+ * a subquery or CTE with LIMIT, a value that varies per call or loop turn,
+ * or constants for every column of a unique key of rel the run knows of
+ * (ml_schema_columns_cover_key)? */
+bool ml_where_is_batched(ml_run *run, const PgQuery__RangeVar *rel, const PgQuery__Node *where,
+			 const PgQuery__WithClause *with, PgQuery__Node *const *from, size_t n_from,
+			 const ml_stmt_env *env);
 
 /* schema.c */
 /* The table the run knows as schema.name (an empty or NULL schema means
@@ -218,6 +233,13 @@ void ml_schema_apply(ml_engine_state *st, const PgQuery__Node *stmt);
 void ml_schema_note_rows(ml_engine_state *st, const PgQuery__Node *stmt);
 /* How the table schema.name was emptied in the current transaction. */
 ml_emptied ml_schema_emptied(const ml_engine_state *st, const char *schema, const char *name);
+/* Does a set of columns of the table, each equal to one value, name at most
+ * one row: does it hold every column of a unique key the run knows (primary
+ * key, unique constraint, unique index)? For a table whose definition the
+ * run did not see (created before the run, by LIKE or as a partition), a
+ * column named id also counts as a key. */
+bool ml_schema_columns_cover_key(ml_run *run, const char *schema, const char *name, const char *const *columns,
+				 size_t n_columns);
 /* The index the run created under name and has not dropped, or NULL. */
 const ml_index_state *ml_schema_index(ml_run *run, const char *name);
 /* The foreign key named name of table t, or NULL when the run did not see it. */

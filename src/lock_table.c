@@ -16,6 +16,7 @@
 #define SUE ML_LOCK_SHARE_UPDATE_EXCLUSIVE
 #define RE ML_LOCK_ROW_EXCLUSIVE
 #define RS ML_LOCK_ROW_SHARE
+#define AS ML_LOCK_ACCESS_SHARE
 #define NO ML_LOCK_NONE
 
 static const ml_lock_fact LOCK_FACTS[] = {
@@ -53,10 +54,12 @@ static const ml_lock_fact LOCK_FACTS[] = {
 	{ ML_FORM_CREATE_INDEX, "CREATE INDEX", SH, NO, false, true, true, false, 0, 0 },
 	{ ML_FORM_CREATE_INDEX_CONCURRENTLY, "CREATE INDEX CONCURRENTLY", SUE, NO, false, true, true, true, 0, 0 },
 	{ ML_FORM_CREATE_INDEX_ON_ONLY, "CREATE INDEX ... ON ONLY", SH, NO, false, false, false, false, 0, 0 },
+	{ ML_FORM_DROP_VIEW, "DROP VIEW", AE, NO, false, false, false, false, 0, 0 },
 	{ ML_FORM_DROP_INDEX, "DROP INDEX", AE, NO, false, false, false, false, 0, 0 },
 	{ ML_FORM_DROP_INDEX_CONCURRENTLY, "DROP INDEX CONCURRENTLY", SUE, NO, false, false, false, true, 0, 0 },
-	{ ML_FORM_REINDEX, "REINDEX", SH, NO, false, true, true, false, 0, 0 },
-	{ ML_FORM_REINDEX_CONCURRENTLY, "REINDEX CONCURRENTLY", SUE, NO, false, true, true, true, 12, 0 },
+	/* REINDEX: the table, and as "referenced" the index REINDEX INDEX rebuilds */
+	{ ML_FORM_REINDEX, "REINDEX", SH, AE, false, true, true, false, 0, 0 },
+	{ ML_FORM_REINDEX_CONCURRENTLY, "REINDEX CONCURRENTLY", SUE, SUE, false, true, true, true, 12, 0 },
 	{ ML_FORM_REINDEX_CONCURRENTLY, "REINDEX CONCURRENTLY (unsupported before PG 12)", SH, NO, false, true, true, true, 0, 11 },
 	{ ML_FORM_CLUSTER, "CLUSTER", AE, NO, true, true, true, false, 0, 0 },
 	{ ML_FORM_VACUUM_FULL, "VACUUM FULL", AE, NO, true, true, true, true, 0, 0 },
@@ -65,7 +68,8 @@ static const ml_lock_fact LOCK_FACTS[] = {
 	{ ML_FORM_ATTACH_PARTITION, "ALTER TABLE ... ATTACH PARTITION", AE, AE, false, true, false, false, 0, 11 },
 	{ ML_FORM_ATTACH_PARTITION, "ALTER TABLE ... ATTACH PARTITION", SUE, AE, false, true, false, false, 12, 0 },
 	{ ML_FORM_DETACH_PARTITION, "ALTER TABLE ... DETACH PARTITION", AE, AE, false, false, false, false, 0, 0 },
-	{ ML_FORM_DETACH_PARTITION_CONCURRENTLY, "ALTER TABLE ... DETACH PARTITION CONCURRENTLY", SUE, SUE, false, false, false, true, 14, 0 },
+	/* two transactions: SUE on both, then SUE on the parent and AE on the partition */
+	{ ML_FORM_DETACH_PARTITION_CONCURRENTLY, "ALTER TABLE ... DETACH PARTITION CONCURRENTLY", SUE, AE, false, false, false, true, 14, 0 },
 	{ ML_FORM_DETACH_PARTITION_CONCURRENTLY, "ALTER TABLE ... DETACH PARTITION CONCURRENTLY (unsupported before PG 14)", AE, AE, false, false, false, true, 0, 13 },
 	{ ML_FORM_CREATE_TRIGGER, "CREATE TRIGGER", SRE, NO, false, false, false, false, 0, 0 },
 	{ ML_FORM_ENABLE_DISABLE_TRIGGER, "ALTER TABLE ... ENABLE/DISABLE TRIGGER", SRE, NO, false, false, false, false, 0, 0 },
@@ -77,6 +81,10 @@ static const ml_lock_fact LOCK_FACTS[] = {
 	{ ML_FORM_SET_STORAGE, "ALTER TABLE ... SET (storage) / COMMENT", SUE, NO, false, false, false, false, 0, 0 },
 	{ ML_FORM_SET_PERSISTENCE, "ALTER TABLE ... SET LOGGED/UNLOGGED/TABLESPACE/ACCESS METHOD", AE, NO, true, true, false, false, 0, 0 },
 	{ ML_FORM_LOCK_TABLE, "LOCK TABLE", AE, NO, false, false, false, false, 0, 0 },
+	/* reads: ACCESS SHARE on each table a query reads; a copy reading one whole scans it */
+	{ ML_FORM_SELECT, "SELECT", AS, NO, false, false, false, false, 0, 0 },
+	{ ML_FORM_READ_ALL, "SELECT (reads a whole table)", AS, NO, false, true, false, false, 0, 0 },
+	{ ML_FORM_CREATE_TABLE_AS, "CREATE TABLE ... AS", AE, NO, false, false, false, false, 0, 0 },
 	{ ML_FORM_UPDATE, "UPDATE", RE, NO, false, false, false, false, 0, 0 },
 	{ ML_FORM_DELETE, "DELETE", RE, NO, false, false, false, false, 0, 0 },
 	{ ML_FORM_INSERT, "INSERT", RE, NO, false, false, false, false, 0, 0 },

@@ -14,7 +14,8 @@ typedef struct ml_lock_fact {
 	ml_form form;
 	const char *label;            /* how reports name the form */
 	ml_lock_mode target_lock;     /* on the table the statement works on */
-	ml_lock_mode referenced_lock; /* on a table it references (foreign keys, partitions) */
+	ml_lock_mode referenced_lock; /* on a table it references (foreign keys, partitions), or on
+					 the index REINDEX INDEX rebuilds */
 	bool rewrite;                 /* rewrites the table and its indexes */
 	bool scan;                    /* reads the whole table */
 	bool index_build;             /* builds an index */

@@ -83,6 +83,7 @@ typedef enum ml_form {
 	ML_FORM_CREATE_INDEX,
 	ML_FORM_CREATE_INDEX_CONCURRENTLY,
 	ML_FORM_CREATE_INDEX_ON_ONLY,
+	ML_FORM_DROP_VIEW,               /* DROP VIEW / DROP MATERIALIZED VIEW */
 	ML_FORM_DROP_INDEX,
 	ML_FORM_DROP_INDEX_CONCURRENTLY,
 	ML_FORM_REINDEX,
@@ -103,6 +104,9 @@ typedef enum ml_form {
 	ML_FORM_SET_STORAGE,             /* SET STATISTICS, SET (...), CLUSTER ON, COMMENT ON */
 	ML_FORM_SET_PERSISTENCE,         /* SET LOGGED / UNLOGGED / ACCESS METHOD / TABLESPACE */
 	ML_FORM_LOCK_TABLE,
+	ML_FORM_SELECT,                  /* a table a query reads (FROM, JOIN, USING, subqueries) */
+	ML_FORM_READ_ALL,                /* a table INSERT ... SELECT / CREATE TABLE ... AS copies whole */
+	ML_FORM_CREATE_TABLE_AS,         /* also SELECT ... INTO, CREATE MATERIALIZED VIEW */
 	ML_FORM_UPDATE,
 	ML_FORM_DELETE,
 	ML_FORM_INSERT,
@@ -222,6 +226,10 @@ const char *ml_slow_work_reported_by(const ml_stmt_ctx *ctx);
 
 /* Does a procedure this run created COMMIT or ROLLBACK in its body? */
 bool ml_procedure_commits(const ml_stmt_ctx *ctx, const char *name);
+
+/* Did an earlier statement of this migration file drop the constraint name
+ * of table rel (ALTER TABLE ... DROP CONSTRAINT [IF EXISTS] name)? */
+bool ml_constraint_dropped_earlier(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel, const char *name);
 
 /* Was this table created earlier in the same migration file, so that no one
  * else can be using it yet? (Tables created by earlier files of the run hold

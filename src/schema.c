@@ -1,9 +1,9 @@
 /*
  * schema.c - what the run has learnt about the database from the migrations
  * it read so far: the tables it created, the columns it defined or altered,
- * its NOT NULL checks and their validity, its indexes and functions. Rules ask
- * these questions through rule_api.h; the engine records answers here once
- * per statement.
+ * its NOT NULL checks and their validity, its unique keys, its indexes and
+ * functions. Rules ask these questions through rule_api.h; the engine records
+ * answers here once per statement.
  */
 #include <stdio.h>
 #include <string.h>
@@ -273,6 +273,130 @@ static void record_column_foreign_keys(ml_run *run, ml_table_state *t, const PgQ
 	}
 }
 
+/* ---- unique keys ---------------------------------------------------------- */
+
+/* Keys with more columns than this are not recorded (they name one row only
+ * when all of them are given, which WHERE clauses rarely do). */
+#define MAX_KEY_COLUMNS 16
+
+static void add_unique_key(ml_run *run, ml_table_state *t, const char *name, const char *const *columns, size_t n)
+{
+	if (n == 0)
+		return;
+	ml_unique_key *k = ml_arena_alloc(run->arena, sizeof(*k));
+	k->name = ml_arena_strdup(run->arena, name ? name : "");
+	k->columns = ml_arena_alloc(run->arena, n * sizeof(*k->columns));
+	for (size_t i = 0; i < n; i++)
+		k->columns[i] = ml_arena_strdup(run->arena, columns[i]);
+	k->n_columns = n;
+	ml_ptr_vec_push(run->arena, &t->unique_keys, k);
+}
+
+/* The key named name of table t, or NULL. */
+static ml_unique_key *find_key(const ml_table_state *t, const char *name)
+{
+	for (size_t i = 0; name && *name && i < t->unique_keys.len; i++) {
+		ml_unique_key *k = t->unique_keys.items[i];
+		if (!strcmp(k->name, name))
+			return k;
+	}
+	return NULL;
+}
+
+/* Forgets the keys named name, or (name NULL) the keys that include column. */
+static void drop_keys(ml_table_state *t, const char *name, const char *column)
+{
+	for (size_t i = 0; i < t->unique_keys.len; i++) {
+		const ml_unique_key *k = t->unique_keys.items[i];
+		bool drop = name ? !strcmp(k->name, name) : false;
+		for (size_t c = 0; !name && c < k->n_columns; c++)
+			drop |= !strcmp(k->columns[c], column);
+		if (drop)
+			t->unique_keys.items[i--] = t->unique_keys.items[--t->unique_keys.len];
+	}
+}
+
+/* Records a PRIMARY KEY or UNIQUE constraint of table t: the columns it
+ * lists, or `column` for one written in a column definition. */
+static void record_key_constraint(ml_run *run, ml_table_state *t, const PgQuery__Constraint *con, const char *column)
+{
+	const char *conname = con->conname && *con->conname ? con->conname : NULL;
+	if (con->indexname && *con->indexname) {
+		/* USING INDEX: the index becomes the constraint and takes its name. */
+		ml_unique_key *k = find_key(t, con->indexname);
+		if (k && conname)
+			k->name = ml_arena_strdup(run->arena, conname);
+		return;
+	}
+	const char *columns[MAX_KEY_COLUMNS];
+	size_t n = 0;
+	if (column) {
+		columns[n++] = column;
+	} else {
+		if (con->n_keys > MAX_KEY_COLUMNS)
+			return;
+		for (size_t i = 0; i < con->n_keys; i++) {
+			const PgQuery__Node *key = con->keys[i];
+			if (!key || key->node_case != PG_QUERY__NODE__NODE_STRING)
+				return;
+			columns[n++] = key->string->sval;
+		}
+	}
+	if (conname) {
+		add_unique_key(run, t, conname, columns, n);
+		return;
+	}
+	/* PostgreSQL's own name for it (before any cut to 63 bytes): what a
+	 * later DROP CONSTRAINT names. */
+	bool primary = con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY;
+	char name[512];
+	int used = snprintf(name, sizeof(name), "%s", t->name);
+	for (size_t i = 0; !primary && i < n && used > 0 && (size_t)used < sizeof(name); i++)
+		used += snprintf(name + used, sizeof(name) - (size_t)used, "_%s", columns[i]);
+	if (used > 0 && (size_t)used < sizeof(name))
+		snprintf(name + used, sizeof(name) - (size_t)used, "%s", primary ? "_pkey" : "_key");
+	add_unique_key(run, t, name, columns, n);
+}
+
+/* Records the PRIMARY KEY and UNIQUE constraints of a column definition. */
+static void record_column_keys(ml_run *run, ml_table_state *t, const PgQuery__ColumnDef *def)
+{
+	if (!def->colname || !*def->colname)
+		return;
+	for (size_t i = 0; i < def->n_constraints; i++) {
+		const PgQuery__Node *n = def->constraints[i];
+		if (n && n->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+		    (n->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY ||
+		     n->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE))
+			record_key_constraint(run, t, n->constraint, def->colname);
+	}
+}
+
+static bool has_column(const char *const *columns, size_t n, const char *column)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(columns[i], column))
+			return true;
+	return false;
+}
+
+bool ml_schema_columns_cover_key(ml_run *run, const char *schema, const char *name, const char *const *columns,
+				 size_t n_columns)
+{
+	const ml_table_state *t = ml_schema_find(run, schema, name);
+	for (size_t i = 0; t && i < t->unique_keys.len; i++) {
+		const ml_unique_key *k = t->unique_keys.items[i];
+		size_t c = 0;
+		while (c < k->n_columns && has_column(columns, n_columns, k->columns[c]))
+			c++;
+		if (c == k->n_columns)
+			return true;
+	}
+	/* A table whose definition the run never saw: id is its key more
+	 * often than not. */
+	return (!t || !t->keys_known) && has_column(columns, n_columns, "id");
+}
+
 const ml_foreign_key_state *ml_schema_foreign_key(const ml_table_state *t, const char *name)
 {
 	for (size_t i = 0; t && i < t->foreign_keys.len; i++) {
@@ -335,13 +459,24 @@ static void apply_create(ml_engine_state *st, const PgQuery__CreateStmt *cs, con
 	t->foreign_keys = (ml_ptr_vec){ 0 };
 	t->partitions = (ml_ptr_vec){ 0 };
 	bool may_inherit = cs->n_inh_relations > 0 || cs->of_typename;
+	t->unique_keys = (ml_ptr_vec){ 0 };
+	/* A partition gets its parent's unique indexes, LIKE and OF copy from
+	 * elsewhere: their keys are not all written here. */
+	t->keys_known = !cs->partbound && !cs->of_typename;
 	for (size_t i = 0; i < cs->n_table_elts; i++) {
 		const PgQuery__Node *e = cs->table_elts[i];
 		if (!e)
 			continue;
+		if (e->node_case == PG_QUERY__NODE__NODE_TABLE_LIKE_CLAUSE)
+			t->keys_known = false;
 		if (e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
 			record_column(run, t, e->column_def, ctx, may_inherit);
 			record_column_foreign_keys(run, t, e->column_def);
+			record_column_keys(run, t, e->column_def);
+		} else if (e->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+			   (e->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY ||
+			    e->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE)) {
+			record_key_constraint(run, t, e->constraint, NULL);
 		} else if (e->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
 			   e->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) {
 			record_check(run, t, e->constraint);
@@ -380,7 +515,13 @@ static void apply_alter(ml_engine_state *st, const PgQuery__AlterTableStmt *as, 
 			if (def && def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
 				record_column(run, t, def->column_def, ctx, false);
 				record_column_foreign_keys(run, t, def->column_def);
+				record_column_keys(run, t, def->column_def);
 			}
+			break;
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
+			/* The indexes and constraints that include it go too. */
+			if (cmd->name)
+				drop_keys(t, NULL, cmd->name);
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition:
 			if (def && def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD)
@@ -416,19 +557,26 @@ static void apply_alter(ml_engine_state *st, const PgQuery__AlterTableStmt *as, 
 			    def->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK)
 				record_check(run, t, def->constraint);
 			else if (def && def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
-				 def->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY)
-				record_primary_key(run, t, def->constraint);
-			else if (def && def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
 				 def->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN)
 				record_foreign_key(run, t, def->constraint);
+			else if (def && def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+				 (def->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY ||
+				  def->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE)) {
+				/* A primary key makes its columns NOT NULL and names one row. */
+				if (def->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY)
+					record_primary_key(run, t, def->constraint);
+				record_key_constraint(run, t, def->constraint, NULL);
+			}
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint:
 			if (cmd->name)
 				validate_check(run, t, cmd->name);
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
-			if (cmd->name)
+			if (cmd->name) {
 				drop_check(run, t, cmd->name);
+				drop_keys(t, cmd->name, NULL);
+			}
 			for (size_t k = 0; cmd->name && k < t->foreign_keys.len; k++) {
 				const ml_foreign_key_state *fk = t->foreign_keys.items[k];
 				if (!strcmp(fk->name, cmd->name))
@@ -452,6 +600,23 @@ static void apply_index(ml_engine_state *st, const PgQuery__IndexStmt *ix)
 	s->schema = ml_arena_strdup(run->arena, ix->relation->schemaname ? ix->relation->schemaname : "");
 	s->table_name = ml_arena_strdup(run->arena, ix->relation->relname);
 	ml_map_put(run->arena, &run->indexes, s->name, s);
+}
+
+/* A unique index on plain columns, without WHERE, is a key of its table. */
+static void apply_unique_index(ml_engine_state *st, const PgQuery__IndexStmt *ix)
+{
+	if (!ix->relation || !ix->unique || ix->where_clause || ix->n_index_params > MAX_KEY_COLUMNS)
+		return;
+	const char *columns[MAX_KEY_COLUMNS];
+	for (size_t i = 0; i < ix->n_index_params; i++) {
+		const PgQuery__Node *p = ix->index_params[i];
+		if (!p || p->node_case != PG_QUERY__NODE__NODE_INDEX_ELEM || p->index_elem->expr || !p->index_elem->name ||
+		    !*p->index_elem->name)
+			return;
+		columns[i] = p->index_elem->name;
+	}
+	ml_table_state *t = ml_schema_touch(st->run, ix->relation->schemaname, ix->relation->relname);
+	add_unique_key(st->run, t, ix->idxname, columns, ix->n_index_params);
 }
 
 static void apply_function(ml_engine_state *st, const PgQuery__CreateFunctionStmt *fn)
@@ -481,12 +646,17 @@ static void apply_drop(ml_engine_state *st, const PgQuery__DropStmt *ds)
 			if (!o || o->node_case != PG_QUERY__NODE__NODE_LIST)
 				continue;
 			const char *name = ml_last_name(o->list->items, o->list->n_items);
-			if (ml_map_get(&st->run->indexes, name))
+			const ml_index_state *ix = ml_map_get(&st->run->indexes, name);
+			ml_table_state *t = ix ? ml_schema_find(st->run, ix->schema, ix->table_name) : NULL;
+			if (t)
+				drop_keys(t, name, NULL);
+			if (ix)
 				ml_map_put(st->run->arena, &st->run->indexes, name, NULL);
 		}
 		return;
 	}
-	if (ds->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
+	if (ds->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE && ds->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_VIEW &&
+	    ds->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW)
 		return;
 	for (size_t i = 0; i < ds->n_objects; i++) {
 		const PgQuery__Node *o = ds->objects[i];
@@ -507,6 +677,19 @@ static void apply_drop(ml_engine_state *st, const PgQuery__DropStmt *ds)
 	}
 }
 
+/* CREATE TABLE ... AS, SELECT ... INTO, CREATE MATERIALIZED VIEW. */
+static void apply_create_as(ml_engine_state *st, const PgQuery__RangeVar *rel, bool if_not_exists)
+{
+	if (!rel || (if_not_exists && ml_schema_find(st->run, rel->schemaname, rel->relname)))
+		return;
+	ml_table_state *t = ml_schema_touch(st->run, rel->schemaname, rel->relname);
+	t->created_in_run = true;
+	t->created_in_file = st->run->file_count;
+	/* It has no keys until an index or constraint adds one. */
+	t->unique_keys = (ml_ptr_vec){ 0 };
+	t->keys_known = true;
+}
+
 void ml_schema_apply(ml_engine_state *st, const PgQuery__Node *stmt)
 {
 	ml_stmt_ctx ctx = { .engine = st, .options = st->options };
@@ -515,17 +698,18 @@ void ml_schema_apply(ml_engine_state *st, const PgQuery__Node *stmt)
 		apply_create(st, stmt->create_stmt, &ctx);
 		break;
 	case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
-		if (stmt->create_table_as_stmt->into && stmt->create_table_as_stmt->into->rel) {
-			const PgQuery__RangeVar *rel = stmt->create_table_as_stmt->into->rel;
-			ml_table_state *t = ml_schema_touch(st->run, rel->schemaname, rel->relname);
-			t->created_in_run = true;
-			t->created_in_file = st->run->file_count;
-		}
+		if (stmt->create_table_as_stmt->into)
+			apply_create_as(st, stmt->create_table_as_stmt->into->rel, stmt->create_table_as_stmt->if_not_exists);
+		break;
+	case PG_QUERY__NODE__NODE_SELECT_STMT:
+		if (stmt->select_stmt->into_clause) /* SELECT ... INTO new_table */
+			apply_create_as(st, stmt->select_stmt->into_clause->rel, false);
 		break;
 	case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
 		apply_alter(st, stmt->alter_table_stmt, &ctx);
 		break;
 	case PG_QUERY__NODE__NODE_INDEX_STMT:
+		apply_unique_index(st, stmt->index_stmt);
 		apply_index(st, stmt->index_stmt);
 		break;
 	case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT:
@@ -558,6 +742,12 @@ void ml_schema_apply(ml_engine_state *st, const PgQuery__Node *stmt)
 			ml_column_facts *c = t ? ml_schema_column(st->run, t, rs->subname, false) : NULL;
 			if (c)
 				c->name = ml_arena_strdup(st->run->arena, rs->newname);
+			for (size_t i = 0; t && i < t->unique_keys.len; i++) {
+				ml_unique_key *k = t->unique_keys.items[i];
+				for (size_t j = 0; j < k->n_columns; j++)
+					if (!strcmp(k->columns[j], rs->subname))
+						k->columns[j] = ml_arena_strdup(st->run->arena, rs->newname);
+			}
 		}
 		break;
 	}

@@ -292,6 +292,19 @@ run --format gcc "$tmp/appends.sql"
 check "a body past the limit of rebuilt text: the EXECUTE is noted, not analysed" \
 	grep -q "^.*appends.sql:1504:5: note: EXECUTE runs SQL from \"stmt\", which is given its value after this body's rebuilt text passed migralint's limit (16 MB)" <<<"$out"
 
+# reads are in the lock timeline: ACCESS SHARE on each table a query reads
+printf 'BEGIN;\nLOCK TABLE events IN ACCESS EXCLUSIVE MODE;\nCREATE TABLE events_new (LIKE events);\nINSERT INTO events_new SELECT * FROM events;\nCOMMIT;\n' \
+	>"$tmp/swap.sql"
+run --format locks "$tmp/swap.sql"
+check "--format locks shows the table INSERT ... SELECT reads, and its scan" \
+	grep -qF "swap.sql:4:1: INSERT ... SELECT | locks: events_new ROW EXCLUSIVE, events ACCESS SHARE | rewrite: no | scan: yes" <<<"$out"
+run --format json --statements "$tmp/swap.sql"
+check "--statements lists the ACCESS SHARE of a read" \
+	test "$(jq -c '[.statements[] | select(.line == 4) | .locks[] | [.table, .mode]]' <<<"$out")" = \
+	'[["events_new","ROW EXCLUSIVE"],["events","ACCESS SHARE"]]'
+check "the copy under the table's ACCESS EXCLUSIVE lock is slow work" \
+	test "$(jq '[.diagnostics[] | select(.rule == "slow-statement-under-exclusive-lock" and .line == 4)] | length' <<<"$out")" = 1
+
 # the bundled examples have findings
 run "$ROOT/examples"
 check "examples have findings" test "$code" -eq 1

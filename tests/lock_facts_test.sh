@@ -8,8 +8,10 @@
 # the same transaction:
 #   locks    pg_locks of its own backend: the strongest mode per relation,
 #            user tables only (indexes, sequences, TOAST and catalogs are
-#            left out unless migralint names them); ACCESS SHARE counts as no
-#            lock, since migralint does not model plain reads.
+#            left out unless migralint names them). An ACCESS SHARE that
+#            migralint does not name counts as no lock (reads it does not
+#            model: a foreign key's check, a name looked up), except in the
+#            cases marked `reads`, which are about the tables a query reads.
 #   rewrite  pg_class.relfilenode of the tables changed (TRUNCATE also gets a
 #            new, empty file: that is not a rewrite, and is marked so below).
 #   scan     pg_stat_get_xact_numscans grew: a sequential scan of the table.
@@ -24,6 +26,10 @@
 # locks they request, seen from another session while a SHARE UPDATE
 # EXCLUSIVE lock held elsewhere makes them wait; and relfilenode and scans
 # when run in autocommit (then undone).
+#
+# Rules that say PostgreSQL rejects a statement have their fixtures run on
+# the same server (see `reject` at the end), and truncating-table's claim that
+# TRUNCATE is not MVCC-safe is shown with two sessions (`mvcc_case`).
 #
 # LOCK_FACTS_VERBOSE=1 prints what each side said for every case;
 # LOCK_FACTS_ONLY=REGEX runs only the cases whose name matches.
@@ -117,6 +123,7 @@ CREATE TABLE events_2025 (id bigint NOT NULL, at date NOT NULL);
 INSERT INTO events_2025 SELECT g, date '2025-01-01' + g % 365 FROM generate_series(1, 500) g;
 CREATE MATERIALIZED VIEW order_totals AS SELECT customer_id, sum(amount) AS total FROM orders GROUP BY customer_id;
 CREATE UNIQUE INDEX order_totals_customer ON order_totals (customer_id);
+CREATE VIEW customer_names AS SELECT id, name FROM customers;
 CREATE TABLE lf_locker (id integer);
 CREATE ACCESS METHOD heap2 TYPE TABLE HANDLER heap_tableam_handler;
 ANALYZE;
@@ -189,8 +196,11 @@ notes=()
 # table an index is on, a column's type, a valid CHECK), never run on the
 # server; notx, refused in a transaction block; newfile, TRUNCATE's new empty
 # file; noscan, why the scan counters cannot see this statement's reads; undo,
-# SQL that restores the fixture after a notx statement's autocommit run.
-# Lock modes of every user table either side names are compared.
+# SQL that restores the fixture after a notx statement's autocommit run;
+# probe and probe_undo, the lock modes another session holds to stop a notx
+# statement (one probe each) and SQL that cleans up after the probes.
+# Lock modes of every user table and view either side names, and of any
+# other relation (an index) migralint names, are compared.
 run_case() {
 	local problems=() oids="" tbl
 	for tbl in $tables; do
@@ -276,7 +286,7 @@ SQL
 				oid=$a kind=$b rname=$c mode=$(mode_name "$d")
 				if [[ -n ${fx_name[$oid]:-} ]]; then rname=${fx_name[$oid]} kind=${fx_kind[$oid]}; fi
 				if ((RANK[$mode] > ${RANK[${pg_all[$rname]:-NONE}]})); then pg_all[$rname]=$mode; fi
-				case $kind in r | p | m) pg_tab[$rname]=${pg_all[$rname]} ;; esac
+				case $kind in r | p | m | v) pg_tab[$rname]=${pg_all[$rname]} ;; esac
 				;;
 			esac
 		done <<<"$out"
@@ -313,8 +323,8 @@ SQL
 		[[ -n ${seen[$t2]:-} ]] && continue
 		seen[$t2]=1
 		pgm=${pg_all[$t2]:-NONE}
-		[[ $pgm == ACCESS_SHARE ]] && pgm=NONE
 		mlm=${ml_mode[$t2]:-NONE}
+		[[ $pgm == ACCESS_SHARE && $mlm == NONE && -z $reads ]] && pgm=NONE
 		[[ $pgm == "$mlm" ]] || problems+=("lock on $t2: PostgreSQL ${pgm//_/ }, migralint ${mlm//_/ }")
 	done
 	if [[ -n $newfile ]]; then
@@ -364,17 +374,33 @@ SQL
 }
 
 # For a statement that cannot run in a transaction block: another session
-# holds SHARE UPDATE EXCLUSIVE on the last table of the case, the statement
-# runs in autocommit and waits on it; its locks then (granted ones and the
-# one it waits for) go to pg_all / pg_tab. Weaker requests pass the blocker.
+# holds a lock on the last table of the case (SHARE UPDATE EXCLUSIVE unless
+# the case names other modes with probe=), the statement runs in autocommit
+# and waits on it; its locks then (granted ones and the one it waits for) go
+# to pg_all / pg_tab. Weaker requests pass the blocker. A statement that runs
+# in phases (DETACH PARTITION CONCURRENTLY, REINDEX CONCURRENTLY) gets one
+# probe per mode, each stopping it at a later phase; what a cancelled phase
+# leaves behind is cleaned up by probe_undo=.
 probe_locks() {
-	local last=${tables##* } i pid="" out
-	PGAPPNAME=lf_holder pg -c "BEGIN; LOCK TABLE $last IN SHARE UPDATE EXCLUSIVE MODE; SELECT pg_sleep(60)" \
+	local mode rest=$probe
+	while [[ -n $rest ]]; do
+		mode=${rest%%;*}
+		[[ $rest == *";"* ]] && rest=${rest#*;} || rest=""
+		probe_once "$mode"
+	done
+	if [[ -n $probe_undo ]] && ! out=$(pg 2>&1 <<<"$probe_undo"); then
+		problems+=("probe_undo failed: $(tr '\n' ' ' <<<"$out")")
+	fi
+}
+
+probe_once() {
+	local hold=$1 last=${tables##* } i pid="" out
+	PGAPPNAME=lf_holder pg -c "BEGIN; LOCK TABLE $last IN $hold MODE; SELECT pg_sleep(60)" \
 		>/dev/null 2>&1 &
 	local holder=$!
 	for ((i = 0; i < 200; i++)); do
 		out=$(pg -c "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-			WHERE a.application_name = 'lf_holder' AND l.granted AND l.mode = 'ShareUpdateExclusiveLock'")
+			WHERE a.application_name = 'lf_holder' AND l.granted AND l.locktype = 'relation'")
 		[[ $out == 1 ]] && break
 		sleep 0.02
 	done
@@ -382,19 +408,19 @@ probe_locks() {
 	local probe=$!
 	for ((i = 0; i < 250; i++)); do
 		pid=$(pg -c "SELECT a.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-			WHERE a.application_name = 'lf_probe' AND NOT l.granted AND l.locktype = 'relation'")
+			WHERE a.application_name = 'lf_probe' AND NOT l.granted")
 		[[ -n $pid ]] && break
 		sleep 0.02
 	done
 	if [[ -z $pid ]]; then
-		problems+=("did not wait on the SHARE UPDATE EXCLUSIVE lock held on $last")
+		problems+=("did not wait on the $hold lock held on $last")
 	else
 		local oid kind rname mode
 		while IFS='|' read -r oid kind rname mode; do
 			mode=$(mode_name "$mode")
 			if [[ -n ${fx_name[$oid]:-} ]]; then rname=${fx_name[$oid]} kind=${fx_kind[$oid]}; fi
 			if ((RANK[$mode] > ${RANK[${pg_all[$rname]:-NONE}]})); then pg_all[$rname]=$mode; fi
-			case $kind in r | p | m) pg_tab[$rname]=${pg_all[$rname]} ;; esac
+			case $kind in r | p | m | v) pg_tab[$rname]=${pg_all[$rname]} ;; esac
 		done < <(pg -c "SELECT l.relation, coalesce(c.relkind::text, ''), l.relation::regclass::text, l.mode
 			FROM pg_locks l LEFT JOIN pg_class c ON c.oid = l.relation
 			WHERE l.locktype = 'relation' AND l.pid = $pid AND l.relation >= 16384")
@@ -446,19 +472,23 @@ SQL
 	fi
 }
 
-# t NAME TABLES STATEMENT [prefix=SQL] [notx] [newfile] [noscan=REASON] [undo=SQL]
+# t NAME TABLES STATEMENT [prefix=SQL] [notx] [probe=MODE;MODE] [probe_undo=SQL] [newfile]
+#   [noscan=REASON] [undo=SQL] [reads]
 t() {
 	[[ -z ${LOCK_FACTS_ONLY:-} || $1 =~ $LOCK_FACTS_ONLY ]] || return 0
 	name=$1 tables=$2 stmt=$3
-	prefix="" notx="" newfile="" noscan="" undo=""
+	prefix="" notx="" newfile="" noscan="" undo="" probe="SHARE UPDATE EXCLUSIVE" probe_undo="" reads=""
 	shift 3
 	local arg
 	for arg in "$@"; do
 		case $arg in
 		prefix=*) prefix=${arg#prefix=} ;;
 		undo=*) undo=${arg#undo=} ;;
+		probe=*) probe=${arg#probe=} ;;
+		probe_undo=*) probe_undo=${arg#probe_undo=} ;;
 		noscan=*) noscan=${arg#noscan=} ;;
 		notx) notx=1 ;;
+		reads) reads=1 ;;
 		newfile) newfile=1 ;;
 		*) echo "bad case option $arg" >&2 ;;
 		esac
@@ -519,8 +549,11 @@ t drop-index "orders" 'DROP INDEX orders_customer_idx' \
 t reindex-index "orders" 'REINDEX INDEX orders_customer_idx' \
 	prefix='CREATE INDEX orders_customer_idx ON orders (customer_id);'
 t reindex-table "orders" 'REINDEX TABLE orders'
+t drop-view "customers customer_names" 'DROP VIEW customer_names'
+t drop-materialized-view "orders order_totals" 'DROP MATERIALIZED VIEW order_totals'
 t cluster "orders" 'CLUSTER orders USING orders_pkey'
 t truncate "notes" 'TRUNCATE notes' newfile
+t truncate-two-tables "notes events_2025" 'TRUNCATE notes, events_2025' newfile
 t attach-partition "events events_2025" "ALTER TABLE events ATTACH PARTITION events_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')"
 t detach-partition "events events_2024" 'ALTER TABLE events DETACH PARTITION events_2024'
 t create-trigger "orders" 'CREATE TRIGGER orders_touch2 BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION lf_touch()'
@@ -544,6 +577,26 @@ t update-all-rows "notes" "UPDATE notes SET body = 'x'"
 t delete-one-row "orders" 'DELETE FROM orders WHERE id = 1'
 t delete-all-rows "notes" 'DELETE FROM notes'
 t insert "notes" "INSERT INTO notes VALUES (1000, 'x')"
+# ---- reads: ACCESS SHARE on each table a query reads, a scan when a copy reads it whole
+tiny='the planner reads a table of 50 or 100 rows sequentially even for one row of it'
+t select-point "orders" 'SELECT note FROM orders WHERE id = 1' reads
+t select-join "orders customers" 'SELECT o.note FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.id = 1' reads \
+	noscan="$tiny"
+t insert-select "notes orders" 'INSERT INTO notes SELECT id, note FROM orders' reads
+t insert-select-one-row "notes orders" 'INSERT INTO notes SELECT id, note FROM orders WHERE id = 5' reads
+t insert-select-limit "notes orders" 'INSERT INTO notes SELECT id, note FROM orders ORDER BY id LIMIT 10' reads
+t insert-select-union "notes orders customers" 'INSERT INTO notes SELECT id, note FROM orders UNION ALL SELECT id, name FROM customers' reads
+t insert-select-cte "notes orders" 'INSERT INTO notes WITH o AS (SELECT id, note FROM orders) SELECT * FROM o' reads
+t insert-if-missing "notes" "INSERT INTO notes (id, body) SELECT 9999, 'x' WHERE NOT EXISTS (SELECT 1 FROM customers WHERE id = 9999)" reads
+t create-table-as "orders" 'CREATE TABLE orders_copy AS SELECT * FROM orders' reads
+t create-table-as-no-data "orders" 'CREATE TABLE orders_copy AS SELECT * FROM orders WITH NO DATA' reads
+t select-into "orders customers" 'SELECT o.id, c.name INTO orders_copy FROM orders o JOIN customers c ON c.id = o.customer_id' reads
+t create-materialized-view "orders" 'CREATE MATERIALIZED VIEW order_notes AS SELECT id, note FROM orders' reads
+t update-from "orders customers" "UPDATE orders SET note = c.name FROM customers c WHERE c.id = orders.customer_id AND orders.id = 7" reads \
+	noscan="$tiny"
+t delete-using "orders payments" 'DELETE FROM payments USING orders WHERE orders.id = payments.id AND payments.id = 3' reads \
+	noscan="$tiny"
+
 t replica-identity "orders" 'ALTER TABLE orders REPLICA IDENTITY FULL'
 t enable-row-level-security "orders" 'ALTER TABLE orders ENABLE ROW LEVEL SECURITY'
 
@@ -554,8 +607,19 @@ t drop-index-concurrently "orders" 'DROP INDEX CONCURRENTLY orders_customer_idx'
 	prefix='CREATE INDEX orders_customer_idx ON orders (customer_id);' \
 	undo='CREATE INDEX orders_customer_idx ON orders (customer_id)'
 t reindex-concurrently "orders" 'REINDEX TABLE CONCURRENTLY orders' notx
+# Both phases: SHARE UPDATE EXCLUSIVE on the partition stops the first, ACCESS
+# SHARE (a query on the partition itself) the second, which leaves the detach
+# pending when cancelled.
 t detach-partition-concurrently "events events_2024" 'ALTER TABLE events DETACH PARTITION events_2024 CONCURRENTLY' notx \
+	probe="SHARE UPDATE EXCLUSIVE;ACCESS SHARE" \
+	probe_undo="ALTER TABLE events DETACH PARTITION events_2024 FINALIZE; ALTER TABLE events ATTACH PARTITION events_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')" \
 	undo="ALTER TABLE events ATTACH PARTITION events_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')"
+# ACCESS SHARE stops it after it has locked the index, waiting for older
+# transactions; the cancelled build leaves an invalid copy behind.
+t reindex-index-concurrently "orders" 'REINDEX INDEX CONCURRENTLY orders_customer_idx' notx \
+	prefix='CREATE INDEX orders_customer_idx ON orders (customer_id);' \
+	probe="SHARE UPDATE EXCLUSIVE;ACCESS SHARE" probe_undo='DROP INDEX orders_customer_idx_ccnew'
+
 t vacuum "orders" 'VACUUM orders' notx \
 	noscan='VACUUM reads the pages itself, not through a scan the counters see'
 t vacuum-full "orders" 'VACUUM FULL orders' notx
@@ -673,6 +737,100 @@ claim emptied-then-rolled-back-refuses-required-column '*column "required" of re
 	"BEGIN; SAVEPOINT s; TRUNCATE notes; ROLLBACK TO SAVEPOINT s; ALTER TABLE notes ADD COLUMN required int NOT NULL; ROLLBACK;"
 claim emptied-by-truncate-is-an-empty-file '0' "BEGIN; TRUNCATE notes; SELECT pg_relation_size('notes'); ROLLBACK;"
 claim emptied-by-delete-keeps-its-pages '[1-9]*' "BEGIN; DELETE FROM notes; SELECT pg_relation_size('notes'); ROLLBACK;"
+
+# ---- TRUNCATE is not MVCC-safe (truncating-table) ----------------------------
+# A REPEATABLE READ transaction takes its snapshot, waits on an advisory lock
+# while another session empties a table and commits, then counts the table:
+# after TRUNCATE it sees no rows, after DELETE the rows of its snapshot.
+mvcc_case() {
+	local how=$1 expect=$2 out i seen
+	name="mvcc:$how"
+	pg -c "CREATE TABLE lf_mvcc (id int); INSERT INTO lf_mvcc SELECT generate_series(1, 10)" >/dev/null
+	PGAPPNAME=lf_writer pg >"$dir/writer.out" 2>&1 <<SQL &
+SELECT pg_advisory_lock(4242);
+DO \$\$BEGIN
+	FOR i IN 1..500 LOOP
+		EXIT WHEN EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted);
+		PERFORM pg_sleep(0.01);
+	END LOOP;
+END\$\$;
+$how;
+SELECT pg_advisory_unlock(4242);
+SQL
+	local writer=$!
+	for ((i = 0; i < 250; i++)); do
+		out=$(pg -c "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+			WHERE a.application_name = 'lf_writer' AND l.locktype = 'advisory' AND l.granted")
+		[[ $out == 1 ]] && break
+		sleep 0.02
+	done
+	seen=$(pg 2>&1 <<SQL
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT count(*) FROM lf_locker;
+SELECT pg_advisory_lock(4242);
+SELECT 'rows', count(*) FROM lf_mvcc;
+COMMIT;
+SQL
+	)
+	wait "$writer"
+	seen=$(sed -n 's/^rows|//p' <<<"$seen")
+	local ml_msg
+	printf '%s;\n' "$how" >"$dir/ml.sql"
+	lint <"$dir/ml.sql" >"$dir/ml.json"
+	ml_msg=$("$PY" -c "$read_json" diag "$dir/ml.json" 1 truncating-table)
+	if [[ $seen != "$expect" ]]; then
+		echo "FAIL $name: a snapshot taken before it sees ${seen:-?} rows, expected $expect ($(tr '\n' ' ' <"$dir/writer.out"))"
+		failed=$((failed + 1))
+	elif [[ ($how == TRUNCATE* && $ml_msg != *"not MVCC-safe"*) || ($how != TRUNCATE* && -n $ml_msg) ]]; then
+		echo "FAIL $name: truncating-table says '${ml_msg:-nothing}'"
+		failed=$((failed + 1))
+	else
+		echo "ok   $name (an older snapshot sees $seen rows)"
+		passed=$((passed + 1))
+	fi
+	pg -c "DROP TABLE lf_mvcc" >/dev/null
+}
+mvcc_case "TRUNCATE lf_mvcc" 0
+mvcc_case "DELETE FROM lf_mvcc" 10
+
+# ---- statements a rule says PostgreSQL rejects ------------------------------
+# reject RULE ERROR_PATTERN SETUP_SQL: every fixture of the rule runs on the
+# server (psql -f, autocommit, going on after errors) in a schema of its own
+# made by SETUP_SQL. A fires- fixture must fail with as many errors matching
+# ERROR_PATTERN (an extended regex) as migralint has findings of the rule,
+# and with no other error; a quiet- fixture must run without any error.
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+reject() {
+	local rule=$1 pattern=$2 setup=$3 f base out ml_n pg_n other
+	for f in "$here/fixtures/$rule"/*.sql; do
+		base=${f##*/}
+		name="rejects:$rule/$base"
+		ml_n=$("$ML" --no-config --format json "$f" 2>>"$dir/migralint.err" |
+			"$PY" -c 'import json, sys; print(sum(d["rule"] == sys.argv[1] for d in json.load(sys.stdin)["diagnostics"]))' "$rule")
+		out=$(pg -v ON_ERROR_STOP=0 2>&1 <<SQL
+CREATE SCHEMA lf_reject;
+SET search_path = lf_reject;
+$setup
+\\i $f
+RESET search_path;
+DROP SCHEMA lf_reject CASCADE;
+SQL
+		)
+		pg_n=$(grep -cE "ERROR: +($pattern)" <<<"$out")
+		other=$(grep -E "ERROR:" <<<"$out" | grep -vE "ERROR: +($pattern)" | head -1)
+		if [[ -n $other || $pg_n != "$ml_n" || ($base == fires-* && $ml_n == 0) || ($base == quiet-* && $ml_n != 0) ]]; then
+			echo "FAIL $name: migralint $ml_n finding(s), PostgreSQL $pg_n matching error(s)${other:+; other: $other}"
+			failed=$((failed + 1))
+		else
+			echo "ok   $name ($ml_n)"
+			passed=$((passed + 1))
+		fi
+	done
+}
+reject ban-duplicate-column-assignments 'multiple assignments to same column|column ".*" specified more than once' \
+	"CREATE TYPE address AS (city text, zip text);
+CREATE TABLE invoices (id bigint PRIMARY KEY, status text, note text, paid_at timestamptz, tags text[], address address);
+CREATE TABLE imports (id bigint, note text);"
 
 for note in ${notes[@]+"${notes[@]}"}; do echo "note $note"; done
 echo "$passed passed, $failed failed ($((SECONDS - start)) s)"

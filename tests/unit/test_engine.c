@@ -502,6 +502,66 @@ START_TEST(table_created_later_in_file_does_not_count)
 }
 END_TEST
 
+/* The lines of rule's findings, in order, as "3,5" (at most 16). */
+static const char *lines_of(const char *rule, char *buf, size_t len)
+{
+	size_t n, used = 0;
+	const ml_diagnostic *d = ml_run_diagnostics(run, &n);
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && used < len; i++)
+		if (!strcmp(d[i].rule, rule))
+			used += (size_t)snprintf(buf + used, len - used, "%s%d", used ? "," : "", d[i].line);
+	return buf;
+}
+
+START_TEST(unique_keys_from_earlier_file)
+{
+	/* A table whose CREATE TABLE the run saw has exactly the unique keys
+	 * it declared (and those added later): equality with a literal is a
+	 * point fix on those only, not on a column that merely is called id. */
+	char buf[128];
+	start(NULL);
+	lint("001.sql", "CREATE TABLE tenant (id bigint PRIMARY KEY, slug text UNIQUE, version text);\n"
+			"CREATE TABLE post (id bigint, url text);\n"
+			"CREATE TABLE membership (org_id bigint, user_id bigint, role text,\n"
+			"    PRIMARY KEY (org_id, user_id));\n"
+			"CREATE TABLE tag (id bigint PRIMARY KEY, name text, CONSTRAINT tag_name UNIQUE (name));\n");
+	lint("002.sql", "UPDATE tenant SET version = 'V1' WHERE version = 'V0';\n"     /* 1 fires */
+			"UPDATE tenant SET version = 'V1' WHERE slug = 'acme';\n"      /* 2 */
+			"UPDATE tenant SET version = 'V1' WHERE id = 5;\n"             /* 3 */
+			"UPDATE post SET url = NULL WHERE id = 3;\n"                   /* 4 fires: no key */
+			"UPDATE membership SET role = 'x' WHERE org_id = 1 AND user_id = 2;\n" /* 5 */
+			"UPDATE membership SET role = 'x' WHERE org_id = 1;\n"         /* 6 fires */
+			"DELETE FROM tag WHERE name = 'old';\n"                        /* 7 */
+			"ALTER TABLE tag DROP CONSTRAINT tag_name;\n"
+			"DELETE FROM tag WHERE name = 'older';\n"                      /* 9 fires */
+			"ALTER TABLE tenant DROP CONSTRAINT tenant_slug_key;\n"        /* PostgreSQL's name */
+			"UPDATE tenant SET version = 'V2' WHERE slug = 'acme';\n"      /* 11 fires */
+			"ALTER TABLE post ADD PRIMARY KEY (id);\n"
+			"UPDATE post SET url = NULL WHERE id = 4;\n");                 /* 13 */
+	ck_assert_str_eq(lines_of("unbatched-update", buf, sizeof(buf)), "1,4,6,11");
+	ck_assert_str_eq(lines_of("unbatched-delete", buf, sizeof(buf)), "9");
+}
+END_TEST
+
+START_TEST(unique_keys_follow_renames_and_drops)
+{
+	char buf[128];
+	start(NULL);
+	lint("001.sql", "CREATE TABLE account (id bigint, email text, nick text);\n"
+			"CREATE UNIQUE INDEX account_email_key ON account (email);\n"
+			"CREATE TABLE profile (LIKE account INCLUDING ALL);\n");
+	lint("002.sql", "ALTER TABLE account RENAME COLUMN email TO mail;\n"
+			"UPDATE account SET nick = 'a' WHERE mail = 'x@example.com';\n"   /* 2 */
+			"ALTER TABLE account DROP COLUMN mail;\n"
+			"ALTER TABLE account ADD COLUMN mail text;\n"
+			"UPDATE account SET nick = 'b' WHERE mail = 'x@example.com';\n"   /* 5 fires */
+			"UPDATE account SET nick = 'c' WHERE id = 1;\n"                   /* 6 fires: not a key */
+			"UPDATE profile SET nick = 'd' WHERE id = 1;\n");                 /* 7: LIKE copies keys */
+	ck_assert_str_eq(lines_of("unbatched-update", buf, sizeof(buf)), "5,6");
+}
+END_TEST
+
 /* ---- exit status ---------------------------------------------------------- */
 
 START_TEST(exit_status)
@@ -625,19 +685,6 @@ START_TEST(placeholder_names_are_described)
 }
 END_TEST
 
-/* The lines of rule's findings, in order, as "3,5,". */
-static const char *lines_of(const char *rule)
-{
-	static char buf[256];
-	size_t n, used = 0;
-	const ml_diagnostic *d = ml_run_diagnostics(run, &n);
-	buf[0] = '\0';
-	for (size_t i = 0; i < n && used < sizeof(buf) - 8; i++)
-		if (!strcmp(d[i].rule, rule))
-			used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%d,", d[i].line);
-	return buf;
-}
-
 START_TEST(drop_not_null_on_column_known_nullable)
 {
 	/* ban-drop-not-null: a column an earlier migration created nullable
@@ -661,7 +708,8 @@ START_TEST(drop_not_null_on_column_known_nullable)
 			"ALTER TABLE u ADD CONSTRAINT u_pkey PRIMARY KEY USING INDEX u_x_idx;\n"
 			"ALTER TABLE u ALTER COLUMN y DROP NOT NULL;\n"       /* 11: which column is unknown */
 			"ALTER TABLE unknown_table ALTER COLUMN z DROP NOT NULL;\n"); /* 12 */
-	ck_assert_str_eq(lines_of("ban-drop-not-null"), "2,3,4,5,7,9,11,12,");
+	char buf[64];
+	ck_assert_str_eq(lines_of("ban-drop-not-null", buf, sizeof(buf)), "2,3,4,5,7,9,11,12");
 }
 END_TEST
 
@@ -762,6 +810,8 @@ Suite *engine_suite(void)
 	tcase_add_test(tc, drop_not_null_on_column_known_nullable);
 	tcase_add_test(tc, partitioned_index_drop_locks_attached_partitions);
 	tcase_add_test(tc, table_created_later_in_file_does_not_count);
+	tcase_add_test(tc, unique_keys_from_earlier_file);
+	tcase_add_test(tc, unique_keys_follow_renames_and_drops);
 	tcase_add_test(tc, exit_status);
 	tcase_add_test(tc, excluded_rule_is_silent);
 	tcase_add_test(tc, column_counts_characters);
