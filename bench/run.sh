@@ -10,6 +10,11 @@
 #   4x   ~100 MB: time per MB across 1x/2x/4x shows whether time is linear
 #   dir  the corpus as a directory: the 7 projects' *.sql files (many small
 #        files), postgres_regress excluded
+# and, timed for migralint alone at 1x and 4x (the 4x/1x wall-time ratio
+# shows whether the time is linear: 4.0), generated inputs that once took
+# quadratic time:
+#   ignores  20,000 / 80,000 lines "ALTER TABLE t DROP COLUMN cN; -- migralint-ignore
+#            ban-drop-column": every finding looks up the comments covering it
 # Options: migralint --format json --no-config FILE|DIR...
 #          squawk    --reporter json FILE|'DIR/**/*.sql'...
 # Both write to /dev/null, with NO_COLOR=1, from an empty working directory.
@@ -23,6 +28,7 @@
 #   CORPUS=DIR      the corpus (default: ../shared/corpus next to the repository)
 #   TARGET_MB=N     size of the 1x input in MB of 10^6 bytes (default 25)
 #   BENCH_CACHE=DIR where the npm install of squawk is kept (default bench/.cache)
+#   ONLY=scaling    time the generated scaling inputs only (no corpus, no squawk)
 #
 # Needs: cmake and a C compiler, GNU time (/usr/bin/time), jq (or python3),
 # and, for squawk, npm with the registry reachable on the first run (the
@@ -82,6 +88,54 @@ else
 fi
 m_version=$("$MIGRALINT" --version 2>&1 | head -1)
 m_rev=$(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)
+
+# ----------------------------------------------------------- scaling inputs
+# Each case: a generator writing N units to stdout, and N at 1x (4x is 4 N).
+gen_ignores() { # N
+	awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "ALTER TABLE t DROP COLUMN c%d; -- migralint-ignore ban-drop-column\n", i }'
+}
+scaling_cases=(ignores)
+declare -A scaling_n=([ignores]=20000) scaling_what=([ignores]="ignore comments, one finding each")
+scaling_summary() { # prints the scaling table; times medians of RUNS runs
+	local c x n rc t
+	echo "scaling (migralint alone, medians of $RUNS runs; ratio 4x/1x, 4.00 = linear):"
+	for c in "${scaling_cases[@]}"; do
+		declare -A wall=()
+		for x in 1 4; do
+			n=$((scaling_n[$c] * x))
+			"gen_$c" "$n" >"$tmp/scaling-$c-$x.sql"
+			: >"$tmp/scaling.raw"
+			for ((r = 1; r <= RUNS; r++)); do
+				rc=0
+				(cd "$tmp/cwd" && "$TIME" -o "$tmp/time.out" -f '%e %M' "$MIGRALINT" --format json --no-config \
+					"$tmp/scaling-$c-$x.sql" >/dev/null 2>"$tmp/stderr") || rc=$?
+				((rc <= 1)) || warn "scaling $c ${x}x: migralint exited $rc: $(head -c 200 "$tmp/stderr")"
+				tail -1 "$tmp/time.out" >>"$tmp/scaling.raw"
+			done
+			wall[$x]=$(sort -g "$tmp/scaling.raw" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+			printf '  %-8s %2sx %7d %s: %6.2f s wall, %s MB peak RSS\n' "$c" "$x" "$n" "${scaling_what[$c]}" "${wall[$x]}" \
+				"$(sort -g -k2 "$tmp/scaling.raw" | tail -1 | awk '{ printf "%.1f", $2 / 1024 }')"
+			rm -f "$tmp/scaling-$c-$x.sql"
+		done
+		t=$(awk -v a="${wall[1]}" -v b="${wall[4]}" 'BEGIN { printf "%.2f", b / (a + 1e-9) }')
+		printf '  %-8s ratio 4x/1x: %s\n' "$c" "$t"
+		unset wall
+	done
+}
+if [[ ${ONLY:-} == scaling ]]; then
+	log "timing the scaling inputs only (ONLY=scaling), RUNS=$RUNS"
+	{
+		echo "migralint scaling cases, $(date -u '+%Y-%m-%d %H:%M UTC')"
+		echo "machine: $(uname -srm), nproc $(nproc)"
+		echo "migralint: $m_version (git $m_rev), $MIGRALINT --format json --no-config"
+		echo
+		scaling_summary
+	} >"$tmp/summary"
+	cp "$tmp/summary" "$results"
+	cat "$tmp/summary"
+	log "written to ${results#"$repo"/}"
+	exit 0
+fi
 
 # ------------------------------------------------------------------- squawk
 # squawk-cli on npm is a JavaScript launcher; the native binary comes in an
@@ -354,6 +408,8 @@ done
 		echo
 	done
 	echo "throughput on 4x: $(for t in "${tools[@]}"; do printf '%s %.1f MB/s  ' "$t" "$(calc '%.3f' "${bytes[4x]} / 1e6 / ${W[4x,$t]}")"; done)"
+	echo
+	scaling_summary
 	if [[ -n $SQUAWK_BIN ]]; then
 		echo
 		echo "targets (issue 5):"

@@ -39,26 +39,6 @@ const char *ml_lock_mode_name(ml_lock_mode mode)
 
 /* ---- reporting ----------------------------------------------------------- */
 
-static bool rule_named(const ml_rule *rule, const char *name)
-{
-	return !strcmp(rule->info.name, name) || (rule->info.alias && !strcmp(rule->info.alias, name));
-}
-
-/* Is rule silenced for a statement starting on line? */
-static bool is_suppressed(const ml_engine_state *st, const ml_rule *rule, int line)
-{
-	for (size_t i = 0; i < st->suppressions.len; i++) {
-		const ml_suppression *s = st->suppressions.items[i];
-		bool applies = s->whole_file || s->line == line || (s->own_line && s->end_line == line - 1);
-		if (!applies)
-			continue;
-		for (size_t k = 0; k < s->n_rules; k++)
-			if (rule_named(rule, s->rules[k]))
-				return true;
-	}
-	return false;
-}
-
 static const char *excerpt_of(ml_engine_state *st, int line, int end_line)
 {
 	if (end_line - line + 1 > EXCERPT_MAX_LINES)
@@ -116,7 +96,7 @@ ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, siz
 		end = start;
 	ml_line_map_position(&st->map, end, &end_line, &end_column);
 	int directive_line = st->stmt_line ? st->stmt_line : line;
-	if (is_suppressed(st, rule, directive_line) || (directive_line != line && is_suppressed(st, rule, line)))
+	if (ml_ignore_index_match(&st->ignores, ml_registry_index(rule), directive_line, line, NULL))
 		return NULL;
 	ml_diagnostic *d = ml_arena_alloc(run->arena, sizeof(*d));
 	d->rule = rule->info.name;
@@ -708,27 +688,28 @@ static int analyse_parsed(ml_engine_state *st, const char *text, size_t len, siz
 
 /* ---- one file ------------------------------------------------------------ */
 
-void ml_engine_report_unknown_ignores(ml_engine_state *st, size_t first)
+void ml_engine_take_suppressions(ml_engine_state *st, size_t first)
 {
+	for (size_t i = first; i < st->suppressions.len; i++)
+		ml_ignore_index_add(st->file_arena, &st->ignores, st->suppressions.items[i]);
 	int saved_line = st->stmt_line;
 	for (size_t i = first; i < st->suppressions.len; i++) {
 		const ml_suppression *s = st->suppressions.items[i];
-		size_t at = ml_line_map_line_start(&st->map, s->line);
-		size_t col = ml_utf8_char_to_byte(st->map.text + at, st->map.len - at, s->column);
+		size_t at = s->offset;
 		st->stmt_line = 0;
 		if (s->n_rules == 0) {
-			ml_engine_report_at(st, &ml_rule_unknown_rule_in_ignore, at + col, at + col,
+			ml_engine_report_at(st, &ml_rule_unknown_rule_in_ignore, at, at,
 					    ml_rule_unknown_rule_in_ignore.info.help,
 					    "migralint-ignore names no rule; it silences nothing");
 			continue;
 		}
 		for (size_t k = 0; k < s->n_rules; k++) {
-			if (ml_registry_find(s->rules[k]))
+			if (s->names[k].rules[0])
 				continue;
 			const char *message = ml_arena_printf(st->file_arena, "unknown rule \"%s\" in %s comment",
 							      s->rules[k],
 							      s->whole_file ? "migralint-ignore-file" : "migralint-ignore");
-			ml_engine_report_at(st, &ml_rule_unknown_rule_in_ignore, at + col, at + col,
+			ml_engine_report_at(st, &ml_rule_unknown_rule_in_ignore, at, at,
 					    ml_rule_unknown_rule_in_ignore.info.help, message);
 		}
 	}
@@ -852,7 +833,7 @@ void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 			ml_suppressions_scan(st.file_arena, &st.map, c->gap_start,
 					     c->kind == ML_CHUNK_TRAILER ? c->start : c->end, &st.suppressions);
 	}
-	ml_engine_report_unknown_ignores(&st, 0);
+	ml_engine_take_suppressions(&st, 0);
 
 	st.tx = file_options.assume_in_transaction ? ML_TX_ASSUMED : ML_TX_NONE;
 	ml_stmt_env top = { .body = ML_BODY_TOP };

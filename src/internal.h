@@ -175,15 +175,20 @@ void ml_chunk_copy_text(const char *text, const ml_chunk_list *chunks, size_t st
 
 /* ---- suppression comments ----------------------------------------------- */
 
+struct ml_ignore_name;            /* what a rule name resolves to: engine.h */
+
 typedef struct ml_suppression {
 	int line;                 /* 1-based line where the comment starts */
 	int end_line;             /* line where it ends (block comments can span lines) */
 	bool whole_file;          /* migralint-ignore-file */
 	bool own_line;            /* nothing but the comment on that line */
 	int column;               /* 1-based column of the comment, for warnings */
+	size_t offset;            /* byte offset of the comment in the file */
 	size_t n_rules;
 	const char **rules;       /* rule names as written; arena-owned */
 	const char *reason;       /* text after ':', or NULL */
+	/* Set by the engine when it takes the comment in (engine.h): */
+	struct ml_ignore_name *names;  /* one per entry of rules */
 } ml_suppression;
 
 /* Parses the text of one comment (with its -- or slash-star markers). Returns

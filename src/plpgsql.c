@@ -473,7 +473,7 @@ void ml_plpgsql_analyse(ml_engine_state *st, const PgQuery__Node *stmt, const ml
 	    memmem(st->map.text + b.content_start, b.content_end - b.content_start, "migralint-ignore", 16)) {
 		size_t first = st->suppressions.len;
 		ml_suppressions_scan(st->file_arena, &st->map, b.content_start, b.content_end, &st->suppressions);
-		ml_engine_report_unknown_ignores(st, first);
+		ml_engine_take_suppressions(st, first);
 	}
 
 	/* libpg_query parses the whole statement again for PL/pgSQL. */
