@@ -39,6 +39,21 @@ const char *ml_lock_mode_name(ml_lock_mode mode)
 
 /* ---- reporting ----------------------------------------------------------- */
 
+/* The public view of the comment s, for the findings it silences: made once,
+ * in the run's arena (the comment itself lives with the file). */
+static const ml_suppression_info *suppression_info(ml_engine_state *st, ml_suppression *s)
+{
+	if (!s->info) {
+		ml_suppression_info *info = ml_arena_alloc(st->run->arena, sizeof(*info));
+		info->kind = ml_suppression_kind(s);
+		info->reason = s->reason && *s->reason ? ml_arena_strdup(st->run->arena, s->reason) : NULL;
+		info->line = s->line;
+		info->column = s->column;
+		s->info = info;
+	}
+	return s->info;
+}
+
 static const char *excerpt_of(ml_engine_state *st, int line, int end_line)
 {
 	if (end_line - line + 1 > EXCERPT_MAX_LINES)
@@ -96,9 +111,11 @@ ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, siz
 		end = start;
 	ml_line_map_position(&st->map, end, &end_line, &end_column);
 	int directive_line = st->stmt_line ? st->stmt_line : line;
-	if (ml_ignore_index_match(&st->ignores, ml_registry_index(rule), directive_line, line, NULL))
-		return NULL;
+	ml_suppression *by = ml_ignore_index_match(&st->ignores, ml_registry_index(rule), directive_line, line,
+						   st->report_about);
 	ml_diagnostic *d = ml_arena_alloc(run->arena, sizeof(*d));
+	if (by)
+		d->suppressed = suppression_info(st, by);
 	d->rule = rule->info.name;
 	d->severity = st->rule_severity[ml_registry_index(rule)];
 	d->path = st->path;

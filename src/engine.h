@@ -153,6 +153,8 @@ typedef struct ml_engine_state {
 	bool loc_exact;               /* node locations map onto the file */
 	size_t loc_limit;             /* length of the parsed text */
 	int stmt_line;                /* first line of the top-level statement (for suppressions) */
+	const ml_suppression *report_about; /* a comment the findings being reported are about:
+					       it does not silence them */
 	int stmt_end_line;
 } ml_engine_state;
 
@@ -212,8 +214,9 @@ void ml_engine_take_suppressions(ml_engine_state *st, size_t first);
  * the transaction added. keep_state leaves the transaction state as it is
  * (a COMMIT inside a DO block starts the next transaction at once). */
 void ml_engine_end_transaction(ml_engine_state *st, bool keep_state);
-/* Reports a finding of rule at a file byte span. Returns the diagnostic
- * (run-owned), or NULL when the rule is off or a comment silences it. */
+/* Reports a finding of rule at a file byte span. A finding a comment
+ * silences is kept, marked suppressed. Returns the diagnostic (run-owned),
+ * or NULL when the rule is off. */
 ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, size_t start, size_t end,
 				  const char *help, const char *message);
 

@@ -189,7 +189,12 @@ typedef struct ml_suppression {
 	const char *reason;       /* text after ':', or NULL */
 	/* Set by the engine when it takes the comment in (engine.h): */
 	struct ml_ignore_name *names;  /* one per entry of rules */
+	const ml_suppression_info *info; /* its public view, made when it first silences a
+					    finding; run-owned */
 } ml_suppression;
+
+/* The name of a directive, e.g. "migralint-ignore-file". Static storage. */
+const char *ml_suppression_kind(const ml_suppression *s);
 
 /* Parses the text of one comment (with its -- or slash-star markers). Returns
  * true and fills *out (rules allocated in arena) when it is a migralint

@@ -29,7 +29,7 @@ static void gitlab_begin(ml_report_ctx *rc)
 	rc->state = st;
 	if (st) {
 		st->cwd = ml_current_dir();
-		st->fingerprints = ml_report_fingerprints(rc->run);
+		st->fingerprints = ml_report_fingerprints(rc);
 	}
 	fputc('[', rc->out);
 }
@@ -73,4 +73,4 @@ static void gitlab_end(ml_report_ctx *rc)
 }
 
 const ml_report_format ml_report_gitlab = { "gitlab", ML_FORMAT_GITLAB, gitlab_begin, gitlab_diagnostic,
-					    gitlab_end };
+					    gitlab_end, false };

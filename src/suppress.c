@@ -21,6 +21,11 @@ static const char *skip_space(const char *p, const char *end)
 	return p;
 }
 
+const char *ml_suppression_kind(const ml_suppression *s)
+{
+	return s->whole_file ? "migralint-ignore-file" : "migralint-ignore";
+}
+
 bool ml_suppression_parse(ml_arena *arena, const char *comment, size_t len, ml_suppression *out)
 {
 	const char *p = comment, *end = comment + len;

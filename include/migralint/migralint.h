@@ -103,6 +103,15 @@ typedef struct ml_fix {
 	const char *description;  /* e.g. "add CONCURRENTLY" */
 } ml_fix;
 
+/* The comment that silenced a finding: a suppressed finding stays in the
+ * run, for review, but counts toward neither the exit status nor --fail-on. */
+typedef struct ml_suppression_info {
+	const char *kind;        /* "migralint-ignore", "migralint-ignore-file", "squawk-ignore" or
+				    "squawk-ignore-file" */
+	const char *reason;      /* the reason the comment gives, or NULL when it gives none */
+	int line, column;        /* where the comment starts, 1-based */
+} ml_suppression_info;
+
 /* A finding. All strings are owned by the run that produced it. */
 typedef struct ml_diagnostic {
 	const char *rule;        /* public rule id, e.g. "ban-drop-column" */
@@ -118,6 +127,8 @@ typedef struct ml_diagnostic {
 	int rewrite;             /* 1 or 0 when n_locks > 0: the statement rewrites a table; else -1 */
 	int scan;                /* 1 or 0 when n_locks > 0: it reads a whole table; else -1 */
 	const ml_fix *fix;       /* a mechanical fix, or NULL */
+	const ml_suppression_info *suppressed; /* NULL for a finding in force; else the comment
+					 that silenced it */
 } ml_diagnostic;
 
 /* One linted input, in the order the inputs were linted. */
@@ -192,7 +203,8 @@ int ml_run_lint_buffer(ml_run *run, const char *display_path, const char *data, 
  * Returns 0, or -1 after recording a read error (ml_run_input_error_list). */
 int ml_run_lint_stream(ml_run *run, const char *display_path, FILE *stream);
 
-/* The diagnostics so far, sorted by path, line, column and rule. The array
+/* The diagnostics so far, sorted by path, line, column and rule, the
+ * suppressed ones (ml_diagnostic.suppressed set) included. The array
  * belongs to the run and is valid until the next lint call or ml_run_free. */
 const ml_diagnostic *ml_run_diagnostics(ml_run *run, size_t *count);
 const ml_file_summary *ml_run_files(const ml_run *run, size_t *count);
@@ -216,7 +228,8 @@ const char *ml_format_names(void);
  * format only). Returns 0, or -1 when writing failed. */
 int ml_run_write_report(ml_run *run, ml_format format, FILE *out, bool color);
 
-/* The exit status the command line should use (enum ml_exit_status). */
+/* The exit status the command line should use (enum ml_exit_status).
+ * Suppressed findings never count. */
 int ml_run_exit_status(ml_run *run);
 
 #ifdef __cplusplus
