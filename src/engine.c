@@ -724,13 +724,53 @@ void ml_engine_take_suppressions(ml_engine_state *st, size_t first)
 			if (s->names[k].rules[0])
 				continue;
 			const char *message = ml_arena_printf(st->file_arena, "unknown rule \"%s\" in %s comment",
-							      s->rules[k],
-							      s->whole_file ? "migralint-ignore-file" : "migralint-ignore");
-			ml_engine_report_at(st, &ml_rule_unknown_rule_in_ignore, at, at,
+							      s->rules[k], ml_suppression_kind(s));
+			size_t name_at = at + s->rule_at[k];
+			ml_engine_report_at(st, &ml_rule_unknown_rule_in_ignore, name_at, name_at + strlen(s->rules[k]),
 					    ml_rule_unknown_rule_in_ignore.info.help, message);
 		}
 	}
 	st->stmt_line = saved_line;
+}
+
+/* Reports each rule name of the file's comments that silenced no finding,
+ * at the end of the file when every finding has been made. Names of rules
+ * that are off for this file are not reported: the comment may be meant for
+ * a run that checks them. A name that silences unused-ignore itself is
+ * judged last, once the reports it may silence are made, and it never
+ * silences the report about itself. */
+static void report_unused_ignores(ml_engine_state *st)
+{
+	if (!st->rule_enabled[ml_registry_index(&ml_rule_unused_ignore)])
+		return;
+	st->stmt_line = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < st->suppressions.len; i++) {
+			ml_suppression *s = st->suppressions.items[i];
+			for (size_t k = 0; k < s->n_rules; k++) {
+				const ml_ignore_name *name = &s->names[k];
+				if (!name->rules[0] || name->used)
+					continue;
+				bool about_itself = false, enabled = false;
+				for (size_t r = 0; r < 2 && name->rules[r]; r++) {
+					about_itself |= name->rules[r] == &ml_rule_unused_ignore;
+					enabled |= st->rule_enabled[ml_registry_index(name->rules[r])];
+				}
+				if (!enabled || about_itself != (pass == 1))
+					continue;
+				const char *message = ml_arena_printf(
+					st->file_arena, "\"%s\" in this %s comment silences nothing: %s has no %s%s%s finding",
+					s->rules[k], ml_suppression_kind(s),
+					s->whole_file ? "the file" : "the statement it covers", name->rules[0]->info.name,
+					name->rules[1] ? " or " : "", name->rules[1] ? name->rules[1]->info.name : "");
+				st->report_about = about_itself ? s : NULL;
+				size_t at = s->offset + s->rule_at[k];
+				ml_engine_report_at(st, &ml_rule_unused_ignore, at, at + strlen(s->rules[k]),
+						    ml_rule_unused_ignore.info.help, message);
+				st->report_about = NULL;
+			}
+		}
+	}
 }
 
 /* A NUL-terminated copy of text[start, end) with the psql commands inside
@@ -894,6 +934,7 @@ void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 			ml_engine_end_transaction(&st, true); /* autocommit: the statement's own transaction ended */
 	}
 	finish_file(&st);
+	report_unused_ignores(&st);
 	ml_arena_free(st.chunk_arena);
 	ml_arena_free(st.file_arena);
 	ml_pipeline_release(pipeline, item);

@@ -368,6 +368,7 @@ extern const ml_rule ml_rule_syntax_error;
 extern const ml_rule ml_rule_invalid_input;
 extern const ml_rule ml_rule_psql_meta_command;
 extern const ml_rule ml_rule_unknown_rule_in_ignore;
+extern const ml_rule ml_rule_unused_ignore;
 extern const ml_rule ml_rule_statement_too_complex;
 
 #endif

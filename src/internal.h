@@ -186,6 +186,7 @@ typedef struct ml_suppression {
 	size_t offset;            /* byte offset of the comment in the file */
 	size_t n_rules;
 	const char **rules;       /* rule names as written; arena-owned */
+	const size_t *rule_at;    /* byte offset of each name from the comment's start */
 	const char *reason;       /* text after ':', or NULL */
 	/* Set by the engine when it takes the comment in (engine.h): */
 	struct ml_ignore_name *names;  /* one per entry of rules */

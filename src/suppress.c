@@ -54,6 +54,7 @@ bool ml_suppression_parse(ml_arena *arena, const char *comment, size_t len, ml_s
 	memset(out, 0, sizeof(*out));
 	out->whole_file = whole_file;
 	ml_ptr_vec rules = { 0 };
+	size_t *rule_at = NULL, cap = 0;
 	for (;;) {
 		while (p < end && (isspace((unsigned char)*p) || *p == ','))
 			p++;
@@ -71,10 +72,16 @@ bool ml_suppression_parse(ml_arena *arena, const char *comment, size_t len, ml_s
 		while (p < end && !isspace((unsigned char)*p) && *p != ',' && *p != ':')
 			p++;
 		/* Keep odd names as written: the engine warns about unknown ones. */
+		if (rules.len == cap) {
+			rule_at = ml_arena_grow(arena, rule_at, cap * sizeof(*rule_at), (cap ? cap * 2 : 4) * sizeof(*rule_at));
+			cap = cap ? cap * 2 : 4;
+		}
+		rule_at[rules.len] = (size_t)(w - comment);
 		ml_ptr_vec_push(arena, &rules, ml_arena_strndup(arena, w, (size_t)(p - w)));
 	}
 	out->n_rules = rules.len;
 	out->rules = (const char **)rules.items;
+	out->rule_at = rule_at;
 	return true;
 }
 

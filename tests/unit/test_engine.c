@@ -480,7 +480,8 @@ START_TEST(unknown_rule_in_ignore)
 	ck_assert_uint_eq(count_rule("unknown-rule-in-ignore"), 1);
 	const ml_diagnostic *d = first_of("unknown-rule-in-ignore");
 	ck_assert_int_eq(d->line, 2);
-	ck_assert_int_eq(d->column, 3);
+	ck_assert_int_eq(d->column, 23); /* the name in the comment */
+	ck_assert_int_eq(d->end_column, 35);
 	ck_assert_ptr_nonnull(strstr(d->message, "no-such-rule"));
 	/* the known rule in the same comment still works */
 	ck_assert_uint_eq(count_rule("ban-drop-column"), 0);
