@@ -710,14 +710,15 @@ void ml_engine_take_suppressions(ml_engine_state *st, size_t first)
 	for (size_t i = first; i < st->suppressions.len; i++)
 		ml_ignore_index_add(st->file_arena, &st->ignores, st->suppressions.items[i]);
 	int saved_line = st->stmt_line;
+	st->stmt_line = 0;
 	for (size_t i = first; i < st->suppressions.len; i++) {
 		const ml_suppression *s = st->suppressions.items[i];
 		size_t at = s->offset;
-		st->stmt_line = 0;
 		if (s->n_rules == 0) {
+			const char *message = ml_arena_printf(st->file_arena, "%s names no rule; it silences nothing",
+							      ml_suppression_kind(s));
 			ml_engine_report_at(st, &ml_rule_unknown_rule_in_ignore, at, at,
-					    ml_rule_unknown_rule_in_ignore.info.help,
-					    "migralint-ignore names no rule; it silences nothing");
+					    ml_rule_unknown_rule_in_ignore.info.help, message);
 			continue;
 		}
 		for (size_t k = 0; k < s->n_rules; k++) {
@@ -728,6 +729,16 @@ void ml_engine_take_suppressions(ml_engine_state *st, size_t first)
 			size_t name_at = at + s->rule_at[k];
 			ml_engine_report_at(st, &ml_rule_unknown_rule_in_ignore, name_at, name_at + strlen(s->rules[k]),
 					    ml_rule_unknown_rule_in_ignore.info.help, message);
+		}
+		if (!s->reason || !*s->reason) {
+			/* Its own ignore-without-reason would only excuse itself. */
+			const char *message = ml_arena_printf(
+				st->file_arena, "%s comment gives no reason: say after a colon why the waiver is safe",
+				ml_suppression_kind(s));
+			st->report_about = s;
+			ml_engine_report_at(st, &ml_rule_ignore_without_reason, at, at,
+					    ml_rule_ignore_without_reason.info.help, message);
+			st->report_about = NULL;
 		}
 	}
 	st->stmt_line = saved_line;

@@ -208,7 +208,7 @@ int ml_engine_parse_and_analyse(ml_engine_state *st, const char *text, size_t le
 				bool exact, const ml_stmt_env *env);
 /* Takes in the directive comments from st->suppressions.items[first] on:
  * indexes them, so they silence the findings they cover, and reports the
- * rule names that are unknown. */
+ * rule names that are unknown and the comments without a reason. */
 void ml_engine_take_suppressions(ml_engine_state *st, size_t first);
 /* Ends the current transaction: releases the held locks and forgets what
  * the transaction added. keep_state leaves the transaction state as it is
@@ -369,6 +369,7 @@ extern const ml_rule ml_rule_invalid_input;
 extern const ml_rule ml_rule_psql_meta_command;
 extern const ml_rule ml_rule_unknown_rule_in_ignore;
 extern const ml_rule ml_rule_unused_ignore;
+extern const ml_rule ml_rule_ignore_without_reason;
 extern const ml_rule ml_rule_statement_too_complex;
 
 #endif

@@ -30,6 +30,8 @@ static const char USAGE[] =
 	"                            it does not (beats assume_in_transaction in the config)\n"
 	"  --exclude RULE[,RULE]     turn rules off\n"
 	"  --include RULE[,RULE]     turn opt-in rules on\n"
+	"  --require-reasons         an ignore comment without a reason is a finding\n"
+	"                            (the rule ignore-without-reason)\n"
 	"  --fail-on error|warning|info\n"
 	"                            lowest severity that makes the exit status 1 (default: warning)\n"
 	"  --stdin-filename NAME     path reported for standard input (the config applies\n"
@@ -195,6 +197,9 @@ static void print_config(const settings *s, const char *path)
 	print_setting("assume_in_transaction", opts.assume_in_transaction ? "true" : "false",
 		      origins->assume_in_transaction);
 	print_setting("fail_on", ml_severity_name(opts.fail_on), origins->fail_on);
+	const ml_rule_info *reasons = ml_rule_find("ignore-without-reason");
+	print_setting("require_reasons", ml_options_rule_enabled(&opts, reasons) ? "true" : "false",
+		      origins->rule_state[ml_rule_index(reasons)]);
 	print_setting("doc_base_url", opts.doc_base_url ? opts.doc_base_url : ML_DEFAULT_DOC_BASE_URL,
 		      origins->doc_base_url);
 	const char *const *globs = ml_config_exclude_globs(s->config);
@@ -300,6 +305,11 @@ int main(int argc, char **argv)
 			char *copy = strdup(value);
 			/* The option arrays keep pointers into copy until exit. */
 			if (!copy || add_rules(copy, !strcmp(name, "--exclude") ? opts->exclude : opts->include, name) != 0)
+				status = ML_EXIT_USAGE;
+		} else if (!strcmp(name, "--require-reasons")) {
+			/* The same as --include ignore-without-reason. */
+			static char reasons_rule[] = "ignore-without-reason";
+			if (add_rules(reasons_rule, opts->include, name) != 0)
 				status = ML_EXIT_USAGE;
 		} else if (!strcmp(name, "--fail-on")) {
 			if (ml_severity_parse(value, &opts->fail_on) != 0)

@@ -236,6 +236,32 @@ check "many files: what earlier files created is known in later ones" \
 	bash -c '[ "$(jq -r "[.statements[] | select(.path | endswith(\"sub/060_alter.sql\")) | .kind][0]" "$0.json")" = \
 		"ALTER TABLE ... ALTER COLUMN ... TYPE (binary-coercible)" ]' "$tmp/multi1"
 
+# Suppression comments: a silenced finding does not fail the run; with
+# --require-reasons a comment without a reason does.
+printf '%s\n-- migralint-ignore require-concurrent-index-creation\nCREATE INDEX idx_a ON accounts (email);\n' \
+	"$timeouts" >"$tmp/waived.sql"
+printf '%s\n-- migralint-ignore require-concurrent-index-creation: accounts has 40 rows\nCREATE INDEX idx_a ON accounts (email);\n' \
+	"$timeouts" >"$tmp/waived-why.sql"
+run --no-config "$tmp/waived.sql"
+check "a silenced finding exits 0" test "$code" -eq 0
+check "a silenced finding is counted in the summary" grep -q "0 errors, 0 warnings, 0 infos, 1 suppressed" <<<"$out"
+run --no-config --require-reasons "$tmp/waived.sql"
+check "--require-reasons: a comment without a reason exits 1" test "$code" -eq 1
+check "--require-reasons: reported as ignore-without-reason at the comment" \
+	grep -qE "^$tmp/waived.sql:2:1: warning\[ignore-without-reason\]: migralint-ignore comment gives no reason" <<<"$out"
+run --no-config --require-reasons "$tmp/waived-why.sql"
+check "--require-reasons: a comment with a reason exits 0" test "$code" -eq 0
+run --no-config --require-reasons --exclude ignore-without-reason "$tmp/waived.sql"
+check "--exclude ignore-without-reason beats --require-reasons" test "$code" -eq 0
+run --no-config --require-reasons=yes "$tmp/waived.sql"
+check "--require-reasons takes no value (exit 3)" test "$code" -eq 3
+printf '%s\n-- migralint-ignore ban-drop-column: left from an older version of this file\nCREATE INDEX CONCURRENTLY idx_a ON accounts (email);\n' \
+	"$timeouts" >"$tmp/stale.sql"
+run --no-config "$tmp/stale.sql"
+check "an ignore comment that silences nothing exits 1 (unused-ignore)" test "$code" -eq 1
+check "unused-ignore points at the name in the comment" \
+	grep -qE "^$tmp/stale.sql:2:21: warning\[unused-ignore\]: \"ban-drop-column\" in this migralint-ignore comment silences nothing" <<<"$out"
+
 # the bundled examples have findings
 run "$ROOT/examples"
 check "examples have findings" test "$code" -eq 1
