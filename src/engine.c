@@ -714,7 +714,7 @@ void ml_engine_take_suppressions(ml_engine_state *st, size_t first)
 	for (size_t i = first; i < st->suppressions.len; i++) {
 		const ml_suppression *s = st->suppressions.items[i];
 		size_t at = s->offset;
-		if (s->n_rules == 0) {
+		if (s->n_rules == 0 && !s->all_rules) {
 			const char *message = ml_arena_printf(st->file_arena, "%s names no rule; it silences nothing",
 							      ml_suppression_kind(s));
 			ml_engine_report_at(st, &ml_rule_unknown_rule_in_ignore, at, at,
@@ -722,7 +722,7 @@ void ml_engine_take_suppressions(ml_engine_state *st, size_t first)
 			continue;
 		}
 		for (size_t k = 0; k < s->n_rules; k++) {
-			if (s->names[k].rules[0])
+			if (s->names[k].rules[0] || s->names[k].foreign)
 				continue;
 			const char *message = ml_arena_printf(st->file_arena, "unknown rule \"%s\" in %s comment",
 							      s->rules[k], ml_suppression_kind(s));
@@ -733,8 +733,9 @@ void ml_engine_take_suppressions(ml_engine_state *st, size_t first)
 		if (!s->reason || !*s->reason) {
 			/* Its own ignore-without-reason would only excuse itself. */
 			const char *message = ml_arena_printf(
-				st->file_arena, "%s comment gives no reason: say after a colon why the waiver is safe",
-				ml_suppression_kind(s));
+				st->file_arena, "%s comment gives no reason: say after %s why the waiver is safe",
+				ml_suppression_kind(s),
+				s->directive == ML_DIRECTIVE_SQUAWK ? "a second \"--\"" : "a colon");
 			st->report_about = s;
 			ml_engine_report_at(st, &ml_rule_ignore_without_reason, at, at,
 					    ml_rule_ignore_without_reason.info.help, message);
@@ -758,6 +759,18 @@ static void report_unused_ignores(ml_engine_state *st)
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < st->suppressions.len; i++) {
 			ml_suppression *s = st->suppressions.items[i];
+			if (s->all_rules && pass == 1 && !s->names[0].used) {
+				/* It silences unused-ignore too: judged last, and
+				 * never by itself. */
+				const char *message = ml_arena_printf(
+					st->file_arena, "this %s comment without rule names silences every rule, but the file "
+							"has no finding to silence",
+					ml_suppression_kind(s));
+				st->report_about = s;
+				ml_engine_report_at(st, &ml_rule_unused_ignore, s->offset, s->offset,
+						    ml_rule_unused_ignore.info.help, message);
+				st->report_about = NULL;
+			}
 			for (size_t k = 0; k < s->n_rules; k++) {
 				const ml_ignore_name *name = &s->names[k];
 				if (!name->rules[0] || name->used)

@@ -79,7 +79,10 @@ struct ml_run {
 /* What one rule name of a directive comment (ml_suppression.rules[k])
  * stands for. */
 typedef struct ml_ignore_name {
-	const ml_rule *rules[2];  /* the rules it silences; rules[0] is NULL when the name is unknown */
+	const ml_rule *rules[2];  /* the rules it silences (squawk's require-timeout-settings names
+				     two); rules[0] is NULL when it silences none */
+	bool foreign;             /* a squawk rule migralint has no counterpart for: accepted, and
+				     never reported as unknown or unused */
 	bool used;                /* it silenced a finding */
 } ml_ignore_name;
 
@@ -103,9 +106,11 @@ typedef struct ml_ignore_index {
 	size_t len, cap;
 } ml_ignore_index;
 
-/* Resolves the rule names of s into s->names (in arena) and adds s to index
- * under the lines it covers: its own line, the line after it when it is on
- * a line of its own, or the whole file. */
+/* Resolves the rule names of s into s->names (in arena; a squawk comment's
+ * names through squawk's table first, then as migralint's) and adds s to
+ * index under the lines it covers: its own line, the line after it when it
+ * is on a line of its own, or the whole file. A squawk-ignore-file without
+ * names is filed for every rule, with s->names[0] marking its use. */
 void ml_ignore_index_add(ml_arena *arena, ml_ignore_index *index, ml_suppression *s);
 
 /* The comment that silences the rule with registry index rule for a
@@ -359,6 +364,11 @@ const ml_rule *ml_registry_rule(size_t index);
 size_t ml_registry_index(const ml_rule *rule);
 /* The rule with this id or alias, or NULL. */
 const ml_rule *ml_registry_find(const char *name);
+
+/* squawk.c */
+/* The entry of squawk's rule name, or NULL when squawk has no rule of that
+ * name. Static. */
+const ml_squawk_name *ml_squawk_find(const char *name);
 
 /* The identifier put in for names dynamic SQL computes at run time. */
 #define ML_DYNAMIC_PLACEHOLDER "dynamic_name"

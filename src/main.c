@@ -42,7 +42,8 @@ static const char USAGE[] =
 	"  --print-config [PATH...]  print the effective settings (for each PATH) and\n"
 	"                            where each comes from, and exit\n"
 	"  --list-rules              list the rules and exit\n"
-	"  --explain RULE            print a rule's documentation and exit\n"
+	"  --explain RULE            print a rule's documentation (and the squawk names\n"
+	"                            that silence it) and exit\n"
 	"  --version                 print the version and exit\n"
 	"  -h, --help                print this help and exit\n"
 	"\n"
@@ -91,6 +92,46 @@ static void list_rules(void)
 	}
 }
 
+/* Does squawk's name s silence rule r? */
+static bool squawk_silences(const ml_squawk_name *s, const ml_rule_info *r)
+{
+	for (size_t k = 0; k < 2 && s->rules[k]; k++)
+		if (ml_rule_find(s->rules[k]) == r)
+			return true;
+	return false;
+}
+
+/* The --explain section for teams coming from squawk: which squawk-ignore
+ * comments silence rule r (from the table in squawk.c). */
+static void explain_squawk(const ml_rule_info *r)
+{
+	fputs("\n## Coming from squawk\n\n", stdout);
+	size_t found = 0;
+	/* squawk's own name for it first, then the other names that cover it */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < ml_squawk_name_count(); i++) {
+			const ml_squawk_name *s = ml_squawk_name_at(i);
+			bool same = ml_rule_find(s->squawk) == r;
+			if (!squawk_silences(s, r) || same != (pass == 0))
+				continue;
+			if (found == 0)
+				printf("squawk calls this check `%s`", s->squawk);
+			else
+				printf("%s`%s`", found == 1 ? " (also " : ", ", s->squawk);
+			found++;
+		}
+	}
+	if (found) {
+		printf("%s: `-- squawk-ignore` and `-- squawk-ignore-file` comments naming %s silence this rule too.",
+		       found > 1 ? ")" : "", found > 1 ? "any of these" : "it");
+	} else {
+		printf("squawk has no such check; a `-- squawk-ignore %s` comment naming this rule's id works all "
+		       "the same.", r->name);
+	}
+	fputs(" A `-- squawk-ignore-file` comment without rule names silences every rule, this one included. "
+	      "See docs/squawk.md.\n", stdout);
+}
+
 static int explain(const char *name)
 {
 	const ml_rule_info *r = ml_rule_find(name);
@@ -101,6 +142,7 @@ static int explain(const char *name)
 		fputs(doc, stdout);
 	else
 		printf("%s (%s): %s\n", r->name, ml_severity_name(r->severity), r->summary);
+	explain_squawk(r);
 	return ML_EXIT_CLEAN;
 }
 

@@ -1,11 +1,13 @@
 /*
- * suppress.c - finds "migralint-ignore" directives and indexes them for the
- * engine. Comments are located with libpg_query's own scanner, so a "--"
+ * suppress.c - finds "migralint-ignore" directives, and squawk's
+ * "squawk-ignore" ones (docs/squawk.md), and indexes them for the engine.
+ * Comments are located with libpg_query's own scanner, so a "--"
  * inside a string literal or a dollar quote is never mistaken for a
  * directive. The index maps a line and a rule to the comments that silence
  * that rule there, so a file with tens of thousands of comments costs no more
  * per finding than a file with one.
  */
+#define _GNU_SOURCE
 #include <ctype.h>
 #include <string.h>
 
@@ -23,7 +25,34 @@ static const char *skip_space(const char *p, const char *end)
 
 const char *ml_suppression_kind(const ml_suppression *s)
 {
+	if (s->directive == ML_DIRECTIVE_SQUAWK)
+		return s->whole_file ? "squawk-ignore-file" : "squawk-ignore";
 	return s->whole_file ? "migralint-ignore-file" : "migralint-ignore";
+}
+
+/* The directive words, each followed by "-ignore". */
+static const struct {
+	const char *word;
+	ml_directive directive;
+} DIRECTIVES[] = {
+	{ "migralint", ML_DIRECTIVE_MIGRALINT },
+	{ "squawk", ML_DIRECTIVE_SQUAWK },
+};
+
+bool ml_mentions_directive(const char *text, size_t len)
+{
+	static const char IGNORE[] = "-ignore";
+	const size_t ignore_len = sizeof(IGNORE) - 1;
+	const char *p = text, *end = text + len;
+	while ((p = memmem(p, (size_t)(end - p), IGNORE, ignore_len))) {
+		for (size_t i = 0; i < sizeof(DIRECTIVES) / sizeof(DIRECTIVES[0]); i++) {
+			size_t n = strlen(DIRECTIVES[i].word);
+			if ((size_t)(p - text) >= n && !memcmp(p - n, DIRECTIVES[i].word, n))
+				return true;
+		}
+		p += ignore_len;
+	}
+	return false;
 }
 
 bool ml_suppression_parse(ml_arena *arena, const char *comment, size_t len, ml_suppression *out)
@@ -38,11 +67,18 @@ bool ml_suppression_parse(ml_arena *arena, const char *comment, size_t len, ml_s
 		return false;
 	}
 	p = skip_space(p, end);
-	static const char KEY[] = "migralint-ignore";
-	size_t key_len = sizeof(KEY) - 1;
-	if ((size_t)(end - p) < key_len || memcmp(p, KEY, key_len) != 0)
+	ml_directive directive = ML_DIRECTIVE_MIGRALINT;
+	bool known = false;
+	for (size_t i = 0; i < sizeof(DIRECTIVES) / sizeof(DIRECTIVES[0]) && !known; i++) {
+		size_t n = strlen(DIRECTIVES[i].word);
+		if ((size_t)(end - p) >= n + 7 && !memcmp(p, DIRECTIVES[i].word, n) && !memcmp(p + n, "-ignore", 7)) {
+			directive = DIRECTIVES[i].directive;
+			p += n + 7;
+			known = true;
+		}
+	}
+	if (!known)
 		return false;
-	p += key_len;
 	bool whole_file = false;
 	if ((size_t)(end - p) >= 5 && !memcmp(p, "-file", 5)) {
 		whole_file = true;
@@ -50,8 +86,22 @@ bool ml_suppression_parse(ml_arena *arena, const char *comment, size_t len, ml_s
 	}
 	if (p < end && !isspace((unsigned char)*p) && *p != ':')
 		return false; /* e.g. "migralint-ignored": not ours */
-
 	memset(out, 0, sizeof(*out));
+	bool squawk = directive == ML_DIRECTIVE_SQUAWK;
+	if (squawk) {
+		/* squawk's syntax: a second "--" starts a note, which is the
+		 * reason (a colon works too). */
+		const char *note = (size_t)(end - p) >= 2 ? memmem(p, (size_t)(end - p), "--", 2) : NULL;
+		if (note) {
+			const char *r = skip_space(note + 2, end);
+			const char *re = end;
+			while (re > r && isspace((unsigned char)re[-1]))
+				re--;
+			out->reason = ml_arena_strndup(arena, r, (size_t)(re - r));
+			end = note;
+		}
+	}
+	out->directive = directive;
 	out->whole_file = whole_file;
 	ml_ptr_vec rules = { 0 };
 	size_t *rule_at = NULL, cap = 0;
@@ -82,6 +132,8 @@ bool ml_suppression_parse(ml_arena *arena, const char *comment, size_t len, ml_s
 	out->n_rules = rules.len;
 	out->rules = (const char **)rules.items;
 	out->rule_at = rule_at;
+	/* squawk-ignore-file without names: squawk silences every rule. */
+	out->all_rules = squawk && whole_file && rules.len == 0;
 	return true;
 }
 
@@ -132,6 +184,10 @@ int ml_suppressions_scan(ml_arena *arena, const ml_line_map *map, size_t start, 
 }
 
 /* ---- the index ----------------------------------------------------------- */
+
+/* The rule index a squawk-ignore-file without names is filed under: it
+ * covers every rule. */
+#define ALL_RULES ((size_t)0xFFFE)
 
 /* Whole-file comments are filed under line 0. */
 static uint64_t bucket_key(int line, size_t rule)
@@ -202,12 +258,32 @@ static void file_under(ml_arena *arena, ml_ignore_index *index, int line, size_t
 	b->all_used = false;
 }
 
+/* What the k-th name of s stands for. */
+static void resolve(const ml_suppression *s, size_t k, ml_ignore_name *name)
+{
+	const ml_squawk_name *sq = s->directive == ML_DIRECTIVE_SQUAWK ? ml_squawk_find(s->rules[k]) : NULL;
+	if (!sq) {
+		name->rules[0] = ml_registry_find(s->rules[k]);
+		return;
+	}
+	size_t n = 0;
+	for (size_t r = 0; r < 2 && sq->rules[r]; r++) {
+		/* A rule this build lacks silences nothing. */
+		const ml_rule *rule = ml_registry_find(sq->rules[r]);
+		if (rule)
+			name->rules[n++] = rule;
+	}
+	name->foreign = n == 0;
+}
+
 void ml_ignore_index_add(ml_arena *arena, ml_ignore_index *index, ml_suppression *s)
 {
 	s->names = ml_arena_alloc(arena, (s->n_rules ? s->n_rules : 1) * sizeof(*s->names));
+	if (s->all_rules)
+		file_under(arena, index, 0, ALL_RULES, s, &s->names[0]);
 	for (size_t k = 0; k < s->n_rules; k++) {
 		ml_ignore_name *name = &s->names[k];
-		name->rules[0] = ml_registry_find(s->rules[k]);
+		resolve(s, k, name);
 		for (size_t r = 0; r < 2 && name->rules[r]; r++) {
 			size_t rule = ml_registry_index(name->rules[r]);
 			if (s->whole_file) {
@@ -255,5 +331,6 @@ ml_suppression *ml_ignore_index_match(ml_ignore_index *index, size_t rule, int s
 	ml_suppression *at_line =
 		line != stmt_line ? match_bucket(find_bucket(index, bucket_key(line, rule)), about) : NULL;
 	ml_suppression *in_file = match_bucket(find_bucket(index, bucket_key(0, rule)), about);
-	return at_stmt ? at_stmt : at_line ? at_line : in_file;
+	ml_suppression *every_rule = match_bucket(find_bucket(index, bucket_key(0, ALL_RULES)), about);
+	return at_stmt ? at_stmt : at_line ? at_line : in_file ? in_file : every_rule;
 }

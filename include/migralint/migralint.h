@@ -174,6 +174,22 @@ const char *ml_rule_doc(const ml_rule_info *rule);
 /* Looks a rule up by its id or alias. Returns NULL when there is none. */
 const ml_rule_info *ml_rule_find(const char *name);
 
+/* A rule name of squawk (https://squawkhq.com), as its "-- squawk-ignore"
+ * and "-- squawk-ignore-file" comments write it, and the migralint rules
+ * such a comment silences (docs/squawk.md). */
+typedef struct ml_squawk_name {
+	const char *squawk;       /* squawk's name or alias, e.g. "require-timeout-settings" */
+	const char *rules[2];     /* the ids of the rules it silences, for ml_rule_find; rules[0]
+				     is NULL when migralint has no such check (the name is
+				     accepted and silences nothing), rules[1] is NULL unless it
+				     names two */
+} ml_squawk_name;
+
+/* The squawk names, in a fixed order: ml_squawk_name_count() of them, the
+ * i-th returned by ml_squawk_name_at (NULL past the end). Static. */
+size_t ml_squawk_name_count(void);
+const ml_squawk_name *ml_squawk_name_at(size_t index);
+
 /* Creates a run. opts is copied; the strings it points to must outlive the
  * run. Returns NULL only when memory runs out. Free with ml_run_free. */
 ml_run *ml_run_new(const ml_options *opts);
