@@ -33,6 +33,8 @@ typedef struct layer {
 	int pg_major, pg_minor;
 	bool has_assume_in_transaction;
 	bool assume_in_transaction;
+	bool has_require_reasons; /* "require_reasons": turns ignore-without-reason on or off */
+	bool require_reasons;
 	rule_setting *rules;      /* on/off, in file order */
 	size_t n_rules;
 	rule_setting *severities; /* in file order */
@@ -744,9 +746,10 @@ static bool load_bool(loader *ld, const cJSON *v, const char *key, bool *out)
 
 static const char *const TOP_KEYS[] = {
 	"pg_version", "assume_in_transaction", "fail_on", "rules", "severity", "exclude", "doc_base_url", "overrides",
+	"require_reasons",
 };
 static const char *const OVERRIDE_KEYS[] = {
-	"files", "pg_version", "assume_in_transaction", "rules", "severity",
+	"files", "pg_version", "assume_in_transaction", "rules", "severity", "require_reasons",
 };
 
 static bool load_override(loader *ld, const cJSON *v, const char *key, layer *l)
@@ -771,6 +774,9 @@ static bool load_override(loader *ld, const cJSON *v, const char *key, layer *l)
 		} else if (!strcmp(k, "assume_in_transaction")) {
 			ok = load_bool(ld, item, item_key, &l->assume_in_transaction);
 			l->has_assume_in_transaction = ok;
+		} else if (!strcmp(k, "require_reasons")) {
+			ok = load_bool(ld, item, item_key, &l->require_reasons);
+			l->has_require_reasons = ok;
 		} else if (!strcmp(k, "rules")) {
 			ok = load_rules(ld, item, key, l);
 		} else if (!strcmp(k, "severity")) {
@@ -819,6 +825,9 @@ static bool load_top(loader *ld, ml_config *cfg, const cJSON *root)
 		} else if (!strcmp(k, "assume_in_transaction")) {
 			ok = load_bool(ld, item, k, &cfg->top.assume_in_transaction);
 			cfg->top.has_assume_in_transaction = ok;
+		} else if (!strcmp(k, "require_reasons")) {
+			ok = load_bool(ld, item, k, &cfg->top.require_reasons);
+			cfg->top.has_require_reasons = ok;
 		} else if (!strcmp(k, "fail_on")) {
 			ok = load_severity_name(ld, item, k, &cfg->fail_on);
 			cfg->has_fail_on = ok;
@@ -1215,6 +1224,15 @@ static void apply_layer(const layer *l, ml_options *opts, rule_table *t, ml_conf
 		t->changed = true;
 		if (origins)
 			origins->rule_state[l->rules[i].index] = l->origin;
+	}
+	/* require_reasons is the ignore-without-reason rule under a plainer
+	 * name; it comes after the layer's "rules". */
+	int reasons = l->has_require_reasons ? ml_rule_index(ml_rule_find("ignore-without-reason")) : -1;
+	if (t && reasons >= 0) {
+		t->on[reasons] = l->require_reasons;
+		t->changed = true;
+		if (origins)
+			origins->rule_state[reasons] = l->origin;
 	}
 	for (size_t i = 0; t && i < l->n_severities; i++) {
 		t->severity[l->severities[i].index] = l->severities[i].severity;

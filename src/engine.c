@@ -85,24 +85,19 @@ const char *ml_engine_without_placeholder(ml_arena *arena, const char *text)
 	return out;
 }
 
-static bool rule_named(const ml_rule *rule, const char *name)
+/* The public view of the comment s, for the findings it silences: made once,
+ * in the run's arena (the comment itself lives with the file). */
+static const ml_suppression_info *suppression_info(ml_engine_state *st, ml_suppression *s)
 {
-	return !strcmp(rule->info.name, name) || (rule->info.alias && !strcmp(rule->info.alias, name));
-}
-
-/* Is rule silenced for a statement starting on line? */
-static bool is_suppressed(const ml_engine_state *st, const ml_rule *rule, int line)
-{
-	for (size_t i = 0; i < st->suppressions.len; i++) {
-		const ml_suppression *s = st->suppressions.items[i];
-		bool applies = s->whole_file || s->line == line || (s->own_line && s->end_line == line - 1);
-		if (!applies)
-			continue;
-		for (size_t k = 0; k < s->n_rules; k++)
-			if (rule_named(rule, s->rules[k]))
-				return true;
+	if (!s->info) {
+		ml_suppression_info *info = ml_arena_alloc(st->run->arena, sizeof(*info));
+		info->kind = ml_suppression_kind(s);
+		info->reason = s->reason && *s->reason ? ml_arena_strdup(st->run->arena, s->reason) : NULL;
+		info->line = s->line;
+		info->column = s->column;
+		s->info = info;
 	}
-	return false;
+	return s->info;
 }
 
 static const char *excerpt_of(ml_engine_state *st, int line, int end_line)
@@ -165,9 +160,11 @@ ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, siz
 		end = start;
 	ml_line_map_position(&st->map, end, &end_line, &end_column);
 	int directive_line = st->stmt_line ? st->stmt_line : line;
-	if (is_suppressed(st, rule, directive_line) || (directive_line != line && is_suppressed(st, rule, line)))
-		return NULL;
+	ml_suppression *by = ml_ignore_index_match(&st->ignores, ml_registry_index(rule), directive_line, line,
+						   st->report_about);
 	ml_diagnostic *d = ml_arena_alloc(run->arena, sizeof(*d));
+	if (by)
+		d->suppressed = suppression_info(st, by);
 	d->rule = rule->info.name;
 	d->severity = st->rule_severity[ml_registry_index(rule)];
 	d->path = st->path;
@@ -847,31 +844,96 @@ static int analyse_parsed(ml_engine_state *st, const char *text, size_t len, siz
 
 /* ---- one file ------------------------------------------------------------ */
 
-void ml_engine_report_unknown_ignores(ml_engine_state *st, size_t first)
+void ml_engine_take_suppressions(ml_engine_state *st, size_t first)
 {
+	for (size_t i = first; i < st->suppressions.len; i++)
+		ml_ignore_index_add(st->file_arena, &st->ignores, st->suppressions.items[i]);
 	int saved_line = st->stmt_line;
+	st->stmt_line = 0;
 	for (size_t i = first; i < st->suppressions.len; i++) {
 		const ml_suppression *s = st->suppressions.items[i];
-		size_t at = ml_line_map_line_start(&st->map, s->line);
-		size_t col = ml_utf8_char_to_byte(st->map.text + at, st->map.len - at, s->column);
-		st->stmt_line = 0;
-		if (s->n_rules == 0) {
-			ml_engine_report_at(st, &ml_rule_unknown_rule_in_ignore, at + col, at + col,
-					    ml_rule_unknown_rule_in_ignore.info.help,
-					    "migralint-ignore names no rule; it silences nothing");
+		size_t at = s->offset;
+		if (s->n_rules == 0 && !s->all_rules) {
+			const char *message = ml_arena_printf(st->file_arena, "%s names no rule; it silences nothing",
+							      ml_suppression_kind(s));
+			ml_engine_report_at(st, &ml_rule_unknown_rule_in_ignore, at, at,
+					    ml_rule_unknown_rule_in_ignore.info.help, message);
 			continue;
 		}
 		for (size_t k = 0; k < s->n_rules; k++) {
-			if (ml_registry_find(s->rules[k]))
+			if (s->names[k].rules[0] || s->names[k].foreign)
 				continue;
 			const char *message = ml_arena_printf(st->file_arena, "unknown rule \"%s\" in %s comment",
-							      s->rules[k],
-							      s->whole_file ? "migralint-ignore-file" : "migralint-ignore");
-			ml_engine_report_at(st, &ml_rule_unknown_rule_in_ignore, at + col, at + col,
+							      s->rules[k], ml_suppression_kind(s));
+			size_t name_at = at + s->rule_at[k];
+			ml_engine_report_at(st, &ml_rule_unknown_rule_in_ignore, name_at, name_at + strlen(s->rules[k]),
 					    ml_rule_unknown_rule_in_ignore.info.help, message);
+		}
+		if (!s->reason || !*s->reason) {
+			/* Its own ignore-without-reason would only excuse itself. */
+			const char *message = ml_arena_printf(
+				st->file_arena, "%s comment gives no reason: say after %s why the waiver is safe",
+				ml_suppression_kind(s),
+				s->directive == ML_DIRECTIVE_SQUAWK ? "a second \"--\"" : "a colon");
+			st->report_about = s;
+			ml_engine_report_at(st, &ml_rule_ignore_without_reason, at, at,
+					    ml_rule_ignore_without_reason.info.help, message);
+			st->report_about = NULL;
 		}
 	}
 	st->stmt_line = saved_line;
+}
+
+/* Reports each rule name of the file's comments that silenced no finding,
+ * at the end of the file when every finding has been made. Names of rules
+ * that are off for this file are not reported: the comment may be meant for
+ * a run that checks them. A name that silences unused-ignore itself is
+ * judged last, once the reports it may silence are made, and it never
+ * silences the report about itself. */
+static void report_unused_ignores(ml_engine_state *st)
+{
+	if (!st->rule_enabled[ml_registry_index(&ml_rule_unused_ignore)])
+		return;
+	st->stmt_line = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < st->suppressions.len; i++) {
+			ml_suppression *s = st->suppressions.items[i];
+			if (s->all_rules && pass == 1 && !s->names[0].used) {
+				/* It silences unused-ignore too: judged last, and
+				 * never by itself. */
+				const char *message = ml_arena_printf(
+					st->file_arena, "this %s comment without rule names silences every rule, but the file "
+							"has no finding to silence",
+					ml_suppression_kind(s));
+				st->report_about = s;
+				ml_engine_report_at(st, &ml_rule_unused_ignore, s->offset, s->offset,
+						    ml_rule_unused_ignore.info.help, message);
+				st->report_about = NULL;
+			}
+			for (size_t k = 0; k < s->n_rules; k++) {
+				const ml_ignore_name *name = &s->names[k];
+				if (!name->rules[0] || name->used)
+					continue;
+				bool about_itself = false, enabled = false;
+				for (size_t r = 0; r < 2 && name->rules[r]; r++) {
+					about_itself |= name->rules[r] == &ml_rule_unused_ignore;
+					enabled |= st->rule_enabled[ml_registry_index(name->rules[r])];
+				}
+				if (!enabled || about_itself != (pass == 1))
+					continue;
+				const char *message = ml_arena_printf(
+					st->file_arena, "\"%s\" in this %s comment silences nothing: %s has no %s%s%s finding",
+					s->rules[k], ml_suppression_kind(s),
+					s->whole_file ? "the file" : "the statement it covers", name->rules[0]->info.name,
+					name->rules[1] ? " or " : "", name->rules[1] ? name->rules[1]->info.name : "");
+				st->report_about = about_itself ? s : NULL;
+				size_t at = s->offset + s->rule_at[k];
+				ml_engine_report_at(st, &ml_rule_unused_ignore, at, at + strlen(s->rules[k]),
+						    ml_rule_unused_ignore.info.help, message);
+				st->report_about = NULL;
+			}
+		}
+	}
 }
 
 /* A NUL-terminated copy of text[start, end) with the psql commands inside
@@ -991,7 +1053,7 @@ void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 			ml_suppressions_scan(st.file_arena, &st.map, c->gap_start,
 					     c->kind == ML_CHUNK_TRAILER ? c->start : c->end, &st.suppressions);
 	}
-	ml_engine_report_unknown_ignores(&st, 0);
+	ml_engine_take_suppressions(&st, 0);
 
 	st.tx = file_options.assume_in_transaction ? ML_TX_ASSUMED : ML_TX_NONE;
 	ml_stmt_env top = { .body = ML_BODY_TOP };
@@ -1035,6 +1097,7 @@ void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 			ml_engine_end_transaction(&st, true); /* autocommit: the statement's own transaction ended */
 	}
 	finish_file(&st);
+	report_unused_ignores(&st);
 	ml_arena_free(st.chunk_arena);
 	ml_arena_free(st.file_arena);
 	ml_pipeline_release(pipeline, item);

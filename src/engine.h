@@ -89,6 +89,51 @@ struct ml_run {
 	int file_count;           /* files started so far; numbers files for created_in_file */
 };
 
+/* What one rule name of a directive comment (ml_suppression.rules[k])
+ * stands for. */
+typedef struct ml_ignore_name {
+	const ml_rule *rules[2];  /* the rules it silences (squawk's require-timeout-settings names
+				     two); rules[0] is NULL when it silences none */
+	bool foreign;             /* a squawk rule migralint has no counterpart for: accepted, and
+				     never reported as unknown or unused */
+	bool used;                /* it silenced a finding */
+} ml_ignore_name;
+
+/* The directive comments of a file indexed by the line they cover and the
+ * rule they name (suppress.c): finding the comments that silence a finding
+ * costs the same however many comments the file has. */
+typedef struct ml_ignore_entry {
+	ml_suppression *s;
+	ml_ignore_name *name;     /* the name of s that names the rule */
+	struct ml_ignore_entry *next;
+} ml_ignore_entry;
+
+typedef struct ml_ignore_bucket {
+	uint64_t key;             /* line << 16 | (rule index + 1), line 0 for the whole file; 0: empty */
+	ml_ignore_entry *first, *last; /* in the order the comments were taken in */
+	bool all_used;            /* every entry's name is marked used */
+} ml_ignore_bucket;
+
+typedef struct ml_ignore_index {
+	ml_ignore_bucket *slots;  /* open addressing; cap is 0 or a power of two */
+	size_t len, cap;
+} ml_ignore_index;
+
+/* Resolves the rule names of s into s->names (in arena; a squawk comment's
+ * names through squawk's table first, then as migralint's) and adds s to
+ * index under the lines it covers: its own line, the line after it when it
+ * is on a line of its own, or the whole file. A squawk-ignore-file without
+ * names is filed for every rule, with s->names[0] marking its use. */
+void ml_ignore_index_add(ml_arena *arena, ml_ignore_index *index, ml_suppression *s);
+
+/* The comment that silences the rule with registry index rule for a
+ * statement starting on stmt_line with the finding on line, or NULL. A
+ * comment covering the line wins over a whole-file one; every comment that
+ * covers the finding has its name marked used. about, when not NULL, is a
+ * comment the finding is about: it does not silence it. */
+ml_suppression *ml_ignore_index_match(ml_ignore_index *index, size_t rule, int stmt_line, int line,
+				      const ml_suppression *about);
+
 /* The file being linted and where the engine is in it. */
 typedef struct ml_engine_state {
 	ml_run *run;
@@ -100,7 +145,8 @@ typedef struct ml_engine_state {
 	ml_arena *file_arena;
 	ml_arena *chunk_arena;        /* the current statement's text copies; reset per statement */
 	ml_line_map map;
-	ml_ptr_vec suppressions;  /* ml_suppression * */
+	ml_ptr_vec suppressions;  /* ml_suppression *, in the order they were found */
+	ml_ignore_index ignores;  /* the same, by line and rule */
 
 	/* transaction */
 	ml_tx_state tx;
@@ -130,6 +176,8 @@ typedef struct ml_engine_state {
 	bool loc_exact;               /* node locations map onto the file */
 	size_t loc_limit;             /* length of the parsed text */
 	int stmt_line;                /* first line of the top-level statement (for suppressions) */
+	const ml_suppression *report_about; /* a comment the findings being reported are about:
+					       it does not silence them */
 	int stmt_end_line;
 } ml_engine_state;
 
@@ -188,14 +236,17 @@ void ml_engine_statement(ml_engine_state *st, const PgQuery__Node *stmt, const m
  * number of statements, or -1 on a syntax error. */
 int ml_engine_parse_and_analyse(ml_engine_state *st, const char *text, size_t len, size_t base,
 				bool exact, const ml_stmt_env *env);
-/* Reports the directives from index first on whose rule names are unknown. */
-void ml_engine_report_unknown_ignores(ml_engine_state *st, size_t first);
+/* Takes in the directive comments from st->suppressions.items[first] on:
+ * indexes them, so they silence the findings they cover, and reports the
+ * rule names that are unknown and the comments without a reason. */
+void ml_engine_take_suppressions(ml_engine_state *st, size_t first);
 /* Ends the current transaction: releases the held locks and forgets what
  * the transaction added. keep_state leaves the transaction state as it is
  * (a COMMIT inside a DO block starts the next transaction at once). */
 void ml_engine_end_transaction(ml_engine_state *st, bool keep_state);
-/* Reports a finding of rule at a file byte span. Returns the diagnostic
- * (run-owned), or NULL when the rule is off or a comment silences it. */
+/* Reports a finding of rule at a file byte span. A finding a comment
+ * silences is kept, marked suppressed. Returns the diagnostic (run-owned),
+ * or NULL when the rule is off. */
 ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, size_t start, size_t end,
 				  const char *help, const char *message);
 
@@ -373,6 +424,11 @@ size_t ml_registry_index(const ml_rule *rule);
 /* The rule with this id or alias, or NULL. */
 const ml_rule *ml_registry_find(const char *name);
 
+/* squawk.c */
+/* The entry of squawk's rule name, or NULL when squawk has no rule of that
+ * name. Static. */
+const ml_squawk_name *ml_squawk_find(const char *name);
+
 /* The identifier put in for names dynamic SQL computes at run time. It
  * never reaches a report: ml_engine_without_placeholder turns every name
  * holding it into ML_DYNAMIC_NAME_TEXT. */
@@ -391,6 +447,8 @@ extern const ml_rule ml_rule_syntax_error;
 extern const ml_rule ml_rule_invalid_input;
 extern const ml_rule ml_rule_psql_meta_command;
 extern const ml_rule ml_rule_unknown_rule_in_ignore;
+extern const ml_rule ml_rule_unused_ignore;
+extern const ml_rule ml_rule_ignore_without_reason;
 extern const ml_rule ml_rule_statement_too_complex;
 extern const ml_rule ml_rule_dynamic_sql_not_analysed;
 

@@ -159,7 +159,7 @@ typedef struct ml_chunk {
 	size_t end;               /* byte offset one past the last byte; a statement's ';' is excluded */
 	size_t gap_start;         /* where the blanks and comments in front of it begin */
 	bool terminated;          /* a statement ended with ';' (false at end of file) */
-	bool has_ignore_comment;  /* the gap or the text mentions "migralint-ignore" */
+	bool has_ignore_comment;  /* the gap or the text mentions a directive (ml_mentions_directive) */
 	bool unterminated;        /* COPY data without its closing "\." line */
 } ml_chunk;
 
@@ -192,21 +192,45 @@ void ml_chunk_copy_text(const char *text, const ml_chunk_list *chunks, size_t st
 
 /* ---- suppression comments ----------------------------------------------- */
 
+struct ml_ignore_name;            /* what a rule name resolves to: engine.h */
+
+/* Whose syntax a directive comment uses. */
+typedef enum ml_directive {
+	ML_DIRECTIVE_MIGRALINT = 0,   /* migralint-ignore[-file] RULE[, RULE...][: reason] */
+	ML_DIRECTIVE_SQUAWK,          /* squawk-ignore[-file] [RULE[, RULE...]][ -- reason] (docs/squawk.md) */
+} ml_directive;
+
 typedef struct ml_suppression {
 	int line;                 /* 1-based line where the comment starts */
 	int end_line;             /* line where it ends (block comments can span lines) */
-	bool whole_file;          /* migralint-ignore-file */
+	ml_directive directive;
+	bool whole_file;          /* migralint-ignore-file, squawk-ignore-file */
+	bool all_rules;           /* squawk-ignore-file without names: every rule */
 	bool own_line;            /* nothing but the comment on that line */
 	int column;               /* 1-based column of the comment, for warnings */
+	size_t offset;            /* byte offset of the comment in the file */
 	size_t n_rules;
 	const char **rules;       /* rule names as written; arena-owned */
-	const char *reason;       /* text after ':', or NULL */
+	const size_t *rule_at;    /* byte offset of each name from the comment's start */
+	const char *reason;       /* text after ':' (or, in a squawk comment, after a second
+				     "--"), or NULL */
+	/* Set by the engine when it takes the comment in (engine.h): */
+	struct ml_ignore_name *names;  /* one per entry of rules */
+	const ml_suppression_info *info; /* its public view, made when it first silences a
+					    finding; run-owned */
 } ml_suppression;
 
+/* The name of a directive, e.g. "migralint-ignore-file". Static storage. */
+const char *ml_suppression_kind(const ml_suppression *s);
+
 /* Parses the text of one comment (with its -- or slash-star markers). Returns
- * true and fills *out (rules allocated in arena) when it is a migralint
- * directive; false otherwise. */
+ * true and fills *out (rules allocated in arena) when it is a migralint or
+ * squawk directive; false otherwise. */
 bool ml_suppression_parse(ml_arena *arena, const char *comment, size_t len, ml_suppression *out);
+
+/* Does text[0, len) mention a directive ("migralint-ignore" or
+ * "squawk-ignore")? A quick test before scanning for real comments. */
+bool ml_mentions_directive(const char *text, size_t len);
 
 /* Finds every directive comment in text[start, end) with pg_query_scan and
  * appends it to list (ml_suppression pointers in arena). Returns 0, or -1 when

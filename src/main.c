@@ -33,6 +33,8 @@ static const char USAGE[] =
 	"                            it does not (beats assume_in_transaction in the config)\n"
 	"  --exclude RULE[,RULE]     turn rules off\n"
 	"  --include RULE[,RULE]     turn opt-in rules on\n"
+	"  --require-reasons         an ignore comment without a reason is a finding\n"
+	"                            (the rule ignore-without-reason)\n"
 	"  --fail-on error|warning|info\n"
 	"                            lowest severity that makes the exit status 1 (default: warning)\n"
 	"  --stdin-filename NAME     path reported for standard input (the config applies\n"
@@ -43,7 +45,8 @@ static const char USAGE[] =
 	"  --print-config [PATH...]  print the effective settings (for each PATH) and\n"
 	"                            where each comes from, and exit\n"
 	"  --list-rules              list the rules and exit\n"
-	"  --explain RULE            print a rule's documentation and exit\n"
+	"  --explain RULE            print a rule's documentation (and the squawk names\n"
+	"                            that silence it) and exit\n"
 	"  --version                 print the version and exit\n"
 	"  -h, --help                print this help and exit\n"
 	"\n"
@@ -149,11 +152,7 @@ static int explain(const char *name)
 	const ml_rule_info *r = ml_rule_find(name);
 	if (!r)
 		return usage_error("unknown rule '%s' (try --list-rules)", name);
-	const char *doc = ml_rule_doc(r);
-	if (doc)
-		fputs(doc, stdout);
-	else
-		printf("%s (%s): %s\n", r->name, ml_severity_name(r->severity), r->summary);
+	ml_rule_write_page(stdout, r);
 	return ML_EXIT_CLEAN;
 }
 
@@ -253,7 +252,11 @@ static bool print_config(const settings *s, const char *path)
 	print_setting("assume_in_transaction", opts.assume_in_transaction ? "true" : "false",
 		      origins->assume_in_transaction);
 	print_setting("fail_on", ml_severity_name(opts.fail_on), origins->fail_on);
-	print_setting("doc_base_url", opts.doc_base_url ? opts.doc_base_url : "(none)", origins->doc_base_url);
+	const ml_rule_info *reasons = ml_rule_find("ignore-without-reason");
+	print_setting("require_reasons", ml_options_rule_enabled(&opts, reasons) ? "true" : "false",
+		      origins->rule_state[ml_rule_index(reasons)]);
+	print_setting("doc_base_url", opts.doc_base_url ? opts.doc_base_url : "(none)",
+		      origins->doc_base_url);
 	const char *const *globs = ml_config_exclude_globs(s->config);
 	if (!globs[0])
 		print_setting("exclude", "(none)", origins->exclude);
@@ -364,6 +367,11 @@ int main(int argc, char **argv)
 			if (!copy)
 				status = out_of_memory_status();
 			else if (add_rules(copy, !strcmp(name, "--exclude") ? opts->exclude : opts->include, name) != 0)
+				status = ML_EXIT_USAGE;
+		} else if (!strcmp(name, "--require-reasons")) {
+			/* The same as --include ignore-without-reason. */
+			static char reasons_rule[] = "ignore-without-reason";
+			if (add_rules(reasons_rule, opts->include, name) != 0)
 				status = ML_EXIT_USAGE;
 		} else if (!strcmp(name, "--fail-on")) {
 			if (ml_severity_parse(value, &opts->fail_on) != 0)

@@ -924,10 +924,10 @@ void ml_plpgsql_analyse(ml_engine_state *st, const PgQuery__Node *stmt, const ml
 		return;
 	/* Directives inside the body: the file scan saw the body as one string. */
 	if (b.content_end > b.content_start &&
-	    memmem(st->map.text + b.content_start, b.content_end - b.content_start, "migralint-ignore", 16)) {
+	    ml_mentions_directive(st->map.text + b.content_start, b.content_end - b.content_start)) {
 		size_t first = st->suppressions.len;
 		ml_suppressions_scan(st->file_arena, &st->map, b.content_start, b.content_end, &st->suppressions);
-		ml_engine_report_unknown_ignores(st, first);
+		ml_engine_take_suppressions(st, first);
 	}
 
 	ml_plpgsql_compiled compiled;

@@ -55,7 +55,9 @@ ml_report_totals ml_report_count(ml_run *run)
 		t.statements += files[i].statements;
 	const ml_diagnostic *d = ml_run_diagnostics(run, &n);
 	for (size_t i = 0; i < n; i++) {
-		if (d[i].severity == ML_SEVERITY_ERROR)
+		if (d[i].suppressed)
+			t.suppressed++;
+		else if (d[i].severity == ML_SEVERITY_ERROR)
 			t.errors++;
 		else if (d[i].severity == ML_SEVERITY_WARNING)
 			t.warnings++;
@@ -143,12 +145,31 @@ int ml_run_write_report(ml_run *run, ml_format format, FILE *out, bool color)
 		return -1;
 	size_t n;
 	const ml_diagnostic *d = ml_run_diagnostics(run, &n);
-	ml_report_ctx rc = { .out = out, .run = run, .color = color, .count = n };
-	rc.out_of_memory = !d;
+	/* memory ran out listing them: the report says what it can */
+	bool out_of_memory = !d;
+	ml_diagnostic *in_force = NULL;
+	size_t silenced = 0;
+	for (size_t i = 0; i < n && !f->with_suppressed; i++)
+		silenced += d[i].suppressed != NULL;
+	if (silenced) {
+		/* a copy without them, so that index and count describe what the
+		 * format writes */
+		in_force = malloc((n - silenced + 1) * sizeof(*in_force));
+		size_t k = 0;
+		for (size_t i = 0; in_force && i < n; i++)
+			if (!d[i].suppressed)
+				in_force[k++] = d[i];
+		out_of_memory |= !in_force;
+		d = in_force;
+		n = k;
+	}
+	ml_report_ctx rc = { .out = out, .run = run, .color = color, .diagnostics = d, .count = n };
+	rc.out_of_memory = out_of_memory;
 	f->begin(&rc);
 	for (size_t i = 0; i < n; i++, rc.index++)
 		f->diagnostic(&rc, &d[i]);
 	f->end(&rc);
+	free(in_force);
 	/* A write that failed leaves its errno; a later successful call may
 	 * not clear it, but fflush sets it again when it fails. */
 	errno = 0;
@@ -324,10 +345,10 @@ static int compare_keys(const void *pa, const void *pb)
 	return a->index < b->index ? -1 : a->index > b->index;
 }
 
-uint64_t *ml_report_fingerprints(ml_run *run)
+uint64_t *ml_report_fingerprints(const ml_report_ctx *rc)
 {
-	size_t n;
-	const ml_diagnostic *d = ml_run_diagnostics(run, &n);
+	size_t n = rc->count;
+	const ml_diagnostic *d = rc->diagnostics;
 	if (!d || !n)
 		return NULL;
 	uint64_t *out = malloc(n * sizeof(*out));

@@ -1,7 +1,9 @@
 /*
  * report.h - the interface every report format implements: three hooks
  * (begin, one diagnostic, end) over the run's sorted diagnostics, plus the
- * helpers formats share. One format per file: report_<name>.c.
+ * helpers formats share. One format per file: report_<name>.c. Findings an
+ * ignore comment silenced reach only the formats that can show them as such
+ * (with_suppressed: json, sarif); the others only count them.
  */
 #ifndef MIGRALINT_REPORT_H
 #define MIGRALINT_REPORT_H
@@ -15,7 +17,10 @@ typedef struct ml_report_ctx {
 	FILE *out;
 	ml_run *run;
 	bool color;               /* ANSI colours allowed (text formats on a terminal) */
-	size_t index;             /* diagnostics written so far */
+	const ml_diagnostic *diagnostics; /* what the format reports, sorted: the run's
+					     diagnostics, without the suppressed ones unless
+					     the format takes them */
+	size_t index;             /* diagnostics written so far: the current one is diagnostics[index] */
 	size_t count;             /* diagnostics in all */
 	void *state;              /* the format's own data between its hooks; NULL at begin */
 	bool out_of_memory;       /* set by a format that left something out because memory
@@ -28,13 +33,16 @@ typedef struct ml_report_format {
 	void (*begin)(ml_report_ctx *rc);
 	void (*diagnostic)(ml_report_ctx *rc, const ml_diagnostic *d);
 	void (*end)(ml_report_ctx *rc);
+	bool with_suppressed;     /* the hooks see suppressed findings too (ml_diagnostic.suppressed) */
 } ml_report_format;
 
 typedef struct ml_report_totals {
 	int files, statements, errors, warnings, infos;
+	int suppressed;           /* findings an ignore comment silenced; not in the three above */
 } ml_report_totals;
 
-/* Counts files, statements and findings by severity. */
+/* Counts files, statements, findings in force by severity, and suppressed
+ * findings. */
 ml_report_totals ml_report_count(ml_run *run);
 /* Writes s as a JSON string literal; bytes that are not UTF-8 become U+FFFD
  * so the output always parses. NULL is written as null. */
@@ -57,15 +65,15 @@ char *ml_report_path(const char *path, const char *cwd, bool *relative);
  * each page inline, markdown names the rule). The rule name and ".md"
  * follow it. */
 const char *ml_report_doc_base(const ml_run *run);
-/* A fingerprint for each of the run's sorted diagnostics (the order the
- * hooks see), unchanged when lines are inserted or removed above the
+/* A fingerprint for each of rc's diagnostics (the order the hooks see),
+ * unchanged when lines are inserted or removed above the
  * finding: a 64-bit FNV-1a hash of the rule, the path as ml_report_path
  * shows it, the flagged source lines with white space collapsed, the message
  * with its numbers left out (they are mostly line references), and how many
  * earlier findings share all of these. Returns a malloc'd array of the
  * diagnostics' count (the caller frees it), or NULL when there are none or
  * memory runs out. */
-uint64_t *ml_report_fingerprints(ml_run *run);
+uint64_t *ml_report_fingerprints(const ml_report_ctx *rc);
 
 /* ---- text for people: the escaping the human-readable formats share ------
  * (report_escape.c says what is escaped and why). Every string that comes

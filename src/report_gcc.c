@@ -29,4 +29,4 @@ static void gcc_end(ml_report_ctx *rc)
 	(void)rc;
 }
 
-const ml_report_format ml_report_gcc = { "gcc", ML_FORMAT_GCC, gcc_begin, gcc_diagnostic, gcc_end };
+const ml_report_format ml_report_gcc = { "gcc", ML_FORMAT_GCC, gcc_begin, gcc_diagnostic, gcc_end, false };

@@ -82,4 +82,4 @@ static void github_end(ml_report_ctx *rc)
 }
 
 const ml_report_format ml_report_github = { "github", ML_FORMAT_GITHUB, github_begin, github_diagnostic,
-					    github_end };
+					    github_end, false };

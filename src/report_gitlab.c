@@ -29,7 +29,7 @@ static void gitlab_begin(ml_report_ctx *rc)
 	rc->state = st;
 	if (st) {
 		st->cwd = ml_current_dir();
-		st->fingerprints = ml_report_fingerprints(rc->run);
+		st->fingerprints = ml_report_fingerprints(rc);
 	}
 	/* Without them, the fingerprints are only unique, not stable. */
 	if (!st || (!st->fingerprints && rc->count))
@@ -76,4 +76,4 @@ static void gitlab_end(ml_report_ctx *rc)
 }
 
 const ml_report_format ml_report_gitlab = { "gitlab", ML_FORMAT_GITLAB, gitlab_begin, gitlab_diagnostic,
-					    gitlab_end };
+					    gitlab_end, false };

@@ -1,8 +1,9 @@
 /*
  * report_json.c - the JSON report (docs/json-output.md, checked against
  * docs/json-output.schema.json): files, sorted diagnostics with the lock
- * their statement takes, the statement timeline with --statements, and a
- * summary. Written as a stream, one diagnostic per line.
+ * their statement takes (a finding an ignore comment silenced is listed with
+ * that comment as "suppressed"), the statement timeline with --statements,
+ * and a summary. Written as a stream, one diagnostic per line.
  */
 #include <string.h>
 
@@ -57,6 +58,13 @@ static void json_diagnostic(ml_report_ctx *rc, const ml_diagnostic *d)
 		ml_json_string(rc->out, d->fix->replacement);
 		fputc('}', rc->out);
 	}
+	if (d->suppressed) {
+		fputs(",\"suppressed\":{\"kind\":", rc->out);
+		ml_json_string(rc->out, d->suppressed->kind);
+		fputs(",\"reason\":", rc->out);
+		ml_json_string(rc->out, d->suppressed->reason);
+		fprintf(rc->out, ",\"line\":%d,\"column\":%d}", d->suppressed->line, d->suppressed->column);
+	}
 	fputc('}', rc->out);
 }
 
@@ -102,8 +110,8 @@ static void json_end(ml_report_ctx *rc)
 		json_statements(rc);
 	fprintf(rc->out,
 		",\"summary\":{\"files\":%d,\"statements\":%d,\"errors\":%d,\"warnings\":%d,\"infos\":%d,"
-		"\"input_errors\":%d}}\n",
-		t.files, t.statements, t.errors, t.warnings, t.infos, rc->run->input_errors);
+		"\"suppressed\":%d,\"input_errors\":%d}}\n",
+		t.files, t.statements, t.errors, t.warnings, t.infos, t.suppressed, rc->run->input_errors);
 }
 
-const ml_report_format ml_report_json = { "json", ML_FORMAT_JSON, json_begin, json_diagnostic, json_end };
+const ml_report_format ml_report_json = { "json", ML_FORMAT_JSON, json_begin, json_diagnostic, json_end, true };

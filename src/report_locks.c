@@ -53,4 +53,5 @@ static void locks_end(ml_report_ctx *rc)
 	fprintf(rc->out, "%zu statement%s\n", rc->run->statements.len, rc->run->statements.len == 1 ? "" : "s");
 }
 
-const ml_report_format ml_report_locks = { "locks", ML_FORMAT_LOCKS, locks_begin, locks_diagnostic, locks_end };
+const ml_report_format ml_report_locks = { "locks", ML_FORMAT_LOCKS, locks_begin, locks_diagnostic, locks_end,
+					   false };

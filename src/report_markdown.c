@@ -1,6 +1,7 @@
 /*
  * report_markdown.c - the pull-request comment a review bot posts
- * (--format markdown): a header with the counts by severity, then per file
+ * (--format markdown): a header with the counts by severity (and of the
+ * findings ignore comments silenced, which are not shown), then per file
  * each finding with its rule (linked to its doc page when doc_base_url says
  * where the pages are; else no link at all), line, message, SQL excerpt,
  * the lock it takes and the safe recipe.
@@ -322,8 +323,8 @@ static bool md_index_files(md_state *st, const ml_diagnostic *d, size_t n)
 static void md_header(FILE *out, ml_report_ctx *rc, size_t shown)
 {
 	ml_report_totals t = ml_report_count(rc->run);
-	size_t n;
-	const ml_diagnostic *d = ml_run_diagnostics(rc->run, &n);
+	size_t n = rc->count;
+	const ml_diagnostic *d = rc->diagnostics;
 	int files_with_findings = 0;
 	for (size_t i = 0; i < n; i++)
 		if (!i || strcmp(d[i].path, d[i - 1].path))
@@ -342,6 +343,10 @@ static void md_header(FILE *out, ml_report_ctx *rc, size_t shown)
 		fprintf(out, " **%d input%s could not be read** and %s not checked; the job log names %s.", input_errors,
 			plural(input_errors, "", "s"), plural(input_errors, "was", "were"),
 			plural(input_errors, "it", "them"));
+	if (t.suppressed)
+		fprintf(out, " %d finding%s silenced by ignore comments %s not shown (the JSON and SARIF reports list "
+			"them with their reasons).",
+			t.suppressed, plural(t.suppressed, "", "s"), plural(t.suppressed, "is", "are"));
 	fputc('\n', out);
 	if (shown < n)
 		fprintf(out, "\nThe first %zu finding%s %s shown; %zu more %s counted at the end.\n", shown,
@@ -364,8 +369,8 @@ static void md_begin(ml_report_ctx *rc)
 		st->doc_base = ml_report_doc_base(rc->run);
 	}
 	rc->state = st;
-	size_t n;
-	const ml_diagnostic *d = ml_run_diagnostics(rc->run, &n);
+	size_t n = rc->count;
+	const ml_diagnostic *d = rc->diagnostics;
 
 	/* The header with the longest truncation note it can have. */
 	char *buf = NULL;
@@ -421,8 +426,8 @@ static void md_end(ml_report_ctx *rc)
 {
 	md_state *st = rc->state;
 	FILE *out = rc->out;
-	size_t n;
-	const ml_diagnostic *d = ml_run_diagnostics(rc->run, &n);
+	size_t n = rc->count;
+	const ml_diagnostic *d = rc->diagnostics;
 	if (st->shown < n) {
 		int counts[3] = { 0 };
 		int files = 0;
@@ -472,4 +477,5 @@ static void md_end(ml_report_ctx *rc)
 	rc->state = NULL;
 }
 
-const ml_report_format ml_report_markdown = { "markdown", ML_FORMAT_MARKDOWN, md_begin, md_diagnostic, md_end };
+const ml_report_format ml_report_markdown = { "markdown", ML_FORMAT_MARKDOWN, md_begin, md_diagnostic, md_end,
+					      false };

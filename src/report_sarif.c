@@ -6,7 +6,8 @@
  * artifacts, one result per finding (1-based regions in Unicode code points,
  * artifact URIs relative to %SRCROOT%, the current directory), a fingerprint
  * that survives lines shifting above the finding, the mechanical fix when
- * there is one, and the lock facts as properties. Unreadable inputs become
+ * there is one, the lock facts as properties, and for a finding an ignore
+ * comment silenced, that comment as an inSource suppression. Unreadable inputs become
  * tool execution notifications. Written as a stream, one result per line.
  */
 #include <stdlib.h>
@@ -104,11 +105,23 @@ static void sarif_rule(ml_report_ctx *rc, const ml_rule_info *r, const char *doc
 	}
 	fputs(",\"help\":{\"text\":", out);
 	ml_json_string(out, r->help ? r->help : r->summary);
-	const char *doc = ml_rule_doc(r);
+	/* the page as --explain prints it; without memory for it, the doc alone */
+	char *page = NULL;
+	size_t page_len = 0;
+	FILE *page_out = open_memstream(&page, &page_len);
+	if (page_out) {
+		ml_rule_write_page(page_out, r);
+		if (fclose(page_out) != 0) {
+			free(page);
+			page = NULL;
+		}
+	}
+	const char *doc = page ? page : ml_rule_doc(r);
 	if (doc) {
 		fputs(",\"markdown\":", out);
 		ml_json_string(out, doc);
 	}
+	free(page);
 	fprintf(out, "},\"defaultConfiguration\":{\"enabled\":%s,\"level\":\"%s\"}", r->opt_in ? "false" : "true",
 		sarif_level(r->severity));
 	fputs(",\"properties\":{\"tags\":[\"postgresql\",\"migration\"", out);
@@ -124,7 +137,7 @@ static void sarif_begin(ml_report_ctx *rc)
 	rc->state = st;
 	if (st) {
 		st->cwd = ml_current_dir();
-		st->fingerprints = ml_report_fingerprints(rc->run);
+		st->fingerprints = ml_report_fingerprints(rc);
 	}
 	if (!st || (!st->fingerprints && rc->count))
 		rc->out_of_memory = true;
@@ -225,6 +238,21 @@ static void sarif_diagnostic(ml_report_ctx *rc, const ml_diagnostic *d)
 		ml_json_string(out, f->replacement ? f->replacement : "");
 		fputs("}}]}]}]", out);
 	}
+	if (d->suppressed) {
+		/* Listed, not dropped: a viewer shows it as suppressed, with the
+		 * comment's reason and where the comment is. */
+		const ml_suppression_info *s = d->suppressed;
+		fputs(",\"suppressions\":[{\"kind\":\"inSource\"", out);
+		if (s->reason) {
+			fputs(",\"justification\":", out);
+			ml_json_string(out, s->reason);
+		}
+		fputs(",\"location\":{\"physicalLocation\":{\"artifactLocation\":", out);
+		artifact_location(out, d->path, cwd);
+		fputs(",\"region\":", out);
+		region(out, s->line, s->column, s->line, s->column);
+		fprintf(out, "}}},\"properties\":{\"kind\":\"%s\"}}]", s->kind);
+	}
 	const char *strongest = ml_report_strongest_lock(d);
 	if (strongest) {
 		fprintf(out, ",\"properties\":{\"lock\":{\"mode\":\"%s\",\"tables\":[", strongest);
@@ -284,4 +312,5 @@ static void sarif_end(ml_report_ctx *rc)
 	}
 }
 
-const ml_report_format ml_report_sarif = { "sarif", ML_FORMAT_SARIF, sarif_begin, sarif_diagnostic, sarif_end };
+const ml_report_format ml_report_sarif = { "sarif", ML_FORMAT_SARIF, sarif_begin, sarif_diagnostic, sarif_end,
+					   true };

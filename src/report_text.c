@@ -1,7 +1,8 @@
 /*
  * report_text.c - the default report for people: each finding as
  * path:line:col: severity[rule]: message, the source lines with a caret under
- * the flagged part, the safe recipe, and a summary line. Colour only when
+ * the flagged part, the safe recipe, and a summary line (which counts the
+ * findings ignore comments silenced; they are not listed). Colour only when
  * the caller allows it (a terminal without NO_COLOR). What comes from the
  * input (path, names in messages, excerpts) is escaped (report_escape.c).
  */
@@ -118,9 +119,13 @@ static void text_diagnostic(ml_report_ctx *rc, const ml_diagnostic *d)
 static void text_end(ml_report_ctx *rc)
 {
 	ml_report_totals t = ml_report_count(rc->run);
-	fprintf(rc->out, "%d file%s, %d statement%s: %d error%s, %d warning%s, %d info%s\n", t.files,
+	fprintf(rc->out, "%d file%s, %d statement%s: %d error%s, %d warning%s, %d info%s", t.files,
 		t.files == 1 ? "" : "s", t.statements, t.statements == 1 ? "" : "s", t.errors,
 		t.errors == 1 ? "" : "s", t.warnings, t.warnings == 1 ? "" : "s", t.infos, t.infos == 1 ? "" : "s");
+	/* Silenced findings are not listed, but a reviewer sees how many. */
+	if (t.suppressed)
+		fprintf(rc->out, ", %d suppressed", t.suppressed);
+	fputc('\n', rc->out);
 }
 
-const ml_report_format ml_report_text = { "text", ML_FORMAT_TEXT, text_begin, text_diagnostic, text_end };
+const ml_report_format ml_report_text = { "text", ML_FORMAT_TEXT, text_begin, text_diagnostic, text_end, false };

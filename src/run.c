@@ -449,7 +449,11 @@ static int compare_diagnostics(const void *pa, const void *pb)
 	c = strcmp(a->rule, b->rule);
 	if (c)
 		return c;
-	return strcmp(a->message, b->message);
+	c = strcmp(a->message, b->message);
+	if (c)
+		return c;
+	/* the same finding twice, once silenced: the one in force first */
+	return (a->suppressed != NULL) - (b->suppressed != NULL);
 }
 
 const ml_diagnostic *ml_run_diagnostics(ml_run *run, size_t *count)
@@ -507,7 +511,7 @@ int ml_run_exit_status(ml_run *run)
 	if (run->input_errors)
 		return ML_EXIT_INPUT_ERROR;
 	for (size_t i = 0; i < n; i++)
-		if (d[i].severity >= run->options.fail_on)
+		if (!d[i].suppressed && d[i].severity >= run->options.fail_on)
 			return ML_EXIT_FINDINGS;
 	return ML_EXIT_CLEAN;
 }

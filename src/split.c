@@ -18,8 +18,6 @@
 
 #include "internal.h"
 
-static const char IGNORE_MARK[] = "migralint-ignore";
-
 static void push_chunk(ml_arena *arena, ml_chunk_list *out, const ml_chunk *chunk)
 {
 	if (out->len == out->cap) {
@@ -42,15 +40,7 @@ static bool is_ident_char(unsigned char c)
 
 static bool contains_mark(const char *p, const char *end)
 {
-	const size_t mark_len = sizeof(IGNORE_MARK) - 1;
-	for (const char *q = p; q + mark_len <= end; q++) {
-		q = memchr(q, IGNORE_MARK[0], (size_t)(end - q));
-		if (!q || q + mark_len > end)
-			return false;
-		if (!memcmp(q, IGNORE_MARK, mark_len))
-			return true;
-	}
-	return false;
+	return ml_mentions_directive(p, (size_t)(end - p));
 }
 
 /* The length of a dollar-quote opener "$tag$" at p, or 0 when p does not

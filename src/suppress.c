@@ -1,21 +1,58 @@
 /*
- * suppress.c - finds "migralint-ignore" directives. Comments are located with
- * libpg_query's own scanner, so a "--" inside a string literal or a dollar
- * quote is never mistaken for a directive.
+ * suppress.c - finds "migralint-ignore" directives, and squawk's
+ * "squawk-ignore" ones (docs/squawk.md), and indexes them for the engine.
+ * Comments are located with libpg_query's own scanner, so a "--"
+ * inside a string literal or a dollar quote is never mistaken for a
+ * directive. The index maps a line and a rule to the comments that silence
+ * that rule there, so a file with tens of thousands of comments costs no more
+ * per finding than a file with one.
  */
+#define _GNU_SOURCE
 #include <ctype.h>
 #include <string.h>
 
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 
-#include "internal.h"
+#include "engine.h"
 
 static const char *skip_space(const char *p, const char *end)
 {
 	while (p < end && isspace((unsigned char)*p))
 		p++;
 	return p;
+}
+
+const char *ml_suppression_kind(const ml_suppression *s)
+{
+	if (s->directive == ML_DIRECTIVE_SQUAWK)
+		return s->whole_file ? "squawk-ignore-file" : "squawk-ignore";
+	return s->whole_file ? "migralint-ignore-file" : "migralint-ignore";
+}
+
+/* The directive words, each followed by "-ignore". */
+static const struct {
+	const char *word;
+	ml_directive directive;
+} DIRECTIVES[] = {
+	{ "migralint", ML_DIRECTIVE_MIGRALINT },
+	{ "squawk", ML_DIRECTIVE_SQUAWK },
+};
+
+bool ml_mentions_directive(const char *text, size_t len)
+{
+	static const char IGNORE[] = "-ignore";
+	const size_t ignore_len = sizeof(IGNORE) - 1;
+	const char *p = text, *end = text + len;
+	while ((p = memmem(p, (size_t)(end - p), IGNORE, ignore_len))) {
+		for (size_t i = 0; i < sizeof(DIRECTIVES) / sizeof(DIRECTIVES[0]); i++) {
+			size_t n = strlen(DIRECTIVES[i].word);
+			if ((size_t)(p - text) >= n && !memcmp(p - n, DIRECTIVES[i].word, n))
+				return true;
+		}
+		p += ignore_len;
+	}
+	return false;
 }
 
 bool ml_suppression_parse(ml_arena *arena, const char *comment, size_t len, ml_suppression *out)
@@ -30,11 +67,18 @@ bool ml_suppression_parse(ml_arena *arena, const char *comment, size_t len, ml_s
 		return false;
 	}
 	p = skip_space(p, end);
-	static const char KEY[] = "migralint-ignore";
-	size_t key_len = sizeof(KEY) - 1;
-	if ((size_t)(end - p) < key_len || memcmp(p, KEY, key_len) != 0)
+	ml_directive directive = ML_DIRECTIVE_MIGRALINT;
+	bool known = false;
+	for (size_t i = 0; i < sizeof(DIRECTIVES) / sizeof(DIRECTIVES[0]) && !known; i++) {
+		size_t n = strlen(DIRECTIVES[i].word);
+		if ((size_t)(end - p) >= n + 7 && !memcmp(p, DIRECTIVES[i].word, n) && !memcmp(p + n, "-ignore", 7)) {
+			directive = DIRECTIVES[i].directive;
+			p += n + 7;
+			known = true;
+		}
+	}
+	if (!known)
 		return false;
-	p += key_len;
 	bool whole_file = false;
 	if ((size_t)(end - p) >= 5 && !memcmp(p, "-file", 5)) {
 		whole_file = true;
@@ -42,10 +86,25 @@ bool ml_suppression_parse(ml_arena *arena, const char *comment, size_t len, ml_s
 	}
 	if (p < end && !isspace((unsigned char)*p) && *p != ':')
 		return false; /* e.g. "migralint-ignored": not ours */
-
 	memset(out, 0, sizeof(*out));
+	bool squawk = directive == ML_DIRECTIVE_SQUAWK;
+	if (squawk) {
+		/* squawk's syntax: a second "--" starts a note, which is the
+		 * reason (a colon works too). */
+		const char *note = (size_t)(end - p) >= 2 ? memmem(p, (size_t)(end - p), "--", 2) : NULL;
+		if (note) {
+			const char *r = skip_space(note + 2, end);
+			const char *re = end;
+			while (re > r && isspace((unsigned char)re[-1]))
+				re--;
+			out->reason = ml_arena_strndup(arena, r, (size_t)(re - r));
+			end = note;
+		}
+	}
+	out->directive = directive;
 	out->whole_file = whole_file;
 	ml_ptr_vec rules = { 0 };
+	size_t *rule_at = NULL, cap = 0;
 	for (;;) {
 		while (p < end && (isspace((unsigned char)*p) || *p == ','))
 			p++;
@@ -63,10 +122,18 @@ bool ml_suppression_parse(ml_arena *arena, const char *comment, size_t len, ml_s
 		while (p < end && !isspace((unsigned char)*p) && *p != ',' && *p != ':')
 			p++;
 		/* Keep odd names as written: the engine warns about unknown ones. */
+		if (rules.len == cap) {
+			rule_at = ml_arena_grow(arena, rule_at, cap * sizeof(*rule_at), (cap ? cap * 2 : 4) * sizeof(*rule_at));
+			cap = cap ? cap * 2 : 4;
+		}
+		rule_at[rules.len] = (size_t)(w - comment);
 		ml_ptr_vec_push(arena, &rules, ml_arena_strndup(arena, w, (size_t)(p - w)));
 	}
 	out->n_rules = rules.len;
 	out->rules = (const char **)rules.items;
+	out->rule_at = rule_at;
+	/* squawk-ignore-file without names: squawk silences every rule. */
+	out->all_rules = squawk && whole_file && rules.len == 0;
 	return true;
 }
 
@@ -97,15 +164,16 @@ int ml_suppressions_scan(ml_arena *arena, const ml_line_map *map, size_t start, 
 		ml_line_map_position(map, offset, &s.line, &s.column);
 		int end_column;
 		ml_line_map_position(map, start + (size_t)tok->end, &s.end_line, &end_column);
-		size_t line_start = ml_line_map_line_start(map, s.line);
+		s.offset = offset;
 		/* On a line of its own: only blanks before it on its first line
-		 * and after it on its last, so it belongs to the next line. */
+		 * and after it on its last, so it belongs to the next line. Each
+		 * side is read only up to its first non-blank: a long line with
+		 * many comments is not read again for each one. */
 		s.own_line = true;
-		for (size_t k = line_start; k < offset; k++)
-			if (!isspace((unsigned char)map->text[k]))
+		for (size_t k = offset; k > 0 && map->text[k - 1] != '\n' && s.own_line; k--)
+			if (!isspace((unsigned char)map->text[k - 1]))
 				s.own_line = false;
-		size_t after = start + (size_t)tok->end, line_end = ml_line_map_line_end(map, s.end_line);
-		for (size_t k = after; k < line_end; k++)
+		for (size_t k = start + (size_t)tok->end; k < map->len && map->text[k] != '\n' && s.own_line; k++)
 			if (!isspace((unsigned char)map->text[k]))
 				s.own_line = false;
 		ml_suppression *copy = ml_arena_alloc(arena, sizeof(*copy));
@@ -113,4 +181,156 @@ int ml_suppressions_scan(ml_arena *arena, const ml_line_map *map, size_t start, 
 		ml_ptr_vec_push(arena, list, copy);
 	}
 	return 0;
+}
+
+/* ---- the index ----------------------------------------------------------- */
+
+/* The rule index a squawk-ignore-file without names is filed under: it
+ * covers every rule. */
+#define ALL_RULES ((size_t)0xFFFE)
+
+/* Whole-file comments are filed under line 0. */
+static uint64_t bucket_key(int line, size_t rule)
+{
+	return ((uint64_t)(unsigned)line << 16) | (uint64_t)(rule + 1);
+}
+
+static size_t slot_of(const ml_ignore_index *index, uint64_t key)
+{
+	return (size_t)((key * UINT64_C(0x9E3779B97F4A7C15)) >> 17) & (index->cap - 1);
+}
+
+static ml_ignore_bucket *find_bucket(const ml_ignore_index *index, uint64_t key)
+{
+	if (!index->cap)
+		return NULL;
+	for (size_t i = slot_of(index, key);; i = (i + 1) & (index->cap - 1)) {
+		ml_ignore_bucket *b = &index->slots[i];
+		if (b->key == key)
+			return b;
+		if (!b->key)
+			return NULL;
+	}
+}
+
+/* The bucket for key, made (empty) when there is none. */
+static ml_ignore_bucket *bucket_for(ml_arena *arena, ml_ignore_index *index, uint64_t key)
+{
+	ml_ignore_bucket *b = find_bucket(index, key);
+	if (b)
+		return b;
+	if ((index->len + 1) * 2 > index->cap) {
+		/* Grown in the arena: the old slots stay there until the file is done. */
+		ml_ignore_index grown = { .cap = index->cap ? index->cap * 2 : 64 };
+		grown.slots = ml_arena_alloc(arena, grown.cap * sizeof(*grown.slots));
+		for (size_t i = 0; i < index->cap; i++) {
+			const ml_ignore_bucket *old = &index->slots[i];
+			if (!old->key)
+				continue;
+			size_t j = slot_of(&grown, old->key);
+			while (grown.slots[j].key)
+				j = (j + 1) & (grown.cap - 1);
+			grown.slots[j] = *old;
+		}
+		grown.len = index->len;
+		*index = grown;
+	}
+	size_t i = slot_of(index, key);
+	while (index->slots[i].key)
+		i = (i + 1) & (index->cap - 1);
+	index->slots[i].key = key;
+	index->len++;
+	return &index->slots[i];
+}
+
+static void file_under(ml_arena *arena, ml_ignore_index *index, int line, size_t rule, ml_suppression *s,
+		       ml_ignore_name *name)
+{
+	ml_ignore_bucket *b = bucket_for(arena, index, bucket_key(line, rule));
+	ml_ignore_entry *e = ml_arena_alloc(arena, sizeof(*e));
+	e->s = s;
+	e->name = name;
+	if (b->last)
+		b->last->next = e;
+	else
+		b->first = e;
+	b->last = e;
+	b->all_used = false;
+}
+
+/* What the k-th name of s stands for. */
+static void resolve(const ml_suppression *s, size_t k, ml_ignore_name *name)
+{
+	const ml_squawk_name *sq = s->directive == ML_DIRECTIVE_SQUAWK ? ml_squawk_find(s->rules[k]) : NULL;
+	if (!sq) {
+		name->rules[0] = ml_registry_find(s->rules[k]);
+		return;
+	}
+	size_t n = 0;
+	for (size_t r = 0; r < 2 && sq->rules[r]; r++) {
+		/* A rule this build lacks silences nothing. */
+		const ml_rule *rule = ml_registry_find(sq->rules[r]);
+		if (rule)
+			name->rules[n++] = rule;
+	}
+	name->foreign = n == 0;
+}
+
+void ml_ignore_index_add(ml_arena *arena, ml_ignore_index *index, ml_suppression *s)
+{
+	s->names = ml_arena_alloc(arena, (s->n_rules ? s->n_rules : 1) * sizeof(*s->names));
+	if (s->all_rules)
+		file_under(arena, index, 0, ALL_RULES, s, &s->names[0]);
+	for (size_t k = 0; k < s->n_rules; k++) {
+		ml_ignore_name *name = &s->names[k];
+		resolve(s, k, name);
+		for (size_t r = 0; r < 2 && name->rules[r]; r++) {
+			size_t rule = ml_registry_index(name->rules[r]);
+			if (s->whole_file) {
+				file_under(arena, index, 0, rule, s, name);
+				continue;
+			}
+			file_under(arena, index, s->line, rule, s, name);
+			/* On a line of its own it covers the next line too. */
+			if (s->own_line)
+				file_under(arena, index, s->end_line + 1, rule, s, name);
+		}
+	}
+}
+
+/* The first comment of bucket b other than about, marking the names of all
+ * of them used. A bucket whose names are all marked is not walked again, so
+ * many findings under many comments on one line stay linear. */
+static ml_suppression *match_bucket(ml_ignore_bucket *b, const ml_suppression *about)
+{
+	if (!b)
+		return NULL;
+	if (b->all_used && b->first->s != about)
+		return b->first->s;
+	ml_suppression *first = NULL;
+	bool all_used = true;
+	for (ml_ignore_entry *e = b->first; e; e = e->next) {
+		if (e->s == about) {
+			all_used = all_used && e->name->used;
+			continue;
+		}
+		e->name->used = true;
+		if (!first)
+			first = e->s;
+	}
+	b->all_used = all_used;
+	return first;
+}
+
+ml_suppression *ml_ignore_index_match(ml_ignore_index *index, size_t rule, int stmt_line, int line,
+				      const ml_suppression *about)
+{
+	if (!index->len)
+		return NULL;
+	ml_suppression *at_stmt = match_bucket(find_bucket(index, bucket_key(stmt_line, rule)), about);
+	ml_suppression *at_line =
+		line != stmt_line ? match_bucket(find_bucket(index, bucket_key(line, rule)), about) : NULL;
+	ml_suppression *in_file = match_bucket(find_bucket(index, bucket_key(0, rule)), about);
+	ml_suppression *every_rule = match_bucket(find_bucket(index, bucket_key(0, ALL_RULES)), about);
+	return at_stmt ? at_stmt : at_line ? at_line : in_file ? in_file : every_rule;
 }

@@ -305,6 +305,65 @@ check "--statements lists the ACCESS SHARE of a read" \
 check "the copy under the table's ACCESS EXCLUSIVE lock is slow work" \
 	test "$(jq '[.diagnostics[] | select(.rule == "slow-statement-under-exclusive-lock" and .line == 4)] | length' <<<"$out")" = 1
 
+# Suppression comments: a silenced finding does not fail the run; with
+# --require-reasons a comment without a reason does.
+printf '%s\n-- migralint-ignore require-concurrent-index-creation\nCREATE INDEX idx_a ON accounts (email);\n' \
+	"$timeouts" >"$tmp/waived.sql"
+printf '%s\n-- migralint-ignore require-concurrent-index-creation: accounts has 40 rows\nCREATE INDEX idx_a ON accounts (email);\n' \
+	"$timeouts" >"$tmp/waived-why.sql"
+run --no-config "$tmp/waived.sql"
+check "a silenced finding exits 0" test "$code" -eq 0
+check "a silenced finding is counted in the summary" grep -q "0 errors, 0 warnings, 0 infos, 1 suppressed" <<<"$out"
+run --no-config --require-reasons "$tmp/waived.sql"
+check "--require-reasons: a comment without a reason exits 1" test "$code" -eq 1
+check "--require-reasons: reported as ignore-without-reason at the comment" \
+	grep -qE "^$tmp/waived.sql:2:1: warning\[ignore-without-reason\]: migralint-ignore comment gives no reason" <<<"$out"
+run --no-config --require-reasons "$tmp/waived-why.sql"
+check "--require-reasons: a comment with a reason exits 0" test "$code" -eq 0
+run --no-config --require-reasons --exclude ignore-without-reason "$tmp/waived.sql"
+check "--exclude ignore-without-reason beats --require-reasons" test "$code" -eq 0
+run --no-config --require-reasons=yes "$tmp/waived.sql"
+check "--require-reasons takes no value (exit 3)" test "$code" -eq 3
+printf '%s\n-- migralint-ignore ban-drop-column: left from an older version of this file\nCREATE INDEX CONCURRENTLY idx_a ON accounts (email);\n' \
+	"$timeouts" >"$tmp/stale.sql"
+run --no-config "$tmp/stale.sql"
+check "an ignore comment that silences nothing exits 1 (unused-ignore)" test "$code" -eq 1
+check "unused-ignore points at the name in the comment" \
+	grep -qE "^$tmp/stale.sql:2:21: warning\[unused-ignore\]: \"ban-drop-column\" in this migralint-ignore comment silences nothing" <<<"$out"
+
+# squawk's comments, with squawk's rule names (docs/squawk.md)
+printf -- '-- squawk-ignore-file require-timeout-settings -- set by the deploy tool\nBEGIN;\n-- squawk-ignore ban-concurrent-index-creation-in-transaction, prefer-robust-stmts\nCREATE INDEX CONCURRENTLY idx_a ON accounts (email);\nCOMMIT;\nALTER TABLE accounts DROP COLUMN fax; /* squawk-ignore ban-drop-column */\n' \
+	>"$tmp/squawk.sql"
+run --no-config "$tmp/squawk.sql"
+check "squawk comments: every finding silenced, exit 0" test "$code" -eq 0
+check "squawk comments: require-timeout-settings silences both timeout rules" \
+	grep -q "0 errors, 0 warnings, 0 infos, 4 suppressed" <<<"$out"
+run --no-config --format json "$tmp/squawk.sql"
+for rule in require-lock-timeout require-statement-timeout; do
+	check "squawk comments: require-timeout-settings silences $rule" \
+		grep -qE "\"rule\":\"$rule\".*\"suppressed\":\\{\"kind\":\"squawk-ignore-file\"" <<<"$out"
+done
+check "squawk comments: JSON kind and reason" \
+	grep -qF '"suppressed":{"kind":"squawk-ignore-file","reason":"set by the deploy tool","line":1,"column":1}' <<<"$out"
+check "squawk comments: the alias of concurrently-in-transaction" \
+	grep -qE '"rule":"concurrently-in-transaction".*"suppressed":\{"kind":"squawk-ignore","reason":null,"line":3' <<<"$out"
+printf -- '-- squawk-ignore-file\nALTER TABLE accounts DROP COLUMN fax;\nCREATE INDEX idx_b ON accounts (plan);\n' >"$tmp/squawk-all.sql"
+run --no-config "$tmp/squawk-all.sql"
+check "squawk-ignore-file without rules silences every rule of the file" test "$code" -eq 0
+check "squawk-ignore-file without rules: all counted" grep -q " 0 infos, 4 suppressed" <<<"$out"
+run --no-config "$tmp/squawk-all.sql" "$tmp/bad.sql"
+check "squawk-ignore-file covers its own file only" test "$code" -eq 1
+run --explain require-statement-timeout
+check "--explain names squawk's names for the rule" \
+	grep -qF 'squawk calls this check `require-statement-timeout` (also `require-timeout-settings`)' <<<"$out"
+run --explain concurrently-in-transaction
+check "--explain names squawk's other name" \
+	grep -qF 'squawk calls this check `ban-concurrent-index-creation-in-transaction`' <<<"$out"
+run --explain unbatched-update
+check "--explain says when squawk has no such check" grep -qF "squawk has no such check" <<<"$out"
+check "--explain mentions squawk-ignore-file without names" \
+	grep -qF 'A `-- squawk-ignore-file` comment without rule names silences every rule' <<<"$out"
+
 # the bundled examples have findings
 run "$ROOT/examples"
 check "examples have findings" test "$code" -eq 1

@@ -162,6 +162,33 @@ check "--exclude beats rules: true" bash -c '! grep -q "require-table-schema" <<
 printf '{"rules": {"%s": false}}\n' "$IDX" >.migralint.json
 diags --include "$IDX" migrations/0001_index.sql
 check "--include beats rules: false" has "$IDX"
+
+# require_reasons: an ignore comment without a reason becomes a finding
+# (ignore-without-reason), except where an override turns it off.
+mkdir -p migrations/old
+printf '%s\n-- migralint-ignore %s\nCREATE INDEX idx_r ON accounts (email);\n' "$TIMEOUTS" "$IDX" >migrations/0002_waived.sql
+cp migrations/0002_waived.sql migrations/old/0002_waived.sql
+printf '{"require_reasons": true, "overrides": [{"files": ["migrations/old/**"], "require_reasons": false}]}\n' \
+	>.migralint.json
+diags migrations/0002_waived.sql migrations/old/0002_waived.sql
+check "require_reasons: a comment without a reason is a finding" has "migrations/0002_waived.sql ignore-without-reason warning"
+check "require_reasons: false in an override turns it off" lacks "migrations/old/0002_waived.sql ignore-without-reason"
+check "require_reasons: the exit status counts it" test "$code" -eq 1
+run --print-config migrations/0002_waived.sql migrations/old/0002_waived.sql
+check "--print-config shows require_reasons and where it comes from" \
+	grep -qE "^  require_reasons +true +\.migralint\.json$" <<<"$out"
+check "--print-config shows require_reasons turned off by the override" \
+	grep -qE "^  require_reasons +false +\.migralint\.json overrides\[0\]$" <<<"$out"
+run --exclude ignore-without-reason migrations/0002_waived.sql
+check "--exclude ignore-without-reason beats require_reasons" test "$code" -eq 0
+printf '{"require_reasons": "yes"}\n' >.migralint.json
+run migrations/0002_waived.sql
+check "require_reasons must be a boolean (exit 3)" test "$code" -eq 3
+check "require_reasons: the error names the key" says '"require_reasons": expected true or false'
+printf '{"rules": {"ignore-without-reason": true}, "require_reasons": false}\n' >.migralint.json
+run migrations/0002_waived.sql
+check "require_reasons comes after rules in the same object" test "$code" -eq 0
+rm -rf migrations/old migrations/0002_waived.sql
 printf '{"rules": {"ban-concurrent-index-creation-in-transaction": "off"}, "assume_in_transaction": true}\n' \
 	>.migralint.json
 printf '%s\nCREATE INDEX CONCURRENTLY idx_b ON accounts (email);\n' "$TIMEOUTS" >"$tmp/conc.sql"

@@ -4,11 +4,15 @@
  * docs/rules/<name>.md, tests/fixtures/<name>/ with fires-* and quiet-*
  * cases), lints every fixture and compares the diagnostics with the expected
  * JSON beside it, and lints the Bad and Good examples of every doc page.
+ * Findings an ignore comment silenced are in the expected JSON (marked
+ * "suppressed", so a fixture shows which comment took effect) but never
+ * count as the rule firing, nor as a warning in a Good example.
  *
  * usage: fixture_runner REPO_ROOT
  * It also lints every .sql file in tests/safe-recipes, migrations written with the
  * safe recipes, which must give no warning and no error under the default
- * rules.
+ * rules, and checks the table of squawk's rule names in docs/squawk.md
+ * against the one built in (ml_squawk_name_at).
  *
  * MIGRALINT_UPDATE_FIXTURES=1 rewrites the expected .json files (review the
  * diff before committing). MIGRALINT_FIXTURE_RULE=name limits the run to one
@@ -153,6 +157,7 @@ static cJSON *lint(const ml_options *opts, const char *path, const char *text, c
 	return diags;
 }
 
+/* Findings of rule in force (not silenced by an ignore comment). */
 static int count_rule(const cJSON *diags, const char *rule)
 {
 	int n = 0;
@@ -160,7 +165,7 @@ static int count_rule(const cJSON *diags, const char *rule)
 	cJSON_ArrayForEach(d, diags)
 	{
 		const cJSON *r = cJSON_GetObjectItem(d, "rule");
-		if (cJSON_IsString(r) && !strcmp(r->valuestring, rule))
+		if (cJSON_IsString(r) && !strcmp(r->valuestring, rule) && !cJSON_GetObjectItem(d, "suppressed"))
 			n++;
 	}
 	return n;
@@ -173,6 +178,8 @@ static int count_at_least(const cJSON *diags, const char *severity_floor)
 	cJSON_ArrayForEach(d, diags)
 	{
 		const char *s = cJSON_GetObjectItem(d, "severity")->valuestring;
+		if (cJSON_GetObjectItem(d, "suppressed"))
+			continue;
 		if (!strcmp(s, "error") || (!strcmp(severity_floor, "warning") && !strcmp(s, "warning")))
 			n++;
 	}
@@ -414,6 +421,54 @@ static void run_safe_recipes(void)
 	}
 }
 
+/* docs/squawk.md's table, "| `squawk-name` | `rule`, `rule` |" rows (or
+ * "| `squawk-name` | none: ... |"), lists the built-in names in order. */
+static void run_squawk_page(void)
+{
+	char *doc = read_file("docs/squawk.md", NULL);
+	if (!doc) {
+		result(false, "docs/squawk.md exists");
+		return;
+	}
+	size_t row = 0;
+	bool in_order = true;
+	for (char *line = strtok(doc, "\n"); line; line = strtok(NULL, "\n")) {
+		if (strncmp(line, "| `", 3) != 0)
+			continue;
+		char name[128], rules[256];
+		if (sscanf(line, "| `%127[^`]` | %255[^|]|", name, rules) != 2)
+			continue;
+		const ml_squawk_name *s = ml_squawk_name_at(row++);
+		char expected[256] = "";
+		for (size_t k = 0; s && k < 2 && s->rules[k]; k++)
+			snprintf(expected + strlen(expected), sizeof(expected) - strlen(expected), "%s`%s`", k ? ", " : "",
+				 s->rules[k]);
+		if (s && !s->rules[0])
+			snprintf(expected, sizeof(expected), "none");
+		size_t n = strlen(rules);
+		while (n && rules[n - 1] == ' ')
+			rules[--n] = '\0';
+		bool same = s && !strcmp(s->squawk, name) &&
+			    (s->rules[0] ? !strcmp(rules, expected) : !strncmp(rules, "none", 4));
+		if (!same) {
+			result(false, "docs/squawk.md row %zu: `%s` | %s, built in: %s | %s", row, name, rules,
+			       s ? s->squawk : "(none)", expected);
+			in_order = false;
+		}
+	}
+	result(in_order && row == ml_squawk_name_count(), "docs/squawk.md lists the %zu built-in squawk names (%zu rows)",
+	       ml_squawk_name_count(), row);
+	/* Every migralint rule a name points to exists, or is the one
+	 * docs/squawk.md says a build may lack. */
+	for (size_t i = 0; i < ml_squawk_name_count(); i++) {
+		const ml_squawk_name *s = ml_squawk_name_at(i);
+		for (size_t k = 0; k < 2 && s->rules[k]; k++)
+			if (!ml_rule_find(s->rules[k]) && strcmp(s->rules[k], "ban-duplicate-column-assignments") != 0)
+				result(false, "squawk name %s points to %s, which is not a rule", s->squawk, s->rules[k]);
+	}
+	free(doc);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2 || chdir(argv[1]) != 0) {
@@ -434,8 +489,10 @@ int main(int argc, char **argv)
 		run_doc(rule->name);
 		run_rule_fixtures(rule->name);
 	}
-	if (!only || !*only)
+	if (!only || !*only) {
 		run_safe_recipes();
+		run_squawk_page();
+	}
 	/* Every fixture folder and doc page belongs to a registered rule. */
 	DIR *d = opendir("tests/fixtures");
 	struct dirent *e;

@@ -11,7 +11,9 @@ say (every registered rule, 1-based regions, relative URIs under %SRCROOT%,
 fixes, fingerprints that survive lines shifting), GitHub workflow commands
 line by line with their escaping, the GitLab Code Quality array, the gcc
 lines editors parse, and the markdown comment's size budget. The JSON report
-of the same input is the reference for what each format must contain.
+of the same input is the reference for what each format must contain: json
+and sarif list the findings an ignore comment silenced (marked as such), the
+others leave them out and the text and markdown reports count them.
 
 Prints one line per case (ok, FAIL or skip) and ends with "N passed, M failed";
 exits 1 when a case failed.
@@ -57,6 +59,19 @@ MD_LEFT_OUT = re.compile(
     r"(\d+) findings? (?:was|were) left out [^(]*\((\d+) errors?, (\d+) warnings?, (\d+) infos?\), "
     r"in (\d+) files?")
 MD_LIMIT = 65536
+
+# Two findings silenced by comments (one with a reason), one in force.
+SUPPRESSED_SQL = ("SET lock_timeout = '2s';\nSET statement_timeout = '5s';\n"
+                  "-- migralint-ignore ban-drop-column: nothing reads it since 2024.03\n"
+                  "ALTER TABLE users DROP COLUMN legacy;\n"
+                  "ALTER TABLE users DROP COLUMN old;  /* migralint-ignore ban-drop-column */\n"
+                  "DROP INDEX users_legacy_idx;\n")
+
+
+def in_force(diags):
+    """The diagnostics no ignore comment silenced."""
+    return [d for d in diags if "suppressed" not in d]
+
 
 # The dangerous example: ADD COLUMN, an UPDATE and SET NOT NULL in one
 # transaction; several findings whose messages name lines.
@@ -206,7 +221,9 @@ class Checker:
         cls = jsonschema.validators.validator_for(schema)
         cls.check_schema(schema)
         validator = cls(schema)
-        for args in (["tests/fixtures", "examples"], [EXAMPLE, "no-such-file.sql"], [CREATE_INDEX_FIXTURE]):
+        suppressed = self.write("suppressed.sql", SUPPRESSED_SQL)
+        for args in (["tests/fixtures", "examples"], [EXAMPLE, "no-such-file.sql"], [CREATE_INDEX_FIXTURE],
+                     [suppressed]):
             log = self.sarif(args)
             errors = sorted(validator.iter_errors(log), key=lambda e: list(e.path))
             check(not errors, f"{args}: {len(errors)} schema errors, first: "
@@ -367,13 +384,60 @@ class Checker:
                   f"{rule} not linked to the configured base")
         check("[rules](https://docs.example.com/rules/)" in text, "the footer does not link the rule pages")
 
+    def case_sarif_suppressed_results(self):
+        path = self.write("suppressed.sql", SUPPRESSED_SQL)
+        results = self.sarif([path], cwd=self.tmp)["runs"][0]["results"]
+        diags = self.json_report([path], cwd=self.tmp)["diagnostics"]
+        check(len(results) == len(diags) == 3, f"{len(results)} results, {len(diags)} diagnostics, expected 3")
+        for res, d in zip(results, diags):
+            where = f"{d['rule']} at line {d['line']}"
+            if "suppressed" not in d:
+                check("suppressions" not in res, f"{where}: in force but has suppressions")
+                continue
+            sup = res.get("suppressions")
+            check(sup and len(sup) == 1 and sup[0]["kind"] == "inSource", f"{where}: suppressions {sup}")
+            check(sup[0].get("justification") == d["suppressed"]["reason"] or
+                  (d["suppressed"]["reason"] is None and "justification" not in sup[0]),
+                  f"{where}: justification {sup[0].get('justification')!r}")
+            reg = sup[0]["location"]["physicalLocation"]["region"]
+            check((reg["startLine"], reg["startColumn"]) == (d["suppressed"]["line"], d["suppressed"]["column"]),
+                  f"{where}: the suppression's region {reg} is not the comment")
+        check(results[0]["suppressions"][0]["justification"] == "nothing reads it since 2024.03",
+              f"first result: {results[0]}")
+        check(results[1]["suppressions"][0]["location"]["physicalLocation"]["region"]["startColumn"] == 37,
+              f"second result's comment: {results[1]['suppressions']}")
+
+    def case_suppressed_findings_counted_not_listed(self):
+        """text and markdown count the silenced findings; github, gitlab and gcc
+        leave them out; the exit status ignores them."""
+        path = self.write("suppressed.sql", SUPPRESSED_SQL)
+        proc = self.run("text", [path], cwd=self.tmp)
+        text = proc.stdout.decode()
+        check(text.rstrip("\n").endswith(": 0 errors, 1 warning, 0 infos, 2 suppressed"),
+              f"text summary: {text.splitlines()[-1:]}")
+        check("ban-drop-column" not in text, "the text report lists a silenced finding")
+        check(proc.returncode == 1, f"exit status {proc.returncode} with one warning in force")
+        md = self.output("markdown", [path], cwd=self.tmp)
+        check(self.markdown_counts(md) == {"errors": 0, "warnings": 1, "infos": 0, "files": 1},
+              f"markdown header {self.markdown_counts(md)}")
+        check("2 findings silenced by ignore comments are not shown" in md, "markdown does not count them")
+        check("ban-drop-column" not in md, "the markdown comment shows a silenced finding")
+        for fmt in ("github", "gitlab", "gcc"):
+            out = self.output(fmt, [path], cwd=self.tmp)
+            check("ban-drop-column" not in out, f"--format {fmt} lists a silenced finding: {out[:300]}")
+            check("require-concurrent-index-deletion" in out, f"--format {fmt} lost the finding in force")
+        only = self.write("only-suppressed.sql", SUPPRESSED_SQL.replace("DROP INDEX users_legacy_idx;\n", ""))
+        for fmt in ("text", "json", "sarif", "github", "gitlab", "gcc", "markdown"):
+            code = self.run(fmt, [only], cwd=self.tmp).returncode
+            check(code == 0, f"--format {fmt}: exit status {code} with every finding silenced")
+
     # ---- GitHub ------------------------------------------------------------
 
     def case_github_lines_parse(self):
         args = ["tests/fixtures", "examples"]
         lines = self.output("github", args).splitlines()
-        diags = self.json_report(args)["diagnostics"]
-        check(len(lines) == len(diags), f"{len(lines)} lines for {len(diags)} diagnostics")
+        diags = in_force(self.json_report(args)["diagnostics"])
+        check(len(lines) == len(diags), f"{len(lines)} lines for {len(diags)} diagnostics in force")
         for line, d in zip(lines, diags):
             m = GITHUB_LINE.match(line)
             check(m, f"line does not parse: {line[:200]}")
@@ -528,8 +592,8 @@ class Checker:
         except json.JSONDecodeError as exc:
             raise CaseFailure(f"output does not parse: {exc}")
         check(isinstance(issues, list), "not a JSON array")
-        diags = self.json_report(args)["diagnostics"]
-        check(len(issues) == len(diags), f"{len(issues)} issues for {len(diags)} diagnostics")
+        diags = in_force(self.json_report(args)["diagnostics"])
+        check(len(issues) == len(diags), f"{len(issues)} issues for {len(diags)} diagnostics in force")
         for issue, d in zip(issues, diags):
             where = f"{d['path']}:{d['line']}"
             for key in ("description", "check_name", "fingerprint", "severity", "location"):
@@ -546,7 +610,7 @@ class Checker:
         fps = [i["fingerprint"] for i in issues]
         check(len(set(fps)) == len(fps), "two issues share a fingerprint")
         # The SARIF fingerprints and GitLab's are the same hash.
-        sarif = self.sarif(args)["runs"][0]["results"]
+        sarif = [r for r in self.sarif(args)["runs"][0]["results"] if not r.get("suppressions")]
         check(fps == [r["partialFingerprints"]["migralintFingerprint/v1"] for r in sarif],
               "GitLab and SARIF fingerprints differ")
 
@@ -560,8 +624,8 @@ class Checker:
     def case_gcc_lines(self):
         args = ["tests/fixtures", "examples"]
         lines = self.output("gcc", args).splitlines()
-        diags = self.json_report(args)["diagnostics"]
-        check(len(lines) == len(diags), f"{len(lines)} lines for {len(diags)} diagnostics")
+        diags = in_force(self.json_report(args)["diagnostics"])
+        check(len(lines) == len(diags), f"{len(lines)} lines for {len(diags)} diagnostics in force")
         for line, d in zip(lines, diags):
             check(GCC_LINE.match(line), f"line does not match: {line[:200]}")
             path, ln, col, sev, msg, rule = GCC_PARTS.match(line).groups()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # hostile_test.sh - inputs built to break a linter: huge single lines, NUL
-# bytes, random binary, unterminated dollar quotes and comments, a directory
-# without SQL, a FIFO, a missing path. Each one must get its diagnostic (or
+# bytes, 80,000 suppression comments, random binary, unterminated dollar
+# quotes and comments, a directory without SQL, a FIFO, a missing path.
+# Each one must get its diagnostic (or
 # an input error naming it on stderr, exit status 2; the huge string literal
 # is valid SQL and must be one clean SELECT), never a crash or a hang, and
 # the normal file after it on the same command line must still be linted.
@@ -81,6 +82,9 @@ if op == "rule":  # rule RULE [LINE]: PATH has a finding of RULE (on LINE)
     ok = any(d["rule"] == args[0] and (len(args) < 2 or d["line"] == int(args[1])) for d in diags)
 elif op == "no-rule":  # no-rule RULE: PATH has no finding of RULE
     ok = not any(d["rule"] == args[0] for d in diags)
+elif op == "silenced":  # silenced RULE N: PATH has N findings of RULE, all suppressed
+    ok = sum(1 for d in diags if d["rule"] == args[0] and "suppressed" in d) == int(args[1]) and \
+        not any(d["rule"] == args[0] and "suppressed" not in d for d in diags)
 elif op == "only":  # only RULE...: PATH's findings are all of these rules, and there is one
     ok = bool(diags) and all(d["rule"] in args for d in diags)
 elif op == "max-line":  # max-line N: PATH has findings, all on lines 1..N
@@ -152,6 +156,27 @@ survived "one line of 300,000 statements"
 check "one line of 300,000 statements: all listed, finishing well inside the bound" \
 	q listed "$tmp/one-line.sql" 300000 0
 rm -f "$tmp/one-line.sql" "$tmp/out.json"
+
+# 80,000 suppression comments, each silencing the finding of its own
+# statement: one per line, then all on one line (where each comment used to
+# read the whole line again). The comments are looked up by line, not one by
+# one for every finding (which took 15 s, and minutes on one line).
+awk 'BEGIN { for (i = 0; i < 80000; i++) printf "ALTER TABLE t DROP COLUMN c%d; -- migralint-ignore ban-drop-column\n", i }' \
+	>"$tmp/ignores.sql"
+awk 'BEGIN { for (i = 0; i < 80000; i++) printf "ALTER TABLE t DROP COLUMN c%d; /* migralint-ignore ban-drop-column */ ", i }' \
+	>"$tmp/ignores-one-line.sql"
+saved_limit=$LIMIT
+LIMIT=120
+for f in ignores ignores-one-line; do
+	run "$tmp/$f.sql"
+	echo "     80,000 ignore comments ($f.sql): $usage"
+	survived "80,000 ignore comments ($f.sql)"
+	check "80,000 ignore comments ($f.sql): all 80,000 statements listed" q listed "$tmp/$f.sql" 80000 0
+	check "80,000 ignore comments ($f.sql): every ban-drop-column is silenced" \
+		q silenced "$tmp/$f.sql" ban-drop-column 80000
+done
+LIMIT=$saved_limit
+rm -f "$tmp/ignores.sql" "$tmp/ignores-one-line.sql" "$tmp/out.json"
 
 # (b) a NUL byte: reported as binary and not linted further (the DROP INDEX
 # after it would otherwise be a finding).

@@ -146,10 +146,14 @@ class Checker:
         for f in files:
             if f["syntax_errors"] > f["statements"]:
                 problems.append(f"{f['path']}: more syntax errors than statements")
+        in_force = [d for d in diags if "suppressed" not in d]
         for severity, field in SEVERITY_FIELD.items():
-            count = sum(1 for d in diags if d["severity"] == severity)
+            count = sum(1 for d in in_force if d["severity"] == severity)
             if summary[field] != count:
-                problems.append(f"summary.{field} is {summary[field]}, diagnostics have {count}")
+                problems.append(f"summary.{field} is {summary[field]}, diagnostics in force have {count}")
+        if summary["suppressed"] != len(diags) - len(in_force):
+            problems.append(f"summary.suppressed is {summary['suppressed']}, "
+                            f"{len(diags) - len(in_force)} diagnostics are suppressed")
 
         if expect_input_errors:
             if summary["input_errors"] < 1:
@@ -158,8 +162,8 @@ class Checker:
         else:
             if summary["input_errors"] != 0:
                 problems.append(f"summary.input_errors is {summary['input_errors']}")
-            # default --fail-on is warning
-            failing = any(SEVERITY_RANK[d["severity"]] >= SEVERITY_RANK["warning"] for d in diags)
+            # default --fail-on is warning; suppressed findings never count
+            failing = any(SEVERITY_RANK[d["severity"]] >= SEVERITY_RANK["warning"] for d in in_force)
             expected_status = 1 if failing else 0
         if proc.returncode != expected_status:
             problems.append(f"exit status {proc.returncode}, expected {expected_status}")
@@ -259,6 +263,32 @@ class Checker:
             problems.append("no diagnostic carries its statement's lock")
         return problems
 
+    def case_suppressed(self):
+        """Findings an ignore comment silenced are listed with that comment, and
+        do not make the exit status 1."""
+        sql = ("-- migralint-ignore-file require-lock-timeout, require-statement-timeout\n"
+               "-- migralint-ignore ban-drop-column: nothing reads it since 2024.03\n"
+               "ALTER TABLE users DROP COLUMN legacy;\n"
+               "ALTER TABLE users DROP COLUMN old; /* migralint-ignore ban-drop-column */\n").encode()
+        proc = self.run(["--no-config", "--stdin-filename", "s.sql", "-"], stdin=sql)
+        doc = self.parse(proc)
+        problems = self.check_common(doc, proc)
+        got = [(d["rule"], d["line"], d.get("suppressed")) for d in doc["diagnostics"]]
+        want_drop = ("ban-drop-column", 3, {"kind": "migralint-ignore", "reason": "nothing reads it since 2024.03",
+                                            "line": 2, "column": 1})
+        want_trailing = ("ban-drop-column", 4, {"kind": "migralint-ignore", "reason": None, "line": 4, "column": 36})
+        for want in (want_drop, want_trailing):
+            if want not in got:
+                problems.append(f"no suppressed finding {want}: {got}")
+        if any(not d.get("suppressed") for d in doc["diagnostics"]):
+            problems.append(f"a finding in force where all are silenced: {got}")
+        timeouts = [s for r, _, s in got if r.startswith("require-") and r.endswith("-timeout")]
+        if not timeouts or any(s["kind"] != "migralint-ignore-file" or s["reason"] is not None for s in timeouts):
+            problems.append(f"the timeout findings are not silenced by the file comment: {got}")
+        if proc.returncode != 0:
+            problems.append(f"exit status {proc.returncode} with every finding silenced, expected 0")
+        return problems
+
     def case_missing_path(self):
         examples = sql_files_below(os.path.join(self.root, "examples"))
         if not examples:
@@ -308,6 +338,7 @@ def main(argv):
         ("stdin with --stdin-filename", checker.case_stdin),
         ("empty stdin", checker.case_empty_stdin),
         ("--statements timeline", checker.case_statements),
+        ("suppressed findings", checker.case_suppressed),
         ("unreadable path beside a real file", checker.case_missing_path),
     ]
     for name, case in cases:

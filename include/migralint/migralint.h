@@ -102,6 +102,15 @@ typedef struct ml_fix {
 	const char *description;  /* e.g. "add CONCURRENTLY" */
 } ml_fix;
 
+/* The comment that silenced a finding: a suppressed finding stays in the
+ * run, for review, but counts toward neither the exit status nor --fail-on. */
+typedef struct ml_suppression_info {
+	const char *kind;        /* "migralint-ignore", "migralint-ignore-file", "squawk-ignore" or
+				    "squawk-ignore-file" */
+	const char *reason;      /* the reason the comment gives, or NULL when it gives none */
+	int line, column;        /* where the comment starts, 1-based */
+} ml_suppression_info;
+
 /* A finding. All strings are owned by the run that produced it. */
 typedef struct ml_diagnostic {
 	const char *rule;        /* public rule id, e.g. "ban-drop-column" */
@@ -117,6 +126,8 @@ typedef struct ml_diagnostic {
 	int rewrite;             /* 1 or 0 when n_locks > 0: the statement rewrites a table; else -1 */
 	int scan;                /* 1 or 0 when n_locks > 0: it reads a whole table; else -1 */
 	const ml_fix *fix;       /* a mechanical fix, or NULL */
+	const ml_suppression_info *suppressed; /* NULL for a finding in force; else the comment
+					 that silenced it */
 } ml_diagnostic;
 
 /* One linted input, in the order the inputs were linted. */
@@ -158,6 +169,9 @@ const ml_rule_info *ml_rule_at(size_t index);
 
 /* The rule's Markdown documentation page, built into the library, or NULL. */
 const char *ml_rule_doc(const ml_rule_info *rule);
+/* Writes rule's whole page, as --explain prints it and SARIF carries it: its
+ * documentation, then which squawk-ignore names silence it (docs/squawk.md). */
+void ml_rule_write_page(FILE *out, const ml_rule_info *rule);
 
 /* Looks a rule up by its id or alias. Returns NULL when there is none. */
 const ml_rule_info *ml_rule_find(const char *name);
@@ -169,6 +183,22 @@ const ml_rule_info *ml_rule_find(const char *name);
  * stderr and aborts. Process-wide; set it before the first run. Where the
  * library can go on, it does, and ml_run_exit_status says ML_EXIT_FAILED. */
 void ml_set_out_of_memory_handler(void (*handler)(size_t size));
+
+/* A rule name of squawk (https://squawkhq.com), as its "-- squawk-ignore"
+ * and "-- squawk-ignore-file" comments write it, and the migralint rules
+ * such a comment silences (docs/squawk.md). */
+typedef struct ml_squawk_name {
+	const char *squawk;       /* squawk's name or alias, e.g. "require-timeout-settings" */
+	const char *rules[2];     /* the ids of the rules it silences, for ml_rule_find; rules[0]
+				     is NULL when migralint has no such check (the name is
+				     accepted and silences nothing), rules[1] is NULL unless it
+				     names two */
+} ml_squawk_name;
+
+/* The squawk names, in a fixed order: ml_squawk_name_count() of them, the
+ * i-th returned by ml_squawk_name_at (NULL past the end). Static. */
+size_t ml_squawk_name_count(void);
+const ml_squawk_name *ml_squawk_name_at(size_t index);
 
 /* Creates a run. opts is copied; the strings it points to must outlive the
  * run. Returns NULL only when memory runs out. Free with ml_run_free. */
@@ -199,7 +229,8 @@ int ml_run_lint_buffer(ml_run *run, const char *display_path, const char *data, 
  * Returns 0, or -1 after recording a read error (ml_run_input_error_list). */
 int ml_run_lint_stream(ml_run *run, const char *display_path, FILE *stream);
 
-/* The diagnostics so far, sorted by path, line, column and rule. The array
+/* The diagnostics so far, sorted by path, line, column and rule, the
+ * suppressed ones (ml_diagnostic.suppressed set) included. The array
  * belongs to the run and is valid until the next lint call or ml_run_free. */
 const ml_diagnostic *ml_run_diagnostics(ml_run *run, size_t *count);
 const ml_file_summary *ml_run_files(const ml_run *run, size_t *count);
@@ -232,7 +263,8 @@ int ml_run_write_report(ml_run *run, ml_format format, FILE *out, bool color);
  * quote a path or a name, e.g. on stderr. */
 void ml_write_escaped(FILE *out, const char *s);
 
-/* The exit status the command line should use (enum ml_exit_status):
+/* The exit status the command line should use (enum ml_exit_status);
+ * suppressed findings never count:
  * ML_EXIT_FAILED when memory ran out during the run (some input was not
  * linted, or the findings cannot be listed), else ML_EXIT_INPUT_ERROR when
  * an input could not be read, else by the findings. */

@@ -4,8 +4,9 @@
  * after "-- migralint-ignore " and inside a block comment, and is then
  * linted as the directive of a file:
  *   "-- migralint-ignore <input>\nALTER TABLE t DROP COLUMN c;\n"
- * (and the same with migralint-ignore-file and a trailing comment), so the
- * engine's handling of the rules it names (unknown ones included) runs too.
+ * (and the same with migralint-ignore-file, a trailing comment and squawk's
+ * squawk-ignore and squawk-ignore-file), so the engine's handling of the
+ * rules it names (unknown, unused and squawk's ones included) runs too.
  */
 #include "fuzz_common.h"
 #include "internal.h"
@@ -15,9 +16,14 @@ static void check_parse(ml_arena *arena, const char *comment, size_t len)
 	ml_suppression s;
 	if (!ml_suppression_parse(arena, comment, len, &s))
 		return;
-	FUZZ_CHECK(s.n_rules == 0 || s.rules != NULL);
-	for (size_t i = 0; i < s.n_rules; i++)
+	FUZZ_CHECK(s.n_rules == 0 || (s.rules != NULL && s.rule_at != NULL));
+	for (size_t i = 0; i < s.n_rules; i++) {
 		FUZZ_CHECK(s.rules[i] != NULL);
+		/* each name lies inside the comment, as written */
+		FUZZ_CHECK(s.rule_at[i] + strlen(s.rules[i]) <= len);
+		FUZZ_CHECK(!memcmp(comment + s.rule_at[i], s.rules[i], strlen(s.rules[i])));
+	}
+	FUZZ_CHECK(!s.all_rules || (s.whole_file && s.n_rules == 0));
 }
 
 static char *concat3(const char *a, const char *b, size_t b_len, const char *c, size_t *out_len)
@@ -59,6 +65,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s = concat3("/* migralint-ignore-file ", in, size, " */", &len);
 	check_parse(arena, s, len);
 	free(s);
+	s = concat3("-- squawk-ignore ", in, size, "", &len);
+	check_parse(arena, s, len);
+	free(s);
+	s = concat3("/* squawk-ignore-file ", in, size, " */", &len);
+	check_parse(arena, s, len);
+	free(s);
 	ml_arena_free(arena);
 
 	s = concat3("-- migralint-ignore ", in, size, "\nALTER TABLE t DROP COLUMN c;\n", &len);
@@ -68,6 +80,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lint(s, len);
 	free(s);
 	s = concat3("ALTER TABLE t DROP COLUMN c; /* migralint-ignore ", in, size, " */\n", &len);
+	lint(s, len);
+	free(s);
+	s = concat3("-- squawk-ignore ", in, size, "\nALTER TABLE t DROP COLUMN c;\n", &len);
+	lint(s, len);
+	free(s);
+	s = concat3("-- squawk-ignore-file ", in, size, "\nDROP TABLE t;\n", &len);
 	lint(s, len);
 	free(s);
 	return 0;

@@ -155,6 +155,8 @@ suppress_seed alias 'ban-drop-columns: an alias'
 suppress_seed unknown 'no-such-rule another: unknown names'
 suppress_seed empty-reason 'ban-drop-column:'
 suppress_seed no-rules ': only a reason'
+suppress_seed squawk-note 'ban-drop-column, require-timeout-settings -- a note'
+suppress_seed squawk-foreign 'ban-drop-view,prefer-repack'
 suppress_seed block '-- migralint-ignore ban-drop-column */ /* migralint-ignore-file renaming-table'
 
 # Configuration files: the JSON blocks of docs/config.md, and snippets.

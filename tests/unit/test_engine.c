@@ -46,33 +46,54 @@ static void lint_new(const ml_options *opts, const char *sql)
 	lint("m.sql", sql);
 }
 
+/* Findings of rule in force (no ignore comment silenced them). */
 static size_t count_rule(const char *rule)
 {
 	size_t n, hits = 0;
 	const ml_diagnostic *d = ml_run_diagnostics(run, &n);
 	for (size_t i = 0; i < n; i++)
-		if (!strcmp(d[i].rule, rule))
+		if (!strcmp(d[i].rule, rule) && !d[i].suppressed)
 			hits++;
 	return hits;
 }
 
-static size_t count_all(void)
+/* Findings of rule an ignore comment silenced. */
+static size_t count_suppressed(const char *rule)
 {
-	size_t n;
-	ml_run_diagnostics(run, &n);
-	return n;
+	size_t n, hits = 0;
+	const ml_diagnostic *d = ml_run_diagnostics(run, &n);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(d[i].rule, rule) && d[i].suppressed)
+			hits++;
+	return hits;
 }
 
-/* The k-th (0-based) diagnostic of rule; fails the test when there is none. */
-static const ml_diagnostic *nth_of(const char *rule, size_t k)
+/* Findings in force. */
+static size_t count_all(void)
+{
+	size_t n, hits = 0;
+	const ml_diagnostic *d = ml_run_diagnostics(run, &n);
+	for (size_t i = 0; i < n; i++)
+		hits += !d[i].suppressed;
+	return hits;
+}
+
+/* The k-th (0-based) diagnostic of rule in force, or silenced when
+ * suppressed is set; fails the test when there is none. */
+static const ml_diagnostic *nth_kind(const char *rule, size_t k, bool suppressed)
 {
 	size_t n;
 	const ml_diagnostic *d = ml_run_diagnostics(run, &n);
 	for (size_t i = 0; i < n; i++)
-		if (!strcmp(d[i].rule, rule) && k-- == 0)
+		if (!strcmp(d[i].rule, rule) && (d[i].suppressed != NULL) == suppressed && k-- == 0)
 			return &d[i];
-	ck_abort_msg("no diagnostic of rule %s", rule);
+	ck_abort_msg("no %s diagnostic of rule %s", suppressed ? "suppressed" : "", rule);
 	return NULL;
+}
+
+static const ml_diagnostic *nth_of(const char *rule, size_t k)
+{
+	return nth_kind(rule, k, false);
 }
 
 static const ml_diagnostic *first_of(const char *rule)
@@ -325,6 +346,53 @@ START_TEST(suppress_line_above)
 	lint_new(NULL, "-- migralint-ignore ban-drop-column\nALTER TABLE t DROP COLUMN c;\n");
 	ck_assert_uint_eq(count_rule("ban-drop-column"), 0);
 	ck_assert_uint_eq(count_all(), 0);
+	ck_assert_uint_eq(count_suppressed("ban-drop-column"), 1);
+}
+END_TEST
+
+START_TEST(suppressed_finding_names_its_comment)
+{
+	/* Kept for review with the comment that silenced it, and not counted
+	 * for the exit status. */
+	lint_new(NULL, "SELECT 1;\n  -- migralint-ignore ban-drop-column: unused since 2024.03\n"
+		       "ALTER TABLE t DROP COLUMN c;\nALTER TABLE t DROP COLUMN d; /* migralint-ignore ban-drop-column */\n");
+	ck_assert_uint_eq(count_rule("ban-drop-column"), 0);
+	ck_assert_uint_eq(count_suppressed("ban-drop-column"), 2);
+	const ml_diagnostic *d = nth_kind("ban-drop-column", 0, true);
+	ck_assert_int_eq(d->line, 3);
+	ck_assert_str_eq(d->suppressed->kind, "migralint-ignore");
+	ck_assert_str_eq(d->suppressed->reason, "unused since 2024.03");
+	ck_assert_int_eq(d->suppressed->line, 2);
+	ck_assert_int_eq(d->suppressed->column, 3);
+	d = nth_kind("ban-drop-column", 1, true);
+	ck_assert_int_eq(d->line, 4);
+	ck_assert_ptr_null(d->suppressed->reason);
+	ck_assert_int_eq(d->suppressed->column, 30);
+	ck_assert_int_eq(ml_run_exit_status(run), ML_EXIT_CLEAN);
+
+	/* The comment on the statement's line is named, not a whole-file one;
+	 * an empty reason is no reason. */
+	lint_new(NULL, "-- migralint-ignore-file ban-drop-column: the whole file\n"
+		       "-- migralint-ignore ban-drop-column:\nALTER TABLE t DROP COLUMN c;\n"
+		       "ALTER TABLE t DROP COLUMN d;\n");
+	d = nth_kind("ban-drop-column", 0, true);
+	ck_assert_str_eq(d->suppressed->kind, "migralint-ignore");
+	ck_assert_ptr_null(d->suppressed->reason);
+	d = nth_kind("ban-drop-column", 1, true);
+	ck_assert_str_eq(d->suppressed->kind, "migralint-ignore-file");
+	ck_assert_str_eq(d->suppressed->reason, "the whole file");
+
+	/* --fail-on info: a silenced info finding does not fail either */
+	ml_options opts;
+	ml_options_init(&opts);
+	opts.fail_on = ML_SEVERITY_INFO;
+	opts.exclude[0] = "require-lock-timeout";
+	opts.exclude[1] = "require-statement-timeout";
+	lint_new(&opts, "CREATE TABLE t (a int); -- migralint-ignore prefer-bigint-over-int\n");
+	ck_assert_uint_eq(count_suppressed("prefer-bigint-over-int"), 1);
+	ck_assert_int_eq(ml_run_exit_status(run), ML_EXIT_CLEAN);
+	lint("b.sql", "CREATE TABLE u (a int);\n");
+	ck_assert_int_eq(ml_run_exit_status(run), ML_EXIT_FINDINGS);
 }
 END_TEST
 
@@ -413,7 +481,8 @@ START_TEST(unknown_rule_in_ignore)
 	ck_assert_uint_eq(count_rule("unknown-rule-in-ignore"), 1);
 	const ml_diagnostic *d = first_of("unknown-rule-in-ignore");
 	ck_assert_int_eq(d->line, 2);
-	ck_assert_int_eq(d->column, 3);
+	ck_assert_int_eq(d->column, 23); /* the name in the comment */
+	ck_assert_int_eq(d->end_column, 35);
 	ck_assert_ptr_nonnull(strstr(d->message, "no-such-rule"));
 	/* the known rule in the same comment still works */
 	ck_assert_uint_eq(count_rule("ban-drop-column"), 0);
@@ -786,6 +855,7 @@ Suite *engine_suite(void)
 	tc = tcase_create("suppressions");
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, suppress_line_above);
+	tcase_add_test(tc, suppressed_finding_names_its_comment);
 	tcase_add_test(tc, suppress_end_of_first_line);
 	tcase_add_test(tc, suppress_block_comment_spanning_lines);
 	tcase_add_test(tc, suppress_two_lines_above_does_not_apply);

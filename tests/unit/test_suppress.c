@@ -1,6 +1,6 @@
 /*
- * test_suppress.c - migralint-ignore directives: parsing one comment and
- * finding the real comments of a text (src/suppress.c).
+ * test_suppress.c - migralint-ignore and squawk-ignore directives: parsing
+ * one comment and finding the real comments of a text (src/suppress.c).
  */
 #include <string.h>
 
@@ -119,6 +119,86 @@ START_TEST(parse_uses_len_not_nul)
 }
 END_TEST
 
+START_TEST(parse_rule_offsets)
+{
+	ml_suppression s;
+	ck_assert(parse("--  migralint-ignore a,  bb : why", &s));
+	ck_assert_uint_eq(s.n_rules, 2);
+	ck_assert_uint_eq(s.rule_at[0], 21);
+	ck_assert_uint_eq(s.rule_at[1], 25);
+}
+END_TEST
+
+/* ---- squawk's comments --------------------------------------------------- */
+
+START_TEST(parse_squawk_ignore)
+{
+	ml_suppression s;
+	ck_assert(parse("-- squawk-ignore ban-drop-column, renaming-column,ban-drop-database", &s));
+	ck_assert_int_eq(s.directive, ML_DIRECTIVE_SQUAWK);
+	ck_assert(!s.whole_file);
+	ck_assert(!s.all_rules);
+	ck_assert_uint_eq(s.n_rules, 3);
+	ck_assert_str_eq(s.rules[0], "ban-drop-column");
+	ck_assert_str_eq(s.rules[1], "renaming-column");
+	ck_assert_str_eq(s.rules[2], "ban-drop-database");
+	ck_assert_ptr_null(s.reason);
+	ck_assert_str_eq(ml_suppression_kind(&s), "squawk-ignore");
+
+	/* squawk's note after a second "--" is the reason */
+	ck_assert(parse("-- squawk-ignore ban-drop-column,prefer-robust-stmts -- drop is intentional", &s));
+	ck_assert_uint_eq(s.n_rules, 2);
+	ck_assert_str_eq(s.rules[1], "prefer-robust-stmts");
+	ck_assert_str_eq(s.reason, "drop is intentional");
+
+	ck_assert(parse("/* squawk-ignore ban-drop-column */", &s));
+	ck_assert_uint_eq(s.n_rules, 1);
+	ck_assert_str_eq(s.rules[0], "ban-drop-column");
+
+	ck_assert(!parse("-- squawk-ignored ban-drop-column", &s));
+	ck_assert(!parse("-- note: squawk-ignore ban-drop-column", &s));
+
+	/* a line comment without names silences nothing (as in squawk) */
+	ck_assert(parse("-- squawk-ignore -- why", &s));
+	ck_assert_uint_eq(s.n_rules, 0);
+	ck_assert(!s.all_rules);
+}
+END_TEST
+
+START_TEST(parse_squawk_ignore_file)
+{
+	ml_suppression s;
+	ck_assert(parse("-- squawk-ignore-file ban-drop-column -- some comment here", &s));
+	ck_assert(s.whole_file);
+	ck_assert(!s.all_rules);
+	ck_assert_uint_eq(s.n_rules, 1);
+	ck_assert_str_eq(s.reason, "some comment here");
+	ck_assert_str_eq(ml_suppression_kind(&s), "squawk-ignore-file");
+
+	/* without names: every rule of the file */
+	ck_assert(parse("-- squawk-ignore-file", &s));
+	ck_assert(s.all_rules);
+	ck_assert_uint_eq(s.n_rules, 0);
+	ck_assert(parse("/* squawk-ignore-file -- generated file */", &s));
+	ck_assert(s.all_rules);
+	ck_assert_str_eq(s.reason, "generated file");
+	/* a migralint-ignore-file without names is no such thing */
+	ck_assert(parse("-- migralint-ignore-file", &s));
+	ck_assert(!s.all_rules);
+}
+END_TEST
+
+START_TEST(mentions_directive)
+{
+	ck_assert(ml_mentions_directive("x -- migralint-ignore a", 23));
+	ck_assert(ml_mentions_directive("/* squawk-ignore-file */", 24));
+	ck_assert(!ml_mentions_directive("-- squawk-ignore", 15)); /* cut before the end of the word */
+	ck_assert(!ml_mentions_directive("-- please ignore this", 21));
+	ck_assert(!ml_mentions_directive("-ignore", 7));
+	ck_assert(ml_mentions_directive("-- xx -ignore, then squawk-ignore", 33));
+}
+END_TEST
+
 /* ---- ml_suppressions_scan ------------------------------------------------- */
 
 static ml_ptr_vec scan(const char *text, size_t start, size_t end, ml_line_map *map, int *status)
@@ -230,6 +310,10 @@ Suite *suppress_suite(void)
 	tcase_add_test(tc, parse_not_a_directive);
 	tcase_add_test(tc, parse_no_rules);
 	tcase_add_test(tc, parse_uses_len_not_nul);
+	tcase_add_test(tc, parse_rule_offsets);
+	tcase_add_test(tc, parse_squawk_ignore);
+	tcase_add_test(tc, parse_squawk_ignore_file);
+	tcase_add_test(tc, mentions_directive);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("scan");
