@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -885,6 +886,37 @@ static bool load_override(loader *ld, const cJSON *v, const char *key, layer *l)
 	return true;
 }
 
+/* Why url cannot be the base of the rule links, or NULL. It goes into the
+ * SARIF report and, as a link, into the pull-request comment, and the
+ * configuration may come from the pull request itself: only a plain http(s)
+ * URL is taken, with none of the bytes that end a Markdown link or a URL in
+ * text (spaces, quotes, brackets, parentheses), nothing outside printable
+ * ASCII (control bytes, terminal escapes, look-alike Unicode), and none of
+ * the other bytes RFC 3986 leaves out of URLs. The message quotes a byte of
+ * url only when it is one of those printable ones (it goes to a terminal),
+ * in buf (len bytes). */
+static const char *url_problem(const char *url, char *buf, size_t len)
+{
+	size_t scheme = !strncasecmp(url, "https://", 8) ? 8 : !strncasecmp(url, "http://", 7) ? 7 : 0;
+	if (!scheme)
+		return "it does not start with http:// or https://";
+	if (!url[scheme] || url[scheme] == '/' || url[scheme] == '?' || url[scheme] == '#')
+		return "no host after the scheme";
+	for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			return "it contains a control character";
+		if (*p >= 0x80)
+			return "it contains a byte outside ASCII";
+		if (*p == ' ')
+			return "it contains a space";
+		if (strchr("\"'()<>[]{}\\^`|", *p)) {
+			snprintf(buf, len, "it contains %c%c%c", *p == '\'' ? '"' : '\'', *p, *p == '\'' ? '"' : '\'');
+			return buf;
+		}
+	}
+	return NULL;
+}
+
 static bool load_top(loader *ld, ml_config *cfg, const cJSON *root)
 {
 	if (!cJSON_IsObject(root)) {
@@ -911,9 +943,16 @@ static bool load_top(loader *ld, ml_config *cfg, const cJSON *root)
 		} else if (!strcmp(k, "exclude")) {
 			ok = load_globs(ld, item, k, &cfg->exclude);
 		} else if (!strcmp(k, "doc_base_url")) {
+			char why[32];
+			const char *problem = cJSON_IsString(item) ? url_problem(item->valuestring, why, sizeof(why)) : NULL;
 			if (!cJSON_IsString(item) || !*item->valuestring) {
 				fail(ld, k, "expected a URL (a non-empty string), got %s",
 				     cJSON_IsString(item) ? "an empty string" : type_name(item));
+				ok = false;
+			} else if (problem) {
+				fail(ld, k, "not a usable URL: %s (an http:// or https:// URL without spaces, quotes, "
+					    "control characters or any of ()<>[]{}\\^`|: percent-encode them)",
+				     problem);
 				ok = false;
 			} else if (!(cfg->doc_base_url = strdup(item->valuestring))) {
 				fail_oom(ld);

@@ -124,6 +124,39 @@ config_error "invalid JSON with line and column" $'{\n  "fail_on": "error",\n  "
 check "invalid JSON: says so" says 'invalid JSON'
 config_error "trailing comma named" $'{\n  "rules": {\n    "ban-drop-column": true,\n  }\n}' \
 	".migralint.json:3:28: invalid JSON: trailing comma"
+# doc_base_url goes into SARIF and the pull-request comment, and a pull
+# request can carry the configuration: only a plain http(s) URL is taken.
+url_error() { # url_error NAME URL EXPECTED-REASON
+	config_error "doc_base_url $1" \
+		"{\"doc_base_url\": $("$PY" -c 'import json, sys; print(json.dumps(sys.argv[1]))' "$2")}" \
+		".migralint.json: \"doc_base_url\": not a usable URL: $3"
+}
+url_error "javascript: scheme" 'javascript:alert(1)//' 'it does not start with http:// or https://'
+url_error "data: scheme" 'data:text/html,x' 'it does not start with http:// or https://'
+url_error "relative" 'docs/rules/' 'it does not start with http:// or https://'
+url_error "ftp" 'ftp://example.com/rules/' 'it does not start with http:// or https://'
+url_error "no host" 'https:///rules/' 'no host after the scheme'
+url_error "space" 'https://example.com/my rules/' 'it contains a space'
+url_error "closing parenthesis (ends a Markdown link)" 'https://example.com/x) [y](https://evil.example' \
+	"it contains ')'"
+url_error "opening bracket" 'https://example.com/[x' "it contains '['"
+url_error "angle bracket" 'https://example.com/<script>' "it contains '<'"
+url_error "double quote" 'https://example.com/" onclick="x' "it contains '\"'"
+url_error "single quote" "https://example.com/'x" "it contains \"'\""
+url_error "backtick" 'https://example.com/`x`' "it contains '\`'"
+url_error "newline (a workflow command on the next line)" $'https://example.com/\n::error::x' \
+	'it contains a control character'
+url_error "terminal escape" $'https://example.com/\e]8;;https://evil.example\e\\' 'it contains a control character'
+url_error "DEL" $'https://example.com/\x7f' 'it contains a control character'
+url_error "non-ASCII" 'https://example.com/règles/' 'it contains a byte outside ASCII'
+check "doc_base_url: the message does not echo the bad URL" bash -c '! grep -q "règles" <<<"$0"' "$err"
+for url in 'https://example.com/rules/' 'http://wiki.example.com:8080/migralint/rules/' \
+	'HTTPS://example.com/a%20b/?x=1&y=2#' 'https://example.com/~team/rules/'; do
+	printf '{"doc_base_url": "%s"}\n' "$url" >.migralint.json
+	run --print-config
+	check "doc_base_url '$url' is taken" grep -qE "^  doc_base_url +$(sed 's/[.?*^$]/\\&/g' <<<"$url") +\.migralint\.json$" \
+		<<<"$out"
+done
 config_error "unterminated comment" $'{\n  /* no end\n}' '.migralint.json:2:3: invalid JSON: unterminated /* comment'
 (cd sub/deeper && "$ML" ../../migrations/0001_index.sql >/dev/null 2>"$tmp/err")
 code=$?
