@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,7 @@ struct ml_config {
 	bool has_fail_on;
 	ml_severity fail_on;
 	char *doc_base_url;
+	size_t max_input_size;    /* 0: not set */
 	char **exclude;           /* NULL-terminated globs */
 	layer *overrides;
 	size_t n_overrides;
@@ -815,6 +817,33 @@ static bool load_globs(loader *ld, const cJSON *v, const char *key, char ***out)
 	return true;
 }
 
+/* A size: a string in ml_size_parse's syntax ("64M"), or a whole number of
+ * bytes. */
+static bool load_size(loader *ld, const cJSON *v, const char *key, size_t *out)
+{
+	if (cJSON_IsNumber(v)) {
+		double d = v->valuedouble;
+		if (d >= 1 && d <= 9007199254740992.0 && d == (double)(unsigned long long)d &&
+		    (unsigned long long)d <= SIZE_MAX) {
+			*out = (size_t)d;
+			return true;
+		}
+		fail(ld, key, "bad size %.17g (expected a whole number of bytes from 1, or a string such as \"64M\")", d);
+		return false;
+	}
+	if (!cJSON_IsString(v)) {
+		fail(ld, key, "expected a size such as \"64M\" or a number of bytes, got %s", type_name(v));
+		return false;
+	}
+	if (ml_size_parse(v->valuestring, out) != 0) {
+		fail(ld, key,
+		     "bad size \"%s\" (expected a number of bytes, or a number and K, M or G: \"512K\", \"64M\", \"1G\")",
+		     v->valuestring);
+		return false;
+	}
+	return true;
+}
+
 static bool load_bool(loader *ld, const cJSON *v, const char *key, bool *out)
 {
 	if (!cJSON_IsBool(v)) {
@@ -826,7 +855,8 @@ static bool load_bool(loader *ld, const cJSON *v, const char *key, bool *out)
 }
 
 static const char *const TOP_KEYS[] = {
-	"pg_version", "assume_in_transaction", "fail_on", "rules", "severity", "exclude", "doc_base_url", "overrides",
+	"pg_version", "assume_in_transaction", "fail_on", "rules", "severity", "exclude", "doc_base_url",
+	"max_input_size", "overrides",
 };
 static const char *const OVERRIDE_KEYS[] = {
 	"files", "pg_version", "assume_in_transaction", "rules", "severity",
@@ -868,6 +898,10 @@ static bool load_override(loader *ld, const cJSON *v, const char *key, layer *l)
 		} else if (!strcmp(k, "doc_base_url")) {
 			fail(ld, item_key, "not allowed in an override: doc_base_url applies to the whole run; set it "
 					   "at the top level");
+			ok = false;
+		} else if (!strcmp(k, "max_input_size")) {
+			fail(ld, item_key, "not allowed in an override: max_input_size applies to the whole run; set "
+					   "it at the top level");
 			ok = false;
 		} else if (!strcmp(k, "overrides")) {
 			fail(ld, item_key, "not allowed in an override: overrides do not nest");
@@ -958,6 +992,8 @@ static bool load_top(loader *ld, ml_config *cfg, const cJSON *root)
 				fail_oom(ld);
 				ok = false;
 			}
+		} else if (!strcmp(k, "max_input_size")) {
+			ok = load_size(ld, item, k, &cfg->max_input_size);
 		} else if (!strcmp(k, "overrides")) {
 			if (!cJSON_IsArray(item)) {
 				fail(ld, k, "expected an array of objects, got %s", type_name(item));
@@ -1305,6 +1341,7 @@ void ml_config_origins_init(ml_config_origins *origins)
 	origins->assume_in_transaction = DEFAULT;
 	origins->fail_on = DEFAULT;
 	origins->doc_base_url = DEFAULT;
+	origins->max_input_size = DEFAULT;
 	origins->exclude = DEFAULT;
 	for (size_t i = 0; i < ML_CONFIG_MAX_RULES; i++) {
 		origins->rule_state[i] = DEFAULT;
@@ -1403,6 +1440,11 @@ bool ml_config_apply(const ml_config *cfg, const char *path, ml_options *opts, m
 		opts->doc_base_url = cfg->doc_base_url;
 		if (origins)
 			origins->doc_base_url = cfg->path;
+	}
+	if (cfg->max_input_size) {
+		opts->max_input_size = cfg->max_input_size;
+		if (origins)
+			origins->max_input_size = cfg->path;
 	}
 	if (origins && cfg->exclude && cfg->exclude[0])
 		origins->exclude = cfg->path;

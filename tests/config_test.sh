@@ -317,6 +317,30 @@ check "assume_in_transaction from the file applies" has "concurrently-in-transac
 diags --no-assume-in-transaction "$tmp/conc.sql"
 check "--no-assume-in-transaction beats the file" lacks "concurrently-in-transaction"
 
+# ---- max_input_size ----
+printf 'SELECT 1;\n-- %s\n' "$(head -c 100 /dev/zero | tr '\0' x)" >"$tmp/114.sql" # 114 bytes
+printf 'DROP INDEX x;\n' >"$tmp/small.sql"
+printf '{"max_input_size": 113}\n' >.migralint.json
+run "$tmp/114.sql" "$tmp/small.sql"
+check "max_input_size (a number of bytes) caps what is read: exit 2" test "$code" -eq 2
+check "max_input_size: the file over it is named, with the cap" \
+	says "cannot read '$tmp/114.sql': larger than --max-input-size (113): not read"
+check "max_input_size: the other file is linted" grep -q "require-concurrent-index-deletion" <<<"$out"
+printf '{"max_input_size": "1K"}\n' >.migralint.json
+run "$tmp/114.sql"
+check "max_input_size \"1K\" (the size syntax) is taken" test "$code" -eq 0
+run --max-input-size 100 "$tmp/114.sql"
+check "--max-input-size beats max_input_size" test "$code" -eq 2
+run --print-config
+check "--print-config: max_input_size from the file" grep -qE '^  max_input_size +1KiB +\.migralint\.json$' <<<"$out"
+config_error "max_input_size 0" '{"max_input_size": 0}' '.migralint.json: "max_input_size": bad size 0'
+config_error "max_input_size not whole" '{"max_input_size": 1.5}' '.migralint.json: "max_input_size": bad size 1.5'
+config_error "max_input_size bad unit" '{"max_input_size": "64MB"}' '.migralint.json: "max_input_size": bad size "64MB"'
+config_error "max_input_size wrong type" '{"max_input_size": true}' \
+	'.migralint.json: "max_input_size": expected a size such as "64M" or a number of bytes, got a boolean'
+config_error "max_input_size in an override" '{"overrides": [{"files": ["a"], "max_input_size": "1M"}]}' \
+	'.migralint.json: "overrides[0].max_input_size": not allowed in an override'
+
 # ---- --config PATH ----
 rm -f .migralint.json
 printf '{"rules": {"%s": false}}\n' "$IDX" >"$tmp/shared.json"
