@@ -15,12 +15,16 @@
 # quadratic time:
 #   ignores  20,000 / 80,000 lines "ALTER TABLE t DROP COLUMN cN; -- migralint-ignore
 #            ban-drop-column": every finding looks up the comments covering it
-# Options: migralint --format json --no-config FILE|DIR...
+# Options: migralint --format json --no-config --max-input-size 1G FILE|DIR...
+#          (the 4x input is over the default --max-input-size of 64 MiB)
 #          squawk    --reporter json FILE|'DIR/**/*.sql'...
 # Then migralint alone on generated inputs at 1x and 4x, to show that a part
 # of it is linear in what it handles (time x4 at 4x; x16 would be quadratic):
 #   markdown   --format markdown on one file with 20,000 findings (80,000 at
 #              4x), against --format text on the same file
+#   glob       a directory of 1,000 files named with 60 characters (240 at 4x)
+#              under 96 globs of many stars that never match, less the same
+#              run without the configuration: the time spent matching globs
 # Both write to /dev/null, with NO_COLOR=1, from an empty working directory.
 # Exit status 0 or 1 is normal for both; anything else is reported.
 #
@@ -136,6 +140,58 @@ gen_ignores() { # N: N findings, each silenced by its own ignore comment
 	awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "ALTER TABLE t DROP COLUMN c%d; -- migralint-ignore ban-drop-column\n", i }'
 }
 scaling_case "ignore comments, 20,000 each silencing one finding" 20000 gen_ignores --format json
+# glob: GLOB_FILES files in a directory, named with N characters (4 digits,
+# then a's), under a configuration of 64 exclude globs and 32 override globs
+# of many stars that never match ("*a*a*a*a*a*a*b" against a name of a's
+# made the old backtracking matcher take over a minute for one name). The
+# same directory is timed without the configuration; the figure is the
+# difference, the time spent matching globs, for names of N and 4N.
+GLOB_FILES=1000
+{
+	printf '{\n  "exclude": [\n'
+	for ((i = 0; i < 64; i++)); do
+		if ((i % 2)); then g='**/*a*a*a*a*a*a*b/**'; else g="*a*a*a*a*a*a*b$i*"; fi
+		printf '    "%s"%s\n' "$g" "$(((i < 63)) && echo ,)"
+	done
+	printf '  ],\n  "overrides": [\n'
+	for ((i = 0; i < 16; i++)); do
+		printf '    { "files": ["**/*a*a*a*a*a*a*b%d", "x%d/**/*a*a*a*a*a*a*a*b"], "pg_version": "15" }%s\n' \
+			"$i" "$i" "$(((i < 15)) && echo ,)"
+	done
+	printf '  ]\n}\n'
+} >"$tmp/glob-config.json"
+scaling_median_of() { # FILE: the median of the numbers in FILE
+	sort -g "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+scaling_glob_case() { # N: names of N characters at 1x
+	local n=$1 x r rc i a d mode
+	local -A med
+	for x in 1 4; do
+		d=$tmp/glob${x}x
+		mkdir -p "$d"
+		a=$(head -c $((n * x - 4)) /dev/zero | tr '\0' a)
+		for ((i = 0; i < GLOB_FILES; i++)); do printf 'SELECT 1;\n' >"$d/$(printf '%04d' "$i")$a.sql"; done
+		for mode in config none; do
+			: >"$tmp/scale.times"
+			for ((r = 1; r <= RUNS; r++)); do
+				rc=0
+				if [[ $mode == config ]]; then set -- --config "$tmp/glob-config.json"; else set -- --no-config; fi
+				(cd "$tmp/cwd" && "$TIME" -o "$tmp/time.out" -f '%e' "$MIGRALINT" "$@" --format json "$d" \
+					>/dev/null 2>"$tmp/stderr") || rc=$?
+				((rc <= 1)) || warn "scaling 'glob' ${x}x run $r: exit $rc $(head -c 200 "$tmp/stderr")"
+				tail -1 "$tmp/time.out" >>"$tmp/scale.times"
+			done
+			med[$x$mode]=$(scaling_median_of "$tmp/scale.times")
+		done
+		med[$x]=$(awk -v a="${med[${x}config]}" -v b="${med[${x}none]}" 'BEGIN { print a - b }')
+		log "scaling: glob, ${x}x: ${med[${x}config]} s, without the configuration ${med[${x}none]} s"
+		rm -rf "$d"
+	done
+	printf '  %-52s 1x %7.2f s   4x %7.2f s   4x/1x %5.2f\n' \
+		"glob matching, $GLOB_FILES names of $n chars ($((n * 4)) at 4x)" "${med[1]}" "${med[4]}" \
+		"$(awk -v a="${med[1]}" -v b="${med[4]}" 'BEGIN { print b / (a + 1e-9) }')" >>"$tmp/scaling"
+}
+scaling_glob_case 60
 scaling_summary() {
 	echo "scaling (migralint alone, medians of $RUNS runs; 4x/1x is 4 when linear, 16 when quadratic):"
 	cat "$tmp/scaling"
@@ -223,7 +279,7 @@ run_tool() { # TOOL ARGS...: the command line of TOOL on ARGS
 	local t=$1
 	shift
 	case $t in
-	migralint) printf '%s\0' "$MIGRALINT" --format json --no-config "$@" ;;
+	migralint) printf '%s\0' "$MIGRALINT" --format json --no-config --max-input-size 1G "$@" ;;
 	squawk) printf '%s\0' "$SQUAWK_BIN" --reporter json "$@" ;;
 	esac
 }
@@ -387,7 +443,7 @@ done
 {
 	echo "migralint vs squawk benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "machine: $(uname -srm), nproc $(nproc), $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ { printf "%.1f GB RAM", $2 / 1048576 }' /proc/meminfo)"
-	echo "migralint: $m_version (git $m_rev), $MIGRALINT --format json --no-config"
+	echo "migralint: $m_version (git $m_rev), $MIGRALINT --format json --no-config --max-input-size 1G"
 	if [[ -n $SQUAWK_BIN ]]; then
 		echo "squawk:    $("$SQUAWK_BIN" --version), $SQUAWK_BIN --reporter json"
 	else

@@ -8,9 +8,11 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -51,6 +53,7 @@ struct ml_config {
 	bool has_fail_on;
 	ml_severity fail_on;
 	char *doc_base_url;
+	size_t max_input_size;    /* 0: not set */
 	char **exclude;           /* NULL-terminated globs */
 	layer *overrides;
 	size_t n_overrides;
@@ -217,78 +220,158 @@ static bool match_class(const char **pp, char c)
 	return hit != negate;
 }
 
-static bool glob_match_at(const char *p, const char *s, bool segment_start)
+/* A glob is matched by a small automaton over the path's bytes: one state
+ * per element of the glob (a literal byte, "?", a class, "*", "**" + "/",
+ * "**" at the end), plus, for each "**" + "/", one for "inside a directory
+ * name it skips". All live states move together, byte by byte, so a match
+ * costs at most (path length) x (glob length) steps whatever the glob: the
+ * backtracking matcher this replaces took minutes for "*a*a*a*a*a*a*b"
+ * against a 100-character name, and a pull request controls both. */
+
+/* Longer globs are refused when the file is loaded: the matcher keeps its
+ * states on the stack. */
+#define GLOB_MAX_LEN 1024
+
+enum glob_op {
+	GLOB_LITERAL,             /* one byte */
+	GLOB_ONE,                 /* "?": one byte but '/' */
+	GLOB_CLASS,               /* "[...]": one byte but '/', in the set */
+	GLOB_STAR,                /* "*": any bytes but '/' */
+	GLOB_DIRS,                /* "**" + "/" at a segment start: zero or more whole directories */
+	GLOB_REST,                /* "**" ending the glob at a segment start: everything */
+};
+
+typedef struct glob_elem {
+	enum glob_op op;
+	char c;                   /* GLOB_LITERAL */
+	const char *set;          /* GLOB_CLASS: just after its '[' */
+} glob_elem;
+
+/* Splits glob (at most GLOB_MAX_LEN bytes) into elems; returns how many.
+ * "**" is special only as a whole path segment; whether an element starts
+ * a segment depends only on the element before it (a literal '/', or a
+ * "**" + "/"), so it is decided here, once. */
+static size_t glob_compile(const char *p, glob_elem *elems)
 {
+	size_t n = 0;
+	bool segment_start = true;
 	while (*p) {
+		glob_elem *e = &elems[n++];
 		if (segment_start && p[0] == '*' && p[1] == '*' && (p[2] == '/' || !p[2])) {
-			if (!p[2])
-				return true;
-			/* "**" + "/": zero or more whole directories */
-			for (const char *t = s;;) {
-				if (glob_match_at(p + 3, t, true))
-					return true;
-				t = strchr(t, '/');
-				if (!t)
-					return false;
-				t++;
-			}
+			e->op = p[2] ? GLOB_DIRS : GLOB_REST;
+			p += p[2] ? 3 : 2;
+			continue;
 		}
+		segment_start = false;
 		switch (*p) {
 		case '*':
+			e->op = GLOB_STAR;
 			while (*p == '*')
 				p++;
-			for (const char *t = s;; t++) {
-				if (glob_match_at(p, t, false))
-					return true;
-				if (!*t || *t == '/')
-					return false;
-			}
+			break;
 		case '?':
-			if (!*s || *s == '/')
-				return false;
+			e->op = GLOB_ONE;
 			p++;
-			s++;
-			segment_start = false;
 			break;
 		case '[':
-			if (!*s || *s == '/')
-				return false;
-			p++;
-			if (!match_class(&p, *s))
-				return false;
-			s++;
-			segment_start = false;
+			e->op = GLOB_CLASS;
+			e->set = ++p;
+			(void)match_class(&p, '\0'); /* only to move past the ']' */
 			break;
 		case '\\':
 			if (p[1])
 				p++;
 			/* fall through */
 		default:
-			if (*p != *s)
-				return false;
-			segment_start = *s == '/';
+			e->op = GLOB_LITERAL;
+			e->c = *p;
+			segment_start = *p == '/';
 			p++;
-			s++;
 			break;
 		}
 	}
-	return *s == '\0';
+	return n;
 }
 
-/* A glob matches a path, or any directory the path lies in: "legacy"
- * matches "legacy/0001.sql". rel is modified and restored. */
-static bool glob_matches(const char *glob, char *rel)
+/* Does a glob match a path, or any directory the path lies in ("legacy"
+ * matches "legacy/0001.sql")? The second is the first on a prefix of the
+ * path ending before a '/': the automaton runs once over the whole path and
+ * accepts where the glob is used up at a '/' or at the end. */
+static bool glob_matches(const char *glob, const char *rel)
 {
-	if (glob_match_at(glob, rel, true))
-		return true;
-	for (char *slash = strchr(rel, '/'); slash; slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		bool hit = glob_match_at(glob, rel, true);
-		*slash = '/';
-		if (hit)
+	glob_elem elems[GLOB_MAX_LEN];
+	size_t n = glob_compile(glob, elems);
+	/* at[i]: element i is next; in_dir[i]: inside a directory name that
+	 * the "**" + "/" at element i skips. */
+	bool at[GLOB_MAX_LEN + 1], in_dir[GLOB_MAX_LEN], next_at[GLOB_MAX_LEN + 1], next_in_dir[GLOB_MAX_LEN];
+	memset(at, 0, n + 1);
+	memset(in_dir, 0, n);
+	at[0] = true;
+	for (const char *s = rel;; s++) {
+		/* A star or a "**" + "/" may match nothing; elements only
+		 * point forward, so one pass in order finds all. */
+		for (size_t i = 0; i < n; i++) {
+			if (!at[i])
+				continue;
+			if (elems[i].op == GLOB_REST)
+				return true;
+			if (elems[i].op == GLOB_STAR || elems[i].op == GLOB_DIRS)
+				at[i + 1] = true;
+		}
+		if (at[n] && (!*s || *s == '/'))
 			return true;
+		if (!*s)
+			return false;
+		char c = *s;
+		bool alive = false;
+		memset(next_at, 0, n + 1);
+		memset(next_in_dir, 0, n);
+		for (size_t i = 0; i < n; i++) {
+			if (in_dir[i]) {
+				if (c == '/')
+					next_at[i] = true;
+				else
+					next_in_dir[i] = true;
+				alive = true;
+			}
+			if (!at[i])
+				continue;
+			const glob_elem *e = &elems[i];
+			bool step = false;
+			switch (e->op) {
+			case GLOB_LITERAL:
+				step = c == e->c;
+				break;
+			case GLOB_ONE:
+				step = c != '/';
+				break;
+			case GLOB_CLASS: {
+				const char *set = e->set;
+				step = c != '/' && match_class(&set, c);
+				break;
+			}
+			case GLOB_STAR:
+				if (c != '/')
+					next_at[i] = alive = true;
+				break;
+			case GLOB_DIRS:
+				if (c == '/')
+					next_at[i] = true;
+				else
+					next_in_dir[i] = true;
+				alive = true;
+				break;
+			case GLOB_REST:
+				break;
+			}
+			if (step)
+				next_at[i + 1] = alive = true;
+		}
+		if (!alive)
+			return false;
+		memcpy(at, next_at, n + 1);
+		memcpy(in_dir, next_in_dir, n);
 	}
-	return false;
 }
 
 /* Why text is not a usable glob, or NULL. */
@@ -296,6 +379,8 @@ static const char *glob_problem(const char *g)
 {
 	if (!*g)
 		return "empty glob";
+	if (strlen(g) > GLOB_MAX_LEN)
+		return "bad glob: longer than 1024 bytes";
 	for (const char *p = g; *p; p++) {
 		if (*p == '\\') {
 			if (!p[1])
@@ -734,6 +819,33 @@ static bool load_globs(loader *ld, const cJSON *v, const char *key, char ***out)
 	return true;
 }
 
+/* A size: a string in ml_size_parse's syntax ("64M"), or a whole number of
+ * bytes. */
+static bool load_size(loader *ld, const cJSON *v, const char *key, size_t *out)
+{
+	if (cJSON_IsNumber(v)) {
+		double d = v->valuedouble;
+		if (d >= 1 && d <= 9007199254740992.0 && d == (double)(unsigned long long)d &&
+		    (unsigned long long)d <= SIZE_MAX) {
+			*out = (size_t)d;
+			return true;
+		}
+		fail(ld, key, "bad size %.17g (expected a whole number of bytes from 1, or a string such as \"64M\")", d);
+		return false;
+	}
+	if (!cJSON_IsString(v)) {
+		fail(ld, key, "expected a size such as \"64M\" or a number of bytes, got %s", type_name(v));
+		return false;
+	}
+	if (ml_size_parse(v->valuestring, out) != 0) {
+		fail(ld, key,
+		     "bad size \"%s\" (expected a number of bytes, or a number and K, M or G: \"512K\", \"64M\", \"1G\")",
+		     v->valuestring);
+		return false;
+	}
+	return true;
+}
+
 static bool load_bool(loader *ld, const cJSON *v, const char *key, bool *out)
 {
 	if (!cJSON_IsBool(v)) {
@@ -745,8 +857,8 @@ static bool load_bool(loader *ld, const cJSON *v, const char *key, bool *out)
 }
 
 static const char *const TOP_KEYS[] = {
-	"pg_version", "assume_in_transaction", "fail_on", "rules", "severity", "exclude", "doc_base_url", "overrides",
-	"require_reasons",
+	"pg_version", "assume_in_transaction", "fail_on", "rules", "severity", "exclude", "doc_base_url",
+	"max_input_size", "overrides", "require_reasons",
 };
 static const char *const OVERRIDE_KEYS[] = {
 	"files", "pg_version", "assume_in_transaction", "rules", "severity", "require_reasons",
@@ -792,6 +904,10 @@ static bool load_override(loader *ld, const cJSON *v, const char *key, layer *l)
 			fail(ld, item_key, "not allowed in an override: doc_base_url applies to the whole run; set it "
 					   "at the top level");
 			ok = false;
+		} else if (!strcmp(k, "max_input_size")) {
+			fail(ld, item_key, "not allowed in an override: max_input_size applies to the whole run; set "
+					   "it at the top level");
+			ok = false;
 		} else if (!strcmp(k, "overrides")) {
 			fail(ld, item_key, "not allowed in an override: overrides do not nest");
 			ok = false;
@@ -807,6 +923,37 @@ static bool load_override(loader *ld, const cJSON *v, const char *key, layer *l)
 		return false;
 	}
 	return true;
+}
+
+/* Why url cannot be the base of the rule links, or NULL. It goes into the
+ * SARIF report and, as a link, into the pull-request comment, and the
+ * configuration may come from the pull request itself: only a plain http(s)
+ * URL is taken, with none of the bytes that end a Markdown link or a URL in
+ * text (spaces, quotes, brackets, parentheses), nothing outside printable
+ * ASCII (control bytes, terminal escapes, look-alike Unicode), and none of
+ * the other bytes RFC 3986 leaves out of URLs. The message quotes a byte of
+ * url only when it is one of those printable ones (it goes to a terminal),
+ * in buf (len bytes). */
+static const char *url_problem(const char *url, char *buf, size_t len)
+{
+	size_t scheme = !strncasecmp(url, "https://", 8) ? 8 : !strncasecmp(url, "http://", 7) ? 7 : 0;
+	if (!scheme)
+		return "it does not start with http:// or https://";
+	if (!url[scheme] || url[scheme] == '/' || url[scheme] == '?' || url[scheme] == '#')
+		return "no host after the scheme";
+	for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			return "it contains a control character";
+		if (*p >= 0x80)
+			return "it contains a byte outside ASCII";
+		if (*p == ' ')
+			return "it contains a space";
+		if (strchr("\"'()<>[]{}\\^`|", *p)) {
+			snprintf(buf, len, "it contains %c%c%c", *p == '\'' ? '"' : '\'', *p, *p == '\'' ? '"' : '\'');
+			return buf;
+		}
+	}
+	return NULL;
 }
 
 static bool load_top(loader *ld, ml_config *cfg, const cJSON *root)
@@ -838,14 +985,23 @@ static bool load_top(loader *ld, ml_config *cfg, const cJSON *root)
 		} else if (!strcmp(k, "exclude")) {
 			ok = load_globs(ld, item, k, &cfg->exclude);
 		} else if (!strcmp(k, "doc_base_url")) {
+			char why[32];
+			const char *problem = cJSON_IsString(item) ? url_problem(item->valuestring, why, sizeof(why)) : NULL;
 			if (!cJSON_IsString(item) || !*item->valuestring) {
 				fail(ld, k, "expected a URL (a non-empty string), got %s",
 				     cJSON_IsString(item) ? "an empty string" : type_name(item));
+				ok = false;
+			} else if (problem) {
+				fail(ld, k, "not a usable URL: %s (an http:// or https:// URL without spaces, quotes, "
+					    "control characters or any of ()<>[]{}\\^`|: percent-encode them)",
+				     problem);
 				ok = false;
 			} else if (!(cfg->doc_base_url = strdup(item->valuestring))) {
 				fail_oom(ld);
 				ok = false;
 			}
+		} else if (!strcmp(k, "max_input_size")) {
+			ok = load_size(ld, item, k, &cfg->max_input_size);
 		} else if (!strcmp(k, "overrides")) {
 			if (!cJSON_IsArray(item)) {
 				fail(ld, k, "expected an array of objects, got %s", type_name(item));
@@ -1193,6 +1349,7 @@ void ml_config_origins_init(ml_config_origins *origins)
 	origins->assume_in_transaction = DEFAULT;
 	origins->fail_on = DEFAULT;
 	origins->doc_base_url = DEFAULT;
+	origins->max_input_size = DEFAULT;
 	origins->exclude = DEFAULT;
 	for (size_t i = 0; i < ML_CONFIG_MAX_RULES; i++) {
 		origins->rule_state[i] = DEFAULT;
@@ -1262,7 +1419,7 @@ static void write_rules(const rule_table *t, ml_options *opts)
 	opts->severity[ns].rule = NULL;
 }
 
-static bool any_glob_matches(char *const *globs, char *rel, const char **which)
+static bool any_glob_matches(char *const *globs, const char *rel, const char **which)
 {
 	for (size_t i = 0; rel && globs && globs[i]; i++)
 		if (glob_matches(globs[i], rel)) {
@@ -1300,6 +1457,11 @@ bool ml_config_apply(const ml_config *cfg, const char *path, ml_options *opts, m
 		opts->doc_base_url = cfg->doc_base_url;
 		if (origins)
 			origins->doc_base_url = cfg->path;
+	}
+	if (cfg->max_input_size) {
+		opts->max_input_size = cfg->max_input_size;
+		if (origins)
+			origins->max_input_size = cfg->path;
 	}
 	if (origins && cfg->exclude && cfg->exclude[0])
 		origins->exclude = cfg->path;

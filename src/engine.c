@@ -1009,8 +1009,8 @@ void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 		ml_pipeline_release(pipeline, item);
 		return;
 	}
-	if (src->read_errno) {
-		ml_run_read_error(run, path, src->read_errno);
+	if (src->read_status != ML_READ_DONE) {
+		ml_run_source_error(run, path, src);
 		ml_pipeline_release(pipeline, item);
 		return;
 	}

@@ -27,6 +27,8 @@ static const char USAGE[] =
 	"  --statements              with --format json, add each statement's locks\n"
 	"  --jobs N                  threads reading and parsing ahead (default: one per\n"
 	"                            core); the report is the same for every N\n"
+	"  --max-input-size SIZE     read no input larger than SIZE bytes, or with K, M or G\n"
+	"                            (KiB, MiB, GiB): 512K, 64M (the default), 1G\n"
 	"  --pg-version N[.M]        target PostgreSQL version (default: 15)\n"
 	"  --assume-in-transaction   the migration tool wraps each file in a transaction\n"
 	"  --no-assume-in-transaction\n"
@@ -161,7 +163,7 @@ static int explain(const char *name)
  * overrides < command line). */
 typedef struct settings {
 	ml_options cli;               /* the command-line options */
-	bool given_pg_version, given_assume_in_transaction, given_fail_on;
+	bool given_pg_version, given_assume_in_transaction, given_fail_on, given_max_input_size;
 	ml_config *config;            /* NULL with --no-config or when there is none */
 } settings;
 
@@ -195,6 +197,11 @@ static bool effective_options(const settings *s, const char *path, ml_options *o
 		opts->fail_on = s->cli.fail_on;
 		if (origins)
 			origins->fail_on = FROM_CLI;
+	}
+	if (s->given_max_input_size) {
+		opts->max_input_size = s->cli.max_input_size;
+		if (origins)
+			origins->max_input_size = FROM_CLI;
 	}
 	/* --exclude goes last: naming a rule in both turns it off. */
 	for (int pass = 0; pass < 2; pass++) {
@@ -257,6 +264,9 @@ static bool print_config(const settings *s, const char *path)
 		      origins->rule_state[ml_rule_index(reasons)]);
 	print_setting("doc_base_url", opts.doc_base_url ? opts.doc_base_url : "(none)",
 		      origins->doc_base_url);
+	char size[32];
+	print_setting("max_input_size", ml_size_format(opts.max_input_size, size, sizeof(size)),
+		      origins->max_input_size);
 	const char *const *globs = ml_config_exclude_globs(s->config);
 	if (!globs[0])
 		print_setting("exclude", "(none)", origins->exclude);
@@ -320,7 +330,8 @@ int main(int argc, char **argv)
 		bool takes_value = !strcmp(name, "--format") || !strcmp(name, "--pg-version") ||
 				   !strcmp(name, "--exclude") || !strcmp(name, "--include") ||
 				   !strcmp(name, "--fail-on") || !strcmp(name, "--stdin-filename") ||
-				   !strcmp(name, "--explain") || !strcmp(name, "--config") || !strcmp(name, "--jobs");
+				   !strcmp(name, "--explain") || !strcmp(name, "--config") || !strcmp(name, "--jobs") ||
+				   !strcmp(name, "--max-input-size");
 		if (takes_value && !value) {
 			if (i + 1 >= argc) {
 				free(paths);
@@ -352,6 +363,11 @@ int main(int argc, char **argv)
 				status = usage_error("bad --jobs '%s' (a number from 1 to 256)", value);
 			else
 				opts->jobs = (int)jobs;
+		} else if (!strcmp(name, "--max-input-size")) {
+			if (ml_size_parse(value, &opts->max_input_size) != 0)
+				status = usage_error("bad --max-input-size '%s' (a number of bytes, or with K, M or G: 512K, "
+						     "64M, 1G)", value);
+			set.given_max_input_size = true;
 		} else if (!strcmp(name, "--assume-in-transaction") || !strcmp(name, "--no-assume-in-transaction")) {
 			opts->assume_in_transaction = !strcmp(name, "--assume-in-transaction");
 			set.given_assume_in_transaction = true;

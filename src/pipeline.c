@@ -15,6 +15,9 @@
  * is either at the head of the ring or not claimed yet.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +42,8 @@ struct file_slot {
 	bool skip;                   /* nothing to read: excluded, or an error item */
 	bool counted_ahead;          /* its bytes are in bytes_ahead */
 	const char *read_path;       /* to read; NULL when text was given */
+	bool found_in_dir, via_link; /* as in ml_pipeline_item */
+	unsigned long long dev, ino;
 	ml_source source;
 };
 
@@ -51,6 +56,7 @@ struct ring_entry {
 struct ml_pipeline {
 	struct file_slot *files;
 	size_t n_files;
+	size_t max_size;             /* the most bytes read from one input */
 	size_t engine_file;          /* the file the engine is on */
 	size_t prepare_next;         /* next file to prepare */
 	size_t bytes_ahead;          /* text of files prepared past engine_file */
@@ -78,7 +84,8 @@ struct ml_pipeline {
 #define MAPPED_MIN ((size_t)1 << 20)
 
 /* Reads a regular file of size bytes (as fstat said) into anonymous pages;
- * the file may have changed size since. Returns 0, or an errno value. */
+ * the file may have changed size since. Returns 0, or an errno value;
+ * EAGAIN when the file grew. */
 static int read_mapped(FILE *f, size_t size, ml_source *src)
 {
 	size_t cap = size + 2;
@@ -100,51 +107,108 @@ static int read_mapped(FILE *f, size_t size, ml_source *src)
 	return 0;
 }
 
-/* Reads path whole into a NUL-terminated buffer of src. Returns 0, or an
- * errno value. */
-static int read_whole(const char *path, ml_source *src)
+static void read_failed(ml_source *src, int err)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return errno ? errno : EIO;
+	if (err == EFBIG) {
+		src->read_status = ML_READ_TOO_LARGE;
+	} else {
+		src->read_status = ML_READ_FAILED;
+		src->read_errno = err; /* strerror on the engine's thread: its buffer can be per thread */
+	}
+}
+
+/* Reads slot's file whole into a NUL-terminated buffer of its source, at
+ * most max_size bytes, or records why it could not. */
+static void read_whole(const struct file_slot *slot, size_t max_size, ml_source *src)
+{
+	int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY;
+	if (slot->found_in_dir) {
+		/* The walk saw a regular file. Whatever may have replaced it
+		 * since is not waited on (a FIFO would block the open) nor
+		 * followed (a new link could point anywhere), and is not read:
+		 * the descriptor must be that file. */
+		flags |= O_NONBLOCK;
+		if (!slot->via_link)
+			flags |= O_NOFOLLOW;
+	}
+	int fd = open(slot->read_path, flags);
+	struct stat sb;
+	if (fd < 0 || fstat(fd, &sb) != 0) {
+		int err = errno ? errno : EIO;
+		if (fd >= 0)
+			close(fd);
+		if (slot->found_in_dir && err == ELOOP && !slot->via_link)
+			src->read_status = ML_READ_REPLACED;
+		else
+			read_failed(src, err);
+		return;
+	}
+	if (slot->found_in_dir && (!S_ISREG(sb.st_mode) || (unsigned long long)sb.st_dev != slot->dev ||
+				   (unsigned long long)sb.st_ino != slot->ino)) {
+		close(fd);
+		src->read_status = ML_READ_REPLACED;
+		return;
+	}
+	if (S_ISREG(sb.st_mode) && (unsigned long long)sb.st_size > max_size) {
+		close(fd);
+		src->read_status = ML_READ_TOO_LARGE;
+		return;
+	}
+	FILE *f = fdopen(fd, "rb");
+	if (!f) {
+		close(fd);
+		read_failed(src, ENOMEM);
+		return;
+	}
 	/* A regular file's size is known: one buffer of the right size, with
 	 * no doubling to waste. A FIFO or device grows the buffer as it reads. */
-	struct stat sb;
 	size_t cap = 64 * 1024;
-	if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0) {
+	if (S_ISREG(sb.st_mode) && sb.st_size > 0) {
 		cap = (size_t)sb.st_size + 2;
 		if (cap > MAPPED_MIN) {
 			int err = read_mapped(f, (size_t)sb.st_size, src);
 			if (err != EAGAIN) {
 				fclose(f);
-				return err;
+				if (err)
+					read_failed(src, err);
+				return;
 			}
 			rewind(f);
 		}
 	}
-	int err = ml_read_stream(f, cap, &src->text, &src->len);
+	int err = ml_read_stream(f, cap, max_size, &src->text, &src->len);
 	fclose(f);
-	return err;
+	if (err)
+		read_failed(src, err);
 }
 
-int ml_read_stream(FILE *stream, size_t cap, char **text, size_t *len)
+int ml_read_stream(FILE *stream, size_t cap, size_t limit, char **text, size_t *len)
 {
+	/* The byte after the limit tells a stream that is too large from one
+	 * that is just at it; nothing after it is read. */
+	size_t most = limit < SIZE_MAX - 2 ? limit + 1 : SIZE_MAX - 2;
+	if (cap > most + 1)
+		cap = most + 1;
 	if (cap < 2)
 		cap = 2;
 	size_t used = 0;
 	char *data = malloc(cap);
-	while (data) {
+	while (data && used < most) {
 		if (cap - used < 2) {
-			char *grown = realloc(data, cap * 2);
+			size_t want = cap > (most + 1) / 2 ? most + 1 : cap * 2;
+			char *grown = realloc(data, want);
 			if (!grown) {
 				free(data);
 				data = NULL;
 				break;
 			}
 			data = grown;
-			cap *= 2;
+			cap = want;
 		}
-		size_t n = fread(data + used, 1, cap - used - 1, stream);
+		size_t room = cap - used - 1;
+		if (room > most - used)
+			room = most - used;
+		size_t n = fread(data + used, 1, room, stream);
 		used += n;
 		if (n == 0)
 			break;
@@ -156,25 +220,44 @@ int ml_read_stream(FILE *stream, size_t cap, char **text, size_t *len)
 		free(data);
 		return err;
 	}
+	if (used > limit) {
+		free(data);
+		return EFBIG;
+	}
 	data[used] = '\0';
 	*text = data;
 	*len = used;
 	return 0;
 }
 
+const char *ml_source_read_error(const ml_source *src, size_t max_size, char *buf, size_t len)
+{
+	char size[32];
+	switch (src->read_status) {
+	case ML_READ_TOO_LARGE:
+		snprintf(buf, len, "larger than --max-input-size (%s): not read",
+			 ml_size_format(max_size ? max_size : ML_DEFAULT_MAX_INPUT_SIZE, size, sizeof(size)));
+		return buf;
+	case ML_READ_REPLACED:
+		return "replaced since its directory was read (no longer the regular file found there): not read";
+	case ML_READ_FAILED:
+		return strerror(src->read_errno);
+	default:
+		return "not read";
+	}
+}
+
 /* Makes slot's source ready for the engine: its text, and its chunks unless
  * it holds a NUL byte (the engine then reports the file and stops). */
-static void prepare(struct file_slot *slot)
+static void prepare(struct file_slot *slot, size_t max_size)
 {
 	ml_source *src = &slot->source;
 	if (slot->skip)
 		return;
 	if (slot->read_path) {
-		int err = read_whole(slot->read_path, src);
-		if (err) {
-			src->read_errno = err; /* strerror on the engine's thread: its buffer can be per thread */
+		read_whole(slot, max_size, src);
+		if (src->read_status != ML_READ_DONE)
 			return;
-		}
 	}
 	const char *nul = memchr(src->text, '\0', src->len);
 	if (nul) {
@@ -312,7 +395,7 @@ static void *worker_main(void *arg)
 			struct file_slot *f = &p->files[k];
 			f->state = FILE_PREPARING;
 			pthread_mutex_unlock(&p->mutex);
-			prepare(f);
+			prepare(f, p->max_size);
 			pthread_mutex_lock(&p->mutex);
 			f->state = FILE_READY;
 			if (k > p->engine_file) {
@@ -333,7 +416,7 @@ static void *worker_main(void *arg)
 
 /* ---- the engine's side ---------------------------------------------------- */
 
-ml_pipeline *ml_pipeline_new(const ml_pipeline_item *items, size_t n, int jobs)
+ml_pipeline *ml_pipeline_new(const ml_pipeline_item *items, size_t n, int jobs, size_t max_size)
 {
 	struct ml_pipeline *p = calloc(1, sizeof(*p));
 	if (!p)
@@ -344,9 +427,14 @@ ml_pipeline *ml_pipeline_new(const ml_pipeline_item *items, size_t n, int jobs)
 		return NULL;
 	}
 	p->n_files = n;
+	p->max_size = max_size ? max_size : ML_DEFAULT_MAX_INPUT_SIZE;
 	for (size_t k = 0; k < n; k++) {
 		struct file_slot *f = &p->files[k];
 		f->skip = items[k].skip;
+		f->found_in_dir = items[k].found_in_dir;
+		f->via_link = items[k].via_link;
+		f->dev = items[k].dev;
+		f->ino = items[k].ino;
 		f->source.path = items[k].path;
 		if (items[k].text) {
 			/* Given text is ready to split; taking it over avoids a copy. */
@@ -391,7 +479,7 @@ const ml_source *ml_pipeline_source(ml_pipeline *p, size_t k)
 			p->prepare_next = k + 1;
 		f->state = FILE_PREPARING;
 		pthread_mutex_unlock(&p->mutex);
-		prepare(f);
+		prepare(f, p->max_size);
 		pthread_mutex_lock(&p->mutex);
 		f->state = FILE_READY;
 	}

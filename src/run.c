@@ -4,12 +4,17 @@
  * Inputs that cannot be read are reported once on stderr, naming the path,
  * and the run goes on with the others.
  */
-#define _DEFAULT_SOURCE
+#define _GNU_SOURCE /* O_PATH */
 #include <dirent.h>
 #include <pthread.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,6 +42,43 @@ void ml_options_init(ml_options *opts)
 	opts->pg_major = 15;
 	opts->pg_minor = 0;
 	opts->fail_on = ML_SEVERITY_WARNING;
+	opts->max_input_size = ML_DEFAULT_MAX_INPUT_SIZE;
+}
+
+int ml_size_parse(const char *text, size_t *out)
+{
+	static const struct {
+		const char *name;
+		unsigned shift;
+	} UNITS[] = { { "", 0 }, { "k", 10 }, { "kib", 10 }, { "m", 20 }, { "mib", 20 }, { "g", 30 }, { "gib", 30 } };
+	if (!text || *text < '0' || *text > '9')
+		return -1; /* no sign, no blank: strtoull would take both */
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(text, &end, 10);
+	if (errno || n == 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(UNITS) / sizeof(*UNITS); i++) {
+		if (strcasecmp(end, UNITS[i].name))
+			continue;
+		if (n > (unsigned long long)SIZE_MAX >> UNITS[i].shift)
+			return -1;
+		*out = (size_t)n << UNITS[i].shift;
+		return 0;
+	}
+	return -1;
+}
+
+char *ml_size_format(size_t size, char *buf, size_t len)
+{
+	static const char *const UNITS[] = { "", "KiB", "MiB", "GiB" };
+	int unit = 0;
+	while (unit < 3 && size && size % 1024 == 0) {
+		size /= 1024;
+		unit++;
+	}
+	snprintf(buf, len, "%zu%s", size, UNITS[unit]);
+	return buf;
 }
 
 int ml_options_set_pg_version(ml_options *opts, const char *text)
@@ -183,7 +225,7 @@ static void *items_job_main(void *arg)
 	struct items_job *job = arg;
 	/* One file that small is over before a worker would start. */
 	int jobs = job->n == 1 && job->items[0].text && job->items[0].len < 64 * 1024 ? 1 : run_jobs(&job->run->options);
-	ml_pipeline *pipeline = ml_pipeline_new(job->items, job->n, jobs);
+	ml_pipeline *pipeline = ml_pipeline_new(job->items, job->n, jobs, job->run->options.max_input_size);
 	if (!pipeline) {
 		for (size_t k = 0; k < job->n; k++)
 			free(job->items[k].text);
@@ -246,6 +288,14 @@ int ml_run_read_error(ml_run *run, const char *path, int err)
 	return ml_run_input_error(run, path, strerror(err));
 }
 
+int ml_run_source_error(ml_run *run, const char *path, const ml_source *src)
+{
+	if (src->read_status == ML_READ_FAILED)
+		return ml_run_read_error(run, path, src->read_errno);
+	char why[128];
+	return ml_run_input_error(run, path, ml_source_read_error(src, run->options.max_input_size, why, sizeof(why)));
+}
+
 int ml_run_out_of_memory(ml_run *run, const char *path)
 {
 	run->out_of_memory = true;
@@ -261,9 +311,12 @@ const ml_input_error *ml_run_input_error_list(const ml_run *run, size_t *count)
 int ml_run_lint_stream(ml_run *run, const char *display_path, FILE *stream)
 {
 	ml_pipeline_item item = { .path = display_path };
-	int err = ml_read_stream(stream, 64 * 1024, &item.text, &item.len);
-	if (err)
-		return ml_run_read_error(run, display_path, err);
+	size_t max_size = run->options.max_input_size ? run->options.max_input_size : ML_DEFAULT_MAX_INPUT_SIZE;
+	int err = ml_read_stream(stream, 64 * 1024, max_size, &item.text, &item.len);
+	if (err) {
+		ml_source unread = { .read_status = err == EFBIG ? ML_READ_TOO_LARGE : ML_READ_FAILED, .read_errno = err };
+		return ml_run_source_error(run, display_path, &unread);
+	}
 	lint_items(run, &item, NULL, 1);
 	return 0;
 }
@@ -305,27 +358,28 @@ static void add_item(struct input_list *list, const char *path, const char *erro
 	list->len++;
 }
 
-/* Adds a file named on the command line or found in a directory. A file
- * reached twice (named twice, or through a symlink) is linted once: its
- * findings would only repeat. */
-static void add_file(ml_run *run, struct input_list *list, const char *path)
+/* Adds a file to list, unless the same file (device and inode in sb, NULL
+ * when unknown) is there already: named twice, or reached through a
+ * symlink, its findings would only repeat. Returns the item, or NULL. */
+static ml_pipeline_item *add_file(ml_run *run, struct input_list *list, const char *path, const struct stat *sb)
 {
-	struct stat sb;
-	if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
+	if (sb) {
 		char key[64];
-		file_key(key, sizeof(key), &sb);
+		file_key(key, sizeof(key), sb);
 		if (ml_map_get(&run->seen_files, key))
-			return;
+			return NULL;
 		ml_map_put(run->arena, &run->seen_files, key, (void *)"");
 	}
 	add_item(list, path, NULL);
+	ml_pipeline_item *item = &list->items[list->len - 1];
 	/* An excluded file is not read at all. The engine asks the hook again
 	 * for the options: it must answer the same. */
 	if (run->options_hook) {
 		ml_options scratch = run->options;
 		if (!run->options_hook(run->options_hook_data, path, &scratch))
-			list->items[list->len - 1].skip = true;
+			item->skip = true;
 	}
+	return item;
 }
 
 static bool has_sql_suffix(const char *name)
@@ -339,27 +393,90 @@ static int compare_names(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Adds every *.sql below dir (sorted, hidden entries skipped). Returns -1
- * when some directory could not be read. */
-static int collect_sql(ml_run *run, struct input_list *list, const char *dir, ml_map *seen_dirs, int depth)
+/* A walk below a directory named on the command line. A pull request
+ * controls what the directory holds: symbolic links are followed only to
+ * what lies inside the named directory, and nothing but directories and
+ * regular files is opened, so a link to a secret, to /dev/zero or to a
+ * FIFO is an input error naming the path, never read. Entries are examined
+ * through descriptors of the directories that hold them (fstatat, openat,
+ * O_NOFOLLOW), and each file's device and inode go with it to the reader,
+ * which reads it only if what it opens is that same file: nothing swapped
+ * in between the walk and the read gets read. */
+struct walk {
+	ml_run *run;
+	struct input_list *list;
+	ml_map *seen_dirs;        /* "dev:inode" of the directories walked */
+	const char *root;         /* as named */
+	char *root_real;          /* its absolute path, symlinks resolved */
+};
+
+/* The absolute path of what fd is open on, malloc'd, or NULL. The kernel's
+ * own answer (/proc/self/fd) names what was opened, whatever happened to
+ * the path since; without /proc, path is resolved again. */
+static char *real_path_of(int fd, const char *path)
 {
-	ml_arena *arena = list->arena;
+	char link[64];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	char *buf = malloc(PATH_MAX);
+	if (!buf)
+		return NULL;
+	ssize_t n = readlink(link, buf, PATH_MAX - 1);
+	if (n > 0 && buf[0] == '/') {
+		buf[n] = '\0';
+		return buf;
+	}
+	free(buf);
+	return realpath(path, NULL);
+}
+
+/* Is path dir itself or below it? Both absolute and resolved. */
+static bool lies_within(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	if (n == 1 && dir[0] == '/')
+		return true;
+	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
+}
+
+static const char *not_regular(mode_t mode)
+{
+	if (S_ISFIFO(mode))
+		return "a FIFO, not a regular file: not read in a directory (name it to read it)";
+	if (S_ISCHR(mode))
+		return "a character device, not a regular file: not read in a directory (name it to read it)";
+	if (S_ISBLK(mode))
+		return "a block device, not a regular file: not read in a directory";
+	if (S_ISSOCK(mode))
+		return "a socket, not a regular file: not read";
+	return "not a regular file: not read";
+}
+
+/* Adds every *.sql below the directory open on fd, whose path is dir
+ * (sorted, hidden entries skipped), and closes fd. Returns -1 when some
+ * entry could not be read or was refused. */
+static int walk_dir(struct walk *w, const char *dir, int fd, int depth)
+{
+	ml_arena *arena = w->list->arena;
 	if (depth > 64) {
-		add_item(list, dir, "directories nested too deeply");
+		close(fd);
+		add_item(w->list, dir, "directories nested too deeply");
 		return -1;
 	}
 	struct stat sb;
-	if (stat(dir, &sb) == 0) {
+	if (fstat(fd, &sb) == 0) {
 		/* A symlink back up the tree would loop: visit each directory once. */
 		char key[64];
 		file_key(key, sizeof(key), &sb);
-		if (ml_map_get(seen_dirs, key))
+		if (ml_map_get(w->seen_dirs, key)) {
+			close(fd);
 			return 0;
-		ml_map_put(arena, seen_dirs, key, (void *)dir);
+		}
+		ml_map_put(arena, w->seen_dirs, key, (void *)dir);
 	}
-	DIR *d = opendir(dir);
+	DIR *d = fdopendir(fd);
 	if (!d) {
-		add_item(list, dir, strerror(errno));
+		add_item(w->list, dir, strerror(errno));
+		close(fd);
 		return -1;
 	}
 	ml_ptr_vec names = { 0 };
@@ -367,28 +484,86 @@ static int collect_sql(ml_run *run, struct input_list *list, const char *dir, ml
 	while ((e = readdir(d)))
 		if (e->d_name[0] != '.')
 			ml_ptr_vec_push(arena, &names, ml_arena_strdup(arena, e->d_name));
-	closedir(d);
 	if (names.len)
 		qsort(names.items, names.len, sizeof(void *), compare_names);
+	int dfd = dirfd(d);
 	size_t dlen = strlen(dir);
 	bool slash = dlen > 0 && dir[dlen - 1] == '/';
 	int status = 0;
 	for (size_t i = 0; i < names.len; i++) {
-		const char *child = ml_arena_printf(arena, "%s%s%s", dir, slash ? "" : "/", (char *)names.items[i]);
-		struct stat child_sb;
-		if (stat(child, &child_sb) != 0) {
-			add_item(list, child, strerror(errno));
+		const char *name = names.items[i];
+		const char *child = ml_arena_printf(arena, "%s%s%s", dir, slash ? "" : "/", name);
+		struct stat st;
+		if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+			add_item(w->list, child, strerror(errno));
 			status = -1;
 			continue;
 		}
-		if (S_ISDIR(child_sb.st_mode))
-			status |= collect_sql(run, list, child, seen_dirs, depth + 1);
-		else if (has_sql_suffix(names.items[i]))
-			add_file(run, list, child);
+		bool link = S_ISLNK(st.st_mode);
+		int target = -1;
+		if (link) {
+			/* O_PATH resolves the link without opening what it names:
+			 * a FIFO does not block, a device is not touched. */
+			target = openat(dfd, name, O_PATH | O_CLOEXEC);
+			if (target < 0 || fstat(target, &st) != 0) {
+				add_item(w->list, child, strerror(errno));
+				if (target >= 0)
+					close(target);
+				status = -1;
+				continue;
+			}
+			if (!S_ISDIR(st.st_mode) && !has_sql_suffix(name)) {
+				close(target); /* not something the walk would read */
+				continue;
+			}
+			char *real = real_path_of(target, child);
+			bool within = real && lies_within(real, w->root_real);
+			free(real);
+			if (!within) {
+				add_item(w->list, child,
+					 ml_arena_printf(arena, "a symbolic link to outside '%s': not followed", w->root));
+				close(target);
+				status = -1;
+				continue;
+			}
+		}
+		if (S_ISDIR(st.st_mode)) {
+			int sub = link ? openat(target, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+				       : openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			struct stat now;
+			if (sub < 0) {
+				add_item(w->list, child, strerror(errno));
+				status = -1;
+			} else if (fstat(sub, &now) != 0 || now.st_dev != st.st_dev || now.st_ino != st.st_ino) {
+				close(sub);
+				add_item(w->list, child, "replaced while its directory was read: not read");
+				status = -1;
+			} else {
+				status |= walk_dir(w, child, sub, depth + 1);
+			}
+		} else if (has_sql_suffix(name)) {
+			if (!S_ISREG(st.st_mode)) {
+				add_item(w->list, child, not_regular(st.st_mode));
+				status = -1;
+			} else {
+				ml_pipeline_item *item = add_file(w->run, w->list, child, &st);
+				if (item) {
+					item->found_in_dir = true;
+					item->via_link = link;
+					item->dev = (unsigned long long)st.st_dev;
+					item->ino = (unsigned long long)st.st_ino;
+				}
+			}
+		}
+		if (target >= 0)
+			close(target);
 	}
+	closedir(d);
 	return status;
 }
 
+/* Adds what path names: a file, read as given (a FIFO or a device too,
+ * within the size limit), or every *.sql below a directory. */
 static int collect_path(ml_run *run, struct input_list *list, const char *path, ml_map *seen_dirs)
 {
 	struct stat sb;
@@ -401,11 +576,21 @@ static int collect_path(ml_run *run, struct input_list *list, const char *path, 
 			add_item(list, path, "not a regular file");
 			return -1;
 		}
-		add_file(run, list, path);
+		add_file(run, list, path, S_ISREG(sb.st_mode) ? &sb : NULL);
 		return 0;
 	}
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char *root_real = fd >= 0 ? real_path_of(fd, path) : NULL;
+	if (!root_real) {
+		add_item(list, path, strerror(errno ? errno : ENOMEM));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	struct walk w = { .run = run, .list = list, .seen_dirs = seen_dirs, .root = path, .root_real = root_real };
 	size_t before = list->len;
-	int status = collect_sql(run, list, path, seen_dirs, 0);
+	int status = walk_dir(&w, path, fd, 0);
+	free(root_real);
 	if (list->len == before && status == 0) {
 		add_item(list, path, "no .sql files in this directory");
 		status = -1;

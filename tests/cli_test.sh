@@ -176,6 +176,60 @@ code=$?
 check "--print-config, stdout /dev/full: exit 4 (got $code)" test "$code" -eq 4
 check "--help documents exit status 4" bash -c '"$0" --help | grep -q "4 no complete report"' "$ML"
 
+# a directory walk stays inside the directory named; a file named is read as given
+mkdir -p "$tmp/walk/sub" "$tmp/elsewhere"
+printf 'DROP INDEX idx_elsewhere;\n' >"$tmp/elsewhere/x.sql"
+printf 'SELECT 1;\n' >"$tmp/walk/a.sql"
+printf 'SELECT 1;\n' >"$tmp/walk/sub/b.sql"
+ln -s ../elsewhere/x.sql "$tmp/walk/link-out.sql"
+ln -s "$tmp/elsewhere" "$tmp/walk/dir-out"
+ln -s sub/b.sql "$tmp/walk/link-in.sql"
+ln -s /etc/hostname "$tmp/walk/notes.txt"
+mkfifo "$tmp/walk/pipe.sql"
+# (opening the FIFO would block: a bound turns that into a failure, not a hang)
+out=$(timeout 60 "$ML" --format json "$tmp/walk" "$tmp/bad.sql" 2>"$tmp/err")
+code=$?
+err=$(cat "$tmp/err")
+check "directory: a symlink out of it exits 2, at once (got $code)" test "$code" -eq 2
+check "directory: a symlink to a file out of it is named" \
+	grep -qF "cannot read '$tmp/walk/link-out.sql': a symbolic link to outside '$tmp/walk': not followed" <<<"$err"
+check "directory: a symlink to a directory out of it is named" grep -qF "cannot read '$tmp/walk/dir-out'" <<<"$err"
+check "directory: a FIFO in it is named, not opened" grep -qF "cannot read '$tmp/walk/pipe.sql': a FIFO" <<<"$err"
+check "directory: a symlink out of it that is not SQL is not an error" bash -c '! grep -q notes.txt <<<"$0"' "$err"
+check "directory: nothing out of it is linted" bash -c '! grep -q "elsewhere\|link-out" <<<"$0"' "$out"
+check "directory: a symlink inside it is followed, the rest is linted" \
+	grep -q "\"files\":\[{\"path\":\"$tmp/walk/a.sql\"[^}]*},{\"path\":\"$tmp/walk/link-in.sql\"[^}]*},{\"path\":\"$tmp/bad.sql\"[^}]*}\]" <<<"$out"
+run "$tmp/walk/link-out.sql"
+check "a symlink named on the command line is read as given" grep -q "require-concurrent-index-deletion" <<<"$out"
+
+# --max-input-size: no input is read past it (default 64 MiB)
+printf 'SELECT 1;\n-- %s\n' "$(head -c 100 /dev/zero | tr '\0' x)" >"$tmp/114.sql" # 114 bytes
+for v in 114 1K 1k 1KiB 64M 64mib 1G 1GiB 65536; do
+	run --max-input-size "$v" "$tmp/114.sql"
+	check "--max-input-size $v accepted, the file linted" test "$code" -eq 0
+done
+run --max-input-size=113 "$tmp/114.sql" "$tmp/bad.sql"
+check "a file one byte over --max-input-size exits 2" test "$code" -eq 2
+check "a file over --max-input-size is named, with the cap" \
+	grep -qF "cannot read '$tmp/114.sql': larger than --max-input-size (113): not read" <<<"$err"
+check "a file over --max-input-size: the other input is linted" grep -q "require-concurrent-index-creation" <<<"$out"
+out=$("$ML" --max-input-size 113 --stdin-filename in.sql - <"$tmp/114.sql" 2>"$tmp/err")
+code=$?
+check "standard input over --max-input-size exits 2, named" \
+	bash -c '[ "$0" -eq 2 ] && grep -qF "cannot read '"'"'in.sql'"'"': larger than --max-input-size (113)" "$1"' \
+	"$code" "$tmp/err"
+for v in 0 -1 1.5M 64KB 64T "" " 1M" x; do
+	run --max-input-size "$v" "$tmp/114.sql"
+	check "--max-input-size '$v' is bad usage" bash -c '[ "$0" -eq 3 ] && grep -q "bad --max-input-size" <<<"$1"' \
+		"$code" "$err"
+done
+run --print-config --no-config
+check "--print-config shows the default --max-input-size" grep -qE '^  max_input_size +64MiB +default$' <<<"$out"
+run --print-config --no-config --max-input-size 1536K
+check "--print-config shows --max-input-size" grep -qE '^  max_input_size +1536KiB +command line$' <<<"$out"
+run --help
+check "--help names --max-input-size" grep -q -- "--max-input-size SIZE" <<<"$out"
+
 # hostile inputs: a diagnostic, never a crash
 head -c 200000 /dev/urandom >"$tmp/random.sql"
 run "$tmp/random.sql" "$tmp/bad.sql"

@@ -124,6 +124,39 @@ config_error "invalid JSON with line and column" $'{\n  "fail_on": "error",\n  "
 check "invalid JSON: says so" says 'invalid JSON'
 config_error "trailing comma named" $'{\n  "rules": {\n    "ban-drop-column": true,\n  }\n}' \
 	".migralint.json:3:28: invalid JSON: trailing comma"
+# doc_base_url goes into SARIF and the pull-request comment, and a pull
+# request can carry the configuration: only a plain http(s) URL is taken.
+url_error() { # url_error NAME URL EXPECTED-REASON
+	config_error "doc_base_url $1" \
+		"{\"doc_base_url\": $("$PY" -c 'import json, sys; print(json.dumps(sys.argv[1]))' "$2")}" \
+		".migralint.json: \"doc_base_url\": not a usable URL: $3"
+}
+url_error "javascript: scheme" 'javascript:alert(1)//' 'it does not start with http:// or https://'
+url_error "data: scheme" 'data:text/html,x' 'it does not start with http:// or https://'
+url_error "relative" 'docs/rules/' 'it does not start with http:// or https://'
+url_error "ftp" 'ftp://example.com/rules/' 'it does not start with http:// or https://'
+url_error "no host" 'https:///rules/' 'no host after the scheme'
+url_error "space" 'https://example.com/my rules/' 'it contains a space'
+url_error "closing parenthesis (ends a Markdown link)" 'https://example.com/x) [y](https://evil.example' \
+	"it contains ')'"
+url_error "opening bracket" 'https://example.com/[x' "it contains '['"
+url_error "angle bracket" 'https://example.com/<script>' "it contains '<'"
+url_error "double quote" 'https://example.com/" onclick="x' "it contains '\"'"
+url_error "single quote" "https://example.com/'x" "it contains \"'\""
+url_error "backtick" 'https://example.com/`x`' "it contains '\`'"
+url_error "newline (a workflow command on the next line)" $'https://example.com/\n::error::x' \
+	'it contains a control character'
+url_error "terminal escape" $'https://example.com/\e]8;;https://evil.example\e\\' 'it contains a control character'
+url_error "DEL" $'https://example.com/\x7f' 'it contains a control character'
+url_error "non-ASCII" 'https://example.com/règles/' 'it contains a byte outside ASCII'
+check "doc_base_url: the message does not echo the bad URL" bash -c '! grep -q "règles" <<<"$0"' "$err"
+for url in 'https://example.com/rules/' 'http://wiki.example.com:8080/migralint/rules/' \
+	'HTTPS://example.com/a%20b/?x=1&y=2#' 'https://example.com/~team/rules/'; do
+	printf '{"doc_base_url": "%s"}\n' "$url" >.migralint.json
+	run --print-config
+	check "doc_base_url '$url' is taken" grep -qE "^  doc_base_url +$(sed 's/[.?*^$]/\\&/g' <<<"$url") +\.migralint\.json$" \
+		<<<"$out"
+done
 config_error "unterminated comment" $'{\n  /* no end\n}' '.migralint.json:2:3: invalid JSON: unterminated /* comment'
 (cd sub/deeper && "$ML" ../../migrations/0001_index.sql >/dev/null 2>"$tmp/err")
 code=$?
@@ -226,6 +259,76 @@ printf '{"exclude": ["**/*_index.sql"]}\n' >.migralint.json
 run migrations
 check "exclude with ** matches at any depth" grep -q "^1 file," <<<"$(tail -n1 <<<"$out")"
 
+# ---- glob semantics, one case at a time (through --print-config, which
+# needs no file): each glob is an exclude, the path is excluded or not ----
+glob_case() { # glob_case GLOB PATH excluded|linted
+	printf '{"exclude": [%s]}\n' "$("$PY" -c 'import json, sys; print(json.dumps(sys.argv[1]))' "$1")" \
+		>.migralint.json
+	run --print-config "$2"
+	local got=linted
+	grep -qF 'excluded: not linted' <<<"$out" && got=excluded
+	check "glob '$1' on '$2': $3" test "$got" = "$3"
+}
+glob_case '*.sql' 'a.sql' excluded
+glob_case '*.sql' 'db/a.sql' linted
+glob_case 'db/*.sql' 'db/a.sql' excluded
+glob_case 'db/*' 'db/sub/a.sql' excluded
+glob_case 'd?/a.sql' 'db/a.sql' excluded
+glob_case 'd?/a.sql' 'd/a.sql' linted
+glob_case 'db?a.sql' 'db/a.sql' linted
+glob_case 'db/[a-c].sql' 'db/b.sql' excluded
+glob_case 'db/[!a-c].sql' 'db/b.sql' linted
+glob_case 'db/[^a-c].sql' 'db/d.sql' excluded
+glob_case 'db[/]a.sql' 'db/a.sql' linted
+glob_case '**/down.sql' 'down.sql' excluded
+glob_case '**/down.sql' 'a/b/down.sql' excluded
+glob_case '**/down.sql' 'a/b/xdown.sql' linted
+glob_case 'db/**' 'db/a/b/c.sql' excluded
+glob_case 'db/**/c.sql' 'db/c.sql' excluded
+glob_case 'db/**/c.sql' 'db/a/b/c.sql' excluded
+glob_case 'db/**c.sql' 'db/a/c.sql' linted
+glob_case 'db/**c.sql' 'db/abc.sql' excluded
+glob_case 'db/*/c.sql' 'db/a/b/c.sql' linted
+glob_case 'x**/a.sql' 'xy/a.sql' excluded
+glob_case 'x**/a.sql' 'xy/z/a.sql' linted
+glob_case 'db/\*.sql' 'db/*.sql' excluded
+glob_case 'db/\*.sql' 'db/a.sql' linted
+glob_case 'legacy' 'legacy/old/0001.sql' excluded
+glob_case 'leg*' 'legacy/old/0001.sql' excluded
+glob_case 'old' 'legacy/old/0001.sql' linted
+glob_case '**/old' 'legacy/old/0001.sql' excluded
+config_error "a glob longer than 1024 bytes" "{\"exclude\": [\"$(head -c 1025 /dev/zero | tr '\0' a)\"]}" \
+	'.migralint.json: "exclude[0]": bad glob: longer than 1024 bytes'
+
+# A glob of many stars against a long name costs time in proportion to the
+# name, not exponentially: the backtracking matcher took over 60 s for this
+# name. A pull request controls both, so a run that does not end within the
+# bound below is a hang, not a slow test (speed is measured in bench/run.sh).
+long=$(head -c 100 /dev/zero | tr '\0' a)
+mkdir -p stars
+printf '%s\nCREATE INDEX idx_a ON accounts (email);\n' "$TIMEOUTS" >"stars/$long.sql"
+cat >.migralint.json <<EOF
+{
+  "exclude": ["*a*a*a*a*a*a*b", "**/*a*a*a*a*a*a*b/**", "stars/*a*a*a*a*a*a*b.sql"],
+  "overrides": [
+    { "files": ["**/*a*a*a*a*a*a*b", "stars/*a*a*a*a*a*a*b*"], "severity": { "$IDX": "error" } },
+    { "files": ["**/*a*a*a*a*a*a*b", "stars/*a*a*a*a*a*a*a.sql"], "severity": { "$IDX": "info" } }
+  ]
+}
+EOF
+out=$(timeout 30 "$ML" --format json "stars/$long.sql" 2>"$tmp/err")
+code=$?
+err=$(cat "$tmp/err")
+check "many-star globs in exclude and overrides, 100-character name: the run ends (exit $code)" \
+	test "$code" -eq 0
+check "many-star globs: the file is not excluded and only the matching override applies" \
+	grep -qE "\"rule\":\"$IDX\",\"severity\":\"info\"" <<<"$out"
+out=$(timeout 30 "$ML" --print-config "stars/$long.sql" "stars/${long}b.sql" 2>"$tmp/err")
+code=$?
+check "many-star globs: --print-config ends too (exit $code)" test "$code" -eq 0
+check "many-star globs: a name that matches is excluded" \
+	grep -qF 'excluded: not linted (exclude "stars/*a*a*a*a*a*a*b.sql"' <<<"$out"
+
 # ---- the command line beats the file ----
 printf '{"pg_version": "10", "rules": {"%s": "on"}}\n' "$IDX" >.migralint.json
 diags migrations/0002_default.sql
@@ -240,6 +343,30 @@ diags "$tmp/conc.sql"
 check "assume_in_transaction from the file applies" has "concurrently-in-transaction"
 diags --no-assume-in-transaction "$tmp/conc.sql"
 check "--no-assume-in-transaction beats the file" lacks "concurrently-in-transaction"
+
+# ---- max_input_size ----
+printf 'SELECT 1;\n-- %s\n' "$(head -c 100 /dev/zero | tr '\0' x)" >"$tmp/114.sql" # 114 bytes
+printf 'DROP INDEX x;\n' >"$tmp/small.sql"
+printf '{"max_input_size": 113}\n' >.migralint.json
+run "$tmp/114.sql" "$tmp/small.sql"
+check "max_input_size (a number of bytes) caps what is read: exit 2" test "$code" -eq 2
+check "max_input_size: the file over it is named, with the cap" \
+	says "cannot read '$tmp/114.sql': larger than --max-input-size (113): not read"
+check "max_input_size: the other file is linted" grep -q "require-concurrent-index-deletion" <<<"$out"
+printf '{"max_input_size": "1K"}\n' >.migralint.json
+run "$tmp/114.sql"
+check "max_input_size \"1K\" (the size syntax) is taken" test "$code" -eq 0
+run --max-input-size 100 "$tmp/114.sql"
+check "--max-input-size beats max_input_size" test "$code" -eq 2
+run --print-config
+check "--print-config: max_input_size from the file" grep -qE '^  max_input_size +1KiB +\.migralint\.json$' <<<"$out"
+config_error "max_input_size 0" '{"max_input_size": 0}' '.migralint.json: "max_input_size": bad size 0'
+config_error "max_input_size not whole" '{"max_input_size": 1.5}' '.migralint.json: "max_input_size": bad size 1.5'
+config_error "max_input_size bad unit" '{"max_input_size": "64MB"}' '.migralint.json: "max_input_size": bad size "64MB"'
+config_error "max_input_size wrong type" '{"max_input_size": true}' \
+	'.migralint.json: "max_input_size": expected a size such as "64M" or a number of bytes, got a boolean'
+config_error "max_input_size in an override" '{"overrides": [{"files": ["a"], "max_input_size": "1M"}]}' \
+	'.migralint.json: "overrides[0].max_input_size": not allowed in an override'
 
 # ---- --config PATH ----
 rm -f .migralint.json

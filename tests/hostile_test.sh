@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # hostile_test.sh - inputs built to break a linter: huge single lines, NUL
 # bytes, 80,000 suppression comments, random binary, unterminated dollar
-# quotes and comments, a directory without SQL, a FIFO, a missing path.
-# Each one must get its diagnostic (or
+# quotes and comments, a directory without SQL, a FIFO, a missing path, a
+# directory with symbolic links out of it, link loops, a FIFO and a device
+# inside, /dev/zero named, files over --max-input-size. Each one must get
+# its diagnostic (or
 # an input error naming it on stderr, exit status 2; the huge string literal
 # is valid SQL and must be one clean SELECT), never a crash or a hang, and
 # the normal file after it on the same command line must still be linted.
@@ -122,8 +124,10 @@ input_error() { # input_error NAME PATH
 # (a) huge single lines without a newline: a valid string literal, which is
 # one clean SELECT, and a run of x with no statement structure at all.
 bytes=$((MB * 1000000))
+# (over 64 MiB, the default --max-input-size, a larger MIGRALINT_HOSTILE_MB needs it raised)
+cap=(--max-input-size "$((MB + 1))M")
 { printf "SELECT '"; head -c "$bytes" /dev/zero | tr '\0' a; printf "';"; } >"$tmp/huge-string.sql"
-run "$tmp/huge-string.sql"
+run "${cap[@]}" "$tmp/huge-string.sql"
 echo "     $MB MB string literal: $usage"
 survived "$MB MB string literal on one line"
 check "$MB MB string literal: parsed as one statement without syntax error" q listed "$tmp/huge-string.sql" 1 0
@@ -131,7 +135,7 @@ check "$MB MB string literal: the statement is a SELECT" q kinds "$tmp/huge-stri
 rm -f "$tmp/huge-string.sql"
 
 head -c "$bytes" /dev/zero | tr '\0' x >"$tmp/huge-x.sql"
-run "$tmp/huge-x.sql"
+run "${cap[@]}" "$tmp/huge-x.sql"
 echo "     $MB MB of x: $usage"
 survived "$MB MB of x on one line"
 check "$MB MB of x: a syntax-error at line 1" q rule "$tmp/huge-x.sql" syntax-error 1
@@ -139,7 +143,7 @@ check "$MB MB of x: listed as one statement with one syntax error" q listed "$tm
 # The message quotes the token, and the excerpt shows the line: both are
 # cut, so the report stays small whatever the line's length.
 check "$MB MB of x: the JSON report stays under 64 kB" test "$(stat -c %s "$tmp/out.json")" -lt 65536
-"$ML" --no-config "$tmp/huge-x.sql" >"$tmp/out.txt" 2>/dev/null
+"$ML" --no-config "${cap[@]}" "$tmp/huge-x.sql" >"$tmp/out.txt" 2>/dev/null
 check "$MB MB of x: the text report stays under 64 kB" test "$(stat -c %s "$tmp/out.txt")" -lt 65536
 rm -f "$tmp/huge-x.sql" "$tmp/out.json" "$tmp/out.txt"
 
@@ -392,6 +396,127 @@ if [ -n "$SHIM" ] && [ -f "$SHIM" ]; then
 else
 	echo "     (no failing-malloc shim given: the out-of-memory cases are skipped)"
 fi
+
+# (l) a directory a pull request filled: symbolic links out of it (to a file
+# with a finding, to a directory, to /dev/zero), a symbolic link loop, a FIFO
+# no one writes to, a character device. None of them is opened or followed:
+# each is an input error naming it (exit 2), the run ends at once, and the
+# regular files (and a link that stays inside) are linted.
+mkdir -p "$tmp/outside" "$tmp/tree/sub"
+printf 'DROP INDEX idx_secret;\n' >"$tmp/outside/secret.sql"
+printf 'CREATE INDEX idx_a ON t (c);\n' >"$tmp/tree/001_plain.sql"
+printf 'DROP INDEX idx_b;\n' >"$tmp/tree/sub/002_deeper.sql"
+ln -s ../outside/secret.sql "$tmp/tree/010_out.sql"
+ln -s "$tmp/outside" "$tmp/tree/011_outdir"
+ln -s /dev/zero "$tmp/tree/012_zero.sql"
+ln -s 013_loop.sql "$tmp/tree/013_loop.sql"
+ln -s 014_loop_b.sql "$tmp/tree/014_loop_a.sql"
+ln -s 014_loop_a.sql "$tmp/tree/014_loop_b.sql"
+mkfifo "$tmp/tree/015_fifo.sql"
+refused=(010_out.sql 011_outdir 012_zero.sql 013_loop.sql 014_loop_a.sql 014_loop_b.sql 015_fifo.sql)
+if mknod "$tmp/tree/016_device.sql" c 1 5 2>/dev/null; then
+	refused+=(016_device.sql)
+else
+	echo "     (not root, or no device nodes here: the device inside the directory is left out)"
+fi
+ln -s sub/002_deeper.sql "$tmp/tree/020_inside.sql"
+ln -s sub "$tmp/tree/021_subdir"
+saved_limit=$LIMIT
+LIMIT=60
+run "$tmp/tree"
+LIMIT=$saved_limit
+check "hostile directory: exit 2, not a hang (got $code)" test "$code" -eq 2
+for name in "${refused[@]}"; do
+	check "hostile directory: $name is named on stderr" grep -qF "$tmp/tree/$name" <<<"$err"
+	check "hostile directory: $name is not in the report" q unlisted "$tmp/tree/$name"
+done
+check "hostile directory: the link out says where it points" \
+	grep -qF "cannot read '$tmp/tree/010_out.sql': a symbolic link to outside '$tmp/tree': not followed" <<<"$err"
+check "hostile directory: the loop is named as such" \
+	grep -qF "cannot read '$tmp/tree/013_loop.sql': Too many levels of symbolic links" <<<"$err"
+check "hostile directory: the FIFO is not opened" \
+	grep -qF "cannot read '$tmp/tree/015_fifo.sql': a FIFO, not a regular file" <<<"$err"
+check "hostile directory: the files linted are the plain one, the one inside (once) and the next one" \
+	/usr/bin/python3 -c 'import json, sys
+try:
+    files = [f["path"] for f in json.load(open(sys.argv[1]))["files"]]
+except Exception:
+    sys.exit(1)
+sys.exit(files != sys.argv[2:])' "$tmp/out.json" "$tmp/tree/001_plain.sql" "$tmp/tree/020_inside.sql" "$normal"
+check "hostile directory: the plain file is linted" q rule "$tmp/tree/001_plain.sql" require-concurrent-index-creation 1
+check "hostile directory: the file in a subdirectory is linted once (reached first through a link inside)" \
+	q rule "$tmp/tree/020_inside.sql" require-concurrent-index-deletion 1
+check "hostile directory: the next file is still linted" q rule "$normal" require-concurrent-index-creation 1
+
+# (m) named on the command line, a FIFO or a device is read as given, but
+# never past --max-input-size (64 MiB by default): /dev/zero ends as an
+# input error naming it. A bounded address space keeps a regression from
+# taking the machine's memory (not under AddressSanitizer, which reserves
+# terabytes).
+bounded() { # bounded CMD...: runs CMD with at most 4 GB of address space
+	if [ -z "${ASAN_OPTIONS:-}" ]; then
+		(ulimit -v 4194304 && exec "$@")
+	else
+		"$@"
+	fi
+}
+for cap in default 1M; do
+	opts=(--jobs 1)
+	[ "$cap" = default ] || opts+=(--max-input-size "$cap")
+	bounded timeout 60 "$ML" --format json "${opts[@]}" /dev/zero "$normal" >"$tmp/out.json" 2>"$tmp/err"
+	code=$?
+	err=$(head -c 4000 "$tmp/err")
+	check "/dev/zero named, cap $cap: exit 2 (got $code)" test "$code" -eq 2
+	check "/dev/zero named, cap $cap: named as larger than the cap" \
+		grep -qF "cannot read '/dev/zero': larger than --max-input-size" <<<"$err"
+	check "/dev/zero named, cap $cap: the next file is linted" q rule "$normal" require-concurrent-index-creation 1
+done
+if [ -c "$tmp/tree/016_device.sql" ]; then
+	bounded timeout 60 "$ML" --format json --jobs 1 --max-input-size 64K "$tmp/tree/016_device.sql" "$normal" \
+		>"$tmp/out.json" 2>"$tmp/err"
+	code=$?
+	check "a device named: read up to the cap, then an input error (exit $code)" \
+		bash -c '[ "$0" -eq 2 ] && grep -qF "016_device.sql'"'"': larger than --max-input-size (64KiB)" "$1"' \
+		"$code" "$tmp/err"
+fi
+# A FIFO named and written to is linted; one written past the cap is not.
+timeout 60 bash -c 'head -c 2000000 /dev/zero | tr "\0" " " >"$0"' "$tmp/tree/015_fifo.sql" 2>/dev/null &
+writer=$!
+run --max-input-size 1M "$tmp/tree/015_fifo.sql"
+wait "$writer" 2>/dev/null
+writer=
+check "a FIFO named and written past the cap: exit 2 (got $code)" test "$code" -eq 2
+check "a FIFO named and written past the cap: named" \
+	grep -qF "cannot read '$tmp/tree/015_fifo.sql': larger than --max-input-size (1MiB)" <<<"$err"
+check "a FIFO named and written past the cap: the next file is linted" \
+	q rule "$normal" require-concurrent-index-creation 1
+
+# (n) a file over the cap is not read; one at the cap is linted
+{ printf 'DROP INDEX idx_big;\n'; head -c $((1048576 - 20)) /dev/zero | tr '\0' ' '; } >"$tmp/at-cap.sql"
+{ cat "$tmp/at-cap.sql"; printf ' '; } >"$tmp/over-cap.sql"
+run --max-input-size 1M "$tmp/at-cap.sql"
+check "a file of exactly --max-input-size is linted (exit $code)" q rule "$tmp/at-cap.sql" require-concurrent-index-deletion 1
+run --max-input-size 1M "$tmp/over-cap.sql"
+input_error "a file one byte over --max-input-size" "$tmp/over-cap.sql"
+check "a file over the cap: the message gives the cap" \
+	grep -qF "cannot read '$tmp/over-cap.sql': larger than --max-input-size (1MiB): not read" <<<"$err"
+mkdir -p "$tmp/capdir"
+cp "$tmp/over-cap.sql" "$tmp/capdir/over.sql"
+cp "$normal" "$tmp/capdir/small.sql"
+run --max-input-size 1M "$tmp/capdir"
+check "a directory with a file over the cap: exit 2, the file named, the other linted" \
+	bash -c '[ "$0" -eq 2 ] && grep -qF "capdir/over.sql" <<<"$1"' "$code" "$err"
+check "a directory with a file over the cap: the other file is linted" \
+	q rule "$tmp/capdir/small.sql" require-concurrent-index-creation 1
+timeout 60 "$ML" --format json --max-input-size 1M --stdin-filename over-stdin.sql - "$normal" \
+	<"$tmp/over-cap.sql" >"$tmp/out.json" 2>"$tmp/err"
+code=$?
+err=$(cat "$tmp/err")
+check "standard input over the cap: exit 2 (got $code)" test "$code" -eq 2
+check "standard input over the cap: named by --stdin-filename" \
+	grep -qF "cannot read 'over-stdin.sql': larger than --max-input-size (1MiB)" <<<"$err"
+check "standard input over the cap: the next file is linted" q rule "$normal" require-concurrent-index-creation 1
+rm -f "$tmp/at-cap.sql" "$tmp/over-cap.sql" "$tmp/capdir/over.sql"
 
 # all of the small ones in one run, between two copies of the normal file
 cp "$normal" "$tmp/first.sql"

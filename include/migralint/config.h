@@ -50,6 +50,7 @@ typedef struct ml_config_origins {
 	const char *assume_in_transaction;
 	const char *fail_on;
 	const char *doc_base_url;
+	const char *max_input_size;
 	const char *exclude;          /* the exclude globs (all from one place) */
 	const char *excluded_by;      /* the glob that excluded the path, or NULL */
 	/* Indexed like ml_rule_at(): whether the rule is on, and its severity. */

@@ -59,6 +59,9 @@ enum ml_exit_status {
 
 #define ML_MAX_RULE_FILTER 128
 
+/* The default of ml_options.max_input_size: 64 MiB. */
+#define ML_DEFAULT_MAX_INPUT_SIZE ((size_t)64 << 20)
+
 typedef struct ml_options {
 	int pg_major;                 /* target server major version, e.g. 15 */
 	int pg_minor;                 /* target server minor version, e.g. 4 for 13.4 */
@@ -75,6 +78,9 @@ typedef struct ml_options {
 	int jobs;                     /* threads reading and parsing files and statements ahead of
 					 the analysis, which runs in order; 0: one per core, 1:
 					 none. The report is the same for every value. */
+	size_t max_input_size;        /* the most bytes read from one input (a file, a stream); a
+					 larger one is an input error, not linted. 0 means
+					 ML_DEFAULT_MAX_INPUT_SIZE. */
 	const char *exclude[ML_MAX_RULE_FILTER]; /* rule names turned off; NULL-terminated */
 	const char *include[ML_MAX_RULE_FILTER]; /* opt-in rule names turned on; NULL-terminated */
 	struct ml_severity_override {
@@ -157,6 +163,16 @@ void ml_options_init(ml_options *opts);
  * a version (opts is then unchanged). */
 int ml_options_set_pg_version(ml_options *opts, const char *text);
 
+/* Parses a size: a number of bytes, or a number followed by K, M or G (or
+ * KiB, MiB, GiB; any case), powers of 1024: "65536", "512K", "64M",
+ * "1GiB". Stores it in *out and returns 0, or returns -1 when text is not
+ * such a size, is 0, or does not fit in a size_t. */
+int ml_size_parse(const char *text, size_t *out);
+/* Writes size to buf (len bytes, 24 are enough) the way ml_size_parse reads
+ * it, with the largest unit that divides it: "64MiB", "1536KiB", "100".
+ * Returns buf. */
+char *ml_size_format(size_t size, char *buf, size_t len);
+
 /* Returns the severity named by text ("error", "warning", "info") in *out.
  * Returns 0, or -1 for an unknown name. */
 int ml_severity_parse(const char *text, ml_severity *out);
@@ -211,8 +227,13 @@ void ml_run_set_options_hook(ml_run *run, ml_options_hook hook, void *data);
 
 /* Lints a file, or every *.sql below a directory (sorted, hidden folders
  * skipped). A path that cannot be read is recorded (ml_run_input_error_list)
- * and the others are still linted; nothing is written to stderr. Returns 0,
- * or -1 when some input under path could not be read. */
+ * and the others are still linted; nothing is written to stderr. Below a
+ * directory only directories and regular files are opened, and symbolic
+ * links are followed only to what lies inside it: a link out of it, a link
+ * loop, or a FIFO or device named *.sql is recorded as an input that could
+ * not be read. A file named as path is read as given (a FIFO, a device).
+ * No input is read past opts.max_input_size. Returns 0, or -1 when some
+ * input under path could not be read. */
 int ml_run_lint_path(ml_run *run, const char *path);
 
 /* The same for n paths, as one run in order: files are read and parsed
@@ -225,8 +246,10 @@ int ml_run_lint_paths(ml_run *run, const char *const *paths, size_t n);
  * NUL-terminated and are copied. Returns 0. */
 int ml_run_lint_buffer(ml_run *run, const char *display_path, const char *data, size_t len);
 
-/* Lints everything readable from stream (e.g. stdin) under display_path.
- * Returns 0, or -1 after recording a read error (ml_run_input_error_list). */
+/* Lints everything readable from stream (e.g. stdin) under display_path,
+ * up to opts.max_input_size bytes: a longer stream is recorded as an input
+ * error, and nothing past the limit is read. Returns 0, or -1 after
+ * recording a read error (ml_run_input_error_list). */
 int ml_run_lint_stream(ml_run *run, const char *display_path, FILE *stream);
 
 /* The diagnostics so far, sorted by path, line, column and rule, the

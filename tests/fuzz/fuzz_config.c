@@ -8,6 +8,7 @@
  * (so doc_base_url and rule settings reach the engine and the SARIF and
  * markdown reports), and everything is freed.
  */
+#include <strings.h>
 #include <unistd.h>
 
 #include "fuzz_common.h"
@@ -52,6 +53,13 @@ static void apply(const ml_config *cfg, const char *path, bool lint)
 	}
 	FUZZ_CHECK(origins.pg_version && origins.assume_in_transaction && origins.fail_on &&
 		   origins.doc_base_url && origins.exclude);
+	/* A doc_base_url that loaded is a plain http(s) URL: nothing in it can
+	 * end a Markdown link or reach a terminal as an escape. */
+	if (opts.doc_base_url) {
+		FUZZ_CHECK(!strncasecmp(opts.doc_base_url, "http://", 7) || !strncasecmp(opts.doc_base_url, "https://", 8));
+		for (const unsigned char *p = (const unsigned char *)opts.doc_base_url; *p; p++)
+			FUZZ_CHECK(*p > 0x20 && *p < 0x7f && !strchr("\"'()<>[]{}\\^`|", *p));
+	}
 	if (!lint)
 		return;
 	static const char SQL[] = "CREATE INDEX i ON t (c);\nALTER TABLE t DROP COLUMN c;\n"

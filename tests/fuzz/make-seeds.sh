@@ -186,6 +186,8 @@ config_seed full '// every key
 }'
 config_seed number-version '{"pg_version": 9.6, "fail_on": "error"}'
 config_seed unicode '{"doc_base_url": "https://\u00e9xample.com/\ud83d\ude00/\"x\"/", "exclude": ["d\u00e9j\u00e0/**"]}'
+config_seed unicode-glob '{"doc_base_url": "https://xn--xample-9ua.com/%C3%A9/", "exclude": ["d\u00e9j\u00e0/**"]}'
+config_seed stars '{"exclude": ["*a*a*a*a*a*a*b", "**/*a*a*a*a*a*a*b/**"], "overrides": [{"files": ["**/**/*a*?[a-]*"], "rules": {}}]}'
 config_seed globs '{"exclude": ["/abs", "./rel/", "**", "a/**/b/**/c", "[a-z][^0-9]*", "x\\"], "overrides": [{"files": ["**"], "rules": {}}]}'
 config_seed bad-json '{"rules": {"ban-drop-column": tru'
 config_seed bad-key '{"overrides": [{"files": ["a"], "fail_on": "error"}]}'

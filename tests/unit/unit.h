@@ -20,5 +20,6 @@ Suite *suppress_suite(void);
 Suite *engine_suite(void);
 Suite *lock_table_suite(void);
 Suite *unpack_suite(void);
+Suite *read_suite(void);
 
 #endif
