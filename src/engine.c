@@ -79,9 +79,11 @@ static const char *excerpt_of(ml_engine_state *st, int line, int end_line)
 		      EXCERPT_MAX_LINES * (sizeof(EXCERPT_CUT) - 1) + 1;
 	char *out = ml_arena_alloc(st->run->arena, room);
 	size_t used = 0;
-	for (size_t at = start; at < end;) {
-		const char *nl = memchr(st->map.text + at, '\n', end - at);
-		size_t line_end = nl ? (size_t)(nl - st->map.text) : end;
+	/* Lines are joined with "\n" whatever their breaks were ("\r\n", a
+	 * lone "\r"), so every report sees one kind of line. */
+	for (int l = line; l <= end_line; l++) {
+		size_t at = ml_line_map_line_start(&st->map, l);
+		size_t line_end = ml_line_map_line_end(&st->map, l);
 		size_t take = line_end - at;
 		bool cut = take > EXCERPT_MAX_LINE_BYTES;
 		if (cut) {
@@ -95,10 +97,8 @@ static const char *excerpt_of(ml_engine_state *st, int line, int end_line)
 			memcpy(out + used, EXCERPT_CUT, sizeof(EXCERPT_CUT) - 1);
 			used += sizeof(EXCERPT_CUT) - 1;
 		}
-		if (!nl)
-			break;
-		out[used++] = '\n';
-		at = line_end + 1;
+		if (l < end_line)
+			out[used++] = '\n';
 	}
 	out[used] = '\0';
 	return out;

@@ -102,7 +102,8 @@ typedef struct ml_line_map {
 	unsigned memo_next;
 } ml_line_map;
 
-/* Builds the map of text (len bytes) in arena. */
+/* Builds the map of text (len bytes) in arena. A line ends at "\n", "\r\n"
+ * or a lone "\r", as PostgreSQL's scanner and editors see lines. */
 void ml_line_map_init(ml_line_map *map, ml_arena *arena, const char *text, size_t len);
 /* Converts a byte offset (clamped to the text) into a 1-based line and a
  * 1-based column counted in UTF-8 characters. A byte that is not a UTF-8
@@ -114,7 +115,7 @@ size_t ml_line_map_line_start(const ml_line_map *map, int line);
 /* Byte offset of the first byte of the line holding offset. */
 size_t ml_line_map_start_of_line_at(const ml_line_map *map, size_t offset);
 /* Byte offset just past the last character of 1-based line, before its
- * newline. */
+ * line break. */
 size_t ml_line_map_line_end(const ml_line_map *map, int line);
 
 /* Returns the byte offset of the first byte that is not valid UTF-8, or len
