@@ -875,10 +875,18 @@ void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 		st.stmt_start = c->start;
 		st.stmt_end = c->end;
 		if (c->kind == ML_CHUNK_META_COMMAND) {
-			const char *message = ml_arena_printf(st.file_arena,
-							      "psql meta-command \"%.*s\" skipped: migralint lints SQL only",
-							      (int)(c->end - c->start > 40 ? 40 : c->end - c->start),
-							      text + c->start);
+			/* psql reads a command's line up to a newline: text after a
+			 * carriage return is more of its arguments, never SQL. */
+			size_t shown = c->end - c->start;
+			const char *cr = memchr(text + c->start, '\r', shown);
+			if (cr)
+				shown = (size_t)(cr - (text + c->start));
+			const char *message = ml_arena_printf(
+				st.file_arena, "psql meta-command \"%.*s\" skipped: migralint lints SQL only%s",
+				(int)(shown > 40 ? 40 : shown), text + c->start,
+				cr ? " (psql reads the text after the carriage return in it as arguments of the "
+				     "command, not as SQL)"
+				   : "");
 			ml_engine_report_at(&st, &ml_rule_psql_meta_command, c->start, c->end,
 					    ml_rule_psql_meta_command.info.help, message);
 			continue;

@@ -62,7 +62,7 @@ static bool locate_body(const ml_engine_state *st, size_t from, const char *body
 		while (p < end && isspace((unsigned char)text[p]))
 			p++;
 		if (p + 1 < end && text[p] == '-' && text[p + 1] == '-') {
-			while (p < end && text[p] != '\n')
+			while (p < end && text[p] != '\n' && text[p] != '\r')
 				p++;
 			continue;
 		}
