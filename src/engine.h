@@ -288,9 +288,20 @@ void ml_pipeline_free(ml_pipeline *p);
  * must not reach it. */
 int ml_protobuf_depth(const ProtobufCMessageDescriptor *desc, const uint8_t *data, size_t len, int limit);
 
-/* An upper bound on how deeply a statement's parse tree can nest, from its
- * tokens (no parsing): the tokens since the last comma, summed over open
- * parentheses, plus the parenthesis depth. */
+/* What a statement costs to parse, read from its tokens without parsing. */
+typedef struct ml_statement_size {
+	/* An upper bound on how deeply its parse tree can nest: the tokens
+	 * since the last comma, summed over open parentheses, plus the
+	 * parenthesis depth (INT32_MAX past 4,096 open parentheses). */
+	int depth;
+	/* Its tokens: words, numbers, operators, punctuation; a quoted string
+	 * or a dollar-quoted body counts as one, a comment as none. The parse
+	 * tree, and the memory parsing takes, grow with them. */
+	size_t tokens;
+} ml_statement_size;
+/* Measures text (len bytes) into *out. */
+void ml_statement_measure(const char *text, size_t len, ml_statement_size *out);
+/* ml_statement_measure's depth alone. */
 int ml_nesting_estimate(const char *text, size_t len);
 
 /* libpg_query and protobuf-c recurse once per tree level, using about a
