@@ -1,6 +1,6 @@
 /*
- * parse.c - one statement from text to a protobuf-c tree: the nesting
- * guard, libpg_query's parse, the depth check on the packed tree and the
+ * parse.c - one statement from text to a protobuf-c tree: the size and
+ * nesting guards, libpg_query's parse, the depth check on the packed tree and the
  * unpacking into an arena of the statement's own. Safe to call from any
  * thread, so pipeline workers do this part ahead of the engine.
  */
@@ -11,7 +11,14 @@
 void ml_parse_statement(const char *text, size_t len, ml_parsed *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (ml_nesting_estimate(text, len) > ML_MAX_NESTING_ESTIMATE) {
+	ml_statement_size size;
+	ml_statement_measure(text, len, &size);
+	if (size.tokens > ML_MAX_STATEMENT_TOKENS) {
+		out->status = ML_PARSED_TOO_COMPLEX;
+		out->too_many_tokens = size.tokens;
+		return;
+	}
+	if (size.depth > ML_MAX_NESTING_ESTIMATE) {
 		out->status = ML_PARSED_TOO_COMPLEX;
 		return;
 	}

@@ -476,6 +476,16 @@ void ml_plpgsql_analyse(ml_engine_state *st, const PgQuery__Node *stmt, const ml
 		ml_engine_report_unknown_ignores(st, first);
 	}
 
+	/* Compiling a body costs memory like parsing a statement of its size. */
+	ml_statement_size size;
+	ml_statement_measure(body_text, strlen(body_text), &size);
+	if (size.tokens > ML_MAX_STATEMENT_TOKENS) {
+		ml_engine_report_at(st, &ml_rule_statement_too_complex, b.content_start, b.content_start,
+				    ml_rule_statement_too_complex.info.help,
+				    ml_too_large_message(st->file_arena, "PL/pgSQL body", size.tokens));
+		return;
+	}
+
 	/* libpg_query parses the whole statement again for PL/pgSQL. */
 	char *source = ml_arena_strndup(st->file_arena, st->map.text + st->stmt_start, st->stmt_end - st->stmt_start);
 	PgQueryPlpgsqlParseResult parsed = pg_query_parse_plpgsql(source);

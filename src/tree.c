@@ -13,20 +13,19 @@
 
 #include "engine.h"
 
-/* Upper bound on messages one walk visits; a statement that big is not a
- * migration anyone reviews, and the bound keeps hostile input cheap. */
-#define WALK_LIMIT 2000000
-
 void ml_walk(const ProtobufCMessage *msg, ml_visit_fn visit, void *data)
 {
 	if (!msg)
 		return;
-	size_t cap = 256, len = 0, visited = 0;
+	size_t cap = 256, len = 0;
 	const ProtobufCMessage **stack = malloc(cap * sizeof(*stack));
 	if (!stack)
 		return;
 	stack[len++] = msg;
-	while (len > 0 && visited++ < WALK_LIMIT) {
+	/* No bound on the messages visited: a walk that stopped early would
+	 * miss what lies past the bound (a volatile call after a long list).
+	 * Trees are bounded by ML_MAX_STATEMENT_TOKENS instead. */
+	while (len > 0) {
 		const ProtobufCMessage *m = stack[--len];
 		if (!visit(m, data))
 			continue;

@@ -325,6 +325,43 @@ START_TEST(padding_does_not_hide_a_statement)
 }
 END_TEST
 
+START_TEST(too_large_statement_is_reported_not_parsed)
+{
+	/* 1,040,007 tokens: more than ML_MAX_STATEMENT_TOKENS, so it is not
+	 * parsed (a 20 MB INSERT took 1.4 GB), and says so at error severity;
+	 * the statement after it is linted. */
+	char *sql = repeat("INSERT INTO t VALUES ", "(1),", 260000, "(1);\nALTER TABLE t DROP COLUMN c;\n");
+	lint_new(NULL, sql);
+	free(sql);
+	ck_assert_uint_eq(count_rule("statement-too-complex"), 1);
+	const ml_diagnostic *d = first_of("statement-too-complex");
+	ck_assert_int_eq(d->severity, ML_SEVERITY_ERROR);
+	ck_assert_int_eq(d->line, 1);
+	ck_assert_str_eq(d->message, "statement too large to analyse: 1,040,007 tokens, more than the 1,000,000 "
+				     "migralint parses; it was not checked");
+	ck_assert_uint_eq(count_rule("ban-drop-column"), 1);
+
+	/* a comment in front of it can silence it, once reviewed */
+	sql = repeat("-- migralint-ignore statement-too-complex: seed data, reviewed\nINSERT INTO t VALUES ", "(1),",
+		     260000, "(1); -- migralint-ignore ban-drop-column\nALTER TABLE t DROP COLUMN c;\n");
+	lint_new(NULL, sql);
+	free(sql);
+	ck_assert_uint_eq(count_rule("statement-too-complex"), 0);
+	ck_assert_uint_eq(count_rule("ban-drop-column"), 1);
+
+	/* a PL/pgSQL body is compiled on its own: the same bound */
+	sql = repeat("DO $$ BEGIN\n", "PERFORM 1;\n", 340000, "END $$;\nALTER TABLE t DROP COLUMN c;\n");
+	lint_new(NULL, sql);
+	free(sql);
+	ck_assert_uint_eq(count_rule("statement-too-complex"), 1);
+	d = first_of("statement-too-complex");
+	ck_assert_int_eq(d->line, 1);
+	ck_assert_int_eq(d->column, 6);
+	ck_assert_ptr_nonnull(strstr(d->message, "PL/pgSQL body too large to analyse: 1,020,002 tokens"));
+	ck_assert_uint_eq(count_rule("ban-drop-column"), 1);
+}
+END_TEST
+
 START_TEST(long_plpgsql_body_is_analysed)
 {
 	/* 20,000 lines of PL/pgSQL are one string to the statement around
@@ -725,6 +762,7 @@ Suite *engine_suite(void)
 	tcase_add_test(tc, deep_nesting_is_reported_not_crashed);
 	tcase_add_test(tc, padding_does_not_hide_a_statement);
 	tcase_add_test(tc, long_plpgsql_body_is_analysed);
+	tcase_add_test(tc, too_large_statement_is_reported_not_parsed);
 	tcase_add_test(tc, unqualified_name_is_not_another_schema);
 	tcase_add_test(tc, suppression_inside_do_body);
 	tcase_add_test(tc, block_comment_before_code_covers_its_line_only);
