@@ -754,6 +754,8 @@ Suite *engine_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("recovery");
+	/* 20,000-line bodies and million-token statements: seconds under ASan */
+	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, unclosed_parenthesis_costs_one_statement);
 	tcase_add_test(tc, unterminated_comment_is_reported);
 	tcase_add_test(tc, unterminated_copy_data_is_reported);
