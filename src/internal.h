@@ -154,7 +154,8 @@ typedef struct ml_range {
 typedef struct ml_chunk_list {
 	ml_chunk *items;          /* arena-owned */
 	size_t len, cap;
-	ml_range *blanks;         /* psql commands inside statements: not part of their text */
+	ml_range *blanks;         /* psql commands, the "\" of "\;" and COPY data inside statements:
+	                           * not part of their text; in text order, never overlapping */
 	size_t n_blanks, cap_blanks;
 } ml_chunk_list;
 

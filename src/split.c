@@ -479,6 +479,14 @@ static void split(ml_arena *arena, const char *text, size_t len, bool keep_bodie
 				}
 				push_blank(arena, out, (size_t)(p - text), (size_t)(p - text) + 1);
 				p += 2;
+				/* Its words start a statement (psql counts them afresh
+				 * for BEGIN ATOMIC); a COPY FROM STDIN before still
+				 * reads its data once the whole is sent. */
+				if (c == '\\' && p[-1] == ';') {
+					bool copy_stdin = words.copy_stdin;
+					memset(&words, 0, sizeof(words));
+					words.copy_stdin = copy_stdin;
+				}
 			} else if (c == '\\') {
 				struct meta m = read_meta(p, psql_line_end(p, end));
 				bool sends = meta_command_sends(&m);
@@ -577,10 +585,19 @@ void ml_chunk_copy_text(const char *text, const ml_chunk_list *chunks, size_t st
 {
 	memcpy(dst, text + start, end - start);
 	dst[end - start] = '\0';
-	for (size_t i = 0; i < chunks->n_blanks; i++) {
+	/* The blanks do not overlap and were found in the order of the text:
+	 * a binary search finds the first that reaches into [start, end), so
+	 * a file of many commands and statements costs no blanks x chunks. */
+	size_t lo = 0, hi = chunks->n_blanks;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (chunks->blanks[mid].end <= start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < chunks->n_blanks && chunks->blanks[i].start < end; i++) {
 		const ml_range *b = &chunks->blanks[i];
-		if (b->end <= start || b->start >= end)
-			continue;
 		size_t from = b->start > start ? b->start : start, to = b->end < end ? b->end : end;
 		memset(dst + (from - start), ' ', to - from);
 	}

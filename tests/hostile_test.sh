@@ -156,6 +156,21 @@ check "one line of 300,000 statements: all listed, finishing well inside the bou
 	q listed "$tmp/one-line.sql" 300000 0
 rm -f "$tmp/one-line.sql" "$tmp/out.json"
 
+# 600,000 statements each holding a piece left out of its text ("\;", a
+# meta-command): each statement's copy looks its pieces up, rather than
+# going through all of the file's (which took minutes).
+awk 'BEGIN { for (i = 0; i < 300000; i++) { print "SELECT 1 \\; SELECT 2;"; print "SELECT 3 \\echo three"; print ";"; } }' \
+	>"$tmp/pieces.sql"
+saved_limit=$LIMIT
+LIMIT=120
+run "$tmp/pieces.sql"
+LIMIT=$saved_limit
+echo "     600,000 statements with pieces left out: $usage"
+survived "600,000 statements with pieces left out"
+check "600,000 statements with pieces left out: all listed, finishing well inside the bound" \
+	q listed "$tmp/pieces.sql" 600000 0
+rm -f "$tmp/pieces.sql" "$tmp/out.json"
+
 # (b) a NUL byte: reported as binary and not linted further (the DROP INDEX
 # after it would otherwise be a finding).
 printf 'SELECT 1;\0DROP INDEX idx_after_nul;\n' >"$tmp/nul.sql"

@@ -577,6 +577,12 @@ START_TEST(backslash_semicolon_is_sql)
 	/* (the blank splits "a\:\:int", which psql sends as "a::int": a
 	 * syntax error, reported, rather than text moved off its offsets) */
 	ck_assert_str_eq(describe(t, &l), "S:SELECT 1  ; CREATE TABLE t () | S: ; DROP TABLE u | S:SELECT a : :int");
+	/* a COPY after "\;" reads its data too (checked with psql 15), and
+	 * the words after it start afresh (BEGIN ATOMIC) */
+	t = "SELECT 1 \\; COPY t FROM stdin;\n1\n\\.\nSELECT 1 \\; CREATE FUNCTION f() RETURNS int BEGIN ATOMIC SELECT 1; END;";
+	l = split(t);
+	ck_assert_str_eq(describe(t, &l), "S:SELECT 1  ; COPY t FROM stdin | D:1\n\\. | "
+					   "S:SELECT 1  ; CREATE FUNCTION f() RETURNS int BEGIN ATOMIC SELECT 1; END");
 	/* after a command's arguments, too */
 	t = "\\set x 1 \\; DROP TABLE t;";
 	l = split(t);
@@ -661,6 +667,19 @@ START_TEST(ignore_comment_before_copy_data)
 	ck_assert_uint_eq(l.items[2].gap_start, off(t, " -- migralint"));
 	ck_assert(!l.items[3].has_ignore_comment);
 	ck_assert_uint_eq(l.items[3].gap_start, off(t, "DROP"));
+}
+END_TEST
+
+START_TEST(blanks_are_in_text_order)
+{
+	/* ml_chunk_copy_text relies on it */
+	const char *t = "SELECT 1 \\; COPY t FROM stdin; SELECT\n1\n\\.\n2 \\echo x\n, 3 \\; SELECT 4;\n\\; SELECT 5;";
+	ml_chunk_list l = split(t);
+	ck_assert_uint_eq(l.n_blanks, 5);
+	for (size_t i = 1; i < l.n_blanks; i++)
+		ck_assert_uint_le(l.blanks[i - 1].end, l.blanks[i].start);
+	ck_assert_str_eq(describe(t, &l), "S:SELECT 1  ; COPY t FROM stdin | S:SELECT\n     2        \n, 3  ; SELECT 4 | "
+					   "D:1\n\\. | M:\\echo x | S: ; SELECT 5");
 }
 END_TEST
 
@@ -765,6 +784,7 @@ Suite *split_suite(void)
 	tcase_add_test(tc, copy_sent_by_meta_command);
 	tcase_add_test(tc, ignore_comment_before_copy_data);
 	tcase_add_test(tc, chunks_are_in_order);
+	tcase_add_test(tc, blanks_are_in_text_order);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("directives");
