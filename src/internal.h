@@ -170,6 +170,11 @@ void ml_split(ml_arena *arena, const char *text, size_t len, ml_chunk_list *out)
  * statement: for re-splitting a piece that did not parse. */
 void ml_split_simple(ml_arena *arena, const char *text, size_t len, ml_chunk_list *out);
 
+/* parse.c: true when text (NUL-terminated, len bytes) parses, and one of
+ * its statements is a COPY ... FROM STDIN: the server then asks psql for
+ * the data. Thread-safe. */
+bool ml_copies_from_stdin(const char *text, size_t len);
+
 /* Copies text[start, end) to dst (end - start + 1 bytes) with the psql
  * commands inside it (chunks->blanks) turned into spaces, so offsets still
  * match the file, and a NUL. */

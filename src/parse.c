@@ -53,3 +53,19 @@ void ml_parsed_free(ml_parsed *p)
 		ml_arena_free(p->arena);
 	memset(p, 0, sizeof(*p));
 }
+
+bool ml_copies_from_stdin(const char *text, size_t len)
+{
+	ml_parsed parsed;
+	ml_parse_statement(text, len, &parsed);
+	bool copies = false;
+	for (size_t i = 0; parsed.status == ML_PARSED_OK && parsed.tree && i < parsed.tree->n_stmts; i++) {
+		const PgQuery__RawStmt *raw = parsed.tree->stmts[i];
+		const PgQuery__Node *n = raw ? raw->stmt : NULL;
+		if (n && n->node_case == PG_QUERY__NODE__NODE_COPY_STMT && n->copy_stmt->is_from &&
+		    !n->copy_stmt->is_program && (!n->copy_stmt->filename || !n->copy_stmt->filename[0]))
+			copies = true;
+	}
+	ml_parsed_free(&parsed);
+	return copies;
+}

@@ -324,6 +324,21 @@ static void open_copy_data(struct scanner *sc, const char *p)
 	sc->hole_end = resume;
 }
 
+/* Whether sending chunk makes the server ask psql for COPY data: it looks
+ * like COPY ... FROM STDIN (stmt_words) and it parses as one. A COPY that
+ * does not parse fails, and psql runs the lines after it as SQL. (One that
+ * fails later, on a missing table, does the same; that cannot be known
+ * here, and its rows are taken as data.) */
+static bool sends_copy_from_stdin(struct scanner *sc, const ml_chunk *chunk, const struct stmt_words *words)
+{
+	if (!sc->copy_data || !words->copy_stdin)
+		return false;
+	size_t len = chunk->end - chunk->start;
+	char *copy = ml_arena_alloc(sc->arena, len + 1);
+	ml_chunk_copy_text(sc->text, sc->out, chunk->start, chunk->end, copy);
+	return ml_copies_from_stdin(copy, len);
+}
+
 /* psql's whitespace between a meta-command's arguments: a carriage return
  * is one of them, a newline ends the command's line. */
 static bool is_meta_space(char c)
@@ -495,7 +510,7 @@ static void split(ml_arena *arena, const char *text, size_t len, bool keep_bodie
 					push_chunk(arena, out, &chunk);
 					started = false;
 					sc.in_statement = false;
-					if (sc.copy_data && words.copy_stdin)
+					if (sends_copy_from_stdin(&sc, &chunk, &words))
 						open_copy_data(&sc, p);
 				} else if (started) {
 					/* The command is not part of the statement around it. */
@@ -566,7 +581,7 @@ static void split(ml_arena *arena, const char *text, size_t len, bool keep_bodie
 		if (contains_mark(text + chunk.start, text + chunk.end))
 			chunk.has_ignore_comment = true;
 		push_chunk(arena, out, &chunk);
-		if (ended && sc.copy_data && words.copy_stdin)
+		if (ended && sends_copy_from_stdin(&sc, &chunk, &words))
 			open_copy_data(&sc, p - 1);
 	}
 }

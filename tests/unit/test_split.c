@@ -650,6 +650,17 @@ START_TEST(copy_end_marker_is_exact)
 }
 END_TEST
 
+START_TEST(copy_that_fails_to_parse_reads_no_data)
+{
+	/* The server rejects the COPY, so psql runs the lines after it as SQL
+	 * (checked with psql 15); a COPY TO reads no data either. */
+	const char *t = ")COPY t FROM stdin;\nDROP TABLE u;\n\\.\nCOPY (SELECT a FROM stdin) TO stdout;\nSELECT 1;";
+	ml_chunk_list l = split(t);
+	ck_assert_str_eq(describe(t, &l),
+			 "S:)COPY t FROM stdin | S:DROP TABLE u | M:\\. | S:COPY (SELECT a FROM stdin) TO stdout | S:SELECT 1");
+}
+END_TEST
+
 START_TEST(copy_sent_by_meta_command)
 {
 	const char *t = "COPY t FROM stdin \\g \\\\ SELECT 1;\n1\n\\.\nSELECT 2;";
@@ -782,6 +793,7 @@ Suite *split_suite(void)
 	tcase_add_test(tc, two_copies_on_one_line);
 	tcase_add_test(tc, copy_end_marker_is_exact);
 	tcase_add_test(tc, copy_sent_by_meta_command);
+	tcase_add_test(tc, copy_that_fails_to_parse_reads_no_data);
 	tcase_add_test(tc, ignore_comment_before_copy_data);
 	tcase_add_test(tc, chunks_are_in_order);
 	tcase_add_test(tc, blanks_are_in_text_order);
