@@ -9,20 +9,22 @@
 
 /* Where the line after the one starting at or after p begins: past the next
  * "\n", "\r\n" or lone "\r" (PostgreSQL's scanner ends a line at either
- * character), or NULL when the text has no more line breaks. */
-static const char *next_line(const char *p, const char *end, bool has_cr)
+ * character), or NULL when the text has no more line breaks. *nl is the
+ * scan's memory of the next newline at or after p (NULL: none), so a file
+ * of CR-only lines is not searched to its end for each line. */
+static const char *next_line(const char *p, const char *end, bool has_cr, const char **nl)
 {
-	if (!has_cr) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		return nl ? nl + 1 : NULL;
-	}
-	for (; p < end; p++) {
-		if (*p == '\n')
-			return p + 1;
-		if (*p == '\r')
-			return p + 1 < end && p[1] == '\n' ? p + 2 : p + 1;
-	}
-	return NULL;
+	if (*nl && *nl < p)
+		*nl = memchr(p, '\n', (size_t)(end - p));
+	if (!has_cr)
+		return *nl ? *nl + 1 : NULL;
+	/* A CR before the newline ends the line first, unless it is the CR
+	 * of a CR LF. */
+	const char *line_end = *nl ? *nl : end;
+	const char *cr = memchr(p, '\r', (size_t)(line_end - p));
+	if (cr && cr + 1 != *nl)
+		return cr + 1;
+	return *nl ? *nl + 1 : NULL;
 }
 
 void ml_line_map_init(ml_line_map *map, ml_arena *arena, const char *text, size_t len)
@@ -31,7 +33,8 @@ void ml_line_map_init(ml_line_map *map, ml_arena *arena, const char *text, size_
 	/* Most files have no carriage return at all: memchr finds the lines. */
 	bool has_cr = memchr(text, '\r', len) != NULL;
 	size_t n = 1;
-	for (const char *p = text; (p = next_line(p, end, has_cr)); )
+	const char *nl = memchr(text, '\n', len);
+	for (const char *p = text; (p = next_line(p, end, has_cr, &nl));)
 		n++;
 	map->text = text;
 	map->len = len;
@@ -41,7 +44,8 @@ void ml_line_map_init(ml_line_map *map, ml_arena *arena, const char *text, size_
 	map->line_starts = ml_arena_alloc(arena, n * sizeof(size_t));
 	map->line_starts[0] = 0;
 	size_t i = 1;
-	for (const char *p = text; (p = next_line(p, end, has_cr)); )
+	nl = memchr(text, '\n', len);
+	for (const char *p = text; (p = next_line(p, end, has_cr, &nl));)
 		map->line_starts[i++] = (size_t)(p - text);
 }
 

@@ -158,6 +158,10 @@ struct scanner {
 	/* The statement being scanned, when one has started: data inside it
 	 * is blanked out of its text. */
 	bool in_statement;
+	/* The newline at or after nl_from (NULL: none), for psql_line_end: a
+	 * file without newlines is one psql line, not searched again for
+	 * each command on it. */
+	const char *nl_from, *nl;
 };
 
 static void push_blank(ml_arena *arena, ml_chunk_list *out, size_t start, size_t end)
@@ -192,10 +196,13 @@ static bool skip_hole(struct scanner *sc, const char **p)
 
 /* The end of the line p is on for psql, which reads its input (and so
  * meta-commands and COPY data) line by line: the next newline, or end. */
-static const char *psql_line_end(const char *p, const char *end)
+static const char *psql_line_end(struct scanner *sc, const char *p)
 {
-	const char *nl = memchr(p, '\n', (size_t)(end - p));
-	return nl ? nl : end;
+	if (!sc->nl_from || p < sc->nl_from || p > (sc->nl ? sc->nl : sc->end)) {
+		sc->nl_from = p;
+		sc->nl = memchr(p, '\n', (size_t)(sc->end - p));
+	}
+	return sc->nl ? sc->nl : sc->end;
 }
 
 /* The end of a "--" comment starting at p: PostgreSQL's scanner ends it at
@@ -296,14 +303,14 @@ static void open_copy_data(struct scanner *sc, const char *p)
 	if (sc->hole_start) {
 		data = sc->hole_end;
 	} else {
-		data = psql_line_end(p, sc->end);
+		data = psql_line_end(sc, p);
 		if (data < sc->end)
 			data++;
 	}
 	const char *q = data, *data_end = sc->end, *resume = sc->end;
 	bool closed = false;
 	while (q < sc->end) {
-		const char *le = psql_line_end(q, sc->end);
+		const char *le = psql_line_end(sc, q);
 		size_t n = (size_t)(le - q);
 		/* "\." at the very end of the file, without its newline, counts
 		 * too: nothing follows it either way. */
@@ -503,7 +510,7 @@ static void split(ml_arena *arena, const char *text, size_t len, bool keep_bodie
 					words.copy_stdin = copy_stdin;
 				}
 			} else if (c == '\\') {
-				struct meta m = read_meta(p, psql_line_end(p, end));
+				struct meta m = read_meta(p, psql_line_end(&sc, p));
 				bool sends = meta_command_sends(&m);
 				if (started && sends) {
 					chunk.end = trim_end(text, chunk.start, (size_t)(p - text));

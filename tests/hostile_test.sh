@@ -156,6 +156,24 @@ check "one line of 300,000 statements: all listed, finishing well inside the bou
 	q listed "$tmp/one-line.sql" 300000 0
 rm -f "$tmp/one-line.sql" "$tmp/out.json"
 
+# 300,000 statements on CR-only lines, half of them holding a meta-command:
+# the whole file is one psql line with no newline to find, so neither the
+# line map nor the splitter may look for one past where it looked before (a
+# 25 MB CR-only file once took six minutes).
+{
+	yes 'SELECT 1;' 2>/dev/null | head -n 150000
+	yes 'SELECT 2 \echo two \\ ;' 2>/dev/null | head -n 150000
+} | tr '\n' '\r' >"$tmp/cr-lines.sql"
+saved_limit=$LIMIT
+LIMIT=120
+run "$tmp/cr-lines.sql"
+LIMIT=$saved_limit
+echo "     300,000 statements on CR-only lines: $usage"
+survived "300,000 statements on CR-only lines"
+check "300,000 statements on CR-only lines: all listed, finishing well inside the bound" \
+	q listed "$tmp/cr-lines.sql" 300000 0
+rm -f "$tmp/cr-lines.sql" "$tmp/out.json"
+
 # 600,000 statements each holding a piece left out of its text ("\;", a
 # meta-command): each statement's copy looks its pieces up, rather than
 # going through all of the file's (which took minutes).
