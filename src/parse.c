@@ -1,8 +1,8 @@
 /*
  * parse.c - one statement from text to a protobuf-c tree: the size and
- * nesting guards, libpg_query's parse, the depth check on the packed tree and the
- * unpacking into an arena of the statement's own. Safe to call from any
- * thread, so pipeline workers do this part ahead of the engine.
+ * nesting guards, libpg_query's parse, the depth check on the packed tree
+ * and the unpacking into an arena of the statement's own. Safe to call from
+ * any thread, so pipeline workers do this part ahead of the engine.
  */
 #include <string.h>
 

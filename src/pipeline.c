@@ -27,9 +27,9 @@
 /* Statements parsed ahead of the engine at most: bounds the trees held. */
 #define RING_SIZE 64
 /* And their tokens at most (ml_statement_measure), which bounds the memory
- * the trees take (up to about 330 bytes a token while parsed). A statement
- * with more tokens than this is parsed by the engine itself, when it gets
- * there, and never beside others. */
+ * the trees take (up to about 330 bytes a token while parsed) beside the
+ * statement the engine is on. A statement with more tokens than this is
+ * left to the engine, which parses it when it gets there. */
 #define TOKENS_AHEAD ((size_t)250000)
 /* Files prepared ahead of the one the engine is on, and their bytes: bounds
  * the text held. The engine's own file is always prepared, whatever its size. */
