@@ -100,7 +100,8 @@ static size_t scan_long_identifiers(const char *text, size_t len, long_token *to
 	while (i < len) {
 		unsigned char c = (unsigned char)text[i];
 		if (c == '-' && i + 1 < len && text[i + 1] == '-') {
-			while (i < len && text[i] != '\n')
+			/* a line comment ends at a newline or a lone carriage return */
+			while (i < len && text[i] != '\n' && text[i] != '\r')
 				i++;
 		} else if (c == '/' && i + 1 < len && text[i + 1] == '*') {
 			int depth = 1;

@@ -120,9 +120,11 @@ static const char *excerpt_of(ml_engine_state *st, int line, int end_line)
 		      EXCERPT_MAX_LINES * (sizeof(EXCERPT_CUT) - 1) + 1;
 	char *out = ml_arena_alloc(st->run->arena, room);
 	size_t used = 0;
-	for (size_t at = start; at < end;) {
-		const char *nl = memchr(st->map.text + at, '\n', end - at);
-		size_t line_end = nl ? (size_t)(nl - st->map.text) : end;
+	/* Lines are joined with "\n" whatever their breaks were ("\r\n", a
+	 * lone "\r"), so every report sees one kind of line. */
+	for (int l = line; l <= end_line; l++) {
+		size_t at = ml_line_map_line_start(&st->map, l);
+		size_t line_end = ml_line_map_line_end(&st->map, l);
 		size_t take = line_end - at;
 		bool cut = take > EXCERPT_MAX_LINE_BYTES;
 		if (cut) {
@@ -136,10 +138,8 @@ static const char *excerpt_of(ml_engine_state *st, int line, int end_line)
 			memcpy(out + used, EXCERPT_CUT, sizeof(EXCERPT_CUT) - 1);
 			used += sizeof(EXCERPT_CUT) - 1;
 		}
-		if (!nl)
-			break;
-		out[used++] = '\n';
-		at = line_end + 1;
+		if (l < end_line)
+			out[used++] = '\n';
 	}
 	out[used] = '\0';
 	return out;
@@ -759,7 +759,30 @@ static void report_syntax_error(ml_engine_state *st, const char *text, size_t le
 	ml_engine_report_at(st, &ml_rule_syntax_error, offset, end, ml_rule_syntax_error.info.help, message);
 }
 
-static void report_too_complex(ml_engine_state *st, size_t base, size_t len, bool exact)
+/* The message for a statement or body of tokens tokens that was not parsed
+ * for its size, in arena. */
+/* n with a comma between groups of three digits, in arena. */
+static const char *grouped(ml_arena *arena, size_t n)
+{
+	char digits[32], out[48];
+	int len = snprintf(digits, sizeof(digits), "%zu", n), used = 0;
+	for (int i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			out[used++] = ',';
+		out[used++] = digits[i];
+	}
+	out[used] = '\0';
+	return ml_arena_strdup(arena, out);
+}
+
+const char *ml_too_large_message(ml_arena *arena, const char *what, size_t tokens)
+{
+	return ml_arena_printf(arena, "%s too large to analyse: %s tokens, more than the %s migralint parses; it "
+			       "was not checked",
+			       what, grouped(arena, tokens), grouped(arena, ML_MAX_STATEMENT_TOKENS));
+}
+
+static void report_too_complex(ml_engine_state *st, size_t base, size_t len, bool exact, size_t tokens)
 {
 	size_t saved_start = st->stmt_start, saved_end = st->stmt_end;
 	if (exact) {
@@ -768,7 +791,8 @@ static void report_too_complex(ml_engine_state *st, size_t base, size_t len, boo
 	}
 	ml_engine_report_at(st, &ml_rule_statement_too_complex, st->stmt_start, st->stmt_start,
 			    ml_rule_statement_too_complex.info.help,
-			    "statement nested too deeply to analyse: it was not checked");
+			    tokens ? ml_too_large_message(st->file_arena, "statement", tokens)
+				   : "statement nested too deeply to analyse: it was not checked");
 	st->stmt_start = saved_start;
 	st->stmt_end = saved_end;
 }
@@ -790,8 +814,9 @@ static int analyse_parsed(ml_engine_state *st, const char *text, size_t len, siz
 			  const ml_stmt_env *env, ml_parsed *parsed)
 {
 	if (parsed->status == ML_PARSED_TOO_COMPLEX) {
+		size_t tokens = parsed->too_many_tokens;
 		ml_parsed_free(parsed);
-		report_too_complex(st, base, len, exact);
+		report_too_complex(st, base, len, exact, tokens);
 		return 0;
 	}
 	if (parsed->status == ML_PARSED_ERROR) {
@@ -1049,9 +1074,19 @@ void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 	const ml_chunk_list *chunks = &src->chunks;
 	for (size_t i = 0; i < chunks->len; i++) {
 		const ml_chunk *c = &chunks->items[i];
-		if (c->has_ignore_comment)
-			ml_suppressions_scan(st.file_arena, &st.map, c->gap_start,
-					     c->kind == ML_CHUNK_TRAILER ? c->start : c->end, &st.suppressions);
+		if (!c->has_ignore_comment)
+			continue;
+		size_t scan_end = c->kind == ML_CHUNK_TRAILER ? c->start : c->end;
+		if (c->kind == ML_CHUNK_STATEMENT) {
+			/* The scanner's tokens cost memory like a parse: in a
+			 * statement too large to parse, only the comments in
+			 * front of it are read. */
+			ml_statement_size size;
+			ml_statement_measure(text + c->start, c->end - c->start, &size);
+			if (size.tokens > ML_MAX_STATEMENT_TOKENS)
+				scan_end = c->start;
+		}
+		ml_suppressions_scan(st.file_arena, &st.map, c->gap_start, scan_end, &st.suppressions);
 	}
 	ml_engine_take_suppressions(&st, 0);
 
@@ -1076,10 +1111,18 @@ void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 		st.stmt_start = c->start;
 		st.stmt_end = c->end;
 		if (c->kind == ML_CHUNK_META_COMMAND) {
-			const char *message = ml_arena_printf(st.file_arena,
-							      "psql meta-command \"%.*s\" skipped: migralint lints SQL only",
-							      (int)(c->end - c->start > 40 ? 40 : c->end - c->start),
-							      text + c->start);
+			/* psql reads a command's line up to a newline: text after a
+			 * carriage return is more of its arguments, never SQL. */
+			size_t shown = c->end - c->start;
+			const char *cr = memchr(text + c->start, '\r', shown);
+			if (cr)
+				shown = (size_t)(cr - (text + c->start));
+			const char *message = ml_arena_printf(
+				st.file_arena, "psql meta-command \"%.*s\" skipped: migralint lints SQL only%s",
+				(int)(shown > 40 ? 40 : shown), text + c->start,
+				cr ? " (psql reads the text after the carriage return in it as arguments of the "
+				     "command, not as SQL)"
+				   : "");
 			ml_engine_report_at(&st, &ml_rule_psql_meta_command, c->start, c->end,
 					    ml_rule_psql_meta_command.info.help, message);
 			continue;

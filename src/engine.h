@@ -243,6 +243,9 @@ int ml_engine_parse_and_analyse(ml_engine_state *st, const char *text, size_t le
  * indexes them, so they silence the findings they cover, and reports the
  * rule names that are unknown and the comments without a reason. */
 void ml_engine_take_suppressions(ml_engine_state *st, size_t first);
+/* "<what> too large to analyse: N tokens, ..." for statement-too-complex,
+ * in arena. */
+const char *ml_too_large_message(ml_arena *arena, const char *what, size_t tokens);
 /* Ends the current transaction: releases the held locks and forgets what
  * the transaction added. keep_state leaves the transaction state as it is
  * (a COMMIT inside a DO block starts the next transaction at once). */
@@ -336,6 +339,7 @@ typedef enum ml_parse_status {
 
 typedef struct ml_parsed {
 	ml_parse_status status;
+	size_t too_many_tokens;            /* ML_PARSED_TOO_COMPLEX for its size: its tokens, else 0 */
 	PgQueryProtobufParseResult result; /* ML_PARSED_ERROR: libpg_query's error */
 	ml_arena *arena;                   /* owns tree */
 	PgQuery__ParseResult *tree;
@@ -426,9 +430,20 @@ void ml_pipeline_free(ml_pipeline *p);
  * must not reach it. */
 int ml_protobuf_depth(const ProtobufCMessageDescriptor *desc, const uint8_t *data, size_t len, int limit);
 
-/* An upper bound on how deeply a statement's parse tree can nest, from its
- * tokens (no parsing): the tokens since the last comma, summed over open
- * parentheses, plus the parenthesis depth. */
+/* What a statement costs to parse, read from its tokens without parsing. */
+typedef struct ml_statement_size {
+	/* An upper bound on how deeply its parse tree can nest: the tokens
+	 * since the last comma, summed over open parentheses, plus the
+	 * parenthesis depth (INT32_MAX past 4,096 open parentheses). */
+	int depth;
+	/* Its tokens: words, numbers, operators, punctuation; a quoted string
+	 * or a dollar-quoted body counts as one, a comment as none. The parse
+	 * tree, and the memory parsing takes, grow with them. */
+	size_t tokens;
+} ml_statement_size;
+/* Measures text (len bytes) into *out. */
+void ml_statement_measure(const char *text, size_t len, ml_statement_size *out);
+/* ml_statement_measure's depth alone. */
 int ml_nesting_estimate(const char *text, size_t len);
 
 /* libpg_query and protobuf-c recurse once per tree level, using about a
@@ -438,6 +453,13 @@ int ml_nesting_estimate(const char *text, size_t len);
 #define ML_LINT_STACK_SIZE ((size_t)512 * 1024 * 1024)
 #define ML_MAX_NESTING_ESTIMATE 100000
 #define ML_MAX_TREE_DEPTH 300000
+/* Parsing takes about 120 to 330 bytes of memory per token (measured with
+ * libpg_query 15: a VALUES list of numbers at the low end, function calls,
+ * casts and PL/pgSQL bodies at the high end), all at once. A statement or
+ * PL/pgSQL body of more tokens than this is reported as
+ * statement-too-complex instead of parsed, which bounds one parse at about
+ * 330 MB: a 20 MB INSERT ... VALUES took 1.4 GB. */
+#define ML_MAX_STATEMENT_TOKENS ((size_t)1000000)
 
 /* volatility.c */
 /* 'v', 's' or 'i' for a built-in function name, 0 when unknown. */

@@ -119,7 +119,8 @@ typedef struct ml_line_map {
 	unsigned memo_next;
 } ml_line_map;
 
-/* Builds the map of text (len bytes) in arena. */
+/* Builds the map of text (len bytes) in arena. A line ends at "\n", "\r\n"
+ * or a lone "\r", as PostgreSQL's scanner and editors see lines. */
 void ml_line_map_init(ml_line_map *map, ml_arena *arena, const char *text, size_t len);
 /* Converts a byte offset (clamped to the text) into a 1-based line and a
  * 1-based column counted in UTF-8 characters. A byte that is not a UTF-8
@@ -131,7 +132,7 @@ size_t ml_line_map_line_start(const ml_line_map *map, int line);
 /* Byte offset of the first byte of the line holding offset. */
 size_t ml_line_map_start_of_line_at(const ml_line_map *map, size_t offset);
 /* Byte offset just past the last character of 1-based line, before its
- * newline. */
+ * line break. */
 size_t ml_line_map_line_end(const ml_line_map *map, int line);
 
 /* Returns the byte offset of the first byte that is not valid UTF-8, or len
@@ -170,7 +171,8 @@ typedef struct ml_range {
 typedef struct ml_chunk_list {
 	ml_chunk *items;          /* arena-owned */
 	size_t len, cap;
-	ml_range *blanks;         /* psql commands inside statements: not part of their text */
+	ml_range *blanks;         /* psql commands, the "\" of "\;" and COPY data inside statements:
+	                           * not part of their text; in text order, never overlapping */
 	size_t n_blanks, cap_blanks;
 } ml_chunk_list;
 
@@ -184,6 +186,11 @@ void ml_split(ml_arena *arena, const char *text, size_t len, ml_chunk_list *out)
 /* The same, but every semicolon outside quotes and comments ends a
  * statement: for re-splitting a piece that did not parse. */
 void ml_split_simple(ml_arena *arena, const char *text, size_t len, ml_chunk_list *out);
+
+/* parse.c: true when text (NUL-terminated, len bytes) parses, and one of
+ * its statements is a COPY ... FROM STDIN: the server then asks psql for
+ * the data. Thread-safe. */
+bool ml_copies_from_stdin(const char *text, size_t len);
 
 /* Copies text[start, end) to dst (end - start + 1 bytes) with the psql
  * commands inside it (chunks->blanks) turned into spaces, so offsets still

@@ -7,10 +7,34 @@
 
 #include "internal.h"
 
+/* Where the line after the one starting at or after p begins: past the next
+ * "\n", "\r\n" or lone "\r" (PostgreSQL's scanner ends a line at either
+ * character), or NULL when the text has no more line breaks. *nl is the
+ * scan's memory of the next newline at or after p (NULL: none), so a file
+ * of CR-only lines is not searched to its end for each line. */
+static const char *next_line(const char *p, const char *end, bool has_cr, const char **nl)
+{
+	if (*nl && *nl < p)
+		*nl = memchr(p, '\n', (size_t)(end - p));
+	if (!has_cr)
+		return *nl ? *nl + 1 : NULL;
+	/* A CR before the newline ends the line first, unless it is the CR
+	 * of a CR LF. */
+	const char *line_end = *nl ? *nl : end;
+	const char *cr = memchr(p, '\r', (size_t)(line_end - p));
+	if (cr && cr + 1 != *nl)
+		return cr + 1;
+	return *nl ? *nl + 1 : NULL;
+}
+
 void ml_line_map_init(ml_line_map *map, ml_arena *arena, const char *text, size_t len)
 {
+	const char *end = text + len;
+	/* Most files have no carriage return at all: memchr finds the lines. */
+	bool has_cr = memchr(text, '\r', len) != NULL;
 	size_t n = 1;
-	for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+	const char *nl = memchr(text, '\n', len);
+	for (const char *p = text; (p = next_line(p, end, has_cr, &nl));)
 		n++;
 	map->text = text;
 	map->len = len;
@@ -20,8 +44,9 @@ void ml_line_map_init(ml_line_map *map, ml_arena *arena, const char *text, size_
 	map->line_starts = ml_arena_alloc(arena, n * sizeof(size_t));
 	map->line_starts[0] = 0;
 	size_t i = 1;
-	for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
-		map->line_starts[i++] = (size_t)(p - text) + 1;
+	nl = memchr(text, '\n', len);
+	for (const char *p = text; (p = next_line(p, end, has_cr, &nl));)
+		map->line_starts[i++] = (size_t)(p - text);
 }
 
 static size_t line_index(const ml_line_map *map, size_t offset)
@@ -87,10 +112,14 @@ size_t ml_line_map_line_start(const ml_line_map *map, int line)
 
 size_t ml_line_map_line_end(const ml_line_map *map, int line)
 {
-	size_t start = ml_line_map_line_start(map, line);
-	const char *nl = memchr(map->text + start, '\n', map->len - start);
-	size_t end = nl ? (size_t)(nl - map->text) : map->len;
-	if (end > start && map->text[end - 1] == '\r')
+	if (line < 1)
+		line = 1;
+	if ((size_t)line >= map->n_lines)
+		return map->len;
+	size_t start = map->line_starts[line - 1];
+	/* The next line starts right after this one's line break. */
+	size_t end = map->line_starts[line] - 1;
+	if (map->text[end] == '\n' && end > start && map->text[end - 1] == '\r')
 		end--;
 	return end;
 }

@@ -1,8 +1,8 @@
 /*
- * parse.c - one statement from text to a protobuf-c tree: the nesting
- * guard, libpg_query's parse, the depth check on the packed tree and the
- * unpacking into an arena of the statement's own. Safe to call from any
- * thread, so pipeline workers do this part ahead of the engine.
+ * parse.c - one statement from text to a protobuf-c tree: the size and
+ * nesting guards, libpg_query's parse, the depth check on the packed tree
+ * and the unpacking into an arena of the statement's own. Safe to call from
+ * any thread, so pipeline workers do this part ahead of the engine.
  */
 #include <string.h>
 
@@ -11,7 +11,14 @@
 void ml_parse_statement(const char *text, size_t len, ml_parsed *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (ml_nesting_estimate(text, len) > ML_MAX_NESTING_ESTIMATE) {
+	ml_statement_size size;
+	ml_statement_measure(text, len, &size);
+	if (size.tokens > ML_MAX_STATEMENT_TOKENS) {
+		out->status = ML_PARSED_TOO_COMPLEX;
+		out->too_many_tokens = size.tokens;
+		return;
+	}
+	if (size.depth > ML_MAX_NESTING_ESTIMATE) {
 		out->status = ML_PARSED_TOO_COMPLEX;
 		return;
 	}
@@ -45,4 +52,20 @@ void ml_parsed_free(ml_parsed *p)
 	if (p->arena)
 		ml_arena_free(p->arena);
 	memset(p, 0, sizeof(*p));
+}
+
+bool ml_copies_from_stdin(const char *text, size_t len)
+{
+	ml_parsed parsed;
+	ml_parse_statement(text, len, &parsed);
+	bool copies = false;
+	for (size_t i = 0; parsed.status == ML_PARSED_OK && parsed.tree && i < parsed.tree->n_stmts; i++) {
+		const PgQuery__RawStmt *raw = parsed.tree->stmts[i];
+		const PgQuery__Node *n = raw ? raw->stmt : NULL;
+		if (n && n->node_case == PG_QUERY__NODE__NODE_COPY_STMT && n->copy_stmt->is_from &&
+		    !n->copy_stmt->is_program && (!n->copy_stmt->filename || !n->copy_stmt->filename[0]))
+			copies = true;
+	}
+	ml_parsed_free(&parsed);
+	return copies;
 }

@@ -29,6 +29,11 @@
 
 /* Statements parsed ahead of the engine at most: bounds the trees held. */
 #define RING_SIZE 64
+/* And their tokens at most (ml_statement_measure), which bounds the memory
+ * the trees take (up to about 330 bytes a token while parsed) beside the
+ * statement the engine is on. A statement with more tokens than this is
+ * left to the engine, which parses it when it gets there. */
+#define TOKENS_AHEAD ((size_t)250000)
 /* Files prepared ahead of the one the engine is on, and their bytes: bounds
  * the text held. The engine's own file is always prepared, whatever its size. */
 #define FILES_AHEAD 64
@@ -50,6 +55,7 @@ struct file_slot {
 struct ring_entry {
 	size_t file, chunk;
 	bool done;
+	size_t tokens;               /* counted in tokens_ahead */
 	ml_parsed parsed;
 };
 
@@ -63,6 +69,7 @@ struct ml_pipeline {
 	size_t claim_file, claim_chunk; /* next statement chunk to claim */
 	struct ring_entry ring[RING_SIZE];
 	size_t ring_head, ring_count;
+	size_t tokens_ahead;         /* of the ring's statements parsed or being parsed */
 	bool stopping;
 	pthread_mutex_t mutex;
 	/* Waking threads is costly next to parsing one statement: workers wait
@@ -330,8 +337,21 @@ static struct ring_entry *ring_push(struct ml_pipeline *p, size_t file, size_t c
 	e->file = file;
 	e->chunk = chunk;
 	e->done = false;
+	e->tokens = 0;
 	memset(&e->parsed, 0, sizeof(e->parsed));
 	return e;
+}
+
+/* Drops the ring's oldest entry, freeing what was parsed unless the caller
+ * took it (mutex held). */
+static void ring_pop(struct ml_pipeline *p)
+{
+	struct ring_entry *e = &p->ring[p->ring_head];
+	ml_parsed_free(&e->parsed);
+	p->tokens_ahead -= e->tokens;
+	e->tokens = 0;
+	p->ring_head = (p->ring_head + 1) % RING_SIZE;
+	p->ring_count--;
 }
 
 /* New work may be there for idle workers (mutex held). */
@@ -360,19 +380,29 @@ static void engine_wait(struct ml_pipeline *p)
 	p->engine_waiting = false;
 }
 
+/* Parses e's statement, called with the mutex unlocked. A statement left
+ * unparsed (ML_PARSED_NONE) is parsed by the engine itself: one that would
+ * take the trees held ahead past TOKENS_AHEAD, or when memory runs out. */
 static void parse_entry(struct ml_pipeline *p, struct ring_entry *e)
 {
 	const ml_source *src = &p->files[e->file].source;
 	const ml_chunk *c = &src->chunks.items[e->chunk];
 	size_t len = c->end - c->start;
 	char *copy = malloc(len + 1);
-	if (!copy) {
-		/* Left unparsed: the engine parses it itself. */
-		e->parsed.status = ML_PARSED_NONE;
+	if (!copy)
 		return;
-	}
 	ml_chunk_copy_text(src->text, &src->chunks, c->start, c->end, copy);
-	ml_parse_statement(copy, len, &e->parsed);
+	ml_statement_size size;
+	ml_statement_measure(copy, len, &size);
+	pthread_mutex_lock(&p->mutex);
+	bool room = p->tokens_ahead + size.tokens <= TOKENS_AHEAD;
+	if (room) {
+		e->tokens = size.tokens;
+		p->tokens_ahead += size.tokens;
+	}
+	pthread_mutex_unlock(&p->mutex);
+	if (room)
+		ml_parse_statement(copy, len, &e->parsed);
 	free(copy);
 }
 
@@ -522,12 +552,11 @@ void ml_pipeline_take(ml_pipeline *p, size_t k, size_t j, ml_parsed *out)
 			}
 		}
 		bool wanted = e->file == k && e->chunk == j;
-		if (wanted)
+		if (wanted) {
 			*out = e->parsed;
-		else
-			ml_parsed_free(&e->parsed); /* a chunk the engine skipped */
-		p->ring_head = (p->ring_head + 1) % RING_SIZE;
-		p->ring_count--;
+			memset(&e->parsed, 0, sizeof(e->parsed));
+		}
+		ring_pop(p); /* frees a chunk the engine skipped */
 		wake_workers(p, false); /* room in the ring */
 		if (wanted) {
 			pthread_mutex_unlock(&p->mutex);
@@ -553,9 +582,7 @@ void ml_pipeline_release(ml_pipeline *p, size_t k)
 			break;
 		while (!e->done)
 			engine_wait(p);
-		ml_parsed_free(&e->parsed);
-		p->ring_head = (p->ring_head + 1) % RING_SIZE;
-		p->ring_count--;
+		ring_pop(p);
 	}
 	if (p->claim_file <= k) {
 		p->claim_file = k + 1;
@@ -589,11 +616,8 @@ void ml_pipeline_free(ml_pipeline *p)
 	pthread_mutex_unlock(&p->mutex);
 	for (int i = 0; i < p->n_workers; i++)
 		pthread_join(p->workers[i], NULL);
-	while (p->ring_count > 0) {
-		ml_parsed_free(&p->ring[p->ring_head].parsed);
-		p->ring_head = (p->ring_head + 1) % RING_SIZE;
-		p->ring_count--;
-	}
+	while (p->ring_count > 0)
+		ring_pop(p);
 	for (size_t k = 0; k < p->n_files; k++)
 		release_source(&p->files[k].source);
 	pthread_cond_destroy(&p->work_ready);

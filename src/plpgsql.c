@@ -60,7 +60,7 @@ static bool locate_body(const ml_engine_state *st, size_t from, const char *body
 		while (p < end && isspace((unsigned char)text[p]))
 			p++;
 		if (p + 1 < end && text[p] == '-' && text[p + 1] == '-') {
-			while (p < end && text[p] != '\n')
+			while (p < end && text[p] != '\n' && text[p] != '\r')
 				p++;
 			continue;
 		}
@@ -928,6 +928,16 @@ void ml_plpgsql_analyse(ml_engine_state *st, const PgQuery__Node *stmt, const ml
 		size_t first = st->suppressions.len;
 		ml_suppressions_scan(st->file_arena, &st->map, b.content_start, b.content_end, &st->suppressions);
 		ml_engine_take_suppressions(st, first);
+	}
+
+	/* Compiling a body costs memory like parsing a statement of its size. */
+	ml_statement_size size;
+	ml_statement_measure(body_text, strlen(body_text), &size);
+	if (size.tokens > ML_MAX_STATEMENT_TOKENS) {
+		ml_engine_report_at(st, &ml_rule_statement_too_complex, b.content_start, b.content_start,
+				    ml_rule_statement_too_complex.info.help,
+				    ml_too_large_message(st->file_arena, "PL/pgSQL body", size.tokens));
+		return;
 	}
 
 	ml_plpgsql_compiled compiled;

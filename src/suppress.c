@@ -30,6 +30,12 @@ const char *ml_suppression_kind(const ml_suppression *s)
 	return s->whole_file ? "migralint-ignore-file" : "migralint-ignore";
 }
 
+/* Does c end a line (\n, or the CR of \r\n or of a lone \r)? */
+static bool is_line_break(char c)
+{
+	return c == '\n' || c == '\r';
+}
+
 /* The directive words, each followed by "-ignore". */
 static const struct {
 	const char *word;
@@ -168,12 +174,13 @@ int ml_suppressions_scan(ml_arena *arena, const ml_line_map *map, size_t start, 
 		/* On a line of its own: only blanks before it on its first line
 		 * and after it on its last, so it belongs to the next line. Each
 		 * side is read only up to its first non-blank: a long line with
-		 * many comments is not read again for each one. */
+		 * many comments is not read again for each one. A lone CR ends a
+		 * line too, as in PostgreSQL's scanner. */
 		s.own_line = true;
-		for (size_t k = offset; k > 0 && map->text[k - 1] != '\n' && s.own_line; k--)
+		for (size_t k = offset; k > 0 && !is_line_break(map->text[k - 1]) && s.own_line; k--)
 			if (!isspace((unsigned char)map->text[k - 1]))
 				s.own_line = false;
-		for (size_t k = start + (size_t)tok->end; k < map->len && map->text[k] != '\n' && s.own_line; k++)
+		for (size_t k = start + (size_t)tok->end; k < map->len && !is_line_break(map->text[k]) && s.own_line; k++)
 			if (!isspace((unsigned char)map->text[k]))
 				s.own_line = false;
 		ml_suppression *copy = ml_arena_alloc(arena, sizeof(*copy));

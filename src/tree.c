@@ -13,20 +13,19 @@
 
 #include "engine.h"
 
-/* Upper bound on messages one walk visits; a statement that big is not a
- * migration anyone reviews, and the bound keeps hostile input cheap. */
-#define WALK_LIMIT 2000000
-
 void ml_walk(const ProtobufCMessage *msg, ml_visit_fn visit, void *data)
 {
 	if (!msg)
 		return;
-	size_t cap = 256, len = 0, visited = 0;
+	size_t cap = 256, len = 0;
 	const ProtobufCMessage **stack = malloc(cap * sizeof(*stack));
 	if (!stack)
 		return;
 	stack[len++] = msg;
-	while (len > 0 && visited++ < WALK_LIMIT) {
+	/* No bound on the messages visited: a walk that stopped early would
+	 * miss what lies past the bound (a volatile call after a long list).
+	 * Trees are bounded by ML_MAX_STATEMENT_TOKENS instead. */
+	while (len > 0) {
 		const ProtobufCMessage *m = stack[--len];
 		if (!visit(m, data))
 			continue;
@@ -520,35 +519,98 @@ int ml_protobuf_depth(const ProtobufCMessageDescriptor *desc, const uint8_t *dat
 	return max_depth;
 }
 
-int ml_nesting_estimate(const char *text, size_t len)
+/* The length of a dollar-quote opener "$tag$" at text[i], or 0. */
+static size_t dollar_opener(const char *text, size_t len, size_t i)
+{
+	size_t j = i + 1;
+	if (j < len && text[j] == '$')
+		return 2;
+	if (j >= len || !(isalpha((unsigned char)text[j]) || text[j] == '_' || (unsigned char)text[j] >= 0x80))
+		return 0;
+	while (j < len && (isalnum((unsigned char)text[j]) || text[j] == '_' || (unsigned char)text[j] >= 0x80))
+		j++;
+	return j < len && text[j] == '$' ? j - i + 1 : 0;
+}
+
+static bool is_word_char(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
+}
+
+void ml_statement_measure(const char *text, size_t len, ml_statement_size *out)
 {
 	/* Every nesting level of a parse tree needs at least one token, and
 	 * list elements (separated by commas) are siblings, not children; so
 	 * the tokens since the last comma, summed over the open parentheses,
-	 * bound the depth from above. Quotes and comments are skipped. */
+	 * bound the depth from above. Comments are no tokens, and a quoted
+	 * string or a dollar-quoted body is one, however long: padding does
+	 * not make a statement look complex (a routine's body is analysed on
+	 * its own path, statement by statement). */
 	enum { MAX_PARENS = 4096 };
 	static const char OPERATOR_CHARS[] = "+-*/<>=~!@#%^&|`?:.[]";
-	int chain[MAX_PARENS];
-	int level = 0, estimate = 0, total = 0;
+	long long chain[MAX_PARENS];
+	int level = 0;
+	long long estimate = 0, total = 0;
+	size_t tokens = 0;
 	chain[0] = 0;
+	out->depth = 0;
+	out->tokens = 0;
 	for (size_t i = 0; i < len;) {
 		unsigned char c = (unsigned char)text[i];
 		if (isspace(c)) {
 			i++;
 			continue;
 		}
-		if (c == '\'' || c == '"') {
-			i++;
-			while (i < len && (unsigned char)text[i] != c)
-				i++;
-			i++;
-		} else if (c == '-' && i + 1 < len && text[i + 1] == '-') {
-			while (i < len && text[i] != '\n')
+		if (c == '-' && i + 1 < len && text[i + 1] == '-') {
+			/* PostgreSQL's scanner ends it at a newline or a carriage return */
+			while (i < len && text[i] != '\n' && text[i] != '\r')
 				i++;
 			continue;
+		}
+		if (c == '/' && i + 1 < len && text[i + 1] == '*') {
+			/* nested; unterminated, it runs to the end (the parser says so) */
+			int depth = 0;
+			do {
+				if (i + 1 < len && text[i] == '/' && text[i + 1] == '*') {
+					depth++;
+					i += 2;
+				} else if (i + 1 < len && text[i] == '*' && text[i + 1] == '/') {
+					depth--;
+					i += 2;
+				} else {
+					i++;
+				}
+			} while (i < len && depth > 0);
+			continue;
+		}
+		if (c == '\'' || c == '"') {
+			bool escapes = c == '\'' && i > 0 && (text[i - 1] == 'E' || text[i - 1] == 'e') &&
+				       (i == 1 || !is_word_char((unsigned char)text[i - 2]));
+			for (i++; i < len; i++) {
+				if (escapes && text[i] == '\\') {
+					i++;
+				} else if ((unsigned char)text[i] == c) {
+					if (i + 1 < len && (unsigned char)text[i + 1] == c) {
+						i++;
+						continue;
+					}
+					break;
+				}
+			}
+			i++;
+		} else if (c == '$' && (i == 0 || !is_word_char((unsigned char)text[i - 1])) &&
+			   dollar_opener(text, len, i)) {
+			size_t tag = dollar_opener(text, len, i);
+			const char *body = text + i + tag, *end = text + len, *close = body;
+			while ((close = memchr(close, '$', (size_t)(end - close))) &&
+			       ((size_t)(end - close) < tag || memcmp(close, text + i, tag) != 0))
+				close++;
+			i = close ? (size_t)(close - text) + tag : len;
 		} else if (c == '(') {
-			if (level + 1 >= MAX_PARENS)
-				return INT32_MAX;
+			if (level + 1 >= MAX_PARENS) {
+				out->depth = INT32_MAX;
+				return;
+			}
 			chain[++level] = 0;
 			i++;
 		} else if (c == ')') {
@@ -558,11 +620,11 @@ int ml_nesting_estimate(const char *text, size_t len)
 		} else if (c == ',') {
 			total -= chain[level];
 			chain[level] = 0;
+			tokens++;
 			i++;
 			continue;
-		} else if (isalnum(c) || c == '_' || c >= 0x80) {
-			while (i < len && (isalnum((unsigned char)text[i]) || text[i] == '_' || text[i] == '$' ||
-					   (unsigned char)text[i] >= 0x80))
+		} else if (is_word_char(c)) {
+			while (i < len && is_word_char((unsigned char)text[i]))
 				i++;
 		} else if (c && strchr(OPERATOR_CHARS, c)) { /* strchr finds the NUL too */
 			while (i < len && text[i] && strchr(OPERATOR_CHARS, text[i]))
@@ -572,10 +634,19 @@ int ml_nesting_estimate(const char *text, size_t len)
 		}
 		chain[level]++;
 		total++;
+		tokens++;
 		if (total + level > estimate)
 			estimate = total + level;
 	}
-	return estimate;
+	out->depth = estimate > INT32_MAX ? INT32_MAX : (int)estimate;
+	out->tokens = tokens;
+}
+
+int ml_nesting_estimate(const char *text, size_t len)
+{
+	ml_statement_size size;
+	ml_statement_measure(text, len, &size);
+	return size.depth;
 }
 
 size_t ml_not_valid_fix_at(const ml_stmt_ctx *ctx)

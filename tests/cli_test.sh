@@ -252,6 +252,39 @@ awk 'BEGIN { for (i = 0; i < 100000; i++) printf "("; }' >"$tmp/parens.sql"
 run "$tmp/parens.sql"
 check "100000 open parentheses do not crash" test "$code" -le 2
 
+# What psql runs is what gets linted (issue 9, items 1 and 3): a lone CR ends
+# a -- comment, "\\" ends a meta-command and the rest of its line is SQL.
+rename='ALTER TABLE users RENAME COLUMN email TO e;'
+printf -- '-- note\r%s\n' "$rename" >"$tmp/cr-comment.sql"
+run --format gcc "$tmp/cr-comment.sql"
+check "a lone CR ends a -- comment: the ALTER after it is linted (exit 1)" test "$code" -eq 1
+check "...reported on line 2 as renaming-column" grep -q "^$tmp/cr-comment.sql:2:1: error: .*\[renaming-column\]" <<<"$out"
+printf 'CREATE INDEX i ON t (c);\r-- c\r%s\rDROP INDEX i;\r' "$rename" >"$tmp/cr-only.sql"
+run --format json "$tmp/cr-only.sql"
+check "a CR-only file is not empty: 3 statements" grep -q '"statements":3' <<<"$out"
+run --format gcc "$tmp/cr-only.sql"
+for want in ':1:19: .*require-concurrent-index-creation' ':3:1: .*renaming-column' ':4:1: .*require-concurrent-index-deletion'; do
+	check "CR-only file: findings on their own lines ($want)" grep -q "^$tmp/cr-only.sql$want" <<<"$out"
+done
+run "$tmp/cr-only.sql"
+check "CR-only file: the excerpt is the statement's own line" grep -qxF " 3 | $rename" <<<"$out"
+check "CR-only file: no carriage return reaches the report" bash -c '! grep -q $'"'"'\r'"'"' <<<"$0"' "$out"
+printf -- '-- migralint-ignore renaming-column: reviewed\r%s\r' "$rename" >"$tmp/cr-ignore.sql"
+run --format gcc "$tmp/cr-ignore.sql"
+check "an ignore comment ends at a lone CR and silences the next line" \
+	bash -c '! grep -q renaming-column <<<"$0" && grep -q require-lock-timeout <<<"$0"' "$out"
+printf '\\set ON_ERROR_STOP on \\\\ %s\n' "$rename" >"$tmp/double-backslash.sql"
+run --format gcc "$tmp/double-backslash.sql"
+check "SQL after \\\\ on a meta-command line is linted" grep -q ":1:26: error: .*\[renaming-column\]" <<<"$out"
+check "...and the command itself is noted" grep -qF 'psql meta-command "\set ON_ERROR_STOP on"' <<<"$out"
+printf '\\set x 1\r%s\n' "$rename" >"$tmp/cr-meta.sql"
+run --format gcc "$tmp/cr-meta.sql"
+check "a CR inside a meta-command line does not end it (psql reads to the newline)" \
+	bash -c '[ "$1" -eq 0 ] && ! grep -q renaming-column <<<"$0" && grep -q "after the carriage return" <<<"$0"' "$out" "$code"
+printf 'COPY t FROM stdin; %s\n1\n\\.\n' "$rename" >"$tmp/copy-line.sql"
+run --format gcc "$tmp/copy-line.sql"
+check "SQL after COPY ... FROM stdin; on its line is linted" grep -q ":1:20: error: .*\[renaming-column\]" <<<"$out"
+
 # colour: only on a terminal, never with NO_COLOR
 if command -v script >/dev/null 2>&1; then
 	tty_out=$(script -qec "$ML $tmp/bad.sql" /dev/null 2>/dev/null)

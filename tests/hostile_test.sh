@@ -14,6 +14,11 @@
 # that cannot be written (stdout full, closed, a pipe nobody reads) and
 # memory running out (through FAILING_MALLOC, an LD_PRELOAD shim built from
 # tests/failing_malloc.c; skipped without it) exit with status 4 and say so.
+# And inputs built to slip SQL past the linter that psql would run (issue 9):
+# CR-only line endings, SQL after "\\" on a meta-command line, statements
+# padded with comments or dollar quotes to look "too complex", a 20,000-line
+# PL/pgSQL body, a 20 MB INSERT (reported, at bounded memory), and big
+# statements parsed ahead by workers.
 # usage: hostile_test.sh MIGRALINT [FAILING_MALLOC]
 # MIGRALINT_HOSTILE_MB sets the size of the two huge single-line files
 # (default 50, in millions of bytes); their time and peak memory are printed.
@@ -78,15 +83,17 @@ except Exception as e:
     print("report is not JSON: %s" % e, file=sys.stderr)
     sys.exit(1)
 op, path, args = sys.argv[2], sys.argv[3], sys.argv[4:]
-diags = [d for d in r["diagnostics"] if d["path"] == path]
+# the findings in force; "silenced" and "unlisted" also see the suppressed ones
+every = [d for d in r["diagnostics"] if d["path"] == path]
+diags = [d for d in every if "suppressed" not in d]
 files = [f for f in r["files"] if f["path"] == path]
 if op == "rule":  # rule RULE [LINE]: PATH has a finding of RULE (on LINE)
     ok = any(d["rule"] == args[0] and (len(args) < 2 or d["line"] == int(args[1])) for d in diags)
 elif op == "no-rule":  # no-rule RULE: PATH has no finding of RULE
     ok = not any(d["rule"] == args[0] for d in diags)
 elif op == "silenced":  # silenced RULE N: PATH has N findings of RULE, all suppressed
-    ok = sum(1 for d in diags if d["rule"] == args[0] and "suppressed" in d) == int(args[1]) and \
-        not any(d["rule"] == args[0] and "suppressed" not in d for d in diags)
+    ok = sum(1 for d in every if d["rule"] == args[0] and "suppressed" in d) == int(args[1]) and \
+        not any(d["rule"] == args[0] for d in diags)
 elif op == "only":  # only RULE...: PATH's findings are all of these rules, and there is one
     ok = bool(diags) and all(d["rule"] in args for d in diags)
 elif op == "max-line":  # max-line N: PATH has findings, all on lines 1..N
@@ -94,7 +101,12 @@ elif op == "max-line":  # max-line N: PATH has findings, all on lines 1..N
 elif op == "listed":  # listed [STATEMENTS SYNTAX_ERRORS]
     ok = len(files) == 1 and (not args or (files[0]["statements"], files[0]["syntax_errors"]) == (int(args[0]), int(args[1])))
 elif op == "unlisted":  # PATH is neither in files nor in diagnostics
-    ok = not files and not diags
+    ok = not files and not every
+elif op == "severity":  # severity RULE SEVERITY: PATH's findings of RULE exist and all have SEVERITY
+    hits = [d for d in diags if d["rule"] == args[0]]
+    ok = bool(hits) and all(d["severity"] == args[1] for d in hits)
+elif op == "message":  # message RULE TEXT: a finding of RULE whose message holds TEXT
+    ok = any(d["rule"] == args[0] and args[1] in d["message"] for d in diags)
 elif op == "kinds":  # kinds KIND...: the kinds of PATH's statements, in order
     ok = [s["kind"] for s in r.get("statements", []) if s["path"] == path] == args
 else:
@@ -181,6 +193,39 @@ for f in ignores ignores-one-line; do
 done
 LIMIT=$saved_limit
 rm -f "$tmp/ignores.sql" "$tmp/ignores-one-line.sql" "$tmp/out.json"
+
+# 300,000 statements on CR-only lines, half of them holding a meta-command:
+# the whole file is one psql line with no newline to find, so neither the
+# line map nor the splitter may look for one past where it looked before (a
+# 25 MB CR-only file once took six minutes).
+{
+	yes 'SELECT 1;' 2>/dev/null | head -n 150000
+	yes 'SELECT 2 \echo two \\ ;' 2>/dev/null | head -n 150000
+} | tr '\n' '\r' >"$tmp/cr-lines.sql"
+saved_limit=$LIMIT
+LIMIT=120
+run "$tmp/cr-lines.sql"
+LIMIT=$saved_limit
+echo "     300,000 statements on CR-only lines: $usage"
+survived "300,000 statements on CR-only lines"
+check "300,000 statements on CR-only lines: all listed, finishing well inside the bound" \
+	q listed "$tmp/cr-lines.sql" 300000 0
+rm -f "$tmp/cr-lines.sql" "$tmp/out.json"
+
+# 600,000 statements each holding a piece left out of its text ("\;", a
+# meta-command): each statement's copy looks its pieces up, rather than
+# going through all of the file's (which took minutes).
+awk 'BEGIN { for (i = 0; i < 300000; i++) { print "SELECT 1 \\; SELECT 2;"; print "SELECT 3 \\echo three"; print ";"; } }' \
+	>"$tmp/pieces.sql"
+saved_limit=$LIMIT
+LIMIT=120
+run "$tmp/pieces.sql"
+LIMIT=$saved_limit
+echo "     600,000 statements with pieces left out: $usage"
+survived "600,000 statements with pieces left out"
+check "600,000 statements with pieces left out: all listed, finishing well inside the bound" \
+	q listed "$tmp/pieces.sql" 600000 0
+rm -f "$tmp/pieces.sql" "$tmp/out.json"
 
 # (b) a NUL byte: reported as binary and not linted further (the DROP INDEX
 # after it would otherwise be a finding).
@@ -517,6 +562,110 @@ check "standard input over the cap: named by --stdin-filename" \
 	grep -qF "cannot read 'over-stdin.sql': larger than --max-input-size (1MiB)" <<<"$err"
 check "standard input over the cap: the next file is linted" q rule "$normal" require-concurrent-index-creation 1
 rm -f "$tmp/at-cap.sql" "$tmp/over-cap.sql" "$tmp/capdir/over.sql"
+
+# (i) CR-only line endings: PostgreSQL's scanner ends a -- comment at a
+# lone CR, so psql -f runs every statement of this file. Each is linted, on
+# its own line.
+printf -- '-- rename\rALTER TABLE users RENAME COLUMN email TO e;\r-- drop\rDROP INDEX idx_cr;\r' >"$tmp/cr-only.sql"
+run "$tmp/cr-only.sql"
+survived "CR-only file"
+check "CR-only file: two statements" q listed "$tmp/cr-only.sql" 2 0
+check "CR-only file: the ALTER on line 2 is linted (renaming-column)" q rule "$tmp/cr-only.sql" renaming-column 2
+check "CR-only file: the DROP INDEX on line 4 is linted" q rule "$tmp/cr-only.sql" require-concurrent-index-deletion 4
+printf -- '-- migralint-ignore renaming-column\rALTER TABLE users RENAME COLUMN email TO e;\r' >"$tmp/cr-ignore.sql"
+run "$tmp/cr-ignore.sql"
+check "CR-only file: an ignore comment ends at the CR and silences the next line" \
+	q no-rule "$tmp/cr-ignore.sql" renaming-column
+check "CR-only file: ...that line is linted all the same (require-lock-timeout)" \
+	q rule "$tmp/cr-ignore.sql" require-lock-timeout 2
+
+# (j) "\\" ends a psql meta-command: psql runs the rest of the line as SQL.
+printf '\\set ON_ERROR_STOP on \\\\ ALTER TABLE users RENAME COLUMN email TO e;\n' >"$tmp/double-backslash.sql"
+run "$tmp/double-backslash.sql"
+survived "SQL after \\\\"
+check "SQL after \\\\: the ALTER is linted" q rule "$tmp/double-backslash.sql" renaming-column 1
+check "SQL after \\\\: the command is noted" q rule "$tmp/double-backslash.sql" psql-meta-command 1
+
+# (k) padding never buys a pass: 300,000 tokens of comment or of a dollar-
+# quoted string around an ALTER once made it "too complex" (a warning, the
+# ALTER unchecked). An unterminated comment stays a syntax error.
+pad() { # pad N: N tokens of "x +"
+	awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "x + "; }'
+}
+{ printf 'ALTER TABLE users /* '; pad 150000; printf ' */ RENAME COLUMN email TO e;\n'; } >"$tmp/pad-comment.sql"
+{ printf 'ALTER TABLE users -- '; pad 150000; printf '\rRENAME COLUMN email TO e;\n'; } >"$tmp/pad-line-comment.sql"
+{ printf 'DO $pad$ BEGIN ALTER TABLE users RENAME COLUMN email TO e; PERFORM $$'; pad 150000; printf '$$; END $pad$;\n'; } >"$tmp/pad-dollar.sql"
+for f in pad-comment pad-line-comment pad-dollar; do
+	run "$tmp/$f.sql"
+	survived "$f"
+	check "$f: the ALTER is linted (renaming-column)" q rule "$tmp/$f.sql" renaming-column 1
+	check "$f: not reported as too complex" q no-rule "$tmp/$f.sql" statement-too-complex
+done
+{ printf 'ALTER TABLE users RENAME COLUMN email TO e /* '; pad 150000; printf ';\n'; } >"$tmp/pad-open-comment.sql"
+run "$tmp/pad-open-comment.sql"
+survived "padding in an unterminated comment"
+check "padding in an unterminated comment: a syntax-error" q only "$tmp/pad-open-comment.sql" syntax-error
+rm -f "$tmp"/pad-*.sql
+
+# (l) a 20,000-line PL/pgSQL body is analysed to its last statement
+{
+	printf 'CREATE PROCEDURE nightly() LANGUAGE plpgsql AS $$\nDECLARE n int := 0;\nBEGIN\n'
+	awk 'BEGIN { for (i = 0; i < 20000; i++) print "  n := n + (SELECT count(*) FROM users WHERE id > n);"; }'
+	printf '  ALTER TABLE users RENAME COLUMN email TO e;\nEND $$;\n'
+} >"$tmp/long-body.sql"
+run "$tmp/long-body.sql"
+echo "     20,000-line PL/pgSQL body: $usage"
+survived "20,000-line PL/pgSQL body"
+check "20,000-line PL/pgSQL body: its last statement is analysed (line 20004)" \
+	q rule "$tmp/long-body.sql" renaming-column 20004
+check "20,000-line PL/pgSQL body: not too complex" q no-rule "$tmp/long-body.sql" statement-too-complex
+rm -f "$tmp/long-body.sql"
+
+# (m) a 20 MB INSERT ... VALUES (5.9 million tokens) took 785 MB and 14 s,
+# and one of numbers 2.5 GB: now it is reported as too large to analyse, an
+# error, without being parsed.
+/usr/bin/python3 -c '
+import sys
+row = "(12345, '"'"'some text value'"'"', 3.14)"
+n = 20000000 // (len(row) + 2)
+sys.stdout.write("INSERT INTO t (a, b, c) VALUES\n" + ",\n".join([row] * n) + ";\n")' >"$tmp/insert-20mb.sql"
+run "$tmp/insert-20mb.sql"
+echo "     20 MB INSERT: $usage"
+survived "20 MB INSERT"
+check "20 MB INSERT: statement-too-complex" q rule "$tmp/insert-20mb.sql" statement-too-complex 1
+check "20 MB INSERT: at error severity" q severity "$tmp/insert-20mb.sql" statement-too-complex error
+check "20 MB INSERT: the message says it was too large" \
+	q message "$tmp/insert-20mb.sql" statement-too-complex "too large to analyse"
+check "20 MB INSERT: exit 1 (got $code)" test "$code" -eq 1
+if [ -n "$usage" ]; then
+	kb=${usage##*s, }
+	kb=${kb%% KB*}
+	check "20 MB INSERT: peak RSS under 1 GB, not gigabytes (got $kb KB)" test "$kb" -lt 1000000
+fi
+rm -f "$tmp/insert-20mb.sql"
+
+# (n) statements just under the limit, parsed ahead by workers: the trees
+# held ahead are bounded in tokens, so --jobs 4 holds no more big trees at
+# once than --jobs 1 (without the bound: 738 MB against 135 MB).
+/usr/bin/python3 -c '
+import sys
+stmt = "INSERT INTO t VALUES " + ",".join(["(1,2,3,4)"] * 89000) + ";\n"
+sys.stdout.write(stmt * 4)' >"$tmp/big-statements.sql"
+peak=()
+for jobs in 1 4; do
+	run --jobs "$jobs" "$tmp/big-statements.sql"
+	echo "     4 statements of 890,000 tokens, --jobs $jobs: $usage"
+	survived "4 big statements, --jobs $jobs"
+	check "4 big statements, --jobs $jobs: all analysed" q listed "$tmp/big-statements.sql" 4 0
+	check "4 big statements, --jobs $jobs: none too complex" q no-rule "$tmp/big-statements.sql" statement-too-complex
+	kb=${usage##*s, }
+	peak+=("${kb%% KB*}")
+done
+if [ -n "$usage" ]; then
+	check "4 big statements: --jobs 4 peaks under 1.5 x --jobs 1 (${peak[1]} KB against ${peak[0]} KB)" \
+		test "$((peak[1] * 2))" -lt "$((peak[0] * 3))"
+fi
+rm -f "$tmp/big-statements.sql"
 
 # all of the small ones in one run, between two copies of the normal file
 cp "$normal" "$tmp/first.sql"

@@ -15,6 +15,7 @@ case failed.
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -42,6 +43,12 @@ STDIN_SQL = ("SELECT '" + "\u00e9" * 30 + "'; DROP INDEX orders_legacy_idx;\n"
 
 class CaseFailure(Exception):
     pass
+
+
+def split_lines(text):
+    """Lines as migralint counts them: each ends at "\\n", "\\r\\n" or a lone
+    "\\r" (PostgreSQL's scanner ends a -- comment at either character)."""
+    return re.split(r"\r\n|\r|\n", text)
 
 
 def sql_files_below(directory):
@@ -177,13 +184,13 @@ class Checker:
         full = os.path.join(self.root, path)
         lines = None
         if path == STDIN_NAME:
-            lines = STDIN_SQL.decode("utf-8").split("\n")
+            lines = split_lines(STDIN_SQL.decode("utf-8"))
         elif os.path.isfile(full):
             with open(full, "rb") as fh:
                 data = fh.read()
             if b"\0" not in data:
                 try:
-                    lines = data.decode("utf-8").split("\n")
+                    lines = split_lines(data.decode("utf-8"))
                 except UnicodeDecodeError:
                     lines = None
         cache[path] = lines

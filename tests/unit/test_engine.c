@@ -251,7 +251,164 @@ START_TEST(deep_nesting_is_reported_not_crashed)
 	lint_new(NULL, sql);
 	free(sql);
 	ck_assert_uint_eq(count_rule("statement-too-complex"), 1);
+	/* it went unchecked: an error, not a warning */
+	ck_assert_int_eq(first_of("statement-too-complex")->severity, ML_SEVERITY_ERROR);
+	ck_assert_int_eq(ml_run_exit_status(run), ML_EXIT_FINDINGS);
 	ck_assert_uint_eq(count_rule("ban-drop-column"), 1);
+}
+END_TEST
+
+
+/* A malloc'd text: head, then reps copies of unit, then tail. */
+static char *repeat(const char *head, const char *unit, size_t reps, const char *tail)
+{
+	size_t hl = strlen(head), ul = strlen(unit), tl = strlen(tail);
+	char *out = malloc(hl + ul * reps + tl + 1);
+	ck_assert_ptr_nonnull(out);
+	memcpy(out, head, hl);
+	for (size_t i = 0; i < reps; i++)
+		memcpy(out + hl + i * ul, unit, ul);
+	memcpy(out + hl + ul * reps, tail, tl + 1);
+	return out;
+}
+
+START_TEST(measure_skips_comments_and_quoted_bodies)
+{
+	/* Padding is not complexity: comments count for nothing, and a string
+	 * or a dollar-quoted body is one token however long. */
+	static const char *const padded[][3] = {
+		{ "SELECT 1 /* ", "a + ", " */;" },
+		{ "SELECT 1 /* /* nested */ ", "a + ", " */;" },
+		{ "SELECT 1 -- ", "a + ", "\n;" },
+		{ "SELECT $$", "a + ", "$$;" },
+		{ "SELECT $body$ $$ ", "a + ", "$body$;" },
+		{ "SELECT E'\\'", "a + ", "';" },
+		{ "SELECT '", "a + ''", "';" },
+		{ "SELECT \"", "a + ", "\";" },
+	};
+	for (size_t i = 0; i < sizeof(padded) / sizeof(padded[0]); i++) {
+		char *sql = repeat(padded[i][0], padded[i][1], 200000, padded[i][2]);
+		ml_statement_size size;
+		ml_statement_measure(sql, strlen(sql), &size);
+		ck_assert_msg(size.depth < 10 && size.tokens < 10, "case %zu: depth %d, %zu tokens", i, size.depth,
+			      size.tokens);
+		free(sql);
+	}
+	/* what the padding hides is counted: a CR ends a -- comment, an
+	 * E-string's \' does not end it, a $1 is no dollar quote */
+	static const char *const counted[][3] = {
+		{ "SELECT 1 -- note\r", "a + ", "1;" },
+		{ "SELECT E'\\'' || ", "a + ", "1;" },
+		{ "SELECT $1 + ", "a + ", "1;" },
+		{ "SELECT x$$ + ", "a + ", "1;" }, /* x$$ is one identifier */
+	};
+	for (size_t i = 0; i < sizeof(counted) / sizeof(counted[0]); i++) {
+		char *sql = repeat(counted[i][0], counted[i][1], 200000, counted[i][2]);
+		ml_statement_size size;
+		ml_statement_measure(sql, strlen(sql), &size);
+		ck_assert_msg(size.depth > 400000 && size.tokens > 400000, "case %zu: depth %d, %zu tokens", i,
+			      size.depth, size.tokens);
+		free(sql);
+	}
+	/* a flat list is long but not deep; commas are tokens too */
+	char *sql = repeat("SELECT 1 WHERE x IN (0", ", 1", 100000, ");");
+	ml_statement_size size;
+	ml_statement_measure(sql, strlen(sql), &size);
+	ck_assert_int_lt(size.depth, 10);
+	ck_assert_uint_eq(size.tokens, 7 + 200000 + 2); /* SELECT 1 WHERE x IN ( 0 , 1 ... ) ; */
+	free(sql);
+}
+END_TEST
+
+START_TEST(padding_does_not_hide_a_statement)
+{
+	/* Once, 200,000 tokens of comment made this ALTER "too complex": a
+	 * warning, and the rename unchecked. */
+	static const char *const padded[][3] = {
+		{ "ALTER TABLE users /* ", "x + ", " */ RENAME COLUMN email TO e;\n" },
+		{ "ALTER TABLE users -- ", "x + ", "\nRENAME COLUMN email TO e;\n" },
+		{ "DO $$ BEGIN ALTER TABLE users RENAME COLUMN email TO e; PERFORM '", "x + ", "'; END $$;\n" },
+	};
+	for (size_t i = 0; i < sizeof(padded) / sizeof(padded[0]); i++) {
+		char *sql = repeat(padded[i][0], padded[i][1], 200000, padded[i][2]);
+		lint_new(NULL, sql);
+		free(sql);
+		ck_assert_msg(count_rule("renaming-column") == 1 && count_rule("statement-too-complex") == 0,
+			      "case %zu: %zu renaming-column, %zu statement-too-complex", i,
+			      count_rule("renaming-column"), count_rule("statement-too-complex"));
+	}
+	/* an unterminated comment stays a syntax error */
+	char *sql = repeat("ALTER TABLE users RENAME COLUMN email TO e /* ", "x + ", 200000, ";\n");
+	lint_new(NULL, sql);
+	free(sql);
+	ck_assert_uint_eq(count_rule("syntax-error"), 1);
+	ck_assert_uint_eq(count_rule("statement-too-complex"), 0);
+}
+END_TEST
+
+START_TEST(too_large_statement_is_reported_not_parsed)
+{
+	/* 1,040,007 tokens: more than ML_MAX_STATEMENT_TOKENS, so it is not
+	 * parsed (a 20 MB INSERT took 1.4 GB), and says so at error severity;
+	 * the statement after it is linted. */
+	char *sql = repeat("INSERT INTO t VALUES ", "(1),", 260000, "(1);\nALTER TABLE t DROP COLUMN c;\n");
+	lint_new(NULL, sql);
+	free(sql);
+	ck_assert_uint_eq(count_rule("statement-too-complex"), 1);
+	const ml_diagnostic *d = first_of("statement-too-complex");
+	ck_assert_int_eq(d->severity, ML_SEVERITY_ERROR);
+	ck_assert_int_eq(d->line, 1);
+	ck_assert_str_eq(d->message, "statement too large to analyse: 1,040,007 tokens, more than the 1,000,000 "
+				     "migralint parses; it was not checked");
+	ck_assert_uint_eq(count_rule("ban-drop-column"), 1);
+
+	/* a comment in front of it can silence it, once reviewed */
+	sql = repeat("-- migralint-ignore statement-too-complex: seed data, reviewed\nINSERT INTO t VALUES ", "(1),",
+		     260000, "(1); -- migralint-ignore ban-drop-column\nALTER TABLE t DROP COLUMN c;\n");
+	lint_new(NULL, sql);
+	free(sql);
+	ck_assert_uint_eq(count_rule("statement-too-complex"), 0);
+	ck_assert_uint_eq(count_rule("ban-drop-column"), 1);
+
+	/* a PL/pgSQL body is compiled on its own: the same bound */
+	sql = repeat("DO $$ BEGIN\n", "PERFORM 1;\n", 340000, "END $$;\nALTER TABLE t DROP COLUMN c;\n");
+	lint_new(NULL, sql);
+	free(sql);
+	ck_assert_uint_eq(count_rule("statement-too-complex"), 1);
+	d = first_of("statement-too-complex");
+	ck_assert_int_eq(d->line, 1);
+	ck_assert_int_eq(d->column, 6);
+	ck_assert_ptr_nonnull(strstr(d->message, "PL/pgSQL body too large to analyse: 1,020,002 tokens"));
+	ck_assert_uint_eq(count_rule("ban-drop-column"), 1);
+}
+END_TEST
+
+START_TEST(long_plpgsql_body_is_analysed)
+{
+	/* 20,000 lines of PL/pgSQL are one string to the statement around
+	 * them: the body is analysed, statement by statement, to its last.
+	 * (Rules stay quiet on what a function definition does; a procedure's
+	 * rename is reported.) */
+	static const char *const kinds[] = { "PROCEDURE p()", "FUNCTION f() RETURNS void" };
+	for (size_t k = 0; k < 2; k++) {
+		char head[128];
+		snprintf(head, sizeof(head), "CREATE %s LANGUAGE plpgsql AS $$\nDECLARE n int := 0;\nBEGIN\n", kinds[k]);
+		char *sql = repeat(head, "  n := n + (SELECT count(*) FROM users WHERE id > n);\n", 20000,
+				   "  ALTER TABLE users RENAME COLUMN email TO e;\n  PERFORM (;\nEND $$;\n");
+		lint_new(NULL, sql);
+		free(sql);
+		ck_assert_uint_eq(count_rule("statement-too-complex"), 0);
+		/* the body was compiled: its last line's error is found */
+		ck_assert_uint_eq(count_rule("syntax-error"), 1);
+	}
+	char *sql = repeat("CREATE PROCEDURE p() LANGUAGE plpgsql AS $$\nDECLARE n int := 0;\nBEGIN\n",
+			   "  n := n + (SELECT count(*) FROM users WHERE id > n);\n", 20000,
+			   "  ALTER TABLE users RENAME COLUMN email TO e;\nEND $$;\n");
+	lint_new(NULL, sql);
+	free(sql);
+	ck_assert_uint_eq(count_rule("statement-too-complex"), 0);
+	ck_assert_uint_eq(count_rule("renaming-column"), 1);
+	ck_assert_int_eq(first_of("renaming-column")->line, 20004);
 }
 END_TEST
 
@@ -835,12 +992,17 @@ Suite *engine_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("recovery");
+	/* 20,000-line bodies and million-token statements: seconds under ASan */
+	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, unclosed_parenthesis_costs_one_statement);
 	tcase_add_test(tc, unterminated_comment_is_reported);
 	tcase_add_test(tc, unterminated_copy_data_is_reported);
 	tcase_add_test(tc, meta_command_inside_statement_is_blanked);
 	tcase_add_test(tc, byte_order_mark_is_skipped);
 	tcase_add_test(tc, deep_nesting_is_reported_not_crashed);
+	tcase_add_test(tc, padding_does_not_hide_a_statement);
+	tcase_add_test(tc, long_plpgsql_body_is_analysed);
+	tcase_add_test(tc, too_large_statement_is_reported_not_parsed);
 	tcase_add_test(tc, unqualified_name_is_not_another_schema);
 	tcase_add_test(tc, suppression_inside_do_body);
 	tcase_add_test(tc, block_comment_before_code_covers_its_line_only);
@@ -890,6 +1052,7 @@ Suite *engine_suite(void)
 	tcase_add_test(tc, nesting_estimate_steps_over_nul_bytes);
 	tcase_add_test(tc, boolean_words_read_like_boolin);
 	tcase_add_test(tc, placeholder_names_are_described);
+	tcase_add_test(tc, measure_skips_comments_and_quoted_bodies);
 	suite_add_tcase(s, tc);
 	return s;
 }

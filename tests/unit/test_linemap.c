@@ -95,6 +95,42 @@ START_TEST(position_crlf)
 }
 END_TEST
 
+START_TEST(position_lone_cr)
+{
+	/* PostgreSQL's scanner ends a line (and a -- comment) at a lone
+	 * carriage return: a file with CR-only line endings has lines too. */
+	ml_line_map map = map_of("ab\rcd\ref");
+	ck_assert_uint_eq(map.n_lines, 3);
+	ck_assert_pos(map, 1, 1, 2);
+	ck_assert_pos(map, 2, 1, 3); /* the \r belongs to line 1 */
+	ck_assert_pos(map, 3, 2, 1);
+	ck_assert_pos(map, 6, 3, 1);
+	ck_assert_pos(map, 8, 3, 3);
+	ck_assert_uint_eq(ml_line_map_line_start(&map, 2), 3);
+	ck_assert_uint_eq(ml_line_map_line_end(&map, 1), 2);
+	ck_assert_uint_eq(ml_line_map_line_end(&map, 2), 5);
+	ck_assert_uint_eq(ml_line_map_line_end(&map, 3), 8);
+}
+END_TEST
+
+START_TEST(position_mixed_line_breaks)
+{
+	/* \n, \r\n and a lone \r each end one line; \r\r is two. */
+	const char *t = "a\nb\r\nc\rd\r\re";
+	ml_line_map map = map_of(t);
+	ck_assert_uint_eq(map.n_lines, 6);
+	static const size_t starts[] = { 0, 2, 5, 7, 9, 10 };
+	for (size_t i = 0; i < 6; i++)
+		ck_assert_uint_eq(map.line_starts[i], starts[i]);
+	ck_assert_uint_eq(ml_line_map_line_end(&map, 2), 3); /* before the \r of \r\n */
+	ck_assert_uint_eq(ml_line_map_line_end(&map, 3), 6);
+	ck_assert_uint_eq(ml_line_map_line_end(&map, 5), 9); /* an empty line */
+	ck_assert_uint_eq(ml_line_map_line_end(&map, 6), 11);
+	ck_assert_pos(map, 10, 6, 1);
+	ck_assert_uint_eq(ml_line_map_start_of_line_at(&map, 8), 7);
+}
+END_TEST
+
 START_TEST(position_no_trailing_newline)
 {
 	ml_line_map map = map_of("a\nbc");
@@ -296,6 +332,8 @@ Suite *linemap_suite(void)
 	tcase_add_test(tc, position_invalid_bytes_count_as_characters);
 	tcase_add_test(tc, position_empty_text);
 	tcase_add_test(tc, position_crlf);
+	tcase_add_test(tc, position_lone_cr);
+	tcase_add_test(tc, position_mixed_line_breaks);
 	tcase_add_test(tc, position_no_trailing_newline);
 	tcase_add_test(tc, position_not_nul_terminated);
 	tcase_add_test(tc, line_start_and_end);

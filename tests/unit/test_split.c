@@ -59,6 +59,26 @@ static const char *kind_name(ml_chunk_kind kind)
 			      (size_t)(want_start), (size_t)(want_end));                             \
 	} while (0)
 
+
+/* Every chunk of list as "K:text" joined by " | " (K: S statement, M
+ * meta-command, D COPY data, T trailer), statements with the psql commands
+ * and COPY data inside them blanked out as the engine sees them. */
+static const char *describe(const char *text, const ml_chunk_list *list)
+{
+	static const char KINDS[] = "SMDT";
+	const char *out = "";
+	for (size_t i = 0; i < list->len; i++) {
+		const ml_chunk *c = &list->items[i];
+		char *piece = ml_arena_alloc(arena, c->end - c->start + 1);
+		if (c->kind == ML_CHUNK_STATEMENT)
+			ml_chunk_copy_text(text, list, c->start, c->end, piece);
+		else
+			piece = ml_arena_strndup(arena, text + c->start, c->end - c->start);
+		out = ml_arena_printf(arena, "%s%s%c:%s", out, i ? " | " : "", KINDS[c->kind], piece);
+	}
+	return out;
+}
+
 /* ---- plain statements ---------------------------------------------------- */
 
 START_TEST(two_statements)
@@ -413,6 +433,276 @@ START_TEST(copy_without_stdin_has_no_data)
 }
 END_TEST
 
+
+/* ---- carriage returns -------------------------------------------------- */
+
+START_TEST(cr_ends_line_comment)
+{
+	/* PostgreSQL's scanner: newline [\n\r]. psql -f runs this ALTER. */
+	const char *t = "-- note\rALTER TABLE users RENAME COLUMN email TO e;";
+	ml_chunk_list l = split(t);
+	ck_assert_str_eq(describe(t, &l), "S:ALTER TABLE users RENAME COLUMN email TO e");
+	ck_assert_uint_eq(l.items[0].gap_start, 0);
+	ck_assert_uint_eq(l.items[0].start, 8);
+}
+END_TEST
+
+START_TEST(cr_only_file)
+{
+	const char *t = "CREATE TABLE a (id int);\r-- c\rDROP INDEX i;\r-- c2\r\rUPDATE t SET c = 1\r";
+	ml_chunk_list l = split(t);
+	ck_assert_str_eq(describe(t, &l), "S:CREATE TABLE a (id int) | S:DROP INDEX i | S:UPDATE t SET c = 1");
+	ck_assert(!l.items[2].terminated);
+}
+END_TEST
+
+START_TEST(cr_ends_ignore_comment)
+{
+	const char *t = "SELECT 1;\r-- migralint-ignore ban-drop-column\rSELECT 2;\rSELECT 3;";
+	ml_chunk_list l = split(t);
+	ck_assert_uint_eq(l.len, 3);
+	ck_assert(!l.items[0].has_ignore_comment);
+	ck_assert(l.items[1].has_ignore_comment);
+	ck_assert(!l.items[2].has_ignore_comment);
+	ck_assert_str_eq(chunk_text(t, &l, 1), "SELECT 2");
+}
+END_TEST
+
+START_TEST(cr_does_not_end_meta_command)
+{
+	/* psql reads lines at newlines: the ALTER is an argument of \set
+	 * (psql sets x to "1ALTERTABLE..."), and is not run. */
+	const char *t = "\\set x 1\rALTER TABLE users RENAME COLUMN email TO e;\nSELECT 1;";
+	ml_chunk_list l = split(t);
+	ck_assert_uint_eq(l.len, 2);
+	ck_assert_chunk(l, 0, ML_CHUNK_META_COMMAND, 0, off(t, "\nSELECT"));
+	ck_assert_chunk(l, 1, ML_CHUNK_STATEMENT, off(t, "SELECT 1"), strlen(t) - 1);
+}
+END_TEST
+
+/* ---- meta-commands: "\\" and more commands on one line ----------------- */
+
+START_TEST(double_backslash_ends_meta_command)
+{
+	const char *t = "\\set ON_ERROR_STOP on \\\\ ALTER TABLE users RENAME COLUMN email TO e;\n";
+	ml_chunk_list l = split(t);
+	ck_assert_str_eq(describe(t, &l), "M:\\set ON_ERROR_STOP on | S:ALTER TABLE users RENAME COLUMN email TO e");
+	ck_assert_uint_eq(l.items[1].gap_start, off(t, " ALTER"));
+
+	/* no blank needed, and after a command without arguments */
+	t = "\\echo\\\\DROP TABLE t;\n\\timing \\\\ DROP TABLE u;";
+	l = split(t);
+	ck_assert_str_eq(describe(t, &l), "M:\\echo | S:DROP TABLE t | M:\\timing | S:DROP TABLE u");
+}
+END_TEST
+
+START_TEST(backslash_starts_next_meta_command)
+{
+	const char *t = "\\set x 1 \\echo hi \\\\ SELECT 1;\nSELECT 2;";
+	ml_chunk_list l = split(t);
+	ck_assert_str_eq(describe(t, &l), "M:\\set x 1 | M:\\echo hi | S:SELECT 1 | S:SELECT 2");
+}
+END_TEST
+
+START_TEST(quoted_backslash_in_meta_argument)
+{
+	/* inside quotes a backslash neither ends the argument nor the command */
+	const char *t = "\\echo 'a\\\\b' \"c\\d\" `echo \\\\` \\\\ SELECT 1;";
+	ml_chunk_list l = split(t);
+	ck_assert_str_eq(describe(t, &l), "M:\\echo 'a\\\\b' \"c\\d\" `echo \\\\` | S:SELECT 1");
+	t = "\\set x 'it''s \\' \\\\ SELECT 1;";
+	l = split(t);
+	ck_assert_str_eq(describe(t, &l), "M:\\set x 'it''s \\' \\\\ SELECT 1;");
+}
+END_TEST
+
+START_TEST(whole_line_meta_commands)
+{
+	/* These take the rest of the line, "\\" included: psql runs no SQL
+	 * from it (checked with psql 15). */
+	static const char *const lines[] = {
+		"\\! echo \\\\ DROP TABLE t;", "\\copy t from stdin \\\\ DROP TABLE t;",
+		"\\h SELECT \\\\ DROP TABLE t;", "\\sf+ f \\\\ DROP TABLE t;",
+		"\\o |cat \\\\ DROP TABLE t;", "\\g |cat \\\\ DROP TABLE t;",
+		"\\gx (format=csv tuples_only=on) |cat \\\\ DROP TABLE t;",
+		"\\echo 'unterminated \\\\ DROP TABLE t;",
+	};
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		const char *t = ml_arena_printf(arena, "%s\nSELECT 1;", lines[i]);
+		ml_chunk_list l = split(t);
+		const char *want = ml_arena_printf(arena, "M:%s | S:SELECT 1", lines[i]);
+		ck_assert_str_eq(describe(t, &l), want);
+	}
+	/* a pipe is special only as the first argument */
+	const char *t = "\\o out.txt |x \\\\ SELECT 1;";
+	ml_chunk_list l = split(t);
+	ck_assert_str_eq(describe(t, &l), "M:\\o out.txt |x | S:SELECT 1");
+	t = "\\o (x) |cat \\\\ SELECT 1;"; /* only \g and \gx take options first */
+	l = split(t);
+	ck_assert_str_eq(describe(t, &l), "M:\\o (x) |cat | S:SELECT 1");
+	t = "SELECT 1 \\g (format=csv) out.csv \\\\ SELECT 2;";
+	l = split(t);
+	ck_assert_str_eq(describe(t, &l), "S:SELECT 1 | M:\\g (format=csv) out.csv | S:SELECT 2");
+}
+END_TEST
+
+START_TEST(meta_command_inside_statement_with_separator)
+{
+	/* psql keeps the query buffer across the commands of a line */
+	const char *t = "SELECT 1 \\echo hi \\\\ , 2;";
+	ml_chunk_list l = split(t);
+	/* "\echo hi \\" becomes 11 blanks */
+	ck_assert_str_eq(describe(t, &l), "S:SELECT 1             , 2 | M:\\echo hi");
+	ck_assert_uint_eq(l.items[0].start, 0);
+
+	/* a sending command ends it, and SQL follows the "\\" */
+	t = "SELECT 1 \\g \\\\ SELECT 2;";
+	l = split(t);
+	ck_assert_str_eq(describe(t, &l), "S:SELECT 1 | M:\\g | S:SELECT 2");
+
+	/* "\g|cat" is one unknown command name for psql: it sends nothing */
+	t = "SELECT 1 \\g|cat\n, 2;";
+	l = split(t);
+	ck_assert_str_eq(describe(t, &l), "S:SELECT 1       \n, 2 | M:\\g|cat");
+}
+END_TEST
+
+
+START_TEST(backslash_semicolon_is_sql)
+{
+	/* psql puts a plain ';' in the statement and sends the whole line at
+	 * the real ';' (checked with psql 15): the CREATE runs. */
+	const char *t = "SELECT 1 \\; CREATE TABLE t ();\n\\; DROP TABLE u;\nSELECT a\\:\\:int;";
+	ml_chunk_list l = split(t);
+	/* (the blank splits "a\:\:int", which psql sends as "a::int": a
+	 * syntax error, reported, rather than text moved off its offsets) */
+	ck_assert_str_eq(describe(t, &l), "S:SELECT 1  ; CREATE TABLE t () | S: ; DROP TABLE u | S:SELECT a : :int");
+	/* a COPY after "\;" reads its data too (checked with psql 15), and
+	 * the words after it start afresh (BEGIN ATOMIC) */
+	t = "SELECT 1 \\; COPY t FROM stdin;\n1\n\\.\nSELECT 1 \\; CREATE FUNCTION f() RETURNS int BEGIN ATOMIC SELECT 1; END;";
+	l = split(t);
+	ck_assert_str_eq(describe(t, &l), "S:SELECT 1  ; COPY t FROM stdin | D:1\n\\. | "
+					   "S:SELECT 1  ; CREATE FUNCTION f() RETURNS int BEGIN ATOMIC SELECT 1; END");
+	/* after a command's arguments, too */
+	t = "\\set x 1 \\; DROP TABLE t;";
+	l = split(t);
+	ck_assert_str_eq(describe(t, &l), "M:\\set x 1 | S: ; DROP TABLE t");
+}
+END_TEST
+
+/* ---- COPY: the rest of the line is SQL ---------------------------------- */
+
+START_TEST(copy_rest_of_line_is_sql)
+{
+	/* psql runs the COPY, reads its data from the next lines, then runs
+	 * what followed it on its own line (checked with psql 15). */
+	const char *t = "COPY t FROM stdin; ALTER TABLE users RENAME COLUMN email TO e;\n1\n\\.\nSELECT 1;\n";
+	ml_chunk_list l = split(t);
+	ck_assert_str_eq(describe(t, &l),
+			 "S:COPY t FROM stdin | S:ALTER TABLE users RENAME COLUMN email TO e | D:1\n\\. | S:SELECT 1");
+}
+END_TEST
+
+START_TEST(copy_in_cr_only_file)
+{
+	/* One psql line: the COPY reads no data (end of file), the rest runs. */
+	const char *t = "COPY t FROM stdin;\rALTER TABLE users RENAME COLUMN email TO e;\r";
+	ml_chunk_list l = split(t);
+	ck_assert_str_eq(describe(t, &l), "S:COPY t FROM stdin | S:ALTER TABLE users RENAME COLUMN email TO e | D:");
+	ck_assert(l.items[2].unterminated);
+	ck_assert_uint_eq(l.items[2].start, strlen(t));
+}
+END_TEST
+
+START_TEST(copy_statement_spans_data)
+{
+	/* A statement left open on the COPY's line goes on after the data,
+	 * inside a string too. */
+	const char *t = "COPY t FROM stdin; SELECT 'a\nx';y\n\\.\nb', $$\n$$;";
+	ml_chunk_list l = split(t);
+	ck_assert_str_eq(describe(t, &l), "S:COPY t FROM stdin | S:SELECT 'a\n        b', $$\n$$ | D:x';y\n\\.");
+
+	t = "COPY t FROM stdin; /*\nx */ DROP TABLE t;\n\\.\n*/ SELECT 1;";
+	l = split(t);
+	ck_assert_str_eq(describe(t, &l), "S:COPY t FROM stdin | D:x */ DROP TABLE t;\n\\. | S:SELECT 1");
+}
+END_TEST
+
+START_TEST(two_copies_on_one_line)
+{
+	const char *t = "COPY a FROM stdin; COPY b FROM stdin; SELECT 1;\n1\n\\.\n2\n\\.\r\nSELECT 2;";
+	ml_chunk_list l = split(t);
+	ck_assert_str_eq(describe(t, &l),
+			 "S:COPY a FROM stdin | S:COPY b FROM stdin | S:SELECT 1 | D:1\n\\. | D:2\n\\. | S:SELECT 2");
+}
+END_TEST
+
+START_TEST(copy_end_marker_is_exact)
+{
+	/* psql ends the data only at a line "\." + "\n" or "\r\n": with a
+	 * blank after it, or a lone CR, the data goes on (the COPY fails). */
+	const char *t = "COPY t FROM stdin;\n1\n\\. \nDROP TABLE t;\n\\.\rDROP TABLE u;\n";
+	ml_chunk_list l = split(t);
+	ck_assert_uint_eq(l.len, 2);
+	ck_assert_int_eq(l.items[1].kind, ML_CHUNK_COPY_DATA);
+	ck_assert(l.items[1].unterminated);
+	ck_assert_uint_eq(l.items[1].end, strlen(t));
+}
+END_TEST
+
+START_TEST(copy_that_fails_to_parse_reads_no_data)
+{
+	/* The server rejects the COPY, so psql runs the lines after it as SQL
+	 * (checked with psql 15); a COPY TO reads no data either. */
+	const char *t = ")COPY t FROM stdin;\nDROP TABLE u;\n\\.\nCOPY (SELECT a FROM stdin) TO stdout;\nSELECT 1;";
+	ml_chunk_list l = split(t);
+	ck_assert_str_eq(describe(t, &l),
+			 "S:)COPY t FROM stdin | S:DROP TABLE u | M:\\. | S:COPY (SELECT a FROM stdin) TO stdout | S:SELECT 1");
+}
+END_TEST
+
+START_TEST(copy_sent_by_meta_command)
+{
+	const char *t = "COPY t FROM stdin \\g \\\\ SELECT 1;\n1\n\\.\nSELECT 2;";
+	ml_chunk_list l = split(t);
+	ck_assert_str_eq(describe(t, &l), "S:COPY t FROM stdin | M:\\g | S:SELECT 1 | D:1\n\\. | S:SELECT 2");
+}
+END_TEST
+
+START_TEST(ignore_comment_before_copy_data)
+{
+	const char *t = "COPY t FROM stdin; -- migralint-ignore-file ban-drop-table\n1\n\\.\nDROP TABLE t;";
+	ml_chunk_list l = split(t);
+	ck_assert_str_eq(describe(t, &l), "S:COPY t FROM stdin | D:1\n\\. | T: | S:DROP TABLE t");
+	ck_assert(l.items[2].has_ignore_comment);
+	ck_assert_uint_eq(l.items[2].gap_start, off(t, " -- migralint"));
+	ck_assert(!l.items[3].has_ignore_comment);
+	ck_assert_uint_eq(l.items[3].gap_start, off(t, "DROP"));
+}
+END_TEST
+
+START_TEST(blanks_are_in_text_order)
+{
+	/* ml_chunk_copy_text relies on it */
+	const char *t = "SELECT 1 \\; COPY t FROM stdin; SELECT\n1\n\\.\n2 \\echo x\n, 3 \\; SELECT 4;\n\\; SELECT 5;";
+	ml_chunk_list l = split(t);
+	ck_assert_uint_eq(l.n_blanks, 5);
+	for (size_t i = 1; i < l.n_blanks; i++)
+		ck_assert_uint_le(l.blanks[i - 1].end, l.blanks[i].start);
+	ck_assert_str_eq(describe(t, &l), "S:SELECT 1  ; COPY t FROM stdin | S:SELECT\n     2        \n, 3  ; SELECT 4 | "
+					   "D:1\n\\. | M:\\echo x | S: ; SELECT 5");
+}
+END_TEST
+
+START_TEST(chunks_are_in_order)
+{
+	/* a statement ends after the commands inside it, but comes first */
+	const char *t = "SELECT\n\\echo a\n1;\n\\echo b";
+	ml_chunk_list l = split(t);
+	ck_assert_str_eq(describe(t, &l), "S:SELECT\n       \n1 | M:\\echo a | M:\\echo b");
+}
+END_TEST
+
 /* ---- directives -------------------------------------------------------- */
 
 START_TEST(trailer_holds_ignore_file)
@@ -477,6 +767,9 @@ Suite *split_suite(void)
 	tcase_add_test(tc, transaction_begin_is_not_a_body);
 	tcase_add_test(tc, unterminated_string_runs_to_eof);
 	tcase_add_test(tc, unterminated_comment_and_dollar_quote);
+	tcase_add_test(tc, cr_ends_line_comment);
+	tcase_add_test(tc, cr_only_file);
+	tcase_add_test(tc, cr_ends_ignore_comment);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("psql");
@@ -487,6 +780,23 @@ Suite *split_suite(void)
 	tcase_add_test(tc, copy_from_stdin_data);
 	tcase_add_test(tc, copy_from_stdin_with_options);
 	tcase_add_test(tc, copy_without_stdin_has_no_data);
+	tcase_add_test(tc, cr_does_not_end_meta_command);
+	tcase_add_test(tc, double_backslash_ends_meta_command);
+	tcase_add_test(tc, backslash_starts_next_meta_command);
+	tcase_add_test(tc, quoted_backslash_in_meta_argument);
+	tcase_add_test(tc, whole_line_meta_commands);
+	tcase_add_test(tc, meta_command_inside_statement_with_separator);
+	tcase_add_test(tc, backslash_semicolon_is_sql);
+	tcase_add_test(tc, copy_rest_of_line_is_sql);
+	tcase_add_test(tc, copy_in_cr_only_file);
+	tcase_add_test(tc, copy_statement_spans_data);
+	tcase_add_test(tc, two_copies_on_one_line);
+	tcase_add_test(tc, copy_end_marker_is_exact);
+	tcase_add_test(tc, copy_sent_by_meta_command);
+	tcase_add_test(tc, copy_that_fails_to_parse_reads_no_data);
+	tcase_add_test(tc, ignore_comment_before_copy_data);
+	tcase_add_test(tc, chunks_are_in_order);
+	tcase_add_test(tc, blanks_are_in_text_order);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("directives");

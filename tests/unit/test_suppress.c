@@ -244,6 +244,32 @@ START_TEST(scan_ignores_strings_finds_comments)
 }
 END_TEST
 
+START_TEST(scan_comment_ends_at_carriage_return)
+{
+	/* PostgreSQL's scanner ends a "--" comment at a lone CR: the rule list
+	 * and the reason stop there, and the statement after it is on the
+	 * next line. */
+	const char *t = "-- migralint-ignore rule-a\rDROP TABLE t; -- migralint-ignore rule-b: why\rDROP TABLE u;\r";
+	ml_line_map map;
+	int status;
+	ml_ptr_vec list = scan(t, 0, strlen(t), &map, &status);
+	ck_assert_int_eq(status, 0);
+	ck_assert_uint_eq(list.len, 2);
+	const ml_suppression *a = list.items[0];
+	ck_assert_int_eq(a->line, 1);
+	ck_assert_int_eq(a->end_line, 1);
+	ck_assert(a->own_line);
+	ck_assert_uint_eq(a->n_rules, 1);
+	ck_assert_str_eq(a->rules[0], "rule-a");
+	const ml_suppression *b = list.items[1];
+	ck_assert_int_eq(b->line, 2);
+	ck_assert_int_eq(b->column, 15);
+	ck_assert(!b->own_line);
+	ck_assert_uint_eq(b->n_rules, 1);
+	ck_assert_str_eq(b->rules[0], "rule-b");
+	ck_assert_str_eq(b->reason, "why");
+}
+END_TEST
 START_TEST(scan_only_strings_finds_nothing)
 {
 	const char *t = "SELECT '-- migralint-ignore x';\nSELECT E'\\' -- migralint-ignore y';\n";
@@ -319,6 +345,7 @@ Suite *suppress_suite(void)
 	tc = tcase_create("scan");
 	tcase_add_checked_fixture(tc, arena_setup, arena_teardown);
 	tcase_add_test(tc, scan_ignores_strings_finds_comments);
+	tcase_add_test(tc, scan_comment_ends_at_carriage_return);
 	tcase_add_test(tc, scan_only_strings_finds_nothing);
 	tcase_add_test(tc, scan_subrange_positions);
 	tcase_add_test(tc, scan_range_end_is_respected);
