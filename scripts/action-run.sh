@@ -184,16 +184,35 @@ lint_fail() {
 # its own files or point doc_base_url (the links in the comment) elsewhere.
 # $2 is the --config path the workflow gave (absolute), or empty to look
 # for .migralint.json at the repository's top as migralint would; $3 is the
-# repository's top. A file outside the repository is not the change's: it
-# is used as it is. When the base has no such file, the defaults apply
-# (--no-config), or a .migralint.json found above the repository.
+# repository's top (symlinks resolved, as git gives it). A file outside the
+# repository is not the change's: it is used as it is. When the base has no
+# such file, the defaults apply (--no-config), or a .migralint.json found
+# above the repository.
+#
+# The path is resolved lexically: a symbolic link the change puts in its
+# working tree (the file itself or a directory on the way) must not choose
+# which of the base's files is read. The base's copy is written, under a
+# random name, into the directory the original names, because migralint
+# matches exclude and overrides globs against paths relative to the
+# configuration file's directory: elsewhere they would silently match
+# nothing. Only when that directory is not a plain directory of the working
+# tree (missing, or reached through a link) does the copy go to the
+# temporary directory: no changed file git lists can lie in it then, so
+# no glob could match there either.
 base_config_opts=()
 base_config() {
 	local base=$1 config=$2 top=$3 rel dir
 	base_config_opts=()
 	if [[ -n $config ]]; then
-		rel=$(realpath -m --relative-to="$top" -- "$config")
+		rel=$(realpath -m -s --relative-to="$top" -- "$config")
 		if [[ $rel == .. || $rel == ../* ]]; then
+			# Outside the repository as written; through a link it may
+			# still land inside, where the change could choose the file.
+			local through
+			through=$(realpath -m --relative-to="$top" -- "$config")
+			if [[ $through != .. && $through != ../* ]]; then
+				lint_fail "the config path $config reaches the repository through a symbolic link; give it without one"
+			fi
 			base_config_opts=(--config "$config")
 			return 0
 		fi
@@ -201,7 +220,14 @@ base_config() {
 		rel=.migralint.json
 	fi
 	if git -C "$top" cat-file -e "$base:$rel" 2>/dev/null; then
-		base_config_file=$(mktemp "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/migralint-base-config.XXXXXX")
+		dir=$(realpath -m -s -- "$top/$(dirname -- "$rel")")
+		if [[ -d $dir && $(realpath -e -- "$dir") == "$dir" ]]; then
+			base_config_file=$(mktemp "$dir/.migralint-base-config.XXXXXX") ||
+				lint_fail "cannot write the base commit's $rel into $dir"
+		else
+			base_config_file=$(mktemp "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/migralint-base-config.XXXXXX") ||
+				lint_fail "cannot write the base commit's $rel into a temporary file"
+		fi
 		git -C "$top" show "$base:$rel" >"$base_config_file" ||
 			lint_fail "cannot read $rel from the base commit $base"
 		log "configuration: $rel as in the base commit $base (the change's own copy is not used)"
@@ -347,8 +373,10 @@ cmd_lint() {
 	done
 	if [[ -n ${MIGRALINT_CONFIG:-} ]]; then
 		# Relative to where the step runs, not to the repository's top.
+		# $PWD may name the directory through a link that lies outside the
+		# repository; base_config compares with the top git gives, resolved.
 		config=$MIGRALINT_CONFIG
-		[[ $config == /* ]] || config=$PWD/$config
+		[[ $config == /* ]] || config=$(pwd -P)/$config
 	fi
 	if $own_config; then
 		log "configuration: as the args input says"

@@ -58,14 +58,20 @@ static const char USAGE[] =
 /* Writes fmt to out with each "%s" replaced by its string argument,
  * escaped (ml_write_escaped): the paths, names and values a message quotes
  * can come from a pull request, and stderr lands in the same CI log as the
- * report. Only "%s" is a directive. */
+ * report. A "%s" right after a line break in fmt starts a line, where a
+ * leading "::" would be a workflow command (ml_write_escaped_line). Only
+ * "%s" is a directive. */
 static void say(FILE *out, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	for (const char *p = fmt; *p; p++) {
 		if (p[0] == '%' && p[1] == 's') {
-			ml_write_escaped(out, va_arg(ap, const char *));
+			const char *arg = va_arg(ap, const char *);
+			if (p > fmt && p[-1] == '\n')
+				ml_write_escaped_line(out, arg);
+			else
+				ml_write_escaped(out, arg);
 			p++;
 		} else {
 			fputc(*p, out);
@@ -226,7 +232,11 @@ static bool file_options(void *data, const char *path, ml_options *opts)
 static void print_setting(const char *name, const char *value, const char *origin)
 {
 	printf("  %-24s ", name);
-	say(stdout, "%s", value);
+	/* Without a name (the second exclude glob on) only blanks precede it. */
+	if (*name)
+		ml_write_escaped(stdout, value);
+	else
+		ml_write_escaped_line(stdout, value);
 	size_t len = strlen(value);
 	printf("%*s ", len < 10 ? (int)(10 - len) : 0, "");
 	say(stdout, "%s\n", origin);

@@ -150,3 +150,8 @@ void ml_write_escaped(FILE *out, const char *s)
 {
 	ml_text_puts(out, s, 0);
 }
+
+void ml_write_escaped_line(FILE *out, const char *s)
+{
+	ml_text_puts(out, s, ML_TEXT_LINE_START);
+}

@@ -302,6 +302,80 @@ lint "$repo" add-config MIGRALINT_BASE="$base"
 result "a pull request that adds .migralint.json to a base without one is linted with the defaults"
 [[ $status -eq 1 ]] || show "$case_dir/err" "$case_dir/out"
 
+# The base's exclude and overrides globs apply as they would in place:
+# migralint matches them relative to the configuration file's directory, so
+# the base's copy must not be read from elsewhere.
+git checkout -q -b globs-base "$base"
+mkdir -p db/m
+printf '{ "exclude": ["m/legacy"],
+  "overrides": [ { "files": ["m/quiet/*.sql"], "rules": { "require-concurrent-index-creation": false } } ] }\n' \
+	>db/migralint.json
+printf '{ "exclude": ["migrations/legacy"] }\n' >.migralint.json
+printf 'SELECT 1;\n' >db/m/001.sql
+globs_base=$(commit_all "configurations with globs")
+git checkout -q -b globs-head "$globs_base"
+mkdir -p db/m/legacy db/m/quiet migrations/legacy
+printf '%s\n' "$dangerous_sql" >db/m/legacy/002.sql
+printf '%s\n' "$dangerous_sql" >db/m/quiet/003.sql
+printf '%s\n' "$dangerous_sql" >migrations/legacy/0003_old.sql
+commit_all "changes the base's globs leave out" >/dev/null
+lint "$repo" globs-config MIGRALINT_BASE="$globs_base" MIGRALINT_CONFIG=db/migralint.json MIGRALINT_PATHS='db/**/*.sql'
+# Excluded: 002 is not linted; the override turns one rule off for 003.
+if grep -q 'db/m/quiet/003.sql:1:1: warning\[require-lock-timeout\]' "$case_dir/out" &&
+	! grep -Eq 'require-concurrent-index-creation|db/m/legacy/002.sql:' "$case_dir/out"; then
+	ok "the config input's exclude and overrides globs apply to the change as they would in place"
+else
+	fail "the config input's exclude and overrides globs apply to the change as they would in place"
+	show "$case_dir/err" "$case_dir/out"
+fi
+lint "$repo" globs-top MIGRALINT_BASE="$globs_base"
+[[ $status -eq 0 ]] && ! grep -q 'require-concurrent-index-creation' "$case_dir/out" &&
+	grep -q 'configuration: .migralint.json as in the base commit' "$case_dir/err"
+result "the top .migralint.json's exclude globs apply to the change as they would in place"
+[[ $status -eq 0 ]] || show "$case_dir/err" "$case_dir/out"
+[[ -z $(git status --porcelain --ignored) ]]
+result "the base's copy of the configuration is removed from the working tree afterwards"
+git status --porcelain --ignored | show
+
+# A pull request must not choose which of the base's files is read: not by
+# turning the configuration into a link to a lenient file of the base, nor
+# by turning its directory into a link to a lenient directory.
+git checkout -q -b links-base "$base"
+mkdir -p db loose
+printf '{ "severity": { "require-concurrent-index-creation": "error" } }\n' >db/migralint.json
+printf '{ "rules": { "require-concurrent-index-creation": false } }\n' >db/lenient.json
+printf '{ "rules": { "require-concurrent-index-creation": false } }\n' >loose/migralint.json
+links_base=$(commit_all "strict and lenient configurations")
+git checkout -q -b link-file "$links_base"
+ln -sf lenient.json db/migralint.json
+printf '%s\n' "$dangerous_sql" >migrations/0003_index_users_email.sql
+commit_all "config as a link" >/dev/null
+lint "$repo" link-file MIGRALINT_BASE="$links_base" MIGRALINT_FAIL_ON=error MIGRALINT_CONFIG=db/migralint.json
+[[ $status -eq 1 ]] && grep -q 'error\[require-concurrent-index-creation\]' "$case_dir/out" &&
+	grep -q 'configuration: db/migralint.json as in the base commit' "$case_dir/err"
+result "a pull request that links the config input's file to another file: the base's file of that name is read"
+[[ $status -eq 1 ]] || show "$case_dir/err" "$case_dir/out"
+# A config path that reaches the repository through a link outside it: which
+# of the base's files it names depends on the change's links, so refused.
+ln -s "$repo" "$tmp/repo-link"
+lint "$repo" link-outside MIGRALINT_BASE="$links_base" MIGRALINT_CONFIG="$tmp/repo-link/db/migralint.json"
+[[ $status -eq 3 ]] && grep -q 'reaches the repository through a symbolic link' "$case_dir/err"
+result "a config path that enters the repository through a link: exit status 3 with a message"
+[[ $status -eq 3 ]] || show "$case_dir/err"
+git checkout -q -b link-dir "$links_base"
+git rm -q -r db
+ln -s loose db
+printf '%s\n' "$dangerous_sql" >migrations/0003_index_users_email.sql
+commit_all "config directory as a link" >/dev/null
+lint "$repo" link-dir MIGRALINT_BASE="$links_base" MIGRALINT_FAIL_ON=error MIGRALINT_CONFIG=db/migralint.json
+[[ $status -eq 1 ]] && grep -q 'error\[require-concurrent-index-creation\]' "$case_dir/out" &&
+	grep -q 'configuration: db/migralint.json as in the base commit' "$case_dir/err"
+result "a pull request that links the config input's directory elsewhere: the base's file of that name is read"
+[[ $status -eq 1 ]] || show "$case_dir/err" "$case_dir/out"
+[[ -z $(git status --porcelain --ignored) && -z $(ls -A "$repo/loose" | grep -v '^migralint.json$') ]]
+result "a copy of the base's configuration is never written through the change's link"
+git checkout -q dangerous
+
 # --- a hostile pull request: names that smuggle workflow commands ----------
 
 git checkout -q -b hostile "$base"

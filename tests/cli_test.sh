@@ -227,6 +227,16 @@ run --print-config --no-config
 check "--print-config shows the default --max-input-size" grep -qE '^  max_input_size +64MiB +default$' <<<"$out"
 run --print-config --no-config --max-input-size 1536K
 check "--print-config shows --max-input-size" grep -qE '^  max_input_size +1536KiB +command line$' <<<"$out"
+# --print-config lines that start with a path or a glob (after blanks at
+# most): no line of the output may be a workflow command.
+run --no-config --print-config '::warning::pwn' '  ::error::x'
+check "--print-config: a path that starts a line is escaped" bash -c \
+	'[ "$0" -eq 0 ] && grep -qx "\\\\x3a:warning::pwn" <<<"$1" && grep -qx "  \\\\x3a:error::x" <<<"$1" &&
+	! grep -Eq "^[[:space:]]*::" <<<"$1"' "$code" "$out"
+printf '{ "exclude": ["a", "::warning::g"] }\n' >"$tmp/colons.json"
+run --config "$tmp/colons.json" --print-config
+check "--print-config: an exclude glob alone on its line is escaped" bash -c \
+	'[ "$0" -eq 0 ] && grep -qE "^ +\\\\x3a:warning::g " <<<"$1" && ! grep -Eq "^[[:space:]]*::" <<<"$1"' "$code" "$out"
 run --help
 check "--help names --max-input-size" grep -q -- "--max-input-size SIZE" <<<"$out"
 

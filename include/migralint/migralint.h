@@ -286,6 +286,11 @@ int ml_run_write_report(ml_run *run, ml_format format, FILE *out, bool color);
  * quote a path or a name, e.g. on stderr. */
 void ml_write_escaped(FILE *out, const char *s);
 
+/* As ml_write_escaped, for an s that starts an output line: a ':' that is
+ * its first non-blank character is escaped too (\x3a), so that the line
+ * cannot be a workflow command such as "::warning::". */
+void ml_write_escaped_line(FILE *out, const char *s);
+
 /* The exit status the command line should use (enum ml_exit_status);
  * suppressed findings never count:
  * ML_EXIT_FAILED when memory ran out during the run (some input was not
