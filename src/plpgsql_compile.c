@@ -239,14 +239,40 @@ static void add_quoted_name(ml_strbuf *b, const char *name)
 	ml_strbuf_str(b, "\"");
 }
 
-/* A dollar-quote tag that does not occur in body. */
+/* A dollar-quote tag that does not occur in body: $mlN$ with N above every
+ * number of a $ml<digits>$ in it, found in one pass over the body (trying
+ * $ml0$, $ml1$... in turn was quadratic in the number of such tags). A
+ * number too long to count in 64 bits gets a longer one: 1 and as many
+ * zeros as its digits. */
 static const char *free_tag(ml_arena *arena, const char *body)
 {
-	for (unsigned i = 0;; i++) {
-		const char *tag = ml_arena_printf(arena, "$ml%u$", i);
-		if (!strstr(body, tag))
-			return tag;
+	enum { COUNTABLE_DIGITS = 18 };
+	unsigned long long next = 0;
+	size_t longest = 0;
+	for (const char *p = strstr(body, "$ml"); p; p = strstr(p + 1, "$ml")) {
+		const char *d = p + 3;
+		size_t n = 0;
+		unsigned long long value = 0;
+		while (isdigit((unsigned char)d[n])) {
+			if (n < COUNTABLE_DIGITS)
+				value = value * 10 + (unsigned)(d[n] - '0');
+			n++;
+		}
+		if (n == 0 || d[n] != '$')
+			continue;
+		if (n > longest)
+			longest = n;
+		if (n <= COUNTABLE_DIGITS && value + 1 > next)
+			next = value + 1;
 	}
+	if (longest <= COUNTABLE_DIGITS)
+		return ml_arena_printf(arena, "$ml%llu$", next);
+	ml_strbuf tag = { .arena = arena };
+	ml_strbuf_str(&tag, "$ml1");
+	for (size_t i = 0; i < longest; i++)
+		ml_strbuf_str(&tag, "0");
+	ml_strbuf_str(&tag, "$");
+	return tag.data;
 }
 
 /* What the compiler is told about the routine; the body itself is added

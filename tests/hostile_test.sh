@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # hostile_test.sh - inputs built to break a linter: huge single lines, NUL
-# bytes, 80,000 suppression comments, 20,000 partitions, random binary, unterminated dollar
-# quotes and comments, a directory without SQL, a FIFO, a missing path, a
+# bytes, 80,000 suppression comments, 20,000 partitions, a body quoting
+# 80,000 dollar-quote tags, random binary, unterminated dollar quotes and
+# comments, a directory without SQL, a FIFO, a missing path, a
 # directory with symbolic links out of it, link loops, a FIFO and a device
 # inside, /dev/zero named, files over --max-input-size. Each one must get
 # its diagnostic (or
@@ -206,6 +207,23 @@ h = [x["help"] for x in d if x["path"] == sys.argv[2] and x["rule"] == "require-
 sys.exit(not (len(h) == 1 and "(p_0, p_1, p_2, p_3, p_4, p_5, p_6, p_7, p_8, p_9 and 19990 more)" in h[0]))' \
 	"$tmp/out.json" "$tmp/partitioned-index.sql"
 rm -f "$tmp/partitions.sql" "$tmp/partitioned-index.sql" "$tmp/out.json"
+
+# A DO body quoting 80,000 dollar-quote tags $ml0$ $ml1$ ... (and one too
+# long to count): the tag the body is compiled in is found in one pass
+# (trying each in turn took 10 s). A tag that clashed would break the
+# compile: a syntax-error, and no finding for the DROP INDEX inside.
+awk 'BEGIN { printf "DO $x$ BEGIN PERFORM '"'"'"; for (i = 0; i < 80000; i++) printf "$ml%d$", i
+	printf "$ml123456789012345678901234$'"'"';\nDROP INDEX i;\nEND $x$;\n" }' >"$tmp/tags.sql"
+saved_limit=$LIMIT
+LIMIT=120
+run "$tmp/tags.sql"
+LIMIT=$saved_limit
+echo "     a DO body quoting 80,000 dollar-quote tags: $usage"
+survived "80,000 dollar-quote tags in a body"
+check "80,000 dollar-quote tags: the body compiles (no syntax-error)" q no-rule "$tmp/tags.sql" syntax-error
+check "80,000 dollar-quote tags: the DROP INDEX inside is linted" \
+	q rule "$tmp/tags.sql" require-concurrent-index-deletion 2
+rm -f "$tmp/tags.sql" "$tmp/out.json"
 
 # (b) a NUL byte: reported as binary and not linted further (the DROP INDEX
 # after it would otherwise be a finding).
