@@ -281,6 +281,12 @@ typedef struct routine {
 	const char *head;         /* the statement up to its body's opening quote */
 	const char *tag;          /* the dollar quote around the body */
 	bool blank_return_next;   /* set-returning with output parameters */
+	/* The statement compiled: head, then a prefix of the body and tag.
+	 * One buffer, big enough for the whole body, that every prefix
+	 * reuses: keeping each prefix took memory in proportion to the
+	 * body's size times the number of compilations. */
+	char *source;
+	size_t head_len, tag_len;
 } routine;
 
 static bool is_output_mode(PgQuery__FunctionParameterMode mode)
@@ -362,11 +368,22 @@ static void describe_routine(ml_arena *arena, const PgQuery__Node *stmt, const c
 	r->blank_return_next = setof && outputs;
 }
 
-/* Compiles the first len bytes of body as the routine's body. */
-static PgQueryPlpgsqlParseResult compile_prefix(ml_arena *arena, const routine *r, const char *body, size_t len)
+/* Makes r's source buffer, in arena, for bodies of up to max_len bytes. */
+static void prepare_source(ml_arena *arena, routine *r, size_t max_len)
 {
-	char *source = ml_arena_printf(arena, "%s%.*s%s", r->head, (int)len, body, r->tag);
-	return pg_query_parse_plpgsql(source);
+	r->head_len = strlen(r->head);
+	r->tag_len = strlen(r->tag);
+	r->source = ml_arena_alloc(arena, r->head_len + max_len + r->tag_len + 1);
+	memcpy(r->source, r->head, r->head_len);
+}
+
+/* Compiles the first len bytes of body (len at most the max_len r's
+ * source was prepared for) as the routine's body. */
+static PgQueryPlpgsqlParseResult compile_prefix(const routine *r, const char *body, size_t len)
+{
+	memcpy(r->source + r->head_len, body, len);
+	memcpy(r->source + r->head_len + len, r->tag, r->tag_len + 1);
+	return pg_query_parse_plpgsql(r->source);
 }
 
 /* ---- where the compiler stopped ------------------------------------------ */
@@ -417,9 +434,15 @@ static const char *quoted_name(ml_arena *arena, const char *message)
 static bool locate_in_sql(ml_arena *arena, const char *body, const token *toks, size_t from, size_t stop,
 			  const char *message, size_t *at)
 {
+	if (from >= stop)
+		return false;
+	/* One buffer for every start: the statement may be long. */
+	char *sql = ml_arena_alloc(arena, toks[stop].start - toks[from].start + 1);
 	size_t tries = 0;
 	for (size_t s = from; s < stop && tries < 64; s++, tries++) {
-		const char *sql = ml_arena_strndup(arena, body + toks[s].start, toks[stop].start - toks[s].start);
+		size_t n = toks[stop].start - toks[s].start;
+		memcpy(sql, body + toks[s].start, n);
+		sql[n] = '\0';
 		PgQueryParseResult r = pg_query_parse(sql);
 		bool same = r.error && r.error->cursorpos > 0 && !strcmp(r.error->message, message);
 		if (same)
@@ -455,7 +478,7 @@ static void locate_error(ml_arena *arena, const routine *r, const char *body, co
 		lo++;
 	for (size_t step = 1; lo + step - 1 < hi; step *= 2) {
 		size_t probe = lo + step - 1;
-		PgQueryPlpgsqlParseResult p = compile_prefix(arena, r, body, toks[probe].end);
+		PgQueryPlpgsqlParseResult p = compile_prefix(r, body, toks[probe].end);
 		bool same = same_error(p.error, error);
 		pg_query_free_plpgsql_parse_result(p);
 		if (same) {
@@ -466,7 +489,7 @@ static void locate_error(ml_arena *arena, const routine *r, const char *body, co
 	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		PgQueryPlpgsqlParseResult p = compile_prefix(arena, r, body, toks[mid].end);
+		PgQueryPlpgsqlParseResult p = compile_prefix(r, body, toks[mid].end);
 		if (same_error(p.error, error))
 			hi = mid;
 		else
@@ -532,7 +555,8 @@ void ml_plpgsql_compile(ml_arena *arena, const PgQuery__Node *stmt, const char *
 	char *text = ml_arena_strndup(scratch, body, len);
 	if (r.blank_return_next)
 		blank_bare_return_next(text, len);
-	out->result = compile_prefix(scratch, &r, text, len);
+	prepare_source(scratch, &r, len);
+	out->result = compile_prefix(&r, text, len);
 	const PgQueryError *error = out->result.error;
 	if (error) {
 		out->failed = true;

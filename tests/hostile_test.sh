@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # hostile_test.sh - inputs built to break a linter: huge single lines, NUL
 # bytes, 80,000 suppression comments, 20,000 partitions, a body quoting
-# 80,000 dollar-quote tags, random binary, unterminated dollar quotes and
-# comments, a directory without SQL, a FIFO, a missing path, a
-# directory with symbolic links out of it, link loops, a FIFO and a device
-# inside, /dev/zero named, files over --max-input-size. Each one must get
+# 80,000 dollar-quote tags, a 3 MB body that does not compile, random
+# binary, unterminated dollar quotes and comments, a directory without SQL,
+# a FIFO, a missing path, a directory with symbolic links out of it, link
+# loops, a FIFO and a device inside, /dev/zero named, files over --max-input-size. Each one must get
 # its diagnostic (or
 # an input error naming it on stderr, exit status 2; the huge string literal
 # is valid SQL and must be one clean SELECT), never a crash or a hang, and
@@ -224,6 +224,23 @@ check "80,000 dollar-quote tags: the body compiles (no syntax-error)" q no-rule 
 check "80,000 dollar-quote tags: the DROP INDEX inside is linted" \
 	q rule "$tmp/tags.sql" require-concurrent-index-deletion 2
 rm -f "$tmp/tags.sql" "$tmp/out.json"
+
+# A 3 MB DO body whose compile fails at its end: the prefixes compiled to
+# find the token share one buffer (each kept its own copy: memory grew with
+# the body's size times the number of compilations). Its peak memory is
+# printed; the check is that the error is still placed on its token.
+awk 'BEGIN { printf "DO $x$ DECLARE\n"; pad = sprintf("%1400s", ""); gsub(/ /, "a", pad)
+	for (i = 0; i < 2000; i++) printf "v%d text := '"'"'%s'"'"';\n", i, pad
+	printf "w int := ;\nBEGIN\nNULL;\nEND $x$;\n" }' >"$tmp/body-error.sql"
+saved_limit=$LIMIT
+LIMIT=120
+run "$tmp/body-error.sql"
+LIMIT=$saved_limit
+echo "     a 3 MB DO body that does not compile: $usage"
+survived "3 MB DO body that does not compile"
+check "3 MB DO body that does not compile: the syntax-error is on its line (2002)" \
+	q rule "$tmp/body-error.sql" syntax-error 2002
+rm -f "$tmp/body-error.sql" "$tmp/out.json"
 
 # (b) a NUL byte: reported as binary and not linted further (the DROP INDEX
 # after it would otherwise be a finding).
