@@ -908,6 +908,20 @@ static void init_vars(struct vars *vars, const cJSON *function)
 	memcpy(vars->values, initial, vars->n * sizeof(*initial));
 }
 
+/* Notes that the PL/pgSQL body of a statement rebuilt from an EXECUTE
+ * (st->dynamic, located at the EXECUTE) was not analysed. */
+static void report_dynamic_body(ml_engine_state *st, ml_body_kind kind)
+{
+	size_t at = st->stmt_start, end = at;
+	if (at + 7 <= st->map.len && !strncasecmp(st->map.text + at, "EXECUTE", 7))
+		end = at + 7;
+	ml_engine_report_at(st, &ml_rule_dynamic_sql_not_analysed, at, end, ml_rule_dynamic_sql_not_analysed.info.help,
+			    kind == ML_BODY_DO ? "EXECUTE runs a DO block built as text: the statements in its body were "
+						 "not analysed"
+					       : "EXECUTE creates a PL/pgSQL routine built as text: the statements in its "
+						 "body were not analysed");
+}
+
 void ml_plpgsql_analyse(ml_engine_state *st, const PgQuery__Node *stmt, const ml_stmt_env *outer)
 {
 	const char *language = "plpgsql";
@@ -929,16 +943,26 @@ void ml_plpgsql_analyse(ml_engine_state *st, const PgQuery__Node *stmt, const ml
 	} else {
 		return;
 	}
-	if (strcmp(language, "plpgsql") != 0 || !as || !def_string(as) || !st->loc_exact)
+	if (strcmp(language, "plpgsql") != 0 || !as || !def_string(as))
 		return;
+	if (!st->loc_exact) {
+		/* A DO block or a routine that an EXECUTE builds as text: its
+		 * body is nowhere in the file to map findings onto. */
+		if (st->dynamic)
+			report_dynamic_body(st, kind);
+		return;
+	}
 	const char *body_text = def_string(as);
 
 	struct body b = { .st = st, .executes_now = kind == ML_BODY_DO };
 	if (kind == ML_BODY_PROCEDURE)
 		b.procedure = ml_last_name(stmt->create_function_stmt->funcname,
 					   stmt->create_function_stmt->n_funcname);
-	if (as->location < 0 || !locate_body(st, st->loc_base + (size_t)as->location, body_text, &b))
+	if (as->location < 0 || !locate_body(st, st->loc_base + (size_t)as->location, body_text, &b)) {
+		if (st->dynamic)
+			report_dynamic_body(st, kind);
 		return;
+	}
 	/* Directives inside the body: the file scan saw the body as one string. */
 	if (b.content_end > b.content_start &&
 	    ml_mentions_directive(st->map.text + b.content_start, b.content_end - b.content_start)) {
