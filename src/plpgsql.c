@@ -259,6 +259,8 @@ static const char *const UNKNOWN_SHADOWED = "names more than one variable of thi
 static const char *const UNKNOWN_FIELD = "is a field of a record, filled at run time";
 static const char *const UNKNOWN_TOO_LONG =
 	"is given its value after this body's rebuilt text passed migralint's limit (16 MB)";
+static const char *const UNKNOWN_DECLARED =
+	"is read in a DECLARE, whose value migralint does not follow (it is set where its block begins)";
 static const char CHAINED[] = "is given the value of ";
 
 static void set_unknown(struct vars *v, size_t varno, const char *why)
@@ -855,7 +857,11 @@ static const char **collect_variables(ml_arena *arena, const cJSON *function, si
 }
 
 /* The body's variables as they are before its first statement: a
- * declared one holds its DEFAULT (or nothing), a parameter is unknown. */
+ * declared one holds its DEFAULT (or nothing), a parameter is unknown.
+ * The JSON does not say which block declares which variable, and an
+ * inner block's DEFAULTs run when that block begins: only DEFAULTs that
+ * read no variable are known here (one that does reads it as unknown,
+ * UNKNOWN_DECLARED, rather than with its value at the body's start). */
 static void init_vars(struct vars *vars, const cJSON *function)
 {
 	const cJSON *datums = cJSON_GetObjectItemCaseSensitive(function, "datums");
@@ -863,32 +869,57 @@ static void init_vars(struct vars *vars, const cJSON *function)
 	vars->names = ml_arena_alloc(vars->arena, (vars->n ? vars->n : 1) * sizeof(*vars->names));
 	vars->values = ml_arena_alloc(vars->arena, (vars->n ? vars->n : 1) * sizeof(*vars->values));
 	vars->seen = ml_arena_alloc(vars->arena, (vars->n ? vars->n : 1) * sizeof(*vars->seen));
+	/* The values start in initial[]; while the DEFAULTs are evaluated
+	 * every variable they read is unknown. */
+	var_value *initial = ml_arena_alloc(vars->arena, (vars->n ? vars->n : 1) * sizeof(*initial));
 	size_t i = 0;
 	const cJSON *d;
 	cJSON_ArrayForEach(d, datums)
 	{
 		const cJSON *var = cJSON_GetObjectItemCaseSensitive(d, "PLpgSQL_var");
 		const cJSON *name = cJSON_GetObjectItemCaseSensitive(var, "refname");
-		vars->values[i].unknown = UNKNOWN_RUNTIME;
+		vars->values[i].unknown = UNKNOWN_DECLARED;
+		initial[i].unknown = UNKNOWN_RUNTIME;
 		if (cJSON_IsString(name)) {
 			vars->names[i] = name->valuestring;
 			/* Parameters come before the declarations, which have a line. */
 			bool declared = cJSON_GetObjectItemCaseSensitive(var, "lineno") != NULL;
-			vars->values[i].unknown = declared || !strcmp(name->valuestring, "found") ? UNKNOWN_UNSET
-												  : UNKNOWN_PARAMETER;
-			const cJSON *def = cJSON_GetObjectItemCaseSensitive(
-				cJSON_GetObjectItemCaseSensitive(var, "default_val"), "PLpgSQL_expr");
-			const cJSON *query = cJSON_GetObjectItemCaseSensitive(def, "query");
-			if (cJSON_IsString(query)) {
-				ml_parsed parsed;
-				const PgQuery__SelectStmt *sel =
-					plain_select(ml_arena_printf(vars->arena, "SELECT %s", query->valuestring), &parsed);
-				vars->values[i] = eval_value(vars, sel && sel->n_target_list == 1 ? sel->target_list[0] : NULL);
-				ml_parsed_free(&parsed);
-			}
+			initial[i].unknown = declared || !strcmp(name->valuestring, "found") ? UNKNOWN_UNSET
+											     : UNKNOWN_PARAMETER;
 		}
 		i++;
 	}
+	i = 0;
+	cJSON_ArrayForEach(d, datums)
+	{
+		const cJSON *var = cJSON_GetObjectItemCaseSensitive(d, "PLpgSQL_var");
+		const cJSON *def = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(var, "default_val"), "PLpgSQL_expr");
+		const cJSON *query = cJSON_GetObjectItemCaseSensitive(def, "query");
+		if (vars->names[i] && cJSON_IsString(query)) {
+			ml_parsed parsed;
+			const PgQuery__SelectStmt *sel =
+				plain_select(ml_arena_printf(vars->arena, "SELECT %s", query->valuestring), &parsed);
+			initial[i] = eval_value(vars, sel && sel->n_target_list == 1 ? sel->target_list[0] : NULL);
+			ml_parsed_free(&parsed);
+		}
+		i++;
+	}
+	memcpy(vars->values, initial, vars->n * sizeof(*initial));
+}
+
+/* Notes that the PL/pgSQL body of a statement rebuilt from an EXECUTE
+ * (st->dynamic, located at the EXECUTE) was not analysed. */
+static void report_dynamic_body(ml_engine_state *st, ml_body_kind kind)
+{
+	size_t at = st->stmt_start, end = at;
+	if (at + 7 <= st->map.len && !strncasecmp(st->map.text + at, "EXECUTE", 7))
+		end = at + 7;
+	ml_engine_report_at(st, &ml_rule_dynamic_sql_not_analysed, at, end, ml_rule_dynamic_sql_not_analysed.info.help,
+			    kind == ML_BODY_DO ? "EXECUTE runs a DO block built as text: the statements in its body were "
+						 "not analysed"
+					       : "EXECUTE creates a PL/pgSQL routine built as text: the statements in its "
+						 "body were not analysed");
 }
 
 void ml_plpgsql_analyse(ml_engine_state *st, const PgQuery__Node *stmt, const ml_stmt_env *outer)
@@ -912,16 +943,26 @@ void ml_plpgsql_analyse(ml_engine_state *st, const PgQuery__Node *stmt, const ml
 	} else {
 		return;
 	}
-	if (strcmp(language, "plpgsql") != 0 || !as || !def_string(as) || !st->loc_exact)
+	if (strcmp(language, "plpgsql") != 0 || !as || !def_string(as))
 		return;
+	if (!st->loc_exact) {
+		/* A DO block or a routine that an EXECUTE builds as text: its
+		 * body is nowhere in the file to map findings onto. */
+		if (st->dynamic)
+			report_dynamic_body(st, kind);
+		return;
+	}
 	const char *body_text = def_string(as);
 
 	struct body b = { .st = st, .executes_now = kind == ML_BODY_DO };
 	if (kind == ML_BODY_PROCEDURE)
 		b.procedure = ml_last_name(stmt->create_function_stmt->funcname,
 					   stmt->create_function_stmt->n_funcname);
-	if (as->location < 0 || !locate_body(st, st->loc_base + (size_t)as->location, body_text, &b))
+	if (as->location < 0 || !locate_body(st, st->loc_base + (size_t)as->location, body_text, &b)) {
+		if (st->dynamic)
+			report_dynamic_body(st, kind);
 		return;
+	}
 	/* Directives inside the body: the file scan saw the body as one string. */
 	if (b.content_end > b.content_start &&
 	    ml_mentions_directive(st->map.text + b.content_start, b.content_end - b.content_start)) {

@@ -239,14 +239,40 @@ static void add_quoted_name(ml_strbuf *b, const char *name)
 	ml_strbuf_str(b, "\"");
 }
 
-/* A dollar-quote tag that does not occur in body. */
+/* A dollar-quote tag that does not occur in body: $mlN$ with N above every
+ * number of a $ml<digits>$ in it, found in one pass over the body (trying
+ * $ml0$, $ml1$... in turn was quadratic in the number of such tags). A
+ * number too long to count in 64 bits gets a longer one: 1 and as many
+ * zeros as its digits. */
 static const char *free_tag(ml_arena *arena, const char *body)
 {
-	for (unsigned i = 0;; i++) {
-		const char *tag = ml_arena_printf(arena, "$ml%u$", i);
-		if (!strstr(body, tag))
-			return tag;
+	enum { COUNTABLE_DIGITS = 18 };
+	unsigned long long next = 0;
+	size_t longest = 0;
+	for (const char *p = strstr(body, "$ml"); p; p = strstr(p + 1, "$ml")) {
+		const char *d = p + 3;
+		size_t n = 0;
+		unsigned long long value = 0;
+		while (isdigit((unsigned char)d[n])) {
+			if (n < COUNTABLE_DIGITS)
+				value = value * 10 + (unsigned)(d[n] - '0');
+			n++;
+		}
+		if (n == 0 || d[n] != '$')
+			continue;
+		if (n > longest)
+			longest = n;
+		if (n <= COUNTABLE_DIGITS && value + 1 > next)
+			next = value + 1;
 	}
+	if (longest <= COUNTABLE_DIGITS)
+		return ml_arena_printf(arena, "$ml%llu$", next);
+	ml_strbuf tag = { .arena = arena };
+	ml_strbuf_str(&tag, "$ml1");
+	for (size_t i = 0; i < longest; i++)
+		ml_strbuf_str(&tag, "0");
+	ml_strbuf_str(&tag, "$");
+	return tag.data;
 }
 
 /* What the compiler is told about the routine; the body itself is added
@@ -255,6 +281,12 @@ typedef struct routine {
 	const char *head;         /* the statement up to its body's opening quote */
 	const char *tag;          /* the dollar quote around the body */
 	bool blank_return_next;   /* set-returning with output parameters */
+	/* The statement compiled: head, then a prefix of the body and tag.
+	 * One buffer, big enough for the whole body, that every prefix
+	 * reuses: keeping each prefix took memory in proportion to the
+	 * body's size times the number of compilations. */
+	char *source;
+	size_t head_len, tag_len;
 } routine;
 
 static bool is_output_mode(PgQuery__FunctionParameterMode mode)
@@ -336,11 +368,22 @@ static void describe_routine(ml_arena *arena, const PgQuery__Node *stmt, const c
 	r->blank_return_next = setof && outputs;
 }
 
-/* Compiles the first len bytes of body as the routine's body. */
-static PgQueryPlpgsqlParseResult compile_prefix(ml_arena *arena, const routine *r, const char *body, size_t len)
+/* Makes r's source buffer, in arena, for bodies of up to max_len bytes. */
+static void prepare_source(ml_arena *arena, routine *r, size_t max_len)
 {
-	char *source = ml_arena_printf(arena, "%s%.*s%s", r->head, (int)len, body, r->tag);
-	return pg_query_parse_plpgsql(source);
+	r->head_len = strlen(r->head);
+	r->tag_len = strlen(r->tag);
+	r->source = ml_arena_alloc(arena, r->head_len + max_len + r->tag_len + 1);
+	memcpy(r->source, r->head, r->head_len);
+}
+
+/* Compiles the first len bytes of body (len at most the max_len r's
+ * source was prepared for) as the routine's body. */
+static PgQueryPlpgsqlParseResult compile_prefix(const routine *r, const char *body, size_t len)
+{
+	memcpy(r->source + r->head_len, body, len);
+	memcpy(r->source + r->head_len + len, r->tag, r->tag_len + 1);
+	return pg_query_parse_plpgsql(r->source);
 }
 
 /* ---- where the compiler stopped ------------------------------------------ */
@@ -391,9 +434,15 @@ static const char *quoted_name(ml_arena *arena, const char *message)
 static bool locate_in_sql(ml_arena *arena, const char *body, const token *toks, size_t from, size_t stop,
 			  const char *message, size_t *at)
 {
+	if (from >= stop)
+		return false;
+	/* One buffer for every start: the statement may be long. */
+	char *sql = ml_arena_alloc(arena, toks[stop].start - toks[from].start + 1);
 	size_t tries = 0;
 	for (size_t s = from; s < stop && tries < 64; s++, tries++) {
-		const char *sql = ml_arena_strndup(arena, body + toks[s].start, toks[stop].start - toks[s].start);
+		size_t n = toks[stop].start - toks[s].start;
+		memcpy(sql, body + toks[s].start, n);
+		sql[n] = '\0';
 		PgQueryParseResult r = pg_query_parse(sql);
 		bool same = r.error && r.error->cursorpos > 0 && !strcmp(r.error->message, message);
 		if (same)
@@ -429,7 +478,7 @@ static void locate_error(ml_arena *arena, const routine *r, const char *body, co
 		lo++;
 	for (size_t step = 1; lo + step - 1 < hi; step *= 2) {
 		size_t probe = lo + step - 1;
-		PgQueryPlpgsqlParseResult p = compile_prefix(arena, r, body, toks[probe].end);
+		PgQueryPlpgsqlParseResult p = compile_prefix(r, body, toks[probe].end);
 		bool same = same_error(p.error, error);
 		pg_query_free_plpgsql_parse_result(p);
 		if (same) {
@@ -440,7 +489,7 @@ static void locate_error(ml_arena *arena, const routine *r, const char *body, co
 	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		PgQueryPlpgsqlParseResult p = compile_prefix(arena, r, body, toks[mid].end);
+		PgQueryPlpgsqlParseResult p = compile_prefix(r, body, toks[mid].end);
 		if (same_error(p.error, error))
 			hi = mid;
 		else
@@ -506,7 +555,8 @@ void ml_plpgsql_compile(ml_arena *arena, const PgQuery__Node *stmt, const char *
 	char *text = ml_arena_strndup(scratch, body, len);
 	if (r.blank_return_next)
 		blank_bare_return_next(text, len);
-	out->result = compile_prefix(scratch, &r, text, len);
+	prepare_source(scratch, &r, len);
+	out->result = compile_prefix(&r, text, len);
 	const PgQueryError *error = out->result.error;
 	if (error) {
 		out->failed = true;

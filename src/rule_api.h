@@ -241,7 +241,10 @@ bool ml_table_is_new(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
 bool ml_table_is_partitioned(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
 
 /* The partitions of rel the run saw created or attached, as "a, b, c" in
- * engine memory, or NULL when it saw none. */
+ * engine memory, or NULL when it saw none. Only the first
+ * ML_PARTITION_NAMES_SHOWN are named, then "and N more": the text stays
+ * short (and its cost flat) however many partitions the table has. */
+#define ML_PARTITION_NAMES_SHOWN 10
 const char *ml_partition_names(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
 
 /* Is the index named name one the run saw created on a partitioned table,

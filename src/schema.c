@@ -109,12 +109,17 @@ const char *ml_partition_names(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *
 	if (!t || t->partitions.len == 0)
 		return NULL;
 	ml_arena *arena = ctx->engine->file_arena;
-	const char *names = "";
-	for (size_t i = 0; i < t->partitions.len; i++) {
+	ml_strbuf names = { .arena = arena };
+	size_t shown = t->partitions.len < ML_PARTITION_NAMES_SHOWN ? t->partitions.len : ML_PARTITION_NAMES_SHOWN;
+	for (size_t i = 0; i < shown; i++) {
 		const ml_table_state *p = t->partitions.items[i];
-		names = ml_arena_printf(arena, "%s%s%s", names, i ? ", " : "", ml_qualified_name(arena, p->schema, p->name));
+		if (i)
+			ml_strbuf_str(&names, ", ");
+		ml_strbuf_str(&names, ml_qualified_name(arena, p->schema, p->name));
 	}
-	return names;
+	if (shown < t->partitions.len)
+		ml_strbuf_str(&names, ml_arena_printf(arena, " and %zu more", t->partitions.len - shown));
+	return names.data;
 }
 
 /* The table of the index named name, when the run saw it created. */

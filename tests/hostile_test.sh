@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # hostile_test.sh - inputs built to break a linter: huge single lines, NUL
-# bytes, 80,000 suppression comments, random binary, unterminated dollar
-# quotes and comments, a directory without SQL, a FIFO, a missing path, a
-# directory with symbolic links out of it, link loops, a FIFO and a device
-# inside, /dev/zero named, files over --max-input-size. Each one must get
+# bytes, 80,000 suppression comments, 20,000 partitions, a body quoting
+# 80,000 dollar-quote tags, a 3 MB body that does not compile, random
+# binary, unterminated dollar quotes and comments, a directory without SQL,
+# a FIFO, a missing path, a directory with symbolic links out of it, link
+# loops, a FIFO and a device inside, /dev/zero named, files over --max-input-size. Each one must get
 # its diagnostic (or
 # an input error naming it on stderr, exit status 2; the huge string literal
 # is valid SQL and must be one clean SELECT), never a crash or a hang, and
@@ -226,6 +227,65 @@ survived "600,000 statements with pieces left out"
 check "600,000 statements with pieces left out: all listed, finishing well inside the bound" \
 	q listed "$tmp/pieces.sql" 600000 0
 rm -f "$tmp/pieces.sql" "$tmp/out.json"
+
+# 20,000 partitions, then CREATE INDEX on their parent in a second file: the
+# finding names the first ten and counts the rest (building the whole list
+# copy by copy took 15 s and 1.6 GB).
+{
+	echo 'CREATE TABLE p (x int) PARTITION BY LIST (x);'
+	awk 'BEGIN { for (i = 0; i < 20000; i++) printf "CREATE TABLE p_%d PARTITION OF p FOR VALUES IN (%d);\n", i, i }'
+} >"$tmp/partitions.sql"
+printf 'CREATE INDEX j ON p (x);\n' >"$tmp/partitioned-index.sql"
+saved_limit=$LIMIT
+LIMIT=120
+run "$tmp/partitions.sql" "$tmp/partitioned-index.sql"
+LIMIT=$saved_limit
+echo "     20,000 partitions, then CREATE INDEX on the parent: $usage"
+survived "20,000 partitions"
+check "20,000 partitions: the index finding names ten partitions and counts the other 19,990" \
+	/usr/bin/python3 -c 'import json, sys
+try:
+    d = json.load(open(sys.argv[1]))["diagnostics"]
+except Exception:
+    sys.exit(1)
+h = [x["help"] for x in d if x["path"] == sys.argv[2] and x["rule"] == "require-concurrent-index-creation"]
+sys.exit(not (len(h) == 1 and "(p_0, p_1, p_2, p_3, p_4, p_5, p_6, p_7, p_8, p_9 and 19990 more)" in h[0]))' \
+	"$tmp/out.json" "$tmp/partitioned-index.sql"
+rm -f "$tmp/partitions.sql" "$tmp/partitioned-index.sql" "$tmp/out.json"
+
+# A DO body quoting 80,000 dollar-quote tags $ml0$ $ml1$ ... (and one too
+# long to count): the tag the body is compiled in is found in one pass
+# (trying each in turn took 10 s). A tag that clashed would break the
+# compile: a syntax-error, and no finding for the DROP INDEX inside.
+awk 'BEGIN { printf "DO $x$ BEGIN PERFORM '"'"'"; for (i = 0; i < 80000; i++) printf "$ml%d$", i
+	printf "$ml123456789012345678901234$'"'"';\nDROP INDEX i;\nEND $x$;\n" }' >"$tmp/tags.sql"
+saved_limit=$LIMIT
+LIMIT=120
+run "$tmp/tags.sql"
+LIMIT=$saved_limit
+echo "     a DO body quoting 80,000 dollar-quote tags: $usage"
+survived "80,000 dollar-quote tags in a body"
+check "80,000 dollar-quote tags: the body compiles (no syntax-error)" q no-rule "$tmp/tags.sql" syntax-error
+check "80,000 dollar-quote tags: the DROP INDEX inside is linted" \
+	q rule "$tmp/tags.sql" require-concurrent-index-deletion 2
+rm -f "$tmp/tags.sql" "$tmp/out.json"
+
+# A 3 MB DO body whose compile fails at its end: the prefixes compiled to
+# find the token share one buffer (each kept its own copy: memory grew with
+# the body's size times the number of compilations). Its peak memory is
+# printed; the check is that the error is still placed on its token.
+awk 'BEGIN { printf "DO $x$ DECLARE\n"; pad = sprintf("%1400s", ""); gsub(/ /, "a", pad)
+	for (i = 0; i < 2000; i++) printf "v%d text := '"'"'%s'"'"';\n", i, pad
+	printf "w int := ;\nBEGIN\nNULL;\nEND $x$;\n" }' >"$tmp/body-error.sql"
+saved_limit=$LIMIT
+LIMIT=120
+run "$tmp/body-error.sql"
+LIMIT=$saved_limit
+echo "     a 3 MB DO body that does not compile: $usage"
+survived "3 MB DO body that does not compile"
+check "3 MB DO body that does not compile: the syntax-error is on its line (2002)" \
+	q rule "$tmp/body-error.sql" syntax-error 2002
+rm -f "$tmp/body-error.sql" "$tmp/out.json"
 
 # (b) a NUL byte: reported as binary and not linted further (the DROP INDEX
 # after it would otherwise be a finding).
