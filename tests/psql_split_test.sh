@@ -19,48 +19,8 @@
 # usage: psql_split_test.sh MIGRALINT
 set -u
 ML=$(readlink -f "$1") # the files run in a directory of their own
-PGBIN=/usr/lib/postgresql/15/bin
-PY=/usr/bin/python3
-
-if [[ ! -x $PGBIN/initdb ]]; then
-	echo "skipped: $PGBIN/initdb not found (install Debian's postgresql package for PostgreSQL 15)"
-	exit 77
-fi
-if [[ ! -x $PY ]]; then
-	echo "skipped: $PY not found"
-	exit 77
-fi
-as_pg=()
-if [[ $(id -u) -eq 0 ]]; then
-	if ! getent passwd postgres >/dev/null; then
-		echo "skipped: running as root and there is no postgres user to run the server as"
-		exit 77
-	fi
-	as_pg=(runuser -u postgres --)
-fi
-
-dir=$(mktemp -d)
-cleanup() {
-	if [[ -f $dir/data/postmaster.pid ]]; then
-		${as_pg[@]+"${as_pg[@]}"} "$PGBIN/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1
-	fi
-	rm -rf "$dir"
-}
-trap cleanup EXIT
-[[ ${#as_pg[@]} -eq 0 ]] || chown postgres: "$dir"
-
-if ! ${as_pg[@]+"${as_pg[@]}"} "$PGBIN/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C \
-	--no-sync >"$dir/initdb.log" 2>&1; then
-	echo "FAIL initdb"
-	cat "$dir/initdb.log"
-	exit 1
-fi
-if ! ${as_pg[@]+"${as_pg[@]}"} "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-	-o "-k $dir -c listen_addresses='' -c fsync=off -c autovacuum=off" start >/dev/null 2>&1; then
-	echo "FAIL pg_ctl start"
-	cat "$dir/server.log"
-	exit 1
-fi
+# a throw-away PostgreSQL 15 cluster: PGBIN, PY, as_pg and dir (tests/pg_server.sh)
+source "$(dirname -- "${BASH_SOURCE[0]}")/pg_server.sh"
 
 # The files are written and run in a directory of their own: a "\o |cat"
 # or "\w" piece must not write anywhere else.
