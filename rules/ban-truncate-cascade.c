@@ -24,13 +24,8 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 		const PgQuery__Node *r = ts->relations[i];
 		if (!r || r->node_case != PG_QUERY__NODE__NODE_RANGE_VAR)
 			continue;
-		size_t used = strlen(tables);
-		int n = snprintf(tables + used, sizeof(tables) - used, "%s\"%s\"", used ? ", " : "",
-				 ml_table_name(ctx, r->range_var));
-		if (n < 0 || (size_t)n >= sizeof(tables) - used) {
-			snprintf(tables + used, sizeof(tables) - used, "%s...", used ? ", " : "");
+		if (!ml_name_list_append(tables, sizeof(tables), ml_table_name(ctx, r->range_var)))
 			break;
-		}
 	}
 	ml_report(ctx, self, -1,
 		  "TRUNCATE ... CASCADE on %s also empties every table with a foreign key to %s, recursively, "

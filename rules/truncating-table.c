@@ -29,15 +29,8 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 			continue;
 		if (live++ == 0)
 			location = r->range_var->location;
-		if (cut)
-			continue;
-		size_t used = strlen(tables);
-		int n = snprintf(tables + used, sizeof(tables) - used, "%s\"%s\"", used ? ", " : "",
-				 ml_table_name(ctx, r->range_var));
-		if (n < 0 || (size_t)n >= sizeof(tables) - used) {
-			snprintf(tables + used, sizeof(tables) - used, "%s...", used ? ", " : "");
-			cut = true;
-		}
+		if (!cut)
+			cut = !ml_name_list_append(tables, sizeof(tables), ml_table_name(ctx, r->range_var));
 	}
 	if (!live)
 		return;

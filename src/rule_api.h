@@ -283,6 +283,11 @@ const ml_column_facts *ml_column_find(const ml_stmt_ctx *ctx, const PgQuery__Ran
 
 /* "schema.name" or "name" for rel, in engine memory. */
 const char *ml_table_name(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
+/* Appends "name" (quoted, after ", " when list is not empty) to the
+ * NUL-terminated list in buf (size bytes), for a message naming several
+ * tables. When it does not fit, appends "..." instead and returns false:
+ * the list is full, append nothing more. */
+bool ml_name_list_append(char *buf, size_t size, const char *name);
 
 /* Reports a finding of rule at location (a byte offset into the statement's
  * text as libpg_query gives it; -1 means the statement start). The message is

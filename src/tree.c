@@ -673,3 +673,13 @@ bool ml_type_change_has_real_using(const PgQuery__AlterTableCmd *cmd)
 	const PgQuery__ColumnRef *ref = e->column_ref;
 	return strcmp(ml_last_name(ref->fields, ref->n_fields), cmd->name) != 0;
 }
+
+bool ml_name_list_append(char *buf, size_t size, const char *name)
+{
+	size_t used = strlen(buf);
+	int n = snprintf(buf + used, size - used, "%s\"%s\"", used ? ", " : "", name);
+	if (n >= 0 && (size_t)n < size - used)
+		return true;
+	snprintf(buf + used, size - used, "%s...", used ? ", " : "");
+	return false;
+}
