@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# gen-volatility.sh - generate src/volatility.c, migralint's table of the
+# gen-volatility.sh - generate src/model/volatility.c, migralint's table of the
 # volatility ('i', 's' or 'v') of PostgreSQL's built-in functions, from the
 # catalogue of a real PostgreSQL 15 server.
 #
-#   scripts/gen-volatility.sh [OUTPUT]     (OUTPUT defaults to src/volatility.c)
+#   scripts/gen-volatility.sh [OUTPUT]     (OUTPUT defaults to src/model/volatility.c)
 #
 # Needs Debian's postgresql-15 package (binaries in /usr/lib/postgresql/15/bin;
 # override with PG_BINDIR) and postgresql-contrib (for the uuid-ossp and
@@ -21,7 +21,7 @@ set -euo pipefail
 
 PG_BINDIR=${PG_BINDIR:-/usr/lib/postgresql/15/bin}
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-out=${1:-$(dirname "$script_dir")/src/volatility.c}
+out=${1:-$(dirname "$script_dir")/src/model/volatility.c}
 
 die() {
 	echo "gen-volatility.sh: $*" >&2

@@ -520,7 +520,7 @@ int main(int argc, char **argv)
 			continue;
 		char name[256];
 		snprintf(name, sizeof(name), "%.*s", (int)(len - 2), e->d_name);
-		result(ml_rule_find(name) != NULL, "rules/%s is registered in src/rules.def", e->d_name);
+		result(ml_rule_find(name) != NULL, "rules/%s is registered in src/engine/rules.def", e->d_name);
 	}
 	if (d)
 		closedir(d);

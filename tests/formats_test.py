@@ -99,7 +99,7 @@ BLANKS = set(" \t\u00a0\u1680\u202f\u205f\u3000\ufeff") | {chr(c) for c in range
 
 def people_escape(text, line_start=False):
     """What every report for people shows for text from the input
-    (src/report_escape.c): control characters, C1 controls and line
+    (src/report/report_escape.c): control characters, C1 controls and line
     separators as visible escapes, the '#' completing "##[" or "##vso[" as
     \\x23, and, on a line's start, the first non-blank ':' as \\x3a."""
     out = []

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# lock_facts_test.sh - checks the lock model (src/lock_table.c) against a real
+# lock_facts_test.sh - checks the lock model (src/model/lock_table.c) against a real
 # PostgreSQL 15 server: for one statement per form, what migralint says the
 # statement locks, rewrites and scans against what PostgreSQL does.
 #

@@ -6,7 +6,7 @@
 #
 # libpg_query's PL/pgSQL compiler knows less than PostgreSQL's (OUT
 # parameters, $n names, variable types), so migralint helps it along
-# (src/plpgsql_compile.c); this is where that help is held to what
+# (src/source/plpgsql_compile.c); this is where that help is held to what
 # PostgreSQL says. Each fixture runs in a throw-away cluster with
 # check_function_bodies on, so CREATE FUNCTION compiles its body. A DO block
 # would run, so it is compiled as a function of the same body instead (on

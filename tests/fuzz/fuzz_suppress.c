@@ -1,6 +1,6 @@
 /*
  * fuzz_suppress.c - libFuzzer harness for suppression comments: the input
- * goes to the comment parser ml_suppression_parse (src/internal.h) as it is,
+ * goes to the comment parser ml_suppression_parse (src/base/internal.h) as it is,
  * after "-- migralint-ignore " and inside a block comment, and is then
  * linted as the directive of a file:
  *   "-- migralint-ignore <input>\nALTER TABLE t DROP COLUMN c;\n"

@@ -1,5 +1,5 @@
 /*
- * fuzz_unpack.c - libFuzzer harness for src/unpack.c, the decoder of
+ * fuzz_unpack.c - libFuzzer harness for src/source/unpack.c, the decoder of
  * libpg_query's protobuf trees. The input is used twice:
  *   - as SQL: when it parses, the packed tree must decode, and pack back
  *     to the same bytes (what protobuf-c's own decoder also gives);

@@ -1,7 +1,7 @@
 /*
  * test_engine.c - the engine through the public API: transaction tracking,
  * error recovery, suppressions, input checks, schema memory across buffers
- * of a run, exit status and positions (src/engine.c, src/run.c).
+ * of a run, exit status and positions (src/engine/engine.c, src/run/run.c).
  */
 #include <stdio.h>
 #include <stdlib.h>

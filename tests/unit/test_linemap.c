@@ -1,6 +1,6 @@
 /*
  * test_linemap.c - byte offsets to 1-based line and character column, line
- * bounds, and the UTF-8 helpers (src/linemap.c).
+ * bounds, and the UTF-8 helpers (src/source/linemap.c).
  */
 #include <string.h>
 

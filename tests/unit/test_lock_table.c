@@ -1,5 +1,5 @@
 /*
- * test_lock_table.c - the lock model's rows (src/lock_table.c) as a whole:
+ * test_lock_table.c - the lock model's rows (src/model/lock_table.c) as a whole:
  * every form has exactly one row for every PostgreSQL major version migralint
  * targets, labels name the forms unambiguously, and the version switches in
  * ../shared/pg-lock-facts.md hold. What each row claims about a real server is

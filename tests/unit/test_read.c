@@ -1,5 +1,5 @@
 /*
- * test_read.c - how the pipeline reads an input (src/pipeline.c): a file a
+ * test_read.c - how the pipeline reads an input (src/source/pipeline.c): a file a
  * directory walk found is read only if it is still the regular file the walk
  * saw (a file, link or FIFO put there since is refused, without blocking),
  * nothing is read past the size limit, and the --max-input-size syntax.

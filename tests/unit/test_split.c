@@ -1,6 +1,6 @@
 /*
  * test_split.c - ml_split: where statements, psql meta-commands and COPY
- * data begin and end (src/split.c).
+ * data begin and end (src/source/split.c).
  */
 #include <string.h>
 

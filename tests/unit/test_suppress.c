@@ -1,6 +1,6 @@
 /*
  * test_suppress.c - migralint-ignore and squawk-ignore directives: parsing
- * one comment and finding the real comments of a text (src/suppress.c).
+ * one comment and finding the real comments of a text (src/source/suppress.c).
  */
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /*
- * test_unpack.c - src/unpack.c against protobuf-c's own decoder: every
+ * test_unpack.c - src/source/unpack.c against protobuf-c's own decoder: every
  * statement of the project's SQL files (fixtures, safe recipes, examples)
  * decodes to a tree that packs back to the very bytes libpg_query wrote;
  * truncated and corrupted bytes that protobuf-c decodes to what a packer
