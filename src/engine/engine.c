@@ -29,15 +29,6 @@
 #define SYNTAX_MESSAGE_MAX 300
 #define SYNTAX_TOKEN_MAX 60
 
-const char *ml_lock_mode_name(ml_lock_mode mode)
-{
-	static const char *const NAMES[] = {
-		"", "ACCESS SHARE", "ROW SHARE", "ROW EXCLUSIVE", "SHARE UPDATE EXCLUSIVE",
-		"SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE",
-	};
-	return mode <= ML_LOCK_ACCESS_EXCLUSIVE ? NAMES[mode] : "";
-}
-
 /* ---- reporting ----------------------------------------------------------- */
 
 static bool is_name_char(char c)
@@ -199,80 +190,6 @@ ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, siz
 	}
 	ml_ptr_vec_push(run->arena, &run->diagnostics, d);
 	return d;
-}
-
-/* An insertion of text at byte offset at of the statement's text. */
-struct fix_request {
-	size_t at;
-	const char *insert;
-	const char *description;
-};
-
-static void report_va(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const char *help,
-		      const struct fix_request *fix, const char *fmt, va_list ap)
-{
-	ml_engine_state *st = (ml_engine_state *)ctx->engine;
-	size_t start = st->stmt_start;
-	if (location >= 0 && st->loc_exact && (size_t)location < st->loc_limit)
-		start = st->loc_base + (size_t)location;
-	if (start < st->stmt_start || start > st->stmt_end)
-		start = st->stmt_start;
-	char *message = ml_arena_vprintf(st->file_arena, fmt, ap);
-	ml_diagnostic *d = ml_engine_report_at(st, rule, start, st->stmt_end, help, message);
-	if (!d || !fix || !fix->insert || fix->at == (size_t)-1 || !st->loc_exact ||
-	    st->loc_base + fix->at > st->stmt_end)
-		return;
-	ml_fix *f = ml_arena_alloc(st->run->arena, sizeof(*f));
-	ml_line_map_position(&st->map, st->loc_base + fix->at, &f->line, &f->column);
-	f->end_line = f->line;
-	f->end_column = f->column;
-	f->replacement = ml_arena_strdup(st->run->arena, fix->insert);
-	f->description = ml_arena_strdup(st->run->arena, fix->description);
-	d->fix = f;
-}
-
-void ml_report(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	report_va(ctx, rule, location, rule->info.help, NULL, fmt, ap);
-	va_end(ap);
-}
-
-void ml_report_help(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const char *help,
-		    const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	report_va(ctx, rule, location, help, NULL, fmt, ap);
-	va_end(ap);
-}
-
-void ml_report_fix(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, size_t insert_at,
-		   const char *insert, const char *description, const char *fmt, ...)
-{
-	struct fix_request fix = { .at = insert_at, .insert = insert, .description = description };
-	va_list ap;
-	va_start(ap, fmt);
-	report_va(ctx, rule, location, rule->info.help, &fix, fmt, ap);
-	va_end(ap);
-}
-
-const char *ml_slow_work_reported_by(const ml_stmt_ctx *ctx)
-{
-	const ml_rule *rule = ctx->engine->slow_work_rule;
-	return rule ? rule->info.name : NULL;
-}
-
-const char *ml_stmt_text(const ml_stmt_ctx *ctx, size_t *len)
-{
-	const ml_engine_state *st = ctx->engine;
-	if (!st->loc_exact || st->stmt_end < st->loc_base) {
-		*len = 0;
-		return NULL;
-	}
-	*len = st->stmt_end - st->loc_base;
-	return st->map.text + st->loc_base;
 }
 
 /* ---- transaction and lock state ----------------------------------------- */
@@ -612,8 +529,32 @@ static void fill_context(ml_engine_state *st, ml_stmt_ctx *ctx, const PgQuery__N
 		.not_valid_in_tx = (const ml_pending_constraint *const *)st->not_valid_in_tx.items,
 		.n_not_valid_in_tx = st->not_valid_in_tx.len,
 		.dynamic = st->dynamic,
+		.span = { .text = st->map.text, .start = st->stmt_start, .end = st->stmt_end,
+			  .loc_base = st->loc_base, .loc_limit = st->loc_limit, .exact = st->loc_exact },
+		.arena = st->file_arena,
+		.out = &st->findings,
 		.engine = st,
 	};
+}
+
+/* Records what the rules reported into st->findings: the ones of rules that
+ * are on become diagnostics, with their fix. */
+static void take_findings(ml_engine_state *st)
+{
+	for (size_t i = 0; i < st->findings.len; i++) {
+		const ml_finding *f = &st->findings.items[i];
+		ml_diagnostic *d = ml_engine_report_at(st, f->rule, f->start, f->end, f->help, f->message);
+		if (!d || !f->n_edits)
+			continue;
+		ml_fix *fix = ml_arena_alloc(st->run->arena, sizeof(*fix));
+		ml_line_map_position(&st->map, f->edits[0].start, &fix->line, &fix->column);
+		fix->end_line = fix->line;
+		fix->end_column = fix->column;
+		fix->replacement = ml_arena_strdup(st->run->arena, f->edits[0].replacement);
+		fix->description = ml_arena_strdup(st->run->arena, f->fix_description);
+		d->fix = fix;
+	}
+	st->findings.len = 0;
 }
 
 void ml_engine_statement(ml_engine_state *st, const PgQuery__Node *stmt, const ml_stmt_env *env)
@@ -637,8 +578,11 @@ void ml_engine_statement(ml_engine_state *st, const PgQuery__Node *stmt, const m
 	for (int last = 0; last < 2; last++) {
 		for (size_t i = 0; i < n_rules; i++) {
 			const ml_rule *rule = ml_registry_rule(i);
-			if (rule->check && st->rule_enabled[i] && rule->runs_last == (last == 1))
-				rule->check(&ctx, rule);
+			if (!rule->check || !st->rule_enabled[i] || rule->runs_last != (last == 1))
+				continue;
+			ctx.slow_work_reported_by = st->slow_work_rule ? st->slow_work_rule->info.name : NULL;
+			rule->check(&ctx, rule);
+			take_findings(st);
 		}
 	}
 	st->effect = outer_effect;
@@ -699,18 +643,20 @@ static void finish_file(ml_engine_state *st)
 	ml_effect none;
 	memset(&none, 0, sizeof(none));
 	none.form = "";
-	ml_stmt_ctx ctx;
-	fill_context(st, &ctx, NULL, &none, NULL);
 	bool open = st->tx == ML_TX_EXPLICIT;
 	st->stmt_start = open ? st->tx_begin_start : st->map.len;
 	st->stmt_end = open ? st->tx_begin_end : st->map.len;
 	st->loc_exact = false;
 	int col;
 	ml_line_map_position(&st->map, st->stmt_start, &st->stmt_line, &col);
+	ml_stmt_ctx ctx;
+	fill_context(st, &ctx, NULL, &none, NULL);
 	for (size_t i = 0; i < ml_rule_count(); i++) {
 		const ml_rule *rule = ml_registry_rule(i);
-		if (rule->finish && st->rule_enabled[i])
-			rule->finish(&ctx, rule);
+		if (!rule->finish || !st->rule_enabled[i])
+			continue;
+		rule->finish(&ctx, rule);
+		take_findings(st);
 	}
 }
 
@@ -1046,6 +992,7 @@ void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 	run->file_count++;
 	st.path = ml_arena_strdup(run->arena, path);
 	st.file_arena = ml_arena_new();
+	st.findings.arena = st.file_arena;
 	st.chunk_arena = ml_arena_new();
 	st.rule_enabled = ml_arena_alloc(st.file_arena, ml_rule_count() * sizeof(bool));
 	st.rule_severity = ml_arena_alloc(st.file_arena, ml_rule_count() * sizeof(ml_severity));

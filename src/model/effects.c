@@ -241,7 +241,8 @@ static void classify_alter_cmd(struct classifier *c, const PgQuery__AlterTableSt
 		ml_form form = ML_FORM_ALTER_COLUMN_TYPE;
 		if (def && def->node_case == T(COLUMN_DEF) && !ml_type_change_has_real_using(cmd)) {
 			const ml_column_facts *col = ml_column_find(&ctx, rel, cmd->name);
-			if (col && ml_type_change_is_coercible(col->type, ml_type_text(&ctx, def->column_def->type_name)))
+			const char *new_type = ml_type_name_text(c->st->file_arena, def->column_def->type_name);
+			if (col && ml_type_change_is_coercible(col->type, new_type))
 				form = ML_FORM_ALTER_COLUMN_TYPE_COERCIBLE;
 		}
 		apply_rel(c, form, rel, NULL);

@@ -111,3 +111,12 @@ const ml_lock_fact *ml_lock_facts(size_t *count)
 	*count = sizeof(LOCK_FACTS) / sizeof(LOCK_FACTS[0]);
 	return LOCK_FACTS;
 }
+
+const char *ml_lock_mode_name(ml_lock_mode mode)
+{
+	static const char *const NAMES[] = {
+		"", "ACCESS SHARE", "ROW SHARE", "ROW EXCLUSIVE", "SHARE UPDATE EXCLUSIVE",
+		"SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE",
+	};
+	return mode <= ML_LOCK_ACCESS_EXCLUSIVE ? NAMES[mode] : "";
+}

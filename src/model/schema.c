@@ -184,7 +184,7 @@ static void record_column(ml_run *run, ml_table_state *t, const PgQuery__ColumnD
 	if (!def->colname || !*def->colname)
 		return;
 	ml_column_facts *c = ml_schema_column(run, t, def->colname, true);
-	const char *type = ml_type_text(ctx, def->type_name);
+	const char *type = ml_type_name_text(ctx->engine->file_arena, def->type_name);
 	c->type = type ? ml_arena_strdup(run->arena, type) : NULL;
 	/* PostgreSQL makes serial and identity columns NOT NULL itself. */
 	c->not_null = def->is_not_null || ml_column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL) ||
@@ -539,7 +539,7 @@ static void apply_alter(ml_engine_state *st, const PgQuery__AlterTableStmt *as, 
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
 			if (def && def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF && cmd->name) {
 				ml_column_facts *c = ml_schema_column(run, t, cmd->name, true);
-				const char *type = ml_type_text(ctx, def->column_def->type_name);
+				const char *type = ml_type_name_text(ctx->engine->file_arena, def->column_def->type_name);
 				c->type = type ? ml_arena_strdup(run->arena, type) : NULL;
 			}
 			break;

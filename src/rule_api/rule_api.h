@@ -192,6 +192,18 @@ typedef struct ml_pending_constraint {
 	int line;
 } ml_pending_constraint;
 
+/* Where a statement is in the file being linted, as byte offsets. */
+typedef struct ml_stmt_span {
+	const char *text;         /* the file's text */
+	size_t start, end;        /* the statement's span: its findings point into it */
+	size_t loc_base;          /* file offset of the statement's node location 0 */
+	size_t loc_limit;         /* bytes of text node locations index */
+	bool exact;               /* node locations map onto the file: the text was not rebuilt */
+} ml_stmt_span;
+
+struct ml_arena;
+struct ml_findings;
+
 /* The facts a rule reads. Everything is owned by the engine and valid only
  * during the check call. */
 struct ml_stmt_ctx {
@@ -216,6 +228,10 @@ struct ml_stmt_ctx {
 	const ml_pending_constraint *const *not_valid_in_tx; /* NOT VALID constraints added earlier in this transaction */
 	size_t n_not_valid_in_tx;
 	bool dynamic;               /* built from EXECUTE of dynamic SQL; names may be placeholders */
+	ml_stmt_span span;          /* where the statement is: findings point into it */
+	const char *slow_work_reported_by; /* see ml_slow_work_reported_by */
+	struct ml_arena *arena;     /* text the helpers below return lives here, for the file */
+	struct ml_findings *out;    /* ml_report appends here; the engine takes the findings */
 	struct ml_engine_state *engine; /* opaque; for the query functions below */
 };
 

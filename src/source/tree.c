@@ -144,9 +144,8 @@ static int typmod_value(const PgQuery__Node *m)
 	return -1;
 }
 
-const char *ml_type_text(const ml_stmt_ctx *ctx, const PgQuery__TypeName *type)
+const char *ml_type_name_text(ml_arena *arena, const PgQuery__TypeName *type)
 {
-	ml_arena *arena = ctx->engine->file_arena;
 	if (!type)
 		return NULL;
 	const char *text = type_alias(ml_last_name(type->names, type->n_names));
@@ -257,14 +256,6 @@ const char *ml_dotted_name(PgQuery__Node *const *names, size_t n, char *buf, siz
 	return buf;
 }
 
-const PgQuery__AlterTableStmt *ml_alter_table(const ml_stmt_ctx *ctx)
-{
-	if (ctx->stmt->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT || !ctx->stmt->alter_table_stmt->relation)
-		return NULL;
-	const PgQuery__AlterTableStmt *as = ctx->stmt->alter_table_stmt;
-	return as && as->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE ? as : NULL;
-}
-
 const PgQuery__AlterTableCmd *ml_alter_cmd(const PgQuery__AlterTableStmt *as, size_t i)
 {
 	const PgQuery__Node *n = as->cmds[i];
@@ -307,90 +298,6 @@ bool ml_column_fills_itself(const PgQuery__ColumnDef *def)
 {
 	return ml_type_is_serial(def->type_name) || ml_column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY) ||
 	       ml_column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED);
-}
-
-const char *ml_constraint_label(const ml_stmt_ctx *ctx, const PgQuery__Constraint *con, const char *kind,
-				const char *unnamed)
-{
-	if (con->conname && *con->conname)
-		return ml_arena_printf(ctx->engine->file_arena, "%s \"%s\"", kind, con->conname);
-	return unnamed;
-}
-
-ml_lock_mode ml_lock_mode_on(const ml_stmt_ctx *ctx, const char *table, ml_lock_mode fallback)
-{
-	for (size_t i = 0; i < ctx->effect->n_locks; i++)
-		if (!strcmp(ctx->effect->locks[i].table, table))
-			return ctx->effect->locks[i].mode;
-	return fallback;
-}
-
-const ml_lock *ml_first_strong_lock(const ml_stmt_ctx *ctx)
-{
-	if (!ctx->first_strong_lock)
-		return NULL;
-	const ml_lock *best = NULL;
-	for (size_t i = 0; i < ctx->effect->n_locks; i++) {
-		const ml_lock *l = &ctx->effect->locks[i];
-		if (!l->new_table && (!best || l->mode > best->mode))
-			best = l;
-	}
-	return best;
-}
-
-/* The name of a built-in type (written bare or as pg_catalog.name), or NULL
- * for a user type and for %TYPE references. */
-static const char *builtin_type(const PgQuery__TypeName *type)
-{
-	if (!type || type->n_names == 0 || type->pct_type)
-		return NULL;
-	if (type->n_names > 1) {
-		const PgQuery__Node *schema = type->names[type->n_names - 2];
-		if (!schema || schema->node_case != PG_QUERY__NODE__NODE_STRING ||
-		    strcmp(schema->string->sval, "pg_catalog") != 0)
-			return NULL;
-	}
-	return ml_last_name(type->names, type->n_names);
-}
-
-static void visit_column(const ml_stmt_ctx *ctx, const ml_rule *rule, ml_column_type_fn fn,
-			 const PgQuery__RangeVar *table, const char *column, const PgQuery__TypeName *type,
-			 bool type_change)
-{
-	if (!type)
-		return;
-	ml_column_type col = { .table = table, .column = column, .type = type, .builtin = builtin_type(type),
-			       .type_change = type_change };
-	fn(ctx, rule, &col);
-}
-
-void ml_each_column_type(const ml_stmt_ctx *ctx, const ml_rule *rule, ml_column_type_fn fn)
-{
-	const PgQuery__Node *stmt = ctx->stmt;
-	if (stmt->node_case == PG_QUERY__NODE__NODE_CREATE_STMT) {
-		const PgQuery__CreateStmt *cs = stmt->create_stmt;
-		if (!cs->relation || !strcmp(cs->relation->relpersistence, "t"))
-			return;
-		for (size_t i = 0; i < cs->n_table_elts; i++) {
-			const PgQuery__Node *e = cs->table_elts[i];
-			if (e && e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
-				visit_column(ctx, rule, fn, cs->relation, e->column_def->colname, e->column_def->type_name,
-					     false);
-		}
-		return;
-	}
-	const PgQuery__AlterTableStmt *as = ml_alter_table(ctx);
-	if (!as)
-		return;
-	for (size_t i = 0; i < as->n_cmds; i++) {
-		const PgQuery__AlterTableCmd *cmd = ml_alter_cmd(as, i);
-		const PgQuery__ColumnDef *added = ml_added_column(cmd);
-		if (added)
-			visit_column(ctx, rule, fn, as->relation, added->colname, added->type_name, false);
-		else if (cmd && cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType && cmd->def &&
-			 cmd->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
-			visit_column(ctx, rule, fn, as->relation, cmd->name, cmd->def->column_def->type_name, true);
-	}
 }
 
 struct volatility_search {
@@ -647,16 +554,6 @@ int ml_nesting_estimate(const char *text, size_t len)
 	ml_statement_size size;
 	ml_statement_measure(text, len, &size);
 	return size.depth;
-}
-
-size_t ml_not_valid_fix_at(const ml_stmt_ctx *ctx)
-{
-	const PgQuery__AlterTableStmt *as = ml_alter_table(ctx);
-	size_t len;
-	const char *text = ml_stmt_text(ctx, &len);
-	if (!as || as->n_cmds != 1 || !text)
-		return (size_t)-1;
-	return len;
 }
 
 bool ml_type_change_has_real_using(const PgQuery__AlterTableCmd *cmd)

@@ -1,0 +1,42 @@
+/*
+ * findings.h - what rules report, before the engine decides what becomes of
+ * it: a rule, a byte span of the file, a message and help, and a fix as
+ * edits. No line, column or excerpt: the run turns spans into those at the
+ * edge, for each report. Library-private; rules see only the opaque sink
+ * (ml_stmt_ctx.out) through ml_report.
+ */
+#ifndef MIGRALINT_FINDINGS_H
+#define MIGRALINT_FINDINGS_H
+
+#include "internal.h"
+#include "rule_api.h"
+
+/* Replace the bytes [start, end) of the file with replacement (start ==
+ * end: insert). */
+typedef struct ml_edit {
+	size_t start, end;
+	const char *replacement;
+} ml_edit;
+
+typedef struct ml_finding {
+	const ml_rule *rule;
+	size_t start, end;        /* byte span in the file */
+	const char *message;      /* in the sink's arena */
+	const char *help;         /* the rule's own help (static) or one in the sink's arena */
+	const char *fix_description; /* what the fix does ("add CONCURRENTLY"), NULL: no fix */
+	const ml_edit *edits;     /* the fix: edits in increasing order, not overlapping */
+	size_t n_edits;
+} ml_finding;
+
+/* Findings in the order they were reported. Starts as { .arena = a }; the
+ * strings of the findings live in that arena. */
+typedef struct ml_findings {
+	ml_arena *arena;
+	ml_finding *items;
+	size_t len, cap;
+} ml_findings;
+
+/* Appends a copy of *f (its strings and edits are not copied). */
+void ml_findings_add(ml_findings *out, const ml_finding *f);
+
+#endif

@@ -1,0 +1,211 @@
+/*
+ * rule_api.c - the helpers of rule_api.h that read the rule context: report
+ * a finding, the statement's text, and the shared questions of several rules
+ * about ALTER TABLE, constraints, column types and locks. A finding becomes a
+ * byte span and a message appended to the context's sink; whether the rule
+ * is on, whether a comment silences it, its severity, line and excerpt are
+ * decided above this layer, by the engine and the run.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "findings.h"
+#include "lock_table.h"
+#include "tree.h"
+
+void ml_findings_add(ml_findings *out, const ml_finding *f)
+{
+	if (out->len == out->cap) {
+		size_t cap = out->cap ? out->cap * 2 : 8;
+		out->items = ml_arena_grow(out->arena, out->items, out->cap * sizeof(*out->items),
+					   cap * sizeof(*out->items));
+		out->cap = cap;
+	}
+	out->items[out->len++] = *f;
+}
+
+/* An insertion of text at byte offset at of the statement's text. */
+struct fix_request {
+	size_t at;
+	const char *insert;
+	const char *description;
+};
+
+static void report_va(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const char *help,
+		      const struct fix_request *fix, const char *fmt, va_list ap)
+{
+	const ml_stmt_span *span = &ctx->span;
+	size_t start = span->start;
+	if (location >= 0 && span->exact && (size_t)location < span->loc_limit)
+		start = span->loc_base + (size_t)location;
+	if (start < span->start || start > span->end)
+		start = span->start;
+	ml_finding f = {
+		.rule = rule,
+		.start = start,
+		.end = span->end,
+		.message = ml_arena_vprintf(ctx->out->arena, fmt, ap),
+		.help = help,
+	};
+	/* A fix is an edit of the file: only where the statement's text is
+	 * the file's own. */
+	if (fix && fix->insert && fix->at != (size_t)-1 && span->exact && span->loc_base + fix->at <= span->end) {
+		ml_edit *edit = ml_arena_alloc(ctx->out->arena, sizeof(*edit));
+		edit->start = edit->end = span->loc_base + fix->at;
+		edit->replacement = fix->insert;
+		f.edits = edit;
+		f.n_edits = 1;
+		f.fix_description = fix->description;
+	}
+	ml_findings_add(ctx->out, &f);
+}
+
+void ml_report(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	report_va(ctx, rule, location, rule->info.help, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void ml_report_help(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const char *help,
+		    const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	report_va(ctx, rule, location, help, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void ml_report_fix(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, size_t insert_at,
+		   const char *insert, const char *description, const char *fmt, ...)
+{
+	struct fix_request fix = { .at = insert_at, .insert = insert, .description = description };
+	va_list ap;
+	va_start(ap, fmt);
+	report_va(ctx, rule, location, rule->info.help, &fix, fmt, ap);
+	va_end(ap);
+}
+
+const char *ml_slow_work_reported_by(const ml_stmt_ctx *ctx)
+{
+	return ctx->slow_work_reported_by;
+}
+
+const char *ml_stmt_text(const ml_stmt_ctx *ctx, size_t *len)
+{
+	const ml_stmt_span *span = &ctx->span;
+	if (!span->exact || span->end < span->loc_base) {
+		*len = 0;
+		return NULL;
+	}
+	*len = span->end - span->loc_base;
+	return span->text + span->loc_base;
+}
+
+const char *ml_type_text(const ml_stmt_ctx *ctx, const PgQuery__TypeName *type)
+{
+	return ml_type_name_text(ctx->arena, type);
+}
+
+const PgQuery__AlterTableStmt *ml_alter_table(const ml_stmt_ctx *ctx)
+{
+	if (ctx->stmt->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT || !ctx->stmt->alter_table_stmt->relation)
+		return NULL;
+	const PgQuery__AlterTableStmt *as = ctx->stmt->alter_table_stmt;
+	return as && as->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE ? as : NULL;
+}
+
+const char *ml_constraint_label(const ml_stmt_ctx *ctx, const PgQuery__Constraint *con, const char *kind,
+				const char *unnamed)
+{
+	if (con->conname && *con->conname)
+		return ml_arena_printf(ctx->arena, "%s \"%s\"", kind, con->conname);
+	return unnamed;
+}
+
+ml_lock_mode ml_lock_mode_on(const ml_stmt_ctx *ctx, const char *table, ml_lock_mode fallback)
+{
+	for (size_t i = 0; i < ctx->effect->n_locks; i++)
+		if (!strcmp(ctx->effect->locks[i].table, table))
+			return ctx->effect->locks[i].mode;
+	return fallback;
+}
+
+const ml_lock *ml_first_strong_lock(const ml_stmt_ctx *ctx)
+{
+	if (!ctx->first_strong_lock)
+		return NULL;
+	const ml_lock *best = NULL;
+	for (size_t i = 0; i < ctx->effect->n_locks; i++) {
+		const ml_lock *l = &ctx->effect->locks[i];
+		if (!l->new_table && (!best || l->mode > best->mode))
+			best = l;
+	}
+	return best;
+}
+
+/* The name of a built-in type (written bare or as pg_catalog.name), or NULL
+ * for a user type and for %TYPE references. */
+static const char *builtin_type(const PgQuery__TypeName *type)
+{
+	if (!type || type->n_names == 0 || type->pct_type)
+		return NULL;
+	if (type->n_names > 1) {
+		const PgQuery__Node *schema = type->names[type->n_names - 2];
+		if (!schema || schema->node_case != PG_QUERY__NODE__NODE_STRING ||
+		    strcmp(schema->string->sval, "pg_catalog") != 0)
+			return NULL;
+	}
+	return ml_last_name(type->names, type->n_names);
+}
+
+static void visit_column(const ml_stmt_ctx *ctx, const ml_rule *rule, ml_column_type_fn fn,
+			 const PgQuery__RangeVar *table, const char *column, const PgQuery__TypeName *type,
+			 bool type_change)
+{
+	if (!type)
+		return;
+	ml_column_type col = { .table = table, .column = column, .type = type, .builtin = builtin_type(type),
+			       .type_change = type_change };
+	fn(ctx, rule, &col);
+}
+
+void ml_each_column_type(const ml_stmt_ctx *ctx, const ml_rule *rule, ml_column_type_fn fn)
+{
+	const PgQuery__Node *stmt = ctx->stmt;
+	if (stmt->node_case == PG_QUERY__NODE__NODE_CREATE_STMT) {
+		const PgQuery__CreateStmt *cs = stmt->create_stmt;
+		if (!cs->relation || !strcmp(cs->relation->relpersistence, "t"))
+			return;
+		for (size_t i = 0; i < cs->n_table_elts; i++) {
+			const PgQuery__Node *e = cs->table_elts[i];
+			if (e && e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
+				visit_column(ctx, rule, fn, cs->relation, e->column_def->colname, e->column_def->type_name,
+					     false);
+		}
+		return;
+	}
+	const PgQuery__AlterTableStmt *as = ml_alter_table(ctx);
+	if (!as)
+		return;
+	for (size_t i = 0; i < as->n_cmds; i++) {
+		const PgQuery__AlterTableCmd *cmd = ml_alter_cmd(as, i);
+		const PgQuery__ColumnDef *added = ml_added_column(cmd);
+		if (added)
+			visit_column(ctx, rule, fn, as->relation, added->colname, added->type_name, false);
+		else if (cmd && cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType && cmd->def &&
+			 cmd->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
+			visit_column(ctx, rule, fn, as->relation, cmd->name, cmd->def->column_def->type_name, true);
+	}
+}
+
+size_t ml_not_valid_fix_at(const ml_stmt_ctx *ctx)
+{
+	const PgQuery__AlterTableStmt *as = ml_alter_table(ctx);
+	size_t len;
+	const char *text = ml_stmt_text(ctx, &len);
+	if (!as || as->n_cmds != 1 || !text)
+		return (size_t)-1;
+	return len;
+}
