@@ -186,6 +186,94 @@ static int count_at_least(const cJSON *diags, const char *severity_floor)
 	return n;
 }
 
+/* Lints text as path (after history, when given) and counts the findings of
+ * rule in force, and the syntax errors in path. */
+static void count_in_text(const ml_options *opts, const char *path, const char *text, const char *history,
+			  const char *rule, int *hits, int *syntax_errors)
+{
+	ml_run *run = ml_run_new(opts);
+	if (history)
+		ml_run_lint_path(run, history);
+	ml_run_lint_buffer(run, path, text, strlen(text));
+	size_t n;
+	const ml_diagnostic *d = ml_run_diagnostics(run, &n);
+	*hits = *syntax_errors = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(d[i].path, path) != 0)
+			continue;
+		if (!strcmp(d[i].rule, rule) && !d[i].suppressed)
+			(*hits)++;
+		if (!strcmp(d[i].rule, "syntax-error"))
+			(*syntax_errors)++;
+	}
+	ml_run_free(run);
+}
+
+static int compare_edits(const void *a, const void *b)
+{
+	const ml_edit *x = *(const ml_edit *const *)a, *y = *(const ml_edit *const *)b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* The mechanical fixes of a firing fixture: applying the edits of every
+ * fixed finding of rule (as byte ranges, bottom up) gives SQL that still
+ * parses, where each fixed finding is gone and the others stay. */
+static void check_fixes(const ml_options *opts, const char *rule, const char *sql_path, const char *sql,
+			const char *history)
+{
+	ml_run *run = ml_run_new(opts);
+	if (history)
+		ml_run_lint_path(run, history);
+	ml_run_lint_path(run, sql_path);
+	size_t n, n_edits = 0;
+	const ml_diagnostic *d = ml_run_diagnostics(run, &n);
+	int fixed = 0, hits_before = 0;
+	const ml_edit **edits = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(d[i].path, sql_path) != 0 || strcmp(d[i].rule, rule) != 0 || d[i].suppressed)
+			continue;
+		hits_before++;
+		if (!d[i].fix)
+			continue;
+		fixed++;
+		edits = realloc(edits, (n_edits + d[i].fix->n_edits) * sizeof(*edits));
+		for (size_t k = 0; k < d[i].fix->n_edits; k++)
+			edits[n_edits++] = &d[i].fix->edits[k];
+	}
+	if (fixed) {
+		qsort(edits, n_edits, sizeof(*edits), compare_edits);
+		size_t len = strlen(sql), grow = 0;
+		for (size_t k = 0; k < n_edits; k++)
+			grow += strlen(edits[k]->replacement);
+		char *out = malloc(len + grow + 1);
+		size_t at = 0, used = 0;
+		bool ordered = true;
+		for (size_t k = 0; k < n_edits; k++) {
+			const ml_edit *e = edits[k];
+			if (e->start < at || e->end < e->start || e->end > len) {
+				ordered = false;
+				break;
+			}
+			memcpy(out + used, sql + at, e->start - at);
+			used += e->start - at;
+			memcpy(out + used, e->replacement, strlen(e->replacement));
+			used += strlen(e->replacement);
+			at = e->end;
+		}
+		memcpy(out + used, sql + at, len - at);
+		out[used + len - at] = '\0';
+		result(ordered, "%s: the edits of %s's fixes lie in the file without overlapping", sql_path, rule);
+		int hits_after, syntax_errors;
+		count_in_text(opts, sql_path, out, history, rule, &hits_after, &syntax_errors);
+		result(syntax_errors == 0 && hits_after == hits_before - fixed,
+		       "%s: applying %d fix(es) of %s leaves SQL that parses (%d syntax errors) and %d of %d findings",
+		       sql_path, fixed, rule, syntax_errors, hits_after, hits_before - fixed);
+		free(out);
+	}
+	free(edits);
+	ml_run_free(run);
+}
+
 static void run_fixture(const char *rule, const char *dir, const char *name)
 {
 	char sql_path[1024], json_path[1024];
@@ -214,6 +302,8 @@ static void run_fixture(const char *rule, const char *dir, const char *name)
 	/* The engine's stand-in for names dynamic SQL computes at run time
 	 * (ML_DYNAMIC_PLACEHOLDER) must never reach a report. */
 	bool names_placeholder = strstr(sql, "dynamic_name") != NULL;
+	if (!strncmp(name, "fires-", 6))
+		check_fixes(&opts, rule, sql_path, sql, *history_path ? history_path : NULL);
 	free(sql);
 	cJSON *diags = lint(&opts, sql_path, NULL, *history_path ? history_path : NULL);
 	if (!diags) {

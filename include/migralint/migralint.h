@@ -100,12 +100,20 @@ typedef struct ml_table_lock {
 	const char *mode;        /* "ACCESS EXCLUSIVE", "SHARE", ... */
 } ml_table_lock;
 
-/* A mechanical fix: replace the range [line:column, end_line:end_column)
- * (empty for an insertion) with replacement. */
-typedef struct ml_fix {
+/* One change of a fix: replace the bytes [start, end) of the file (start ==
+ * end: an insertion) with replacement. line:column to end_line:end_column is
+ * the same range for reports (1-based, columns count characters). */
+typedef struct ml_edit {
+	size_t start, end;
 	int line, column, end_line, end_column;
 	const char *replacement;
+} ml_edit;
+
+/* A mechanical fix: its edits, applied together, make the statement safe. */
+typedef struct ml_fix {
 	const char *description;  /* e.g. "add CONCURRENTLY" */
+	const ml_edit *edits;     /* in file order, not overlapping; n_edits >= 1 */
+	size_t n_edits;
 } ml_fix;
 
 /* The comment that silenced a finding: a suppressed finding stays in the
@@ -124,6 +132,7 @@ typedef struct ml_diagnostic {
 	const char *path;        /* the path as given by the caller */
 	int line, column;        /* 1-based; column counts characters */
 	int end_line, end_column; /* 1-based, end_column is one past the last character */
+	size_t start, end;       /* the same range as byte offsets in the file (for editors and fixes) */
 	const char *message;     /* one sentence naming what is wrong */
 	const char *help;        /* the safe recipe; may be NULL */
 	const char *excerpt;     /* the source lines from line to end_line (at most a few); may be NULL */

@@ -163,6 +163,8 @@ ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, siz
 	d->column = column;
 	d->end_line = end_line;
 	d->end_column = end_column;
+	d->start = start;
+	d->end = end;
 	/* Names computed at run time are the placeholder inside the engine;
 	 * only dynamic SQL makes them. */
 	if (st->had_dynamic) {
@@ -547,10 +549,15 @@ static void take_findings(ml_engine_state *st)
 		if (!d || !f->n_edits)
 			continue;
 		ml_fix *fix = ml_arena_alloc(st->run->arena, sizeof(*fix));
-		ml_line_map_position(&st->map, f->edits[0].start, &fix->line, &fix->column);
-		fix->end_line = fix->line;
-		fix->end_column = fix->column;
-		fix->replacement = ml_arena_strdup(st->run->arena, f->edits[0].replacement);
+		ml_edit *edits = ml_arena_alloc(st->run->arena, f->n_edits * sizeof(*edits));
+		for (size_t k = 0; k < f->n_edits; k++) {
+			edits[k] = f->edits[k];
+			ml_line_map_position(&st->map, edits[k].start, &edits[k].line, &edits[k].column);
+			ml_line_map_position(&st->map, edits[k].end, &edits[k].end_line, &edits[k].end_column);
+			edits[k].replacement = ml_arena_strdup(st->run->arena, f->edits[k].replacement);
+		}
+		fix->edits = edits;
+		fix->n_edits = f->n_edits;
 		fix->description = ml_arena_strdup(st->run->arena, f->fix_description);
 		d->fix = fix;
 	}

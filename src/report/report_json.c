@@ -24,6 +24,14 @@ static void json_begin(ml_report_ctx *rc)
 	fputs("],\"diagnostics\":[", rc->out);
 }
 
+/* "line":...,"replacement":"..." of one edit of a fix. */
+static void json_edit(FILE *out, const ml_edit *e)
+{
+	fprintf(out, "\"line\":%d,\"column\":%d,\"end_line\":%d,\"end_column\":%d,\"replacement\":", e->line,
+		e->column, e->end_line, e->end_column);
+	ml_json_string(out, e->replacement);
+}
+
 static void json_diagnostic(ml_report_ctx *rc, const ml_diagnostic *d)
 {
 	fputs(rc->index ? ",\n{\"rule\":" : "\n{\"rule\":", rc->out);
@@ -53,9 +61,21 @@ static void json_diagnostic(ml_report_ctx *rc, const ml_diagnostic *d)
 	if (d->fix) {
 		fputs(",\"fix\":{\"description\":", rc->out);
 		ml_json_string(rc->out, d->fix->description);
-		fprintf(rc->out, ",\"line\":%d,\"column\":%d,\"end_line\":%d,\"end_column\":%d,\"replacement\":",
-			d->fix->line, d->fix->column, d->fix->end_line, d->fix->end_column);
-		ml_json_string(rc->out, d->fix->replacement);
+		/* One edit is given inline, as every fix has so far; several are
+		 * listed under "edits". */
+		if (d->fix->n_edits == 1) {
+			fputc(',', rc->out);
+			json_edit(rc->out, &d->fix->edits[0]);
+		}
+		else {
+			fputs(",\"edits\":[", rc->out);
+			for (size_t i = 0; i < d->fix->n_edits; i++) {
+				fputs(i ? ",{" : "{", rc->out);
+				json_edit(rc->out, &d->fix->edits[i]);
+				fputc('}', rc->out);
+			}
+			fputc(']', rc->out);
+		}
 		fputc('}', rc->out);
 	}
 	if (d->suppressed) {

@@ -232,11 +232,16 @@ static void sarif_diagnostic(ml_report_ctx *rc, const ml_diagnostic *d)
 		ml_json_string(out, f->description ? f->description : "apply the fix");
 		fputs("},\"artifactChanges\":[{\"artifactLocation\":", out);
 		artifact_location(out, d->path, cwd);
-		fputs(",\"replacements\":[{\"deletedRegion\":", out);
-		region(out, f->line, f->column, f->end_line, f->end_column);
-		fputs("},\"insertedContent\":{\"text\":", out);
-		ml_json_string(out, f->replacement ? f->replacement : "");
-		fputs("}}]}]}]", out);
+		fputs(",\"replacements\":[", out);
+		for (size_t i = 0; i < f->n_edits; i++) {
+			const ml_edit *e = &f->edits[i];
+			fputs(i ? ",{\"deletedRegion\":" : "{\"deletedRegion\":", out);
+			region(out, e->line, e->column, e->end_line, e->end_column);
+			fputs("},\"insertedContent\":{\"text\":", out);
+			ml_json_string(out, e->replacement ? e->replacement : "");
+			fputs("}}", out);
+		}
+		fputs("]}]}]", out);
 	}
 	if (d->suppressed) {
 		/* Listed, not dropped: a viewer shows it as suppressed, with the

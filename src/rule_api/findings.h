@@ -11,20 +11,14 @@
 #include "internal.h"
 #include "rule_api.h"
 
-/* Replace the bytes [start, end) of the file with replacement (start ==
- * end: insert). */
-typedef struct ml_edit {
-	size_t start, end;
-	const char *replacement;
-} ml_edit;
-
 typedef struct ml_finding {
 	const ml_rule *rule;
 	size_t start, end;        /* byte span in the file */
 	const char *message;      /* in the sink's arena */
 	const char *help;         /* the rule's own help (static) or one in the sink's arena */
 	const char *fix_description; /* what the fix does ("add CONCURRENTLY"), NULL: no fix */
-	const ml_edit *edits;     /* the fix: edits in increasing order, not overlapping */
+	const ml_edit *edits;     /* the fix: byte ranges (start, end) and replacements, in file
+				     order, not overlapping; their line fields are not set */
 	size_t n_edits;
 } ml_finding;
 
