@@ -37,6 +37,10 @@
 #   TARGET_MB=N     size of the 1x input in MB of 10^6 bytes (default 25)
 #   BENCH_CACHE=DIR where the npm install of squawk is kept (default bench/.cache)
 #   ONLY=scaling    run the scaling cases only (no corpus, no squawk)
+#   BASELINE=PATH   also time this migralint binary (say, main before a change)
+#                   as the tool "baseline", alternating with the others, and
+#                   check that migralint is not slower: wall time and peak RSS
+#                   at most 1.05x the baseline's on every input
 #
 # Needs: cmake and a C compiler, GNU time (/usr/bin/time), jq (or python3),
 # and, for squawk, npm with the registry reachable on the first run (the
@@ -275,11 +279,19 @@ else
 	tools=(migralint)
 fi
 
+if [[ -n ${BASELINE:-} ]]; then
+	[[ -x $BASELINE ]] || die "BASELINE=$BASELINE is not an executable"
+	BASELINE=$(cd "$(dirname "$BASELINE")" && pwd)/$(basename "$BASELINE")
+	log "baseline: $BASELINE"
+	tools+=(baseline)
+fi
+
 run_tool() { # TOOL ARGS...: the command line of TOOL on ARGS
 	local t=$1
 	shift
 	case $t in
 	migralint) printf '%s\0' "$MIGRALINT" --format json --no-config --max-input-size 1G "$@" ;;
+	baseline) printf '%s\0' "$BASELINE" --format json --no-config --max-input-size 1G "$@" ;;
 	squawk) printf '%s\0' "$SQUAWK_BIN" --reporter json "$@" ;;
 	esac
 }
@@ -393,7 +405,7 @@ label[dir]="$dir_files files in ${#projects[@]} folders"
 # -------------------------------------------------------------- measurement
 args_for() { # INPUT TOOL
 	if [[ $1 == dir ]]; then
-		if [[ $2 == squawk ]]; then run_tool squawk "${squawk_patterns[@]}"; else run_tool migralint "${projects[@]}"; fi
+		if [[ $2 == squawk ]]; then run_tool squawk "${squawk_patterns[@]}"; else run_tool "$2" "${projects[@]}"; fi
 	else
 		run_tool "$2" "$tmp/$1.sql"
 	fi
@@ -495,8 +507,16 @@ done
 		r=$(calc '%.3f' "${W[dir,migralint]} / ${W[dir,squawk]}")
 		echo "  dir wall m/s = $r (target <= 0.50): $(verdict "$r" 0.5)"
 	fi
-	echo
-	scaling_summary
+	if [[ -n ${BASELINE:-} ]]; then
+		echo
+		echo "against the baseline ($BASELINE; target: at most 1.05, wall and peak RSS):"
+		for x in "${inputs[@]}"; do
+			rw=$(calc '%.3f' "${W[$x,migralint]} / ${W[$x,baseline]}")
+			rr=$(calc '%.3f' "${R[$x,migralint]} / ${R[$x,baseline]}")
+			printf '  %-4s wall %s  RSS %s  %s\n' "$x" "$rw" "$rr" \
+				"$(awk -v a="$rw" -v b="$rr" 'BEGIN { print (a <= 1.05 && b <= 1.05 ? "PASS" : "FAIL") }')"
+		done
+	fi
 	echo
 	if ((${#abnormal[@]} == 0)); then
 		echo "abnormal exits (other than 0/1): none"
