@@ -159,6 +159,10 @@ typedef struct ml_column_facts {
 } ml_column_facts;
 
 typedef struct ml_stmt_ctx ml_stmt_ctx;
+/* What the migrations built so far, and the transaction the statement runs
+ * in: opaque to rules, which ask the query functions below. */
+typedef struct ml_catalog ml_catalog;
+typedef struct ml_tx ml_tx;
 
 typedef struct ml_rule {
 	ml_rule_info info;        /* public description; must stay the first member */
@@ -197,7 +201,7 @@ typedef struct ml_pending_constraint {
 struct ml_stmt_ctx {
 	const ml_options *options;
 	const PgQuery__Node *stmt;  /* the statement */
-	ml_tx_state tx;             /* transaction state the statement runs in */
+	ml_tx_state tx_state;       /* transaction state the statement runs in */
 	int tx_begin_line;          /* line of the BEGIN, or 0 */
 	const ml_lock *held;        /* locks taken by earlier statements of this transaction */
 	size_t n_held;
@@ -216,6 +220,9 @@ struct ml_stmt_ctx {
 	const ml_pending_constraint *const *not_valid_in_tx; /* NOT VALID constraints added earlier in this transaction */
 	size_t n_not_valid_in_tx;
 	bool dynamic;               /* built from EXECUTE of dynamic SQL; names may be placeholders */
+	const ml_catalog *catalog;  /* for the query functions below */
+	const ml_tx *tx;            /* the same */
+	struct ml_arena *arena;     /* engine memory for the text they return */
 	struct ml_engine_state *engine; /* opaque; for the query functions below */
 };
 

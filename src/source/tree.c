@@ -1,9 +1,9 @@
 /*
  * tree.c - generic helpers over libpg_query's protobuf-c parse tree: an
  * iterative walk driven by the protobuf descriptors (so no tree depth can
- * overflow our stack), node locations, names, type text and the volatility of
- * expressions; and the shared helpers of the rules (ALTER TABLE subcommands,
- * constraints, the locks a statement takes).
+ * overflow our stack), node locations, names and type text; and the shared
+ * helpers of the rules (ALTER TABLE subcommands, constraints, the locks a
+ * statement takes).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -146,7 +146,11 @@ static int typmod_value(const PgQuery__Node *m)
 
 const char *ml_type_text(const ml_stmt_ctx *ctx, const PgQuery__TypeName *type)
 {
-	ml_arena *arena = ctx->engine->file_arena;
+	return ml_type_text_in(ctx->arena, type);
+}
+
+const char *ml_type_text_in(ml_arena *arena, const PgQuery__TypeName *type)
+{
 	if (!type)
 		return NULL;
 	const char *text = type_alias(ml_last_name(type->names, type->n_names));
@@ -391,40 +395,6 @@ void ml_each_column_type(const ml_stmt_ctx *ctx, const ml_rule *rule, ml_column_
 			 cmd->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
 			visit_column(ctx, rule, fn, as->relation, cmd->name, cmd->def->column_def->type_name, true);
 	}
-}
-
-struct volatility_search {
-	ml_run *run;
-	const char *found;
-};
-
-static bool find_volatile(const ProtobufCMessage *msg, void *data)
-{
-	struct volatility_search *s = data;
-	if (s->found)
-		return false;
-	if (msg->descriptor == &pg_query__func_call__descriptor) {
-		const PgQuery__FuncCall *call = (const PgQuery__FuncCall *)msg;
-		const char *name = ml_last_name(call->funcname, call->n_funcname);
-		char v = ml_schema_function_volatility(s->run, name);
-		if (!v)
-			v = ml_builtin_volatility(name);
-		/* A function we know nothing about was made with CREATE FUNCTION,
-		 * whose default is VOLATILE. */
-		if (!v || v == 'v')
-			s->found = name;
-	}
-	/* A subquery cannot appear in a DEFAULT; nothing else calls functions. */
-	return true;
-}
-
-bool ml_expr_is_volatile(const ml_stmt_ctx *ctx, const PgQuery__Node *expr, const char **name)
-{
-	struct volatility_search s = { .run = ctx->engine->run };
-	ml_walk(&expr->base, find_volatile, &s);
-	if (name)
-		*name = s.found;
-	return s.found != NULL;
 }
 
 size_t ml_word_end(const char *text, size_t len, const char *word)
