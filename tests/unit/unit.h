@@ -28,5 +28,6 @@ Suite *lock_table_suite(void);
 Suite *unpack_suite(void);
 Suite *read_suite(void);
 Suite *catalog_suite(void);
+Suite *tx_suite(void);
 
 #endif
