@@ -29,5 +29,6 @@ Suite *unpack_suite(void);
 Suite *read_suite(void);
 Suite *catalog_suite(void);
 Suite *tx_suite(void);
+Suite *effects_suite(void);
 
 #endif
