@@ -37,12 +37,12 @@ static void check_add(const ml_stmt_ctx *ctx, const ml_rule *self)
 			  "ALTER TYPE %s ADD VALUE '%s' cannot be executed from a DO block or function before "
 			  "PostgreSQL 12: PostgreSQL rejects it",
 			  type, es->new_val);
-	else if (ctx->tx == ML_TX_EXPLICIT)
+	else if (ctx->tx_state == ML_TX_EXPLICIT)
 		ml_report(ctx, self, -1,
 			  "ALTER TYPE %s ADD VALUE '%s' cannot run inside a transaction block (BEGIN at line %d) "
 			  "before PostgreSQL 12: PostgreSQL rejects it",
 			  type, es->new_val, ctx->tx_begin_line);
-	else if (ctx->tx == ML_TX_ASSUMED)
+	else if (ctx->tx_state == ML_TX_ASSUMED)
 		ml_report(ctx, self, -1,
 			  "ALTER TYPE %s ADD VALUE '%s' cannot run inside a transaction block before PostgreSQL "
 			  "12, and the migration tool runs this file in one (--assume-in-transaction): PostgreSQL "

@@ -13,7 +13,7 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 	const PgQuery__DropdbStmt *ds = ctx->stmt->dropdb_stmt;
 	bool force = ml_option_on(ds->options, ds->n_options, "force");
 	const char *rejected = ctx->body != ML_BODY_TOP ? "; PostgreSQL rejects it inside a function or DO block"
-			       : ctx->tx != ML_TX_NONE ? "; PostgreSQL rejects it inside a transaction block, as here"
+			       : ctx->tx_state != ML_TX_NONE ? "; PostgreSQL rejects it inside a transaction block, as here"
 						       : "";
 	ml_report(ctx, self, -1, "DROP DATABASE \"%s\" deletes the whole database and all its data with no undo%s%s",
 		  ds->dbname, force ? ", and WITH (FORCE) first terminates every session connected to it" : "",

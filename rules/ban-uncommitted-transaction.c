@@ -12,7 +12,7 @@
 
 static void finish(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
-	if (ctx->tx != ML_TX_EXPLICIT || ctx->options->assume_in_transaction)
+	if (ctx->tx_state != ML_TX_EXPLICIT || ctx->options->assume_in_transaction)
 		return;
 	ml_report(ctx, self, -1,
 		  "the transaction begun at line %d is still open at the end of the file: when the session "

@@ -62,11 +62,11 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 			  op);
 		return;
 	}
-	if (ctx->tx == ML_TX_EXPLICIT)
+	if (ctx->tx_state == ML_TX_EXPLICIT)
 		ml_report(ctx, self, -1,
 			  "%s cannot run inside a transaction block (BEGIN at line %d): PostgreSQL rejects it", op,
 			  ctx->tx_begin_line);
-	else if (ctx->tx == ML_TX_ASSUMED)
+	else if (ctx->tx_state == ML_TX_ASSUMED)
 		ml_report(ctx, self, -1,
 			  "%s cannot run inside a transaction block, and the migration tool runs this file in one "
 			  "(--assume-in-transaction): PostgreSQL rejects it",

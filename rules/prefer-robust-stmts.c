@@ -167,7 +167,7 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
 	/* Inside a transaction a failure undoes everything, so a re-run is
 	 * safe; function bodies do not run now. */
-	if (ctx->tx != ML_TX_NONE || ctx->body != ML_BODY_TOP)
+	if (ctx->tx_state != ML_TX_NONE || ctx->body != ML_BODY_TOP)
 		return;
 	const PgQuery__Node *stmt = ctx->stmt;
 	switch (stmt->node_case) {

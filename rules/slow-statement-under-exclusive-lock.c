@@ -48,7 +48,7 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
 	/* A statement PostgreSQL refuses in a transaction never runs there;
 	 * concurrently-in-transaction reports it. */
-	if (!ctx->effect->slow || ctx->effect->fails_in_transaction || ctx->tx == ML_TX_NONE ||
+	if (!ctx->effect->slow || ctx->effect->fails_in_transaction || ctx->tx_state == ML_TX_NONE ||
 	    ctx->body == ML_BODY_FUNCTION || ctx->body == ML_BODY_PROCEDURE)
 		return;
 	const char *reported_by = ml_slow_work_reported_by(ctx);

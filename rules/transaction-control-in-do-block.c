@@ -15,7 +15,7 @@
  * (--assume-in-transaction)": why the statement is in a transaction block. */
 static void report_in_block(const ml_stmt_ctx *ctx, const ml_rule *self, const char *what)
 {
-	if (ctx->tx == ML_TX_EXPLICIT)
+	if (ctx->tx_state == ML_TX_EXPLICIT)
 		ml_report(ctx, self, -1,
 			  "%s inside a transaction block (BEGIN at line %d): PostgreSQL raises \"invalid "
 			  "transaction termination\"",
@@ -29,7 +29,7 @@ static void report_in_block(const ml_stmt_ctx *ctx, const ml_rule *self, const c
 
 static bool in_block(const ml_stmt_ctx *ctx)
 {
-	return ctx->tx == ML_TX_EXPLICIT || ctx->tx == ML_TX_ASSUMED;
+	return ctx->tx_state == ML_TX_EXPLICIT || ctx->tx_state == ML_TX_ASSUMED;
 }
 
 static void check_transaction(const ml_stmt_ctx *ctx, const ml_rule *self)

@@ -19,12 +19,12 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 	    kind != PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START)
 		return;
 	const char *verb = kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN ? "BEGIN" : "START TRANSACTION";
-	if (ctx->tx == ML_TX_EXPLICIT)
+	if (ctx->tx_state == ML_TX_EXPLICIT)
 		ml_report(ctx, self, -1,
 			  "a transaction is already open since line %d: PostgreSQL ignores this %s with a warning, "
 			  "and the next COMMIT commits everything since line %d",
 			  ctx->tx_begin_line, verb, ctx->tx_begin_line);
-	else if (ctx->tx == ML_TX_ASSUMED)
+	else if (ctx->tx_state == ML_TX_ASSUMED)
 		ml_report(ctx, self, -1,
 			  "the migration tool already runs this file in a transaction (--assume-in-transaction): "
 			  "PostgreSQL ignores this %s, and the file's COMMIT ends the tool's transaction early",

@@ -99,6 +99,12 @@ void ml_map_put(ml_arena *arena, ml_map *map, const char *key, void *value);
 /* The current directory in a malloc'd string the caller frees, or NULL. */
 char *ml_current_dir(void);
 
+/* The identifier put in for names dynamic SQL computes at run time. It
+ * never reaches a report: ml_engine_without_placeholder turns every name
+ * holding it into ML_DYNAMIC_NAME_TEXT. */
+#define ML_DYNAMIC_PLACEHOLDER "dynamic_name"
+#define ML_DYNAMIC_NAME_TEXT "a name computed at run time"
+
 /* ---- line map: byte offsets to 1-based line and character column --------- */
 
 typedef struct ml_line_map {

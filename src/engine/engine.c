@@ -198,256 +198,7 @@ ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, siz
 
 void ml_engine_end_transaction(ml_engine_state *st, bool keep_state)
 {
-	/* SET LOCAL lasts until the end of the transaction. */
-	if (st->lock_timeout_local)
-		st->lock_timeout_set = st->lock_timeout_local = false;
-	if (st->statement_timeout_local)
-		st->statement_timeout_set = st->statement_timeout_local = false;
-	if (st->n_held)
-		st->held_index = (ml_map){ 0 };
-	st->n_held = 0;
-	st->new_enum_values.len = 0;
-	st->not_valid_in_tx.len = 0;
-	st->emptied_tables.len = 0;
-	if (keep_state)
-		return;
-	st->tx = ML_TX_NONE;
-	st->tx_begin_line = 0;
-}
-
-static void hold_lock(ml_engine_state *st, const ml_lock *lock, int line)
-{
-	/* held_index maps a table to its slot + 1 (0 is "not held"). */
-	size_t slot = (size_t)(uintptr_t)ml_map_get(&st->held_index, lock->table);
-	if (slot) {
-		ml_lock *held = &st->held[slot - 1];
-		if (lock->mode > held->mode) {
-			held->mode = lock->mode;
-			held->line = line;
-		}
-		return;
-	}
-	if (st->n_held == st->cap_held) {
-		size_t cap = st->cap_held ? st->cap_held * 2 : 16;
-		ml_lock *grown = ml_arena_alloc(st->file_arena, cap * sizeof(*grown));
-		if (st->n_held)
-			memcpy(grown, st->held, st->n_held * sizeof(*grown));
-		st->held = grown;
-		st->cap_held = cap;
-	}
-	ml_lock copy = *lock;
-	copy.table = ml_arena_strdup(st->file_arena, lock->table);
-	copy.line = line;
-	st->held[st->n_held++] = copy;
-	ml_map_put(st->file_arena, &st->held_index, copy.table, (void *)(uintptr_t)st->n_held);
-}
-
-static void apply_transaction(ml_engine_state *st, const PgQuery__TransactionStmt *ts, int line,
-			      ml_body_kind body)
-{
-	bool ends = ts->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT ||
-		    ts->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK ||
-		    ts->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_PREPARE;
-	if (body == ML_BODY_DO) {
-		/* COMMIT in a DO block works only when the block is its own
-		 * transaction; inside a transaction block PostgreSQL raises
-		 * "invalid transaction termination" and nothing changes. */
-		if (ends && st->tx == ML_TX_IMPLICIT)
-			ml_engine_end_transaction(st, true);
-		return;
-	}
-	switch (ts->kind) {
-	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN:
-	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START:
-		if (st->tx == ML_TX_NONE) {
-			st->tx = ML_TX_EXPLICIT;
-			st->tx_begin_line = line;
-			st->tx_begin_start = st->stmt_start;
-			st->tx_begin_end = st->stmt_end;
-		}
-		break;
-	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO:
-		/* It may undo a TRUNCATE or DELETE: the tables may hold rows again. */
-		st->emptied_tables.len = 0;
-		break;
-	default:
-		if (ends)
-			ml_engine_end_transaction(st, ts->chain); /* AND CHAIN starts the next one at once */
-		break;
-	}
-}
-
-/* Does SET give the timeout a limit? 0 (or '0', '0s') turns it off, as do
- * RESET and SET ... TO DEFAULT. */
-static bool timeout_value_set(const PgQuery__VariableSetStmt *vs)
-{
-	if (vs->kind != PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE || vs->n_args != 1)
-		return false;
-	const PgQuery__Node *arg = vs->args[0];
-	if (arg && arg->node_case == PG_QUERY__NODE__NODE_A_CONST) {
-		const PgQuery__AConst *c = arg->a_const;
-		if (c->val_case == PG_QUERY__A__CONST__VAL_IVAL)
-			return c->ival->ival != 0;
-		if (c->val_case == PG_QUERY__A__CONST__VAL_SVAL)
-			return strtod(c->sval->sval, NULL) != 0;
-	}
-	return true;
-}
-
-/* Records that setting name (lock_timeout or statement_timeout) now has a
- * limit, or not; a local one ends with the transaction. */
-static void note_timeout(ml_engine_state *st, const char *name, bool set, bool local)
-{
-	if (!strcmp(name, "lock_timeout")) {
-		st->lock_timeout_set = set;
-		st->lock_timeout_local = set && local;
-	} else if (!strcmp(name, "statement_timeout")) {
-		st->statement_timeout_set = set;
-		st->statement_timeout_local = set && local;
-	}
-}
-
-/* Reads a Boolean constant: true, 'yes', 't'::boolean, 1::bool. Returns
- * false (and leaves *value) for anything else, e.g. a variable. */
-static bool sql_bool_constant(const PgQuery__Node *n, bool *value)
-{
-	if (n && n->node_case == PG_QUERY__NODE__NODE_TYPE_CAST)
-		n = n->type_cast->arg;
-	if (!n || n->node_case != PG_QUERY__NODE__NODE_A_CONST)
-		return false;
-	const PgQuery__AConst *c = n->a_const;
-	switch (c->val_case) {
-	case PG_QUERY__A__CONST__VAL_BOOLVAL:
-		*value = c->boolval->boolval;
-		return true;
-	case PG_QUERY__A__CONST__VAL_IVAL:
-		*value = c->ival->ival != 0;
-		return true;
-	case PG_QUERY__A__CONST__VAL_SVAL:
-		return ml_bool_word(c->sval->sval, value);
-	default:
-		return false;
-	}
-}
-
-static bool set_config_call(const ProtobufCMessage *msg, void *data)
-{
-	ml_engine_state *st = data;
-	if (msg->descriptor != &pg_query__func_call__descriptor)
-		return true;
-	const PgQuery__FuncCall *call = (const PgQuery__FuncCall *)msg;
-	if (strcmp(ml_last_name(call->funcname, call->n_funcname), "set_config") != 0 || call->n_args != 3)
-		return true;
-	const PgQuery__Node *name = call->args[0], *value = call->args[1], *local = call->args[2];
-	if (!name || name->node_case != PG_QUERY__NODE__NODE_A_CONST ||
-	    name->a_const->val_case != PG_QUERY__A__CONST__VAL_SVAL)
-		return true;
-	bool set = true;
-	if (value && value->node_case == PG_QUERY__NODE__NODE_A_CONST &&
-	    value->a_const->val_case == PG_QUERY__A__CONST__VAL_SVAL)
-		set = strtod(value->a_const->sval->sval, NULL) != 0;
-	bool is_local = false;
-	sql_bool_constant(local, &is_local);
-	note_timeout(st, name->a_const->sval->sval, set, is_local);
-	return true;
-}
-
-/* SELECT set_config('lock_timeout', '5s', false) sets it like SET does. */
-static void note_set_config_calls(ml_engine_state *st, const PgQuery__Node *stmt)
-{
-	ml_walk(&stmt->base, set_config_call, st);
-}
-
-/* Records what the statement adds to the transaction's own facts: enum
- * values that cannot be used before COMMIT, constraints added NOT VALID. */
-static void note_transaction_facts(ml_engine_state *st, const PgQuery__Node *stmt, int line)
-{
-	ml_arena *arena = st->file_arena;
-	if (stmt->node_case == PG_QUERY__NODE__NODE_ALTER_ENUM_STMT) {
-		const PgQuery__AlterEnumStmt *es = stmt->alter_enum_stmt;
-		if (!es->new_val || !*es->new_val || (es->old_val && *es->old_val))
-			return;
-		const char *type = ml_last_name(es->type_name, es->n_type_name);
-		for (size_t i = 0; i < st->new_enum_values.len; i++) {
-			const ml_enum_value *seen = st->new_enum_values.items[i];
-			if (!strcmp(seen->type, type) && !strcmp(seen->label, es->new_val))
-				return; /* ADD VALUE IF NOT EXISTS again: one pending value */
-		}
-		ml_enum_value *v = ml_arena_alloc(arena, sizeof(*v));
-		v->type = ml_arena_strdup(arena, type);
-		v->label = ml_arena_strdup(arena, es->new_val);
-		v->line = line;
-		ml_ptr_vec_push(arena, &st->new_enum_values, v);
-		return;
-	}
-	if (stmt->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT || !stmt->alter_table_stmt->relation)
-		return;
-	const PgQuery__AlterTableStmt *as = stmt->alter_table_stmt;
-	for (size_t i = 0; i < as->n_cmds; i++) {
-		const PgQuery__Node *n = as->cmds[i];
-		if (!n || n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
-			continue;
-		const PgQuery__AlterTableCmd *cmd = n->alter_table_cmd;
-		if (cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint || !cmd->def ||
-		    cmd->def->node_case != PG_QUERY__NODE__NODE_CONSTRAINT || !cmd->def->constraint->skip_validation)
-			continue;
-		ml_pending_constraint *c = ml_arena_alloc(arena, sizeof(*c));
-		c->table = ml_qualified_name(arena, as->relation->schemaname, as->relation->relname);
-		c->name = ml_arena_strdup(arena, cmd->def->constraint->conname ? cmd->def->constraint->conname : "");
-		c->line = line;
-		ml_ptr_vec_push(arena, &st->not_valid_in_tx, c);
-	}
-}
-
-/* The key of constraint name of table rel in st->dropped_constraints, in
- * buf. */
-static const char *dropped_key(char *buf, size_t len, const PgQuery__RangeVar *rel, const char *name)
-{
-	snprintf(buf, len, "%s%s%s\n%s", rel->schemaname && *rel->schemaname ? rel->schemaname : "",
-		 rel->schemaname && *rel->schemaname ? "." : "", rel->relname, name);
-	return buf;
-}
-
-/* Records what the statement adds to the file's own facts: the constraints
- * it drops. */
-static void note_file_facts(ml_engine_state *st, const PgQuery__Node *stmt)
-{
-	if (stmt->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT || !stmt->alter_table_stmt->relation)
-		return;
-	const PgQuery__AlterTableStmt *as = stmt->alter_table_stmt;
-	for (size_t i = 0; i < as->n_cmds; i++) {
-		const PgQuery__AlterTableCmd *cmd = ml_alter_cmd(as, i);
-		if (!cmd || cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint || !cmd->name)
-			continue;
-		char key[600];
-		/* the value only says "present": the tree is gone by the next statement */
-		ml_map_put(st->file_arena, &st->dropped_constraints, dropped_key(key, sizeof(key), as->relation, cmd->name),
-			   (void *)"dropped");
-	}
-}
-
-bool ml_constraint_dropped_earlier(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel, const char *name)
-{
-	char key[600];
-	return rel && name && ml_map_get(&ctx->engine->dropped_constraints, dropped_key(key, sizeof(key), rel, name));
-}
-
-/* Does the statement need a lock stronger than SHARE UPDATE EXCLUSIVE on a
- * table that existed before it? */
-static bool takes_strong_lock(const ml_effect *effect)
-{
-	/* CREATE INDEX ... ON ONLY builds nothing: its SHARE lock is instant.
-	 * DETACH PARTITION ... CONCURRENTLY asks for ACCESS EXCLUSIVE on the
-	 * partition only in its second transaction, once queries through the
-	 * parent no longer see it; a timeout there would leave the detach
-	 * pending, to be completed with FINALIZE. */
-	if (ml_effect_has(effect, ML_FORM_CREATE_INDEX_ON_ONLY) ||
-	    ml_effect_has(effect, ML_FORM_DETACH_PARTITION_CONCURRENTLY))
-		return false;
-	for (size_t i = 0; i < effect->n_locks; i++)
-		if (effect->locks[i].mode > ML_LOCK_SHARE_UPDATE_EXCLUSIVE && !effect->locks[i].new_table)
-			return true;
-	return false;
+	ml_tx_end(&st->tx, keep_state);
 }
 
 /* The statement type for the lock timeline: "CREATE FUNCTION" for
@@ -495,13 +246,13 @@ static void record_statement(ml_engine_state *st, const PgQuery__Node *stmt, con
 	r->scan = effect->scan;
 	r->tx = tx;
 	r->body = body;
-	r->n_held = st->tx == ML_TX_NONE ? 0 : st->n_held;
+	r->n_held = st->tx.state == ML_TX_NONE ? 0 : st->tx.n_held;
 	r->held = ml_arena_alloc(run->arena, (r->n_held + 1) * sizeof(ml_lock));
 	for (size_t i = 0; i < r->n_held; i++) {
-		r->held[i] = st->held[i];
+		r->held[i] = st->tx.held[i];
 		r->held[i].table = ml_arena_strdup(run->arena, st->had_dynamic ? ml_engine_without_placeholder(
-									     st->file_arena, st->held[i].table)
-								   : st->held[i].table);
+									     st->file_arena, st->tx.held[i].table)
+								   : st->tx.held[i].table);
 	}
 	ml_ptr_vec_push(run->arena, &run->statements, r);
 }
@@ -514,25 +265,27 @@ static void fill_context(ml_engine_state *st, ml_stmt_ctx *ctx, const PgQuery__N
 	*ctx = (ml_stmt_ctx){
 		.options = st->options,
 		.stmt = stmt,
-		.tx = st->tx,
-		.tx_begin_line = st->tx_begin_line,
-		.held = st->held,
-		.n_held = st->n_held,
-		.lock_timeout_set = st->lock_timeout_set,
-		.statement_timeout_set = st->statement_timeout_set,
+		.tx_state = st->tx.state,
+		.tx_begin_line = st->tx.begin_line,
+		.held = st->tx.held,
+		.n_held = st->tx.n_held,
+		.lock_timeout_set = st->tx.lock_timeout_set,
+		.statement_timeout_set = st->tx.statement_timeout_set,
 		.effect = effect,
 		.body = env ? env->body : ML_BODY_TOP,
 		.loop_depth = env ? env->loop_depth : 0,
 		.loop_commits = env ? env->loop_commits : false,
 		.loop_vars = env ? env->loop_vars : NULL,
 		.n_loop_vars = env ? env->n_loop_vars : 0,
-		.new_enum_values = (const ml_enum_value *const *)st->new_enum_values.items,
-		.n_new_enum_values = st->new_enum_values.len,
-		.not_valid_in_tx = (const ml_pending_constraint *const *)st->not_valid_in_tx.items,
-		.n_not_valid_in_tx = st->not_valid_in_tx.len,
+		.new_enum_values = (const ml_enum_value *const *)st->tx.new_enum_values.items,
+		.n_new_enum_values = st->tx.new_enum_values.len,
+		.not_valid_in_tx = (const ml_pending_constraint *const *)st->tx.not_valid_in_tx.items,
+		.n_not_valid_in_tx = st->tx.not_valid_in_tx.len,
 		.dynamic = st->dynamic,
 		.span = { .text = st->map.text, .start = st->stmt_start, .end = st->stmt_end,
 			  .loc_base = st->loc_base, .loc_limit = st->loc_limit, .exact = st->loc_exact },
+		.catalog = st->run->catalog,
+		.tx = &st->tx,
 		.arena = st->file_arena,
 		.out = &st->findings,
 		.engine = st,
@@ -566,8 +319,11 @@ static void take_findings(ml_engine_state *st)
 
 void ml_engine_statement(ml_engine_state *st, const PgQuery__Node *stmt, const ml_stmt_env *env)
 {
+	/* CALLs of a procedure whose body COMMITs commit too. */
+	if (env->commits_procedure)
+		ml_catalog_note_commits(st->run->catalog, env->commits_procedure);
 	ml_effect effect;
-	ml_effect_compute(st, stmt, env, &effect);
+	ml_effect_compute(st->file_arena, st->run->catalog, &st->tx, st->options->pg_major, stmt, env, &effect);
 	int line, column;
 	ml_line_map_position(&st->map, st->stmt_start, &line, &column);
 	/* A function or procedure body runs when called: it changes neither
@@ -576,7 +332,7 @@ void ml_engine_statement(ml_engine_state *st, const PgQuery__Node *stmt, const m
 
 	ml_stmt_ctx ctx;
 	fill_context(st, &ctx, stmt, &effect, env);
-	ctx.first_strong_lock = runs_now && !st->seen_strong_lock && takes_strong_lock(&effect);
+	ctx.first_strong_lock = runs_now && ml_tx_first_strong_lock(&st->tx, &effect);
 	size_t n_rules = ml_rule_count();
 	const ml_effect *outer_effect = st->effect;
 	st->effect = &effect;
@@ -595,36 +351,14 @@ void ml_engine_statement(ml_engine_state *st, const PgQuery__Node *stmt, const m
 	st->effect = outer_effect;
 	if (!runs_now) {
 		if (st->options->record_statements)
-			record_statement(st, stmt, &effect, st->tx, env->body);
+			record_statement(st, stmt, &effect, st->tx.state, env->body);
 		return;
 	}
-	ml_tx_state tx_before = st->tx;
-	if (ctx.first_strong_lock)
-		st->seen_strong_lock = true;
-
-	if (stmt->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT) {
-		apply_transaction(st, stmt->transaction_stmt, line, env->body);
-	} else {
-		if (stmt->node_case == PG_QUERY__NODE__NODE_VARIABLE_SET_STMT) {
-			const PgQuery__VariableSetStmt *vs = stmt->variable_set_stmt;
-			if (vs->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL) {
-				note_timeout(st, "lock_timeout", false, false);
-				note_timeout(st, "statement_timeout", false, false);
-			} else if (vs->name) {
-				note_timeout(st, vs->name, timeout_value_set(vs), vs->is_local);
-			}
-		} else if (stmt->node_case == PG_QUERY__NODE__NODE_SELECT_STMT) {
-			note_set_config_calls(st, stmt);
-		}
-		if (st->tx != ML_TX_NONE) {
-			for (size_t i = 0; i < effect.n_locks; i++)
-				hold_lock(st, &effect.locks[i], line);
-			note_transaction_facts(st, stmt, line);
-			ml_schema_note_rows(st, stmt);
-		}
-		note_file_facts(st, stmt);
-		ml_schema_apply(st, stmt);
-	}
+	ml_tx_state tx_before = st->tx.state;
+	/* The transaction first: it reads the tables under the names they
+	 * have before the statement. */
+	ml_tx_apply(&st->tx, st->run->catalog, stmt, &effect, env->body, line, st->stmt_start, st->stmt_end);
+	ml_catalog_apply(st->run->catalog, stmt);
 	if (st->options->record_statements)
 		record_statement(st, stmt, &effect, tx_before, env->body);
 
@@ -650,9 +384,9 @@ static void finish_file(ml_engine_state *st)
 	ml_effect none;
 	memset(&none, 0, sizeof(none));
 	none.form = "";
-	bool open = st->tx == ML_TX_EXPLICIT;
-	st->stmt_start = open ? st->tx_begin_start : st->map.len;
-	st->stmt_end = open ? st->tx_begin_end : st->map.len;
+	bool open = st->tx.state == ML_TX_EXPLICIT;
+	st->stmt_start = open ? st->tx.begin_start : st->map.len;
+	st->stmt_end = open ? st->tx.begin_end : st->map.len;
 	st->loc_exact = false;
 	int col;
 	ml_line_map_position(&st->map, st->stmt_start, &st->stmt_line, &col);
@@ -677,7 +411,7 @@ static void report_syntax_error(ml_engine_state *st, const char *text, size_t le
 		r->path = st->path;
 		ml_line_map_position(&st->map, base, &r->line, &r->column);
 		r->kind = "syntax error";
-		r->tx = st->tx;
+		r->tx = st->tx.state;
 		r->held = ml_arena_alloc(run->arena, sizeof(ml_lock));
 		ml_ptr_vec_push(run->arena, &run->statements, r);
 	}
@@ -996,7 +730,7 @@ void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 	size_t len = src->len;
 	st.source = src;
 	st.options = &file_options;
-	run->file_count++;
+	ml_catalog_begin_file(run->catalog);
 	st.path = ml_arena_strdup(run->arena, path);
 	st.file_arena = ml_arena_new();
 	st.findings.arena = st.file_arena;
@@ -1044,7 +778,7 @@ void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 	}
 	ml_engine_take_suppressions(&st, 0);
 
-	st.tx = file_options.assume_in_transaction ? ML_TX_ASSUMED : ML_TX_NONE;
+	ml_tx_init(&st.tx, st.file_arena, file_options.assume_in_transaction ? ML_TX_ASSUMED : ML_TX_NONE);
 	ml_stmt_env top = { .body = ML_BODY_TOP };
 	size_t kept_from = 0;
 	for (size_t i = 0; i < chunks->len; i++) {
@@ -1054,8 +788,8 @@ void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 			 * the BEGIN of the open transaction: the text before both
 			 * can go. */
 			size_t keep = c->start;
-			if (st.tx == ML_TX_EXPLICIT && st.tx_begin_start < keep)
-				keep = st.tx_begin_start;
+			if (st.tx.state == ML_TX_EXPLICIT && st.tx.begin_start < keep)
+				keep = st.tx.begin_start;
 			kept_from = ml_line_map_start_of_line_at(&st.map, keep);
 			ml_pipeline_drop_text(pipeline, item, kept_from);
 		}
@@ -1090,8 +824,8 @@ void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 		if (c->kind != ML_CHUNK_STATEMENT)
 			continue;
 		lint_chunk(&st, chunks, i, &top, pipeline, item);
-		if (st.tx == ML_TX_NONE)
-			ml_engine_end_transaction(&st, true); /* autocommit: the statement's own transaction ended */
+		if (st.tx.state == ML_TX_NONE)
+			ml_tx_end(&st.tx, true); /* autocommit: the statement's own transaction ended */
 	}
 	finish_file(&st);
 	report_unused_ignores(&st);

@@ -1,68 +1,23 @@
 /*
  * engine.h - the private state of a run and of the file being linted, shared
- * by the engine's source files (engine.c, effects.c, schema.c, plpgsql.c,
- * run.c, report.c). Rules never include this; they see rule_api.h.
+ * by the engine's source files (engine.c, plpgsql.c, run.c, report.c, ...).
+ * The catalog, the transaction and effects have headers of their own
+ * (catalog.h, tx.h, effects.h). Rules never include this; they see
+ * rule_api.h.
  */
 #ifndef MIGRALINT_ENGINE_H
 #define MIGRALINT_ENGINE_H
 
 #include <pg_query.h>
 
+#include "catalog.h"
+#include "effects.h"
+#include "findings.h"
 #include "internal.h"
 #include "lock_table.h"
 #include "rule_api.h"
-#include "findings.h"
 #include "tree.h"
-
-/* A table the run has seen defined or altered. */
-typedef struct ml_table_state {
-	const char *schema;       /* "" when unqualified */
-	const char *name;
-	bool created_in_run;
-	int created_in_file;      /* run file number of the CREATE: the table is new only there */
-	bool partitioned;
-	ml_ptr_vec columns;       /* ml_column_facts * */
-	ml_ptr_vec checks;        /* struct ml_check_state * */
-	ml_ptr_vec foreign_keys;  /* ml_foreign_key_state *: its foreign keys the run saw */
-	ml_ptr_vec partitions;    /* ml_table_state *: partitions the run saw attached or created */
-	struct ml_table_state *parent; /* the partitioned table it is a partition of, or NULL */
-	ml_ptr_vec unique_keys;   /* ml_unique_key *: primary key, unique constraints and indexes the run saw */
-	bool keys_known;          /* the run saw the table's whole definition: unique_keys are all it has */
-} ml_table_state;
-
-/* A primary key, unique constraint or unique index on plain columns, without
- * a WHERE: each combination of its columns' values names at most one row. */
-typedef struct ml_unique_key {
-	const char *name;         /* constraint or index name as PostgreSQL would give it; "" when unknown */
-	const char **columns;
-	size_t n_columns;
-} ml_unique_key;
-
-/* A foreign key the run added, for the locks on the table it references. */
-typedef struct ml_foreign_key_state {
-	const char *name;         /* "" when unnamed */
-	const char *ref_schema;   /* "" when unqualified */
-	const char *ref_name;
-} ml_foreign_key_state;
-
-/* A CHECK (col IS NOT NULL) constraint the run added. */
-typedef struct ml_check_state {
-	const char *name;         /* constraint name, "" when unnamed */
-	const char *column;
-	bool valid;
-} ml_check_state;
-
-typedef struct ml_index_state {
-	const char *name;
-	const char *table;        /* display name of its table */
-	const char *schema, *table_name; /* its table, for ml_schema_table_is_new */
-} ml_index_state;
-
-/* A function the run created, with its declared volatility. */
-typedef struct ml_function_state {
-	const char *name;
-	char volatility;          /* 'i', 's' or 'v' */
-} ml_function_state;
+#include "tx.h"
 
 struct ml_run {
 	ml_options options;
@@ -82,13 +37,8 @@ struct ml_run {
 	ml_options_hook options_hook; /* per-file options, or NULL */
 	void *options_hook_data;
 	int skipped_files;        /* inputs an exclude pattern skipped */
-	ml_map tables;            /* "schema.name" (unqualified: public) -> ml_table_state * */
-	ml_map indexes;           /* index name -> ml_index_state * (NULL once dropped) */
-	ml_ptr_vec functions;     /* ml_function_state * */
-	ml_ptr_vec committing_procedures; /* names (char *) of procedures whose body COMMITs */
-	ml_map checked_domains;   /* domain name -> non-NULL when created with a CHECK */
+	ml_catalog *catalog;      /* what the migrations built, carried from file to file */
 	ml_ptr_vec statements;    /* ml_statement_record * */
-	int file_count;           /* files started so far; numbers files for created_in_file */
 };
 
 /* What one rule name of a directive comment (ml_suppression.rules[k])
@@ -150,22 +100,8 @@ typedef struct ml_engine_state {
 	ml_ptr_vec suppressions;  /* ml_suppression *, in the order they were found */
 	ml_ignore_index ignores;  /* the same, by line and rule */
 
-	/* transaction */
-	ml_tx_state tx;
-	int tx_begin_line;
-	ml_lock *held;            /* file-arena array */
-	size_t n_held, cap_held;
-	ml_map held_index;            /* table -> its slot in held + 1 */
-	ml_ptr_vec new_enum_values;   /* ml_enum_value *, this transaction */
-	ml_ptr_vec not_valid_in_tx;   /* ml_pending_constraint *, this transaction */
-	ml_ptr_vec emptied_tables;    /* struct ml_emptied_table *: tables emptied in this transaction */
-	size_t tx_begin_start, tx_begin_end; /* span of the open BEGIN, for end-of-file reports */
+	ml_tx tx;                 /* the transaction state (file arena) */
 	const struct ml_source *source; /* the file's text as the pipeline holds it */
-	bool lock_timeout_set;
-	bool statement_timeout_set;
-	bool lock_timeout_local, statement_timeout_local; /* set with SET LOCAL: ends with the transaction */
-	bool seen_strong_lock;        /* a statement needed more than SHARE UPDATE EXCLUSIVE on an existing table */
-	ml_map dropped_constraints;   /* "table\nconstraint" -> non-NULL: dropped by a statement of this file */
 	bool dynamic;                 /* analysing SQL built from EXECUTE */
 	bool had_dynamic;             /* the file had such SQL: its placeholder names may be in the
 					 transaction's locks, so reports replace them from then on */
@@ -183,15 +119,6 @@ typedef struct ml_engine_state {
 					       it does not silence them */
 	int stmt_end_line;
 } ml_engine_state;
-
-/* Everything the engine knows about one statement, in the order it runs. */
-typedef struct ml_stmt_env {
-	ml_body_kind body;
-	int loop_depth;
-	bool loop_commits;
-	const char *const *loop_vars;
-	size_t n_loop_vars;
-} ml_stmt_env;
 
 /* What one statement did, for the lock timeline (--format locks). */
 typedef struct ml_statement_record {
@@ -249,66 +176,14 @@ void ml_engine_take_suppressions(ml_engine_state *st, size_t first);
 /* "<what> too large to analyse: N tokens, ..." for statement-too-complex,
  * in arena. */
 const char *ml_too_large_message(ml_arena *arena, const char *what, size_t tokens);
-/* Ends the current transaction: releases the held locks and forgets what
- * the transaction added. keep_state leaves the transaction state as it is
- * (a COMMIT inside a DO block starts the next transaction at once). */
+/* ml_tx_end on the file's transaction (plpgsql.c ends a DO block's
+ * implicit one with it). */
 void ml_engine_end_transaction(ml_engine_state *st, bool keep_state);
 /* Reports a finding of rule at a file byte span. A finding a comment
  * silences is kept, marked suppressed. Returns the diagnostic (run-owned),
  * or NULL when the rule is off. */
 ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, size_t start, size_t end,
 				  const char *help, const char *message);
-
-/* effects.c */
-/* Fills *out with what stmt locks, rewrites and scans on this run's target
- * version. */
-void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_stmt_env *env,
-		       ml_effect *out);
-/* Is the WHERE of an UPDATE/DELETE of rel limited to one batch: a key range,
- * a subquery or CTE with LIMIT, a value that varies per call or loop turn,
- * or constants for every column of a unique key of rel the run knows of
- * (ml_schema_columns_cover_key)? */
-bool ml_where_is_batched(ml_run *run, const PgQuery__RangeVar *rel, const PgQuery__Node *where,
-			 const PgQuery__WithClause *with, PgQuery__Node *const *from, size_t n_from,
-			 const ml_stmt_env *env);
-
-/* schema.c */
-/* The table the run knows as schema.name (an empty or NULL schema means
- * "public"), or NULL. The state belongs to the run. */
-ml_table_state *ml_schema_find(ml_run *run, const char *schema, const char *name);
-/* Was the table created earlier in the file being linted? Tables created by
- * earlier files of the run are history: they hold data by now. */
-bool ml_schema_table_is_new(const ml_run *run, const char *schema, const char *name);
-/* ml_schema_find, creating an empty entry (not created in the run) when
- * the run has not met the table yet. Never NULL; run-owned. */
-ml_table_state *ml_schema_touch(ml_run *run, const char *schema, const char *name);
-/* The facts about table.column; when unknown, a new empty entry if create
- * is set, else NULL. Run-owned. */
-ml_column_facts *ml_schema_column(ml_run *run, ml_table_state *table, const char *column, bool create);
-/* Records what stmt changes in the run's schema knowledge. */
-void ml_schema_apply(ml_engine_state *st, const PgQuery__Node *stmt);
-/* Records, for a statement that runs now inside a transaction, the tables
- * it empties (TRUNCATE, DELETE without WHERE) and the ones it may fill
- * again (see ml_table_emptied). */
-void ml_schema_note_rows(ml_engine_state *st, const PgQuery__Node *stmt);
-/* How the table schema.name was emptied in the current transaction. */
-ml_emptied ml_schema_emptied(const ml_engine_state *st, const char *schema, const char *name);
-/* Does a set of columns of the table, each equal to one value, name at most
- * one row: does it hold every column of a unique key the run knows (primary
- * key, unique constraint, unique index)? For a table whose definition the
- * run did not see (created before the run, by LIKE or as a partition), a
- * column named id also counts as a key. */
-bool ml_schema_columns_cover_key(ml_run *run, const char *schema, const char *name, const char *const *columns,
-				 size_t n_columns);
-/* The index the run created under name and has not dropped, or NULL. */
-const ml_index_state *ml_schema_index(ml_run *run, const char *name);
-/* The foreign key named name of table t, or NULL when the run did not see it. */
-const ml_foreign_key_state *ml_schema_foreign_key(const ml_table_state *t, const char *name);
-/* 'i', 's' or 'v' for a function the run created (as declared; VOLATILE when
- * not said), 0 when the run did not create one of that name. */
-char ml_schema_function_volatility(ml_run *run, const char *name);
-/* Display name "schema.name" or "name" in arena. */
-const char *ml_qualified_name(ml_arena *arena, const char *schema, const char *name);
 
 /* plpgsql.c */
 /* Analyses the PL/pgSQL body of a DO block or CREATE FUNCTION/PROCEDURE
@@ -426,9 +301,6 @@ void ml_pipeline_release(ml_pipeline *p, size_t k);
 /* Stops the workers and frees everything. NULL is fine. */
 void ml_pipeline_free(ml_pipeline *p);
 
-/* volatility.c */
-/* 'v', 's' or 'i' for a built-in function name, 0 when unknown. */
-char ml_builtin_volatility(const char *name);
 
 /* registry.c */
 /* The index-th rule of the registry (rules.def order), or NULL past the end.
@@ -443,12 +315,6 @@ const ml_rule *ml_registry_find(const char *name);
 /* The entry of squawk's rule name, or NULL when squawk has no rule of that
  * name. Static. */
 const ml_squawk_name *ml_squawk_find(const char *name);
-
-/* The identifier put in for names dynamic SQL computes at run time. It
- * never reaches a report: ml_engine_without_placeholder turns every name
- * holding it into ML_DYNAMIC_NAME_TEXT. */
-#define ML_DYNAMIC_PLACEHOLDER "dynamic_name"
-#define ML_DYNAMIC_NAME_TEXT "a name computed at run time"
 
 /* engine.c */
 /* text, or a copy in arena where every name holding ML_DYNAMIC_PLACEHOLDER

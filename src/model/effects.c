@@ -9,27 +9,37 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "effects.h"
+#include "lock_table.h"
+#include "tree.h"
 
 #define T(n) PG_QUERY__NODE__NODE_##n
 
 struct classifier {
-	ml_engine_state *st;
+	ml_arena *arena;          /* for the table names of the locks */
+	const ml_catalog *cat;
+	const ml_tx *tx;          /* NULL: no transaction */
+	int pg_major;
 	ml_effect *out;
 	int best_rank;            /* how strongly the chosen form locks, to pick the label */
 };
 
-static bool rel_is_new(ml_engine_state *st, const char *schema, const char *name)
+static bool rel_is_new(const struct classifier *c, const char *schema, const char *name)
 {
-	return ml_schema_table_is_new(st->run, schema, name);
+	return ml_catalog_table_is_new(c->cat, schema, name);
+}
+
+static ml_emptied rel_emptied(const struct classifier *c, const char *schema, const char *name)
+{
+	return c->tx ? ml_tx_emptied(c->tx, c->cat, schema, name) : ML_NOT_EMPTIED;
 }
 
 /* Is work on the table slow: it existed before this file and was not
  * truncated earlier in this transaction (a truncated table is an empty
  * file: scanning, rewriting or indexing it is instant)? */
-static bool rel_holds_rows(ml_engine_state *st, const char *schema, const char *name)
+static bool rel_holds_rows(const struct classifier *c, const char *schema, const char *name)
 {
-	return !rel_is_new(st, schema, name) && ml_schema_emptied(st, schema, name) != ML_EMPTIED_BY_TRUNCATE;
+	return !rel_is_new(c, schema, name) && rel_emptied(c, schema, name) != ML_EMPTIED_BY_TRUNCATE;
 }
 
 static void add_lock(struct classifier *c, const char *table, bool is_new, ml_lock_mode mode)
@@ -55,20 +65,20 @@ static void add_lock(struct classifier *c, const char *table, bool is_new, ml_lo
 static void apply_form_labelled(struct classifier *c, ml_form form, const char *label, const char *schema,
 				const char *name, const char *ref_schema, const char *ref_name)
 {
-	const ml_lock_fact *f = ml_lock_fact_for(form, c->st->options->pg_major);
-	ml_arena *arena = c->st->file_arena;
+	const ml_lock_fact *f = ml_lock_fact_for(form, c->pg_major);
+	ml_arena *arena = c->arena;
 	c->out->forms |= (uint64_t)1 << form;
-	bool target_new = name && rel_is_new(c->st, schema, name);
+	bool target_new = name && rel_is_new(c, schema, name);
 	if (name)
 		add_lock(c, ml_qualified_name(arena, schema, name), target_new, f->target_lock);
 	if (ref_name)
-		add_lock(c, ml_qualified_name(arena, ref_schema, ref_name), rel_is_new(c->st, ref_schema, ref_name),
+		add_lock(c, ml_qualified_name(arena, ref_schema, ref_name), rel_is_new(c, ref_schema, ref_name),
 			 f->referenced_lock);
 	c->out->rewrite |= f->rewrite;
 	c->out->scan |= f->scan;
 	c->out->index_build |= f->index_build;
 	c->out->fails_in_transaction |= f->in_transaction_error;
-	if (name && rel_holds_rows(c->st, schema, name) && (f->rewrite || f->scan || f->index_build))
+	if (name && rel_holds_rows(c, schema, name) && (f->rewrite || f->scan || f->index_build))
 		c->out->slow = true;
 	else if (!name && (f->rewrite || f->scan || f->index_build))
 		c->out->slow = true; /* VACUUM FULL, REINDEX DATABASE: every table */
@@ -95,18 +105,17 @@ static void apply_rel(struct classifier *c, ml_form form, const PgQuery__RangeVa
 static void classify_add_column(struct classifier *c, const PgQuery__RangeVar *rel,
 				const PgQuery__ColumnDef *def)
 {
-	ml_stmt_ctx ctx = { .engine = c->st, .options = c->st->options };
 	const PgQuery__Constraint *dflt = ml_column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT);
 	const PgQuery__Constraint *fk = ml_column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN);
 	ml_form form = ML_FORM_ADD_COLUMN;
 	if (ml_column_fills_itself(def))
 		form = ML_FORM_ADD_COLUMN_GENERATED;
-	else if (dflt && dflt->raw_expr && ml_expr_is_volatile(&ctx, dflt->raw_expr, NULL))
+	else if (dflt && dflt->raw_expr && ml_catalog_expr_is_volatile(c->cat, dflt->raw_expr, NULL))
 		form = ML_FORM_ADD_COLUMN_VOLATILE_DEFAULT;
 	else if (dflt)
 		form = ML_FORM_ADD_COLUMN_DEFAULT;
-	else if (def->type_name && ml_map_get(&c->st->run->checked_domains,
-					      ml_last_name(def->type_name->names, def->type_name->n_names)))
+	else if (def->type_name &&
+		 ml_catalog_domain_is_checked(c->cat, ml_last_name(def->type_name->names, def->type_name->n_names)))
 		form = ML_FORM_ADD_COLUMN_CHECKED_DOMAIN;
 	apply_rel(c, form, rel, NULL);
 	if (fk)
@@ -119,7 +128,7 @@ static void classify_add_column(struct classifier *c, const PgQuery__RangeVar *r
 		apply_rel(c, ML_FORM_ADD_UNIQUE, rel, NULL);
 	if (ml_column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) || (fk && dflt)) {
 		c->out->scan = true;
-		if (rel && rel_holds_rows(c->st, rel->schemaname, rel->relname))
+		if (rel && rel_holds_rows(c, rel->schemaname, rel->relname))
 			c->out->slow = true;
 	}
 }
@@ -228,7 +237,7 @@ static void classify_alter_cmd(struct classifier *c, const PgQuery__AlterTableSt
 {
 	const PgQuery__RangeVar *rel = as->relation;
 	const PgQuery__Node *def = cmd->def;
-	ml_stmt_ctx ctx = { .engine = c->st, .options = c->st->options };
+	const char *schema = rel ? rel->schemaname : NULL, *table = rel ? rel->relname : NULL;
 	switch (cmd->subtype) {
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumnRecurse:
@@ -240,8 +249,8 @@ static void classify_alter_cmd(struct classifier *c, const PgQuery__AlterTableSt
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType: {
 		ml_form form = ML_FORM_ALTER_COLUMN_TYPE;
 		if (def && def->node_case == T(COLUMN_DEF) && !ml_type_change_has_real_using(cmd)) {
-			const ml_column_facts *col = ml_column_find(&ctx, rel, cmd->name);
-			const char *new_type = ml_type_name_text(c->st->file_arena, def->column_def->type_name);
+			const ml_column_facts *col = ml_catalog_column(c->cat, schema, table, cmd->name);
+			const char *new_type = ml_type_name_text(c->arena, def->column_def->type_name);
 			if (col && ml_type_change_is_coercible(col->type, new_type))
 				form = ML_FORM_ALTER_COLUMN_TYPE_COERCIBLE;
 		}
@@ -249,7 +258,7 @@ static void classify_alter_cmd(struct classifier *c, const PgQuery__AlterTableSt
 		return;
 	}
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull: {
-		const ml_column_facts *col = ml_column_find(&ctx, rel, cmd->name);
+		const ml_column_facts *col = ml_catalog_column(c->cat, schema, table, cmd->name);
 		apply_rel(c, col && col->valid_not_null_check ? ML_FORM_SET_NOT_NULL_CHECKED : ML_FORM_SET_NOT_NULL,
 			  rel, NULL);
 		return;
@@ -295,8 +304,8 @@ static void classify_alter_cmd(struct classifier *c, const PgQuery__AlterTableSt
 		/* A foreign key's other table is locked too, when we know it. */
 		bool validate = cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint ||
 				cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraintRecurse;
-		const ml_table_state *t = rel ? ml_schema_find(c->st->run, rel->schemaname, rel->relname) : NULL;
-		const ml_foreign_key_state *fk = cmd->name ? ml_schema_foreign_key(t, cmd->name) : NULL;
+		const ml_table_state *t = ml_catalog_table(c->cat, schema, table);
+		const ml_foreign_key_state *fk = cmd->name ? ml_catalog_foreign_key(t, cmd->name) : NULL;
 		ml_form form = validate ? ML_FORM_VALIDATE_CONSTRAINT : fk ? ML_FORM_DROP_FOREIGN_KEY : ML_FORM_DROP_CONSTRAINT;
 		apply_form(c, form, rel ? rel->schemaname : NULL, rel ? rel->relname : NULL, fk ? fk->ref_schema : NULL,
 			   fk ? fk->ref_name : NULL);
@@ -358,19 +367,19 @@ static void classify_drop(struct classifier *c, const PgQuery__DropStmt *ds)
 		case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX: {
 			/* The lock is on the index's table; we know it only for
 			 * indexes this run created. */
-			const ml_index_state *ix = ml_schema_index(c->st->run, name);
+			const ml_index_state *ix = ml_catalog_index(c->cat, name);
 			ml_form form = ds->concurrent ? ML_FORM_DROP_INDEX_CONCURRENTLY : ML_FORM_DROP_INDEX;
-			const ml_lock_fact *f = ml_lock_fact_for(form, c->st->options->pg_major);
+			const ml_lock_fact *f = ml_lock_fact_for(form, c->pg_major);
 			c->out->forms |= (uint64_t)1 << form;
-			add_lock(c, ix ? ix->table : ml_qualified_name(c->st->file_arena, qual, name),
-				 ix && ml_schema_table_is_new(c->st->run, ix->schema, ix->table_name), f->target_lock);
+			add_lock(c, ix ? ix->table : ml_qualified_name(c->arena, qual, name),
+				 ix && ml_catalog_table_is_new(c->cat, ix->schema, ix->table_name), f->target_lock);
 			/* A partitioned index goes with the index of every
 			 * partition, each table locked like the parent. */
-			const ml_table_state *t = ix ? ml_schema_find(c->st->run, ix->schema, ix->table_name) : NULL;
+			const ml_table_state *t = ix ? ml_catalog_table(c->cat, ix->schema, ix->table_name) : NULL;
 			for (size_t k = 0; t && t->partitioned && k < t->partitions.len; k++) {
 				const ml_table_state *part = t->partitions.items[k];
-				add_lock(c, ml_qualified_name(c->st->file_arena, part->schema, part->name),
-					 rel_is_new(c->st, part->schema, part->name), f->target_lock);
+				add_lock(c, ml_qualified_name(c->arena, part->schema, part->name),
+					 rel_is_new(c, part->schema, part->name), f->target_lock);
 			}
 			c->out->fails_in_transaction |= f->in_transaction_error;
 			if (!c->out->form)
@@ -380,7 +389,7 @@ static void classify_drop(struct classifier *c, const PgQuery__DropStmt *ds)
 		case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE: {
 			/* Dropping a table drops its foreign keys: their tables are
 			 * locked too. */
-			const ml_table_state *t = ml_schema_find(c->st->run, qual, name);
+			const ml_table_state *t = ml_catalog_table(c->cat, qual, name);
 			apply_form(c, ML_FORM_DROP_TABLE, qual, name, NULL, NULL);
 			for (size_t k = 0; t && k < t->foreign_keys.len; k++) {
 				const ml_foreign_key_state *fk = t->foreign_keys.items[k];
@@ -438,7 +447,7 @@ static void classify_create_table(struct classifier *c, const PgQuery__CreateStm
 	 * be waiting on it. */
 	for (size_t i = 0; i < c->out->n_locks; i++)
 		if (cs->relation && !strcmp(c->out->locks[i].table,
-					    ml_qualified_name(c->st->file_arena, cs->relation->schemaname,
+					    ml_qualified_name(c->arena, cs->relation->schemaname,
 							      cs->relation->relname)))
 			c->out->locks[i].new_table = true;
 }
@@ -511,7 +520,7 @@ static void copy_from_item(struct reads *r, const PgQuery__Node *item, const PgQ
 	switch (item->node_case) {
 	case T(RANGE_VAR):
 		if (is_table_read(r, item->range_var) &&
-		    !ml_where_is_batched(r->c->st->run, item->range_var, s->where_clause, NULL, NULL, 0, r->env))
+		    !ml_where_is_batched(r->c->cat, item->range_var, s->where_clause, NULL, NULL, 0, r->env))
 			apply_rel(r->c, ML_FORM_READ_ALL, item->range_var, NULL);
 		return;
 	case T(JOIN_EXPR):
@@ -559,7 +568,7 @@ static void classify_create_as(struct classifier *c, const PgQuery__Node *stmt, 
 	apply_form_labelled(c, ML_FORM_CREATE_TABLE_AS, label, rel ? rel->schemaname : NULL, rel ? rel->relname : NULL,
 			    NULL, NULL);
 	if (rel) {
-		const char *name = ml_qualified_name(c->st->file_arena, rel->schemaname, rel->relname);
+		const char *name = ml_qualified_name(c->arena, rel->schemaname, rel->relname);
 		for (size_t i = 0; i < c->out->n_locks; i++)
 			if (!strcmp(c->out->locks[i].table, name))
 				c->out->locks[i].new_table = true;
@@ -570,11 +579,11 @@ static void classify_create_as(struct classifier *c, const PgQuery__Node *stmt, 
 		copy_reads(&r, query, 0);
 }
 
-void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_stmt_env *env,
-		       ml_effect *out)
+void ml_effect_compute(ml_arena *arena, const ml_catalog *cat, const ml_tx *tx, int pg_major,
+		       const PgQuery__Node *stmt, const ml_stmt_env *env, ml_effect *out)
 {
 	memset(out, 0, sizeof(*out));
-	struct classifier c = { .st = st, .out = out };
+	struct classifier c = { .arena = arena, .cat = cat, .tx = tx, .pg_major = pg_major, .out = out };
 	bool target_emptied = false; /* UPDATE or DELETE of a table with no visible row left */
 	switch (stmt->node_case) {
 	case T(CREATE_STMT):
@@ -602,7 +611,7 @@ void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_
 		/* An index on a partitioned table is built on every partition,
 		 * each locked like the parent (ON ONLY builds nothing). */
 		const ml_table_state *parent =
-			ix->relation ? ml_schema_find(st->run, ix->relation->schemaname, ix->relation->relname) : NULL;
+			ix->relation ? ml_catalog_table(cat, ix->relation->schemaname, ix->relation->relname) : NULL;
 		for (size_t k = 0; parent && form != ML_FORM_CREATE_INDEX_ON_ONLY && k < parent->partitions.len; k++) {
 			const ml_table_state *part = parent->partitions.items[k];
 			apply_form(&c, form, part->schema, part->name, NULL, NULL);
@@ -621,16 +630,16 @@ void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_
 			/* The index is locked, and so is its table, which is known
 			 * for indexes this run created. The index is as new as its
 			 * table. */
-			const ml_index_state *ix = ml_schema_index(st->run, rs->relation->relname);
+			const ml_index_state *ix = ml_catalog_index(cat, rs->relation->relname);
 			apply_form(&c, form, ix ? ix->schema : NULL, ix ? ix->table_name : NULL, rs->relation->schemaname,
 				   rs->relation->relname);
-			const char *index = ml_qualified_name(st->file_arena, rs->relation->schemaname, rs->relation->relname);
+			const char *index = ml_qualified_name(arena, rs->relation->schemaname, rs->relation->relname);
 			for (size_t i = 0; i < out->n_locks; i++)
 				if (!strcmp(out->locks[i].table, index))
-					out->locks[i].new_table = ix && ml_schema_table_is_new(st->run, ix->schema, ix->table_name);
+					out->locks[i].new_table = ix && ml_catalog_table_is_new(cat, ix->schema, ix->table_name);
 		} else {
 			/* SCHEMA, SYSTEM, DATABASE: every table in it, one at a time. */
-			const ml_lock_fact *f = ml_lock_fact_for(form, st->options->pg_major);
+			const ml_lock_fact *f = ml_lock_fact_for(form, pg_major);
 			out->forms |= (uint64_t)1 << form;
 			out->form = f->label;
 			out->fails_in_transaction = true; /* REINDEX SCHEMA/DATABASE cannot run in a transaction block */
@@ -684,8 +693,8 @@ void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_
 			if (!r || r->node_case != T(RANGE_VAR))
 				continue;
 			apply_rel(&c, ML_FORM_LOCK_TABLE, NULL, NULL);
-			add_lock(&c, ml_table_name(&(ml_stmt_ctx){ .engine = st }, r->range_var),
-				 rel_is_new(st, r->range_var->schemaname, r->range_var->relname), mode);
+			add_lock(&c, ml_qualified_name(arena, r->range_var->schemaname, r->range_var->relname),
+				 rel_is_new(&c, r->range_var->schemaname, r->range_var->relname), mode);
 		}
 		break;
 	}
@@ -717,11 +726,11 @@ void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_
 	case T(UPDATE_STMT): {
 		const PgQuery__UpdateStmt *us = stmt->update_stmt;
 		apply_rel(&c, ML_FORM_UPDATE, us->relation, NULL);
-		out->unbatched = !ml_where_is_batched(st->run, us->relation, us->where_clause, us->with_clause,
+		out->unbatched = !ml_where_is_batched(cat, us->relation, us->where_clause, us->with_clause,
 						      us->from_clause, us->n_from_clause, env);
 		out->scan = us->where_clause == NULL;
 		target_emptied = us->relation &&
-				 ml_schema_emptied(st, us->relation->schemaname, us->relation->relname) != ML_NOT_EMPTIED;
+				 rel_emptied(&c, us->relation->schemaname, us->relation->relname) != ML_NOT_EMPTIED;
 		struct reads r = { .c = &c, .env = env, .target = us->relation };
 		apply_reads(&r, stmt);
 		break;
@@ -729,11 +738,11 @@ void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_
 	case T(DELETE_STMT): {
 		const PgQuery__DeleteStmt *ds = stmt->delete_stmt;
 		apply_rel(&c, ML_FORM_DELETE, ds->relation, NULL);
-		out->unbatched = !ml_where_is_batched(st->run, ds->relation, ds->where_clause, ds->with_clause,
+		out->unbatched = !ml_where_is_batched(cat, ds->relation, ds->where_clause, ds->with_clause,
 						      ds->using_clause, ds->n_using_clause, env);
 		out->scan = ds->where_clause == NULL;
 		target_emptied = ds->relation &&
-				 ml_schema_emptied(st, ds->relation->schemaname, ds->relation->relname) != ML_NOT_EMPTIED;
+				 rel_emptied(&c, ds->relation->schemaname, ds->relation->relname) != ML_NOT_EMPTIED;
 		struct reads r = { .c = &c, .env = env, .target = ds->relation };
 		apply_reads(&r, stmt);
 		break;
@@ -786,7 +795,7 @@ void ml_effect_compute(ml_engine_state *st, const PgQuery__Node *stmt, const ml_
 		out->slow = true;
 	}
 	if (!out->form)
-		out->form = ml_lock_fact_for(ML_FORM_NONE, st->options->pg_major)->label;
+		out->form = ml_lock_fact_for(ML_FORM_NONE, pg_major)->label;
 }
 
 /* ---- batching ------------------------------------------------------------ */
@@ -1047,7 +1056,7 @@ static bool collect_conjuncts(const PgQuery__Node *n, const ml_stmt_env *env, co
 	return conjunct_is_batched(n, env, target, bounds);
 }
 
-bool ml_where_is_batched(ml_run *run, const PgQuery__RangeVar *rel, const PgQuery__Node *where,
+bool ml_where_is_batched(const ml_catalog *cat, const PgQuery__RangeVar *rel, const PgQuery__Node *where,
 			 const PgQuery__WithClause *with, PgQuery__Node *const *from, size_t n_from,
 			 const ml_stmt_env *env)
 {
@@ -1080,6 +1089,6 @@ bool ml_where_is_batched(ml_run *run, const PgQuery__RangeVar *rel, const PgQuer
 			return true;
 	/* Equality with constants is a point fix only on a unique key. */
 	return rel && bounds.n_equated > 0 &&
-	       ml_schema_columns_cover_key(run, rel->schemaname, rel->relname, bounds.equated_ptr,
+	       ml_catalog_columns_cover_key(cat, rel->schemaname, rel->relname, bounds.equated_ptr,
 					   (size_t)bounds.n_equated);
 }

@@ -159,6 +159,10 @@ typedef struct ml_column_facts {
 } ml_column_facts;
 
 typedef struct ml_stmt_ctx ml_stmt_ctx;
+/* What the migrations built so far, and the transaction the statement runs
+ * in: opaque to rules, which ask the query functions below. */
+typedef struct ml_catalog ml_catalog;
+typedef struct ml_tx ml_tx;
 
 typedef struct ml_rule {
 	ml_rule_info info;        /* public description; must stay the first member */
@@ -209,7 +213,7 @@ struct ml_findings;
 struct ml_stmt_ctx {
 	const ml_options *options;
 	const PgQuery__Node *stmt;  /* the statement */
-	ml_tx_state tx;             /* transaction state the statement runs in */
+	ml_tx_state tx_state;       /* transaction state the statement runs in */
 	int tx_begin_line;          /* line of the BEGIN, or 0 */
 	const ml_lock *held;        /* locks taken by earlier statements of this transaction */
 	size_t n_held;
@@ -232,6 +236,8 @@ struct ml_stmt_ctx {
 	const char *slow_work_reported_by; /* see ml_slow_work_reported_by */
 	struct ml_arena *arena;     /* text the helpers below return lives here, for the file */
 	struct ml_findings *out;    /* ml_report appends here; the engine takes the findings */
+	const ml_catalog *catalog;  /* for the query functions below */
+	const ml_tx *tx;            /* the same */
 	struct ml_engine_state *engine; /* opaque; for the query functions below */
 };
 

@@ -164,7 +164,10 @@ ml_run *ml_run_new(const ml_options *opts)
 		return NULL;
 	run->options = *opts;
 	run->arena = ml_arena_new();
-	if (!run->arena) {
+	run->catalog = ml_catalog_new();
+	if (!run->arena || !run->catalog) {
+		ml_arena_free(run->arena);
+		ml_catalog_free(run->catalog);
 		free(run);
 		return NULL;
 	}
@@ -176,6 +179,7 @@ void ml_run_free(ml_run *run)
 	if (!run)
 		return;
 	ml_arena_free(run->arena);
+	ml_catalog_free(run->catalog);
 	free(run->sorted);
 	free(run->files_copy);
 	free(run);

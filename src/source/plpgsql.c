@@ -761,9 +761,6 @@ static void walk_statement(struct body *b, const char *type, const cJSON *stmt, 
 	}
 	if (!strcmp(type, "PLpgSQL_stmt_commit") || !strcmp(type, "PLpgSQL_stmt_rollback")) {
 		bool commit = !strcmp(type, "PLpgSQL_stmt_commit");
-		if (b->procedure)
-			ml_ptr_vec_push(st->run->arena, &st->run->committing_procedures,
-					ml_arena_strdup(st->run->arena, b->procedure));
 		/* Rules see it as the transaction statement it is. */
 		PgQuery__TransactionStmt ts = PG_QUERY__TRANSACTION_STMT__INIT;
 		ts.kind = commit ? PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT
@@ -775,7 +772,9 @@ static void walk_statement(struct body *b, const char *type, const cJSON *stmt, 
 		st->stmt_start = at;
 		st->stmt_end = at + (commit ? 6 : 8) <= b->content_end ? at + (commit ? 6 : 8) : at;
 		st->loc_exact = false;
-		ml_engine_statement(st, &node, env);
+		ml_stmt_env commit_env = *env;
+		commit_env.commits_procedure = b->procedure;
+		ml_engine_statement(st, &node, &commit_env);
 		return;
 	}
 	/* EXECUTE, and the other statements that run a query given as text:
@@ -1000,6 +999,7 @@ void ml_plpgsql_analyse(ml_engine_state *st, const PgQuery__Node *stmt, const ml
 
 	ml_stmt_env env = *outer;
 	env.body = kind;
+	env.commits_procedure = NULL;
 	env.loop_depth = 0;
 	env.loop_commits = false;
 	env.loop_vars = collect_variables(st->file_arena, function, &env.n_loop_vars);
@@ -1009,9 +1009,9 @@ void ml_plpgsql_analyse(ml_engine_state *st, const PgQuery__Node *stmt, const ml
 	b.vars = &vars;
 
 	/* A DO block run in autocommit is one transaction until it COMMITs. */
-	bool implicit = kind == ML_BODY_DO && st->tx == ML_TX_NONE;
+	bool implicit = kind == ML_BODY_DO && st->tx.state == ML_TX_NONE;
 	if (implicit)
-		st->tx = ML_TX_IMPLICIT;
+		st->tx.state = ML_TX_IMPLICIT;
 	walk(&b, cJSON_GetObjectItemCaseSensitive(function, "action"), &env, 0);
 	if (implicit)
 		ml_engine_end_transaction(st, false);

@@ -1,9 +1,9 @@
 /*
  * tree.c - generic helpers over libpg_query's protobuf-c parse tree: an
  * iterative walk driven by the protobuf descriptors (so no tree depth can
- * overflow our stack), node locations, names, type text and the volatility of
- * expressions; and the shared helpers of the rules (ALTER TABLE subcommands,
- * constraints, the locks a statement takes).
+ * overflow our stack), node locations, names and type text; and the shared
+ * helpers of the rules (ALTER TABLE subcommands, constraints, the locks a
+ * statement takes).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -298,40 +298,6 @@ bool ml_column_fills_itself(const PgQuery__ColumnDef *def)
 {
 	return ml_type_is_serial(def->type_name) || ml_column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY) ||
 	       ml_column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED);
-}
-
-struct volatility_search {
-	ml_run *run;
-	const char *found;
-};
-
-static bool find_volatile(const ProtobufCMessage *msg, void *data)
-{
-	struct volatility_search *s = data;
-	if (s->found)
-		return false;
-	if (msg->descriptor == &pg_query__func_call__descriptor) {
-		const PgQuery__FuncCall *call = (const PgQuery__FuncCall *)msg;
-		const char *name = ml_last_name(call->funcname, call->n_funcname);
-		char v = ml_schema_function_volatility(s->run, name);
-		if (!v)
-			v = ml_builtin_volatility(name);
-		/* A function we know nothing about was made with CREATE FUNCTION,
-		 * whose default is VOLATILE. */
-		if (!v || v == 'v')
-			s->found = name;
-	}
-	/* A subquery cannot appear in a DEFAULT; nothing else calls functions. */
-	return true;
-}
-
-bool ml_expr_is_volatile(const ml_stmt_ctx *ctx, const PgQuery__Node *expr, const char **name)
-{
-	struct volatility_search s = { .run = ctx->engine->run };
-	ml_walk(&expr->base, find_volatile, &s);
-	if (name)
-		*name = s.found;
-	return s.found != NULL;
 }
 
 size_t ml_word_end(const char *text, size_t len, const char *word)

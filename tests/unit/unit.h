@@ -14,6 +14,12 @@ extern struct ml_arena *arena;
 void arena_setup(void);
 void arena_teardown(void);
 
+/* The first statement of sql (NUL-terminated), parsed with the library's
+ * parser; the test fails when sql does not parse. The tree lives until the
+ * next arena_teardown, so only suites with that fixture may ask. */
+struct PgQuery__Node;
+const struct PgQuery__Node *parse_one(const char *sql);
+
 Suite *linemap_suite(void);
 Suite *split_suite(void);
 Suite *suppress_suite(void);
@@ -21,5 +27,8 @@ Suite *engine_suite(void);
 Suite *lock_table_suite(void);
 Suite *unpack_suite(void);
 Suite *read_suite(void);
+Suite *catalog_suite(void);
+Suite *tx_suite(void);
+Suite *effects_suite(void);
 
 #endif

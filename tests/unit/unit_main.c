@@ -2,11 +2,17 @@
  * unit_main.c - runs every unit test suite and exits non-zero on a failure.
  */
 #include <stdlib.h>
+#include <string.h>
 
-#include "internal.h"
+#include "engine.h"
 #include "unit.h"
 
 ml_arena *arena;
+
+/* The parses parse_one handed out since arena_setup. */
+#define MAX_PARSES 256
+static ml_parsed parses[MAX_PARSES];
+static size_t n_parses;
 
 void arena_setup(void)
 {
@@ -16,8 +22,20 @@ void arena_setup(void)
 
 void arena_teardown(void)
 {
+	for (size_t i = 0; i < n_parses; i++)
+		ml_parsed_free(&parses[i]);
+	n_parses = 0;
 	ml_arena_free(arena);
 	arena = NULL;
+}
+
+const PgQuery__Node *parse_one(const char *sql)
+{
+	ck_assert_uint_lt(n_parses, MAX_PARSES);
+	ml_parsed *p = &parses[n_parses++];
+	ml_parse_statement(sql, strlen(sql), p);
+	ck_assert_msg(p->status == ML_PARSED_OK && p->tree && p->tree->n_stmts > 0, "does not parse: %s", sql);
+	return p->tree->stmts[0]->stmt;
 }
 
 int main(void)
@@ -29,6 +47,9 @@ int main(void)
 	srunner_add_suite(sr, lock_table_suite());
 	srunner_add_suite(sr, unpack_suite());
 	srunner_add_suite(sr, read_suite());
+	srunner_add_suite(sr, catalog_suite());
+	srunner_add_suite(sr, tx_suite());
+	srunner_add_suite(sr, effects_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

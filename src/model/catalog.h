@@ -1,0 +1,110 @@
+/*
+ * catalog.h - the catalog: what the migrations of a run have built so far
+ * (tables, columns, constraints, indexes, functions, domains, partitions),
+ * over a base layer of PostgreSQL's built-in functions (volatility.c). A
+ * value of its own: applied statement by statement, cloned, freed, and asked
+ * without the engine. The model layer and the engine include this; rules
+ * reach it through rule_api.h.
+ */
+#ifndef MIGRALINT_CATALOG_H
+#define MIGRALINT_CATALOG_H
+
+#include "internal.h"
+#include "rule_api.h"
+
+typedef struct ml_catalog ml_catalog;
+
+/* A table the catalog has seen defined or altered. Owned by the catalog;
+ * read-only outside catalog.c. */
+typedef struct ml_table_state {
+	const char *schema;       /* "" when unqualified */
+	const char *name;
+	size_t id;                /* its place among the catalog's tables, for clones */
+	bool created_in_run;
+	int created_in_file;      /* the file (ml_catalog_begin_file) of the CREATE: the table is new only there */
+	bool partitioned;
+	ml_ptr_vec columns;       /* ml_column_facts * */
+	ml_ptr_vec checks;        /* private to catalog.c: its CHECK (col IS NOT NULL) constraints */
+	ml_ptr_vec foreign_keys;  /* ml_foreign_key_state * */
+	ml_ptr_vec partitions;    /* ml_table_state *: partitions the catalog saw attached or created */
+	struct ml_table_state *parent; /* the partitioned table it is a partition of, or NULL */
+	ml_ptr_vec unique_keys;   /* private to catalog.c: primary key, unique constraints and indexes */
+	bool keys_known;          /* the catalog saw the table's whole definition: unique_keys are all it has */
+} ml_table_state;
+
+/* A foreign key of a table, for the locks on the table it references. */
+typedef struct ml_foreign_key_state {
+	const char *name;         /* "" when unnamed */
+	const char *ref_schema;   /* "" when unqualified */
+	const char *ref_name;
+} ml_foreign_key_state;
+
+/* An index the migrations created. */
+typedef struct ml_index_state {
+	const char *name;
+	const char *table;        /* display name of its table */
+	const char *schema, *table_name; /* its table, for ml_catalog_table */
+} ml_index_state;
+
+/* An empty catalog (only the built-in functions), or NULL when memory runs
+ * out. The caller frees it with ml_catalog_free. */
+ml_catalog *ml_catalog_new(void);
+/* A copy of cat that shares nothing with it: applying statements to one
+ * leaves the other as it was. NULL when memory runs out. */
+ml_catalog *ml_catalog_clone(const ml_catalog *cat);
+/* Frees cat and everything it returned. NULL is fine. */
+void ml_catalog_free(ml_catalog *cat);
+/* Starts the next migration file: tables created from now on are new
+ * (ml_catalog_table_is_new) until the next call. */
+void ml_catalog_begin_file(ml_catalog *cat);
+/* Records what stmt, run now in the current file, changes: tables, columns,
+ * constraints, keys, indexes, functions, checked domains, partitions. */
+void ml_catalog_apply(ml_catalog *cat, const PgQuery__Node *stmt);
+/* Records that the procedure named procedure COMMITs or ROLLBACKs in its body. */
+void ml_catalog_note_commits(ml_catalog *cat, const char *procedure);
+
+/* The table schema.name (an empty or NULL schema means "public"), or NULL
+ * when the catalog has not met it. */
+const ml_table_state *ml_catalog_table(const ml_catalog *cat, const char *schema, const char *name);
+/* The same, adding an empty entry (not created by the migrations) when the
+ * catalog has not met the table yet. Never NULL. */
+ml_table_state *ml_catalog_touch(ml_catalog *cat, const char *schema, const char *name);
+/* Was the table created in the current file? Tables created by earlier
+ * files hold data by now. */
+bool ml_catalog_table_is_new(const ml_catalog *cat, const char *schema, const char *name);
+/* The facts about column of table schema.name, or NULL when unknown. */
+const ml_column_facts *ml_catalog_column(const ml_catalog *cat, const char *schema, const char *name,
+					 const char *column);
+/* The index created under name and not dropped since, or NULL. */
+const ml_index_state *ml_catalog_index(const ml_catalog *cat, const char *name);
+/* The foreign key named name of table t (NULL is fine), or NULL. */
+const ml_foreign_key_state *ml_catalog_foreign_key(const ml_table_state *t, const char *name);
+/* Does a set of columns of the table, each equal to one value, name at most
+ * one row: does it hold every column of a unique key the catalog knows
+ * (primary key, unique constraint, unique index)? For a table whose
+ * definition it did not see (created before the run, by LIKE or as a
+ * partition), a column named id also counts as a key. */
+bool ml_catalog_columns_cover_key(const ml_catalog *cat, const char *schema, const char *name,
+				  const char *const *columns, size_t n_columns);
+/* 'i', 's' or 'v' for the function name: as declared by the latest CREATE
+ * FUNCTION of that name (VOLATILE when not said), else as built in
+ * (volatility.c); 0 when neither knows it. *builtin, when not NULL, tells
+ * whether the built-in layer answered. */
+char ml_catalog_function_volatility(const ml_catalog *cat, const char *name, bool *builtin);
+/* Does expr call a volatile function, or one the catalog does not know (a
+ * CREATE FUNCTION is VOLATILE unless it says otherwise)? *name, when not
+ * NULL, receives the first one found (it points into expr). */
+bool ml_catalog_expr_is_volatile(const ml_catalog *cat, const PgQuery__Node *expr, const char **name);
+/* Does the procedure name COMMIT or ROLLBACK in its body (ml_catalog_note_commits)? */
+bool ml_catalog_procedure_commits(const ml_catalog *cat, const char *name);
+/* Was the domain name created with a CHECK constraint? */
+bool ml_catalog_domain_is_checked(const ml_catalog *cat, const char *name);
+
+/* Display name "schema.name" or "name" in arena. */
+const char *ml_qualified_name(ml_arena *arena, const char *schema, const char *name);
+
+/* volatility.c: 'v', 's' or 'i' for a built-in function name, 0 when
+ * unknown. Only the catalog asks it: ml_catalog_function_volatility. */
+char ml_builtin_volatility(const char *name);
+
+#endif

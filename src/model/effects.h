@@ -1,0 +1,39 @@
+/*
+ * effects.h - what a statement locks, rewrites and scans (effects.c),
+ * computed from the statement, where it sits, the catalog and the
+ * transaction alone: no engine state.
+ */
+#ifndef MIGRALINT_EFFECTS_H
+#define MIGRALINT_EFFECTS_H
+
+#include "catalog.h"
+#include "internal.h"
+#include "rule_api.h"
+#include "tx.h"
+
+/* Everything the engine knows about one statement, in the order it runs. */
+typedef struct ml_stmt_env {
+	ml_body_kind body;
+	int loop_depth;
+	bool loop_commits;
+	const char *const *loop_vars;
+	size_t n_loop_vars;
+	const char *commits_procedure; /* on the COMMIT or ROLLBACK of a procedure's PL/pgSQL body: the
+					  procedure's name, for the catalog (ml_catalog_note_commits) */
+} ml_stmt_env;
+
+/* Fills *out with what stmt, run in env (NULL: at the top level), locks,
+ * rewrites and scans on PostgreSQL pg_major, given what cat knows and what
+ * tx (NULL: no transaction) emptied. The table names of out->locks are
+ * allocated in arena. */
+void ml_effect_compute(ml_arena *arena, const ml_catalog *cat, const ml_tx *tx, int pg_major,
+		       const PgQuery__Node *stmt, const ml_stmt_env *env, ml_effect *out);
+/* Is the WHERE of an UPDATE/DELETE of rel limited to one batch: a key range,
+ * a subquery or CTE with LIMIT, a value that varies per call or loop turn
+ * (env: NULL at the top level), or constants for every column of a unique
+ * key of rel that cat knows of (ml_catalog_columns_cover_key)? */
+bool ml_where_is_batched(const ml_catalog *cat, const PgQuery__RangeVar *rel, const PgQuery__Node *where,
+			 const PgQuery__WithClause *with, PgQuery__Node *const *from, size_t n_from,
+			 const ml_stmt_env *env);
+
+#endif

@@ -1,0 +1,104 @@
+/*
+ * rule_catalog.c - the questions rules ask about what the migrations built
+ * and about the transaction (rule_api.h), answered from the values the
+ * engine hands them in the context: ctx->catalog (catalog.h) and ctx->tx
+ * (tx.h). Nothing here reads engine state.
+ */
+#include "catalog.h"
+#include "rule_api.h"
+#include "tx.h"
+
+bool ml_table_is_new(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)
+{
+	return rel && ml_catalog_table_is_new(ctx->catalog, rel->schemaname, rel->relname);
+}
+
+/* The catalog's entry for rel, or NULL. */
+static const ml_table_state *table_of(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)
+{
+	return rel ? ml_catalog_table(ctx->catalog, rel->schemaname, rel->relname) : NULL;
+}
+
+bool ml_table_is_partitioned(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)
+{
+	const ml_table_state *t = table_of(ctx, rel);
+	return t && t->partitioned;
+}
+
+const char *ml_partition_names(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)
+{
+	const ml_table_state *t = table_of(ctx, rel);
+	if (!t || t->partitions.len == 0)
+		return NULL;
+	ml_arena *arena = ctx->arena;
+	ml_strbuf names = { .arena = arena };
+	size_t shown = t->partitions.len < ML_PARTITION_NAMES_SHOWN ? t->partitions.len : ML_PARTITION_NAMES_SHOWN;
+	for (size_t i = 0; i < shown; i++) {
+		const ml_table_state *p = t->partitions.items[i];
+		if (i)
+			ml_strbuf_str(&names, ", ");
+		ml_strbuf_str(&names, ml_qualified_name(arena, p->schema, p->name));
+	}
+	if (shown < t->partitions.len)
+		ml_strbuf_str(&names, ml_arena_printf(arena, " and %zu more", t->partitions.len - shown));
+	return names.data;
+}
+
+/* The table of the index named name, when the catalog saw it created. */
+static const ml_table_state *index_table(const ml_stmt_ctx *ctx, const char *name)
+{
+	const ml_index_state *ix = ml_catalog_index(ctx->catalog, name);
+	return ix ? ml_catalog_table(ctx->catalog, ix->schema, ix->table_name) : NULL;
+}
+
+bool ml_index_is_partitioned(const ml_stmt_ctx *ctx, const char *name)
+{
+	const ml_table_state *t = index_table(ctx, name);
+	return t && t->partitioned;
+}
+
+bool ml_index_table_is_new(const ml_stmt_ctx *ctx, const char *name)
+{
+	const ml_index_state *ix = ml_catalog_index(ctx->catalog, name);
+	return ix && ml_catalog_table_is_new(ctx->catalog, ix->schema, ix->table_name);
+}
+
+const ml_column_facts *ml_column_find(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel,
+				       const char *column)
+{
+	return rel ? ml_catalog_column(ctx->catalog, rel->schemaname, rel->relname, column) : NULL;
+}
+
+const char *ml_table_name(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)
+{
+	if (!rel)
+		return "?";
+	/* A name dynamic SQL computes is the placeholder here; reports say
+	 * what it is (ml_engine_without_placeholder). */
+	return ml_qualified_name(ctx->arena, rel->schemaname, rel->relname);
+}
+
+bool ml_procedure_commits(const ml_stmt_ctx *ctx, const char *name)
+{
+	return ml_catalog_procedure_commits(ctx->catalog, name);
+}
+
+bool ml_expr_is_volatile(const ml_stmt_ctx *ctx, const PgQuery__Node *expr, const char **name)
+{
+	return ml_catalog_expr_is_volatile(ctx->catalog, expr, name);
+}
+
+ml_emptied ml_table_emptied(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)
+{
+	return rel ? ml_tx_emptied(ctx->tx, ctx->catalog, rel->schemaname, rel->relname) : ML_NOT_EMPTIED;
+}
+
+bool ml_table_is_new_or_truncated(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)
+{
+	return ml_table_is_new(ctx, rel) || ml_table_emptied(ctx, rel) == ML_EMPTIED_BY_TRUNCATE;
+}
+
+bool ml_constraint_dropped_earlier(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel, const char *name)
+{
+	return ml_tx_constraint_dropped(ctx->tx, rel, name);
+}

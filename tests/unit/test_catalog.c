@@ -1,0 +1,357 @@
+/*
+ * test_catalog.c - the catalog (src/model/catalog.c) on its own: parsed
+ * statements applied one by one, then questions asked, with no engine, run
+ * or file around it. Tables and columns created, altered, renamed and
+ * dropped; NOT NULL facts and CHECK validation; unique keys and foreign
+ * keys; indexes; functions over the built-in volatility layer; partitions,
+ * checked domains and committing procedures; clones that share nothing.
+ */
+#include <string.h>
+
+#include "catalog.h"
+#include "unit.h"
+
+static ml_catalog *cat;
+
+static void setup(void)
+{
+	arena_setup();
+	cat = ml_catalog_new();
+	ck_assert_ptr_nonnull(cat);
+	ml_catalog_begin_file(cat);
+}
+
+static void teardown(void)
+{
+	ml_catalog_free(cat);
+	cat = NULL;
+	arena_teardown();
+}
+
+/* Applies each statement of the NULL-terminated list to c. */
+static void apply_all(ml_catalog *c, const char *const *sql)
+{
+	for (; *sql; sql++)
+		ml_catalog_apply(c, parse_one(*sql));
+}
+
+#define APPLY(c, ...) apply_all((c), (const char *const[]){ __VA_ARGS__, NULL })
+
+static const ml_column_facts *column(const ml_catalog *c, const char *table, const char *name)
+{
+	return ml_catalog_column(c, NULL, table, name);
+}
+
+START_TEST(create_table_records_columns)
+{
+	APPLY(cat, "CREATE TABLE users (id bigserial PRIMARY KEY, email varchar(200) NOT NULL, bio text, "
+		   "age int4, born timestamp(3))");
+	const ml_table_state *t = ml_catalog_table(cat, NULL, "users");
+	ck_assert_ptr_nonnull(t);
+	ck_assert(ml_catalog_table_is_new(cat, "", "users"));
+	ck_assert(ml_catalog_table_is_new(cat, "public", "users"));
+	ck_assert(!ml_catalog_table_is_new(cat, "auth", "users")); /* another schema's table */
+	ck_assert_ptr_null(ml_catalog_table(cat, "auth", "users"));
+
+	const ml_column_facts *id = column(cat, "users", "id");
+	ck_assert_ptr_nonnull(id);
+	ck_assert_str_eq(id->type, "bigserial");
+	ck_assert(id->not_null && !id->nullable);
+	const ml_column_facts *email = column(cat, "users", "email");
+	ck_assert_str_eq(email->type, "varchar(200)");
+	ck_assert(email->not_null && !email->nullable);
+	const ml_column_facts *bio = column(cat, "users", "bio");
+	ck_assert_str_eq(bio->type, "text");
+	ck_assert(!bio->not_null && bio->nullable);
+	ck_assert_str_eq(column(cat, "users", "age")->type, "integer");
+	ck_assert_str_eq(column(cat, "users", "born")->type, "timestamp(3)");
+	ck_assert_ptr_null(column(cat, "users", "missing"));
+	ck_assert_ptr_null(column(cat, "nobody", "id"));
+}
+END_TEST
+
+START_TEST(tables_are_new_only_in_their_file)
+{
+	APPLY(cat, "CREATE TABLE a (id int)");
+	ck_assert(ml_catalog_table_is_new(cat, NULL, "a"));
+	ml_catalog_begin_file(cat);
+	ck_assert(!ml_catalog_table_is_new(cat, NULL, "a"));
+	ck_assert_ptr_nonnull(ml_catalog_table(cat, NULL, "a")); /* still known */
+	APPLY(cat, "CREATE TABLE b AS SELECT 1 AS x", "CREATE TABLE IF NOT EXISTS a (id int)");
+	ck_assert(ml_catalog_table_is_new(cat, NULL, "b"));
+	ck_assert(!ml_catalog_table_is_new(cat, NULL, "a")); /* IF NOT EXISTS on a known table creates nothing */
+	/* A table only altered was not created by the migrations. */
+	APPLY(cat, "ALTER TABLE legacy ADD COLUMN note text");
+	ck_assert_ptr_nonnull(ml_catalog_table(cat, NULL, "legacy"));
+	ck_assert(!ml_catalog_table_is_new(cat, NULL, "legacy"));
+}
+END_TEST
+
+START_TEST(alter_column_facts)
+{
+	APPLY(cat, "CREATE TABLE t (a int, b varchar(10) NOT NULL)", "ALTER TABLE t ADD COLUMN c text",
+	      "ALTER TABLE t ALTER COLUMN a SET NOT NULL", "ALTER TABLE t ALTER COLUMN b DROP NOT NULL",
+	      "ALTER TABLE t ALTER COLUMN b TYPE varchar(20)");
+	const ml_column_facts *a = column(cat, "t", "a"), *b = column(cat, "t", "b"), *c = column(cat, "t", "c");
+	ck_assert(a->not_null && !a->nullable);
+	ck_assert(!b->not_null && b->nullable);
+	ck_assert_str_eq(b->type, "varchar(20)");
+	ck_assert_str_eq(c->type, "text");
+	ck_assert(c->nullable);
+}
+END_TEST
+
+START_TEST(inherited_columns_are_not_known_nullable)
+{
+	APPLY(cat, "CREATE TABLE child (extra int) INHERITS (parent)");
+	const ml_column_facts *extra = column(cat, "child", "extra");
+	ck_assert(!extra->not_null && !extra->nullable);
+}
+END_TEST
+
+START_TEST(rename_and_drop)
+{
+	APPLY(cat, "CREATE TABLE old_name (id int PRIMARY KEY, a int)", "ALTER TABLE old_name RENAME TO new_name",
+	      "ALTER TABLE new_name RENAME COLUMN a TO b");
+	ck_assert_ptr_null(ml_catalog_table(cat, NULL, "old_name"));
+	ck_assert(ml_catalog_table_is_new(cat, NULL, "new_name"));
+	ck_assert_ptr_null(column(cat, "new_name", "a"));
+	ck_assert_ptr_nonnull(column(cat, "new_name", "b"));
+	APPLY(cat, "DROP TABLE new_name");
+	ck_assert_ptr_null(ml_catalog_table(cat, NULL, "new_name"));
+	ck_assert(!ml_catalog_table_is_new(cat, NULL, "new_name"));
+	/* Created again, it starts afresh. */
+	APPLY(cat, "CREATE TABLE new_name (x int)");
+	ck_assert_ptr_null(column(cat, "new_name", "b"));
+	ck_assert_ptr_nonnull(column(cat, "new_name", "x"));
+}
+END_TEST
+
+START_TEST(not_null_checks_and_validation)
+{
+	APPLY(cat, "ALTER TABLE orders ADD CONSTRAINT total_nn CHECK (total IS NOT NULL) NOT VALID");
+	const ml_column_facts *total = column(cat, "orders", "total");
+	ck_assert(total->pending_not_null_check && !total->valid_not_null_check);
+	APPLY(cat, "ALTER TABLE orders VALIDATE CONSTRAINT total_nn");
+	ck_assert(!total->pending_not_null_check && total->valid_not_null_check);
+	APPLY(cat, "ALTER TABLE orders DROP CONSTRAINT total_nn");
+	ck_assert(!total->pending_not_null_check && !total->valid_not_null_check);
+	/* Added valid at once; other checks say nothing about NULL. */
+	APPLY(cat, "ALTER TABLE orders ADD CONSTRAINT qty_nn CHECK (qty IS NOT NULL)",
+	      "ALTER TABLE orders ADD CONSTRAINT price_pos CHECK (price > 0)");
+	ck_assert(column(cat, "orders", "qty")->valid_not_null_check);
+	ck_assert_ptr_null(column(cat, "orders", "price"));
+}
+END_TEST
+
+START_TEST(unique_keys)
+{
+	APPLY(cat, "CREATE TABLE t (id int PRIMARY KEY, a int, b int, c int, UNIQUE (a, b))");
+	const char *id[] = { "id" }, *a[] = { "a" }, *ab[] = { "b", "a" }, *abc[] = { "a", "c", "b" }, *c[] = { "c" };
+	ck_assert(ml_catalog_columns_cover_key(cat, NULL, "t", id, 1));
+	ck_assert(ml_catalog_columns_cover_key(cat, NULL, "t", ab, 2));
+	ck_assert(ml_catalog_columns_cover_key(cat, NULL, "t", abc, 3));
+	ck_assert(!ml_catalog_columns_cover_key(cat, NULL, "t", a, 1));
+	ck_assert(!ml_catalog_columns_cover_key(cat, NULL, "t", c, 1));
+	/* PostgreSQL's name for the unnamed UNIQUE is t_a_b_key. */
+	APPLY(cat, "ALTER TABLE t DROP CONSTRAINT t_a_b_key");
+	ck_assert(!ml_catalog_columns_cover_key(cat, NULL, "t", ab, 2));
+	APPLY(cat, "CREATE UNIQUE INDEX t_c ON t (c)");
+	ck_assert(ml_catalog_columns_cover_key(cat, NULL, "t", c, 1));
+	APPLY(cat, "DROP INDEX t_c");
+	ck_assert(!ml_catalog_columns_cover_key(cat, NULL, "t", c, 1));
+	/* A partial unique index names no single row. */
+	APPLY(cat, "CREATE UNIQUE INDEX t_c_live ON t (c) WHERE c > 0");
+	ck_assert(!ml_catalog_columns_cover_key(cat, NULL, "t", c, 1));
+	/* Dropping a column drops the keys that hold it. */
+	APPLY(cat, "ALTER TABLE t DROP COLUMN id");
+	ck_assert(!ml_catalog_columns_cover_key(cat, NULL, "t", id, 1));
+	/* A table whose definition was not seen: id counts as its key. */
+	ck_assert(ml_catalog_columns_cover_key(cat, NULL, "elsewhere", id, 1));
+	ck_assert(!ml_catalog_columns_cover_key(cat, NULL, "elsewhere", a, 1));
+}
+END_TEST
+
+START_TEST(foreign_keys_and_indexes)
+{
+	APPLY(cat, "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES auth.users (id)",
+	      "CREATE INDEX orders_user_idx ON shop.orders (user_id)");
+	const ml_table_state *orders = ml_catalog_table(cat, NULL, "orders");
+	const ml_foreign_key_state *fk = ml_catalog_foreign_key(orders, "orders_user_fk");
+	ck_assert_ptr_nonnull(fk);
+	ck_assert_str_eq(fk->ref_schema, "auth");
+	ck_assert_str_eq(fk->ref_name, "users");
+	ck_assert_ptr_null(ml_catalog_foreign_key(orders, "other"));
+	ck_assert_ptr_null(ml_catalog_foreign_key(NULL, "orders_user_fk"));
+	const ml_index_state *ix = ml_catalog_index(cat, "orders_user_idx");
+	ck_assert_ptr_nonnull(ix);
+	ck_assert_str_eq(ix->table, "shop.orders");
+	ck_assert_str_eq(ix->schema, "shop");
+	ck_assert_str_eq(ix->table_name, "orders");
+	APPLY(cat, "ALTER TABLE orders DROP CONSTRAINT orders_user_fk", "DROP INDEX orders_user_idx");
+	ck_assert_ptr_null(ml_catalog_foreign_key(orders, "orders_user_fk"));
+	ck_assert_ptr_null(ml_catalog_index(cat, "orders_user_idx"));
+}
+END_TEST
+
+START_TEST(function_volatility_over_builtins)
+{
+	bool builtin = true;
+	/* The built-in layer: pg_catalog's functions. */
+	ck_assert_int_eq(ml_catalog_function_volatility(cat, "now", &builtin), 's');
+	ck_assert(builtin);
+	ck_assert_int_eq(ml_catalog_function_volatility(cat, "random", &builtin), 'v');
+	ck_assert(builtin);
+	ck_assert_int_eq(ml_catalog_function_volatility(cat, "lower", NULL), 'i');
+	ck_assert_int_eq(ml_catalog_function_volatility(cat, "make_slug", &builtin), 0);
+	ck_assert(!builtin);
+	/* Created functions: as declared, VOLATILE when not said; the latest wins. */
+	APPLY(cat, "CREATE FUNCTION make_slug(text) RETURNS text IMMUTABLE LANGUAGE sql AS $$ SELECT lower($1) $$",
+	      "CREATE FUNCTION next_code() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$");
+	ck_assert_int_eq(ml_catalog_function_volatility(cat, "make_slug", &builtin), 'i');
+	ck_assert(!builtin);
+	ck_assert_int_eq(ml_catalog_function_volatility(cat, "next_code", NULL), 'v');
+	APPLY(cat, "CREATE OR REPLACE FUNCTION make_slug(text) RETURNS text STABLE LANGUAGE sql AS $$ SELECT $1 $$");
+	ck_assert_int_eq(ml_catalog_function_volatility(cat, "make_slug", NULL), 's');
+	/* A created function shadows a built-in of the same name. */
+	APPLY(cat, "CREATE FUNCTION now() RETURNS timestamptz VOLATILE LANGUAGE sql AS $$ SELECT clock_timestamp() $$");
+	ck_assert_int_eq(ml_catalog_function_volatility(cat, "now", &builtin), 'v');
+	ck_assert(!builtin);
+}
+END_TEST
+
+START_TEST(expression_volatility)
+{
+	const char *name = NULL;
+	ck_assert(!ml_catalog_expr_is_volatile(cat, parse_one("SELECT lower('A') || now()::text"), &name));
+	ck_assert_ptr_null(name);
+	ck_assert(ml_catalog_expr_is_volatile(cat, parse_one("SELECT 1 + random()"), &name));
+	ck_assert_str_eq(name, "random");
+	/* Unknown functions are VOLATILE, the default of CREATE FUNCTION. */
+	ck_assert(ml_catalog_expr_is_volatile(cat, parse_one("SELECT make_code(1)"), &name));
+	ck_assert_str_eq(name, "make_code");
+	APPLY(cat, "CREATE FUNCTION make_code(int) RETURNS text IMMUTABLE LANGUAGE sql AS $$ SELECT $1::text $$");
+	ck_assert(!ml_catalog_expr_is_volatile(cat, parse_one("SELECT make_code(1)"), NULL));
+}
+END_TEST
+
+START_TEST(partitions)
+{
+	APPLY(cat, "CREATE TABLE events (id int, at date) PARTITION BY RANGE (at)",
+	      "CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
+	      "ALTER TABLE events ATTACH PARTITION events_old FOR VALUES FROM (MINVALUE) TO ('2024-01-01')");
+	const ml_table_state *events = ml_catalog_table(cat, NULL, "events");
+	const ml_table_state *p2024 = ml_catalog_table(cat, NULL, "events_2024");
+	ck_assert(events->partitioned);
+	ck_assert(!p2024->partitioned);
+	ck_assert_uint_eq(events->partitions.len, 2);
+	ck_assert_ptr_eq(p2024->parent, events);
+	/* A partition's keys come from its parent: not all written here. */
+	const char *id[] = { "id" };
+	ck_assert(ml_catalog_columns_cover_key(cat, NULL, "events_2024", id, 1));
+	APPLY(cat, "ALTER TABLE events DETACH PARTITION events_old");
+	ck_assert_uint_eq(events->partitions.len, 1);
+	ck_assert_ptr_null(ml_catalog_table(cat, NULL, "events_old")->parent);
+	APPLY(cat, "DROP TABLE events_2024");
+	ck_assert_uint_eq(events->partitions.len, 0);
+}
+END_TEST
+
+START_TEST(domains_and_procedures)
+{
+	APPLY(cat, "CREATE DOMAIN positive AS int CHECK (VALUE > 0)", "CREATE DOMAIN label AS text");
+	ck_assert(ml_catalog_domain_is_checked(cat, "positive"));
+	ck_assert(!ml_catalog_domain_is_checked(cat, "label"));
+	ck_assert(!ml_catalog_domain_is_checked(cat, "unknown"));
+	ck_assert(!ml_catalog_procedure_commits(cat, "batch"));
+	ml_catalog_note_commits(cat, "batch");
+	ck_assert(ml_catalog_procedure_commits(cat, "batch"));
+	ck_assert(!ml_catalog_procedure_commits(cat, "other"));
+}
+END_TEST
+
+START_TEST(clone_shares_nothing)
+{
+	APPLY(cat, "CREATE TABLE p (id int PRIMARY KEY, a text) PARTITION BY LIST (a)",
+	      "CREATE TABLE p1 PARTITION OF p FOR VALUES IN ('x')", "CREATE INDEX p_a ON p (a)",
+	      "CREATE FUNCTION f() RETURNS int STABLE LANGUAGE sql AS $$ SELECT 1 $$",
+	      "CREATE DOMAIN d AS int CHECK (VALUE > 0)",
+	      "ALTER TABLE p ADD CONSTRAINT a_nn CHECK (a IS NOT NULL) NOT VALID",
+	      "ALTER TABLE p1 ADD CONSTRAINT p1_fk FOREIGN KEY (id) REFERENCES q (id)");
+	ml_catalog_note_commits(cat, "proc");
+	ml_catalog *copy = ml_catalog_clone(cat);
+	ck_assert_ptr_nonnull(copy);
+
+	/* Changes to the copy leave the original as it was ... */
+	APPLY(copy, "ALTER TABLE p ADD COLUMN b int", "ALTER TABLE p VALIDATE CONSTRAINT a_nn",
+	      "ALTER TABLE p ALTER COLUMN a SET NOT NULL", "DROP INDEX p_a", "ALTER TABLE p RENAME TO p_renamed");
+	ml_catalog_begin_file(copy);
+	ck_assert_ptr_null(column(cat, "p", "b"));
+	ck_assert(column(cat, "p", "a")->pending_not_null_check);
+	ck_assert(column(cat, "p", "a")->nullable);
+	ck_assert_ptr_nonnull(ml_catalog_index(cat, "p_a"));
+	ck_assert_ptr_nonnull(ml_catalog_table(cat, NULL, "p"));
+	ck_assert(ml_catalog_table_is_new(cat, NULL, "p"));
+	ck_assert_ptr_null(ml_catalog_table(copy, NULL, "p"));
+	ck_assert(!ml_catalog_table_is_new(copy, NULL, "p_renamed"));
+
+	/* ... and the other way round. */
+	APPLY(cat, "DROP TABLE p1", "CREATE FUNCTION f() RETURNS int VOLATILE LANGUAGE sql AS $$ SELECT 2 $$");
+	const ml_table_state *p1 = ml_catalog_table(copy, NULL, "p1");
+	ck_assert_ptr_nonnull(p1);
+	ck_assert_int_eq(ml_catalog_function_volatility(copy, "f", NULL), 's');
+
+	/* The copy stands alone once the original is gone: its links point
+	 * at its own tables, its strings are its own. */
+	ml_catalog_free(cat);
+	cat = NULL;
+	const ml_table_state *p = ml_catalog_table(copy, NULL, "p_renamed");
+	ck_assert_ptr_eq(p1->parent, p);
+	ck_assert_uint_eq(p->partitions.len, 1);
+	ck_assert_ptr_eq(p->partitions.items[0], p1);
+	ck_assert_str_eq(p1->name, "p1");
+	ck_assert_str_eq(ml_catalog_foreign_key(p1, "p1_fk")->ref_name, "q");
+	ck_assert(column(copy, "p_renamed", "a")->valid_not_null_check);
+	ck_assert_str_eq(column(copy, "p_renamed", "a")->type, "text");
+	const char *id[] = { "id" }, *a[] = { "a" };
+	ck_assert(ml_catalog_columns_cover_key(copy, NULL, "p_renamed", id, 1));
+	ck_assert(!ml_catalog_columns_cover_key(copy, NULL, "p_renamed", a, 1));
+	ck_assert(ml_catalog_domain_is_checked(copy, "d"));
+	ck_assert(ml_catalog_procedure_commits(copy, "proc"));
+	ml_catalog_free(copy);
+}
+END_TEST
+
+START_TEST(free_accepts_null)
+{
+	ml_catalog_free(NULL);
+	ml_catalog *empty = ml_catalog_new();
+	ml_catalog *copy = ml_catalog_clone(empty);
+	ml_catalog_free(empty);
+	ck_assert_ptr_null(ml_catalog_table(copy, NULL, "anything"));
+	ml_catalog_free(copy);
+}
+END_TEST
+
+Suite *catalog_suite(void)
+{
+	Suite *s = suite_create("catalog");
+	TCase *tc = tcase_create("core");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, create_table_records_columns);
+	tcase_add_test(tc, tables_are_new_only_in_their_file);
+	tcase_add_test(tc, alter_column_facts);
+	tcase_add_test(tc, inherited_columns_are_not_known_nullable);
+	tcase_add_test(tc, rename_and_drop);
+	tcase_add_test(tc, not_null_checks_and_validation);
+	tcase_add_test(tc, unique_keys);
+	tcase_add_test(tc, foreign_keys_and_indexes);
+	tcase_add_test(tc, function_volatility_over_builtins);
+	tcase_add_test(tc, expression_volatility);
+	tcase_add_test(tc, partitions);
+	tcase_add_test(tc, domains_and_procedures);
+	tcase_add_test(tc, clone_shares_nothing);
+	tcase_add_test(tc, free_accepts_null);
+	suite_add_tcase(s, tc);
+	return s;
+}
