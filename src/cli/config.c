@@ -20,13 +20,7 @@
 
 #include "internal.h"
 #include "migralint/config.h"
-
-/* A rule turned on or off, or given a severity, by one layer. */
-typedef struct rule_setting {
-	int index;                /* in the registry */
-	bool on;
-	ml_severity severity;
-} rule_setting;
+#include "rule_set.h"
 
 /* The settings of the top level or of one override. */
 typedef struct layer {
@@ -37,9 +31,9 @@ typedef struct layer {
 	bool assume_in_transaction;
 	bool has_require_reasons; /* "require_reasons": turns ignore-without-reason on or off */
 	bool require_reasons;
-	rule_setting *rules;      /* on/off, in file order */
+	ml_rule_change *rules;    /* on/off, in file order */
 	size_t n_rules;
-	rule_setting *severities; /* in file order */
+	ml_rule_change *severities; /* in file order */
 	size_t n_severities;
 	char **files;             /* overrides only: NULL-terminated globs */
 } layer;
@@ -422,84 +416,6 @@ static char *normalize_glob(const char *g)
 	return out;
 }
 
-/* ---- rule resolution, as the engine does it ---- */
-
-static bool names_rule(const char *name, const ml_rule_info *info)
-{
-	return !strcmp(name, info->name) || (info->alias && !strcmp(name, info->alias));
-}
-
-static bool listed(const char *const *names, const ml_rule_info *info)
-{
-	for (size_t i = 0; i < ML_MAX_RULE_FILTER && names[i]; i++)
-		if (names_rule(names[i], info))
-			return true;
-	return false;
-}
-
-bool ml_options_rule_enabled(const ml_options *opts, const ml_rule_info *rule)
-{
-	bool on = rule->opt_in ? listed(opts->include, rule) : true;
-	return listed(opts->exclude, rule) ? false : on;
-}
-
-ml_severity ml_options_rule_severity(const ml_options *opts, const ml_rule_info *rule)
-{
-	ml_severity severity = rule->severity;
-	for (size_t k = 0; k < ML_MAX_RULE_FILTER && opts->severity[k].rule; k++)
-		if (names_rule(opts->severity[k].rule, rule))
-			severity = opts->severity[k].severity;
-	return severity;
-}
-
-int ml_rule_index(const ml_rule_info *rule)
-{
-	for (size_t i = 0; rule && i < ml_rule_count(); i++)
-		if (ml_rule_at(i) == rule)
-			return (int)i;
-	return -1;
-}
-
-/* Removes every entry naming rule from a NULL-terminated list; returns the
- * new length. */
-static size_t remove_rule(const char **names, const ml_rule_info *rule)
-{
-	size_t w = 0;
-	for (size_t r = 0; r < ML_MAX_RULE_FILTER && names[r]; r++)
-		if (!names_rule(names[r], rule))
-			names[w++] = names[r];
-	if (w < ML_MAX_RULE_FILTER)
-		names[w] = NULL;
-	return w;
-}
-
-static size_t list_length(const char *const *names)
-{
-	size_t n = 0;
-	while (n < ML_MAX_RULE_FILTER && names[n])
-		n++;
-	return n;
-}
-
-int ml_options_set_rule(ml_options *opts, const char *name, bool on)
-{
-	const ml_rule_info *rule = ml_rule_find(name);
-	if (!rule)
-		return -1;
-	const char **add = on ? opts->include : opts->exclude;
-	size_t kept = 0;
-	for (size_t i = 0; i < ML_MAX_RULE_FILTER && add[i]; i++)
-		kept += !names_rule(add[i], rule);
-	if (kept + 1 >= ML_MAX_RULE_FILTER)
-		return -1;
-	remove_rule(opts->include, rule);
-	remove_rule(opts->exclude, rule);
-	size_t n = list_length(add);
-	add[n] = rule->name;
-	add[n + 1] = NULL;
-	return 0;
-}
-
 /* ---- loading ---- */
 
 typedef struct loader {
@@ -751,7 +667,7 @@ static bool load_rules(loader *ld, const cJSON *v, const char *parent, layer *l)
 				fail(ld, item_key, "expected true, false, \"on\" or \"off\", got %s", type_name(item));
 			return false;
 		}
-		l->rules[l->n_rules++] = (rule_setting){ .index = index, .on = on };
+		l->rules[l->n_rules++] = (ml_rule_change){ .rule = (size_t)index, .kind = on ? ML_RULE_ON : ML_RULE_OFF };
 	}
 	return true;
 }
@@ -777,7 +693,8 @@ static bool load_severities(loader *ld, const cJSON *v, const char *parent, laye
 		ml_severity severity;
 		if (!load_severity_name(ld, item, item_key, &severity))
 			return false;
-		l->severities[l->n_severities++] = (rule_setting){ .index = index, .severity = severity };
+		l->severities[l->n_severities++] =
+			(ml_rule_change){ .rule = (size_t)index, .kind = ML_RULE_SEVERITY, .severity = severity };
 	}
 	return true;
 }
@@ -1357,13 +1274,8 @@ void ml_config_origins_init(ml_config_origins *origins)
 	}
 }
 
-typedef struct rule_table {
-	bool on[ML_CONFIG_MAX_RULES];
-	ml_severity severity[ML_CONFIG_MAX_RULES];
-	bool changed;
-} rule_table;
-
-static void apply_layer(const layer *l, ml_options *opts, rule_table *t, ml_config_origins *origins)
+/* The settings of l that are not about rules. */
+static void apply_settings(const layer *l, ml_options *opts, ml_config_origins *origins)
 {
 	if (l->has_pg_version) {
 		opts->pg_major = l->pg_major;
@@ -1376,47 +1288,21 @@ static void apply_layer(const layer *l, ml_options *opts, rule_table *t, ml_conf
 		if (origins)
 			origins->assume_in_transaction = l->origin;
 	}
-	for (size_t i = 0; t && i < l->n_rules; i++) {
-		t->on[l->rules[i].index] = l->rules[i].on;
-		t->changed = true;
-		if (origins)
-			origins->rule_state[l->rules[i].index] = l->origin;
-	}
-	/* require_reasons is the ignore-without-reason rule under a plainer
-	 * name; it comes after the layer's "rules". */
-	int reasons = l->has_require_reasons ? ml_rule_index(ml_rule_find("ignore-without-reason")) : -1;
-	if (t && reasons >= 0) {
-		t->on[reasons] = l->require_reasons;
-		t->changed = true;
-		if (origins)
-			origins->rule_state[reasons] = l->origin;
-	}
-	for (size_t i = 0; t && i < l->n_severities; i++) {
-		t->severity[l->severities[i].index] = l->severities[i].severity;
-		t->changed = true;
-		if (origins)
-			origins->rule_severity[l->severities[i].index] = l->origin;
-	}
 }
 
-/* Writes the rule table back as the smallest lists giving the same result. */
-static void write_rules(const rule_table *t, ml_options *opts)
+/* The rule settings of l as three layers of the resolver, into out;
+ * *reasons holds the change its require_reasons makes. Returns whether
+ * they change anything. */
+static bool rule_layers(const layer *l, ml_rule_change *reasons, ml_rule_layer *out)
 {
-	size_t ne = 0, ni = 0, ns = 0;
-	for (size_t i = 0; i < ml_rule_count() && i < ML_CONFIG_MAX_RULES; i++) {
-		const ml_rule_info *info = ml_rule_at(i);
-		if (!t->on[i] && !info->opt_in && ne + 1 < ML_MAX_RULE_FILTER)
-			opts->exclude[ne++] = info->name;
-		if (t->on[i] && info->opt_in && ni + 1 < ML_MAX_RULE_FILTER)
-			opts->include[ni++] = info->name;
-		if (t->severity[i] != info->severity && ns + 1 < ML_MAX_RULE_FILTER) {
-			opts->severity[ns].rule = info->name;
-			opts->severity[ns++].severity = t->severity[i];
-		}
-	}
-	opts->exclude[ne] = NULL;
-	opts->include[ni] = NULL;
-	opts->severity[ns].rule = NULL;
+	/* require_reasons is the ignore-without-reason rule under a plainer
+	 * name; it comes after the layer's "rules". */
+	int index = l->has_require_reasons ? ml_rule_index(ml_rule_find("ignore-without-reason")) : -1;
+	*reasons = (ml_rule_change){ .rule = (size_t)index, .kind = l->require_reasons ? ML_RULE_ON : ML_RULE_OFF };
+	out[0] = (ml_rule_layer){ .origin = l->origin, .changes = l->rules, .n_changes = l->n_rules };
+	out[1] = (ml_rule_layer){ .origin = l->origin, .changes = reasons, .n_changes = index >= 0 };
+	out[2] = (ml_rule_layer){ .origin = l->origin, .changes = l->severities, .n_changes = l->n_severities };
+	return l->n_rules || index >= 0 || l->n_severities;
 }
 
 static bool any_glob_matches(char *const *globs, const char *rel, const char **which)
@@ -1442,12 +1328,6 @@ bool ml_config_apply(const ml_config *cfg, const char *path, ml_options *opts, m
 		free(rel);
 		return false;
 	}
-	/* Out of memory, t is NULL: the rule settings are left out. */
-	rule_table *t = calloc(1, sizeof(*t));
-	for (size_t i = 0; t && i < ml_rule_count() && i < ML_CONFIG_MAX_RULES; i++) {
-		t->on[i] = ml_options_rule_enabled(opts, ml_rule_at(i));
-		t->severity[i] = ml_options_rule_severity(opts, ml_rule_at(i));
-	}
 	if (cfg->has_fail_on) {
 		opts->fail_on = cfg->fail_on;
 		if (origins)
@@ -1465,13 +1345,55 @@ bool ml_config_apply(const ml_config *cfg, const char *path, ml_options *opts, m
 	}
 	if (origins && cfg->exclude && cfg->exclude[0])
 		origins->exclude = cfg->path;
-	apply_layer(&cfg->top, opts, t, origins);
-	for (size_t i = 0; rel && i < cfg->n_overrides; i++)
-		if (any_glob_matches(cfg->overrides[i].files, rel, NULL))
-			apply_layer(&cfg->overrides[i], opts, t, origins);
-	if (t && t->changed)
-		write_rules(t, opts);
-	free(t);
+	/* The rule settings of the top level and of the matching overrides,
+	 * in file order, go to the resolver at once. Out of memory, they are
+	 * left out. */
+	ml_rule_layer *layers = calloc(3 * (cfg->n_overrides + 1), sizeof(*layers));
+	ml_rule_change *reasons = calloc(cfg->n_overrides + 1, sizeof(*reasons));
+	size_t n = 0;
+	bool changed = false;
+	for (size_t i = 0; i <= cfg->n_overrides; i++) {
+		const layer *l = i == 0 ? &cfg->top : &cfg->overrides[i - 1];
+		if (i > 0 && !(rel && any_glob_matches(l->files, rel, NULL)))
+			continue;
+		apply_settings(l, opts, origins);
+		if (layers && reasons) {
+			changed |= rule_layers(l, &reasons[n / 3], &layers[n]);
+			n += 3;
+		}
+	}
+	if (changed) {
+		ml_rule_set set;
+		ml_rule_origins recorded = { .state = origins ? origins->rule_state : NULL,
+					     .severity = origins ? origins->rule_severity : NULL };
+		ml_rule_set_resolve(&set, opts, layers, n, &recorded);
+		ml_rule_set_write_options(&set, opts);
+	}
+	free(layers);
+	free(reasons);
 	free(rel);
 	return true;
+}
+
+void ml_options_apply_rule_flags(ml_options *opts, const char *const *include, const char *const *exclude,
+				 const char *origin, ml_config_origins *origins)
+{
+	ml_rule_change changes[2 * ML_MAX_RULE_FILTER];
+	size_t n = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		const char *const *names = pass == 0 ? include : exclude;
+		for (size_t i = 0; names && i < ML_MAX_RULE_FILTER && names[i]; i++) {
+			int index = ml_rule_index(ml_rule_find(names[i]));
+			if (index >= 0)
+				changes[n++] = (ml_rule_change){ .rule = (size_t)index,
+								 .kind = pass == 0 ? ML_RULE_INCLUDE : ML_RULE_OFF };
+		}
+	}
+	if (!n)
+		return;
+	ml_rule_layer flags = { .origin = origin, .changes = changes, .n_changes = n };
+	ml_rule_origins recorded = { .state = origins ? origins->rule_state : NULL };
+	ml_rule_set set;
+	ml_rule_set_resolve(&set, opts, &flags, 1, &recorded);
+	ml_rule_set_write_options(&set, opts);
 }

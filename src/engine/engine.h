@@ -12,6 +12,7 @@
 #include "internal.h"
 #include "lock_table.h"
 #include "rule_api.h"
+#include "rule_set.h"
 
 /* A table the run has seen defined or altered. */
 typedef struct ml_table_state {
@@ -94,8 +95,7 @@ struct ml_run {
 typedef struct ml_engine_state {
 	ml_run *run;
 	const ml_options *options;    /* this file's options */
-	bool *rule_enabled;           /* this file's rules, indexed like the registry */
-	ml_severity *rule_severity;   /* this file's severities, indexed like the registry */
+	const ml_rule_set *rules;     /* this file's rules: which are on, at which severity */
 	const char *path;         /* run-owned copy */
 	ml_file_summary *summary;
 	ml_arena *file_arena;
@@ -162,9 +162,6 @@ typedef struct ml_statement_record {
 
 /* engine.c */
 typedef struct ml_pipeline ml_pipeline;
-/* Which rules are on and at which severity under opts, indexed like the
- * registry (arrays of ml_rule_count() entries). */
-void ml_rules_resolve(const ml_options *opts, bool *enabled, ml_severity *severity);
 /* Lints item of pipeline (ml_pipeline_source), adding its summary and
  * findings to run, or an input error when it could not be read, and
  * releases the item. Never fails: bad input becomes a finding. Items are

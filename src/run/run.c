@@ -65,31 +65,6 @@ int ml_options_set_pg_version(ml_options *opts, const char *text)
 	return 0;
 }
 
-static bool listed(const char *const *names, const ml_rule_info *info)
-{
-	for (size_t i = 0; i < ML_MAX_RULE_FILTER && names[i]; i++)
-		if (!strcmp(names[i], info->name) || (info->alias && !strcmp(names[i], info->alias)))
-			return true;
-	return false;
-}
-
-void ml_rules_resolve(const ml_options *opts, bool *enabled, ml_severity *severity)
-{
-	for (size_t i = 0; i < ml_rule_count(); i++) {
-		const ml_rule_info *info = ml_rule_at(i);
-		bool on = info->opt_in ? listed(opts->include, info) : true;
-		if (listed(opts->exclude, info))
-			on = false;
-		enabled[i] = on;
-		severity[i] = info->severity;
-		for (size_t k = 0; k < ML_MAX_RULE_FILTER && opts->severity[k].rule; k++) {
-			const char *name = opts->severity[k].rule;
-			if (!strcmp(name, info->name) || (info->alias && !strcmp(name, info->alias)))
-				severity[i] = opts->severity[k].severity;
-		}
-	}
-}
-
 void ml_run_set_options_hook(ml_run *run, ml_options_hook hook, void *data)
 {
 	run->options_hook = hook;
