@@ -20,6 +20,7 @@
 
 #include "internal.h"
 #include "migralint/config.h"
+#include "glob.h"
 #include "rule_set.h"
 
 /* The settings of the top level or of one override. */
@@ -53,65 +54,7 @@ struct ml_config {
 	size_t n_overrides;
 };
 
-/* ---- paths ---- */
-
-/* Resolves ".", ".." and repeated slashes of an absolute path, in place. */
-static void normalize_absolute(char *p)
-{
-	size_t n = strlen(p), r = 1, w = 1;
-	while (r < n) {
-		size_t start = r;
-		while (r < n && p[r] != '/')
-			r++;
-		size_t len = r - start;
-		if (r < n)
-			r++;
-		if (len == 0 || (len == 1 && p[start] == '.'))
-			continue;
-		if (len == 2 && p[start] == '.' && p[start + 1] == '.') {
-			if (w > 1) {
-				w--;
-				while (w > 1 && p[w - 1] != '/')
-					w--;
-			}
-			continue;
-		}
-		memmove(p + w, p + start, len);
-		w += len;
-		p[w++] = '/';
-	}
-	if (w > 1)
-		w--;
-	p[w] = '\0';
-}
-
-/* base + "/" + rel, malloc'd; rel when it is absolute. */
-static char *join_path(const char *base, const char *rel)
-{
-	if (rel[0] == '/' || !base)
-		return strdup(rel);
-	size_t a = strlen(base), b = strlen(rel);
-	char *out = malloc(a + b + 2);
-	if (!out)
-		return NULL;
-	memcpy(out, base, a);
-	out[a] = '/';
-	memcpy(out + a + 1, rel, b + 1);
-	return out;
-}
-
-/* The directory part of an absolute, normalized path, malloc'd. */
-static char *parent_dir(const char *abs)
-{
-	const char *slash = strrchr(abs, '/');
-	size_t len = slash && slash != abs ? (size_t)(slash - abs) : 1;
-	char *out = malloc(len + 1);
-	if (!out)
-		return NULL;
-	memcpy(out, abs, len);
-	out[len] = '\0';
-	return out;
-}
+/* ---- finding the file ---- */
 
 static bool is_file(const char *path)
 {
@@ -123,7 +66,7 @@ char *ml_config_discover(const char *start_dir)
 {
 	if (!start_dir || !*start_dir)
 		start_dir = ".";
-	char *here = strcmp(start_dir, ".") ? join_path(start_dir, ML_CONFIG_FILE_NAME) : strdup(ML_CONFIG_FILE_NAME);
+	char *here = strcmp(start_dir, ".") ? ml_path_join(start_dir, ML_CONFIG_FILE_NAME) : strdup(ML_CONFIG_FILE_NAME);
 	if (!here)
 		return NULL;
 	if (is_file(here))
@@ -133,7 +76,7 @@ char *ml_config_discover(const char *start_dir)
 	if (!dir)
 		return NULL;
 	for (;;) {
-		char *candidate = join_path(strcmp(dir, "/") ? dir : "", ML_CONFIG_FILE_NAME);
+		char *candidate = ml_path_join(strcmp(dir, "/") ? dir : "", ML_CONFIG_FILE_NAME);
 		if (!candidate || is_file(candidate)) {
 			free(dir);
 			return candidate;
@@ -141,279 +84,13 @@ char *ml_config_discover(const char *start_dir)
 		free(candidate);
 		if (!strcmp(dir, "/"))
 			break;
-		char *up = parent_dir(dir);
+		char *up = ml_path_parent(dir);
 		free(dir);
 		if (!(dir = up))
 			return NULL;
 	}
 	free(dir);
 	return NULL;
-}
-
-/* path relative to the configuration's directory, malloc'd, or NULL when it
- * lies outside it (or is the directory itself). */
-static char *relative_path(const ml_config *cfg, const char *path)
-{
-	if (!path || !*path)
-		return NULL;
-	char *abs = join_path(cfg->cwd, path);
-	if (!abs || abs[0] != '/') {
-		free(abs);
-		return NULL;
-	}
-	normalize_absolute(abs);
-	const char *dirs[2] = { cfg->dir_real, cfg->dir_lexical };
-	for (int i = 0; i < 2; i++) {
-		const char *dir = dirs[i];
-		if (!dir)
-			continue;
-		size_t n = strlen(dir);
-		const char *rest = NULL;
-		if (!strcmp(dir, "/"))
-			rest = abs + 1;
-		else if (!strncmp(abs, dir, n) && abs[n] == '/')
-			rest = abs + n + 1;
-		if (rest && *rest) {
-			char *out = strdup(rest);
-			free(abs);
-			return out;
-		}
-	}
-	free(abs);
-	return NULL;
-}
-
-/* ---- globs ---- */
-
-/* Matches a [...] class at *pp (just after '[') against c and moves *pp past
- * the closing ']'. */
-static bool match_class(const char **pp, char c)
-{
-	const char *p = *pp;
-	bool negate = *p == '!' || *p == '^';
-	if (negate)
-		p++;
-	bool hit = false;
-	bool first = true;
-	while (*p && (first || *p != ']')) {
-		first = false;
-		char lo = *p == '\\' && p[1] ? *++p : *p;
-		p++;
-		char hi = lo;
-		if (p[0] == '-' && p[1] && p[1] != ']') {
-			p++;
-			hi = *p == '\\' && p[1] ? *++p : *p;
-			p++;
-		}
-		if ((unsigned char)c >= (unsigned char)lo && (unsigned char)c <= (unsigned char)hi)
-			hit = true;
-	}
-	if (*p == ']')
-		p++;
-	*pp = p;
-	return hit != negate;
-}
-
-/* A glob is matched by a small automaton over the path's bytes: one state
- * per element of the glob (a literal byte, "?", a class, "*", "**" + "/",
- * "**" at the end), plus, for each "**" + "/", one for "inside a directory
- * name it skips". All live states move together, byte by byte, so a match
- * costs at most (path length) x (glob length) steps whatever the glob: the
- * backtracking matcher this replaces took minutes for "*a*a*a*a*a*a*b"
- * against a 100-character name, and a pull request controls both. */
-
-/* Longer globs are refused when the file is loaded: the matcher keeps its
- * states on the stack. */
-#define GLOB_MAX_LEN 1024
-
-enum glob_op {
-	GLOB_LITERAL,             /* one byte */
-	GLOB_ONE,                 /* "?": one byte but '/' */
-	GLOB_CLASS,               /* "[...]": one byte but '/', in the set */
-	GLOB_STAR,                /* "*": any bytes but '/' */
-	GLOB_DIRS,                /* "**" + "/" at a segment start: zero or more whole directories */
-	GLOB_REST,                /* "**" ending the glob at a segment start: everything */
-};
-
-typedef struct glob_elem {
-	enum glob_op op;
-	char c;                   /* GLOB_LITERAL */
-	const char *set;          /* GLOB_CLASS: just after its '[' */
-} glob_elem;
-
-/* Splits glob (at most GLOB_MAX_LEN bytes) into elems; returns how many.
- * "**" is special only as a whole path segment; whether an element starts
- * a segment depends only on the element before it (a literal '/', or a
- * "**" + "/"), so it is decided here, once. */
-static size_t glob_compile(const char *p, glob_elem *elems)
-{
-	size_t n = 0;
-	bool segment_start = true;
-	while (*p) {
-		glob_elem *e = &elems[n++];
-		if (segment_start && p[0] == '*' && p[1] == '*' && (p[2] == '/' || !p[2])) {
-			e->op = p[2] ? GLOB_DIRS : GLOB_REST;
-			p += p[2] ? 3 : 2;
-			continue;
-		}
-		segment_start = false;
-		switch (*p) {
-		case '*':
-			e->op = GLOB_STAR;
-			while (*p == '*')
-				p++;
-			break;
-		case '?':
-			e->op = GLOB_ONE;
-			p++;
-			break;
-		case '[':
-			e->op = GLOB_CLASS;
-			e->set = ++p;
-			(void)match_class(&p, '\0'); /* only to move past the ']' */
-			break;
-		case '\\':
-			if (p[1])
-				p++;
-			/* fall through */
-		default:
-			e->op = GLOB_LITERAL;
-			e->c = *p;
-			segment_start = *p == '/';
-			p++;
-			break;
-		}
-	}
-	return n;
-}
-
-/* Does a glob match a path, or any directory the path lies in ("legacy"
- * matches "legacy/0001.sql")? The second is the first on a prefix of the
- * path ending before a '/': the automaton runs once over the whole path and
- * accepts where the glob is used up at a '/' or at the end. */
-static bool glob_matches(const char *glob, const char *rel)
-{
-	glob_elem elems[GLOB_MAX_LEN];
-	size_t n = glob_compile(glob, elems);
-	/* at[i]: element i is next; in_dir[i]: inside a directory name that
-	 * the "**" + "/" at element i skips. */
-	bool at[GLOB_MAX_LEN + 1], in_dir[GLOB_MAX_LEN], next_at[GLOB_MAX_LEN + 1], next_in_dir[GLOB_MAX_LEN];
-	memset(at, 0, n + 1);
-	memset(in_dir, 0, n);
-	at[0] = true;
-	for (const char *s = rel;; s++) {
-		/* A star or a "**" + "/" may match nothing; elements only
-		 * point forward, so one pass in order finds all. */
-		for (size_t i = 0; i < n; i++) {
-			if (!at[i])
-				continue;
-			if (elems[i].op == GLOB_REST)
-				return true;
-			if (elems[i].op == GLOB_STAR || elems[i].op == GLOB_DIRS)
-				at[i + 1] = true;
-		}
-		if (at[n] && (!*s || *s == '/'))
-			return true;
-		if (!*s)
-			return false;
-		char c = *s;
-		bool alive = false;
-		memset(next_at, 0, n + 1);
-		memset(next_in_dir, 0, n);
-		for (size_t i = 0; i < n; i++) {
-			if (in_dir[i]) {
-				if (c == '/')
-					next_at[i] = true;
-				else
-					next_in_dir[i] = true;
-				alive = true;
-			}
-			if (!at[i])
-				continue;
-			const glob_elem *e = &elems[i];
-			bool step = false;
-			switch (e->op) {
-			case GLOB_LITERAL:
-				step = c == e->c;
-				break;
-			case GLOB_ONE:
-				step = c != '/';
-				break;
-			case GLOB_CLASS: {
-				const char *set = e->set;
-				step = c != '/' && match_class(&set, c);
-				break;
-			}
-			case GLOB_STAR:
-				if (c != '/')
-					next_at[i] = alive = true;
-				break;
-			case GLOB_DIRS:
-				if (c == '/')
-					next_at[i] = true;
-				else
-					next_in_dir[i] = true;
-				alive = true;
-				break;
-			case GLOB_REST:
-				break;
-			}
-			if (step)
-				next_at[i + 1] = alive = true;
-		}
-		if (!alive)
-			return false;
-		memcpy(at, next_at, n + 1);
-		memcpy(in_dir, next_in_dir, n);
-	}
-}
-
-/* Why text is not a usable glob, or NULL. */
-static const char *glob_problem(const char *g)
-{
-	if (!*g)
-		return "empty glob";
-	if (strlen(g) > GLOB_MAX_LEN)
-		return "bad glob: longer than 1024 bytes";
-	for (const char *p = g; *p; p++) {
-		if (*p == '\\') {
-			if (!p[1])
-				return "bad glob: it ends with a backslash";
-			p++;
-		} else if (*p == '[') {
-			const char *q = p + 1;
-			if (*q == '!' || *q == '^')
-				q++;
-			if (*q == ']')
-				q++;
-			while (*q && *q != ']') {
-				if (*q == '\\' && q[1])
-					q++;
-				q++;
-			}
-			if (!*q)
-				return "bad glob: '[' without its closing ']'";
-			p = q;
-		}
-	}
-	return NULL;
-}
-
-/* Drops a leading "./" or "/" and a trailing "/" (the glob names a directory,
- * which matches every file below it). */
-static char *normalize_glob(const char *g)
-{
-	while (g[0] == '.' && g[1] == '/')
-		g += 2;
-	while (g[0] == '/')
-		g++;
-	char *out = strdup(g);
-	if (!out)
-		return NULL;
-	size_t n = strlen(out);
-	while (n > 0 && out[n - 1] == '/' && !(n > 1 && out[n - 2] == '\\'))
-		out[--n] = '\0';
-	return out;
 }
 
 /* ---- loading ---- */
@@ -721,13 +398,13 @@ static bool load_globs(loader *ld, const cJSON *v, const char *key, char ***out)
 			fail(ld, item_key, "expected a path glob (a string), got %s", type_name(item));
 			return false;
 		}
-		char *glob = normalize_glob(item->valuestring);
+		char *glob = ml_glob_normalize(item->valuestring);
 		if (!glob) {
 			fail_oom(ld);
 			return false;
 		}
 		globs[i] = glob;
-		const char *problem = glob_problem(glob);
+		const char *problem = ml_glob_problem(glob);
 		if (problem) {
 			fail(ld, item_key, "%s", problem);
 			return false;
@@ -1158,13 +835,13 @@ static bool locate(ml_config *cfg)
 	cfg->cwd = ml_current_dir();
 	char *real = realpath(cfg->path, NULL);
 	if (real) {
-		cfg->dir_real = parent_dir(real);
+		cfg->dir_real = ml_path_parent(real);
 		free(real);
 	}
-	char *abs = join_path(cfg->cwd, cfg->path);
+	char *abs = ml_path_join(cfg->cwd, cfg->path);
 	if (abs && abs[0] == '/') {
-		normalize_absolute(abs);
-		cfg->dir_lexical = parent_dir(abs);
+		ml_path_normalize(abs);
+		cfg->dir_lexical = ml_path_parent(abs);
 	}
 	free(abs);
 	return cfg->dir_real || cfg->dir_lexical;
@@ -1305,24 +982,14 @@ static bool rule_layers(const layer *l, ml_rule_change *reasons, ml_rule_layer *
 	return l->n_rules || index >= 0 || l->n_severities;
 }
 
-static bool any_glob_matches(char *const *globs, const char *rel, const char **which)
-{
-	for (size_t i = 0; rel && globs && globs[i]; i++)
-		if (glob_matches(globs[i], rel)) {
-			if (which)
-				*which = globs[i];
-			return true;
-		}
-	return false;
-}
-
 bool ml_config_apply(const ml_config *cfg, const char *path, ml_options *opts, ml_config_origins *origins)
 {
 	if (!cfg)
 		return true;
-	char *rel = path ? relative_path(cfg, path) : NULL;
-	const char *glob = NULL;
-	if (any_glob_matches(cfg->exclude, rel, &glob)) {
+	const char *const dirs[2] = { cfg->dir_real, cfg->dir_lexical };
+	char *rel = path ? ml_path_relative(path, cfg->cwd, dirs, 2) : NULL;
+	const char *glob = ml_glob_first_match(cfg->exclude, rel);
+	if (glob) {
 		if (origins)
 			origins->excluded_by = glob;
 		free(rel);
@@ -1354,7 +1021,7 @@ bool ml_config_apply(const ml_config *cfg, const char *path, ml_options *opts, m
 	bool changed = false;
 	for (size_t i = 0; i <= cfg->n_overrides; i++) {
 		const layer *l = i == 0 ? &cfg->top : &cfg->overrides[i - 1];
-		if (i > 0 && !(rel && any_glob_matches(l->files, rel, NULL)))
+		if (i > 0 && !ml_glob_first_match(l->files, rel))
 			continue;
 		apply_settings(l, opts, origins);
 		if (layers && reasons) {
