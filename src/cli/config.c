@@ -20,6 +20,7 @@
 
 #include "internal.h"
 #include "migralint/config.h"
+#include "config_json.h"
 #include "glob.h"
 #include "rule_set.h"
 
@@ -631,171 +632,6 @@ static bool load_top(loader *ld, ml_config *cfg, const cJSON *root)
 	return true;
 }
 
-/* Blanks out // and block comments outside strings, keeping every newline and
- * byte offset, so parse errors map to the original line and column. Returns
- * the offset of an unterminated block comment, or -1. */
-static long strip_comments(char *text, size_t len)
-{
-	size_t i = 0;
-	while (i < len) {
-		char c = text[i];
-		if (c == '"') {
-			for (i++; i < len && text[i] != '"' && text[i] != '\n'; i++)
-				if (text[i] == '\\' && i + 1 < len)
-					i++;
-			if (i < len && text[i] == '"')
-				i++;
-		} else if (c == '/' && i + 1 < len && text[i + 1] == '/') {
-			while (i < len && text[i] != '\n')
-				text[i++] = ' ';
-		} else if (c == '/' && i + 1 < len && text[i + 1] == '*') {
-			size_t start = i;
-			text[i++] = ' ';
-			text[i++] = ' ';
-			while (i < len && !(text[i] == '*' && i + 1 < len && text[i + 1] == '/')) {
-				if (text[i] != '\n')
-					text[i] = ' ';
-				i++;
-			}
-			if (i >= len)
-				return (long)start;
-			text[i++] = ' ';
-			text[i++] = ' ';
-		} else {
-			i++;
-		}
-	}
-	return -1;
-}
-
-/* 1-based line and column (in characters) of byte offset off. */
-static void line_column(const char *text, size_t off, int *line, int *column)
-{
-	*line = 1;
-	*column = 1;
-	for (size_t i = 0; i < off && text[i]; i++) {
-		if (text[i] == '\n') {
-			(*line)++;
-			*column = 1;
-		} else if (((unsigned char)text[i] & 0xC0) != 0x80) {
-			(*column)++;
-		}
-	}
-}
-
-static void fail_json(loader *ld, const char *original, const char *stripped, size_t off, const char *what)
-{
-	int line, column;
-	line_column(original, off, &line, &column);
-	char near[40] = "";
-	size_t k = 0;
-	for (const char *p = stripped + off; *p && *p != '\n' && *p != '\r' && k < 24; p++)
-		near[k++] = *p;
-	near[k] = '\0';
-	while (k > 0 && near[k - 1] == ' ')
-		near[--k] = '\0';
-	ld->failed = true;
-	if (!ld->err || !ld->err_len)
-		return;
-	if (what)
-		snprintf(ld->err, ld->err_len, "%s:%d:%d: invalid JSON: %s", ld->path, line, column, what);
-	else if (*near)
-		snprintf(ld->err, ld->err_len, "%s:%d:%d: invalid JSON near '%s'", ld->path, line, column, near);
-	else
-		snprintf(ld->err, ld->err_len, "%s:%d:%d: invalid JSON: unexpected end of line or file", ld->path,
-			 line, column);
-}
-
-static bool json_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* Names the common mistakes at a parse error at off, moving *where to the
- * offending character: a comma before } or ], a missing comma, the end of
- * the file. NULL when none applies. */
-static const char *json_hint(const char *stripped, size_t off, size_t *where)
-{
-	size_t len = strlen(stripped);
-	/* The token at the error: cJSON points at it, or just past a '}'. */
-	size_t i = off;
-	while (i < len && json_space(stripped[i]))
-		i++;
-	size_t before = off;
-	while (before > 0 && json_space(stripped[before - 1]))
-		before--;
-	size_t candidates[2] = { before > 0 ? before - 1 : len, i };
-	for (int c = 0; c < 2; c++) {
-		size_t tok = candidates[c];
-		if (tok >= len || (stripped[tok] != '}' && stripped[tok] != ']'))
-			continue;
-		size_t j = tok;
-		while (j > 0 && json_space(stripped[j - 1]))
-			j--;
-		if (j > 0 && stripped[j - 1] == ',') {
-			*where = j - 1;
-			return "trailing comma (JSON allows none before '}' or ']')";
-		}
-	}
-	if (i < len && stripped[i] == '"' && before > 0 &&
-	    strchr("\"}]0123456789el", stripped[before - 1])) {
-		*where = i;
-		return "missing ',' before this";
-	}
-	if (i >= len) {
-		*where = len;
-		bool empty = true;
-		for (size_t k = 0; k < len && empty; k++)
-			empty = json_space(stripped[k]);
-		return empty ? "the file is empty (an empty configuration is {})"
-			     : "unexpected end of the file (a '}' or ']' missing?)";
-	}
-	return NULL;
-}
-
-static char *read_file(const char *path, size_t *len, loader *ld)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		fail(ld, NULL, "cannot read the configuration file: %s", strerror(errno));
-		return NULL;
-	}
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		if (n + 1 >= cap) {
-			char *grown = realloc(buf, cap * 2);
-			if (!grown) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = grown;
-			cap *= 2;
-		}
-		size_t got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (!buf) {
-		fclose(f);
-		fail_oom(ld);
-		return NULL;
-	}
-	if (ferror(f)) {
-		int e = errno;
-		fclose(f);
-		free(buf);
-		fail(ld, NULL, "cannot read the configuration file: %s", e ? strerror(e) : "read error");
-		return NULL;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
 static void free_globs(char **globs)
 {
 	for (size_t i = 0; globs && globs[i]; i++)
@@ -856,44 +692,9 @@ ml_config *ml_config_load(const char *path, char *err, size_t err_len)
 		fail(&ld, NULL, "the rule registry holds more than %d rules", ML_CONFIG_MAX_RULES);
 		return NULL;
 	}
-	size_t len = 0;
-	char *original = read_file(path, &len, &ld);
-	if (!original)
+	cJSON *root = ml_config_json_read(path, err, err_len);
+	if (!root)
 		return NULL;
-	if (memchr(original, '\0', len)) {
-		fail(&ld, NULL, "the file contains a NUL byte: it is not a JSON text");
-		free(original);
-		return NULL;
-	}
-	char *text = strdup(original);
-	if (!text) {
-		free(original);
-		fail_oom(&ld);
-		return NULL;
-	}
-	/* A UTF-8 byte order mark is allowed and ignored. */
-	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
-		memset(text, ' ', 3);
-	long open_comment = strip_comments(text, len);
-	if (open_comment >= 0) {
-		fail_json(&ld, original, text, (size_t)open_comment, "unterminated /* comment");
-		free(text);
-		free(original);
-		return NULL;
-	}
-	const char *end = NULL;
-	cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
-	if (!root) {
-		size_t off = end && end >= text && end <= text + len ? (size_t)(end - text) : 0;
-		size_t where = off;
-		const char *hint = json_hint(text, off, &where);
-		fail_json(&ld, original, text, hint ? where : off, hint);
-		free(text);
-		free(original);
-		return NULL;
-	}
-	free(text);
-	free(original);
 
 	ml_config *cfg = calloc(1, sizeof(*cfg));
 	if (!cfg || !(cfg->path = strdup(path))) {
