@@ -1,7 +1,8 @@
 /*
  * run.c - the public face of the library: options, a run over many inputs
  * (files, directories, streams), the sorted diagnostics and the exit status.
- * Inputs that cannot be read are reported once on stderr, naming the path,
+ * An input that cannot be read is recorded once, naming the path, for the
+ * caller (ml_run_input_error_list; the library writes nothing to stderr),
  * and the run goes on with the others.
  */
 #define _GNU_SOURCE /* O_PATH */
