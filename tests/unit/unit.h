@@ -22,5 +22,6 @@ Suite *lock_table_suite(void);
 Suite *unpack_suite(void);
 Suite *read_suite(void);
 Suite *rule_set_suite(void);
+Suite *glob_suite(void);
 
 #endif
