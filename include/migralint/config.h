@@ -100,13 +100,25 @@ void ml_config_origins_init(ml_config_origins *origins);
  * cfg changed has its origin recorded there. */
 bool ml_config_apply(const ml_config *cfg, const char *path, ml_options *opts, ml_config_origins *origins);
 
+/* Applies the command line's rule flags to opts, after ml_config_apply:
+ * each rule named in include (id or alias) is turned on, except one that is
+ * on by default and on already (naming it changes nothing), then each rule
+ * named in exclude is turned off, so a rule named in both is off. Unknown
+ * names are skipped. Both lists are NULL-terminated within
+ * ML_MAX_RULE_FILTER entries; NULL is an empty list. When a flag names a
+ * rule, opts->exclude, opts->include and opts->severity are rewritten as
+ * ml_config_apply rewrites them, and, when origins is not NULL, origin (not
+ * copied) is recorded as where that rule's on/off state comes from. */
+void ml_options_apply_rule_flags(ml_options *opts, const char *const *include, const char *const *exclude,
+				 const char *origin, ml_config_origins *origins);
+
 /* Turns the rule named name (id or alias) on or off in opts, removing it from
  * the opposite list, so that a later setting beats an earlier one. Returns 0,
  * or -1 when the rule is unknown or a list is full (opts is then unchanged). */
 int ml_options_set_rule(ml_options *opts, const char *name, bool on);
 
 /* Whether the rule is on in opts, and its severity there (the same
- * resolution the engine uses). */
+ * resolution the engine uses: src/engine/rule_set.c). */
 bool ml_options_rule_enabled(const ml_options *opts, const ml_rule_info *rule);
 ml_severity ml_options_rule_severity(const ml_options *opts, const ml_rule_info *rule);
 

@@ -205,7 +205,7 @@ void ml_chunk_copy_text(const char *text, const ml_chunk_list *chunks, size_t st
 
 /* ---- suppression comments ----------------------------------------------- */
 
-struct ml_ignore_name;            /* what a rule name resolves to: engine.h */
+struct ml_ignore_name;            /* what a rule name resolves to: src/engine/ignore_index.h */
 
 /* Whose syntax a directive comment uses. */
 typedef enum ml_directive {
@@ -227,7 +227,7 @@ typedef struct ml_suppression {
 	const size_t *rule_at;    /* byte offset of each name from the comment's start */
 	const char *reason;       /* text after ':' (or, in a squawk comment, after a second
 				     "--"), or NULL */
-	/* Set by the engine when it takes the comment in (engine.h): */
+	/* Set by the engine when it takes the comment in (ignore_index.h): */
 	struct ml_ignore_name *names;  /* one per entry of rules */
 	const ml_suppression_info *info; /* its public view, made when it first silences a
 					    finding; run-owned */

@@ -1,12 +1,11 @@
 /*
- * config.c - the .migralint.json configuration file: discovery, loading with
- * comments, strict validation (every unknown key, wrong type or unknown rule
- * is an error naming the key path), path globs, and applying the top level
- * settings and the matching overrides to one file's options.
+ * config.c - the .migralint.json configuration file: finding it, and loading
+ * it with strict validation: every unknown key, wrong type or unknown rule
+ * is an error naming the key path, with the likely meant name when one is
+ * close. Reading the JSON is config_json.c's; applying the loaded file to a
+ * path's options is config_apply.c's.
  */
 #define _DEFAULT_SOURCE
-#include <errno.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,110 +13,16 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
 #include "internal.h"
 #include "migralint/config.h"
+#include "config_file.h"
+#include "config_json.h"
+#include "glob.h"
 
-/* A rule turned on or off, or given a severity, by one layer. */
-typedef struct rule_setting {
-	int index;                /* in the registry */
-	bool on;
-	ml_severity severity;
-} rule_setting;
-
-/* The settings of the top level or of one override. */
-typedef struct layer {
-	char *origin;             /* "PATH" or "PATH overrides[N]" */
-	bool has_pg_version;
-	int pg_major, pg_minor;
-	bool has_assume_in_transaction;
-	bool assume_in_transaction;
-	bool has_require_reasons; /* "require_reasons": turns ignore-without-reason on or off */
-	bool require_reasons;
-	rule_setting *rules;      /* on/off, in file order */
-	size_t n_rules;
-	rule_setting *severities; /* in file order */
-	size_t n_severities;
-	char **files;             /* overrides only: NULL-terminated globs */
-} layer;
-
-struct ml_config {
-	char *path;               /* as given */
-	char *dir_real;           /* the file's directory, symlinks resolved */
-	char *dir_lexical;        /* the same from the current directory, lexically */
-	char *cwd;                /* current directory at load time */
-	layer top;
-	bool has_fail_on;
-	ml_severity fail_on;
-	char *doc_base_url;
-	size_t max_input_size;    /* 0: not set */
-	char **exclude;           /* NULL-terminated globs */
-	layer *overrides;
-	size_t n_overrides;
-};
-
-/* ---- paths ---- */
-
-/* Resolves ".", ".." and repeated slashes of an absolute path, in place. */
-static void normalize_absolute(char *p)
-{
-	size_t n = strlen(p), r = 1, w = 1;
-	while (r < n) {
-		size_t start = r;
-		while (r < n && p[r] != '/')
-			r++;
-		size_t len = r - start;
-		if (r < n)
-			r++;
-		if (len == 0 || (len == 1 && p[start] == '.'))
-			continue;
-		if (len == 2 && p[start] == '.' && p[start + 1] == '.') {
-			if (w > 1) {
-				w--;
-				while (w > 1 && p[w - 1] != '/')
-					w--;
-			}
-			continue;
-		}
-		memmove(p + w, p + start, len);
-		w += len;
-		p[w++] = '/';
-	}
-	if (w > 1)
-		w--;
-	p[w] = '\0';
-}
-
-/* base + "/" + rel, malloc'd; rel when it is absolute. */
-static char *join_path(const char *base, const char *rel)
-{
-	if (rel[0] == '/' || !base)
-		return strdup(rel);
-	size_t a = strlen(base), b = strlen(rel);
-	char *out = malloc(a + b + 2);
-	if (!out)
-		return NULL;
-	memcpy(out, base, a);
-	out[a] = '/';
-	memcpy(out + a + 1, rel, b + 1);
-	return out;
-}
-
-/* The directory part of an absolute, normalized path, malloc'd. */
-static char *parent_dir(const char *abs)
-{
-	const char *slash = strrchr(abs, '/');
-	size_t len = slash && slash != abs ? (size_t)(slash - abs) : 1;
-	char *out = malloc(len + 1);
-	if (!out)
-		return NULL;
-	memcpy(out, abs, len);
-	out[len] = '\0';
-	return out;
-}
+/* ---- finding the file ---- */
 
 static bool is_file(const char *path)
 {
@@ -129,7 +34,7 @@ char *ml_config_discover(const char *start_dir)
 {
 	if (!start_dir || !*start_dir)
 		start_dir = ".";
-	char *here = strcmp(start_dir, ".") ? join_path(start_dir, ML_CONFIG_FILE_NAME) : strdup(ML_CONFIG_FILE_NAME);
+	char *here = strcmp(start_dir, ".") ? ml_path_join(start_dir, ML_CONFIG_FILE_NAME) : strdup(ML_CONFIG_FILE_NAME);
 	if (!here)
 		return NULL;
 	if (is_file(here))
@@ -139,7 +44,7 @@ char *ml_config_discover(const char *start_dir)
 	if (!dir)
 		return NULL;
 	for (;;) {
-		char *candidate = join_path(strcmp(dir, "/") ? dir : "", ML_CONFIG_FILE_NAME);
+		char *candidate = ml_path_join(strcmp(dir, "/") ? dir : "", ML_CONFIG_FILE_NAME);
 		if (!candidate || is_file(candidate)) {
 			free(dir);
 			return candidate;
@@ -147,357 +52,13 @@ char *ml_config_discover(const char *start_dir)
 		free(candidate);
 		if (!strcmp(dir, "/"))
 			break;
-		char *up = parent_dir(dir);
+		char *up = ml_path_parent(dir);
 		free(dir);
 		if (!(dir = up))
 			return NULL;
 	}
 	free(dir);
 	return NULL;
-}
-
-/* path relative to the configuration's directory, malloc'd, or NULL when it
- * lies outside it (or is the directory itself). */
-static char *relative_path(const ml_config *cfg, const char *path)
-{
-	if (!path || !*path)
-		return NULL;
-	char *abs = join_path(cfg->cwd, path);
-	if (!abs || abs[0] != '/') {
-		free(abs);
-		return NULL;
-	}
-	normalize_absolute(abs);
-	const char *dirs[2] = { cfg->dir_real, cfg->dir_lexical };
-	for (int i = 0; i < 2; i++) {
-		const char *dir = dirs[i];
-		if (!dir)
-			continue;
-		size_t n = strlen(dir);
-		const char *rest = NULL;
-		if (!strcmp(dir, "/"))
-			rest = abs + 1;
-		else if (!strncmp(abs, dir, n) && abs[n] == '/')
-			rest = abs + n + 1;
-		if (rest && *rest) {
-			char *out = strdup(rest);
-			free(abs);
-			return out;
-		}
-	}
-	free(abs);
-	return NULL;
-}
-
-/* ---- globs ---- */
-
-/* Matches a [...] class at *pp (just after '[') against c and moves *pp past
- * the closing ']'. */
-static bool match_class(const char **pp, char c)
-{
-	const char *p = *pp;
-	bool negate = *p == '!' || *p == '^';
-	if (negate)
-		p++;
-	bool hit = false;
-	bool first = true;
-	while (*p && (first || *p != ']')) {
-		first = false;
-		char lo = *p == '\\' && p[1] ? *++p : *p;
-		p++;
-		char hi = lo;
-		if (p[0] == '-' && p[1] && p[1] != ']') {
-			p++;
-			hi = *p == '\\' && p[1] ? *++p : *p;
-			p++;
-		}
-		if ((unsigned char)c >= (unsigned char)lo && (unsigned char)c <= (unsigned char)hi)
-			hit = true;
-	}
-	if (*p == ']')
-		p++;
-	*pp = p;
-	return hit != negate;
-}
-
-/* A glob is matched by a small automaton over the path's bytes: one state
- * per element of the glob (a literal byte, "?", a class, "*", "**" + "/",
- * "**" at the end), plus, for each "**" + "/", one for "inside a directory
- * name it skips". All live states move together, byte by byte, so a match
- * costs at most (path length) x (glob length) steps whatever the glob: the
- * backtracking matcher this replaces took minutes for "*a*a*a*a*a*a*b"
- * against a 100-character name, and a pull request controls both. */
-
-/* Longer globs are refused when the file is loaded: the matcher keeps its
- * states on the stack. */
-#define GLOB_MAX_LEN 1024
-
-enum glob_op {
-	GLOB_LITERAL,             /* one byte */
-	GLOB_ONE,                 /* "?": one byte but '/' */
-	GLOB_CLASS,               /* "[...]": one byte but '/', in the set */
-	GLOB_STAR,                /* "*": any bytes but '/' */
-	GLOB_DIRS,                /* "**" + "/" at a segment start: zero or more whole directories */
-	GLOB_REST,                /* "**" ending the glob at a segment start: everything */
-};
-
-typedef struct glob_elem {
-	enum glob_op op;
-	char c;                   /* GLOB_LITERAL */
-	const char *set;          /* GLOB_CLASS: just after its '[' */
-} glob_elem;
-
-/* Splits glob (at most GLOB_MAX_LEN bytes) into elems; returns how many.
- * "**" is special only as a whole path segment; whether an element starts
- * a segment depends only on the element before it (a literal '/', or a
- * "**" + "/"), so it is decided here, once. */
-static size_t glob_compile(const char *p, glob_elem *elems)
-{
-	size_t n = 0;
-	bool segment_start = true;
-	while (*p) {
-		glob_elem *e = &elems[n++];
-		if (segment_start && p[0] == '*' && p[1] == '*' && (p[2] == '/' || !p[2])) {
-			e->op = p[2] ? GLOB_DIRS : GLOB_REST;
-			p += p[2] ? 3 : 2;
-			continue;
-		}
-		segment_start = false;
-		switch (*p) {
-		case '*':
-			e->op = GLOB_STAR;
-			while (*p == '*')
-				p++;
-			break;
-		case '?':
-			e->op = GLOB_ONE;
-			p++;
-			break;
-		case '[':
-			e->op = GLOB_CLASS;
-			e->set = ++p;
-			(void)match_class(&p, '\0'); /* only to move past the ']' */
-			break;
-		case '\\':
-			if (p[1])
-				p++;
-			/* fall through */
-		default:
-			e->op = GLOB_LITERAL;
-			e->c = *p;
-			segment_start = *p == '/';
-			p++;
-			break;
-		}
-	}
-	return n;
-}
-
-/* Does a glob match a path, or any directory the path lies in ("legacy"
- * matches "legacy/0001.sql")? The second is the first on a prefix of the
- * path ending before a '/': the automaton runs once over the whole path and
- * accepts where the glob is used up at a '/' or at the end. */
-static bool glob_matches(const char *glob, const char *rel)
-{
-	glob_elem elems[GLOB_MAX_LEN];
-	size_t n = glob_compile(glob, elems);
-	/* at[i]: element i is next; in_dir[i]: inside a directory name that
-	 * the "**" + "/" at element i skips. */
-	bool at[GLOB_MAX_LEN + 1], in_dir[GLOB_MAX_LEN], next_at[GLOB_MAX_LEN + 1], next_in_dir[GLOB_MAX_LEN];
-	memset(at, 0, n + 1);
-	memset(in_dir, 0, n);
-	at[0] = true;
-	for (const char *s = rel;; s++) {
-		/* A star or a "**" + "/" may match nothing; elements only
-		 * point forward, so one pass in order finds all. */
-		for (size_t i = 0; i < n; i++) {
-			if (!at[i])
-				continue;
-			if (elems[i].op == GLOB_REST)
-				return true;
-			if (elems[i].op == GLOB_STAR || elems[i].op == GLOB_DIRS)
-				at[i + 1] = true;
-		}
-		if (at[n] && (!*s || *s == '/'))
-			return true;
-		if (!*s)
-			return false;
-		char c = *s;
-		bool alive = false;
-		memset(next_at, 0, n + 1);
-		memset(next_in_dir, 0, n);
-		for (size_t i = 0; i < n; i++) {
-			if (in_dir[i]) {
-				if (c == '/')
-					next_at[i] = true;
-				else
-					next_in_dir[i] = true;
-				alive = true;
-			}
-			if (!at[i])
-				continue;
-			const glob_elem *e = &elems[i];
-			bool step = false;
-			switch (e->op) {
-			case GLOB_LITERAL:
-				step = c == e->c;
-				break;
-			case GLOB_ONE:
-				step = c != '/';
-				break;
-			case GLOB_CLASS: {
-				const char *set = e->set;
-				step = c != '/' && match_class(&set, c);
-				break;
-			}
-			case GLOB_STAR:
-				if (c != '/')
-					next_at[i] = alive = true;
-				break;
-			case GLOB_DIRS:
-				if (c == '/')
-					next_at[i] = true;
-				else
-					next_in_dir[i] = true;
-				alive = true;
-				break;
-			case GLOB_REST:
-				break;
-			}
-			if (step)
-				next_at[i + 1] = alive = true;
-		}
-		if (!alive)
-			return false;
-		memcpy(at, next_at, n + 1);
-		memcpy(in_dir, next_in_dir, n);
-	}
-}
-
-/* Why text is not a usable glob, or NULL. */
-static const char *glob_problem(const char *g)
-{
-	if (!*g)
-		return "empty glob";
-	if (strlen(g) > GLOB_MAX_LEN)
-		return "bad glob: longer than 1024 bytes";
-	for (const char *p = g; *p; p++) {
-		if (*p == '\\') {
-			if (!p[1])
-				return "bad glob: it ends with a backslash";
-			p++;
-		} else if (*p == '[') {
-			const char *q = p + 1;
-			if (*q == '!' || *q == '^')
-				q++;
-			if (*q == ']')
-				q++;
-			while (*q && *q != ']') {
-				if (*q == '\\' && q[1])
-					q++;
-				q++;
-			}
-			if (!*q)
-				return "bad glob: '[' without its closing ']'";
-			p = q;
-		}
-	}
-	return NULL;
-}
-
-/* Drops a leading "./" or "/" and a trailing "/" (the glob names a directory,
- * which matches every file below it). */
-static char *normalize_glob(const char *g)
-{
-	while (g[0] == '.' && g[1] == '/')
-		g += 2;
-	while (g[0] == '/')
-		g++;
-	char *out = strdup(g);
-	if (!out)
-		return NULL;
-	size_t n = strlen(out);
-	while (n > 0 && out[n - 1] == '/' && !(n > 1 && out[n - 2] == '\\'))
-		out[--n] = '\0';
-	return out;
-}
-
-/* ---- rule resolution, as the engine does it ---- */
-
-static bool names_rule(const char *name, const ml_rule_info *info)
-{
-	return !strcmp(name, info->name) || (info->alias && !strcmp(name, info->alias));
-}
-
-static bool listed(const char *const *names, const ml_rule_info *info)
-{
-	for (size_t i = 0; i < ML_MAX_RULE_FILTER && names[i]; i++)
-		if (names_rule(names[i], info))
-			return true;
-	return false;
-}
-
-bool ml_options_rule_enabled(const ml_options *opts, const ml_rule_info *rule)
-{
-	bool on = rule->opt_in ? listed(opts->include, rule) : true;
-	return listed(opts->exclude, rule) ? false : on;
-}
-
-ml_severity ml_options_rule_severity(const ml_options *opts, const ml_rule_info *rule)
-{
-	ml_severity severity = rule->severity;
-	for (size_t k = 0; k < ML_MAX_RULE_FILTER && opts->severity[k].rule; k++)
-		if (names_rule(opts->severity[k].rule, rule))
-			severity = opts->severity[k].severity;
-	return severity;
-}
-
-int ml_rule_index(const ml_rule_info *rule)
-{
-	for (size_t i = 0; rule && i < ml_rule_count(); i++)
-		if (ml_rule_at(i) == rule)
-			return (int)i;
-	return -1;
-}
-
-/* Removes every entry naming rule from a NULL-terminated list; returns the
- * new length. */
-static size_t remove_rule(const char **names, const ml_rule_info *rule)
-{
-	size_t w = 0;
-	for (size_t r = 0; r < ML_MAX_RULE_FILTER && names[r]; r++)
-		if (!names_rule(names[r], rule))
-			names[w++] = names[r];
-	if (w < ML_MAX_RULE_FILTER)
-		names[w] = NULL;
-	return w;
-}
-
-static size_t list_length(const char *const *names)
-{
-	size_t n = 0;
-	while (n < ML_MAX_RULE_FILTER && names[n])
-		n++;
-	return n;
-}
-
-int ml_options_set_rule(ml_options *opts, const char *name, bool on)
-{
-	const ml_rule_info *rule = ml_rule_find(name);
-	if (!rule)
-		return -1;
-	const char **add = on ? opts->include : opts->exclude;
-	size_t kept = 0;
-	for (size_t i = 0; i < ML_MAX_RULE_FILTER && add[i]; i++)
-		kept += !names_rule(add[i], rule);
-	if (kept + 1 >= ML_MAX_RULE_FILTER)
-		return -1;
-	remove_rule(opts->include, rule);
-	remove_rule(opts->exclude, rule);
-	size_t n = list_length(add);
-	add[n] = rule->name;
-	add[n + 1] = NULL;
-	return 0;
 }
 
 /* ---- loading ---- */
@@ -657,7 +218,7 @@ static bool check_duplicates(loader *ld, const cJSON *object, const char *parent
 	return true;
 }
 
-static bool load_pg_version(loader *ld, const cJSON *v, const char *key, layer *l)
+static bool load_pg_version(loader *ld, const cJSON *v, const char *key, ml_config_layer *l)
 {
 	char text[64];
 	if (cJSON_IsString(v)) {
@@ -720,7 +281,7 @@ static int rule_key(loader *ld, const cJSON *object, const cJSON *item, const ch
 	return ml_rule_index(rule);
 }
 
-static bool load_rules(loader *ld, const cJSON *v, const char *parent, layer *l)
+static bool load_rules(loader *ld, const cJSON *v, const char *parent, ml_config_layer *l)
 {
 	char key[512];
 	child_key(key, sizeof(key), parent, "rules");
@@ -751,12 +312,12 @@ static bool load_rules(loader *ld, const cJSON *v, const char *parent, layer *l)
 				fail(ld, item_key, "expected true, false, \"on\" or \"off\", got %s", type_name(item));
 			return false;
 		}
-		l->rules[l->n_rules++] = (rule_setting){ .index = index, .on = on };
+		l->rules[l->n_rules++] = (ml_rule_change){ .rule = (size_t)index, .kind = on ? ML_RULE_ON : ML_RULE_OFF };
 	}
 	return true;
 }
 
-static bool load_severities(loader *ld, const cJSON *v, const char *parent, layer *l)
+static bool load_severities(loader *ld, const cJSON *v, const char *parent, ml_config_layer *l)
 {
 	char key[512];
 	child_key(key, sizeof(key), parent, "severity");
@@ -777,7 +338,8 @@ static bool load_severities(loader *ld, const cJSON *v, const char *parent, laye
 		ml_severity severity;
 		if (!load_severity_name(ld, item, item_key, &severity))
 			return false;
-		l->severities[l->n_severities++] = (rule_setting){ .index = index, .severity = severity };
+		l->severities[l->n_severities++] =
+			(ml_rule_change){ .rule = (size_t)index, .kind = ML_RULE_SEVERITY, .severity = severity };
 	}
 	return true;
 }
@@ -804,13 +366,13 @@ static bool load_globs(loader *ld, const cJSON *v, const char *key, char ***out)
 			fail(ld, item_key, "expected a path glob (a string), got %s", type_name(item));
 			return false;
 		}
-		char *glob = normalize_glob(item->valuestring);
+		char *glob = ml_glob_normalize(item->valuestring);
 		if (!glob) {
 			fail_oom(ld);
 			return false;
 		}
 		globs[i] = glob;
-		const char *problem = glob_problem(glob);
+		const char *problem = ml_glob_problem(glob);
 		if (problem) {
 			fail(ld, item_key, "%s", problem);
 			return false;
@@ -864,7 +426,7 @@ static const char *const OVERRIDE_KEYS[] = {
 	"files", "pg_version", "assume_in_transaction", "rules", "severity", "require_reasons",
 };
 
-static bool load_override(loader *ld, const cJSON *v, const char *key, layer *l)
+static bool load_override(loader *ld, const cJSON *v, const char *key, ml_config_layer *l)
 {
 	if (!expect_object(ld, v, key))
 		return false;
@@ -1017,7 +579,7 @@ static bool load_top(loader *ld, ml_config *cfg, const cJSON *root)
 			for (const cJSON *o = item->child; o; o = o->next, i++) {
 				char key[64];
 				index_key(key, sizeof(key), "overrides", i);
-				layer *l = &cfg->overrides[cfg->n_overrides++];
+				ml_config_layer *l = &cfg->overrides[cfg->n_overrides++];
 				size_t len = strlen(cfg->path) + strlen(key) + 2;
 				if (!(l->origin = malloc(len))) {
 					fail_oom(ld);
@@ -1037,171 +599,6 @@ static bool load_top(loader *ld, ml_config *cfg, const cJSON *root)
 	return true;
 }
 
-/* Blanks out // and block comments outside strings, keeping every newline and
- * byte offset, so parse errors map to the original line and column. Returns
- * the offset of an unterminated block comment, or -1. */
-static long strip_comments(char *text, size_t len)
-{
-	size_t i = 0;
-	while (i < len) {
-		char c = text[i];
-		if (c == '"') {
-			for (i++; i < len && text[i] != '"' && text[i] != '\n'; i++)
-				if (text[i] == '\\' && i + 1 < len)
-					i++;
-			if (i < len && text[i] == '"')
-				i++;
-		} else if (c == '/' && i + 1 < len && text[i + 1] == '/') {
-			while (i < len && text[i] != '\n')
-				text[i++] = ' ';
-		} else if (c == '/' && i + 1 < len && text[i + 1] == '*') {
-			size_t start = i;
-			text[i++] = ' ';
-			text[i++] = ' ';
-			while (i < len && !(text[i] == '*' && i + 1 < len && text[i + 1] == '/')) {
-				if (text[i] != '\n')
-					text[i] = ' ';
-				i++;
-			}
-			if (i >= len)
-				return (long)start;
-			text[i++] = ' ';
-			text[i++] = ' ';
-		} else {
-			i++;
-		}
-	}
-	return -1;
-}
-
-/* 1-based line and column (in characters) of byte offset off. */
-static void line_column(const char *text, size_t off, int *line, int *column)
-{
-	*line = 1;
-	*column = 1;
-	for (size_t i = 0; i < off && text[i]; i++) {
-		if (text[i] == '\n') {
-			(*line)++;
-			*column = 1;
-		} else if (((unsigned char)text[i] & 0xC0) != 0x80) {
-			(*column)++;
-		}
-	}
-}
-
-static void fail_json(loader *ld, const char *original, const char *stripped, size_t off, const char *what)
-{
-	int line, column;
-	line_column(original, off, &line, &column);
-	char near[40] = "";
-	size_t k = 0;
-	for (const char *p = stripped + off; *p && *p != '\n' && *p != '\r' && k < 24; p++)
-		near[k++] = *p;
-	near[k] = '\0';
-	while (k > 0 && near[k - 1] == ' ')
-		near[--k] = '\0';
-	ld->failed = true;
-	if (!ld->err || !ld->err_len)
-		return;
-	if (what)
-		snprintf(ld->err, ld->err_len, "%s:%d:%d: invalid JSON: %s", ld->path, line, column, what);
-	else if (*near)
-		snprintf(ld->err, ld->err_len, "%s:%d:%d: invalid JSON near '%s'", ld->path, line, column, near);
-	else
-		snprintf(ld->err, ld->err_len, "%s:%d:%d: invalid JSON: unexpected end of line or file", ld->path,
-			 line, column);
-}
-
-static bool json_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* Names the common mistakes at a parse error at off, moving *where to the
- * offending character: a comma before } or ], a missing comma, the end of
- * the file. NULL when none applies. */
-static const char *json_hint(const char *stripped, size_t off, size_t *where)
-{
-	size_t len = strlen(stripped);
-	/* The token at the error: cJSON points at it, or just past a '}'. */
-	size_t i = off;
-	while (i < len && json_space(stripped[i]))
-		i++;
-	size_t before = off;
-	while (before > 0 && json_space(stripped[before - 1]))
-		before--;
-	size_t candidates[2] = { before > 0 ? before - 1 : len, i };
-	for (int c = 0; c < 2; c++) {
-		size_t tok = candidates[c];
-		if (tok >= len || (stripped[tok] != '}' && stripped[tok] != ']'))
-			continue;
-		size_t j = tok;
-		while (j > 0 && json_space(stripped[j - 1]))
-			j--;
-		if (j > 0 && stripped[j - 1] == ',') {
-			*where = j - 1;
-			return "trailing comma (JSON allows none before '}' or ']')";
-		}
-	}
-	if (i < len && stripped[i] == '"' && before > 0 &&
-	    strchr("\"}]0123456789el", stripped[before - 1])) {
-		*where = i;
-		return "missing ',' before this";
-	}
-	if (i >= len) {
-		*where = len;
-		bool empty = true;
-		for (size_t k = 0; k < len && empty; k++)
-			empty = json_space(stripped[k]);
-		return empty ? "the file is empty (an empty configuration is {})"
-			     : "unexpected end of the file (a '}' or ']' missing?)";
-	}
-	return NULL;
-}
-
-static char *read_file(const char *path, size_t *len, loader *ld)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		fail(ld, NULL, "cannot read the configuration file: %s", strerror(errno));
-		return NULL;
-	}
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		if (n + 1 >= cap) {
-			char *grown = realloc(buf, cap * 2);
-			if (!grown) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = grown;
-			cap *= 2;
-		}
-		size_t got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (!buf) {
-		fclose(f);
-		fail_oom(ld);
-		return NULL;
-	}
-	if (ferror(f)) {
-		int e = errno;
-		fclose(f);
-		free(buf);
-		fail(ld, NULL, "cannot read the configuration file: %s", e ? strerror(e) : "read error");
-		return NULL;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
 static void free_globs(char **globs)
 {
 	for (size_t i = 0; globs && globs[i]; i++)
@@ -1209,7 +606,7 @@ static void free_globs(char **globs)
 	free(globs);
 }
 
-static void free_layer(layer *l)
+static void free_layer(ml_config_layer *l)
 {
 	free(l->origin);
 	free(l->rules);
@@ -1241,13 +638,13 @@ static bool locate(ml_config *cfg)
 	cfg->cwd = ml_current_dir();
 	char *real = realpath(cfg->path, NULL);
 	if (real) {
-		cfg->dir_real = parent_dir(real);
+		cfg->dir_real = ml_path_parent(real);
 		free(real);
 	}
-	char *abs = join_path(cfg->cwd, cfg->path);
+	char *abs = ml_path_join(cfg->cwd, cfg->path);
 	if (abs && abs[0] == '/') {
-		normalize_absolute(abs);
-		cfg->dir_lexical = parent_dir(abs);
+		ml_path_normalize(abs);
+		cfg->dir_lexical = ml_path_parent(abs);
 	}
 	free(abs);
 	return cfg->dir_real || cfg->dir_lexical;
@@ -1262,44 +659,9 @@ ml_config *ml_config_load(const char *path, char *err, size_t err_len)
 		fail(&ld, NULL, "the rule registry holds more than %d rules", ML_CONFIG_MAX_RULES);
 		return NULL;
 	}
-	size_t len = 0;
-	char *original = read_file(path, &len, &ld);
-	if (!original)
+	cJSON *root = ml_config_json_read(path, err, err_len);
+	if (!root)
 		return NULL;
-	if (memchr(original, '\0', len)) {
-		fail(&ld, NULL, "the file contains a NUL byte: it is not a JSON text");
-		free(original);
-		return NULL;
-	}
-	char *text = strdup(original);
-	if (!text) {
-		free(original);
-		fail_oom(&ld);
-		return NULL;
-	}
-	/* A UTF-8 byte order mark is allowed and ignored. */
-	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
-		memset(text, ' ', 3);
-	long open_comment = strip_comments(text, len);
-	if (open_comment >= 0) {
-		fail_json(&ld, original, text, (size_t)open_comment, "unterminated /* comment");
-		free(text);
-		free(original);
-		return NULL;
-	}
-	const char *end = NULL;
-	cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
-	if (!root) {
-		size_t off = end && end >= text && end <= text + len ? (size_t)(end - text) : 0;
-		size_t where = off;
-		const char *hint = json_hint(text, off, &where);
-		fail_json(&ld, original, text, hint ? where : off, hint);
-		free(text);
-		free(original);
-		return NULL;
-	}
-	free(text);
-	free(original);
 
 	ml_config *cfg = calloc(1, sizeof(*cfg));
 	if (!cfg || !(cfg->path = strdup(path))) {
@@ -1337,141 +699,4 @@ const char *const *ml_config_exclude_globs(const ml_config *cfg)
 {
 	static const char *const none[] = { NULL };
 	return cfg && cfg->exclude ? (const char *const *)cfg->exclude : none;
-}
-
-/* ---- applying ---- */
-
-void ml_config_origins_init(ml_config_origins *origins)
-{
-	static const char *const DEFAULT = "default";
-	memset(origins, 0, sizeof(*origins));
-	origins->pg_version = DEFAULT;
-	origins->assume_in_transaction = DEFAULT;
-	origins->fail_on = DEFAULT;
-	origins->doc_base_url = DEFAULT;
-	origins->max_input_size = DEFAULT;
-	origins->exclude = DEFAULT;
-	for (size_t i = 0; i < ML_CONFIG_MAX_RULES; i++) {
-		origins->rule_state[i] = DEFAULT;
-		origins->rule_severity[i] = DEFAULT;
-	}
-}
-
-typedef struct rule_table {
-	bool on[ML_CONFIG_MAX_RULES];
-	ml_severity severity[ML_CONFIG_MAX_RULES];
-	bool changed;
-} rule_table;
-
-static void apply_layer(const layer *l, ml_options *opts, rule_table *t, ml_config_origins *origins)
-{
-	if (l->has_pg_version) {
-		opts->pg_major = l->pg_major;
-		opts->pg_minor = l->pg_minor;
-		if (origins)
-			origins->pg_version = l->origin;
-	}
-	if (l->has_assume_in_transaction) {
-		opts->assume_in_transaction = l->assume_in_transaction;
-		if (origins)
-			origins->assume_in_transaction = l->origin;
-	}
-	for (size_t i = 0; t && i < l->n_rules; i++) {
-		t->on[l->rules[i].index] = l->rules[i].on;
-		t->changed = true;
-		if (origins)
-			origins->rule_state[l->rules[i].index] = l->origin;
-	}
-	/* require_reasons is the ignore-without-reason rule under a plainer
-	 * name; it comes after the layer's "rules". */
-	int reasons = l->has_require_reasons ? ml_rule_index(ml_rule_find("ignore-without-reason")) : -1;
-	if (t && reasons >= 0) {
-		t->on[reasons] = l->require_reasons;
-		t->changed = true;
-		if (origins)
-			origins->rule_state[reasons] = l->origin;
-	}
-	for (size_t i = 0; t && i < l->n_severities; i++) {
-		t->severity[l->severities[i].index] = l->severities[i].severity;
-		t->changed = true;
-		if (origins)
-			origins->rule_severity[l->severities[i].index] = l->origin;
-	}
-}
-
-/* Writes the rule table back as the smallest lists giving the same result. */
-static void write_rules(const rule_table *t, ml_options *opts)
-{
-	size_t ne = 0, ni = 0, ns = 0;
-	for (size_t i = 0; i < ml_rule_count() && i < ML_CONFIG_MAX_RULES; i++) {
-		const ml_rule_info *info = ml_rule_at(i);
-		if (!t->on[i] && !info->opt_in && ne + 1 < ML_MAX_RULE_FILTER)
-			opts->exclude[ne++] = info->name;
-		if (t->on[i] && info->opt_in && ni + 1 < ML_MAX_RULE_FILTER)
-			opts->include[ni++] = info->name;
-		if (t->severity[i] != info->severity && ns + 1 < ML_MAX_RULE_FILTER) {
-			opts->severity[ns].rule = info->name;
-			opts->severity[ns++].severity = t->severity[i];
-		}
-	}
-	opts->exclude[ne] = NULL;
-	opts->include[ni] = NULL;
-	opts->severity[ns].rule = NULL;
-}
-
-static bool any_glob_matches(char *const *globs, const char *rel, const char **which)
-{
-	for (size_t i = 0; rel && globs && globs[i]; i++)
-		if (glob_matches(globs[i], rel)) {
-			if (which)
-				*which = globs[i];
-			return true;
-		}
-	return false;
-}
-
-bool ml_config_apply(const ml_config *cfg, const char *path, ml_options *opts, ml_config_origins *origins)
-{
-	if (!cfg)
-		return true;
-	char *rel = path ? relative_path(cfg, path) : NULL;
-	const char *glob = NULL;
-	if (any_glob_matches(cfg->exclude, rel, &glob)) {
-		if (origins)
-			origins->excluded_by = glob;
-		free(rel);
-		return false;
-	}
-	/* Out of memory, t is NULL: the rule settings are left out. */
-	rule_table *t = calloc(1, sizeof(*t));
-	for (size_t i = 0; t && i < ml_rule_count() && i < ML_CONFIG_MAX_RULES; i++) {
-		t->on[i] = ml_options_rule_enabled(opts, ml_rule_at(i));
-		t->severity[i] = ml_options_rule_severity(opts, ml_rule_at(i));
-	}
-	if (cfg->has_fail_on) {
-		opts->fail_on = cfg->fail_on;
-		if (origins)
-			origins->fail_on = cfg->path;
-	}
-	if (cfg->doc_base_url) {
-		opts->doc_base_url = cfg->doc_base_url;
-		if (origins)
-			origins->doc_base_url = cfg->path;
-	}
-	if (cfg->max_input_size) {
-		opts->max_input_size = cfg->max_input_size;
-		if (origins)
-			origins->max_input_size = cfg->path;
-	}
-	if (origins && cfg->exclude && cfg->exclude[0])
-		origins->exclude = cfg->path;
-	apply_layer(&cfg->top, opts, t, origins);
-	for (size_t i = 0; rel && i < cfg->n_overrides; i++)
-		if (any_glob_matches(cfg->overrides[i].files, rel, NULL))
-			apply_layer(&cfg->overrides[i], opts, t, origins);
-	if (t && t->changed)
-		write_rules(t, opts);
-	free(t);
-	free(rel);
-	return true;
 }

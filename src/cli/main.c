@@ -209,18 +209,7 @@ static bool effective_options(const settings *s, const char *path, ml_options *o
 		if (origins)
 			origins->max_input_size = FROM_CLI;
 	}
-	/* --exclude goes last: naming a rule in both turns it off. */
-	for (int pass = 0; pass < 2; pass++) {
-		const char *const *names = pass == 0 ? s->cli.include : s->cli.exclude;
-		for (size_t i = 0; i < ML_MAX_RULE_FILTER && names[i]; i++) {
-			const ml_rule_info *rule = ml_rule_find(names[i]);
-			/* --include of a rule that is on anyway changes nothing. */
-			if (pass == 0 && !rule->opt_in && ml_options_rule_enabled(opts, rule))
-				continue;
-			if (ml_options_set_rule(opts, names[i], pass == 0) == 0 && origins)
-				origins->rule_state[ml_rule_index(rule)] = FROM_CLI;
-		}
-	}
+	ml_options_apply_rule_flags(opts, s->cli.include, s->cli.exclude, FROM_CLI, origins);
 	return true;
 }
 

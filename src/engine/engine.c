@@ -140,7 +140,7 @@ ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, siz
 				  const char *help, const char *message)
 {
 	ml_run *run = st->run;
-	if (!st->rule_enabled[ml_registry_index(rule)])
+	if (!st->rules->enabled[ml_registry_index(rule)])
 		return NULL;
 	/* Said, even if a comment silences it: the hazard was looked at. */
 	if (rule->reports_slow_work && !st->slow_work_rule)
@@ -157,7 +157,7 @@ ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, siz
 	if (by)
 		d->suppressed = suppression_info(st, by);
 	d->rule = rule->info.name;
-	d->severity = st->rule_severity[ml_registry_index(rule)];
+	d->severity = st->rules->severity[ml_registry_index(rule)];
 	d->path = st->path;
 	d->line = line;
 	d->column = column;
@@ -341,7 +341,7 @@ void ml_engine_statement(ml_engine_state *st, const PgQuery__Node *stmt, const m
 	for (int last = 0; last < 2; last++) {
 		for (size_t i = 0; i < n_rules; i++) {
 			const ml_rule *rule = ml_registry_rule(i);
-			if (!rule->check || !st->rule_enabled[i] || rule->runs_last != (last == 1))
+			if (!rule->check || !st->rules->enabled[i] || rule->runs_last != (last == 1))
 				continue;
 			ctx.slow_work_reported_by = st->slow_work_rule ? st->slow_work_rule->info.name : NULL;
 			rule->check(&ctx, rule);
@@ -394,7 +394,7 @@ static void finish_file(ml_engine_state *st)
 	fill_context(st, &ctx, NULL, &none, NULL);
 	for (size_t i = 0; i < ml_rule_count(); i++) {
 		const ml_rule *rule = ml_registry_rule(i);
-		if (!rule->finish || !st->rule_enabled[i])
+		if (!rule->finish || !st->rules->enabled[i])
 			continue;
 		rule->finish(&ctx, rule);
 		take_findings(st);
@@ -604,7 +604,7 @@ void ml_engine_take_suppressions(ml_engine_state *st, size_t first)
  * silences the report about itself. */
 static void report_unused_ignores(ml_engine_state *st)
 {
-	if (!st->rule_enabled[ml_registry_index(&ml_rule_unused_ignore)])
+	if (!st->rules->enabled[ml_registry_index(&ml_rule_unused_ignore)])
 		return;
 	st->stmt_line = 0;
 	for (int pass = 0; pass < 2; pass++) {
@@ -629,7 +629,7 @@ static void report_unused_ignores(ml_engine_state *st)
 				bool about_itself = false, enabled = false;
 				for (size_t r = 0; r < 2 && name->rules[r]; r++) {
 					about_itself |= name->rules[r] == &ml_rule_unused_ignore;
-					enabled |= st->rule_enabled[ml_registry_index(name->rules[r])];
+					enabled |= st->rules->enabled[ml_registry_index(name->rules[r])];
 				}
 				if (!enabled || about_itself != (pass == 1))
 					continue;
@@ -735,9 +735,9 @@ void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 	st.file_arena = ml_arena_new();
 	st.findings.arena = st.file_arena;
 	st.chunk_arena = ml_arena_new();
-	st.rule_enabled = ml_arena_alloc(st.file_arena, ml_rule_count() * sizeof(bool));
-	st.rule_severity = ml_arena_alloc(st.file_arena, ml_rule_count() * sizeof(ml_severity));
-	ml_rules_resolve(&file_options, st.rule_enabled, st.rule_severity);
+	ml_rule_set *rules = ml_arena_alloc(st.file_arena, sizeof(*rules));
+	ml_rule_set_from_options(rules, &file_options);
+	st.rules = rules;
 	st.summary = ml_arena_alloc(run->arena, sizeof(*st.summary));
 	st.summary->path = st.path;
 	ml_ptr_vec_push(run->arena, &run->files, st.summary);

@@ -13,9 +13,11 @@
 #include "catalog.h"
 #include "effects.h"
 #include "findings.h"
+#include "ignore_index.h"
 #include "internal.h"
 #include "lock_table.h"
 #include "rule_api.h"
+#include "rule_set.h"
 #include "tree.h"
 #include "tx.h"
 
@@ -41,57 +43,11 @@ struct ml_run {
 	ml_ptr_vec statements;    /* ml_statement_record * */
 };
 
-/* What one rule name of a directive comment (ml_suppression.rules[k])
- * stands for. */
-typedef struct ml_ignore_name {
-	const ml_rule *rules[2];  /* the rules it silences (squawk's require-timeout-settings names
-				     two); rules[0] is NULL when it silences none */
-	bool foreign;             /* a squawk rule migralint has no counterpart for: accepted, and
-				     never reported as unknown or unused */
-	bool used;                /* it silenced a finding */
-} ml_ignore_name;
-
-/* The directive comments of a file indexed by the line they cover and the
- * rule they name (suppress.c): finding the comments that silence a finding
- * costs the same however many comments the file has. */
-typedef struct ml_ignore_entry {
-	ml_suppression *s;
-	ml_ignore_name *name;     /* the name of s that names the rule */
-	struct ml_ignore_entry *next;
-} ml_ignore_entry;
-
-typedef struct ml_ignore_bucket {
-	uint64_t key;             /* line << 16 | (rule index + 1), line 0 for the whole file; 0: empty */
-	ml_ignore_entry *first, *last; /* in the order the comments were taken in */
-	bool all_used;            /* every entry's name is marked used */
-} ml_ignore_bucket;
-
-typedef struct ml_ignore_index {
-	ml_ignore_bucket *slots;  /* open addressing; cap is 0 or a power of two */
-	size_t len, cap;
-} ml_ignore_index;
-
-/* Resolves the rule names of s into s->names (in arena; a squawk comment's
- * names through squawk's table first, then as migralint's) and adds s to
- * index under the lines it covers: its own line, the line after it when it
- * is on a line of its own, or the whole file. A squawk-ignore-file without
- * names is filed for every rule, with s->names[0] marking its use. */
-void ml_ignore_index_add(ml_arena *arena, ml_ignore_index *index, ml_suppression *s);
-
-/* The comment that silences the rule with registry index rule for a
- * statement starting on stmt_line with the finding on line, or NULL. A
- * comment covering the line wins over a whole-file one; every comment that
- * covers the finding has its name marked used. about, when not NULL, is a
- * comment the finding is about: it does not silence it. */
-ml_suppression *ml_ignore_index_match(ml_ignore_index *index, size_t rule, int stmt_line, int line,
-				      const ml_suppression *about);
-
 /* The file being linted and where the engine is in it. */
 typedef struct ml_engine_state {
 	ml_run *run;
 	const ml_options *options;    /* this file's options */
-	bool *rule_enabled;           /* this file's rules, indexed like the registry */
-	ml_severity *rule_severity;   /* this file's severities, indexed like the registry */
+	const ml_rule_set *rules;     /* this file's rules: which are on, at which severity */
 	const char *path;         /* run-owned copy */
 	ml_file_summary *summary;
 	ml_arena *file_arena;
@@ -136,9 +92,6 @@ typedef struct ml_statement_record {
 
 /* engine.c */
 typedef struct ml_pipeline ml_pipeline;
-/* Which rules are on and at which severity under opts, indexed like the
- * registry (arrays of ml_rule_count() entries). */
-void ml_rules_resolve(const ml_options *opts, bool *enabled, ml_severity *severity);
 /* Lints item of pipeline (ml_pipeline_source), adding its summary and
  * findings to run, or an input error when it could not be read, and
  * releases the item. Never fails: bad input becomes a finding. Items are

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "rule_set.h"
 
 #define ML_RULE(ident) extern const ml_rule ml_rule_##ident;
 #include "rules.def"
@@ -18,6 +19,7 @@ static const ml_rule *const REGISTRY[] = {
 };
 
 #define REGISTRY_SIZE (sizeof(REGISTRY) / sizeof(REGISTRY[0]))
+_Static_assert(REGISTRY_SIZE <= ML_RULE_SET_MAX, "an ml_rule_set holds every rule");
 
 /* Generated from the docs/rules pages by cmake/embed-docs.cmake. */
 const char *ml_embedded_doc(const char *name);

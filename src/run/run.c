@@ -1,7 +1,8 @@
 /*
  * run.c - the public face of the library: options, a run over many inputs
  * (files, directories, streams), the sorted diagnostics and the exit status.
- * Inputs that cannot be read are reported once on stderr, naming the path,
+ * An input that cannot be read is recorded once, naming the path, for the
+ * caller (ml_run_input_error_list; the library writes nothing to stderr),
  * and the run goes on with the others.
  */
 #define _GNU_SOURCE /* O_PATH */
@@ -14,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -45,42 +45,6 @@ void ml_options_init(ml_options *opts)
 	opts->max_input_size = ML_DEFAULT_MAX_INPUT_SIZE;
 }
 
-int ml_size_parse(const char *text, size_t *out)
-{
-	static const struct {
-		const char *name;
-		unsigned shift;
-	} UNITS[] = { { "", 0 }, { "k", 10 }, { "kib", 10 }, { "m", 20 }, { "mib", 20 }, { "g", 30 }, { "gib", 30 } };
-	if (!text || *text < '0' || *text > '9')
-		return -1; /* no sign, no blank: strtoull would take both */
-	char *end;
-	errno = 0;
-	unsigned long long n = strtoull(text, &end, 10);
-	if (errno || n == 0)
-		return -1;
-	for (size_t i = 0; i < sizeof(UNITS) / sizeof(*UNITS); i++) {
-		if (strcasecmp(end, UNITS[i].name))
-			continue;
-		if (n > (unsigned long long)SIZE_MAX >> UNITS[i].shift)
-			return -1;
-		*out = (size_t)n << UNITS[i].shift;
-		return 0;
-	}
-	return -1;
-}
-
-char *ml_size_format(size_t size, char *buf, size_t len)
-{
-	static const char *const UNITS[] = { "", "KiB", "MiB", "GiB" };
-	int unit = 0;
-	while (unit < 3 && size && size % 1024 == 0) {
-		size /= 1024;
-		unit++;
-	}
-	snprintf(buf, len, "%zu%s", size, UNITS[unit]);
-	return buf;
-}
-
 int ml_options_set_pg_version(ml_options *opts, const char *text)
 {
 	char *end;
@@ -100,55 +64,6 @@ int ml_options_set_pg_version(ml_options *opts, const char *text)
 	opts->pg_major = (int)major;
 	opts->pg_minor = (int)minor;
 	return 0;
-}
-
-int ml_severity_parse(const char *text, ml_severity *out)
-{
-	static const char *const NAMES[] = { "info", "warning", "error" };
-	for (int i = 0; i < 3; i++) {
-		if (!strcmp(text, NAMES[i])) {
-			*out = (ml_severity)i;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-const char *ml_severity_name(ml_severity severity)
-{
-	switch (severity) {
-	case ML_SEVERITY_ERROR:
-		return "error";
-	case ML_SEVERITY_WARNING:
-		return "warning";
-	default:
-		return "info";
-	}
-}
-
-static bool listed(const char *const *names, const ml_rule_info *info)
-{
-	for (size_t i = 0; i < ML_MAX_RULE_FILTER && names[i]; i++)
-		if (!strcmp(names[i], info->name) || (info->alias && !strcmp(names[i], info->alias)))
-			return true;
-	return false;
-}
-
-void ml_rules_resolve(const ml_options *opts, bool *enabled, ml_severity *severity)
-{
-	for (size_t i = 0; i < ml_rule_count(); i++) {
-		const ml_rule_info *info = ml_rule_at(i);
-		bool on = info->opt_in ? listed(opts->include, info) : true;
-		if (listed(opts->exclude, info))
-			on = false;
-		enabled[i] = on;
-		severity[i] = info->severity;
-		for (size_t k = 0; k < ML_MAX_RULE_FILTER && opts->severity[k].rule; k++) {
-			const char *name = opts->severity[k].rule;
-			if (!strcmp(name, info->name) || (info->alias && !strcmp(name, info->alias)))
-				severity[i] = opts->severity[k].severity;
-		}
-	}
 }
 
 void ml_run_set_options_hook(ml_run *run, ml_options_hook hook, void *data)

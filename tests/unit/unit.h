@@ -30,5 +30,7 @@ Suite *read_suite(void);
 Suite *catalog_suite(void);
 Suite *tx_suite(void);
 Suite *effects_suite(void);
+Suite *rule_set_suite(void);
+Suite *glob_suite(void);
 
 #endif

@@ -1,0 +1,45 @@
+/*
+ * config_file.h - a loaded configuration file as config.c builds it and
+ * config_apply.c applies it; the public side is migralint/config.h.
+ */
+#ifndef MIGRALINT_CONFIG_FILE_H
+#define MIGRALINT_CONFIG_FILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "migralint/config.h"
+#include "rule_set.h"
+
+/* The settings of the top level or of one override. */
+typedef struct ml_config_layer {
+	char *origin;             /* "PATH" or "PATH overrides[N]" */
+	bool has_pg_version;
+	int pg_major, pg_minor;
+	bool has_assume_in_transaction;
+	bool assume_in_transaction;
+	bool has_require_reasons; /* "require_reasons": turns ignore-without-reason on or off */
+	bool require_reasons;
+	ml_rule_change *rules;    /* on/off, in file order */
+	size_t n_rules;
+	ml_rule_change *severities; /* in file order */
+	size_t n_severities;
+	char **files;             /* overrides only: NULL-terminated globs */
+} ml_config_layer;
+
+struct ml_config {
+	char *path;               /* as given */
+	char *dir_real;           /* the file's directory, symlinks resolved */
+	char *dir_lexical;        /* the same from the current directory, lexically */
+	char *cwd;                /* current directory at load time */
+	ml_config_layer top;
+	bool has_fail_on;
+	ml_severity fail_on;
+	char *doc_base_url;
+	size_t max_input_size;    /* 0: not set */
+	char **exclude;           /* NULL-terminated globs */
+	ml_config_layer *overrides;
+	size_t n_overrides;
+};
+
+#endif
