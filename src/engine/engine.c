@@ -145,8 +145,11 @@ static const char *excerpt_of(ml_engine_state *st, int line, int end_line)
 	return out;
 }
 
-ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, size_t start, size_t end,
-				  const char *help, const char *message)
+/* ml_engine_report_at for a finding whose ignore comments are those of
+ * directive_line (0: the finding's own line); about, when not NULL, is a
+ * comment the finding is about, which does not silence it. */
+static ml_diagnostic *report_at(ml_engine_state *st, const ml_rule *rule, size_t start, size_t end,
+				int directive_line, const ml_suppression *about, const char *help, const char *message)
 {
 	ml_run *run = st->run;
 	if (!st->rule_enabled[ml_registry_index(rule)])
@@ -159,9 +162,10 @@ ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, siz
 	if (end < start)
 		end = start;
 	ml_line_map_position(&st->map, end, &end_line, &end_column);
-	int directive_line = st->stmt_line ? st->stmt_line : line;
+	if (!directive_line)
+		directive_line = line;
 	ml_suppression *by = ml_ignore_index_match(&st->ignores, ml_registry_index(rule), directive_line, line,
-						   st->report_about);
+						   about);
 	ml_diagnostic *d = ml_arena_alloc(run->arena, sizeof(*d));
 	if (by)
 		d->suppressed = suppression_info(st, by);
@@ -201,6 +205,12 @@ ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, siz
 	return d;
 }
 
+ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, size_t start, size_t end,
+				  const char *help, const char *message)
+{
+	return report_at(st, rule, start, end, st->unit ? st->unit->directive_line : 0, NULL, help, message);
+}
+
 /* An insertion of text at byte offset at of the statement's text. */
 struct fix_request {
 	size_t at;
@@ -212,18 +222,19 @@ static void report_va(const ml_stmt_ctx *ctx, const ml_rule *rule, int location,
 		      const struct fix_request *fix, const char *fmt, va_list ap)
 {
 	ml_engine_state *st = (ml_engine_state *)ctx->engine;
-	size_t start = st->stmt_start;
-	if (location >= 0 && st->loc_exact && (size_t)location < st->loc_limit)
-		start = st->loc_base + (size_t)location;
-	if (start < st->stmt_start || start > st->stmt_end)
-		start = st->stmt_start;
+	const ml_unit *unit = st->unit;
+	size_t start = unit->start;
+	if (location >= 0 && unit->loc_exact && (size_t)location < unit->loc_limit)
+		start = unit->loc_base + (size_t)location;
+	if (start < unit->start || start > unit->end)
+		start = unit->start;
 	char *message = ml_arena_vprintf(st->file_arena, fmt, ap);
-	ml_diagnostic *d = ml_engine_report_at(st, rule, start, st->stmt_end, help, message);
-	if (!d || !fix || !fix->insert || fix->at == (size_t)-1 || !st->loc_exact ||
-	    st->loc_base + fix->at > st->stmt_end)
+	ml_diagnostic *d = ml_engine_report_at(st, rule, start, unit->end, help, message);
+	if (!d || !fix || !fix->insert || fix->at == (size_t)-1 || !unit->loc_exact ||
+	    unit->loc_base + fix->at > unit->end)
 		return;
 	ml_fix *f = ml_arena_alloc(st->run->arena, sizeof(*f));
-	ml_line_map_position(&st->map, st->loc_base + fix->at, &f->line, &f->column);
+	ml_line_map_position(&st->map, unit->loc_base + fix->at, &f->line, &f->column);
 	f->end_line = f->line;
 	f->end_column = f->column;
 	f->replacement = ml_arena_strdup(st->run->arena, fix->insert);
@@ -267,12 +278,13 @@ const char *ml_slow_work_reported_by(const ml_stmt_ctx *ctx)
 const char *ml_stmt_text(const ml_stmt_ctx *ctx, size_t *len)
 {
 	const ml_engine_state *st = ctx->engine;
-	if (!st->loc_exact || st->stmt_end < st->loc_base) {
+	const ml_unit *unit = st->unit;
+	if (!unit->loc_exact || unit->end < unit->loc_base) {
 		*len = 0;
 		return NULL;
 	}
-	*len = st->stmt_end - st->loc_base;
-	return st->map.text + st->loc_base;
+	*len = unit->end - unit->loc_base;
+	return st->map.text + unit->loc_base;
 }
 
 /* ---- transaction and lock state ----------------------------------------- */
@@ -343,8 +355,8 @@ static void apply_transaction(ml_engine_state *st, const PgQuery__TransactionStm
 		if (st->tx == ML_TX_NONE) {
 			st->tx = ML_TX_EXPLICIT;
 			st->tx_begin_line = line;
-			st->tx_begin_start = st->stmt_start;
-			st->tx_begin_end = st->stmt_end;
+			st->tx_begin_start = st->unit->start;
+			st->tx_begin_end = st->unit->end;
 		}
 		break;
 	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO:
@@ -563,7 +575,7 @@ static void record_statement(ml_engine_state *st, const PgQuery__Node *stmt, con
 	ml_run *run = st->run;
 	ml_statement_record *r = ml_arena_alloc(run->arena, sizeof(*r));
 	r->path = st->path;
-	ml_line_map_position(&st->map, st->stmt_start, &r->line, &r->column);
+	ml_line_map_position(&st->map, st->unit->start, &r->line, &r->column);
 	r->kind = effect->n_locks ? ml_arena_strdup(run->arena, effect->form) : statement_type(run->arena, stmt);
 	r->n_locks = effect->n_locks;
 	for (size_t i = 0; i < effect->n_locks; i++) {
@@ -611,17 +623,20 @@ static void fill_context(ml_engine_state *st, ml_stmt_ctx *ctx, const PgQuery__N
 		.n_new_enum_values = st->new_enum_values.len,
 		.not_valid_in_tx = (const ml_pending_constraint *const *)st->not_valid_in_tx.items,
 		.n_not_valid_in_tx = st->not_valid_in_tx.len,
-		.dynamic = st->dynamic,
+		.dynamic = env ? env->dynamic : false,
 		.engine = st,
 	};
 }
 
-void ml_engine_statement(ml_engine_state *st, const PgQuery__Node *stmt, const ml_stmt_env *env)
+void ml_engine_statement(ml_engine_state *st, const ml_unit *unit)
 {
+	const PgQuery__Node *stmt = unit->stmt;
+	const ml_stmt_env *env = &unit->env;
+	st->unit = unit;
 	ml_effect effect;
 	ml_effect_compute(st, stmt, env, &effect);
 	int line, column;
-	ml_line_map_position(&st->map, st->stmt_start, &line, &column);
+	ml_line_map_position(&st->map, unit->start, &line, &column);
 	/* A function or procedure body runs when called: it changes neither
 	 * the transaction nor the schema now. */
 	bool runs_now = env->body == ML_BODY_TOP || env->body == ML_BODY_DO;
@@ -680,16 +695,9 @@ void ml_engine_statement(ml_engine_state *st, const PgQuery__Node *stmt, const m
 	if (stmt->node_case == PG_QUERY__NODE__NODE_DO_STMT ||
 	    stmt->node_case == PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT) {
 		/* The PL/pgSQL body: its statements are reported at their own
-		 * lines, then the outer statement's position is restored. */
-		size_t saved_start = st->stmt_start, saved_end = st->stmt_end, saved_base = st->loc_base;
-		size_t saved_limit = st->loc_limit;
-		bool saved_exact = st->loc_exact;
-		ml_plpgsql_analyse(st, stmt, env);
-		st->stmt_start = saved_start;
-		st->stmt_end = saved_end;
-		st->loc_base = saved_base;
-		st->loc_limit = saved_limit;
-		st->loc_exact = saved_exact;
+		 * lines, then this statement is the current unit again. */
+		ml_plpgsql_analyse(st, unit);
+		st->unit = unit;
 	}
 }
 
@@ -701,17 +709,18 @@ static void finish_file(ml_engine_state *st)
 	none.form = "";
 	ml_stmt_ctx ctx;
 	fill_context(st, &ctx, NULL, &none, NULL);
+	/* Findings point at the open BEGIN, or at the end of the file. */
 	bool open = st->tx == ML_TX_EXPLICIT;
-	st->stmt_start = open ? st->tx_begin_start : st->map.len;
-	st->stmt_end = open ? st->tx_begin_end : st->map.len;
-	st->loc_exact = false;
+	ml_unit end = { .start = open ? st->tx_begin_start : st->map.len, .end = open ? st->tx_begin_end : st->map.len };
 	int col;
-	ml_line_map_position(&st->map, st->stmt_start, &st->stmt_line, &col);
+	ml_line_map_position(&st->map, end.start, &end.directive_line, &col);
+	st->unit = &end;
 	for (size_t i = 0; i < ml_rule_count(); i++) {
 		const ml_rule *rule = ml_registry_rule(i);
 		if (rule->finish && st->rule_enabled[i])
 			rule->finish(&ctx, rule);
 	}
+	st->unit = NULL;
 }
 
 static void report_syntax_error(ml_engine_state *st, const char *text, size_t len, size_t base,
@@ -782,52 +791,39 @@ const char *ml_too_large_message(ml_arena *arena, const char *what, size_t token
 			       what, grouped(arena, tokens), grouped(arena, ML_MAX_STATEMENT_TOKENS));
 }
 
-static void report_too_complex(ml_engine_state *st, size_t base, size_t len, bool exact, size_t tokens)
+static void report_too_complex(ml_engine_state *st, size_t at, size_t tokens)
 {
-	size_t saved_start = st->stmt_start, saved_end = st->stmt_end;
-	if (exact) {
-		st->stmt_start = base;
-		st->stmt_end = base + len;
-	}
-	ml_engine_report_at(st, &ml_rule_statement_too_complex, st->stmt_start, st->stmt_start,
-			    ml_rule_statement_too_complex.info.help,
+	ml_engine_report_at(st, &ml_rule_statement_too_complex, at, at, ml_rule_statement_too_complex.info.help,
 			    tokens ? ml_too_large_message(st->file_arena, "statement", tokens)
 				   : "statement nested too deeply to analyse: it was not checked");
-	st->stmt_start = saved_start;
-	st->stmt_end = saved_end;
 }
 
 static int analyse_parsed(ml_engine_state *st, const char *text, size_t len, size_t base, bool exact,
-			  const ml_stmt_env *env, ml_parsed *parsed);
+			  const ml_unit *like, ml_parsed *parsed);
 
 int ml_engine_parse_and_analyse(ml_engine_state *st, const char *text, size_t len, size_t base,
-				bool exact, const ml_stmt_env *env)
+				bool exact, const ml_unit *like)
 {
 	ml_parsed parsed;
 	ml_parse_statement(text, len, &parsed);
-	return analyse_parsed(st, text, len, base, exact, env, &parsed);
+	return analyse_parsed(st, text, len, base, exact, like, &parsed);
 }
 
 /* The rest of ml_engine_parse_and_analyse, for a parse already made (here
  * or by a pipeline worker). Frees parsed. */
 static int analyse_parsed(ml_engine_state *st, const char *text, size_t len, size_t base, bool exact,
-			  const ml_stmt_env *env, ml_parsed *parsed)
+			  const ml_unit *like, ml_parsed *parsed)
 {
+	st->unit = like;
 	if (parsed->status == ML_PARSED_TOO_COMPLEX) {
 		size_t tokens = parsed->too_many_tokens;
 		ml_parsed_free(parsed);
-		report_too_complex(st, base, len, exact, tokens);
+		report_too_complex(st, exact ? base : like->start, tokens);
 		return 0;
 	}
 	if (parsed->status == ML_PARSED_ERROR) {
-		if (!st->dynamic) {
-			size_t saved_start = st->stmt_start, saved_end = st->stmt_end;
-			st->stmt_start = base;
-			st->stmt_end = base + len;
+		if (!like->env.dynamic)
 			report_syntax_error(st, text, len, base, exact, parsed->result.error);
-			st->stmt_start = saved_start;
-			st->stmt_end = saved_end;
-		}
 		ml_parsed_free(parsed);
 		return -1;
 	}
@@ -848,21 +844,24 @@ static int analyse_parsed(ml_engine_state *st, const char *text, size_t len, siz
 				s++;
 			/* Text that is not a verbatim slice of the file (PL/pgSQL
 			 * with blanked INTO, rebuilt dynamic SQL) keeps the span
-			 * the caller set. */
+			 * the caller gave. */
+			ml_unit unit = *like;
+			unit.kind = ML_UNIT_STATEMENT;
+			unit.stmt = raw->stmt;
 			if (exact) {
-				st->stmt_start = base + s;
-				st->stmt_end = base + e;
-				while (st->stmt_end > st->stmt_start &&
-				       isspace((unsigned char)st->map.text[st->stmt_end - 1]))
-					st->stmt_end--;
+				unit.start = base + s;
+				unit.end = base + e;
+				while (unit.end > unit.start && isspace((unsigned char)st->map.text[unit.end - 1]))
+					unit.end--;
 			}
-			st->loc_base = base;
-			st->loc_exact = exact;
-			st->loc_limit = len;
-			ml_engine_statement(st, raw->stmt, env);
+			unit.loc_base = base;
+			unit.loc_exact = exact;
+			unit.loc_limit = len;
+			ml_engine_statement(st, &unit);
 			count++;
 		}
 	}
+	st->unit = like;
 	ml_parsed_free(parsed);
 	return count;
 }
@@ -873,16 +872,15 @@ void ml_engine_take_suppressions(ml_engine_state *st, size_t first)
 {
 	for (size_t i = first; i < st->suppressions.len; i++)
 		ml_ignore_index_add(st->file_arena, &st->ignores, st->suppressions.items[i]);
-	int saved_line = st->stmt_line;
-	st->stmt_line = 0;
+	/* Reports on a comment are silenced by the comments of their own line. */
 	for (size_t i = first; i < st->suppressions.len; i++) {
 		const ml_suppression *s = st->suppressions.items[i];
 		size_t at = s->offset;
 		if (s->n_rules == 0 && !s->all_rules) {
 			const char *message = ml_arena_printf(st->file_arena, "%s names no rule; it silences nothing",
 							      ml_suppression_kind(s));
-			ml_engine_report_at(st, &ml_rule_unknown_rule_in_ignore, at, at,
-					    ml_rule_unknown_rule_in_ignore.info.help, message);
+			report_at(st, &ml_rule_unknown_rule_in_ignore, at, at, 0, NULL,
+				  ml_rule_unknown_rule_in_ignore.info.help, message);
 			continue;
 		}
 		for (size_t k = 0; k < s->n_rules; k++) {
@@ -891,8 +889,8 @@ void ml_engine_take_suppressions(ml_engine_state *st, size_t first)
 			const char *message = ml_arena_printf(st->file_arena, "unknown rule \"%s\" in %s comment",
 							      s->rules[k], ml_suppression_kind(s));
 			size_t name_at = at + s->rule_at[k];
-			ml_engine_report_at(st, &ml_rule_unknown_rule_in_ignore, name_at, name_at + strlen(s->rules[k]),
-					    ml_rule_unknown_rule_in_ignore.info.help, message);
+			report_at(st, &ml_rule_unknown_rule_in_ignore, name_at, name_at + strlen(s->rules[k]), 0, NULL,
+				  ml_rule_unknown_rule_in_ignore.info.help, message);
 		}
 		if (!s->reason || !*s->reason) {
 			/* Its own ignore-without-reason would only excuse itself. */
@@ -900,13 +898,10 @@ void ml_engine_take_suppressions(ml_engine_state *st, size_t first)
 				st->file_arena, "%s comment gives no reason: say after %s why the waiver is safe",
 				ml_suppression_kind(s),
 				s->directive == ML_DIRECTIVE_SQUAWK ? "a second \"--\"" : "a colon");
-			st->report_about = s;
-			ml_engine_report_at(st, &ml_rule_ignore_without_reason, at, at,
-					    ml_rule_ignore_without_reason.info.help, message);
-			st->report_about = NULL;
+			report_at(st, &ml_rule_ignore_without_reason, at, at, 0, s, ml_rule_ignore_without_reason.info.help,
+				  message);
 		}
 	}
-	st->stmt_line = saved_line;
 }
 
 /* Reports each rule name of the file's comments that silenced no finding,
@@ -919,7 +914,6 @@ static void report_unused_ignores(ml_engine_state *st)
 {
 	if (!st->rule_enabled[ml_registry_index(&ml_rule_unused_ignore)])
 		return;
-	st->stmt_line = 0;
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < st->suppressions.len; i++) {
 			ml_suppression *s = st->suppressions.items[i];
@@ -930,10 +924,8 @@ static void report_unused_ignores(ml_engine_state *st)
 					st->file_arena, "this %s comment without rule names silences every rule, but the file "
 							"has no finding to silence",
 					ml_suppression_kind(s));
-				st->report_about = s;
-				ml_engine_report_at(st, &ml_rule_unused_ignore, s->offset, s->offset,
-						    ml_rule_unused_ignore.info.help, message);
-				st->report_about = NULL;
+				report_at(st, &ml_rule_unused_ignore, s->offset, s->offset, 0, s,
+					  ml_rule_unused_ignore.info.help, message);
 			}
 			for (size_t k = 0; k < s->n_rules; k++) {
 				const ml_ignore_name *name = &s->names[k];
@@ -951,11 +943,9 @@ static void report_unused_ignores(ml_engine_state *st)
 					s->rules[k], ml_suppression_kind(s),
 					s->whole_file ? "the file" : "the statement it covers", name->rules[0]->info.name,
 					name->rules[1] ? " or " : "", name->rules[1] ? name->rules[1]->info.name : "");
-				st->report_about = about_itself ? s : NULL;
 				size_t at = s->offset + s->rule_at[k];
-				ml_engine_report_at(st, &ml_rule_unused_ignore, at, at + strlen(s->rules[k]),
-						    ml_rule_unused_ignore.info.help, message);
-				st->report_about = NULL;
+				report_at(st, &ml_rule_unused_ignore, at, at + strlen(s->rules[k]), 0,
+					  about_itself ? s : NULL, ml_rule_unused_ignore.info.help, message);
 			}
 		}
 	}
@@ -976,7 +966,7 @@ static char *statement_copy(ml_engine_state *st, ml_arena *arena, const ml_chunk
 /* Parses and analyses one statement chunk. One that does not parse is split
  * again at every semicolon (ml_split_simple): a missing parenthesis or END
  * then costs only the broken piece. */
-static void lint_chunk(ml_engine_state *st, const ml_chunk_list *chunks, size_t index, const ml_stmt_env *env,
+static void lint_chunk(ml_engine_state *st, const ml_chunk_list *chunks, size_t index, const ml_unit *like,
 		       ml_pipeline *pipeline, size_t item)
 {
 	const ml_chunk *c = &chunks->items[index];
@@ -989,7 +979,7 @@ static void lint_chunk(ml_engine_state *st, const ml_chunk_list *chunks, size_t 
 	if (ahead.status == ML_PARSED_NONE)
 		ml_parse_statement(text, len, &ahead);
 	if (ahead.status != ML_PARSED_ERROR) {
-		analyse_parsed(st, text, len, c->start, true, env, &ahead);
+		analyse_parsed(st, text, len, c->start, true, like, &ahead);
 		st->summary->statements++;
 		return;
 	}
@@ -1002,7 +992,7 @@ static void lint_chunk(ml_engine_state *st, const ml_chunk_list *chunks, size_t 
 		/* One statement that does not parse: its error, as parsed. */
 		st->summary->statements++;
 		st->summary->syntax_errors++;
-		analyse_parsed(st, text, len, c->start, true, env, &ahead);
+		analyse_parsed(st, text, len, c->start, true, like, &ahead);
 		return;
 	}
 	ml_parsed_free(&ahead);
@@ -1010,13 +1000,15 @@ static void lint_chunk(ml_engine_state *st, const ml_chunk_list *chunks, size_t 
 		const ml_chunk *p = &pieces.items[i];
 		if (p->kind != ML_CHUNK_STATEMENT)
 			continue;
+		/* Each piece is a statement of its own, for ignore comments too. */
+		ml_unit piece_like = *like;
 		int col;
-		ml_line_map_position(&st->map, c->start + p->start, &st->stmt_line, &col);
-		st->stmt_start = c->start + p->start;
-		st->stmt_end = c->start + p->end;
+		ml_line_map_position(&st->map, c->start + p->start, &piece_like.directive_line, &col);
+		piece_like.start = c->start + p->start;
+		piece_like.end = c->start + p->end;
 		char *piece = ml_arena_strndup(st->chunk_arena, text + p->start, p->end - p->start);
 		st->summary->statements++;
-		if (ml_engine_parse_and_analyse(st, piece, p->end - p->start, c->start + p->start, true, env) < 0)
+		if (ml_engine_parse_and_analyse(st, piece, p->end - p->start, c->start + p->start, true, &piece_like) < 0)
 			st->summary->syntax_errors++;
 	}
 }
@@ -1091,7 +1083,6 @@ void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 	ml_engine_take_suppressions(&st, 0);
 
 	st.tx = file_options.assume_in_transaction ? ML_TX_ASSUMED : ML_TX_NONE;
-	ml_stmt_env top = { .body = ML_BODY_TOP };
 	size_t kept_from = 0;
 	for (size_t i = 0; i < chunks->len; i++) {
 		const ml_chunk *c = &chunks->items[i];
@@ -1105,11 +1096,12 @@ void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 			kept_from = ml_line_map_start_of_line_at(&st.map, keep);
 			ml_pipeline_drop_text(pipeline, item, kept_from);
 		}
-		int end_col;
-		ml_line_map_position(&st.map, c->start, &st.stmt_line, &end_col);
-		ml_line_map_position(&st.map, c->end, &st.stmt_end_line, &end_col);
-		st.stmt_start = c->start;
-		st.stmt_end = c->end;
+		/* The chunk as a unit of the top level, for what is reported
+		 * about it as a whole. */
+		ml_unit chunk = { .start = c->start, .end = c->end, .env = { .body = ML_BODY_TOP } };
+		int col;
+		ml_line_map_position(&st.map, c->start, &chunk.directive_line, &col);
+		st.unit = &chunk;
 		if (c->kind == ML_CHUNK_META_COMMAND) {
 			/* psql reads a command's line up to a newline: text after a
 			 * carriage return is more of its arguments, never SQL. */
@@ -1135,10 +1127,11 @@ void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 		}
 		if (c->kind != ML_CHUNK_STATEMENT)
 			continue;
-		lint_chunk(&st, chunks, i, &top, pipeline, item);
+		lint_chunk(&st, chunks, i, &chunk, pipeline, item);
 		if (st.tx == ML_TX_NONE)
 			ml_engine_end_transaction(&st, true); /* autocommit: the statement's own transaction ended */
 	}
+	st.unit = NULL;
 	finish_file(&st);
 	report_unused_ignores(&st);
 	ml_arena_free(st.chunk_arena);

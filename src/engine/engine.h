@@ -11,6 +11,7 @@
 #include "internal.h"
 #include "lock_table.h"
 #include "rule_api.h"
+#include "stmt_unit.h"
 
 /* A table the run has seen defined or altered. */
 typedef struct ml_table_state {
@@ -164,31 +165,14 @@ typedef struct ml_engine_state {
 	bool lock_timeout_local, statement_timeout_local; /* set with SET LOCAL: ends with the transaction */
 	bool seen_strong_lock;        /* a statement needed more than SHARE UPDATE EXCLUSIVE on an existing table */
 	ml_map dropped_constraints;   /* "table\nconstraint" -> non-NULL: dropped by a statement of this file */
-	bool dynamic;                 /* analysing SQL built from EXECUTE */
 	bool had_dynamic;             /* the file had such SQL: its placeholder names may be in the
 					 transaction's locks, so reports replace them from then on */
 	const ml_effect *effect;      /* the statement being checked, for its findings; NULL outside */
 	const ml_rule *slow_work_rule; /* the first rule that reported its slow work (ml_slow_work_reported_by) */
 
-	/* current statement */
-	size_t stmt_start, stmt_end;  /* byte span in the file */
-	size_t loc_base;              /* file offset of the parsed text's byte 0 */
-	bool loc_exact;               /* node locations map onto the file */
-	size_t loc_limit;             /* length of the parsed text */
-	int stmt_line;                /* first line of the top-level statement (for suppressions) */
-	const ml_suppression *report_about; /* a comment the findings being reported are about:
-					       it does not silence them */
-	int stmt_end_line;
+	const ml_unit *unit;          /* the unit being analysed: its span, position base and
+					 environment; NULL before the first */
 } ml_engine_state;
-
-/* Everything the engine knows about one statement, in the order it runs. */
-typedef struct ml_stmt_env {
-	ml_body_kind body;
-	int loop_depth;
-	bool loop_commits;
-	const char *const *loop_vars;
-	size_t n_loop_vars;
-} ml_stmt_env;
 
 /* What one statement did, for the lock timeline (--format locks). */
 typedef struct ml_statement_record {
@@ -227,18 +211,19 @@ int ml_run_source_error(ml_run *run, const char *path, const struct ml_source *s
 /* Records that memory ran out before path could be linted: an input error
  * naming it, and the run marked out of memory. Returns -1. */
 int ml_run_out_of_memory(ml_run *run, const char *path);
-/* Analyses one parsed statement: computes its effect, runs the rules, then
- * applies what it changes (transaction, locks, schema). Node locations are
- * relative to the engine's loc_base. */
-void ml_engine_statement(ml_engine_state *st, const PgQuery__Node *stmt, const ml_stmt_env *env);
+/* Analyses unit, a parsed statement (ML_UNIT_STATEMENT or ML_UNIT_TX_END):
+ * computes its effect, runs the rules, then applies what it changes
+ * (transaction, locks, schema). unit must outlive the call; it is the
+ * engine's current unit from then on. */
+void ml_engine_statement(ml_engine_state *st, const ml_unit *unit);
 /* Parses text (NUL-terminated, len bytes, starting at file offset base; exact
  * says whether it is a verbatim slice of the file) and analyses each
- * statement in it. When it is not exact, findings use the span the caller
- * set in st->stmt_start/stmt_end. A parse error is reported as
- * syntax-error, except for rebuilt dynamic SQL (st->dynamic). Returns the
- * number of statements, or -1 on a syntax error. */
+ * statement in it as a unit like like (its directive line and environment;
+ * when not exact, its span too). A parse error is reported as syntax-error,
+ * except for rebuilt dynamic SQL (like->env.dynamic). Returns the number of
+ * statements, or -1 on a syntax error. */
 int ml_engine_parse_and_analyse(ml_engine_state *st, const char *text, size_t len, size_t base,
-				bool exact, const ml_stmt_env *env);
+				bool exact, const ml_unit *like);
 /* Takes in the directive comments from st->suppressions.items[first] on:
  * indexes them, so they silence the findings they cover, and reports the
  * rule names that are unknown and the comments without a reason. */
@@ -308,9 +293,9 @@ char ml_schema_function_volatility(ml_run *run, const char *name);
 const char *ml_qualified_name(ml_arena *arena, const char *schema, const char *name);
 
 /* plpgsql.c */
-/* Analyses the PL/pgSQL body of a DO block or CREATE FUNCTION/PROCEDURE
- * statement (no-op for other statements and languages). */
-void ml_plpgsql_analyse(ml_engine_state *st, const PgQuery__Node *stmt, const ml_stmt_env *outer);
+/* Analyses the PL/pgSQL body of parent, a DO block or CREATE
+ * FUNCTION/PROCEDURE statement (no-op for other statements and languages). */
+void ml_plpgsql_analyse(ml_engine_state *st, const ml_unit *parent);
 
 /* plpgsql_compile.c */
 /* What libpg_query's PL/pgSQL compiler made of a body. */

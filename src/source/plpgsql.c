@@ -26,6 +26,7 @@ struct vars;
 
 struct body {
 	ml_engine_state *st;
+	const ml_unit *parent;    /* the DO or CREATE statement */
 	size_t content_start;     /* file offset of the body's first character */
 	size_t content_end;
 	int first_line;           /* file line of PL/pgSQL line 1 */
@@ -53,7 +54,7 @@ static const char *def_string(const PgQuery__DefElem *d)
 static bool locate_body(const ml_engine_state *st, size_t from, const char *body, struct body *out)
 {
 	const char *text = st->map.text;
-	size_t p = from, end = st->stmt_end;
+	size_t p = from, end = out->parent->end;
 	if (p + 2 <= end && (text[p] == 'A' || text[p] == 'a') && (text[p + 1] == 'S' || text[p + 1] == 's'))
 		p += 2;
 	for (;;) {
@@ -212,10 +213,9 @@ static void analyse_sql(struct body *b, const cJSON *expr_holder, int lineno, co
 	size_t end = exact ? base + len : base;
 	if (end > b->content_end)
 		end = b->content_end;
-	ml_engine_state *st = b->st;
-	st->stmt_start = base;
-	st->stmt_end = end;
-	ml_engine_parse_and_analyse(st, query->valuestring, len, base, exact, env);
+	ml_unit like = { .start = base, .end = end, .directive_line = b->parent->directive_line, .env = *env };
+	ml_engine_parse_and_analyse(b->st, query->valuestring, len, base, exact, &like);
+	b->st->unit = b->parent;
 }
 
 /* ---- what the body's variables hold --------------------------------------- */
@@ -656,15 +656,13 @@ static void dynamic_sql(struct body *b, const cJSON *expr_holder, int lineno, co
 	if (!sql.known) {
 		report_not_analysed(b, at, &sql, true);
 	} else {
-		st->stmt_start = at;
-		st->stmt_end = at;
 		/* Statements we rebuilt may not parse (a placeholder where a
 		 * number belongs): that is our guess failing, not the file. */
-		bool saved = st->dynamic;
-		st->dynamic = true;
+		ml_unit like = { .start = at, .end = at, .directive_line = b->parent->directive_line, .env = *env };
+		like.env.dynamic = true;
 		st->had_dynamic = true;
-		int statements = ml_engine_parse_and_analyse(st, sql.buf.data, sql.buf.len, at, false, env);
-		st->dynamic = saved;
+		int statements = ml_engine_parse_and_analyse(st, sql.buf.data, sql.buf.len, at, false, &like);
+		st->unit = b->parent;
 		if (statements < 0)
 			report_not_analysed(b, at, &sql, false);
 	}
@@ -772,10 +770,11 @@ static void walk_statement(struct body *b, const char *type, const cJSON *stmt, 
 		node.node_case = PG_QUERY__NODE__NODE_TRANSACTION_STMT;
 		node.transaction_stmt = &ts;
 		size_t at = locate_word(b, commit ? "COMMIT" : "ROLLBACK", stmt_lineno(stmt));
-		st->stmt_start = at;
-		st->stmt_end = at + (commit ? 6 : 8) <= b->content_end ? at + (commit ? 6 : 8) : at;
-		st->loc_exact = false;
-		ml_engine_statement(st, &node, env);
+		ml_unit unit = { .kind = ML_UNIT_TX_END, .stmt = &node, .start = at,
+				 .end = at + (commit ? 6 : 8) <= b->content_end ? at + (commit ? 6 : 8) : at,
+				 .directive_line = b->parent->directive_line, .env = *env };
+		ml_engine_statement(st, &unit);
+		st->unit = b->parent;
 		return;
 	}
 	/* EXECUTE, and the other statements that run a query given as text:
@@ -909,10 +908,10 @@ static void init_vars(struct vars *vars, const cJSON *function)
 }
 
 /* Notes that the PL/pgSQL body of a statement rebuilt from an EXECUTE
- * (st->dynamic, located at the EXECUTE) was not analysed. */
-static void report_dynamic_body(ml_engine_state *st, ml_body_kind kind)
+ * (parent->env.dynamic, located at the EXECUTE) was not analysed. */
+static void report_dynamic_body(ml_engine_state *st, const ml_unit *parent, ml_body_kind kind)
 {
-	size_t at = st->stmt_start, end = at;
+	size_t at = parent->start, end = at;
 	if (at + 7 <= st->map.len && !strncasecmp(st->map.text + at, "EXECUTE", 7))
 		end = at + 7;
 	ml_engine_report_at(st, &ml_rule_dynamic_sql_not_analysed, at, end, ml_rule_dynamic_sql_not_analysed.info.help,
@@ -922,8 +921,10 @@ static void report_dynamic_body(ml_engine_state *st, ml_body_kind kind)
 						 "body were not analysed");
 }
 
-void ml_plpgsql_analyse(ml_engine_state *st, const PgQuery__Node *stmt, const ml_stmt_env *outer)
+void ml_plpgsql_analyse(ml_engine_state *st, const ml_unit *parent)
 {
+	const PgQuery__Node *stmt = parent->stmt;
+	const ml_stmt_env *outer = &parent->env;
 	const char *language = "plpgsql";
 	const PgQuery__DefElem *as = NULL;
 	ml_body_kind kind;
@@ -945,22 +946,22 @@ void ml_plpgsql_analyse(ml_engine_state *st, const PgQuery__Node *stmt, const ml
 	}
 	if (strcmp(language, "plpgsql") != 0 || !as || !def_string(as))
 		return;
-	if (!st->loc_exact) {
+	if (!parent->loc_exact) {
 		/* A DO block or a routine that an EXECUTE builds as text: its
 		 * body is nowhere in the file to map findings onto. */
-		if (st->dynamic)
-			report_dynamic_body(st, kind);
+		if (outer->dynamic)
+			report_dynamic_body(st, parent, kind);
 		return;
 	}
 	const char *body_text = def_string(as);
 
-	struct body b = { .st = st, .executes_now = kind == ML_BODY_DO };
+	struct body b = { .st = st, .parent = parent, .executes_now = kind == ML_BODY_DO };
 	if (kind == ML_BODY_PROCEDURE)
 		b.procedure = ml_last_name(stmt->create_function_stmt->funcname,
 					   stmt->create_function_stmt->n_funcname);
-	if (as->location < 0 || !locate_body(st, st->loc_base + (size_t)as->location, body_text, &b)) {
-		if (st->dynamic)
-			report_dynamic_body(st, kind);
+	if (as->location < 0 || !locate_body(st, parent->loc_base + (size_t)as->location, body_text, &b)) {
+		if (outer->dynamic)
+			report_dynamic_body(st, parent, kind);
 		return;
 	}
 	/* Directives inside the body: the file scan saw the body as one string. */
