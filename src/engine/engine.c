@@ -14,6 +14,7 @@
 #include <pg_query.h>
 
 #include "engine.h"
+#include "plpgsql.h"
 
 /* Excerpts show at most this many lines of a statement, and of each line
  * at most this many bytes, then EXCERPT_CUT. */
@@ -24,10 +25,6 @@
 /* A large file's text is given back to the system in steps of this many
  * bytes as the engine moves through it (ml_pipeline_drop_text). */
 #define DROP_TEXT_STEP ((size_t)1 << 20)
-/* Syntax error messages are cut after this many bytes, and the token they
- * quote after SYNTAX_TOKEN_MAX. */
-#define SYNTAX_MESSAGE_MAX 300
-#define SYNTAX_TOKEN_MAX 60
 
 const char *ml_lock_mode_name(ml_lock_mode mode)
 {
@@ -628,11 +625,16 @@ static void fill_context(ml_engine_state *st, ml_stmt_ctx *ctx, const PgQuery__N
 	};
 }
 
-void ml_engine_statement(ml_engine_state *st, const ml_unit *unit)
+static void analyse_body(ml_engine_state *st, const ml_unit *unit);
+
+/* Analyses unit, a parsed statement (ML_UNIT_STATEMENT or ML_UNIT_TX_END):
+ * computes its effect, runs the rules, then applies what it changes
+ * (transaction, locks, schema), and analyses the units of its PL/pgSQL
+ * body after it. */
+static void ml_engine_statement(ml_engine_state *st, const ml_unit *unit)
 {
 	const PgQuery__Node *stmt = unit->stmt;
 	const ml_stmt_env *env = &unit->env;
-	st->unit = unit;
 	ml_effect effect;
 	ml_effect_compute(st, stmt, env, &effect);
 	int line, column;
@@ -696,7 +698,7 @@ void ml_engine_statement(ml_engine_state *st, const ml_unit *unit)
 	    stmt->node_case == PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT) {
 		/* The PL/pgSQL body: its statements are reported at their own
 		 * lines, then this statement is the current unit again. */
-		ml_plpgsql_analyse(st, unit);
+		analyse_body(st, unit);
 		st->unit = unit;
 	}
 }
@@ -723,53 +725,25 @@ static void finish_file(ml_engine_state *st)
 	st->unit = NULL;
 }
 
-static void report_syntax_error(ml_engine_state *st, const char *text, size_t len, size_t base,
-				bool exact, const PgQueryError *err)
+/* ---- units -------------------------------------------------------------- */
+
+static void report_syntax_error(ml_engine_state *st, const ml_unit *unit)
 {
-	if (st->options->record_statements) {
+	if (unit->is_statement && st->options->record_statements) {
 		/* The timeline lists every statement, the ones that did not parse too. */
 		ml_run *run = st->run;
 		ml_statement_record *r = ml_arena_alloc(run->arena, sizeof(*r));
 		r->path = st->path;
-		ml_line_map_position(&st->map, base, &r->line, &r->column);
+		ml_line_map_position(&st->map, unit->start, &r->line, &r->column);
 		r->kind = "syntax error";
 		r->tx = st->tx;
 		r->held = ml_arena_alloc(run->arena, sizeof(ml_lock));
 		ml_ptr_vec_push(run->arena, &run->statements, r);
 	}
-	size_t offset = base;
-	if (exact && err->cursorpos > 0)
-		offset = base + ml_utf8_char_to_byte(text, len, err->cursorpos);
-	/* Underline the token the parser stopped at. */
-	size_t end = offset;
-	while (end < base + len && end < st->map.len && !isspace((unsigned char)st->map.text[end]) &&
-	       (end == offset || (st->map.text[end] != ';' && st->map.text[end] != ',' &&
-				  st->map.text[end] != '(' && st->map.text[end] != ')')))
-		end++;
-	if (end == offset && end < st->map.len)
-		end++;
-	/* libpg_query quotes the token it stopped at, whatever its length: an
-	 * unterminated quote makes it the rest of the file. */
-	const char *message = err->message;
-	const char *near = strstr(message, " at or near \"");
-	size_t head = near ? (size_t)(near - message) + strlen(" at or near \"") : 0;
-	size_t message_len = strlen(message);
-	if (near && message_len > head + SYNTAX_TOKEN_MAX + 1) {
-		size_t keep = head + SYNTAX_TOKEN_MAX;
-		while (keep > head && ((unsigned char)message[keep] & 0xC0) == 0x80)
-			keep--;
-		message = ml_arena_printf(st->file_arena, "%.*s...\"", (int)keep, message);
-	} else if (message_len > SYNTAX_MESSAGE_MAX) {
-		size_t keep = SYNTAX_MESSAGE_MAX;
-		while (keep > 0 && ((unsigned char)message[keep] & 0xC0) == 0x80)
-			keep--;
-		message = ml_arena_printf(st->file_arena, "%.*s ...", (int)keep, message);
-	}
-	ml_engine_report_at(st, &ml_rule_syntax_error, offset, end, ml_rule_syntax_error.info.help, message);
+	ml_engine_report_at(st, &ml_rule_syntax_error, unit->error_start, unit->error_end, ml_rule_syntax_error.info.help,
+			    unit->message);
 }
 
-/* The message for a statement or body of tokens tokens that was not parsed
- * for its size, in arena. */
 /* n with a comma between groups of three digits, in arena. */
 static const char *grouped(ml_arena *arena, size_t n)
 {
@@ -784,86 +758,103 @@ static const char *grouped(ml_arena *arena, size_t n)
 	return ml_arena_strdup(arena, out);
 }
 
-const char *ml_too_large_message(ml_arena *arena, const char *what, size_t tokens)
+static void report_too_complex(ml_engine_state *st, const ml_unit *unit)
 {
-	return ml_arena_printf(arena, "%s too large to analyse: %s tokens, more than the %s migralint parses; it "
-			       "was not checked",
-			       what, grouped(arena, tokens), grouped(arena, ML_MAX_STATEMENT_TOKENS));
+	const char *message;
+	if (unit->tokens)
+		message = ml_arena_printf(st->file_arena,
+					  "%s too large to analyse: %s tokens, more than the %s migralint parses; it was "
+					  "not checked",
+					  unit->what, grouped(st->file_arena, unit->tokens),
+					  grouped(st->file_arena, ML_MAX_STATEMENT_TOKENS));
+	else if (unit->partial)
+		message = ml_arena_printf(st->file_arena,
+					  "%s nested too deeply to analyse; statements below this depth were not checked",
+					  unit->what);
+	else
+		message = ml_arena_printf(st->file_arena, "%s nested too deeply to analyse: it was not checked",
+					  unit->what);
+	ml_engine_report_at(st, &ml_rule_statement_too_complex, unit->start, unit->start,
+			    ml_rule_statement_too_complex.info.help, message);
 }
 
-static void report_too_complex(ml_engine_state *st, size_t at, size_t tokens)
+/* Analyses one unit and, for a DO block or a PL/pgSQL routine, the units
+ * of its body after it. */
+static void analyse_unit(ml_engine_state *st, const ml_unit *unit)
 {
-	ml_engine_report_at(st, &ml_rule_statement_too_complex, at, at, ml_rule_statement_too_complex.info.help,
-			    tokens ? ml_too_large_message(st->file_arena, "statement", tokens)
-				   : "statement nested too deeply to analyse: it was not checked");
+	st->unit = unit;
+	/* Names computed at run time are the placeholder from here on. */
+	if (unit->env.dynamic)
+		st->had_dynamic = true;
+	switch (unit->kind) {
+	case ML_UNIT_TX_END:
+		if (unit->procedure)
+			ml_ptr_vec_push(st->run->arena, &st->run->committing_procedures,
+					ml_arena_strdup(st->run->arena, unit->procedure));
+		ml_engine_statement(st, unit);
+		break;
+	case ML_UNIT_STATEMENT:
+		ml_engine_statement(st, unit);
+		break;
+	case ML_UNIT_SYNTAX_ERROR:
+		report_syntax_error(st, unit);
+		break;
+	case ML_UNIT_TOO_COMPLEX:
+		report_too_complex(st, unit);
+		break;
+	case ML_UNIT_NOT_ANALYSED:
+		ml_engine_report_at(st, &ml_rule_dynamic_sql_not_analysed, unit->start, unit->end,
+				    ml_rule_dynamic_sql_not_analysed.info.help, unit->message);
+		break;
+	case ML_UNIT_META_COMMAND:
+		ml_engine_report_at(st, &ml_rule_psql_meta_command, unit->start, unit->end,
+				    ml_rule_psql_meta_command.info.help, unit->message);
+		break;
+	case ML_UNIT_INVALID_INPUT:
+		ml_engine_report_at(st, &ml_rule_invalid_input, unit->start, unit->end, ml_rule_invalid_input.info.help,
+				    unit->message);
+		break;
+	}
 }
 
-static int analyse_parsed(ml_engine_state *st, const char *text, size_t len, size_t base, bool exact,
-			  const ml_unit *like, ml_parsed *parsed);
-
-int ml_engine_parse_and_analyse(ml_engine_state *st, const char *text, size_t len, size_t base,
-				bool exact, const ml_unit *like)
+/* The units of the PL/pgSQL body of unit (a DO block or a routine), after
+ * the ignore comments inside the body: the file's scan saw the body as
+ * one string. */
+static void analyse_body(ml_engine_state *st, const ml_unit *unit)
 {
-	ml_parsed parsed;
-	ml_parse_statement(text, len, &parsed);
-	return analyse_parsed(st, text, len, base, exact, like, &parsed);
+	ml_arena *arena = ml_arena_new();
+	ml_unit_list body;
+	ml_unit_list_init(&body, arena);
+	ml_plpgsql_expand(unit, &st->map, &body);
+	if (body.body_end > body.body_start &&
+	    ml_mentions_directive(st->map.text + body.body_start, body.body_end - body.body_start)) {
+		size_t first = st->suppressions.len;
+		ml_suppressions_scan(st->file_arena, &st->map, body.body_start, body.body_end, &st->suppressions);
+		ml_engine_take_suppressions(st, first);
+	}
+	/* A DO block run in autocommit is one transaction until it COMMITs. */
+	bool implicit = body.walked && body.body == ML_BODY_DO && st->tx == ML_TX_NONE;
+	if (implicit)
+		st->tx = ML_TX_IMPLICIT;
+	for (size_t i = 0; i < body.len; i++)
+		analyse_unit(st, &body.items[i]);
+	if (implicit)
+		ml_engine_end_transaction(st, false);
+	ml_unit_list_free(&body);
+	ml_arena_free(arena);
 }
 
-/* The rest of ml_engine_parse_and_analyse, for a parse already made (here
- * or by a pipeline worker). Frees parsed. */
-static int analyse_parsed(ml_engine_state *st, const char *text, size_t len, size_t base, bool exact,
-			  const ml_unit *like, ml_parsed *parsed)
+void ml_engine_analyse(ml_engine_state *st, const ml_unit *units, size_t n)
 {
-	st->unit = like;
-	if (parsed->status == ML_PARSED_TOO_COMPLEX) {
-		size_t tokens = parsed->too_many_tokens;
-		ml_parsed_free(parsed);
-		report_too_complex(st, exact ? base : like->start, tokens);
-		return 0;
-	}
-	if (parsed->status == ML_PARSED_ERROR) {
-		if (!like->env.dynamic)
-			report_syntax_error(st, text, len, base, exact, parsed->result.error);
-		ml_parsed_free(parsed);
-		return -1;
-	}
-	const PgQuery__ParseResult *tree = parsed->tree;
-	int count = 0;
-	if (tree) {
-		for (size_t i = 0; i < tree->n_stmts; i++) {
-			const PgQuery__RawStmt *raw = tree->stmts[i];
-			if (!raw || !raw->stmt)
-				continue;
-			size_t s = raw->stmt_location > 0 ? (size_t)raw->stmt_location : 0;
-			size_t e = raw->stmt_len > 0 ? s + (size_t)raw->stmt_len : len;
-			if (s > len)
-				s = len;
-			if (e > len)
-				e = len;
-			while (s < e && isspace((unsigned char)text[s]))
-				s++;
-			/* Text that is not a verbatim slice of the file (PL/pgSQL
-			 * with blanked INTO, rebuilt dynamic SQL) keeps the span
-			 * the caller gave. */
-			ml_unit unit = *like;
-			unit.kind = ML_UNIT_STATEMENT;
-			unit.stmt = raw->stmt;
-			if (exact) {
-				unit.start = base + s;
-				unit.end = base + e;
-				while (unit.end > unit.start && isspace((unsigned char)st->map.text[unit.end - 1]))
-					unit.end--;
-			}
-			unit.loc_base = base;
-			unit.loc_exact = exact;
-			unit.loc_limit = len;
-			ml_engine_statement(st, &unit);
-			count++;
-		}
-	}
-	st->unit = like;
-	ml_parsed_free(parsed);
-	return count;
+	for (size_t i = 0; i < n; i++)
+		analyse_unit(st, &units[i]);
+	st->unit = NULL;
+}
+
+void ml_engine_end_command(ml_engine_state *st)
+{
+	if (st->tx == ML_TX_NONE)
+		ml_engine_end_transaction(st, true); /* autocommit: the statement's own transaction ended */
 }
 
 /* ---- one file ------------------------------------------------------------ */
@@ -951,8 +942,21 @@ static void report_unused_ignores(ml_engine_state *st)
 	}
 }
 
-/* A NUL-terminated copy of text[start, end) with the psql commands inside
- * it blanked out (their bytes become spaces, so offsets still match). */
+void ml_engine_finish_file(ml_engine_state *st)
+{
+	finish_file(st);
+	report_unused_ignores(st);
+}
+
+size_t ml_engine_text_needed_from(const ml_engine_state *st, size_t next)
+{
+	/* Findings point at the next unit or later, or at the BEGIN of the
+	 * open transaction. */
+	if (st->tx == ML_TX_EXPLICIT && st->tx_begin_start < next)
+		return st->tx_begin_start;
+	return next;
+}
+
 /* A NUL-terminated copy of text[start, end) in arena, with the psql
  * commands inside it blanked out (ml_chunk_copy_text). */
 static char *statement_copy(ml_engine_state *st, ml_arena *arena, const ml_chunk_list *chunks, size_t start,
@@ -961,6 +965,14 @@ static char *statement_copy(ml_engine_state *st, ml_arena *arena, const ml_chunk
 	char *copy = ml_arena_alloc(arena, end - start + 1);
 	ml_chunk_copy_text(st->map.text, chunks, start, end, copy);
 	return copy;
+}
+
+/* Analyses units and empties the list: each parse is freed once its
+ * statements are analysed. */
+static void lint_units(ml_engine_state *st, ml_unit_list *units)
+{
+	ml_engine_analyse(st, units->items, units->len);
+	ml_unit_list_free(units);
 }
 
 /* Parses and analyses one statement chunk. One that does not parse is split
@@ -974,13 +986,16 @@ static void lint_chunk(ml_engine_state *st, const ml_chunk_list *chunks, size_t 
 	/* The copies live only while this chunk is parsed. */
 	ml_arena_reset(st->chunk_arena);
 	char *text = statement_copy(st, st->chunk_arena, chunks, c->start, c->end);
+	ml_unit_list units;
+	ml_unit_list_init(&units, st->chunk_arena);
 	ml_parsed ahead;
 	ml_pipeline_take(pipeline, item, index, &ahead);
 	if (ahead.status == ML_PARSED_NONE)
 		ml_parse_statement(text, len, &ahead);
 	if (ahead.status != ML_PARSED_ERROR) {
-		analyse_parsed(st, text, len, c->start, true, like, &ahead);
+		ml_unit_list_add_parse(&units, &ahead, text, len, c->start, true, like, &st->map);
 		st->summary->statements++;
+		lint_units(st, &units);
 		return;
 	}
 	ml_chunk_list pieces;
@@ -992,7 +1007,8 @@ static void lint_chunk(ml_engine_state *st, const ml_chunk_list *chunks, size_t 
 		/* One statement that does not parse: its error, as parsed. */
 		st->summary->statements++;
 		st->summary->syntax_errors++;
-		analyse_parsed(st, text, len, c->start, true, like, &ahead);
+		ml_unit_list_add_parse(&units, &ahead, text, len, c->start, true, like, &st->map);
+		lint_units(st, &units);
 		return;
 	}
 	ml_parsed_free(&ahead);
@@ -1008,8 +1024,12 @@ static void lint_chunk(ml_engine_state *st, const ml_chunk_list *chunks, size_t 
 		piece_like.end = c->start + p->end;
 		char *piece = ml_arena_strndup(st->chunk_arena, text + p->start, p->end - p->start);
 		st->summary->statements++;
-		if (ml_engine_parse_and_analyse(st, piece, p->end - p->start, c->start + p->start, true, &piece_like) < 0)
+		ml_parsed parsed;
+		ml_parse_statement(piece, p->end - p->start, &parsed);
+		if (ml_unit_list_add_parse(&units, &parsed, piece, p->end - p->start, c->start + p->start, true,
+					   &piece_like, &st->map) < 0)
 			st->summary->syntax_errors++;
+		lint_units(st, &units);
 	}
 }
 
@@ -1049,19 +1069,21 @@ void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 	ml_line_map_init(&st.map, st.file_arena, text, len);
 
 	if (src->has_nul) {
-		ml_engine_report_at(&st, &ml_rule_invalid_input, src->nul_at, src->nul_at + 1,
-				    ml_rule_invalid_input.info.help,
-				    "file contains a NUL byte: it looks binary, not SQL text, and was not linted");
+		ml_unit nul = { .kind = ML_UNIT_INVALID_INPUT, .start = src->nul_at, .end = src->nul_at + 1,
+				.message = "file contains a NUL byte: it looks binary, not SQL text, and was not linted" };
+		ml_engine_analyse(&st, &nul, 1);
 		ml_arena_free(st.chunk_arena);
 		ml_arena_free(st.file_arena);
 		ml_pipeline_release(pipeline, item);
 		return;
 	}
 	size_t bad = ml_utf8_first_invalid(text, len);
-	if (bad < len)
-		ml_engine_report_at(&st, &ml_rule_invalid_input, bad, bad + 1, ml_rule_invalid_input.info.help,
-				    "invalid UTF-8 byte; the file is linted as it is, and columns after this "
-				    "byte count bytes");
+	if (bad < len) {
+		ml_unit invalid = { .kind = ML_UNIT_INVALID_INPUT, .start = bad, .end = bad + 1,
+				    .message = "invalid UTF-8 byte; the file is linted as it is, and columns after "
+					       "this byte count bytes" };
+		ml_engine_analyse(&st, &invalid, 1);
+	}
 
 	const ml_chunk_list *chunks = &src->chunks;
 	for (size_t i = 0; i < chunks->len; i++) {
@@ -1087,21 +1109,16 @@ void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 	for (size_t i = 0; i < chunks->len; i++) {
 		const ml_chunk *c = &chunks->items[i];
 		if (src->mapped_size && c->start - kept_from >= DROP_TEXT_STEP) {
-			/* Findings from here on point at this chunk or later, or at
-			 * the BEGIN of the open transaction: the text before both
-			 * can go. */
-			size_t keep = c->start;
-			if (st.tx == ML_TX_EXPLICIT && st.tx_begin_start < keep)
-				keep = st.tx_begin_start;
-			kept_from = ml_line_map_start_of_line_at(&st.map, keep);
+			/* Findings from here on point at this chunk or later (or
+			 * at what the engine still needs): the text before can go. */
+			kept_from = ml_line_map_start_of_line_at(&st.map, ml_engine_text_needed_from(&st, c->start));
 			ml_pipeline_drop_text(pipeline, item, kept_from);
 		}
-		/* The chunk as a unit of the top level, for what is reported
-		 * about it as a whole. */
+		/* What the chunk's units have in common: a statement of the top
+		 * level, whose ignore comments are those of its first line. */
 		ml_unit chunk = { .start = c->start, .end = c->end, .env = { .body = ML_BODY_TOP } };
 		int col;
 		ml_line_map_position(&st.map, c->start, &chunk.directive_line, &col);
-		st.unit = &chunk;
 		if (c->kind == ML_CHUNK_META_COMMAND) {
 			/* psql reads a command's line up to a newline: text after a
 			 * carriage return is more of its arguments, never SQL. */
@@ -1115,25 +1132,27 @@ void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 				cr ? " (psql reads the text after the carriage return in it as arguments of the "
 				     "command, not as SQL)"
 				   : "");
-			ml_engine_report_at(&st, &ml_rule_psql_meta_command, c->start, c->end,
-					    ml_rule_psql_meta_command.info.help, message);
+			ml_unit meta = chunk;
+			meta.kind = ML_UNIT_META_COMMAND;
+			meta.message = message;
+			ml_engine_analyse(&st, &meta, 1);
 			continue;
 		}
 		if (c->kind == ML_CHUNK_COPY_DATA && c->unterminated) {
-			ml_engine_report_at(&st, &ml_rule_syntax_error, c->start, c->start, ml_rule_syntax_error.info.help,
-					    "COPY ... FROM stdin data has no closing \\. line: the rest of the file was "
-					    "read as data, not linted");
+			ml_unit copy = chunk;
+			copy.kind = ML_UNIT_SYNTAX_ERROR;
+			copy.error_start = copy.error_end = c->start;
+			copy.message = "COPY ... FROM stdin data has no closing \\. line: the rest of the file was "
+				       "read as data, not linted";
+			ml_engine_analyse(&st, &copy, 1);
 			continue;
 		}
 		if (c->kind != ML_CHUNK_STATEMENT)
 			continue;
 		lint_chunk(&st, chunks, i, &chunk, pipeline, item);
-		if (st.tx == ML_TX_NONE)
-			ml_engine_end_transaction(&st, true); /* autocommit: the statement's own transaction ended */
+		ml_engine_end_command(&st);
 	}
-	st.unit = NULL;
-	finish_file(&st);
-	report_unused_ignores(&st);
+	ml_engine_finish_file(&st);
 	ml_arena_free(st.chunk_arena);
 	ml_arena_free(st.file_arena);
 	ml_pipeline_release(pipeline, item);

@@ -211,26 +211,25 @@ int ml_run_source_error(ml_run *run, const char *path, const struct ml_source *s
 /* Records that memory ran out before path could be linted: an input error
  * naming it, and the run marked out of memory. Returns -1. */
 int ml_run_out_of_memory(ml_run *run, const char *path);
-/* Analyses unit, a parsed statement (ML_UNIT_STATEMENT or ML_UNIT_TX_END):
- * computes its effect, runs the rules, then applies what it changes
- * (transaction, locks, schema). unit must outlive the call; it is the
- * engine's current unit from then on. */
-void ml_engine_statement(ml_engine_state *st, const ml_unit *unit);
-/* Parses text (NUL-terminated, len bytes, starting at file offset base; exact
- * says whether it is a verbatim slice of the file) and analyses each
- * statement in it as a unit like like (its directive line and environment;
- * when not exact, its span too). A parse error is reported as syntax-error,
- * except for rebuilt dynamic SQL (like->env.dynamic). Returns the number of
- * statements, or -1 on a syntax error. */
-int ml_engine_parse_and_analyse(ml_engine_state *st, const char *text, size_t len, size_t base,
-				bool exact, const ml_unit *like);
+/* Analyses units[0, n) in order: a statement's effect is computed, the
+ * rules run over it and what it changes (transaction, locks, schema) is
+ * applied, and the units of its PL/pgSQL body follow it; the other kinds of
+ * unit become the finding of the engine's rule for them. The units stay
+ * the caller's. */
+void ml_engine_analyse(ml_engine_state *st, const ml_unit *units, size_t n);
+/* A top-level command (what psql sends as one query: a statement chunk)
+ * has been analysed: an autocommit transaction ends with it. */
+void ml_engine_end_command(ml_engine_state *st);
+/* Ends the file: runs every rule's end-of-file hook and reports the ignore
+ * comments that silenced nothing. */
+void ml_engine_finish_file(ml_engine_state *st);
+/* The first byte of the file later findings may point at, when the next
+ * unit starts at next: next, or the BEGIN of the open transaction. */
+size_t ml_engine_text_needed_from(const ml_engine_state *st, size_t next);
 /* Takes in the directive comments from st->suppressions.items[first] on:
  * indexes them, so they silence the findings they cover, and reports the
  * rule names that are unknown and the comments without a reason. */
 void ml_engine_take_suppressions(ml_engine_state *st, size_t first);
-/* "<what> too large to analyse: N tokens, ..." for statement-too-complex,
- * in arena. */
-const char *ml_too_large_message(ml_arena *arena, const char *what, size_t tokens);
 /* Ends the current transaction: releases the held locks and forgets what
  * the transaction added. keep_state leaves the transaction state as it is
  * (a COMMIT inside a DO block starts the next transaction at once). */
@@ -292,11 +291,6 @@ char ml_schema_function_volatility(ml_run *run, const char *name);
 /* Display name "schema.name" or "name" in arena. */
 const char *ml_qualified_name(ml_arena *arena, const char *schema, const char *name);
 
-/* plpgsql.c */
-/* Analyses the PL/pgSQL body of parent, a DO block or CREATE
- * FUNCTION/PROCEDURE statement (no-op for other statements and languages). */
-void ml_plpgsql_analyse(ml_engine_state *st, const ml_unit *parent);
-
 /* plpgsql_compile.c */
 /* What libpg_query's PL/pgSQL compiler made of a body. */
 typedef struct ml_plpgsql_compiled {
@@ -333,6 +327,9 @@ typedef struct ml_parsed {
 /* Parses text (len bytes, NUL-terminated) into *out, from any thread. The
  * caller frees *out with ml_parsed_free. */
 void ml_parse_statement(const char *text, size_t len, ml_parsed *out);
+/* The same, with the tree in arena (the caller's; it must outlive the
+ * tree): many small statements parsed for later cost no arena each. */
+void ml_parse_statement_in(ml_arena *arena, const char *text, size_t len, ml_parsed *out);
 void ml_parsed_free(ml_parsed *p);
 
 /* pipeline.c */

@@ -54,4 +54,39 @@ typedef struct ml_unit {
 	const char *procedure;    /* TX_END: the procedure whose body runs it, or NULL */
 } ml_unit;
 
+struct ml_parsed;                 /* a statement's parse: parse.c */
+
+/* Units in the order they run, and the parses their trees live in. */
+typedef struct ml_unit_list {
+	ml_arena *arena;          /* the caller's: holds the units, their messages and environments */
+	ml_unit *items;
+	size_t len, cap;
+	ml_ptr_vec parses;        /* struct ml_parsed *, taken over by ml_unit_list_add_parse */
+	/* Set by ml_plpgsql_expand: */
+	ml_body_kind body;        /* the kind of body expanded (ML_BODY_TOP: none) */
+	bool walked;              /* the body compiled and items are its statements: a DO block
+				     then runs as one transaction of its own when none is open */
+	size_t body_start, body_end; /* the body's text in the file (empty when it was not found):
+					the file's scan for ignore comments saw it as one string */
+} ml_unit_list;
+
+/* An empty list whose units are allocated in arena. */
+void ml_unit_list_init(ml_unit_list *list, ml_arena *arena);
+/* Appends a copy of unit. */
+void ml_unit_list_add(ml_unit_list *list, const ml_unit *unit);
+/* Appends the units of *parsed, the parse of text (NUL-terminated, len
+ * bytes) found at file offset base (exact: a verbatim slice of the file,
+ * whose text map holds), and takes *parsed over. Each unit is like like
+ * (its directive line and environment; its span too when not exact): a
+ * statement unit for each statement (its span trimmed of blanks when
+ * exact), a too-complex unit, or a syntax-error unit where the parser
+ * stopped, except for dynamic SQL (like->env.dynamic), whose errors are
+ * the caller's to report. Returns the number of statements, or -1 when
+ * the text did not parse. */
+int ml_unit_list_add_parse(ml_unit_list *list, struct ml_parsed *parsed, const char *text, size_t len, size_t base,
+			   bool exact, const ml_unit *like, const ml_line_map *map);
+/* Frees the parses the list took over (the units' trees) and empties the
+ * list; its array stays in the arena for the next units. */
+void ml_unit_list_free(ml_unit_list *list);
+
 #endif

@@ -21,5 +21,6 @@ Suite *engine_suite(void);
 Suite *lock_table_suite(void);
 Suite *unpack_suite(void);
 Suite *read_suite(void);
+Suite *plpgsql_expand_suite(void);
 
 #endif

@@ -29,6 +29,7 @@ int main(void)
 	srunner_add_suite(sr, lock_table_suite());
 	srunner_add_suite(sr, unpack_suite());
 	srunner_add_suite(sr, read_suite());
+	srunner_add_suite(sr, plpgsql_expand_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
