@@ -1,9 +1,10 @@
 /*
- * engine.c - lints one file: checks that it is text, splits it into
- * statements, parses each one on its own (so a syntax error costs only that
- * statement), keeps the transaction and lock state as the statements run in
- * order, runs every enabled rule over each statement and records findings
- * that no suppression comment silences.
+ * engine.c - the fold over a file's statement units (the driver in
+ * src/run/lint_file.c makes them): keeps the transaction and lock state as
+ * the units run in order, runs every enabled rule over each statement,
+ * walks the units of a PL/pgSQL body after the statement they belong to,
+ * maps the other kinds of unit to the engine's own rules, and records the
+ * findings with the suppression comments that silence them.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -22,9 +23,6 @@
 #define EXCERPT_MAX_LINE_BYTES 1000
 #define EXCERPT_CUT " ..."
 #define EXCERPT_MAX_BYTES (EXCERPT_MAX_LINES * (EXCERPT_MAX_LINE_BYTES + sizeof(EXCERPT_CUT)))
-/* A large file's text is given back to the system in steps of this many
- * bytes as the engine moves through it (ml_pipeline_drop_text). */
-#define DROP_TEXT_STEP ((size_t)1 << 20)
 
 const char *ml_lock_mode_name(ml_lock_mode mode)
 {
@@ -942,6 +940,31 @@ static void report_unused_ignores(ml_engine_state *st)
 	}
 }
 
+void ml_engine_file_start(ml_engine_state *st, ml_run *run, const char *path, const ml_options *options,
+			  bool *rule_enabled, ml_severity *rule_severity, const struct ml_source *src, const ml_line_map *map,
+			  ml_arena *file_arena)
+{
+	memset(st, 0, sizeof(*st));
+	st->run = run;
+	st->options = options;
+	st->rule_enabled = rule_enabled;
+	st->rule_severity = rule_severity;
+	st->path = path;
+	st->source = src;
+	st->map = *map;
+	st->file_arena = file_arena;
+	run->file_count++;
+	st->tx = options->assume_in_transaction ? ML_TX_ASSUMED : ML_TX_NONE;
+}
+
+void ml_engine_add_suppressions(ml_engine_state *st, ml_suppression *const *found, size_t n)
+{
+	size_t first = st->suppressions.len;
+	for (size_t i = 0; i < n; i++)
+		ml_ptr_vec_push(st->file_arena, &st->suppressions, found[i]);
+	ml_engine_take_suppressions(st, first);
+}
+
 void ml_engine_finish_file(ml_engine_state *st)
 {
 	finish_file(st);
@@ -955,205 +978,4 @@ size_t ml_engine_text_needed_from(const ml_engine_state *st, size_t next)
 	if (st->tx == ML_TX_EXPLICIT && st->tx_begin_start < next)
 		return st->tx_begin_start;
 	return next;
-}
-
-/* A NUL-terminated copy of text[start, end) in arena, with the psql
- * commands inside it blanked out (ml_chunk_copy_text). */
-static char *statement_copy(ml_engine_state *st, ml_arena *arena, const ml_chunk_list *chunks, size_t start,
-			    size_t end)
-{
-	char *copy = ml_arena_alloc(arena, end - start + 1);
-	ml_chunk_copy_text(st->map.text, chunks, start, end, copy);
-	return copy;
-}
-
-/* Analyses units and empties the list: each parse is freed once its
- * statements are analysed. */
-static void lint_units(ml_engine_state *st, ml_unit_list *units)
-{
-	ml_engine_analyse(st, units->items, units->len);
-	ml_unit_list_free(units);
-}
-
-/* Parses and analyses one statement chunk. One that does not parse is split
- * again at every semicolon (ml_split_simple): a missing parenthesis or END
- * then costs only the broken piece. */
-static void lint_chunk(ml_engine_state *st, const ml_chunk_list *chunks, size_t index, const ml_unit *like,
-		       ml_pipeline *pipeline, size_t item)
-{
-	const ml_chunk *c = &chunks->items[index];
-	size_t len = c->end - c->start;
-	/* The copies live only while this chunk is parsed. */
-	ml_arena_reset(st->chunk_arena);
-	char *text = statement_copy(st, st->chunk_arena, chunks, c->start, c->end);
-	ml_unit_list units;
-	ml_unit_list_init(&units, st->chunk_arena);
-	ml_parsed ahead;
-	ml_pipeline_take(pipeline, item, index, &ahead);
-	if (ahead.status == ML_PARSED_NONE)
-		ml_parse_statement(text, len, &ahead);
-	if (ahead.status != ML_PARSED_ERROR) {
-		ml_unit_list_add_parse(&units, &ahead, text, len, c->start, true, like, &st->map);
-		st->summary->statements++;
-		lint_units(st, &units);
-		return;
-	}
-	ml_chunk_list pieces;
-	ml_split_simple(st->chunk_arena, text, len, &pieces);
-	size_t statements = 0;
-	for (size_t i = 0; i < pieces.len; i++)
-		statements += pieces.items[i].kind == ML_CHUNK_STATEMENT;
-	if (statements <= 1) {
-		/* One statement that does not parse: its error, as parsed. */
-		st->summary->statements++;
-		st->summary->syntax_errors++;
-		ml_unit_list_add_parse(&units, &ahead, text, len, c->start, true, like, &st->map);
-		lint_units(st, &units);
-		return;
-	}
-	ml_parsed_free(&ahead);
-	for (size_t i = 0; i < pieces.len; i++) {
-		const ml_chunk *p = &pieces.items[i];
-		if (p->kind != ML_CHUNK_STATEMENT)
-			continue;
-		/* Each piece is a statement of its own, for ignore comments too. */
-		ml_unit piece_like = *like;
-		int col;
-		ml_line_map_position(&st->map, c->start + p->start, &piece_like.directive_line, &col);
-		piece_like.start = c->start + p->start;
-		piece_like.end = c->start + p->end;
-		char *piece = ml_arena_strndup(st->chunk_arena, text + p->start, p->end - p->start);
-		st->summary->statements++;
-		ml_parsed parsed;
-		ml_parse_statement(piece, p->end - p->start, &parsed);
-		if (ml_unit_list_add_parse(&units, &parsed, piece, p->end - p->start, c->start + p->start, true,
-					   &piece_like, &st->map) < 0)
-			st->summary->syntax_errors++;
-		lint_units(st, &units);
-	}
-}
-
-void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
-{
-	const ml_source *src = ml_pipeline_source(pipeline, item);
-	const char *path = src->path;
-	ml_engine_state st;
-	memset(&st, 0, sizeof(st));
-	st.run = run;
-	ml_options file_options = run->options;
-	if (run->options_hook && !run->options_hook(run->options_hook_data, path, &file_options)) {
-		run->skipped_files++;
-		ml_pipeline_release(pipeline, item);
-		return;
-	}
-	if (src->read_status != ML_READ_DONE) {
-		ml_run_source_error(run, path, src);
-		ml_pipeline_release(pipeline, item);
-		return;
-	}
-	const char *text = src->text;
-	size_t len = src->len;
-	st.source = src;
-	st.options = &file_options;
-	run->file_count++;
-	st.path = ml_arena_strdup(run->arena, path);
-	st.file_arena = ml_arena_new();
-	st.chunk_arena = ml_arena_new();
-	st.rule_enabled = ml_arena_alloc(st.file_arena, ml_rule_count() * sizeof(bool));
-	st.rule_severity = ml_arena_alloc(st.file_arena, ml_rule_count() * sizeof(ml_severity));
-	ml_rules_resolve(&file_options, st.rule_enabled, st.rule_severity);
-	st.summary = ml_arena_alloc(run->arena, sizeof(*st.summary));
-	st.summary->path = st.path;
-	ml_ptr_vec_push(run->arena, &run->files, st.summary);
-
-	ml_line_map_init(&st.map, st.file_arena, text, len);
-
-	if (src->has_nul) {
-		ml_unit nul = { .kind = ML_UNIT_INVALID_INPUT, .start = src->nul_at, .end = src->nul_at + 1,
-				.message = "file contains a NUL byte: it looks binary, not SQL text, and was not linted" };
-		ml_engine_analyse(&st, &nul, 1);
-		ml_arena_free(st.chunk_arena);
-		ml_arena_free(st.file_arena);
-		ml_pipeline_release(pipeline, item);
-		return;
-	}
-	size_t bad = ml_utf8_first_invalid(text, len);
-	if (bad < len) {
-		ml_unit invalid = { .kind = ML_UNIT_INVALID_INPUT, .start = bad, .end = bad + 1,
-				    .message = "invalid UTF-8 byte; the file is linted as it is, and columns after "
-					       "this byte count bytes" };
-		ml_engine_analyse(&st, &invalid, 1);
-	}
-
-	const ml_chunk_list *chunks = &src->chunks;
-	for (size_t i = 0; i < chunks->len; i++) {
-		const ml_chunk *c = &chunks->items[i];
-		if (!c->has_ignore_comment)
-			continue;
-		size_t scan_end = c->kind == ML_CHUNK_TRAILER ? c->start : c->end;
-		if (c->kind == ML_CHUNK_STATEMENT) {
-			/* The scanner's tokens cost memory like a parse: in a
-			 * statement too large to parse, only the comments in
-			 * front of it are read. */
-			ml_statement_size size;
-			ml_statement_measure(text + c->start, c->end - c->start, &size);
-			if (size.tokens > ML_MAX_STATEMENT_TOKENS)
-				scan_end = c->start;
-		}
-		ml_suppressions_scan(st.file_arena, &st.map, c->gap_start, scan_end, &st.suppressions);
-	}
-	ml_engine_take_suppressions(&st, 0);
-
-	st.tx = file_options.assume_in_transaction ? ML_TX_ASSUMED : ML_TX_NONE;
-	size_t kept_from = 0;
-	for (size_t i = 0; i < chunks->len; i++) {
-		const ml_chunk *c = &chunks->items[i];
-		if (src->mapped_size && c->start - kept_from >= DROP_TEXT_STEP) {
-			/* Findings from here on point at this chunk or later (or
-			 * at what the engine still needs): the text before can go. */
-			kept_from = ml_line_map_start_of_line_at(&st.map, ml_engine_text_needed_from(&st, c->start));
-			ml_pipeline_drop_text(pipeline, item, kept_from);
-		}
-		/* What the chunk's units have in common: a statement of the top
-		 * level, whose ignore comments are those of its first line. */
-		ml_unit chunk = { .start = c->start, .end = c->end, .env = { .body = ML_BODY_TOP } };
-		int col;
-		ml_line_map_position(&st.map, c->start, &chunk.directive_line, &col);
-		if (c->kind == ML_CHUNK_META_COMMAND) {
-			/* psql reads a command's line up to a newline: text after a
-			 * carriage return is more of its arguments, never SQL. */
-			size_t shown = c->end - c->start;
-			const char *cr = memchr(text + c->start, '\r', shown);
-			if (cr)
-				shown = (size_t)(cr - (text + c->start));
-			const char *message = ml_arena_printf(
-				st.file_arena, "psql meta-command \"%.*s\" skipped: migralint lints SQL only%s",
-				(int)(shown > 40 ? 40 : shown), text + c->start,
-				cr ? " (psql reads the text after the carriage return in it as arguments of the "
-				     "command, not as SQL)"
-				   : "");
-			ml_unit meta = chunk;
-			meta.kind = ML_UNIT_META_COMMAND;
-			meta.message = message;
-			ml_engine_analyse(&st, &meta, 1);
-			continue;
-		}
-		if (c->kind == ML_CHUNK_COPY_DATA && c->unterminated) {
-			ml_unit copy = chunk;
-			copy.kind = ML_UNIT_SYNTAX_ERROR;
-			copy.error_start = copy.error_end = c->start;
-			copy.message = "COPY ... FROM stdin data has no closing \\. line: the rest of the file was "
-				       "read as data, not linted";
-			ml_engine_analyse(&st, &copy, 1);
-			continue;
-		}
-		if (c->kind != ML_CHUNK_STATEMENT)
-			continue;
-		lint_chunk(&st, chunks, i, &chunk, pipeline, item);
-		ml_engine_end_command(&st);
-	}
-	ml_engine_finish_file(&st);
-	ml_arena_free(st.chunk_arena);
-	ml_arena_free(st.file_arena);
-	ml_pipeline_release(pipeline, item);
 }

@@ -142,9 +142,7 @@ typedef struct ml_engine_state {
 	bool *rule_enabled;           /* this file's rules, indexed like the registry */
 	ml_severity *rule_severity;   /* this file's severities, indexed like the registry */
 	const char *path;         /* run-owned copy */
-	ml_file_summary *summary;
 	ml_arena *file_arena;
-	ml_arena *chunk_arena;        /* the current statement's text copies; reset per statement */
 	ml_line_map map;
 	ml_ptr_vec suppressions;  /* ml_suppression *, in the order they were found */
 	ml_ignore_index ignores;  /* the same, by line and rule */
@@ -193,24 +191,17 @@ typedef struct ml_pipeline ml_pipeline;
 /* Which rules are on and at which severity under opts, indexed like the
  * registry (arrays of ml_rule_count() entries). */
 void ml_rules_resolve(const ml_options *opts, bool *enabled, ml_severity *severity);
-/* Lints item of pipeline (ml_pipeline_source), adding its summary and
- * findings to run, or an input error when it could not be read, and
- * releases the item. Never fails: bad input becomes a finding. Items are
- * linted in order, on one thread. */
-void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item);
-/* Records that path could not be read, for ml_run_input_error_list (the
- * library prints nothing). Returns -1. Strings are copied. */
-int ml_run_input_error(ml_run *run, const char *path, const char *reason);
-/* The same for a read that failed with errno err; ENOMEM also marks the
- * run as out of memory (exit status ML_EXIT_FAILED): the input is fine,
- * the linter was not. Returns -1. */
-int ml_run_read_error(ml_run *run, const char *path, int err);
-/* Records why src could not be read (its read_status), as
- * ml_run_read_error does for an errno value. Returns -1. */
-int ml_run_source_error(ml_run *run, const char *path, const struct ml_source *src);
-/* Records that memory ran out before path could be linted: an input error
- * naming it, and the run marked out of memory. Returns -1. */
-int ml_run_out_of_memory(ml_run *run, const char *path);
+/* Starts the analysis of a file in st: path is its display path (run-owned),
+ * options and rule_enabled/rule_severity (indexed like the registry) say
+ * what to check, src holds its text and map maps it (copied), file_arena
+ * (the caller's) holds what lasts the file. All must outlive the file's
+ * analysis. The transaction starts as the options say. */
+void ml_engine_file_start(ml_engine_state *st, ml_run *run, const char *path, const ml_options *options,
+			  bool *rule_enabled, ml_severity *rule_severity, const struct ml_source *src, const ml_line_map *map,
+			  ml_arena *file_arena);
+/* Takes in the directive comments found[0, n) of the file (in the file
+ * arena), as ml_engine_take_suppressions does. */
+void ml_engine_add_suppressions(ml_engine_state *st, ml_suppression *const *found, size_t n);
 /* Analyses units[0, n) in order: a statement's effect is computed, the
  * rules run over it and what it changes (transaction, locks, schema) is
  * applied, and the units of its PL/pgSQL body follow it; the other kinds of
