@@ -10,10 +10,6 @@ of the built object files with nm, it fails when:
 - it saw fewer than a handful of references between layers (it would then be
   checking nothing).
 
-While the library is moved into its layers, tests/layers_allow.txt lists the
-problems still to fix: the test fails on any problem not listed, and on a
-listed one that is gone (so the list only shrinks).
-
 usage: layers_test.py BUILD_DIR PROJECT_DIR
 """
 import os
@@ -116,24 +112,10 @@ def main():
     if cross < 20:
         failures.append(f"only {cross} references between layers: the objects were not found")
 
-    allow_path = os.path.join(project, "tests", "layers_allow.txt")
-    allowed = set()
-    if os.path.exists(allow_path):
-        with open(allow_path) as f:
-            allowed = {line.strip() for line in f if line.strip() and not line.startswith("#")}
-    bad = 0
     for f in failures:
-        if f in allowed:
-            print("known:", f)
-        else:
-            print("FAIL:", f)
-            bad += 1
-    for f in sorted(allowed - set(failures)):
-        print("FAIL: fixed, remove it from tests/layers_allow.txt:", f)
-        bad += 1
-    print(f"{len(objects)} object files, {cross} references between layers, "
-          f"{len(failures)} problems ({len(failures) - bad if bad <= len(failures) else 0} still listed as known)")
-    return 1 if bad else 0
+        print("FAIL:", f)
+    print(f"{len(objects)} object files, {cross} references between layers, {len(failures)} problems")
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

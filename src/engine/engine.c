@@ -1,9 +1,10 @@
 /*
- * engine.c - lints one file: checks that it is text, splits it into
- * statements, parses each one on its own (so a syntax error costs only that
- * statement), keeps the transaction and lock state as the statements run in
- * order, runs every enabled rule over each statement and records findings
- * that no suppression comment silences.
+ * engine.c - the fold over a file's statement units (the driver in
+ * src/run/lint_file.c makes them): keeps the transaction and lock state as
+ * the units run in order, runs every enabled rule over each statement,
+ * walks the units of a PL/pgSQL body after the statement they belong to,
+ * maps the other kinds of unit to the engine's own rules, and records the
+ * findings with the suppression comments that silence them.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <pg_query.h>
 
 #include "engine.h"
+#include "plpgsql.h"
 
 /* Excerpts show at most this many lines of a statement, and of each line
  * at most this many bytes, then EXCERPT_CUT. */
@@ -21,13 +23,6 @@
 #define EXCERPT_MAX_LINE_BYTES 1000
 #define EXCERPT_CUT " ..."
 #define EXCERPT_MAX_BYTES (EXCERPT_MAX_LINES * (EXCERPT_MAX_LINE_BYTES + sizeof(EXCERPT_CUT)))
-/* A large file's text is given back to the system in steps of this many
- * bytes as the engine moves through it (ml_pipeline_drop_text). */
-#define DROP_TEXT_STEP ((size_t)1 << 20)
-/* Syntax error messages are cut after this many bytes, and the token they
- * quote after SYNTAX_TOKEN_MAX. */
-#define SYNTAX_MESSAGE_MAX 300
-#define SYNTAX_TOKEN_MAX 60
 
 /* ---- reporting ----------------------------------------------------------- */
 
@@ -136,8 +131,11 @@ static const char *excerpt_of(ml_engine_state *st, int line, int end_line)
 	return out;
 }
 
-ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, size_t start, size_t end,
-				  const char *help, const char *message)
+/* ml_engine_report_at for a finding whose ignore comments are those of
+ * directive_line (0: the finding's own line); about, when not NULL, is a
+ * comment the finding is about, which does not silence it. */
+static ml_diagnostic *report_at(ml_engine_state *st, const ml_rule *rule, size_t start, size_t end,
+				int directive_line, const ml_suppression *about, const char *help, const char *message)
 {
 	ml_run *run = st->run;
 	if (!st->rules->enabled[ml_registry_index(rule)])
@@ -150,9 +148,10 @@ ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, siz
 	if (end < start)
 		end = start;
 	ml_line_map_position(&st->map, end, &end_line, &end_column);
-	int directive_line = st->stmt_line ? st->stmt_line : line;
+	if (!directive_line)
+		directive_line = line;
 	ml_suppression *by = ml_ignore_index_match(&st->ignores, ml_registry_index(rule), directive_line, line,
-						   st->report_about);
+						   about);
 	ml_diagnostic *d = ml_arena_alloc(run->arena, sizeof(*d));
 	if (by)
 		d->suppressed = suppression_info(st, by);
@@ -194,12 +193,12 @@ ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, siz
 	return d;
 }
 
-/* ---- transaction and lock state ----------------------------------------- */
-
-void ml_engine_end_transaction(ml_engine_state *st, bool keep_state)
+ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, size_t start, size_t end,
+				  const char *help, const char *message)
 {
-	ml_tx_end(&st->tx, keep_state);
+	return report_at(st, rule, start, end, st->unit ? st->unit->directive_line : 0, NULL, help, message);
 }
+
 
 /* The statement type for the lock timeline: "CREATE FUNCTION" for
  * CreateFunctionStmt, from the protobuf field name. */
@@ -233,7 +232,7 @@ static void record_statement(ml_engine_state *st, const PgQuery__Node *stmt, con
 	ml_run *run = st->run;
 	ml_statement_record *r = ml_arena_alloc(run->arena, sizeof(*r));
 	r->path = st->path;
-	ml_line_map_position(&st->map, st->stmt_start, &r->line, &r->column);
+	ml_line_map_position(&st->map, st->unit->start, &r->line, &r->column);
 	r->kind = effect->n_locks ? ml_arena_strdup(run->arena, effect->form) : statement_type(run->arena, stmt);
 	r->n_locks = effect->n_locks;
 	for (size_t i = 0; i < effect->n_locks; i++) {
@@ -281,9 +280,9 @@ static void fill_context(ml_engine_state *st, ml_stmt_ctx *ctx, const PgQuery__N
 		.n_new_enum_values = st->tx.new_enum_values.len,
 		.not_valid_in_tx = (const ml_pending_constraint *const *)st->tx.not_valid_in_tx.items,
 		.n_not_valid_in_tx = st->tx.not_valid_in_tx.len,
-		.dynamic = st->dynamic,
-		.span = { .text = st->map.text, .start = st->stmt_start, .end = st->stmt_end,
-			  .loc_base = st->loc_base, .loc_limit = st->loc_limit, .exact = st->loc_exact },
+		.dynamic = env ? env->dynamic : false,
+		.span = { .text = st->map.text, .start = st->unit->start, .end = st->unit->end,
+			  .loc_base = st->unit->loc_base, .loc_limit = st->unit->loc_limit, .exact = st->unit->loc_exact },
 		.catalog = st->run->catalog,
 		.tx = &st->tx,
 		.arena = st->file_arena,
@@ -317,15 +316,20 @@ static void take_findings(ml_engine_state *st)
 	st->findings.len = 0;
 }
 
-void ml_engine_statement(ml_engine_state *st, const PgQuery__Node *stmt, const ml_stmt_env *env)
+static void analyse_body(ml_engine_state *st, const ml_unit *unit);
+
+/* Analyses unit, a parsed statement (ML_UNIT_STATEMENT or ML_UNIT_TX_END):
+ * computes its effect, runs the rules, then applies what it changes
+ * (transaction, locks, schema), and analyses the units of its PL/pgSQL
+ * body after it. */
+static void ml_engine_statement(ml_engine_state *st, const ml_unit *unit)
 {
-	/* CALLs of a procedure whose body COMMITs commit too. */
-	if (env->commits_procedure)
-		ml_catalog_note_commits(st->run->catalog, env->commits_procedure);
+	const PgQuery__Node *stmt = unit->stmt;
+	const ml_stmt_env *env = &unit->env;
 	ml_effect effect;
 	ml_effect_compute(st->file_arena, st->run->catalog, &st->tx, st->options->pg_major, stmt, env, &effect);
 	int line, column;
-	ml_line_map_position(&st->map, st->stmt_start, &line, &column);
+	ml_line_map_position(&st->map, unit->start, &line, &column);
 	/* A function or procedure body runs when called: it changes neither
 	 * the transaction nor the schema now. */
 	bool runs_now = env->body == ML_BODY_TOP || env->body == ML_BODY_DO;
@@ -357,7 +361,7 @@ void ml_engine_statement(ml_engine_state *st, const PgQuery__Node *stmt, const m
 	ml_tx_state tx_before = st->tx.state;
 	/* The transaction first: it reads the tables under the names they
 	 * have before the statement. */
-	ml_tx_apply(&st->tx, st->run->catalog, stmt, &effect, env->body, line, st->stmt_start, st->stmt_end);
+	ml_tx_apply(&st->tx, st->run->catalog, stmt, &effect, env->body, line, unit->start, unit->end);
 	ml_catalog_apply(st->run->catalog, stmt);
 	if (st->options->record_statements)
 		record_statement(st, stmt, &effect, tx_before, env->body);
@@ -365,16 +369,9 @@ void ml_engine_statement(ml_engine_state *st, const PgQuery__Node *stmt, const m
 	if (stmt->node_case == PG_QUERY__NODE__NODE_DO_STMT ||
 	    stmt->node_case == PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT) {
 		/* The PL/pgSQL body: its statements are reported at their own
-		 * lines, then the outer statement's position is restored. */
-		size_t saved_start = st->stmt_start, saved_end = st->stmt_end, saved_base = st->loc_base;
-		size_t saved_limit = st->loc_limit;
-		bool saved_exact = st->loc_exact;
-		ml_plpgsql_analyse(st, stmt, env);
-		st->stmt_start = saved_start;
-		st->stmt_end = saved_end;
-		st->loc_base = saved_base;
-		st->loc_limit = saved_limit;
-		st->loc_exact = saved_exact;
+		 * lines, then this statement is the current unit again. */
+		analyse_body(st, unit);
+		st->unit = unit;
 	}
 }
 
@@ -384,12 +381,13 @@ static void finish_file(ml_engine_state *st)
 	ml_effect none;
 	memset(&none, 0, sizeof(none));
 	none.form = "";
+	/* Findings point at the open BEGIN, or at the end of the file. */
 	bool open = st->tx.state == ML_TX_EXPLICIT;
-	st->stmt_start = open ? st->tx.begin_start : st->map.len;
-	st->stmt_end = open ? st->tx.begin_end : st->map.len;
-	st->loc_exact = false;
+	ml_unit end = { .start = open ? st->tx.begin_start : st->map.len,
+			.end = open ? st->tx.begin_end : st->map.len };
 	int col;
-	ml_line_map_position(&st->map, st->stmt_start, &st->stmt_line, &col);
+	ml_line_map_position(&st->map, end.start, &end.directive_line, &col);
+	st->unit = &end;
 	ml_stmt_ctx ctx;
 	fill_context(st, &ctx, NULL, &none, NULL);
 	for (size_t i = 0; i < ml_rule_count(); i++) {
@@ -399,55 +397,28 @@ static void finish_file(ml_engine_state *st)
 		rule->finish(&ctx, rule);
 		take_findings(st);
 	}
+	st->unit = NULL;
 }
 
-static void report_syntax_error(ml_engine_state *st, const char *text, size_t len, size_t base,
-				bool exact, const PgQueryError *err)
+/* ---- units -------------------------------------------------------------- */
+
+static void report_syntax_error(ml_engine_state *st, const ml_unit *unit)
 {
-	if (st->options->record_statements) {
+	if (unit->is_statement && st->options->record_statements) {
 		/* The timeline lists every statement, the ones that did not parse too. */
 		ml_run *run = st->run;
 		ml_statement_record *r = ml_arena_alloc(run->arena, sizeof(*r));
 		r->path = st->path;
-		ml_line_map_position(&st->map, base, &r->line, &r->column);
+		ml_line_map_position(&st->map, unit->start, &r->line, &r->column);
 		r->kind = "syntax error";
 		r->tx = st->tx.state;
 		r->held = ml_arena_alloc(run->arena, sizeof(ml_lock));
 		ml_ptr_vec_push(run->arena, &run->statements, r);
 	}
-	size_t offset = base;
-	if (exact && err->cursorpos > 0)
-		offset = base + ml_utf8_char_to_byte(text, len, err->cursorpos);
-	/* Underline the token the parser stopped at. */
-	size_t end = offset;
-	while (end < base + len && end < st->map.len && !isspace((unsigned char)st->map.text[end]) &&
-	       (end == offset || (st->map.text[end] != ';' && st->map.text[end] != ',' &&
-				  st->map.text[end] != '(' && st->map.text[end] != ')')))
-		end++;
-	if (end == offset && end < st->map.len)
-		end++;
-	/* libpg_query quotes the token it stopped at, whatever its length: an
-	 * unterminated quote makes it the rest of the file. */
-	const char *message = err->message;
-	const char *near = strstr(message, " at or near \"");
-	size_t head = near ? (size_t)(near - message) + strlen(" at or near \"") : 0;
-	size_t message_len = strlen(message);
-	if (near && message_len > head + SYNTAX_TOKEN_MAX + 1) {
-		size_t keep = head + SYNTAX_TOKEN_MAX;
-		while (keep > head && ((unsigned char)message[keep] & 0xC0) == 0x80)
-			keep--;
-		message = ml_arena_printf(st->file_arena, "%.*s...\"", (int)keep, message);
-	} else if (message_len > SYNTAX_MESSAGE_MAX) {
-		size_t keep = SYNTAX_MESSAGE_MAX;
-		while (keep > 0 && ((unsigned char)message[keep] & 0xC0) == 0x80)
-			keep--;
-		message = ml_arena_printf(st->file_arena, "%.*s ...", (int)keep, message);
-	}
-	ml_engine_report_at(st, &ml_rule_syntax_error, offset, end, ml_rule_syntax_error.info.help, message);
+	ml_engine_report_at(st, &ml_rule_syntax_error, unit->error_start, unit->error_end, ml_rule_syntax_error.info.help,
+			    unit->message);
 }
 
-/* The message for a statement or body of tokens tokens that was not parsed
- * for its size, in arena. */
 /* n with a comma between groups of three digits, in arena. */
 static const char *grouped(ml_arena *arena, size_t n)
 {
@@ -462,96 +433,103 @@ static const char *grouped(ml_arena *arena, size_t n)
 	return ml_arena_strdup(arena, out);
 }
 
-const char *ml_too_large_message(ml_arena *arena, const char *what, size_t tokens)
+static void report_too_complex(ml_engine_state *st, const ml_unit *unit)
 {
-	return ml_arena_printf(arena, "%s too large to analyse: %s tokens, more than the %s migralint parses; it "
-			       "was not checked",
-			       what, grouped(arena, tokens), grouped(arena, ML_MAX_STATEMENT_TOKENS));
+	const char *message;
+	if (unit->tokens)
+		message = ml_arena_printf(st->file_arena,
+					  "%s too large to analyse: %s tokens, more than the %s migralint parses; it was "
+					  "not checked",
+					  unit->what, grouped(st->file_arena, unit->tokens),
+					  grouped(st->file_arena, ML_MAX_STATEMENT_TOKENS));
+	else if (unit->partial)
+		message = ml_arena_printf(st->file_arena,
+					  "%s nested too deeply to analyse; statements below this depth were not checked",
+					  unit->what);
+	else
+		message = ml_arena_printf(st->file_arena, "%s nested too deeply to analyse: it was not checked",
+					  unit->what);
+	ml_engine_report_at(st, &ml_rule_statement_too_complex, unit->start, unit->start,
+			    ml_rule_statement_too_complex.info.help, message);
 }
 
-static void report_too_complex(ml_engine_state *st, size_t base, size_t len, bool exact, size_t tokens)
+/* Analyses one unit and, for a DO block or a PL/pgSQL routine, the units
+ * of its body after it. */
+static void analyse_unit(ml_engine_state *st, const ml_unit *unit)
 {
-	size_t saved_start = st->stmt_start, saved_end = st->stmt_end;
-	if (exact) {
-		st->stmt_start = base;
-		st->stmt_end = base + len;
+	st->unit = unit;
+	/* Names computed at run time are the placeholder from here on. */
+	if (unit->env.dynamic)
+		st->had_dynamic = true;
+	switch (unit->kind) {
+	case ML_UNIT_TX_END:
+		/* CALLs of a procedure whose body COMMITs commit too. */
+		if (unit->procedure)
+			ml_catalog_note_commits(st->run->catalog, unit->procedure);
+		ml_engine_statement(st, unit);
+		break;
+	case ML_UNIT_STATEMENT:
+		ml_engine_statement(st, unit);
+		break;
+	case ML_UNIT_SYNTAX_ERROR:
+		report_syntax_error(st, unit);
+		break;
+	case ML_UNIT_TOO_COMPLEX:
+		report_too_complex(st, unit);
+		break;
+	case ML_UNIT_NOT_ANALYSED:
+		ml_engine_report_at(st, &ml_rule_dynamic_sql_not_analysed, unit->start, unit->end,
+				    ml_rule_dynamic_sql_not_analysed.info.help, unit->message);
+		break;
+	case ML_UNIT_META_COMMAND:
+		ml_engine_report_at(st, &ml_rule_psql_meta_command, unit->start, unit->end,
+				    ml_rule_psql_meta_command.info.help, unit->message);
+		break;
+	case ML_UNIT_INVALID_INPUT:
+		ml_engine_report_at(st, &ml_rule_invalid_input, unit->start, unit->end, ml_rule_invalid_input.info.help,
+				    unit->message);
+		break;
 	}
-	ml_engine_report_at(st, &ml_rule_statement_too_complex, st->stmt_start, st->stmt_start,
-			    ml_rule_statement_too_complex.info.help,
-			    tokens ? ml_too_large_message(st->file_arena, "statement", tokens)
-				   : "statement nested too deeply to analyse: it was not checked");
-	st->stmt_start = saved_start;
-	st->stmt_end = saved_end;
 }
 
-static int analyse_parsed(ml_engine_state *st, const char *text, size_t len, size_t base, bool exact,
-			  const ml_stmt_env *env, ml_parsed *parsed);
-
-int ml_engine_parse_and_analyse(ml_engine_state *st, const char *text, size_t len, size_t base,
-				bool exact, const ml_stmt_env *env)
+/* The units of the PL/pgSQL body of unit (a DO block or a routine), after
+ * the ignore comments inside the body: the file's scan saw the body as
+ * one string. */
+static void analyse_body(ml_engine_state *st, const ml_unit *unit)
 {
-	ml_parsed parsed;
-	ml_parse_statement(text, len, &parsed);
-	return analyse_parsed(st, text, len, base, exact, env, &parsed);
+	ml_arena *arena = ml_arena_new();
+	ml_unit_list body;
+	ml_unit_list_init(&body, arena);
+	ml_plpgsql_expand(unit, &st->map, &body);
+	if (body.body_end > body.body_start &&
+	    ml_mentions_directive(st->map.text + body.body_start, body.body_end - body.body_start)) {
+		size_t first = st->suppressions.len;
+		ml_suppressions_scan(st->file_arena, &st->map, body.body_start, body.body_end, &st->suppressions);
+		ml_engine_take_suppressions(st, first);
+	}
+	/* A DO block run in autocommit is one transaction until it COMMITs. */
+	bool implicit = body.walked && body.body == ML_BODY_DO && st->tx.state == ML_TX_NONE;
+	if (implicit)
+		st->tx.state = ML_TX_IMPLICIT;
+	for (size_t i = 0; i < body.len; i++)
+		analyse_unit(st, &body.items[i]);
+	if (implicit)
+		ml_tx_end(&st->tx, false);
+	ml_unit_list_free(&body);
+	ml_arena_free(arena);
 }
 
-/* The rest of ml_engine_parse_and_analyse, for a parse already made (here
- * or by a pipeline worker). Frees parsed. */
-static int analyse_parsed(ml_engine_state *st, const char *text, size_t len, size_t base, bool exact,
-			  const ml_stmt_env *env, ml_parsed *parsed)
+void ml_engine_analyse(ml_engine_state *st, const ml_unit *units, size_t n)
 {
-	if (parsed->status == ML_PARSED_TOO_COMPLEX) {
-		size_t tokens = parsed->too_many_tokens;
-		ml_parsed_free(parsed);
-		report_too_complex(st, base, len, exact, tokens);
-		return 0;
-	}
-	if (parsed->status == ML_PARSED_ERROR) {
-		if (!st->dynamic) {
-			size_t saved_start = st->stmt_start, saved_end = st->stmt_end;
-			st->stmt_start = base;
-			st->stmt_end = base + len;
-			report_syntax_error(st, text, len, base, exact, parsed->result.error);
-			st->stmt_start = saved_start;
-			st->stmt_end = saved_end;
-		}
-		ml_parsed_free(parsed);
-		return -1;
-	}
-	const PgQuery__ParseResult *tree = parsed->tree;
-	int count = 0;
-	if (tree) {
-		for (size_t i = 0; i < tree->n_stmts; i++) {
-			const PgQuery__RawStmt *raw = tree->stmts[i];
-			if (!raw || !raw->stmt)
-				continue;
-			size_t s = raw->stmt_location > 0 ? (size_t)raw->stmt_location : 0;
-			size_t e = raw->stmt_len > 0 ? s + (size_t)raw->stmt_len : len;
-			if (s > len)
-				s = len;
-			if (e > len)
-				e = len;
-			while (s < e && isspace((unsigned char)text[s]))
-				s++;
-			/* Text that is not a verbatim slice of the file (PL/pgSQL
-			 * with blanked INTO, rebuilt dynamic SQL) keeps the span
-			 * the caller set. */
-			if (exact) {
-				st->stmt_start = base + s;
-				st->stmt_end = base + e;
-				while (st->stmt_end > st->stmt_start &&
-				       isspace((unsigned char)st->map.text[st->stmt_end - 1]))
-					st->stmt_end--;
-			}
-			st->loc_base = base;
-			st->loc_exact = exact;
-			st->loc_limit = len;
-			ml_engine_statement(st, raw->stmt, env);
-			count++;
-		}
-	}
-	ml_parsed_free(parsed);
-	return count;
+	for (size_t i = 0; i < n; i++)
+		analyse_unit(st, &units[i]);
+	st->unit = NULL;
+}
+
+void ml_engine_end_command(ml_engine_state *st)
+{
+	if (st->tx.state == ML_TX_NONE)
+		ml_tx_end(&st->tx, true); /* autocommit: the statement's own transaction ended */
 }
 
 /* ---- one file ------------------------------------------------------------ */
@@ -560,16 +538,15 @@ void ml_engine_take_suppressions(ml_engine_state *st, size_t first)
 {
 	for (size_t i = first; i < st->suppressions.len; i++)
 		ml_ignore_index_add(st->file_arena, &st->ignores, st->suppressions.items[i]);
-	int saved_line = st->stmt_line;
-	st->stmt_line = 0;
+	/* Reports on a comment are silenced by the comments of their own line. */
 	for (size_t i = first; i < st->suppressions.len; i++) {
 		const ml_suppression *s = st->suppressions.items[i];
 		size_t at = s->offset;
 		if (s->n_rules == 0 && !s->all_rules) {
 			const char *message = ml_arena_printf(st->file_arena, "%s names no rule; it silences nothing",
 							      ml_suppression_kind(s));
-			ml_engine_report_at(st, &ml_rule_unknown_rule_in_ignore, at, at,
-					    ml_rule_unknown_rule_in_ignore.info.help, message);
+			report_at(st, &ml_rule_unknown_rule_in_ignore, at, at, 0, NULL,
+				  ml_rule_unknown_rule_in_ignore.info.help, message);
 			continue;
 		}
 		for (size_t k = 0; k < s->n_rules; k++) {
@@ -578,8 +555,8 @@ void ml_engine_take_suppressions(ml_engine_state *st, size_t first)
 			const char *message = ml_arena_printf(st->file_arena, "unknown rule \"%s\" in %s comment",
 							      s->rules[k], ml_suppression_kind(s));
 			size_t name_at = at + s->rule_at[k];
-			ml_engine_report_at(st, &ml_rule_unknown_rule_in_ignore, name_at, name_at + strlen(s->rules[k]),
-					    ml_rule_unknown_rule_in_ignore.info.help, message);
+			report_at(st, &ml_rule_unknown_rule_in_ignore, name_at, name_at + strlen(s->rules[k]), 0, NULL,
+				  ml_rule_unknown_rule_in_ignore.info.help, message);
 		}
 		if (!s->reason || !*s->reason) {
 			/* Its own ignore-without-reason would only excuse itself. */
@@ -587,13 +564,10 @@ void ml_engine_take_suppressions(ml_engine_state *st, size_t first)
 				st->file_arena, "%s comment gives no reason: say after %s why the waiver is safe",
 				ml_suppression_kind(s),
 				s->directive == ML_DIRECTIVE_SQUAWK ? "a second \"--\"" : "a colon");
-			st->report_about = s;
-			ml_engine_report_at(st, &ml_rule_ignore_without_reason, at, at,
-					    ml_rule_ignore_without_reason.info.help, message);
-			st->report_about = NULL;
+			report_at(st, &ml_rule_ignore_without_reason, at, at, 0, s, ml_rule_ignore_without_reason.info.help,
+				  message);
 		}
 	}
-	st->stmt_line = saved_line;
 }
 
 /* Reports each rule name of the file's comments that silenced no finding,
@@ -606,7 +580,6 @@ static void report_unused_ignores(ml_engine_state *st)
 {
 	if (!st->rules->enabled[ml_registry_index(&ml_rule_unused_ignore)])
 		return;
-	st->stmt_line = 0;
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < st->suppressions.len; i++) {
 			ml_suppression *s = st->suppressions.items[i];
@@ -617,10 +590,8 @@ static void report_unused_ignores(ml_engine_state *st)
 					st->file_arena, "this %s comment without rule names silences every rule, but the file "
 							"has no finding to silence",
 					ml_suppression_kind(s));
-				st->report_about = s;
-				ml_engine_report_at(st, &ml_rule_unused_ignore, s->offset, s->offset,
-						    ml_rule_unused_ignore.info.help, message);
-				st->report_about = NULL;
+				report_at(st, &ml_rule_unused_ignore, s->offset, s->offset, 0, s,
+					  ml_rule_unused_ignore.info.help, message);
 			}
 			for (size_t k = 0; k < s->n_rules; k++) {
 				const ml_ignore_name *name = &s->names[k];
@@ -638,198 +609,50 @@ static void report_unused_ignores(ml_engine_state *st)
 					s->rules[k], ml_suppression_kind(s),
 					s->whole_file ? "the file" : "the statement it covers", name->rules[0]->info.name,
 					name->rules[1] ? " or " : "", name->rules[1] ? name->rules[1]->info.name : "");
-				st->report_about = about_itself ? s : NULL;
 				size_t at = s->offset + s->rule_at[k];
-				ml_engine_report_at(st, &ml_rule_unused_ignore, at, at + strlen(s->rules[k]),
-						    ml_rule_unused_ignore.info.help, message);
-				st->report_about = NULL;
+				report_at(st, &ml_rule_unused_ignore, at, at + strlen(s->rules[k]), 0,
+					  about_itself ? s : NULL, ml_rule_unused_ignore.info.help, message);
 			}
 		}
 	}
 }
 
-/* A NUL-terminated copy of text[start, end) with the psql commands inside
- * it blanked out (their bytes become spaces, so offsets still match). */
-/* A NUL-terminated copy of text[start, end) in arena, with the psql
- * commands inside it blanked out (ml_chunk_copy_text). */
-static char *statement_copy(ml_engine_state *st, ml_arena *arena, const ml_chunk_list *chunks, size_t start,
-			    size_t end)
+void ml_engine_file_start(ml_engine_state *st, ml_run *run, const char *path, const ml_options *options,
+			  const ml_rule_set *rules, const struct ml_source *src, const ml_line_map *map,
+			  ml_arena *file_arena)
 {
-	char *copy = ml_arena_alloc(arena, end - start + 1);
-	ml_chunk_copy_text(st->map.text, chunks, start, end, copy);
-	return copy;
-}
-
-/* Parses and analyses one statement chunk. One that does not parse is split
- * again at every semicolon (ml_split_simple): a missing parenthesis or END
- * then costs only the broken piece. */
-static void lint_chunk(ml_engine_state *st, const ml_chunk_list *chunks, size_t index, const ml_stmt_env *env,
-		       ml_pipeline *pipeline, size_t item)
-{
-	const ml_chunk *c = &chunks->items[index];
-	size_t len = c->end - c->start;
-	/* The copies live only while this chunk is parsed. */
-	ml_arena_reset(st->chunk_arena);
-	char *text = statement_copy(st, st->chunk_arena, chunks, c->start, c->end);
-	ml_parsed ahead;
-	ml_pipeline_take(pipeline, item, index, &ahead);
-	if (ahead.status == ML_PARSED_NONE)
-		ml_parse_statement(text, len, &ahead);
-	if (ahead.status != ML_PARSED_ERROR) {
-		analyse_parsed(st, text, len, c->start, true, env, &ahead);
-		st->summary->statements++;
-		return;
-	}
-	ml_chunk_list pieces;
-	ml_split_simple(st->chunk_arena, text, len, &pieces);
-	size_t statements = 0;
-	for (size_t i = 0; i < pieces.len; i++)
-		statements += pieces.items[i].kind == ML_CHUNK_STATEMENT;
-	if (statements <= 1) {
-		/* One statement that does not parse: its error, as parsed. */
-		st->summary->statements++;
-		st->summary->syntax_errors++;
-		analyse_parsed(st, text, len, c->start, true, env, &ahead);
-		return;
-	}
-	ml_parsed_free(&ahead);
-	for (size_t i = 0; i < pieces.len; i++) {
-		const ml_chunk *p = &pieces.items[i];
-		if (p->kind != ML_CHUNK_STATEMENT)
-			continue;
-		int col;
-		ml_line_map_position(&st->map, c->start + p->start, &st->stmt_line, &col);
-		st->stmt_start = c->start + p->start;
-		st->stmt_end = c->start + p->end;
-		char *piece = ml_arena_strndup(st->chunk_arena, text + p->start, p->end - p->start);
-		st->summary->statements++;
-		if (ml_engine_parse_and_analyse(st, piece, p->end - p->start, c->start + p->start, true, env) < 0)
-			st->summary->syntax_errors++;
-	}
-}
-
-void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
-{
-	const ml_source *src = ml_pipeline_source(pipeline, item);
-	const char *path = src->path;
-	ml_engine_state st;
-	memset(&st, 0, sizeof(st));
-	st.run = run;
-	ml_options file_options = run->options;
-	if (run->options_hook && !run->options_hook(run->options_hook_data, path, &file_options)) {
-		run->skipped_files++;
-		ml_pipeline_release(pipeline, item);
-		return;
-	}
-	if (src->read_status != ML_READ_DONE) {
-		ml_run_source_error(run, path, src);
-		ml_pipeline_release(pipeline, item);
-		return;
-	}
-	const char *text = src->text;
-	size_t len = src->len;
-	st.source = src;
-	st.options = &file_options;
+	memset(st, 0, sizeof(*st));
+	st->run = run;
+	st->options = options;
+	st->rules = rules;
+	st->path = path;
+	st->source = src;
+	st->map = *map;
+	st->file_arena = file_arena;
+	st->findings.arena = file_arena;
 	ml_catalog_begin_file(run->catalog);
-	st.path = ml_arena_strdup(run->arena, path);
-	st.file_arena = ml_arena_new();
-	st.findings.arena = st.file_arena;
-	st.chunk_arena = ml_arena_new();
-	ml_rule_set *rules = ml_arena_alloc(st.file_arena, sizeof(*rules));
-	ml_rule_set_from_options(rules, &file_options);
-	st.rules = rules;
-	st.summary = ml_arena_alloc(run->arena, sizeof(*st.summary));
-	st.summary->path = st.path;
-	ml_ptr_vec_push(run->arena, &run->files, st.summary);
+	ml_tx_init(&st->tx, file_arena, options->assume_in_transaction ? ML_TX_ASSUMED : ML_TX_NONE);
+}
 
-	ml_line_map_init(&st.map, st.file_arena, text, len);
+void ml_engine_add_suppressions(ml_engine_state *st, ml_suppression *const *found, size_t n)
+{
+	size_t first = st->suppressions.len;
+	for (size_t i = 0; i < n; i++)
+		ml_ptr_vec_push(st->file_arena, &st->suppressions, found[i]);
+	ml_engine_take_suppressions(st, first);
+}
 
-	if (src->has_nul) {
-		ml_engine_report_at(&st, &ml_rule_invalid_input, src->nul_at, src->nul_at + 1,
-				    ml_rule_invalid_input.info.help,
-				    "file contains a NUL byte: it looks binary, not SQL text, and was not linted");
-		ml_arena_free(st.chunk_arena);
-		ml_arena_free(st.file_arena);
-		ml_pipeline_release(pipeline, item);
-		return;
-	}
-	size_t bad = ml_utf8_first_invalid(text, len);
-	if (bad < len)
-		ml_engine_report_at(&st, &ml_rule_invalid_input, bad, bad + 1, ml_rule_invalid_input.info.help,
-				    "invalid UTF-8 byte; the file is linted as it is, and columns after this "
-				    "byte count bytes");
+void ml_engine_finish_file(ml_engine_state *st)
+{
+	finish_file(st);
+	report_unused_ignores(st);
+}
 
-	const ml_chunk_list *chunks = &src->chunks;
-	for (size_t i = 0; i < chunks->len; i++) {
-		const ml_chunk *c = &chunks->items[i];
-		if (!c->has_ignore_comment)
-			continue;
-		size_t scan_end = c->kind == ML_CHUNK_TRAILER ? c->start : c->end;
-		if (c->kind == ML_CHUNK_STATEMENT) {
-			/* The scanner's tokens cost memory like a parse: in a
-			 * statement too large to parse, only the comments in
-			 * front of it are read. */
-			ml_statement_size size;
-			ml_statement_measure(text + c->start, c->end - c->start, &size);
-			if (size.tokens > ML_MAX_STATEMENT_TOKENS)
-				scan_end = c->start;
-		}
-		ml_suppressions_scan(st.file_arena, &st.map, c->gap_start, scan_end, &st.suppressions);
-	}
-	ml_engine_take_suppressions(&st, 0);
-
-	ml_tx_init(&st.tx, st.file_arena, file_options.assume_in_transaction ? ML_TX_ASSUMED : ML_TX_NONE);
-	ml_stmt_env top = { .body = ML_BODY_TOP };
-	size_t kept_from = 0;
-	for (size_t i = 0; i < chunks->len; i++) {
-		const ml_chunk *c = &chunks->items[i];
-		if (src->mapped_size && c->start - kept_from >= DROP_TEXT_STEP) {
-			/* Findings from here on point at this chunk or later, or at
-			 * the BEGIN of the open transaction: the text before both
-			 * can go. */
-			size_t keep = c->start;
-			if (st.tx.state == ML_TX_EXPLICIT && st.tx.begin_start < keep)
-				keep = st.tx.begin_start;
-			kept_from = ml_line_map_start_of_line_at(&st.map, keep);
-			ml_pipeline_drop_text(pipeline, item, kept_from);
-		}
-		int end_col;
-		ml_line_map_position(&st.map, c->start, &st.stmt_line, &end_col);
-		ml_line_map_position(&st.map, c->end, &st.stmt_end_line, &end_col);
-		st.stmt_start = c->start;
-		st.stmt_end = c->end;
-		if (c->kind == ML_CHUNK_META_COMMAND) {
-			/* psql reads a command's line up to a newline: text after a
-			 * carriage return is more of its arguments, never SQL. */
-			size_t shown = c->end - c->start;
-			const char *cr = memchr(text + c->start, '\r', shown);
-			if (cr)
-				shown = (size_t)(cr - (text + c->start));
-			const char *message = ml_arena_printf(
-				st.file_arena, "psql meta-command \"%.*s\" skipped: migralint lints SQL only%s",
-				(int)(shown > 40 ? 40 : shown), text + c->start,
-				cr ? " (psql reads the text after the carriage return in it as arguments of the "
-				     "command, not as SQL)"
-				   : "");
-			ml_engine_report_at(&st, &ml_rule_psql_meta_command, c->start, c->end,
-					    ml_rule_psql_meta_command.info.help, message);
-			continue;
-		}
-		if (c->kind == ML_CHUNK_COPY_DATA && c->unterminated) {
-			ml_engine_report_at(&st, &ml_rule_syntax_error, c->start, c->start, ml_rule_syntax_error.info.help,
-					    "COPY ... FROM stdin data has no closing \\. line: the rest of the file was "
-					    "read as data, not linted");
-			continue;
-		}
-		if (c->kind != ML_CHUNK_STATEMENT)
-			continue;
-		lint_chunk(&st, chunks, i, &top, pipeline, item);
-		if (st.tx.state == ML_TX_NONE)
-			ml_tx_end(&st.tx, true); /* autocommit: the statement's own transaction ended */
-	}
-	finish_file(&st);
-	report_unused_ignores(&st);
-	ml_arena_free(st.chunk_arena);
-	ml_arena_free(st.file_arena);
-	ml_pipeline_release(pipeline, item);
+size_t ml_engine_text_needed_from(const ml_engine_state *st, size_t next)
+{
+	/* Findings point at the next unit or later, or at the BEGIN of the
+	 * open transaction. */
+	if (st->tx.state == ML_TX_EXPLICIT && st->tx.begin_start < next)
+		return st->tx.begin_start;
+	return next;
 }

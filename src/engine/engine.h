@@ -19,7 +19,9 @@
 #include "rule_api.h"
 #include "rule_set.h"
 #include "tree.h"
+#include "stmt_unit.h"
 #include "tx.h"
+
 
 struct ml_run {
 	ml_options options;
@@ -49,31 +51,21 @@ typedef struct ml_engine_state {
 	const ml_options *options;    /* this file's options */
 	const ml_rule_set *rules;     /* this file's rules: which are on, at which severity */
 	const char *path;         /* run-owned copy */
-	ml_file_summary *summary;
 	ml_arena *file_arena;
-	ml_arena *chunk_arena;        /* the current statement's text copies; reset per statement */
 	ml_line_map map;
 	ml_ptr_vec suppressions;  /* ml_suppression *, in the order they were found */
 	ml_ignore_index ignores;  /* the same, by line and rule */
 
 	ml_tx tx;                 /* the transaction state (file arena) */
 	const struct ml_source *source; /* the file's text as the pipeline holds it */
-	bool dynamic;                 /* analysing SQL built from EXECUTE */
 	bool had_dynamic;             /* the file had such SQL: its placeholder names may be in the
 					 transaction's locks, so reports replace them from then on */
 	const ml_effect *effect;      /* the statement being checked, for its findings; NULL outside */
 	const ml_rule *slow_work_rule; /* the first rule that reported its slow work (ml_slow_work_reported_by) */
 	ml_findings findings;         /* what the rule being run reported; taken after each rule */
 
-	/* current statement */
-	size_t stmt_start, stmt_end;  /* byte span in the file */
-	size_t loc_base;              /* file offset of the parsed text's byte 0 */
-	bool loc_exact;               /* node locations map onto the file */
-	size_t loc_limit;             /* length of the parsed text */
-	int stmt_line;                /* first line of the top-level statement (for suppressions) */
-	const ml_suppression *report_about; /* a comment the findings being reported are about:
-					       it does not silence them */
-	int stmt_end_line;
+	const ml_unit *unit;          /* the unit being analysed: its span, position base and
+					 environment; NULL before the first */
 } ml_engine_state;
 
 /* What one statement did, for the lock timeline (--format locks). */
@@ -92,36 +84,32 @@ typedef struct ml_statement_record {
 
 /* engine.c */
 typedef struct ml_pipeline ml_pipeline;
-/* Lints item of pipeline (ml_pipeline_source), adding its summary and
- * findings to run, or an input error when it could not be read, and
- * releases the item. Never fails: bad input becomes a finding. Items are
- * linted in order, on one thread. */
-void ml_engine_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item);
-/* Records that path could not be read, for ml_run_input_error_list (the
- * library prints nothing). Returns -1. Strings are copied. */
-int ml_run_input_error(ml_run *run, const char *path, const char *reason);
-/* The same for a read that failed with errno err; ENOMEM also marks the
- * run as out of memory (exit status ML_EXIT_FAILED): the input is fine,
- * the linter was not. Returns -1. */
-int ml_run_read_error(ml_run *run, const char *path, int err);
-/* Records why src could not be read (its read_status), as
- * ml_run_read_error does for an errno value. Returns -1. */
-int ml_run_source_error(ml_run *run, const char *path, const struct ml_source *src);
-/* Records that memory ran out before path could be linted: an input error
- * naming it, and the run marked out of memory. Returns -1. */
-int ml_run_out_of_memory(ml_run *run, const char *path);
-/* Analyses one parsed statement: computes its effect, runs the rules, then
- * applies what it changes (transaction, locks, schema). Node locations are
- * relative to the engine's loc_base. */
-void ml_engine_statement(ml_engine_state *st, const PgQuery__Node *stmt, const ml_stmt_env *env);
-/* Parses text (NUL-terminated, len bytes, starting at file offset base; exact
- * says whether it is a verbatim slice of the file) and analyses each
- * statement in it. When it is not exact, findings use the span the caller
- * set in st->stmt_start/stmt_end. A parse error is reported as
- * syntax-error, except for rebuilt dynamic SQL (st->dynamic). Returns the
- * number of statements, or -1 on a syntax error. */
-int ml_engine_parse_and_analyse(ml_engine_state *st, const char *text, size_t len, size_t base,
-				bool exact, const ml_stmt_env *env);
+/* Starts the analysis of a file in st: path is its display path (run-owned),
+ * options and rules say what to check, src holds its text and map maps it
+ * (copied), file_arena (the caller's) holds what lasts the file. All must
+ * outlive the file's analysis. The transaction starts as the options say;
+ * the run's catalog is told a new file begins. */
+void ml_engine_file_start(ml_engine_state *st, ml_run *run, const char *path, const ml_options *options,
+			  const ml_rule_set *rules, const struct ml_source *src, const ml_line_map *map,
+			  ml_arena *file_arena);
+/* Takes in the directive comments found[0, n) of the file (in the file
+ * arena), as ml_engine_take_suppressions does. */
+void ml_engine_add_suppressions(ml_engine_state *st, ml_suppression *const *found, size_t n);
+/* Analyses units[0, n) in order: a statement's effect is computed, the
+ * rules run over it and what it changes (transaction, locks, schema) is
+ * applied, and the units of its PL/pgSQL body follow it; the other kinds of
+ * unit become the finding of the engine's rule for them. The units stay
+ * the caller's. */
+void ml_engine_analyse(ml_engine_state *st, const ml_unit *units, size_t n);
+/* A top-level command (what psql sends as one query: a statement chunk)
+ * has been analysed: an autocommit transaction ends with it. */
+void ml_engine_end_command(ml_engine_state *st);
+/* Ends the file: runs every rule's end-of-file hook and reports the ignore
+ * comments that silenced nothing. */
+void ml_engine_finish_file(ml_engine_state *st);
+/* The first byte of the file later findings may point at, when the next
+ * unit starts at next: next, or the BEGIN of the open transaction. */
+size_t ml_engine_text_needed_from(const ml_engine_state *st, size_t next);
 /* Takes in the directive comments from st->suppressions.items[first] on:
  * indexes them, so they silence the findings they cover, and reports the
  * rule names that are unknown and the comments without a reason. */
@@ -129,19 +117,12 @@ void ml_engine_take_suppressions(ml_engine_state *st, size_t first);
 /* "<what> too large to analyse: N tokens, ..." for statement-too-complex,
  * in arena. */
 const char *ml_too_large_message(ml_arena *arena, const char *what, size_t tokens);
-/* ml_tx_end on the file's transaction (plpgsql.c ends a DO block's
- * implicit one with it). */
-void ml_engine_end_transaction(ml_engine_state *st, bool keep_state);
 /* Reports a finding of rule at a file byte span. A finding a comment
  * silences is kept, marked suppressed. Returns the diagnostic (run-owned),
  * or NULL when the rule is off. */
 ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, size_t start, size_t end,
 				  const char *help, const char *message);
 
-/* plpgsql.c */
-/* Analyses the PL/pgSQL body of a DO block or CREATE FUNCTION/PROCEDURE
- * statement (no-op for other statements and languages). */
-void ml_plpgsql_analyse(ml_engine_state *st, const PgQuery__Node *stmt, const ml_stmt_env *outer);
 
 /* plpgsql_compile.c */
 /* What libpg_query's PL/pgSQL compiler made of a body. */
@@ -179,6 +160,9 @@ typedef struct ml_parsed {
 /* Parses text (len bytes, NUL-terminated) into *out, from any thread. The
  * caller frees *out with ml_parsed_free. */
 void ml_parse_statement(const char *text, size_t len, ml_parsed *out);
+/* The same, with the tree in arena (the caller's; it must outlive the
+ * tree): many small statements parsed for later cost no arena each. */
+void ml_parse_statement_in(ml_arena *arena, const char *text, size_t len, ml_parsed *out);
 void ml_parsed_free(ml_parsed *p);
 
 /* pipeline.c */

@@ -9,18 +9,8 @@
 #include "catalog.h"
 #include "internal.h"
 #include "rule_api.h"
+#include "stmt_unit.h"
 #include "tx.h"
-
-/* Everything the engine knows about one statement, in the order it runs. */
-typedef struct ml_stmt_env {
-	ml_body_kind body;
-	int loop_depth;
-	bool loop_commits;
-	const char *const *loop_vars;
-	size_t n_loop_vars;
-	const char *commits_procedure; /* on the COMMIT or ROLLBACK of a procedure's PL/pgSQL body: the
-					  procedure's name, for the catalog (ml_catalog_note_commits) */
-} ml_stmt_env;
 
 /* Fills *out with what stmt, run in env (NULL: at the top level), locks,
  * rewrites and scans on PostgreSQL pg_major, given what cat knows and what

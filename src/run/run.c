@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "run.h"
 
 char *ml_current_dir(void)
 {
@@ -159,7 +159,7 @@ static void *items_job_main(void *arg)
 			ml_pipeline_release(pipeline, k);
 			continue;
 		}
-		ml_engine_lint_source(job->run, pipeline, k);
+		ml_run_lint_source(job->run, pipeline, k);
 	}
 	ml_pipeline_free(pipeline);
 	return NULL;

@@ -8,7 +8,9 @@
 
 #include "engine.h"
 
-void ml_parse_statement(const char *text, size_t len, ml_parsed *out)
+/* ml_parse_statement, unpacking into into (the caller's, out->arena stays
+ * NULL), or into an arena of out's own when into is NULL. */
+static void parse(ml_arena *into, const char *text, size_t len, ml_parsed *out)
 {
 	memset(out, 0, sizeof(*out));
 	ml_statement_size size;
@@ -28,9 +30,9 @@ void ml_parse_statement(const char *text, size_t len, ml_parsed *out)
 		out->result = result;
 		return;
 	}
-	out->arena = ml_arena_new();
+	out->arena = into ? NULL : ml_arena_new();
 	bool too_deep;
-	out->tree = ml_unpack_bounded(out->arena, &pg_query__parse_result__descriptor,
+	out->tree = ml_unpack_bounded(into ? into : out->arena, &pg_query__parse_result__descriptor,
 				      (const uint8_t *)result.parse_tree.data, result.parse_tree.len, ML_MAX_TREE_DEPTH,
 				      &too_deep);
 	/* The packed bytes are not needed once unpacked. */
@@ -43,6 +45,16 @@ void ml_parse_statement(const char *text, size_t len, ml_parsed *out)
 		return;
 	}
 	out->status = ML_PARSED_OK;
+}
+
+void ml_parse_statement(const char *text, size_t len, ml_parsed *out)
+{
+	parse(NULL, text, len, out);
+}
+
+void ml_parse_statement_in(ml_arena *arena, const char *text, size_t len, ml_parsed *out)
+{
+	parse(arena, text, len, out);
 }
 
 void ml_parsed_free(ml_parsed *p)

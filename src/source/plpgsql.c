@@ -1,10 +1,13 @@
 /*
- * plpgsql.c - looks inside DO blocks and LANGUAGE plpgsql function and
- * procedure bodies. libpg_query hands PL/pgSQL trees over only as JSON, so
- * this file walks them with cJSON, finds the SQL statements, maps each back
- * to its line in the migration file and analyses it like a top-level
- * statement, knowing the loops around it, whether they COMMIT and which
- * PL/pgSQL variables exist.
+ * plpgsql.c - the PL/pgSQL expander: turns the body of a DO block or of a
+ * LANGUAGE plpgsql function or procedure into the units it runs, in order.
+ * libpg_query hands PL/pgSQL trees over only as JSON, so this file walks
+ * them with cJSON, finds the SQL statements, maps each back to its place in
+ * the migration file and gives it its environment: the loops around it,
+ * whether they COMMIT and which PL/pgSQL variables exist. EXECUTE of text
+ * it can rebuild becomes the units of that text; the rest becomes a note
+ * that it was not analysed. It analyses nothing itself: the engine does,
+ * after the statement the body belongs to.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -15,6 +18,7 @@
 #include <pg_query.h>
 
 #include "engine.h"
+#include "plpgsql.h"
 
 /* Deeper PL/pgSQL nesting than this is reported, not walked. */
 #define PLPGSQL_MAX_DEPTH 600
@@ -25,12 +29,13 @@
 struct vars;
 
 struct body {
-	ml_engine_state *st;
+	const ml_line_map *map;   /* the file */
+	const ml_unit *parent;    /* the DO or CREATE statement */
+	ml_unit_list *out;        /* the units found so far */
 	size_t content_start;     /* file offset of the body's first character */
 	size_t content_end;
 	int first_line;           /* file line of PL/pgSQL line 1 */
 	char quote;               /* '$' (the file holds the body as it is), '\'' or 'E' */
-	bool executes_now;        /* a DO block, not a function definition */
 	bool depth_reported;
 	const char *procedure;    /* name of the procedure being defined, or NULL */
 	struct vars *vars;        /* what its variables hold where the walk is */
@@ -50,10 +55,10 @@ static const char *def_string(const PgQuery__DefElem *d)
 
 /* From the location of "AS" (or of the string itself), finds where the body
  * string's content begins in the file. Returns false when it cannot. */
-static bool locate_body(const ml_engine_state *st, size_t from, const char *body, struct body *out)
+static bool locate_body(const ml_line_map *map, size_t from, const char *body, struct body *out)
 {
-	const char *text = st->map.text;
-	size_t p = from, end = st->stmt_end;
+	const char *text = map->text;
+	size_t p = from, end = out->parent->end;
 	if (p + 2 <= end && (text[p] == 'A' || text[p] == 'a') && (text[p + 1] == 'S' || text[p + 1] == 's'))
 		p += 2;
 	for (;;) {
@@ -84,24 +89,24 @@ static bool locate_body(const ml_engine_state *st, size_t from, const char *body
 	}
 	size_t body_len = strlen(body);
 	out->content_start = p;
-	out->content_end = p + body_len <= st->map.len ? p + body_len : st->map.len;
+	out->content_end = p + body_len <= map->len ? p + body_len : map->len;
 	int col;
-	ml_line_map_position(&st->map, p, &out->first_line, &col);
+	ml_line_map_position(map, p, &out->first_line, &col);
 	return true;
 }
 
 /* Where in the file the query of a statement at PL/pgSQL line lineno is. */
 static void locate_query(const struct body *b, const char *query, int lineno, size_t *base, bool *exact)
 {
-	const ml_engine_state *st = b->st;
+	const ml_line_map *map = b->map;
 	int line = b->first_line + (lineno > 0 ? lineno - 1 : 0);
-	size_t from = lineno <= 1 ? b->content_start : ml_line_map_line_start(&st->map, line);
+	size_t from = lineno <= 1 ? b->content_start : ml_line_map_line_start(map, line);
 	if (from < b->content_start || from > b->content_end)
 		from = b->content_start;
 	size_t qlen = strlen(query);
-	const char *hit = qlen ? memmem(st->map.text + from, b->content_end - from, query, qlen) : NULL;
+	const char *hit = qlen ? memmem(map->text + from, b->content_end - from, query, qlen) : NULL;
 	if (hit) {
-		*base = (size_t)(hit - st->map.text);
+		*base = (size_t)(hit - map->text);
 		*exact = true;
 		return;
 	}
@@ -109,9 +114,9 @@ static void locate_query(const struct body *b, const char *query, int lineno, si
 	size_t prefix = 0;
 	while (prefix < qlen && prefix < 32 && !(query[prefix] == ' ' && query[prefix + 1] == ' '))
 		prefix++;
-	hit = prefix ? memmem(st->map.text + from, b->content_end - from, query, prefix) : NULL;
-	*base = hit ? (size_t)(hit - st->map.text) : from;
-	while (!hit && *base < b->content_end && isspace((unsigned char)st->map.text[*base]))
+	hit = prefix ? memmem(map->text + from, b->content_end - from, query, prefix) : NULL;
+	*base = hit ? (size_t)(hit - map->text) : from;
+	while (!hit && *base < b->content_end && isspace((unsigned char)map->text[*base]))
 		(*base)++;
 	*exact = false;
 }
@@ -120,20 +125,19 @@ static void locate_query(const struct body *b, const char *query, int lineno, si
  * lineno, or the start of that line's text when it is not there. */
 static size_t locate_word(const struct body *b, const char *word, int lineno)
 {
-	const ml_engine_state *st = b->st;
+	const ml_line_map *map = b->map;
 	int line = b->first_line + (lineno > 0 ? lineno - 1 : 0);
-	size_t from = lineno <= 1 ? b->content_start : ml_line_map_line_start(&st->map, line);
+	size_t from = lineno <= 1 ? b->content_start : ml_line_map_line_start(map, line);
 	if (from < b->content_start || from > b->content_end)
 		from = b->content_start;
-	size_t to = ml_line_map_line_end(&st->map, line);
+	size_t to = ml_line_map_line_end(map, line);
 	if (to > b->content_end || to < from)
 		to = b->content_end;
 	size_t n = strlen(word);
 	for (size_t p = from; p + n <= to; p++)
-		if (!strncasecmp(st->map.text + p, word, n) &&
-		    (p == from || !isalnum((unsigned char)st->map.text[p - 1])))
+		if (!strncasecmp(map->text + p, word, n) && (p == from || !isalnum((unsigned char)map->text[p - 1])))
 			return p;
-	while (from < to && isspace((unsigned char)st->map.text[from]))
+	while (from < to && isspace((unsigned char)map->text[from]))
 		from++;
 	return from;
 }
@@ -147,25 +151,32 @@ static size_t body_to_file(const struct body *b, size_t off)
 		return b->content_start + off;
 	if (b->quote == 'E')
 		return b->content_start;
-	const char *text = b->st->map.text;
+	const char *text = b->map->text;
 	size_t p = b->content_start;
-	for (size_t i = 0; i < off && p < b->st->map.len; i++)
-		p += text[p] == '\'' && p + 1 < b->st->map.len && text[p + 1] == '\'' ? 2 : 1;
+	for (size_t i = 0; i < off && p < b->map->len; i++)
+		p += text[p] == '\'' && p + 1 < b->map->len && text[p + 1] == '\'' ? 2 : 1;
 	return p;
 }
 
-/* Reports that libpg_query's PL/pgSQL compiler refused the body, at the
- * token where it stopped when that was found, else on the line it names. */
-static void report_compile_error(struct body *b, const ml_plpgsql_compiled *c)
+/* A unit of kind for the body's walk, in environment env. */
+static ml_unit body_unit(const struct body *b, ml_unit_kind kind, const ml_stmt_env *env)
 {
-	ml_engine_state *st = b->st;
+	return (ml_unit){ .kind = kind, .directive_line = b->parent->directive_line, .env = *env };
+}
+
+/* Adds a syntax-error unit: libpg_query's PL/pgSQL compiler refused the
+ * body, at the token where it stopped when that was found, else on the
+ * line it names. */
+static void add_compile_error(struct body *b, const ml_plpgsql_compiled *c)
+{
+	const ml_line_map *map = b->map;
 	size_t start = b->content_start, end = b->content_start;
 	if (c->located) {
 		start = body_to_file(b, c->error_start);
 		end = body_to_file(b, c->error_end);
 	} else if (c->near_line > 1) {
-		start = ml_line_map_line_start(&st->map, b->first_line + c->near_line - 1);
-		while (start < b->content_end && isspace((unsigned char)st->map.text[start]))
+		start = ml_line_map_line_start(map, b->first_line + c->near_line - 1);
+		while (start < b->content_end && isspace((unsigned char)map->text[start]))
 			start++;
 		if (start > b->content_end)
 			start = b->content_start;
@@ -179,9 +190,14 @@ static void report_compile_error(struct body *b, const ml_plpgsql_compiled *c)
 		while (keep > 0 && ((unsigned char)message[keep] & 0xC0) == 0x80)
 			keep--;
 	}
-	ml_engine_report_at(st, &ml_rule_syntax_error, start, end, ml_rule_syntax_error.info.help,
-			    ml_arena_printf(st->file_arena, "PL/pgSQL: %.*s%s", (int)keep, message,
-					    keep < strlen(message) ? " ..." : ""));
+	ml_unit unit = body_unit(b, ML_UNIT_SYNTAX_ERROR, &b->parent->env);
+	unit.start = b->content_start;
+	unit.end = b->content_end;
+	unit.error_start = start;
+	unit.error_end = end;
+	unit.message = ml_arena_printf(b->out->arena, "PL/pgSQL: %.*s%s", (int)keep, message,
+				       keep < strlen(message) ? " ..." : "");
+	ml_unit_list_add(b->out, &unit);
 }
 
 static bool contains_commit(const cJSON *node, int depth)
@@ -199,7 +215,8 @@ static bool contains_commit(const cJSON *node, int depth)
 
 static void walk(struct body *b, const cJSON *node, const ml_stmt_env *env, int depth);
 
-static void analyse_sql(struct body *b, const cJSON *expr_holder, int lineno, const ml_stmt_env *env)
+/* Adds the units of the SQL statement an expression holder runs. */
+static void add_sql(struct body *b, const cJSON *expr_holder, int lineno, const ml_stmt_env *env)
 {
 	const cJSON *expr = cJSON_GetObjectItemCaseSensitive(expr_holder, "PLpgSQL_expr");
 	const cJSON *query = cJSON_GetObjectItemCaseSensitive(expr, "query");
@@ -212,10 +229,12 @@ static void analyse_sql(struct body *b, const cJSON *expr_holder, int lineno, co
 	size_t end = exact ? base + len : base;
 	if (end > b->content_end)
 		end = b->content_end;
-	ml_engine_state *st = b->st;
-	st->stmt_start = base;
-	st->stmt_end = end;
-	ml_engine_parse_and_analyse(st, query->valuestring, len, base, exact, env);
+	ml_unit like = body_unit(b, ML_UNIT_STATEMENT, env);
+	like.start = base;
+	like.end = end;
+	ml_parsed parsed;
+	ml_parse_statement_in(b->out->arena, query->valuestring, len, &parsed);
+	ml_unit_list_add_parse(b->out, &parsed, query->valuestring, len, base, exact, &like, b->map);
 }
 
 /* ---- what the body's variables hold --------------------------------------- */
@@ -612,39 +631,43 @@ static void forget(struct vars *vars, const ml_ptr_vec *writes, const char *why)
 
 /* ---- dynamic SQL ---------------------------------------------------------- */
 
-/* Notes that the SQL an EXECUTE runs could not be analysed, and why. */
-static void report_not_analysed(struct body *b, size_t at, const struct sql_text *sql, bool parsed)
+/* Adds a unit noting that the SQL an EXECUTE at at runs could not be
+ * analysed, and why. */
+static void add_not_analysed(struct body *b, size_t at, const struct sql_text *sql, bool parsed,
+			     const ml_stmt_env *env)
 {
-	ml_engine_state *st = b->st;
+	ml_arena *arena = b->out->arena;
 	const char *message;
 	const char *why = sql->unknown_why ? sql->unknown_why : UNKNOWN_RUNTIME;
 	if (parsed && sql->unknown_var)
-		message = ml_arena_printf(st->file_arena, "EXECUTE runs SQL from \"%s\", which %s: it was not analysed",
+		message = ml_arena_printf(arena, "EXECUTE runs SQL from \"%s\", which %s: it was not analysed",
 					  sql->unknown_var, why);
 	else if (parsed)
 		message = "EXECUTE runs SQL computed at run time: it was not analysed";
 	else if (sql->unknown_var)
-		message = ml_arena_printf(st->file_arena,
+		message = ml_arena_printf(arena,
 					  "EXECUTE runs SQL built in part from \"%s\", which %s: it was not analysed",
 					  sql->unknown_var, why);
 	else if (sql->placeholders)
 		message = "EXECUTE runs SQL built in part from values computed at run time: it was not analysed";
 	else
 		message = "EXECUTE runs SQL that does not parse as migralint rebuilds it: it was not analysed";
-	ml_engine_report_at(st, &ml_rule_dynamic_sql_not_analysed, at, at + 7 <= b->content_end ? at + 7 : at,
-			    ml_rule_dynamic_sql_not_analysed.info.help, message);
+	ml_unit unit = body_unit(b, ML_UNIT_NOT_ANALYSED, env);
+	unit.start = at;
+	unit.end = at + 7 <= b->content_end ? at + 7 : at;
+	unit.message = message;
+	ml_unit_list_add(b->out, &unit);
 }
 
 /* EXECUTE of a string built from literals, ||, format() and variables the
- * walk knows: rebuild the SQL and lint it like any statement, at the
- * EXECUTE's line. Anything else is noted as not analysed. */
+ * walk knows: rebuild the SQL and add its statements as dynamic units, at
+ * the EXECUTE. Anything else is noted as not analysed. */
 static void dynamic_sql(struct body *b, const cJSON *expr_holder, int lineno, const ml_stmt_env *env)
 {
 	const cJSON *expr = cJSON_GetObjectItemCaseSensitive(expr_holder, "PLpgSQL_expr");
 	const cJSON *query = cJSON_GetObjectItemCaseSensitive(expr, "query");
 	if (!cJSON_IsString(query))
 		return;
-	ml_engine_state *st = b->st;
 	ml_arena *arena = ml_arena_new();
 	ml_parsed parsed;
 	const PgQuery__SelectStmt *sel = plain_select(ml_arena_printf(arena, "SELECT %s", query->valuestring), &parsed);
@@ -654,19 +677,17 @@ static void dynamic_sql(struct body *b, const cJSON *expr_holder, int lineno, co
 		eval_text(&sql, sel->target_list[0]->res_target->val, 0);
 	size_t at = locate_word(b, "EXECUTE", lineno);
 	if (!sql.known) {
-		report_not_analysed(b, at, &sql, true);
+		add_not_analysed(b, at, &sql, true, env);
 	} else {
-		st->stmt_start = at;
-		st->stmt_end = at;
 		/* Statements we rebuilt may not parse (a placeholder where a
 		 * number belongs): that is our guess failing, not the file. */
-		bool saved = st->dynamic;
-		st->dynamic = true;
-		st->had_dynamic = true;
-		int statements = ml_engine_parse_and_analyse(st, sql.buf.data, sql.buf.len, at, false, env);
-		st->dynamic = saved;
-		if (statements < 0)
-			report_not_analysed(b, at, &sql, false);
+		ml_unit like = body_unit(b, ML_UNIT_STATEMENT, env);
+		like.start = like.end = at;
+		like.env.dynamic = true;
+		ml_parsed rebuilt;
+		ml_parse_statement_in(b->out->arena, sql.buf.data, sql.buf.len, &rebuilt);
+		if (ml_unit_list_add_parse(b->out, &rebuilt, sql.buf.data, sql.buf.len, at, false, &like, b->map) < 0)
+			add_not_analysed(b, at, &sql, false, &like.env);
 	}
 	ml_parsed_free(&parsed);
 	ml_arena_free(arena);
@@ -747,14 +768,13 @@ static void walk_branches(struct body *b, const cJSON *stmt, const ml_stmt_env *
 static void walk_statement(struct body *b, const char *type, const cJSON *stmt, const ml_stmt_env *env,
 			   int depth)
 {
-	ml_engine_state *st = b->st;
 	struct vars *vars = b->vars;
 	if (!strcmp(type, "PLpgSQL_stmt_assign")) {
 		assign(b, stmt);
 		return;
 	}
 	if (!strcmp(type, "PLpgSQL_stmt_execsql")) {
-		analyse_sql(b, cJSON_GetObjectItemCaseSensitive(stmt, "sqlstmt"), stmt_lineno(stmt), env);
+		add_sql(b, cJSON_GetObjectItemCaseSensitive(stmt, "sqlstmt"), stmt_lineno(stmt), env);
 		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(stmt, "into")))
 			assign_into(b, stmt);
 		return;
@@ -762,19 +782,24 @@ static void walk_statement(struct body *b, const char *type, const cJSON *stmt, 
 	if (!strcmp(type, "PLpgSQL_stmt_commit") || !strcmp(type, "PLpgSQL_stmt_rollback")) {
 		bool commit = !strcmp(type, "PLpgSQL_stmt_commit");
 		/* Rules see it as the transaction statement it is. */
-		PgQuery__TransactionStmt ts = PG_QUERY__TRANSACTION_STMT__INIT;
-		ts.kind = commit ? PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT
-				 : PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK;
-		PgQuery__Node node = PG_QUERY__NODE__INIT;
-		node.node_case = PG_QUERY__NODE__NODE_TRANSACTION_STMT;
-		node.transaction_stmt = &ts;
+		ml_arena *arena = b->out->arena;
+		static const PgQuery__TransactionStmt TS_INIT = PG_QUERY__TRANSACTION_STMT__INIT;
+		static const PgQuery__Node NODE_INIT = PG_QUERY__NODE__INIT;
+		PgQuery__TransactionStmt *ts = ml_arena_alloc(arena, sizeof(*ts));
+		*ts = TS_INIT;
+		ts->kind = commit ? PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT
+				  : PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK;
+		PgQuery__Node *node = ml_arena_alloc(arena, sizeof(*node));
+		*node = NODE_INIT;
+		node->node_case = PG_QUERY__NODE__NODE_TRANSACTION_STMT;
+		node->transaction_stmt = ts;
 		size_t at = locate_word(b, commit ? "COMMIT" : "ROLLBACK", stmt_lineno(stmt));
-		st->stmt_start = at;
-		st->stmt_end = at + (commit ? 6 : 8) <= b->content_end ? at + (commit ? 6 : 8) : at;
-		st->loc_exact = false;
-		ml_stmt_env commit_env = *env;
-		commit_env.commits_procedure = b->procedure;
-		ml_engine_statement(st, &node, &commit_env);
+		ml_unit unit = body_unit(b, ML_UNIT_TX_END, env);
+		unit.stmt = node;
+		unit.start = at;
+		unit.end = at + (commit ? 6 : 8) <= b->content_end ? at + (commit ? 6 : 8) : at;
+		unit.procedure = b->procedure;
+		ml_unit_list_add(b->out, &unit);
 		return;
 	}
 	/* EXECUTE, and the other statements that run a query given as text:
@@ -821,11 +846,13 @@ static void walk(struct body *b, const cJSON *node, const ml_stmt_env *env, int 
 		return;
 	if (depth > PLPGSQL_MAX_DEPTH) {
 		if (!b->depth_reported) {
+			/* The statements below this depth are skipped. */
 			b->depth_reported = true;
-			ml_engine_report_at(b->st, &ml_rule_statement_too_complex, b->content_start, b->content_start,
-					    ml_rule_statement_too_complex.info.help,
-					    "PL/pgSQL nested too deeply to analyse; statements below this depth were "
-					    "not checked");
+			ml_unit unit = body_unit(b, ML_UNIT_TOO_COMPLEX, env);
+			unit.start = unit.end = b->content_start;
+			unit.what = "PL/pgSQL";
+			unit.partial = true;
+			ml_unit_list_add(b->out, &unit);
 		}
 		return;
 	}
@@ -907,22 +934,26 @@ static void init_vars(struct vars *vars, const cJSON *function)
 	memcpy(vars->values, initial, vars->n * sizeof(*initial));
 }
 
-/* Notes that the PL/pgSQL body of a statement rebuilt from an EXECUTE
- * (st->dynamic, located at the EXECUTE) was not analysed. */
-static void report_dynamic_body(ml_engine_state *st, ml_body_kind kind)
+/* Adds a unit noting that the PL/pgSQL body of parent, a statement rebuilt
+ * from an EXECUTE (located at the EXECUTE), was not analysed. */
+static void add_dynamic_body(const ml_unit *parent, const ml_line_map *map, ml_body_kind kind, ml_unit_list *out)
 {
-	size_t at = st->stmt_start, end = at;
-	if (at + 7 <= st->map.len && !strncasecmp(st->map.text + at, "EXECUTE", 7))
+	size_t at = parent->start, end = at;
+	if (at + 7 <= map->len && !strncasecmp(map->text + at, "EXECUTE", 7))
 		end = at + 7;
-	ml_engine_report_at(st, &ml_rule_dynamic_sql_not_analysed, at, end, ml_rule_dynamic_sql_not_analysed.info.help,
-			    kind == ML_BODY_DO ? "EXECUTE runs a DO block built as text: the statements in its body were "
-						 "not analysed"
-					       : "EXECUTE creates a PL/pgSQL routine built as text: the statements in its "
-						 "body were not analysed");
+	ml_unit unit = { .kind = ML_UNIT_NOT_ANALYSED, .start = at, .end = end,
+			 .directive_line = parent->directive_line, .env = parent->env };
+	unit.message = kind == ML_BODY_DO ? "EXECUTE runs a DO block built as text: the statements in its body were "
+					    "not analysed"
+					  : "EXECUTE creates a PL/pgSQL routine built as text: the statements in its "
+					    "body were not analysed";
+	ml_unit_list_add(out, &unit);
 }
 
-void ml_plpgsql_analyse(ml_engine_state *st, const PgQuery__Node *stmt, const ml_stmt_env *outer)
+void ml_plpgsql_expand(const ml_unit *parent, const ml_line_map *map, ml_unit_list *out)
 {
+	const PgQuery__Node *stmt = parent->stmt;
+	const ml_stmt_env *outer = &parent->env;
 	const char *language = "plpgsql";
 	const PgQuery__DefElem *as = NULL;
 	ml_body_kind kind;
@@ -944,77 +975,70 @@ void ml_plpgsql_analyse(ml_engine_state *st, const PgQuery__Node *stmt, const ml
 	}
 	if (strcmp(language, "plpgsql") != 0 || !as || !def_string(as))
 		return;
-	if (!st->loc_exact) {
+	out->body = kind;
+	if (!parent->loc_exact) {
 		/* A DO block or a routine that an EXECUTE builds as text: its
 		 * body is nowhere in the file to map findings onto. */
-		if (st->dynamic)
-			report_dynamic_body(st, kind);
+		if (outer->dynamic)
+			add_dynamic_body(parent, map, kind, out);
 		return;
 	}
 	const char *body_text = def_string(as);
 
-	struct body b = { .st = st, .executes_now = kind == ML_BODY_DO };
+	struct body b = { .map = map, .parent = parent, .out = out };
 	if (kind == ML_BODY_PROCEDURE)
 		b.procedure = ml_last_name(stmt->create_function_stmt->funcname,
 					   stmt->create_function_stmt->n_funcname);
-	if (as->location < 0 || !locate_body(st, st->loc_base + (size_t)as->location, body_text, &b)) {
-		if (st->dynamic)
-			report_dynamic_body(st, kind);
+	if (as->location < 0 || !locate_body(map, parent->loc_base + (size_t)as->location, body_text, &b)) {
+		if (outer->dynamic)
+			add_dynamic_body(parent, map, kind, out);
 		return;
 	}
-	/* Directives inside the body: the file scan saw the body as one string. */
-	if (b.content_end > b.content_start &&
-	    ml_mentions_directive(st->map.text + b.content_start, b.content_end - b.content_start)) {
-		size_t first = st->suppressions.len;
-		ml_suppressions_scan(st->file_arena, &st->map, b.content_start, b.content_end, &st->suppressions);
-		ml_engine_take_suppressions(st, first);
-	}
+	out->body_start = b.content_start;
+	out->body_end = b.content_end;
 
 	/* Compiling a body costs memory like parsing a statement of its size. */
 	ml_statement_size size;
 	ml_statement_measure(body_text, strlen(body_text), &size);
 	if (size.tokens > ML_MAX_STATEMENT_TOKENS) {
-		ml_engine_report_at(st, &ml_rule_statement_too_complex, b.content_start, b.content_start,
-				    ml_rule_statement_too_complex.info.help,
-				    ml_too_large_message(st->file_arena, "PL/pgSQL body", size.tokens));
+		ml_unit unit = body_unit(&b, ML_UNIT_TOO_COMPLEX, outer);
+		unit.start = unit.end = b.content_start;
+		unit.what = "PL/pgSQL body";
+		unit.tokens = size.tokens;
+		ml_unit_list_add(out, &unit);
 		return;
 	}
 
 	ml_plpgsql_compiled compiled;
-	ml_plpgsql_compile(st->file_arena, stmt, body_text, &compiled);
+	ml_plpgsql_compile(out->arena, stmt, body_text, &compiled);
 	if (compiled.failed) {
-		report_compile_error(&b, &compiled);
+		add_compile_error(&b, &compiled);
 		ml_plpgsql_compiled_free(&compiled);
 		return;
 	}
 	cJSON *json = cJSON_Parse(compiled.result.plpgsql_funcs);
 	ml_plpgsql_compiled_free(&compiled);
 	if (!json) {
-		ml_engine_report_at(st, &ml_rule_statement_too_complex, b.content_start, b.content_start,
-				    ml_rule_statement_too_complex.info.help,
-				    "PL/pgSQL body nested too deeply to analyse: it was not checked");
+		ml_unit unit = body_unit(&b, ML_UNIT_TOO_COMPLEX, outer);
+		unit.start = unit.end = b.content_start;
+		unit.what = "PL/pgSQL body";
+		ml_unit_list_add(out, &unit);
 		return;
 	}
 	const cJSON *function = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(json, 0), "PLpgSQL_function");
 
 	ml_stmt_env env = *outer;
 	env.body = kind;
-	env.commits_procedure = NULL;
 	env.loop_depth = 0;
 	env.loop_commits = false;
-	env.loop_vars = collect_variables(st->file_arena, function, &env.n_loop_vars);
+	env.loop_vars = collect_variables(out->arena, function, &env.n_loop_vars);
 
 	struct vars vars = { .arena = ml_arena_new() };
 	init_vars(&vars, function);
 	b.vars = &vars;
 
-	/* A DO block run in autocommit is one transaction until it COMMITs. */
-	bool implicit = kind == ML_BODY_DO && st->tx.state == ML_TX_NONE;
-	if (implicit)
-		st->tx.state = ML_TX_IMPLICIT;
+	out->walked = true;
 	walk(&b, cJSON_GetObjectItemCaseSensitive(function, "action"), &env, 0);
-	if (implicit)
-		ml_engine_end_transaction(st, false);
 	ml_arena_free(vars.arena);
 	cJSON_Delete(json);
 }

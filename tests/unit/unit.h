@@ -32,5 +32,6 @@ Suite *tx_suite(void);
 Suite *effects_suite(void);
 Suite *rule_set_suite(void);
 Suite *glob_suite(void);
+Suite *plpgsql_expand_suite(void);
 
 #endif

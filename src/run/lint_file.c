@@ -1,0 +1,226 @@
+/*
+ * lint_file.c - the driver of one input of a run: takes the file the
+ * pipeline read and split, records an input error when it could not be
+ * read, and otherwise turns it into statement units in order (each chunk
+ * parsed, or split again at its semicolons when it does not parse; psql
+ * meta-commands, unterminated COPY data and text that is not valid input as
+ * units of their own) and folds them into the engine, between the engine's
+ * start and finish of the file.
+ */
+#include <string.h>
+
+#include "run.h"
+
+/* A large file's text is given back to the system in steps of this many
+ * bytes as the engine moves through it (ml_pipeline_drop_text). */
+#define DROP_TEXT_STEP ((size_t)1 << 20)
+
+/* The file being linted, as the driver sees it beside the engine. */
+struct file_lint {
+	ml_engine_state *st;
+	const ml_line_map *map;
+	ml_file_summary *summary;
+	ml_arena *chunk_arena;    /* the current chunk's text copies and units; reset per chunk */
+	ml_pipeline *pipeline;
+	size_t item;
+};
+
+/* A NUL-terminated copy of text[start, end) in arena, with the psql
+ * commands inside it blanked out (ml_chunk_copy_text). */
+static char *statement_copy(struct file_lint *f, ml_arena *arena, const ml_chunk_list *chunks, size_t start,
+			    size_t end)
+{
+	char *copy = ml_arena_alloc(arena, end - start + 1);
+	ml_chunk_copy_text(f->map->text, chunks, start, end, copy);
+	return copy;
+}
+
+/* Analyses units and empties the list: each parse is freed once its
+ * statements are analysed. */
+static void lint_units(struct file_lint *f, ml_unit_list *units)
+{
+	ml_engine_analyse(f->st, units->items, units->len);
+	ml_unit_list_free(units);
+}
+
+/* Parses and analyses one statement chunk. One that does not parse is split
+ * again at every semicolon (ml_split_simple): a missing parenthesis or END
+ * then costs only the broken piece. */
+static void lint_chunk(struct file_lint *f, const ml_chunk_list *chunks, size_t index, const ml_unit *like)
+{
+	const ml_chunk *c = &chunks->items[index];
+	size_t len = c->end - c->start;
+	/* The copies live only while this chunk is parsed. */
+	ml_arena_reset(f->chunk_arena);
+	char *text = statement_copy(f, f->chunk_arena, chunks, c->start, c->end);
+	ml_unit_list units;
+	ml_unit_list_init(&units, f->chunk_arena);
+	ml_parsed ahead;
+	ml_pipeline_take(f->pipeline, f->item, index, &ahead);
+	if (ahead.status == ML_PARSED_NONE)
+		ml_parse_statement(text, len, &ahead);
+	if (ahead.status != ML_PARSED_ERROR) {
+		ml_unit_list_add_parse(&units, &ahead, text, len, c->start, true, like, f->map);
+		f->summary->statements++;
+		lint_units(f, &units);
+		return;
+	}
+	ml_chunk_list pieces;
+	ml_split_simple(f->chunk_arena, text, len, &pieces);
+	size_t statements = 0;
+	for (size_t i = 0; i < pieces.len; i++)
+		statements += pieces.items[i].kind == ML_CHUNK_STATEMENT;
+	if (statements <= 1) {
+		/* One statement that does not parse: its error, as parsed. */
+		f->summary->statements++;
+		f->summary->syntax_errors++;
+		ml_unit_list_add_parse(&units, &ahead, text, len, c->start, true, like, f->map);
+		lint_units(f, &units);
+		return;
+	}
+	ml_parsed_free(&ahead);
+	for (size_t i = 0; i < pieces.len; i++) {
+		const ml_chunk *p = &pieces.items[i];
+		if (p->kind != ML_CHUNK_STATEMENT)
+			continue;
+		/* Each piece is a statement of its own, for ignore comments too. */
+		ml_unit piece_like = *like;
+		int col;
+		ml_line_map_position(f->map, c->start + p->start, &piece_like.directive_line, &col);
+		piece_like.start = c->start + p->start;
+		piece_like.end = c->start + p->end;
+		char *piece = ml_arena_strndup(f->chunk_arena, text + p->start, p->end - p->start);
+		f->summary->statements++;
+		ml_parsed parsed;
+		ml_parse_statement(piece, p->end - p->start, &parsed);
+		if (ml_unit_list_add_parse(&units, &parsed, piece, p->end - p->start, c->start + p->start, true,
+					   &piece_like, f->map) < 0)
+			f->summary->syntax_errors++;
+		lint_units(f, &units);
+	}
+}
+
+/* Analyses the one unit unit. */
+static void lint_unit(struct file_lint *f, const ml_unit *unit)
+{
+	ml_engine_analyse(f->st, unit, 1);
+}
+
+void ml_run_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
+{
+	const ml_source *src = ml_pipeline_source(pipeline, item);
+	const char *path = src->path;
+	ml_options file_options = run->options;
+	if (run->options_hook && !run->options_hook(run->options_hook_data, path, &file_options)) {
+		run->skipped_files++;
+		ml_pipeline_release(pipeline, item);
+		return;
+	}
+	if (src->read_status != ML_READ_DONE) {
+		ml_run_source_error(run, path, src);
+		ml_pipeline_release(pipeline, item);
+		return;
+	}
+	const char *text = src->text;
+	size_t len = src->len;
+	ml_engine_state st;
+	ml_arena *file_arena = ml_arena_new();
+	ml_line_map map;
+	ml_line_map_init(&map, file_arena, text, len);
+	struct file_lint f = { .st = &st, .map = &map, .chunk_arena = ml_arena_new(), .pipeline = pipeline,
+			       .item = item };
+	ml_rule_set *rules = ml_arena_alloc(file_arena, sizeof(*rules));
+	ml_rule_set_from_options(rules, &file_options);
+	f.summary = ml_arena_alloc(run->arena, sizeof(*f.summary));
+	f.summary->path = ml_arena_strdup(run->arena, path);
+	ml_ptr_vec_push(run->arena, &run->files, f.summary);
+	ml_engine_file_start(&st, run, f.summary->path, &file_options, rules, src, &map, file_arena);
+
+	if (src->has_nul) {
+		ml_unit nul = { .kind = ML_UNIT_INVALID_INPUT, .start = src->nul_at, .end = src->nul_at + 1,
+				.message = "file contains a NUL byte: it looks binary, not SQL text, and was not linted" };
+		lint_unit(&f, &nul);
+		ml_arena_free(f.chunk_arena);
+		ml_arena_free(file_arena);
+		ml_pipeline_release(pipeline, item);
+		return;
+	}
+	size_t bad = ml_utf8_first_invalid(text, len);
+	if (bad < len) {
+		ml_unit invalid = { .kind = ML_UNIT_INVALID_INPUT, .start = bad, .end = bad + 1,
+				    .message = "invalid UTF-8 byte; the file is linted as it is, and columns after "
+					       "this byte count bytes" };
+		lint_unit(&f, &invalid);
+	}
+
+	const ml_chunk_list *chunks = &src->chunks;
+	ml_ptr_vec found = { 0 };
+	for (size_t i = 0; i < chunks->len; i++) {
+		const ml_chunk *c = &chunks->items[i];
+		if (!c->has_ignore_comment)
+			continue;
+		size_t scan_end = c->kind == ML_CHUNK_TRAILER ? c->start : c->end;
+		if (c->kind == ML_CHUNK_STATEMENT) {
+			/* The scanner's tokens cost memory like a parse: in a
+			 * statement too large to parse, only the comments in
+			 * front of it are read. */
+			ml_statement_size size;
+			ml_statement_measure(text + c->start, c->end - c->start, &size);
+			if (size.tokens > ML_MAX_STATEMENT_TOKENS)
+				scan_end = c->start;
+		}
+		ml_suppressions_scan(file_arena, &map, c->gap_start, scan_end, &found);
+	}
+	ml_engine_add_suppressions(&st, (ml_suppression *const *)found.items, found.len);
+
+	size_t kept_from = 0;
+	for (size_t i = 0; i < chunks->len; i++) {
+		const ml_chunk *c = &chunks->items[i];
+		if (src->mapped_size && c->start - kept_from >= DROP_TEXT_STEP) {
+			/* Findings from here on point at this chunk or later (or
+			 * at what the engine still needs): the text before can go. */
+			kept_from = ml_line_map_start_of_line_at(&map, ml_engine_text_needed_from(&st, c->start));
+			ml_pipeline_drop_text(pipeline, item, kept_from);
+		}
+		/* What the chunk's units have in common: a statement of the top
+		 * level, whose ignore comments are those of its first line. */
+		ml_unit chunk = { .start = c->start, .end = c->end, .env = { .body = ML_BODY_TOP } };
+		int col;
+		ml_line_map_position(&map, c->start, &chunk.directive_line, &col);
+		if (c->kind == ML_CHUNK_META_COMMAND) {
+			/* psql reads a command's line up to a newline: text after a
+			 * carriage return is more of its arguments, never SQL. */
+			size_t shown = c->end - c->start;
+			const char *cr = memchr(text + c->start, '\r', shown);
+			if (cr)
+				shown = (size_t)(cr - (text + c->start));
+			ml_unit meta = chunk;
+			meta.kind = ML_UNIT_META_COMMAND;
+			meta.message = ml_arena_printf(
+				file_arena, "psql meta-command \"%.*s\" skipped: migralint lints SQL only%s",
+				(int)(shown > 40 ? 40 : shown), text + c->start,
+				cr ? " (psql reads the text after the carriage return in it as arguments of the "
+				     "command, not as SQL)"
+				   : "");
+			lint_unit(&f, &meta);
+			continue;
+		}
+		if (c->kind == ML_CHUNK_COPY_DATA && c->unterminated) {
+			ml_unit copy = chunk;
+			copy.kind = ML_UNIT_SYNTAX_ERROR;
+			copy.error_start = copy.error_end = c->start;
+			copy.message = "COPY ... FROM stdin data has no closing \\. line: the rest of the file was "
+				       "read as data, not linted";
+			lint_unit(&f, &copy);
+			continue;
+		}
+		if (c->kind != ML_CHUNK_STATEMENT)
+			continue;
+		lint_chunk(&f, chunks, i, &chunk);
+		ml_engine_end_command(&st);
+	}
+	ml_engine_finish_file(&st);
+	ml_arena_free(f.chunk_arena);
+	ml_arena_free(file_arena);
+	ml_pipeline_release(pipeline, item);
+}

@@ -1,0 +1,24 @@
+/*
+ * plpgsql.h - the PL/pgSQL expander (plpgsql.c): the units a DO block or a
+ * PL/pgSQL routine body runs.
+ */
+#ifndef MIGRALINT_PLPGSQL_H
+#define MIGRALINT_PLPGSQL_H
+
+#include "stmt_unit.h"
+
+/* Appends to out the child units of parent, a statement unit: for a DO
+ * block or a CREATE FUNCTION/PROCEDURE of LANGUAGE plpgsql whose body
+ * lies in the file map holds, the units its body runs, in order (its SQL
+ * statements with their spans and environments, a TX_END unit for each
+ * COMMIT and ROLLBACK, the statements of EXECUTE'd text it can rebuild as
+ * dynamic units, a not-analysed unit for the rest, and a syntax-error or
+ * too-complex unit when the body does not compile or is too large); for
+ * such a statement rebuilt from an EXECUTE, a not-analysed unit; for any
+ * other statement, nothing. Also sets out->body, out->walked and the
+ * body's span. The units live in out's arena and in the parses out takes
+ * over (ml_unit_list_free); parent must outlive them. Reads nothing but
+ * parent and the file. */
+void ml_plpgsql_expand(const ml_unit *parent, const ml_line_map *map, ml_unit_list *out);
+
+#endif
