@@ -186,27 +186,32 @@ static int count_at_least(const cJSON *diags, const char *severity_floor)
 	return n;
 }
 
-/* Lints text as path (after history, when given) and counts the findings of
- * rule in force, and the syntax errors in path. */
+/* Lints text as path with ml_lint_text, after history (a file linted the
+ * same way first, whose catalog the text then meets), and counts the
+ * findings of rule in force, and the syntax errors. */
 static void count_in_text(const ml_options *opts, const char *path, const char *text, const char *history,
 			  const char *rule, int *hits, int *syntax_errors)
 {
-	ml_run *run = ml_run_new(opts);
-	if (history)
-		ml_run_lint_path(run, history);
-	ml_run_lint_buffer(run, path, text, strlen(text));
-	size_t n;
-	const ml_diagnostic *d = ml_run_diagnostics(run, &n);
+	ml_catalog *before = NULL;
+	if (history) {
+		size_t len;
+		char *earlier = read_file(history, &len);
+		ml_lint_result r = ml_lint_text(NULL, opts, history, earlier ? earlier : "", earlier ? len : 0);
+		before = r.catalog;
+		r.catalog = NULL;
+		ml_lint_result_free(&r);
+		free(earlier);
+	}
+	ml_lint_result r = ml_lint_text(before, opts, path, text, strlen(text));
 	*hits = *syntax_errors = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(d[i].path, path) != 0)
-			continue;
-		if (!strcmp(d[i].rule, rule) && !d[i].suppressed)
+	for (size_t i = 0; i < r.n_diagnostics; i++) {
+		if (!strcmp(r.diagnostics[i].rule, rule) && !r.diagnostics[i].suppressed)
 			(*hits)++;
-		if (!strcmp(d[i].rule, "syntax-error"))
+		if (!strcmp(r.diagnostics[i].rule, "syntax-error"))
 			(*syntax_errors)++;
 	}
-	ml_run_free(run);
+	ml_lint_result_free(&r);
+	ml_catalog_free(before);
 }
 
 static int compare_edits(const void *a, const void *b)

@@ -277,6 +277,48 @@ typedef struct ml_input_error {
 /* The inputs that could not be read, in the order met; run-owned. */
 const ml_input_error *ml_run_input_error_list(const ml_run *run, size_t *count);
 
+/* ---- one text, no state ------------------------------------------------- */
+
+/* What earlier migrations built: tables, columns and what is known of them,
+ * indexes, constraints, functions with their volatility. Opaque. A catalog
+ * is only read by ml_lint_text, so one may be shared by many threads. */
+typedef struct ml_catalog ml_catalog;
+/* An empty catalog (the built-in functions only), or NULL when memory runs
+ * out. Free it with ml_catalog_free. */
+ml_catalog *ml_catalog_new(void);
+/* A copy of cat that shares nothing with it; NULL when memory runs out. */
+ml_catalog *ml_catalog_clone(const ml_catalog *cat);
+/* Frees cat. NULL is fine. */
+void ml_catalog_free(ml_catalog *cat);
+
+/* What ml_lint_text found. Everything belongs to the result until
+ * ml_lint_result_free. */
+typedef struct ml_lint_result {
+	const ml_diagnostic *diagnostics; /* sorted by line, column and rule, suppressed ones included */
+	size_t n_diagnostics;
+	int statements;           /* statements found, syntax errors included */
+	int syntax_errors;
+	/* The catalog the text started from with the text applied: what the
+	 * next migration meets. Take it over by setting the field to NULL
+	 * after copying the pointer; otherwise it is freed with the result. */
+	ml_catalog *catalog;
+	int exit_status;          /* as ml_run_exit_status for this text alone */
+	const char *error;        /* NULL, or why the text was not linted (larger than
+				     opts->max_input_size, memory ran out): then there is
+				     no diagnostic */
+	struct ml_lint_result_private *internal; /* the result's memory */
+} ml_lint_result;
+
+/* Lints len bytes of SQL (need not be NUL-terminated; copied), reported
+ * under path, as a migration that runs after the ones that built before
+ * (NULL: an empty catalog), with opts (NULL: the defaults). Keeps no state
+ * between calls and writes nothing: calls may run on many threads at once.
+ * Free the result with ml_lint_result_free. */
+ml_lint_result ml_lint_text(const ml_catalog *before, const ml_options *opts, const char *path, const char *text,
+			    size_t len);
+/* Frees what result holds (its catalog too, unless taken). */
+void ml_lint_result_free(ml_lint_result *result);
+
 /* Parses a --format name into *out. Returns 0, or -1 for an unknown name. */
 int ml_format_parse(const char *name, ml_format *out);
 /* "text, json, ..." for messages. Static storage. */
