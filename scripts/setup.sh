@@ -3,7 +3,9 @@
 #
 #   scripts/setup.sh run    install missing packages, build, lint examples/
 #   scripts/setup.sh test   install missing packages, build, run every test,
-#                           then again in an ASan+UBSan build (build-asan/)
+#                           then again in an ASan+UBSan build (build-asan/),
+#                           then many threads linting at once under
+#                           ThreadSanitizer (build-tsan/)
 #
 # Works from any directory, as root or as a user with sudo (used only for
 # apt-get), and without a terminal or standard input (CI).
@@ -137,6 +139,13 @@ test)
 	log "running the tests under ASan+UBSan (build-asan)"
 	# the sanitizer options are set per test by tests/CMakeLists.txt
 	ctest --test-dir build-asan --output-on-failure
-	log "all tests passed (build and build-asan)"
+
+	log "configuring build-tsan"
+	cmake -S . -B build-tsan -DMIGRALINT_SANITIZE_THREAD=ON -DCMAKE_BUILD_TYPE=Debug
+	log "building the unit tests under ThreadSanitizer (build-tsan)"
+	cmake --build build-tsan -j"$jobs" --target unit_tests
+	log "running many threads linting at once under ThreadSanitizer (build-tsan)"
+	ctest --test-dir build-tsan --output-on-failure -R '^lint_threads$'
+	log "all tests passed (build, build-asan and the threads under build-tsan)"
 	;;
 esac
