@@ -15,6 +15,7 @@
 #include <pg_query.h>
 
 #include "engine.h"
+#include "pipeline.h"
 #include "plpgsql.h"
 
 /* Excerpts show at most this many lines of a statement, and of each line

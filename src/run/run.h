@@ -6,6 +6,7 @@
 #define MIGRALINT_RUN_H
 
 #include "engine.h"
+#include "pipeline.h"
 
 /* run.c */
 /* Records that path could not be read, for ml_run_input_error_list (the

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "parse.h"
 #include "unit.h"
 
 ml_arena *arena;
