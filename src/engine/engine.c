@@ -3,130 +3,21 @@
  * src/run/lint_file.c makes them): keeps the transaction and lock state as
  * the units run in order, runs every enabled rule over each statement,
  * walks the units of a PL/pgSQL body after the statement they belong to,
- * maps the other kinds of unit to the engine's own rules, and records the
- * findings with the suppression comments that silence them.
+ * maps the other kinds of unit to the engine's own rules (engine_rules.c),
+ * and hands what the rules found to the output its caller takes
+ * (engine_report.c decides what becomes of each finding). It knows no run,
+ * and no line or column beyond what ignore comments and the transaction
+ * need.
  */
-#include <ctype.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <pg_query.h>
 
 #include "engine.h"
+#include "engine_report.h"
+#include "engine_rules.h"
 #include "plpgsql.h"
 #include "tree.h"
-
-/* ---- reporting ----------------------------------------------------------- */
-
-/* ml_engine_report_at for a finding whose ignore comments are those of
- * directive_line (0: the finding's own line); about, when not NULL, is a
- * comment the finding is about, which does not silence it. */
-static ml_engine_finding *report_at(ml_engine_state *st, const ml_rule *rule, size_t start, size_t end,
-				     int directive_line, const ml_suppression *about, const char *help,
-				     const char *message)
-{
-	ml_engine_output *out = st->out;
-	if (!st->rules->enabled[ml_registry_index(rule)])
-		return NULL;
-	/* Said, even if a comment silences it: the hazard was looked at. */
-	if (rule->reports_slow_work && !st->slow_work_rule)
-		st->slow_work_rule = rule;
-	/* The line only finds the comments that cover the finding; the run
-	 * makes the positions it reports. */
-	int line, column;
-	ml_line_map_position(&st->map, start, &line, &column);
-	if (end < start)
-		end = start;
-	if (!directive_line)
-		directive_line = line;
-	ml_suppression *by = ml_ignore_index_match(&st->ignores, ml_registry_index(rule), directive_line, line,
-						   about);
-	ml_engine_finding *e = ml_engine_output_add_finding(out);
-	e->suppressed_by = by;
-	e->severity = st->rules->severity[ml_registry_index(rule)];
-	e->dynamic_names = st->had_dynamic;
-	e->finding.rule = rule;
-	e->finding.start = start;
-	e->finding.end = end;
-	/* Copied: a body's units and their text are gone before the caller
-	 * takes the output. A rule's own help is static. */
-	e->finding.message = ml_arena_strdup(out->arena, message);
-	e->finding.help = !help || help == rule->info.help ? help : ml_arena_strdup(out->arena, help);
-	e->rewrite = e->scan = -1;
-	const ml_effect *eff = st->effect;
-	if (eff && eff->n_locks) {
-		ml_lock *locks = ml_arena_alloc(out->arena, eff->n_locks * sizeof(*locks));
-		for (size_t i = 0; i < eff->n_locks; i++) {
-			locks[i] = eff->locks[i];
-			locks[i].table = ml_arena_strdup(out->arena, eff->locks[i].table);
-		}
-		e->locks = locks;
-		e->n_locks = eff->n_locks;
-		e->rewrite = eff->rewrite;
-		e->scan = eff->scan;
-	}
-	return e;
-}
-
-ml_engine_finding *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, size_t start, size_t end,
-				       const char *help, const char *message)
-{
-	return report_at(st, rule, start, end, st->unit ? st->unit->directive_line : 0, NULL, help, message);
-}
-
-
-/* The statement type for the lock timeline: "CREATE FUNCTION" for
- * CreateFunctionStmt, from the protobuf field name. */
-static const char *statement_type(ml_arena *arena, const PgQuery__Node *stmt)
-{
-	if (stmt->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT) {
-		static const char *const KINDS[] = { "TRANSACTION", "BEGIN", "START TRANSACTION", "COMMIT",
-						     "ROLLBACK", "SAVEPOINT", "RELEASE", "ROLLBACK TO",
-						     "PREPARE TRANSACTION", "COMMIT PREPARED", "ROLLBACK PREPARED" };
-		size_t k = (size_t)stmt->transaction_stmt->kind;
-		return k < sizeof(KINDS) / sizeof(KINDS[0]) ? KINDS[k] : "TRANSACTION";
-	}
-	if (stmt->node_case == PG_QUERY__NODE__NODE_VARIABLE_SET_STMT)
-		return "SET";
-	const ProtobufCFieldDescriptor *f =
-		protobuf_c_message_descriptor_get_field(stmt->base.descriptor, (unsigned)stmt->node_case);
-	if (!f)
-		return "statement";
-	char *name = ml_arena_strdup(arena, f->name);
-	size_t n = strlen(name);
-	if (n > 5 && !strcmp(name + n - 5, "_stmt"))
-		name[n - 5] = '\0';
-	for (char *p = name; *p; p++)
-		*p = *p == '_' ? ' ' : (char)toupper((unsigned char)*p);
-	return name;
-}
-
-static void record_statement(ml_engine_state *st, const PgQuery__Node *stmt, const ml_effect *effect,
-			     ml_tx_state tx, ml_body_kind body)
-{
-	ml_arena *arena = st->out->arena;
-	ml_statement_record *r = ml_engine_output_add_statement(st->out);
-	r->start = st->unit->start;
-	r->kind = effect->n_locks ? ml_arena_strdup(arena, effect->form) : statement_type(arena, stmt);
-	r->n_locks = effect->n_locks;
-	for (size_t i = 0; i < effect->n_locks; i++) {
-		r->locks[i] = effect->locks[i];
-		r->locks[i].table = ml_arena_strdup(arena, effect->locks[i].table);
-	}
-	r->rewrite = effect->rewrite;
-	r->scan = effect->scan;
-	r->tx = tx;
-	r->body = body;
-	r->n_held = st->tx.state == ML_TX_NONE ? 0 : st->tx.n_held;
-	r->held = ml_arena_alloc(arena, (r->n_held + 1) * sizeof(ml_lock));
-	for (size_t i = 0; i < r->n_held; i++) {
-		r->held[i] = st->tx.held[i];
-		r->held[i].table = ml_arena_strdup(arena, st->tx.held[i].table);
-	}
-	r->dynamic_names = st->had_dynamic;
-}
 
 /* ---- one statement ------------------------------------------------------- */
 
@@ -164,7 +55,8 @@ static void fill_context(ml_engine_state *st, ml_stmt_ctx *ctx, const PgQuery__N
 }
 
 /* Records what the rules reported into st->findings: the ones of rules that
- * are on become diagnostics, with their fix. */
+ * are on go to the output, with their fix (copied: the caller takes them
+ * later). */
 static void take_findings(ml_engine_state *st)
 {
 	ml_arena *arena = st->out->arena;
@@ -224,7 +116,7 @@ static void ml_engine_statement(ml_engine_state *st, const ml_unit *unit)
 	st->effect = outer_effect;
 	if (!runs_now) {
 		if (st->options->record_statements)
-			record_statement(st, stmt, &effect, st->tx.state, env->body);
+			ml_engine_record_statement(st, stmt, &effect, st->tx.state, env->body);
 		return;
 	}
 	ml_tx_state tx_before = st->tx.state;
@@ -233,7 +125,7 @@ static void ml_engine_statement(ml_engine_state *st, const ml_unit *unit)
 	ml_tx_apply(&st->tx, st->catalog, stmt, &effect, env->body, line, unit->start, unit->end);
 	ml_catalog_apply(st->catalog, stmt);
 	if (st->options->record_statements)
-		record_statement(st, stmt, &effect, tx_before, env->body);
+		ml_engine_record_statement(st, stmt, &effect, tx_before, env->body);
 
 	if (stmt->node_case == PG_QUERY__NODE__NODE_DO_STMT ||
 	    stmt->node_case == PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT) {
@@ -271,54 +163,6 @@ static void finish_file(ml_engine_state *st)
 
 /* ---- units -------------------------------------------------------------- */
 
-static void report_syntax_error(ml_engine_state *st, const ml_unit *unit)
-{
-	if (unit->is_statement && st->options->record_statements) {
-		/* The timeline lists every statement, the ones that did not parse too. */
-		ml_statement_record *r = ml_engine_output_add_statement(st->out);
-		r->start = unit->start;
-		r->kind = "syntax error";
-		r->tx = st->tx.state;
-		r->held = ml_arena_alloc(st->out->arena, sizeof(ml_lock));
-	}
-	ml_engine_report_at(st, &ml_rule_syntax_error, unit->error_start, unit->error_end, ml_rule_syntax_error.info.help,
-			    unit->message);
-}
-
-/* n with a comma between groups of three digits, in arena. */
-static const char *grouped(ml_arena *arena, size_t n)
-{
-	char digits[32], out[48];
-	int len = snprintf(digits, sizeof(digits), "%zu", n), used = 0;
-	for (int i = 0; i < len; i++) {
-		if (i > 0 && (len - i) % 3 == 0)
-			out[used++] = ',';
-		out[used++] = digits[i];
-	}
-	out[used] = '\0';
-	return ml_arena_strdup(arena, out);
-}
-
-static void report_too_complex(ml_engine_state *st, const ml_unit *unit)
-{
-	const char *message;
-	if (unit->tokens)
-		message = ml_arena_printf(st->file_arena,
-					  "%s too large to analyse: %s tokens, more than the %s migralint parses; it was "
-					  "not checked",
-					  unit->what, grouped(st->file_arena, unit->tokens),
-					  grouped(st->file_arena, ML_MAX_STATEMENT_TOKENS));
-	else if (unit->partial)
-		message = ml_arena_printf(st->file_arena,
-					  "%s nested too deeply to analyse; statements below this depth were not checked",
-					  unit->what);
-	else
-		message = ml_arena_printf(st->file_arena, "%s nested too deeply to analyse: it was not checked",
-					  unit->what);
-	ml_engine_report_at(st, &ml_rule_statement_too_complex, unit->start, unit->start,
-			    ml_rule_statement_too_complex.info.help, message);
-}
-
 /* Analyses one unit and, for a DO block or a PL/pgSQL routine, the units
  * of its body after it. */
 static void analyse_unit(ml_engine_state *st, const ml_unit *unit)
@@ -338,10 +182,10 @@ static void analyse_unit(ml_engine_state *st, const ml_unit *unit)
 		ml_engine_statement(st, unit);
 		break;
 	case ML_UNIT_SYNTAX_ERROR:
-		report_syntax_error(st, unit);
+		ml_engine_report_syntax_error(st, unit);
 		break;
 	case ML_UNIT_TOO_COMPLEX:
-		report_too_complex(st, unit);
+		ml_engine_report_too_complex(st, unit);
 		break;
 	case ML_UNIT_NOT_ANALYSED:
 		ml_engine_report_at(st, &ml_rule_dynamic_sql_not_analysed, unit->start, unit->end,
@@ -400,89 +244,6 @@ void ml_engine_end_command(ml_engine_state *st)
 
 /* ---- one file ------------------------------------------------------------ */
 
-void ml_engine_take_suppressions(ml_engine_state *st, size_t first)
-{
-	for (size_t i = first; i < st->suppressions.len; i++)
-		ml_ignore_index_add(st->file_arena, &st->ignores, st->suppressions.items[i]);
-	/* Reports on a comment are silenced by the comments of their own line. */
-	for (size_t i = first; i < st->suppressions.len; i++) {
-		const ml_suppression *s = st->suppressions.items[i];
-		size_t at = s->offset;
-		if (s->n_rules == 0 && !s->all_rules) {
-			const char *message = ml_arena_printf(st->file_arena, "%s names no rule; it silences nothing",
-							      ml_suppression_kind(s));
-			report_at(st, &ml_rule_unknown_rule_in_ignore, at, at, 0, NULL,
-				  ml_rule_unknown_rule_in_ignore.info.help, message);
-			continue;
-		}
-		for (size_t k = 0; k < s->n_rules; k++) {
-			if (s->names[k].rules[0] || s->names[k].foreign)
-				continue;
-			const char *message = ml_arena_printf(st->file_arena, "unknown rule \"%s\" in %s comment",
-							      s->rules[k], ml_suppression_kind(s));
-			size_t name_at = at + s->rule_at[k];
-			report_at(st, &ml_rule_unknown_rule_in_ignore, name_at, name_at + strlen(s->rules[k]), 0, NULL,
-				  ml_rule_unknown_rule_in_ignore.info.help, message);
-		}
-		if (!s->reason || !*s->reason) {
-			/* Its own ignore-without-reason would only excuse itself. */
-			const char *message = ml_arena_printf(
-				st->file_arena, "%s comment gives no reason: say after %s why the waiver is safe",
-				ml_suppression_kind(s),
-				s->directive == ML_DIRECTIVE_SQUAWK ? "a second \"--\"" : "a colon");
-			report_at(st, &ml_rule_ignore_without_reason, at, at, 0, s, ml_rule_ignore_without_reason.info.help,
-				  message);
-		}
-	}
-}
-
-/* Reports each rule name of the file's comments that silenced no finding,
- * at the end of the file when every finding has been made. Names of rules
- * that are off for this file are not reported: the comment may be meant for
- * a run that checks them. A name that silences unused-ignore itself is
- * judged last, once the reports it may silence are made, and it never
- * silences the report about itself. */
-static void report_unused_ignores(ml_engine_state *st)
-{
-	if (!st->rules->enabled[ml_registry_index(&ml_rule_unused_ignore)])
-		return;
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < st->suppressions.len; i++) {
-			ml_suppression *s = st->suppressions.items[i];
-			if (s->all_rules && pass == 1 && !s->names[0].used) {
-				/* It silences unused-ignore too: judged last, and
-				 * never by itself. */
-				const char *message = ml_arena_printf(
-					st->file_arena, "this %s comment without rule names silences every rule, but the file "
-							"has no finding to silence",
-					ml_suppression_kind(s));
-				report_at(st, &ml_rule_unused_ignore, s->offset, s->offset, 0, s,
-					  ml_rule_unused_ignore.info.help, message);
-			}
-			for (size_t k = 0; k < s->n_rules; k++) {
-				const ml_ignore_name *name = &s->names[k];
-				if (!name->rules[0] || name->used)
-					continue;
-				bool about_itself = false, enabled = false;
-				for (size_t r = 0; r < 2 && name->rules[r]; r++) {
-					about_itself |= name->rules[r] == &ml_rule_unused_ignore;
-					enabled |= st->rules->enabled[ml_registry_index(name->rules[r])];
-				}
-				if (!enabled || about_itself != (pass == 1))
-					continue;
-				const char *message = ml_arena_printf(
-					st->file_arena, "\"%s\" in this %s comment silences nothing: %s has no %s%s%s finding",
-					s->rules[k], ml_suppression_kind(s),
-					s->whole_file ? "the file" : "the statement it covers", name->rules[0]->info.name,
-					name->rules[1] ? " or " : "", name->rules[1] ? name->rules[1]->info.name : "");
-				size_t at = s->offset + s->rule_at[k];
-				report_at(st, &ml_rule_unused_ignore, at, at + strlen(s->rules[k]), 0,
-					  about_itself ? s : NULL, ml_rule_unused_ignore.info.help, message);
-			}
-		}
-	}
-}
-
 void ml_engine_file_start(ml_engine_state *st, ml_catalog *catalog, const ml_options *options,
 			  const ml_rule_set *rules, const ml_line_map *map, ml_arena *file_arena,
 			  ml_engine_output *out)
@@ -510,7 +271,7 @@ void ml_engine_add_suppressions(ml_engine_state *st, ml_suppression *const *foun
 void ml_engine_finish_file(ml_engine_state *st)
 {
 	finish_file(st);
-	report_unused_ignores(st);
+	ml_engine_report_unused_ignores(st);
 }
 
 size_t ml_engine_text_needed_from(const ml_engine_state *st, size_t next)

@@ -56,7 +56,9 @@ void ml_engine_file_start(ml_engine_state *st, ml_catalog *catalog, const ml_opt
 			  const ml_rule_set *rules, const ml_line_map *map, ml_arena *file_arena,
 			  ml_engine_output *out);
 /* Takes in the directive comments found[0, n) of the file (in the file
- * arena), as ml_engine_take_suppressions does. */
+ * arena): indexes them, so they silence the findings they cover, and
+ * reports the rule names that are unknown and the comments without a
+ * reason. */
 void ml_engine_add_suppressions(ml_engine_state *st, ml_suppression *const *found, size_t n);
 /* Analyses units[0, n) in order: a statement's effect is computed, the
  * rules run over it and what it changes (transaction, locks, schema) is
@@ -73,26 +75,5 @@ void ml_engine_finish_file(ml_engine_state *st);
 /* The first byte of the file later findings may point at, when the next
  * unit starts at next: next, or the BEGIN of the open transaction. */
 size_t ml_engine_text_needed_from(const ml_engine_state *st, size_t next);
-/* Takes in the directive comments from st->suppressions.items[first] on:
- * indexes them, so they silence the findings they cover, and reports the
- * rule names that are unknown and the comments without a reason. */
-void ml_engine_take_suppressions(ml_engine_state *st, size_t first);
-/* Reports a finding of rule at a file byte span: appends it to st->out
- * with its severity and the comment that silences it (a silenced finding
- * is kept, marked so). Returns the output's finding (valid until the next
- * one), or NULL when the rule is off. */
-ml_engine_finding *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, size_t start, size_t end,
-				  const char *help, const char *message);
-
-
-/* engine-reported rules */
-extern const ml_rule ml_rule_syntax_error;
-extern const ml_rule ml_rule_invalid_input;
-extern const ml_rule ml_rule_psql_meta_command;
-extern const ml_rule ml_rule_unknown_rule_in_ignore;
-extern const ml_rule ml_rule_unused_ignore;
-extern const ml_rule ml_rule_ignore_without_reason;
-extern const ml_rule ml_rule_statement_too_complex;
-extern const ml_rule ml_rule_dynamic_sql_not_analysed;
 
 #endif
