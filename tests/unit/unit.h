@@ -33,5 +33,6 @@ Suite *effects_suite(void);
 Suite *rule_set_suite(void);
 Suite *glob_suite(void);
 Suite *plpgsql_expand_suite(void);
+Suite *diagnostics_suite(void);
 
 #endif
