@@ -100,7 +100,7 @@ void ml_map_put(ml_arena *arena, ml_map *map, const char *key, void *value);
 char *ml_current_dir(void);
 
 /* The identifier put in for names dynamic SQL computes at run time. It
- * never reaches a report: ml_engine_without_placeholder turns every name
+ * never reaches a report: ml_without_placeholder turns every name
  * holding it into ML_DYNAMIC_NAME_TEXT. */
 #define ML_DYNAMIC_PLACEHOLDER "dynamic_name"
 #define ML_DYNAMIC_NAME_TEXT "a name computed at run time"

@@ -1,63 +1,38 @@
 /*
- * engine.h - the private state of a run and of the file being linted, shared
- * by the engine's source files (engine.c, plpgsql.c, run.c, report.c, ...).
- * The catalog, the transaction and effects have headers of their own
- * (catalog.h, tx.h, effects.h). Rules never include this; they see
+ * engine.h - the fold over a file's statement units (engine.c): the state it
+ * carries from unit to unit, and the calls the per-file driver
+ * (src/run/lint_file.c) makes. The engine applies statements to a catalog
+ * and a transaction it is given, and appends what it decides to an output
+ * (engine_output.h); it knows no run. Rules never include this; they see
  * rule_api.h.
  */
 #ifndef MIGRALINT_ENGINE_H
 #define MIGRALINT_ENGINE_H
 
-#include <pg_query.h>
-
 #include "catalog.h"
 #include "effects.h"
+#include "engine_output.h"
 #include "findings.h"
 #include "ignore_index.h"
 #include "internal.h"
-#include "lock_table.h"
+#include "registry.h"
 #include "rule_api.h"
 #include "rule_set.h"
-#include "tree.h"
 #include "stmt_unit.h"
 #include "tx.h"
 
-
-struct ml_run {
-	ml_options options;
-	ml_arena *arena;          /* diagnostics, file summaries and schema facts */
-	ml_ptr_vec diagnostics;   /* ml_diagnostic * */
-	ml_diagnostic *sorted;    /* sorted copy handed to callers; rebuilt when stale */
-	size_t n_sorted;
-	ml_ptr_vec files;         /* ml_file_summary * */
-	ml_file_summary *files_copy; /* malloc'd contiguous copy handed to callers */
-	size_t files_copy_len;    /* its capacity */
-	ml_map seen_files;        /* "dev:inode" of files linted, so each is linted once */
-	int input_errors;
-	bool out_of_memory;       /* memory ran out: some input was not linted, or the
-				     findings could not be sorted (ML_EXIT_FAILED) */
-	ml_input_error *input_error_list; /* input_errors entries, run-arena */
-	size_t input_error_cap;
-	ml_options_hook options_hook; /* per-file options, or NULL */
-	void *options_hook_data;
-	int skipped_files;        /* inputs an exclude pattern skipped */
-	ml_catalog *catalog;      /* what the migrations built, carried from file to file */
-	ml_ptr_vec statements;    /* ml_statement_record * */
-};
-
 /* The file being linted and where the engine is in it. */
 typedef struct ml_engine_state {
-	ml_run *run;
+	ml_catalog *catalog;          /* what the migrations built: statements are applied to it */
 	const ml_options *options;    /* this file's options */
 	const ml_rule_set *rules;     /* this file's rules: which are on, at which severity */
-	const char *path;         /* run-owned copy */
+	ml_engine_output *out;        /* what the engine decides goes here, for the caller */
 	ml_arena *file_arena;
 	ml_line_map map;
 	ml_ptr_vec suppressions;  /* ml_suppression *, in the order they were found */
 	ml_ignore_index ignores;  /* the same, by line and rule */
 
 	ml_tx tx;                 /* the transaction state (file arena) */
-	const struct ml_source *source; /* the file's text as the pipeline holds it */
 	bool had_dynamic;             /* the file had such SQL: its placeholder names may be in the
 					 transaction's locks, so reports replace them from then on */
 	const ml_effect *effect;      /* the statement being checked, for its findings; NULL outside */
@@ -68,32 +43,22 @@ typedef struct ml_engine_state {
 					 environment; NULL before the first */
 } ml_engine_state;
 
-/* What one statement did, for the lock timeline (--format locks). */
-typedef struct ml_statement_record {
-	const char *path;
-	int line, column;
-	const char *kind;         /* form label, or the statement type */
-	ml_lock locks[ML_MAX_STMT_LOCKS];
-	size_t n_locks;
-	bool rewrite, scan;
-	ml_tx_state tx;
-	ml_body_kind body;
-	ml_lock *held;            /* locks held after it, in the transaction */
-	size_t n_held;
-} ml_statement_record;
-
 /* engine.c */
-typedef struct ml_pipeline ml_pipeline;
-/* Starts the analysis of a file in st: path is its display path (run-owned),
- * options and rules say what to check, src holds its text and map maps it
- * (copied), file_arena (the caller's) holds what lasts the file. All must
- * outlive the file's analysis. The transaction starts as the options say;
- * the run's catalog is told a new file begins. */
-void ml_engine_file_start(ml_engine_state *st, ml_run *run, const char *path, const ml_options *options,
-			  const ml_rule_set *rules, const struct ml_source *src, const ml_line_map *map,
-			  ml_arena *file_arena);
+/* Starts the analysis of a file in st: catalog is what the earlier files
+ * built (told a new file begins; the file's statements are applied to it),
+ * options and rules say what to check, map maps the file's text (copied),
+ * file_arena (the caller's) holds what lasts the file, and out receives
+ * the findings and statement records (the caller takes them, with
+ * ml_engine_output_clear, while the text they point into is still there).
+ * All must outlive the file's analysis. The transaction starts as the
+ * options say. */
+void ml_engine_file_start(ml_engine_state *st, ml_catalog *catalog, const ml_options *options,
+			  const ml_rule_set *rules, const ml_line_map *map, ml_arena *file_arena,
+			  ml_engine_output *out);
 /* Takes in the directive comments found[0, n) of the file (in the file
- * arena), as ml_engine_take_suppressions does. */
+ * arena): indexes them, so they silence the findings they cover, and
+ * reports the rule names that are unknown and the comments without a
+ * reason. */
 void ml_engine_add_suppressions(ml_engine_state *st, ml_suppression *const *found, size_t n);
 /* Analyses units[0, n) in order: a statement's effect is computed, the
  * rules run over it and what it changes (transaction, locks, schema) is
@@ -110,164 +75,5 @@ void ml_engine_finish_file(ml_engine_state *st);
 /* The first byte of the file later findings may point at, when the next
  * unit starts at next: next, or the BEGIN of the open transaction. */
 size_t ml_engine_text_needed_from(const ml_engine_state *st, size_t next);
-/* Takes in the directive comments from st->suppressions.items[first] on:
- * indexes them, so they silence the findings they cover, and reports the
- * rule names that are unknown and the comments without a reason. */
-void ml_engine_take_suppressions(ml_engine_state *st, size_t first);
-/* "<what> too large to analyse: N tokens, ..." for statement-too-complex,
- * in arena. */
-const char *ml_too_large_message(ml_arena *arena, const char *what, size_t tokens);
-/* Reports a finding of rule at a file byte span. A finding a comment
- * silences is kept, marked suppressed. Returns the diagnostic (run-owned),
- * or NULL when the rule is off. */
-ml_diagnostic *ml_engine_report_at(ml_engine_state *st, const ml_rule *rule, size_t start, size_t end,
-				  const char *help, const char *message);
-
-
-/* plpgsql_compile.c */
-/* What libpg_query's PL/pgSQL compiler made of a body. */
-typedef struct ml_plpgsql_compiled {
-	PgQueryPlpgsqlParseResult result; /* libpg_query's: on success plpgsql_funcs is the JSON */
-	bool failed;              /* the compiler refused the body */
-	const char *message;      /* then its message */
-	bool located;             /* error_start/error_end hold where it stopped */
-	size_t error_start, error_end; /* byte span in the body */
-	int near_line;            /* the body line its context names ("near line N"), or 0 */
-} ml_plpgsql_compiled;
-/* Compiles body, the PL/pgSQL source of stmt (a DoStmt, or a
- * CreateFunctionStmt of LANGUAGE plpgsql), with libpg_query, telling it
- * what PostgreSQL would know of the routine. The message is copied into
- * arena; the caller releases *out with ml_plpgsql_compiled_free. */
-void ml_plpgsql_compile(ml_arena *arena, const PgQuery__Node *stmt, const char *body, ml_plpgsql_compiled *out);
-void ml_plpgsql_compiled_free(ml_plpgsql_compiled *compiled);
-
-/* parse.c */
-typedef enum ml_parse_status {
-	ML_PARSED_NONE = 0,       /* not parsed (yet) */
-	ML_PARSED_OK,             /* tree holds the statements (NULL if unpacking failed) */
-	ML_PARSED_ERROR,          /* result.error says where and why */
-	ML_PARSED_TOO_COMPLEX,    /* nested past the bounds below: not parsed or not unpacked */
-} ml_parse_status;
-
-typedef struct ml_parsed {
-	ml_parse_status status;
-	size_t too_many_tokens;            /* ML_PARSED_TOO_COMPLEX for its size: its tokens, else 0 */
-	PgQueryProtobufParseResult result; /* ML_PARSED_ERROR: libpg_query's error */
-	ml_arena *arena;                   /* owns tree */
-	PgQuery__ParseResult *tree;
-} ml_parsed;
-
-/* Parses text (len bytes, NUL-terminated) into *out, from any thread. The
- * caller frees *out with ml_parsed_free. */
-void ml_parse_statement(const char *text, size_t len, ml_parsed *out);
-/* The same, with the tree in arena (the caller's; it must outlive the
- * tree): many small statements parsed for later cost no arena each. */
-void ml_parse_statement_in(ml_arena *arena, const char *text, size_t len, ml_parsed *out);
-void ml_parsed_free(ml_parsed *p);
-
-/* pipeline.c */
-/* A file of the run as the engine gets it: read, checked for NUL bytes and
- * split. Owned by the pipeline until ml_pipeline_release. */
-typedef enum ml_read_status {
-	ML_READ_DONE = 0,         /* read (or nothing to read: skipped, or text given) */
-	ML_READ_FAILED,           /* read_errno says why */
-	ML_READ_TOO_LARGE,        /* more bytes than the run's max_input_size */
-	ML_READ_REPLACED,         /* found in a directory, but by the time it was opened no
-				     longer the regular file the walk had seen there */
-} ml_read_status;
-
-typedef struct ml_source {
-	const char *path;         /* display path, the caller's */
-	char *text;               /* NUL-terminated; NULL when it was not read */
-	size_t len;
-	ml_read_status read_status;
-	int read_errno;           /* ML_READ_FAILED: why (an errno value) */
-	size_t mapped_size;       /* text is mmap'd pages of this size; 0: malloc'd */
-	size_t dropped;           /* text before this offset is gone (ml_pipeline_drop_text) */
-	bool has_nul;             /* then not split: nul_at is the first NUL */
-	size_t nul_at;
-	ml_arena *arena;          /* owns chunks */
-	ml_chunk_list chunks;
-} ml_source;
-
-/* Reads stream to its end into a NUL-terminated malloc'd buffer (*text,
- * *len bytes; the caller frees it), starting with cap bytes and doubling,
- * but never more than limit bytes and the one after them. Returns 0, EFBIG
- * when the stream holds more than limit bytes, or another errno value
- * (nothing to free in both cases). */
-int ml_read_stream(FILE *stream, size_t cap, size_t limit, char **text, size_t *len);
-
-/* Why src could not be read, for a message: a static string, or buf (len
- * bytes). max_size is the run's max_input_size. On the engine's thread:
- * strerror's buffer may be per thread. */
-const char *ml_source_read_error(const ml_source *src, size_t max_size, char *buf, size_t len);
-
-typedef struct ml_pipeline_item {
-	const char *path;         /* display path; read from it unless text is set */
-	char *text;               /* malloc'd, NUL-terminated; the pipeline takes it over */
-	size_t len;
-	bool skip;                /* do not read: excluded, or nothing to read */
-	/* Found by a directory walk, which saw a regular file (device dev,
-	 * inode ino) there, through a symbolic link when via_link: it is opened
-	 * without waiting (a FIFO put there since would block), without
-	 * following a link that was not one, and read only if the descriptor is
-	 * that same regular file. Named files are read as given. */
-	bool found_in_dir;
-	bool via_link;
-	unsigned long long dev, ino;
-} ml_pipeline_item;
-
-/* Starts jobs workers (none when jobs < 2) that read, split and parse the
- * items' statements ahead of the engine, reading at most max_size bytes of
- * an input (0: ML_DEFAULT_MAX_INPUT_SIZE). items are copied; their paths
- * must outlive the pipeline. Returns NULL only when out of memory. */
-ml_pipeline *ml_pipeline_new(const ml_pipeline_item *items, size_t n, int jobs, size_t max_size);
-/* Item k, ready: prepared here if no worker got to it. Call for k = 0, 1,
- * ... in order, and release each before the next. */
-const ml_source *ml_pipeline_source(ml_pipeline *p, size_t k);
-/* Statement chunk j of item k as a worker parsed it, moved to *out (the
- * caller frees it); status ML_PARSED_NONE when no worker did, and then none
- * will. Take chunks in increasing order. */
-void ml_pipeline_take(ml_pipeline *p, size_t k, size_t j, ml_parsed *out);
-/* Gives the pages of item k's text wholly before offset before back to the
- * system, when the text has pages of its own (a large regular file): the
- * engine is done with them. They read as zeros afterwards. */
-void ml_pipeline_drop_text(ml_pipeline *p, size_t k, size_t before);
-/* Frees item k's text and chunks and whatever was parsed of it and not taken. */
-void ml_pipeline_release(ml_pipeline *p, size_t k);
-/* Stops the workers and frees everything. NULL is fine. */
-void ml_pipeline_free(ml_pipeline *p);
-
-
-/* registry.c */
-/* The index-th rule of the registry (rules.def order), or NULL past the end.
- * Rules are static. */
-const ml_rule *ml_registry_rule(size_t index);
-/* The registry index of rule, which must be a registered rule. */
-size_t ml_registry_index(const ml_rule *rule);
-/* The rule with this id or alias, or NULL. */
-const ml_rule *ml_registry_find(const char *name);
-
-/* squawk.c */
-/* The entry of squawk's rule name, or NULL when squawk has no rule of that
- * name. Static. */
-const ml_squawk_name *ml_squawk_find(const char *name);
-
-/* engine.c */
-/* text, or a copy in arena where every name holding ML_DYNAMIC_PLACEHOLDER
- * (quoted with " or ', schema-qualified, or glued to other text as in
- * idx_dynamic_name) is replaced, quotes included, by ML_DYNAMIC_NAME_TEXT.
- * NULL gives NULL. */
-const char *ml_engine_without_placeholder(ml_arena *arena, const char *text);
-
-/* engine-reported rules */
-extern const ml_rule ml_rule_syntax_error;
-extern const ml_rule ml_rule_invalid_input;
-extern const ml_rule ml_rule_psql_meta_command;
-extern const ml_rule ml_rule_unknown_rule_in_ignore;
-extern const ml_rule ml_rule_unused_ignore;
-extern const ml_rule ml_rule_ignore_without_reason;
-extern const ml_rule ml_rule_statement_too_complex;
-extern const ml_rule ml_rule_dynamic_sql_not_analysed;
 
 #endif

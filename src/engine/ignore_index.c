@@ -7,7 +7,8 @@
  */
 #include <string.h>
 
-#include "engine.h"
+#include "ignore_index.h"
+#include "registry.h"
 
 /* The rule index a squawk-ignore-file without names is filed under: it
  * covers every rule. */

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine.h"
+#include "registry.h"
 
 static const ml_squawk_name NAMES[] = {
 	/* squawk's name                                 migralint's rule(s) */

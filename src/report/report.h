@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "engine.h"
+#include "run.h"
 
 typedef struct ml_report_ctx {
 	FILE *out;

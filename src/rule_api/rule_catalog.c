@@ -74,7 +74,7 @@ const char *ml_table_name(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)
 	if (!rel)
 		return "?";
 	/* A name dynamic SQL computes is the placeholder here; reports say
-	 * what it is (ml_engine_without_placeholder). */
+	 * what it is (ml_without_placeholder). */
 	return ml_qualified_name(ctx->arena, rel->schemaname, rel->relname);
 }
 

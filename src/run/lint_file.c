@@ -5,7 +5,9 @@
  * parsed, or split again at its semicolons when it does not parse; psql
  * meta-commands, unterminated COPY data and text that is not valid input as
  * units of their own) and folds them into the engine, between the engine's
- * start and finish of the file.
+ * start and finish of the file. After each call into the engine it takes
+ * what the engine decided and turns it into the run's diagnostics
+ * (diagnostics.c), while the text the findings point into is still there.
  */
 #include <string.h>
 
@@ -17,8 +19,12 @@
 
 /* The file being linted, as the driver sees it beside the engine. */
 struct file_lint {
+	ml_run *run;
 	ml_engine_state *st;
 	const ml_line_map *map;
+	const ml_source *src;
+	ml_engine_output out;     /* what the engine decided since it was last taken */
+	ml_edge_file edge;        /* the file, for turning that into diagnostics */
 	ml_file_summary *summary;
 	ml_arena *chunk_arena;    /* the current chunk's text copies and units; reset per chunk */
 	ml_pipeline *pipeline;
@@ -35,11 +41,20 @@ static char *statement_copy(struct file_lint *f, ml_arena *arena, const ml_chunk
 	return copy;
 }
 
+/* Takes what the engine decided since the last call into the run's
+ * diagnostics. */
+static void take_output(struct file_lint *f)
+{
+	f->edge.dropped = f->src->dropped;
+	ml_run_take_output(f->run, &f->edge, &f->out);
+}
+
 /* Analyses units and empties the list: each parse is freed once its
  * statements are analysed. */
 static void lint_units(struct file_lint *f, ml_unit_list *units)
 {
 	ml_engine_analyse(f->st, units->items, units->len);
+	take_output(f);
 	ml_unit_list_free(units);
 }
 
@@ -104,6 +119,7 @@ static void lint_chunk(struct file_lint *f, const ml_chunk_list *chunks, size_t 
 static void lint_unit(struct file_lint *f, const ml_unit *unit)
 {
 	ml_engine_analyse(f->st, unit, 1);
+	take_output(f);
 }
 
 void ml_run_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
@@ -127,19 +143,22 @@ void ml_run_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 	ml_arena *file_arena = ml_arena_new();
 	ml_line_map map;
 	ml_line_map_init(&map, file_arena, text, len);
-	struct file_lint f = { .st = &st, .map = &map, .chunk_arena = ml_arena_new(), .pipeline = pipeline,
-			       .item = item };
+	struct file_lint f = { .run = run, .st = &st, .map = &map, .src = src, .chunk_arena = ml_arena_new(),
+			       .pipeline = pipeline, .item = item };
 	ml_rule_set *rules = ml_arena_alloc(file_arena, sizeof(*rules));
 	ml_rule_set_from_options(rules, &file_options);
 	f.summary = ml_arena_alloc(run->arena, sizeof(*f.summary));
 	f.summary->path = ml_arena_strdup(run->arena, path);
 	ml_ptr_vec_push(run->arena, &run->files, f.summary);
-	ml_engine_file_start(&st, run, f.summary->path, &file_options, rules, src, &map, file_arena);
+	f.edge = (ml_edge_file){ .path = f.summary->path, .map = &map, .excerpts = !file_options.skip_excerpts };
+	ml_engine_output_init(&f.out);
+	ml_engine_file_start(&st, run->catalog, &file_options, rules, &map, file_arena, &f.out);
 
 	if (src->has_nul) {
 		ml_unit nul = { .kind = ML_UNIT_INVALID_INPUT, .start = src->nul_at, .end = src->nul_at + 1,
 				.message = "file contains a NUL byte: it looks binary, not SQL text, and was not linted" };
 		lint_unit(&f, &nul);
+		ml_engine_output_free(&f.out);
 		ml_arena_free(f.chunk_arena);
 		ml_arena_free(file_arena);
 		ml_pipeline_release(pipeline, item);
@@ -172,6 +191,7 @@ void ml_run_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 		ml_suppressions_scan(file_arena, &map, c->gap_start, scan_end, &found);
 	}
 	ml_engine_add_suppressions(&st, (ml_suppression *const *)found.items, found.len);
+	take_output(&f);
 
 	size_t kept_from = 0;
 	for (size_t i = 0; i < chunks->len; i++) {
@@ -220,6 +240,8 @@ void ml_run_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 		ml_engine_end_command(&st);
 	}
 	ml_engine_finish_file(&st);
+	take_output(&f);
+	ml_engine_output_free(&f.out);
 	ml_arena_free(f.chunk_arena);
 	ml_arena_free(file_arena);
 	ml_pipeline_release(pipeline, item);

@@ -1,11 +1,39 @@
 /*
- * run.h - the run layer's own declarations: the input errors a run records
- * (run.c) and the driver that lints one input (lint_file.c).
+ * run.h - the run layer's own declarations: the state of a run (its results
+ * and the catalog it carries from file to file), the input errors it records
+ * (run.c) and the driver that lints one input (lint_file.c). Turning the
+ * engine's output into diagnostics is in diagnostics.h.
  */
 #ifndef MIGRALINT_RUN_H
 #define MIGRALINT_RUN_H
 
+#include "catalog.h"
+#include "diagnostics.h"
 #include "engine.h"
+#include "pipeline.h"
+#include "tree.h"
+
+struct ml_run {
+	ml_options options;
+	ml_arena *arena;          /* diagnostics, statement records, file summaries, input errors */
+	ml_ptr_vec diagnostics;   /* ml_diagnostic * */
+	ml_diagnostic *sorted;    /* sorted copy handed to callers; rebuilt when stale */
+	size_t n_sorted;
+	ml_ptr_vec files;         /* ml_file_summary * */
+	ml_file_summary *files_copy; /* malloc'd contiguous copy handed to callers */
+	size_t files_copy_len;    /* its capacity */
+	ml_map seen_files;        /* "dev:inode" of files linted, so each is linted once */
+	int input_errors;
+	bool out_of_memory;       /* memory ran out: some input was not linted, or the
+				     findings could not be sorted (ML_EXIT_FAILED) */
+	ml_input_error *input_error_list; /* input_errors entries, run-arena */
+	size_t input_error_cap;
+	ml_options_hook options_hook; /* per-file options, or NULL */
+	void *options_hook_data;
+	int skipped_files;        /* inputs an exclude pattern skipped */
+	ml_catalog *catalog;      /* what the migrations built, carried from file to file */
+	ml_ptr_vec statements;    /* ml_statement_record * */
+};
 
 /* run.c */
 /* Records that path could not be read, for ml_run_input_error_list (the

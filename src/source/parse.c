@@ -6,7 +6,8 @@
  */
 #include <string.h>
 
-#include "engine.h"
+#include "parse.h"
+#include "tree.h"
 
 /* ml_parse_statement, unpacking into into (the caller's, out->arena stays
  * NULL), or into an arena of out's own when into is NULL. */

@@ -25,7 +25,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "pipeline.h"
+#include "tree.h"
 
 /* Statements parsed ahead of the engine at most: bounds the trees held. */
 #define RING_SIZE 64

@@ -17,7 +17,9 @@
 #include <cjson/cJSON.h>
 #include <pg_query.h>
 
-#include "engine.h"
+#include "parse.h"
+#include "plpgsql_compile.h"
+#include "tree.h"
 #include "plpgsql.h"
 
 /* Deeper PL/pgSQL nesting than this is reported, not walked. */

@@ -27,7 +27,9 @@
 
 #include <pg_query.h>
 
-#include "engine.h"
+#include "plpgsql_compile.h"
+#include "rule_api.h"
+#include "tree.h"
 
 /* ---- tokens of a PL/pgSQL body ------------------------------------------- */
 

@@ -6,7 +6,8 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "engine.h"
+#include "parse.h"
+#include "tree.h"
 #include "stmt_unit.h"
 
 /* Syntax error messages are cut after this many bytes, and the token they

@@ -11,7 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "engine.h"
+#include "rule_api.h"
+#include "tree.h"
 
 void ml_walk(const ProtobufCMessage *msg, ml_visit_fn visit, void *data)
 {

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "tree.h"
 
 /* What the decoder needs of a message type, computed once. */
 struct message_info {

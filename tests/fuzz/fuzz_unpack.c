@@ -8,7 +8,7 @@
  *     no unknown fields, ours must give the same message.
  */
 #include "fuzz_common.h"
-#include "engine.h"
+#include "tree.h"
 #include "../protobuf_compare.h"
 
 /* protobuf-c recurses once per level: keep its input shallow. */

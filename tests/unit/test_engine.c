@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "diagnostics.h"
+#include "run.h"
 #include "migralint/migralint.h"
 #include "unit.h"
 
@@ -903,10 +904,10 @@ START_TEST(placeholder_names_are_described)
 		{ "\"dynamic_name", "\"" ML_DYNAMIC_NAME_TEXT },
 	};
 	for (size_t i = 0; i < sizeof(CASES) / sizeof(CASES[0]); i++)
-		ck_assert_str_eq(ml_engine_without_placeholder(a, CASES[i][0]), CASES[i][1]);
+		ck_assert_str_eq(ml_without_placeholder(a, CASES[i][0]), CASES[i][1]);
 	const char *plain = "no placeholder in \"users\"";
-	ck_assert_ptr_eq(ml_engine_without_placeholder(a, plain), plain);
-	ck_assert_ptr_null(ml_engine_without_placeholder(a, NULL));
+	ck_assert_ptr_eq(ml_without_placeholder(a, plain), plain);
+	ck_assert_ptr_null(ml_without_placeholder(a, NULL));
 	ml_arena_free(a);
 }
 END_TEST

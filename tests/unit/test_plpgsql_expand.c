@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "engine.h" /* ml_parse_statement: parse.c */
+#include "parse.h"
 #include "plpgsql.h"
 #include "unit.h"
 

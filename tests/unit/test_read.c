@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "pipeline.h"
 #include "unit.h"
 
 static char dir[64];

@@ -16,7 +16,7 @@
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 
-#include "engine.h"
+#include "tree.h"
 #include "unit.h"
 #include "../protobuf_compare.h"
 

@@ -34,5 +34,6 @@ Suite *rule_set_suite(void);
 Suite *glob_suite(void);
 Suite *plpgsql_expand_suite(void);
 Suite *lint_text_suite(void);
+Suite *diagnostics_suite(void);
 
 #endif

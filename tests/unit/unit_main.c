@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "parse.h"
 #include "unit.h"
 
 ml_arena *arena;
@@ -54,6 +54,7 @@ int main(void)
 	srunner_add_suite(sr, glob_suite());
 	srunner_add_suite(sr, plpgsql_expand_suite());
 	srunner_add_suite(sr, lint_text_suite());
+	srunner_add_suite(sr, diagnostics_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
