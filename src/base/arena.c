@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "arena.h"
 
 #define ARENA_CHUNK_SIZE (64 * 1024)
 #define ARENA_ALIGN 16

@@ -14,8 +14,11 @@
 
 #include <pg_query.h>
 
+#include "arena.h"
 #include "engine.h"
+#include "linemap.h"
 #include "plpgsql.h"
+#include "suppress.h"
 
 /* Excerpts show at most this many lines of a statement, and of each line
  * at most this many bytes, then EXCERPT_CUT. */

@@ -7,7 +7,9 @@
  */
 #include <string.h>
 
+#include "arena.h"
 #include "engine.h"
+#include "suppress.h"
 
 /* The rule index a squawk-ignore-file without names is filed under: it
  * covers every rule. */

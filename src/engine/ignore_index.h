@@ -8,7 +8,8 @@
 #ifndef MIGRALINT_IGNORE_INDEX_H
 #define MIGRALINT_IGNORE_INDEX_H
 
-#include "internal.h"
+#include "arena.h"
+#include "suppress.h"
 #include "rule_api.h"
 
 /* What one rule name of a directive comment (ml_suppression.rules[k])

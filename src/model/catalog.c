@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "catalog.h"
+#include "map.h"
 #include "tree.h"
 
 /* A primary key, unique constraint or unique index on plain columns, without

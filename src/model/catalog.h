@@ -9,7 +9,7 @@
 #ifndef MIGRALINT_CATALOG_H
 #define MIGRALINT_CATALOG_H
 
-#include "internal.h"
+#include "arena.h"
 #include "rule_api.h"
 
 typedef struct ml_catalog ml_catalog;

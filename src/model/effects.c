@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "effects.h"
 #include "lock_table.h"
+#include "plpgsql.h"
 #include "tree.h"
 
 #define T(n) PG_QUERY__NODE__NODE_##n

@@ -7,7 +7,7 @@
 #define MIGRALINT_EFFECTS_H
 
 #include "catalog.h"
-#include "internal.h"
+#include "arena.h"
 #include "rule_api.h"
 #include "stmt_unit.h"
 #include "tx.h"

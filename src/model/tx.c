@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
+#include "map.h"
 #include "tx.h"
 
 void ml_tx_init(ml_tx *tx, ml_arena *arena, ml_tx_state state)

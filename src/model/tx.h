@@ -9,7 +9,8 @@
 #define MIGRALINT_TX_H
 
 #include "catalog.h"
-#include "internal.h"
+#include "arena.h"
+#include "map.h"
 #include "rule_api.h"
 
 typedef struct ml_tx {

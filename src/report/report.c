@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "current_dir.h"
+#include "linemap.h"
 #include "report.h"
 
 static const ml_report_format *const FORMATS[] = {

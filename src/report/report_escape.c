@@ -27,6 +27,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "linemap.h"
 #include "report.h"
 
 /* The code point of the valid UTF-8 sequence of n bytes at s. */

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "current_dir.h"
 #include "report.h"
 
 /* Writes n bytes of s escaped for a workflow command: '%', CR and LF

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "current_dir.h"
 #include "report.h"
 
 typedef struct gitlab_state {

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "current_dir.h"
 #include "report.h"
 
 #define MD_BUDGET 60000           /* bytes the whole comment may take */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "current_dir.h"
 #include "report.h"
 
 typedef struct sarif_state {

@@ -8,7 +8,8 @@
 #ifndef MIGRALINT_FINDINGS_H
 #define MIGRALINT_FINDINGS_H
 
-#include "internal.h"
+#include "arena.h"
+#include "migralint/migralint.h"
 #include "rule_api.h"
 
 typedef struct ml_finding {

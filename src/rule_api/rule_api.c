@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "arena.h"
 #include "findings.h"
 #include "lock_table.h"
 #include "tree.h"

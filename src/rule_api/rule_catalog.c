@@ -4,6 +4,7 @@
  * engine hands them in the context: ctx->catalog (catalog.h) and ctx->tx
  * (tx.h). Nothing here reads engine state.
  */
+#include "arena.h"
 #include "catalog.h"
 #include "rule_api.h"
 #include "tx.h"

@@ -9,7 +9,11 @@
  */
 #include <string.h>
 
+#include "arena.h"
+#include "linemap.h"
 #include "run.h"
+#include "split.h"
+#include "suppress.h"
 
 /* A large file's text is given back to the system in steps of this many
  * bytes as the engine moves through it (ml_pipeline_drop_text). */

@@ -18,6 +18,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arena.h"
+#include "current_dir.h"
+#include "map.h"
 #include "run.h"
 
 char *ml_current_dir(void)

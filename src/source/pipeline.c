@@ -25,7 +25,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "engine.h"
+#include "split.h"
 
 /* Statements parsed ahead of the engine at most: bounds the trees held. */
 #define RING_SIZE 64

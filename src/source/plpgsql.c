@@ -17,7 +17,9 @@
 #include <cjson/cJSON.h>
 #include <pg_query.h>
 
+#include "arena.h"
 #include "engine.h"
+#include "linemap.h"
 #include "plpgsql.h"
 
 /* Deeper PL/pgSQL nesting than this is reported, not walked. */

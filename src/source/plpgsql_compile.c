@@ -27,7 +27,9 @@
 
 #include <pg_query.h>
 
+#include "arena.h"
 #include "engine.h"
+#include "linemap.h"
 
 /* ---- tokens of a PL/pgSQL body ------------------------------------------- */
 

@@ -6,7 +6,9 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "arena.h"
 #include "engine.h"
+#include "linemap.h"
 #include "stmt_unit.h"
 
 /* Syntax error messages are cut after this many bytes, and the token they

@@ -8,7 +8,8 @@
 #ifndef MIGRALINT_STMT_UNIT_H
 #define MIGRALINT_STMT_UNIT_H
 
-#include "internal.h"
+#include "arena.h"
+#include "linemap.h"
 #include "rule_api.h"
 
 /* Where a unit runs: everything about its surroundings the rules read. */

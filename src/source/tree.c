@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "arena.h"
 #include "engine.h"
 
 void ml_walk(const ProtobufCMessage *msg, ml_visit_fn visit, void *data)

@@ -9,7 +9,7 @@
 
 #include <pg_query/pg_query.pb-c.h>
 
-#include "internal.h"
+#include "arena.h"
 
 /* "varchar(20)", "int4[]", "interval day to second(3)": a type as written,
  * in arena (or a static string), or NULL for a NULL type. */

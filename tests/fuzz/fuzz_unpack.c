@@ -7,9 +7,11 @@
  *     bounds, and where protobuf-c decodes it to exactly those bytes with
  *     no unknown fields, ours must give the same message.
  */
+#include "arena.h"
 #include "fuzz_common.h"
 #include "engine.h"
 #include "../protobuf_compare.h"
+#include "unpack.h"
 
 /* protobuf-c recurses once per level: keep its input shallow. */
 #define MAX_DEPTH 1000

@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "engine.h"
 #include "migralint/migralint.h"
+#include "plpgsql.h"
 #include "unit.h"
 
 static ml_run *run;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engine.h" /* ml_parse_statement: parse.c */
+#include "linemap.h"
 #include "plpgsql.h"
 #include "unit.h"
 

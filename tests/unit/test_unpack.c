@@ -16,9 +16,12 @@
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 
+#include "arena.h"
 #include "engine.h"
+#include "split.h"
 #include "unit.h"
 #include "../protobuf_compare.h"
+#include "unpack.h"
 
 /* Inputs check_agree found canonical, so that a test can tell it compared
  * something. */
