@@ -9,6 +9,9 @@
 
 #include "arena.h"
 #include "engine.h"
+#include "ignore_index.h"
+#include "migralint/migralint.h"
+#include "rule.h"
 #include "suppress.h"
 
 /* The rule index a squawk-ignore-file without names is filed under: it

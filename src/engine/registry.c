@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "engine.h"
+#include "migralint/migralint.h"
+#include "rule.h"
 #include "rule_set.h"
 
 #define ML_RULE(ident) extern const ml_rule ml_rule_##ident;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "migralint/migralint.h"
 
 static const ml_squawk_name NAMES[] = {
 	/* squawk's name                                 migralint's rule(s) */

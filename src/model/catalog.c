@@ -13,6 +13,7 @@
 
 #include "arena.h"
 #include "catalog.h"
+#include "facts.h"
 #include "map.h"
 #include "tree.h"
 

@@ -9,8 +9,10 @@
 #ifndef MIGRALINT_CATALOG_H
 #define MIGRALINT_CATALOG_H
 
+#include <pg_query/pg_query.pb-c.h>
+
 #include "arena.h"
-#include "rule_api.h"
+#include "facts.h"
 
 typedef struct ml_catalog ml_catalog;
 

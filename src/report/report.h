@@ -11,7 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "engine.h"
+#include "facts.h"
+#include "migralint/migralint.h"
 
 typedef struct ml_report_ctx {
 	FILE *out;

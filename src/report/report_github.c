@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "current_dir.h"
+#include "migralint/migralint.h"
 #include "report.h"
 
 /* Writes n bytes of s escaped for a workflow command: '%', CR and LF

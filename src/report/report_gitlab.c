@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "current_dir.h"
+#include "migralint/migralint.h"
 #include "report.h"
 
 typedef struct gitlab_state {

@@ -24,6 +24,8 @@
 #include <strings.h>
 
 #include "current_dir.h"
+#include "engine.h"
+#include "migralint/migralint.h"
 #include "report.h"
 
 #define MD_BUDGET 60000           /* bytes the whole comment may take */

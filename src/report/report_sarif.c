@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "current_dir.h"
+#include "migralint/migralint.h"
 #include "report.h"
 
 typedef struct sarif_state {

@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "migralint/migralint.h"
 #include "report.h"
 
 #define BOLD "\033[1m"

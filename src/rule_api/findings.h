@@ -10,7 +10,7 @@
 
 #include "arena.h"
 #include "migralint/migralint.h"
-#include "rule_api.h"
+#include "rule.h"
 
 typedef struct ml_finding {
 	const ml_rule *rule;

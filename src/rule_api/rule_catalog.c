@@ -6,7 +6,10 @@
  */
 #include "arena.h"
 #include "catalog.h"
-#include "rule_api.h"
+#include "facts.h"
+#include "rule.h"
+#include "rule_catalog.h"
+#include "rule_tree.h"
 #include "tx.h"
 
 bool ml_table_is_new(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)

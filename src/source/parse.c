@@ -9,6 +9,7 @@
 #include "arena.h"
 #include "engine.h"
 #include "parse.h"
+#include "tree.h"
 #include "unpack.h"
 
 /* ml_parse_statement, unpacking into into (the caller's, out->arena stays

@@ -27,7 +27,9 @@
 
 #include "arena.h"
 #include "engine.h"
+#include "migralint/migralint.h"
 #include "split.h"
+#include "tree.h"
 
 /* Statements parsed ahead of the engine at most: bounds the trees held. */
 #define RING_SIZE 64

@@ -19,8 +19,11 @@
 
 #include "arena.h"
 #include "engine.h"
+#include "facts.h"
 #include "linemap.h"
 #include "plpgsql.h"
+#include "stmt_unit.h"
+#include "tree.h"
 
 /* Deeper PL/pgSQL nesting than this is reported, not walked. */
 #define PLPGSQL_MAX_DEPTH 600

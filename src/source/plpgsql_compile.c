@@ -30,6 +30,7 @@
 #include "arena.h"
 #include "engine.h"
 #include "linemap.h"
+#include "tree.h"
 
 /* ---- tokens of a PL/pgSQL body ------------------------------------------- */
 

@@ -12,7 +12,7 @@
 #include <strings.h>
 
 #include "arena.h"
-#include "engine.h"
+#include "tree.h"
 
 void ml_walk(const ProtobufCMessage *msg, ml_visit_fn visit, void *data)
 {

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "arena.h"
-#include "engine.h"
+#include "tree.h"
 #include "unpack.h"
 
 /* What the decoder needs of a message type, computed once. */

@@ -7,11 +7,14 @@
  *     bounds, and where protobuf-c decodes it to exactly those bytes with
  *     no unknown fields, ours must give the same message.
  */
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
+
 #include "arena.h"
 #include "fuzz_common.h"
-#include "engine.h"
-#include "../protobuf_compare.h"
+#include "tree.h"
 #include "unpack.h"
+#include "../protobuf_compare.h"
 
 /* protobuf-c recurses once per level: keep its input shallow. */
 #define MAX_DEPTH 1000

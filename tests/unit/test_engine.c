@@ -11,6 +11,7 @@
 #include "engine.h"
 #include "migralint/migralint.h"
 #include "plpgsql.h"
+#include "tree.h"
 #include "unit.h"
 
 static ml_run *run;

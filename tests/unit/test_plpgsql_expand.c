@@ -5,9 +5,11 @@
  */
 #include <string.h>
 
-#include "engine.h" /* ml_parse_statement: parse.c */
+#include "engine.h"
+#include "facts.h"
 #include "linemap.h"
 #include "plpgsql.h"
+#include "stmt_unit.h"
 #include "unit.h"
 
 /* The statement the children come from, as the driver hands it over. */

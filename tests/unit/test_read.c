@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "migralint/migralint.h"
 #include "unit.h"
 
 static char dir[64];
