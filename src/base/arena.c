@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "migralint/migralint.h"
 
 #define ARENA_CHUNK_SIZE (64 * 1024)
 #define ARENA_ALIGN 16

@@ -16,6 +16,7 @@
 #include "facts.h"
 #include "map.h"
 #include "tree.h"
+#include "volatility.h"
 
 /* A primary key, unique constraint or unique index on plain columns, without
  * a WHERE: each combination of its columns' values names at most one row. */

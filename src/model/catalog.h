@@ -105,8 +105,4 @@ bool ml_catalog_domain_is_checked(const ml_catalog *cat, const char *name);
 /* Display name "schema.name" or "name" in arena. */
 const char *ml_qualified_name(ml_arena *arena, const char *schema, const char *name);
 
-/* volatility.c: 'v', 's' or 'i' for a built-in function name, 0 when
- * unknown. Only the catalog asks it: ml_catalog_function_volatility. */
-char ml_builtin_volatility(const char *name);
-
 #endif

@@ -28,7 +28,8 @@
 #include <strings.h>
 
 #include "linemap.h"
-#include "report.h"
+#include "migralint/migralint.h"
+#include "report_escape.h"
 
 /* The code point of the valid UTF-8 sequence of n bytes at s. */
 static uint32_t code_point(const unsigned char *s, size_t n)

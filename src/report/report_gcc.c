@@ -9,6 +9,7 @@
  */
 #include "migralint/migralint.h"
 #include "report.h"
+#include "report_escape.h"
 
 static void gcc_begin(ml_report_ctx *rc)
 {

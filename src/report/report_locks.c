@@ -9,6 +9,7 @@
 #include "lock_table.h"
 #include "migralint/migralint.h"
 #include "report.h"
+#include "report_escape.h"
 
 /* ---- locks: the lock timeline, one line per statement -------------------- */
 
