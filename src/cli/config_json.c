@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "config_json.h"
-#include "engine.h"
+#include "pipeline.h"
 
 /* "PATH: " and the message into err. */
 static void fail(const char *path, char *err, size_t err_len, const char *fmt, ...)

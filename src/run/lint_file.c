@@ -14,6 +14,8 @@
 #include "facts.h"
 #include "linemap.h"
 #include "migralint/migralint.h"
+#include "parse.h"
+#include "pipeline.h"
 #include "rule_set.h"
 #include "run.h"
 #include "split.h"

@@ -24,6 +24,7 @@
 #include "engine.h"
 #include "map.h"
 #include "migralint/migralint.h"
+#include "pipeline.h"
 #include "run.h"
 #include "tree.h"
 

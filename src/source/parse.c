@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "arena.h"
-#include "engine.h"
 #include "parse.h"
 #include "tree.h"
 #include "unpack.h"

@@ -1,12 +1,40 @@
 /*
- * parse.h - one statement from text to a protobuf-c tree, from any thread
- * (parse.c).
+ * parse.h - one statement from text to a protobuf-c tree, with the size and
+ * nesting guards, from any thread (parse.c).
  */
 #ifndef MIGRALINT_PARSE_H
 #define MIGRALINT_PARSE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
+
+#include "arena.h"
+
+typedef enum ml_parse_status {
+	ML_PARSED_NONE = 0,       /* not parsed (yet) */
+	ML_PARSED_OK,             /* tree holds the statements (NULL if unpacking failed) */
+	ML_PARSED_ERROR,          /* result.error says where and why */
+	ML_PARSED_TOO_COMPLEX,    /* nested past the bounds below: not parsed or not unpacked */
+} ml_parse_status;
+
+typedef struct ml_parsed {
+	ml_parse_status status;
+	size_t too_many_tokens;            /* ML_PARSED_TOO_COMPLEX for its size: its tokens, else 0 */
+	PgQueryProtobufParseResult result; /* ML_PARSED_ERROR: libpg_query's error */
+	ml_arena *arena;                   /* owns tree */
+	PgQuery__ParseResult *tree;
+} ml_parsed;
+
+/* Parses text (len bytes, NUL-terminated) into *out, from any thread. The
+ * caller frees *out with ml_parsed_free. */
+void ml_parse_statement(const char *text, size_t len, ml_parsed *out);
+/* The same, with the tree in arena (the caller's; it must outlive the
+ * tree): many small statements parsed for later cost no arena each. */
+void ml_parse_statement_in(ml_arena *arena, const char *text, size_t len, ml_parsed *out);
+void ml_parsed_free(ml_parsed *p);
 
 /* True when text (NUL-terminated, len bytes) parses, and one of its
  * statements is a COPY ... FROM STDIN: the server then asks psql for the

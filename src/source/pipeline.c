@@ -26,8 +26,9 @@
 #include <unistd.h>
 
 #include "arena.h"
-#include "engine.h"
 #include "migralint/migralint.h"
+#include "parse.h"
+#include "pipeline.h"
 #include "split.h"
 #include "tree.h"
 

@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <stdio.h>
 #include <strings.h>
 #include <string.h>
 
@@ -18,10 +19,11 @@
 #include <pg_query.h>
 
 #include "arena.h"
-#include "engine.h"
 #include "facts.h"
 #include "linemap.h"
+#include "parse.h"
 #include "plpgsql.h"
+#include "plpgsql_compile.h"
 #include "stmt_unit.h"
 #include "tree.h"
 

@@ -28,8 +28,8 @@
 #include <pg_query.h>
 
 #include "arena.h"
-#include "engine.h"
 #include "linemap.h"
+#include "plpgsql_compile.h"
 #include "tree.h"
 
 /* ---- tokens of a PL/pgSQL body ------------------------------------------- */

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "arena.h"
-#include "engine.h"
 #include "linemap.h"
+#include "parse.h"
 #include "stmt_unit.h"
 
 /* Syntax error messages are cut after this many bytes, and the token they

@@ -5,9 +5,9 @@
  */
 #include <string.h>
 
-#include "engine.h"
 #include "facts.h"
 #include "linemap.h"
+#include "parse.h"
 #include "plpgsql.h"
 #include "stmt_unit.h"
 #include "unit.h"

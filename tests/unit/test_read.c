@@ -15,6 +15,7 @@
 
 #include "engine.h"
 #include "migralint/migralint.h"
+#include "pipeline.h"
 #include "unit.h"
 
 static char dir[64];

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "arena.h"
-#include "engine.h"
+#include "parse.h"
 #include "unit.h"
 
 ml_arena *arena;
