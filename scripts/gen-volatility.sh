@@ -128,7 +128,7 @@ new=$(mktemp "$(dirname "$out")/.volatility.XXXXXX")
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalog.h"
+#include "volatility.h"
 
 static const struct builtin_volatility {
 	const char *name;

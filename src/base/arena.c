@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "arena.h"
+#include "migralint/migralint.h"
 
 #define ARENA_CHUNK_SIZE (64 * 1024)
 #define ARENA_ALIGN 16

@@ -5,7 +5,8 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "arena.h"
+#include "map.h"
 
 static uint64_t hash_string(const char *s)
 {

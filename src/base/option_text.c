@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "migralint/migralint.h"
 
 int ml_size_parse(const char *text, size_t *out)
 {

@@ -16,7 +16,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "internal.h"
+#include "current_dir.h"
+#include "migralint/migralint.h"
+#include "rule_set.h"
 #include "migralint/config.h"
 #include "config_file.h"
 #include "config_json.h"

@@ -9,8 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "migralint/config.h"
 #include "config_file.h"
 #include "glob.h"
+#include "migralint/migralint.h"
+#include "rule_set.h"
 
 void ml_config_origins_init(ml_config_origins *origins)
 {

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "migralint/config.h"
+#include "migralint/migralint.h"
 #include "rule_set.h"
 
 /* The settings of the top level or of one override. */

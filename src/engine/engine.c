@@ -13,11 +13,25 @@
 
 #include <pg_query.h>
 
+#include "arena.h"
+#include "catalog.h"
+#include "effects.h"
 #include "engine.h"
 #include "engine_report.h"
 #include "engine_rules.h"
+#include "facts.h"
+#include "findings.h"
+#include "ignore_index.h"
+#include "linemap.h"
+#include "lock_table.h"
+#include "migralint/migralint.h"
 #include "plpgsql.h"
+#include "rule.h"
+#include "rule_set.h"
+#include "stmt_unit.h"
+#include "suppress.h"
 #include "tree.h"
+#include "tx.h"
 
 /* ---- one statement ------------------------------------------------------- */
 

@@ -10,7 +10,10 @@
 #define MIGRALINT_ENGINE_OUTPUT_H
 
 #include "findings.h"
-#include "internal.h"
+#include "arena.h"
+#include "linemap.h"
+#include "map.h"
+#include "suppress.h"
 #include "rule_api.h"
 
 /* A finding the engine keeps: its rule is on for the file. */

@@ -7,8 +7,13 @@
  */
 #include <string.h>
 
+#include "arena.h"
+#include "engine.h"
 #include "ignore_index.h"
+#include "migralint/migralint.h"
 #include "registry.h"
+#include "rule.h"
+#include "suppress.h"
 
 /* The rule index a squawk-ignore-file without names is filed under: it
  * covers every rule. */

@@ -8,8 +8,13 @@
 #ifndef MIGRALINT_IGNORE_INDEX_H
 #define MIGRALINT_IGNORE_INDEX_H
 
-#include "internal.h"
-#include "rule_api.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "rule.h"
+#include "suppress.h"
 
 /* What one rule name of a directive comment (ml_suppression.rules[k])
  * stands for. */

@@ -5,7 +5,10 @@
  */
 #include <string.h>
 
+#include "engine.h"
+#include "migralint/migralint.h"
 #include "registry.h"
+#include "rule.h"
 #include "rule_set.h"
 
 #define ML_RULE(ident) extern const ml_rule ml_rule_##ident;

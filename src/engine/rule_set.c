@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "migralint/config.h"
+#include "migralint/migralint.h"
 #include "rule_set.h"
 
 _Static_assert(ML_RULE_SET_MAX == ML_CONFIG_MAX_RULES, "origins are kept in ml_config_origins");

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engine.h"
+#include "migralint/migralint.h"
 #include "registry.h"
 
 static const ml_squawk_name NAMES[] = {

@@ -11,8 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "catalog.h"
+#include "facts.h"
+#include "map.h"
 #include "tree.h"
+#include "volatility.h"
 
 /* A primary key, unique constraint or unique index on plain columns, without
  * a WHERE: each combination of its columns' values names at most one row. */

@@ -9,8 +9,10 @@
 #ifndef MIGRALINT_CATALOG_H
 #define MIGRALINT_CATALOG_H
 
-#include "internal.h"
-#include "rule_api.h"
+#include <pg_query/pg_query.pb-c.h>
+
+#include "arena.h"
+#include "facts.h"
 
 typedef struct ml_catalog ml_catalog;
 
@@ -102,9 +104,5 @@ bool ml_catalog_domain_is_checked(const ml_catalog *cat, const char *name);
 
 /* Display name "schema.name" or "name" in arena. */
 const char *ml_qualified_name(ml_arena *arena, const char *schema, const char *name);
-
-/* volatility.c: 'v', 's' or 'i' for a built-in function name, 0 when
- * unknown. Only the catalog asks it: ml_catalog_function_volatility. */
-char ml_builtin_volatility(const char *name);
 
 #endif

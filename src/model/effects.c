@@ -9,9 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
+#include "catalog.h"
 #include "effects.h"
+#include "facts.h"
+#include "lock_forms.h"
 #include "lock_table.h"
+#include "plpgsql.h"
+#include "stmt_unit.h"
 #include "tree.h"
+#include "tx.h"
 
 #define T(n) PG_QUERY__NODE__NODE_##n
 

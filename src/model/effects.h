@@ -6,9 +6,11 @@
 #ifndef MIGRALINT_EFFECTS_H
 #define MIGRALINT_EFFECTS_H
 
+#include <pg_query/pg_query.pb-c.h>
+
+#include "arena.h"
 #include "catalog.h"
-#include "internal.h"
-#include "rule_api.h"
+#include "facts.h"
 #include "stmt_unit.h"
 #include "tx.h"
 
@@ -25,5 +27,9 @@ void ml_effect_compute(ml_arena *arena, const ml_catalog *cat, const ml_tx *tx, 
 bool ml_where_is_batched(const ml_catalog *cat, const PgQuery__RangeVar *rel, const PgQuery__Node *where,
 			 const PgQuery__WithClause *with, PgQuery__Node *const *from, size_t n_from,
 			 const ml_stmt_env *env);
+/* Is a change from type old_text to new_text one PostgreSQL makes without
+ * rewriting the table or rebuilding its indexes? The contract is where
+ * rules read it: src/rule_api/rule_tree.h. */
+bool ml_type_change_is_coercible(const char *old_text, const char *new_text);
 
 #endif

@@ -7,6 +7,7 @@
  */
 #include <stddef.h>
 
+#include "lock_forms.h"
 #include "lock_table.h"
 
 #define AE ML_LOCK_ACCESS_EXCLUSIVE

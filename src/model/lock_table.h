@@ -7,8 +7,7 @@
 
 #include <stdbool.h>
 
-#include "rule_api.h"
-
+#include "lock_forms.h"
 
 typedef struct ml_lock_fact {
 	ml_form form;
@@ -29,5 +28,9 @@ const ml_lock_fact *ml_lock_fact_for(ml_form form, int pg_major);
 
 /* All rows, for tests and the documentation. */
 const ml_lock_fact *ml_lock_facts(size_t *count);
+
+/* "ACCESS EXCLUSIVE" and so on; "" for ML_LOCK_NONE. (Rules see it in
+ * src/rule_api/rule_alter.h.) */
+const char *ml_lock_mode_name(ml_lock_mode mode);
 
 #endif

@@ -10,6 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
+#include "catalog.h"
+#include "facts.h"
+#include "lock_forms.h"
+#include "map.h"
+#include "tree.h"
 #include "tx.h"
 
 void ml_tx_init(ml_tx *tx, ml_arena *arena, ml_tx_state state)

@@ -8,9 +8,12 @@
 #ifndef MIGRALINT_TX_H
 #define MIGRALINT_TX_H
 
+#include <pg_query/pg_query.pb-c.h>
+
+#include "arena.h"
 #include "catalog.h"
-#include "internal.h"
-#include "rule_api.h"
+#include "facts.h"
+#include "map.h"
 
 typedef struct ml_tx {
 	ml_arena *arena;          /* not owned: where the facts below live */

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalog.h"
+#include "volatility.h"
 
 static const struct builtin_volatility {
 	const char *name;

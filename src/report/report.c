@@ -8,6 +8,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "current_dir.h"
+#include "engine.h"
+#include "facts.h"
+#include "linemap.h"
+#include "lock_forms.h"
+#include "lock_table.h"
+#include "migralint/migralint.h"
 #include "report.h"
 
 static const ml_report_format *const FORMATS[] = {

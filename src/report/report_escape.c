@@ -27,7 +27,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "report.h"
+#include "linemap.h"
+#include "migralint/migralint.h"
+#include "report_escape.h"
 
 /* The code point of the valid UTF-8 sequence of n bytes at s. */
 static uint32_t code_point(const unsigned char *s, size_t n)

@@ -7,7 +7,9 @@
  * escaped like every report for people (report_escape.c): a line break in a
  * name shows as \n and the finding stays on one line.
  */
+#include "migralint/migralint.h"
 #include "report.h"
+#include "report_escape.h"
 
 static void gcc_begin(ml_report_ctx *rc)
 {

@@ -17,7 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "current_dir.h"
+#include "migralint/migralint.h"
 #include "report.h"
+#include "report_escape.h"
 
 /* Writes n bytes of s escaped for a workflow command: '%', CR and LF
  * always, and ':' and ',' too in a property value. */

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "current_dir.h"
+#include "migralint/migralint.h"
 #include "report.h"
 
 typedef struct gitlab_state {

@@ -7,6 +7,10 @@
  */
 #include <string.h>
 
+#include "engine.h"
+#include "facts.h"
+#include "lock_table.h"
+#include "migralint/migralint.h"
 #include "report.h"
 
 static void json_begin(ml_report_ctx *rc)

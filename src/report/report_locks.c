@@ -4,7 +4,12 @@
  * transaction it runs in and the locks held after it. Paths and table names
  * are escaped (report_escape.c).
  */
+#include "engine.h"
+#include "facts.h"
+#include "lock_table.h"
+#include "migralint/migralint.h"
 #include "report.h"
+#include "report_escape.h"
 
 /* ---- locks: the lock timeline, one line per statement -------------------- */
 

@@ -23,7 +23,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "current_dir.h"
+#include "engine.h"
+#include "migralint/migralint.h"
 #include "report.h"
+#include "report_escape.h"
 
 #define MD_BUDGET 60000           /* bytes the whole comment may take */
 #define MD_CLOSING_RESERVE 1500   /* kept for the closing sections, whose text is bounded */

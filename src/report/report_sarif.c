@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "current_dir.h"
+#include "migralint/migralint.h"
 #include "report.h"
 
 typedef struct sarif_state {

@@ -8,7 +8,9 @@
  */
 #include <string.h>
 
+#include "migralint/migralint.h"
 #include "report.h"
+#include "report_escape.h"
 
 #define BOLD "\033[1m"
 #define RESET "\033[0m"

@@ -8,8 +8,9 @@
 #ifndef MIGRALINT_FINDINGS_H
 #define MIGRALINT_FINDINGS_H
 
-#include "internal.h"
-#include "rule_api.h"
+#include "arena.h"
+#include "migralint/migralint.h"
+#include "rule.h"
 
 typedef struct ml_finding {
 	const ml_rule *rule;

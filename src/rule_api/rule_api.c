@@ -9,8 +9,15 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "arena.h"
+#include "facts.h"
 #include "findings.h"
-#include "lock_table.h"
+#include "lock_forms.h"
+#include "migralint/migralint.h"
+#include "rule.h"
+#include "rule_alter.h"
+#include "rule_report.h"
+#include "rule_tree.h"
 #include "tree.h"
 
 void ml_findings_add(ml_findings *out, const ml_finding *f)

@@ -4,8 +4,12 @@
  * engine hands them in the context: ctx->catalog (catalog.h) and ctx->tx
  * (tx.h). Nothing here reads engine state.
  */
+#include "arena.h"
 #include "catalog.h"
-#include "rule_api.h"
+#include "facts.h"
+#include "rule.h"
+#include "rule_catalog.h"
+#include "rule_tree.h"
 #include "tx.h"
 
 bool ml_table_is_new(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)

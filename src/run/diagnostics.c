@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "diagnostics.h"
+#include "plpgsql.h"
 #include "run.h"
 
 /* Excerpts show at most this many lines of a statement, and of each line

@@ -9,7 +9,9 @@
 #define MIGRALINT_DIAGNOSTICS_H
 
 #include "engine_output.h"
-#include "internal.h"
+#include "arena.h"
+#include "linemap.h"
+#include "map.h"
 
 /* The file whose findings are being turned into diagnostics. */
 typedef struct ml_edge_file {

@@ -11,7 +11,19 @@
  */
 #include <string.h>
 
+#include "arena.h"
+#include "engine.h"
+#include "facts.h"
+#include "linemap.h"
+#include "migralint/migralint.h"
+#include "parse.h"
+#include "pipeline.h"
+#include "rule_set.h"
 #include "run.h"
+#include "split.h"
+#include "stmt_unit.h"
+#include "suppress.h"
+#include "tree.h"
 
 /* A large file's text is given back to the system in steps of this many
  * bytes as the engine moves through it (ml_pipeline_drop_text). */

@@ -18,7 +18,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arena.h"
+#include "catalog.h"
+#include "current_dir.h"
+#include "engine.h"
+#include "map.h"
+#include "migralint/migralint.h"
+#include "pipeline.h"
 #include "run.h"
+#include "tree.h"
 
 char *ml_current_dir(void)
 {

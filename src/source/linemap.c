@@ -5,7 +5,8 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "arena.h"
+#include "linemap.h"
 
 /* Where the line after the one starting at or after p begins: past the next
  * "\n", "\r\n" or lone "\r" (PostgreSQL's scanner ends a line at either

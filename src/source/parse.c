@@ -6,8 +6,10 @@
  */
 #include <string.h>
 
+#include "arena.h"
 #include "parse.h"
 #include "tree.h"
+#include "unpack.h"
 
 /* ml_parse_statement, unpacking into into (the caller's, out->arena stays
  * NULL), or into an arena of out's own when into is NULL. */

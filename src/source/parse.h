@@ -6,10 +6,13 @@
 #ifndef MIGRALINT_PARSE_H
 #define MIGRALINT_PARSE_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 
-#include "internal.h"
+#include "arena.h"
 
 typedef enum ml_parse_status {
 	ML_PARSED_NONE = 0,       /* not parsed (yet) */
@@ -33,5 +36,10 @@ void ml_parse_statement(const char *text, size_t len, ml_parsed *out);
  * tree): many small statements parsed for later cost no arena each. */
 void ml_parse_statement_in(ml_arena *arena, const char *text, size_t len, ml_parsed *out);
 void ml_parsed_free(ml_parsed *p);
+
+/* True when text (NUL-terminated, len bytes) parses, and one of its
+ * statements is a COPY ... FROM STDIN: the server then asks psql for the
+ * data. Thread-safe. */
+bool ml_copies_from_stdin(const char *text, size_t len);
 
 #endif

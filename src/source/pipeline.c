@@ -25,7 +25,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arena.h"
+#include "migralint/migralint.h"
+#include "parse.h"
 #include "pipeline.h"
+#include "split.h"
 #include "tree.h"
 
 /* Statements parsed ahead of the engine at most: bounds the trees held. */

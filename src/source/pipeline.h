@@ -5,10 +5,13 @@
 #ifndef MIGRALINT_PIPELINE_H
 #define MIGRALINT_PIPELINE_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
-#include "internal.h"
+#include "arena.h"
 #include "parse.h"
+#include "split.h"
 
 typedef struct ml_pipeline ml_pipeline;
 

@@ -11,16 +11,23 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <stdio.h>
 #include <strings.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 #include <pg_query.h>
 
+#include "arena.h"
+#include "facts.h"
+#include "linemap.h"
 #include "parse.h"
 #include "plpgsql_compile.h"
 #include "tree.h"
 #include "plpgsql.h"
+#include "plpgsql_compile.h"
+#include "stmt_unit.h"
+#include "tree.h"
 
 /* Deeper PL/pgSQL nesting than this is reported, not walked. */
 #define PLPGSQL_MAX_DEPTH 600

@@ -1,11 +1,19 @@
 /*
  * plpgsql.h - the PL/pgSQL expander (plpgsql.c): the units a DO block or a
- * PL/pgSQL routine body runs.
+ * PL/pgSQL routine body runs, and the name it puts in for the names dynamic
+ * SQL computes.
  */
 #ifndef MIGRALINT_PLPGSQL_H
 #define MIGRALINT_PLPGSQL_H
 
+#include "linemap.h"
 #include "stmt_unit.h"
+
+/* The identifier put in for names dynamic SQL computes at run time. It
+ * never reaches a report: ml_without_placeholder turns every name
+ * holding it into ML_DYNAMIC_NAME_TEXT. */
+#define ML_DYNAMIC_PLACEHOLDER "dynamic_name"
+#define ML_DYNAMIC_NAME_TEXT "a name computed at run time"
 
 /* Appends to out the child units of parent, a statement unit: for a DO
  * block or a CREATE FUNCTION/PROCEDURE of LANGUAGE plpgsql whose body

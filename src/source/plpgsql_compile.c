@@ -27,8 +27,9 @@
 
 #include <pg_query.h>
 
+#include "arena.h"
+#include "linemap.h"
 #include "plpgsql_compile.h"
-#include "rule_api.h"
 #include "tree.h"
 
 /* ---- tokens of a PL/pgSQL body ------------------------------------------- */

@@ -6,10 +6,13 @@
 #ifndef MIGRALINT_PLPGSQL_COMPILE_H
 #define MIGRALINT_PLPGSQL_COMPILE_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 
-#include "internal.h"
+#include "arena.h"
 
 /* What libpg_query's PL/pgSQL compiler made of a body. */
 typedef struct ml_plpgsql_compiled {

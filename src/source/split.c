@@ -25,7 +25,10 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "internal.h"
+#include "arena.h"
+#include "parse.h"
+#include "split.h"
+#include "suppress.h"
 
 /* Adds chunk in the order of the chunks' starts, which the engine and the
  * pipeline rely on: a statement is pushed when it ends, after the commands

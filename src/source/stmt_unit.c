@@ -6,6 +6,8 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "arena.h"
+#include "linemap.h"
 #include "parse.h"
 #include "tree.h"
 #include "stmt_unit.h"

@@ -8,8 +8,11 @@
 #ifndef MIGRALINT_STMT_UNIT_H
 #define MIGRALINT_STMT_UNIT_H
 
-#include "internal.h"
-#include "rule_api.h"
+#include <pg_query/pg_query.pb-c.h>
+
+#include "arena.h"
+#include "facts.h"
+#include "linemap.h"
 
 /* Where a unit runs: everything about its surroundings the rules read. */
 typedef struct ml_stmt_env {

@@ -13,7 +13,10 @@
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 
-#include "internal.h"
+#include "arena.h"
+#include "linemap.h"
+#include "suppress.h"
+#include "unpack.h"
 
 static const char *skip_space(const char *p, const char *end)
 {

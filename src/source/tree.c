@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "rule_api.h"
+#include "arena.h"
 #include "tree.h"
 
 void ml_walk(const ProtobufCMessage *msg, ml_visit_fn visit, void *data)

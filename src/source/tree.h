@@ -7,9 +7,13 @@
 #ifndef MIGRALINT_TREE_H
 #define MIGRALINT_TREE_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
 #include <pg_query/pg_query.pb-c.h>
 
-#include "internal.h"
+#include "arena.h"
 
 /* "varchar(20)", "int4[]", "interval day to second(3)": a type as written,
  * in arena (or a static string), or NULL for a NULL type. */
@@ -50,5 +54,29 @@ int ml_nesting_estimate(const char *text, size_t len);
  * statement-too-complex instead of parsed, which bounds one parse at about
  * 330 MB: a 20 MB INSERT ... VALUES took 1.4 GB. */
 #define ML_MAX_STATEMENT_TOKENS ((size_t)1000000)
+
+/* The helpers rules share, for the layers below the rule API. Their
+ * contracts are where rules read them: src/rule_api/rule_tree.h (walking,
+ * names, types, options), rule_alter.h (ALTER TABLE subcommands, column
+ * constraints), rule_catalog.h (ml_name_list_append) and rule_report.h
+ * (ml_word_end). rule_api.c includes both sides, so the compiler checks
+ * that the declarations agree. */
+typedef bool (*ml_visit_fn)(const ProtobufCMessage *msg, void *data);
+void ml_walk(const ProtobufCMessage *msg, ml_visit_fn visit, void *data);
+const char *ml_last_name(PgQuery__Node *const *names, size_t n);
+const char *ml_dotted_name(PgQuery__Node *const *names, size_t n, char *buf, size_t len);
+bool ml_type_is_serial(const PgQuery__TypeName *type);
+bool ml_type_change_has_real_using(const PgQuery__AlterTableCmd *cmd);
+const PgQuery__DefElem *ml_option(PgQuery__Node *const *options, size_t n, const char *defname);
+bool ml_option_bool(const PgQuery__DefElem *opt);
+bool ml_option_on(PgQuery__Node *const *options, size_t n, const char *defname);
+bool ml_bool_word(const char *text, bool *value);
+const PgQuery__AlterTableCmd *ml_alter_cmd(const PgQuery__AlterTableStmt *as, size_t i);
+const PgQuery__ColumnDef *ml_added_column(const PgQuery__AlterTableCmd *cmd);
+const PgQuery__Constraint *ml_added_constraint(const PgQuery__AlterTableCmd *cmd, PgQuery__ConstrType type);
+const PgQuery__Constraint *ml_column_constraint(const PgQuery__ColumnDef *def, PgQuery__ConstrType type);
+bool ml_column_fills_itself(const PgQuery__ColumnDef *def);
+bool ml_name_list_append(char *buf, size_t size, const char *name);
+size_t ml_word_end(const char *text, size_t len, const char *word);
 
 #endif

@@ -17,7 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "tree.h"
+#include "unpack.h"
 
 /* What the decoder needs of a message type, computed once. */
 struct message_info {

@@ -11,8 +11,9 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "fuzz_common.h"
 #include "migralint/config.h"
+#include "fuzz_common.h"
+#include "migralint/migralint.h"
 
 static char dir[64];
 static char file[96];

@@ -18,6 +18,7 @@
  * reports must be identical byte for byte.
  */
 #include "fuzz_common.h"
+#include "migralint/migralint.h"
 
 static const int MINORS[4] = { 0, 1, 6, 22 };
 

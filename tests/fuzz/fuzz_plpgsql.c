@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE /* memmem */
 #include "fuzz_common.h"
+#include "migralint/migralint.h"
 
 /* Writes into tag (at least 32 bytes) a dollar-quote delimiter that does not
  * occur in body: "$$", then "$f$", "$f0$", "$f1$", ... */

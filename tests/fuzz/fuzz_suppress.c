@@ -1,6 +1,6 @@
 /*
  * fuzz_suppress.c - libFuzzer harness for suppression comments: the input
- * goes to the comment parser ml_suppression_parse (src/base/internal.h) as it is,
+ * goes to the comment parser ml_suppression_parse (src/source/suppress.h) as it is,
  * after "-- migralint-ignore " and inside a block comment, and is then
  * linted as the directive of a file:
  *   "-- migralint-ignore <input>\nALTER TABLE t DROP COLUMN c;\n"
@@ -9,7 +9,9 @@
  * rules it names (unknown, unused and squawk's ones included) runs too.
  */
 #include "fuzz_common.h"
-#include "internal.h"
+#include "arena.h"
+#include "migralint/migralint.h"
+#include "suppress.h"
 
 static void check_parse(ml_arena *arena, const char *comment, size_t len)
 {

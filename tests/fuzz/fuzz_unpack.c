@@ -7,8 +7,13 @@
  *     bounds, and where protobuf-c decodes it to exactly those bytes with
  *     no unknown fields, ours must give the same message.
  */
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
+
+#include "arena.h"
 #include "fuzz_common.h"
 #include "tree.h"
+#include "unpack.h"
 #include "../protobuf_compare.h"
 
 /* protobuf-c recurses once per level: keep its input shallow. */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "facts.h"
 #include "unit.h"
 
 static ml_catalog *cat;

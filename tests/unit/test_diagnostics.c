@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "diagnostics.h"
+#include "plpgsql.h"
 #include "migralint/migralint.h"
 #include "unit.h"
 

@@ -10,6 +10,8 @@
 
 #include "catalog.h"
 #include "effects.h"
+#include "facts.h"
+#include "lock_forms.h"
 #include "tx.h"
 #include "unit.h"
 

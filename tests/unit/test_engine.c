@@ -7,9 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "diagnostics.h"
+#include "engine.h"
 #include "run.h"
 #include "migralint/migralint.h"
+#include "plpgsql.h"
+#include "tree.h"
 #include "unit.h"
 
 static ml_run *run;

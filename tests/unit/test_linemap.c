@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "linemap.h"
 #include "unit.h"
 
 /* Builds a map of the NUL-terminated text s. */

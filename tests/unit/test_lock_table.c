@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "lock_forms.h"
 #include "lock_table.h"
 #include "unit.h"
 

@@ -5,8 +5,11 @@
  */
 #include <string.h>
 
+#include "facts.h"
+#include "linemap.h"
 #include "parse.h"
 #include "plpgsql.h"
+#include "stmt_unit.h"
 #include "unit.h"
 
 /* The statement the children come from, as the driver hands it over. */

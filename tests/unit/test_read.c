@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine.h"
+#include "migralint/migralint.h"
 #include "pipeline.h"
 #include "unit.h"
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "migralint/config.h"
+#include "migralint/migralint.h"
 #include "rule_set.h"
 #include "unit.h"
 

@@ -4,7 +4,8 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "arena.h"
+#include "split.h"
 #include "unit.h"
 
 static ml_chunk_list split(const char *text)

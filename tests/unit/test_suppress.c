@@ -4,7 +4,9 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "arena.h"
+#include "linemap.h"
+#include "suppress.h"
 #include "unit.h"
 
 static bool parse(const char *comment, ml_suppression *out)

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "facts.h"
+#include "lock_forms.h"
 #include "tx.h"
 #include "unit.h"
 

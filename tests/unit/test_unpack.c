@@ -16,8 +16,11 @@
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 
+#include "arena.h"
+#include "split.h"
 #include "tree.h"
 #include "unit.h"
+#include "unpack.h"
 #include "../protobuf_compare.h"
 
 /* Inputs check_agree found canonical, so that a test can tell it compared

@@ -1,0 +1,92 @@
+/*
+ * rule.h - a rule and the context it checks a statement in: the facts the
+ * engine computed once for every rule, where the statement is, and where
+ * its findings go (the engine fills the context; rule_api.c and
+ * rule_catalog.c answer the questions asked of it).
+ */
+#ifndef MIGRALINT_RULE_H
+#define MIGRALINT_RULE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <pg_query/pg_query.pb-c.h>
+
+#include "facts.h"
+#include "migralint/migralint.h"
+
+typedef struct ml_stmt_ctx ml_stmt_ctx;
+/* What the migrations built so far, and the transaction the statement runs
+ * in: opaque to rules, which ask the query functions below. */
+typedef struct ml_catalog ml_catalog;
+typedef struct ml_tx ml_tx;
+
+typedef struct ml_rule {
+	ml_rule_info info;        /* public description; must stay the first member */
+	/* Checks one statement. NULL for rules that the engine reports itself
+	 * (syntax-error and the like). */
+	void (*check)(const ml_stmt_ctx *ctx, const struct ml_rule *self);
+	/* Called once at the end of each file, with ctx->stmt NULL and the
+	 * final transaction state; ml_report(-1) points at the open BEGIN, or
+	 * at the end of the file. NULL for most rules. */
+	void (*finish)(const ml_stmt_ctx *ctx, const struct ml_rule *self);
+	/* Its findings say that the statement's own slow work (a rewrite, a
+	 * scan, an index build, many rows changed) blocks the tables it works
+	 * on: ml_slow_work_reported_by names it. */
+	bool reports_slow_work;
+	/* Checks each statement after all the other rules, so that it sees
+	 * what they reported. */
+	bool runs_last;
+} ml_rule;
+
+/* Where a statement is in the file being linted, as byte offsets. */
+typedef struct ml_stmt_span {
+	const char *text;         /* the file's text */
+	size_t start, end;        /* the statement's span: its findings point into it */
+	size_t loc_base;          /* file offset of the statement's node location 0 */
+	size_t loc_limit;         /* bytes of text node locations index */
+	bool exact;               /* node locations map onto the file: the text was not rebuilt */
+} ml_stmt_span;
+
+struct ml_arena;
+struct ml_findings;
+
+/* The facts a rule reads. Everything is owned by the engine and valid only
+ * during the check call. */
+struct ml_stmt_ctx {
+	const ml_options *options;
+	const PgQuery__Node *stmt;  /* the statement */
+	ml_tx_state tx_state;       /* transaction state the statement runs in */
+	int tx_begin_line;          /* line of the BEGIN, or 0 */
+	const ml_lock *held;        /* locks taken by earlier statements of this transaction */
+	size_t n_held;
+	bool lock_timeout_set;      /* SET lock_timeout seen earlier in the file */
+	const ml_effect *effect;    /* what this statement locks, rewrites and scans */
+	ml_body_kind body;          /* top level, DO block or function body */
+	int loop_depth;             /* PL/pgSQL loops around the statement */
+	bool loop_commits;          /* an enclosing loop COMMITs in its body */
+	const char *const *loop_vars; /* PL/pgSQL variables in scope (loop variables among them) */
+	size_t n_loop_vars;
+	bool statement_timeout_set; /* SET statement_timeout seen earlier in the file */
+	bool first_strong_lock;     /* the file's first statement to need a lock stronger than
+				       SHARE UPDATE EXCLUSIVE on a table that existed before it */
+	const ml_enum_value *const *new_enum_values; /* ALTER TYPE ... ADD VALUE earlier in this transaction */
+	size_t n_new_enum_values;
+	const ml_pending_constraint *const *not_valid_in_tx; /* NOT VALID constraints added earlier in this transaction */
+	size_t n_not_valid_in_tx;
+	bool dynamic;               /* built from EXECUTE of dynamic SQL; names may be placeholders */
+	ml_stmt_span span;          /* where the statement is: findings point into it */
+	const char *slow_work_reported_by; /* see ml_slow_work_reported_by */
+	struct ml_arena *arena;     /* text the helpers below return lives here, for the file */
+	struct ml_findings *out;    /* ml_report appends here; the engine takes the findings */
+	const ml_catalog *catalog;  /* for the query functions below */
+	const ml_tx *tx;            /* the same */
+	struct ml_engine_state *engine; /* opaque; for the query functions below */
+};
+
+/* The name of the first rule that reported this statement's slow work (a
+ * rule with reports_slow_work that found something, whether a comment
+ * silences it or not), or NULL. Complete only for a rule that runs_last. */
+const char *ml_slow_work_reported_by(const ml_stmt_ctx *ctx);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * rule_catalog.h - what a rule may ask about the database the migrations
+ * built and the transaction the statement runs in: new, partitioned and
+ * emptied tables, indexes, columns, constraints dropped, procedures
+ * (rule_catalog.c; ml_name_list_append is src/source/tree.c's).
+ */
+#ifndef MIGRALINT_RULE_CATALOG_H
+#define MIGRALINT_RULE_CATALOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <pg_query/pg_query.pb-c.h>
+
+#include "facts.h"
+#include "rule.h"
+
+/* Does a procedure this run created COMMIT or ROLLBACK in its body? */
+bool ml_procedure_commits(const ml_stmt_ctx *ctx, const char *name);
+
+/* Did an earlier statement of this migration file drop the constraint name
+ * of table rel (ALTER TABLE ... DROP CONSTRAINT [IF EXISTS] name)? */
+bool ml_constraint_dropped_earlier(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel, const char *name);
+
+/* Was this table created earlier in the same migration file, so that no one
+ * else can be using it yet? (Tables created by earlier files of the run hold
+ * data by now.) */
+bool ml_table_is_new(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
+
+/* Does the run know rel as a partitioned table (it saw CREATE TABLE ...
+ * PARTITION BY)? */
+bool ml_table_is_partitioned(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
+
+/* The partitions of rel the run saw created or attached, as "a, b, c" in
+ * engine memory, or NULL when it saw none. Only the first
+ * ML_PARTITION_NAMES_SHOWN are named, then "and N more": the text stays
+ * short (and its cost flat) however many partitions the table has. */
+#define ML_PARTITION_NAMES_SHOWN 10
+const char *ml_partition_names(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
+
+/* Is the index named name one the run saw created on a partitioned table,
+ * that is a partitioned index? */
+bool ml_index_is_partitioned(const ml_stmt_ctx *ctx, const char *name);
+
+/* Is the index named name one the run saw created on a table created earlier
+ * in this file? */
+bool ml_index_table_is_new(const ml_stmt_ctx *ctx, const char *name);
+
+/* Was rel emptied earlier in the current transaction, so that it holds no
+ * row this statement can see? The engine clears it when the transaction
+ * ends (or rolls back to a savepoint) and when rows may come back: INSERT,
+ * COPY FROM or MERGE into it, ATTACH PARTITION or INHERIT into it, CALL, or
+ * a call of a function that is neither built in nor known to the run as
+ * STABLE or IMMUTABLE. */
+ml_emptied ml_table_emptied(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
+
+/* Is scanning, rewriting or indexing rel instant because its file holds no
+ * data: created earlier in this file (ml_table_is_new), or truncated earlier
+ * in this transaction, whose ACCESS EXCLUSIVE lock it still holds? For the
+ * rules about slow work; the others still care about a truncated table's
+ * readers. */
+bool ml_table_is_new_or_truncated(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
+
+/* The column facts for table.column, or NULL when the run knows nothing. */
+const ml_column_facts *ml_column_find(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel,
+				       const char *column);
+
+/* "schema.name" or "name" for rel, in engine memory. */
+const char *ml_table_name(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
+/* Appends "name" (quoted, after ", " when list is not empty) to the
+ * NUL-terminated list in buf (size bytes), for a message naming several
+ * tables. When it does not fit, appends "..." instead and returns false:
+ * the list is full, append nothing more. */
+bool ml_name_list_append(char *buf, size_t size, const char *name);
+
+#endif

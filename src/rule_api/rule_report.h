@@ -1,0 +1,45 @@
+/*
+ * rule_report.h - how a rule reports a finding, with or without a fix, and
+ * the statement text a fix is placed in (rule_api.c; ml_word_end is
+ * src/source/tree.c's).
+ */
+#ifndef MIGRALINT_RULE_REPORT_H
+#define MIGRALINT_RULE_REPORT_H
+
+#include <stddef.h>
+
+#include "rule.h"
+
+/* Reports a finding of rule at location (a byte offset into the statement's
+ * text as libpg_query gives it; -1 means the statement start). The message is
+ * printf-formatted; the help is the rule's unless ml_report_help is used.
+ * Suppression comments and --exclude are applied by the engine. */
+void ml_report(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void ml_report_help(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const char *help,
+		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Like ml_report, with a mechanical fix: insert `insert` at byte insert_at
+ * of the statement's text (see ml_stmt_text). description says what the
+ * fix does ("add CONCURRENTLY"). The fix is dropped when insert is NULL,
+ * insert_at is (size_t)-1, or the statement's text is not a verbatim slice
+ * of the file. */
+void ml_report_fix(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, size_t insert_at,
+		   const char *insert, const char *description, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+
+/* The statement's source text in the file (not NUL-terminated; *len bytes),
+ * or NULL when the statement was rebuilt (PL/pgSQL with INTO, dynamic SQL).
+ * Byte 0 is where node location 0 is. */
+const char *ml_stmt_text(const ml_stmt_ctx *ctx, size_t *len);
+
+/* Where " NOT VALID" goes to fix a constraint added by an ALTER TABLE with
+ * a single subcommand: the end of the statement's text. (size_t)-1 when the
+ * statement has several subcommands or no verbatim text. */
+size_t ml_not_valid_fix_at(const ml_stmt_ctx *ctx);
+
+/* Byte offset just past the first whole word `word` (any case) in text, or
+ * (size_t)-1 when it is not there. For placing fixes. */
+size_t ml_word_end(const char *text, size_t len, const char *word);
+
+#endif
