@@ -54,10 +54,10 @@ ml_engine_finding *ml_engine_output_add_finding(ml_engine_output *out)
 	return f;
 }
 
-ml_statement_record *ml_engine_output_add_statement(ml_engine_output *out)
+ml_engine_record *ml_engine_output_add_statement(ml_engine_output *out)
 {
 	out->statements = grow(out->statements, out->n_statements, &out->cap_statements, sizeof(*out->statements));
-	ml_statement_record *r = &out->statements[out->n_statements++];
+	ml_engine_record *r = &out->statements[out->n_statements++];
 	memset(r, 0, sizeof(*r));
 	return r;
 }

@@ -29,32 +29,30 @@ typedef struct ml_engine_finding {
 } ml_engine_finding;
 
 /* What one statement did, for the lock timeline (--format locks, and
- * --statements). The engine fills all but path, line and column, which the
- * run sets from start when it keeps the record. */
-typedef struct ml_statement_record {
-	const char *path;
-	int line, column;
+ * --statements); the run makes its ml_statement_record. */
+typedef struct ml_engine_record {
 	size_t start;             /* byte offset of the statement in the file */
 	const char *kind;         /* form label, or the statement type */
 	ml_lock locks[ML_MAX_STMT_LOCKS];
 	size_t n_locks;
 	bool rewrite, scan;
+	bool dynamic_names;       /* as ml_engine_finding.dynamic_names, for the table names */
 	ml_tx_state tx;
 	ml_body_kind body;
-	ml_lock *held;            /* locks held after it, in the transaction */
+	ml_lock *held;            /* locks held after it, in the transaction (their tables are
+				     the file's) */
 	size_t n_held;
-	bool dynamic_names;       /* as ml_engine_finding.dynamic_names, for the table names */
-} ml_statement_record;
+} ml_engine_record;
 
 /* What the engine appends to as it analyses: findings and statement
  * records in the order it made them. Their strings, edits and locks live
- * in arena until ml_engine_output_clear; the suppression comments are the
- * file's. */
+ * in arena until ml_engine_output_clear; the suppression comments and the
+ * tables of held locks are the file's. */
 typedef struct ml_engine_output {
 	ml_arena *arena;
 	ml_engine_finding *findings; /* malloc'd, kept across clears */
 	size_t n_findings, cap_findings;
-	ml_statement_record *statements; /* the same */
+	ml_engine_record *statements; /* the same */
 	size_t n_statements, cap_statements;
 } ml_engine_output;
 
@@ -67,6 +65,6 @@ void ml_engine_output_free(ml_engine_output *out);
 /* A new zeroed finding, or record, at the end of out. Valid until the next
  * add or clear. */
 ml_engine_finding *ml_engine_output_add_finding(ml_engine_output *out);
-ml_statement_record *ml_engine_output_add_statement(ml_engine_output *out);
+ml_engine_record *ml_engine_output_add_statement(ml_engine_output *out);
 
 #endif

@@ -96,7 +96,7 @@ void ml_engine_record_statement(ml_engine_state *st, const PgQuery__Node *stmt, 
 				ml_tx_state tx, ml_body_kind body)
 {
 	ml_arena *arena = st->out->arena;
-	ml_statement_record *r = ml_engine_output_add_statement(st->out);
+	ml_engine_record *r = ml_engine_output_add_statement(st->out);
 	r->start = st->unit->start;
 	r->kind = effect->n_locks ? ml_arena_strdup(arena, effect->form) : statement_type(arena, stmt);
 	r->n_locks = effect->n_locks;
@@ -109,10 +109,10 @@ void ml_engine_record_statement(ml_engine_state *st, const PgQuery__Node *stmt, 
 	r->tx = tx;
 	r->body = body;
 	r->n_held = st->tx.state == ML_TX_NONE ? 0 : st->tx.n_held;
+	/* The held locks' tables are the transaction's, in the file arena: a
+	 * long transaction's list is copied, not its names. */
 	r->held = ml_arena_alloc(arena, (r->n_held + 1) * sizeof(ml_lock));
-	for (size_t i = 0; i < r->n_held; i++) {
-		r->held[i] = st->tx.held[i];
-		r->held[i].table = ml_arena_strdup(arena, st->tx.held[i].table);
-	}
+	if (r->n_held)
+		memcpy(r->held, st->tx.held, r->n_held * sizeof(ml_lock));
 	r->dynamic_names = st->had_dynamic;
 }

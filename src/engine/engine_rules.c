@@ -16,7 +16,7 @@ void ml_engine_report_syntax_error(ml_engine_state *st, const ml_unit *unit)
 {
 	if (unit->is_statement && st->options->record_statements) {
 		/* The timeline lists every statement, the ones that did not parse too. */
-		ml_statement_record *r = ml_engine_output_add_statement(st->out);
+		ml_engine_record *r = ml_engine_output_add_statement(st->out);
 		r->start = unit->start;
 		r->kind = "syntax error";
 		r->tx = st->tx.state;

@@ -193,15 +193,29 @@ void ml_diagnostic_from_finding(ml_arena *arena, const ml_edge_file *file, const
 	}
 }
 
-void ml_statement_record_copy(ml_arena *arena, const ml_edge_file *file, const ml_statement_record *rec,
-			      ml_statement_record *r)
+void ml_statement_record_copy(ml_arena *arena, ml_map *kinds, const ml_edge_file *file,
+			      const ml_engine_record *rec, ml_statement_record *r)
 {
-	*r = *rec;
+	memset(r, 0, sizeof(*r));
 	r->path = file->path;
 	ml_line_map_position(file->map, rec->start, &r->line, &r->column);
-	r->kind = ml_arena_strdup(arena, rec->kind);
-	for (size_t i = 0; i < rec->n_locks; i++)
+	/* A few dozen kinds over every statement of a run. */
+	r->kind = kinds ? ml_map_get(kinds, rec->kind) : NULL;
+	if (!r->kind) {
+		r->kind = ml_arena_strdup(arena, rec->kind);
+		if (kinds)
+			ml_map_put(arena, kinds, r->kind, (void *)r->kind);
+	}
+	r->n_locks = rec->n_locks;
+	for (size_t i = 0; i < rec->n_locks; i++) {
+		r->locks[i] = rec->locks[i];
 		r->locks[i].table = copy_described(arena, rec->dynamic_names, rec->locks[i].table);
+	}
+	r->rewrite = rec->rewrite;
+	r->scan = rec->scan;
+	r->tx = rec->tx;
+	r->body = rec->body;
+	r->n_held = rec->n_held;
 	r->held = ml_arena_alloc(arena, (rec->n_held + 1) * sizeof(ml_lock));
 	for (size_t i = 0; i < rec->n_held; i++) {
 		r->held[i] = rec->held[i];
@@ -218,7 +232,7 @@ void ml_run_take_output(ml_run *run, const ml_edge_file *file, ml_engine_output 
 	}
 	for (size_t i = 0; i < out->n_statements; i++) {
 		ml_statement_record *r = ml_arena_alloc(run->arena, sizeof(*r));
-		ml_statement_record_copy(run->arena, file, &out->statements[i], r);
+		ml_statement_record_copy(run->arena, &run->statement_kinds, file, &out->statements[i], r);
 		ml_ptr_vec_push(run->arena, &run->statements, r);
 	}
 	ml_engine_output_clear(out);

@@ -32,11 +32,27 @@ typedef struct ml_edge_file {
 void ml_diagnostic_from_finding(ml_arena *arena, const ml_edge_file *file, const ml_engine_finding *e,
 				ml_diagnostic *d);
 
-/* Fills *r from rec, a statement record of file, as
+/* What one statement did, for the lock timeline (--format locks, and
+ * --statements), in the run's memory. */
+typedef struct ml_statement_record {
+	const char *path;
+	int line, column;
+	const char *kind;         /* form label, or the statement type */
+	ml_lock locks[ML_MAX_STMT_LOCKS];
+	size_t n_locks;
+	bool rewrite, scan;
+	ml_tx_state tx;
+	ml_body_kind body;
+	ml_lock *held;            /* locks held after it, in the transaction */
+	size_t n_held;
+} ml_statement_record;
+
+/* Fills *r from rec, a statement the engine recorded in file, as
  * ml_diagnostic_from_finding does: path, line and column from its start,
- * its strings and locks in arena. */
-void ml_statement_record_copy(ml_arena *arena, const ml_edge_file *file, const ml_statement_record *rec,
-			      ml_statement_record *r);
+ * its strings and locks in arena. kinds, when not NULL, holds the kind
+ * texts already copied into arena: records of the same kind share one. */
+void ml_statement_record_copy(ml_arena *arena, ml_map *kinds, const ml_edge_file *file,
+			      const ml_engine_record *rec, ml_statement_record *r);
 
 /* Moves what out holds into run: each finding becomes one of run's
  * diagnostics, each statement record one of its statements (both in the

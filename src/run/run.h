@@ -33,6 +33,7 @@ struct ml_run {
 	int skipped_files;        /* inputs an exclude pattern skipped */
 	ml_catalog *catalog;      /* what the migrations built, carried from file to file */
 	ml_ptr_vec statements;    /* ml_statement_record * */
+	ml_map statement_kinds;   /* their kind texts, each copied once */
 };
 
 /* run.c */

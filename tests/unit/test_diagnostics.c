@@ -212,11 +212,15 @@ START_TEST(statement_record_gets_its_position)
 	ml_line_map map;
 	ml_edge_file file = file_of(text, &map);
 	ml_lock held[1] = { { .table = "dynamic_name", .mode = ML_LOCK_ACCESS_EXCLUSIVE } };
-	ml_statement_record rec = { .start = at(text, "ALTER"), .kind = "ALTER TABLE", .n_locks = 1,
-				    .locks = { { .table = "t", .mode = ML_LOCK_ACCESS_EXCLUSIVE } },
-				    .held = held, .n_held = 1, .dynamic_names = true };
-	ml_statement_record r;
-	ml_statement_record_copy(arena, &file, &rec, &r);
+	ml_engine_record rec = { .start = at(text, "ALTER"), .kind = "ALTER TABLE", .n_locks = 1,
+				 .locks = { { .table = "t", .mode = ML_LOCK_ACCESS_EXCLUSIVE } },
+				 .held = held, .n_held = 1, .dynamic_names = true };
+	ml_statement_record r, again;
+	ml_map kinds = { 0 };
+	ml_statement_record_copy(arena, &kinds, &file, &rec, &r);
+	ml_statement_record_copy(arena, &kinds, &file, &rec, &again);
+	ck_assert_ptr_ne(r.kind, rec.kind);
+	ck_assert_ptr_eq(again.kind, r.kind); /* one copy per kind */
 	ck_assert_str_eq(r.path, "m.sql");
 	ck_assert_int_eq(r.line, 2);
 	ck_assert_int_eq(r.column, 3);
