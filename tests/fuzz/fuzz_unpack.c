@@ -7,6 +7,8 @@
  *     bounds, and where protobuf-c decodes it to exactly those bytes with
  *     no unknown fields, ours must give the same message.
  */
+#include <pg_query.h>
+
 #include "fuzz_common.h"
 #include "tree.h"
 #include "../protobuf_compare.h"
