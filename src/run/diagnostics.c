@@ -129,7 +129,6 @@ static const char *excerpt_of(ml_arena *arena, const ml_edge_file *file, int lin
 	return out;
 }
 
-
 /* A name holding the placeholder described, in arena, when dynamic SQL may
  * have put one there; else text itself. */
 static const char *described(ml_arena *arena, bool dynamic, const char *text)
