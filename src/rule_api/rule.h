@@ -81,7 +81,6 @@ struct ml_stmt_ctx {
 	struct ml_findings *out;    /* ml_report appends here; the engine takes the findings */
 	const ml_catalog *catalog;  /* for the query functions below */
 	const ml_tx *tx;            /* the same */
-	struct ml_engine_state *engine; /* opaque; for the query functions below */
 };
 
 /* The name of the first rule that reported this statement's slow work (a
