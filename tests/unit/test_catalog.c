@@ -12,23 +12,6 @@
 #include "facts.h"
 #include "unit.h"
 
-static ml_catalog *cat;
-
-static void setup(void)
-{
-	arena_setup();
-	cat = ml_catalog_new();
-	ck_assert_ptr_nonnull(cat);
-	ml_catalog_begin_file(cat);
-}
-
-static void teardown(void)
-{
-	ml_catalog_free(cat);
-	cat = NULL;
-	arena_teardown();
-}
-
 /* Applies each statement of the NULL-terminated list to c. */
 static void apply_all(ml_catalog *c, const char *const *sql)
 {
@@ -338,7 +321,7 @@ Suite *catalog_suite(void)
 {
 	Suite *s = suite_create("catalog");
 	TCase *tc = tcase_create("core");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, catalog_setup, catalog_teardown);
 	tcase_add_test(tc, create_table_records_columns);
 	tcase_add_test(tc, tables_are_new_only_in_their_file);
 	tcase_add_test(tc, alter_column_facts);

@@ -15,23 +15,6 @@
 #include "tx.h"
 #include "unit.h"
 
-static ml_catalog *cat;
-
-static void setup(void)
-{
-	arena_setup();
-	cat = ml_catalog_new();
-	ck_assert_ptr_nonnull(cat);
-	ml_catalog_begin_file(cat);
-}
-
-static void teardown(void)
-{
-	ml_catalog_free(cat);
-	cat = NULL;
-	arena_teardown();
-}
-
 /* The effect of sql at the top level on pg_major, outside a transaction. */
 static ml_effect effect_of(const char *sql, int pg_major)
 {
@@ -234,7 +217,7 @@ Suite *effects_suite(void)
 {
 	Suite *s = suite_create("effects");
 	TCase *tc = tcase_create("core");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, catalog_setup, catalog_teardown);
 	tcase_add_test(tc, constant_default_rewrites_before_11_only);
 	tcase_add_test(tc, volatile_default_rewrites_everywhere);
 	tcase_add_test(tc, functions_created_earlier_decide_the_default);

@@ -14,23 +14,12 @@
 #include "tx.h"
 #include "unit.h"
 
-static ml_catalog *cat;
 static ml_tx tx;
 
 static void setup(void)
 {
-	arena_setup();
-	cat = ml_catalog_new();
-	ck_assert_ptr_nonnull(cat);
-	ml_catalog_begin_file(cat);
+	catalog_setup();
 	ml_tx_init(&tx, arena, ML_TX_NONE);
-}
-
-static void teardown(void)
-{
-	ml_catalog_free(cat);
-	cat = NULL;
-	arena_teardown();
 }
 
 /* Applies sql at line (taking the locks of effect, when not NULL) to the
@@ -271,7 +260,7 @@ Suite *tx_suite(void)
 {
 	Suite *s = suite_create("tx");
 	TCase *tc = tcase_create("core");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, catalog_teardown);
 	tcase_add_test(tc, begin_commit_rollback);
 	tcase_add_test(tc, locks_are_held_until_the_end);
 	tcase_add_test(tc, timeouts_set_and_set_local);

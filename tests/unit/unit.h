@@ -14,6 +14,14 @@ extern struct ml_arena *arena;
 void arena_setup(void);
 void arena_teardown(void);
 
+/* The same plus cat, an empty catalog that has begun its first file, freed
+ * at teardown (tcase_add_checked_fixture(tc, catalog_setup,
+ * catalog_teardown)); for the suites of the model layer. */
+struct ml_catalog;
+extern struct ml_catalog *cat;
+void catalog_setup(void);
+void catalog_teardown(void);
+
 /* The first statement of sql (NUL-terminated), parsed with the library's
  * parser; the test fails when sql does not parse. The tree lives until the
  * next arena_teardown, so only suites with that fixture may ask. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "catalog.h"
 #include "parse.h"
 #include "unit.h"
 
@@ -28,6 +29,23 @@ void arena_teardown(void)
 	n_parses = 0;
 	ml_arena_free(arena);
 	arena = NULL;
+}
+
+ml_catalog *cat;
+
+void catalog_setup(void)
+{
+	arena_setup();
+	cat = ml_catalog_new();
+	ck_assert_ptr_nonnull(cat);
+	ml_catalog_begin_file(cat);
+}
+
+void catalog_teardown(void)
+{
+	ml_catalog_free(cat);
+	cat = NULL;
+	arena_teardown();
 }
 
 const PgQuery__Node *parse_one(const char *sql)
