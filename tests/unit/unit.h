@@ -43,5 +43,6 @@ Suite *glob_suite(void);
 Suite *plpgsql_expand_suite(void);
 Suite *lint_text_suite(void);
 Suite *diagnostics_suite(void);
+Suite *history_suite(void);
 
 #endif

@@ -1,0 +1,72 @@
+/*
+ * tool_goose.c - goose (pressly/goose): NNN_name.sql files in one folder,
+ * ordered by the number; "-- +goose Up" and "-- +goose Down" cut a file into
+ * its up and down; each runs in a transaction unless the file says
+ * "-- +goose NO TRANSACTION". StatementBegin/StatementEnd blocks hold one
+ * statement each, which the psql splitter also finds for valid SQL.
+ * Sources in docs/tools.md.
+ */
+#include <string.h>
+
+#include "tool.h"
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+static int detect(const ml_tool_dir *dir, const char **why)
+{
+	if (ml_tool_dir_has_marker(dir, "-- +goose up", false)) {
+		*why = "a *.sql file has a '-- +goose Up' line";
+		return 90;
+	}
+	return 0;
+}
+
+static void classify(ml_arena *arena, const ml_tool_root *root, const char *relpath, ml_migration_file *out)
+{
+	(void)root;
+	memset(out, 0, sizeof(*out));
+	out->plan_index = -1;
+	out->transaction = -1;
+	const char *name = base_name(relpath);
+	size_t digits = ml_tool_digits(name);
+	if (!digits || name[digits] != '_' || strchr(relpath, '/')) {
+		out->kind = ML_FILE_SKIPPED;
+		out->skip = "not a goose migration: goose runs the files of its folder named VERSION_name.sql";
+		return;
+	}
+	out->version = ml_arena_strndup(arena, name, digits);
+}
+
+static size_t sections(ml_arena *arena, const ml_tool_root *root, const ml_migration_file *file, const char *text,
+		       size_t len, ml_section *out, size_t max)
+{
+	(void)arena;
+	(void)root;
+	(void)max;
+	bool no_tx = ml_tool_find_line(text, len, 0, "-- +goose no transaction") != (size_t)-1;
+	const char *why = no_tx ? "-- +goose NO TRANSACTION" : "goose runs each migration in a transaction";
+	size_t up = ml_tool_find_line(text, len, 0, "-- +goose up");
+	size_t down = ml_tool_find_line(text, len, up == (size_t)-1 ? 0 : up, "-- +goose down");
+	ml_tool_whole_file(file, len, !no_tx, why, &out[0]);
+	if (down == (size_t)-1)
+		return 1;
+	out[0].end = down;
+	ml_tool_whole_file(file, len, !no_tx, why, &out[1]);
+	out[1].start = down;
+	out[1].direction = ML_DIRECTION_DOWN;
+	return 2;
+}
+
+const ml_tool ml_tool_goose_preset = {
+	.name = "goose",
+	.summary = "pressly/goose: VERSION_name.sql with -- +goose Up / Down sections",
+	.depth = 1,
+	.detect = detect,
+	.classify = classify,
+	.sections = sections,
+	.in_transaction_default = 1,
+};
