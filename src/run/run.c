@@ -476,6 +476,7 @@ static int walk_dir(struct walk *w, const char *dir, int fd, int depth)
 				add_item(w->list, child, not_regular(st.st_mode));
 				status = -1;
 			} else {
+				w->list->sql_found++;
 				ml_pipeline_item *item = add_file(w->run, w->list, child, &st);
 				if (item) {
 					item->found_in_dir = true;
@@ -518,12 +519,12 @@ static int collect_path(ml_run *run, ml_input_list *list, const char *path, ml_m
 		return -1;
 	}
 	struct walk w = { .run = run, .list = list, .seen_dirs = seen_dirs, .root = path, .root_real = root_real };
-	size_t before = list->len;
+	size_t before = list->sql_found;
 	list->walking = ml_arena_strdup(list->arena, path);
 	int status = walk_dir(&w, path, fd, 0);
 	list->walking = NULL;
 	free(root_real);
-	if (list->len == before && status == 0) {
+	if (list->sql_found == before && status == 0) {
 		add_item(list, path, "no .sql files in this directory");
 		status = -1;
 	}

@@ -38,6 +38,7 @@ typedef struct ml_input_list {
 	const char *walking;      /* what items added now get: the directory argument being
 				     walked (NULL: a path named itself), */
 	bool context;             /* and whether they are context */
+	size_t sql_found;         /* *.sql files the walks found, those already listed included */
 } ml_input_list;
 
 struct ml_run {
