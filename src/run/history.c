@@ -133,8 +133,10 @@ static void resolve(struct planner *pl, const char *path, const ml_tool *tool, c
 		why = "named with --tool or \"tool\"";
 	}
 	const char *p1 = parent_of(pl->arena, path);
-	if (tool && !root_path) {
+	if (tool && tool != ml_tool_plain() && !root_path) {
 		root_path = tool->depth >= 2 ? parent_of(pl->arena, p1) : p1;
+	} else if (tool) {
+		/* plain: its history is the directory argument (below) */
 	} else if (!tool) {
 		const struct detection *d1 = detect_dir(pl, p1);
 		const struct detection *d2 = NULL;
