@@ -45,7 +45,7 @@ static void check_add(const ml_stmt_ctx *ctx, const ml_rule *self)
 	else if (ctx->tx_state == ML_TX_ASSUMED)
 		ml_report(ctx, self, -1,
 			  "ALTER TYPE %s ADD VALUE '%s' cannot run inside a transaction block before PostgreSQL "
-			  "12, and the migration tool runs this file in one (--assume-in-transaction): PostgreSQL "
+			  "12, and the migration tool runs this file in one: PostgreSQL "
 			  "rejects it",
 			  type, es->new_val);
 }

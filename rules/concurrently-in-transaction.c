@@ -68,8 +68,8 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 			  ctx->tx_begin_line);
 	else if (ctx->tx_state == ML_TX_ASSUMED)
 		ml_report(ctx, self, -1,
-			  "%s cannot run inside a transaction block, and the migration tool runs this file in one "
-			  "(--assume-in-transaction): PostgreSQL rejects it",
+			  "%s cannot run inside a transaction block, and the migration tool runs this file in one"
+			  ": PostgreSQL rejects it",
 			  op);
 }
 

@@ -12,7 +12,7 @@
 #include "rule_api.h"
 
 /* " (BEGIN at line 3)" or ", and the migration tool runs this file in one
- * (--assume-in-transaction)": why the statement is in a transaction block. */
+ * (its tool, or --assume-in-transaction)": why the statement is in a transaction block. */
 static void report_in_block(const ml_stmt_ctx *ctx, const ml_rule *self, const char *what)
 {
 	if (ctx->tx_state == ML_TX_EXPLICIT)
@@ -22,7 +22,7 @@ static void report_in_block(const ml_stmt_ctx *ctx, const ml_rule *self, const c
 			  what, ctx->tx_begin_line);
 	else
 		ml_report(ctx, self, -1,
-			  "%s inside the transaction the migration tool runs this file in (--assume-in-transaction): "
+			  "%s inside the transaction the migration tool runs this file in: "
 			  "PostgreSQL raises \"invalid transaction termination\"",
 			  what);
 }

@@ -26,7 +26,7 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 			  ctx->tx_begin_line, verb, ctx->tx_begin_line);
 	else if (ctx->tx_state == ML_TX_ASSUMED)
 		ml_report(ctx, self, -1,
-			  "the migration tool already runs this file in a transaction (--assume-in-transaction): "
+			  "the migration tool already runs this file in a transaction: "
 			  "PostgreSQL ignores this %s, and the file's COMMIT ends the tool's transaction early",
 			  verb);
 }
