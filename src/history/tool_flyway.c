@@ -1,0 +1,269 @@
+/*
+ * tool_flyway.c - Flyway (Redgate): V<version>__<description>.sql versioned
+ * migrations in the order of their versions (numbers as numbers, '_' a
+ * '.'), U<version>__ undo migrations (the down of that version), then
+ * R__<description>.sql repeatable migrations ordered by description.
+ * Flyway scans its locations recursively. SQL callbacks (beforeMigrate.sql,
+ * afterEachMigrate__x.sql ...) and baseline migrations (B<version>__) are
+ * skipped. A migration runs in a transaction unless its script config
+ * (V1__x.sql.conf) says executeInTransaction=false; without that, Flyway's
+ * PostgreSQL parser runs it outside a transaction when one of its
+ * statements cannot run in one (CREATE/DROP [UNIQUE] INDEX CONCURRENTLY,
+ * CREATE/DROP DATABASE, TABLESPACE or SUBSCRIPTION, ALTER SYSTEM, REINDEX
+ * [VERBOSE] SCHEMA/DATABASE/SYSTEM, VACUUM, DISCARD ALL; ALTER TYPE ... ADD
+ * VALUE only before PostgreSQL 12, not followed here); and the project
+ * config (flyway.conf flyway.executeInTransaction, flyway.toml
+ * executeInTransaction) can turn transactions off for all.
+ * Sources: https://documentation.red-gate.com/fd/migrations-184127470.html,
+ * https://documentation.red-gate.com/fd/callbacks-275218509.html,
+ * https://documentation.red-gate.com/fd/flyway-execute-in-transaction-setting-277578997.html,
+ * https://documentation.red-gate.com/fd/script-configuration-195718301.html,
+ * flyway-database-postgresql PostgreSQLParser.java (detectCanExecuteInTransaction).
+ */
+#include <string.h>
+
+#include "tool.h"
+#include "tool_scan.h"
+
+typedef struct flyway_root {
+	bool project_no_tx;       /* the project config turns transactions off */
+	const char *project_why;
+} flyway_root;
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* Is name prefix + version + "__" + description + ".sql"? Returns the
+ * version's length (0: not so). A version is digits with '.' or '_'
+ * between them. */
+static size_t versioned(const char *name, char prefix)
+{
+	if (name[0] != prefix || !ml_tool_ends_with(name, ".sql"))
+		return 0;
+	const char *sep = strstr(name + 1, "__");
+	if (!sep || sep == name + 1 || !(name[1] >= '0' && name[1] <= '9'))
+		return 0;
+	for (const char *p = name + 1; p < sep; p++)
+		if (!((*p >= '0' && *p <= '9') || *p == '.' || *p == '_'))
+			return 0;
+	return (size_t)(sep - name - 1);
+}
+
+/* Is name a SQL callback: an event (beforeMigrate, afterEachMigrateError,
+ * createSchema ...) then ".sql" or "__description.sql"? */
+static bool is_callback(const char *name)
+{
+	size_t word;
+	if (!strncmp(name, "before", 6))
+		word = 6;
+	else if (!strncmp(name, "after", 5))
+		word = 5;
+	else if (!strncmp(name, "createSchema", 12))
+		return name[12] == '.' || (name[12] == '_' && name[13] == '_');
+	else
+		return false;
+	if (!(name[word] >= 'A' && name[word] <= 'Z'))
+		return false;
+	while ((name[word] >= 'a' && name[word] <= 'z') || (name[word] >= 'A' && name[word] <= 'Z'))
+		word++;
+	return !strcmp(name + word, ".sql") || (name[word] == '_' && name[word + 1] == '_');
+}
+
+/* The value of key in a config's text (key=value or key = value at a
+ * line's start), or NULL. */
+static const char *config_value(ml_arena *arena, const char *text, const char *key)
+{
+	size_t n = strlen(key), len = strlen(text), at = 0;
+	while ((at = ml_tool_find_line(text, len, at, key)) != (size_t)-1) {
+		const char *v = text + at;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		v += n;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		if (*v == '=') {
+			v++;
+			while (*v == ' ' || *v == '\t' || *v == '"')
+				v++;
+			size_t l = 0;
+			while (v[l] && v[l] != '\n' && v[l] != '\r' && v[l] != ' ' && v[l] != '\t' && v[l] != '"' &&
+			       v[l] != '#')
+				l++;
+			return ml_arena_strndup(arena, v, l);
+		}
+		at++;
+	}
+	return NULL;
+}
+
+static bool is_false(const char *v)
+{
+	return v && !strcmp(v, "false");
+}
+
+static int detect(const ml_tool_dir *dir, const char **why)
+{
+	bool migrations = false, conf = false;
+	for (size_t i = 0; i < dir->n_files; i++) {
+		const char *f = dir->files[i];
+		if (versioned(f, 'V') || (!strncmp(f, "R__", 3) && ml_tool_ends_with(f, ".sql")))
+			migrations = true;
+		else if (ml_tool_ends_with(f, ".sql.conf") && (f[0] == 'V' || f[0] == 'R' || f[0] == 'U'))
+			conf = true;
+	}
+	if (!migrations)
+		return 0;
+	static const char *const PROJECT[] = { "flyway.conf", "flyway.toml" };
+	for (size_t p = 0; p < 2; p++) {
+		for (size_t i = 0; i < dir->n_files; i++)
+			if (!strcmp(dir->files[i], PROJECT[p]))
+				conf = true;
+		for (size_t i = 0; i < dir->n_parent_files; i++)
+			if (!strcmp(dir->parent_files[i], PROJECT[p])) {
+				*why = "V<version>__<description>.sql files, and a Flyway config beside the folder";
+				return 95;
+			}
+	}
+	if (conf) {
+		*why = "V<version>__<description>.sql files with Flyway config files";
+		return 90;
+	}
+	*why = "files named V<version>__<description>.sql";
+	return 70;
+}
+
+static void open_root(ml_arena *arena, ml_tool_root *root)
+{
+	static const struct {
+		const char *path, *key, *why;
+	} CONFIGS[] = {
+		{ "flyway.conf", "flyway.executeInTransaction", "flyway.conf: flyway.executeInTransaction=false" },
+		{ "flyway.toml", "executeInTransaction", "flyway.toml: executeInTransaction = false" },
+		{ "../flyway.conf", "flyway.executeInTransaction", "flyway.conf: flyway.executeInTransaction=false" },
+		{ "../flyway.toml", "executeInTransaction", "flyway.toml: executeInTransaction = false" },
+		{ "../conf/flyway.conf", "flyway.executeInTransaction",
+		  "conf/flyway.conf: flyway.executeInTransaction=false" },
+	};
+	flyway_root *data = ml_arena_alloc(arena, sizeof(*data));
+	for (size_t i = 0; i < sizeof(CONFIGS) / sizeof(*CONFIGS); i++) {
+		const char *text =
+			ml_tool_read_head(arena, ml_arena_printf(arena, "%s/%s", root->path, CONFIGS[i].path), 65536);
+		if (text && is_false(config_value(arena, text, CONFIGS[i].key))) {
+			data->project_no_tx = true;
+			data->project_why = CONFIGS[i].why;
+			break;
+		}
+	}
+	root->data = data;
+}
+
+static void classify(ml_arena *arena, const ml_tool_root *root, const char *relpath, ml_migration_file *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->plan_index = -1;
+	out->transaction = -1;
+	const char *name = base_name(relpath);
+	size_t v;
+	if ((v = versioned(name, 'V'))) {
+		out->version = ml_arena_strndup(arena, name + 1, v);
+	} else if ((v = versioned(name, 'U'))) {
+		out->version = ml_arena_strndup(arena, name + 1, v);
+		out->direction = ML_DIRECTION_DOWN;
+	} else if (!strncmp(name, "R__", 3) && ml_tool_ends_with(name, ".sql")) {
+		out->group = 1;
+		out->name = ml_arena_strndup(arena, name + 3, strlen(name) - 3 - 4);
+	} else {
+		out->kind = ML_FILE_SKIPPED;
+		if (versioned(name, 'B'))
+			out->skip = "a Flyway baseline migration: Flyway runs it only on an empty database, instead of "
+				    "the versioned migrations up to its version";
+		else if (is_callback(name))
+			out->skip = "a Flyway callback: Flyway runs it around its commands, not as a migration";
+		else
+			out->skip = "not a Flyway migration: Flyway runs V<version>__<description>.sql, "
+				    "U<version>__ (undo) and R__<description>.sql";
+		return;
+	}
+	const char *conf = ml_tool_read_head(arena, ml_arena_printf(arena, "%s/%s.conf", root->path, relpath), 16384);
+	const char *value = conf ? config_value(arena, conf, "executeInTransaction") : NULL;
+	if (value && (!strcmp(value, "false") || !strcmp(value, "true"))) {
+		out->transaction = !strcmp(value, "true");
+		out->transaction_why = out->transaction ? "its .sql.conf: executeInTransaction=true"
+							: "its .sql.conf: executeInTransaction=false";
+	}
+}
+
+/* Can the statement text[start, end) not run in a transaction, as Flyway's
+ * PostgreSQL parser sees it? */
+static bool non_transactional(const char *text, size_t start, size_t end)
+{
+	char w[4][ML_SCAN_WORD_MAX];
+	size_t n = ml_tool_scan_words(text, start, end, w, 4);
+	if (!n)
+		return false;
+	if (!strcmp(w[0], "VACUUM"))
+		return true;
+	if (n < 2)
+		return false;
+	if (!strcmp(w[0], "ALTER") && !strcmp(w[1], "SYSTEM"))
+		return true;
+	if (!strcmp(w[0], "DISCARD") && !strcmp(w[1], "ALL"))
+		return true;
+	if (!strcmp(w[0], "CREATE") || !strcmp(w[0], "DROP")) {
+		if (!strcmp(w[1], "DATABASE") || !strcmp(w[1], "TABLESPACE") || !strcmp(w[1], "SUBSCRIPTION"))
+			return true;
+		size_t i = !strcmp(w[1], "UNIQUE") ? 2 : 1;
+		return n > i + 1 && !strcmp(w[i], "INDEX") && !strcmp(w[i + 1], "CONCURRENTLY");
+	}
+	if (!strcmp(w[0], "REINDEX")) {
+		size_t i = !strcmp(w[1], "VERBOSE") ? 2 : 1;
+		return n > i && (!strcmp(w[i], "SCHEMA") || !strcmp(w[i], "DATABASE") || !strcmp(w[i], "SYSTEM"));
+	}
+	return false;
+}
+
+static size_t sections(ml_arena *arena, const ml_tool_root *root, const ml_migration_file *file, const char *text,
+		       size_t len, ml_section *out, size_t max)
+{
+	(void)arena;
+	(void)max;
+	if (file->transaction >= 0)
+		return ml_tool_whole_file(file, len, file->transaction == 1, file->transaction_why, out);
+	size_t at = 0, start, end, outside = 0, inside = 0;
+	while (ml_tool_scan_next(text, len, &at, &start, &end)) {
+		if (non_transactional(text, start, end))
+			outside++;
+		else
+			inside++;
+	}
+	if (outside && inside)
+		return ml_tool_whole_file(file, len, false,
+					  "it holds statements that cannot run in a transaction (such as CREATE INDEX "
+					  "CONCURRENTLY) and others: Flyway runs it outside a transaction with "
+					  "mixed=true, and refuses it without",
+					  out);
+	if (outside)
+		return ml_tool_whole_file(file, len, false,
+					  "its statements cannot run in a transaction (such as CREATE INDEX "
+					  "CONCURRENTLY): Flyway runs it outside one",
+					  out);
+	const flyway_root *data = root->data;
+	if (data && data->project_no_tx)
+		return ml_tool_whole_file(file, len, false, data->project_why, out);
+	return ml_tool_whole_file(file, len, true, "Flyway runs each migration in a transaction", out);
+}
+
+const ml_tool ml_tool_flyway_preset = {
+	.name = "flyway",
+	.summary = "Flyway: V<version>__x.sql, U<version>__ undo, R__ repeatable last; executeInTransaction, "
+		   "CONCURRENTLY detected",
+	.depth = 1,
+	.detect = detect,
+	.open_root = open_root,
+	.classify = classify,
+	.sections = sections,
+	.in_transaction_default = 1,
+};

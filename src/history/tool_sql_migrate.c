@@ -1,0 +1,129 @@
+/*
+ * tool_sql_migrate.c - sql-migrate (rubenv/sql-migrate): every *.sql file
+ * of one folder is a migration; files whose names start with digits run in
+ * the order of that number, the others after them by name. A line
+ * "-- +migrate Up" opens the up, "-- +migrate Down" the down (exactly so:
+ * the tool matches the prefix "-- +migrate " and the word's case); the
+ * option notransaction on that line runs the section outside a
+ * transaction. Lines before the first marker are not run.
+ * StatementBegin/StatementEnd only keep a statement's ';' together, which
+ * the psql splitter does too for valid SQL.
+ * Sources: https://github.com/rubenv/sql-migrate#writing-migrations,
+ * sqlparse/sqlparse.go (markers, options), migrate.go (Migration.Less).
+ */
+#include <string.h>
+
+#include "tool.h"
+
+#define PREFIX "-- +migrate "
+
+static int detect(const ml_tool_dir *dir, const char **why)
+{
+	if (!ml_tool_dir_has_marker(dir, "-- +migrate up", false))
+		return 0;
+	for (size_t i = 0; i < dir->n_parent_files; i++)
+		if (!strcmp(dir->parent_files[i], "dbconfig.yml")) {
+			*why = "a *.sql file has a '-- +migrate Up' line, and dbconfig.yml is beside the folder";
+			return 95;
+		}
+	*why = "a *.sql file has a '-- +migrate Up' line";
+	return 90;
+}
+
+static void classify(ml_arena *arena, const ml_tool_root *root, const char *relpath, ml_migration_file *out)
+{
+	(void)root;
+	memset(out, 0, sizeof(*out));
+	out->plan_index = -1;
+	out->transaction = -1;
+	if (strchr(relpath, '/') || !ml_tool_ends_with(relpath, ".sql")) {
+		out->kind = ML_FILE_SKIPPED;
+		out->skip = "not a sql-migrate migration: sql-migrate runs the *.sql files of its folder";
+		return;
+	}
+	size_t digits = ml_tool_digits(relpath);
+	out->version = digits ? ml_arena_strndup(arena, relpath, digits) : NULL;
+	out->name = relpath;
+}
+
+/* Is the line at text[at] "-- +migrate WORD ..."? Then sets *direction
+ * for Up and Down (other words: false) and *no_tx when an option is
+ * notransaction. */
+static bool marker(const char *text, size_t len, size_t at, ml_direction *direction, bool *no_tx)
+{
+	size_t p = strlen(PREFIX);
+	if (len - at < p || memcmp(text + at, PREFIX, p))
+		return false;
+	const char *nl = memchr(text + at, '\n', len - at);
+	size_t eol = nl ? (size_t)(nl - text) : len;
+	bool first = true, found = false;
+	*no_tx = false;
+	for (size_t i = at + p; i < eol;) {
+		while (i < eol && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r'))
+			i++;
+		size_t s = i;
+		while (i < eol && text[i] != ' ' && text[i] != '\t' && text[i] != '\r')
+			i++;
+		if (i == s)
+			break;
+		if (first) {
+			first = false;
+			if (i - s == 2 && !memcmp(text + s, "Up", 2)) {
+				*direction = ML_DIRECTION_UP;
+				found = true;
+			} else if (i - s == 4 && !memcmp(text + s, "Down", 4)) {
+				*direction = ML_DIRECTION_DOWN;
+				found = true;
+			} else {
+				return false;
+			}
+		} else if (i - s == 13 && !memcmp(text + s, "notransaction", 13)) {
+			*no_tx = true;
+		}
+	}
+	return found;
+}
+
+static size_t sections(ml_arena *arena, const ml_tool_root *root, const ml_migration_file *file, const char *text,
+		       size_t len, ml_section *out, size_t max)
+{
+	(void)arena;
+	(void)root;
+	size_t n = 0;
+	bool seen_up = false;
+	for (size_t at = 0; at < len;) {
+		ml_direction direction = ML_DIRECTION_UP;
+		bool no_tx;
+		if (marker(text, len, at, &direction, &no_tx) && n < max) {
+			if (n)
+				out[n - 1].end = at;
+			ml_tool_whole_file(file, len, !no_tx,
+					   no_tx ? "notransaction on the section's -- +migrate line"
+						 : "sql-migrate runs each section in a transaction",
+					   &out[n]);
+			out[n].start = at;
+			out[n].direction = direction;
+			out[n].new_migration = direction == ML_DIRECTION_DOWN || !seen_up;
+			seen_up |= direction == ML_DIRECTION_UP;
+			n++;
+		}
+		const char *nl = memchr(text + at, '\n', len - at);
+		at = nl ? (size_t)(nl - text) + 1 : len;
+	}
+	if (!n)
+		return ml_tool_whole_file(file, len, true,
+					  "no '-- +migrate Up' line: sql-migrate runs nothing of this file; linted whole "
+					  "as an up",
+					  out);
+	return n;
+}
+
+const ml_tool ml_tool_sql_migrate_preset = {
+	.name = "sql-migrate",
+	.summary = "sql-migrate: *.sql with -- +migrate Up / Down sections, notransaction",
+	.depth = 1,
+	.detect = detect,
+	.classify = classify,
+	.sections = sections,
+	.in_transaction_default = 1,
+};

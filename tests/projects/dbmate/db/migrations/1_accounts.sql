@@ -1,0 +1,5 @@
+-- migrate:up
+CREATE TABLE accounts (id bigint PRIMARY KEY, email text);
+
+-- migrate:down
+DROP TABLE accounts;

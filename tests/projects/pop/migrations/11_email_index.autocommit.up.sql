@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY accounts_id_email ON accounts (id, email);

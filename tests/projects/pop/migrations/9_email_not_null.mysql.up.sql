@@ -1,0 +1,1 @@
+ALTER TABLE accounts MODIFY email varchar(255) NOT NULL;

@@ -1,0 +1,5 @@
+-- +migrate Up
+CREATE TABLE accounts (id bigint PRIMARY KEY, email text);
+
+-- +migrate Down
+DROP TABLE accounts;

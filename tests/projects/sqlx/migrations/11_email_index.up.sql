@@ -1,0 +1,2 @@
+-- no-transaction
+CREATE INDEX CONCURRENTLY accounts_id_email ON accounts (id, email);
