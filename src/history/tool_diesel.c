@@ -10,9 +10,10 @@
 
 static int detect(const ml_tool_dir *dir, const char **why)
 {
+	/* VERSION_name/up.sql: a folder named by its version. */
 	size_t ups = 0;
 	for (size_t i = 0; i < dir->n_sub_files; i++)
-		if (ml_tool_ends_with(dir->sub_files[i], "/up.sql"))
+		if (ml_tool_ends_with(dir->sub_files[i], "/up.sql") && ml_tool_digits(dir->sub_files[i]) >= 4)
 			ups++;
 	if (!ups)
 		return 0;

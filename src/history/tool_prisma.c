@@ -37,8 +37,9 @@ static int detect(const ml_tool_dir *dir, const char **why)
 		*why = "folders TIMESTAMP_name holding migration.sql, one per migration";
 		return 70;
 	}
-	*why = "folders holding migration.sql";
-	return 40;
+	/* Any folder with a migration.sql in it proves too little: a test
+	 * folder, a tool's output. */
+	return 0;
 }
 
 static void classify(ml_arena *arena, const ml_tool_root *root, const char *relpath, ml_migration_file *out)

@@ -122,6 +122,19 @@ static const char *relative_path(const char *path, const char *root, int depth)
 	return p;
 }
 
+/* Does tool, whose migration directory root is, run the file at path as
+ * a migration? A folder two levels up proves nothing about a file that
+ * is not laid out as the tool's migrations are. */
+static bool is_migration_of(struct planner *pl, const ml_tool *tool, const char *root, const char *path)
+{
+	ml_tool_root probe = { .path = root };
+	if (tool->open_root)
+		tool->open_root(pl->arena, &probe);
+	ml_migration_file file;
+	tool->classify(pl->arena, &probe, relative_path(path, root, tool->depth), &file);
+	return file.kind == ML_FILE_MIGRATION;
+}
+
 /* Gives entry its tool, root, history and classification for the file at
  * path. tool: the tool to use (a history's, for its context), or NULL. */
 static void resolve(struct planner *pl, const char *path, const ml_tool *tool, const char *root_path,
@@ -145,15 +158,13 @@ static void resolve(struct planner *pl, const char *path, const ml_tool *tool, c
 			why = d1->why;
 			root_path = p1;
 		} else if ((d2 = detect_dir(pl, parent_of(pl->arena, p1)))->tool != ml_tool_plain() &&
-			   d2->tool->depth >= 2) {
+			   d2->tool->depth >= 2 && is_migration_of(pl, d2->tool, parent_of(pl->arena, p1), path)) {
 			tool = d2->tool;
 			why = d2->why;
 			root_path = parent_of(pl->arena, p1);
-		} else if (d1->tool != ml_tool_plain()) {
-			tool = d1->tool; /* a file lying loose in a tool's folder: it says so */
-			why = d1->why;
-			root_path = p1;
 		} else {
+			/* A file the tool of the folder above would not run (a
+			 * folder that only looks like diesel's) is linted as it is. */
 			tool = ml_tool_plain();
 			why = d1->why;
 		}
