@@ -86,5 +86,48 @@ if [ "$failed" -gt 0 ]; then
 	[ "$checker" != valgrind ] || grep -v "^==[0-9]*== *$" "$tmp/valgrind.log" | tail -60
 fi
 
+# Each project linted the way its tool runs it (README.md of the corpus names
+# the tool): detected from its layout, except concourse and synapse, whose
+# own runners wrap each file in a transaction (plain, assumed transaction).
+# Nothing in a down migration is reported above info, no file its tool runs
+# outside a transaction gets concurrently-in-transaction, and a migration
+# linted alone (the rest of its directory as context) gets the findings it
+# gets in the whole run.
+declare -A EXPECT_TOOL=([LemmyNet__lemmy]=diesel [goharbor__harbor]=golang-migrate [ory__kratos]=pop
+	[documenso__documenso]=prisma [supabase__auth]=pop)
+for project in "${projects[@]}"; do
+	name=$(basename "$project")
+	opts=()
+	case "$name" in concourse__concourse | element-hq__synapse) opts=(--tool plain --assume-in-transaction) ;; esac
+	"$ML" --no-config --format json --fail-on info "${opts[@]+"${opts[@]}"}" "$project" >"$tmp/p.json" 2>/dev/null
+	/usr/bin/python3 - "$tmp/p.json" "${EXPECT_TOOL[$name]:-plain}" >"$tmp/p.check" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+tools = sorted({f["tool"] for f in d["files"]})
+print("tools", ",".join(tools))
+print("down_above_info", sum(1 for x in d["diagnostics"] if x["direction"] == "down" and x["severity"] != "info"))
+print("autocommit_concurrently", sum(1 for x in d["diagnostics"] if x["rule"] == "concurrently-in-transaction"
+      and ".autocommit." in x["path"]))
+PY
+	check "$name: linted as ${EXPECT_TOOL[$name]:-plain}" grep -qx "tools ${EXPECT_TOOL[$name]:-plain}" "$tmp/p.check"
+	check "$name: nothing in a down migration above info" grep -qx "down_above_info 0" "$tmp/p.check"
+	check "$name: no concurrently-in-transaction in a file run outside a transaction" \
+		grep -qx "autocommit_concurrently 0" "$tmp/p.check"
+	"$ML" --no-config --format gcc --fail-on info "${opts[@]+"${opts[@]}"}" "$project" >"$tmp/p.all" 2>/dev/null
+	# Four migrations spread over the history, each linted alone.
+	mapfile -t files < <(/usr/bin/python3 -c 'import json,sys
+fs=[f["path"] for f in json.load(open(sys.argv[1]))["files"] if not f.get("skipped")]
+for i in range(4): print(fs[(len(fs)-1)*(i+1)//4])' "$tmp/p.json")
+	for f in "${files[@]}"; do
+		ctx=()
+		[ ${#opts[@]} -eq 0 ] || ctx=(--context "$project")
+		"$ML" --no-config --format gcc --fail-on info "${opts[@]+"${opts[@]}"}" "${ctx[@]+"${ctx[@]}"}" "$f" \
+			>"$tmp/p.alone" 2>/dev/null
+		grep -F -- "$f:" "$tmp/p.all" | grep -E "^.{${#f}}:[0-9]" >"$tmp/p.want" || true
+		check "$name: ${f#"$CORPUS"/} alone = in the whole run ($(wc -l <"$tmp/p.want") findings)" \
+			cmp -s "$tmp/p.alone" "$tmp/p.want"
+	done
+done
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -51,6 +51,10 @@ typedef struct ml_config_origins {
 	const char *fail_on;
 	const char *doc_base_url;
 	const char *max_input_size;
+	const char *tool;             /* "tool", "down", "since" and "context" */
+	const char *down;
+	const char *since;
+	const char *context;
 	const char *exclude;          /* the exclude globs (all from one place) */
 	const char *excluded_by;      /* the glob that excluded the path, or NULL */
 	/* Indexed like ml_rule_at(): whether the rule is on, and its severity. */

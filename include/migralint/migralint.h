@@ -59,6 +59,15 @@ enum ml_exit_status {
 
 #define ML_MAX_RULE_FILTER 128
 
+/* What a run does with down migrations (goose Down sections, down.sql
+ * files, Flyway U undo scripts...). Each is linted on its own, against the
+ * schema its up left, and never replayed into the history. */
+typedef enum ml_down_mode {
+	ML_DOWN_INFO = 0,         /* linted; every finding reported at info (the default) */
+	ML_DOWN_LINT = 1,         /* linted like an up, at the rules' severities */
+	ML_DOWN_SKIP = 2,         /* not linted; the file is still listed */
+} ml_down_mode;
+
 /* The default of ml_options.max_input_size: 64 MiB. */
 #define ML_DEFAULT_MAX_INPUT_SIZE ((size_t)64 << 20)
 
@@ -81,6 +90,16 @@ typedef struct ml_options {
 	size_t max_input_size;        /* the most bytes read from one input (a file, a stream); a
 					 larger one is an input error, not linted. 0 means
 					 ML_DEFAULT_MAX_INPUT_SIZE. */
+	const char *tool;             /* the migration tool whose rules the history follows: a
+					 name of ml_tool_names() ("goose", "flyway", "plain"...);
+					 NULL or "auto": detected per migration directory */
+	ml_down_mode down;            /* what to do with down migrations */
+	const char *since;            /* report only migrations whose version sorts after this one;
+					 the earlier ones are context. NULL: all */
+	const char *const *context;   /* paths read and replayed in version order as history, never
+					 reported (n_context of them); the linted files take their
+					 place among them */
+	size_t n_context;
 	const char *exclude[ML_MAX_RULE_FILTER]; /* rule names turned off; NULL-terminated */
 	const char *include[ML_MAX_RULE_FILTER]; /* opt-in rule names turned on; NULL-terminated */
 	struct ml_severity_override {
@@ -143,6 +162,8 @@ typedef struct ml_diagnostic {
 	const ml_fix *fix;       /* a mechanical fix, or NULL */
 	const ml_suppression_info *suppressed; /* NULL for a finding in force; else the comment
 					 that silenced it */
+	const char *direction;   /* "up" or "down": the part of the migration it is in */
+	const char *version;     /* the migration's version as its tool reads it, or NULL */
 } ml_diagnostic;
 
 /* One linted input, in the order the inputs were linted. */
@@ -150,6 +171,11 @@ typedef struct ml_file_summary {
 	const char *path;
 	int statements;          /* statements found, syntax errors included */
 	int syntax_errors;
+	const char *tool;        /* the migration tool whose rules it was linted by ("plain"...) */
+	const char *version;     /* its migration version, or NULL */
+	const char *direction;   /* "up" (goose-style files with a down section too) or "down" */
+	const char *skipped;     /* NULL, or why it was listed but not parsed (another
+				    dialect, a verify script, a tool's callback...) */
 } ml_file_summary;
 
 /* A rule as the registry describes it. */
@@ -167,6 +193,21 @@ typedef struct ml_run ml_run;
 /* Fills opts with the defaults: PostgreSQL 15, no assumed transaction,
  * fail on warnings, no rule filters. */
 void ml_options_init(ml_options *opts);
+
+/* Sets opts->tool from name: a preset of ml_tool_names(), or "auto".
+ * Returns 0, or -1 for an unknown name (opts unchanged). */
+int ml_options_set_tool(ml_options *opts, const char *name);
+/* The presets, "goose, dbmate, ..., plain", for messages; static. */
+const char *ml_tool_names(void);
+/* Parses "lint", "info" or "skip" into *out. Returns 0, or -1. */
+int ml_down_mode_parse(const char *text, ml_down_mode *out);
+
+/* The tool whose rules a run with opts follows for the file or directory
+ * path, and why (one sentence): the preset opts names, or the one detected
+ * from the layout and markers of path's migration directory. Both strings
+ * are static or live until the process ends. Returns 0, or -1 when path
+ * cannot be read. */
+int ml_detect_tool(const ml_options *opts, const char *path, const char **tool, const char **why);
 
 /* Parses "11", "11.0" or "13.4" into opts. Returns 0, or -1 when text is not
  * a version (opts is then unchanged). */

@@ -383,6 +383,59 @@ static bool load_globs(loader *ld, const cJSON *v, const char *key, char ***out)
 	return true;
 }
 
+/* A non-empty string, copied into *out. */
+static bool load_string(loader *ld, const cJSON *v, const char *key, const char *what, char **out)
+{
+	if (!cJSON_IsString(v) || !*v->valuestring) {
+		fail(ld, key, "expected %s (a non-empty string), got %s", what,
+		     cJSON_IsString(v) ? "an empty string" : type_name(v));
+		return false;
+	}
+	if (!(*out = strdup(v->valuestring))) {
+		fail_oom(ld);
+		return false;
+	}
+	return true;
+}
+
+/* "context": an array of paths; a relative one is taken from dir (the
+ * configuration file's directory), as the file names it. */
+static bool load_paths(loader *ld, const cJSON *v, const char *key, const char *dir, char ***out)
+{
+	if (!cJSON_IsArray(v)) {
+		fail(ld, key, "expected an array of paths, got %s", type_name(v));
+		return false;
+	}
+	int n = cJSON_GetArraySize(v);
+	char **paths = calloc((size_t)n + 1, sizeof(*paths));
+	if (!paths) {
+		fail_oom(ld);
+		return false;
+	}
+	*out = paths;
+	int i = 0;
+	for (const cJSON *item = v->child; item; item = item->next, i++) {
+		char item_key[600];
+		index_key(item_key, sizeof(item_key), key, i);
+		if (!cJSON_IsString(item) || !*item->valuestring) {
+			fail(ld, item_key, "expected a path (a non-empty string), got %s",
+			     cJSON_IsString(item) ? "an empty string" : type_name(item));
+			return false;
+		}
+		const char *p = item->valuestring;
+		size_t len = (dir ? strlen(dir) : 0) + strlen(p) + 2;
+		if (!(paths[i] = malloc(len))) {
+			fail_oom(ld);
+			return false;
+		}
+		if (p[0] == '/' || !dir || !strcmp(dir, "."))
+			snprintf(paths[i], len, "%s", p);
+		else
+			snprintf(paths[i], len, "%s/%s", dir, p);
+	}
+	return true;
+}
+
 /* A size: a string in ml_size_parse's syntax ("64M"), or a whole number of
  * bytes. */
 static bool load_size(loader *ld, const cJSON *v, const char *key, size_t *out)
@@ -422,7 +475,7 @@ static bool load_bool(loader *ld, const cJSON *v, const char *key, bool *out)
 
 static const char *const TOP_KEYS[] = {
 	"pg_version", "assume_in_transaction", "fail_on", "rules", "severity", "exclude", "doc_base_url",
-	"max_input_size", "overrides", "require_reasons",
+	"max_input_size", "overrides", "require_reasons", "tool", "down", "since", "context",
 };
 static const char *const OVERRIDE_KEYS[] = {
 	"files", "pg_version", "assume_in_transaction", "rules", "severity", "require_reasons",
@@ -471,6 +524,10 @@ static bool load_override(loader *ld, const cJSON *v, const char *key, ml_config
 		} else if (!strcmp(k, "max_input_size")) {
 			fail(ld, item_key, "not allowed in an override: max_input_size applies to the whole run; set "
 					   "it at the top level");
+			ok = false;
+		} else if (!strcmp(k, "tool") || !strcmp(k, "down") || !strcmp(k, "since") || !strcmp(k, "context")) {
+			fail(ld, item_key, "not allowed in an override: the history is the whole run's; set it at the "
+					   "top level");
 			ok = false;
 		} else if (!strcmp(k, "overrides")) {
 			fail(ld, item_key, "not allowed in an override: overrides do not nest");
@@ -566,6 +623,26 @@ static bool load_top(loader *ld, ml_config *cfg, const cJSON *root)
 			}
 		} else if (!strcmp(k, "max_input_size")) {
 			ok = load_size(ld, item, k, &cfg->max_input_size);
+		} else if (!strcmp(k, "tool")) {
+			ml_options probe;
+			ok = load_string(ld, item, k, "a migration tool", &cfg->tool);
+			if (ok && ml_options_set_tool(&probe, cfg->tool) != 0) {
+				fail(ld, k, "unknown tool \"%s\" (auto, %s)", cfg->tool, ml_tool_names());
+				ok = false;
+			}
+		} else if (!strcmp(k, "down")) {
+			char *mode = NULL;
+			ok = load_string(ld, item, k, "info, lint or skip", &mode);
+			if (ok && ml_down_mode_parse(mode, &cfg->down) != 0) {
+				fail(ld, k, "expected info, lint or skip, got \"%s\"", mode);
+				ok = false;
+			}
+			cfg->has_down = ok;
+			free(mode);
+		} else if (!strcmp(k, "since")) {
+			ok = load_string(ld, item, k, "a migration version", &cfg->since);
+		} else if (!strcmp(k, "context")) {
+			ok = load_paths(ld, item, k, cfg->dir_lexical, &cfg->context);
 		} else if (!strcmp(k, "overrides")) {
 			if (!cJSON_IsArray(item)) {
 				fail(ld, k, "expected an array of objects, got %s", type_name(item));
@@ -625,6 +702,9 @@ void ml_config_free(ml_config *cfg)
 		free_layer(&cfg->overrides[i]);
 	free(cfg->overrides);
 	free_globs(cfg->exclude);
+	free_globs(cfg->context);
+	free(cfg->tool);
+	free(cfg->since);
 	free(cfg->doc_base_url);
 	free(cfg->path);
 	free(cfg->dir_real);

@@ -23,6 +23,7 @@ void ml_config_origins_init(ml_config_origins *origins)
 	origins->assume_in_transaction = DEFAULT;
 	origins->fail_on = DEFAULT;
 	origins->doc_base_url = DEFAULT;
+	origins->tool = origins->down = origins->since = origins->context = DEFAULT;
 	origins->max_input_size = DEFAULT;
 	origins->exclude = DEFAULT;
 	for (size_t i = 0; i < ML_CONFIG_MAX_RULES; i++) {
@@ -89,6 +90,29 @@ bool ml_config_apply(const ml_config *cfg, const char *path, ml_options *opts, m
 		opts->max_input_size = cfg->max_input_size;
 		if (origins)
 			origins->max_input_size = cfg->path;
+	}
+	if (cfg->tool) {
+		(void)ml_options_set_tool(opts, cfg->tool); /* checked when loaded */
+		if (origins)
+			origins->tool = cfg->path;
+	}
+	if (cfg->has_down) {
+		opts->down = cfg->down;
+		if (origins)
+			origins->down = cfg->path;
+	}
+	if (cfg->since) {
+		opts->since = cfg->since;
+		if (origins)
+			origins->since = cfg->path;
+	}
+	if (cfg->context) {
+		opts->context = (const char *const *)cfg->context;
+		opts->n_context = 0;
+		while (cfg->context[opts->n_context])
+			opts->n_context++;
+		if (origins)
+			origins->context = cfg->path;
 	}
 	if (origins && cfg->exclude && cfg->exclude[0])
 		origins->exclude = cfg->path;

@@ -38,6 +38,12 @@ struct ml_config {
 	char *doc_base_url;
 	size_t max_input_size;    /* 0: not set */
 	char **exclude;           /* NULL-terminated globs */
+	char *tool;               /* "tool": a preset name or "auto"; NULL: not set */
+	bool has_down;            /* "down" */
+	ml_down_mode down;
+	char *since;              /* "since": a version; NULL: not set */
+	char **context;           /* "context": NULL-terminated paths, relative ones taken from
+				     the file's directory; NULL: not set */
 	ml_config_layer *overrides;
 	size_t n_overrides;
 };

@@ -30,6 +30,17 @@ static const char USAGE[] =
 	"  --max-input-size SIZE     read no input larger than SIZE bytes, or with K, M or G\n"
 	"                            (KiB, MiB, GiB): 512K, 64M (the default), 1G\n"
 	"  --pg-version N[.M]        target PostgreSQL version (default: 15)\n"
+	"  --tool NAME               the migration tool whose rules the history follows:\n"
+	"                            auto (default: detected per migration directory),\n"
+	"                            goose, dbmate, golang-migrate, flyway, liquibase,\n"
+	"                            sqitch, sqlx, sql-migrate, diesel, pop, prisma,\n"
+	"                            drizzle, alembic, django, plain\n"
+	"  --down info|lint|skip     down migrations: linted, findings at info (default);\n"
+	"                            linted like ups; or not linted\n"
+	"  --context PATH            replay PATH's migrations as history without reporting\n"
+	"                            them (repeatable); the linted files take their place\n"
+	"  --since VERSION           report only migrations after VERSION; the earlier\n"
+	"                            ones are context\n"
 	"  --assume-in-transaction   the migration tool wraps each file in a transaction\n"
 	"  --no-assume-in-transaction\n"
 	"                            it does not (beats assume_in_transaction in the config)\n"
@@ -170,6 +181,9 @@ static int explain(const char *name)
 typedef struct settings {
 	ml_options cli;               /* the command-line options */
 	bool given_pg_version, given_assume_in_transaction, given_fail_on, given_max_input_size;
+	bool given_tool, given_down, given_since;
+	const char **context;         /* --context paths, then the config's */
+	size_t n_context;
 	ml_config *config;            /* NULL with --no-config or when there is none */
 } settings;
 
@@ -208,6 +222,28 @@ static bool effective_options(const settings *s, const char *path, ml_options *o
 		opts->max_input_size = s->cli.max_input_size;
 		if (origins)
 			origins->max_input_size = FROM_CLI;
+	}
+	if (s->given_tool) {
+		opts->tool = s->cli.tool;
+		if (origins)
+			origins->tool = FROM_CLI;
+	}
+	if (s->given_down) {
+		opts->down = s->cli.down;
+		if (origins)
+			origins->down = FROM_CLI;
+	}
+	if (s->given_since) {
+		opts->since = s->cli.since;
+		if (origins)
+			origins->since = FROM_CLI;
+	}
+	if (s->n_context) {
+		/* The command line's context comes on top of the file's. */
+		opts->context = s->context;
+		opts->n_context = s->n_context;
+		if (origins)
+			origins->context = opts->n_context > s->cli.n_context ? "command line and config" : FROM_CLI;
 	}
 	ml_options_apply_rule_flags(opts, s->cli.include, s->cli.exclude, FROM_CLI, origins);
 	return true;
@@ -257,6 +293,21 @@ static bool print_config(const settings *s, const char *path)
 	print_setting("pg_version", version, origins->pg_version);
 	print_setting("assume_in_transaction", opts.assume_in_transaction ? "true" : "false",
 		      origins->assume_in_transaction);
+	/* Which tool the history follows here, and why. */
+	const char *tool = opts.tool ? opts.tool : "auto", *why = NULL;
+	if (path && ml_detect_tool(&opts, path, &tool, &why) == 0) {
+		print_setting("tool", tool, origins->tool);
+		say(stdout, "    %s\n", why);
+	} else {
+		print_setting("tool", tool, origins->tool);
+	}
+	static const char *const DOWN[] = { "info", "lint", "skip" };
+	print_setting("down", DOWN[opts.down], origins->down);
+	print_setting("since", opts.since ? opts.since : "(none)", origins->since);
+	if (!opts.n_context)
+		print_setting("context", "(none)", origins->context);
+	for (size_t i = 0; i < opts.n_context; i++)
+		print_setting(i ? "" : "context", opts.context[i], origins->context);
 	print_setting("fail_on", ml_severity_name(opts.fail_on), origins->fail_on);
 	const ml_rule_info *reasons = ml_rule_find("ignore-without-reason");
 	print_setting("require_reasons", ml_options_rule_enabled(&opts, reasons) ? "true" : "false",
@@ -296,6 +347,8 @@ int main(int argc, char **argv)
 	ml_format format = ML_FORMAT_TEXT;
 	const char *stdin_name = "<stdin>";
 	const char **paths = calloc((size_t)argc + 1, sizeof(*paths));
+	/* --context paths, and room for the config file's after them. */
+	set.context = calloc((size_t)argc + 1, sizeof(*set.context));
 	size_t n_paths = 0;
 	bool only_paths = false;
 	if (!paths)
@@ -330,15 +383,18 @@ int main(int argc, char **argv)
 				   !strcmp(name, "--exclude") || !strcmp(name, "--include") ||
 				   !strcmp(name, "--fail-on") || !strcmp(name, "--stdin-filename") ||
 				   !strcmp(name, "--explain") || !strcmp(name, "--config") || !strcmp(name, "--jobs") ||
-				   !strcmp(name, "--max-input-size");
+				   !strcmp(name, "--max-input-size") || !strcmp(name, "--tool") || !strcmp(name, "--down") ||
+				   !strcmp(name, "--since") || !strcmp(name, "--context");
 		if (takes_value && !value) {
 			if (i + 1 >= argc) {
 				free(paths);
+				free(set.context);
 				return usage_error("option '%s' needs a value", name);
 			}
 			value = argv[++i];
 		} else if (!takes_value && value) {
 			free(paths);
+			free(set.context);
 			return usage_error("option '%s' takes no value", name);
 		}
 
@@ -370,6 +426,23 @@ int main(int argc, char **argv)
 		} else if (!strcmp(name, "--assume-in-transaction") || !strcmp(name, "--no-assume-in-transaction")) {
 			opts->assume_in_transaction = !strcmp(name, "--assume-in-transaction");
 			set.given_assume_in_transaction = true;
+		} else if (!strcmp(name, "--tool")) {
+			if (ml_options_set_tool(opts, value) != 0) {
+				say(stderr, "migralint: error: unknown tool '%s' (auto, %s)\nTry 'migralint --help'.\n", value,
+				    ml_tool_names());
+				status = ML_EXIT_USAGE;
+			}
+			set.given_tool = true;
+		} else if (!strcmp(name, "--down")) {
+			if (ml_down_mode_parse(value, &opts->down) != 0)
+				status = usage_error("bad --down '%s' (info, lint or skip)", value);
+			set.given_down = true;
+		} else if (!strcmp(name, "--since")) {
+			opts->since = value;
+			set.given_since = true;
+		} else if (!strcmp(name, "--context")) {
+			set.context[set.n_context++] = value;
+			opts->n_context = set.n_context;
 		} else if (!strcmp(name, "--config")) {
 			config_path = value;
 		} else if (!strcmp(name, "--no-config")) {
@@ -410,15 +483,18 @@ int main(int argc, char **argv)
 		}
 		if (status >= 0) {
 			free(paths);
+			free(set.context);
 			return stdout_status(status);
 		}
 	}
 	if (n_paths == 0 && !print) {
 		free(paths);
+		free(set.context);
 		return usage_error("%s", "no input: give a file, a directory or - for standard input");
 	}
 	if (config_path && no_config) {
 		free(paths);
+		free(set.context);
 		return usage_error("%s", "--config and --no-config exclude each other");
 	}
 
@@ -433,7 +509,24 @@ int main(int argc, char **argv)
 		if (!set.config) {
 			say(stderr, "migralint: error: %s\n", err);
 			free(paths);
+			free(set.context);
 			return ML_EXIT_USAGE;
+		}
+		/* The file's "context" comes after the command line's. */
+		ml_options from_file;
+		ml_options_init(&from_file);
+		ml_config_apply(set.config, NULL, &from_file, NULL);
+		if (from_file.n_context) {
+			const char **all = realloc(set.context, (set.n_context + from_file.n_context + 1) * sizeof(*all));
+			if (!all) {
+				ml_config_free(set.config);
+				free(paths);
+				free(set.context);
+				return out_of_memory_status();
+			}
+			set.context = all;
+			for (size_t i = 0; i < from_file.n_context; i++)
+				set.context[set.n_context++] = from_file.context[i];
 		}
 	}
 
@@ -446,12 +539,14 @@ int main(int argc, char **argv)
 			ok = print_config(&set, !strcmp(paths[i], "-") ? stdin_name : paths[i]);
 		ml_config_free(set.config);
 		free(paths);
+		free(set.context);
 		return ok ? stdout_status(ML_EXIT_CLEAN) : out_of_memory_status();
 	}
 
 	if (opts->record_statements && format != ML_FORMAT_JSON) {
 		ml_config_free(set.config);
 		free(paths);
+		free(set.context);
 		return usage_error("%s", "--statements goes with --format json (--format locks prints the timeline)");
 	}
 	if (format == ML_FORMAT_LOCKS)
@@ -468,6 +563,7 @@ int main(int argc, char **argv)
 	if (!run) {
 		ml_config_free(set.config);
 		free(paths);
+		free(set.context);
 		return out_of_memory_status();
 	}
 	ml_run_set_options_hook(run, file_options, &set);
@@ -504,5 +600,6 @@ int main(int argc, char **argv)
 	ml_run_free(run);
 	ml_config_free(set.config);
 	free(paths);
+	free(set.context);
 	return status;
 }

@@ -281,6 +281,16 @@ void ml_engine_add_suppressions(ml_engine_state *st, ml_suppression *const *foun
 	ml_engine_take_suppressions(st, first);
 }
 
+void ml_engine_next_step(ml_engine_state *st, bool new_migration, bool in_transaction)
+{
+	if (st->tx.state == ML_TX_ASSUMED)
+		ml_tx_end(&st->tx, false);
+	if (new_migration)
+		ml_catalog_begin_file(st->catalog);
+	if (in_transaction && st->tx.state == ML_TX_NONE)
+		st->tx.state = ML_TX_ASSUMED;
+}
+
 void ml_engine_finish_file(ml_engine_state *st)
 {
 	finish_file(st);

@@ -78,6 +78,12 @@ void ml_engine_analyse(ml_engine_state *st, const ml_unit *units, size_t n);
 /* A top-level command (what psql sends as one query: a statement chunk)
  * has been analysed: an autocommit transaction ends with it. */
 void ml_engine_end_command(ml_engine_state *st);
+/* The file goes on with its next step (a tool's section: an Alembic
+ * revision, a Liquibase changeset): a transaction the tool opened for the
+ * step before is committed; new_migration starts a new migration in the
+ * catalog (tables from the step before are no longer new); in_transaction
+ * opens the tool's transaction for the step, unless one is open. */
+void ml_engine_next_step(ml_engine_state *st, bool new_migration, bool in_transaction);
 /* Ends the file: runs every rule's end-of-file hook and reports the ignore
  * comments that silenced nothing. */
 void ml_engine_finish_file(ml_engine_state *st);

@@ -163,6 +163,9 @@ size_t ml_tool_find_line(const char *text, size_t len, size_t from, const char *
 /* Does any of dir's files (or first-level files, when deep) hold marker at
  * the start of a line within its first bytes? */
 bool ml_tool_dir_has_marker(const ml_tool_dir *dir, const char *marker, bool deep);
+/* The same, counting only the files whose name name_ok accepts (NULL: every
+ * *.sql): a marker in a file the tool would not run proves nothing. */
+bool ml_tool_dir_marked(const ml_tool_dir *dir, const char *marker, bool deep, bool (*name_ok)(const char *name));
 /* One step: the whole of text[0, len) in direction dir. */
 size_t ml_tool_whole_file(const ml_migration_file *file, size_t len, bool in_transaction, const char *why,
 			  ml_section *out);

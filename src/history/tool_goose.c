@@ -16,10 +16,17 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/* VERSION_name.sql: the only files goose runs. */
+static bool goose_name(const char *name)
+{
+	size_t digits = ml_tool_digits(name);
+	return digits && name[digits] == '_' && !strchr(name, '/');
+}
+
 static int detect(const ml_tool_dir *dir, const char **why)
 {
-	if (ml_tool_dir_has_marker(dir, "-- +goose up", false)) {
-		*why = "a *.sql file has a '-- +goose Up' line";
+	if (ml_tool_dir_marked(dir, "-- +goose up", false, goose_name)) {
+		*why = "a VERSION_name.sql file has a '-- +goose Up' line";
 		return 90;
 	}
 	return 0;
@@ -33,7 +40,7 @@ static void classify(ml_arena *arena, const ml_tool_root *root, const char *relp
 	out->transaction = -1;
 	const char *name = base_name(relpath);
 	size_t digits = ml_tool_digits(name);
-	if (!digits || name[digits] != '_' || strchr(relpath, '/')) {
+	if (!goose_name(relpath)) {
 		out->kind = ML_FILE_SKIPPED;
 		out->skip = "not a goose migration: goose runs the files of its folder named VERSION_name.sql";
 		return;

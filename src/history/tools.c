@@ -259,10 +259,15 @@ size_t ml_tool_find_line(const char *text, size_t len, size_t from, const char *
 
 bool ml_tool_dir_has_marker(const ml_tool_dir *dir, const char *marker, bool deep)
 {
+	return ml_tool_dir_marked(dir, marker, deep, NULL);
+}
+
+bool ml_tool_dir_marked(const ml_tool_dir *dir, const char *marker, bool deep, bool (*name_ok)(const char *name))
+{
 	const char **names = deep ? dir->sub_files : dir->files;
 	size_t n = deep ? dir->n_sub_files : dir->n_files, read = 0;
 	for (size_t i = 0; i < n && read < MARKER_FILES; i++) {
-		if (!ml_tool_ends_with(names[i], ".sql"))
+		if (!ml_tool_ends_with(names[i], ".sql") || (name_ok && !name_ok(names[i])))
 			continue;
 		read++;
 		const char *head = ml_tool_dir_head(dir, names[i], MARKER_BYTES);

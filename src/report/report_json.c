@@ -13,6 +13,20 @@
 #include "migralint/migralint.h"
 #include "report.h"
 
+/* ,"tool":...,"direction":...,"version":... of a file or a finding (tool
+ * NULL: not written). */
+static void json_migration(FILE *out, const char *tool, const char *direction, const char *version)
+{
+	if (tool) {
+		fputs(",\"tool\":", out);
+		ml_json_string(out, tool);
+	}
+	fputs(",\"direction\":", out);
+	ml_json_string(out, direction ? direction : "up");
+	fputs(",\"version\":", out);
+	ml_json_string(out, version);
+}
+
 static void json_begin(ml_report_ctx *rc)
 {
 	fprintf(rc->out, "{\"version\":1,\"tool\":{\"name\":\"migralint\",\"version\":\"%s\"},\"files\":[",
@@ -22,8 +36,14 @@ static void json_begin(ml_report_ctx *rc)
 	for (size_t i = 0; i < n; i++) {
 		fputs(i ? ",{\"path\":" : "{\"path\":", rc->out);
 		ml_json_string(rc->out, files[i].path);
-		fprintf(rc->out, ",\"statements\":%d,\"syntax_errors\":%d}", files[i].statements,
+		fprintf(rc->out, ",\"statements\":%d,\"syntax_errors\":%d", files[i].statements,
 			files[i].syntax_errors);
+		json_migration(rc->out, files[i].tool, files[i].direction, files[i].version);
+		if (files[i].skipped) {
+			fputs(",\"skipped\":", rc->out);
+			ml_json_string(rc->out, files[i].skipped);
+		}
+		fputc('}', rc->out);
 	}
 	fputs("],\"diagnostics\":[", rc->out);
 }
@@ -47,6 +67,7 @@ static void json_diagnostic(ml_report_ctx *rc, const ml_diagnostic *d)
 	ml_json_string(rc->out, d->message);
 	fputs(",\"help\":", rc->out);
 	ml_json_string(rc->out, d->help);
+	json_migration(rc->out, NULL, d->direction, d->version);
 	if (d->n_locks) {
 		/* the strongest mode first: what the statement waits for */
 		const char *strongest = d->locks[0].mode;

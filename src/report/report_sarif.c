@@ -260,18 +260,23 @@ static void sarif_diagnostic(ml_report_ctx *rc, const ml_diagnostic *d)
 		region(out, s->line, s->column, s->line, s->column);
 		fprintf(out, "}}},\"properties\":{\"kind\":\"%s\"}}]", s->kind);
 	}
+	/* Which part of which migration the finding is in: a viewer can tell
+	 * a down migration's findings from the up's. */
+	fprintf(out, ",\"properties\":{\"direction\":\"%s\",\"version\":",
+		d->direction && !strcmp(d->direction, "down") ? "down" : "up");
+	ml_json_string(out, d->version);
 	const char *strongest = ml_report_strongest_lock(d);
 	if (strongest) {
-		fprintf(out, ",\"properties\":{\"lock\":{\"mode\":\"%s\",\"tables\":[", strongest);
+		fprintf(out, ",\"lock\":{\"mode\":\"%s\",\"tables\":[", strongest);
 		for (size_t i = 0; i < d->n_locks; i++) {
 			fputs(i ? ",{\"table\":" : "{\"table\":", out);
 			ml_json_string(out, d->locks[i].table);
 			fprintf(out, ",\"mode\":\"%s\"}", d->locks[i].mode);
 		}
-		fprintf(out, "]},\"rewrite\":%s,\"scan\":%s}", d->rewrite == 1 ? "true" : "false",
+		fprintf(out, "]},\"rewrite\":%s,\"scan\":%s", d->rewrite == 1 ? "true" : "false",
 			d->scan == 1 ? "true" : "false");
 	}
-	fputc('}', out);
+	fputs("}}", out);
 }
 
 /* The message of an unreadable input, as a JSON string (its path alone

@@ -120,6 +120,18 @@ static void text_diagnostic(ml_report_ctx *rc, const ml_diagnostic *d)
 
 static void text_end(ml_report_ctx *rc)
 {
+	/* A file its tool does not run is listed, never passed over in silence. */
+	size_t n;
+	const ml_file_summary *files = ml_run_files(rc->run, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (!files[i].skipped)
+			continue;
+		fputs("skipped: ", rc->out);
+		ml_text_puts(rc->out, files[i].path, 0);
+		fputs(": ", rc->out);
+		ml_text_puts(rc->out, files[i].skipped, 0);
+		fputc('\n', rc->out);
+	}
 	ml_report_totals t = ml_report_count(rc->run);
 	fprintf(rc->out, "%d file%s, %d statement%s: %d error%s, %d warning%s, %d info%s", t.files,
 		t.files == 1 ? "" : "s", t.statements, t.statements == 1 ? "" : "s", t.errors,

@@ -224,9 +224,17 @@ void ml_statement_record_copy(ml_arena *arena, ml_map *kinds, const ml_edge_file
 
 void ml_run_take_output(ml_run *run, const ml_edge_file *file, ml_engine_output *out)
 {
+	if (file->discard) {
+		ml_engine_output_clear(out);
+		return;
+	}
 	for (size_t i = 0; i < out->n_findings; i++) {
 		ml_diagnostic *d = ml_arena_alloc(run->arena, sizeof(*d));
 		ml_diagnostic_from_finding(run->arena, file, &out->findings[i], d);
+		d->direction = file->direction ? file->direction : "up";
+		d->version = file->version;
+		if (file->as_info)
+			d->severity = ML_SEVERITY_INFO;
 		ml_ptr_vec_push(run->arena, &run->diagnostics, d);
 	}
 	for (size_t i = 0; i < out->n_statements; i++) {

@@ -20,6 +20,10 @@ typedef struct ml_edge_file {
 	size_t dropped;           /* text before this offset was given back (ml_source.dropped):
 				     a finding there gets no excerpt rather than a wrong one */
 	bool excerpts;            /* make excerpts (false: ml_options.skip_excerpts) */
+	const char *direction;    /* "up" or "down", for each diagnostic */
+	const char *version;      /* the migration's version, or NULL */
+	bool as_info;             /* report every finding at info (a down migration) */
+	bool discard;             /* context: nothing is reported */
 } ml_edge_file;
 
 /* Fills *d from e, a finding of file: its byte span becomes 1-based lines

@@ -41,6 +41,10 @@ struct file_lint {
 	ml_arena *chunk_arena;    /* the current chunk's text copies and units; reset per chunk */
 	ml_pipeline *pipeline;
 	size_t item;
+	bool own_text;            /* the pass reads a step's own text: the pipeline's parses
+				     are of the file's */
+	size_t invalid_at;        /* the first byte that is not UTF-8, reported by the next
+				     pass; 0 when none (or reported) */
 };
 
 /* A NUL-terminated copy of text[start, end) in arena, with the psql
@@ -83,7 +87,10 @@ static void lint_chunk(struct file_lint *f, const ml_chunk_list *chunks, size_t 
 	ml_unit_list units;
 	ml_unit_list_init(&units, f->chunk_arena);
 	ml_parsed ahead;
-	ml_pipeline_take(f->pipeline, f->item, index, &ahead);
+	if (f->own_text)
+		memset(&ahead, 0, sizeof(ahead)); /* ML_PARSED_NONE */
+	else
+		ml_pipeline_take(f->pipeline, f->item, index, &ahead);
 	if (ahead.status == ML_PARSED_NONE)
 		ml_parse_statement(text, len, &ahead);
 	if (ahead.status != ML_PARSED_ERROR) {
@@ -134,63 +141,60 @@ static void lint_unit(struct file_lint *f, const ml_unit *unit)
 	take_output(f);
 }
 
-void ml_run_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
+/* The steps of the file src as entry's tool cuts it, in out[0, n): n >= 1.
+ * in_tx is what a step runs in when neither the tool nor the file says. */
+static size_t file_steps(ml_arena *arena, const ml_plan_entry *entry, const ml_source *src, bool in_tx,
+			 ml_section *out)
 {
-	const ml_source *src = ml_pipeline_source(pipeline, item);
-	const char *path = src->path;
-	ml_options file_options = run->options;
-	if (run->options_hook && !run->options_hook(run->options_hook_data, path, &file_options)) {
-		run->skipped_files++;
-		ml_pipeline_release(pipeline, item);
-		return;
+	const ml_tool *tool = entry->tool;
+	const ml_migration_file *file = &entry->file;
+	if (tool->sections) {
+		size_t n = tool->sections(arena, entry->root, file, src->text, src->len, out, ML_MAX_SECTIONS);
+		if (n)
+			return n;
 	}
-	if (src->read_status != ML_READ_DONE) {
-		ml_run_source_error(run, path, src);
-		ml_pipeline_release(pipeline, item);
-		return;
-	}
-	const char *text = src->text;
-	size_t len = src->len;
-	ml_engine_state st;
-	ml_arena *file_arena = ml_arena_new();
-	ml_line_map map;
-	ml_line_map_init(&map, file_arena, text, len);
-	struct file_lint f = { .run = run, .st = &st, .map = &map, .src = src, .chunk_arena = ml_arena_new(),
-			       .pipeline = pipeline, .item = item };
-	ml_rule_set *rules = ml_arena_alloc(file_arena, sizeof(*rules));
-	ml_rule_set_from_options(rules, &file_options);
-	f.summary = ml_arena_alloc(run->arena, sizeof(*f.summary));
-	f.summary->path = ml_arena_strdup(run->arena, path);
-	ml_ptr_vec_push(run->arena, &run->files, f.summary);
-	f.edge = (ml_edge_file){ .path = f.summary->path, .map = &map, .excerpts = !file_options.skip_excerpts };
-	ml_engine_output_init(&f.out);
-	ml_engine_file_start(&st, run->catalog, &file_options, rules, &map, file_arena, &f.out);
+	if (file->transaction >= 0)
+		return ml_tool_whole_file(file, src->len, file->transaction, file->transaction_why, out);
+	if (tool->in_transaction_default >= 0)
+		return ml_tool_whole_file(file, src->len, tool->in_transaction_default, "the tool's default", out);
+	return ml_tool_whole_file(file, src->len, in_tx, "assume_in_transaction", out);
+}
 
-	if (src->has_nul) {
-		ml_unit nul = { .kind = ML_UNIT_INVALID_INPUT, .start = src->nul_at, .end = src->nul_at + 1,
-				.message = "file contains a NUL byte: it looks binary, not SQL text, and was not linted" };
-		lint_unit(&f, &nul);
-		ml_engine_output_free(&f.out);
-		ml_arena_free(f.chunk_arena);
-		ml_arena_free(file_arena);
-		ml_pipeline_release(pipeline, item);
-		return;
-	}
-	size_t bad = ml_utf8_first_invalid(text, len);
-	if (bad < len) {
-		ml_unit invalid = { .kind = ML_UNIT_INVALID_INPUT, .start = bad, .end = bad + 1,
-				    .message = "invalid UTF-8 byte; the file is linted as it is, and columns after "
-					       "this byte count bytes" };
-		lint_unit(&f, &invalid);
-	}
+/* The step of steps[0, n) that holds offset at (the last one starting at
+ * or before it). */
+static size_t step_at(const ml_section *steps, size_t n, size_t at)
+{
+	size_t s = 0;
+	while (s + 1 < n && steps[s + 1].start <= at)
+		s++;
+	return s;
+}
 
-	const ml_chunk_list *chunks = &src->chunks;
+/* Lints the chunks of the file whose start lies in a step that wants
+ * (wants[step]), from the engine's start to its finish: the up steps of the
+ * file in one pass, or one down step. chunks and the map are the text the
+ * pass reads (the file's, or a down step's own); take_ahead says whether
+ * the pipeline's parses of the chunks fit it (the file's chunks). */
+static void lint_pass(struct file_lint *f, const ml_options *options, const ml_rule_set *rules, ml_catalog *catalog,
+		      const ml_chunk_list *chunks, const ml_section *steps, size_t n_steps, const bool *wants,
+		      bool drop_text, ml_arena *file_arena)
+{
+	const ml_line_map *map = f->map;
+	const char *text = map->text;
+	ml_engine_state *st = f->st;
+	ml_engine_output_init(&f->out);
+	ml_engine_file_start(st, catalog, options, rules, map, file_arena, &f->out);
+
 	ml_ptr_vec found = { 0 };
 	for (size_t i = 0; i < chunks->len; i++) {
 		const ml_chunk *c = &chunks->items[i];
-		if (!c->has_ignore_comment)
+		if (!c->has_ignore_comment || !wants[step_at(steps, n_steps, c->start)])
 			continue;
 		size_t scan_end = c->kind == ML_CHUNK_TRAILER ? c->start : c->end;
+		size_t scan_start = c->gap_start;
+		size_t step_start = steps[step_at(steps, n_steps, c->start)].start;
+		if (scan_start < step_start)
+			scan_start = step_start; /* a comment before the step is the step before's */
 		if (c->kind == ML_CHUNK_STATEMENT) {
 			/* The scanner's tokens cost memory like a parse: in a
 			 * statement too large to parse, only the comments in
@@ -200,25 +204,39 @@ void ml_run_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 			if (size.tokens > ML_MAX_STATEMENT_TOKENS)
 				scan_end = c->start;
 		}
-		ml_suppressions_scan(file_arena, &map, c->gap_start, scan_end, &found);
+		ml_suppressions_scan(file_arena, map, scan_start, scan_end, &found);
 	}
-	ml_engine_add_suppressions(&st, (ml_suppression *const *)found.items, found.len);
-	take_output(&f);
+	ml_engine_add_suppressions(st, (ml_suppression *const *)found.items, found.len);
+	take_output(f);
+	if (f->invalid_at) {
+		ml_unit invalid = { .kind = ML_UNIT_INVALID_INPUT, .start = f->invalid_at - 1, .end = f->invalid_at,
+				    .message = "invalid UTF-8 byte; the file is linted as it is, and columns after "
+					       "this byte count bytes" };
+		f->invalid_at = 0;
+		lint_unit(f, &invalid);
+	}
 
 	size_t kept_from = 0;
+	size_t current = (size_t)-1;
 	for (size_t i = 0; i < chunks->len; i++) {
 		const ml_chunk *c = &chunks->items[i];
-		if (src->mapped_size && c->start - kept_from >= DROP_TEXT_STEP) {
+		size_t step = step_at(steps, n_steps, c->start);
+		if (!wants[step])
+			continue;
+		if (current != (size_t)-1 && step != current)
+			ml_engine_next_step(st, steps[step].new_migration, steps[step].in_transaction);
+		current = step;
+		if (drop_text && f->src->mapped_size && c->start - kept_from >= DROP_TEXT_STEP) {
 			/* Findings from here on point at this chunk or later (or
 			 * at what the engine still needs): the text before can go. */
-			kept_from = ml_line_map_start_of_line_at(&map, ml_engine_text_needed_from(&st, c->start));
-			ml_pipeline_drop_text(pipeline, item, kept_from);
+			kept_from = ml_line_map_start_of_line_at(map, ml_engine_text_needed_from(st, c->start));
+			ml_pipeline_drop_text(f->pipeline, f->item, kept_from);
 		}
 		/* What the chunk's units have in common: a statement of the top
 		 * level, whose ignore comments are those of its first line. */
 		ml_unit chunk = { .start = c->start, .end = c->end, .env = { .body = ML_BODY_TOP } };
 		int col;
-		ml_line_map_position(&map, c->start, &chunk.directive_line, &col);
+		ml_line_map_position(map, c->start, &chunk.directive_line, &col);
 		if (c->kind == ML_CHUNK_META_COMMAND) {
 			/* psql reads a command's line up to a newline: text after a
 			 * carriage return is more of its arguments, never SQL. */
@@ -234,7 +252,7 @@ void ml_run_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 				cr ? " (psql reads the text after the carriage return in it as arguments of the "
 				     "command, not as SQL)"
 				   : "");
-			lint_unit(&f, &meta);
+			lint_unit(f, &meta);
 			continue;
 		}
 		if (c->kind == ML_CHUNK_COPY_DATA && c->unterminated) {
@@ -243,17 +261,165 @@ void ml_run_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item)
 			copy.error_start = copy.error_end = c->start;
 			copy.message = "COPY ... FROM stdin data has no closing \\. line: the rest of the file was "
 				       "read as data, not linted";
-			lint_unit(&f, &copy);
+			lint_unit(f, &copy);
 			continue;
 		}
 		if (c->kind != ML_CHUNK_STATEMENT)
 			continue;
-		lint_chunk(&f, chunks, i, &chunk);
-		ml_engine_end_command(&st);
+		lint_chunk(f, chunks, i, &chunk);
+		ml_engine_end_command(st);
 	}
-	ml_engine_finish_file(&st);
-	take_output(&f);
-	ml_engine_output_free(&f.out);
+	ml_engine_finish_file(st);
+	take_output(f);
+	ml_engine_output_free(&f->out);
+}
+
+/* Lints down step steps[d] on its own: against a copy of the catalog as
+ * its up left it (thrown away after), in its own transaction, with its own
+ * text when the tool gave it one. */
+static void lint_down(struct file_lint *f, const ml_options *file_options, const ml_rule_set *rules,
+		      const ml_section *steps, size_t n_steps, size_t d, bool *wants, ml_arena *file_arena)
+{
+	ml_catalog *copy = ml_catalog_clone(f->run->catalog);
+	if (!copy) {
+		ml_run_out_of_memory(f->run, f->src->path);
+		return;
+	}
+	ml_options options = *file_options;
+	options.assume_in_transaction = steps[d].in_transaction;
+	memset(wants, 0, n_steps * sizeof(*wants));
+	wants[d] = true;
+	const ml_line_map *file_map = f->map;
+	const ml_chunk_list *chunks = &f->src->chunks;
+	ml_line_map own_map;
+	ml_chunk_list own_chunks;
+	if (steps[d].text) {
+		/* Its own text (the file's length, the rest blanked): split
+		 * anew, and parsed here, not by the pipeline. */
+		ml_line_map_init(&own_map, file_arena, steps[d].text, f->src->len);
+		ml_split(file_arena, steps[d].text, f->src->len, &own_chunks);
+		f->map = &own_map;
+		f->edge.map = &own_map;
+		chunks = &own_chunks;
+		f->own_text = true;
+	}
+	f->edge.direction = "down";
+	f->edge.version = steps[d].version ? steps[d].version : f->edge.version;
+	f->edge.as_info = f->run->options.down == ML_DOWN_INFO;
+	if (steps[d].text) {
+		/* Its own text is all the step's (a rollback line may sit
+		 * before the step's range): one step over all of it. */
+		ml_section whole = steps[d];
+		whole.start = 0;
+		whole.end = f->src->len;
+		bool all = true;
+		lint_pass(f, &options, rules, copy, chunks, &whole, 1, &all, false, file_arena);
+	} else {
+		lint_pass(f, &options, rules, copy, chunks, steps, n_steps, wants, false, file_arena);
+	}
+	f->map = file_map;
+	f->edge.map = file_map;
+	f->own_text = false;
+	f->edge.as_info = false;
+	f->edge.direction = "up";
+	ml_catalog_free(copy);
+}
+
+void ml_run_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item, const ml_plan_entry *entry)
+{
+	const ml_source *src = ml_pipeline_source(pipeline, item);
+	const char *path = src->path;
+	ml_options file_options = run->options;
+	if (run->options_hook && !run->options_hook(run->options_hook_data, path, &file_options)) {
+		run->skipped_files++;
+		ml_pipeline_release(pipeline, item);
+		return;
+	}
+	const char *version = entry->file.version ? ml_arena_strdup(run->arena, entry->file.version) : NULL;
+	const char *direction = entry->file.direction == ML_DIRECTION_DOWN ? "down" : "up";
+	ml_file_summary context_summary;
+	ml_file_summary *summary = &context_summary;
+	if (!entry->context) {
+		summary = ml_arena_alloc(run->arena, sizeof(*summary));
+		summary->path = ml_arena_strdup(run->arena, path);
+		summary->tool = entry->tool->name;
+		summary->version = version;
+		summary->direction = direction;
+	}
+	if (entry->file.kind == ML_FILE_SKIPPED) {
+		if (!entry->context) {
+			summary->skipped = entry->file.skip;
+			ml_ptr_vec_push(run->arena, &run->files, summary);
+		}
+		ml_pipeline_release(pipeline, item);
+		return;
+	}
+	if (src->read_status != ML_READ_DONE) {
+		ml_run_source_error(run, path, src);
+		ml_pipeline_release(pipeline, item);
+		return;
+	}
+	if (!entry->context)
+		ml_ptr_vec_push(run->arena, &run->files, summary);
+	const char *text = src->text;
+	size_t len = src->len;
+	ml_engine_state st;
+	ml_arena *file_arena = ml_arena_new();
+	ml_line_map map;
+	ml_line_map_init(&map, file_arena, text, len);
+	struct file_lint f = { .run = run, .st = &st, .map = &map, .src = src, .chunk_arena = ml_arena_new(),
+			       .pipeline = pipeline, .item = item, .summary = summary };
+	ml_rule_set *rules = ml_arena_alloc(file_arena, sizeof(*rules));
+	ml_rule_set_from_options(rules, &file_options);
+	f.edge = (ml_edge_file){ .path = summary->path ? summary->path : path, .map = &map,
+				 .excerpts = !file_options.skip_excerpts, .direction = direction, .version = version,
+				 .discard = entry->context };
+
+	ml_section *steps = ml_arena_alloc(file_arena, ML_MAX_SECTIONS * sizeof(*steps));
+	size_t n_steps = 1;
+	if (src->has_nul)
+		ml_tool_whole_file(&entry->file, len, file_options.assume_in_transaction, NULL, steps);
+	else
+		n_steps = file_steps(file_arena, entry, src, file_options.assume_in_transaction, steps);
+	bool *wants = ml_arena_alloc(file_arena, n_steps * sizeof(*wants));
+	size_t first_up = n_steps;
+	for (size_t s = 0; s < n_steps; s++) {
+		wants[s] = steps[s].direction == ML_DIRECTION_UP;
+		if (wants[s] && first_up == n_steps)
+			first_up = s;
+	}
+	if (first_up == n_steps && run->options.down == ML_DOWN_SKIP && !src->has_nul)
+		summary->skipped = "a down migration (--down skip)";
+
+	ml_options up_options = file_options;
+	up_options.assume_in_transaction = steps[first_up < n_steps ? first_up : 0].in_transaction;
+	if (src->has_nul) {
+		ml_engine_output_init(&f.out);
+		ml_engine_file_start(&st, run->catalog, &up_options, rules, &map, file_arena, &f.out);
+		ml_unit nul = { .kind = ML_UNIT_INVALID_INPUT, .start = src->nul_at, .end = src->nul_at + 1,
+				.message = "file contains a NUL byte: it looks binary, not SQL text, and was not linted" };
+		lint_unit(&f, &nul);
+		ml_engine_output_free(&f.out);
+	} else {
+		size_t bad = ml_utf8_first_invalid(text, len);
+		if (first_up < n_steps) {
+			/* Every up step, in one pass: the catalog and a transaction the
+			 * file opened itself carry from step to step. */
+			bool has_down = false;
+			for (size_t s = 0; s < n_steps; s++)
+				has_down |= !wants[s];
+			if (bad < len)
+				f.invalid_at = bad + 1; /* reported once, by the first pass */
+			lint_pass(&f, &up_options, rules, run->catalog, &src->chunks, steps, n_steps, wants, !has_down,
+				  file_arena);
+		} else if (bad < len) {
+			f.invalid_at = bad + 1;
+		}
+		if (run->options.down != ML_DOWN_SKIP)
+			for (size_t s = 0; s < n_steps; s++)
+				if (steps[s].direction == ML_DIRECTION_DOWN)
+					lint_down(&f, &file_options, rules, steps, n_steps, s, wants, file_arena);
+	}
 	ml_arena_free(f.chunk_arena);
 	ml_arena_free(file_arena);
 	ml_pipeline_release(pipeline, item);

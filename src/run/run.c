@@ -136,6 +136,7 @@ struct items_job {
 	ml_run *run;
 	const ml_pipeline_item *items;
 	const char *const *errors; /* per item: why it cannot be read, or NULL; or NULL for none */
+	const ml_plan_entry *plan; /* per item: its place in its history */
 	size_t n;
 };
 
@@ -167,15 +168,16 @@ static void *items_job_main(void *arg)
 			ml_pipeline_release(pipeline, k);
 			continue;
 		}
-		ml_run_lint_source(job->run, pipeline, k);
+		ml_run_lint_source(job->run, pipeline, k, &job->plan[k]);
 	}
 	ml_pipeline_free(pipeline);
 	return NULL;
 }
 
-static void lint_items(ml_run *run, const ml_pipeline_item *items, const char *const *errors, size_t n)
+static void lint_items(ml_run *run, const ml_pipeline_item *items, const char *const *errors,
+		       const ml_plan_entry *plan, size_t n)
 {
-	struct items_job job = { run, items, errors, n };
+	struct items_job job = { run, items, errors, plan, n };
 	run_on_large_stack(items_job_main, &job);
 }
 
@@ -188,7 +190,9 @@ int ml_run_lint_buffer(ml_run *run, const char *display_path, const char *data, 
 	memcpy(text, data, len);
 	text[len] = '\0';
 	ml_pipeline_item item = { .path = display_path, .text = text, .len = len };
-	lint_items(run, &item, NULL, 1);
+	ml_plan_entry entry;
+	ml_history_entry_for(run, display_path, &entry);
+	lint_items(run, &item, NULL, &entry, 1);
 	return 0;
 }
 
@@ -244,7 +248,9 @@ int ml_run_lint_stream(ml_run *run, const char *display_path, FILE *stream)
 		ml_source unread = { .read_status = err == EFBIG ? ML_READ_TOO_LARGE : ML_READ_FAILED, .read_errno = err };
 		return ml_run_source_error(run, display_path, &unread);
 	}
-	lint_items(run, &item, NULL, 1);
+	ml_plan_entry entry;
+	ml_history_entry_for(run, display_path, &entry);
+	lint_items(run, &item, NULL, &entry, 1);
 	return 0;
 }
 
@@ -253,30 +259,27 @@ static void file_key(char *buf, size_t len, const struct stat *sb)
 	snprintf(buf, len, "%llu:%llu", (unsigned long long)sb->st_dev, (unsigned long long)sb->st_ino);
 }
 
-/* The list of what a run lints, in order: files to read, and inputs that
- * could not be read, recorded when their turn comes so that the errors
- * keep their order. */
-struct input_list {
-	ml_arena *arena;
-	ml_pipeline_item *items;
-	const char **errors;      /* per item: the reason it cannot be read, or NULL */
-	size_t len, cap;
-};
-
-static void add_item(struct input_list *list, const char *path, const char *error)
+static void add_item(ml_input_list *list, const char *path, const char *error)
 {
 	if (list->len == list->cap) {
 		size_t cap = list->cap ? list->cap * 2 : 64;
 		ml_pipeline_item *items = ml_arena_alloc(list->arena, cap * sizeof(*items));
 		const char **errors = ml_arena_alloc(list->arena, cap * sizeof(*errors));
+		ml_plan_entry *plan = ml_arena_alloc(list->arena, cap * sizeof(*plan));
 		if (list->len) {
 			memcpy(items, list->items, list->len * sizeof(*items));
 			memcpy(errors, list->errors, list->len * sizeof(*errors));
+			memcpy(plan, list->plan, list->len * sizeof(*plan));
 		}
 		list->items = items;
 		list->errors = errors;
+		list->plan = plan;
 		list->cap = cap;
 	}
+	ml_plan_entry *entry = &list->plan[list->len];
+	memset(entry, 0, sizeof(*entry));
+	entry->arg_dir = list->walking;
+	entry->context = list->context;
 	ml_pipeline_item *it = &list->items[list->len];
 	memset(it, 0, sizeof(*it));
 	it->path = ml_arena_strdup(list->arena, path);
@@ -288,7 +291,7 @@ static void add_item(struct input_list *list, const char *path, const char *erro
 /* Adds a file to list, unless the same file (device and inode in sb, NULL
  * when unknown) is there already: named twice, or reached through a
  * symlink, its findings would only repeat. Returns the item, or NULL. */
-static ml_pipeline_item *add_file(ml_run *run, struct input_list *list, const char *path, const struct stat *sb)
+static ml_pipeline_item *add_file(ml_run *run, ml_input_list *list, const char *path, const struct stat *sb)
 {
 	if (sb) {
 		char key[64];
@@ -331,7 +334,7 @@ static int compare_names(const void *a, const void *b)
  * in between the walk and the read gets read. */
 struct walk {
 	ml_run *run;
-	struct input_list *list;
+	ml_input_list *list;
 	ml_map *seen_dirs;        /* "dev:inode" of the directories walked */
 	const char *root;         /* as named */
 	char *root_real;          /* its absolute path, symlinks resolved */
@@ -473,6 +476,7 @@ static int walk_dir(struct walk *w, const char *dir, int fd, int depth)
 				add_item(w->list, child, not_regular(st.st_mode));
 				status = -1;
 			} else {
+				w->list->sql_found++;
 				ml_pipeline_item *item = add_file(w->run, w->list, child, &st);
 				if (item) {
 					item->found_in_dir = true;
@@ -491,7 +495,7 @@ static int walk_dir(struct walk *w, const char *dir, int fd, int depth)
 
 /* Adds what path names: a file, read as given (a FIFO or a device too,
  * within the size limit), or every *.sql below a directory. */
-static int collect_path(ml_run *run, struct input_list *list, const char *path, ml_map *seen_dirs)
+static int collect_path(ml_run *run, ml_input_list *list, const char *path, ml_map *seen_dirs)
 {
 	struct stat sb;
 	if (stat(path, &sb) != 0) {
@@ -515,28 +519,47 @@ static int collect_path(ml_run *run, struct input_list *list, const char *path, 
 		return -1;
 	}
 	struct walk w = { .run = run, .list = list, .seen_dirs = seen_dirs, .root = path, .root_real = root_real };
-	size_t before = list->len;
+	size_t before = list->sql_found;
+	list->walking = ml_arena_strdup(list->arena, path);
 	int status = walk_dir(&w, path, fd, 0);
+	list->walking = NULL;
 	free(root_real);
-	if (list->len == before && status == 0) {
+	if (list->sql_found == before && status == 0) {
 		add_item(list, path, "no .sql files in this directory");
 		status = -1;
 	}
 	return status;
 }
 
+int ml_run_collect_dir(ml_run *run, ml_input_list *list, const char *path, bool context)
+{
+	ml_map seen_dirs = { 0 };
+	bool was = list->context;
+	list->context = context;
+	int status = collect_path(run, list, path, &seen_dirs);
+	list->context = was;
+	return status;
+}
+
 int ml_run_lint_paths(ml_run *run, const char *const *paths, size_t n)
 {
-	struct input_list list = { .arena = ml_arena_new() };
+	ml_input_list list = { .arena = ml_arena_new() };
 	if (!list.arena)
 		return ml_run_out_of_memory(run, n ? paths[0] : "-");
 	ml_map seen_dirs = { 0 };
 	int status = 0;
 	for (size_t i = 0; i < n; i++)
 		status |= collect_path(run, &list, paths[i], &seen_dirs);
+	/* The files to lint come first: named among the context too, they are
+	 * linted, not replayed. */
+	list.context = true;
+	for (size_t i = 0; i < run->options.n_context; i++)
+		status |= collect_path(run, &list, run->options.context[i], &seen_dirs);
+	list.context = false;
+	ml_history_plan(run, &list);
 	int errors_before = run->input_errors;
 	if (list.len)
-		lint_items(run, list.items, list.errors, list.len);
+		lint_items(run, list.items, list.errors, list.plan, list.len);
 	if (run->input_errors > errors_before)
 		status = -1;
 	ml_arena_free(list.arena);

@@ -11,7 +11,35 @@
 #include "diagnostics.h"
 #include "engine.h"
 #include "pipeline.h"
+#include "tool.h"
 #include "tree.h"
+
+/* Where a file stands in its migration history (history.c). */
+typedef struct ml_plan_entry {
+	const ml_tool *tool;      /* whose rules it follows */
+	const char *tool_why;     /* why that tool (detected, or named) */
+	ml_tool_root *root;       /* its migration directory, shared by its history */
+	ml_migration_file file;   /* what the tool makes of it */
+	size_t history;           /* which history it belongs to: the order of first appearance */
+	const char *arg_dir;      /* the directory argument it was found below, or NULL: named itself */
+	bool context;             /* replayed as history, never reported */
+	bool dropped;             /* context after the last reported migration: not needed */
+} ml_plan_entry;
+
+/* The list of what a run lints, in order: files to read, and inputs that
+ * could not be read, recorded when their turn comes so that the errors
+ * keep their order (run.c collects it, history.c orders it). */
+typedef struct ml_input_list {
+	ml_arena *arena;
+	ml_pipeline_item *items;
+	const char **errors;      /* per item: the reason it cannot be read, or NULL */
+	ml_plan_entry *plan;      /* per item */
+	size_t len, cap;
+	const char *walking;      /* what items added now get: the directory argument being
+				     walked (NULL: a path named itself), */
+	bool context;             /* and whether they are context */
+	size_t sql_found;         /* *.sql files the walks found, those already listed included */
+} ml_input_list;
 
 struct ml_run {
 	ml_options options;
@@ -51,11 +79,31 @@ int ml_run_source_error(ml_run *run, const char *path, const ml_source *src);
  * naming it, and the run marked out of memory. Returns -1. */
 int ml_run_out_of_memory(ml_run *run, const char *path);
 
+/* Adds the files below the directory path (every *.sql, as
+ * ml_run_lint_path walks it) to list, each with plan.context set to
+ * context. Returns 0, or -1 when some entry could not be read. */
+int ml_run_collect_dir(ml_run *run, ml_input_list *list, const char *path, bool context);
+
+/* history.c */
+/* Puts list in the order the migration tools run it: each file gets its
+ * tool (run->options.tool, or detected per migration directory), its
+ * version and direction; files of one history are sorted by version, down
+ * after up; a migration directory only partly named gets its earlier
+ * migrations as context (walked here); migrations up to options.since are
+ * context; context after the last reported migration of a history is
+ * dropped. Files the tool does not run are marked skipped (not read). */
+void ml_history_plan(ml_run *run, ml_input_list *list);
+/* The place of a single text reported under path (a buffer, standard
+ * input) in *entry: the named tool, or the one detected from path's
+ * folder when it exists, else plain; never context. */
+void ml_history_entry_for(ml_run *run, const char *path, ml_plan_entry *entry);
+
 /* lint_file.c */
-/* Lints item of pipeline (ml_pipeline_source), adding its summary and
- * findings to run, or an input error when it could not be read, and
- * releases the item. Never fails: bad input becomes a finding. Items are
- * linted in order, on one thread. */
-void ml_run_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item);
+/* Lints item of pipeline (ml_pipeline_source) as entry says (its tool's
+ * steps: up, then each down against a copy of the catalog; context only
+ * replayed), adding its summary and findings to run, or an input error
+ * when it could not be read, and releases the item. Never fails: bad input
+ * becomes a finding. Items are linted in order, on one thread. */
+void ml_run_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item, const ml_plan_entry *entry);
 
 #endif

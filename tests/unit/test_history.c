@@ -4,10 +4,13 @@
  * and down steps with their transactions. The projects under
  * tests/projects/ cover the same end to end (tests/projects_test.sh).
  */
+#define _GNU_SOURCE
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "tool.h"
 #include "tool_scan.h"
@@ -124,6 +127,478 @@ START_TEST(diesel_reads_folders)
 	ck_assert_int_eq(down.direction, ML_DIRECTION_DOWN);
 	ck_assert_int_eq(classify("diesel", "2023-12-22-040137_sorting/seed.sql").kind, ML_FILE_SKIPPED);
 	ck_assert_int_eq(classify("diesel", "loose.sql").kind, ML_FILE_SKIPPED);
+}
+END_TEST
+
+/* ---- temp folders ------------------------------------------------------- */
+
+/* Writes files (relpath, text, ..., NULL) under a new temp folder, making
+ * subfolders as needed; returns the folder (static buffer per call site:
+ * the caller passes dir of at least 64 bytes). */
+static const char *make_tree(char *dir, const char *const *files)
+{
+	strcpy(dir, "/tmp/migralint-history-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	for (size_t i = 0; files[i]; i += 2) {
+		char path[512];
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		for (char *slash = strchr(path + strlen(dir) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+			*slash = '\0';
+			mkdir(path, 0755);
+			*slash = '/';
+		}
+		FILE *f = fopen(path, "w");
+		ck_assert_ptr_nonnull(f);
+		fputs(files[i + 1], f);
+		fclose(f);
+	}
+	return dir;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void remove_tree(const char *dir)
+{
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* The preset ml_tool_detect picks for the folder path, and its score. */
+static const ml_tool *detect_in(const char *path, int *score)
+{
+	ml_tool_dir dir;
+	ck_assert_int_eq(ml_tool_dir_read(arena, path, &dir), 0);
+	const char *why = NULL;
+	const ml_tool *t = ml_tool_detect(&dir, &why);
+	ck_assert_ptr_nonnull(why);
+	*score = t->detect ? t->detect(&dir, &why) : 0;
+	return t;
+}
+
+/* Classifies relpath with the preset named tool against the opened root. */
+static ml_migration_file classify_at(const char *tool, const ml_tool_root *root, const char *relpath)
+{
+	ml_migration_file f;
+	ml_tool_find(tool)->classify(arena, root, relpath, &f);
+	return f;
+}
+
+static ml_tool_root open_at(const char *tool, const char *path)
+{
+	ml_tool_root root = { .path = path };
+	const ml_tool *t = ml_tool_find(tool);
+	if (t->open_root)
+		t->open_root(arena, &root);
+	return root;
+}
+
+/* The steps must cover text in order without overlapping, and a step's own
+ * text must be the file's length with its line breaks where the file's are. */
+static void check_steps(const char *text, const ml_section *s, size_t n)
+{
+	size_t len = strlen(text);
+	ck_assert_uint_ge(n, 1);
+	ck_assert_uint_eq(s[0].start, 0);
+	ck_assert_uint_eq(s[n - 1].end, len);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_uint_le(s[i].start, s[i].end);
+		if (i)
+			ck_assert_uint_eq(s[i].start, s[i - 1].end);
+		ck_assert_ptr_nonnull(s[i].why);
+		if (s[i].text) {
+			ck_assert_uint_eq(strlen(s[i].text), len);
+			for (size_t k = 0; k < len; k++)
+				ck_assert((text[k] == '\n') == (s[i].text[k] == '\n'));
+		}
+	}
+}
+
+/* The non-blank words of a step's own text, joined by single spaces. */
+static const char *words(const char *t)
+{
+	static char buf[1024];
+	size_t n = 0;
+	for (const char *p = t; *p && n + 2 < sizeof(buf); p++) {
+		if (*p == ' ' || *p == '\n') {
+			if (n && buf[n - 1] != ' ')
+				buf[n++] = ' ';
+			continue;
+		}
+		buf[n++] = *p;
+	}
+	while (n && buf[n - 1] == ' ')
+		n--;
+	buf[n] = '\0';
+	return buf;
+}
+
+/* ---- liquibase ------------------------------------------------------------ */
+
+START_TEST(liquibase_cuts_changesets_and_rollbacks)
+{
+	const char *text = "--liquibase formatted sql\n"
+			   "\n"
+			   "--changeset alice:1\n"
+			   "CREATE TABLE t (id int);\n"
+			   "--rollback DROP TABLE t;\n"
+			   "\n"
+			   "-- changeset alice:2 runInTransaction:false\n"
+			   "CREATE INDEX CONCURRENTLY i ON t (id);\n"
+			   "--rollback DROP INDEX CONCURRENTLY i;\n"
+			   "--changeset bob:3 dbms:mysql\n"
+			   "ALTER TABLE t ENGINE = InnoDB;\n"
+			   "--changeset bob:4 dbms:postgresql,h2\n"
+			   "ALTER TABLE t ADD COLUMN a int;\n"
+			   "--rollback not required\n";
+	ml_section s[ML_MAX_SECTIONS];
+	size_t n = cut("liquibase", "V1__t.sql", text, s);
+	ck_assert_uint_eq(n, 6);
+	check_steps(text, s, n);
+	/* alice:1 with the preamble, then its rollback. */
+	ck_assert_int_eq(s[0].direction, ML_DIRECTION_UP);
+	ck_assert(s[0].in_transaction);
+	ck_assert(s[0].new_migration);
+	ck_assert_ptr_null(s[0].text);
+	ck_assert_uint_eq(s[0].end, strstr(text, "--rollback DROP TABLE") - text);
+	ck_assert_int_eq(s[1].direction, ML_DIRECTION_DOWN);
+	ck_assert(s[1].in_transaction);
+	ck_assert_str_eq(words(s[1].text), "DROP TABLE t;");
+	size_t drop = strstr(text, "DROP TABLE t;") - text;
+	ck_assert(!strncmp(s[1].text + drop, "DROP TABLE t;", 13)); /* at the file's offset */
+	ck_assert_uint_eq(s[1].end, strstr(text, "-- changeset alice:2") - text);
+	/* alice:2 opts out of the transaction, for its rollback too. */
+	ck_assert(!s[2].in_transaction);
+	ck_assert_str_eq(s[2].why, "--changeset ... runInTransaction:false");
+	ck_assert_int_eq(s[3].direction, ML_DIRECTION_DOWN);
+	ck_assert(!s[3].in_transaction);
+	ck_assert_str_eq(words(s[3].text), "DROP INDEX CONCURRENTLY i;");
+	/* bob:3 is MySQL's: nothing of it is linted. */
+	ck_assert_ptr_nonnull(s[4].text);
+	ck_assert_str_eq(words(s[4].text), "");
+	/* bob:4 runs on PostgreSQL; "not required" is no rollback. */
+	ck_assert_ptr_null(s[5].text);
+	ck_assert_int_eq(s[5].direction, ML_DIRECTION_UP);
+}
+END_TEST
+
+START_TEST(liquibase_reads_rollback_blocks_and_raw_files)
+{
+	const char *text = "--liquibase formatted sql\n"
+			   "--changeset a:1\n"
+			   "CREATE TABLE t (id int);\n"
+			   "/* liquibase rollback\n"
+			   "DROP TABLE t;\n"
+			   "*/\n";
+	ml_section s[ML_MAX_SECTIONS];
+	size_t n = cut("liquibase", "1.sql", text, s);
+	ck_assert_uint_eq(n, 2);
+	check_steps(text, s, n);
+	ck_assert_str_eq(words(s[1].text), "DROP TABLE t;");
+
+	/* Without the header: one raw changeset, in a transaction. */
+	const char *raw = "CREATE TABLE u (id int);\n--changeset a:1\nSELECT 1;\n";
+	n = cut("liquibase", "2.sql", raw, s);
+	ck_assert_uint_eq(n, 1);
+	ck_assert(s[0].in_transaction);
+	/* A header but no changeset yet: one step. */
+	ck_assert_uint_eq(cut("liquibase", "3.sql", "--liquibase formatted sql\nSELECT 1;\n", s), 1);
+}
+END_TEST
+
+START_TEST(liquibase_orders_by_name_as_includeall_does)
+{
+	char dir[64];
+	static const char *const FILES[] = {
+		"V2__b.sql", "--liquibase formatted sql\n--changeset a:2\nSELECT 1;\n",
+		"V10__c.sql", "--liquibase formatted sql\n--changeset a:10\nSELECT 1;\n",
+		"V1__a.sql", "--liquibase formatted sql\n--changeset a:1\nSELECT 1;\n",
+		NULL,
+	};
+	make_tree(dir, FILES);
+	int score;
+	ck_assert_str_eq(detect_in(dir, &score)->name, "liquibase");
+	ck_assert_int_eq(score, 90);
+	ml_tool_root root = open_at("liquibase", dir);
+	/* Liquibase sorts the names as text ('0' < '_'): V10, V1, V2. */
+	ck_assert_int_eq(classify_at("liquibase", &root, "V10__c.sql").plan_index, 0);
+	ck_assert_int_eq(classify_at("liquibase", &root, "V1__a.sql").plan_index, 1);
+	ck_assert_int_eq(classify_at("liquibase", &root, "V2__b.sql").plan_index, 2);
+	ck_assert_int_eq(classify_at("liquibase", &root, "sub/x.sql").kind, ML_FILE_SKIPPED);
+	remove_tree(dir);
+}
+END_TEST
+
+/* ---- sqitch ----------------------------------------------------------------- */
+
+START_TEST(sqitch_orders_by_plan_and_skips_verify)
+{
+	char dir[64];
+	static const char *const FILES[] = {
+		"sqitch.plan",
+		"%syntax-version=1.0.0\n"
+		"%project=flipr\n"
+		"\n"
+		"# the schema first\n"
+		"zschema 2024-01-01T00:00:00Z Ann <ann@example.com> # schema\n"
+		"users [zschema] 2024-01-02T00:00:00Z Ann <ann@example.com> # users\n"
+		"@v1.0 2024-01-03T00:00:00Z Ann <ann@example.com> # tag\n"
+		"+audit [users] 2024-01-04T00:00:00Z Ann <ann@example.com>\n"
+		"users [users@v1.0] 2024-01-05T00:00:00Z Ann <ann@example.com> # reworked\n",
+		"deploy/zschema.sql", "BEGIN;\nCREATE SCHEMA app;\nCOMMIT;\n",
+		"deploy/users.sql", "BEGIN;\nALTER TABLE users ADD COLUMN b int;\nCOMMIT;\n",
+		"deploy/users@v1.0.sql", "BEGIN;\nCREATE TABLE users (id int);\nCOMMIT;\n",
+		"deploy/audit.sql", "BEGIN;\nSELECT 1;\nCOMMIT;\n",
+		"deploy/stray.sql", "SELECT 1;\n",
+		"revert/users.sql", "BEGIN;\nALTER TABLE users DROP COLUMN b;\nCOMMIT;\n",
+		"verify/users.sql", "SELECT id FROM users WHERE false;\n",
+		NULL,
+	};
+	make_tree(dir, FILES);
+	int score;
+	ck_assert_str_eq(detect_in(dir, &score)->name, "sqitch");
+	ck_assert_int_eq(score, 95);
+	ml_tool_root root = open_at("sqitch", dir);
+	ck_assert_ptr_nonnull(root.data);
+	ck_assert_ptr_null(root.note);
+	ml_migration_file f = classify_at("sqitch", &root, "deploy/zschema.sql");
+	ck_assert_int_eq(f.kind, ML_FILE_MIGRATION);
+	ck_assert_int_eq(f.plan_index, 0); /* first in the plan, last by name */
+	ck_assert_int_eq(f.transaction, 0);
+	ck_assert_int_eq(classify_at("sqitch", &root, "deploy/users@v1.0.sql").plan_index, 1);
+	ck_assert_int_eq(classify_at("sqitch", &root, "deploy/audit.sql").plan_index, 2);
+	ck_assert_int_eq(classify_at("sqitch", &root, "deploy/users.sql").plan_index, 3);
+	ml_migration_file r = classify_at("sqitch", &root, "revert/users.sql");
+	ck_assert_int_eq(r.direction, ML_DIRECTION_DOWN);
+	ck_assert_int_eq(r.plan_index, 3);
+	ml_migration_file v = classify_at("sqitch", &root, "verify/users.sql");
+	ck_assert_int_eq(v.kind, ML_FILE_SKIPPED);
+	ck_assert_ptr_nonnull(strstr(v.skip, "verify"));
+	ck_assert_int_eq(classify_at("sqitch", &root, "deploy/stray.sql").kind, ML_FILE_SKIPPED);
+	ck_assert_int_eq(classify_at("sqitch", &root, "deploy/users@v9.sql").kind, ML_FILE_SKIPPED);
+	ck_assert_int_eq(classify_at("sqitch", &root, "sql/x.sql").kind, ML_FILE_SKIPPED);
+
+	/* Without a plan: a note, and the scripts in name order. */
+	unlink(ml_arena_printf(arena, "%s/sqitch.plan", dir));
+	ck_assert_str_eq(detect_in(dir, &score)->name, "sqitch");
+	ck_assert_int_eq(score, 60);
+	ml_tool_root bare = open_at("sqitch", dir);
+	ck_assert_ptr_nonnull(bare.note);
+	f = classify_at("sqitch", &bare, "deploy/stray.sql");
+	ck_assert_int_eq(f.kind, ML_FILE_MIGRATION);
+	ck_assert_int_eq(f.plan_index, -1);
+	remove_tree(dir);
+}
+END_TEST
+
+/* ---- prisma ------------------------------------------------------------------ */
+
+START_TEST(prisma_one_statement_runs_outside_a_transaction)
+{
+	ml_migration_file f = classify("prisma", "20240101120000_add_index/migration.sql");
+	ck_assert_int_eq(f.kind, ML_FILE_MIGRATION);
+	ck_assert_str_eq(f.version, "20240101120000");
+	ck_assert_int_eq(classify("prisma", "20240101120000_add_index/notes.sql").kind, ML_FILE_SKIPPED);
+	ck_assert_int_eq(classify("prisma", "migration.sql").kind, ML_FILE_SKIPPED);
+
+	ml_section s[ML_MAX_SECTIONS];
+	ck_assert_uint_eq(cut("prisma", "1_x/migration.sql", "-- CreateIndex\nCREATE INDEX CONCURRENTLY i ON t (a);\n", s),
+			  1);
+	ck_assert(!s[0].in_transaction);
+	ck_assert_uint_eq(cut("prisma", "1_x/migration.sql",
+			      "-- AlterTable\nALTER TABLE t ADD COLUMN b int;\n-- CreateIndex\nCREATE INDEX i ON t (b);\n", s),
+			  1);
+	ck_assert(s[0].in_transaction);
+	ck_assert_int_eq(s[0].direction, ML_DIRECTION_UP);
+	/* A semicolon in a string is no second statement. */
+	ck_assert_uint_eq(cut("prisma", "1_x/migration.sql", "COMMENT ON TABLE t IS 'a; b';\n", s), 1);
+	ck_assert(!s[0].in_transaction);
+}
+END_TEST
+
+START_TEST(prisma_detection)
+{
+	char dir[64];
+	static const char *const FILES[] = {
+		"20240101120000_init/migration.sql", "CREATE TABLE t (id int);\n",
+		"20240202120000_more/migration.sql", "ALTER TABLE t ADD COLUMN a int;\n",
+		NULL,
+	};
+	make_tree(dir, FILES);
+	int score;
+	ck_assert_str_eq(detect_in(dir, &score)->name, "prisma");
+	ck_assert_int_eq(score, 70);
+	FILE *lock = fopen(ml_arena_printf(arena, "%s/migration_lock.toml", dir), "w");
+	ck_assert_ptr_nonnull(lock);
+	fputs("provider = \"postgresql\"\n", lock);
+	fclose(lock);
+	ck_assert_str_eq(detect_in(dir, &score)->name, "prisma");
+	ck_assert_int_eq(score, 95);
+	remove_tree(dir);
+}
+END_TEST
+
+/* ---- drizzle ----------------------------------------------------------------- */
+
+START_TEST(drizzle_orders_by_journal)
+{
+	char dir[64];
+	/* The journal, not the names, gives the order: here 0010 before 0002. */
+	static const char *const FILES[] = {
+		"meta/_journal.json",
+		"{\"version\":\"7\",\"dialect\":\"postgresql\",\"entries\":["
+		"{\"idx\":0,\"version\":\"7\",\"when\":1700000000000,\"tag\":\"0000_init\",\"breakpoints\":true},"
+		"{\"idx\":1,\"version\":\"7\",\"when\":1700000000001,\"tag\":\"0010_late\",\"breakpoints\":true},"
+		"{\"idx\":2,\"version\":\"7\",\"when\":1700000000002,\"tag\":\"0002_early\",\"breakpoints\":true}]}",
+		"0000_init.sql", "CREATE TABLE t (id int);\n--> statement-breakpoint\nCREATE TABLE u (id int);\n",
+		"0010_late.sql", "ALTER TABLE t ADD COLUMN a int;\n",
+		"0002_early.sql", "ALTER TABLE u ADD COLUMN b int;\n",
+		"0003_orphan.sql", "DROP TABLE t;\n",
+		NULL,
+	};
+	make_tree(dir, FILES);
+	int score;
+	ck_assert_str_eq(detect_in(dir, &score)->name, "drizzle");
+	ck_assert_int_eq(score, 95);
+	ml_tool_root root = open_at("drizzle", dir);
+	ck_assert_ptr_null(root.note);
+	ml_migration_file f = classify_at("drizzle", &root, "0000_init.sql");
+	ck_assert_int_eq(f.plan_index, 0);
+	ck_assert_int_eq(f.transaction, 1);
+	ck_assert_str_eq(f.version, "0000");
+	ck_assert_int_eq(classify_at("drizzle", &root, "0010_late.sql").plan_index, 1);
+	ck_assert_int_eq(classify_at("drizzle", &root, "0002_early.sql").plan_index, 2);
+	ml_migration_file orphan = classify_at("drizzle", &root, "0003_orphan.sql");
+	ck_assert_int_eq(orphan.kind, ML_FILE_SKIPPED);
+	ck_assert_ptr_nonnull(strstr(orphan.skip, "_journal.json"));
+	ck_assert_int_eq(classify_at("drizzle", &root, "meta/x.sql").kind, ML_FILE_SKIPPED);
+
+	/* A broken journal: a note, and the files in version order. */
+	FILE *j = fopen(ml_arena_printf(arena, "%s/meta/_journal.json", dir), "w");
+	fputs("{\"entries\": [", j);
+	fclose(j);
+	ml_tool_root broken = open_at("drizzle", dir);
+	ck_assert_ptr_nonnull(broken.note);
+	f = classify_at("drizzle", &broken, "0003_orphan.sql");
+	ck_assert_int_eq(f.kind, ML_FILE_MIGRATION);
+	ck_assert_int_eq(f.plan_index, -1);
+	remove_tree(dir);
+}
+END_TEST
+
+/* ---- alembic ----------------------------------------------------------------- */
+
+START_TEST(alembic_cuts_revisions_of_one_transaction)
+{
+	/* alembic upgrade --sql with transaction_per_migration = False. */
+	const char *text = "BEGIN;\n\n"
+			   "CREATE TABLE alembic_version (\n    version_num VARCHAR(32) NOT NULL\n);\n\n"
+			   "-- Running upgrade  -> 1975ea83b712\n\n"
+			   "CREATE TABLE account (id SERIAL NOT NULL);\n\n"
+			   "INSERT INTO alembic_version (version_num) VALUES ('1975ea83b712');\n\n"
+			   "-- Running upgrade 1975ea83b712 -> ae1027a6acf\n\n"
+			   "ALTER TABLE account ADD COLUMN last_transaction_date TIMESTAMP WITHOUT TIME ZONE;\n\n"
+			   "UPDATE alembic_version SET version_num='ae1027a6acf' WHERE alembic_version.version_num = "
+			   "'1975ea83b712';\n\n"
+			   "COMMIT;\n\n";
+	ml_section s[ML_MAX_SECTIONS];
+	size_t n = cut("alembic", "upgrade.sql", text, s);
+	ck_assert_uint_eq(n, 2);
+	check_steps(text, s, n);
+	ck_assert_str_eq(s[0].version, "1975ea83b712");
+	ck_assert_str_eq(s[1].version, "ae1027a6acf");
+	ck_assert_uint_eq(s[1].start, strstr(text, "-- Running upgrade 1975") - text);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert(!s[i].in_transaction);
+		ck_assert(s[i].new_migration);
+		ck_assert_int_eq(s[i].direction, ML_DIRECTION_UP);
+		ck_assert_ptr_nonnull(strstr(s[i].why, "all revisions"));
+	}
+}
+END_TEST
+
+START_TEST(alembic_per_migration_and_downgrade)
+{
+	/* transaction_per_migration = True: each revision's BEGIN; is its own. */
+	const char *text = "BEGIN;\n\nCREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL);\n\n"
+			   "-- Running upgrade  -> a1\n\nCREATE TABLE t (id int);\n\n"
+			   "INSERT INTO alembic_version (version_num) VALUES ('a1');\n\nCOMMIT;\n\n"
+			   "BEGIN;\n\n-- Running upgrade a1 -> b2\n\nCREATE INDEX i ON t (id);\n\n"
+			   "UPDATE alembic_version SET version_num='b2';\n\nCOMMIT;\n\n";
+	ml_section s[ML_MAX_SECTIONS];
+	size_t n = cut("alembic", "upgrade.sql", text, s);
+	ck_assert_uint_eq(n, 2);
+	check_steps(text, s, n);
+	ck_assert_uint_eq(s[1].start, strstr(text, "BEGIN;\n\n-- Running upgrade a1") - text);
+	ck_assert_ptr_nonnull(strstr(s[0].why, "transaction_per_migration"));
+	ck_assert_ptr_nonnull(strstr(s[1].why, "transaction_per_migration"));
+
+	const char *down = "BEGIN;\n\n-- Running downgrade b2 -> a1\n\nDROP INDEX i;\n\n"
+			   "-- Running downgrade a1 -> \n\nDROP TABLE t;\n\nDELETE FROM alembic_version;\n\nCOMMIT;\n";
+	n = cut("alembic", "downgrade.sql", down, s);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(s[0].direction, ML_DIRECTION_DOWN);
+	ck_assert_str_eq(s[0].version, "b2");
+	ck_assert_str_eq(s[1].version, "a1");
+
+	/* No revision comment: one step as written. */
+	ck_assert_uint_eq(cut("alembic", "x.sql", "SELECT 1;\n", s), 1);
+	ck_assert(!s[0].in_transaction);
+}
+END_TEST
+
+START_TEST(alembic_and_django_detection)
+{
+	char dir[64];
+	static const char *const ALEMBIC[] = {
+		"0001_upgrade.sql", "BEGIN;\n-- Running upgrade  -> a1\nCREATE TABLE t (id int);\nCOMMIT;\n",
+		NULL,
+	};
+	make_tree(dir, ALEMBIC);
+	int score;
+	ck_assert_str_eq(detect_in(dir, &score)->name, "alembic");
+	ck_assert_int_eq(score, 90);
+	remove_tree(dir);
+
+	static const char *const DJANGO[] = {
+		"0001_initial.sql",
+		"BEGIN;\n--\n-- Create model Author\n--\nCREATE TABLE \"app_author\" (\"id\" bigint NOT NULL);\nCOMMIT;\n",
+		NULL,
+	};
+	make_tree(dir, DJANGO);
+	ck_assert_str_eq(detect_in(dir, &score)->name, "django");
+	ck_assert_int_eq(score, 90);
+	remove_tree(dir);
+
+	/* pg_dump's comment blocks are not Django's. */
+	static const char *const DUMP[] = {
+		"dump.sql", "--\n-- PostgreSQL database dump\n--\n\n--\n-- Name: t; Type: TABLE; Schema: public\n--\n"
+			    "CREATE TABLE t (id int);\n",
+		NULL,
+	};
+	make_tree(dir, DUMP);
+	ck_assert_str_eq(detect_in(dir, &score)->name, "plain");
+	remove_tree(dir);
+}
+END_TEST
+
+/* ---- django ------------------------------------------------------------------- */
+
+START_TEST(django_reads_names)
+{
+	ml_migration_file f = classify("django", "0002_author_age.sql");
+	ck_assert_int_eq(f.kind, ML_FILE_MIGRATION);
+	ck_assert_str_eq(f.version, "0002");
+	ck_assert_int_eq(f.direction, ML_DIRECTION_UP);
+	ck_assert_int_eq(f.transaction, 0);
+	ck_assert_str_eq(classify("django", "blog_0010_x.sql").version, "0010");
+	ck_assert_int_eq(classify("django", "0002_author_age_backwards.sql").direction, ML_DIRECTION_DOWN);
+	ck_assert_int_eq(classify("django", "0002_author_age.down.sql").direction, ML_DIRECTION_DOWN);
+	ck_assert_int_eq(classify("django", "app/0001.sql").kind, ML_FILE_SKIPPED);
 }
 END_TEST
 
@@ -507,6 +982,17 @@ Suite *history_suite(void)
 	tcase_add_test(tc, plain_reads_down_files_and_versions);
 	tcase_add_test(tc, goose_cuts_up_and_down);
 	tcase_add_test(tc, diesel_reads_folders);
+	tcase_add_test(tc, liquibase_cuts_changesets_and_rollbacks);
+	tcase_add_test(tc, liquibase_reads_rollback_blocks_and_raw_files);
+	tcase_add_test(tc, liquibase_orders_by_name_as_includeall_does);
+	tcase_add_test(tc, sqitch_orders_by_plan_and_skips_verify);
+	tcase_add_test(tc, prisma_one_statement_runs_outside_a_transaction);
+	tcase_add_test(tc, prisma_detection);
+	tcase_add_test(tc, drizzle_orders_by_journal);
+	tcase_add_test(tc, alembic_cuts_revisions_of_one_transaction);
+	tcase_add_test(tc, alembic_per_migration_and_downgrade);
+	tcase_add_test(tc, alembic_and_django_detection);
+	tcase_add_test(tc, django_reads_names);
 	tcase_add_test(tc, scan_skips_comments_and_quotes);
 	tcase_add_test(tc, golang_migrate_files_and_implicit_transaction);
 	tcase_add_test(tc, sqlx_no_transaction_on_the_first_bytes);

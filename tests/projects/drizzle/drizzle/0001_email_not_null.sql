@@ -1,0 +1,2 @@
+ALTER TABLE "users" ALTER COLUMN "email" SET NOT NULL;--> statement-breakpoint
+CREATE INDEX "posts_author_idx" ON "posts" USING btree ("author_id");

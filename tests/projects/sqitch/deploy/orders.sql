@@ -1,0 +1,4 @@
+BEGIN;
+CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL);
+ALTER TABLE users ALTER COLUMN email SET NOT NULL;
+COMMIT;
