@@ -142,6 +142,9 @@ static size_t sections(ml_arena *arena, const ml_tool_root *root, const ml_migra
 	if (!seen_up)
 		return ml_tool_whole_file(file, len, true,
 					  "no '-- migrate:up' line: dbmate refuses this file; linted whole as an up", out);
+	/* Only comments may come before the first marker (dbmate refuses
+	 * statements there): they go with the first step. */
+	out[0].start = 0;
 	return n;
 }
 
