@@ -663,8 +663,7 @@ static size_t cut_in(const char *tool, const ml_tool_root *root, const ml_migrat
 		     ml_section *out)
 {
 	const ml_tool *t = ml_tool_find(tool);
-	if (!t->sections)
-		return ml_tool_whole_file(f, strlen(text), f->transaction != 0, f->transaction_why, out);
+	ck_assert_ptr_nonnull(t->sections);
 	return t->sections(arena, root, f, text, strlen(text), out, ML_MAX_SECTIONS);
 }
 
@@ -717,6 +716,10 @@ START_TEST(sqlx_no_transaction_on_the_first_bytes)
 	ck_assert(s[0].in_transaction);
 	cut("sqlx", "3_i.sql", "-- No-Transaction\nSELECT 1;\n", s);
 	ck_assert(s[0].in_transaction);
+	/* Sent as one query, two statements are one implicit transaction. */
+	cut("sqlx", "3_i.sql", "-- no-transaction\nCREATE INDEX CONCURRENTLY i ON t (a);\nSELECT 1;\n", s);
+	ck_assert(s[0].in_transaction);
+	ck_assert_ptr_nonnull(strstr(s[0].why, "implicit"));
 }
 END_TEST
 
@@ -734,6 +737,13 @@ START_TEST(dbmate_sections_and_string_order)
 	ck_assert_int_eq(s[1].direction, ML_DIRECTION_DOWN);
 	ck_assert(s[1].in_transaction); /* the option is per section */
 	ck_assert_uint_eq(s[1].end, strlen(text));
+	/* A transaction:false section is sent as one query: two statements are
+	 * one implicit transaction. */
+	const char *two = "-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY i ON t (a);\nANALYZE t;\n"
+			  "-- migrate:down transaction:false\nDROP INDEX CONCURRENTLY i;\n";
+	ck_assert_uint_eq(cut("dbmate", "2_i.sql", two, s), 2);
+	ck_assert(s[0].in_transaction);
+	ck_assert(!s[1].in_transaction);
 	/* Case as written: MIGRATE:UP is no marker; nor is migrate:upgrade. */
 	ck_assert_uint_eq(cut("dbmate", "1_x.sql", "-- MIGRATE:UP\nSELECT 1;\n-- migrate:upgrade\n", s), 1);
 	ck_assert_str_eq(s[0].why, "no '-- migrate:up' line: dbmate refuses this file; linted whole as an up");
@@ -828,6 +838,8 @@ START_TEST(pop_dialects_autocommit_and_order)
 	ml_section s[ML_MAX_SECTIONS];
 	cut_in("pop", &root, &f, "CREATE INDEX CONCURRENTLY i ON a (id);\n", s);
 	ck_assert(!s[0].in_transaction);
+	cut_in("pop", &root, &f, "CREATE INDEX CONCURRENTLY i ON a (id);\nANALYZE a;\n", s);
+	ck_assert(s[0].in_transaction); /* one query of two statements */
 	f = classify_in("pop", "migrations", "12_d.autocommit.down.sql", &root);
 	ck_assert_int_eq(f.transaction, 0);
 	ck_assert_int_eq(f.direction, ML_DIRECTION_DOWN);
