@@ -151,6 +151,8 @@ const char *ml_tool_dir_head(const ml_tool_dir *dir, const char *relpath, size_t
 /* The best preset for dir: the highest detect score, plain when none scores
  * above 0. *why gets the reason (plain: that nothing matched). */
 const ml_tool *ml_tool_detect(const ml_tool_dir *dir, const char **why);
+/* The same, with the winner's score (0 for plain) in *score. */
+const ml_tool *ml_tool_detect_scored(const ml_tool_dir *dir, const char **why, int *score);
 
 /* Helpers presets share. */
 /* Does name end with suffix? */

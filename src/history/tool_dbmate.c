@@ -2,7 +2,9 @@
  * tool_dbmate.c - dbmate (amacneil/dbmate): the files of one folder whose
  * names start with digits and end in .sql, the digits the version. A
  * "-- migrate:up" line opens the up, a "-- migrate:down" line the down; each
- * runs in a transaction unless its own marker line says transaction:false.
+ * runs in a transaction unless its own marker line says transaction:false;
+ * such a section is sent as one query, which PostgreSQL still runs as one
+ * implicit transaction when it holds several statements.
  * dbmate sorts the files by their names as strings (not the versions as
  * numbers), so that is the order here: 10_b.sql runs before 9_a.sql.
  * Sources: https://github.com/amacneil/dbmate#creating-migrations and
@@ -12,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "split.h"
 #include "tool.h"
 
 typedef struct dbmate_root {
@@ -112,10 +115,22 @@ static bool marker(const char *text, size_t len, size_t at, ml_direction *direct
 	return true;
 }
 
+/* How many statements text[0, len) holds, as psql's splitter finds them
+ * (empty ones are not sent), counting up to 2. */
+static size_t statement_count(ml_arena *arena, const char *text, size_t len)
+{
+	ml_chunk_list chunks = { 0 };
+	ml_split(arena, text, len, &chunks);
+	size_t n = 0;
+	for (size_t i = 0; i < chunks.len && n < 2; i++)
+		if (chunks.items[i].kind == ML_CHUNK_STATEMENT && chunks.items[i].end > chunks.items[i].start)
+			n++;
+	return n;
+}
+
 static size_t sections(ml_arena *arena, const ml_tool_root *root, const ml_migration_file *file, const char *text,
 		       size_t len, ml_section *out, size_t max)
 {
-	(void)arena;
 	(void)root;
 	size_t n = 0;
 	bool seen_up = false;
@@ -142,6 +157,17 @@ static size_t sections(ml_arena *arena, const ml_tool_root *root, const ml_migra
 	if (!seen_up)
 		return ml_tool_whole_file(file, len, true,
 					  "no '-- migrate:up' line: dbmate refuses this file; linted whole as an up", out);
+	/* Only comments may come before the first marker (dbmate refuses
+	 * statements there): they go with the first step. */
+	out[0].start = 0;
+	/* dbmate sends a section as one query: a transaction:false section of
+	 * several statements is still one implicit transaction. */
+	for (size_t i = 0; i < n; i++)
+		if (!out[i].in_transaction && statement_count(arena, text + out[i].start, out[i].end - out[i].start) > 1) {
+			out[i].in_transaction = true;
+			out[i].why = "transaction:false, but dbmate sends the section as one query: PostgreSQL runs its "
+				     "statements as one implicit transaction";
+		}
 	return n;
 }
 

@@ -22,8 +22,8 @@
  */
 #include <string.h>
 
+#include "split.h"
 #include "tool.h"
-#include "tool_scan.h"
 
 typedef struct flyway_root {
 	bool project_no_tx;       /* the project config turns transactions off */
@@ -196,12 +196,68 @@ static void classify(ml_arena *arena, const ml_tool_root *root, const char *relp
 	}
 }
 
+#define WORD_MAX 32
+
+/* The offset of the first character of text[at, end) that is neither a
+ * blank nor inside a comment. */
+static size_t skip_blanks(const char *text, size_t at, size_t end)
+{
+	while (at < end) {
+		char c = text[at];
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
+			at++;
+		} else if (c == '-' && at + 1 < end && text[at + 1] == '-') {
+			const char *nl = memchr(text + at, '\n', end - at);
+			at = nl ? (size_t)(nl - text) + 1 : end;
+		} else if (c == '/' && at + 1 < end && text[at + 1] == '*') {
+			size_t depth = 1;
+			at += 2;
+			while (at < end && depth) {
+				if (text[at] == '/' && at + 1 < end && text[at + 1] == '*') {
+					depth++;
+					at += 2;
+				} else if (text[at] == '*' && at + 1 < end && text[at + 1] == '/') {
+					depth--;
+					at += 2;
+				} else {
+					at++;
+				}
+			}
+		} else {
+			break;
+		}
+	}
+	return at;
+}
+
+/* The first max keywords of the statement text[start, end) upper-cased in
+ * words, as Flyway's parser reads them: comments between them skipped; a
+ * quote, a parenthesis or any other sign ends them. Returns how many. */
+static size_t first_words(const char *text, size_t start, size_t end, char words[][WORD_MAX], size_t max)
+{
+	size_t n = 0, at = start;
+	while (n < max) {
+		at = skip_blanks(text, at, end);
+		size_t w = 0;
+		while (at < end && ((text[at] >= 'a' && text[at] <= 'z') || (text[at] >= 'A' && text[at] <= 'Z') ||
+				    (text[at] >= '0' && text[at] <= '9') || text[at] == '_')) {
+			char c = text[at++];
+			if (w + 1 < WORD_MAX)
+				words[n][w++] = c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+		}
+		if (!w)
+			break;
+		words[n++][w] = '\0';
+	}
+	return n;
+}
+
 /* Can the statement text[start, end) not run in a transaction, as Flyway's
  * PostgreSQL parser sees it? */
 static bool non_transactional(const char *text, size_t start, size_t end)
 {
-	char w[4][ML_SCAN_WORD_MAX];
-	size_t n = ml_tool_scan_words(text, start, end, w, 4);
+	char w[4][WORD_MAX];
+	size_t n = first_words(text, start, end, w, 4);
 	if (!n)
 		return false;
 	if (!strcmp(w[0], "VACUUM"))
@@ -228,13 +284,17 @@ static bool non_transactional(const char *text, size_t start, size_t end)
 static size_t sections(ml_arena *arena, const ml_tool_root *root, const ml_migration_file *file, const char *text,
 		       size_t len, ml_section *out, size_t max)
 {
-	(void)arena;
 	(void)max;
 	if (file->transaction >= 0)
 		return ml_tool_whole_file(file, len, file->transaction == 1, file->transaction_why, out);
-	size_t at = 0, start, end, outside = 0, inside = 0;
-	while (ml_tool_scan_next(text, len, &at, &start, &end)) {
-		if (non_transactional(text, start, end))
+	ml_chunk_list chunks = { 0 };
+	ml_split(arena, text, len, &chunks);
+	size_t outside = 0, inside = 0;
+	for (size_t i = 0; i < chunks.len; i++) {
+		const ml_chunk *c = &chunks.items[i];
+		if (c->kind != ML_CHUNK_STATEMENT || c->end <= c->start)
+			continue;
+		if (non_transactional(text, c->start, c->end))
 			outside++;
 		else
 			inside++;

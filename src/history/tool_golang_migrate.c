@@ -13,8 +13,8 @@
  */
 #include <string.h>
 
+#include "split.h"
 #include "tool.h"
-#include "tool_scan.h"
 
 /* Where name's ".up." or ".down." (the last one) starts after the version
  * and its '_', with its direction; 0 when the name is not the tool's. */
@@ -68,10 +68,17 @@ static void classify(ml_arena *arena, const ml_tool_root *root, const char *relp
 static size_t sections(ml_arena *arena, const ml_tool_root *root, const ml_migration_file *file, const char *text,
 		       size_t len, ml_section *out, size_t max)
 {
-	(void)arena;
 	(void)root;
 	(void)max;
-	if (ml_tool_scan_count(text, len, 2) > 1)
+	/* Statements as psql's splitter finds them (quotes, comments and
+	 * bodies keep their ';'); empty ones are not sent. */
+	ml_chunk_list chunks = { 0 };
+	ml_split(arena, text, len, &chunks);
+	size_t statements = 0;
+	for (size_t i = 0; i < chunks.len; i++)
+		if (chunks.items[i].kind == ML_CHUNK_STATEMENT && chunks.items[i].end > chunks.items[i].start)
+			statements++;
+	if (statements > 1)
 		return ml_tool_whole_file(file, len, true,
 					  "golang-migrate sends the file as one query: PostgreSQL runs its statements "
 					  "as one implicit transaction",

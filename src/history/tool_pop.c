@@ -7,7 +7,10 @@
  * PostgreSQL; when a version has both, pop runs the dialect's file and not
  * the other. The others (mysql, sqlite3, cockroach ...) are skipped. Each
  * migration runs in a transaction unless its name holds .autocommit.
- * (popx). pop sorts by the version as a string, so that is the order.
+ * (popx; gobuffalo/pop would read it as an unknown dialect): then the file
+ * is sent as one query, which PostgreSQL still runs as one implicit
+ * transaction when it holds several statements. pop sorts by the version
+ * as a string, so that is the order.
  * Sources: https://gobuffalo.io/documentation/database/migrations/,
  * gobuffalo/pop migration_info.go and dialect synonyms, ory/x
  * popx/match.go (the name pattern with .autocommit) and
@@ -16,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "split.h"
 #include "tool.h"
 
 /* A file name of pop's: VERSION_name[.DIALECT][.autocommit].(up|down).sql */
@@ -225,6 +229,36 @@ static void classify(ml_arena *arena, const ml_tool_root *root, const char *relp
 	}
 }
 
+/* How many statements text[0, len) holds, as psql's splitter finds them
+ * (empty ones are not sent), counting up to 2. */
+static size_t statement_count(ml_arena *arena, const char *text, size_t len)
+{
+	ml_chunk_list chunks = { 0 };
+	ml_split(arena, text, len, &chunks);
+	size_t n = 0;
+	for (size_t i = 0; i < chunks.len && n < 2; i++)
+		if (chunks.items[i].kind == ML_CHUNK_STATEMENT && chunks.items[i].end > chunks.items[i].start)
+			n++;
+	return n;
+}
+
+static size_t sections(ml_arena *arena, const ml_tool_root *root, const ml_migration_file *file, const char *text,
+		       size_t len, ml_section *out, size_t max)
+{
+	(void)root;
+	(void)max;
+	if (file->transaction != 0)
+		return ml_tool_whole_file(file, len, true, "pop runs each migration in a transaction", out);
+	/* popx runs an .autocommit. file as one query: several statements
+	 * still form one implicit transaction. */
+	if (statement_count(arena, text, len) > 1)
+		return ml_tool_whole_file(file, len, true,
+					  ".autocommit. in the name, but popx sends the file as one query: PostgreSQL "
+					  "runs its statements as one implicit transaction",
+					  out);
+	return ml_tool_whole_file(file, len, false, file->transaction_why, out);
+}
+
 const ml_tool ml_tool_pop_preset = {
 	.name = "pop",
 	.summary = "pop/popx: VERSION_name[.postgres][.autocommit].up.sql / .down.sql, other dialects skipped",
@@ -232,5 +266,6 @@ const ml_tool ml_tool_pop_preset = {
 	.detect = detect,
 	.open_root = open_root,
 	.classify = classify,
+	.sections = sections,
 	.in_transaction_default = 1,
 };

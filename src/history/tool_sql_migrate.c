@@ -84,10 +84,23 @@ static bool marker(const char *text, size_t len, size_t at, ml_direction *direct
 	return found;
 }
 
+/* Does text[0, end) hold a line that is neither blank nor a comment? */
+static bool holds_sql(const char *text, size_t end)
+{
+	for (size_t at = 0; at < end;) {
+		while (at < end && (text[at] == ' ' || text[at] == '\t' || text[at] == '\r'))
+			at++;
+		if (at < end && text[at] != '\n' && !(text[at] == '-' && at + 1 < end && text[at + 1] == '-'))
+			return true;
+		const char *nl = memchr(text + at, '\n', end - at);
+		at = nl ? (size_t)(nl - text) + 1 : end;
+	}
+	return false;
+}
+
 static size_t sections(ml_arena *arena, const ml_tool_root *root, const ml_migration_file *file, const char *text,
 		       size_t len, ml_section *out, size_t max)
 {
-	(void)arena;
 	(void)root;
 	size_t n = 0;
 	bool seen_up = false;
@@ -115,6 +128,16 @@ static size_t sections(ml_arena *arena, const ml_tool_root *root, const ml_migra
 					  "no '-- +migrate Up' line: sql-migrate runs nothing of this file; linted whole "
 					  "as an up",
 					  out);
+	/* What comes before the first marker goes with the first step, but
+	 * sql-migrate does not run it: statements there are blanked. */
+	if (out[0].start && holds_sql(text, out[0].start)) {
+		char *own = ml_arena_strndup(arena, text, len);
+		for (size_t i = 0; i < out[0].start; i++)
+			if (own[i] != '\n')
+				own[i] = ' ';
+		out[0].text = own;
+	}
+	out[0].start = 0;
 	return n;
 }
 

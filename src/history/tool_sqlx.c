@@ -3,13 +3,15 @@
  * folder named VERSION_description.sql (simple) or VERSION_description.up.sql
  * and .down.sql (reversible), VERSION an integer, run in the order of its
  * value. Each runs in a transaction unless the file's very first bytes are
- * "-- no-transaction".
+ * "-- no-transaction"; such a file is sent as one query, which PostgreSQL
+ * still runs as one implicit transaction when it holds several statements.
  * Sources: https://docs.rs/sqlx/latest/sqlx/migrate/trait.MigrationSource.html,
  * sqlx-core/src/migrate/source.rs (`sql.starts_with("-- no-transaction")`),
  * https://github.com/launchbadge/sqlx/blob/main/sqlx-cli/README.md
  */
 #include <string.h>
 
+#include "split.h"
 #include "tool.h"
 
 #define NO_TRANSACTION "-- no-transaction"
@@ -76,15 +78,35 @@ static void classify(ml_arena *arena, const ml_tool_root *root, const char *relp
 		out->direction = ML_DIRECTION_DOWN;
 }
 
+/* How many statements text[0, len) holds, as psql's splitter finds them
+ * (empty ones are not sent), counting up to 2. */
+static size_t statement_count(ml_arena *arena, const char *text, size_t len)
+{
+	ml_chunk_list chunks = { 0 };
+	ml_split(arena, text, len, &chunks);
+	size_t n = 0;
+	for (size_t i = 0; i < chunks.len && n < 2; i++)
+		if (chunks.items[i].kind == ML_CHUNK_STATEMENT && chunks.items[i].end > chunks.items[i].start)
+			n++;
+	return n;
+}
+
 static size_t sections(ml_arena *arena, const ml_tool_root *root, const ml_migration_file *file, const char *text,
 		       size_t len, ml_section *out, size_t max)
 {
-	(void)arena;
 	(void)root;
 	(void)max;
 	size_t n = strlen(NO_TRANSACTION);
-	if (len >= n && !memcmp(text, NO_TRANSACTION, n))
+	if (len >= n && !memcmp(text, NO_TRANSACTION, n)) {
+		/* sqlx then sends the file as one query: several statements
+		 * still form one implicit transaction. */
+		if (statement_count(arena, text, len) > 1)
+			return ml_tool_whole_file(file, len, true,
+						  "'-- no-transaction', but sqlx sends the file as one query: PostgreSQL "
+						  "runs its statements as one implicit transaction",
+						  out);
 		return ml_tool_whole_file(file, len, false, "the file opens with '-- no-transaction'", out);
+	}
 	return ml_tool_whole_file(file, len, true, "sqlx runs each migration in a transaction", out);
 }
 

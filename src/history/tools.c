@@ -171,6 +171,12 @@ const char *ml_tool_read_head(ml_arena *arena, const char *full, size_t max)
 
 const ml_tool *ml_tool_detect(const ml_tool_dir *dir, const char **why)
 {
+	int score;
+	return ml_tool_detect_scored(dir, why, &score);
+}
+
+const ml_tool *ml_tool_detect_scored(const ml_tool_dir *dir, const char **why, int *score)
+{
 	const ml_tool *best = NULL;
 	int best_score = 0;
 	const char *best_why = NULL;
@@ -178,13 +184,14 @@ const ml_tool *ml_tool_detect(const ml_tool_dir *dir, const char **why)
 		if (!TOOLS[i]->detect)
 			continue;
 		const char *reason = NULL;
-		int score = TOOLS[i]->detect(dir, &reason);
-		if (score > best_score) {
+		int s = TOOLS[i]->detect(dir, &reason);
+		if (s > best_score) {
 			best = TOOLS[i];
-			best_score = score;
+			best_score = s;
 			best_why = reason;
 		}
 	}
+	*score = best_score;
 	if (!best) {
 		*why = "no tool's layout or markers found: every *.sql file is a migration, in version order";
 		return ml_tool_plain();

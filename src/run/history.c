@@ -24,7 +24,13 @@
 struct detection {
 	const ml_tool *tool;
 	const char *why;
+	int score;                /* how sure detection is, 0 to 100 */
 };
+
+/* From this score on, detection is sure enough (a tool's config file or
+ * marker line) to claim every file laid out below the directory, the
+ * ones the tool does not run included (sqitch's verify/ scripts). */
+#define SURE_SCORE 90
 
 struct planner {
 	ml_run *run;
@@ -69,7 +75,7 @@ static const struct detection *detect_dir(struct planner *pl, const char *dir)
 		d->tool = ml_tool_plain();
 		d->why = "its folder cannot be listed";
 	} else {
-		d->tool = ml_tool_detect(&listing, &d->why);
+		d->tool = ml_tool_detect_scored(&listing, &d->why, &d->score);
 	}
 	ml_map_put(pl->arena, &pl->detected, dir, d);
 	return d;
@@ -158,7 +164,8 @@ static void resolve(struct planner *pl, const char *path, const ml_tool *tool, c
 			why = d1->why;
 			root_path = p1;
 		} else if ((d2 = detect_dir(pl, parent_of(pl->arena, p1)))->tool != ml_tool_plain() &&
-			   d2->tool->depth >= 2 && is_migration_of(pl, d2->tool, parent_of(pl->arena, p1), path)) {
+			   d2->tool->depth >= 2 &&
+			   (d2->score >= SURE_SCORE || is_migration_of(pl, d2->tool, parent_of(pl->arena, p1), path))) {
 			tool = d2->tool;
 			why = d2->why;
 			root_path = parent_of(pl->arena, p1);

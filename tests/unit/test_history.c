@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "tool.h"
-#include "tool_scan.h"
 #include "unit.h"
 
 START_TEST(versions_compare_as_numbers)
@@ -664,37 +663,9 @@ static size_t cut_in(const char *tool, const ml_tool_root *root, const ml_migrat
 		     ml_section *out)
 {
 	const ml_tool *t = ml_tool_find(tool);
-	if (!t->sections)
-		return ml_tool_whole_file(f, strlen(text), f->transaction != 0, f->transaction_why, out);
+	ck_assert_ptr_nonnull(t->sections);
 	return t->sections(arena, root, f, text, strlen(text), out, ML_MAX_SECTIONS);
 }
-
-START_TEST(scan_skips_comments_and_quotes)
-{
-	const char *text = "-- a; comment\nCREATE TABLE t (a text DEFAULT 'x;y');\n/* b; /* nested; */ c; */\n"
-			   "DO $body$ BEGIN PERFORM 1; END $body$;;\n  ;\nSELECT E'\\';', \"q;\"\"\" FROM t";
-	size_t at = 0, start, end, n = 0;
-	const char *first[] = { "CREATE", "DO", "SELECT" };
-	while (ml_tool_scan_next(text, strlen(text), &at, &start, &end)) {
-		ck_assert_uint_lt(n, 3);
-		char w[2][ML_SCAN_WORD_MAX];
-		ck_assert_uint_ge(ml_tool_scan_words(text, start, end, w, 2), 1);
-		ck_assert_str_eq(w[0], first[n]);
-		n++;
-	}
-	ck_assert_uint_eq(n, 3);
-	ck_assert_uint_eq(ml_tool_scan_count("-- only a comment;\n;", 20, 5), 0);
-	ck_assert_uint_eq(ml_tool_scan_count("SELECT 1", 8, 5), 1);
-	/* Words skip comments between them and stop at anything else. */
-	char w[4][ML_SCAN_WORD_MAX];
-	const char *ci = "create /* x */ unique\n-- y\nindex concurrently i ON t (a)";
-	ck_assert_uint_eq(ml_tool_scan_words(ci, 0, strlen(ci), w, 4), 4);
-	ck_assert_str_eq(w[1], "UNIQUE");
-	ck_assert_str_eq(w[3], "CONCURRENTLY");
-	/* A parameter is not a dollar quote; a$b$ is an identifier. */
-	ck_assert_uint_eq(ml_tool_scan_count("SELECT $1; SELECT a$b$; SELECT 2", 32, 5), 3);
-}
-END_TEST
 
 START_TEST(golang_migrate_files_and_implicit_transaction)
 {
@@ -719,6 +690,12 @@ START_TEST(golang_migrate_files_and_implicit_transaction)
 			  1);
 	ck_assert(!s[0].in_transaction);
 	ck_assert_int_eq(s[0].direction, ML_DIRECTION_UP);
+	/* The splitter keeps a body's and a string's ';' in their statement. */
+	ck_assert_uint_eq(cut("golang-migrate", "3_f.up.sql",
+			      "/* a; b */ CREATE FUNCTION f() RETURNS text LANGUAGE plpgsql AS $$ BEGIN RETURN ';'; END $$;\n",
+			      s),
+			  1);
+	ck_assert(!s[0].in_transaction);
 	cut("golang-migrate", "2_i.down.sql", "DROP INDEX CONCURRENTLY i;", s);
 	ck_assert(!s[0].in_transaction);
 	ck_assert_int_eq(s[0].direction, ML_DIRECTION_DOWN);
@@ -739,6 +716,10 @@ START_TEST(sqlx_no_transaction_on_the_first_bytes)
 	ck_assert(s[0].in_transaction);
 	cut("sqlx", "3_i.sql", "-- No-Transaction\nSELECT 1;\n", s);
 	ck_assert(s[0].in_transaction);
+	/* Sent as one query, two statements are one implicit transaction. */
+	cut("sqlx", "3_i.sql", "-- no-transaction\nCREATE INDEX CONCURRENTLY i ON t (a);\nSELECT 1;\n", s);
+	ck_assert(s[0].in_transaction);
+	ck_assert_ptr_nonnull(strstr(s[0].why, "implicit"));
 }
 END_TEST
 
@@ -748,13 +729,21 @@ START_TEST(dbmate_sections_and_string_order)
 			   "--migrate:down\nDROP INDEX CONCURRENTLY i;\n";
 	ml_section s[ML_MAX_SECTIONS];
 	ck_assert_uint_eq(cut("dbmate", "20240101_i.sql", text, s), 2);
-	ck_assert_uint_eq(s[0].start, strstr(text, "-- migrate:up") - text);
+	ck_assert_uint_eq(s[0].start, 0); /* the comments before the marker go with the up */
 	ck_assert_uint_eq(s[0].end, strstr(text, "--migrate:down") - text);
+	check_steps(text, s, 2);
 	ck_assert(!s[0].in_transaction);
 	ck_assert_int_eq(s[0].direction, ML_DIRECTION_UP);
 	ck_assert_int_eq(s[1].direction, ML_DIRECTION_DOWN);
 	ck_assert(s[1].in_transaction); /* the option is per section */
 	ck_assert_uint_eq(s[1].end, strlen(text));
+	/* A transaction:false section is sent as one query: two statements are
+	 * one implicit transaction. */
+	const char *two = "-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY i ON t (a);\nANALYZE t;\n"
+			  "-- migrate:down transaction:false\nDROP INDEX CONCURRENTLY i;\n";
+	ck_assert_uint_eq(cut("dbmate", "2_i.sql", two, s), 2);
+	ck_assert(s[0].in_transaction);
+	ck_assert(!s[1].in_transaction);
 	/* Case as written: MIGRATE:UP is no marker; nor is migrate:upgrade. */
 	ck_assert_uint_eq(cut("dbmate", "1_x.sql", "-- MIGRATE:UP\nSELECT 1;\n-- migrate:upgrade\n", s), 1);
 	ck_assert_str_eq(s[0].why, "no '-- migrate:up' line: dbmate refuses this file; linted whole as an up");
@@ -783,10 +772,18 @@ START_TEST(sql_migrate_sections_exactly_as_written)
 			   "-- +migrate Down\nDROP INDEX i;\n";
 	ml_section s[ML_MAX_SECTIONS];
 	ck_assert_uint_eq(cut("sql-migrate", "2_i.sql", text, s), 2);
-	ck_assert_uint_eq(s[0].start, strstr(text, "-- +migrate Up") - text);
+	check_steps(text, s, 2);
+	ck_assert_uint_eq(s[1].start, strstr(text, "-- +migrate Down") - text);
 	ck_assert(!s[0].in_transaction);
 	ck_assert_int_eq(s[1].direction, ML_DIRECTION_DOWN);
 	ck_assert(s[1].in_transaction);
+	ck_assert_ptr_null(s[0].text); /* only a comment before the marker: kept */
+	/* A statement before the first marker is not run: blanked in the up. */
+	const char *early = "DROP TABLE t;\n-- +migrate Up\nSELECT 1;\n";
+	ck_assert_uint_eq(cut("sql-migrate", "4_e.sql", early, s), 1);
+	check_steps(early, s, 1);
+	ck_assert_ptr_nonnull(s[0].text);
+	ck_assert_str_eq(words(s[0].text), "-- +migrate Up SELECT 1;");
 	/* The tool matches "-- +migrate " and the word's case. */
 	ck_assert_uint_eq(cut("sql-migrate", "2_i.sql", "--  +migrate Up\n-- +migrate up\nSELECT 1;\n", s), 1);
 	ck_assert_str_eq(s[0].why,
@@ -841,6 +838,8 @@ START_TEST(pop_dialects_autocommit_and_order)
 	ml_section s[ML_MAX_SECTIONS];
 	cut_in("pop", &root, &f, "CREATE INDEX CONCURRENTLY i ON a (id);\n", s);
 	ck_assert(!s[0].in_transaction);
+	cut_in("pop", &root, &f, "CREATE INDEX CONCURRENTLY i ON a (id);\nANALYZE a;\n", s);
+	ck_assert(s[0].in_transaction); /* one query of two statements */
 	f = classify_in("pop", "migrations", "12_d.autocommit.down.sql", &root);
 	ck_assert_int_eq(f.transaction, 0);
 	ck_assert_int_eq(f.direction, ML_DIRECTION_DOWN);
@@ -894,6 +893,8 @@ START_TEST(flyway_names_order_and_transactions)
 		{ "-- CREATE INDEX CONCURRENTLY in a comment\nCREATE INDEX i ON x (a);\n", true },
 		{ "INSERT INTO x VALUES ('CREATE INDEX CONCURRENTLY');\n", true },
 		{ "create unique index concurrently i on x (a);\n", false },
+		{ "CREATE /* online */ INDEX\n-- yes\nCONCURRENTLY i ON x (a);\n", false },
+		{ "DO $$ BEGIN PERFORM 1; END $$;\nSELECT 'VACUUM';\n", true },
 		{ "DROP INDEX CONCURRENTLY IF EXISTS i;\n", false },
 		{ "VACUUM ANALYZE x;\n", false },
 		{ "ALTER SYSTEM SET work_mem = '64MB';\n", false },
@@ -993,7 +994,6 @@ Suite *history_suite(void)
 	tcase_add_test(tc, alembic_per_migration_and_downgrade);
 	tcase_add_test(tc, alembic_and_django_detection);
 	tcase_add_test(tc, django_reads_names);
-	tcase_add_test(tc, scan_skips_comments_and_quotes);
 	tcase_add_test(tc, golang_migrate_files_and_implicit_transaction);
 	tcase_add_test(tc, sqlx_no_transaction_on_the_first_bytes);
 	tcase_add_test(tc, dbmate_sections_and_string_order);
