@@ -38,14 +38,24 @@ static size_t direction_at(const char *name, ml_direction *direction)
 
 static int detect(const ml_tool_dir *dir, const char **why)
 {
+	/* Every migration has an up file; and a folder where most *.sql files
+	 * are named otherwise is not golang-migrate's (one *.down.sql among
+	 * plain migrations is a hand-written down). */
+	size_t ups = 0, named = 0, sql = 0;
 	for (size_t i = 0; i < dir->n_files; i++) {
 		ml_direction d;
+		if (!ml_tool_ends_with(dir->files[i], ".sql"))
+			continue;
+		sql++;
 		if (direction_at(dir->files[i], &d)) {
-			*why = "files named VERSION_title.up.sql and VERSION_title.down.sql";
-			return 60;
+			named++;
+			ups += d == ML_DIRECTION_UP;
 		}
 	}
-	return 0;
+	if (!ups || named * 2 <= sql)
+		return 0;
+	*why = "files named VERSION_title.up.sql and VERSION_title.down.sql";
+	return 60;
 }
 
 static void classify(ml_arena *arena, const ml_tool_root *root, const char *relpath, ml_migration_file *out)

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# history_cli_test.sh - the history options as users meet them: --tool,
+# --down, --since, --context and their config keys, --print-config saying
+# which tool it found and why, skipped files listed, a goose file on
+# standard input, and bad values or unreadable context reported.
+# usage: history_cli_test.sh MIGRALINT REPO_ROOT
+set -u
+ML=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+ROOT=$(cd "$2" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+check() {
+	local name=$1
+	shift
+	if "$@"; then passed=$((passed + 1)); echo "ok   $name"; else failed=$((failed + 1)); echo "FAIL $name"; fi
+}
+run() { # run ARGS... ; sets out, err, code
+	out=$("$ML" "$@" 2>"$tmp/err")
+	code=$?
+	err=$(cat "$tmp/err")
+}
+has() { grep -q -- "$1" <<<"$2"; }
+count() { grep -c -- "$1" <<<"$2" || true; }
+
+cp -r "$ROOT/tests/projects/goose" "$tmp/goose"
+cd "$tmp/goose" || exit 1
+G=db/migrations
+
+# Bad values: usage errors naming what is accepted.
+run --no-config --tool nope $G
+check "--tool nope exits 3 and lists the tools" bash -c '[ "$0" -eq 3 ] && grep -q "unknown tool .nope. (auto, goose, dbmate" <<<"$1"' "$code" "$err"
+run --no-config --down sometimes $G
+check "--down sometimes exits 3" bash -c '[ "$0" -eq 3 ] && grep -q "info, lint or skip" <<<"$1"' "$code" "$err"
+
+# Downs: info by default, their own severities with lint, not linted with skip.
+run --no-config --format gcc --fail-on info $G
+all=$out
+check "default: the Down section's DROP TABLE is a note" has "1_create_accounts.sql:5:1: note: dropping table" "$all"
+check "default: no warning or error in a Down section" \
+	test "$(grep -E '^db/migrations/(1_|2_|3_|9_|10_|11_|12_)[^:]*:(5|7|8|9|10|11):1: (warning|error)' <<<"$all" | grep -c 'DROP\|drop')" -eq 0
+run --no-config --format gcc --fail-on info --down lint $G
+check "--down lint: the Down section's DROP TABLE at its own severity" has "1_create_accounts.sql:5:1: warning: dropping table" "$out"
+run --no-config --format json --fail-on info --down skip $G
+check "--down skip: no finding in a down" test "$(count '"direction":"down"' "$out")" -eq 0
+check "--down skip: every file still listed (7)" test "$(grep -o '"path":"db/migrations/[^"]*","statements"' <<<"$out" | sort -u | wc -l)" -eq 7
+run --no-config --format json --fail-on info $G
+check "json: a down finding says direction down and its version" grep -Eq '"direction":"down","version":"1"[,}]' <<<"$out"
+
+# --since: earlier migrations are context, later ones get the whole run's findings.
+run --no-config --format gcc --fail-on info --since 9 $G
+check "--since 9: nothing reported up to version 9" test "$(grep -cE '^db/migrations/(1|2|3|9)_' <<<"$out")" -eq 0
+check "--since 9: version 10 and later as in the whole run" \
+	test "$out" = "$(grep -E '^db/migrations/(10|11|12)_' <<<"$all")"
+
+# A configuration file: tool, down, since, context, with their origins.
+mkdir -p only
+cp $G/12_accounts_plan_index.sql only/
+cat >.migralint.json <<'JSON'
+{ "tool": "goose", "down": "lint", "since": "0", "context": ["db/migrations"] }
+JSON
+run --print-config only/12_accounts_plan_index.sql
+check "--print-config: tool goose from the file" grep -Eq "^  tool +goose +.*\.migralint\.json" <<<"$out"
+check "--print-config: down, since and context from the file" \
+	bash -c 'grep -Eq "^  down +lint " <<<"$0" && grep -Eq "^  since +0 " <<<"$0" && grep -Eq "^  context +.*db/migrations " <<<"$0"' "$out"
+run --format gcc --fail-on info only/12_accounts_plan_index.sql
+check "config context: a copy of migration 12 elsewhere meets the history (CONCURRENTLY in goose's transaction)" \
+	has "only/12_accounts_plan_index.sql:5:1: error: CREATE INDEX CONCURRENTLY cannot run inside a transaction block" "$out"
+check "config down lint: its Down's DROP INDEX at warning" has "only/12_accounts_plan_index.sql:8:1: warning" "$out"
+echo '{ "tool": "nope" }' >.migralint.json
+run $G
+check "config tool nope: exit 3 naming the key" bash -c '[ "$0" -eq 3 ] && grep -q "\"tool\": unknown tool \"nope\"" <<<"$1"' "$code" "$err"
+echo '{ "overrides": [ { "files": ["x"], "tool": "goose" } ] }' >.migralint.json
+run $G
+check "tool in an override: exit 3" bash -c '[ "$0" -eq 3 ] && grep -q "not allowed in an override" <<<"$1"' "$code" "$err"
+rm .migralint.json
+
+# Detection and why.
+run --no-config --print-config $G/2_accounts_email_index.sql
+check "--print-config detects goose and says why" \
+	bash -c 'grep -Eq "^  tool +goose +default" <<<"$0" && grep -q "+goose Up" <<<"$0"' "$out"
+run --no-config --print-config "$ROOT/tests/projects/diesel-free-folder-that-does-not-exist.sql"
+check "--print-config on a missing file does not crash" test "$code" -le 3
+
+# A goose file on standard input, named into its folder: cut into Up and Down.
+run --no-config --format gcc --fail-on info --stdin-filename $G/1_create_accounts.sql - <$G/1_create_accounts.sql
+check "stdin in a goose folder: the Down is a note" has "1_create_accounts.sql:5:1: note: dropping table" "$out"
+
+# A file its tool does not run: listed as skipped, never parsed.
+printf 'this is not sql at all\n' >$G/notes.sql
+run --no-config $G
+check "text: a file goose does not run is listed as skipped" has "skipped: db/migrations/notes.sql: not a goose migration" "$out"
+check "text: and not parsed (no syntax error)" test "$(count 'notes.sql:1' "$out")" -eq 0
+rm $G/notes.sql
+
+# Unreadable context: an input error naming it; the linted file is still linted.
+run --no-config --format gcc --context "$tmp/nowhere" $G/2_accounts_email_index.sql
+check "missing --context path: exit 2, named on stderr" bash -c '[ "$0" -eq 2 ] && grep -q "cannot read .*nowhere" <<<"$1"' "$code" "$err"
+check "missing --context path: the named file is still linted" has "2_accounts_email_index.sql:5" "$out"
+
+# --tool goose on a folder of another tool: every file skipped, with the reason.
+run --no-config --tool goose "$ROOT/tests/projects/diesel"
+check "--tool goose on diesel folders: files listed as skipped" has "skipped: .*up.sql: not a goose migration" "$out"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

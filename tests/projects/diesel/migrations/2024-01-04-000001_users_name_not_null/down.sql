@@ -1,0 +1,2 @@
+ALTER TABLE users ALTER COLUMN name DROP NOT NULL;
+DROP INDEX users_email_name;
