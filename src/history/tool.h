@@ -18,6 +18,8 @@
 
 #include "arena.h"
 
+struct ml_map;
+
 typedef enum ml_direction {
 	ML_DIRECTION_UP = 0,
 	ML_DIRECTION_DOWN = 1,
@@ -34,10 +36,8 @@ typedef struct ml_tool_dir {
 	size_t n_subdirs;
 	const char **sub_files;   /* "subdir/name" of the files one level down, sorted */
 	size_t n_sub_files;
-	const char **parent_files; /* names of the files in its parent folder (project
-				      config files such as diesel.toml live there) */
-	size_t n_parent_files;
 	ml_arena *arena;
+	struct ml_map *heads;     /* file heads read so far (ml_tool_dir_head), by name */
 } ml_tool_dir;
 
 /* What a preset makes of one file of its migration directory. */
@@ -138,13 +138,16 @@ const ml_tool *ml_tool_plain(void);
 const char *ml_tool_names(void);
 
 /* Lists the folder path (readable directory) into *dir, in arena: its
- * files, subfolders and their files, and its parent's files. Symbolic links
- * are not followed. Returns 0, or -1 when path cannot be listed. */
+ * files, subfolders and their files. Symbolic links are not followed.
+ * Returns 0, or -1 when path cannot be listed. */
 int ml_tool_dir_read(ml_arena *arena, const char *path, ml_tool_dir *dir);
 /* The first max bytes at most of the file at path (a regular file, not
  * followed through a link, never a FIFO or device), NUL-terminated in
  * arena, or NULL when there is none. */
 const char *ml_tool_read_head(ml_arena *arena, const char *path, size_t max);
+/* Is there a regular file name in dir's parent folder (a project config
+ * file such as diesel.toml)? Not through a link. */
+bool ml_tool_dir_parent_has(const ml_tool_dir *dir, const char *name);
 /* The first max bytes at most of dir's file relpath (a regular file, not
  * followed through a link), NUL-terminated in dir->arena, or NULL. */
 const char *ml_tool_dir_head(const ml_tool_dir *dir, const char *relpath, size_t max);

@@ -17,11 +17,10 @@ static int detect(const ml_tool_dir *dir, const char **why)
 			ups++;
 	if (!ups)
 		return 0;
-	for (size_t i = 0; i < dir->n_parent_files; i++)
-		if (!strcmp(dir->parent_files[i], "diesel.toml")) {
-			*why = "folders holding up.sql, and diesel.toml beside the migrations folder";
-			return 95;
-		}
+	if (ml_tool_dir_parent_has(dir, "diesel.toml")) {
+		*why = "folders holding up.sql, and diesel.toml beside the migrations folder";
+		return 95;
+	}
 	*why = "folders holding up.sql and down.sql, one per migration";
 	return 70;
 }

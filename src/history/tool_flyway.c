@@ -121,11 +121,10 @@ static int detect(const ml_tool_dir *dir, const char **why)
 		for (size_t i = 0; i < dir->n_files; i++)
 			if (!strcmp(dir->files[i], PROJECT[p]))
 				conf = true;
-		for (size_t i = 0; i < dir->n_parent_files; i++)
-			if (!strcmp(dir->parent_files[i], PROJECT[p])) {
-				*why = "V<version>__<description>.sql files, and a Flyway config beside the folder";
-				return 95;
-			}
+		if (ml_tool_dir_parent_has(dir, PROJECT[p])) {
+			*why = "V<version>__<description>.sql files, and a Flyway config beside the folder";
+			return 95;
+		}
 	}
 	if (conf) {
 		*why = "V<version>__<description>.sql files with Flyway config files";

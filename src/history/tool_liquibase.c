@@ -33,10 +33,7 @@ static const char *base_name(const char *path)
 
 static int detect(const ml_tool_dir *dir, const char **why)
 {
-	bool props = false;
-	for (size_t i = 0; i < dir->n_parent_files; i++)
-		if (!strcmp(dir->parent_files[i], "liquibase.properties"))
-			props = true;
+	bool props = ml_tool_dir_parent_has(dir, "liquibase.properties");
 	for (size_t i = 0; i < dir->n_files; i++)
 		if (!strcmp(dir->files[i], "liquibase.properties"))
 			props = true;

@@ -130,11 +130,10 @@ static int detect(const ml_tool_dir *dir, const char **why)
 	}
 	if (!migrations)
 		return 0;
-	for (size_t i = 0; i < dir->n_parent_files; i++)
-		if (!strcmp(dir->parent_files[i], "database.yml")) {
-			*why = "VERSION_name.up.sql files, and pop's database.yml beside the migrations folder";
-			return 95;
-		}
+	if (ml_tool_dir_parent_has(dir, "database.yml")) {
+		*why = "VERSION_name.up.sql files, and pop's database.yml beside the migrations folder";
+		return 95;
+	}
 	return marked ? 85 : 0;
 }
 

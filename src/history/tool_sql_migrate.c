@@ -21,11 +21,10 @@ static int detect(const ml_tool_dir *dir, const char **why)
 {
 	if (!ml_tool_dir_has_marker(dir, "-- +migrate up", false))
 		return 0;
-	for (size_t i = 0; i < dir->n_parent_files; i++)
-		if (!strcmp(dir->parent_files[i], "dbconfig.yml")) {
-			*why = "a *.sql file has a '-- +migrate Up' line, and dbconfig.yml is beside the folder";
-			return 95;
-		}
+	if (ml_tool_dir_parent_has(dir, "dbconfig.yml")) {
+		*why = "a *.sql file has a '-- +migrate Up' line, and dbconfig.yml is beside the folder";
+		return 95;
+	}
 	*why = "a *.sql file has a '-- +migrate Up' line";
 	return 90;
 }

@@ -26,13 +26,11 @@ static bool is_migration_name(const char *name)
 /* Does the file beside the migration folder (path dir/../name) hold text? */
 static bool parent_file_holds(const ml_tool_dir *dir, const char *name, const char *text)
 {
-	for (size_t i = 0; i < dir->n_parent_files; i++)
-		if (!strcmp(dir->parent_files[i], name)) {
-			const char *head = ml_tool_read_head(
-				dir->arena, ml_arena_printf(dir->arena, "%s/../%s", dir->path, name), 65536);
-			return head && (!text || strstr(head, text));
-		}
-	return false;
+	if (!ml_tool_dir_parent_has(dir, name))
+		return false;
+	const char *head =
+		ml_tool_read_head(dir->arena, ml_arena_printf(dir->arena, "%s/../%s", dir->path, name), 65536);
+	return head && (!text || strstr(head, text));
 }
 
 static int detect(const ml_tool_dir *dir, const char **why)

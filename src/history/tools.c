@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "map.h"
 #include "tool.h"
 
 #define ML_TOOL(name) extern const ml_tool ml_tool_##name##_preset;
@@ -112,7 +113,7 @@ int ml_tool_dir_read(ml_arena *arena, const char *path, ml_tool_dir *dir)
 	if (fd < 0)
 		return -1;
 	int again = dup(fd);
-	ml_ptr_vec files = { 0 }, dirs = { 0 }, sub = { 0 }, parent = { 0 };
+	ml_ptr_vec files = { 0 }, dirs = { 0 }, sub = { 0 };
 	list_fd(arena, fd, "", &files, &dirs);
 	for (size_t i = 0; again >= 0 && i < dirs.len; i++) {
 		int sfd = openat(again, dirs.items[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -121,26 +122,37 @@ int ml_tool_dir_read(ml_arena *arena, const char *path, ml_tool_dir *dir)
 	}
 	if (sub.len)
 		qsort(sub.items, sub.len, sizeof(void *), compare_strings);
-	if (again >= 0) {
-		int pfd = openat(again, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (pfd >= 0)
-			list_fd(arena, pfd, "", &parent, NULL);
+	if (again >= 0)
 		close(again);
-	}
 	dir->files = (const char **)files.items;
 	dir->n_files = files.len;
 	dir->subdirs = (const char **)dirs.items;
 	dir->n_subdirs = dirs.len;
 	dir->sub_files = (const char **)sub.items;
 	dir->n_sub_files = sub.len;
-	dir->parent_files = (const char **)parent.items;
-	dir->n_parent_files = parent.len;
+	dir->heads = ml_arena_alloc(arena, sizeof(*dir->heads));
 	return 0;
+}
+
+bool ml_tool_dir_parent_has(const ml_tool_dir *dir, const char *name)
+{
+	struct stat st;
+	const char *path = ml_arena_printf(dir->arena, "%s/../%s", dir->path, name);
+	return lstat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 const char *ml_tool_dir_head(const ml_tool_dir *dir, const char *relpath, size_t max)
 {
-	return ml_tool_read_head(dir->arena, ml_arena_printf(dir->arena, "%s/%s", dir->path, relpath), max);
+	/* Several presets look at the same files: each is read once (at the
+	 * largest size asked). */
+	const char *key = ml_arena_printf(dir->arena, "%zu\n%s", max, relpath);
+	const char *head = dir->heads ? ml_map_get(dir->heads, key) : NULL;
+	if (head)
+		return *head ? head : NULL;
+	head = ml_tool_read_head(dir->arena, ml_arena_printf(dir->arena, "%s/%s", dir->path, relpath), max);
+	if (dir->heads)
+		ml_map_put(dir->arena, dir->heads, key, (void *)(head ? head : ""));
+	return head;
 }
 
 const char *ml_tool_read_head(ml_arena *arena, const char *full, size_t max)
@@ -153,6 +165,9 @@ const char *ml_tool_read_head(ml_arena *arena, const char *full, size_t max)
 	struct stat st;
 	char *buf = NULL;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		/* Sized to the file: detection reads many small files. */
+		if (st.st_size >= 0 && (unsigned long long)st.st_size < max)
+			max = (size_t)st.st_size;
 		buf = ml_arena_alloc(arena, max + 1);
 		size_t got = 0;
 		while (got < max) {
