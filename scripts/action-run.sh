@@ -23,6 +23,12 @@
 #   MIGRALINT_PG_VERSION    --pg-version (default: unset, so the configuration file or 15)
 #   MIGRALINT_ASSUME_IN_TRANSACTION
 #                           true: --assume-in-transaction
+#   MIGRALINT_TOOL          --tool (default: unset, so the configuration file or auto: the
+#                           tool of each migration directory is detected, and a changed
+#                           migration is linted with its directory's earlier ones as context)
+#   MIGRALINT_CONTEXT       --context for each path, relative to the repository's top,
+#                           separated by newlines or spaces: migrations replayed as history
+#                           before the changed files (for plain histories)
 #   MIGRALINT_FAIL_ON       --fail-on (error, warning, info)
 #   MIGRALINT_CONFIG        --config PATH, relative to the current directory (default:
 #                           .migralint.json found from the repository's top up). With a
@@ -389,6 +395,11 @@ cmd_lint() {
 	fi
 	[[ -n ${MIGRALINT_PG_VERSION:-} ]] && opts+=(--pg-version "$MIGRALINT_PG_VERSION")
 	truthy "${MIGRALINT_ASSUME_IN_TRANSACTION:-false}" && opts+=(--assume-in-transaction)
+	[[ -n ${MIGRALINT_TOOL:-} ]] && opts+=(--tool "$MIGRALINT_TOOL")
+	local context_path
+	for context_path in ${MIGRALINT_CONTEXT:-}; do
+		opts+=(--context "$context_path")
+	done
 	[[ -n ${MIGRALINT_FAIL_ON:-} ]] && opts+=(--fail-on "$MIGRALINT_FAIL_ON")
 	opts+=(${extra[@]+"${extra[@]}"})
 

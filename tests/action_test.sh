@@ -558,5 +558,34 @@ else
 	echo "# python3-yaml not installed: action.yml not checked"
 fi
 
+# --- history: a changed migration meets the migrations before it ----------
+# A goose history (detected): the pull request adds only 4_, whose SET NOT
+# NULL is safe because 2_ and 3_ added and validated a CHECK. Linted alone,
+# without the history, it would be flagged.
+grepo=$tmp/goose-repo
+mkdir -p "$grepo/db/migrations"
+cd "$grepo" || exit 1
+git init -q
+timeouts="SET lock_timeout = '5s'; SET statement_timeout = '5s';"
+printf -- '-- +goose Up\nCREATE TABLE accounts (id bigint PRIMARY KEY, email text);\n' >db/migrations/1_accounts.sql
+printf -- '-- +goose Up\n%s\nALTER TABLE accounts ADD CONSTRAINT email_nn CHECK (email IS NOT NULL) NOT VALID;\n' \
+	"$timeouts" >db/migrations/2_email_check.sql
+printf -- '-- +goose Up\n%s\nALTER TABLE accounts VALIDATE CONSTRAINT email_nn;\n' "$timeouts" >db/migrations/3_validate.sql
+gbase=$(commit_all "history")
+git checkout -q -b not-null
+printf -- '-- +goose Up\n%s\nALTER TABLE accounts ALTER COLUMN email SET NOT NULL;\n' "$timeouts" >db/migrations/4_not_null.sql
+commit_all "email not null" >/dev/null
+lint "$grepo" goose-history MIGRALINT_BASE="$gbase" MIGRALINT_PATHS="db/migrations/*.sql"
+[[ $status -eq 0 && "$(output_value "$case_dir/github_output" files)" == db/migrations/4_not_null.sql ]]
+result "history: only 4_ is linted, with 1_ to 3_ as context, and its SET NOT NULL is safe (exit 0)"
+[[ $status -eq 0 ]] || show "$case_dir/out" "$case_dir/err"
+lint "$grepo" goose-no-history MIGRALINT_BASE="$gbase" MIGRALINT_PATHS="db/migrations/*.sql" MIGRALINT_TOOL=plain
+[[ $status -eq 1 ]] && grep -q adding-not-nullable-field "$case_dir/out"
+result "history: as plain (no history behind it) the same SET NOT NULL is flagged"
+lint "$grepo" plain-context MIGRALINT_BASE="$gbase" MIGRALINT_PATHS="db/migrations/*.sql" MIGRALINT_TOOL=plain MIGRALINT_CONTEXT=db/migrations
+[[ $status -eq 0 ]]
+result "history: plain with the context input replays the history (exit 0)"
+[[ $status -eq 0 ]] || show "$case_dir/out" "$case_dir/err"
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
