@@ -352,8 +352,11 @@ typedef struct ml_lint_result {
 
 /* Lints len bytes of SQL (need not be NUL-terminated; copied), reported
  * under path, as a migration that runs after the ones that built before
- * (NULL: an empty catalog), with opts (NULL: the defaults). Keeps no state
- * between calls and writes nothing: calls may run on many threads at once.
+ * (NULL: an empty catalog), with opts (NULL: the defaults). The migration
+ * tool is opts->tool, or the one detected from path's folder when that
+ * exists (only read, for its layout and markers): a goose file's Down
+ * section is then linted as a down. Keeps no state between calls and
+ * writes nothing: calls may run on many threads at once.
  * Free the result with ml_lint_result_free. */
 ml_lint_result ml_lint_text(const ml_catalog *before, const ml_options *opts, const char *path, const char *text,
 			    size_t len);
