@@ -45,6 +45,7 @@ struct file_lint {
 				     are of the file's */
 	size_t invalid_at;        /* the first byte that is not UTF-8, reported by the next
 				     pass; 0 when none (or reported) */
+	const char *file_version; /* the file's version, in the run's arena, or NULL */
 };
 
 /* A NUL-terminated copy of text[start, end) in arena, with the psql
@@ -170,6 +171,16 @@ static size_t step_at(const ml_section *steps, size_t n, size_t at)
 	return s;
 }
 
+/* Findings from here on are in step: its own version (an Alembic
+ * revision), or the file's. Copied into the run, which keeps them. */
+static void step_version(struct file_lint *f, const ml_section *step)
+{
+	if (step->version)
+		f->edge.version = ml_arena_strdup(f->run->arena, step->version);
+	else
+		f->edge.version = f->file_version;
+}
+
 /* Lints the chunks of the file whose start lies in a step that wants
  * (wants[step]), from the engine's start to its finish: the up steps of the
  * file in one pass, or one down step. chunks and the map are the text the
@@ -225,6 +236,8 @@ static void lint_pass(struct file_lint *f, const ml_options *options, const ml_r
 			continue;
 		if (current != (size_t)-1 && step != current)
 			ml_engine_next_step(st, steps[step].new_migration, steps[step].in_transaction);
+		if (step != current)
+			step_version(f, &steps[step]);
 		current = step;
 		if (drop_text && f->src->mapped_size && c->start - kept_from >= DROP_TEXT_STEP) {
 			/* Findings from here on point at this chunk or later (or
@@ -304,7 +317,7 @@ static void lint_down(struct file_lint *f, const ml_options *file_options, const
 		f->own_text = true;
 	}
 	f->edge.direction = "down";
-	f->edge.version = steps[d].version ? steps[d].version : f->edge.version;
+	step_version(f, &steps[d]);
 	f->edge.as_info = f->run->options.down == ML_DOWN_INFO;
 	if (steps[d].text) {
 		/* Its own text is all the step's (a rollback line may sit
@@ -322,6 +335,7 @@ static void lint_down(struct file_lint *f, const ml_options *file_options, const
 	f->own_text = false;
 	f->edge.as_info = false;
 	f->edge.direction = "up";
+	f->edge.version = f->file_version;
 	ml_catalog_free(copy);
 }
 
@@ -348,7 +362,7 @@ void ml_run_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item, const m
 	}
 	if (entry->file.kind == ML_FILE_SKIPPED) {
 		if (!entry->context) {
-			summary->skipped = entry->file.skip;
+			summary->skipped = ml_arena_strdup(run->arena, entry->file.skip); /* the plan's memory goes */
 			ml_ptr_vec_push(run->arena, &run->files, summary);
 		}
 		ml_pipeline_release(pipeline, item);
@@ -368,7 +382,7 @@ void ml_run_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item, const m
 	ml_line_map map;
 	ml_line_map_init(&map, file_arena, text, len);
 	struct file_lint f = { .run = run, .st = &st, .map = &map, .src = src, .chunk_arena = ml_arena_new(),
-			       .pipeline = pipeline, .item = item, .summary = summary };
+			       .pipeline = pipeline, .item = item, .summary = summary, .file_version = version };
 	ml_rule_set *rules = ml_arena_alloc(file_arena, sizeof(*rules));
 	ml_rule_set_from_options(rules, &file_options);
 	f.edge = (ml_edge_file){ .path = summary->path ? summary->path : path, .map = &map,
