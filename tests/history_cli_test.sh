@@ -103,5 +103,30 @@ check "missing --context path: the named file is still linted" has "2_accounts_e
 run --no-config --tool goose "$ROOT/tests/projects/diesel"
 check "--tool goose on diesel folders: files listed as skipped" has "skipped: .*up.sql: not a goose migration" "$out"
 
+# --since follows the order the tool runs: sqitch's change names, by plan.
+cd "$ROOT/tests/projects/sqitch" || exit 1
+run --no-config --format gcc --fail-on info --since users .
+check "--since users (sqitch): nothing of the first change is reported" test "$(count '/users.sql:' "$out")" -eq 0
+check "--since users (sqitch): later changes are" has "deploy/orders.sql:" "$out"
+cd "$tmp/goose" || exit 1
+run --no-config --since 10 $G/3_accounts_plan.sql
+check "--since: a named file at or before it is listed as skipped, not dropped" \
+	has "skipped: db/migrations/3_accounts_plan.sql: at or before --since 10" "$out"
+
+# Hostile sections: a byte that is not UTF-8 in a Down is the Down's (info);
+# a Down written before its Up; more sections than the linter keeps apart.
+mkdir -p "$tmp/edge"
+printf -- '-- +goose Up\nSELECT 1;\n-- +goose Down\nSELECT 2; -- \377\n' >"$tmp/edge/1_utf8.sql"
+run --no-config --format json --fail-on info "$tmp/edge/1_utf8.sql"
+check "invalid UTF-8 in a Down: reported as the Down's, at info" \
+	grep -Eq '"rule":"invalid-input","severity":"info",[^}]*"direction":"down"' <<<"$out"
+printf -- '-- +goose Down\nDROP TABLE accounts;\n-- +goose Up\nCREATE TABLE accounts (id int);\n' >"$tmp/edge/2_down_first.sql"
+run --no-config --format gcc --fail-on info "$tmp/edge/2_down_first.sql"
+check "a Down before the Up is still a down (its DROP TABLE a note)" has "2_down_first.sql:2:1: note: dropping table" "$out"
+awk 'BEGIN { print "-- migrate:up"; for (i = 0; i < 2100; i++) { print "-- migrate:up"; print "SELECT 1;"; print "-- migrate:down"; print "SELECT 2;" } }' \
+	>"$tmp/edge/3_pairs.sql"
+run --no-config --format gcc --fail-on info --tool dbmate "$tmp/edge/3_pairs.sql"
+check "4,200 dbmate sections: the cut is reported, not silent" has "more than 4096 sections" "$out"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -204,9 +204,9 @@ int ml_down_mode_parse(const char *text, ml_down_mode *out);
 
 /* The tool whose rules a run with opts follows for the file or directory
  * path, and why (one sentence): the preset opts names, or the one detected
- * from the layout and markers of path's migration directory. Both strings
- * are static or live until the process ends. Returns 0, or -1 when path
- * cannot be read. */
+ * from the layout and markers of path's migration directory. *tool is
+ * static; *why is static or the calling thread's, valid until its next
+ * call. Returns 0, or -1 when path cannot be read. */
 int ml_detect_tool(const ml_options *opts, const char *path, const char **tool, const char **why);
 
 /* Parses "11", "11.0" or "13.4" into opts. Returns 0, or -1 when text is not

@@ -57,12 +57,20 @@ static size_t sections(ml_arena *arena, const ml_tool_root *root, const ml_migra
 	bool no_tx = ml_tool_find_line(text, len, 0, "-- +goose no transaction") != (size_t)-1;
 	const char *why = no_tx ? "-- +goose NO TRANSACTION" : "goose runs each migration in a transaction";
 	size_t up = ml_tool_find_line(text, len, 0, "-- +goose up");
-	size_t down = ml_tool_find_line(text, len, up == (size_t)-1 ? 0 : up, "-- +goose down");
+	size_t down = ml_tool_find_line(text, len, 0, "-- +goose down");
 	ml_tool_whole_file(file, len, !no_tx, why, &out[0]);
 	if (down == (size_t)-1)
 		return 1;
-	out[0].end = down;
 	ml_tool_whole_file(file, len, !no_tx, why, &out[1]);
+	if (up != (size_t)-1 && down < up) {
+		/* Down written first (goose itself refuses the file): each part
+		 * is still what it says. */
+		out[0].end = up;
+		out[0].direction = ML_DIRECTION_DOWN;
+		out[1].start = up;
+		return 2;
+	}
+	out[0].end = down;
 	out[1].start = down;
 	out[1].direction = ML_DIRECTION_DOWN;
 	return 2;

@@ -134,6 +134,11 @@ static size_t sections(ml_arena *arena, const ml_tool_root *root, const ml_migra
 		for (size_t i = 0; i < out[0].start; i++)
 			if (own[i] != '\n')
 				own[i] = ' ';
+		/* The step's own text is only its own: a down pass reads all of
+		 * it, so the sections after it are blanked too. */
+		for (size_t i = out[0].end; i < len; i++)
+			if (own[i] != '\n')
+				own[i] = ' ';
 		out[0].text = own;
 	}
 	out[0].start = 0;

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,16 +52,22 @@ const ml_tool *ml_tool_plain(void)
 	return &ml_tool_plain_preset;
 }
 
+static char tool_names[512];
+
+static void make_tool_names(void)
+{
+	size_t used = 0;
+	for (size_t i = 0; i < N_TOOLS && used < sizeof(tool_names); i++)
+		used += (size_t)snprintf(tool_names + used, sizeof(tool_names) - used, "%s%s", i ? ", " : "",
+					 TOOLS[i]->name);
+}
+
 const char *ml_tool_names(void)
 {
-	static char names[512];
-	if (!names[0]) {
-		size_t used = 0;
-		for (size_t i = 0; i < N_TOOLS && used < sizeof(names); i++)
-			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "",
-						 TOOLS[i]->name);
-	}
-	return names;
+	/* Public, so called from any thread: made once. */
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, make_tool_names);
+	return tool_names;
 }
 
 /* ---- listing a directory -------------------------------------------------- */

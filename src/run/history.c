@@ -70,13 +70,17 @@ static const struct detection *detect_dir(struct planner *pl, const char *dir)
 	if (d)
 		return d;
 	d = ml_arena_alloc(pl->arena, sizeof(*d));
+	/* The listing and the file heads are needed only here. */
+	ml_arena *scratch = ml_arena_new();
 	ml_tool_dir listing;
-	if (ml_tool_dir_read(pl->arena, dir, &listing) != 0) {
+	if (!scratch || ml_tool_dir_read(scratch, dir, &listing) != 0) {
 		d->tool = ml_tool_plain();
 		d->why = "its folder cannot be listed";
 	} else {
 		d->tool = ml_tool_detect_scored(&listing, &d->why, &d->score);
+		d->why = ml_arena_strdup(pl->arena, d->why);
 	}
+	ml_arena_free(scratch);
 	ml_map_put(pl->arena, &pl->detected, dir, d);
 	return d;
 }
@@ -282,6 +286,36 @@ static void add_unnamed_history(struct planner *pl, ml_input_list *list)
 	}
 }
 
+/* Marks as context the migrations of each history up to since, in the
+ * order the tool runs them: up to the last one whose version is since
+ * (sqitch's change names, a journal's order, versions compared as text),
+ * or, in a history without that version, those whose version compares at
+ * or below it. A file named to be linted is still listed (as skipped). */
+static void mark_since(ml_input_list *list, const size_t *order, const char *since)
+{
+	for (size_t k = 0; k < list->len;) {
+		size_t history = list->plan[order[k]].history, end = k, last = (size_t)-1;
+		while (end < list->len && list->plan[order[end]].history == history) {
+			const ml_plan_entry *e = &list->plan[order[end]];
+			if (e->tool && e->file.version && !strcmp(e->file.version, since))
+				last = end;
+			end++;
+		}
+		for (size_t j = k; j < end; j++) {
+			ml_plan_entry *e = &list->plan[order[j]];
+			if (!e->tool || list->errors[order[j]])
+				continue;
+			bool before = last != (size_t)-1 ? j <= last
+							 : e->file.version && ml_version_compare(e->file.version, since) <= 0;
+			if (before && !e->context) {
+				e->context = true;
+				e->since = true;
+			}
+		}
+		k = end;
+	}
+}
+
 void ml_history_plan(ml_run *run, ml_input_list *list)
 {
 	if (!list->len)
@@ -297,20 +331,20 @@ void ml_history_plan(ml_run *run, ml_input_list *list)
 	}
 	add_unnamed_history(&pl, list);
 
-	const char *since = run->options.since;
 	size_t *order = ml_arena_alloc(list->arena, list->len * sizeof(*order));
+	for (size_t i = 0; i < list->len; i++)
+		order[i] = i;
+	qsort_r(order, list->len, sizeof(*order), compare_items, list);
+	if (run->options.since)
+		mark_since(list, order, run->options.since);
 	for (size_t i = 0; i < list->len; i++) {
 		ml_plan_entry *e = &list->plan[i];
-		order[i] = i;
-		if (since && e->tool && e->file.version && ml_version_compare(e->file.version, since) <= 0)
-			e->context = true;
 		if (e->tool && e->file.kind == ML_FILE_SKIPPED) {
 			list->items[i].skip = true; /* listed, never read */
 			if (e->context)
 				e->dropped = true;
 		}
 	}
-	qsort_r(order, list->len, sizeof(*order), compare_items, list);
 
 	/* Context after the last reported migration of its history changes
 	 * nothing that is reported. */
@@ -319,7 +353,7 @@ void ml_history_plan(ml_run *run, ml_input_list *list)
 		bool reported_later = k + 1 < list->len &&
 				      list->plan[order[k + 1]].history == e->history &&
 				      !list->plan[order[k + 1]].dropped;
-		if (e->context && !list->errors[order[k]] && !reported_later)
+		if (e->context && !e->since && !list->errors[order[k]] && !reported_later)
 			e->dropped = true;
 	}
 

@@ -46,6 +46,8 @@ struct file_lint {
 	size_t invalid_at;        /* the first byte that is not UTF-8, reported by the next
 				     pass; 0 when none (or reported) */
 	const char *file_version; /* the file's version, in the run's arena, or NULL */
+	size_t sections_cut_at;   /* 1 + where the tool's sections were cut short (more than
+				     ML_MAX_SECTIONS), reported by the first pass; 0: none */
 };
 
 /* A NUL-terminated copy of text[start, end) in arena, with the psql
@@ -187,8 +189,8 @@ static void step_version(struct file_lint *f, const ml_section *step)
  * pass reads (the file's, or a down step's own); take_ahead says whether
  * the pipeline's parses of the chunks fit it (the file's chunks). */
 static void lint_pass(struct file_lint *f, const ml_options *options, const ml_rule_set *rules, ml_catalog *catalog,
-		      const ml_chunk_list *chunks, const ml_section *steps, size_t n_steps, const bool *wants,
-		      bool drop_text, ml_arena *file_arena)
+		      const ml_chunk_list *chunks, size_t lo, size_t hi, const ml_section *steps, size_t n_steps,
+		      const bool *wants, bool drop_text, ml_arena *file_arena)
 {
 	const ml_line_map *map = f->map;
 	const char *text = map->text;
@@ -197,7 +199,7 @@ static void lint_pass(struct file_lint *f, const ml_options *options, const ml_r
 	ml_engine_file_start(st, catalog, options, rules, map, file_arena, &f->out);
 
 	ml_ptr_vec found = { 0 };
-	for (size_t i = 0; i < chunks->len; i++) {
+	for (size_t i = lo; i < hi; i++) {
 		const ml_chunk *c = &chunks->items[i];
 		if (!c->has_ignore_comment || !wants[step_at(steps, n_steps, c->start)])
 			continue;
@@ -219,17 +221,24 @@ static void lint_pass(struct file_lint *f, const ml_options *options, const ml_r
 	}
 	ml_engine_add_suppressions(st, (ml_suppression *const *)found.items, found.len);
 	take_output(f);
-	if (f->invalid_at) {
+	if (f->invalid_at && wants[step_at(steps, n_steps, f->invalid_at - 1)]) {
 		ml_unit invalid = { .kind = ML_UNIT_INVALID_INPUT, .start = f->invalid_at - 1, .end = f->invalid_at,
 				    .message = "invalid UTF-8 byte; the file is linted as it is, and columns after "
 					       "this byte count bytes" };
 		f->invalid_at = 0;
 		lint_unit(f, &invalid);
 	}
+	if (f->sections_cut_at) {
+		ml_unit cut = { .kind = ML_UNIT_INVALID_INPUT, .start = f->sections_cut_at - 1, .end = f->sections_cut_at,
+				.message = "more than 4096 sections (migrations, up and down parts) in one file: from "
+					   "here on the file was linted as one last section" };
+		f->sections_cut_at = 0;
+		lint_unit(f, &cut);
+	}
 
 	size_t kept_from = 0;
 	size_t current = (size_t)-1;
-	for (size_t i = 0; i < chunks->len; i++) {
+	for (size_t i = lo; i < hi; i++) {
 		const ml_chunk *c = &chunks->items[i];
 		size_t step = step_at(steps, n_steps, c->start);
 		if (!wants[step])
@@ -287,6 +296,35 @@ static void lint_pass(struct file_lint *f, const ml_options *options, const ml_r
 	ml_engine_output_free(&f->out);
 }
 
+/* The first chunk of chunks starting at or after at. */
+static size_t first_chunk_from(const ml_chunk_list *chunks, size_t at)
+{
+	size_t lo = 0, hi = chunks->len;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (chunks->items[mid].start < at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* A text of the file's length for a pass over steps whose tool gave some
+ * of them their own text (what the tool runs of them): the file's text
+ * with each such step's range taken from its own. In arena. */
+static const char *pass_text(ml_arena *arena, const ml_source *src, const ml_section *steps, size_t n_steps,
+			     const bool *wants)
+{
+	char *text = ml_arena_alloc(arena, src->len + 1);
+	memcpy(text, src->text, src->len);
+	text[src->len] = '\0';
+	for (size_t s = 0; s < n_steps; s++)
+		if (wants[s] && steps[s].text && steps[s].start < steps[s].end && steps[s].end <= src->len)
+			memcpy(text + steps[s].start, steps[s].text + steps[s].start, steps[s].end - steps[s].start);
+	return text;
+}
+
 /* Lints down step steps[d] on its own: against a copy of the catalog as
  * its up left it (thrown away after), in its own transaction, with its own
  * text when the tool gave it one. */
@@ -319,6 +357,9 @@ static void lint_down(struct file_lint *f, const ml_options *file_options, const
 	f->edge.direction = "down";
 	step_version(f, &steps[d]);
 	f->edge.as_info = f->run->options.down == ML_DOWN_INFO;
+	/* A byte that is not UTF-8 is reported by the pass of the step it is in. */
+	size_t invalid_at = f->invalid_at;
+	bool invalid_here = invalid_at && step_at(steps, n_steps, invalid_at - 1) == d;
 	if (steps[d].text) {
 		/* Its own text is all the step's (a rollback line may sit
 		 * before the step's range): one step over all of it. */
@@ -326,9 +367,12 @@ static void lint_down(struct file_lint *f, const ml_options *file_options, const
 		whole.start = 0;
 		whole.end = f->src->len;
 		bool all = true;
-		lint_pass(f, &options, rules, copy, chunks, &whole, 1, &all, false, file_arena);
+		f->invalid_at = invalid_here ? invalid_at : 0;
+		lint_pass(f, &options, rules, copy, chunks, 0, chunks->len, &whole, 1, &all, false, file_arena);
+		f->invalid_at = invalid_here ? 0 : invalid_at;
 	} else {
-		lint_pass(f, &options, rules, copy, chunks, steps, n_steps, wants, false, file_arena);
+		lint_pass(f, &options, rules, copy, chunks, first_chunk_from(chunks, steps[d].start),
+			  first_chunk_from(chunks, steps[d].end), steps, n_steps, wants, false, file_arena);
 	}
 	f->map = file_map;
 	f->edge.map = file_map;
@@ -351,17 +395,21 @@ void ml_run_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item, const m
 	}
 	const char *version = entry->file.version ? ml_arena_strdup(run->arena, entry->file.version) : NULL;
 	const char *direction = entry->file.direction == ML_DIRECTION_DOWN ? "down" : "up";
-	ml_file_summary context_summary;
+	ml_file_summary context_summary = { 0 };
 	ml_file_summary *summary = &context_summary;
-	if (!entry->context) {
+	if (!entry->context || entry->since) {
 		summary = ml_arena_alloc(run->arena, sizeof(*summary));
 		summary->path = ml_arena_strdup(run->arena, path);
 		summary->tool = entry->tool->name;
 		summary->version = version;
 		summary->direction = direction;
 	}
+	if (entry->since)
+		summary->skipped = ml_arena_printf(run->arena,
+						   "at or before --since %s: replayed as history, not reported",
+						   run->options.since);
 	if (entry->file.kind == ML_FILE_SKIPPED) {
-		if (!entry->context) {
+		if (!entry->context || entry->since) {
 			summary->skipped = ml_arena_strdup(run->arena, entry->file.skip); /* the plan's memory goes */
 			ml_ptr_vec_push(run->arena, &run->files, summary);
 		}
@@ -373,7 +421,7 @@ void ml_run_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item, const m
 		ml_pipeline_release(pipeline, item);
 		return;
 	}
-	if (!entry->context)
+	if (!entry->context || entry->since)
 		ml_ptr_vec_push(run->arena, &run->files, summary);
 	const char *text = src->text;
 	size_t len = src->len;
@@ -395,6 +443,8 @@ void ml_run_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item, const m
 		ml_tool_whole_file(&entry->file, len, file_options.assume_in_transaction, NULL, steps);
 	else
 		n_steps = file_steps(file_arena, entry, src, file_options.assume_in_transaction, steps);
+	if (n_steps == ML_MAX_SECTIONS)
+		f.sections_cut_at = steps[n_steps - 1].start + 1;
 	bool *wants = ml_arena_alloc(file_arena, n_steps * sizeof(*wants));
 	size_t first_up = n_steps;
 	for (size_t s = 0; s < n_steps; s++) {
@@ -423,9 +473,29 @@ void ml_run_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item, const m
 			for (size_t s = 0; s < n_steps; s++)
 				has_down |= !wants[s];
 			if (bad < len)
-				f.invalid_at = bad + 1; /* reported once, by the first pass */
-			lint_pass(&f, &up_options, rules, run->catalog, &src->chunks, steps, n_steps, wants, !has_down,
-				  file_arena);
+				f.invalid_at = bad + 1; /* reported by the pass of its step */
+			bool own_text = false;
+			for (size_t s = 0; s < n_steps; s++)
+				own_text |= wants[s] && steps[s].text;
+			if (own_text) {
+				/* What the tool runs of its up steps (sql-migrate never
+				 * runs what precedes its first marker): split and
+				 * parsed here, not by the pipeline. */
+				ml_line_map own_map;
+				ml_chunk_list own_chunks;
+				const char *own = pass_text(file_arena, src, steps, n_steps, wants);
+				ml_line_map_init(&own_map, file_arena, own, len);
+				ml_split(file_arena, own, len, &own_chunks);
+				f.map = f.edge.map = &own_map;
+				f.own_text = true;
+				lint_pass(&f, &up_options, rules, run->catalog, &own_chunks, 0, own_chunks.len, steps,
+					  n_steps, wants, false, file_arena);
+				f.map = f.edge.map = &map;
+				f.own_text = false;
+			} else {
+				lint_pass(&f, &up_options, rules, run->catalog, &src->chunks, 0, src->chunks.len, steps,
+					  n_steps, wants, !has_down, file_arena);
+			}
 		} else if (bad < len) {
 			f.invalid_at = bad + 1;
 		}

@@ -24,6 +24,8 @@ typedef struct ml_plan_entry {
 	const char *arg_dir;      /* the directory argument it was found below, or NULL: named itself */
 	bool context;             /* replayed as history, never reported */
 	bool dropped;             /* context after the last reported migration: not needed */
+	bool since;               /* named to be linted, but at or before options.since: replayed
+				     as context and listed as skipped */
 } ml_plan_entry;
 
 /* The list of what a run lints, in order: files to read, and inputs that
