@@ -171,6 +171,21 @@ bool ml_tool_dir_has_marker(const ml_tool_dir *dir, const char *marker, bool dee
 /* The same, counting only the files whose name name_ok accepts (NULL: every
  * *.sql): a marker in a file the tool would not run proves nothing. */
 bool ml_tool_dir_marked(const ml_tool_dir *dir, const char *marker, bool deep, bool (*name_ok)(const char *name));
+/* How many statements text[0, len) holds as psql's splitter finds them
+ * (quotes, comments and bodies keep their ';'; empty ones are not sent),
+ * counting up to at_most: a tool that sends a file as one query runs
+ * several statements as one implicit transaction. */
+size_t ml_tool_statement_count(ml_arena *arena, const char *text, size_t len, size_t at_most);
+/* Does the line at text[at] mark a section (its direction, and whether
+ * it turns the transaction off)? */
+typedef bool (*ml_tool_marker)(const char *text, size_t len, size_t at, ml_direction *direction, bool *no_tx);
+/* Cuts text[0, len) at every line marker accepts into out[0, n) (at most
+ * max) and returns n: each section runs to the next marker, in a
+ * transaction unless its marker says no (why_tx, why_no_tx say which); a
+ * second up section belongs to the migration of the first. *seen_up says
+ * whether any section is an up. */
+size_t ml_tool_marker_sections(const ml_migration_file *file, const char *text, size_t len, ml_tool_marker marker,
+			       const char *why_tx, const char *why_no_tx, ml_section *out, size_t max, bool *seen_up);
 /* One step: the whole of text[0, len) in direction dir. */
 size_t ml_tool_whole_file(const ml_migration_file *file, size_t len, bool in_transaction, const char *why,
 			  ml_section *out);

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "split.h"
 #include "tool.h"
 
 typedef struct dbmate_root {
@@ -115,45 +114,13 @@ static bool marker(const char *text, size_t len, size_t at, ml_direction *direct
 	return true;
 }
 
-/* How many statements text[0, len) holds, as psql's splitter finds them
- * (empty ones are not sent), counting up to 2. */
-static size_t statement_count(ml_arena *arena, const char *text, size_t len)
-{
-	ml_chunk_list chunks = { 0 };
-	ml_split(arena, text, len, &chunks);
-	size_t n = 0;
-	for (size_t i = 0; i < chunks.len && n < 2; i++)
-		if (chunks.items[i].kind == ML_CHUNK_STATEMENT && chunks.items[i].end > chunks.items[i].start)
-			n++;
-	return n;
-}
-
 static size_t sections(ml_arena *arena, const ml_tool_root *root, const ml_migration_file *file, const char *text,
 		       size_t len, ml_section *out, size_t max)
 {
 	(void)root;
-	size_t n = 0;
-	bool seen_up = false;
-	for (size_t at = 0; at < len;) {
-		ml_direction direction = ML_DIRECTION_UP;
-		bool no_tx;
-		if (marker(text, len, at, &direction, &no_tx) && n < max) {
-			if (n)
-				out[n - 1].end = at;
-			ml_tool_whole_file(file, len, !no_tx,
-					   no_tx ? "transaction:false on the section's -- migrate: line"
-						 : "dbmate runs each section in a transaction",
-					   &out[n]);
-			out[n].start = at;
-			out[n].direction = direction;
-			/* A second up section of the file belongs to the same migration. */
-			out[n].new_migration = direction == ML_DIRECTION_DOWN || !seen_up;
-			seen_up |= direction == ML_DIRECTION_UP;
-			n++;
-		}
-		const char *nl = memchr(text + at, '\n', len - at);
-		at = nl ? (size_t)(nl - text) + 1 : len;
-	}
+	bool seen_up;
+	size_t n = ml_tool_marker_sections(file, text, len, marker, "dbmate runs each section in a transaction",
+					   "transaction:false on the section's -- migrate: line", out, max, &seen_up);
 	if (!seen_up)
 		return ml_tool_whole_file(file, len, true,
 					  "no '-- migrate:up' line: dbmate refuses this file; linted whole as an up", out);
@@ -162,12 +129,14 @@ static size_t sections(ml_arena *arena, const ml_tool_root *root, const ml_migra
 	out[0].start = 0;
 	/* dbmate sends a section as one query: a transaction:false section of
 	 * several statements is still one implicit transaction. */
-	for (size_t i = 0; i < n; i++)
-		if (!out[i].in_transaction && statement_count(arena, text + out[i].start, out[i].end - out[i].start) > 1) {
+	for (size_t i = 0; i < n; i++) {
+		size_t section_len = out[i].end - out[i].start;
+		if (!out[i].in_transaction && ml_tool_statement_count(arena, text + out[i].start, section_len, 2) > 1) {
 			out[i].in_transaction = true;
 			out[i].why = "transaction:false, but dbmate sends the section as one query: PostgreSQL runs its "
 				     "statements as one implicit transaction";
 		}
+	}
 	return n;
 }
 

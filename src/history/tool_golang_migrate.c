@@ -13,7 +13,6 @@
  */
 #include <string.h>
 
-#include "split.h"
 #include "tool.h"
 
 /* Where name's ".up." or ".down." (the last one) starts after the version
@@ -80,14 +79,7 @@ static size_t sections(ml_arena *arena, const ml_tool_root *root, const ml_migra
 {
 	(void)root;
 	(void)max;
-	/* Statements as psql's splitter finds them (quotes, comments and
-	 * bodies keep their ';'); empty ones are not sent. */
-	ml_chunk_list chunks = { 0 };
-	ml_split(arena, text, len, &chunks);
-	size_t statements = 0;
-	for (size_t i = 0; i < chunks.len; i++)
-		if (chunks.items[i].kind == ML_CHUNK_STATEMENT && chunks.items[i].end > chunks.items[i].start)
-			statements++;
+	size_t statements = ml_tool_statement_count(arena, text, len, 2);
 	if (statements > 1)
 		return ml_tool_whole_file(file, len, true,
 					  "golang-migrate sends the file as one query: PostgreSQL runs its statements "

@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "split.h"
 #include "tool.h"
 
 /* A file name of pop's: VERSION_name[.DIALECT][.autocommit].(up|down).sql */
@@ -228,19 +227,6 @@ static void classify(ml_arena *arena, const ml_tool_root *root, const char *relp
 	}
 }
 
-/* How many statements text[0, len) holds, as psql's splitter finds them
- * (empty ones are not sent), counting up to 2. */
-static size_t statement_count(ml_arena *arena, const char *text, size_t len)
-{
-	ml_chunk_list chunks = { 0 };
-	ml_split(arena, text, len, &chunks);
-	size_t n = 0;
-	for (size_t i = 0; i < chunks.len && n < 2; i++)
-		if (chunks.items[i].kind == ML_CHUNK_STATEMENT && chunks.items[i].end > chunks.items[i].start)
-			n++;
-	return n;
-}
-
 static size_t sections(ml_arena *arena, const ml_tool_root *root, const ml_migration_file *file, const char *text,
 		       size_t len, ml_section *out, size_t max)
 {
@@ -250,7 +236,7 @@ static size_t sections(ml_arena *arena, const ml_tool_root *root, const ml_migra
 		return ml_tool_whole_file(file, len, true, "pop runs each migration in a transaction", out);
 	/* popx runs an .autocommit. file as one query: several statements
 	 * still form one implicit transaction. */
-	if (statement_count(arena, text, len) > 1)
+	if (ml_tool_statement_count(arena, text, len, 2) > 1)
 		return ml_tool_whole_file(file, len, true,
 					  ".autocommit. in the name, but popx sends the file as one query: PostgreSQL "
 					  "runs its statements as one implicit transaction",

@@ -14,7 +14,6 @@
  */
 #include <string.h>
 
-#include "split.h"
 #include "tool.h"
 
 static int detect(const ml_tool_dir *dir, const char **why)
@@ -67,12 +66,7 @@ static size_t sections(ml_arena *arena, const ml_tool_root *root, const ml_migra
 {
 	(void)root;
 	(void)max;
-	ml_chunk_list chunks = { 0 };
-	ml_split(arena, text, len, &chunks);
-	size_t statements = 0;
-	for (size_t i = 0; i < chunks.len; i++)
-		if (chunks.items[i].kind == ML_CHUNK_STATEMENT && chunks.items[i].end > chunks.items[i].start)
-			statements++;
+	size_t statements = ml_tool_statement_count(arena, text, len, 2);
 	if (statements <= 1)
 		return ml_tool_whole_file(file, len, false,
 					  "prisma sends migration.sql as one query: a single statement runs outside a "

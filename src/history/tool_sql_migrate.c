@@ -101,27 +101,9 @@ static size_t sections(ml_arena *arena, const ml_tool_root *root, const ml_migra
 		       size_t len, ml_section *out, size_t max)
 {
 	(void)root;
-	size_t n = 0;
-	bool seen_up = false;
-	for (size_t at = 0; at < len;) {
-		ml_direction direction = ML_DIRECTION_UP;
-		bool no_tx;
-		if (marker(text, len, at, &direction, &no_tx) && n < max) {
-			if (n)
-				out[n - 1].end = at;
-			ml_tool_whole_file(file, len, !no_tx,
-					   no_tx ? "notransaction on the section's -- +migrate line"
-						 : "sql-migrate runs each section in a transaction",
-					   &out[n]);
-			out[n].start = at;
-			out[n].direction = direction;
-			out[n].new_migration = direction == ML_DIRECTION_DOWN || !seen_up;
-			seen_up |= direction == ML_DIRECTION_UP;
-			n++;
-		}
-		const char *nl = memchr(text + at, '\n', len - at);
-		at = nl ? (size_t)(nl - text) + 1 : len;
-	}
+	bool seen_up;
+	size_t n = ml_tool_marker_sections(file, text, len, marker, "sql-migrate runs each section in a transaction",
+					   "notransaction on the section's -- +migrate line", out, max, &seen_up);
 	if (!n)
 		return ml_tool_whole_file(file, len, true,
 					  "no '-- +migrate Up' line: sql-migrate runs nothing of this file; linted whole "

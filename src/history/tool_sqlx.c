@@ -11,7 +11,6 @@
  */
 #include <string.h>
 
-#include "split.h"
 #include "tool.h"
 
 #define NO_TRANSACTION "-- no-transaction"
@@ -76,19 +75,6 @@ static void classify(ml_arena *arena, const ml_tool_root *root, const char *relp
 		out->direction = ML_DIRECTION_DOWN;
 }
 
-/* How many statements text[0, len) holds, as psql's splitter finds them
- * (empty ones are not sent), counting up to 2. */
-static size_t statement_count(ml_arena *arena, const char *text, size_t len)
-{
-	ml_chunk_list chunks = { 0 };
-	ml_split(arena, text, len, &chunks);
-	size_t n = 0;
-	for (size_t i = 0; i < chunks.len && n < 2; i++)
-		if (chunks.items[i].kind == ML_CHUNK_STATEMENT && chunks.items[i].end > chunks.items[i].start)
-			n++;
-	return n;
-}
-
 static size_t sections(ml_arena *arena, const ml_tool_root *root, const ml_migration_file *file, const char *text,
 		       size_t len, ml_section *out, size_t max)
 {
@@ -98,7 +84,7 @@ static size_t sections(ml_arena *arena, const ml_tool_root *root, const ml_migra
 	if (len >= n && !memcmp(text, NO_TRANSACTION, n)) {
 		/* sqlx then sends the file as one query: several statements
 		 * still form one implicit transaction. */
-		if (statement_count(arena, text, len) > 1)
+		if (ml_tool_statement_count(arena, text, len, 2) > 1)
 			return ml_tool_whole_file(file, len, true,
 						  "'-- no-transaction', but sqlx sends the file as one query: PostgreSQL "
 						  "runs its statements as one implicit transaction",

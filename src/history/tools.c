@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "map.h"
+#include "split.h"
 #include "tool.h"
 
 #define ML_TOOL(name) extern const ml_tool ml_tool_##name##_preset;
@@ -304,6 +305,41 @@ bool ml_tool_dir_marked(const ml_tool_dir *dir, const char *marker, bool deep, b
 			return true;
 	}
 	return false;
+}
+
+size_t ml_tool_statement_count(ml_arena *arena, const char *text, size_t len, size_t at_most)
+{
+	ml_chunk_list chunks = { 0 };
+	ml_split(arena, text, len, &chunks);
+	size_t n = 0;
+	for (size_t i = 0; i < chunks.len && n < at_most; i++)
+		if (chunks.items[i].kind == ML_CHUNK_STATEMENT && chunks.items[i].end > chunks.items[i].start)
+			n++;
+	return n;
+}
+
+size_t ml_tool_marker_sections(const ml_migration_file *file, const char *text, size_t len, ml_tool_marker marker,
+			       const char *why_tx, const char *why_no_tx, ml_section *out, size_t max, bool *seen_up)
+{
+	size_t n = 0;
+	*seen_up = false;
+	for (size_t at = 0; at < len;) {
+		ml_direction direction = ML_DIRECTION_UP;
+		bool no_tx = false;
+		if (n < max && marker(text, len, at, &direction, &no_tx)) {
+			if (n)
+				out[n - 1].end = at;
+			ml_tool_whole_file(file, len, !no_tx, no_tx ? why_no_tx : why_tx, &out[n]);
+			out[n].start = at;
+			out[n].direction = direction;
+			out[n].new_migration = direction == ML_DIRECTION_DOWN || !*seen_up;
+			*seen_up |= direction == ML_DIRECTION_UP;
+			n++;
+		}
+		const char *nl = memchr(text + at, '\n', len - at);
+		at = nl ? (size_t)(nl - text) + 1 : len;
+	}
+	return n;
 }
 
 size_t ml_tool_whole_file(const ml_migration_file *file, size_t len, bool in_transaction, const char *why,
