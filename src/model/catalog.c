@@ -75,9 +75,16 @@ void ml_catalog_begin_file(ml_catalog *cat)
 
 /* ---- clone ---------------------------------------------------------------- */
 
-static const char *copy_str(ml_arena *arena, const char *s)
+/* Where a clone's copies go, and whether it borrows the source's strings
+ * (a short-lived copy: strings are never changed in place, only replaced). */
+struct clone_to {
+	ml_arena *arena;
+	bool borrow;
+};
+
+static const char *copy_str(const struct clone_to *to, const char *s)
 {
-	return s ? ml_arena_strdup(arena, s) : NULL;
+	return s && !to->borrow ? ml_arena_strdup(to->arena, s) : s;
 }
 
 /* A copy of vec (of items of size bytes each) in arena, with the items
@@ -98,52 +105,54 @@ static ml_ptr_vec copy_vec(ml_arena *arena, const ml_ptr_vec *vec, size_t size)
 }
 
 /* The strings of a table's entries, copied into arena. */
-static void copy_table_strings(ml_arena *arena, ml_table_state *t)
+static void copy_table_strings(const struct clone_to *to, ml_table_state *t)
 {
-	t->schema = copy_str(arena, t->schema);
-	t->name = copy_str(arena, t->name);
+	ml_arena *arena = to->arena;
+	t->schema = copy_str(to, t->schema);
+	t->name = copy_str(to, t->name);
 	t->columns = copy_vec(arena, &t->columns, sizeof(ml_column_facts));
 	for (size_t i = 0; i < t->columns.len; i++) {
 		ml_column_facts *c = t->columns.items[i];
-		c->name = copy_str(arena, c->name);
-		c->type = copy_str(arena, c->type);
+		c->name = copy_str(to, c->name);
+		c->type = copy_str(to, c->type);
 	}
 	t->checks = copy_vec(arena, &t->checks, sizeof(ml_check_state));
 	for (size_t i = 0; i < t->checks.len; i++) {
 		ml_check_state *chk = t->checks.items[i];
-		chk->name = copy_str(arena, chk->name);
-		chk->column = copy_str(arena, chk->column);
+		chk->name = copy_str(to, chk->name);
+		chk->column = copy_str(to, chk->column);
 	}
 	t->foreign_keys = copy_vec(arena, &t->foreign_keys, sizeof(ml_foreign_key_state));
 	for (size_t i = 0; i < t->foreign_keys.len; i++) {
 		ml_foreign_key_state *fk = t->foreign_keys.items[i];
-		fk->name = copy_str(arena, fk->name);
-		fk->ref_schema = copy_str(arena, fk->ref_schema);
-		fk->ref_name = copy_str(arena, fk->ref_name);
+		fk->name = copy_str(to, fk->name);
+		fk->ref_schema = copy_str(to, fk->ref_schema);
+		fk->ref_name = copy_str(to, fk->ref_name);
 	}
 	t->unique_keys = copy_vec(arena, &t->unique_keys, sizeof(ml_unique_key));
 	for (size_t i = 0; i < t->unique_keys.len; i++) {
 		ml_unique_key *k = t->unique_keys.items[i];
 		const char **columns = ml_arena_alloc(arena, (k->n_columns ? k->n_columns : 1) * sizeof(*columns));
 		for (size_t c = 0; c < k->n_columns; c++)
-			columns[c] = copy_str(arena, k->columns[c]);
+			columns[c] = copy_str(to, k->columns[c]);
 		k->columns = columns;
-		k->name = copy_str(arena, k->name);
+		k->name = copy_str(to, k->name);
 	}
 }
 
-ml_catalog *ml_catalog_clone(const ml_catalog *src)
+static ml_catalog *clone_catalog(const ml_catalog *src, bool borrow)
 {
 	ml_catalog *cat = ml_catalog_new();
 	if (!cat)
 		return NULL;
 	ml_arena *arena = cat->arena;
+	const struct clone_to to_arena = { arena, borrow }, *to = &to_arena;
 	cat->file = src->file;
 	/* Tables first, then the links between them, by id. */
 	for (size_t i = 0; i < src->all_tables.len; i++) {
 		ml_table_state *t = ml_arena_alloc(arena, sizeof(*t));
 		*t = *(const ml_table_state *)src->all_tables.items[i];
-		copy_table_strings(arena, t);
+		copy_table_strings(to, t);
 		ml_ptr_vec_push(arena, &cat->all_tables, t);
 	}
 	for (size_t i = 0; i < cat->all_tables.len; i++) {
@@ -165,26 +174,36 @@ ml_catalog *ml_catalog_clone(const ml_catalog *src)
 			continue;
 		const ml_index_state *from = e->value;
 		ml_index_state *ix = ml_arena_alloc(arena, sizeof(*ix));
-		ix->name = copy_str(arena, from->name);
-		ix->table = copy_str(arena, from->table);
-		ix->schema = copy_str(arena, from->schema);
-		ix->table_name = copy_str(arena, from->table_name);
+		ix->name = copy_str(to, from->name);
+		ix->table = copy_str(to, from->table);
+		ix->schema = copy_str(to, from->schema);
+		ix->table_name = copy_str(to, from->table_name);
 		ml_map_put(arena, &cat->indexes, e->key, ix);
 	}
 	cat->functions = copy_vec(arena, &src->functions, sizeof(ml_function_state));
 	for (size_t i = 0; i < cat->functions.len; i++) {
 		ml_function_state *f = cat->functions.items[i];
-		f->name = copy_str(arena, f->name);
+		f->name = copy_str(to, f->name);
 	}
 	for (size_t i = 0; i < src->committing_procedures.len; i++)
 		ml_ptr_vec_push(arena, &cat->committing_procedures,
-				ml_arena_strdup(arena, src->committing_procedures.items[i]));
+				(void *)copy_str(to, src->committing_procedures.items[i]));
 	for (size_t i = 0; i < src->checked_domains.cap; i++) {
 		const ml_map_entry *e = &src->checked_domains.entries[i];
 		if (e->key && e->value)
 			ml_map_put(arena, &cat->checked_domains, e->key, (void *)"checked");
 	}
 	return cat;
+}
+
+ml_catalog *ml_catalog_clone(const ml_catalog *src)
+{
+	return clone_catalog(src, false);
+}
+
+ml_catalog *ml_catalog_clone_borrowing(const ml_catalog *src)
+{
+	return clone_catalog(src, true);
 }
 
 /* ---- tables by name ------------------------------------------------------- */

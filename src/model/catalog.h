@@ -54,6 +54,10 @@ ml_catalog *ml_catalog_new(void);
 /* A copy of cat that shares nothing with it: applying statements to one
  * leaves the other as it was. NULL when memory runs out. */
 ml_catalog *ml_catalog_clone(const ml_catalog *cat);
+/* A copy of cat that borrows cat's strings (names, types): cheaper, and
+ * valid only while cat lives unchanged; free it first. For a down
+ * migration linted against its up's schema and thrown away. */
+ml_catalog *ml_catalog_clone_borrowing(const ml_catalog *cat);
 /* Frees cat and everything it returned. NULL is fine. */
 void ml_catalog_free(ml_catalog *cat);
 /* Starts the next migration file: tables created from now on are new

@@ -9,6 +9,7 @@
  * what the engine decided and turns it into the run's diagnostics
  * (diagnostics.c), while the text the findings point into is still there.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
@@ -331,7 +332,7 @@ static const char *pass_text(ml_arena *arena, const ml_source *src, const ml_sec
 static void lint_down(struct file_lint *f, const ml_options *file_options, const ml_rule_set *rules,
 		      const ml_section *steps, size_t n_steps, size_t d, bool *wants, ml_arena *file_arena)
 {
-	ml_catalog *copy = ml_catalog_clone(f->run->catalog);
+	ml_catalog *copy = ml_catalog_clone_borrowing(f->run->catalog);
 	if (!copy) {
 		ml_run_out_of_memory(f->run, f->src->path);
 		return;
@@ -437,7 +438,17 @@ void ml_run_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item, const m
 				 .excerpts = !file_options.skip_excerpts, .direction = direction, .version = version,
 				 .discard = entry->context };
 
-	ml_section *steps = ml_arena_alloc(file_arena, ML_MAX_SECTIONS * sizeof(*steps));
+	/* Room for the tool's sections, if it has them: not zeroed, so only
+	 * what the tool writes is touched. */
+	ml_section one_step;
+	ml_section *steps = entry->tool->sections && !src->has_nul ? malloc(ML_MAX_SECTIONS * sizeof(*steps)) : &one_step;
+	if (!steps) {
+		ml_run_out_of_memory(run, path);
+		ml_arena_free(f.chunk_arena);
+		ml_arena_free(file_arena);
+		ml_pipeline_release(pipeline, item);
+		return;
+	}
 	size_t n_steps = 1;
 	if (src->has_nul)
 		ml_tool_whole_file(&entry->file, len, file_options.assume_in_transaction, NULL, steps);
@@ -504,6 +515,8 @@ void ml_run_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item, const m
 				if (steps[s].direction == ML_DIRECTION_DOWN)
 					lint_down(&f, &file_options, rules, steps, n_steps, s, wants, file_arena);
 	}
+	if (steps != &one_step)
+		free(steps);
 	ml_arena_free(f.chunk_arena);
 	ml_arena_free(file_arena);
 	ml_pipeline_release(pipeline, item);

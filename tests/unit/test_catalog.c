@@ -254,6 +254,27 @@ START_TEST(domains_and_procedures)
 }
 END_TEST
 
+START_TEST(borrowing_clone_changes_only_itself)
+{
+	/* What a down migration is linted against: the up's schema, changed
+	 * by the down, thrown away; the original is as it was. */
+	APPLY(cat, "CREATE TABLE t (id int PRIMARY KEY, a text)", "CREATE INDEX t_a ON t (a)");
+	ml_catalog *copy = ml_catalog_clone_borrowing(cat);
+	ck_assert_ptr_nonnull(copy);
+	ck_assert_ptr_nonnull(column(copy, "t", "a"));
+	APPLY(copy, "ALTER TABLE t DROP COLUMN a", "DROP INDEX t_a", "ALTER TABLE t RENAME TO t2",
+	      "CREATE TABLE u (x int)");
+	ck_assert_ptr_nonnull(column(cat, "t", "a"));
+	ck_assert_ptr_nonnull(ml_catalog_index(cat, "t_a"));
+	ck_assert_ptr_null(ml_catalog_table(cat, NULL, "u"));
+	ck_assert_ptr_null(ml_catalog_table(cat, NULL, "t2"));
+	ck_assert_ptr_nonnull(ml_catalog_table(copy, NULL, "t2"));
+	ck_assert_str_eq(column(copy, "t2", "id")->type, column(cat, "t", "id")->type);
+	ml_catalog_free(copy);
+	ck_assert_str_eq(column(cat, "t", "a")->name, "a");
+}
+END_TEST
+
 START_TEST(clone_shares_nothing)
 {
 	APPLY(cat, "CREATE TABLE p (id int PRIMARY KEY, a text) PARTITION BY LIST (a)",
@@ -335,6 +356,7 @@ Suite *catalog_suite(void)
 	tcase_add_test(tc, partitions);
 	tcase_add_test(tc, domains_and_procedures);
 	tcase_add_test(tc, clone_shares_nothing);
+	tcase_add_test(tc, borrowing_clone_changes_only_itself);
 	tcase_add_test(tc, free_accepts_null);
 	suite_add_tcase(s, tc);
 	return s;
