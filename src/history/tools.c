@@ -76,6 +76,8 @@ const char *ml_tool_names(void)
 /* The most entries of one folder detection looks at: a directory with more
  * is still detected from its first ones, in sorted order. */
 #define MAX_LISTED 100000
+/* The most files of its subfolders a directory's listing holds. */
+#define MAX_SUB_LISTED 20000
 
 static int compare_strings(const void *a, const void *b)
 {
@@ -123,7 +125,9 @@ int ml_tool_dir_read(ml_arena *arena, const char *path, ml_tool_dir *dir)
 	int again = dup(fd);
 	ml_ptr_vec files = { 0 }, dirs = { 0 }, sub = { 0 };
 	list_fd(arena, fd, "", &files, &dirs);
-	for (size_t i = 0; again >= 0 && i < dirs.len; i++) {
+	/* One level down, within a budget: the folder may be a project's top,
+	 * with node_modules below it. */
+	for (size_t i = 0; again >= 0 && i < dirs.len && sub.len < MAX_SUB_LISTED; i++) {
 		int sfd = openat(again, dirs.items[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (sfd >= 0)
 			list_fd(arena, sfd, ml_arena_printf(arena, "%s/", (const char *)dirs.items[i]), &sub, NULL);

@@ -64,6 +64,13 @@ static const char *parent_of(ml_arena *arena, const char *path)
 	return ml_arena_strndup(arena, path, (size_t)(base - path) - 1);
 }
 
+/* Does path end in "..": a folder above the paths as named? */
+static bool ends_with_parent(const char *path)
+{
+	size_t n = strlen(path);
+	return n >= 2 && !strcmp(path + n - 2, "..") && (n == 2 || path[n - 3] == '/');
+}
+
 static const struct detection *detect_dir(struct planner *pl, const char *dir)
 {
 	struct detection *d = ml_map_get(&pl->detected, dir);
@@ -161,18 +168,22 @@ static void resolve(struct planner *pl, const char *path, const ml_tool *tool, c
 	} else if (tool) {
 		/* plain: its history is the directory argument (below) */
 	} else if (!tool) {
-		const struct detection *d1 = detect_dir(pl, p1);
-		const struct detection *d2 = NULL;
-		if (d1->tool != ml_tool_plain() && d1->tool->depth == 1) {
+		/* The folder above first: one detection serves every migration
+		 * folder of a diesel or prisma directory. It decides only for a
+		 * file laid out as its tool's migrations (unless it is sure), and
+		 * never from above the tree the paths name (".."). */
+		const char *p2 = parent_of(pl->arena, p1);
+		const struct detection *d2 = ends_with_parent(p2) ? NULL : detect_dir(pl, p2);
+		const struct detection *d1 = NULL;
+		if (d2 && d2->tool != ml_tool_plain() && d2->tool->depth >= 2 &&
+		    (d2->score >= SURE_SCORE || is_migration_of(pl, d2->tool, p2, path))) {
+			tool = d2->tool;
+			why = d2->why;
+			root_path = p2;
+		} else if ((d1 = detect_dir(pl, p1))->tool != ml_tool_plain() && d1->tool->depth == 1) {
 			tool = d1->tool;
 			why = d1->why;
 			root_path = p1;
-		} else if ((d2 = detect_dir(pl, parent_of(pl->arena, p1)))->tool != ml_tool_plain() &&
-			   d2->tool->depth >= 2 &&
-			   (d2->score >= SURE_SCORE || is_migration_of(pl, d2->tool, parent_of(pl->arena, p1), path))) {
-			tool = d2->tool;
-			why = d2->why;
-			root_path = parent_of(pl->arena, p1);
 		} else {
 			/* A file the tool of the folder above would not run (a
 			 * folder that only looks like diesel's) is linted as it is. */
