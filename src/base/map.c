@@ -65,3 +65,18 @@ void ml_map_put(ml_arena *arena, ml_map *map, const char *key, void *value)
 	map->entries[k] = (ml_map_entry){ .key = ml_arena_strdup(arena, key), .hash = h, .value = value };
 	map->len++;
 }
+
+void ml_map_copy(ml_arena *arena, ml_map *out, const ml_map *map, bool copy_keys)
+{
+	*out = (ml_map){ 0 };
+	if (!map->cap)
+		return;
+	out->entries = ml_arena_alloc(arena, map->cap * sizeof(*out->entries));
+	memcpy(out->entries, map->entries, map->cap * sizeof(*out->entries));
+	out->len = map->len;
+	out->cap = map->cap;
+	if (copy_keys)
+		for (size_t i = 0; i < out->cap; i++)
+			if (out->entries[i].key)
+				out->entries[i].key = ml_arena_strdup(arena, out->entries[i].key);
+}

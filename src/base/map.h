@@ -5,6 +5,7 @@
 #ifndef MIGRALINT_MAP_H
 #define MIGRALINT_MAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,5 +27,11 @@ void *ml_map_get(const ml_map *map, const char *key);
 /* Stores value under key (a copy of key is made in arena), replacing any
  * value already there. */
 void ml_map_put(ml_arena *arena, ml_map *map, const char *key, void *value);
+
+/* Makes *out a copy of map in arena: the same slots, so nothing is hashed
+ * again; the keys are copied when copy_keys, else shared with map (which
+ * must then outlive the copy). The values are map's: change them in
+ * out->entries. */
+void ml_map_copy(ml_arena *arena, ml_map *out, const ml_map *map, bool copy_keys);
 
 #endif

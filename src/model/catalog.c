@@ -92,14 +92,19 @@ static const char *copy_str(const struct clone_to *to, const char *s)
 static ml_ptr_vec copy_vec(ml_arena *arena, const ml_ptr_vec *vec, size_t size)
 {
 	ml_ptr_vec out = { 0 };
+	if (!vec->len)
+		return out;
+	/* Sized once: a copy is made for every down migration. */
+	out.items = ml_arena_alloc(arena, vec->len * sizeof(*out.items));
+	out.len = out.cap = vec->len;
+	char *block = size ? ml_arena_alloc(arena, vec->len * size) : NULL;
 	for (size_t i = 0; i < vec->len; i++) {
 		void *item = vec->items[i];
 		if (size) {
-			void *copy = ml_arena_alloc(arena, size);
-			memcpy(copy, item, size);
-			item = copy;
+			memcpy(block + i * size, item, size);
+			item = block + i * size;
 		}
-		ml_ptr_vec_push(arena, &out, item);
+		out.items[i] = item;
 	}
 	return out;
 }
@@ -163,13 +168,17 @@ static ml_catalog *clone_catalog(const ml_catalog *src, bool borrow)
 		for (size_t k = 0; k < t->partitions.len; k++)
 			t->partitions.items[k] = cat->all_tables.items[((ml_table_state *)t->partitions.items[k])->id];
 	}
-	for (size_t i = 0; i < src->tables.cap; i++) {
-		const ml_map_entry *e = &src->tables.entries[i];
+	/* The maps slot for slot (nothing hashed again), their values the
+	 * copy's own. */
+	ml_map_copy(arena, &cat->tables, &src->tables, !borrow);
+	for (size_t i = 0; i < cat->tables.cap; i++) {
+		ml_map_entry *e = &cat->tables.entries[i];
 		if (e->key && e->value)
-			ml_map_put(arena, &cat->tables, e->key, cat->all_tables.items[((ml_table_state *)e->value)->id]);
+			e->value = cat->all_tables.items[((ml_table_state *)e->value)->id];
 	}
-	for (size_t i = 0; i < src->indexes.cap; i++) {
-		const ml_map_entry *e = &src->indexes.entries[i];
+	ml_map_copy(arena, &cat->indexes, &src->indexes, !borrow);
+	for (size_t i = 0; i < cat->indexes.cap; i++) {
+		ml_map_entry *e = &cat->indexes.entries[i];
 		if (!e->key || !e->value)
 			continue;
 		const ml_index_state *from = e->value;
@@ -178,7 +187,7 @@ static ml_catalog *clone_catalog(const ml_catalog *src, bool borrow)
 		ix->table = copy_str(to, from->table);
 		ix->schema = copy_str(to, from->schema);
 		ix->table_name = copy_str(to, from->table_name);
-		ml_map_put(arena, &cat->indexes, e->key, ix);
+		e->value = ix;
 	}
 	cat->functions = copy_vec(arena, &src->functions, sizeof(ml_function_state));
 	for (size_t i = 0; i < cat->functions.len; i++) {
@@ -188,11 +197,7 @@ static ml_catalog *clone_catalog(const ml_catalog *src, bool borrow)
 	for (size_t i = 0; i < src->committing_procedures.len; i++)
 		ml_ptr_vec_push(arena, &cat->committing_procedures,
 				(void *)copy_str(to, src->committing_procedures.items[i]));
-	for (size_t i = 0; i < src->checked_domains.cap; i++) {
-		const ml_map_entry *e = &src->checked_domains.entries[i];
-		if (e->key && e->value)
-			ml_map_put(arena, &cat->checked_domains, e->key, (void *)"checked");
-	}
+	ml_map_copy(arena, &cat->checked_domains, &src->checked_domains, !borrow);
 	return cat;
 }
 
