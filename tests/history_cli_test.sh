@@ -128,5 +128,16 @@ awk 'BEGIN { print "-- migrate:up"; for (i = 0; i < 2100; i++) { print "-- migra
 run --no-config --format gcc --fail-on info --tool dbmate "$tmp/edge/3_pairs.sql"
 check "4,200 dbmate sections: the cut is reported, not silent" has "more than 4096 sections" "$out"
 
+# A tool's own list that cannot be used is said, not passed over: a drizzle
+# journal without entries.
+cp -r "$ROOT/tests/projects/drizzle" "$tmp/drizzle"
+printf '{"version": "7"}\n' >"$tmp/drizzle/drizzle/meta/_journal.json"
+cd "$tmp/drizzle" || exit 1
+run --no-config --tool drizzle drizzle
+check "a journal without entries: a note on the directory's first file" has "^note: drizzle/.*_journal.json has no \"entries\"" "$out"
+run --no-config --tool drizzle --format json drizzle
+check "json: the note on one file only" test "$(grep -o '"note":' <<<"$out" | wc -l)" -eq 1
+cd "$tmp/goose" || exit 1
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

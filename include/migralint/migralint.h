@@ -176,6 +176,9 @@ typedef struct ml_file_summary {
 	const char *direction;   /* "up" (goose-style files with a down section too) or "down" */
 	const char *skipped;     /* NULL, or why it was listed but not parsed (another
 				    dialect, a verify script, a tool's callback...) */
+	const char *note;        /* NULL, or what the user should know about its migration
+				    directory (a journal or plan that could not be read), on
+				    the first file of that directory */
 } ml_file_summary;
 
 /* A rule as the registry describes it. */

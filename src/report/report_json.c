@@ -43,6 +43,10 @@ static void json_begin(ml_report_ctx *rc)
 			fputs(",\"skipped\":", rc->out);
 			ml_json_string(rc->out, files[i].skipped);
 		}
+		if (files[i].note) {
+			fputs(",\"note\":", rc->out);
+			ml_json_string(rc->out, files[i].note);
+		}
 		fputc('}', rc->out);
 	}
 	fputs("],\"diagnostics\":[", rc->out);

@@ -124,6 +124,13 @@ static void text_end(ml_report_ctx *rc)
 	size_t n;
 	const ml_file_summary *files = ml_run_files(rc->run, &n);
 	for (size_t i = 0; i < n; i++) {
+		if (files[i].note) {
+			fputs("note: ", rc->out);
+			ml_text_puts(rc->out, files[i].path, 0);
+			fputs(": ", rc->out);
+			ml_text_puts(rc->out, files[i].note, 0);
+			fputc('\n', rc->out);
+		}
 		if (!files[i].skipped)
 			continue;
 		fputs("skipped: ", rc->out);

@@ -357,6 +357,20 @@ void ml_history_plan(ml_run *run, ml_input_list *list)
 		}
 	}
 
+	/* What the tool had to say about a directory goes with the first
+	 * file of it that is reported. */
+	for (size_t k = 0; k < list->len; k++) {
+		ml_plan_entry *e = &list->plan[order[k]];
+		bool first = k == 0 || list->plan[order[k - 1]].history != e->history;
+		for (size_t j = k; first && j < list->len && list->plan[order[j]].history == e->history; j++) {
+			ml_plan_entry *r = &list->plan[order[j]];
+			if (!r->context && r->root && r->root->note) {
+				r->note = r->root->note;
+				break;
+			}
+		}
+	}
+
 	/* Context after the last reported migration of its history changes
 	 * nothing that is reported. */
 	for (size_t k = list->len; k-- > 0;) {

@@ -404,6 +404,7 @@ void ml_run_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item, const m
 		summary->tool = entry->tool->name;
 		summary->version = version;
 		summary->direction = direction;
+		summary->note = entry->note ? ml_arena_strdup(run->arena, entry->note) : NULL;
 	}
 	if (entry->since)
 		summary->skipped = ml_arena_printf(run->arena,

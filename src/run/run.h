@@ -24,6 +24,7 @@ typedef struct ml_plan_entry {
 	const char *arg_dir;      /* the directory argument it was found below, or NULL: named itself */
 	bool context;             /* replayed as history, never reported */
 	bool dropped;             /* context after the last reported migration: not needed */
+	const char *note;         /* the first reported file of its history: its directory's note */
 	bool since;               /* named to be linted, but at or before options.since: replayed
 				     as context and listed as skipped */
 } ml_plan_entry;
