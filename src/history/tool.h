@@ -111,7 +111,8 @@ typedef struct ml_tool {
 	 * root->data (arena). NULL when the preset needs nothing. */
 	void (*open_root)(ml_arena *arena, ml_tool_root *root);
 	/* Classifies the file at relpath (from the migration directory, '/'
-	 * separated) into *out. Never NULL. */
+	 * separated) into *out, which comes holding the defaults (see
+	 * ml_tool_classify): the hook sets only what differs. Never NULL. */
 	void (*classify)(ml_arena *arena, const ml_tool_root *root, const char *relpath, ml_migration_file *out);
 	/* Cuts text[0, len) of a classified file into steps, out[0, n), and
 	 * returns n (at most max; at least 1 for a file with text). NULL: the
@@ -157,7 +158,15 @@ const ml_tool *ml_tool_detect(const ml_tool_dir *dir, const char **why);
 /* The same, with the winner's score (0 for plain) in *score. */
 const ml_tool *ml_tool_detect_scored(const ml_tool_dir *dir, const char **why, int *score);
 
+/* Classifies relpath with tool's hook into *out, filled first with the
+ * defaults: a migration, up, no version, group 0, no plan index, no
+ * name, the transaction left to the tool's default and the text. */
+void ml_tool_classify(const ml_tool *tool, ml_arena *arena, const ml_tool_root *root, const char *relpath,
+		      ml_migration_file *out);
+
 /* Helpers presets share. */
+/* The last component of path. */
+const char *ml_tool_base_name(const char *path);
 /* Does name end with suffix? */
 bool ml_tool_ends_with(const char *name, const char *suffix);
 /* The length of the run of digits name starts with (0: none). */

@@ -37,9 +37,6 @@ static int detect(const ml_tool_dir *dir, const char **why)
 static void classify(ml_arena *arena, const ml_tool_root *root, const char *relpath, ml_migration_file *out)
 {
 	(void)root;
-	memset(out, 0, sizeof(*out));
-	out->plan_index = -1;
-	out->transaction = -1;
 	if (strchr(relpath, '/')) {
 		out->kind = ML_FILE_SKIPPED;
 		out->skip = "not an Alembic offline script of this folder";

@@ -56,9 +56,6 @@ static int compare_names(const void *a, const void *b)
 
 static void classify(ml_arena *arena, const ml_tool_root *root, const char *relpath, ml_migration_file *out)
 {
-	memset(out, 0, sizeof(*out));
-	out->plan_index = -1;
-	out->transaction = -1;
 	if (strchr(relpath, '/') || !is_migration_name(relpath)) {
 		out->kind = ML_FILE_SKIPPED;
 		out->skip = "not a dbmate migration: dbmate runs the files of its folder whose names start with digits "

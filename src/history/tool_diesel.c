@@ -56,9 +56,6 @@ static bool runs_outside_transaction(ml_arena *arena, const ml_tool_root *root, 
 
 static void classify(ml_arena *arena, const ml_tool_root *root, const char *relpath, ml_migration_file *out)
 {
-	memset(out, 0, sizeof(*out));
-	out->plan_index = -1;
-	out->transaction = -1;
 	const char *slash = strchr(relpath, '/');
 	const char *file = slash ? slash + 1 : NULL;
 	if (!file || strchr(file, '/') || (strcmp(file, "up.sql") && strcmp(file, "down.sql"))) {

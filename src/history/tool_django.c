@@ -92,24 +92,15 @@ static int detect(const ml_tool_dir *dir, const char **why)
 	return 0;
 }
 
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash ? slash + 1 : path;
-}
-
 static void classify(ml_arena *arena, const ml_tool_root *root, const char *relpath, ml_migration_file *out)
 {
 	(void)root;
-	memset(out, 0, sizeof(*out));
-	out->plan_index = -1;
-	out->transaction = -1;
 	if (strchr(relpath, '/') || !ml_tool_ends_with(relpath, ".sql")) {
 		out->kind = ML_FILE_SKIPPED;
 		out->skip = "not a sqlmigrate file of this folder";
 		return;
 	}
-	const char *name = base_name(relpath);
+	const char *name = ml_tool_base_name(relpath);
 	/* The migration's number: the file's leading digits, or the first
 	 * ones after an app label (blog_0002_x.sql). */
 	const char *d = name;

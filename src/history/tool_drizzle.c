@@ -76,9 +76,6 @@ static void open_root(ml_arena *arena, ml_tool_root *root)
 
 static void classify(ml_arena *arena, const ml_tool_root *root, const char *relpath, ml_migration_file *out)
 {
-	memset(out, 0, sizeof(*out));
-	out->plan_index = -1;
-	out->transaction = -1;
 	if (strchr(relpath, '/') || !ml_tool_ends_with(relpath, ".sql")) {
 		out->kind = ML_FILE_SKIPPED;
 		out->skip = "not a drizzle migration: drizzle runs the *.sql files its meta/_journal.json lists";

@@ -30,12 +30,6 @@ typedef struct flyway_root {
 	const char *project_why;
 } flyway_root;
 
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash ? slash + 1 : path;
-}
-
 /* Is name prefix + version + "__" + description + ".sql"? Returns the
  * version's length (0: not so). A version is digits with '.' or '_'
  * between them. */
@@ -161,10 +155,7 @@ static void open_root(ml_arena *arena, ml_tool_root *root)
 
 static void classify(ml_arena *arena, const ml_tool_root *root, const char *relpath, ml_migration_file *out)
 {
-	memset(out, 0, sizeof(*out));
-	out->plan_index = -1;
-	out->transaction = -1;
-	const char *name = base_name(relpath);
+	const char *name = ml_tool_base_name(relpath);
 	size_t v;
 	if ((v = versioned(name, 'V'))) {
 		out->version = ml_arena_strndup(arena, name + 1, v);

@@ -60,9 +60,6 @@ static int detect(const ml_tool_dir *dir, const char **why)
 static void classify(ml_arena *arena, const ml_tool_root *root, const char *relpath, ml_migration_file *out)
 {
 	(void)root;
-	memset(out, 0, sizeof(*out));
-	out->plan_index = -1;
-	out->transaction = -1;
 	ml_direction direction = ML_DIRECTION_UP;
 	if (strchr(relpath, '/') || !direction_at(relpath, &direction)) {
 		out->kind = ML_FILE_SKIPPED;

@@ -10,12 +10,6 @@
 
 #include "tool.h"
 
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash ? slash + 1 : path;
-}
-
 /* VERSION_name.sql: the only files goose runs. */
 static bool goose_name(const char *name)
 {
@@ -35,10 +29,7 @@ static int detect(const ml_tool_dir *dir, const char **why)
 static void classify(ml_arena *arena, const ml_tool_root *root, const char *relpath, ml_migration_file *out)
 {
 	(void)root;
-	memset(out, 0, sizeof(*out));
-	out->plan_index = -1;
-	out->transaction = -1;
-	const char *name = base_name(relpath);
+	const char *name = ml_tool_base_name(relpath);
 	size_t digits = ml_tool_digits(name);
 	if (!goose_name(relpath)) {
 		out->kind = ML_FILE_SKIPPED;

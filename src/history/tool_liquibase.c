@@ -25,12 +25,6 @@ typedef struct liquibase_root {
 	size_t n;
 } liquibase_root;
 
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash ? slash + 1 : path;
-}
-
 static int detect(const ml_tool_dir *dir, const char **why)
 {
 	bool props = ml_tool_dir_parent_has(dir, "liquibase.properties");
@@ -75,9 +69,6 @@ static void open_root(ml_arena *arena, ml_tool_root *root)
 
 static void classify(ml_arena *arena, const ml_tool_root *root, const char *relpath, ml_migration_file *out)
 {
-	memset(out, 0, sizeof(*out));
-	out->plan_index = -1;
-	out->transaction = -1;
 	if (strchr(relpath, '/') || !ml_tool_ends_with(relpath, ".sql")) {
 		out->kind = ML_FILE_SKIPPED;
 		out->skip = "not in the changelog folder: includeAll runs the *.sql files of its folder";
@@ -88,7 +79,7 @@ static void classify(ml_arena *arena, const ml_tool_root *root, const char *relp
 	out->version = digits ? ml_arena_strndup(arena, relpath, digits) : NULL;
 	const liquibase_root *lr = root->data;
 	for (size_t i = 0; lr && i < lr->n; i++)
-		if (!strcmp(lr->names[i], base_name(relpath)))
+		if (!strcmp(lr->names[i], ml_tool_base_name(relpath)))
 			out->plan_index = (long)i;
 }
 

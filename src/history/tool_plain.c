@@ -9,19 +9,10 @@
 
 #include "tool.h"
 
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash ? slash + 1 : path;
-}
-
 static void classify(ml_arena *arena, const ml_tool_root *root, const char *relpath, ml_migration_file *out)
 {
 	(void)root;
-	memset(out, 0, sizeof(*out));
-	out->plan_index = -1;
-	out->transaction = -1;
-	const char *name = base_name(relpath);
+	const char *name = ml_tool_base_name(relpath);
 	size_t digits = ml_tool_digits(name);
 	out->version = digits ? ml_arena_strndup(arena, name, digits) : NULL;
 	out->name = relpath;

@@ -183,9 +183,6 @@ static void open_root(ml_arena *arena, ml_tool_root *root)
 
 static void classify(ml_arena *arena, const ml_tool_root *root, const char *relpath, ml_migration_file *out)
 {
-	memset(out, 0, sizeof(*out));
-	out->plan_index = -1;
-	out->transaction = -1;
 	pop_name pn;
 	out->kind = ML_FILE_SKIPPED;
 	if (strchr(relpath, '/') || !parse_name(relpath, &pn)) {

@@ -44,9 +44,6 @@ static int detect(const ml_tool_dir *dir, const char **why)
 static void classify(ml_arena *arena, const ml_tool_root *root, const char *relpath, ml_migration_file *out)
 {
 	(void)root;
-	memset(out, 0, sizeof(*out));
-	out->plan_index = -1;
-	out->transaction = -1;
 	const char *slash = strchr(relpath, '/');
 	if (!slash || strcmp(slash + 1, "migration.sql")) {
 		out->kind = ML_FILE_SKIPPED;

@@ -152,9 +152,6 @@ static long plan_position(const sqitch_plan *plan, const char *script)
 
 static void classify(ml_arena *arena, const ml_tool_root *root, const char *relpath, ml_migration_file *out)
 {
-	memset(out, 0, sizeof(*out));
-	out->plan_index = -1;
-	out->transaction = -1;
 	const char *slash = strchr(relpath, '/');
 	size_t folder = slash ? (size_t)(slash - relpath) : 0;
 	bool deploy = folder == 6 && !strncmp(relpath, "deploy", 6);

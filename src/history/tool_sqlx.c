@@ -61,9 +61,6 @@ static int detect(const ml_tool_dir *dir, const char **why)
 static void classify(ml_arena *arena, const ml_tool_root *root, const char *relpath, ml_migration_file *out)
 {
 	(void)root;
-	memset(out, 0, sizeof(*out));
-	out->plan_index = -1;
-	out->transaction = -1;
 	if (strchr(relpath, '/') || !is_migration_name(relpath)) {
 		out->kind = ML_FILE_SKIPPED;
 		out->skip = "not a sqlx migration: sqlx runs the files of its folder named VERSION_description.sql "

@@ -229,6 +229,21 @@ const ml_tool *ml_tool_detect_scored(const ml_tool_dir *dir, const char **why, i
 
 /* ---- helpers for presets --------------------------------------------------- */
 
+void ml_tool_classify(const ml_tool *tool, ml_arena *arena, const ml_tool_root *root, const char *relpath,
+		      ml_migration_file *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->plan_index = -1;
+	out->transaction = -1;
+	tool->classify(arena, root, relpath, out);
+}
+
+const char *ml_tool_base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
 bool ml_tool_ends_with(const char *name, const char *suffix)
 {
 	size_t n = strlen(name), s = strlen(suffix);

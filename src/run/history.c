@@ -148,7 +148,7 @@ static bool is_migration_of(struct planner *pl, const ml_tool *tool, const char 
 	if (tool->open_root)
 		tool->open_root(pl->arena, &probe);
 	ml_migration_file file;
-	tool->classify(pl->arena, &probe, relative_path(path, root, tool->depth), &file);
+	ml_tool_classify(tool, pl->arena, &probe, relative_path(path, root, tool->depth), &file);
 	return file.kind == ML_FILE_MIGRATION;
 }
 
@@ -214,7 +214,7 @@ static void resolve(struct planner *pl, const char *path, const ml_tool *tool, c
 	entry->history = (size_t)(uintptr_t)ml_map_get(&pl->histories, key);
 	const char *rel = tool == ml_tool_plain() ? relative_path(path, root_path, 1 << 20)
 						   : relative_path(path, root_path, tool->depth);
-	tool->classify(pl->arena, root, rel, &entry->file);
+	ml_tool_classify(tool, pl->arena, root, rel, &entry->file);
 	if (!entry->file.name)
 		entry->file.name = rel;
 }

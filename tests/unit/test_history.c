@@ -51,7 +51,7 @@ static ml_migration_file classify(const char *tool, const char *relpath)
 	ck_assert_ptr_nonnull(t);
 	ml_tool_root root = { .path = "/nonexistent" };
 	ml_migration_file f;
-	t->classify(arena, &root, relpath, &f);
+	ml_tool_classify(t, arena, &root, relpath, &f);
 	return f;
 }
 
@@ -183,7 +183,7 @@ static const ml_tool *detect_in(const char *path, int *score)
 static ml_migration_file classify_at(const char *tool, const ml_tool_root *root, const char *relpath)
 {
 	ml_migration_file f;
-	ml_tool_find(tool)->classify(arena, root, relpath, &f);
+	ml_tool_classify(ml_tool_find(tool), arena, root, relpath, &f);
 	return f;
 }
 
@@ -654,7 +654,7 @@ static ml_migration_file classify_in(const char *tool, const char *sub, const ch
 	if (t->open_root)
 		t->open_root(arena, root);
 	ml_migration_file f;
-	t->classify(arena, root, relpath, &f);
+	ml_tool_classify(t, arena, root, relpath, &f);
 	return f;
 }
 
