@@ -100,6 +100,14 @@ typedef struct ml_options {
 					 reported (n_context of them); the linted files take their
 					 place among them */
 	size_t n_context;
+	const char *const *references; /* the application's code: files and directories scanned for
+					 uses of the columns a migration drops or renames
+					 (dropped-column-still-referenced); n_references of them,
+					 0: not scanned, and ban-drop-column warns on every drop */
+	size_t n_references;
+	const char *const *references_exclude; /* glob patterns of paths below them not scanned
+					 (n_references_exclude of them) */
+	size_t n_references_exclude;
 	const char *exclude[ML_MAX_RULE_FILTER]; /* rule names turned off; NULL-terminated */
 	const char *include[ML_MAX_RULE_FILTER]; /* opt-in rule names turned on; NULL-terminated */
 	struct ml_severity_override {
@@ -144,6 +152,25 @@ typedef struct ml_suppression_info {
 	int line, column;        /* where the comment starts, 1-based */
 } ml_suppression_info;
 
+/* Something that still uses what a finding's statement drops, renames or
+ * changes: an object the migrations created (a view, an index, a
+ * function...), a later migration's statement, or a line of the
+ * application's code. */
+typedef struct ml_reference {
+	const char *kind;        /* "view", "materialized view", "index", "constraint", "foreign key",
+				    "trigger", "generated column", "policy", "statistics",
+				    "publication", "rule", "function", "migration" or "code" */
+	const char *name;        /* the object's name, or NULL (a migration's statement, code) */
+	const char *effect;      /* "fails": PostgreSQL refuses the statement unless it says CASCADE;
+				    "cascades": the statement's CASCADE drops it too; "dropped":
+				    PostgreSQL drops it with the column anyway; "breaks": it fails
+				    when it next runs (PostgreSQL does not track it); "uses": a later
+				    migration or the application's code uses the name */
+	const char *path;        /* where it is: the migration that made it, or the code file */
+	int line;                /* 1-based; 0 when unknown */
+	const char *text;        /* code: its line, trimmed and cut; else NULL */
+} ml_reference;
+
 /* A finding. All strings are owned by the run that produced it. */
 typedef struct ml_diagnostic {
 	const char *rule;        /* public rule id, e.g. "ban-drop-column" */
@@ -164,6 +191,9 @@ typedef struct ml_diagnostic {
 					 that silenced it */
 	const char *direction;   /* "up" or "down": the part of the migration it is in */
 	const char *version;     /* the migration's version as its tool reads it, or NULL */
+	const ml_reference *references; /* what still uses what the statement drops or changes
+				    (dropped-column-still-referenced...); n_references of them */
+	size_t n_references;
 } ml_diagnostic;
 
 /* One linted input, in the order the inputs were linted. */

@@ -164,6 +164,8 @@ char *ml_arena_strndup(ml_arena *arena, const char *s, size_t len)
 
 char *ml_arena_strdup(ml_arena *arena, const char *s)
 {
+	if (!s)
+		return NULL;
 	return ml_arena_strndup(arena, s, strlen(s));
 }
 

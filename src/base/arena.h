@@ -34,6 +34,7 @@ char *ml_arena_strndup(ml_arena *arena, const char *s, size_t len);
  * in place when it can be; otherwise the old block stays until the arena
  * is freed. */
 void *ml_arena_grow(ml_arena *arena, void *ptr, size_t old_size, size_t new_size);
+/* A copy of s in the arena; NULL for NULL. */
 char *ml_arena_strdup(ml_arena *arena, const char *s);
 /* printf into arena memory. */
 char *ml_arena_printf(ml_arena *arena, const char *fmt, ...)

@@ -67,6 +67,29 @@ static void fill_context(ml_engine_state *st, ml_stmt_ctx *ctx, const PgQuery__N
 	};
 }
 
+/* Copies what f says still uses what its statement drops into to, in arena. */
+static void copy_uses(ml_arena *arena, const ml_finding *f, ml_finding *to)
+{
+	if (f->n_references) {
+		ml_reference *refs = ml_arena_alloc(arena, f->n_references * sizeof(*refs));
+		for (size_t k = 0; k < f->n_references; k++) {
+			const ml_reference *r = &f->references[k];
+			refs[k] = (ml_reference){ .kind = r->kind, .effect = r->effect, .line = r->line,
+						  .name = ml_arena_strdup(arena, r->name),
+						  .path = ml_arena_strdup(arena, r->path),
+						  .text = ml_arena_strdup(arena, r->text) };
+		}
+		to->references = refs;
+		to->n_references = f->n_references;
+	}
+	if (f->gone_column) {
+		to->gone_schema = ml_arena_strdup(arena, f->gone_schema ? f->gone_schema : "");
+		to->gone_table = ml_arena_strdup(arena, f->gone_table);
+		to->gone_column = ml_arena_strdup(arena, f->gone_column);
+		to->only_if_used = f->only_if_used;
+	}
+}
+
 /* Records what the rules reported into st->findings: the ones of rules that
  * are on go to the output, with their fix (copied: the caller takes them
  * later). */
@@ -76,7 +99,10 @@ static void take_findings(ml_engine_state *st)
 	for (size_t i = 0; i < st->findings.len; i++) {
 		const ml_finding *f = &st->findings.items[i];
 		ml_engine_finding *e = ml_engine_report_at(st, f->rule, f->start, f->end, f->help, f->message);
-		if (!e || !f->n_edits)
+		if (!e)
+			continue;
+		copy_uses(arena, f, &e->finding);
+		if (!f->n_edits)
 			continue;
 		ml_edit *edits = ml_arena_alloc(arena, f->n_edits * sizeof(*edits));
 		for (size_t k = 0; k < f->n_edits; k++) {

@@ -21,6 +21,13 @@ typedef struct ml_finding {
 	const ml_edit *edits;     /* the fix: byte ranges (start, end) and replacements, in file
 				     order, not overlapping; their line fields are not set */
 	size_t n_edits;
+	const ml_reference *references; /* what still uses what the statement drops (their strings
+				     in the sink's arena); n_references of them */
+	size_t n_references;
+	/* The column the statement drops or renames, which the run looks for
+	 * in the application's code (ml_options.references); NULL: none. */
+	const char *gone_schema, *gone_table, *gone_column;
+	bool only_if_used;        /* the finding stands only if the code uses the column */
 } ml_finding;
 
 /* Findings in the order they were reported. Starts as { .arena = a }; the

@@ -176,6 +176,18 @@ void ml_diagnostic_from_finding(ml_arena *arena, const ml_edge_file *file, const
 		d->locks = locks;
 		d->n_locks = e->n_locks;
 	}
+	if (f->n_references) {
+		ml_reference *refs = ml_arena_alloc(arena, f->n_references * sizeof(*refs));
+		for (size_t k = 0; k < f->n_references; k++) {
+			const ml_reference *r = &f->references[k];
+			refs[k] = (ml_reference){ .kind = r->kind, .effect = r->effect, .line = r->line,
+						  .name = copy_described(arena, e->dynamic_names, r->name),
+						  .path = ml_arena_strdup(arena, r->path),
+						  .text = ml_arena_strdup(arena, r->text) };
+		}
+		d->references = refs;
+		d->n_references = f->n_references;
+	}
 	if (f->n_edits) {
 		ml_fix *fix = ml_arena_alloc(arena, sizeof(*fix));
 		ml_edit *edits = ml_arena_alloc(arena, f->n_edits * sizeof(*edits));
@@ -236,6 +248,16 @@ void ml_run_take_output(ml_run *run, const ml_edge_file *file, ml_engine_output 
 		if (file->as_info)
 			d->severity = ML_SEVERITY_INFO;
 		ml_ptr_vec_push(run->arena, &run->diagnostics, d);
+		const ml_finding *f = &out->findings[i].finding;
+		if (f->gone_column && !file->as_info) {
+			ml_column_check *check = ml_arena_alloc(run->arena, sizeof(*check));
+			*check = (ml_column_check){ .diagnostic = d,
+						    .schema = ml_arena_strdup(run->arena, f->gone_schema),
+						    .table = ml_arena_strdup(run->arena, f->gone_table),
+						    .column = ml_arena_strdup(run->arena, f->gone_column),
+						    .only_if_used = f->only_if_used };
+			ml_ptr_vec_push(run->arena, &run->column_checks, check);
+		}
 	}
 	for (size_t i = 0; i < out->n_statements; i++) {
 		ml_statement_record *r = ml_arena_alloc(run->arena, sizeof(*r));

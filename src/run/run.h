@@ -65,7 +65,19 @@ struct ml_run {
 	ml_catalog *catalog;      /* what the migrations built, carried from file to file */
 	ml_ptr_vec statements;    /* ml_statement_record * */
 	ml_map statement_kinds;   /* their kind texts, each copied once */
+	ml_ptr_vec column_checks; /* ml_column_check *: columns dropped or renamed, to look for
+				     in the application's code */
 };
+
+/* A column a reported migration drops or renames, and the finding about it
+ * (ml_finding.gone_column), for the scan of the application's code. In the
+ * run's arena. */
+typedef struct ml_column_check {
+	ml_diagnostic *diagnostic; /* one of run->diagnostics */
+	const char *schema;       /* "" when unqualified */
+	const char *table, *column;
+	bool only_if_used;        /* remove the diagnostic when the code does not use it */
+} ml_column_check;
 
 /* run.c */
 /* Records that path could not be read, for ml_run_input_error_list (the
