@@ -6,6 +6,7 @@
  */
 #include "arena.h"
 #include "catalog.h"
+#include "column_refs.h"
 #include "facts.h"
 #include "rule.h"
 #include "rule_catalog.h"
@@ -105,4 +106,36 @@ bool ml_table_is_new_or_truncated(const ml_stmt_ctx *ctx, const PgQuery__RangeVa
 bool ml_constraint_dropped_earlier(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel, const char *name)
 {
 	return ml_tx_constraint_dropped(ctx->tx, rel, name);
+}
+
+const ml_dependent_hit *ml_column_dependents(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel, const char *column,
+					     size_t *n)
+{
+	*n = 0;
+	return rel ? ml_catalog_column_dependents(ctx->catalog, ctx->arena, rel->schemaname, rel->relname, column, n)
+		   : NULL;
+}
+
+const ml_dependent_hit *ml_table_dependents(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel, size_t *n)
+{
+	*n = 0;
+	return rel ? ml_catalog_table_dependents(ctx->catalog, ctx->arena, rel->schemaname, rel->relname, n) : NULL;
+}
+
+const ml_gone_column *ml_column_gone(const ml_stmt_ctx *ctx, const char *schema, const char *table, const char *column)
+{
+	return ml_catalog_gone_column(ctx->catalog, schema, table, column);
+}
+
+void ml_stmt_gone_column_refs(const ml_stmt_ctx *ctx, ml_column_ref_fn fn, void *data)
+{
+	if (!ctx->stmt || !ml_catalog_has_gone_columns(ctx->catalog))
+		return;
+	/* Most statements name none of the gone columns: their words say so
+	 * before any walk of the tree. */
+	const ml_stmt_span *span = &ctx->span;
+	if (span->text && span->end > span->start &&
+	    !ml_catalog_text_names_gone_column(ctx->catalog, span->text + span->start, span->end - span->start))
+		return;
+	ml_column_refs_of_stmt(ctx->catalog, ctx->stmt, fn, data);
 }

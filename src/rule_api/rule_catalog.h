@@ -65,6 +65,24 @@ bool ml_table_is_new_or_truncated(const ml_stmt_ctx *ctx, const PgQuery__RangeVa
 const ml_column_facts *ml_column_find(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel,
 				       const char *column);
 
+/* The objects the run saw made that use column of rel (views, indexes,
+ * constraints, triggers, policies, functions...), oldest first, each with
+ * what dropping the column does to it (facts.h): *n of them, in engine
+ * memory. */
+const ml_dependent_hit *ml_column_dependents(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel, const char *column,
+					     size_t *n);
+/* The objects outside rel that use it: views, other tables' foreign keys,
+ * functions whose bodies name it. */
+const ml_dependent_hit *ml_table_dependents(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel, size_t *n);
+/* How column of schema.table went away earlier in the run (dropped or
+ * renamed), or NULL when it did not or came back. */
+const ml_gone_column *ml_column_gone(const ml_stmt_ctx *ctx, const char *schema, const char *table, const char *column);
+/* Calls fn for each table column the statement names, resolved through
+ * its aliases and scopes (src/model/column_refs.h), when some column has
+ * gone away in the run and the statement's text names one of them: a
+ * cheap no-op for the others. */
+void ml_stmt_gone_column_refs(const ml_stmt_ctx *ctx, ml_column_ref_fn fn, void *data);
+
 /* "schema.name" or "name" for rel, in engine memory. */
 const char *ml_table_name(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
 /* Appends "name" (quoted, after ", " when list is not empty) to the
