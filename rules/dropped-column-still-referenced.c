@@ -7,72 +7,25 @@
  * Says what each user does: the drop fails, CASCADE takes it along,
  * PostgreSQL drops it anyway, or it breaks when it next runs.
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "rule_api.h"
 
-#define MAX_NAMED 6
 #define MAX_REFERENCES 64
 
-/* A message being built in a fixed buffer; what does not fit is cut. */
-typedef struct text {
-	char buf[2048];
-	size_t len;
-} text;
-
-static void add(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add(text *t, const char *fmt, ...)
+static bool is_tracked(const ml_dependent_hit *hit)
 {
-	if (t->len >= sizeof(t->buf) - 1)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(t->buf + t->len, sizeof(t->buf) - t->len, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		t->len = t->len + (size_t)n < sizeof(t->buf) ? t->len + (size_t)n : sizeof(t->buf) - 1;
+	return hit->dependency == ML_DEPENDENCY_NORMAL;
 }
 
-static const char *effect_of(ml_dependency dependency, bool cascade)
+static bool is_untracked(const ml_dependent_hit *hit)
 {
-	switch (dependency) {
-	case ML_DEPENDENCY_NORMAL:
-		return cascade ? "cascades" : "fails";
-	case ML_DEPENDENCY_AUTO:
-		return "dropped";
-	default:
-		return "breaks";
-	}
+	return hit->dependency == ML_DEPENDENCY_UNTRACKED;
 }
 
-/* "view user_names (db/migrations/0003_views.sql:4)" for each hit whose
- * effect is effect, joined with ", "; returns how many. */
-static size_t name_hits(text *t, const ml_dependent_hit *hits, size_t n, bool cascade, const char *effect)
+static bool goes_along(const ml_dependent_hit *hit)
 {
-	size_t named = 0, count = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(effect_of(hits[i].dependency, cascade), effect))
-			continue;
-		count++;
-		if (named == MAX_NAMED)
-			continue;
-		const ml_dependent *d = hits[i].dependent;
-		add(t, "%s%s %s (%s:%d)", named ? ", " : "", d->kind, d->name, d->path, d->line);
-		named++;
-	}
-	if (count > named)
-		add(t, " and %zu more", count - named);
-	return count;
-}
-
-static size_t count_effect(const ml_dependent_hit *hits, size_t n, bool cascade, const char *effect)
-{
-	size_t count = 0;
-	for (size_t i = 0; i < n; i++)
-		count += !strcmp(effect_of(hits[i].dependency, cascade), effect);
-	return count;
+	return hit->dependency == ML_DEPENDENCY_AUTO;
 }
 
 /* The column column of rel goes: dropped (renamed_to NULL) or renamed. */
@@ -81,66 +34,46 @@ static void column_goes(const ml_stmt_ctx *ctx, const ml_rule *self, const PgQue
 {
 	size_t n;
 	const ml_dependent_hit *hits = ml_column_dependents(ctx, rel, column, &n);
-	/* A rename keeps everything PostgreSQL tracks working: it follows the
-	 * column. Only bodies naming the old name break. */
-	size_t fails = renamed_to ? 0 : count_effect(hits, n, cascade, "fails");
-	size_t cascades = renamed_to ? 0 : count_effect(hits, n, cascade, "cascades");
-	size_t breaks = count_effect(hits, n, cascade, "breaks");
-	size_t dropped = renamed_to ? 0 : count_effect(hits, n, cascade, "dropped");
-	bool scan_code = ctx->options->n_references > 0 && !ml_table_is_new(ctx, rel);
-	if (!fails && !cascades && !breaks && !scan_code)
-		return;
-
-	const char *table = ml_table_name(ctx, rel);
-	text t = { .len = 0 };
-	if (renamed_to)
-		add(&t, "renaming column \"%s\" of \"%s\" to \"%s\"", column, table, renamed_to);
-	else
-		add(&t, "dropping column \"%s\" of \"%s\"", column, table);
-	const char *sep = "";
-	if (fails) {
-		add(&t, " fails: PostgreSQL refuses it without CASCADE, as ");
-		name_hits(&t, hits, n, cascade, "fails");
-		add(&t, " %s it", fails == 1 ? "uses" : "use");
-		sep = ";";
-	}
-	if (cascades) {
-		add(&t, "%s with CASCADE also drops ", *sep ? sep : "");
-		name_hits(&t, hits, n, cascade, "cascades");
-		sep = ";";
-	}
-	if (breaks) {
-		add(&t, "%s %s ", *sep ? sep : "", renamed_to ? "breaks" : "breaks");
-		name_hits(&t, hits, n, cascade, "breaks");
-		add(&t, ", which still %s it in %s body: PostgreSQL does not track that, and the call fails at run "
-			"time", breaks == 1 ? "names" : "name", breaks == 1 ? "its" : "their");
-		sep = ";";
-	}
-	if (dropped && (fails || cascades || breaks)) {
-		add(&t, "; PostgreSQL also drops ");
-		name_hits(&t, hits, n, cascade, "dropped");
-		add(&t, " with it");
-	}
-
 	ml_reference refs[MAX_REFERENCES];
 	size_t n_refs = 0;
-	for (size_t i = 0; i < n && n_refs < MAX_REFERENCES; i++) {
-		const char *effect = effect_of(hits[i].dependency, cascade);
-		if (renamed_to && strcmp(effect, "breaks"))
-			continue;
-		const ml_dependent *d = hits[i].dependent;
-		refs[n_refs++] = (ml_reference){ .kind = d->kind, .name = d->name, .effect = effect, .path = d->path,
-						 .line = d->line };
-	}
+	/* A rename keeps everything PostgreSQL tracks working: it follows the
+	 * column. Only bodies naming the old name break. */
+	const char *tracked = renamed_to ? NULL
+					 : ml_dependents_text(ctx, hits, n, is_tracked, cascade ? "cascades" : "fails",
+							      refs, MAX_REFERENCES, &n_refs);
+	const char *untracked = ml_dependents_text(ctx, hits, n, is_untracked, "breaks", refs, MAX_REFERENCES, &n_refs);
+	bool scan_code = ctx->options->n_references > 0 && !ml_table_is_new(ctx, rel);
+	if (!tracked && !untracked && !scan_code)
+		return;
+	const char *along = renamed_to ? NULL
+				       : ml_dependents_text(ctx, hits, n, goes_along, "dropped", refs, MAX_REFERENCES,
+							    &n_refs);
+	const char *table = ml_table_name(ctx, rel);
+	const char *what = renamed_to ? "renaming column" : "dropping column";
 	ml_report_extra extra = {
 		.references = refs,
 		.n_references = n_refs,
 		.gone_schema = scan_code ? (rel->schemaname ? rel->schemaname : "") : NULL,
 		.gone_table = scan_code ? rel->relname : NULL,
 		.gone_column = scan_code ? column : NULL,
-		.only_if_used = !fails && !cascades && !breaks,
+		.only_if_used = !tracked && !untracked,
 	};
-	ml_report_extra_at(ctx, self, -1, &extra, "%s", t.buf);
+	ml_report_extra_at(ctx, self, -1, &extra, "%s \"%s\" of \"%s\"%s%s%s%s%s%s%s%s%s%s%s",
+			   what, column, table,
+			   renamed_to ? " to \"" : "", renamed_to ? renamed_to : "", renamed_to ? "\"" : "",
+			   tracked ? (cascade ? " with CASCADE also drops " : " fails: PostgreSQL refuses it without "
+									     "CASCADE while these use it: ")
+				   : "",
+			   tracked ? tracked : "",
+			   untracked ? (tracked ? "; these still name it in bodies PostgreSQL does not track, and fail "
+						  "when called: "
+						: " breaks these, which name it in bodies PostgreSQL does not track and fail "
+						  "when called: ")
+				     : "",
+			   untracked ? untracked : "", "",
+			   along && (tracked || untracked) ? "; PostgreSQL also drops " : "",
+			   along && (tracked || untracked) ? along : "",
+			   along && (tracked || untracked) ? " with it" : "");
 }
 
 /* ---- later statements that still use a column gone earlier ---------------- */

@@ -622,6 +622,14 @@ void ml_catalog_deps_apply(ml_catalog *cat, const PgQuery__Node *stmt, bool afte
 		ml_table_state *t = table_of(cat, tr->relation);
 		if (t && tr->trigname)
 			record_stmt(cat, stmt, "trigger", tr->trigname, t, ML_DEPENDENCY_NORMAL);
+		/* Its function reads the table's columns through NEW and OLD
+		 * without naming the table. */
+		if (t && tr->n_funcname) {
+			ml_trigger_function *link = ml_arena_alloc(cat->arena, sizeof(*link));
+			link->table = t->id;
+			link->function = ml_arena_strdup(cat->arena, ml_last_name(tr->funcname, tr->n_funcname));
+			ml_ptr_vec_push(cat->arena, &cat->trigger_functions, link);
+		}
 		break;
 	}
 	case PG_QUERY__NODE__NODE_CREATE_POLICY_STMT: {
@@ -649,15 +657,18 @@ void ml_catalog_deps_apply(ml_catalog *cat, const PgQuery__Node *stmt, bool afte
 		break;
 	}
 	case PG_QUERY__NODE__NODE_CREATE_PUBLICATION_STMT: {
+		/* A table's column list: its membership of the publication is
+		 * the table's, gone silently with the table, but it pins the
+		 * columns it lists. */
 		const PgQuery__CreatePublicationStmt *ps = stmt->create_publication_stmt;
-		uses u = { .cat = cat };
-		for (size_t i = 0; i < ps->n_pubobjects; i++) {
+		for (size_t i = 0; ps->pubname && i < ps->n_pubobjects; i++) {
 			const PgQuery__Node *o = ps->pubobjects[i];
 			const PgQuery__PublicationTable *pt =
 				o && o->node_case == PG_QUERY__NODE__NODE_PUBLICATION_OBJ_SPEC ? o->publication_obj_spec->pubtable
 											: NULL;
-			if (!pt || !pt->relation || !pt->n_columns)
+			if (!pt || !pt->relation || !pt->relation->relname || !pt->n_columns)
 				continue;
+			uses u = { .cat = cat };
 			for (size_t k = 0; k < pt->n_columns; k++) {
 				const PgQuery__Node *c = pt->columns[k];
 				if (!c || c->node_case != PG_QUERY__NODE__NODE_STRING)
@@ -666,9 +677,9 @@ void ml_catalog_deps_apply(ml_catalog *cat, const PgQuery__Node *stmt, bool afte
 						      .table = pt->relation->relname, .column = c->string->sval };
 				on_ref(&ref, &u);
 			}
+			ml_table_state *t = table_of(cat, pt->relation);
+			keep(cat, new_dependent(cat, "publication", ps->pubname, t, ML_DEPENDENCY_NORMAL), &u);
 		}
-		if (ps->pubname)
-			keep(cat, new_dependent(cat, "publication", ps->pubname, NULL, ML_DEPENDENCY_NORMAL), &u);
 		break;
 	}
 	case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT:
@@ -692,6 +703,17 @@ static void add_hit(ml_arena *arena, ml_dependent_hit **hits, size_t *n, size_t 
 	(*hits)[(*n)++] = (ml_dependent_hit){ d, dependency };
 }
 
+/* Does a trigger on table run the function d? */
+static bool runs_on(const ml_catalog *cat, const ml_dependent *d, const ml_table_state *table)
+{
+	for (size_t i = 0; table && i < cat->trigger_functions.len; i++) {
+		const ml_trigger_function *link = cat->trigger_functions.items[i];
+		if (link->table == table->id && !strcmp(link->function, d->name))
+			return true;
+	}
+	return false;
+}
+
 ml_dependent_hit *ml_catalog_column_dependents(const ml_catalog *cat, ml_arena *arena, const char *schema,
 					       const char *name, const char *column, size_t *n)
 {
@@ -705,7 +727,7 @@ ml_dependent_hit *ml_catalog_column_dependents(const ml_catalog *cat, ml_arena *
 	for (size_t i = 0; i < cat->dependents.len; i++) {
 		const ml_dependent *d = cat->dependents.items[i];
 		if (d->n_words) {
-			if (has_word(d, name) && has_word(d, column))
+			if (has_word(d, column) && (has_word(d, name) || runs_on(cat, d, t)))
 				add_hit(arena, &hits, n, &cap, d, ML_DEPENDENCY_UNTRACKED);
 			continue;
 		}
@@ -838,4 +860,15 @@ void ml_catalog_deps_clone(ml_catalog *cat, const ml_catalog *src, bool borrow)
 		ml_ptr_vec_push(arena, &cat->gone, g);
 	}
 	ml_map_copy(arena, &cat->gone_names, &src->gone_names, !borrow);
+	cat->trigger_functions = (ml_ptr_vec){ 0 };
+	for (size_t i = 0; i < src->trigger_functions.len; i++) {
+		const ml_trigger_function *from = src->trigger_functions.items[i];
+		ml_trigger_function *link = (ml_trigger_function *)from;
+		if (!borrow) {
+			link = ml_arena_alloc(arena, sizeof(*link));
+			link->table = from->table;
+			link->function = ml_arena_strdup(arena, from->function);
+		}
+		ml_ptr_vec_push(arena, &cat->trigger_functions, link);
+	}
 }

@@ -52,7 +52,15 @@ struct ml_catalog {
 				     (catalog_deps.c); shared by copies, the list is each one's */
 	ml_ptr_vec gone;          /* ml_gone_column *: columns dropped or renamed */
 	ml_map gone_names;        /* their names -> non-NULL, to pass over statements naming none */
+	ml_ptr_vec trigger_functions; /* ml_trigger_function *: which function triggers on which table run */
 };
+
+/* A trigger on a table runs a function: its body reads the table's
+ * columns through NEW and OLD. */
+typedef struct ml_trigger_function {
+	size_t table;
+	const char *function;
+} ml_trigger_function;
 
 /* The facts about table.column; when unknown, a new empty entry (a column
  * that was there before the run) if create is set, else NULL. */

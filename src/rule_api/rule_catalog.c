@@ -139,3 +139,32 @@ void ml_stmt_gone_column_refs(const ml_stmt_ctx *ctx, ml_column_ref_fn fn, void 
 		return;
 	ml_column_refs_of_stmt(ctx->catalog, ctx->stmt, fn, data);
 }
+
+#define DEPENDENTS_NAMED 6
+
+const char *ml_dependents_text(const ml_stmt_ctx *ctx, const ml_dependent_hit *hits, size_t n,
+			       bool (*keep)(const ml_dependent_hit *hit), const char *effect, ml_reference *refs,
+			       size_t max_refs, size_t *n_refs)
+{
+	ml_strbuf text = { .arena = ctx->arena };
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!keep(&hits[i]))
+			continue;
+		const ml_dependent *d = hits[i].dependent;
+		if (count < DEPENDENTS_NAMED) {
+			if (count)
+				ml_strbuf_str(&text, ", ");
+			ml_strbuf_str(&text, ml_arena_printf(ctx->arena, "%s %s (%s:%d)", d->kind, d->name, d->path, d->line));
+		}
+		count++;
+		if (*n_refs < max_refs)
+			refs[(*n_refs)++] = (ml_reference){ .kind = d->kind, .name = d->name, .effect = effect,
+							    .path = d->path, .line = d->line };
+	}
+	if (!count)
+		return NULL;
+	if (count > DEPENDENTS_NAMED)
+		ml_strbuf_str(&text, ml_arena_printf(ctx->arena, " and %zu more", count - DEPENDENTS_NAMED));
+	return text.data;
+}

@@ -83,6 +83,14 @@ const ml_gone_column *ml_column_gone(const ml_stmt_ctx *ctx, const char *schema,
  * cheap no-op for the others. */
 void ml_stmt_gone_column_refs(const ml_stmt_ctx *ctx, ml_column_ref_fn fn, void *data);
 
+/* The hits that keep accepts, named for a message: "view user_names
+ * (db/0003.sql:4), trigger t (db/0005.sql:9)" (the first few, then "and N
+ * more"), in engine memory, or NULL when none. Each is also appended to
+ * refs (room for max_refs, *n_refs used) with effect as its effect. */
+const char *ml_dependents_text(const ml_stmt_ctx *ctx, const ml_dependent_hit *hits, size_t n,
+			       bool (*keep)(const ml_dependent_hit *hit), const char *effect, ml_reference *refs,
+			       size_t max_refs, size_t *n_refs);
+
 /* "schema.name" or "name" for rel, in engine memory. */
 const char *ml_table_name(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
 /* Appends "name" (quoted, after ", " when list is not empty) to the
