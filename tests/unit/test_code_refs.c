@@ -20,6 +20,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "code_refs.h"
 #include "run.h"
 #include "unit.h"
@@ -680,6 +682,202 @@ START_TEST(a_name_that_is_not_a_word_keeps_the_finding)
 }
 END_TEST
 
+/* ---- reports ------------------------------------------------------------ */
+
+/* The report of run in format, malloc'd. */
+static char *report(ml_run *run, ml_format format)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(ml_run_write_report(run, format, f, false), 0);
+	fclose(f);
+	return out;
+}
+
+/* A run with one finding that a view and two lines of code still use. */
+static ml_run *run_with_references(void)
+{
+	put("app/user.rb", "class User\n  def shown = legacy_name\n  validates :legacy_name\nend\n");
+	ml_run *run = new_run();
+	ml_diagnostic *d = add_check(run, "", "users", "legacy_name", true);
+	ml_reference *view = ml_arena_alloc(run->arena, sizeof(*view));
+	*view = (ml_reference){ .kind = "view", .name = "user_names", .effect = "fails",
+				.path = "db/migrations/0003_views.sql", .line = 4 };
+	d->references = view;
+	d->n_references = 1;
+	add_check(run, "", "users", "unused", false); /* no reference: nothing listed */
+	ml_run_check_code_references(run);
+	ck_assert_uint_eq(d->n_references, 3);
+	return run;
+}
+
+START_TEST(text_lists_each_reference_under_the_finding)
+{
+	ml_run *run = run_with_references();
+	char *text = report(run, ML_FORMAT_TEXT);
+	char want[1024];
+	snprintf(want, sizeof(want),
+		 "db/migrations/0004_drop.sql:1:1: error[dropped-column-still-referenced]: dropping users.legacy_name; "
+		 "still used at %s/app/user.rb:2 and %s/app/user.rb:3\n"
+		 "  view user_names at db/migrations/0003_views.sql:4 (the statement fails)\n"
+		 "  still used at %s/app/user.rb:2: def shown = legacy_name\n"
+		 "  still used at %s/app/user.rb:3: validates :legacy_name\n\n",
+		 root, root, root, root);
+	ck_assert_msg(strstr(text, want), "%s", text);
+	ck_assert_msg(strstr(text, "dropping users.unused\n\n"), "%s", text);
+	free(text);
+
+	text = report(run, ML_FORMAT_GCC);
+	snprintf(want, sizeof(want),
+		 "[dropped-column-still-referenced]\n"
+		 "db/migrations/0003_views.sql:4:1: note: view user_names (the statement fails) [dropped-column-still-referenced]\n"
+		 "%s/app/user.rb:2:1: note: still used here: def shown = legacy_name [dropped-column-still-referenced]\n"
+		 "%s/app/user.rb:3:1: note: still used here: validates :legacy_name [dropped-column-still-referenced]\n"
+		 "db/migrations/0004_drop.sql:1:1: error: dropping users.unused [dropped-column-still-referenced]\n",
+		 root, root);
+	ck_assert_msg(strstr(text, want), "%s", text);
+	free(text);
+	ml_run_free(run);
+}
+END_TEST
+
+START_TEST(json_and_sarif_carry_the_references)
+{
+	ml_run *run = run_with_references();
+	char *text = report(run, ML_FORMAT_JSON);
+	cJSON *doc = cJSON_Parse(text);
+	ck_assert_ptr_nonnull(doc);
+	cJSON *diags = cJSON_GetObjectItem(doc, "diagnostics");
+	ck_assert_int_eq(cJSON_GetArraySize(diags), 2);
+	cJSON *refs = cJSON_GetObjectItem(cJSON_GetArrayItem(diags, 0), "references");
+	ck_assert_int_eq(cJSON_GetArraySize(refs), 3);
+	cJSON *view = cJSON_GetArrayItem(refs, 0), *code = cJSON_GetArrayItem(refs, 2);
+	ck_assert_str_eq(cJSON_GetObjectItem(view, "kind")->valuestring, "view");
+	ck_assert_str_eq(cJSON_GetObjectItem(view, "name")->valuestring, "user_names");
+	ck_assert_str_eq(cJSON_GetObjectItem(view, "effect")->valuestring, "fails");
+	ck_assert_int_eq(cJSON_GetObjectItem(view, "line")->valueint, 4);
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItem(view, "text")));
+	ck_assert_str_eq(cJSON_GetObjectItem(code, "kind")->valuestring, "code");
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItem(code, "name")));
+	ck_assert_str_eq(cJSON_GetObjectItem(code, "effect")->valuestring, "uses");
+	ck_assert_str_eq(cJSON_GetObjectItem(code, "path")->valuestring, at("app/user.rb"));
+	ck_assert_int_eq(cJSON_GetObjectItem(code, "line")->valueint, 3);
+	ck_assert_str_eq(cJSON_GetObjectItem(code, "text")->valuestring, "validates :legacy_name");
+	/* A finding without references has no "references". */
+	ck_assert_ptr_null(cJSON_GetObjectItem(cJSON_GetArrayItem(diags, 1), "references"));
+	cJSON_Delete(doc);
+	free(text);
+
+	text = report(run, ML_FORMAT_SARIF);
+	doc = cJSON_Parse(text);
+	ck_assert_ptr_nonnull(doc);
+	cJSON *results = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "runs"), 0), "results");
+	cJSON *related = cJSON_GetObjectItem(cJSON_GetArrayItem(results, 0), "relatedLocations");
+	ck_assert_int_eq(cJSON_GetArraySize(related), 3);
+	cJSON *first = cJSON_GetArrayItem(related, 0), *last = cJSON_GetArrayItem(related, 2);
+	ck_assert_int_eq(cJSON_GetObjectItem(first, "id")->valueint, 1);
+	cJSON *loc = cJSON_GetObjectItem(first, "physicalLocation");
+	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(loc, "artifactLocation"), "uri")->valuestring,
+			 "db/migrations/0003_views.sql");
+	ck_assert_int_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(loc, "region"), "startLine")->valueint, 4);
+	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(first, "message"), "text")->valuestring,
+			 "view user_names (the statement fails)");
+	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(last, "message"), "text")->valuestring,
+			 "still used here: validates :legacy_name");
+	loc = cJSON_GetObjectItem(last, "physicalLocation");
+	ck_assert_int_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(loc, "region"), "startLine")->valueint, 3);
+	ck_assert_ptr_null(cJSON_GetObjectItem(cJSON_GetArrayItem(results, 1), "relatedLocations"));
+	cJSON_Delete(doc);
+	free(text);
+	ml_run_free(run);
+}
+END_TEST
+
+START_TEST(markdown_github_and_gitlab_mention_them)
+{
+	ml_run *run = run_with_references();
+	char *text = report(run, ML_FORMAT_MARKDOWN);
+	char want[1024];
+	snprintf(want, sizeof(want),
+		 "**Still used by:**\n\n"
+		 "- view `user_names` at `db/migrations/0003_views.sql:4` (the statement fails)\n"
+		 "- code at `%s/app/user.rb:2`: `def shown = legacy_name`\n"
+		 "- code at `%s/app/user.rb:3`: `validates :legacy_name`\n",
+		 root, root);
+	ck_assert_msg(strstr(text, want), "%s", text);
+	free(text);
+
+	text = report(run, ML_FORMAT_GITHUB);
+	snprintf(want, sizeof(want), "%%0A  view user_names at db/migrations/0003_views.sql:4 (the statement fails)"
+				     "%%0A  still used at %s/app/user.rb:2: def shown = legacy_name",
+		 root);
+	ck_assert_msg(strstr(text, want), "%s", text);
+	free(text);
+
+	text = report(run, ML_FORMAT_GITLAB);
+	cJSON *doc = cJSON_Parse(text);
+	ck_assert_ptr_nonnull(doc);
+	const char *body = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(doc, 0), "content"), "body")
+				   ->valuestring;
+	snprintf(want, sizeof(want), "Still used by:\n- ` view user_names at db/migrations/0003_views.sql:4 (the statement "
+				     "fails) `\n- ` still used at %s/app/user.rb:2: def shown = legacy_name `",
+		 root);
+	ck_assert_msg(strstr(body, want), "%s", body);
+	cJSON_Delete(doc);
+	free(text);
+	ml_run_free(run);
+}
+END_TEST
+
+START_TEST(fingerprints_leave_out_the_uses_in_code)
+{
+	/* The same finding with one use, then two: a use that comes or goes
+	 * is not a new finding for code scanning. */
+	put("app/user.rb", "class User\n  legacy_name\nend\n");
+	ml_run *run = new_run();
+	add_check(run, "", "users", "legacy_name", false);
+	ml_run_check_code_references(run);
+	char *one = report(run, ML_FORMAT_SARIF);
+	ml_run_free(run);
+	put("app/user.rb", "class User\n  legacy_name\n  x = legacy_name\nend\n");
+	run = new_run();
+	add_check(run, "", "users", "legacy_name", false);
+	ml_run_check_code_references(run);
+	char *two = report(run, ML_FORMAT_SARIF);
+	ml_run_free(run);
+	const char *a = strstr(one, "migralintFingerprint/v1"), *b = strstr(two, "migralintFingerprint/v1");
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	ck_assert(!strncmp(a, b, 50));
+	ck_assert_ptr_nonnull(strstr(two, "and "));
+	free(one);
+	free(two);
+}
+END_TEST
+
+START_TEST(many_references_are_counted_past_the_first_twenty)
+{
+	ml_strbuf code = { .arena = arena };
+	ml_strbuf_str(&code, "class User\n");
+	for (int i = 0; i < 25; i++)
+		ml_strbuf_str(&code, "  legacy_name\n");
+	put("app/user.rb", code.data);
+	ml_run *run = new_run();
+	ml_diagnostic *d = add_check(run, "", "users", "legacy_name", false);
+	ml_run_check_code_references(run);
+	ck_assert_uint_eq(d->n_references, 25);
+	ck_assert_msg(strstr(d->message, ":3 and 23 more"), "%s", d->message);
+	char *text = report(run, ML_FORMAT_TEXT);
+	ck_assert_msg(strstr(text, "app/user.rb:21: legacy_name\n  ... and 5 more (--format json lists them all)\n"), "%s",
+		      text);
+	ck_assert_ptr_null(strstr(text, "app/user.rb:22:"));
+	free(text);
+	ml_run_free(run);
+}
+END_TEST
+
 Suite *code_refs_suite(void)
 {
 	Suite *s = suite_create("code_refs");
@@ -706,6 +904,15 @@ Suite *code_refs_suite(void)
 	tcase_add_test(tc, links_loop_and_leave_without_harm);
 	tcase_add_test(tc, the_same_for_any_number_of_threads);
 	tcase_add_test(tc, a_name_that_is_not_a_word_keeps_the_finding);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("reports");
+	tcase_add_checked_fixture(tc, tree_setup, tree_teardown);
+	tcase_add_checked_fixture(tc, arena_setup, arena_teardown);
+	tcase_add_test(tc, text_lists_each_reference_under_the_finding);
+	tcase_add_test(tc, json_and_sarif_carry_the_references);
+	tcase_add_test(tc, markdown_github_and_gitlab_mention_them);
+	tcase_add_test(tc, fingerprints_leave_out_the_uses_in_code);
+	tcase_add_test(tc, many_references_are_counted_past_the_first_twenty);
 	suite_add_tcase(s, tc);
 	return s;
 }
