@@ -290,7 +290,7 @@ const char *ml_report_effect_words(const char *effect)
 	static const char *const WORDS[][2] = {
 		{ "fails", "the statement fails" }, { "cascades", "CASCADE drops it" },
 		{ "dropped", "dropped with it" },   { "breaks", "breaks when it runs" },
-		{ "uses", "uses it" },
+		{ "uses", "uses it" },              { "drops", "drops or renames it" },
 	};
 	for (size_t i = 0; effect && i < sizeof(WORDS) / sizeof(*WORDS); i++)
 		if (!strcmp(effect, WORDS[i][0]))

@@ -67,14 +67,14 @@ char *ml_report_path(const char *path, const char *cwd, bool *relative);
  * "References"): "still used at PATH:LINE: TEXT" for code, "KIND NAME at
  * PATH:LINE (EFFECT)" for the rest, the effect in words ("the statement
  * fails", "CASCADE drops it", "dropped with it", "breaks when it runs",
- * "uses it"). Without with_place the " at PATH:LINE" is left out (for a
+ * "uses it", "drops or renames it"). Without with_place the " at PATH:LINE" is left out (for a
  * format that gives the place apart) and code reads "still used here:
  * TEXT". A part that is NULL is left out. malloc'd (the caller frees it);
  * NULL when memory runs out. Nothing is escaped. */
 char *ml_report_reference_text(const ml_reference *ref, bool with_place);
 /* A reference's effect in words: "the statement fails", "CASCADE drops
- * it", "dropped with it", "breaks when it runs", "uses it"; effect itself
- * when it is none of the five. Static. */
+ * it", "dropped with it", "breaks when it runs", "uses it", "drops or
+ * renames it"; effect itself when it is none of these. Static. */
 const char *ml_report_effect_words(const char *effect);
 /* How many of a finding's references the formats for people list; the rest
  * are counted ("and N more"). */
