@@ -670,6 +670,46 @@ START_TEST(the_same_for_any_number_of_threads)
 }
 END_TEST
 
+START_TEST(large_files_are_read_whole_up_to_the_limit)
+{
+	/* 300 KB: read in several rounds; the use is at the end. */
+	static char big[300000];
+	memset(big, ' ', sizeof(big));
+	for (size_t i = 80; i < sizeof(big); i += 81)
+		big[i] = '\n';
+	const char *tail = "\nSELECT legacy_name FROM users;\n";
+	memcpy(big + sizeof(big) - strlen(tail), tail, strlen(tail));
+	put_n("app/big.sql", big, sizeof(big));
+	put_n("app/huge.sql", big, sizeof(big));
+	root_ref[0] = root;
+	ml_options opts;
+	ml_options_init(&opts);
+	opts.references = root_ref;
+	opts.n_references = 1;
+	ml_run *run = ml_run_new(&opts);
+	ml_diagnostic *d = add_check(run, "", "users", "legacy_name", false);
+	ml_run_check_code_references(run);
+	ck_assert_str_eq(uses(d), "app/big.sql:3705 app/huge.sql:3705");
+	ck_assert_int_eq(ml_run_input_errors(run), 0);
+	ml_run_free(run);
+
+	/* Past --max-input-size: an input error naming it; the rest is read. */
+	opts.max_input_size = 100000;
+	put("app/small.sql", "SELECT legacy_name FROM users;\n");
+	run = ml_run_new(&opts);
+	d = add_check(run, "", "users", "legacy_name", false);
+	ml_run_check_code_references(run);
+	ck_assert_str_eq(uses(d), "app/small.sql:1");
+	size_t n;
+	const ml_input_error *e = ml_run_input_error_list(run, &n);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(e[0].path, at("app/big.sql"));
+	ck_assert_str_eq(e[0].reason, "larger than max_input_size: not scanned (exclude it in \"references\")");
+	ck_assert_str_eq(e[1].path, at("app/huge.sql"));
+	ml_run_free(run);
+}
+END_TEST
+
 START_TEST(a_name_that_is_not_a_word_keeps_the_finding)
 {
 	put("app/q.sql", "SELECT \"legacy name\" FROM users;\n");
@@ -904,6 +944,7 @@ Suite *code_refs_suite(void)
 	tcase_add_test(tc, links_loop_and_leave_without_harm);
 	tcase_add_test(tc, the_same_for_any_number_of_threads);
 	tcase_add_test(tc, a_name_that_is_not_a_word_keeps_the_finding);
+	tcase_add_test(tc, large_files_are_read_whole_up_to_the_limit);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("reports");
 	tcase_add_checked_fixture(tc, tree_setup, tree_teardown);
