@@ -81,6 +81,11 @@ for line in 14 15 16; do
 	check "a drop nothing uses is quiet (line $line: only in a file without its table, ignored_columns, the column-removed comment)" \
 		bash -c '! grep -q "^$0:" <<<"$1"' "$line" "$got"
 done
+check "a drop nothing uses gets no finding at all (ban-drop-column is the fallback)" "$PY" -c '
+import json, sys
+lines = sorted({d["line"] for d in json.loads(sys.stdin.read())["diagnostics"]})
+assert not {14, 15, 16} & set(lines), lines
+' <<<"$json"
 check "node_modules is not read" bash -c '! grep -q node_modules <<<"$0"' "$json"
 check "the migrations are not uses of themselves" bash -c '! grep -q "\"path\":\"./db/migrations/" <<<"$0"' "$json"
 check "the message names the first two uses, then counts" \
