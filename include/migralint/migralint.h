@@ -164,8 +164,10 @@ typedef struct ml_reference {
 	const char *effect;      /* "fails": PostgreSQL refuses the statement unless it says CASCADE;
 				    "cascades": the statement's CASCADE drops it too; "dropped":
 				    PostgreSQL drops it with the column anyway; "breaks": it fails
-				    when it next runs (PostgreSQL does not track it); "uses": a later
-				    migration or the application's code uses the name */
+				    when it next runs (PostgreSQL does not track it); "uses": the
+				    application's code uses the name; "drops": (on a later
+				    statement that uses a gone column) the statement that dropped or
+				    renamed it */
 	const char *path;        /* where it is: the migration that made it, or the code file */
 	int line;                /* 1-based; 0 when unknown */
 	const char *text;        /* code: its line, trimmed and cut; else NULL */
