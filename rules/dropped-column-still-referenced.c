@@ -71,7 +71,7 @@ static void column_goes(const ml_stmt_ctx *ctx, const ml_rule *self, const PgQue
 		.gone_column = scan_code ? column : NULL,
 		.only_if_used = !tracked && !untracked,
 	};
-	ml_report_extra_at(ctx, self, -1, &extra, "%s \"%s\" of \"%s\"%s%s%s%s%s%s%s%s%s%s%s",
+	ml_report_extra_at(ctx, self, -1, &extra, "%s \"%s\" of \"%s\"%s%s%s%s%s%s%s%s%s%s%s%s",
 			   what, column, table,
 			   renamed_to ? " to \"" : "", renamed_to ? renamed_to : "", renamed_to ? "\"" : "",
 			   tracked ? (cascade ? " with CASCADE also drops " : " fails: PostgreSQL refuses it without "
@@ -86,7 +86,9 @@ static void column_goes(const ml_stmt_ctx *ctx, const ml_rule *self, const PgQue
 			   untracked ? untracked : "", "",
 			   along && (tracked || untracked) ? "; PostgreSQL also drops " : "",
 			   along && (tracked || untracked) ? along : "",
-			   along && (tracked || untracked) ? " with it" : "");
+			   along && (tracked || untracked) ? " with it" : "",
+			   /* Only the code may use it: the scan names where, or drops the finding. */
+			   !tracked && !untracked ? " breaks the application's code that still uses it" : "");
 }
 
 /* ---- later statements that still use a column gone earlier ---------------- */

@@ -89,7 +89,7 @@ assert not {14, 15, 16} & set(lines), lines
 check "node_modules is not read" bash -c '! grep -q node_modules <<<"$0"' "$json"
 check "the migrations are not uses of themselves" bash -c '! grep -q "\"path\":\"./db/migrations/" <<<"$0"' "$json"
 check "the message names the first two uses, then counts" \
-	grep -qF 'dropping column \"legacy_name\" of \"users\"; still used at ./app/models/report.rb:3, ./app/models/report.rb:5 and 1 more' <<<"$json"
+	grep -qF 'dropping column \"legacy_name\" of \"users\" breaks the application'"'"'s code that still uses it; still used at ./app/models/report.rb:3, ./app/models/report.rb:5 and 1 more' <<<"$json"
 
 run --no-config --format json --references . --jobs 1 db/migrations
 check "the same report on one thread" test "$out" = "$json"
