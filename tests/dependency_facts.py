@@ -466,6 +466,36 @@ have_dropped_rule = os.path.exists(os.path.join(SRC, "rules", DROPPED_RULE + ".c
 have_type_refs = rule_lists_references("changing-column-type")
 have_table_refs = rule_lists_references("ban-drop-table")
 
+def check_partition_key():
+    """A partition key column: no object to list, but PostgreSQL refuses to
+    drop it even with CASCADE, and to change its type."""
+    name = "partition key"
+    if ONLY and not re.search(ONLY, name):
+        return
+    script = """\\set ON_ERROR_STOP 0
+BEGIN;
+CREATE TABLE t (id integer NOT NULL, c integer) PARTITION BY RANGE (c);
+CREATE TABLE t_low PARTITION OF t FOR VALUES FROM (0) TO (10);
+SAVEPOINT s;
+ALTER TABLE t DROP COLUMN c CASCADE;
+ROLLBACK TO SAVEPOINT s;
+ALTER TABLE t ALTER COLUMN c TYPE bigint;
+ROLLBACK TO SAVEPOINT s;
+ALTER TABLE t RENAME COLUMN c TO d;
+SELECT 'key|' || pg_get_partkeydef('t'::regclass);
+ROLLBACK;
+"""
+    p = subprocess.run(PSQL, input=script, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    probs = []
+    for want in ('ERROR:  cannot drop column "c" because it is part of the partition key of relation "t"',
+                 'ERROR:  cannot alter column "c" because it is part of the partition key of relation "t"',
+                 "key|RANGE (d)"):
+        if want not in p.stdout:
+            probs.append(f"expected '{want}', got: {p.stdout.strip()}")
+    report(f"{name}: DROP COLUMN c CASCADE and ALTER COLUMN c TYPE refused, RENAME COLUMN followed", probs)
+
+
+check_partition_key()
 for case in CASES:
     if ONLY and not re.search(ONLY, case.name):
         continue
