@@ -6,6 +6,18 @@
  */
 #include "rule_api.h"
 
+#define MAX_REFERENCES 32
+
+static bool is_tracked(const ml_dependent_hit *hit)
+{
+	return hit->dependency == ML_DEPENDENCY_NORMAL;
+}
+
+static bool is_untracked(const ml_dependent_hit *hit)
+{
+	return hit->dependency == ML_DEPENDENCY_UNTRACKED;
+}
+
 static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
 	/* A function body runs per call, as application code (partition
@@ -29,11 +41,26 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 			rel.schemaname = l->items[l->n_items - 2]->string->sval;
 		if (!*rel.relname || ml_table_is_new(ctx, &rel))
 			continue;
-		ml_report(ctx, self, -1,
-			  "dropping table \"%s\" makes every query of code still running against it fail, and the "
-			  "drop waits for an ACCESS EXCLUSIVE lock that queues all other queries on it%s",
-			  ml_table_name(ctx, &rel),
-			  cascade ? "; CASCADE also drops the views and foreign keys that depend on it" : "");
+		size_t n, n_refs = 0;
+		const ml_dependent_hit *hits = ml_table_dependents(ctx, &rel, &n);
+		ml_reference refs[MAX_REFERENCES];
+		const char *tracked = ml_dependents_text(ctx, hits, n, is_tracked, cascade ? "cascades" : "fails", refs,
+							 MAX_REFERENCES, &n_refs);
+		const char *untracked = ml_dependents_text(ctx, hits, n, is_untracked, "breaks", refs, MAX_REFERENCES,
+							   &n_refs);
+		const char *lead = cascade ? "; CASCADE also drops the views and foreign keys that depend on it" : "";
+		if (tracked)
+			lead = cascade ? "; CASCADE also drops " : "; it fails: PostgreSQL refuses it without CASCADE while these depend on it: ";
+		ml_report_extra extra = { .references = refs, .n_references = n_refs };
+		ml_report_extra_at(ctx, self, -1, &extra,
+				   "dropping table \"%s\" makes every query of code still running against it fail, and "
+				   "the drop waits for an ACCESS EXCLUSIVE lock that queues all other queries on "
+				   "it%s%s%s%s%s%s",
+				   ml_table_name(ctx, &rel), lead, tracked ? tracked : "", "",
+				   untracked ? "; these still name it in bodies PostgreSQL does not track, and fail when "
+					       "called: "
+					     : "",
+				   untracked ? untracked : "", "");
 	}
 }
 

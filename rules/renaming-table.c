@@ -6,6 +6,13 @@
  */
 #include "rule_api.h"
 
+#define MAX_REFERENCES 32
+
+static bool is_untracked(const ml_dependent_hit *hit)
+{
+	return hit->dependency == ML_DEPENDENCY_UNTRACKED;
+}
+
 static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
 	if (ctx->stmt->node_case != PG_QUERY__NODE__NODE_RENAME_STMT || ctx->body == ML_BODY_FUNCTION)
@@ -13,10 +20,20 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 	const PgQuery__RenameStmt *rs = ctx->stmt->rename_stmt;
 	if (rs->rename_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || ml_table_is_new(ctx, rs->relation))
 		return;
-	ml_report(ctx, self, -1,
-		  "renaming table \"%s\" to \"%s\" makes every query of code still running that uses the old "
-		  "name fail",
-		  ml_table_name(ctx, rs->relation), rs->newname);
+	/* Views, foreign keys and rules follow the table; bodies keep the
+	 * old name. */
+	size_t n, n_refs = 0;
+	const ml_dependent_hit *hits = ml_table_dependents(ctx, rs->relation, &n);
+	ml_reference refs[MAX_REFERENCES];
+	const char *untracked = ml_dependents_text(ctx, hits, n, is_untracked, "breaks", refs, MAX_REFERENCES, &n_refs);
+	ml_report_extra extra = { .references = refs, .n_references = n_refs };
+	ml_report_extra_at(ctx, self, -1, &extra,
+			   "renaming table \"%s\" to \"%s\" makes every query of code still running that uses the "
+			   "old name fail%s%s%s",
+			   ml_table_name(ctx, rs->relation), rs->newname,
+			   untracked ? "; these still name it in bodies PostgreSQL does not track, and fail when called: "
+				     : "",
+			   untracked ? untracked : "", "");
 }
 
 const ml_rule ml_rule_renaming_table = {

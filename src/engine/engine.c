@@ -162,7 +162,7 @@ static void ml_engine_statement(ml_engine_state *st, const ml_unit *unit)
 	/* The transaction first: it reads the tables under the names they
 	 * have before the statement. */
 	ml_tx_apply(&st->tx, st->catalog, stmt, &effect, env->body, line, unit->start, unit->end);
-	ml_catalog_apply(st->catalog, stmt);
+	ml_catalog_apply(st->catalog, stmt, line);
 	if (st->options->record_statements)
 		ml_engine_record_statement(st, stmt, &effect, tx_before, env->body);
 
@@ -285,7 +285,7 @@ void ml_engine_end_command(ml_engine_state *st)
 
 void ml_engine_file_start(ml_engine_state *st, ml_catalog *catalog, const ml_options *options,
 			  const ml_rule_set *rules, const ml_line_map *map, ml_arena *file_arena,
-			  ml_engine_output *out)
+			  ml_engine_output *out, const char *path)
 {
 	memset(st, 0, sizeof(*st));
 	st->catalog = catalog;
@@ -295,7 +295,8 @@ void ml_engine_file_start(ml_engine_state *st, ml_catalog *catalog, const ml_opt
 	st->map = *map;
 	st->file_arena = file_arena;
 	st->findings.arena = file_arena;
-	ml_catalog_begin_file(catalog);
+	st->path = path;
+	ml_catalog_begin_file(catalog, path);
 	ml_tx_init(&st->tx, file_arena, options->assume_in_transaction ? ML_TX_ASSUMED : ML_TX_NONE);
 }
 
@@ -312,7 +313,7 @@ void ml_engine_next_step(ml_engine_state *st, bool new_migration, bool in_transa
 	if (st->tx.state == ML_TX_ASSUMED)
 		ml_tx_end(&st->tx, false);
 	if (new_migration)
-		ml_catalog_begin_file(st->catalog);
+		ml_catalog_begin_file(st->catalog, st->path);
 	if (in_transaction && st->tx.state == ML_TX_NONE)
 		st->tx.state = ML_TX_ASSUMED;
 }

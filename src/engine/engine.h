@@ -37,6 +37,7 @@ typedef struct ml_engine_state {
 	const ml_rule_set *rules;     /* this file's rules: which are on, at which severity */
 	ml_engine_output *out;        /* what the engine decides goes here, for the caller */
 	ml_arena *file_arena;
+	const char *path;             /* the file's path, for the catalog's records */
 	ml_line_map map;
 	ml_ptr_vec suppressions;  /* ml_suppression *, in the order they were found */
 	ml_ignore_index ignores;  /* the same, by line and rule */
@@ -60,10 +61,11 @@ typedef struct ml_engine_state {
  * the findings and statement records (the caller takes them, with
  * ml_engine_output_clear, while the text they point into is still there).
  * All must outlive the file's analysis. The transaction starts as the
- * options say. */
+ * options say. path names the file in what the catalog records (where a
+ * view was made...); it must outlive the analysis too. */
 void ml_engine_file_start(ml_engine_state *st, ml_catalog *catalog, const ml_options *options,
 			  const ml_rule_set *rules, const ml_line_map *map, ml_arena *file_arena,
-			  ml_engine_output *out);
+			  ml_engine_output *out, const char *path);
 /* Takes in the directive comments found[0, n) of the file (in the file
  * arena): indexes them, so they silence the findings they cover, and
  * reports the rule names that are unknown and the comments without a

@@ -13,44 +13,11 @@
 
 #include "arena.h"
 #include "catalog.h"
+#include "catalog_private.h"
 #include "facts.h"
 #include "map.h"
 #include "tree.h"
 #include "volatility.h"
-
-/* A primary key, unique constraint or unique index on plain columns, without
- * a WHERE: each combination of its columns' values names at most one row. */
-typedef struct ml_unique_key {
-	const char *name;         /* constraint or index name as PostgreSQL would give it; "" when unknown */
-	const char **columns;
-	size_t n_columns;
-} ml_unique_key;
-
-/* A CHECK (col IS NOT NULL) constraint the migrations added. */
-typedef struct ml_check_state {
-	const char *name;         /* constraint name, "" when unnamed */
-	const char *column;
-	bool valid;
-} ml_check_state;
-
-/* A function the migrations created, with its declared volatility. */
-typedef struct ml_function_state {
-	const char *name;
-	char volatility;          /* 'i', 's' or 'v' */
-} ml_function_state;
-
-struct ml_catalog {
-	ml_arena *arena;          /* everything below */
-	ml_map tables;            /* "schema.name" (unqualified: public) -> ml_table_state * (NULL once
-				     dropped or renamed) */
-	ml_ptr_vec all_tables;    /* ml_table_state *, by id: dropped ones too, which partitions and a
-				     transaction's emptied tables may still point at */
-	ml_map indexes;           /* index name -> ml_index_state * (NULL once dropped) */
-	ml_ptr_vec functions;     /* ml_function_state *, in the order they were created */
-	ml_ptr_vec committing_procedures; /* names (char *) of procedures whose body COMMITs */
-	ml_map checked_domains;   /* domain name -> non-NULL when created with a CHECK */
-	int file;                 /* the current file: ml_catalog_begin_file calls so far */
-};
 
 ml_catalog *ml_catalog_new(void)
 {
@@ -68,9 +35,10 @@ void ml_catalog_free(ml_catalog *cat)
 		ml_arena_free(cat->arena); /* cat itself lives in it */
 }
 
-void ml_catalog_begin_file(ml_catalog *cat)
+void ml_catalog_begin_file(ml_catalog *cat, const char *path)
 {
 	cat->file++;
+	cat->path = ml_arena_strdup(cat->arena, path ? path : "");
 }
 
 /* ---- clone ---------------------------------------------------------------- */
@@ -198,6 +166,11 @@ static ml_catalog *clone_catalog(const ml_catalog *src, bool borrow)
 		ml_ptr_vec_push(arena, &cat->committing_procedures,
 				(void *)copy_str(to, src->committing_procedures.items[i]));
 	ml_map_copy(arena, &cat->checked_domains, &src->checked_domains, !borrow);
+	cat->path = copy_str(to, src->path);
+	cat->line = src->line;
+	cat->applied = src->applied;
+	cat->next_column_id = src->next_column_id;
+	ml_catalog_deps_clone(cat, src, borrow);
 	return cat;
 }
 
@@ -266,10 +239,8 @@ static void rekey_table(ml_catalog *cat, ml_table_state *t, const char *newname)
 	ml_map_put(cat->arena, &cat->tables, table_key(key, sizeof(key), t->schema, t->name), t);
 }
 
-/* The facts about table.column; when unknown, a new empty entry if create
- * is set, else NULL. */
-static ml_column_facts *column_facts(ml_catalog *cat, const ml_table_state *table, const char *column,
-				     bool create)
+ml_column_facts *ml_catalog_column_facts(ml_catalog *cat, const ml_table_state *table, const char *column,
+					 bool create)
 {
 	for (size_t i = 0; i < table->columns.len; i++) {
 		ml_column_facts *c = table->columns.items[i];
@@ -280,6 +251,7 @@ static ml_column_facts *column_facts(ml_catalog *cat, const ml_table_state *tabl
 		return NULL;
 	ml_column_facts *c = ml_arena_alloc(cat->arena, sizeof(*c));
 	c->name = ml_arena_strdup(cat->arena, column);
+	c->id = ++cat->next_column_id;
 	ml_ptr_vec_push(cat->arena, &((ml_table_state *)table)->columns, c);
 	return c;
 }
@@ -296,7 +268,7 @@ const ml_column_facts *ml_catalog_column(const ml_catalog *cat, const char *sche
 					 const char *column)
 {
 	const ml_table_state *t = name ? find_table(cat, schema, name) : NULL;
-	return t && column ? column_facts(NULL, t, column, false) : NULL;
+	return t && column ? ml_catalog_column_facts(NULL, t, column, false) : NULL;
 }
 
 const ml_index_state *ml_catalog_index(const ml_catalog *cat, const char *name)
@@ -395,7 +367,11 @@ static void record_column(ml_catalog *cat, ml_table_state *t, const PgQuery__Col
 {
 	if (!def->colname || !*def->colname)
 		return;
-	ml_column_facts *c = column_facts(cat, t, def->colname, true);
+	ml_column_facts *c = ml_catalog_column_facts(cat, t, def->colname, false);
+	if (!c) {
+		c = ml_catalog_column_facts(cat, t, def->colname, true);
+		c->added_at = cat->applied;
+	}
 	const char *type = ml_type_name_text(cat->arena, def->type_name);
 	c->type = type ? ml_arena_strdup(cat->arena, type) : NULL;
 	/* PostgreSQL makes serial and identity columns NOT NULL itself. */
@@ -419,7 +395,7 @@ static void record_primary_key(ml_catalog *cat, ml_table_state *t, const PgQuery
 		const PgQuery__Node *k = con->keys[i];
 		if (!k || k->node_case != PG_QUERY__NODE__NODE_STRING)
 			continue;
-		ml_column_facts *c = column_facts(cat, t, k->string->sval, true);
+		ml_column_facts *c = ml_catalog_column_facts(cat, t, k->string->sval, true);
 		c->not_null = true;
 		c->nullable = false;
 	}
@@ -435,7 +411,7 @@ static void record_check(ml_catalog *cat, ml_table_state *t, const PgQuery__Cons
 	chk->column = ml_arena_strdup(cat->arena, column);
 	chk->valid = !con->skip_validation;
 	ml_ptr_vec_push(cat->arena, &t->checks, chk);
-	ml_column_facts *c = column_facts(cat, t, column, true);
+	ml_column_facts *c = ml_catalog_column_facts(cat, t, column, true);
 	if (chk->valid)
 		c->valid_not_null_check = true;
 	else
@@ -449,7 +425,7 @@ static void validate_check(ml_catalog *cat, ml_table_state *t, const char *name)
 		if (strcmp(chk->name, name) != 0)
 			continue;
 		chk->valid = true;
-		ml_column_facts *c = column_facts(cat, t, chk->column, true);
+		ml_column_facts *c = ml_catalog_column_facts(cat, t, chk->column, true);
 		c->valid_not_null_check = true;
 		c->pending_not_null_check = false;
 	}
@@ -461,7 +437,7 @@ static void drop_check(ml_catalog *cat, ml_table_state *t, const char *name)
 		ml_check_state *chk = t->checks.items[i];
 		if (strcmp(chk->name, name) != 0)
 			continue;
-		ml_column_facts *c = column_facts(cat, t, chk->column, true);
+		ml_column_facts *c = ml_catalog_column_facts(cat, t, chk->column, true);
 		c->valid_not_null_check = false;
 		c->pending_not_null_check = false;
 		chk->name = "";
@@ -714,6 +690,19 @@ static void apply_create(ml_catalog *cat, const PgQuery__CreateStmt *cs)
 		add_partition(cat, cs->inh_relations[0]->range_var, cs->relation);
 }
 
+static void forget_column(ml_table_state *t, const char *name)
+{
+	for (size_t i = 0; i < t->columns.len; i++) {
+		const ml_column_facts *c = t->columns.items[i];
+		if (!strcmp(c->name, name)) {
+			memmove(&t->columns.items[i], &t->columns.items[i + 1],
+				(t->columns.len - i - 1) * sizeof(*t->columns.items));
+			t->columns.len--;
+			return;
+		}
+	}
+}
+
 static void apply_alter(ml_catalog *cat, const PgQuery__AlterTableStmt *as)
 {
 	if (!as->relation || as->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
@@ -734,9 +723,12 @@ static void apply_alter(ml_catalog *cat, const PgQuery__AlterTableStmt *as)
 			}
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
-			/* The indexes and constraints that include it go too. */
-			if (cmd->name)
+			/* The indexes and constraints that include it go too
+			 * (catalog_deps.c forgot what depends on it). */
+			if (cmd->name) {
 				drop_keys(t, NULL, cmd->name);
+				forget_column(t, cmd->name);
+			}
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition:
 			if (def && def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD)
@@ -748,21 +740,21 @@ static void apply_alter(ml_catalog *cat, const PgQuery__AlterTableStmt *as)
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
 			if (def && def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF && cmd->name) {
-				ml_column_facts *c = column_facts(cat, t, cmd->name, true);
+				ml_column_facts *c = ml_catalog_column_facts(cat, t, cmd->name, true);
 				const char *type = ml_type_name_text(cat->arena, def->column_def->type_name);
 				c->type = type ? ml_arena_strdup(cat->arena, type) : NULL;
 			}
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull:
 			if (cmd->name) {
-				ml_column_facts *c = column_facts(cat, t, cmd->name, true);
+				ml_column_facts *c = ml_catalog_column_facts(cat, t, cmd->name, true);
 				c->not_null = true;
 				c->nullable = false;
 			}
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull:
 			if (cmd->name) {
-				ml_column_facts *c = column_facts(cat, t, cmd->name, true);
+				ml_column_facts *c = ml_catalog_column_facts(cat, t, cmd->name, true);
 				c->not_null = false;
 				c->nullable = true;
 			}
@@ -903,7 +895,19 @@ static void apply_create_as(ml_catalog *cat, const PgQuery__RangeVar *rel, bool 
 	t->keys_known = true;
 }
 
-void ml_catalog_apply(ml_catalog *cat, const PgQuery__Node *stmt)
+static void apply_tables(ml_catalog *cat, const PgQuery__Node *stmt);
+
+void ml_catalog_apply(ml_catalog *cat, const PgQuery__Node *stmt, int line)
+{
+	cat->applied++;
+	cat->line = line;
+	ml_catalog_deps_apply(cat, stmt, false);
+	apply_tables(cat, stmt);
+	ml_catalog_deps_apply(cat, stmt, true);
+}
+
+/* What stmt changes of tables, columns, keys, indexes, functions, domains. */
+static void apply_tables(ml_catalog *cat, const PgQuery__Node *stmt)
 {
 	switch (stmt->node_case) {
 	case PG_QUERY__NODE__NODE_CREATE_STMT:
@@ -951,7 +955,7 @@ void ml_catalog_apply(ml_catalog *cat, const PgQuery__Node *stmt)
 		} else if (rs->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN && rs->relation &&
 			   rs->subname && rs->newname) {
 			ml_table_state *t = find_table(cat, rs->relation->schemaname, rs->relation->relname);
-			ml_column_facts *c = t ? column_facts(cat, t, rs->subname, false) : NULL;
+			ml_column_facts *c = t ? ml_catalog_column_facts(cat, t, rs->subname, false) : NULL;
 			if (c)
 				c->name = ml_arena_strdup(cat->arena, rs->newname);
 			for (size_t i = 0; t && i < t->unique_keys.len; i++) {

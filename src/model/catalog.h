@@ -60,12 +60,14 @@ ml_catalog *ml_catalog_clone(const ml_catalog *cat);
 ml_catalog *ml_catalog_clone_borrowing(const ml_catalog *cat);
 /* Frees cat and everything it returned. NULL is fine. */
 void ml_catalog_free(ml_catalog *cat);
-/* Starts the next migration file: tables created from now on are new
+/* Starts the next migration file, at path (copied; objects made from now
+ * on were made there): tables created from now on are new
  * (ml_catalog_table_is_new) until the next call. */
-void ml_catalog_begin_file(ml_catalog *cat);
-/* Records what stmt, run now in the current file, changes: tables, columns,
- * constraints, keys, indexes, functions, checked domains, partitions. */
-void ml_catalog_apply(ml_catalog *cat, const PgQuery__Node *stmt);
+void ml_catalog_begin_file(ml_catalog *cat, const char *path);
+/* Records what stmt, run now in the current file at line, changes: tables,
+ * columns, constraints, keys, indexes, functions, checked domains,
+ * partitions, and what uses which tables and columns. */
+void ml_catalog_apply(ml_catalog *cat, const PgQuery__Node *stmt, int line);
 /* Records that the procedure named procedure COMMITs or ROLLBACKs in its body. */
 void ml_catalog_note_commits(ml_catalog *cat, const char *procedure);
 
@@ -105,6 +107,27 @@ bool ml_catalog_expr_is_volatile(const ml_catalog *cat, const PgQuery__Node *exp
 bool ml_catalog_procedure_commits(const ml_catalog *cat, const char *name);
 /* Was the domain name created with a CHECK constraint? */
 bool ml_catalog_domain_is_checked(const ml_catalog *cat, const char *name);
+
+/* The objects that use column of table schema.name (views, indexes,
+ * constraints, triggers, functions...), oldest first, each with what
+ * dropping the column does to it: a new array in arena, *n long (NULL when
+ * none). */
+ml_dependent_hit *ml_catalog_column_dependents(const ml_catalog *cat, ml_arena *arena, const char *schema,
+					       const char *name, const char *column, size_t *n);
+/* The objects outside table schema.name that use it (views, other tables'
+ * foreign keys, functions...), as ml_catalog_column_dependents. */
+ml_dependent_hit *ml_catalog_table_dependents(const ml_catalog *cat, ml_arena *arena, const char *schema,
+					      const char *name, size_t *n);
+/* How column of table schema.name went away (an earlier DROP COLUMN or
+ * RENAME COLUMN of the run), or NULL when it did not, or came back. */
+const ml_gone_column *ml_catalog_gone_column(const ml_catalog *cat, const char *schema, const char *name,
+					     const char *column);
+/* Has any column gone away so far (a cheap test before asking)? */
+bool ml_catalog_has_gone_columns(const ml_catalog *cat);
+/* Does text (len bytes of SQL) hold, as a word, the name of a column that
+ * has gone away? A filter before ml_catalog_gone_column: false means none
+ * of its columns can be gone. */
+bool ml_catalog_text_names_gone_column(const ml_catalog *cat, const char *text, size_t len);
 
 /* Display name "schema.name" or "name" in arena. */
 const char *ml_qualified_name(ml_arena *arena, const char *schema, const char *name);

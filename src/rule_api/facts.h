@@ -72,7 +72,73 @@ typedef struct ml_column_facts {
 				     DROP NOT NULL; neither flag: unknown */
 	bool valid_not_null_check;   /* a CHECK (col IS NOT NULL) that is valid: added without NOT VALID, or VALIDATEd */
 	bool pending_not_null_check; /* such a CHECK added NOT VALID and not validated yet */
+	uint32_t id;              /* the column's identity in the catalog: it survives renames */
+	size_t added_at;          /* the catalog's statement count when the run added it; 0: it
+				     was there before the run */
 } ml_column_facts;
+
+/* What happens to an object when a column or table it uses is dropped. */
+typedef enum ml_dependency {
+	ML_DEPENDENCY_NORMAL = 0, /* PostgreSQL refuses the drop unless CASCADE, which drops the object */
+	ML_DEPENDENCY_AUTO,       /* PostgreSQL drops the object with the column */
+	ML_DEPENDENCY_UNTRACKED,  /* PostgreSQL does not know (a function body): the object fails
+				     when it next runs */
+} ml_dependency;
+
+/* A column, or a table, an object uses. */
+typedef struct ml_column_use {
+	size_t table;             /* ml_table_state.id */
+	uint32_t column;          /* ml_column_facts.id; 0 with star or for the table itself */
+	bool star;                /* every column the table had when the object was made (SELECT *) */
+} ml_column_use;
+
+/* An object the migrations made that uses columns or tables: a view, an
+ * index, a constraint, a trigger, a function... Made once, never changed:
+ * copies of a catalog share it. */
+typedef struct ml_dependent {
+	const char *kind;         /* "view", "materialized view", "index", "constraint", "foreign
+				     key", "trigger", "generated column", "policy", "statistics",
+				     "publication", "rule" or "function" */
+	const char *name;         /* its name as PostgreSQL has it, or as it would name it */
+	const char *path;         /* the migration that made it */
+	int line;                 /* the line of that statement, 1-based */
+	size_t table;             /* the table it belongs to (ml_table_state.id: an index, a
+				     constraint, a trigger...), or SIZE_MAX (a view, a function) */
+	ml_dependency own_columns; /* what dropping a column of its own table does to it; a
+				     column of another table is NORMAL, or UNTRACKED for a body */
+	size_t made_at;           /* the catalog's statement count when it was made */
+	const ml_column_use *uses;
+	size_t n_uses;
+	const char *const *words; /* an untracked body: its words, lower-cased, sorted, unique */
+	size_t n_words;
+} ml_dependent;
+
+/* A dependent of a column or table, and what the drop does to it. */
+typedef struct ml_dependent_hit {
+	const ml_dependent *dependent;
+	ml_dependency dependency;
+} ml_dependent_hit;
+
+/* One column of a table that a statement names. The strings point into
+ * the statement's tree. */
+typedef struct ml_column_ref {
+	const char *schema;       /* "" when unqualified */
+	const char *table;
+	const char *column;       /* NULL: the table itself, or with star every column it has now */
+	bool star;                /* SELECT *, t.* */
+	int location;             /* byte offset in the statement's text, or -1 */
+} ml_column_ref;
+
+typedef void (*ml_column_ref_fn)(const ml_column_ref *ref, void *data);
+
+/* A column an earlier statement of the run dropped or renamed. */
+typedef struct ml_gone_column {
+	size_t table;             /* ml_table_state.id */
+	const char *column;       /* the name that is gone */
+	const char *renamed_to;   /* NULL: dropped */
+	const char *path;         /* the migration that did it, and the line */
+	int line;
+} ml_gone_column;
 
 /* An enum value added earlier in the current transaction. */
 typedef struct ml_enum_value {

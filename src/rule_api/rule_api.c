@@ -39,7 +39,7 @@ struct fix_request {
 };
 
 static void report_va(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const char *help,
-		      const struct fix_request *fix, const char *fmt, va_list ap)
+		      const struct fix_request *fix, const ml_report_extra *extra, const char *fmt, va_list ap)
 {
 	const ml_stmt_span *span = &ctx->span;
 	size_t start = span->start;
@@ -64,6 +64,20 @@ static void report_va(const ml_stmt_ctx *ctx, const ml_rule *rule, int location,
 		f.n_edits = 1;
 		f.fix_description = fix->description;
 	}
+	if (extra) {
+		/* The array may be the rule's own; the strings live as long as
+		 * the statement's analysis, and the engine copies them. */
+		if (extra->n_references) {
+			ml_reference *refs = ml_arena_alloc(ctx->out->arena, extra->n_references * sizeof(*refs));
+			memcpy(refs, extra->references, extra->n_references * sizeof(*refs));
+			f.references = refs;
+			f.n_references = extra->n_references;
+		}
+		f.gone_schema = extra->gone_schema;
+		f.gone_table = extra->gone_table;
+		f.gone_column = extra->gone_column;
+		f.only_if_used = extra->only_if_used;
+	}
 	ml_findings_add(ctx->out, &f);
 }
 
@@ -71,7 +85,7 @@ void ml_report(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const 
 {
 	va_list ap;
 	va_start(ap, fmt);
-	report_va(ctx, rule, location, rule->info.help, NULL, fmt, ap);
+	report_va(ctx, rule, location, rule->info.help, NULL, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -80,7 +94,7 @@ void ml_report_help(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, c
 {
 	va_list ap;
 	va_start(ap, fmt);
-	report_va(ctx, rule, location, help, NULL, fmt, ap);
+	report_va(ctx, rule, location, help, NULL, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -90,7 +104,16 @@ void ml_report_fix(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, si
 	struct fix_request fix = { .at = insert_at, .insert = insert, .description = description };
 	va_list ap;
 	va_start(ap, fmt);
-	report_va(ctx, rule, location, rule->info.help, &fix, fmt, ap);
+	report_va(ctx, rule, location, rule->info.help, &fix, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void ml_report_extra_at(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const ml_report_extra *extra,
+			const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	report_va(ctx, rule, location, rule->info.help, NULL, extra, fmt, ap);
 	va_end(ap);
 }
 

@@ -6,6 +6,7 @@
  */
 #include "arena.h"
 #include "catalog.h"
+#include "column_refs.h"
 #include "facts.h"
 #include "rule.h"
 #include "rule_catalog.h"
@@ -105,4 +106,65 @@ bool ml_table_is_new_or_truncated(const ml_stmt_ctx *ctx, const PgQuery__RangeVa
 bool ml_constraint_dropped_earlier(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel, const char *name)
 {
 	return ml_tx_constraint_dropped(ctx->tx, rel, name);
+}
+
+const ml_dependent_hit *ml_column_dependents(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel, const char *column,
+					     size_t *n)
+{
+	*n = 0;
+	return rel ? ml_catalog_column_dependents(ctx->catalog, ctx->arena, rel->schemaname, rel->relname, column, n)
+		   : NULL;
+}
+
+const ml_dependent_hit *ml_table_dependents(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel, size_t *n)
+{
+	*n = 0;
+	return rel ? ml_catalog_table_dependents(ctx->catalog, ctx->arena, rel->schemaname, rel->relname, n) : NULL;
+}
+
+const ml_gone_column *ml_column_gone(const ml_stmt_ctx *ctx, const char *schema, const char *table, const char *column)
+{
+	return ml_catalog_gone_column(ctx->catalog, schema, table, column);
+}
+
+void ml_stmt_gone_column_refs(const ml_stmt_ctx *ctx, ml_column_ref_fn fn, void *data)
+{
+	if (!ctx->stmt || !ml_catalog_has_gone_columns(ctx->catalog))
+		return;
+	/* Most statements name none of the gone columns: their words say so
+	 * before any walk of the tree. */
+	const ml_stmt_span *span = &ctx->span;
+	if (span->text && span->end > span->start &&
+	    !ml_catalog_text_names_gone_column(ctx->catalog, span->text + span->start, span->end - span->start))
+		return;
+	ml_column_refs_of_stmt(ctx->catalog, ctx->stmt, fn, data);
+}
+
+#define DEPENDENTS_NAMED 6
+
+const char *ml_dependents_text(const ml_stmt_ctx *ctx, const ml_dependent_hit *hits, size_t n,
+			       bool (*keep)(const ml_dependent_hit *hit), const char *effect, ml_reference *refs,
+			       size_t max_refs, size_t *n_refs)
+{
+	ml_strbuf text = { .arena = ctx->arena };
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!keep(&hits[i]))
+			continue;
+		const ml_dependent *d = hits[i].dependent;
+		if (count < DEPENDENTS_NAMED) {
+			if (count)
+				ml_strbuf_str(&text, ", ");
+			ml_strbuf_str(&text, ml_arena_printf(ctx->arena, "%s %s (%s:%d)", d->kind, d->name, d->path, d->line));
+		}
+		count++;
+		if (*n_refs < max_refs)
+			refs[(*n_refs)++] = (ml_reference){ .kind = d->kind, .name = d->name, .effect = effect,
+							    .path = d->path, .line = d->line };
+	}
+	if (!count)
+		return NULL;
+	if (count > DEPENDENTS_NAMED)
+		ml_strbuf_str(&text, ml_arena_printf(ctx->arena, " and %zu more", count - DEPENDENTS_NAMED));
+	return text.data;
 }

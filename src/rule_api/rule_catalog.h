@@ -65,6 +65,32 @@ bool ml_table_is_new_or_truncated(const ml_stmt_ctx *ctx, const PgQuery__RangeVa
 const ml_column_facts *ml_column_find(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel,
 				       const char *column);
 
+/* The objects the run saw made that use column of rel (views, indexes,
+ * constraints, triggers, policies, functions...), oldest first, each with
+ * what dropping the column does to it (facts.h): *n of them, in engine
+ * memory. */
+const ml_dependent_hit *ml_column_dependents(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel, const char *column,
+					     size_t *n);
+/* The objects outside rel that use it: views, other tables' foreign keys,
+ * functions whose bodies name it. */
+const ml_dependent_hit *ml_table_dependents(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel, size_t *n);
+/* How column of schema.table went away earlier in the run (dropped or
+ * renamed), or NULL when it did not or came back. */
+const ml_gone_column *ml_column_gone(const ml_stmt_ctx *ctx, const char *schema, const char *table, const char *column);
+/* Calls fn for each table column the statement names, resolved through
+ * its aliases and scopes (src/model/column_refs.h), when some column has
+ * gone away in the run and the statement's text names one of them: a
+ * cheap no-op for the others. */
+void ml_stmt_gone_column_refs(const ml_stmt_ctx *ctx, ml_column_ref_fn fn, void *data);
+
+/* The hits that keep accepts, named for a message: "view user_names
+ * (db/0003.sql:4), trigger t (db/0005.sql:9)" (the first few, then "and N
+ * more"), in engine memory, or NULL when none. Each is also appended to
+ * refs (room for max_refs, *n_refs used) with effect as its effect. */
+const char *ml_dependents_text(const ml_stmt_ctx *ctx, const ml_dependent_hit *hits, size_t n,
+			       bool (*keep)(const ml_dependent_hit *hit), const char *effect, ml_reference *refs,
+			       size_t max_refs, size_t *n_refs);
+
 /* "schema.name" or "name" for rel, in engine memory. */
 const char *ml_table_name(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
 /* Appends "name" (quoted, after ", " when list is not empty) to the

@@ -31,6 +31,21 @@ void ml_report_fix(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, si
 /* The statement's source text in the file (not NUL-terminated; *len bytes),
  * or NULL when the statement was rebuilt (PL/pgSQL with INTO, dynamic SQL).
  * Byte 0 is where node location 0 is. */
+/* What a finding about a column or table that goes away carries besides
+ * its message: what still uses it, and the column for the scan of the
+ * application's code (ml_options.references). */
+typedef struct ml_report_extra {
+	const ml_reference *references; /* the array is copied; its strings must last the
+				     statement's analysis (the engine copies them) */
+	size_t n_references;
+	const char *gone_schema, *gone_table, *gone_column; /* NULL: no code scan */
+	bool only_if_used;        /* the finding stands only if the code uses the column */
+} ml_report_extra;
+
+/* ml_report with extra. */
+void ml_report_extra_at(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const ml_report_extra *extra,
+			const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 const char *ml_stmt_text(const ml_stmt_ctx *ctx, size_t *len);
 
 /* Where " NOT VALID" goes to fix a constraint added by an ALTER TABLE with

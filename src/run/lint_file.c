@@ -197,7 +197,7 @@ static void lint_pass(struct file_lint *f, const ml_options *options, const ml_r
 	const char *text = map->text;
 	ml_engine_state *st = f->st;
 	ml_engine_output_init(&f->out);
-	ml_engine_file_start(st, catalog, options, rules, map, file_arena, &f->out);
+	ml_engine_file_start(st, catalog, options, rules, map, file_arena, &f->out, f->edge.path);
 
 	ml_ptr_vec found = { 0 };
 	for (size_t i = lo; i < hi; i++) {
@@ -471,7 +471,7 @@ void ml_run_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item, const m
 	up_options.assume_in_transaction = steps[first_up < n_steps ? first_up : 0].in_transaction;
 	if (src->has_nul) {
 		ml_engine_output_init(&f.out);
-		ml_engine_file_start(&st, run->catalog, &up_options, rules, &map, file_arena, &f.out);
+		ml_engine_file_start(&st, run->catalog, &up_options, rules, &map, file_arena, &f.out, f.edge.path);
 		ml_unit nul = { .kind = ML_UNIT_INVALID_INPUT, .start = src->nul_at, .end = src->nul_at + 1,
 				.message = "file contains a NUL byte: it looks binary, not SQL text, and was not linted" };
 		lint_unit(&f, &nul);

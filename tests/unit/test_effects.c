@@ -25,7 +25,7 @@ static ml_effect effect_of(const char *sql, int pg_major)
 
 static void learn(const char *sql)
 {
-	ml_catalog_apply(cat, parse_one(sql));
+	ml_catalog_apply(cat, parse_one(sql), 1);
 }
 
 /* The mode e takes on table, or ML_LOCK_NONE. */
@@ -126,7 +126,7 @@ START_TEST(new_tables_are_not_slow)
 	ck_assert(e.locks[0].new_table);
 	ck_assert(!e.slow);
 	/* In the next file it holds data. */
-	ml_catalog_begin_file(cat);
+	ml_catalog_begin_file(cat, "test.sql");
 	e = effect_of("ALTER TABLE fresh ADD COLUMN token float8 DEFAULT random()", 15);
 	ck_assert(!e.locks[0].new_table);
 	ck_assert(e.slow);
@@ -158,7 +158,7 @@ START_TEST(updates_and_batches)
 	ck_assert(!one.unbatched && !one.many_rows);
 	/* A key the catalog knows. */
 	learn("CREATE TABLE pairs (a int, b int, c int, UNIQUE (a, b))");
-	ml_catalog_begin_file(cat);
+	ml_catalog_begin_file(cat, "test.sql");
 	ml_effect pair = effect_of("DELETE FROM pairs WHERE a = 1 AND b = 2", 15);
 	ck_assert(!pair.unbatched);
 	ml_effect half = effect_of("DELETE FROM pairs WHERE a = 1", 15);

@@ -863,7 +863,7 @@ START_TEST(diagnostics_are_sorted)
 {
 	start(NULL);
 	lint("b.sql", "ALTER TABLE t DROP COLUMN c;\n");
-	lint("a.sql", "SELECT 1;\nALTER TABLE t DROP COLUMN c;\nCREATE INDEX i ON t (a);\n");
+	lint("a.sql", "SELECT 1;\nALTER TABLE t DROP COLUMN d;\nCREATE INDEX i ON t (a);\n");
 	size_t n;
 	const ml_diagnostic *d = ml_run_diagnostics(run, &n);
 	ck_assert_uint_eq(n, 3);

@@ -31,7 +31,7 @@ static void run_in(ml_body_kind body, const char *sql, int line, const ml_effect
 	const PgQuery__Node *stmt = parse_one(sql);
 	ml_tx_apply(&tx, cat, stmt, effect ? effect : &none, body, line, (size_t)line * 100,
 		    (size_t)line * 100 + strlen(sql));
-	ml_catalog_apply(cat, stmt);
+	ml_catalog_apply(cat, stmt, 1);
 }
 
 static void run(const char *sql, int line)

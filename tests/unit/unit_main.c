@@ -38,7 +38,7 @@ void catalog_setup(void)
 	arena_setup();
 	cat = ml_catalog_new();
 	ck_assert_ptr_nonnull(cat);
-	ml_catalog_begin_file(cat);
+	ml_catalog_begin_file(cat, "test.sql");
 }
 
 void catalog_teardown(void)

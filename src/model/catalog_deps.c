@@ -1,0 +1,874 @@
+/*
+ * catalog_deps.c - what depends on the tables and columns the catalog
+ * knows: the objects the migrations make that use them (views, indexes,
+ * constraints, triggers, policies, statistics, rules, publications,
+ * functions), where each was made, and what PostgreSQL does to it when a
+ * column it uses is dropped; and the columns dropped or renamed, for the
+ * statements that still use them. Objects are made once and never
+ * changed, so copies of the catalog share them; each copy has its own
+ * list of the live ones.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog_private.h"
+#include "column_refs.h"
+#include "plpgsql.h"
+#include "tree.h"
+
+/* ---- the uses of one object ----------------------------------------------- */
+
+typedef struct uses {
+	ml_catalog *cat;
+	ml_column_use *items;
+	size_t len, cap;
+} uses;
+
+static void push_use(uses *u, ml_column_use use)
+{
+	for (size_t i = 0; i < u->len; i++)
+		if (u->items[i].table == use.table && u->items[i].column == use.column &&
+		    u->items[i].star == use.star)
+			return;
+	if (u->len == u->cap) {
+		size_t cap = u->cap ? u->cap * 2 : 8;
+		u->items = ml_arena_grow(u->cat->arena, u->items, u->cap * sizeof(*u->items), cap * sizeof(*u->items));
+		u->cap = cap;
+	}
+	u->items[u->len++] = use;
+}
+
+static const ml_gone_column *gone_of(const ml_catalog *cat, size_t table, const char *column)
+{
+	for (size_t i = cat->gone.len; i-- > 0;) {
+		const ml_gone_column *g = cat->gone.items[i];
+		if (g->table == table && !strcmp(g->column, column))
+			return g;
+	}
+	return NULL;
+}
+
+static void on_ref(const ml_column_ref *ref, void *data)
+{
+	uses *u = data;
+	if (!ref->table)
+		return;
+	ml_table_state *t = ml_catalog_touch(u->cat, ref->schema, ref->table);
+	ml_column_use use = { .table = t->id, .star = ref->star };
+	if (ref->column) {
+		ml_column_facts *c = ml_catalog_column_facts(u->cat, t, ref->column, false);
+		/* A column gone earlier is not made up again: the object's
+		 * statement fails, and the rule about it says so. */
+		if (!c && gone_of(u->cat, t->id, ref->column))
+			return;
+		if (!c)
+			c = ml_catalog_column_facts(u->cat, t, ref->column, true);
+		use.column = c->id;
+	}
+	push_use(u, use);
+}
+
+/* ---- objects ---------------------------------------------------------------- */
+
+static ml_dependent *new_dependent(ml_catalog *cat, const char *kind, const char *name, const ml_table_state *own,
+				   ml_dependency own_columns)
+{
+	ml_dependent *d = ml_arena_alloc(cat->arena, sizeof(*d));
+	d->kind = kind;
+	d->name = ml_arena_strdup(cat->arena, name ? name : "");
+	d->path = cat->path ? cat->path : "";
+	d->line = cat->line;
+	d->table = own ? own->id : SIZE_MAX;
+	d->own_columns = own_columns;
+	d->made_at = cat->applied;
+	return d;
+}
+
+/* Adds d with the uses in u, when it uses anything. */
+static void keep(ml_catalog *cat, ml_dependent *d, const uses *u)
+{
+	if (!u->len && !d->n_words)
+		return;
+	d->uses = u->items;
+	d->n_uses = u->len;
+	ml_ptr_vec_push(cat->arena, &cat->dependents, d);
+}
+
+static bool same_kind(const ml_dependent *d, const char *kind)
+{
+	/* DROP VIEW and DROP MATERIALIZED VIEW, ALTER TABLE ... DROP
+	 * CONSTRAINT of a foreign key: one family each. */
+	if (!strcmp(kind, "constraint"))
+		return !strcmp(d->kind, "constraint") || !strcmp(d->kind, "foreign key");
+	return !strcmp(d->kind, kind);
+}
+
+/* Forgets the objects of kind named name (on table own, SIZE_MAX: any). */
+static void forget(ml_catalog *cat, const char *kind, const char *name, size_t own)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < cat->dependents.len; i++) {
+		const ml_dependent *d = cat->dependents.items[i];
+		bool gone = same_kind(d, kind) && !strcmp(d->name, name) && (own == SIZE_MAX || d->table == own);
+		if (!gone)
+			cat->dependents.items[kept++] = (void *)d;
+	}
+	cat->dependents.len = kept;
+}
+
+/* The same object under a new name: a copy, as objects never change. */
+static void rename_object(ml_catalog *cat, const char *kind, const char *name, const char *newname, size_t own)
+{
+	for (size_t i = 0; i < cat->dependents.len; i++) {
+		const ml_dependent *d = cat->dependents.items[i];
+		if (!same_kind(d, kind) || strcmp(d->name, name) || (own != SIZE_MAX && d->table != own))
+			continue;
+		ml_dependent *copy = ml_arena_alloc(cat->arena, sizeof(*copy));
+		*copy = *d;
+		copy->name = ml_arena_strdup(cat->arena, newname);
+		cat->dependents.items[i] = copy;
+	}
+}
+
+/* The name PostgreSQL gives an unnamed index or constraint: the table, the
+ * first column (or "expr", or none), and a suffix. */
+static const char *default_name(ml_arena *arena, const char *table, const char *column, const char *suffix)
+{
+	if (column)
+		return ml_arena_printf(arena, "%s_%s_%s", table, column, suffix);
+	return ml_arena_printf(arena, "%s_%s", table, suffix);
+}
+
+static const char *first_name(PgQuery__Node *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const PgQuery__Node *e = names[i];
+		if (e && e->node_case == PG_QUERY__NODE__NODE_STRING)
+			return e->string->sval;
+		if (e && e->node_case == PG_QUERY__NODE__NODE_INDEX_ELEM)
+			return e->index_elem->name ? e->index_elem->name : "expr";
+	}
+	return NULL;
+}
+
+/* The one column a CHECK names, for its default name; NULL when several. */
+struct single {
+	const char *column;
+	bool several;
+};
+
+static void on_single(const ml_column_ref *ref, void *data)
+{
+	struct single *s = data;
+	if (!ref->column)
+		return;
+	if (s->column && strcmp(s->column, ref->column))
+		s->several = true;
+	s->column = ref->column;
+}
+
+static const char *constraint_name(ml_catalog *cat, const ml_table_state *t, const PgQuery__Constraint *con,
+				   const char *column)
+{
+	if (con->conname && *con->conname)
+		return con->conname;
+	switch (con->contype) {
+	case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
+		return default_name(cat->arena, t->name, NULL, "pkey");
+	case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
+		return default_name(cat->arena, t->name, column ? column : first_name(con->keys, con->n_keys), "key");
+	case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
+		return default_name(cat->arena, t->name, column ? column : first_name(con->fk_attrs, con->n_fk_attrs),
+				    "fkey");
+	case PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION: {
+		const PgQuery__Node *e = con->n_exclusions ? con->exclusions[0] : NULL;
+		const char *first = e && e->node_case == PG_QUERY__NODE__NODE_LIST
+					    ? first_name(e->list->items, e->list->n_items) : NULL;
+		return default_name(cat->arena, t->name, first, "excl");
+	}
+	case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK: {
+		struct single s = { 0 };
+		ml_column_refs_of_expr(cat, con->raw_expr, t->schema, t->name, on_single, &s);
+		return default_name(cat->arena, t->name, column ? column : s.several ? NULL : s.column, "check");
+	}
+	default:
+		return "";
+	}
+}
+
+/* A constraint of table t (of its column column, or NULL). */
+static void record_constraint(ml_catalog *cat, ml_table_state *t, const PgQuery__Constraint *con, const char *column)
+{
+	const char *kind;
+	ml_dependency own = ML_DEPENDENCY_AUTO;
+	switch (con->contype) {
+	case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK:
+	case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
+	case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
+	case PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION:
+		kind = "constraint";
+		break;
+	case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
+		kind = "foreign key";
+		break;
+	case PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED:
+		/* A generated column depends on the columns it reads. */
+		if (!column)
+			return;
+		kind = "generated column";
+		own = ML_DEPENDENCY_NORMAL;
+		break;
+	default:
+		return;
+	}
+	uses u = { .cat = cat };
+	ml_column_refs_of_constraint(cat, con, t->schema, t->name, column, on_ref, &u);
+	const char *name = own == ML_DEPENDENCY_NORMAL ? column : constraint_name(cat, t, con, column);
+	keep(cat, new_dependent(cat, kind, name, t, own), &u);
+}
+
+static void record_column_def(ml_catalog *cat, ml_table_state *t, const PgQuery__ColumnDef *def)
+{
+	for (size_t i = 0; def->colname && i < def->n_constraints; i++) {
+		const PgQuery__Node *c = def->constraints[i];
+		if (c && c->node_case == PG_QUERY__NODE__NODE_CONSTRAINT)
+			record_constraint(cat, t, c->constraint, def->colname);
+	}
+}
+
+/* An object made by stmt that uses what stmt names, on table own (NULL: none). */
+static void record_stmt(ml_catalog *cat, const PgQuery__Node *stmt, const char *kind, const char *name,
+			const ml_table_state *own, ml_dependency own_columns)
+{
+	uses u = { .cat = cat };
+	ml_column_refs_of_stmt(cat, stmt, on_ref, &u);
+	keep(cat, new_dependent(cat, kind, name, own, own_columns), &u);
+}
+
+/* ---- function bodies PostgreSQL does not track ------------------------------ */
+
+static int compare_words(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool is_word_start(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+}
+
+static bool is_word_char(unsigned char c)
+{
+	return is_word_start(c) || (c >= '0' && c <= '9') || c == '$';
+}
+
+/* The words of a body, lower-cased, sorted and unique, in the catalog. */
+static void body_words(ml_catalog *cat, ml_dependent *d, const char *body)
+{
+	ml_ptr_vec words = { 0 };
+	ml_map seen = { 0 };
+	ml_arena *scratch = ml_arena_new();
+	if (!scratch)
+		return;
+	for (const char *p = body; *p;) {
+		if (!is_word_start((unsigned char)*p)) {
+			p++;
+			continue;
+		}
+		const char *start = p;
+		while (*p && is_word_char((unsigned char)*p))
+			p++;
+		char *word = ml_arena_strndup(scratch, start, (size_t)(p - start));
+		for (char *c = word; *c; c++)
+			if (*c >= 'A' && *c <= 'Z')
+				*c = (char)(*c - 'A' + 'a');
+		if (ml_map_get(&seen, word))
+			continue;
+		ml_map_put(scratch, &seen, word, word);
+		ml_ptr_vec_push(scratch, &words, word);
+	}
+	const char **sorted = ml_arena_alloc(cat->arena, (words.len ? words.len : 1) * sizeof(*sorted));
+	for (size_t i = 0; i < words.len; i++)
+		sorted[i] = ml_arena_strdup(cat->arena, words.items[i]);
+	qsort(sorted, words.len, sizeof(*sorted), compare_words);
+	d->words = sorted;
+	d->n_words = words.len;
+	ml_arena_free(scratch);
+}
+
+static bool has_word(const ml_dependent *d, const char *word)
+{
+	char lower[256];
+	size_t n = strlen(word);
+	if (n >= sizeof(lower))
+		return false;
+	for (size_t i = 0; i <= n; i++)
+		lower[i] = word[i] >= 'A' && word[i] <= 'Z' ? (char)(word[i] - 'A' + 'a') : word[i];
+	const char *key = lower;
+	return d->n_words && bsearch(&key, d->words, d->n_words, sizeof(*d->words), compare_words);
+}
+
+static void record_function(ml_catalog *cat, const PgQuery__Node *stmt)
+{
+	const PgQuery__CreateFunctionStmt *fn = stmt->create_function_stmt;
+	const char *name = ml_last_name(fn->funcname, fn->n_funcname);
+	/* CREATE OR REPLACE: the new body replaces the old one. */
+	forget(cat, "function", name, SIZE_MAX);
+	if (fn->sql_body) {
+		record_stmt(cat, stmt, "function", name, NULL, ML_DEPENDENCY_NORMAL);
+		return;
+	}
+	const PgQuery__DefElem *lang = ml_option(fn->options, fn->n_options, "language");
+	const char *language = lang && lang->arg && lang->arg->node_case == PG_QUERY__NODE__NODE_STRING
+				       ? lang->arg->string->sval : "sql";
+	if (!strcmp(language, "c") || !strcmp(language, "internal"))
+		return;
+	const PgQuery__DefElem *as = ml_option(fn->options, fn->n_options, "as");
+	const PgQuery__Node *body = as ? as->arg : NULL;
+	if (body && body->node_case == PG_QUERY__NODE__NODE_LIST && body->list->n_items)
+		body = body->list->items[0];
+	if (!body || body->node_case != PG_QUERY__NODE__NODE_STRING || !body->string->sval)
+		return;
+	ml_dependent *d = new_dependent(cat, "function", name, NULL, ML_DEPENDENCY_UNTRACKED);
+	body_words(cat, d, body->string->sval);
+	uses none = { .cat = cat };
+	keep(cat, d, &none);
+}
+
+/* ---- statements --------------------------------------------------------- */
+
+/* A name dynamic SQL computes at run time: the same placeholder stands for
+ * every such name, so it links nothing to anything. */
+static bool is_dynamic(const char *name)
+{
+	return strstr(name, ML_DYNAMIC_PLACEHOLDER) != NULL;
+}
+
+static void drop_column(ml_catalog *cat, ml_table_state *t, const char *column)
+{
+	ml_column_facts *c = ml_catalog_column_facts(cat, t, column, false);
+	/* What uses the column goes with it: PostgreSQL drops it, or with
+	 * CASCADE, or refuses (then the migration stops there anyway).
+	 * Function bodies it does not track stay, broken. */
+	size_t kept = 0;
+	for (size_t i = 0; i < cat->dependents.len; i++) {
+		const ml_dependent *d = cat->dependents.items[i];
+		bool uses_it = false;
+		for (size_t k = 0; !d->n_words && k < d->n_uses; k++) {
+			const ml_column_use *u = &d->uses[k];
+			if (u->table == t->id && ((c && u->column == c->id) ||
+						  (u->star && (!c || c->added_at <= d->made_at))))
+				uses_it = true;
+		}
+		if (!uses_it)
+			cat->dependents.items[kept++] = (void *)d;
+	}
+	cat->dependents.len = kept;
+	if (is_dynamic(column) || is_dynamic(t->name))
+		return;
+	ml_gone_column *g = ml_arena_alloc(cat->arena, sizeof(*g));
+	*g = (ml_gone_column){ .table = t->id, .column = ml_arena_strdup(cat->arena, column),
+			       .path = cat->path ? cat->path : "", .line = cat->line };
+	ml_ptr_vec_push(cat->arena, &cat->gone, g);
+	ml_map_put(cat->arena, &cat->gone_names, g->column, (void *)"gone");
+}
+
+/* Before the tables change: what goes; after: what is made. */
+static void apply_alter(ml_catalog *cat, const PgQuery__AlterTableStmt *as, bool after)
+{
+	if (!as->relation || as->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
+		return;
+	ml_table_state *t = ml_catalog_touch(cat, as->relation->schemaname, as->relation->relname);
+	for (size_t i = 0; i < as->n_cmds; i++) {
+		const PgQuery__Node *n = as->cmds[i];
+		if (!n || n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
+			continue;
+		const PgQuery__AlterTableCmd *cmd = n->alter_table_cmd;
+		const PgQuery__Node *def = cmd->def;
+		if (after != (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn ||
+			      cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint))
+			continue;
+		switch (cmd->subtype) {
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
+			if (def && def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
+				record_column_def(cat, t, def->column_def);
+			break;
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
+			if (def && def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT)
+				record_constraint(cat, t, def->constraint, NULL);
+			break;
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
+			if (cmd->name)
+				forget(cat, "constraint", cmd->name, t->id);
+			break;
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
+			if (cmd->name)
+				drop_column(cat, t, cmd->name);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static void apply_create(ml_catalog *cat, const PgQuery__CreateStmt *cs)
+{
+	ml_table_state *t = cs->relation ? ml_catalog_touch(cat, cs->relation->schemaname, cs->relation->relname)
+					 : NULL;
+	for (size_t i = 0; t && i < cs->n_table_elts; i++) {
+		const PgQuery__Node *e = cs->table_elts[i];
+		if (e && e->node_case == PG_QUERY__NODE__NODE_CONSTRAINT)
+			record_constraint(cat, t, e->constraint, NULL);
+		else if (e && e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
+			record_column_def(cat, t, e->column_def);
+	}
+}
+
+/* The names a DROP statement's object holds: its last name, and the one
+ * before (a trigger's or policy's table, a table's schema). */
+static const char *drop_name(const PgQuery__Node *o, const char **before)
+{
+	*before = NULL;
+	if (!o)
+		return NULL;
+	if (o->node_case == PG_QUERY__NODE__NODE_LIST) {
+		const PgQuery__List *l = o->list;
+		if (l->n_items >= 2 && l->items[l->n_items - 2]->node_case == PG_QUERY__NODE__NODE_STRING)
+			*before = l->items[l->n_items - 2]->string->sval;
+		return ml_last_name(l->items, l->n_items);
+	}
+	if (o->node_case == PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS)
+		return ml_last_name(o->object_with_args->objname, o->object_with_args->n_objname);
+	if (o->node_case == PG_QUERY__NODE__NODE_STRING)
+		return o->string->sval;
+	return NULL;
+}
+
+static void apply_drop(ml_catalog *cat, const PgQuery__DropStmt *ds)
+{
+	const char *kind = NULL;
+	switch (ds->remove_type) {
+	case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
+		kind = "view";
+		break;
+	case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
+		kind = "materialized view";
+		break;
+	case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX:
+		kind = "index";
+		break;
+	case PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER:
+		kind = "trigger";
+		break;
+	case PG_QUERY__OBJECT_TYPE__OBJECT_POLICY:
+		kind = "policy";
+		break;
+	case PG_QUERY__OBJECT_TYPE__OBJECT_RULE:
+		kind = "rule";
+		break;
+	case PG_QUERY__OBJECT_TYPE__OBJECT_STATISTIC_EXT:
+		kind = "statistics";
+		break;
+	case PG_QUERY__OBJECT_TYPE__OBJECT_PUBLICATION:
+		kind = "publication";
+		break;
+	case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION:
+	case PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE:
+	case PG_QUERY__OBJECT_TYPE__OBJECT_ROUTINE:
+		kind = "function";
+		break;
+	case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+		break;
+	default:
+		return;
+	}
+	for (size_t i = 0; i < ds->n_objects; i++) {
+		const char *before;
+		const char *name = drop_name(ds->objects[i], &before);
+		if (!name)
+			continue;
+		if (kind) {
+			forget(cat, kind, name, SIZE_MAX);
+			continue;
+		}
+		/* A table takes its own objects with it, and with CASCADE
+		 * whatever uses it. */
+		const ml_table_state *t = ml_catalog_table(cat, before ? before : "", name);
+		if (!t)
+			continue;
+		bool cascade = ds->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
+		size_t kept = 0;
+		for (size_t k = 0; k < cat->dependents.len; k++) {
+			const ml_dependent *d = cat->dependents.items[k];
+			bool goes = d->table == t->id;
+			for (size_t u = 0; cascade && !goes && u < d->n_uses; u++)
+				goes = d->uses[u].table == t->id;
+			if (!goes)
+				cat->dependents.items[kept++] = (void *)d;
+		}
+		cat->dependents.len = kept;
+	}
+}
+
+static void apply_rename(ml_catalog *cat, const PgQuery__RenameStmt *rs)
+{
+	if (!rs->newname)
+		return;
+	const PgQuery__RangeVar *rel = rs->relation;
+	switch (rs->rename_type) {
+	case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN: {
+		if (!rel || !rel->relname || !rs->subname || is_dynamic(rs->subname) || is_dynamic(rel->relname))
+			return;
+		const ml_table_state *t = ml_catalog_table(cat, rel->schemaname, rel->relname);
+		if (!t)
+			t = ml_catalog_touch(cat, rel->schemaname, rel->relname);
+		ml_gone_column *g = ml_arena_alloc(cat->arena, sizeof(*g));
+		*g = (ml_gone_column){ .table = t->id, .column = ml_arena_strdup(cat->arena, rs->subname),
+				       .renamed_to = ml_arena_strdup(cat->arena, rs->newname),
+				       .path = cat->path ? cat->path : "", .line = cat->line };
+		ml_ptr_vec_push(cat->arena, &cat->gone, g);
+		ml_map_put(cat->arena, &cat->gone_names, g->column, (void *)"gone");
+		return;
+	}
+	case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
+		if (rel && rel->relname)
+			rename_object(cat, "view", rel->relname, rs->newname, SIZE_MAX);
+		return;
+	case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
+		if (rel && rel->relname)
+			rename_object(cat, "materialized view", rel->relname, rs->newname, SIZE_MAX);
+		return;
+	case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX:
+		if (rel && rel->relname)
+			rename_object(cat, "index", rel->relname, rs->newname, SIZE_MAX);
+		return;
+	case PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT:
+		if (rs->subname)
+			rename_object(cat, "constraint", rs->subname, rs->newname, SIZE_MAX);
+		return;
+	case PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER:
+		if (rs->subname)
+			rename_object(cat, "trigger", rs->subname, rs->newname, SIZE_MAX);
+		return;
+	case PG_QUERY__OBJECT_TYPE__OBJECT_POLICY:
+		if (rs->subname)
+			rename_object(cat, "policy", rs->subname, rs->newname, SIZE_MAX);
+		return;
+	default:
+		return;
+	}
+}
+
+static ml_table_state *table_of(ml_catalog *cat, const PgQuery__RangeVar *rel)
+{
+	return rel && rel->relname ? ml_catalog_touch(cat, rel->schemaname, rel->relname) : NULL;
+}
+
+void ml_catalog_deps_apply(ml_catalog *cat, const PgQuery__Node *stmt, bool after)
+{
+	/* What a statement drops or renames is read before the tables
+	 * change; what it makes, after: the columns it uses exist by then. */
+	switch (stmt->node_case) {
+	case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
+		apply_alter(cat, stmt->alter_table_stmt, after);
+		return;
+	case PG_QUERY__NODE__NODE_DROP_STMT:
+		if (!after)
+			apply_drop(cat, stmt->drop_stmt);
+		return;
+	case PG_QUERY__NODE__NODE_RENAME_STMT:
+		if (!after)
+			apply_rename(cat, stmt->rename_stmt);
+		return;
+	default:
+		if (!after)
+			return;
+		break;
+	}
+	switch (stmt->node_case) {
+	case PG_QUERY__NODE__NODE_VIEW_STMT: {
+		const PgQuery__ViewStmt *vs = stmt->view_stmt;
+		if (!vs->view || !vs->view->relname)
+			break;
+		forget(cat, "view", vs->view->relname, SIZE_MAX);
+		record_stmt(cat, stmt, "view", vs->view->relname, NULL, ML_DEPENDENCY_NORMAL);
+		break;
+	}
+	case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT: {
+		const PgQuery__CreateTableAsStmt *ct = stmt->create_table_as_stmt;
+		if (ct->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW || !ct->into || !ct->into->rel)
+			break;
+		record_stmt(cat, stmt, "materialized view", ct->into->rel->relname, NULL, ML_DEPENDENCY_NORMAL);
+		break;
+	}
+	case PG_QUERY__NODE__NODE_INDEX_STMT: {
+		const PgQuery__IndexStmt *ix = stmt->index_stmt;
+		ml_table_state *t = table_of(cat, ix->relation);
+		if (!t)
+			break;
+		const char *name = ix->idxname && *ix->idxname
+					   ? ix->idxname
+					   : default_name(cat->arena, t->name, first_name(ix->index_params, ix->n_index_params),
+							  "idx");
+		record_stmt(cat, stmt, "index", name, t, ML_DEPENDENCY_AUTO);
+		break;
+	}
+	case PG_QUERY__NODE__NODE_CREATE_STMT:
+		apply_create(cat, stmt->create_stmt);
+		break;
+	case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT: {
+		const PgQuery__CreateTrigStmt *tr = stmt->create_trig_stmt;
+		ml_table_state *t = table_of(cat, tr->relation);
+		if (t && tr->trigname)
+			record_stmt(cat, stmt, "trigger", tr->trigname, t, ML_DEPENDENCY_NORMAL);
+		/* Its function reads the table's columns through NEW and OLD
+		 * without naming the table. */
+		if (t && tr->n_funcname) {
+			ml_trigger_function *link = ml_arena_alloc(cat->arena, sizeof(*link));
+			link->table = t->id;
+			link->function = ml_arena_strdup(cat->arena, ml_last_name(tr->funcname, tr->n_funcname));
+			ml_ptr_vec_push(cat->arena, &cat->trigger_functions, link);
+		}
+		break;
+	}
+	case PG_QUERY__NODE__NODE_CREATE_POLICY_STMT: {
+		const PgQuery__CreatePolicyStmt *p = stmt->create_policy_stmt;
+		ml_table_state *t = table_of(cat, p->table);
+		if (t && p->policy_name)
+			record_stmt(cat, stmt, "policy", p->policy_name, t, ML_DEPENDENCY_NORMAL);
+		break;
+	}
+	case PG_QUERY__NODE__NODE_CREATE_STATS_STMT: {
+		const PgQuery__CreateStatsStmt *st = stmt->create_stats_stmt;
+		const PgQuery__Node *rel = st->n_relations == 1 ? st->relations[0] : NULL;
+		ml_table_state *t = rel && rel->node_case == PG_QUERY__NODE__NODE_RANGE_VAR ? table_of(cat, rel->range_var)
+											    : NULL;
+		if (t)
+			record_stmt(cat, stmt, "statistics", ml_last_name(st->defnames, st->n_defnames), t,
+				    ML_DEPENDENCY_AUTO);
+		break;
+	}
+	case PG_QUERY__NODE__NODE_RULE_STMT: {
+		const PgQuery__RuleStmt *r = stmt->rule_stmt;
+		ml_table_state *t = table_of(cat, r->relation);
+		if (t && r->rulename)
+			record_stmt(cat, stmt, "rule", r->rulename, t, ML_DEPENDENCY_NORMAL);
+		break;
+	}
+	case PG_QUERY__NODE__NODE_CREATE_PUBLICATION_STMT: {
+		/* A table's column list: its membership of the publication is
+		 * the table's, gone silently with the table, but it pins the
+		 * columns it lists. */
+		const PgQuery__CreatePublicationStmt *ps = stmt->create_publication_stmt;
+		for (size_t i = 0; ps->pubname && i < ps->n_pubobjects; i++) {
+			const PgQuery__Node *o = ps->pubobjects[i];
+			const PgQuery__PublicationTable *pt =
+				o && o->node_case == PG_QUERY__NODE__NODE_PUBLICATION_OBJ_SPEC ? o->publication_obj_spec->pubtable
+											: NULL;
+			if (!pt || !pt->relation || !pt->relation->relname || !pt->n_columns)
+				continue;
+			uses u = { .cat = cat };
+			for (size_t k = 0; k < pt->n_columns; k++) {
+				const PgQuery__Node *c = pt->columns[k];
+				if (!c || c->node_case != PG_QUERY__NODE__NODE_STRING)
+					continue;
+				ml_column_ref ref = { .schema = pt->relation->schemaname ? pt->relation->schemaname : "",
+						      .table = pt->relation->relname, .column = c->string->sval };
+				on_ref(&ref, &u);
+			}
+			ml_table_state *t = table_of(cat, pt->relation);
+			keep(cat, new_dependent(cat, "publication", ps->pubname, t, ML_DEPENDENCY_NORMAL), &u);
+		}
+		break;
+	}
+	case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT:
+		record_function(cat, stmt);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- questions ------------------------------------------------------------ */
+
+static void add_hit(ml_arena *arena, ml_dependent_hit **hits, size_t *n, size_t *cap, const ml_dependent *d,
+		    ml_dependency dependency)
+{
+	if (*n == *cap) {
+		size_t grown = *cap ? *cap * 2 : 8;
+		*hits = ml_arena_grow(arena, *hits, *cap * sizeof(**hits), grown * sizeof(**hits));
+		*cap = grown;
+	}
+	(*hits)[(*n)++] = (ml_dependent_hit){ d, dependency };
+}
+
+/* Does a trigger on table run the function d? */
+static bool runs_on(const ml_catalog *cat, const ml_dependent *d, const ml_table_state *table)
+{
+	for (size_t i = 0; table && i < cat->trigger_functions.len; i++) {
+		const ml_trigger_function *link = cat->trigger_functions.items[i];
+		if (link->table == table->id && !strcmp(link->function, d->name))
+			return true;
+	}
+	return false;
+}
+
+ml_dependent_hit *ml_catalog_column_dependents(const ml_catalog *cat, ml_arena *arena, const char *schema,
+					       const char *name, const char *column, size_t *n)
+{
+	*n = 0;
+	if (!name || !column)
+		return NULL;
+	const ml_table_state *t = ml_catalog_table(cat, schema, name);
+	const ml_column_facts *c = t ? ml_catalog_column_facts((ml_catalog *)cat, t, column, false) : NULL;
+	ml_dependent_hit *hits = NULL;
+	size_t cap = 0;
+	for (size_t i = 0; i < cat->dependents.len; i++) {
+		const ml_dependent *d = cat->dependents.items[i];
+		if (d->n_words) {
+			if (has_word(d, column) && (has_word(d, name) || runs_on(cat, d, t)))
+				add_hit(arena, &hits, n, &cap, d, ML_DEPENDENCY_UNTRACKED);
+			continue;
+		}
+		for (size_t k = 0; t && k < d->n_uses; k++) {
+			const ml_column_use *u = &d->uses[k];
+			if (u->table != t->id || !((c && u->column == c->id) ||
+						   (u->star && (!c || c->added_at <= d->made_at))))
+				continue;
+			add_hit(arena, &hits, n, &cap, d, d->table == t->id ? d->own_columns : ML_DEPENDENCY_NORMAL);
+			break;
+		}
+	}
+	return hits;
+}
+
+ml_dependent_hit *ml_catalog_table_dependents(const ml_catalog *cat, ml_arena *arena, const char *schema,
+					      const char *name, size_t *n)
+{
+	*n = 0;
+	if (!name)
+		return NULL;
+	const ml_table_state *t = ml_catalog_table(cat, schema, name);
+	ml_dependent_hit *hits = NULL;
+	size_t cap = 0;
+	for (size_t i = 0; i < cat->dependents.len; i++) {
+		const ml_dependent *d = cat->dependents.items[i];
+		if (d->n_words) {
+			if (has_word(d, name))
+				add_hit(arena, &hits, n, &cap, d, ML_DEPENDENCY_UNTRACKED);
+			continue;
+		}
+		if (!t || d->table == t->id)
+			continue;
+		for (size_t k = 0; k < d->n_uses; k++) {
+			if (d->uses[k].table == t->id) {
+				add_hit(arena, &hits, n, &cap, d, ML_DEPENDENCY_NORMAL);
+				break;
+			}
+		}
+	}
+	return hits;
+}
+
+const ml_gone_column *ml_catalog_gone_column(const ml_catalog *cat, const char *schema, const char *name,
+					     const char *column)
+{
+	if (!cat->gone.len || !name || !column)
+		return NULL;
+	const ml_table_state *t = ml_catalog_table(cat, schema, name);
+	if (!t || ml_catalog_column_facts((ml_catalog *)cat, t, column, false))
+		return NULL;
+	return gone_of(cat, t->id, column);
+}
+
+bool ml_catalog_has_gone_columns(const ml_catalog *cat)
+{
+	return cat->gone.len > 0;
+}
+
+bool ml_catalog_text_names_gone_column(const ml_catalog *cat, const char *text, size_t len)
+{
+	char word[64];
+	for (size_t i = 0; i < len;) {
+		if (!is_word_start((unsigned char)text[i])) {
+			i++;
+			continue;
+		}
+		size_t start = i;
+		while (i < len && is_word_char((unsigned char)text[i]))
+			i++;
+		size_t n = i - start;
+		if (n >= sizeof(word))
+			continue;
+		/* As written (a quoted name keeps its case), and folded as
+		 * PostgreSQL folds a bare one. */
+		memcpy(word, text + start, n);
+		word[n] = '\0';
+		if (ml_map_get(&cat->gone_names, word))
+			return true;
+		for (size_t k = 0; k < n; k++)
+			if (word[k] >= 'A' && word[k] <= 'Z')
+				word[k] = (char)(word[k] - 'A' + 'a');
+		if (ml_map_get(&cat->gone_names, word))
+			return true;
+	}
+	return false;
+}
+
+/* ---- copies --------------------------------------------------------------- */
+
+void ml_catalog_deps_clone(ml_catalog *cat, const ml_catalog *src, bool borrow)
+{
+	ml_arena *arena = cat->arena;
+	cat->dependents = (ml_ptr_vec){ 0 };
+	cat->gone = (ml_ptr_vec){ 0 };
+	for (size_t i = 0; i < src->dependents.len; i++) {
+		const ml_dependent *from = src->dependents.items[i];
+		if (borrow) {
+			ml_ptr_vec_push(arena, &cat->dependents, (void *)from);
+			continue;
+		}
+		ml_dependent *d = ml_arena_alloc(arena, sizeof(*d));
+		*d = *from;
+		d->name = ml_arena_strdup(arena, from->name);
+		d->path = ml_arena_strdup(arena, from->path);
+		if (from->n_uses) {
+			ml_column_use *u = ml_arena_alloc(arena, from->n_uses * sizeof(*u));
+			memcpy(u, from->uses, from->n_uses * sizeof(*u));
+			d->uses = u;
+		}
+		if (from->n_words) {
+			const char **w = ml_arena_alloc(arena, from->n_words * sizeof(*w));
+			for (size_t k = 0; k < from->n_words; k++)
+				w[k] = ml_arena_strdup(arena, from->words[k]);
+			d->words = w;
+		}
+		ml_ptr_vec_push(arena, &cat->dependents, d);
+	}
+	for (size_t i = 0; i < src->gone.len; i++) {
+		const ml_gone_column *from = src->gone.items[i];
+		if (borrow) {
+			ml_ptr_vec_push(arena, &cat->gone, (void *)from);
+			continue;
+		}
+		ml_gone_column *g = ml_arena_alloc(arena, sizeof(*g));
+		*g = *from;
+		g->column = ml_arena_strdup(arena, from->column);
+		g->renamed_to = ml_arena_strdup(arena, from->renamed_to);
+		g->path = ml_arena_strdup(arena, from->path);
+		ml_ptr_vec_push(arena, &cat->gone, g);
+	}
+	ml_map_copy(arena, &cat->gone_names, &src->gone_names, !borrow);
+	cat->trigger_functions = (ml_ptr_vec){ 0 };
+	for (size_t i = 0; i < src->trigger_functions.len; i++) {
+		const ml_trigger_function *from = src->trigger_functions.items[i];
+		ml_trigger_function *link = (ml_trigger_function *)from;
+		if (!borrow) {
+			link = ml_arena_alloc(arena, sizeof(*link));
+			link->table = from->table;
+			link->function = ml_arena_strdup(arena, from->function);
+		}
+		ml_ptr_vec_push(arena, &cat->trigger_functions, link);
+	}
+}
