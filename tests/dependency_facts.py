@@ -27,7 +27,10 @@ migralint's side: the case's SQL is 001_setup.sql and the statement
 the `dropped-column-still-referenced` diagnostic must list exactly the objects
 PostgreSQL refuses over ("fails"; "cascades" with CASCADE), drops with the
 column ("dropped") and the untracked ones that break ("breaks"); for RENAME
-COLUMN exactly the ones that break. Nothing listed or no diagnostic at all is
+COLUMN exactly the ones that break, and so for RENAME TABLE (renaming-table).
+ALTER COLUMN TYPE (changing-column-type) and DROP TABLE (ban-drop-table) must
+list, among their references that say "fails" or "cascades", exactly the
+objects PostgreSQL refuses over. Nothing listed or no diagnostic at all is
 the same thing, and a drop that only takes objects PostgreSQL drops with the
 column anyway (indexes, the table's constraints, statistics) may go
 unreported: they are listed when something else makes the rule fire.
@@ -478,10 +481,19 @@ def rule_lists_references(rule):
         return "references" in f.read()
 
 
+def json_lists_references():
+    """Whether --format json writes the diagnostics' references."""
+    path = os.path.join(SRC, "src", "report", "report_json.c")
+    with open(path) as f:
+        return '\\"references\\"' in f.read()
+
+
 DROPPED_RULE = "dropped-column-still-referenced"
-have_dropped_rule = os.path.exists(os.path.join(SRC, "rules", DROPPED_RULE + ".c"))
-have_type_refs = rule_lists_references("changing-column-type")
-have_table_refs = rule_lists_references("ban-drop-table")
+json_refs = json_lists_references()
+have_dropped_rule = json_refs and os.path.exists(os.path.join(SRC, "rules", DROPPED_RULE + ".c"))
+have_type_refs = json_refs and rule_lists_references("changing-column-type")
+have_table_refs = json_refs and rule_lists_references("ban-drop-table")
+have_rename_table_refs = json_refs and rule_lists_references("renaming-table")
 
 def check_partition_key():
     """A partition key column: no object to list, but PostgreSQL refuses to
@@ -512,7 +524,72 @@ ROLLBACK;
     report(f"{name}: DROP COLUMN c CASCADE and ALTER COLUMN c TYPE refused, RENAME COLUMN followed", probs)
 
 
+def doc_block(doc, heading):
+    """The first ```sql block after `## heading` of a rule's doc page."""
+    m = re.search(r"^## " + heading + r"\n.*?^```sql\n(.*?)^```", doc, re.S | re.M)
+    return m.group(1) if m else None
+
+
+def check_doc_recipe():
+    """docs/rules/dropped-column-still-referenced.md: its Bad example fails on
+    the server as the page says, and its Good example (the expand and contract
+    recipe) runs, each in a database of its own holding the users table."""
+    name = "docs/rules/dropped-column-still-referenced.md"
+    if ONLY and not re.search(ONLY, name):
+        return
+    path = os.path.join(SRC, name)
+    if not os.path.exists(path):
+        return
+    with open(path) as f:
+        doc = f.read()
+    bad, good = doc_block(doc, "Bad"), doc_block(doc, "Good")
+    table = "CREATE TABLE users (id bigint PRIMARY KEY, legacy_name text, display_name text);\n"
+    # the Good recipe starts from what the Bad example made: the view
+    bad_setup = "\n".join(l for l in bad.splitlines() if "DROP COLUMN" not in l)
+    probs = []
+    for what, sql, want_error in (("Bad", table + bad, "cannot drop column legacy_name of table users"),
+                                  ("Good", table + bad_setup + "\n" + good, None)):
+        db = "df_doc_" + what.lower()
+        subprocess.run(PSQL + ["-c", f"CREATE DATABASE {db}"], stdout=subprocess.DEVNULL, check=True)
+        p = subprocess.run(PSQL[:-1] + [db, "-v", "ON_ERROR_STOP=1"], input=sql, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+        subprocess.run(PSQL + ["-c", f"DROP DATABASE {db}"], stdout=subprocess.DEVNULL, check=True)
+        errors = [l for l in p.stdout.splitlines() if "ERROR" in l]
+        if want_error and not any(want_error in l for l in errors):
+            probs.append(f"{what} example: expected '{want_error}', got: {errors or 'no error'}")
+        if not want_error and errors:
+            probs.append(f"{what} example fails: {errors}")
+    report(f"{name}: the Bad example fails on PostgreSQL, the Good one runs", probs)
+
+
+def check_example():
+    """examples/app-still-uses-column: its migrations run in order until the
+    last one, whose DROP COLUMN PostgreSQL refuses because of the view, as
+    its README says."""
+    name = "examples/app-still-uses-column"
+    folder = os.path.join(SRC, name, "db", "migrations")
+    if (ONLY and not re.search(ONLY, name)) or not os.path.isdir(folder):
+        return
+    files = sorted(f for f in os.listdir(folder) if f.endswith(".sql"))
+    db = "df_example"
+    subprocess.run(PSQL + ["-c", f"CREATE DATABASE {db}"], stdout=subprocess.DEVNULL, check=True)
+    errors = {}
+    for f in files:
+        p = subprocess.run(PSQL[:-1] + [db, "-v", "ON_ERROR_STOP=1", "-f", os.path.join(folder, f)],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        errors[f] = [l for l in p.stdout.splitlines() if "ERROR" in l or "DETAIL" in l]
+    subprocess.run(PSQL + ["-c", f"DROP DATABASE {db}"], stdout=subprocess.DEVNULL, check=True)
+    probs = [f"{f}: {e}" for f, e in errors.items() if e and f != files[-1]]
+    last = "\n".join(errors[files[-1]])
+    if ("cannot drop column legacy_name of table authors because other objects depend on it" not in last
+            or "view author_directory depends on column legacy_name" not in last):
+        probs.append(f"{files[-1]}: expected the drop refused because of view author_directory, got: {last or 'success'}")
+    report(f"{name}: the migrations run, the last one's DROP COLUMN is refused (view author_directory)", probs)
+
+
 check_partition_key()
+check_doc_recipe()
+check_example()
 for case in CASES:
     if ONLY and not re.search(ONLY, case.name):
         continue
@@ -552,12 +629,20 @@ for case in CASES:
             want = {(o.kind, o.name, "cascades" if cascade else "fails") for o in listed if o.table == "fails"}
             compare(f"{case.name}: migralint on {stmt}",
                     got if isinstance(got, str) else {r for r in got if r[2] in ("fails", "cascades")}, want)
+    # RENAME TABLE: tracked objects follow the table; what names it by text breaks.
+    if have_rename_table_refs:
+        want = {(o.kind, o.name, "breaks") for o in listed if o.rename_table == "breaks"}
+        compare(f"{case.name}: migralint on {RENAME_TABLE}", migralint_refs(case, RENAME_TABLE, "renaming-table"), want)
 
-if not have_dropped_rule:
+if not json_refs:
+    skipped.append("migralint's side: src/report/report_json.c writes no \"references\" yet")
+elif not have_dropped_rule:
     skipped.append(f"migralint's side of DROP/RENAME COLUMN: rules/{DROPPED_RULE}.c does not exist yet")
-if not have_type_refs:
+if json_refs and not have_type_refs:
     skipped.append("migralint's side of ALTER COLUMN TYPE: rules/changing-column-type.c lists no references yet")
-if not have_table_refs:
+if json_refs and not have_rename_table_refs:
+    skipped.append("migralint's side of RENAME TABLE: rules/renaming-table.c lists no references yet")
+if json_refs and not have_table_refs:
     skipped.append("migralint's side of DROP TABLE: rules/ban-drop-table.c lists no references yet")
 for s in skipped:
     print(f"skip {s}")
