@@ -464,6 +464,15 @@ check "--explain mentions squawk-ignore-file without names" \
 # the bundled examples have findings
 run "$ROOT/examples"
 check "examples have findings" test "$code" -eq 1
+# the application that still uses the column it drops: the finding its README
+# quotes, word for word (a view, a function and an index use the column)
+app_out=$(cd "$ROOT" && "$ML" --no-config examples/app-still-uses-column/db/migrations 2>/dev/null)
+app_line=$(grep -m1 '^examples/app-still-uses-column/.*error\[dropped-column-still-referenced\]' \
+	"$ROOT/examples/app-still-uses-column/README.md")
+check "examples/app-still-uses-column: the README's finding is the one reported" \
+	grep -qxF -- "$app_line" <<<"$app_out"
+check "examples/app-still-uses-column: it names the view, the function and the index" \
+	grep -q 'view author_directory .*function author_label .*index authors_legacy_name_idx' <<<"$app_line"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
