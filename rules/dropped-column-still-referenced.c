@@ -32,8 +32,21 @@ static bool goes_along(const ml_dependent_hit *hit)
 static void column_goes(const ml_stmt_ctx *ctx, const ml_rule *self, const PgQuery__RangeVar *rel,
 			const char *column, const char *renamed_to, bool cascade)
 {
-	size_t n;
-	const ml_dependent_hit *hits = ml_column_dependents(ctx, rel, column, &n);
+	size_t n_all, n = 0;
+	const ml_dependent_hit *all = ml_column_dependents(ctx, rel, column, &n_all);
+	/* A body that the same migration replaces or drops before it ends,
+	 * or a column it adds back, breaks nothing once it commits. */
+	int comes_back = -1; /* not looked at yet */
+	ml_dependent_hit hits[MAX_REFERENCES];
+	for (size_t i = 0; i < n_all && n < MAX_REFERENCES; i++) {
+		if (all[i].dependency == ML_DEPENDENCY_UNTRACKED) {
+			if (comes_back < 0)
+				comes_back = ml_later_in_file_adds_column(ctx, column);
+			if (comes_back || ml_later_in_file_replaces(ctx, all[i].dependent->name))
+				continue;
+		}
+		hits[n++] = all[i];
+	}
 	ml_reference refs[MAX_REFERENCES];
 	size_t n_refs = 0;
 	/* A rename keeps everything PostgreSQL tracks working: it follows the
@@ -87,10 +100,22 @@ struct later_use {
 	size_t n_seen;
 };
 
+/* Does the statement (an ALTER TABLE) add column back before using it? */
+static bool added_here(const ml_stmt_ctx *ctx, const char *column)
+{
+	const PgQuery__AlterTableStmt *as = ml_alter_table(ctx);
+	for (size_t i = 0; as && i < as->n_cmds; i++) {
+		const PgQuery__ColumnDef *def = ml_added_column(ml_alter_cmd(as, i));
+		if (def && def->colname && !strcmp(def->colname, column))
+			return true;
+	}
+	return false;
+}
+
 static void on_ref(const ml_column_ref *ref, void *data)
 {
 	struct later_use *u = data;
-	if (!ref->column || ref->star)
+	if (!ref->column || ref->star || added_here(u->ctx, ref->column))
 		return;
 	const ml_gone_column *gone = ml_column_gone(u->ctx, ref->schema, ref->table, ref->column);
 	if (!gone)

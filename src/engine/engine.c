@@ -154,6 +154,8 @@ static void ml_engine_statement(ml_engine_state *st, const ml_unit *unit)
 	}
 	st->effect = outer_effect;
 	if (!runs_now) {
+		/* What the routine's body uses, for the columns it depends on. */
+		ml_catalog_body_stmt(st->catalog, stmt);
 		if (st->options->record_statements)
 			ml_engine_record_statement(st, stmt, &effect, st->tx.state, env->body);
 		return;
@@ -171,6 +173,7 @@ static void ml_engine_statement(ml_engine_state *st, const ml_unit *unit)
 		/* The PL/pgSQL body: its statements are reported at their own
 		 * lines, then this statement is the current unit again. */
 		analyse_body(st, unit);
+		ml_catalog_body_end(st->catalog);
 		st->unit = unit;
 	}
 }

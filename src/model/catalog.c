@@ -958,6 +958,8 @@ static void apply_tables(ml_catalog *cat, const PgQuery__Node *stmt)
 			ml_column_facts *c = t ? ml_catalog_column_facts(cat, t, rs->subname, false) : NULL;
 			if (c)
 				c->name = ml_arena_strdup(cat->arena, rs->newname);
+			else if (t) /* the new name exists now, whatever else is known of it */
+				ml_catalog_column_facts(cat, t, rs->newname, true);
 			for (size_t i = 0; t && i < t->unique_keys.len; i++) {
 				ml_unique_key *k = t->unique_keys.items[i];
 				for (size_t j = 0; j < k->n_columns; j++)

@@ -68,6 +68,12 @@ void ml_catalog_begin_file(ml_catalog *cat, const char *path);
  * columns, constraints, keys, indexes, functions, checked domains,
  * partitions, and what uses which tables and columns. */
 void ml_catalog_apply(ml_catalog *cat, const PgQuery__Node *stmt, int line);
+/* The PL/pgSQL body of the routine the last ml_catalog_apply created, as
+ * the engine walks it: each statement (which does not run now) adds what
+ * it uses to the routine's record; ml_catalog_body_end settles the record
+ * (a body never walked keeps the words that stand in for it). */
+void ml_catalog_body_stmt(ml_catalog *cat, const PgQuery__Node *stmt);
+void ml_catalog_body_end(ml_catalog *cat);
 /* Records that the procedure named procedure COMMITs or ROLLBACKs in its body. */
 void ml_catalog_note_commits(ml_catalog *cat, const char *procedure);
 

@@ -14,6 +14,7 @@
 
 #include "catalog_private.h"
 #include "column_refs.h"
+#include "parse.h"
 #include "plpgsql.h"
 #include "tree.h"
 
@@ -23,6 +24,7 @@ typedef struct uses {
 	ml_catalog *cat;
 	ml_column_use *items;
 	size_t len, cap;
+	ml_ptr_vec rows;          /* NEW.x and OLD.x: the names (char *), in the catalog */
 } uses;
 
 static void push_use(uses *u, ml_column_use use)
@@ -52,6 +54,13 @@ static const ml_gone_column *gone_of(const ml_catalog *cat, size_t table, const 
 static void on_ref(const ml_column_ref *ref, void *data)
 {
 	uses *u = data;
+	if (ref->trigger_row && ref->column) {
+		for (size_t i = 0; i < u->rows.len; i++)
+			if (!strcmp(u->rows.items[i], ref->column))
+				return;
+		ml_ptr_vec_push(u->cat->arena, &u->rows, ml_arena_strdup(u->cat->arena, ref->column));
+		return;
+	}
 	if (!ref->table)
 		return;
 	ml_table_state *t = ml_catalog_touch(u->cat, ref->schema, ref->table);
@@ -88,10 +97,12 @@ static ml_dependent *new_dependent(ml_catalog *cat, const char *kind, const char
 /* Adds d with the uses in u, when it uses anything. */
 static void keep(ml_catalog *cat, ml_dependent *d, const uses *u)
 {
-	if (!u->len && !d->n_words)
+	if (!u->len && !d->n_words && !u->rows.len)
 		return;
 	d->uses = u->items;
 	d->n_uses = u->len;
+	d->row_columns = (const char *const *)u->rows.items;
+	d->n_row_columns = u->rows.len;
 	ml_ptr_vec_push(cat->arena, &cat->dependents, d);
 }
 
@@ -315,6 +326,7 @@ static void record_function(ml_catalog *cat, const PgQuery__Node *stmt)
 	const char *name = ml_last_name(fn->funcname, fn->n_funcname);
 	/* CREATE OR REPLACE: the new body replaces the old one. */
 	forget(cat, "function", name, SIZE_MAX);
+	cat->body_function = NULL;
 	if (fn->sql_body) {
 		record_stmt(cat, stmt, "function", name, NULL, ML_DEPENDENCY_NORMAL);
 		return;
@@ -331,9 +343,70 @@ static void record_function(ml_catalog *cat, const PgQuery__Node *stmt)
 	if (!body || body->node_case != PG_QUERY__NODE__NODE_STRING || !body->string->sval)
 		return;
 	ml_dependent *d = new_dependent(cat, "function", name, NULL, ML_DEPENDENCY_UNTRACKED);
+	uses u = { .cat = cat };
+	if (!strcmp(language, "sql")) {
+		/* Parsed here: what its statements use, resolved as a query's. */
+		const char *text = body->string->sval;
+		ml_parsed parsed;
+		ml_parse_statement(text, strlen(text), &parsed);
+		bool ok = parsed.status == ML_PARSED_OK && parsed.tree;
+		for (size_t i = 0; ok && i < parsed.tree->n_stmts; i++)
+			if (parsed.tree->stmts[i] && parsed.tree->stmts[i]->stmt)
+				ml_column_refs_of_stmt(cat, parsed.tree->stmts[i]->stmt, on_ref, &u);
+		ml_parsed_free(&parsed);
+		if (ok) {
+			keep(cat, d, &u);
+			return;
+		}
+	}
+	/* PL/pgSQL: its statements come from the engine's walk of the body
+	 * (ml_catalog_body_stmt); its words stand in until then, and for a
+	 * body the walk cannot read. */
 	body_words(cat, d, body->string->sval);
-	uses none = { .cat = cat };
-	keep(cat, d, &none);
+	keep(cat, d, &u);
+	if (!strcmp(language, "plpgsql") && d->n_words) {
+		cat->body_function = d;
+		cat->body_walked = false;
+	}
+}
+
+void ml_catalog_body_stmt(ml_catalog *cat, const PgQuery__Node *stmt)
+{
+	if (!cat->body_function || !stmt)
+		return;
+	uses *u = cat->body_builder;
+	if (!u) {
+		u = ml_arena_alloc(cat->arena, sizeof(*u));
+		u->cat = cat;
+		cat->body_builder = u;
+	}
+	ml_column_refs_of_stmt(cat, stmt, on_ref, u);
+	cat->body_walked = true;
+}
+
+void ml_catalog_body_end(ml_catalog *cat)
+{
+	const ml_dependent *was = cat->body_function;
+	uses *u = cat->body_builder;
+	cat->body_function = NULL;
+	cat->body_builder = NULL;
+	if (!was || !cat->body_walked)
+		return;
+	/* The walked body replaces the words: a copy, as objects never change. */
+	for (size_t i = 0; i < cat->dependents.len; i++) {
+		if (cat->dependents.items[i] != was)
+			continue;
+		ml_dependent *d = ml_arena_alloc(cat->arena, sizeof(*d));
+		*d = *was;
+		d->words = NULL;
+		d->n_words = 0;
+		d->uses = u ? u->items : NULL;
+		d->n_uses = u ? u->len : 0;
+		d->row_columns = u ? (const char *const *)u->rows.items : NULL;
+		d->n_row_columns = u ? u->rows.len : 0;
+		cat->dependents.items[i] = d;
+		return;
+	}
 }
 
 /* ---- statements --------------------------------------------------------- */
@@ -355,7 +428,8 @@ static void drop_column(ml_catalog *cat, ml_table_state *t, const char *column)
 	for (size_t i = 0; i < cat->dependents.len; i++) {
 		const ml_dependent *d = cat->dependents.items[i];
 		bool uses_it = false;
-		for (size_t k = 0; !d->n_words && k < d->n_uses; k++) {
+		/* A body PostgreSQL does not track stays, broken. */
+		for (size_t k = 0; d->own_columns != ML_DEPENDENCY_UNTRACKED && k < d->n_uses; k++) {
 			const ml_column_use *u = &d->uses[k];
 			if (u->table == t->id && ((c && u->column == c->id) ||
 						  (u->star && (!c || c->added_at <= d->made_at))))
@@ -490,6 +564,16 @@ static void apply_drop(ml_catalog *cat, const PgQuery__DropStmt *ds)
 			continue;
 		if (kind) {
 			forget(cat, kind, name, SIZE_MAX);
+			/* A function's triggers go with it (PostgreSQL asks for
+			 * CASCADE). */
+			for (size_t k = 0; !strcmp(kind, "function") && k < cat->trigger_functions.len; k++) {
+				const ml_trigger_function *link = cat->trigger_functions.items[k];
+				if (strcmp(link->function, name))
+					continue;
+				forget(cat, "trigger", link->trigger, link->table);
+				cat->trigger_functions.items[k--] =
+					cat->trigger_functions.items[--cat->trigger_functions.len];
+			}
 			continue;
 		}
 		/* A table takes its own objects with it, and with CASCADE
@@ -502,12 +586,31 @@ static void apply_drop(ml_catalog *cat, const PgQuery__DropStmt *ds)
 		for (size_t k = 0; k < cat->dependents.len; k++) {
 			const ml_dependent *d = cat->dependents.items[k];
 			bool goes = d->table == t->id;
-			for (size_t u = 0; cascade && !goes && u < d->n_uses; u++)
+			for (size_t u = 0; cascade && !goes && d->own_columns != ML_DEPENDENCY_UNTRACKED && u < d->n_uses;
+			     u++)
 				goes = d->uses[u].table == t->id;
 			if (!goes)
 				cat->dependents.items[kept++] = (void *)d;
 		}
 		cat->dependents.len = kept;
+	}
+}
+
+/* A trigger (trigger set) or its function (function set) renamed: the
+ * links follow, as copies (copies of the catalog share them). */
+static void rename_links(ml_catalog *cat, const char *trigger, const char *function, const char *newname)
+{
+	for (size_t i = 0; i < cat->trigger_functions.len; i++) {
+		const ml_trigger_function *link = cat->trigger_functions.items[i];
+		if ((trigger && strcmp(link->trigger, trigger)) || (function && strcmp(link->function, function)))
+			continue;
+		ml_trigger_function *copy = ml_arena_alloc(cat->arena, sizeof(*copy));
+		*copy = *link;
+		if (trigger)
+			copy->trigger = ml_arena_strdup(cat->arena, newname);
+		else
+			copy->function = ml_arena_strdup(cat->arena, newname);
+		cat->trigger_functions.items[i] = copy;
 	}
 }
 
@@ -548,9 +651,22 @@ static void apply_rename(ml_catalog *cat, const PgQuery__RenameStmt *rs)
 			rename_object(cat, "constraint", rs->subname, rs->newname, SIZE_MAX);
 		return;
 	case PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER:
-		if (rs->subname)
+		if (rs->subname) {
 			rename_object(cat, "trigger", rs->subname, rs->newname, SIZE_MAX);
+			rename_links(cat, rs->subname, NULL, rs->newname);
+		}
 		return;
+	case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION:
+	case PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE:
+	case PG_QUERY__OBJECT_TYPE__OBJECT_ROUTINE: {
+		const char *before;
+		const char *name = drop_name(rs->object, &before);
+		if (name) {
+			rename_object(cat, "function", name, rs->newname, SIZE_MAX);
+			rename_links(cat, NULL, name, rs->newname);
+		}
+		return;
+	}
 	case PG_QUERY__OBJECT_TYPE__OBJECT_POLICY:
 		if (rs->subname)
 			rename_object(cat, "policy", rs->subname, rs->newname, SIZE_MAX);
@@ -627,6 +743,7 @@ void ml_catalog_deps_apply(ml_catalog *cat, const PgQuery__Node *stmt, bool afte
 		if (t && tr->n_funcname) {
 			ml_trigger_function *link = ml_arena_alloc(cat->arena, sizeof(*link));
 			link->table = t->id;
+			link->trigger = ml_arena_strdup(cat->arena, tr->trigname ? tr->trigname : "");
 			link->function = ml_arena_strdup(cat->arena, ml_last_name(tr->funcname, tr->n_funcname));
 			ml_ptr_vec_push(cat->arena, &cat->trigger_functions, link);
 		}
@@ -731,14 +848,19 @@ ml_dependent_hit *ml_catalog_column_dependents(const ml_catalog *cat, ml_arena *
 				add_hit(arena, &hits, n, &cap, d, ML_DEPENDENCY_UNTRACKED);
 			continue;
 		}
-		for (size_t k = 0; t && k < d->n_uses; k++) {
+		bool untracked = d->own_columns == ML_DEPENDENCY_UNTRACKED;
+		bool hit = false;
+		for (size_t k = 0; t && !hit && k < d->n_uses; k++) {
 			const ml_column_use *u = &d->uses[k];
-			if (u->table != t->id || !((c && u->column == c->id) ||
-						   (u->star && (!c || c->added_at <= d->made_at))))
-				continue;
-			add_hit(arena, &hits, n, &cap, d, d->table == t->id ? d->own_columns : ML_DEPENDENCY_NORMAL);
-			break;
+			hit = u->table == t->id &&
+			      ((c && u->column == c->id) || (u->star && (!c || c->added_at <= d->made_at)));
 		}
+		for (size_t k = 0; t && !hit && k < d->n_row_columns; k++)
+			hit = !strcmp(d->row_columns[k], column) && runs_on(cat, d, t);
+		if (hit)
+			add_hit(arena, &hits, n, &cap, d,
+				untracked ? ML_DEPENDENCY_UNTRACKED
+					  : d->table == t->id ? d->own_columns : ML_DEPENDENCY_NORMAL);
 	}
 	return hits;
 }
@@ -763,7 +885,9 @@ ml_dependent_hit *ml_catalog_table_dependents(const ml_catalog *cat, ml_arena *a
 			continue;
 		for (size_t k = 0; k < d->n_uses; k++) {
 			if (d->uses[k].table == t->id) {
-				add_hit(arena, &hits, n, &cap, d, ML_DEPENDENCY_NORMAL);
+				add_hit(arena, &hits, n, &cap, d, d->own_columns == ML_DEPENDENCY_UNTRACKED
+									  ? ML_DEPENDENCY_UNTRACKED
+									  : ML_DEPENDENCY_NORMAL);
 				break;
 			}
 		}
@@ -838,6 +962,12 @@ void ml_catalog_deps_clone(ml_catalog *cat, const ml_catalog *src, bool borrow)
 			memcpy(u, from->uses, from->n_uses * sizeof(*u));
 			d->uses = u;
 		}
+		if (from->n_row_columns) {
+			const char **r = ml_arena_alloc(arena, from->n_row_columns * sizeof(*r));
+			for (size_t k = 0; k < from->n_row_columns; k++)
+				r[k] = ml_arena_strdup(arena, from->row_columns[k]);
+			d->row_columns = r;
+		}
 		if (from->n_words) {
 			const char **w = ml_arena_alloc(arena, from->n_words * sizeof(*w));
 			for (size_t k = 0; k < from->n_words; k++)
@@ -867,6 +997,7 @@ void ml_catalog_deps_clone(ml_catalog *cat, const ml_catalog *src, bool borrow)
 		if (!borrow) {
 			link = ml_arena_alloc(arena, sizeof(*link));
 			link->table = from->table;
+			link->trigger = ml_arena_strdup(arena, from->trigger);
 			link->function = ml_arena_strdup(arena, from->function);
 		}
 		ml_ptr_vec_push(arena, &cat->trigger_functions, link);

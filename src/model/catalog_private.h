@@ -53,12 +53,16 @@ struct ml_catalog {
 	ml_ptr_vec gone;          /* ml_gone_column *: columns dropped or renamed */
 	ml_map gone_names;        /* their names -> non-NULL, to pass over statements naming none */
 	ml_ptr_vec trigger_functions; /* ml_trigger_function *: which function triggers on which table run */
+	const ml_dependent *body_function; /* the PL/pgSQL function whose body the engine walks now */
+	struct uses *body_builder; /* what its statements use so far */
+	bool body_walked;
 };
 
 /* A trigger on a table runs a function: its body reads the table's
  * columns through NEW and OLD. */
 typedef struct ml_trigger_function {
 	size_t table;
+	const char *trigger;
 	const char *function;
 } ml_trigger_function;
 

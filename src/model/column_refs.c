@@ -22,7 +22,8 @@ typedef struct scope_item {
 	const char *name;         /* the alias, or the table's own name */
 	const char *schema;       /* the table's schema, "" when unqualified */
 	const char *table;        /* NULL: a subquery, a function, a CTE */
-	bool new_old;             /* NEW, OLD and EXCLUDED name this table too */
+	bool new_old;             /* NEW and OLD name this table too (a trigger's WHEN, a rule) */
+	bool excluded;            /* EXCLUDED names this table too (INSERT ... ON CONFLICT) */
 } scope_item;
 
 typedef struct scope {
@@ -113,8 +114,8 @@ static const scope_item *find_item(const scope *sc, const char *schema, const ch
 				if (it->table && !strcmp(it->table, name) && !strcmp(it->schema, schema))
 					return it;
 			} else if (!strcmp(it->name, name) ||
-				   (it->new_old && (!strcmp(name, "new") || !strcmp(name, "old") ||
-						    !strcmp(name, "excluded")))) {
+				   (it->new_old && (!strcmp(name, "new") || !strcmp(name, "old"))) ||
+				   (it->excluded && !strcmp(name, "excluded"))) {
 				return it;
 			}
 		}
@@ -186,8 +187,13 @@ static void resolve_ref(walker *w, const scope *sc, const PgQuery__ColumnRef *re
 	if (!qualifier)
 		return;
 	const scope_item *it = find_item(sc, schema, qualifier);
-	if (it && it->table)
+	if (it && it->table) {
 		emit_ref(w, it, column, star, ref->location);
+	} else if (!it && !schema && column && (!strcmp(qualifier, "new") || !strcmp(qualifier, "old"))) {
+		/* A trigger function's row: the table is whichever runs it. */
+		ml_column_ref row = { .schema = "", .column = column, .trigger_row = true, .location = ref->location };
+		w->fn(&row, w->data);
+	}
 }
 
 struct visit {
@@ -316,12 +322,14 @@ static void walk_select(walker *w, const scope *outer, const PgQuery__SelectStmt
 	w->depth--;
 }
 
-/* A target table's scope item, alias and NEW/OLD/EXCLUDED included. */
+/* A target table's scope item, alias and EXCLUDED included. NEW and OLD
+ * in a function body's INSERT, UPDATE or DELETE are the trigger's row,
+ * not the target's. */
 static void add_target(walker *w, scope *sc, const PgQuery__RangeVar *rel)
 {
 	add_range_var(w, sc, rel);
 	if (sc->n && rel && sc->items[sc->n - 1].table)
-		sc->items[sc->n - 1].new_old = true;
+		sc->items[sc->n - 1].excluded = true;
 }
 
 /* SET col = ..., INSERT (col, ...): columns of the target by name. */
@@ -429,13 +437,13 @@ static void walk_node(walker *w, const scope *sc, const void *node)
 		walk_delete(w, sc, node);
 }
 
-/* A scope holding only the table rel (NEW, OLD and EXCLUDED name it too). */
+/* A scope holding only the table (NEW, OLD and EXCLUDED name it too). */
 static void table_scope(scope *sc, const char *schema, const char *table)
 {
 	*sc = (scope){ 0 };
 	if (table)
 		sc->items[sc->n++] = (scope_item){ .name = table, .schema = schema ? schema : "", .table = table,
-						   .new_old = true };
+						   .new_old = true, .excluded = true };
 }
 
 static void names_of(walker *w, const scope *sc, PgQuery__Node *const *names, size_t n)

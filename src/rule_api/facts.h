@@ -109,8 +109,12 @@ typedef struct ml_dependent {
 	size_t made_at;           /* the catalog's statement count when it was made */
 	const ml_column_use *uses;
 	size_t n_uses;
-	const char *const *words; /* an untracked body: its words, lower-cased, sorted, unique */
+	const char *const *words; /* an untracked body that could not be parsed: its words,
+				     lower-cased, sorted, unique (then uses is empty) */
 	size_t n_words;
+	const char *const *row_columns; /* a trigger function's NEW.x and OLD.x: columns of the
+				     tables whose triggers run it */
+	size_t n_row_columns;
 } ml_dependent;
 
 /* A dependent of a column or table, and what the drop does to it. */
@@ -126,6 +130,8 @@ typedef struct ml_column_ref {
 	const char *table;
 	const char *column;       /* NULL: the table itself, or with star every column it has now */
 	bool star;                /* SELECT *, t.* */
+	bool trigger_row;         /* NEW.column or OLD.column outside a trigger's own statement (a
+				     trigger function's body): table is NULL, the trigger's table */
 	int location;             /* byte offset in the statement's text, or -1 */
 } ml_column_ref;
 

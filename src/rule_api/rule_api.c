@@ -8,6 +8,7 @@
  */
 #include <stdarg.h>
 #include <string.h>
+#include <strings.h>
 
 #include "arena.h"
 #include "facts.h"
@@ -238,4 +239,108 @@ size_t ml_not_valid_fix_at(const ml_stmt_ctx *ctx)
 	if (!as || as->n_cmds != 1 || !text)
 		return (size_t)-1;
 	return len;
+}
+
+/* ---- a look at the rest of the file ------------------------------------- */
+
+static bool word_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+	       (unsigned char)c >= 0x80;
+}
+
+/* The words before offset at in its statement (back to the previous ';'),
+ * lower-cased and joined by single spaces, into buf. */
+static void words_before(const char *text, size_t from, size_t at, char *buf, size_t size)
+{
+	size_t start = at;
+	while (start > from && text[start - 1] != ';' && at - start < 400)
+		start--;
+	size_t n = 0;
+	bool space = false;
+	for (size_t i = start; i < at && n + 2 < size; i++) {
+		char c = text[i];
+		/* Comments are not the statement's words. */
+		if (c == '-' && i + 1 < at && text[i + 1] == '-') {
+			while (i < at && text[i] != '\n')
+				i++;
+			space = true;
+			continue;
+		}
+		if (c == '/' && i + 1 < at && text[i + 1] == '*') {
+			const char *close = strstr(text + i + 2, "*/");
+			if (!close || (size_t)(close - text) >= at)
+				break;
+			i = (size_t)(close - text) + 1;
+			space = true;
+			continue;
+		}
+		if (word_char(c)) {
+			if (space && n)
+				buf[n++] = ' ';
+			space = false;
+			buf[n++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+		} else {
+			space = true;
+		}
+	}
+	buf[n] = '\0';
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+#define LOOK_AHEAD (64 * 1024)
+
+/* Calls test on the words before each whole-word, case-insensitive use of
+ * name in the text after the statement, until it says true. */
+static bool later_use_where(const ml_stmt_ctx *ctx, const char *name, bool (*test)(const char *words))
+{
+	const ml_stmt_span *span = &ctx->span;
+	if (!span->text || !name || !*name)
+		return false;
+	/* The rest of the migration, as far as a look ahead stays cheap: a
+	 * file of many statements must not be read again for each. */
+	size_t n = strlen(name), from = span->end;
+	size_t limit = from + LOOK_AHEAD;
+	const char *text = span->text;
+	for (size_t at = from; text[at] && at < limit; at++) {
+		if (((text[at] ^ name[0]) & ~0x20) != 0 || strncasecmp(text + at, name, n) != 0)
+			continue;
+		const char *p = text + at;
+		if ((at > from && word_char(p[-1])) || word_char(p[n]))
+			continue;
+		char words[512];
+		words_before(span->text, from, at, words, sizeof(words));
+		if (test(words))
+			return true;
+	}
+	return false;
+}
+
+static bool replaces_routine(const char *words)
+{
+	return starts_with(words, "create or replace function") || starts_with(words, "create or replace procedure") ||
+	       starts_with(words, "drop function") || starts_with(words, "drop procedure") ||
+	       starts_with(words, "drop routine");
+}
+
+static bool adds_column(const char *words)
+{
+	size_t n = strlen(words);
+	return starts_with(words, "alter table") &&
+	       ((n >= 10 && !strcmp(words + n - 10, "add column")) ||
+		(n >= 24 && !strcmp(words + n - 24, "add column if not exists")));
+}
+
+bool ml_later_in_file_replaces(const ml_stmt_ctx *ctx, const char *name)
+{
+	return later_use_where(ctx, name, replaces_routine);
+}
+
+bool ml_later_in_file_adds_column(const ml_stmt_ctx *ctx, const char *column)
+{
+	return later_use_where(ctx, column, adds_column);
 }

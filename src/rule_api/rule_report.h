@@ -46,6 +46,14 @@ typedef struct ml_report_extra {
 void ml_report_extra_at(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const ml_report_extra *extra,
 			const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* Does a statement later in the file (the text after this statement)
+ * replace or drop the routine name (CREATE OR REPLACE FUNCTION or
+ * PROCEDURE, DROP FUNCTION, PROCEDURE or ROUTINE naming it), or, with
+ * column set, add a column of that name (ADD COLUMN)? A look at the text
+ * (the next 64 KiB), for what a migration settles before it commits. */
+bool ml_later_in_file_replaces(const ml_stmt_ctx *ctx, const char *name);
+bool ml_later_in_file_adds_column(const ml_stmt_ctx *ctx, const char *column);
+
 const char *ml_stmt_text(const ml_stmt_ctx *ctx, size_t *len);
 
 /* Where " NOT VALID" goes to fix a constraint added by an ALTER TABLE with
