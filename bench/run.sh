@@ -25,6 +25,13 @@
 #   glob       a directory of 1,000 files named with 60 characters (240 at 4x)
 #              under 96 globs of many stars that never match, less the same
 #              run without the configuration: the time spent matching globs
+# and the scan of the application's code (--references, issue 12):
+#   codescan   a generated tree of 100,000 files of a few KB (Ruby, Go,
+#              Python, TypeScript, Java, JavaScript; about 430 MB), 1 in 97
+#              of them using users.legacy_name and 1 in 89 the User model,
+#              scanned for one migration that drops users.legacy_name: the
+#              run with --references TREE, the same run without, and the
+#              difference, the time the scan takes (target: under 2 s)
 # Both write to /dev/null, with NO_COLOR=1, from an empty working directory.
 # Exit status 0 or 1 is normal for both; anything else is reported.
 #
@@ -37,6 +44,8 @@
 #   TARGET_MB=N     size of the 1x input in MB of 10^6 bytes (default 25)
 #   BENCH_CACHE=DIR where the npm install of squawk is kept (default bench/.cache)
 #   ONLY=scaling    run the scaling cases only (no corpus, no squawk)
+#   ONLY=codescan   run the code scan case only (no corpus, no squawk)
+#   CODESCAN_FILES=N  files of the code scan's tree (default 100000)
 #   BASELINE=PATH   also time this migralint binary (say, main before a change)
 #                   as the tool "baseline", alternating with the others, and
 #                   check that migralint is not slower: wall time and peak RSS
@@ -70,7 +79,10 @@ die() {
 [[ $TARGET_MB =~ ^[1-9][0-9]*$ ]] || die "TARGET_MB must be a positive integer"
 [[ -x $TIME ]] || die "$TIME (GNU time) is required"
 ONLY=${ONLY:-}
-[[ -z $ONLY || $ONLY == scaling ]] || die "ONLY must be empty or 'scaling' (got '$ONLY')"
+[[ -z $ONLY || $ONLY == scaling || $ONLY == codescan ]] ||
+	die "ONLY must be empty, 'scaling' or 'codescan' (got '$ONLY')"
+CODESCAN_FILES=${CODESCAN_FILES:-100000}
+[[ $CODESCAN_FILES =~ ^[1-9][0-9]*$ ]] || die "CODESCAN_FILES must be a positive integer"
 if [[ -z $ONLY ]]; then
 	[[ -d $CORPUS ]] || die "corpus not found at $CORPUS (set CORPUS=DIR)"
 	CORPUS=$(cd "$CORPUS" && pwd)
@@ -105,6 +117,105 @@ fi
 m_version=$("$MIGRALINT" --version 2>&1 | head -1)
 m_rev=$(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)
 
+# ---------------------------------------------------------------- code scan
+gen_code_tree() { # DIR N: N files of 30 to 69 lines, 100 per folder, in six languages
+	awk -v n="$2" -v dir="$1" 'BEGIN {
+		split("rb go py ts java js", ext, " ")
+		split("order_id customer_email created_at updated_at total_cents status_code invoice_number shipping_address account_id session_token", words, " ")
+		for (i = 0; i < n; i++) {
+			d = sprintf("%s/pkg%02d/mod%03d", dir, int(i / 10000), int(i / 100) % 100)
+			if (i % 100 == 0)
+				system("mkdir -p " d)
+			f = sprintf("%s/file%05d.%s", d, i, ext[i % 6 + 1])
+			lines = 30 + (i * 7919) % 40
+			for (l = 0; l < lines; l++) {
+				w1 = words[(i + l) % 10 + 1]
+				w2 = words[(i * 3 + l) % 10 + 1]
+				if (l % 5 == 0) printf "// handler %d.%d computes %s from %s for the report\n", i, l, w1, w2 > f
+				else if (l % 5 == 1) printf "function handle_%d_%d(ctx, request, response) { return compute(%s, %s); }\n", i, l, w1, w2 > f
+				else if (l % 5 == 2) printf "    const value%d = fetchRecord(\"%s\", %d, options.%s || defaults.%s);\n", l, w1, i, w2, w1 > f
+				else if (l % 5 == 3) printf "    if (value%d && value%d.%s !== undefined) { results.push(value%d.%s); }\n", l, l, w1, l, w2 > f
+				else printf "    // TODO(%d): check %s against %s before saving\n", l, w2, w1 > f
+			}
+			if (i % 97 == 0) printf "const q%d = \"SELECT id, legacy_name FROM users WHERE id = $1\";\n", i > f
+			else if (i % 89 == 0) printf "class User { legacyName: string }\n" > f
+			close(f)
+		}
+	}'
+}
+: >"$tmp/codescan"
+codescan_case() {
+	local tree=$tmp/code mode r rc refs
+	local -A med
+	log "code scan: generating $CODESCAN_FILES files"
+	gen_code_tree "$tree" "$CODESCAN_FILES"
+	local mb_tree
+	mb_tree=$(find "$tree" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f", s / 1e6 }')
+	mkdir -p "$tmp/codemig"
+	printf "SET lock_timeout = '2s';\nSET statement_timeout = '10min';\nALTER TABLE users DROP COLUMN legacy_name;\n" \
+		>"$tmp/codemig/0002_drop.sql"
+	# One run untimed (the page and directory caches, as on a second run),
+	# which also says whether the scan ran: it needs the rule's finding.
+	rc=0
+	(cd "$tmp/cwd" && "$MIGRALINT" --no-config --format json --references "$tree" "$tmp/codemig/0002_drop.sql" \
+		>"$tmp/codescan.json" 2>"$tmp/stderr") || rc=$?
+	((rc <= 1)) || warn "code scan: exit $rc $(head -c 200 "$tmp/stderr")"
+	if [[ $json_tool == jq ]]; then
+		refs=$(jq '[.diagnostics[] | (.references // [])[] | select(.kind == "code")] | length' "$tmp/codescan.json")
+	else
+		refs=$(python3 -c 'import json, sys
+print(sum(1 for d in json.load(open(sys.argv[1]))["diagnostics"] for r in d.get("references", []) if r["kind"] == "code"))' \
+			"$tmp/codescan.json")
+	fi
+	((refs > 0)) || warn "code scan: no code reference in the report: the scan did not run (no dropped-column-still-referenced finding?)"
+	local load
+	load=$(cut -d' ' -f1-3 /proc/loadavg)
+	for mode in refs none; do
+		: >"$tmp/scale.times"
+		for ((r = 1; r <= RUNS; r++)); do
+			if [[ $mode == refs ]]; then set -- --references "$tree"; else set --; fi
+			rc=0
+			(cd "$tmp/cwd" && "$TIME" -o "$tmp/time.out" -f '%e %U %S' "$MIGRALINT" --no-config --format json "$@" \
+				"$tmp/codemig/0002_drop.sql" >/dev/null 2>"$tmp/stderr") || rc=$?
+			((rc <= 1)) || warn "code scan ($mode) run $r: exit $rc $(head -c 200 "$tmp/stderr")"
+			tail -1 "$tmp/time.out" >>"$tmp/scale.times"
+			[[ $mode == refs ]] && log "code scan: run $r: $(tail -1 "$tmp/time.out") (wall user sys)"
+		done
+		med[$mode]=$(cut -d' ' -f1 "$tmp/scale.times" | sort -g |
+			awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+		med[$mode.cpu]=$(awk '{ print $2 + $3 }' "$tmp/scale.times" | sort -g |
+			awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+	done
+	{
+		printf '  %s files, %s MB, %s code references found\n' "$CODESCAN_FILES" "$mb_tree" "$refs"
+		printf '  with --references %6.2f s wall (%5.2f s cpu)   without %5.2f s   the scan %5.2f s (target < 2 s: %s)\n' \
+			"${med[refs]}" "${med[refs.cpu]}" "${med[none]}" \
+			"$(awk -v a="${med[refs]}" -v b="${med[none]}" 'BEGIN { print a - b }')" \
+			"$(awk -v a="${med[refs]}" -v b="${med[none]}" -v n="$refs" \
+				'BEGIN { print (n == 0 ? "NOT MEASURED: nothing was looked for" : a - b < 2 ? "PASS" : "FAIL") }')"
+		printf '  load average before the timed runs: %s\n' "$load"
+	} >>"$tmp/codescan"
+	rm -rf "$tree"
+}
+codescan_summary() {
+	echo "code scan (--references; medians of $RUNS runs, warm caches):"
+	cat "$tmp/codescan"
+}
+if [[ $ONLY == codescan ]]; then
+	codescan_case
+	{
+		echo "migralint code scan, $(date -u '+%Y-%m-%d %H:%M UTC')"
+		echo "machine: $(uname -srm), nproc $(nproc)"
+		echo "migralint: $m_version (git $m_rev)"
+		echo
+		codescan_summary
+	} >"$tmp/summary"
+	cp "$tmp/summary" "$results"
+	echo
+	cat "$tmp/summary"
+	log "written to ${results#"$repo"/}"
+	exit 0
+fi
 # ---------------------------------------------------------- scaling cases
 # Each case: a generator writes an input of size N, and migralint runs on it
 # at N (1x) and 4N (4x), RUNS times each; the medians and their ratio go to
@@ -200,6 +311,7 @@ scaling_summary() {
 	echo "scaling (migralint alone, medians of $RUNS runs; 4x/1x is 4 when linear, 16 when quadratic):"
 	cat "$tmp/scaling"
 }
+
 if [[ $ONLY == scaling ]]; then
 	{
 		echo "migralint scaling cases, $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -214,6 +326,7 @@ if [[ $ONLY == scaling ]]; then
 	log "written to ${results#"$repo"/}"
 	exit 0
 fi
+codescan_case
 
 # ------------------------------------------------------------------- squawk
 # squawk-cli on npm is a JavaScript launcher; the native binary comes in an
@@ -496,6 +609,8 @@ done
 	echo "throughput on 4x: $(for t in "${tools[@]}"; do printf '%s %.1f MB/s  ' "$t" "$(calc '%.3f' "${bytes[4x]} / 1e6 / ${W[4x,$t]}")"; done)"
 	echo
 	scaling_summary
+	echo
+	codescan_summary
 	if [[ -n $SQUAWK_BIN ]]; then
 		echo
 		echo "targets (issue 5):"

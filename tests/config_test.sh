@@ -428,5 +428,40 @@ check "--print-config PATH: an excluded path says so" grep -qF 'excluded: not li
 run --print-config --no-config
 check "--print-config --no-config" grep -qF "config: (none)" <<<"$out"
 
+# ---- references: the application's code (paths from the file's folder) ----
+config_error "references: an object" '{"references": ["app"]}' \
+	'.migralint.json: "references": expected an object, got an array'
+config_error "references: unknown key" '{"references": {"path": ["app"]}}' \
+	'.migralint.json: "references.path": unknown key (did you mean "paths"?'
+config_error "references: paths are strings" '{"references": {"paths": ["app", 3]}}' \
+	'.migralint.json: "references.paths[1]": expected a path (a non-empty string), got a number'
+config_error "references: bad exclude glob" '{"references": {"exclude": ["app/[x"]}}' \
+	'.migralint.json: "references.exclude[0]": bad glob'
+config_error "references: not in an override" '{"overrides": [{"files": ["a/**"], "references": {}}]}' \
+	'.migralint.json: "overrides[0].references": not allowed in an override'
+printf '{"references": {"paths": ["app", "./lib/", "/srv/shared"], "exclude": ["./db/migrate/", "**/*_test.go"]}}\n' \
+	>.migralint.json
+run --print-config
+check "--print-config: references from the file, relative to the current directory" \
+	bash -c 'grep -qE "^  references +app +\.migralint\.json$" <<<"$0" &&
+		 grep -qE "^ +lib +\.migralint\.json$" <<<"$0" && grep -qE "^ +/srv/shared +\.migralint\.json$" <<<"$0"' "$out"
+check "--print-config: references_exclude globs, normalized" \
+	bash -c 'grep -qE "^  references_exclude +db/migrate +\.migralint\.json$" <<<"$0" &&
+		 grep -qE "^ +\*\*/\*_test\.go +\.migralint\.json$" <<<"$0"' "$out"
+run --print-config --references web --references=api
+check "--print-config: --references comes first, then the file's" \
+	bash -c 'grep -A4 "^  references " <<<"$0" | sed -E "s/^  references +//; s/^ +//; s/ .*//" | tr "\n" " " |
+		 grep -qx "web api app lib /srv/shared "' "$out"
+check "--print-config: references from both" grep -qE "^  references +web +command line and config$" <<<"$out"
+(cd sub && "$ML" --print-config >"$tmp/out" 2>"$tmp/err")
+check "--print-config from a subdirectory: the file's references from its folder" \
+	grep -qE "^  references +$proj/app +$proj/\.migralint\.json$" "$tmp/out"
+run --print-config --no-config --references web
+check "--print-config: references from the command line" grep -qE "^  references +web +command line$" <<<"$out"
+check "--print-config: no references_exclude" grep -qE "^  references_exclude +\(none\) +default$" <<<"$out"
+rm .migralint.json
+run --print-config
+check "--print-config: no references" grep -qE "^  references +\(none\) +default$" <<<"$out"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

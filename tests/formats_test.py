@@ -222,10 +222,14 @@ class Checker:
         cls.check_schema(schema)
         validator = cls(schema)
         suppressed = self.write("suppressed.sql", SUPPRESSED_SQL)
+        references = ["--references", "tests/references/project", "tests/references/project/db/migrations"]
         for args in (["tests/fixtures", "examples"], [EXAMPLE, "no-such-file.sql"], [CREATE_INDEX_FIXTURE],
-                     [suppressed]):
+                     [suppressed], references):
             log = self.sarif(args)
             errors = sorted(validator.iter_errors(log), key=lambda e: list(e.path))
+            if args == references:
+                related = [r for x in log["runs"][0]["results"] for r in x.get("relatedLocations", [])]
+                check(len(related) >= 10, f"{len(related)} relatedLocations for tests/references/project")
             check(not errors, f"{args}: {len(errors)} schema errors, first: "
                               f"{errors[0].message if errors else ''} at {list(errors[0].path) if errors else ''}")
 
@@ -625,13 +629,21 @@ class Checker:
         args = ["tests/fixtures", "examples"]
         lines = self.output("gcc", args).splitlines()
         diags = in_force(self.json_report(args)["diagnostics"])
-        check(len(lines) == len(diags), f"{len(lines)} lines for {len(diags)} diagnostics in force")
-        for line, d in zip(lines, diags):
+        # Each finding, then a note at the place of each of its references
+        # that has one (docs/formats.md, "References").
+        want = []
+        for d in diags:
+            want.append((d["path"], d["line"], d["column"], GCC_SEVERITY[d["severity"]], d["rule"]))
+            for r in d.get("references", []):
+                if r["path"] is not None:
+                    want.append((r["path"], r["line"] or 1, 1, "note", d["rule"]))
+        notes = len(want) - len(diags)
+        check(notes > 0, "no finding with references among the fixtures")
+        check(len(lines) == len(want), f"{len(lines)} lines for {len(diags)} diagnostics in force and {notes} notes")
+        for line, w in zip(lines, want):
             check(GCC_LINE.match(line), f"line does not match: {line[:200]}")
             path, ln, col, sev, msg, rule = GCC_PARTS.match(line).groups()
-            check((path, int(ln), int(col), sev, rule) ==
-                  (d["path"], d["line"], d["column"], GCC_SEVERITY[d["severity"]], d["rule"]),
-                  f"line disagrees with the JSON report: {line[:200]}")
+            check((path, int(ln), int(col), sev, rule) == w, f"line disagrees with the JSON report: {line[:200]}")
         stdin = self.output("gcc", ["--stdin-filename", "db/migrate/1_x.sql", "-"],
                             stdin=b"ALTER TABLE users DROP COLUMN nickname;\n").splitlines()
         check(stdin and all(GCC_LINE.match(l) and l.startswith("db/migrate/1_x.sql:1:") for l in stdin),

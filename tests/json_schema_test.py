@@ -241,6 +241,27 @@ class Checker:
             problems.append(f"{doc['files'][0]['statements']} statements counted on stdin, expected 3")
         return problems
 
+    def case_references(self):
+        """--references: the uses in the application's code are references of
+        kind code, at lines of files that exist, with the line's text."""
+        project = "tests/references/project"
+        proc = self.run(["--references", project, project + "/db/migrations"])
+        doc = self.parse(proc)
+        problems = self.check_common(doc, proc)
+        code = [r for d in doc["diagnostics"] for r in d.get("references", []) if r["kind"] == "code"]
+        if len(code) < 10:
+            problems.append(f"{len(code)} code references, expected at least 10 (tests/references/README.md)")
+        for r in code:
+            try:
+                with open(os.path.join(self.root, r["path"]), encoding="utf-8") as f:
+                    line = split_lines(f.read())[r["line"] - 1].strip()
+            except (OSError, IndexError) as exc:
+                problems.append(f"reference {r}: {exc}")
+                continue
+            if r["effect"] != "uses" or r["text"] != line or not r["path"].startswith(project + "/"):
+                problems.append(f"reference {r} does not match its line {line!r}")
+        return problems
+
     def case_empty_stdin(self):
         proc = self.run(["--stdin-filename", "empty.sql", "-"], stdin=b"")
         doc = self.parse(proc)
@@ -344,6 +365,7 @@ def main(argv):
         ("examples", checker.case_examples),
         ("stdin with --stdin-filename", checker.case_stdin),
         ("empty stdin", checker.case_empty_stdin),
+        ("--references: uses in the application's code", checker.case_references),
         ("--statements timeline", checker.case_statements),
         ("suppressed findings", checker.case_suppressed),
         ("unreadable path beside a real file", checker.case_missing_path),

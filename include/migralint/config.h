@@ -55,6 +55,8 @@ typedef struct ml_config_origins {
 	const char *down;
 	const char *since;
 	const char *context;
+	const char *references;       /* "references"."paths" / --references */
+	const char *references_exclude; /* "references"."exclude" / --references-exclude */
 	const char *exclude;          /* the exclude globs (all from one place) */
 	const char *excluded_by;      /* the glob that excluded the path, or NULL */
 	/* Indexed like ml_rule_at(): whether the rule is on, and its severity. */

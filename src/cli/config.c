@@ -398,8 +398,9 @@ static bool load_string(loader *ld, const cJSON *v, const char *key, const char 
 	return true;
 }
 
-/* "context": an array of paths; a relative one is taken from dir (the
- * configuration file's directory), as the file names it. */
+/* "context" or "references"."paths": an array of paths; a relative one is
+ * taken from dir (the configuration file's directory), as the file names
+ * it. */
 static bool load_paths(loader *ld, const cJSON *v, const char *key, const char *dir, char ***out)
 {
 	if (!cJSON_IsArray(v)) {
@@ -475,8 +476,61 @@ static bool load_bool(loader *ld, const cJSON *v, const char *key, bool *out)
 
 static const char *const TOP_KEYS[] = {
 	"pg_version", "assume_in_transaction", "fail_on", "rules", "severity", "exclude", "doc_base_url",
-	"max_input_size", "overrides", "require_reasons", "tool", "down", "since", "context",
+	"max_input_size", "overrides", "require_reasons", "tool", "down", "since", "context", "references",
 };
+static const char *const REFERENCES_KEYS[] = { "paths", "exclude" };
+
+/* "references": {"paths": [...], "exclude": [...]}, the application's code
+ * scanned for uses of the columns a migration drops or renames. The paths
+ * are taken from dir as "context" paths are; the globs are matched below
+ * each path, so they stay as written. */
+static bool load_references(loader *ld, const cJSON *v, const char *key, const char *dir, ml_config *cfg)
+{
+	if (!expect_object(ld, v, key))
+		return false;
+	for (const cJSON *item = v->child; item; item = item->next) {
+		char item_key[600];
+		child_key(item_key, sizeof(item_key), key, item->string);
+		bool ok;
+		if (!strcmp(item->string, "paths")) {
+			ok = load_paths(ld, item, item_key, dir, &cfg->references);
+			/* Reports show where code uses a column as the path named
+			 * plus the path below it: from the current directory when
+			 * the path lies below it (as a user would write it), else
+			 * absolute. */
+			for (size_t i = 0; ok && cfg->references[i]; i++) {
+				const char *cwd[1] = { cfg->cwd };
+				char *abs = ml_path_join(cfg->cwd, cfg->references[i]);
+				if (!abs) {
+					fail_oom(ld);
+					return false;
+				}
+				if (abs[0] != '/')
+					continue; /* no current directory: as the file names it */
+				ml_path_normalize(abs);
+				char *shown = ml_path_relative(abs, cfg->cwd, cwd, 1);
+				if (!shown)
+					shown = cfg->cwd && !strcmp(abs, cfg->cwd) ? strdup(".") : strdup(abs);
+				free(abs);
+				if (!shown) {
+					fail_oom(ld);
+					return false;
+				}
+				free(cfg->references[i]);
+				cfg->references[i] = shown;
+			}
+		} else if (!strcmp(item->string, "exclude")) {
+			ok = load_globs(ld, item, item_key, &cfg->references_exclude);
+		} else {
+			fail_unknown_key(ld, item_key, item->string, REFERENCES_KEYS,
+					 sizeof(REFERENCES_KEYS) / sizeof(*REFERENCES_KEYS));
+			ok = false;
+		}
+		if (!ok)
+			return false;
+	}
+	return true;
+}
 static const char *const OVERRIDE_KEYS[] = {
 	"files", "pg_version", "assume_in_transaction", "rules", "severity", "require_reasons",
 };
@@ -528,6 +582,10 @@ static bool load_override(loader *ld, const cJSON *v, const char *key, ml_config
 		} else if (!strcmp(k, "tool") || !strcmp(k, "down") || !strcmp(k, "since") || !strcmp(k, "context")) {
 			fail(ld, item_key, "not allowed in an override: the history is the whole run's; set it at the "
 					   "top level");
+			ok = false;
+		} else if (!strcmp(k, "references")) {
+			fail(ld, item_key, "not allowed in an override: the application's code is scanned once for the "
+					   "whole run; set it at the top level");
 			ok = false;
 		} else if (!strcmp(k, "overrides")) {
 			fail(ld, item_key, "not allowed in an override: overrides do not nest");
@@ -643,6 +701,8 @@ static bool load_top(loader *ld, ml_config *cfg, const cJSON *root)
 			ok = load_string(ld, item, k, "a migration version", &cfg->since);
 		} else if (!strcmp(k, "context")) {
 			ok = load_paths(ld, item, k, cfg->dir_lexical, &cfg->context);
+		} else if (!strcmp(k, "references")) {
+			ok = load_references(ld, item, k, cfg->dir_lexical, cfg);
 		} else if (!strcmp(k, "overrides")) {
 			if (!cJSON_IsArray(item)) {
 				fail(ld, k, "expected an array of objects, got %s", type_name(item));
@@ -703,6 +763,8 @@ void ml_config_free(ml_config *cfg)
 	free(cfg->overrides);
 	free_globs(cfg->exclude);
 	free_globs(cfg->context);
+	free_globs(cfg->references);
+	free_globs(cfg->references_exclude);
 	free(cfg->tool);
 	free(cfg->since);
 	free(cfg->doc_base_url);

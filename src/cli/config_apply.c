@@ -24,6 +24,7 @@ void ml_config_origins_init(ml_config_origins *origins)
 	origins->fail_on = DEFAULT;
 	origins->doc_base_url = DEFAULT;
 	origins->tool = origins->down = origins->since = origins->context = DEFAULT;
+	origins->references = origins->references_exclude = DEFAULT;
 	origins->max_input_size = DEFAULT;
 	origins->exclude = DEFAULT;
 	for (size_t i = 0; i < ML_CONFIG_MAX_RULES; i++) {
@@ -113,6 +114,22 @@ bool ml_config_apply(const ml_config *cfg, const char *path, ml_options *opts, m
 			opts->n_context++;
 		if (origins)
 			origins->context = cfg->path;
+	}
+	if (cfg->references) {
+		opts->references = (const char *const *)cfg->references;
+		opts->n_references = 0;
+		while (cfg->references[opts->n_references])
+			opts->n_references++;
+		if (origins)
+			origins->references = cfg->path;
+	}
+	if (cfg->references_exclude) {
+		opts->references_exclude = (const char *const *)cfg->references_exclude;
+		opts->n_references_exclude = 0;
+		while (cfg->references_exclude[opts->n_references_exclude])
+			opts->n_references_exclude++;
+		if (origins)
+			origins->references_exclude = cfg->path;
 	}
 	if (origins && cfg->exclude && cfg->exclude[0])
 		origins->exclude = cfg->path;

@@ -44,6 +44,10 @@ struct ml_config {
 	char *since;              /* "since": a version; NULL: not set */
 	char **context;           /* "context": NULL-terminated paths, relative ones taken from
 				     the file's directory; NULL: not set */
+	char **references;        /* "references"."paths": the application's code, NULL-terminated,
+				     relative ones taken from the file's directory; NULL: not set */
+	char **references_exclude; /* "references"."exclude": NULL-terminated globs, matched below
+				     each reference path; NULL: not set */
 	ml_config_layer *overrides;
 	size_t n_overrides;
 };

@@ -41,6 +41,8 @@ static const char USAGE[] =
 	"                            them (repeatable); the linted files take their place\n"
 	"  --since VERSION           report only migrations after VERSION; the earlier\n"
 	"                            ones are context\n"
+	"  --references PATH         the application's code: look there for uses of the\n"
+	"                            columns a migration drops or renames (repeatable)\n"
 	"  --assume-in-transaction   the migration tool wraps each file in a transaction\n"
 	"  --no-assume-in-transaction\n"
 	"                            it does not (beats assume_in_transaction in the config)\n"
@@ -184,10 +186,34 @@ typedef struct settings {
 	bool given_tool, given_down, given_since;
 	const char **context;         /* --context paths, then the config's */
 	size_t n_context;
+	const char **references;      /* --references paths, then the config's */
+	size_t n_references;
 	ml_config *config;            /* NULL with --no-config or when there is none */
 } settings;
 
 static const char FROM_CLI[] = "command line";
+
+/* Frees the path lists of s (not the strings: argv's and the config's). */
+static void free_lists(settings *s)
+{
+	free(s->context);
+	free(s->references);
+}
+
+/* Appends the n paths of from to *list (which holds *n, with room for
+ * them: it is grown). Returns false when memory runs out. */
+static bool append_paths(const char ***list, size_t *n, const char *const *from, size_t n_from)
+{
+	if (!n_from)
+		return true;
+	const char **all = realloc(*list, (*n + n_from + 1) * sizeof(*all));
+	if (!all)
+		return false;
+	*list = all;
+	for (size_t i = 0; i < n_from; i++)
+		all[(*n)++] = from[i];
+	return true;
+}
 
 /* Fills opts for path (NULL: the run as a whole, no per-path settings) and,
  * when origins is not NULL, where each setting came from. Returns false when
@@ -242,8 +268,15 @@ static bool effective_options(const settings *s, const char *path, ml_options *o
 		/* The command line's context comes on top of the file's. */
 		opts->context = s->context;
 		opts->n_context = s->n_context;
-		if (origins)
+		if (origins && s->cli.n_context)
 			origins->context = opts->n_context > s->cli.n_context ? "command line and config" : FROM_CLI;
+	}
+	if (s->n_references) {
+		/* The command line's paths come on top of the file's, as context. */
+		opts->references = s->references;
+		opts->n_references = s->n_references;
+		if (origins && s->cli.n_references)
+			origins->references = opts->n_references > s->cli.n_references ? "command line and config" : FROM_CLI;
 	}
 	ml_options_apply_rule_flags(opts, s->cli.include, s->cli.exclude, FROM_CLI, origins);
 	return true;
@@ -308,6 +341,14 @@ static bool print_config(const settings *s, const char *path)
 		print_setting("context", "(none)", origins->context);
 	for (size_t i = 0; i < opts.n_context; i++)
 		print_setting(i ? "" : "context", opts.context[i], origins->context);
+	if (!opts.n_references)
+		print_setting("references", "(none)", origins->references);
+	for (size_t i = 0; i < opts.n_references; i++)
+		print_setting(i ? "" : "references", opts.references[i], origins->references);
+	if (!opts.n_references_exclude)
+		print_setting("references_exclude", "(none)", origins->references_exclude);
+	for (size_t i = 0; i < opts.n_references_exclude; i++)
+		print_setting(i ? "" : "references_exclude", opts.references_exclude[i], origins->references_exclude);
 	print_setting("fail_on", ml_severity_name(opts.fail_on), origins->fail_on);
 	const ml_rule_info *reasons = ml_rule_find("ignore-without-reason");
 	print_setting("require_reasons", ml_options_rule_enabled(&opts, reasons) ? "true" : "false",
@@ -349,10 +390,14 @@ int main(int argc, char **argv)
 	const char **paths = calloc((size_t)argc + 1, sizeof(*paths));
 	/* --context paths, and room for the config file's after them. */
 	set.context = calloc((size_t)argc + 1, sizeof(*set.context));
+	set.references = calloc((size_t)argc + 1, sizeof(*set.references));
 	size_t n_paths = 0;
 	bool only_paths = false;
-	if (!paths)
+	if (!paths || !set.context || !set.references) {
+		free(paths);
+		free_lists(&set);
 		return out_of_memory_status();
+	}
 	/* A closed pipe on stdout is a report that cannot be written (exit
 	 * status 4), not a death by SIGPIPE. */
 	signal(SIGPIPE, SIG_IGN);
@@ -384,17 +429,18 @@ int main(int argc, char **argv)
 				   !strcmp(name, "--fail-on") || !strcmp(name, "--stdin-filename") ||
 				   !strcmp(name, "--explain") || !strcmp(name, "--config") || !strcmp(name, "--jobs") ||
 				   !strcmp(name, "--max-input-size") || !strcmp(name, "--tool") || !strcmp(name, "--down") ||
-				   !strcmp(name, "--since") || !strcmp(name, "--context");
+				   !strcmp(name, "--since") || !strcmp(name, "--context") ||
+				   !strcmp(name, "--references");
 		if (takes_value && !value) {
 			if (i + 1 >= argc) {
 				free(paths);
-				free(set.context);
+				free_lists(&set);
 				return usage_error("option '%s' needs a value", name);
 			}
 			value = argv[++i];
 		} else if (!takes_value && value) {
 			free(paths);
-			free(set.context);
+			free_lists(&set);
 			return usage_error("option '%s' takes no value", name);
 		}
 
@@ -443,6 +489,9 @@ int main(int argc, char **argv)
 		} else if (!strcmp(name, "--context")) {
 			set.context[set.n_context++] = value;
 			opts->n_context = set.n_context;
+		} else if (!strcmp(name, "--references")) {
+			set.references[set.n_references++] = value;
+			opts->n_references = set.n_references;
 		} else if (!strcmp(name, "--config")) {
 			config_path = value;
 		} else if (!strcmp(name, "--no-config")) {
@@ -483,18 +532,18 @@ int main(int argc, char **argv)
 		}
 		if (status >= 0) {
 			free(paths);
-			free(set.context);
+			free_lists(&set);
 			return stdout_status(status);
 		}
 	}
 	if (n_paths == 0 && !print) {
 		free(paths);
-		free(set.context);
+		free_lists(&set);
 		return usage_error("%s", "no input: give a file, a directory or - for standard input");
 	}
 	if (config_path && no_config) {
 		free(paths);
-		free(set.context);
+		free_lists(&set);
 		return usage_error("%s", "--config and --no-config exclude each other");
 	}
 
@@ -509,24 +558,20 @@ int main(int argc, char **argv)
 		if (!set.config) {
 			say(stderr, "migralint: error: %s\n", err);
 			free(paths);
-			free(set.context);
+			free_lists(&set);
 			return ML_EXIT_USAGE;
 		}
 		/* The file's "context" comes after the command line's. */
 		ml_options from_file;
 		ml_options_init(&from_file);
 		ml_config_apply(set.config, NULL, &from_file, NULL);
-		if (from_file.n_context) {
-			const char **all = realloc(set.context, (set.n_context + from_file.n_context + 1) * sizeof(*all));
-			if (!all) {
-				ml_config_free(set.config);
-				free(paths);
-				free(set.context);
-				return out_of_memory_status();
-			}
-			set.context = all;
-			for (size_t i = 0; i < from_file.n_context; i++)
-				set.context[set.n_context++] = from_file.context[i];
+		/* and so do its "references" paths */
+		if (!append_paths(&set.context, &set.n_context, from_file.context, from_file.n_context) ||
+		    !append_paths(&set.references, &set.n_references, from_file.references, from_file.n_references)) {
+			ml_config_free(set.config);
+			free(paths);
+			free_lists(&set);
+			return out_of_memory_status();
 		}
 	}
 
@@ -539,14 +584,14 @@ int main(int argc, char **argv)
 			ok = print_config(&set, !strcmp(paths[i], "-") ? stdin_name : paths[i]);
 		ml_config_free(set.config);
 		free(paths);
-		free(set.context);
+		free_lists(&set);
 		return ok ? stdout_status(ML_EXIT_CLEAN) : out_of_memory_status();
 	}
 
 	if (opts->record_statements && format != ML_FORMAT_JSON) {
 		ml_config_free(set.config);
 		free(paths);
-		free(set.context);
+		free_lists(&set);
 		return usage_error("%s", "--statements goes with --format json (--format locks prints the timeline)");
 	}
 	if (format == ML_FORMAT_LOCKS)
@@ -563,7 +608,7 @@ int main(int argc, char **argv)
 	if (!run) {
 		ml_config_free(set.config);
 		free(paths);
-		free(set.context);
+		free_lists(&set);
 		return out_of_memory_status();
 	}
 	ml_run_set_options_hook(run, file_options, &set);
@@ -600,6 +645,6 @@ int main(int argc, char **argv)
 	ml_run_free(run);
 	ml_config_free(set.config);
 	free(paths);
-	free(set.context);
+	free_lists(&set);
 	return status;
 }

@@ -130,9 +130,9 @@ const ml_gone_column *ml_catalog_gone_column(const ml_catalog *cat, const char *
 					     const char *column);
 /* Has any column gone away so far (a cheap test before asking)? */
 bool ml_catalog_has_gone_columns(const ml_catalog *cat);
-/* Does text (len bytes of SQL) hold, as a word, the name of a column that
- * has gone away? A filter before ml_catalog_gone_column: false means none
- * of its columns can be gone. */
+/* Does text (len bytes of SQL) hold, as words, the name of a column that
+ * has gone away and the name of a table one went from? A filter before
+ * ml_catalog_gone_column: false means none of its columns can be gone. */
 bool ml_catalog_text_names_gone_column(const ml_catalog *cat, const char *text, size_t len);
 
 /* Display name "schema.name" or "name" in arena. */

@@ -108,6 +108,9 @@ static void keep(ml_catalog *cat, ml_dependent *d, const uses *u)
 
 static bool same_kind(const ml_dependent *d, const char *kind)
 {
+	/* Kinds are this file's literals: the same pointer, mostly. */
+	if (d->kind == kind)
+		return true;
 	/* DROP VIEW and DROP MATERIALIZED VIEW, ALTER TABLE ... DROP
 	 * CONSTRAINT of a foreign key: one family each. */
 	if (!strcmp(kind, "constraint"))
@@ -121,7 +124,8 @@ static void forget(ml_catalog *cat, const char *kind, const char *name, size_t o
 	size_t kept = 0;
 	for (size_t i = 0; i < cat->dependents.len; i++) {
 		const ml_dependent *d = cat->dependents.items[i];
-		bool gone = same_kind(d, kind) && !strcmp(d->name, name) && (own == SIZE_MAX || d->table == own);
+		bool gone = d->name[0] == name[0] && !strcmp(d->name, name) && same_kind(d, kind) &&
+			    (own == SIZE_MAX || d->table == own);
 		if (!gone)
 			cat->dependents.items[kept++] = (void *)d;
 	}
@@ -131,6 +135,7 @@ static void forget(ml_catalog *cat, const char *kind, const char *name, size_t o
 /* The same object under a new name: a copy, as objects never change. */
 static void rename_object(ml_catalog *cat, const char *kind, const char *name, const char *newname, size_t own)
 {
+
 	for (size_t i = 0; i < cat->dependents.len; i++) {
 		const ml_dependent *d = cat->dependents.items[i];
 		if (!same_kind(d, kind) || strcmp(d->name, name) || (own != SIZE_MAX && d->table != own))
@@ -411,6 +416,16 @@ void ml_catalog_body_end(ml_catalog *cat)
 
 /* ---- statements --------------------------------------------------------- */
 
+#define GONE_COLUMN 1u
+#define GONE_TABLE 2u
+
+static void note_gone_word(ml_catalog *cat, const char *word, unsigned kind)
+{
+	uintptr_t was = (uintptr_t)ml_map_get(&cat->gone_words, word);
+	if ((was & kind) != kind)
+		ml_map_put(cat->arena, &cat->gone_words, ml_arena_strdup(cat->arena, word), (void *)(was | kind));
+}
+
 /* A name dynamic SQL computes at run time: the same placeholder stands for
  * every such name, so it links nothing to anything. */
 static bool is_dynamic(const char *name)
@@ -445,7 +460,8 @@ static void drop_column(ml_catalog *cat, ml_table_state *t, const char *column)
 	*g = (ml_gone_column){ .table = t->id, .column = ml_arena_strdup(cat->arena, column),
 			       .path = cat->path ? cat->path : "", .line = cat->line };
 	ml_ptr_vec_push(cat->arena, &cat->gone, g);
-	ml_map_put(cat->arena, &cat->gone_names, g->column, (void *)"gone");
+	note_gone_word(cat, g->column, GONE_COLUMN);
+	note_gone_word(cat, t->name, GONE_TABLE);
 }
 
 /* Before the tables change: what goes; after: what is made. */
@@ -631,7 +647,14 @@ static void apply_rename(ml_catalog *cat, const PgQuery__RenameStmt *rs)
 				       .renamed_to = ml_arena_strdup(cat->arena, rs->newname),
 				       .path = cat->path ? cat->path : "", .line = cat->line };
 		ml_ptr_vec_push(cat->arena, &cat->gone, g);
-		ml_map_put(cat->arena, &cat->gone_names, g->column, (void *)"gone");
+		note_gone_word(cat, g->column, GONE_COLUMN);
+		note_gone_word(cat, t->name, GONE_TABLE);
+		return;
+	}
+	case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE: {
+		/* Statements name the table by its new name from now on. */
+		if (rel && rel->relname && ((uintptr_t)ml_map_get(&cat->gone_words, rel->relname) & GONE_TABLE))
+			note_gone_word(cat, rs->newname, GONE_TABLE);
 		return;
 	}
 	case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
@@ -911,10 +934,32 @@ bool ml_catalog_has_gone_columns(const ml_catalog *cat)
 	return cat->gone.len > 0;
 }
 
-bool ml_catalog_text_names_gone_column(const ml_catalog *cat, const char *text, size_t len)
+/* What the word (n bytes at text) is among the gone ones, as written or
+ * folded to lower case: GONE_COLUMN, GONE_TABLE, both, or 0. */
+static unsigned gone_word(const ml_map *map, const char *text, size_t n)
 {
 	char word[64];
-	for (size_t i = 0; i < len;) {
+	if (n >= sizeof(word))
+		return 0;
+	/* As written (a quoted name keeps its case), and folded as
+	 * PostgreSQL folds a bare one. */
+	memcpy(word, text, n);
+	word[n] = '\0';
+	unsigned found = (unsigned)(uintptr_t)ml_map_get(map, word);
+	bool upper = false;
+	for (size_t k = 0; k < n; k++) {
+		if (word[k] >= 'A' && word[k] <= 'Z') {
+			word[k] = (char)(word[k] - 'A' + 'a');
+			upper = true;
+		}
+	}
+	return upper ? found | (unsigned)(uintptr_t)ml_map_get(map, word) : found;
+}
+
+bool ml_catalog_text_names_gone_column(const ml_catalog *cat, const char *text, size_t len)
+{
+	unsigned seen = 0;
+	for (size_t i = 0; i < len && seen != (GONE_COLUMN | GONE_TABLE);) {
 		if (!is_word_start((unsigned char)text[i])) {
 			i++;
 			continue;
@@ -922,37 +967,41 @@ bool ml_catalog_text_names_gone_column(const ml_catalog *cat, const char *text, 
 		size_t start = i;
 		while (i < len && is_word_char((unsigned char)text[i]))
 			i++;
-		size_t n = i - start;
-		if (n >= sizeof(word))
-			continue;
-		/* As written (a quoted name keeps its case), and folded as
-		 * PostgreSQL folds a bare one. */
-		memcpy(word, text + start, n);
-		word[n] = '\0';
-		if (ml_map_get(&cat->gone_names, word))
-			return true;
-		for (size_t k = 0; k < n; k++)
-			if (word[k] >= 'A' && word[k] <= 'Z')
-				word[k] = (char)(word[k] - 'A' + 'a');
-		if (ml_map_get(&cat->gone_names, word))
-			return true;
+		seen |= gone_word(&cat->gone_words, text + start, i - start);
 	}
-	return false;
+	return seen == (GONE_COLUMN | GONE_TABLE);
 }
 
 /* ---- copies --------------------------------------------------------------- */
+
+/* A list of the same pointers, in one block of arena. */
+static ml_ptr_vec share_vec(ml_arena *arena, const ml_ptr_vec *vec)
+{
+	ml_ptr_vec out = { 0 };
+	if (!vec->len)
+		return out;
+	out.items = ml_arena_alloc(arena, vec->len * sizeof(*out.items));
+	memcpy(out.items, vec->items, vec->len * sizeof(*out.items));
+	out.len = out.cap = vec->len;
+	return out;
+}
 
 void ml_catalog_deps_clone(ml_catalog *cat, const ml_catalog *src, bool borrow)
 {
 	ml_arena *arena = cat->arena;
 	cat->dependents = (ml_ptr_vec){ 0 };
 	cat->gone = (ml_ptr_vec){ 0 };
+	if (borrow) {
+		/* The objects are shared; the lists are the copy's own, in one
+		 * block each. */
+		cat->dependents = share_vec(arena, &src->dependents);
+		cat->gone = share_vec(arena, &src->gone);
+		cat->trigger_functions = share_vec(arena, &src->trigger_functions);
+		ml_map_copy(arena, &cat->gone_words, &src->gone_words, false);
+		return;
+	}
 	for (size_t i = 0; i < src->dependents.len; i++) {
 		const ml_dependent *from = src->dependents.items[i];
-		if (borrow) {
-			ml_ptr_vec_push(arena, &cat->dependents, (void *)from);
-			continue;
-		}
 		ml_dependent *d = ml_arena_alloc(arena, sizeof(*d));
 		*d = *from;
 		d->name = ml_arena_strdup(arena, from->name);
@@ -978,10 +1027,6 @@ void ml_catalog_deps_clone(ml_catalog *cat, const ml_catalog *src, bool borrow)
 	}
 	for (size_t i = 0; i < src->gone.len; i++) {
 		const ml_gone_column *from = src->gone.items[i];
-		if (borrow) {
-			ml_ptr_vec_push(arena, &cat->gone, (void *)from);
-			continue;
-		}
 		ml_gone_column *g = ml_arena_alloc(arena, sizeof(*g));
 		*g = *from;
 		g->column = ml_arena_strdup(arena, from->column);
@@ -989,17 +1034,14 @@ void ml_catalog_deps_clone(ml_catalog *cat, const ml_catalog *src, bool borrow)
 		g->path = ml_arena_strdup(arena, from->path);
 		ml_ptr_vec_push(arena, &cat->gone, g);
 	}
-	ml_map_copy(arena, &cat->gone_names, &src->gone_names, !borrow);
+	ml_map_copy(arena, &cat->gone_words, &src->gone_words, true);
 	cat->trigger_functions = (ml_ptr_vec){ 0 };
 	for (size_t i = 0; i < src->trigger_functions.len; i++) {
 		const ml_trigger_function *from = src->trigger_functions.items[i];
-		ml_trigger_function *link = (ml_trigger_function *)from;
-		if (!borrow) {
-			link = ml_arena_alloc(arena, sizeof(*link));
-			link->table = from->table;
-			link->trigger = ml_arena_strdup(arena, from->trigger);
-			link->function = ml_arena_strdup(arena, from->function);
-		}
+		ml_trigger_function *link = ml_arena_alloc(arena, sizeof(*link));
+		link->table = from->table;
+		link->trigger = ml_arena_strdup(arena, from->trigger);
+		link->function = ml_arena_strdup(arena, from->function);
 		ml_ptr_vec_push(arena, &cat->trigger_functions, link);
 	}
 }

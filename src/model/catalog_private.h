@@ -51,7 +51,8 @@ struct ml_catalog {
 	ml_ptr_vec dependents;    /* ml_dependent *, oldest first: what uses tables and columns
 				     (catalog_deps.c); shared by copies, the list is each one's */
 	ml_ptr_vec gone;          /* ml_gone_column *: columns dropped or renamed */
-	ml_map gone_names;        /* their names -> non-NULL, to pass over statements naming none */
+	ml_map gone_words;        /* their names and their tables' names -> GONE_COLUMN | GONE_TABLE
+				     (as a pointer), to pass over statements naming none */
 	ml_ptr_vec trigger_functions; /* ml_trigger_function *: which function triggers on which table run */
 	const ml_dependent *body_function; /* the PL/pgSQL function whose body the engine walks now */
 	struct uses *body_builder; /* what its statements use so far */

@@ -285,6 +285,47 @@ char *ml_report_path(const char *path, const char *cwd, bool *relative)
 	return out;
 }
 
+const char *ml_report_effect_words(const char *effect)
+{
+	static const char *const WORDS[][2] = {
+		{ "fails", "the statement fails" }, { "cascades", "CASCADE drops it" },
+		{ "dropped", "dropped with it" },   { "breaks", "breaks when it runs" },
+		{ "uses", "uses it" },              { "drops", "drops or renames it" },
+	};
+	for (size_t i = 0; effect && i < sizeof(WORDS) / sizeof(*WORDS); i++)
+		if (!strcmp(effect, WORDS[i][0]))
+			return WORDS[i][1];
+	return effect;
+}
+
+char *ml_report_reference_text(const ml_reference *ref, bool with_place)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	if (!f)
+		return NULL;
+	bool code = ref->kind && !strcmp(ref->kind, "code");
+	if (code)
+		fputs(with_place ? "still used" : "still used here", f);
+	else
+		fprintf(f, "%s%s%s", ref->kind ? ref->kind : "reference", ref->name ? " " : "", ref->name ? ref->name : "");
+	if (with_place && ref->path) {
+		fprintf(f, " at %s", ref->path);
+		if (ref->line > 0)
+			fprintf(f, ":%d", ref->line);
+	}
+	if (code && ref->text && *ref->text)
+		fprintf(f, ": %s", ref->text);
+	else if (!code && ref->effect)
+		fprintf(f, " (%s)", ml_report_effect_words(ref->effect));
+	if (fclose(f) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
 const char *ml_report_doc_base(const ml_run *run)
 {
 	const char *base = run->options.doc_base_url;
@@ -339,6 +380,25 @@ static uint64_t fnv_without_numbers(uint64_t h, const char *s)
 	return fnv_byte(h, 0);
 }
 
+/* Hashes d's message as fnv_without_numbers does, without the uses in the
+ * application's code the scan added to it ("; still used at ..."): a use
+ * that comes or goes is not a new finding. */
+static uint64_t fnv_message(uint64_t h, const ml_diagnostic *d)
+{
+	bool code = false;
+	for (size_t i = 0; i < d->n_references && !code; i++)
+		code = d->references[i].kind && !strcmp(d->references[i].kind, "code");
+	const char *cut = NULL;
+	for (const char *p = d->message; code && (p = strstr(p, "; still used at ")); p++)
+		cut = p;
+	if (!cut)
+		return fnv_without_numbers(h, d->message);
+	char *head = strndup(d->message, (size_t)(cut - d->message));
+	h = fnv_without_numbers(h, head ? head : d->message);
+	free(head);
+	return h;
+}
+
 typedef struct fingerprint_key {
 	uint64_t hash;
 	size_t index;
@@ -373,7 +433,7 @@ uint64_t *ml_report_fingerprints(const ml_report_ctx *rc)
 		uint64_t h = fnv_string(FNV_OFFSET, d[i].rule);
 		h = fnv_string(h, path ? path : d[i].path);
 		h = fnv_collapsed(h, d[i].excerpt);
-		h = fnv_without_numbers(h, d[i].message);
+		h = fnv_message(h, &d[i]);
 		free(path);
 		keys[i].hash = h;
 		keys[i].index = i;

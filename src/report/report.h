@@ -63,6 +63,22 @@ const char *ml_report_strongest_lock(const ml_diagnostic *d);
  * when it lies below it (*relative is then true), else absolute. With a NULL
  * cwd a relative path only loses its "./" segments. */
 char *ml_report_path(const char *path, const char *cwd, bool *relative);
+/* What ref is, in words, for the reports people read (docs/formats.md,
+ * "References"): "still used at PATH:LINE: TEXT" for code, "KIND NAME at
+ * PATH:LINE (EFFECT)" for the rest, the effect in words ("the statement
+ * fails", "CASCADE drops it", "dropped with it", "breaks when it runs",
+ * "uses it", "drops or renames it"). Without with_place the " at PATH:LINE" is left out (for a
+ * format that gives the place apart) and code reads "still used here:
+ * TEXT". A part that is NULL is left out. malloc'd (the caller frees it);
+ * NULL when memory runs out. Nothing is escaped. */
+char *ml_report_reference_text(const ml_reference *ref, bool with_place);
+/* A reference's effect in words: "the statement fails", "CASCADE drops
+ * it", "dropped with it", "breaks when it runs", "uses it", "drops or
+ * renames it"; effect itself when it is none of these. Static. */
+const char *ml_report_effect_words(const char *effect);
+/* How many of a finding's references the formats for people list; the rest
+ * are counted ("and N more"). */
+#define ML_REPORT_MAX_REFERENCES 20
 /* The base URL of the rule pages: the run's doc_base_url, or NULL when
  * none is configured (the reports then link to no rule page: SARIF carries
  * each page inline, markdown names the rule). The rule name and ".md"

@@ -71,6 +71,19 @@ static void github_diagnostic(ml_report_ctx *rc, const ml_diagnostic *d)
 	escaped(out, d->rule, true);
 	fputs("::", out);
 	escaped(out, d->message, false);
+	/* What still uses what the statement drops, a line each. */
+	for (size_t i = 0; i < d->n_references && i < ML_REPORT_MAX_REFERENCES; i++) {
+		char *line = ml_report_reference_text(&d->references[i], true);
+		if (!line) {
+			rc->out_of_memory = true;
+			break;
+		}
+		fputs("%0A  ", out);
+		escaped(out, line, false);
+		free(line);
+	}
+	if (d->n_references > ML_REPORT_MAX_REFERENCES)
+		fprintf(out, "%%0A  ... and %zu more", d->n_references - ML_REPORT_MAX_REFERENCES);
 	if (d->help) {
 		fputs("%0Ahelp: ", out);
 		escaped(out, d->help, false);

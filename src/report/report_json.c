@@ -2,7 +2,8 @@
  * report_json.c - the JSON report (docs/json-output.md, checked against
  * docs/json-output.schema.json): files, sorted diagnostics with the lock
  * their statement takes (a finding an ignore comment silenced is listed with
- * that comment as "suppressed"), the statement timeline with --statements,
+ * that comment as "suppressed"; what still uses what a statement drops, as
+ * "references"), the statement timeline with --statements,
  * and a summary. Written as a stream, one diagnostic per line.
  */
 #include <string.h>
@@ -106,6 +107,28 @@ static void json_diagnostic(ml_report_ctx *rc, const ml_diagnostic *d)
 			fputc(']', rc->out);
 		}
 		fputc('}', rc->out);
+	}
+	if (d->n_references) {
+		/* What still uses what the statement drops or changes. */
+		fputs(",\"references\":[", rc->out);
+		for (size_t i = 0; i < d->n_references; i++) {
+			const ml_reference *r = &d->references[i];
+			fputs(i ? ",{\"kind\":" : "{\"kind\":", rc->out);
+			ml_json_string(rc->out, r->kind);
+			fputs(",\"name\":", rc->out);
+			ml_json_string(rc->out, r->name);
+			fputs(",\"effect\":", rc->out);
+			ml_json_string(rc->out, r->effect);
+			fputs(",\"path\":", rc->out);
+			ml_json_string(rc->out, r->path);
+			if (r->line > 0)
+				fprintf(rc->out, ",\"line\":%d,\"text\":", r->line);
+			else
+				fputs(",\"line\":null,\"text\":", rc->out);
+			ml_json_string(rc->out, r->text);
+			fputc('}', rc->out);
+		}
+		fputc(']', rc->out);
 	}
 	if (d->suppressed) {
 		fputs(",\"suppressed\":{\"kind\":", rc->out);

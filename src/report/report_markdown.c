@@ -4,7 +4,7 @@
  * findings ignore comments silenced, which are not shown), then per file
  * each finding with its rule (linked to its doc page when doc_base_url says
  * where the pages are; else no link at all), line, message, SQL excerpt,
- * the lock it takes and the safe recipe.
+ * what still uses what it drops, the lock it takes and the safe recipe.
  *
  * GitHub rejects a comment over 65,536 characters, so the report keeps to a
  * budget of 60,000 bytes (a byte is never fewer characters): begin picks
@@ -32,6 +32,7 @@
 #define MD_BUDGET 60000           /* bytes the whole comment may take */
 #define MD_CLOSING_RESERVE 1500   /* kept for the closing sections, whose text is bounded */
 #define MD_EXCERPT_MAX 1200       /* bytes of SQL shown per finding */
+#define MD_REFERENCES_MAX 10      /* references listed per finding; the rest are counted */
 
 typedef struct md_state {
 	char *cwd;                /* current directory, or NULL */
@@ -228,6 +229,56 @@ static void md_excerpt(FILE *out, const ml_diagnostic *d)
 	fputc('\n', out);
 }
 
+/* What still uses what the finding's statement drops, as a list: the
+ * places and names in code spans, the effect in words (docs/formats.md). */
+static void md_references(FILE *out, const ml_diagnostic *d)
+{
+	if (!d->n_references)
+		return;
+	fputs("\n**Still used by:**\n\n", out);
+	for (size_t i = 0; i < d->n_references && i < MD_REFERENCES_MAX; i++) {
+		const ml_reference *r = &d->references[i];
+		bool code = r->kind && !strcmp(r->kind, "code");
+		fputs("- ", out);
+		if (code) {
+			fputs("code", out);
+		} else {
+			md_text(out, r->kind ? r->kind : "reference");
+			if (r->name) {
+				fputc(' ', out);
+				md_code(out, r->name);
+			}
+		}
+		if (r->path) {
+			fputs(" at ", out);
+			char *place = r->line > 0 ? NULL : (char *)r->path;
+			char buf[32];
+			if (r->line > 0) {
+				snprintf(buf, sizeof(buf), ":%d", r->line);
+				size_t len = strlen(r->path) + strlen(buf) + 1;
+				place = malloc(len);
+				if (place)
+					snprintf(place, len, "%s%s", r->path, buf);
+			}
+			md_code(out, place ? place : r->path);
+			if (place != r->path)
+				free(place);
+		}
+		if (code && r->text && *r->text) {
+			fputs(": ", out);
+			md_code(out, r->text);
+		} else if (!code && r->effect) {
+			fputs(" (", out);
+			md_text(out, ml_report_effect_words(r->effect));
+			fputc(')', out);
+		}
+		fputc('\n', out);
+	}
+	if (d->n_references > MD_REFERENCES_MAX)
+		fprintf(out, "- ... and %zu more (the JSON and SARIF reports list them all)\n",
+			d->n_references - MD_REFERENCES_MAX);
+}
+
 static const char *md_icon(ml_severity s)
 {
 	return s == ML_SEVERITY_ERROR ? ":x:" : s == ML_SEVERITY_WARNING ? ":warning:" : ":information_source:";
@@ -259,6 +310,7 @@ static void md_finding(FILE *out, const md_state *st, const ml_diagnostic *d, bo
 	fputc('\n', out);
 	if (d->excerpt && *d->excerpt)
 		md_excerpt(out, d);
+	md_references(out, d);
 	if (d->n_locks) {
 		fputs("\n**Lock:** ", out);
 		for (size_t i = 0; i < d->n_locks; i++) {

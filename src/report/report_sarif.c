@@ -5,8 +5,8 @@
  * helpUri when doc_base_url says where it is published), the files linted as
  * artifacts, one result per finding (1-based regions in Unicode code points,
  * artifact URIs relative to %SRCROOT%, the current directory), a fingerprint
- * that survives lines shifting above the finding, the mechanical fix when
- * there is one, the lock facts as properties, and for a finding an ignore
+ * that survives lines shifting above the finding, what still uses what the
+ * statement drops as relatedLocations, the mechanical fix when there is one, the lock facts as properties, and for a finding an ignore
  * comment silenced, that comment as an inSource suppression. Unreadable inputs become
  * tool execution notifications. Written as a stream, one result per line.
  */
@@ -225,6 +225,30 @@ static void sarif_diagnostic(ml_report_ctx *rc, const ml_diagnostic *d)
 		fputs("}}", out);
 	}
 	fputs("}}]", out);
+	if (d->n_references) {
+		/* What still uses what the statement drops: a view, an index, a
+		 * later migration, a line of the application's code. */
+		fputs(",\"relatedLocations\":[", out);
+		for (size_t i = 0; i < d->n_references; i++) {
+			const ml_reference *r = &d->references[i];
+			fprintf(out, "%s{\"id\":%zu", i ? "," : "", i + 1);
+			if (r->path) {
+				fputs(",\"physicalLocation\":{\"artifactLocation\":", out);
+				artifact_location(out, r->path, cwd);
+				if (r->line > 0)
+					fprintf(out, ",\"region\":{\"startLine\":%d}", r->line);
+				fputc('}', out);
+			}
+			char *text = ml_report_reference_text(r, false);
+			if (!text)
+				rc->out_of_memory = true;
+			fputs(",\"message\":{\"text\":", out);
+			ml_json_string(out, text ? text : r->kind);
+			fputs("}}", out);
+			free(text);
+		}
+		fputc(']', out);
+	}
 	if (st && st->fingerprints)
 		fprintf(out, ",\"partialFingerprints\":{\"migralintFingerprint/v1\":\"%016llx\"}",
 			(unsigned long long)st->fingerprints[rc->index]);

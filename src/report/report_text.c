@@ -1,11 +1,13 @@
 /*
  * report_text.c - the default report for people: each finding as
  * path:line:col: severity[rule]: message, the source lines with a caret under
- * the flagged part, the safe recipe, and a summary line (which counts the
+ * the flagged part, what still uses what it drops (one line per reference),
+ * the safe recipe, and a summary line (which counts the
  * findings ignore comments silenced; they are not listed). Colour only when
  * the caller allows it (a terminal without NO_COLOR). What comes from the
  * input (path, names in messages, excerpts) is escaped (report_escape.c).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "migralint/migralint.h"
@@ -95,6 +97,26 @@ static void text_excerpt(ml_report_ctx *rc, const ml_diagnostic *d)
 	}
 }
 
+/* One line per reference under the finding (ML_REPORT_MAX_REFERENCES of
+ * them, then how many more): what still uses what the statement drops. */
+static void text_references(ml_report_ctx *rc, const ml_diagnostic *d)
+{
+	for (size_t i = 0; i < d->n_references && i < ML_REPORT_MAX_REFERENCES; i++) {
+		char *line = ml_report_reference_text(&d->references[i], true);
+		if (!line) {
+			rc->out_of_memory = true;
+			return;
+		}
+		fputs("  ", rc->out);
+		ml_text_puts(rc->out, line, 0);
+		fputc('\n', rc->out);
+		free(line);
+	}
+	if (d->n_references > ML_REPORT_MAX_REFERENCES)
+		fprintf(rc->out, "  ... and %zu more (--format json lists them all)\n",
+			d->n_references - ML_REPORT_MAX_REFERENCES);
+}
+
 static void text_diagnostic(ml_report_ctx *rc, const ml_diagnostic *d)
 {
 	FILE *out = rc->out;
@@ -110,6 +132,7 @@ static void text_diagnostic(ml_report_ctx *rc, const ml_diagnostic *d)
 	ml_text_puts(out, d->message, 0);
 	fputc('\n', out);
 	text_excerpt(rc, d);
+	text_references(rc, d);
 	if (d->help) {
 		fprintf(out, "  %shelp%s: ", rc->color ? BOLD : "", rc->color ? RESET : "");
 		ml_text_puts(out, d->help, 0);

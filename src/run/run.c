@@ -20,6 +20,7 @@
 
 #include "arena.h"
 #include "catalog.h"
+#include "code_refs.h"
 #include "current_dir.h"
 #include "engine.h"
 #include "map.h"
@@ -181,6 +182,47 @@ static void lint_items(ml_run *run, const ml_pipeline_item *items, const char *c
 	run_on_large_stack(items_job_main, &job);
 }
 
+static void file_key(char *buf, size_t len, const struct stat *sb)
+{
+	snprintf(buf, len, "%llu:%llu", (unsigned long long)sb->st_dev, (unsigned long long)sb->st_ino);
+}
+
+/* With references to scan: notes the folder holding the migration path,
+ * whose other *.sql files are migrations too, not the application's code
+ * (code_refs.c), even those this run does not lint. Each folder is
+ * looked at once. */
+static void note_migration_dir(ml_run *run, const char *path)
+{
+	if (!run->options.n_references)
+		return;
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? ml_arena_strndup(run->arena, path, slash == path ? 1 : (size_t)(slash - path))
+			  : ml_arena_strdup(run->arena, ".");
+	if (ml_map_get(&run->migration_dir_paths, dir))
+		return;
+	ml_map_put(run->arena, &run->migration_dir_paths, dir, (void *)"");
+	struct stat sb;
+	if (stat(dir, &sb) == 0) {
+		char key[64];
+		file_key(key, sizeof(key), &sb);
+		ml_map_put(run->arena, &run->migration_dirs, key, (void *)"");
+	}
+}
+
+/* With references to scan: the file a buffer or stream is reported under,
+ * when it exists (an editor lints its unsaved text), is that migration, not
+ * the application's code. */
+static void note_buffer_file(ml_run *run, const char *display_path)
+{
+	struct stat sb;
+	if (!run->options.n_references || stat(display_path, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return;
+	char key[64];
+	file_key(key, sizeof(key), &sb);
+	ml_map_put(run->arena, &run->buffer_files, key, (void *)"");
+	note_migration_dir(run, display_path);
+}
+
 int ml_run_lint_buffer(ml_run *run, const char *display_path, const char *data, size_t len)
 {
 	/* The engine reads NUL-terminated text of its own. */
@@ -193,6 +235,8 @@ int ml_run_lint_buffer(ml_run *run, const char *display_path, const char *data, 
 	ml_plan_entry entry;
 	ml_history_entry_for(run, display_path, &entry);
 	lint_items(run, &item, NULL, &entry, 1);
+	note_buffer_file(run, display_path);
+	ml_run_check_code_references(run);
 	return 0;
 }
 
@@ -251,12 +295,9 @@ int ml_run_lint_stream(ml_run *run, const char *display_path, FILE *stream)
 	ml_plan_entry entry;
 	ml_history_entry_for(run, display_path, &entry);
 	lint_items(run, &item, NULL, &entry, 1);
+	note_buffer_file(run, display_path);
+	ml_run_check_code_references(run);
 	return 0;
-}
-
-static void file_key(char *buf, size_t len, const struct stat *sb)
-{
-	snprintf(buf, len, "%llu:%llu", (unsigned long long)sb->st_dev, (unsigned long long)sb->st_ino);
 }
 
 static void add_item(ml_input_list *list, const char *path, const char *error)
@@ -299,6 +340,7 @@ static ml_pipeline_item *add_file(ml_run *run, ml_input_list *list, const char *
 		if (ml_map_get(&run->seen_files, key))
 			return NULL;
 		ml_map_put(run->arena, &run->seen_files, key, (void *)"");
+		note_migration_dir(run, path);
 	}
 	add_item(list, path, NULL);
 	ml_pipeline_item *item = &list->items[list->len - 1];
@@ -560,6 +602,7 @@ int ml_run_lint_paths(ml_run *run, const char *const *paths, size_t n)
 	int errors_before = run->input_errors;
 	if (list.len)
 		lint_items(run, list.items, list.errors, list.plan, list.len);
+	ml_run_check_code_references(run);
 	if (run->input_errors > errors_before)
 		status = -1;
 	ml_arena_free(list.arena);

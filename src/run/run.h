@@ -67,6 +67,13 @@ struct ml_run {
 	ml_map statement_kinds;   /* their kind texts, each copied once */
 	ml_ptr_vec column_checks; /* ml_column_check *: columns dropped or renamed, to look for
 				     in the application's code */
+	size_t column_checks_done; /* column_checks[0, done) were looked for (code_refs.c) */
+	ml_map migration_dirs;    /* with references: "dev:inode" of the folders holding files
+				     the run linted or replayed, whose *.sql are migrations */
+	ml_map migration_dir_paths; /* the folders' paths already looked at, for the above */
+	ml_map buffer_files;      /* with references: "dev:inode" of the files buffers and streams
+				     were reported under (the migration an editor lints) */
+	ml_map reference_errors;  /* paths the code scan could not read, each reported once */
 };
 
 /* A column a reported migration drops or renames, and the finding about it

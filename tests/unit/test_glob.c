@@ -1,6 +1,6 @@
 /*
  * test_glob.c - paths and path globs of the configuration file
- * (src/cli/glob.c): normalizing and relating paths, checking and matching
+ * (src/base/glob.c): normalizing and relating paths, checking and matching
  * globs. tests/config_test.sh covers the same through --print-config.
  */
 #include <stdlib.h>

@@ -44,5 +44,6 @@ Suite *plpgsql_expand_suite(void);
 Suite *lint_text_suite(void);
 Suite *diagnostics_suite(void);
 Suite *history_suite(void);
+Suite *code_refs_suite(void);
 
 #endif

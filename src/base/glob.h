@@ -1,5 +1,6 @@
 /*
- * glob.h - paths and path globs for the configuration file (glob.c).
+ * glob.h - paths and path globs, for the configuration file and the scan of
+ * the application's code (glob.c).
  */
 #ifndef MIGRALINT_GLOB_H
 #define MIGRALINT_GLOB_H

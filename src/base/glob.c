@@ -1,9 +1,11 @@
 /*
- * glob.c - paths and path globs for the configuration file: making a path
- * absolute and relative to the file's directory, and matching the globs of
- * "exclude" and of an override's "files" against it ("*", "?", "[...]",
- * "**" as whole directories; a glob naming a directory matches what lies
- * below it).
+ * glob.c - paths and path globs, for the configuration file and the scan of
+ * the application's code: making a path absolute and relative to the file's
+ * directory, and matching the globs of "exclude", of an override's "files"
+ * and of "references"."exclude" against it ("*", "?", "[...]", "**" as
+ * whole directories; a glob naming a directory matches what lies below it).
+ * In the base layer because both the run (the code scan) and the command
+ * line (the configuration) use it.
  */
 #include <stdbool.h>
 #include <stdlib.h>
