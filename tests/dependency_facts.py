@@ -453,10 +453,33 @@ def migralint_refs(case, stmt, rule):
     return refs
 
 
+# Known differences between PostgreSQL and migralint, each with its reason:
+# (case, kind, name) of an object migralint does not list yet. They are
+# printed as "gap", not failures, and a gap migralint closes is a failure
+# until it is taken off this list.
+KNOWN_GAPS = {
+    # PostgreSQL refuses the drop over a view on a view that uses the column
+    # and CASCADE drops both; migralint lists the first view only (reported
+    # to the catalog's dependency records, src/model/catalog_deps.c).
+    ("view over a view using c", "view", "w"): "dependents of a dependent are not listed",
+}
+gaps = []
+
+
 def compare(name, got, want):
     if isinstance(got, str):
         report(name, [got])
         return
+    case_name = name.split(": migralint on ")[0]
+    known = {r for r in want if (case_name, r[0], r[1]) in KNOWN_GAPS}
+    closed = known & got
+    if closed:
+        report(name, [f"known gap closed, take it off KNOWN_GAPS: {k} {n}" for k, n, _ in sorted(closed)])
+        return
+    if known:
+        gaps.append(f"{name}: {', '.join(f'{k} {n} ({e})' for k, n, e in sorted(known))} not listed: "
+                    + KNOWN_GAPS[(case_name, *sorted(known)[0][:2])])
+        want = want - known
     # What PostgreSQL drops with the column anyway (indexes, the table's own
     # constraints, statistics) does not make the drop wrong by itself: the
     # rule reports it only along with something that does.
@@ -644,6 +667,8 @@ if json_refs and not have_rename_table_refs:
     skipped.append("migralint's side of RENAME TABLE: rules/renaming-table.c lists no references yet")
 if json_refs and not have_table_refs:
     skipped.append("migralint's side of DROP TABLE: rules/ban-drop-table.c lists no references yet")
+for g in gaps:
+    print(f"gap  {g}")
 for s in skipped:
     print(f"skip {s}")
 print(f"{passed} passed, {problems_total} failed")
