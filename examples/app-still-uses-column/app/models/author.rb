@@ -1,4 +1,4 @@
-# An author of the blog (table "authors").
+# An author of the blog.
 class Author < ApplicationRecord
   has_many :posts
 
