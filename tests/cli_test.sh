@@ -464,6 +464,23 @@ check "--explain mentions squawk-ignore-file without names" \
 # the bundled examples have findings
 run "$ROOT/examples"
 check "examples have findings" test "$code" -eq 1
+# the application that still uses the column it drops: the finding its README
+# quotes, word for word (a view, a function and an index use the column)
+app_out=$(cd "$ROOT" && "$ML" --no-config examples/app-still-uses-column/db/migrations 2>/dev/null)
+app_line=$(grep -m1 '^examples/app-still-uses-column/.*error\[dropped-column-still-referenced\]' \
+	"$ROOT/examples/app-still-uses-column/README.md")
+check "examples/app-still-uses-column: the README's finding is the one reported" \
+	grep -qxF -- "$app_line" <<<"$app_out"
+check "examples/app-still-uses-column: it names the view, the function and the index" \
+	grep -q 'view author_directory .*function author_label .*index authors_legacy_name_idx' <<<"$app_line"
+# with the application's code: the README's list of users, line for line
+app_out=$(cd "$ROOT" && "$ML" --no-config --references examples/app-still-uses-column/app \
+	--references examples/app-still-uses-column/web examples/app-still-uses-column/db/migrations 2>/dev/null)
+app_users=$(grep -E '^  (view|function|index|still used at) ' "$ROOT/examples/app-still-uses-column/README.md")
+check "examples/app-still-uses-column --references: the README's users are the ones reported" \
+	test "$app_users" = "$(grep -E '^  (view|function|index|still used at) ' <<<"$app_out")"
+check "examples/app-still-uses-column --references: three uses in code, none in publisher.rb" \
+	test "$(grep -c '^  still used at ' <<<"$app_users")" -eq 3 -a -z "$(grep publisher <<<"$app_out")"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
