@@ -18,7 +18,8 @@
  * rebuilt. */
 static bool blocks_type_change(const ml_dependent_hit *hit)
 {
-	return hit->dependency == ML_DEPENDENCY_NORMAL && strcmp(hit->dependent->kind, "foreign key") != 0;
+	return hit->dependency == ML_DEPENDENCY_NORMAL && !hit->indirect &&
+	       strcmp(hit->dependent->kind, "foreign key") != 0;
 }
 
 #define MAX_REFERENCES 32

@@ -840,7 +840,33 @@ static void add_hit(ml_arena *arena, ml_dependent_hit **hits, size_t *n, size_t 
 		*hits = ml_arena_grow(arena, *hits, *cap * sizeof(**hits), grown * sizeof(**hits));
 		*cap = grown;
 	}
-	(*hits)[(*n)++] = (ml_dependent_hit){ d, dependency };
+	(*hits)[(*n)++] = (ml_dependent_hit){ d, dependency, false };
+}
+
+/* The views (and other tracked objects) that use view d, as a table, and
+ * so on: PostgreSQL's refusal names them and CASCADE drops them too. Adds
+ * each to hits once; depth bounds a chain. */
+static void add_view_users(const ml_catalog *cat, ml_arena *arena, const ml_dependent *d, ml_dependent_hit **hits,
+			   size_t *n, size_t *cap, int depth)
+{
+	if (depth > 8 || (strcmp(d->kind, "view") && strcmp(d->kind, "materialized view")))
+		return;
+	const ml_table_state *as_table = ml_catalog_table(cat, "", d->name);
+	for (size_t i = 0; as_table && i < cat->dependents.len; i++) {
+		const ml_dependent *user = cat->dependents.items[i];
+		if (user == d || user->own_columns == ML_DEPENDENCY_UNTRACKED)
+			continue;
+		bool found = false;
+		for (size_t k = 0; !found && k < user->n_uses; k++)
+			found = user->uses[k].table == as_table->id;
+		for (size_t k = 0; found && k < *n; k++)
+			found = (*hits)[k].dependent != user;
+		if (!found)
+			continue;
+		add_hit(arena, hits, n, cap, user, ML_DEPENDENCY_NORMAL);
+		(*hits)[*n - 1].indirect = true;
+		add_view_users(cat, arena, user, hits, n, cap, depth + 1);
+	}
 }
 
 /* Does a trigger on table run the function d? */
@@ -880,10 +906,15 @@ ml_dependent_hit *ml_catalog_column_dependents(const ml_catalog *cat, ml_arena *
 		}
 		for (size_t k = 0; t && !hit && k < d->n_row_columns; k++)
 			hit = !strcmp(d->row_columns[k], column) && runs_on(cat, d, t);
-		if (hit)
-			add_hit(arena, &hits, n, &cap, d,
-				untracked ? ML_DEPENDENCY_UNTRACKED
-					  : d->table == t->id ? d->own_columns : ML_DEPENDENCY_NORMAL);
+		for (size_t k = 0; hit && k < *n; k++)
+			hit = hits[k].dependent != d; /* listed already, through a view it uses */
+		if (!hit)
+			continue;
+		ml_dependency dependency = untracked ? ML_DEPENDENCY_UNTRACKED
+						     : d->table == t->id ? d->own_columns : ML_DEPENDENCY_NORMAL;
+		add_hit(arena, &hits, n, &cap, d, dependency);
+		if (dependency == ML_DEPENDENCY_NORMAL)
+			add_view_users(cat, arena, d, &hits, n, &cap, 0);
 	}
 	return hits;
 }
@@ -906,13 +937,17 @@ ml_dependent_hit *ml_catalog_table_dependents(const ml_catalog *cat, ml_arena *a
 		}
 		if (!t || d->table == t->id)
 			continue;
-		for (size_t k = 0; k < d->n_uses; k++) {
-			if (d->uses[k].table == t->id) {
-				add_hit(arena, &hits, n, &cap, d, d->own_columns == ML_DEPENDENCY_UNTRACKED
-									  ? ML_DEPENDENCY_UNTRACKED
-									  : ML_DEPENDENCY_NORMAL);
-				break;
-			}
+		bool listed = false;
+		for (size_t k = 0; k < *n; k++)
+			listed = listed || hits[k].dependent == d;
+		for (size_t k = 0; !listed && k < d->n_uses; k++) {
+			if (d->uses[k].table != t->id)
+				continue;
+			bool untracked = d->own_columns == ML_DEPENDENCY_UNTRACKED;
+			add_hit(arena, &hits, n, &cap, d, untracked ? ML_DEPENDENCY_UNTRACKED : ML_DEPENDENCY_NORMAL);
+			if (!untracked)
+				add_view_users(cat, arena, d, &hits, n, &cap, 0);
+			break;
 		}
 	}
 	return hits;

@@ -121,6 +121,9 @@ typedef struct ml_dependent {
 typedef struct ml_dependent_hit {
 	const ml_dependent *dependent;
 	ml_dependency dependency;
+	bool indirect;            /* it uses a view that uses the column or table: it goes (or
+				     blocks a drop) with that view, but a type change does not
+				     reach it */
 } ml_dependent_hit;
 
 /* One column of a table that a statement names. The strings point into
