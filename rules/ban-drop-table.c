@@ -4,6 +4,8 @@
  * fails once it is gone. Tables created earlier in the same file (staging or
  * temporary tables) are the migration's own and stay quiet.
  */
+#include <string.h>
+
 #include "rule_api.h"
 
 #define MAX_REFERENCES 32
@@ -11,6 +13,18 @@
 static bool is_tracked(const ml_dependent_hit *hit)
 {
 	return hit->dependency == ML_DEPENDENCY_NORMAL;
+}
+
+/* Does the DROP statement drop the table named name too? */
+static bool dropped_together(const PgQuery__DropStmt *ds, const char *name)
+{
+	for (size_t i = 0; name && i < ds->n_objects; i++) {
+		const PgQuery__Node *o = ds->objects[i];
+		if (o && o->node_case == PG_QUERY__NODE__NODE_LIST &&
+		    !strcmp(ml_last_name(o->list->items, o->list->n_items), name))
+			return true;
+	}
+	return false;
 }
 
 static bool is_untracked(const ml_dependent_hit *hit)
@@ -42,7 +56,15 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 		if (!*rel.relname || ml_table_is_new(ctx, &rel))
 			continue;
 		size_t n, n_refs = 0;
-		const ml_dependent_hit *hits = ml_table_dependents(ctx, &rel, &n);
+		size_t n_all;
+		const ml_dependent_hit *all = ml_table_dependents(ctx, &rel, &n_all);
+		/* A body the same migration replaces or drops breaks nothing. */
+		const ml_dependent_hit *unsettled = ml_dependents_unsettled(ctx, all, n_all, NULL, rel.relname, &n_all);
+		/* A foreign key of a table the same statement drops goes with it. */
+		ml_dependent_hit hits[MAX_REFERENCES];
+		for (size_t k = n = 0; k < n_all && n < MAX_REFERENCES; k++)
+			if (!dropped_together(ds, ml_dependent_table(ctx, unsettled[k].dependent)))
+				hits[n++] = unsettled[k];
 		ml_reference refs[MAX_REFERENCES];
 		const char *tracked = ml_dependents_text(ctx, hits, n, is_tracked, cascade ? "cascades" : "fails", refs,
 							 MAX_REFERENCES, &n_refs);

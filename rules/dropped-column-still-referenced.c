@@ -32,21 +32,11 @@ static bool goes_along(const ml_dependent_hit *hit)
 static void column_goes(const ml_stmt_ctx *ctx, const ml_rule *self, const PgQuery__RangeVar *rel,
 			const char *column, const char *renamed_to, bool cascade)
 {
-	size_t n_all, n = 0;
+	size_t n_all, n;
 	const ml_dependent_hit *all = ml_column_dependents(ctx, rel, column, &n_all);
 	/* A body that the same migration replaces or drops before it ends,
 	 * or a column it adds back, breaks nothing once it commits. */
-	int comes_back = -1; /* not looked at yet */
-	ml_dependent_hit hits[MAX_REFERENCES];
-	for (size_t i = 0; i < n_all && n < MAX_REFERENCES; i++) {
-		if (all[i].dependency == ML_DEPENDENCY_UNTRACKED) {
-			if (comes_back < 0)
-				comes_back = ml_later_in_file_adds_column(ctx, column);
-			if (comes_back || ml_later_in_file_replaces(ctx, all[i].dependent->name))
-				continue;
-		}
-		hits[n++] = all[i];
-	}
+	const ml_dependent_hit *hits = ml_dependents_unsettled(ctx, all, n_all, column, NULL, &n);
 	ml_reference refs[MAX_REFERENCES];
 	size_t n_refs = 0;
 	/* A rename keeps everything PostgreSQL tracks working: it follows the

@@ -23,7 +23,10 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 	/* Views, foreign keys and rules follow the table; bodies keep the
 	 * old name. */
 	size_t n, n_refs = 0;
-	const ml_dependent_hit *hits = ml_table_dependents(ctx, rs->relation, &n);
+	size_t n_all;
+	const ml_dependent_hit *all = ml_table_dependents(ctx, rs->relation, &n_all);
+	/* A body the same migration replaces or drops breaks nothing. */
+	const ml_dependent_hit *hits = ml_dependents_unsettled(ctx, all, n_all, NULL, rs->relation->relname, &n);
 	ml_reference refs[MAX_REFERENCES];
 	const char *untracked = ml_dependents_text(ctx, hits, n, is_untracked, "breaks", refs, MAX_REFERENCES, &n_refs);
 	ml_report_extra extra = { .references = refs, .n_references = n_refs };

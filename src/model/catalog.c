@@ -213,6 +213,11 @@ const ml_table_state *ml_catalog_table(const ml_catalog *cat, const char *schema
 	return name ? find_table(cat, schema, name) : NULL;
 }
 
+const ml_table_state *ml_catalog_table_by_id(const ml_catalog *cat, size_t id)
+{
+	return id < cat->all_tables.len ? cat->all_tables.items[id] : NULL;
+}
+
 ml_table_state *ml_catalog_touch(ml_catalog *cat, const char *schema, const char *name)
 {
 	ml_table_state *t = find_table(cat, schema, name);

@@ -124,6 +124,9 @@ ml_dependent_hit *ml_catalog_column_dependents(const ml_catalog *cat, ml_arena *
  * foreign keys, functions...), as ml_catalog_column_dependents. */
 ml_dependent_hit *ml_catalog_table_dependents(const ml_catalog *cat, ml_arena *arena, const char *schema,
 					      const char *name, size_t *n);
+/* The table with id (ml_table_state.id, ml_dependent.table), dropped or
+ * not, or NULL when there is none. */
+const ml_table_state *ml_catalog_table_by_id(const ml_catalog *cat, size_t id);
 /* How column of table schema.name went away (an earlier DROP COLUMN or
  * RENAME COLUMN of the run), or NULL when it did not, or came back. */
 const ml_gone_column *ml_catalog_gone_column(const ml_catalog *cat, const char *schema, const char *name,

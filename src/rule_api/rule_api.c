@@ -335,6 +335,25 @@ static bool adds_column(const char *words)
 		(n >= 24 && !strcmp(words + n - 24, "add column if not exists")));
 }
 
+static bool ends_with(const char *words, const char *tail)
+{
+	size_t n = strlen(words), k = strlen(tail);
+	return n >= k && !strcmp(words + n - k, tail) && (n == k || words[n - k - 1] == ' ');
+}
+
+static bool makes_table(const char *words)
+{
+	return ends_with(words, "create table") || ends_with(words, "create table if not exists") ||
+	       ends_with(words, "create unlogged table") || ends_with(words, "create view") ||
+	       ends_with(words, "create or replace view") || ends_with(words, "create materialized view") ||
+	       (starts_with(words, "alter table") && ends_with(words, "rename to"));
+}
+
+bool ml_later_in_file_makes_table(const ml_stmt_ctx *ctx, const char *name)
+{
+	return later_use_where(ctx, name, makes_table);
+}
+
 bool ml_later_in_file_replaces(const ml_stmt_ctx *ctx, const char *name)
 {
 	return later_use_where(ctx, name, replaces_routine);

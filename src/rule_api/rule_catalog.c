@@ -10,6 +10,7 @@
 #include "facts.h"
 #include "rule.h"
 #include "rule_catalog.h"
+#include "rule_report.h"
 #include "rule_tree.h"
 #include "tx.h"
 
@@ -167,4 +168,31 @@ const char *ml_dependents_text(const ml_stmt_ctx *ctx, const ml_dependent_hit *h
 	if (count > DEPENDENTS_NAMED)
 		ml_strbuf_str(&text, ml_arena_printf(ctx->arena, " and %zu more", count - DEPENDENTS_NAMED));
 	return text.data;
+}
+
+const ml_dependent_hit *ml_dependents_unsettled(const ml_stmt_ctx *ctx, const ml_dependent_hit *hits, size_t n,
+						const char *column, const char *table, size_t *n_out)
+{
+	*n_out = 0;
+	if (!n)
+		return NULL;
+	ml_dependent_hit *kept = ml_arena_alloc(ctx->arena, n * sizeof(*kept));
+	int comes_back = -1; /* not looked at yet */
+	for (size_t i = 0; i < n; i++) {
+		if (hits[i].dependency == ML_DEPENDENCY_UNTRACKED) {
+			if (comes_back < 0)
+				comes_back = (column && ml_later_in_file_adds_column(ctx, column)) ||
+					     (table && ml_later_in_file_makes_table(ctx, table));
+			if (comes_back || ml_later_in_file_replaces(ctx, hits[i].dependent->name))
+				continue;
+		}
+		kept[(*n_out)++] = hits[i];
+	}
+	return kept;
+}
+
+const char *ml_dependent_table(const ml_stmt_ctx *ctx, const ml_dependent *d)
+{
+	const ml_table_state *t = ml_catalog_table_by_id(ctx->catalog, d->table);
+	return t ? t->name : NULL;
 }

@@ -83,6 +83,18 @@ const ml_gone_column *ml_column_gone(const ml_stmt_ctx *ctx, const char *schema,
  * cheap no-op for the others. */
 void ml_stmt_gone_column_refs(const ml_stmt_ctx *ctx, ml_column_ref_fn fn, void *data);
 
+/* The name of the table d belongs to (an index's, a foreign key's...), or
+ * NULL for a view or a function. */
+const char *ml_dependent_table(const ml_stmt_ctx *ctx, const ml_dependent *d);
+
+/* hits without the untracked ones a later statement of the file settles
+ * before the migration ends: it replaces or drops the routine, or adds the
+ * column back (column not NULL), or makes a table or view of the name again
+ * (table not NULL) (ml_later_in_file_replaces and the like). A new array in
+ * engine memory, *n_out long. */
+const ml_dependent_hit *ml_dependents_unsettled(const ml_stmt_ctx *ctx, const ml_dependent_hit *hits, size_t n,
+						const char *column, const char *table, size_t *n_out);
+
 /* The hits that keep accepts, named for a message: "view user_names
  * (db/0003.sql:4), trigger t (db/0005.sql:9)" (the first few, then "and N
  * more"), in engine memory, or NULL when none. Each is also appended to

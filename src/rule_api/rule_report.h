@@ -53,6 +53,9 @@ void ml_report_extra_at(const ml_stmt_ctx *ctx, const ml_rule *rule, int locatio
  * (the next 64 KiB), for what a migration settles before it commits. */
 bool ml_later_in_file_replaces(const ml_stmt_ctx *ctx, const char *name);
 bool ml_later_in_file_adds_column(const ml_stmt_ctx *ctx, const char *column);
+/* The same for a table or view made under name (CREATE TABLE or VIEW, or
+ * ALTER TABLE ... RENAME TO name). */
+bool ml_later_in_file_makes_table(const ml_stmt_ctx *ctx, const char *name);
 
 const char *ml_stmt_text(const ml_stmt_ctx *ctx, size_t *len);
 
