@@ -714,10 +714,9 @@ static void apply_alter(ml_catalog *cat, const PgQuery__AlterTableStmt *as)
 		return;
 	ml_table_state *t = ml_catalog_touch(cat, as->relation->schemaname, as->relation->relname);
 	for (size_t i = 0; i < as->n_cmds; i++) {
-		const PgQuery__Node *n = as->cmds[i];
-		if (!n || n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
+		const PgQuery__AlterTableCmd *cmd = ml_alter_cmd(as, i);
+		if (!cmd)
 			continue;
-		const PgQuery__AlterTableCmd *cmd = n->alter_table_cmd;
 		const PgQuery__Node *def = cmd->def;
 		switch (cmd->subtype) {
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:

@@ -506,10 +506,9 @@ static void walk_alter(walker *w, const PgQuery__AlterTableStmt *as)
 	scope sc;
 	table_scope(&sc, as->relation->schemaname, as->relation->relname);
 	for (size_t i = 0; i < as->n_cmds; i++) {
-		const PgQuery__Node *n = as->cmds[i];
-		if (!n || n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
+		const PgQuery__AlterTableCmd *cmd = ml_alter_cmd(as, i);
+		if (!cmd)
 			continue;
-		const PgQuery__AlterTableCmd *cmd = n->alter_table_cmd;
 		switch (cmd->subtype) {
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
 			/* IF EXISTS: a column already gone is fine. */

@@ -215,11 +215,8 @@ static void note_transaction_facts(ml_tx *tx, const PgQuery__Node *stmt, int lin
 		return;
 	const PgQuery__AlterTableStmt *as = stmt->alter_table_stmt;
 	for (size_t i = 0; i < as->n_cmds; i++) {
-		const PgQuery__Node *n = as->cmds[i];
-		if (!n || n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
-			continue;
-		const PgQuery__AlterTableCmd *cmd = n->alter_table_cmd;
-		if (cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint || !cmd->def ||
+		const PgQuery__AlterTableCmd *cmd = ml_alter_cmd(as, i);
+		if (!cmd || cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint || !cmd->def ||
 		    cmd->def->node_case != PG_QUERY__NODE__NODE_CONSTRAINT || !cmd->def->constraint->skip_validation)
 			continue;
 		ml_pending_constraint *c = ml_arena_alloc(arena, sizeof(*c));

@@ -489,6 +489,22 @@ typedef struct range {
 		}                                                                                 \
 	} while (0)
 
+/* Makes *buf (malloc'd, *cap bytes) hold at least need bytes, doubling from
+ * first; memory running out does not return. */
+static void grow_bytes(char **buf, size_t *cap, size_t need, size_t first)
+{
+	if (need <= *cap)
+		return;
+	size_t grown = *cap ? *cap : first;
+	while (grown < need)
+		grown *= 2;
+	char *p = realloc(*buf, grown);
+	if (!p)
+		ml_out_of_memory(grown);
+	*buf = p;
+	*cap = grown;
+}
+
 /* Where the ignored_columns statement whose name ends at `at` ends: after
  * the bracket or %w literal it assigns, through its closing delimiter;
  * without one, at the end of its line, continued while a line ends with an
@@ -782,14 +798,7 @@ static void scan_file(worker *w, size_t root, int dfd, const char *name, const c
 	 * fewer per file is a quarter of the scan's time in the kernel. */
 	size_t len = 0;
 	for (;;) {
-		if (w->buf_cap - len < 2) {
-			size_t cap = w->buf_cap ? w->buf_cap * 2 : 65536;
-			char *grown = realloc(w->buf, cap);
-			if (!grown)
-				ml_out_of_memory(cap);
-			w->buf = grown;
-			w->buf_cap = cap;
-		}
+		grow_bytes(&w->buf, &w->buf_cap, len + 2, 65536);
 		size_t room = w->buf_cap - 1 - len;
 		if (room > sc->max_size + 1 - len)
 			room = sc->max_size + 1 - len;
@@ -884,14 +893,7 @@ static void read_dir(worker *w, const job *j)
 			continue; /* hidden: .git, .venv, editors' files */
 		size_t len = strlen(e->d_name) + 1;
 		GROW(w->entries, n, w->cap_entries);
-		while (used + len > w->cap_names) {
-			size_t cap = w->cap_names ? w->cap_names * 2 : 4096;
-			char *grown = realloc(w->names, cap);
-			if (!grown)
-				ml_out_of_memory(cap);
-			w->names = grown;
-			w->cap_names = cap;
-		}
+		grow_bytes(&w->names, &w->cap_names, used + len, 4096);
 		memcpy(w->names + used, e->d_name, len);
 		w->entries[n++] = (dir_entry){ used, e->d_type };
 		used += len;
