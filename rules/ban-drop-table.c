@@ -77,12 +77,12 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 		ml_report_extra_at(ctx, self, -1, &extra,
 				   "dropping table \"%s\" makes every query of code still running against it fail, and "
 				   "the drop waits for an ACCESS EXCLUSIVE lock that queues all other queries on "
-				   "it%s%s%s%s%s%s",
-				   ml_table_name(ctx, &rel), lead, tracked ? tracked : "", "",
+				   "it%s%s%s%s",
+				   ml_table_name(ctx, &rel), lead, tracked ? tracked : "",
 				   untracked ? "; these still name it in bodies PostgreSQL does not track, and fail when "
 					       "called: "
 					     : "",
-				   untracked ? untracked : "", "");
+				   untracked ? untracked : "");
 	}
 }
 

@@ -61,7 +61,7 @@ static void column_goes(const ml_stmt_ctx *ctx, const ml_rule *self, const PgQue
 		.gone_column = scan_code ? column : NULL,
 		.only_if_used = !tracked && !untracked,
 	};
-	ml_report_extra_at(ctx, self, -1, &extra, "%s \"%s\" of \"%s\"%s%s%s%s%s%s%s%s%s%s%s%s",
+	ml_report_extra_at(ctx, self, -1, &extra, "%s \"%s\" of \"%s\"%s%s%s%s%s%s%s%s%s%s%s",
 			   what, column, table,
 			   renamed_to ? " to \"" : "", renamed_to ? renamed_to : "", renamed_to ? "\"" : "",
 			   tracked ? (cascade ? " with CASCADE also drops " : " fails: PostgreSQL refuses it without "
@@ -73,7 +73,7 @@ static void column_goes(const ml_stmt_ctx *ctx, const ml_rule *self, const PgQue
 						: " breaks these, which name it in bodies PostgreSQL does not track and fail "
 						  "when called: ")
 				     : "",
-			   untracked ? untracked : "", "",
+			   untracked ? untracked : "",
 			   along && (tracked || untracked) ? "; PostgreSQL also drops " : "",
 			   along && (tracked || untracked) ? along : "",
 			   along && (tracked || untracked) ? " with it" : "",

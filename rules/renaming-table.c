@@ -32,11 +32,11 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 	ml_report_extra extra = { .references = refs, .n_references = n_refs };
 	ml_report_extra_at(ctx, self, -1, &extra,
 			   "renaming table \"%s\" to \"%s\" makes every query of code still running that uses the "
-			   "old name fail%s%s%s",
+			   "old name fail%s%s",
 			   ml_table_name(ctx, rs->relation), rs->newname,
 			   untracked ? "; these still name it in bodies PostgreSQL does not track, and fail when called: "
 				     : "",
-			   untracked ? untracked : "", "");
+			   untracked ? untracked : "");
 }
 
 const ml_rule ml_rule_renaming_table = {
