@@ -97,6 +97,14 @@ typedef struct ml_tool_root {
 				     (a plan that could not be read) */
 } ml_tool_root;
 
+/* Whether a tool's migrations come with downs (for missing-down-migration). */
+typedef enum ml_tool_downs {
+	ML_DOWNS_NONE = 0,        /* the tool has no down migrations (plain, prisma, drizzle...) */
+	ML_DOWNS_EXPECTED,        /* every up has a down: a file or section of its own */
+	ML_DOWNS_WHEN_USED,       /* downs are optional: expected only in a migration directory
+				     where some migration has one (Flyway undo, sqlx -r) */
+} ml_tool_downs;
+
 typedef struct ml_tool {
 	const char *name;         /* the --tool value */
 	const char *summary;      /* one line for --help and docs */
@@ -124,6 +132,17 @@ typedef struct ml_tool {
 	 * name nor the text says: 1 yes, 0 no, -1 the run's
 	 * assume_in_transaction option (plain). */
 	int in_transaction_default;
+	/* Down migrations, as the tool lays them out. */
+	ml_tool_downs downs;
+	/* What the tool does with a new migration whose version sorts before
+	 * one a database has already applied: one sentence for the finding
+	 * ("golang-migrate records only the newest version: it never runs
+	 * it"); static. NULL: the tool does not order by version (its own
+	 * plan orders), and the rule says only that the order changed. */
+	const char *out_of_order;
+	/* Does the tool refuse such a migration (the deploy fails), given
+	 * the directory's config (root)? NULL: it never does. */
+	bool (*out_of_order_fails)(const ml_tool_root *root);
 } ml_tool;
 
 /* ---- tools.c ---------------------------------------------------------- */

@@ -170,4 +170,84 @@ typedef enum ml_emptied {
 	ML_EMPTIED_BY_TRUNCATE,   /* TRUNCATE: a new, empty file; scans, rewrites and index builds are instant */
 } ml_emptied;
 
+/* ---- what a migration step makes and removes (reversibility) ----------- */
+
+/* The kinds of schema object the reversibility rules compare. */
+typedef enum ml_object_kind {
+	ML_OBJECT_SCHEMA = 0,
+	ML_OBJECT_TABLE,          /* also a partitioned or foreign table */
+	ML_OBJECT_COLUMN,         /* member of a table */
+	ML_OBJECT_INDEX,          /* named in its schema; parent: its table */
+	ML_OBJECT_CONSTRAINT,     /* member of a table (a domain's: of the type) */
+	ML_OBJECT_TYPE,           /* enum, composite, range, domain */
+	ML_OBJECT_FUNCTION,       /* also a procedure or aggregate; by name, not signature */
+	ML_OBJECT_VIEW,           /* also a materialized view */
+	ML_OBJECT_SEQUENCE,
+	ML_OBJECT_TRIGGER,        /* member of a table */
+	ML_OBJECT_EXTENSION,
+} ml_object_kind;
+
+/* A schema object, as PostgreSQL would name it. Names are folded as the
+ * parser folds them (unquoted names lower case); an object named without a
+ * schema has schema "" (the search path's first schema). */
+typedef struct ml_schema_object {
+	ml_object_kind kind;
+	const char *schema;       /* "" when unqualified */
+	const char *name;         /* the object; for a member (column, constraint, trigger): its table */
+	const char *member;       /* a member's own name, else NULL */
+	const char *parent;       /* an index's table, else NULL (not part of its identity) */
+} ml_schema_object;
+
+/* One object a step made or removed, and the statement that did it. */
+typedef struct ml_object_change {
+	ml_schema_object object;
+	int line;                 /* line of the statement, in the file that ran it */
+	size_t start, end;        /* the statement's bytes in that file */
+	const char *renamed_from; /* made by a rename of this name (same kind and parent),
+				     or removed by a rename to it; NULL: made or dropped */
+	bool holds_data;          /* a table, column or materialized view: dropping it loses rows */
+} ml_object_change;
+
+/* The net effect of one migration step (an up or a down) on the schema:
+ * what exists after it that did not before, and the reverse. An object
+ * made and dropped in the same step is in neither list. A member made
+ * inside an object the step made (the columns of a new table) is listed
+ * under its container only. */
+typedef struct ml_step_changes {
+	const ml_object_change *made;
+	size_t n_made;
+	const ml_object_change *removed;
+	size_t n_removed;
+	bool complete;            /* false: some statement of the step was not read (a syntax
+				     error, dynamic SQL), so what it made or removed is unknown */
+} ml_step_changes;
+
+/* Whether an up migration has a down, as its tool lays downs out. */
+typedef enum ml_down_presence {
+	ML_DOWN_NOT_EXPECTED = 0, /* the tool has no downs (or not in this directory) */
+	ML_DOWN_PRESENT,          /* a down with at least one statement */
+	ML_DOWN_MISSING,          /* no down file or section */
+	ML_DOWN_EMPTY,            /* a down with no statement (comments and blanks only) */
+} ml_down_presence;
+
+/* Where a step stands in its migration, for the reversibility rules. */
+typedef struct ml_migration_facts {
+	bool down;                /* this pass is a down step */
+	const char *version;      /* the migration's version, or NULL */
+	/* An up: */
+	ml_down_presence down_presence;
+	const char *down_path;    /* the down's file (this file, for a section), or NULL */
+	const char *irreversible; /* the reason of a "-- migralint: irreversible: <reason>"
+				     comment in the up, or NULL */
+	size_t irreversible_at;   /* the comment's byte offset */
+	/* A down: */
+	const ml_step_changes *up; /* what its up changed, or NULL when the up was not read in
+				     this run */
+	const char *up_path;      /* the up's file */
+	/* Both: what this step changed (complete in a rule's finish hook). */
+	const ml_step_changes *changes;
+	size_t first_statement;   /* byte offset of the step's first statement (its start when
+				     it has none): where a finding about the whole step points */
+} ml_migration_facts;
+
 #endif
