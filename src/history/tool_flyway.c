@@ -14,13 +14,26 @@
  * VALUE only before PostgreSQL 12, not followed here); and the project
  * config (flyway.conf flyway.executeInTransaction, flyway.toml
  * executeInTransaction) can turn transactions off for all.
+ *
+ * Undo migrations are a paid-edition feature, so a down is expected only
+ * where the project writes them. A new version below the newest applied
+ * one is "ignored": migrate's validation (validateOnMigrate, on by
+ * default) fails on it unless the project config sets outOfOrder=true
+ * (applied late) or an ignoreMigrationPatterns entry such as *:ignored
+ * (passed over). Settings given on the command line or in FLYWAY_*
+ * variables are out of sight here.
  * Sources: https://documentation.red-gate.com/fd/migrations-184127470.html,
  * https://documentation.red-gate.com/fd/callbacks-275218509.html,
  * https://documentation.red-gate.com/fd/flyway-execute-in-transaction-setting-277578997.html,
  * https://documentation.red-gate.com/fd/script-configuration-195718301.html,
- * flyway-database-postgresql PostgreSQLParser.java (detectCanExecuteInTransaction).
+ * flyway-database-postgresql PostgreSQLParser.java (detectCanExecuteInTransaction),
+ * https://documentation.red-gate.com/fd/reference/configuration/flyway-namespace/flyway-out-of-order-setting,
+ * https://documentation.red-gate.com/fd/validate-277578898.html,
+ * https://documentation.red-gate.com/fd/reference/configuration/flyway-namespace/flyway-ignore-migration-patterns-setting,
+ * https://documentation.red-gate.com/fd/undo-277578896.html; docs/tools.md.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "split.h"
 #include "tool.h"
@@ -28,6 +41,7 @@
 typedef struct flyway_root {
 	bool project_no_tx;       /* the project config turns transactions off */
 	const char *project_why;
+	bool out_of_order_fails;  /* migrate refuses a new version below the newest applied one */
 } flyway_root;
 
 /* Is name prefix + version + "__" + description + ".sql"? Returns the
@@ -93,11 +107,6 @@ static const char *config_value(ml_arena *arena, const char *text, const char *k
 	return NULL;
 }
 
-static bool is_false(const char *v)
-{
-	return v && !strcmp(v, "false");
-}
-
 static int detect(const ml_tool_dir *dir, const char **why)
 {
 	bool migrations = false, conf = false;
@@ -128,29 +137,192 @@ static int detect(const ml_tool_dir *dir, const char **why)
 	return 70;
 }
 
+/* The project config files, nearest to the migrations first: Flyway reads
+ * its installation's conf/ and the working directory, the nearer file
+ * overriding, so the first of these that sets a key decides it. */
+static const struct {
+	const char *path;
+	bool toml;
+	const char *no_tx_why; /* the section's why when it turns transactions off */
+} PROJECT_CONFIGS[] = {
+	{ "flyway.conf", false, "flyway.conf: flyway.executeInTransaction=false" },
+	{ "flyway.toml", true, "flyway.toml: executeInTransaction = false" },
+	{ "../flyway.conf", false, "flyway.conf: flyway.executeInTransaction=false" },
+	{ "../flyway.toml", true, "flyway.toml: executeInTransaction = false" },
+	{ "../conf/flyway.conf", false, "conf/flyway.conf: flyway.executeInTransaction=false" },
+	{ "../conf/flyway.toml", true, "conf/flyway.toml: executeInTransaction = false" },
+};
+#define N_PROJECT_CONFIGS (sizeof(PROJECT_CONFIGS) / sizeof(*PROJECT_CONFIGS))
+
+/* Does text[0, len) start with word, followed by neither a letter nor a
+ * digit? Returns the length matched, 0 when not. */
+static size_t starts_with_word(const char *text, size_t len, const char *word)
+{
+	size_t n = strlen(word);
+	if (n > len || strncmp(text, word, n))
+		return 0;
+	if (n < len && ((text[n] >= 'a' && text[n] <= 'z') || (text[n] >= 'A' && text[n] <= 'Z') ||
+			(text[n] >= '0' && text[n] <= '9') || text[n] == '_' || text[n] == '.'))
+		return 0;
+	return n;
+}
+
+/* The value of the Flyway setting key in a project config's text, or NULL
+ * when the file does not set it. flyway.conf: a line "flyway.<key>=value"
+ * (or ':'). flyway.toml: "<key> = value" in the [flyway] table, or
+ * "flyway.<key> = value" before the first table; an [environments.*]
+ * table's settings are not read, since which environment deploys is not
+ * known here. The value is the rest of the line (an array running to its
+ * ']' over several lines), without a TOML comment, trimmed; in arena. */
+static const char *project_setting(ml_arena *arena, const char *text, bool toml, const char *key)
+{
+	const char *flyway_key = ml_arena_printf(arena, "flyway.%s", key);
+	bool at_root = true, in_flyway = false;
+	for (const char *line = text; *line;) {
+		const char *end = strchr(line, '\n');
+		if (!end)
+			end = line + strlen(line);
+		const char *next = *end ? end + 1 : end;
+		const char *p = line;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (toml && p < end && *p == '[') {
+			/* A table header: [flyway], [ flyway ], [environments.dev]. */
+			const char *name = p + 1, *close = memchr(name, ']', (size_t)(end - name));
+			while (name < end && (*name == ' ' || *name == '\t'))
+				name++;
+			size_t n = close ? (size_t)(close - name) : 0;
+			while (n && (name[n - 1] == ' ' || name[n - 1] == '\t'))
+				n--;
+			at_root = false;
+			in_flyway = n == 6 && !strncmp(name, "flyway", 6);
+			line = next;
+			continue;
+		}
+		size_t matched = 0;
+		if (!toml || at_root)
+			matched = starts_with_word(p, (size_t)(end - p), flyway_key);
+		else if (in_flyway)
+			matched = starts_with_word(p, (size_t)(end - p), key);
+		if (!matched) {
+			line = next;
+			continue;
+		}
+		p += matched;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p == end || !(*p == '=' || (!toml && *p == ':'))) {
+			line = next;
+			continue;
+		}
+		p++;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (toml && p < end && *p == '[' && !memchr(p, ']', (size_t)(end - p))) {
+			const char *close = strchr(end, ']');
+			end = close ? close + 1 : end + strlen(end);
+		}
+		const char *v = p;
+		if (toml) {
+			/* A '#' outside a string starts a comment. */
+			char quote = 0;
+			for (const char *c = v; c < end; c++) {
+				if (quote) {
+					quote = *c == quote ? 0 : quote;
+				} else if (*c == '"' || *c == '\'') {
+					quote = *c;
+				} else if (*c == '#') {
+					end = c;
+					break;
+				}
+			}
+		}
+		while (end > v && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+			end--;
+		return ml_arena_strndup(arena, v, (size_t)(end - v));
+	}
+	return NULL;
+}
+
+/* Is the setting value v (possibly quoted) the boolean b? Flyway reads
+ * booleans without regard to case. */
+static bool is_bool(const char *v, const char *b)
+{
+	if (!v)
+		return false;
+	size_t n = strlen(v);
+	if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
+		v++;
+		n -= 2;
+	}
+	return n == strlen(b) && !strncasecmp(v, b, n);
+}
+
+static bool is_false(const char *v)
+{
+	return is_bool(v, "false");
+}
+
+/* Do the ignoreMigrationPatterns (a list such as "*:future,versioned:ignored"
+ * or ["*:future", "*:ignored"]) let validate pass an ignored versioned
+ * migration: a version below the newest applied one? */
+static bool ignores_ignored(const char *patterns)
+{
+	for (const char *p = patterns; p && *p;) {
+		size_t n = strcspn(p, " \t\r\n,[]\"'");
+		if (!n) {
+			p++;
+			continue;
+		}
+		const char *colon = memchr(p, ':', n);
+		if (colon) {
+			size_t type = (size_t)(colon - p), status = n - type - 1;
+			bool type_ok = (type == 1 && *p == '*') || (type == 9 && !strncasecmp(p, "versioned", 9));
+			bool status_ok = (status == 1 && colon[1] == '*') ||
+					 (status == 7 && !strncasecmp(colon + 1, "ignored", 7));
+			if (type_ok && status_ok)
+				return true;
+		}
+		p += n;
+	}
+	return false;
+}
+
 static void open_root(ml_arena *arena, ml_tool_root *root)
 {
-	static const struct {
-		const char *path, *key, *why;
-	} CONFIGS[] = {
-		{ "flyway.conf", "flyway.executeInTransaction", "flyway.conf: flyway.executeInTransaction=false" },
-		{ "flyway.toml", "executeInTransaction", "flyway.toml: executeInTransaction = false" },
-		{ "../flyway.conf", "flyway.executeInTransaction", "flyway.conf: flyway.executeInTransaction=false" },
-		{ "../flyway.toml", "executeInTransaction", "flyway.toml: executeInTransaction = false" },
-		{ "../conf/flyway.conf", "flyway.executeInTransaction",
-		  "conf/flyway.conf: flyway.executeInTransaction=false" },
-	};
+	const char *texts[N_PROJECT_CONFIGS];
+	for (size_t i = 0; i < N_PROJECT_CONFIGS; i++)
+		texts[i] = ml_tool_read_head(arena, ml_arena_printf(arena, "%s/%s", root->path, PROJECT_CONFIGS[i].path),
+					     65536);
+	static const char *const KEYS[] = { "executeInTransaction", "outOfOrder", "validateOnMigrate",
+					    "ignoreMigrationPatterns" };
+	const char *value[4] = { 0 };
+	size_t from[4] = { 0 };
+	for (size_t k = 0; k < 4; k++)
+		for (size_t i = 0; i < N_PROJECT_CONFIGS && !value[k]; i++)
+			if (texts[i] && (value[k] = project_setting(arena, texts[i], PROJECT_CONFIGS[i].toml, KEYS[k])))
+				from[k] = i;
+
 	flyway_root *data = ml_arena_alloc(arena, sizeof(*data));
-	for (size_t i = 0; i < sizeof(CONFIGS) / sizeof(*CONFIGS); i++) {
-		const char *text =
-			ml_tool_read_head(arena, ml_arena_printf(arena, "%s/%s", root->path, CONFIGS[i].path), 65536);
-		if (text && is_false(config_value(arena, text, CONFIGS[i].key))) {
-			data->project_no_tx = true;
-			data->project_why = CONFIGS[i].why;
-			break;
-		}
+	memset(data, 0, sizeof(*data));
+	if (is_false(value[0])) {
+		data->project_no_tx = true;
+		data->project_why = PROJECT_CONFIGS[from[0]].no_tx_why;
 	}
+	/* Validation on migrate (on unless validateOnMigrate=false) fails on
+	 * an ignored migration unless outOfOrder=true applies it or an
+	 * ignoreMigrationPatterns entry lets it pass. */
+	data->out_of_order_fails =
+		!is_false(value[2]) && !is_bool(value[1], "true") && !ignores_ignored(value[3]);
 	root->data = data;
+}
+
+/* Does Flyway's migrate refuse a new version below the newest applied one,
+ * given the project config? */
+static bool out_of_order_fails(const ml_tool_root *root)
+{
+	const flyway_root *data = root ? root->data : NULL;
+	return !data || data->out_of_order_fails;
 }
 
 static void classify(ml_arena *arena, const ml_tool_root *root, const char *relpath, ml_migration_file *out)
@@ -316,4 +488,9 @@ const ml_tool ml_tool_flyway_preset = {
 	.classify = classify,
 	.sections = sections,
 	.in_transaction_default = 1,
+	.downs = ML_DOWNS_WHEN_USED,
+	.out_of_order = "Flyway ignores a version below the newest applied one: migrate's validation fails on it "
+			"(\"Detected resolved migration not applied to database\") unless outOfOrder=true, which applies "
+			"it after the newer ones, and with validation off or an *:ignored pattern it never runs",
+	.out_of_order_fails = out_of_order_fails,
 };

@@ -935,6 +935,82 @@ START_TEST(flyway_names_order_and_transactions)
 }
 END_TEST
 
+/* Flyway's migrate refuses an out-of-order version unless the project
+ * config lets it through; the config forms Flyway reads, each in a fresh
+ * project where the migrations are db/sql. */
+START_TEST(flyway_reads_out_of_order_from_the_project_config)
+{
+	static const struct {
+		const char *file, *text;
+		const char *file2, *text2; /* a second config, or NULL */
+		bool fails;
+	} CASES[] = {
+		{ NULL, NULL, NULL, NULL, true },
+		/* flyway.conf beside the migrations, above them, in conf/. */
+		{ "db/sql/flyway.conf", "flyway.outOfOrder=true\n", NULL, NULL, false },
+		{ "db/flyway.conf", "flyway.url=jdbc:postgresql://db/app\nflyway.outOfOrder = true\n", NULL, NULL, false },
+		{ "db/conf/flyway.conf", "flyway.outOfOrder=TRUE\r\n", NULL, NULL, false },
+		{ "db/flyway.conf", "flyway.outOfOrder: true\n", NULL, NULL, false },
+		{ "db/flyway.conf", "flyway.outOfOrder=false\n", NULL, NULL, true },
+		{ "db/flyway.conf", "# flyway.outOfOrder=true\n", NULL, NULL, true },
+		{ "db/flyway.conf", "flyway.outOfOrderX=true\n", NULL, NULL, true },
+		{ "db/flyway.conf", "outOfOrder=true\n", NULL, NULL, true }, /* no flyway. prefix */
+		/* flyway.toml: the [flyway] table, or a dotted key before any table. */
+		{ "db/flyway.toml", "[flyway]\nlocations = [\"filesystem:sql\"]\noutOfOrder = true\n", NULL, NULL, false },
+		{ "db/sql/flyway.toml", "[ flyway ]\noutOfOrder = true # hotfixes land late\n", NULL, NULL, false },
+		{ "db/flyway.toml", "flyway.outOfOrder = true\n[environments.prod]\nurl = \"x\"\n", NULL, NULL, false },
+		{ "db/flyway.toml", "[flyway]\noutOfOrder = false\n", NULL, NULL, true },
+		{ "db/flyway.toml", "[environments.dev.flyway]\noutOfOrder = true\n", NULL, NULL, true },
+		{ "db/flyway.toml", "[environments.dev]\noutOfOrder = true\n[flyway]\nmixed = true\n", NULL, NULL, true },
+		{ "db/conf/flyway.toml", "[flyway]\noutOfOrder = true\n", NULL, NULL, false },
+		/* The nearer file decides. */
+		{ "db/sql/flyway.conf", "flyway.outOfOrder=false\n", "db/flyway.toml", "[flyway]\noutOfOrder = true\n",
+		  true },
+		{ "db/flyway.conf", "flyway.outOfOrder=true\n", "db/conf/flyway.conf", "flyway.outOfOrder=false\n",
+		  false },
+		/* Validation off: nothing fails (the migration is passed over). */
+		{ "db/flyway.conf", "flyway.validateOnMigrate=false\n", NULL, NULL, false },
+		{ "db/flyway.toml", "[flyway]\nvalidateOnMigrate = true\n", NULL, NULL, true },
+		/* Patterns that let validate pass an ignored versioned migration. */
+		{ "db/flyway.conf", "flyway.ignoreMigrationPatterns=*:future,versioned:ignored\n", NULL, NULL, false },
+		{ "db/flyway.conf", "flyway.ignoreMigrationPatterns=*:future\n", NULL, NULL, true },
+		{ "db/flyway.conf", "flyway.ignoreMigrationPatterns=repeatable:ignored\n", NULL, NULL, true },
+		{ "db/flyway.toml", "[flyway]\nignoreMigrationPatterns = [\"*:Ignored\"]\n", NULL, NULL, false },
+		{ "db/flyway.toml", "[flyway]\nignoreMigrationPatterns = [\n  \"*:future\",\n  \"versioned:*\",\n]\n",
+		  NULL, NULL, false },
+		{ "db/flyway.toml", "[flyway]\nignoreMigrationPatterns = [\"*:missing\"] # not ignored ones\n", NULL,
+		  NULL, true },
+	};
+	const ml_tool *flyway = ml_tool_find("flyway");
+	ck_assert_ptr_nonnull(flyway->out_of_order_fails);
+	for (size_t i = 0; i < sizeof(CASES) / sizeof(*CASES); i++) {
+		project_make();
+		put("db/sql/V1__init.sql", "CREATE TABLE t (a int);\n");
+		if (CASES[i].file)
+			put(CASES[i].file, CASES[i].text);
+		if (CASES[i].file2)
+			put(CASES[i].file2, CASES[i].text2);
+		ml_tool_root root;
+		classify_in("flyway", "db/sql", "V1__init.sql", &root);
+		ck_assert_msg(flyway->out_of_order_fails(&root) == CASES[i].fails, "case %zu: %s %s", i,
+			      CASES[i].file ? CASES[i].file : "(no config)", CASES[i].text ? CASES[i].text : "");
+		project_remove();
+	}
+
+	/* The same reader still finds executeInTransaction in flyway.conf. */
+	project_make();
+	put("db/sql/V1__init.sql", "SELECT 1;\n");
+	put("db/conf/flyway.conf", "flyway.executeInTransaction=false\n");
+	ml_tool_root root;
+	ml_migration_file f = classify_in("flyway", "db/sql", "V1__init.sql", &root);
+	ml_section s[ML_MAX_SECTIONS];
+	cut_in("flyway", &root, &f, "SELECT 1;\n", s);
+	ck_assert(!s[0].in_transaction);
+	ck_assert_str_eq(s[0].why, "conf/flyway.conf: flyway.executeInTransaction=false");
+	project_remove();
+}
+END_TEST
+
 /* The shared layouts: VERSION_name.up.sql is golang-migrate's unless
  * pop's or sqlx's own marks are there. */
 START_TEST(detection_tells_the_up_down_tools_apart)
@@ -1000,6 +1076,7 @@ Suite *history_suite(void)
 	tcase_add_test(tc, sql_migrate_sections_exactly_as_written);
 	tcase_add_test(tc, pop_dialects_autocommit_and_order);
 	tcase_add_test(tc, flyway_names_order_and_transactions);
+	tcase_add_test(tc, flyway_reads_out_of_order_from_the_project_config);
 	tcase_add_test(tc, detection_tells_the_up_down_tools_apart);
 	suite_add_tcase(s, tc);
 	return s;
