@@ -197,4 +197,5 @@ const ml_tool ml_tool_alembic_preset = {
 	.classify = classify,
 	.sections = sections,
 	.in_transaction_default = 0,
+	.downs = ML_DOWNS_NONE,
 };

@@ -146,4 +146,7 @@ const ml_tool ml_tool_dbmate_preset = {
 	.classify = classify,
 	.sections = sections,
 	.in_transaction_default = 1,
+	.downs = ML_DOWNS_EXPECTED,
+	.out_of_order = "dbmate applies every pending migration, an older one after the newer ones already applied "
+			"(it refuses only with --strict)",
 };

@@ -79,4 +79,7 @@ const ml_tool ml_tool_diesel_preset = {
 	.detect = detect,
 	.classify = classify,
 	.in_transaction_default = 1,
+	.downs = ML_DOWNS_EXPECTED,
+	.out_of_order = "diesel runs every migration missing from __diesel_schema_migrations, so an older one runs "
+			"after the newer ones already applied",
 };

@@ -123,4 +123,5 @@ const ml_tool ml_tool_django_preset = {
 	.detect = detect,
 	.classify = classify,
 	.in_transaction_default = 0,
+	.downs = ML_DOWNS_NONE,
 };

@@ -107,4 +107,7 @@ const ml_tool ml_tool_drizzle_preset = {
 	.open_root = open_root,
 	.classify = classify,
 	.in_transaction_default = 1,
+	.downs = ML_DOWNS_NONE,
+	.out_of_order = "drizzle applies a journal entry only when its \"when\" time is later than the last applied "
+			"migration's: an older one is skipped for good, without an error",
 };

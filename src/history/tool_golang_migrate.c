@@ -97,4 +97,7 @@ const ml_tool ml_tool_golang_migrate_preset = {
 	.classify = classify,
 	.sections = sections,
 	.in_transaction_default = 1,
+	.downs = ML_DOWNS_EXPECTED,
+	.out_of_order = "golang-migrate records only the newest applied version and runs only the versions above "
+			"it: it never runs this one, and says nothing",
 };

@@ -4,6 +4,8 @@
  * its up and down; each runs in a transaction unless the file says
  * "-- +goose NO TRANSACTION". StatementBegin/StatementEnd blocks hold one
  * statement each, which the psql splitter also finds for valid SQL.
+ * The down section is optional; since v3.3.0 goose refuses a migration
+ * older than the newest applied one unless told -allow-missing.
  * Sources in docs/tools.md.
  */
 #include <string.h>
@@ -67,6 +69,14 @@ static size_t sections(ml_arena *arena, const ml_tool_root *root, const ml_migra
 	return 2;
 }
 
+/* goose has no config file: -allow-missing (goose.WithAllowMissing()) is
+ * given on each run, out of migralint's sight, so the default holds. */
+static bool refuses_older(const ml_tool_root *root)
+{
+	(void)root;
+	return true;
+}
+
 const ml_tool ml_tool_goose_preset = {
 	.name = "goose",
 	.summary = "pressly/goose: VERSION_name.sql with -- +goose Up / Down sections",
@@ -75,4 +85,8 @@ const ml_tool ml_tool_goose_preset = {
 	.classify = classify,
 	.sections = sections,
 	.in_transaction_default = 1,
+	.downs = ML_DOWNS_EXPECTED,
+	.out_of_order = "goose refuses to apply a migration older than the newest applied one unless run with "
+			"-allow-missing, which applies it after the newer ones",
+	.out_of_order_fails = refuses_older,
 };

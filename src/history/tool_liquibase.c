@@ -341,4 +341,5 @@ const ml_tool ml_tool_liquibase_preset = {
 	.classify = classify,
 	.sections = sections,
 	.in_transaction_default = 1,
+	.downs = ML_DOWNS_WHEN_USED,
 };

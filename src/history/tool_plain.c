@@ -26,4 +26,5 @@ const ml_tool ml_tool_plain_preset = {
 	.depth = 1,
 	.classify = classify,
 	.in_transaction_default = -1,
+	.downs = ML_DOWNS_NONE,
 };

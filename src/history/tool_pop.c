@@ -250,4 +250,7 @@ const ml_tool ml_tool_pop_preset = {
 	.classify = classify,
 	.sections = sections,
 	.in_transaction_default = 1,
+	.downs = ML_DOWNS_EXPECTED,
+	.out_of_order = "pop runs every up migration missing from its schema_migration table, so an older one runs "
+			"after the newer ones already applied",
 };

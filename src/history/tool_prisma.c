@@ -83,4 +83,7 @@ const ml_tool ml_tool_prisma_preset = {
 	.classify = classify,
 	.sections = sections,
 	.in_transaction_default = 1,
+	.downs = ML_DOWNS_NONE,
+	.out_of_order = "prisma migrate deploy applies every migration missing from _prisma_migrations, so an older "
+			"one runs after the newer ones already applied",
 };

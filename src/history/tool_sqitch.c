@@ -193,4 +193,5 @@ const ml_tool ml_tool_sqitch_preset = {
 	.open_root = open_root,
 	.classify = classify,
 	.in_transaction_default = 0,
+	.downs = ML_DOWNS_EXPECTED,
 };

@@ -132,4 +132,7 @@ const ml_tool ml_tool_sql_migrate_preset = {
 	.classify = classify,
 	.sections = sections,
 	.in_transaction_default = 1,
+	.downs = ML_DOWNS_EXPECTED,
+	.out_of_order = "sql-migrate catches up: it applies a missing older migration first, after the newer ones "
+			"already applied",
 };

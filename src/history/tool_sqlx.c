@@ -99,4 +99,7 @@ const ml_tool ml_tool_sqlx_preset = {
 	.classify = classify,
 	.sections = sections,
 	.in_transaction_default = 1,
+	.downs = ML_DOWNS_WHEN_USED,
+	.out_of_order = "sqlx applies every migration missing from _sqlx_migrations, so an older one runs after the "
+			"newer ones already applied",
 };

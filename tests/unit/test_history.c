@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -935,6 +936,64 @@ START_TEST(flyway_names_order_and_transactions)
 }
 END_TEST
 
+/* What each preset says about downs and about a new migration older than
+ * the newest applied one (docs/tools.md, "Downs and out-of-order
+ * migrations"). A preset missing from the table fails: every tool states
+ * its facts. */
+START_TEST(every_preset_states_downs_and_out_of_order)
+{
+	static const struct {
+		const char *name;
+		ml_tool_downs downs;
+		bool by_version;  /* says what it does with an older version */
+		bool fails;       /* refuses it by default (no config) */
+	} FACTS[] = {
+		{ "goose", ML_DOWNS_EXPECTED, true, true },
+		{ "dbmate", ML_DOWNS_EXPECTED, true, false },
+		{ "golang-migrate", ML_DOWNS_EXPECTED, true, false },
+		{ "flyway", ML_DOWNS_WHEN_USED, true, true },
+		{ "liquibase", ML_DOWNS_WHEN_USED, false, false },
+		{ "sqitch", ML_DOWNS_EXPECTED, false, false },
+		{ "sqlx", ML_DOWNS_WHEN_USED, true, false },
+		{ "sql-migrate", ML_DOWNS_EXPECTED, true, false },
+		{ "diesel", ML_DOWNS_EXPECTED, true, false },
+		{ "pop", ML_DOWNS_EXPECTED, true, false },
+		{ "prisma", ML_DOWNS_NONE, true, false },
+		{ "drizzle", ML_DOWNS_NONE, true, false },
+		{ "alembic", ML_DOWNS_NONE, false, false },
+		{ "django", ML_DOWNS_NONE, false, false },
+		{ "plain", ML_DOWNS_NONE, false, false },
+	};
+	size_t n = sizeof(FACTS) / sizeof(*FACTS);
+	ck_assert_uint_eq(ml_tool_count(), n);
+	for (size_t i = 0; i < ml_tool_count(); i++) {
+		const ml_tool *t = ml_tool_at(i);
+		size_t f = 0;
+		while (f < n && strcmp(FACTS[f].name, t->name))
+			f++;
+		ck_assert_msg(f < n, "%s: no facts in the table", t->name);
+		ck_assert_msg(t->downs == FACTS[f].downs, "%s: downs %d", t->name, (int)t->downs);
+		ck_assert_msg((t->out_of_order != NULL) == FACTS[f].by_version, "%s: out_of_order", t->name);
+		if (t->out_of_order) {
+			/* One sentence naming its tool, for a finding's message. */
+			ck_assert_msg(!strncasecmp(t->out_of_order, t->name, strlen(t->name)), "%s: %s", t->name,
+				      t->out_of_order);
+			ck_assert_ptr_null(strchr(t->out_of_order, '\n'));
+			ck_assert_ptr_null(strstr(t->out_of_order, ". "));
+			ck_assert_int_ne(t->out_of_order[strlen(t->out_of_order) - 1], '.');
+		}
+		/* Opened on a folder with no config at all: the defaults. */
+		ml_tool_root root = { .path = "/nonexistent/migralint-no-such-dir" };
+		if (t->open_root)
+			t->open_root(arena, &root);
+		bool fails = t->out_of_order_fails && t->out_of_order_fails(&root);
+		ck_assert_msg(fails == FACTS[f].fails, "%s: fails %d", t->name, fails);
+		if (t->out_of_order_fails)
+			ck_assert_ptr_nonnull(t->out_of_order);
+	}
+}
+END_TEST
+
 /* Flyway's migrate refuses an out-of-order version unless the project
  * config lets it through; the config forms Flyway reads, each in a fresh
  * project where the migrations are db/sql. */
@@ -1076,6 +1135,7 @@ Suite *history_suite(void)
 	tcase_add_test(tc, sql_migrate_sections_exactly_as_written);
 	tcase_add_test(tc, pop_dialects_autocommit_and_order);
 	tcase_add_test(tc, flyway_names_order_and_transactions);
+	tcase_add_test(tc, every_preset_states_downs_and_out_of_order);
 	tcase_add_test(tc, flyway_reads_out_of_order_from_the_project_config);
 	tcase_add_test(tc, detection_tells_the_up_down_tools_apart);
 	suite_add_tcase(s, tc);
