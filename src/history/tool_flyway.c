@@ -20,8 +20,10 @@
  * one is "ignored": migrate's validation (validateOnMigrate, on by
  * default) fails on it unless the project config sets outOfOrder=true
  * (applied late) or an ignoreMigrationPatterns entry such as *:ignored
- * (passed over). Settings given on the command line or in FLYWAY_*
- * variables are out of sight here.
+ * (passed over). These are read from flyway.toml or, without one,
+ * flyway.conf, beside the migrations, above them or in conf/ there;
+ * settings given on the command line or in FLYWAY_* variables are out of
+ * sight here.
  * Sources: https://documentation.red-gate.com/fd/migrations-184127470.html,
  * https://documentation.red-gate.com/fd/callbacks-275218509.html,
  * https://documentation.red-gate.com/fd/flyway-execute-in-transaction-setting-277578997.html,
@@ -30,7 +32,8 @@
  * https://documentation.red-gate.com/fd/reference/configuration/flyway-namespace/flyway-out-of-order-setting,
  * https://documentation.red-gate.com/fd/validate-277578898.html,
  * https://documentation.red-gate.com/fd/reference/configuration/flyway-namespace/flyway-ignore-migration-patterns-setting,
- * https://documentation.red-gate.com/fd/undo-277578896.html; docs/tools.md.
+ * https://documentation.red-gate.com/fd/undo-277578896.html,
+ * https://documentation.red-gate.com/flyway/reference/configuration-precedence; docs/tools.md.
  */
 #include <string.h>
 #include <strings.h>
@@ -138,19 +141,23 @@ static int detect(const ml_tool_dir *dir, const char **why)
 }
 
 /* The project config files, nearest to the migrations first: Flyway reads
- * its installation's conf/ and the working directory, the nearer file
- * overriding, so the first of these that sets a key decides it. */
+ * its working directory's before its installation's conf/, the nearer one
+ * taking precedence, so the first of these that sets a key decides it. In
+ * one folder flyway.toml comes before flyway.conf, and Flyway reads only
+ * one format: with a flyway.toml around, the .conf files are not read.
+ * flyway.user.toml (a developer's own, kept out of version control) is
+ * not read: the deploy does not have it. */
 static const struct {
 	const char *path;
 	bool toml;
 	const char *no_tx_why; /* the section's why when it turns transactions off */
 } PROJECT_CONFIGS[] = {
-	{ "flyway.conf", false, "flyway.conf: flyway.executeInTransaction=false" },
 	{ "flyway.toml", true, "flyway.toml: executeInTransaction = false" },
-	{ "../flyway.conf", false, "flyway.conf: flyway.executeInTransaction=false" },
+	{ "flyway.conf", false, "flyway.conf: flyway.executeInTransaction=false" },
 	{ "../flyway.toml", true, "flyway.toml: executeInTransaction = false" },
-	{ "../conf/flyway.conf", false, "conf/flyway.conf: flyway.executeInTransaction=false" },
+	{ "../flyway.conf", false, "flyway.conf: flyway.executeInTransaction=false" },
 	{ "../conf/flyway.toml", true, "conf/flyway.toml: executeInTransaction = false" },
+	{ "../conf/flyway.conf", false, "conf/flyway.conf: flyway.executeInTransaction=false" },
 };
 #define N_PROJECT_CONFIGS (sizeof(PROJECT_CONFIGS) / sizeof(*PROJECT_CONFIGS))
 
@@ -167,13 +174,22 @@ static size_t starts_with_word(const char *text, size_t len, const char *word)
 	return n;
 }
 
+/* Does the line from start to end end in a backslash (before a '\r')? */
+static bool continued(const char *start, const char *end)
+{
+	if (end > start && end[-1] == '\r')
+		end--;
+	return end > start && end[-1] == '\\';
+}
+
 /* The value of the Flyway setting key in a project config's text, or NULL
  * when the file does not set it. flyway.conf: a line "flyway.<key>=value"
  * (or ':'). flyway.toml: "<key> = value" in the [flyway] table, or
  * "flyway.<key> = value" before the first table; an [environments.*]
  * table's settings are not read, since which environment deploys is not
- * known here. The value is the rest of the line (an array running to its
- * ']' over several lines), without a TOML comment, trimmed; in arena. */
+ * known here. The value is the rest of the line (a TOML array running to
+ * its ']', a .conf value on over lines ending in a backslash), without a TOML
+ * comment, trimmed; in arena. */
 static const char *project_setting(ml_arena *arena, const char *text, bool toml, const char *key)
 {
 	const char *flyway_key = ml_arena_printf(arena, "flyway.%s", key);
@@ -222,6 +238,11 @@ static const char *project_setting(ml_arena *arena, const char *text, bool toml,
 			const char *close = strchr(end, ']');
 			end = close ? close + 1 : end + strlen(end);
 		}
+		/* A .conf value goes on over lines that end in a backslash. */
+		while (!toml && *end && continued(p, end)) {
+			const char *more = strchr(end + 1, '\n');
+			end = more ? more : end + 1 + strlen(end + 1);
+		}
 		const char *v = p;
 		if (toml) {
 			/* A '#' outside a string starts a comment. */
@@ -269,7 +290,7 @@ static bool is_false(const char *v)
 static bool ignores_ignored(const char *patterns)
 {
 	for (const char *p = patterns; p && *p;) {
-		size_t n = strcspn(p, " \t\r\n,[]\"'");
+		size_t n = strcspn(p, " \t\r\n,[]\"'\\");
 		if (!n) {
 			p++;
 			continue;
@@ -294,13 +315,17 @@ static void open_root(ml_arena *arena, ml_tool_root *root)
 	for (size_t i = 0; i < N_PROJECT_CONFIGS; i++)
 		texts[i] = ml_tool_read_head(arena, ml_arena_printf(arena, "%s/%s", root->path, PROJECT_CONFIGS[i].path),
 					     65536);
+	bool toml = false;
+	for (size_t i = 0; i < N_PROJECT_CONFIGS; i++)
+		toml |= texts[i] && PROJECT_CONFIGS[i].toml;
 	static const char *const KEYS[] = { "executeInTransaction", "outOfOrder", "validateOnMigrate",
 					    "ignoreMigrationPatterns" };
 	const char *value[4] = { 0 };
 	size_t from[4] = { 0 };
 	for (size_t k = 0; k < 4; k++)
 		for (size_t i = 0; i < N_PROJECT_CONFIGS && !value[k]; i++)
-			if (texts[i] && (value[k] = project_setting(arena, texts[i], PROJECT_CONFIGS[i].toml, KEYS[k])))
+			if (texts[i] && PROJECT_CONFIGS[i].toml == toml &&
+			    (value[k] = project_setting(arena, texts[i], toml, KEYS[k])))
 				from[k] = i;
 
 	flyway_root *data = ml_arena_alloc(arena, sizeof(*data));

@@ -1022,9 +1022,12 @@ START_TEST(flyway_reads_out_of_order_from_the_project_config)
 		{ "db/flyway.toml", "[environments.dev.flyway]\noutOfOrder = true\n", NULL, NULL, true },
 		{ "db/flyway.toml", "[environments.dev]\noutOfOrder = true\n[flyway]\nmixed = true\n", NULL, NULL, true },
 		{ "db/conf/flyway.toml", "[flyway]\noutOfOrder = true\n", NULL, NULL, false },
-		/* The nearer file decides. */
-		{ "db/sql/flyway.conf", "flyway.outOfOrder=false\n", "db/flyway.toml", "[flyway]\noutOfOrder = true\n",
+		/* The nearer file decides; with a flyway.toml about, no .conf is read. */
+		{ "db/sql/flyway.toml", "[flyway]\noutOfOrder = false\n", "db/flyway.toml", "[flyway]\noutOfOrder = true\n",
 		  true },
+		{ "db/sql/flyway.conf", "flyway.outOfOrder=false\n", "db/flyway.toml", "[flyway]\noutOfOrder = true\n",
+		  false },
+		{ "db/flyway.conf", "flyway.outOfOrder=true\n", "db/conf/flyway.toml", "[flyway]\nmixed = true\n", true },
 		{ "db/flyway.conf", "flyway.outOfOrder=true\n", "db/conf/flyway.conf", "flyway.outOfOrder=false\n",
 		  false },
 		/* Validation off: nothing fails (the migration is passed over). */
@@ -1033,6 +1036,8 @@ START_TEST(flyway_reads_out_of_order_from_the_project_config)
 		/* Patterns that let validate pass an ignored versioned migration. */
 		{ "db/flyway.conf", "flyway.ignoreMigrationPatterns=*:future,versioned:ignored\n", NULL, NULL, false },
 		{ "db/flyway.conf", "flyway.ignoreMigrationPatterns=*:future\n", NULL, NULL, true },
+		{ "db/flyway.conf", "flyway.ignoreMigrationPatterns=*:future,\\\n    *:ignored\n", NULL, NULL, false },
+		{ "db/flyway.conf", "flyway.ignoreMigrationPatterns=*:future\n# *:ignored\n", NULL, NULL, true },
 		{ "db/flyway.conf", "flyway.ignoreMigrationPatterns=repeatable:ignored\n", NULL, NULL, true },
 		{ "db/flyway.toml", "[flyway]\nignoreMigrationPatterns = [\"*:Ignored\"]\n", NULL, NULL, false },
 		{ "db/flyway.toml", "[flyway]\nignoreMigrationPatterns = [\n  \"*:future\",\n  \"versioned:*\",\n]\n",
