@@ -545,6 +545,9 @@ static const char *unknown_ref(ml_arena *arena, const char *ref, const char *top
 		return ml_arena_printf(arena, "the base '%s' is not in the repository at '%s': it is a shallow clone, "
 				       "which holds only the latest commits; fetch the history (actions/checkout: "
 				       "fetch-depth: 0, or git fetch --unshallow)", ref, top);
+	if (strcmp(ref, "HEAD") == 0 || strcmp(ref, "@") == 0)
+		return ml_arena_printf(arena, "no commit '%s' in the repository at '%s': its branch has no commits "
+				       "yet; commit first, or name another ref", ref, top);
 	const char *branch = fetchable(ref);
 	if (branch)
 		return ml_arena_printf(arena, "no commit '%s' in the repository at '%s'; fetch it (git fetch origin "

@@ -449,6 +449,10 @@ START_TEST(an_unknown_ref_says_fetch_or_name_another)
 	free(tree);
 	error = open_fails(db, "");
 	ck_assert_msg(strstr(error, "no base ref"), "%s", error);
+	/* HEAD before the first commit (a pre-commit hook's first run) */
+	char *fresh = new_repo("fresh");
+	error = open_fails(fresh, "HEAD");
+	ck_assert_msg(strstr(error, "no commit 'HEAD'") && strstr(error, "no commits yet"), "%s", error);
 }
 END_TEST
 
