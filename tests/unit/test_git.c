@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <pthread.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -638,6 +639,56 @@ START_TEST(a_missing_object_is_named)
 }
 END_TEST
 
+/* One thread's listing and reading of a shared base. */
+typedef struct reader_job {
+	const ml_git_base *base;
+	const char *dir;
+	size_t n;
+	bool same;   /* every text as expected */
+} reader_job;
+
+static void *read_in_thread(void *arg)
+{
+	reader_job *job = arg;
+	ml_arena *own = ml_arena_new();
+	ml_git_file *files;
+	const char *error;
+	if (ml_git_base_list(job->base, own, job->dir, &files, &job->n, &error) == 0
+	    && ml_git_base_read(job->base, own, files, job->n, &error) == 0) {
+		job->same = true;
+		for (size_t i = 0; i < job->n; i++) {
+			char want[64];
+			snprintf(want, sizeof(want), "select %zu;\n", i);
+			job->same = job->same && files[i].len == strlen(want) && strcmp(files[i].text, want) == 0;
+		}
+	}
+	ml_arena_free(own);
+	return NULL;
+}
+
+START_TEST(threads_share_a_base)
+{
+	enum { THREADS = 4, FILES = 200 };
+	char *repo = new_repo("repo");
+	for (int i = 0; i < FILES; i++)
+		put_text(repo, ml_arena_printf(arena, "db/%03d.sql", i), ml_arena_printf(arena, "select %d;\n", i));
+	commit(repo, "first");
+	char *db = ml_arena_printf(arena, "%s/db", repo);
+	ml_git_base *base = open_ok(db, "HEAD");
+	pthread_t threads[THREADS];
+	reader_job jobs[THREADS];
+	for (int t = 0; t < THREADS; t++) {
+		jobs[t] = (reader_job){ .base = base, .dir = db };
+		ck_assert_int_eq(pthread_create(&threads[t], NULL, read_in_thread, &jobs[t]), 0);
+	}
+	for (int t = 0; t < THREADS; t++) {
+		pthread_join(threads[t], NULL);
+		ck_assert_uint_eq(jobs[t].n, FILES);
+		ck_assert(jobs[t].same);
+	}
+}
+END_TEST
+
 START_TEST(three_thousand_files_of_4_kib)
 {
 	enum { FILES = 3000, SIZE = 4096 };
@@ -707,6 +758,7 @@ Suite *git_suite(void)
 	tcase_add_test(tc, a_hook_environment_does_not_move_the_repository);
 	tcase_add_test(tc, opening_again_comes_from_the_arena);
 	tcase_add_test(tc, a_missing_object_is_named);
+	tcase_add_test(tc, threads_share_a_base);
 	tcase_add_test(tc, three_thousand_files_of_4_kib);
 	suite_add_tcase(s, tc);
 	return s;
