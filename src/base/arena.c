@@ -22,8 +22,16 @@ struct chunk {
 	max_align_t data[];
 };
 
+/* A module's pointer kept with the arena (ml_arena_slot). */
+struct slot {
+	const void *key;
+	void *value;
+	struct slot *next;
+};
+
 struct ml_arena {
 	struct chunk *head;   /* the chunk being filled; older chunks follow */
+	struct slot *slots;   /* in the chunks, so gone with them */
 };
 
 static void (*out_of_memory_handler)(size_t size);
@@ -97,6 +105,19 @@ void ml_arena_reset(ml_arena *arena)
 		c = next;
 	}
 	arena->head = keep ? keep : chunk_new(0);
+	arena->slots = NULL;
+}
+
+void **ml_arena_slot(ml_arena *arena, const void *key)
+{
+	for (struct slot *s = arena->slots; s; s = s->next)
+		if (s->key == key)
+			return &s->value;
+	struct slot *s = ml_arena_alloc(arena, sizeof(*s));
+	s->key = key;
+	s->next = arena->slots;
+	arena->slots = s;
+	return &s->value;
 }
 
 void *ml_arena_alloc(ml_arena *arena, size_t size)

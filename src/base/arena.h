@@ -44,6 +44,14 @@ char *ml_arena_vprintf(ml_arena *arena, const char *fmt, va_list ap);
  * nothing, so an unpacked tree is released with the arena. */
 ProtobufCAllocator ml_arena_protobuf_allocator(ml_arena *arena);
 
+/* The arena's slot for key (the address of something a module owns, e.g.
+ * one of its static variables): a pointer the arena keeps until it is freed
+ * or reset, NULL until the module stores in it memory of this same arena.
+ * Lets a module cache what it learned during one unit of work in the arena
+ * of that work (git.c: the repositories and commits it resolved). Like the
+ * arena, for one thread at a time. */
+void **ml_arena_slot(ml_arena *arena, const void *key);
+
 /* A growable array of pointers in an arena. */
 typedef struct ml_ptr_vec {
 	void **items;

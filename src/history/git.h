@@ -5,7 +5,12 @@
  * commit REF names there, the files below the directory at that commit,
  * and their text. Read by running the git program (never a shell), with
  * options ended before every name that comes from the user or the tree.
- * Knows no run: errors come back as one sentence with how to fix them.
+ * git gets the process's environment less the variables that point it at
+ * a repository (GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE, ...: a git hook
+ * exports them), so the repository is always the one that holds the folder.
+ * Knows no run and prints nothing: errors come back as one sentence with
+ * how to fix them. A base is read-only once opened: several threads may
+ * list and read with it at once, each with its own arena.
  */
 #ifndef MIGRALINT_GIT_H
 #define MIGRALINT_GIT_H
@@ -40,7 +45,10 @@ typedef struct ml_git_file {
  *   fetch the branch or name another;
  * - ref starts with '-' (never passed to git as an option).
  * Opening the same repository and ref again is cheap: arena caches by the
- * repository's top folder. */
+ * repository's top folder (and each folder's top), so another folder of the
+ * repository with the same ref gives the same base, and an open the arena
+ * has seen runs no git. A ref thus resolves once per arena: a commit made
+ * since is not seen until the arena is reset. */
 int ml_git_base_open(ml_arena *arena, const char *dir, const char *ref, ml_git_base **out, const char **error);
 
 /* The commit the base resolved to (hex), and the ref as given. Owned by the
@@ -51,14 +59,18 @@ const char *ml_git_base_ref(const ml_git_base *base);
 /* Lists the regular files (blobs; not symlinks or submodules) below the
  * folder dir at the base commit, recursively, sorted by path. dir is a path
  * as the run names it (relative to the current folder or absolute), inside
- * the base's work tree. A folder that did not exist at the commit gives 0
- * files. Returns 0 with *files (in arena) and *n, or -1 with *error. */
+ * the base's work tree; symbolic links in it are resolved, and a folder
+ * deleted from the work tree since is still listed. A folder that did not
+ * exist at the commit gives 0 files. Returns 0 with *files (in arena) and
+ * *n, or -1 with *error (dir is outside the base's repository, git
+ * failed). */
 int ml_git_base_list(const ml_git_base *base, ml_arena *arena, const char *dir, ml_git_file **files, size_t *n,
 		     const char **error);
 
 /* Reads the content of files[0, n) (from ml_git_base_list) into their text
  * and len, in arena, with one git process for all of them. Returns 0, or -1
- * with *error. */
+ * with *error (an object git does not have is named with its path); after
+ * -1 some texts may be filled and others not. */
 int ml_git_base_read(const ml_git_base *base, ml_arena *arena, ml_git_file *files, size_t n, const char **error);
 
 #endif

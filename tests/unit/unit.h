@@ -45,5 +45,6 @@ Suite *lint_text_suite(void);
 Suite *diagnostics_suite(void);
 Suite *history_suite(void);
 Suite *code_refs_suite(void);
+Suite *git_suite(void);
 
 #endif
