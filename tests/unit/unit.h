@@ -45,5 +45,6 @@ Suite *lint_text_suite(void);
 Suite *diagnostics_suite(void);
 Suite *history_suite(void);
 Suite *code_refs_suite(void);
+Suite *schema_changes_suite(void);
 
 #endif
