@@ -155,6 +155,7 @@ static ml_catalog *clone_catalog(const ml_catalog *src, bool borrow)
 		ix->table = copy_str(to, from->table);
 		ix->schema = copy_str(to, from->schema);
 		ix->table_name = copy_str(to, from->table_name);
+		ix->table_id = from->table_id;
 		e->value = ix;
 	}
 	cat->functions = copy_vec(arena, &src->functions, sizeof(ml_function_state));
@@ -166,6 +167,7 @@ static ml_catalog *clone_catalog(const ml_catalog *src, bool borrow)
 		ml_ptr_vec_push(arena, &cat->committing_procedures,
 				(void *)copy_str(to, src->committing_procedures.items[i]));
 	ml_map_copy(arena, &cat->checked_domains, &src->checked_domains, !borrow);
+	ml_map_copy(arena, &cat->objects, &src->objects, !borrow);
 	cat->path = copy_str(to, src->path);
 	cat->line = src->line;
 	cat->applied = src->applied;
@@ -233,14 +235,17 @@ ml_table_state *ml_catalog_touch(ml_catalog *cat, const char *schema, const char
 	return t;
 }
 
-/* Files the table under a new name, or under none (newname NULL). */
-static void rekey_table(ml_catalog *cat, ml_table_state *t, const char *newname)
+/* Files the table under a new name (and schema, when newschema is not
+ * NULL), or under none (newname NULL). */
+static void rekey_table(ml_catalog *cat, ml_table_state *t, const char *newschema, const char *newname)
 {
 	char key[512];
 	ml_map_put(cat->arena, &cat->tables, table_key(key, sizeof(key), t->schema, t->name), NULL);
 	if (!newname)
 		return;
 	t->name = ml_arena_strdup(cat->arena, newname);
+	if (newschema)
+		t->schema = ml_arena_strdup(cat->arena, newschema);
 	ml_map_put(cat->arena, &cat->tables, table_key(key, sizeof(key), t->schema, t->name), t);
 }
 
@@ -278,7 +283,11 @@ const ml_column_facts *ml_catalog_column(const ml_catalog *cat, const char *sche
 
 const ml_index_state *ml_catalog_index(const ml_catalog *cat, const char *name)
 {
-	return name ? ml_map_get(&cat->indexes, name) : NULL;
+	const ml_index_state *ix = name ? ml_map_get(&cat->indexes, name) : NULL;
+	/* An index goes with its table; its table is found under its name
+	 * while it is there. */
+	const ml_table_state *t = ix ? ml_catalog_table_by_id(cat, ix->table_id) : NULL;
+	return t && find_table(cat, t->schema, t->name) == t ? ix : NULL;
 }
 
 char ml_catalog_function_volatility(const ml_catalog *cat, const char *name, bool *builtin)
@@ -515,11 +524,13 @@ static void drop_keys(ml_table_state *t, const char *name, const char *column)
 }
 
 /* Records a PRIMARY KEY or UNIQUE constraint of table t: the columns it
- * lists, or `column` for one written in a column definition. */
-static void record_key_constraint(ml_catalog *cat, ml_table_state *t, const PgQuery__Constraint *con, const char *column)
+ * lists, or those of def for one written in a column definition. */
+static void record_key_constraint(ml_catalog *cat, ml_table_state *t, const PgQuery__Constraint *con,
+				  const PgQuery__ColumnDef *def)
 {
-	const char *conname = con->conname && *con->conname ? con->conname : NULL;
+	const char *column = def ? def->colname : NULL;
 	if (con->indexname && *con->indexname) {
+		const char *conname = con->conname && *con->conname ? con->conname : NULL;
 		/* USING INDEX: the index becomes the constraint and takes its name. */
 		ml_unique_key *k = find_key(t, con->indexname);
 		if (k && conname)
@@ -540,20 +551,12 @@ static void record_key_constraint(ml_catalog *cat, ml_table_state *t, const PgQu
 			columns[n++] = key->string->sval;
 		}
 	}
-	if (conname) {
-		add_unique_key(cat, t, conname, columns, n);
-		return;
-	}
-	/* PostgreSQL's own name for it (before any cut to 63 bytes): what a
-	 * later DROP CONSTRAINT names. */
-	bool primary = con->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY;
-	char name[512];
-	int used = snprintf(name, sizeof(name), "%s", t->name);
-	for (size_t i = 0; !primary && i < n && used > 0 && (size_t)used < sizeof(name); i++)
-		used += snprintf(name + used, sizeof(name) - (size_t)used, "_%s", columns[i]);
-	if (used > 0 && (size_t)used < sizeof(name))
-		snprintf(name + used, sizeof(name) - (size_t)used, "%s", primary ? "_pkey" : "_key");
-	add_unique_key(cat, t, name, columns, n);
+	/* Unnamed: PostgreSQL's name for it, which a later DROP CONSTRAINT
+	 * names. A key folded into another of its column is none of its own. */
+	const char *name = def ? ml_catalog_column_constraint_name(cat, cat->arena, t->schema, t->name, def, con, NULL)
+			       : ml_catalog_constraint_name(cat, cat->arena, t->schema, t->name, con, NULL, NULL);
+	if (name)
+		add_unique_key(cat, t, name, columns, n);
 }
 
 /* Records the PRIMARY KEY and UNIQUE constraints of a column definition. */
@@ -566,7 +569,7 @@ static void record_column_keys(ml_catalog *cat, ml_table_state *t, const PgQuery
 		if (n && n->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
 		    (n->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY ||
 		     n->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE))
-			record_key_constraint(cat, t, n->constraint, def->colname);
+			record_key_constraint(cat, t, n->constraint, def);
 	}
 }
 
@@ -809,6 +812,7 @@ static void apply_index(ml_catalog *cat, const PgQuery__IndexStmt *ix)
 	s->table = ml_qualified_name(cat->arena, ix->relation->schemaname, ix->relation->relname);
 	s->schema = ml_arena_strdup(cat->arena, ix->relation->schemaname ? ix->relation->schemaname : "");
 	s->table_name = ml_arena_strdup(cat->arena, ix->relation->relname);
+	s->table_id = ml_catalog_touch(cat, ix->relation->schemaname, ix->relation->relname)->id;
 	ml_map_put(cat->arena, &cat->indexes, s->name, s);
 }
 
@@ -877,11 +881,12 @@ static void apply_drop(ml_catalog *cat, const PgQuery__DropStmt *ds)
 			PG_QUERY__NODE__NODE_STRING ? l->items[l->n_items - 2]->string->sval : "";
 		ml_table_state *t = find_table(cat, schema, name);
 		if (t) {
-			/* A dropped table is forgotten; one re-created later in
-			 * the run starts afresh. A partition leaves its parent. */
+			/* A dropped table is forgotten (its indexes with it); one
+			 * re-created later in the run starts afresh. A partition
+			 * leaves its parent. */
 			unlink_partition(t);
 			t->created_in_run = false;
-			rekey_table(cat, t, NULL);
+			rekey_table(cat, t, NULL, NULL);
 		}
 	}
 }
@@ -905,6 +910,7 @@ void ml_catalog_apply(ml_catalog *cat, const PgQuery__Node *stmt, int line)
 {
 	cat->applied++;
 	cat->line = line;
+	ml_catalog_objects_apply(cat, stmt);
 	ml_catalog_deps_apply(cat, stmt, false);
 	apply_tables(cat, stmt);
 	ml_catalog_deps_apply(cat, stmt, true);
@@ -950,12 +956,23 @@ static void apply_tables(ml_catalog *cat, const PgQuery__Node *stmt)
 	case PG_QUERY__NODE__NODE_DROP_STMT:
 		apply_drop(cat, stmt->drop_stmt);
 		break;
+	case PG_QUERY__NODE__NODE_ALTER_OBJECT_SCHEMA_STMT: {
+		/* ALTER TABLE ... SET SCHEMA: the same table in another schema. */
+		const PgQuery__AlterObjectSchemaStmt *as = stmt->alter_object_schema_stmt;
+		ml_table_state *t = as->object_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE && as->relation && as->newschema &&
+					    *as->newschema
+					    ? find_table(cat, as->relation->schemaname, as->relation->relname)
+					    : NULL;
+		if (t)
+			rekey_table(cat, t, as->newschema, t->name);
+		break;
+	}
 	case PG_QUERY__NODE__NODE_RENAME_STMT: {
 		const PgQuery__RenameStmt *rs = stmt->rename_stmt;
 		if (rs->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE && rs->relation && rs->newname) {
 			ml_table_state *t = find_table(cat, rs->relation->schemaname, rs->relation->relname);
 			if (t)
-				rekey_table(cat, t, rs->newname);
+				rekey_table(cat, t, NULL, rs->newname);
 		} else if (rs->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN && rs->relation &&
 			   rs->subname && rs->newname) {
 			ml_table_state *t = find_table(cat, rs->relation->schemaname, rs->relation->relname);

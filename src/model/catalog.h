@@ -46,6 +46,7 @@ typedef struct ml_index_state {
 	const char *name;
 	const char *table;        /* display name of its table */
 	const char *schema, *table_name; /* its table, for ml_catalog_table */
+	size_t table_id;          /* its table's ml_table_state.id */
 } ml_index_state;
 
 /* An empty catalog (only the built-in functions), or NULL when memory runs
@@ -89,7 +90,8 @@ bool ml_catalog_table_is_new(const ml_catalog *cat, const char *schema, const ch
 /* The facts about column of table schema.name, or NULL when unknown. */
 const ml_column_facts *ml_catalog_column(const ml_catalog *cat, const char *schema, const char *name,
 					 const char *column);
-/* The index created under name and not dropped since, or NULL. */
+/* The index created under name and not dropped since (nor its table), or
+ * NULL. */
 const ml_index_state *ml_catalog_index(const ml_catalog *cat, const char *name);
 /* The foreign key named name of table t (NULL is fine), or NULL. */
 const ml_foreign_key_state *ml_catalog_foreign_key(const ml_table_state *t, const char *name);

@@ -94,6 +94,20 @@ static ml_dependent *new_dependent(ml_catalog *cat, const char *kind, const char
 	return d;
 }
 
+/* Counts the live objects named name up (by = 1) or down (by = -1): the
+ * catalog's names (catalog_names.c) ask whether a name is taken without a
+ * walk over every object. */
+static void count_name(ml_catalog *cat, const char *name, int by)
+{
+	uintptr_t n = (uintptr_t)ml_map_get(&cat->dependent_names, name);
+	ml_map_put(cat->arena, &cat->dependent_names, name, (void *)(n + (uintptr_t)(intptr_t)by));
+}
+
+bool ml_catalog_dependent_named(const ml_catalog *cat, const char *name)
+{
+	return ml_map_get(&cat->dependent_names, name) != NULL;
+}
+
 /* Adds d with the uses in u, when it uses anything. */
 static void keep(ml_catalog *cat, ml_dependent *d, const uses *u)
 {
@@ -104,6 +118,7 @@ static void keep(ml_catalog *cat, ml_dependent *d, const uses *u)
 	d->row_columns = (const char *const *)u->rows.items;
 	d->n_row_columns = u->rows.len;
 	ml_ptr_vec_push(cat->arena, &cat->dependents, d);
+	count_name(cat, d->name, 1);
 }
 
 static bool same_kind(const ml_dependent *d, const char *kind)
@@ -128,6 +143,8 @@ static void forget(ml_catalog *cat, const char *kind, const char *name, size_t o
 			    (own == SIZE_MAX || d->table == own);
 		if (!gone)
 			cat->dependents.items[kept++] = (void *)d;
+		else
+			count_name(cat, d->name, -1);
 	}
 	cat->dependents.len = kept;
 }
@@ -144,78 +161,16 @@ static void rename_object(ml_catalog *cat, const char *kind, const char *name, c
 		*copy = *d;
 		copy->name = ml_arena_strdup(cat->arena, newname);
 		cat->dependents.items[i] = copy;
+		count_name(cat, d->name, -1);
+		count_name(cat, copy->name, 1);
 	}
 }
 
-/* The name PostgreSQL gives an unnamed index or constraint: the table, the
- * first column (or "expr", or none), and a suffix. */
-static const char *default_name(ml_arena *arena, const char *table, const char *column, const char *suffix)
+/* A constraint of table t (written in column definition def, or NULL). */
+static void record_constraint(ml_catalog *cat, ml_table_state *t, const PgQuery__Constraint *con,
+			      const PgQuery__ColumnDef *def)
 {
-	if (column)
-		return ml_arena_printf(arena, "%s_%s_%s", table, column, suffix);
-	return ml_arena_printf(arena, "%s_%s", table, suffix);
-}
-
-static const char *first_name(PgQuery__Node *const *names, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		const PgQuery__Node *e = names[i];
-		if (e && e->node_case == PG_QUERY__NODE__NODE_STRING)
-			return e->string->sval;
-		if (e && e->node_case == PG_QUERY__NODE__NODE_INDEX_ELEM)
-			return e->index_elem->name ? e->index_elem->name : "expr";
-	}
-	return NULL;
-}
-
-/* The one column a CHECK names, for its default name; NULL when several. */
-struct single {
-	const char *column;
-	bool several;
-};
-
-static void on_single(const ml_column_ref *ref, void *data)
-{
-	struct single *s = data;
-	if (!ref->column)
-		return;
-	if (s->column && strcmp(s->column, ref->column))
-		s->several = true;
-	s->column = ref->column;
-}
-
-static const char *constraint_name(ml_catalog *cat, const ml_table_state *t, const PgQuery__Constraint *con,
-				   const char *column)
-{
-	if (con->conname && *con->conname)
-		return con->conname;
-	switch (con->contype) {
-	case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
-		return default_name(cat->arena, t->name, NULL, "pkey");
-	case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
-		return default_name(cat->arena, t->name, column ? column : first_name(con->keys, con->n_keys), "key");
-	case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
-		return default_name(cat->arena, t->name, column ? column : first_name(con->fk_attrs, con->n_fk_attrs),
-				    "fkey");
-	case PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION: {
-		const PgQuery__Node *e = con->n_exclusions ? con->exclusions[0] : NULL;
-		const char *first = e && e->node_case == PG_QUERY__NODE__NODE_LIST
-					    ? first_name(e->list->items, e->list->n_items) : NULL;
-		return default_name(cat->arena, t->name, first, "excl");
-	}
-	case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK: {
-		struct single s = { 0 };
-		ml_column_refs_of_expr(cat, con->raw_expr, t->schema, t->name, on_single, &s);
-		return default_name(cat->arena, t->name, column ? column : s.several ? NULL : s.column, "check");
-	}
-	default:
-		return "";
-	}
-}
-
-/* A constraint of table t (of its column column, or NULL). */
-static void record_constraint(ml_catalog *cat, ml_table_state *t, const PgQuery__Constraint *con, const char *column)
-{
+	const char *column = def ? def->colname : NULL;
 	const char *kind;
 	ml_dependency own = ML_DEPENDENCY_AUTO;
 	switch (con->contype) {
@@ -238,9 +193,13 @@ static void record_constraint(ml_catalog *cat, ml_table_state *t, const PgQuery_
 	default:
 		return;
 	}
+	const char *name = own == ML_DEPENDENCY_NORMAL ? column
+			   : def ? ml_catalog_column_constraint_name(cat, cat->arena, t->schema, t->name, def, con, NULL)
+				 : ml_catalog_constraint_name(cat, cat->arena, t->schema, t->name, con, NULL, NULL);
+	if (!name)
+		return; /* a key folded into another of its column */
 	uses u = { .cat = cat };
 	ml_column_refs_of_constraint(cat, con, t->schema, t->name, column, on_ref, &u);
-	const char *name = own == ML_DEPENDENCY_NORMAL ? column : constraint_name(cat, t, con, column);
 	keep(cat, new_dependent(cat, kind, name, t, own), &u);
 }
 
@@ -249,7 +208,7 @@ static void record_column_def(ml_catalog *cat, ml_table_state *t, const PgQuery_
 	for (size_t i = 0; def->colname && i < def->n_constraints; i++) {
 		const PgQuery__Node *c = def->constraints[i];
 		if (c && c->node_case == PG_QUERY__NODE__NODE_CONSTRAINT)
-			record_constraint(cat, t, c->constraint, def->colname);
+			record_constraint(cat, t, c->constraint, def);
 	}
 }
 
@@ -452,6 +411,8 @@ static void drop_column(ml_catalog *cat, ml_table_state *t, const char *column)
 		}
 		if (!uses_it)
 			cat->dependents.items[kept++] = (void *)d;
+		else
+			count_name(cat, d->name, -1);
 	}
 	cat->dependents.len = kept;
 	if (is_dynamic(column) || is_dynamic(t->name))
@@ -606,6 +567,8 @@ static void apply_drop(ml_catalog *cat, const PgQuery__DropStmt *ds)
 				goes = d->uses[u].table == t->id;
 			if (!goes)
 				cat->dependents.items[kept++] = (void *)d;
+			else
+				count_name(cat, d->name, -1);
 		}
 		cat->dependents.len = kept;
 	}
@@ -745,11 +708,7 @@ void ml_catalog_deps_apply(ml_catalog *cat, const PgQuery__Node *stmt, bool afte
 		ml_table_state *t = table_of(cat, ix->relation);
 		if (!t)
 			break;
-		const char *name = ix->idxname && *ix->idxname
-					   ? ix->idxname
-					   : default_name(cat->arena, t->name, first_name(ix->index_params, ix->n_index_params),
-							  "idx");
-		record_stmt(cat, stmt, "index", name, t, ML_DEPENDENCY_AUTO);
+		record_stmt(cat, stmt, "index", ml_catalog_index_name(cat, cat->arena, ix, NULL), t, ML_DEPENDENCY_AUTO);
 		break;
 	}
 	case PG_QUERY__NODE__NODE_CREATE_STMT:
@@ -1025,6 +984,7 @@ void ml_catalog_deps_clone(ml_catalog *cat, const ml_catalog *src, bool borrow)
 	ml_arena *arena = cat->arena;
 	cat->dependents = (ml_ptr_vec){ 0 };
 	cat->gone = (ml_ptr_vec){ 0 };
+	ml_map_copy(arena, &cat->dependent_names, &src->dependent_names, !borrow);
 	if (borrow) {
 		/* The objects are shared; the lists are the copy's own, in one
 		 * block each. */

@@ -43,6 +43,8 @@ struct ml_catalog {
 	ml_ptr_vec functions;     /* ml_function_state *, in the order they were created */
 	ml_ptr_vec committing_procedures; /* names (char *) of procedures whose body COMMITs */
 	ml_map checked_domains;   /* domain name -> non-NULL when created with a CHECK */
+	ml_map objects;           /* named objects the migrations made (catalog_objects.c) -> non-NULL
+				     while they exist */
 	int file;                 /* the current file: ml_catalog_begin_file calls so far */
 	const char *path;         /* its path, for where objects were made */
 	int line;                 /* the line of the statement being applied */
@@ -50,6 +52,7 @@ struct ml_catalog {
 	uint32_t next_column_id;
 	ml_ptr_vec dependents;    /* ml_dependent *, oldest first: what uses tables and columns
 				     (catalog_deps.c); shared by copies, the list is each one's */
+	ml_map dependent_names;   /* name -> how many of dependents have it (as a pointer) */
 	ml_ptr_vec gone;          /* ml_gone_column *: columns dropped or renamed */
 	ml_map gone_words;        /* their names and their tables' names -> GONE_COLUMN | GONE_TABLE
 				     (as a pointer), to pass over statements naming none */
@@ -80,5 +83,71 @@ void ml_catalog_deps_apply(ml_catalog *cat, const PgQuery__Node *stmt, bool afte
 /* Copies src's dependency records into cat (a clone): shared when
  * borrowing, else copied. */
 void ml_catalog_deps_clone(ml_catalog *cat, const ml_catalog *src, bool borrow);
+/* Is any of the objects that use tables and columns named name? A quick
+ * test before a walk over them. */
+bool ml_catalog_dependent_named(const ml_catalog *cat, const char *name);
+
+/* catalog_names.c: the names PostgreSQL gives what a statement leaves
+ * unnamed, given what cat knows of the schema (its tables, indexes, views
+ * and constraints count as taken, and so do the names in others: char *,
+ * chosen earlier by the same statement; NULL for none). In arena. */
+/* Constraint con of table schema.table (column: the column definition it
+ * is written in, else NULL): its own name, the index's for USING INDEX,
+ * else "<table>_<columns>_key" and the like; NULL for a kind PostgreSQL 15
+ * keeps no constraint of (NOT NULL, DEFAULT, GENERATED). */
+const char *ml_catalog_constraint_name(const ml_catalog *cat, ml_arena *arena, const char *schema, const char *table,
+				       const PgQuery__Constraint *con, const char *column, const ml_ptr_vec *others);
+/* The same for constraint con written in column definition def, and NULL
+ * as well for a PRIMARY KEY or UNIQUE folded into another key of the same
+ * column: PostgreSQL keeps one index for keys that differ in nothing else
+ * (the primary key's, or the first's), named after the first of them that
+ * has a name. */
+const char *ml_catalog_column_constraint_name(const ml_catalog *cat, ml_arena *arena, const char *schema,
+					      const char *table, const PgQuery__ColumnDef *def,
+					      const PgQuery__Constraint *con, const ml_ptr_vec *others);
+/* The index ix makes: its own name, else "<table>_<columns>_idx"; NULL
+ * without a table. */
+const char *ml_catalog_index_name(const ml_catalog *cat, ml_arena *arena, const PgQuery__IndexStmt *ix,
+				  const ml_ptr_vec *others);
+/* An unnamed CHECK added to domain: "<domain>_check", numbered when the
+ * catalog knows the domain has a CHECK already. */
+const char *ml_catalog_domain_check_name(const ml_catalog *cat, ml_arena *arena, const char *domain,
+					 const ml_ptr_vec *others);
+
+/* catalog_objects.c */
+/* A name as a statement writes it: schema "" when unqualified (for a
+ * trigger, its table's schema), the object's name, and for a trigger its
+ * table. The strings are the tree's. */
+typedef struct ml_qname {
+	const char *schema;
+	const char *name;
+	const char *table;
+} ml_qname;
+/* Reads a list of String nodes: [catalog.][schema.]name, or with
+ * with_table [schema.]table.name. False when it is not one. */
+bool ml_qname_of_list(PgQuery__Node *const *items, size_t n, bool with_table, ml_qname *q);
+/* The same for a DROP's or RENAME's object: a list of names, a type name,
+ * a routine with its arguments, or one name. */
+bool ml_qname_of_object(const PgQuery__Node *o, bool with_table, ml_qname *q);
+bool ml_qname_of_range(const PgQuery__RangeVar *rv, ml_qname *q);
+/* The kind of object a DROP, RENAME or SET SCHEMA of type names, or -1
+ * for the kinds ml_object_kind has none of (policies, rules...). */
+int ml_object_kind_of(PgQuery__ObjectType type);
+/* The schema CREATE SCHEMA makes (named, or after its AUTHORIZATION
+ * role), or NULL. */
+const char *ml_created_schema(const PgQuery__CreateSchemaStmt *cs);
+/* Records the named objects stmt makes, drops, renames or moves. */
+void ml_catalog_objects_apply(ml_catalog *cat, const PgQuery__Node *stmt);
+/* Did the migrations make an object of class cls ('S' schema, 'E'
+ * extension, 'T' type or domain, 'Q' sequence, 'V' view or materialized
+ * view, 'F' function, procedure or aggregate) named schema.name (schema
+ * ignored for schemas and extensions; "" is public), and not drop it
+ * since? */
+bool ml_catalog_has_object(const ml_catalog *cat, char cls, const char *schema, const char *name);
+/* The schema of a view (or materialized view) named name that the
+ * migrations made, in arena; NULL when none is known, or it is public. */
+const char *ml_catalog_view_schema(const ml_catalog *cat, ml_arena *arena, const char *name);
+/* The same for the trigger name of table t. */
+bool ml_catalog_has_trigger(const ml_catalog *cat, const ml_table_state *t, const char *name);
 
 #endif

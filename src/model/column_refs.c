@@ -482,10 +482,14 @@ static void walk_constraint(walker *w, const scope *sc, const PgQuery__Constrain
 	index_elems(w, sc, con->exclusions, con->n_exclusions);
 	walk_expr(w, sc, con->raw_expr);
 	walk_expr(w, sc, con->where_clause);
-	if (con->pktable && con->n_pk_attrs) {
+	if (con->pktable && con->pktable->relname) {
 		scope pk;
 		table_scope(&pk, con->pktable->schemaname, con->pktable->relname);
 		names_of(w, &pk, con->pk_attrs, con->n_pk_attrs);
+		/* Without columns it references the primary key, whichever
+		 * that is: a use of the table itself. */
+		if (!con->n_pk_attrs)
+			emit(w, &pk.items[0], NULL, -1);
 	}
 }
 

@@ -180,6 +180,38 @@ START_TEST(foreign_keys_and_indexes)
 }
 END_TEST
 
+START_TEST(tables_move_and_take_their_indexes)
+{
+	APPLY(cat, "CREATE TABLE t (a int)", "CREATE INDEX t_a_idx ON t (a)", "ALTER TABLE t RENAME TO u",
+	      "ALTER TABLE u SET SCHEMA app");
+	/* Renamed and moved, the table keeps its index. */
+	ck_assert_ptr_null(ml_catalog_table(cat, NULL, "u"));
+	ck_assert_ptr_nonnull(ml_catalog_table(cat, "app", "u"));
+	ck_assert_ptr_nonnull(ml_catalog_index(cat, "t_a_idx"));
+	/* Dropped, it takes the index with it, also when made again. */
+	APPLY(cat, "DROP TABLE app.u", "CREATE TABLE app.u (a int)");
+	ck_assert_ptr_null(ml_catalog_index(cat, "t_a_idx"));
+}
+END_TEST
+
+START_TEST(unnamed_keys_and_foreign_keys)
+{
+	APPLY(cat, "CREATE TABLE t (id int PRIMARY KEY, a int, b int, UNIQUE (a, b))", "CREATE TABLE o (x int REFERENCES t)");
+	/* PostgreSQL's names, every column in them. */
+	const char *ab[] = { "a", "b" };
+	ck_assert(ml_catalog_columns_cover_key(cat, NULL, "t", ab, 2));
+	size_t n;
+	ml_dependent_hit *hits = ml_catalog_column_dependents(cat, arena, NULL, "t", "b", &n);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(hits[0].dependent->name, "t_a_b_key");
+	/* A foreign key without columns uses the table it references. */
+	hits = ml_catalog_table_dependents(cat, arena, NULL, "t", &n);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(hits[0].dependent->name, "o_x_fkey");
+	ck_assert_int_eq(hits[0].dependency, ML_DEPENDENCY_NORMAL);
+}
+END_TEST
+
 START_TEST(function_volatility_over_builtins)
 {
 	bool builtin = true;
@@ -353,6 +385,8 @@ Suite *catalog_suite(void)
 	tcase_add_test(tc, not_null_checks_and_validation);
 	tcase_add_test(tc, unique_keys);
 	tcase_add_test(tc, foreign_keys_and_indexes);
+	tcase_add_test(tc, tables_move_and_take_their_indexes);
+	tcase_add_test(tc, unnamed_keys_and_foreign_keys);
 	tcase_add_test(tc, function_volatility_over_builtins);
 	tcase_add_test(tc, expression_volatility);
 	tcase_add_test(tc, partitions);

@@ -46,5 +46,6 @@ Suite *diagnostics_suite(void);
 Suite *history_suite(void);
 Suite *code_refs_suite(void);
 Suite *git_suite(void);
+Suite *schema_changes_suite(void);
 
 #endif
