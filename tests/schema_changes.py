@@ -389,16 +389,16 @@ CASES = [
 ]
 
 
-def psql(db, sql=None, file=None, query=False):
-    cmd = PSQL + ["-d", db, "-v", "ON_ERROR_STOP=1"]
-    if query:
-        cmd += ["-A", "-t", "-F", "\t"]
-    if file:
-        cmd += ["-f", file]
-    else:
-        cmd += ["-c", sql]
-    r = subprocess.run(cmd, capture_output=True, text=True)
+def run_psql(args):
+    r = subprocess.run(PSQL + ["-v", "ON_ERROR_STOP=1"] + args, capture_output=True, text=True)
     return r.returncode, r.stdout, r.stderr
+
+
+def psql(db, sql=None, file=None, query=False):
+    args = ["-d", db]
+    if query:
+        args += ["-A", "-t", "-F", "\t"]
+    return run_psql(args + (["-f", file] if file else ["-c", sql]))
 
 
 def snapshot():
@@ -473,8 +473,8 @@ def short(line):
 
 
 def run_case(case, tmp):
-    psql("postgres", f"DROP DATABASE IF EXISTS {DB}")
-    code, _, err = psql("postgres", f"CREATE DATABASE {DB} TEMPLATE template0")
+    code, _, err = run_psql(["-d", "postgres", "-c", f"DROP DATABASE IF EXISTS {DB}", "-c",
+                             f"CREATE DATABASE {DB} TEMPLATE template0 STRATEGY FILE_COPY"])
     if code:
         return [f"CREATE DATABASE failed: {err.strip()}"]
     files = {}

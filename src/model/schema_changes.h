@@ -25,7 +25,8 @@
  *   removes the index and makes the constraint); the sequence of a serial or
  *   identity column; a table's row type; a partition's copies of its
  *   parent's indexes and constraints (CREATE INDEX on a partitioned table is
- *   the one index); an extension's members.
+ *   the one index); an extension's members; the constraint of a CREATE
+ *   CONSTRAINT TRIGGER (the trigger is listed).
  * - DROP COLUMN removes the indexes and constraints on the column that the
  *   catalog knows, and with CASCADE the views, other tables' foreign keys and
  *   generated columns that use it; DROP TABLE ... CASCADE the views and
@@ -51,10 +52,14 @@
  * EXTENSION ... CASCADE, objects made inside CREATE SCHEMA's own element
  * list (the schema is listed), what ALTER SCHEMA ... RENAME moves, the
  * indexes a DROP COLUMN takes that the catalog does not know (made before
- * the run). Names PostgreSQL numbers against objects the run did not make
- * (users_email_key1 when an unknown users_email_key exists) come out
- * unnumbered; an unnamed CHECK added to a domain made with a CHECK is taken
- * to be the second ("<domain>_check1").
+ * the run), views and functions another drop's CASCADE took (the catalog
+ * still counts them for OR REPLACE). Names PostgreSQL numbers against
+ * objects the run did not make (users_email_key1 when an unknown
+ * users_email_key exists) come out unnumbered; an unnamed CHECK added to a
+ * domain made with a CHECK is taken to be the second ("<domain>_check1");
+ * a UNIQUE of one ALTER TABLE subcommand that repeats another's (ADD COLUMN
+ * a int UNIQUE, ADD UNIQUE (a)) is listed twice where PostgreSQL keeps one
+ * (within one column definition it is folded).
  */
 #ifndef MIGRALINT_SCHEMA_CHANGES_H
 #define MIGRALINT_SCHEMA_CHANGES_H
