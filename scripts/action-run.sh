@@ -401,6 +401,15 @@ cmd_lint() {
 		opts+=(--context "$context_path")
 	done
 	[[ -n ${MIGRALINT_FAIL_ON:-} ]] && opts+=(--fail-on "$MIGRALINT_FAIL_ON")
+	# The history as the base has it: applied migrations edited, renamed or
+	# deleted, new ones out of order (unless the args name their own base).
+	local own_base=false
+	for arg in ${extra[@]+"${extra[@]}"}; do
+		[[ $arg == --base || $arg == --base=* ]] && own_base=true
+	done
+	if [[ -n $base && ! $base =~ ^0+$ ]] && ! $own_base; then
+		opts+=(--base "$base")
+	fi
 	opts+=(${extra[@]+"${extra[@]}"})
 
 	local sarif=${MIGRALINT_SARIF-migralint.sarif}

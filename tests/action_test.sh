@@ -573,7 +573,8 @@ printf -- '-- +goose Up\n%s\nALTER TABLE accounts ADD CONSTRAINT email_nn CHECK 
 printf -- '-- +goose Up\n%s\nALTER TABLE accounts VALIDATE CONSTRAINT email_nn;\n' "$timeouts" >db/migrations/3_validate.sql
 gbase=$(commit_all "history")
 git checkout -q -b not-null
-printf -- '-- +goose Up\n%s\nALTER TABLE accounts ALTER COLUMN email SET NOT NULL;\n' "$timeouts" >db/migrations/4_not_null.sql
+printf -- '-- +goose Up\n-- migralint: irreversible: the column stays NOT NULL, no code writes NULL\n%s\nALTER TABLE accounts ALTER COLUMN email SET NOT NULL;\n' \
+	"$timeouts" >db/migrations/4_not_null.sql
 commit_all "email not null" >/dev/null
 lint "$grepo" goose-history MIGRALINT_BASE="$gbase" MIGRALINT_PATHS="db/migrations/*.sql"
 [[ $status -eq 0 && "$(output_value "$case_dir/github_output" files)" == db/migrations/4_not_null.sql ]]
@@ -586,6 +587,18 @@ lint "$grepo" plain-context MIGRALINT_BASE="$gbase" MIGRALINT_PATHS="db/migratio
 [[ $status -eq 0 ]]
 result "history: plain with the context input replays the history (exit 0)"
 [[ $status -eq 0 ]] || show "$case_dir/out" "$case_dir/err"
+
+# --- history integrity: the base commit's migrations are applied ---------
+# The action passes --base: a pull request that edits 3_ (already on the
+# base branch) is applied-migration-modified, an error.
+git checkout -q -b edit-applied "$gbase"
+printf -- '-- +goose Up\n%s\nALTER TABLE accounts VALIDATE CONSTRAINT email_nn;\nANALYZE accounts;\n' "$timeouts" \
+	>db/migrations/3_validate.sql
+commit_all "edit an applied migration" >/dev/null
+lint "$grepo" edit-applied MIGRALINT_BASE="$gbase" MIGRALINT_PATHS="db/migrations/*.sql"
+[[ $status -eq 1 ]] && grep -q 'db/migrations/3_validate.sql:4:1: error\[applied-migration-modified\]' "$case_dir/out"
+result "history: an edit to a migration of the base commit is applied-migration-modified (--base passed, exit 1)"
+[[ $status -eq 1 ]] || show "$case_dir/out" "$case_dir/err"
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -8,6 +8,15 @@
  * "suppressed", so a fixture shows which comment took effect) but never
  * count as the rule firing, nor as a warning in a Good example.
  *
+ * A fixture may also be a folder, fires-NAME/ or quiet-NAME/ beside
+ * NAME.json, for rules about a whole history: its now/ holds a project's
+ * files as they are, its base/ (optional) the same project as git holds
+ * it at the base revision, and its args file the command line's words
+ * (--tool, --down, --base REF, then the paths to lint). The runner builds
+ * a throwaway repository (git init in a temporary folder, base/ committed,
+ * then replaced by now/), lints from inside it, and compares the findings
+ * of the fixture's rule (only: a history's files have many) as above.
+ *
  * usage: fixture_runner REPO_ROOT
  * It also lints every .sql file in tests/safe-recipes, migrations written with the
  * safe recipes, which must give no warning and no error under the default
@@ -343,6 +352,137 @@ static void run_fixture(const char *rule, const char *dir, const char *name)
 	cJSON_Delete(diags);
 }
 
+/* Runs a shell command; true when it exits 0. */
+static bool shell(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static bool shell(const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return system(cmd) == 0;
+}
+
+/* Applies the words of a folder fixture's args file to opts; the paths go
+ * to paths[0, *n). Returns false on a word it does not know. */
+static bool apply_args(ml_options *opts, char *words, char **paths, size_t *n)
+{
+	for (char *w = strtok(words, " \t\n"); w; w = strtok(NULL, " \t\n")) {
+		if (!strcmp(w, "--tool") || !strcmp(w, "--down") || !strcmp(w, "--base")) {
+			char *v = strtok(NULL, " \t\n");
+			if (!v)
+				return false;
+			if (!strcmp(w, "--tool") && ml_options_set_tool(opts, v) != 0)
+				return false;
+			if (!strcmp(w, "--down") && ml_down_mode_parse(v, &opts->down) != 0)
+				return false;
+			if (!strcmp(w, "--base"))
+				opts->base = v;
+		} else if (w[0] == '-') {
+			return false;
+		} else if (*n < 64) {
+			paths[(*n)++] = w;
+		}
+	}
+	return *n > 0;
+}
+
+/* A folder fixture (see the top of the file). */
+static void run_dir_fixture(const char *rule, const char *dir, const char *name)
+{
+	char case_dir[1024], json_path[1024], args_path[1100];
+	snprintf(case_dir, sizeof(case_dir), "%s/%s", dir, name);
+	snprintf(json_path, sizeof(json_path), "%s/%s.json", dir, name);
+	snprintf(args_path, sizeof(args_path), "%s/args", case_dir);
+	char *args = read_file(args_path, NULL);
+	char *repo_root = getcwd(NULL, 0);
+	char tmp[] = "/tmp/migralint-fixture-XXXXXX";
+	if (!args || !repo_root || !mkdtemp(tmp)) {
+		result(false, "%s: has an args file (and a temporary folder could be made)", case_dir);
+		free(args);
+		free(repo_root);
+		return;
+	}
+	ml_options opts;
+	ml_options_init(&opts);
+	char *paths[64];
+	size_t n_paths = 0;
+	bool ok = apply_args(&opts, args, paths, &n_paths);
+	result(ok, "%s: args name options it knows and at least one path", case_dir);
+	const char *git = "git -c user.name=fixture -c user.email=fixture@invalid -c init.defaultBranch=main "
+			  "-c commit.gpgsign=false";
+	char base_dir[1100];
+	snprintf(base_dir, sizeof(base_dir), "%s/base", case_dir);
+	if (ok && exists(base_dir))
+		ok = shell("cp -R '%s/.' '%s/' && cd '%s' && %s init -q && %s add -A && %s commit -qm base && "
+			   "find . -mindepth 1 -maxdepth 1 ! -name .git -exec rm -rf {} +",
+			   base_dir, tmp, tmp, git, git, git);
+	ok = ok && shell("cp -R '%s/now/.' '%s/'", case_dir, tmp);
+	result(ok, "%s: the repository was built", case_dir);
+	cJSON *diags = NULL;
+	if (ok && chdir(tmp) == 0) {
+		ml_run *run = ml_run_new(&opts);
+		ml_run_lint_paths(run, (const char *const *)paths, n_paths);
+		const char *base_error = ml_run_base_error(run);
+		if (base_error) {
+			/* A usage error: its message stands for the report. */
+			diags = cJSON_CreateArray();
+			cJSON *item = cJSON_CreateObject();
+			cJSON_AddStringToObject(item, "base_error", base_error);
+			cJSON_AddItemToArray(diags, item);
+		} else {
+			char *buf = NULL;
+			size_t len = 0;
+			FILE *mem = open_memstream(&buf, &len);
+			ml_run_write_report(run, ML_FORMAT_JSON, mem, false);
+			fclose(mem);
+			cJSON *report = cJSON_Parse(buf);
+			free(buf);
+			diags = report ? cJSON_DetachItemFromObject(report, "diagnostics") : NULL;
+			cJSON_Delete(report);
+		}
+		ml_run_free(run);
+		if (chdir(repo_root) != 0)
+			exit(2);
+	}
+	shell("rm -rf '%s'", tmp);
+	for (int i = diags ? cJSON_GetArraySize(diags) - 1 : -1; i >= 0; i--) {
+		const cJSON *r = cJSON_GetObjectItem(cJSON_GetArrayItem(diags, i), "rule");
+		if (cJSON_IsString(r) && strcmp(r->valuestring, rule) != 0)
+			cJSON_DeleteItemFromArray(diags, i);
+	}
+	if (!diags) {
+		result(false, "%s: no JSON report", case_dir);
+		free(args);
+		free(repo_root);
+		return;
+	}
+	int hits = count_rule(diags, rule);
+	if (!strncmp(name, "fires-", 6))
+		result(hits > 0, "%s: %s fires (%d)", case_dir, rule, hits);
+	else
+		result(hits == 0, "%s: %s stays quiet (%d)", case_dir, rule, hits);
+	char *actual = cJSON_Print(diags);
+	if (update) {
+		FILE *f = fopen(json_path, "w");
+		fprintf(f, "%s\n", actual);
+		fclose(f);
+	}
+	char *expected_text = read_file(json_path, NULL);
+	cJSON *expected = expected_text ? cJSON_Parse(expected_text) : NULL;
+	bool same = expected && cJSON_Compare(expected, diags, true);
+	result(same, "%s: diagnostics match %s", case_dir, json_path);
+	if (!same)
+		printf("---- expected\n%s\n---- actual\n%s\n", expected_text ? expected_text : "(missing)", actual);
+	cJSON_Delete(expected);
+	free(expected_text);
+	free(actual);
+	cJSON_Delete(diags);
+	free(args);
+	free(repo_root);
+}
+
 static int compare_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -362,7 +502,13 @@ static void run_rule_fixtures(const char *rule)
 	struct dirent *e;
 	while ((e = readdir(d)) && n < 512) {
 		size_t len = strlen(e->d_name);
-		if (len > 4 && !strcmp(e->d_name + len - 4, ".sql"))
+		char sub[1024];
+		snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
+		struct stat sb;
+		/* Other folders hold what the fixtures name (--history files). */
+		bool folder = (!strncmp(e->d_name, "fires-", 6) || !strncmp(e->d_name, "quiet-", 6)) &&
+			      stat(sub, &sb) == 0 && S_ISDIR(sb.st_mode);
+		if ((len > 4 && !strcmp(e->d_name + len - 4, ".sql")) || folder)
 			names[n++] = strdup(e->d_name);
 	}
 	closedir(d);
@@ -375,7 +521,11 @@ static void run_rule_fixtures(const char *rule)
 			quiet++;
 		else
 			result(false, "%s/%s: fixture names start with fires- or quiet-", dir, names[i]);
-		run_fixture(rule, dir, names[i]);
+		size_t len = strlen(names[i]);
+		if (len > 4 && !strcmp(names[i] + len - 4, ".sql"))
+			run_fixture(rule, dir, names[i]);
+		else
+			run_dir_fixture(rule, dir, names[i]);
 		free(names[i]);
 	}
 	result(fires > 0 && quiet > 0, "%s: has firing (%d) and quiet (%d) fixtures", rule, fires, quiet);

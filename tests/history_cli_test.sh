@@ -139,5 +139,43 @@ run --no-config --tool drizzle --format json drizzle
 check "json: the note on one file only" test "$(grep -o '"note":' <<<"$out" | wc -l)" -eq 1
 cd "$tmp/goose" || exit 1
 
+# --base: the history as git holds it. What cannot be read is a usage
+# error (exit 3) that says how to fix it, and no report is written.
+cp -r "$ROOT/tests/projects/goose" "$tmp/nogit"
+cd "$tmp/nogit" || exit 1
+run --no-config --base HEAD $G
+check "--base outside a git work tree: exit 3, says so, no report" \
+	bash -c '[ "$0" -eq 3 ] && grep -q "not in a git work tree" <<<"$1" && [ -z "$2" ]' "$code" "$err" "$out"
+git init -q && git add -A && git -c user.name=t -c user.email=t@t commit -qm base
+run --no-config --base no-such-branch $G
+check "--base naming no commit: exit 3, asks to fetch it" \
+	bash -c '[ "$0" -eq 3 ] && grep -q "no commit .no-such-branch.*git fetch origin no-such-branch" <<<"$1"' "$code" "$err"
+run --no-config --base=--output=/tmp/x $G
+check "--base starting with '-': exit 3, never given to git" \
+	bash -c '[ "$0" -eq 3 ] && grep -q "starts with .-." <<<"$1"' "$code" "$err"
+run --no-config --base HEAD $G
+check "--base HEAD with nothing changed: exit as without it (no history finding)" \
+	bash -c '[ "$0" -ne 3 ] && ! grep -Eq "applied-migration-modified|migration-out-of-order" <<<"$1"' "$code" "$out"
+printf -- '-- edited\n' >>$G/1_create_accounts.sql
+run --no-config --format gcc --base HEAD $G
+check "--base HEAD: a comment added to a Down section is no edit of what ran" \
+	bash -c '! grep -q applied-migration-modified <<<"$0"' "$out"
+sed -i '1a -- edited' $G/1_create_accounts.sql
+run --no-config --format gcc --base HEAD $G
+check "--base HEAD: a comment added to the Up section is a warning at its line" \
+	has "$G/1_create_accounts.sql:2:1: warning: .*comments or layout only.*\[applied-migration-modified\]" "$out"
+git -c user.name=t -c user.email=t@t commit -qam second
+git clone -q --depth 1 "file://$tmp/nogit" "$tmp/shallow" 2>/dev/null
+cd "$tmp/shallow" || exit 1
+run --no-config --base HEAD~1 $G
+check "--base in a shallow clone without the commit: exit 3, fetch-depth: 0" \
+	bash -c '[ "$0" -eq 3 ] && grep -q "shallow" <<<"$1" && grep -q "fetch-depth: 0" <<<"$1"' "$code" "$err"
+printf '{"base": "HEAD"}\n' >.migralint.json
+run --print-config $G/1_create_accounts.sql
+check "config \"base\": --print-config shows it and where it came from" has "base  *HEAD  *.*\.migralint\.json" "$out"
+run --base main --print-config $G/1_create_accounts.sql
+check "--base beats the config's" has "base  *main  *command line" "$out"
+cd "$tmp/goose" || exit 1
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -175,6 +175,21 @@ else
 	sed 's/^/    /' "$tmp/commit2.log"
 fi
 
+# Editing a committed migration: --base HEAD (the hook's entry) sees it.
+printf -- '-- reviewed\nCREATE TABLE users (id bigint PRIMARY KEY, email text);\n' >migrations/0001_create_users.sql
+git add migrations/0001_create_users.sql
+before=$(git rev-parse HEAD)
+status=0
+git commit -m "edit an applied migration" >"$tmp/commit-edit.log" 2>&1 || status=$?
+if [[ $status -ne 0 && $(git rev-parse HEAD) == "$before" ]] &&
+	grep -q 'migrations/0001_create_users.sql:1:1: error\[applied-migration-modified\]' "$tmp/commit-edit.log"; then
+	ok "git commit of an edit to a committed migration is rejected (applied-migration-modified, at the first edited line)"
+else
+	fail "git commit of an edit to a committed migration (status $status):"
+	sed 's/^/    /' "$tmp/commit-edit.log"
+fi
+git checkout -q HEAD -- migrations/0001_create_users.sql
+
 # A commit without SQL files skips the hook.
 printf 'more\n' >>README.md
 git add README.md

@@ -54,6 +54,7 @@ typedef struct ml_config_origins {
 	const char *tool;             /* "tool", "down", "since" and "context" */
 	const char *down;
 	const char *since;
+	const char *base;             /* "base" / --base */
 	const char *context;
 	const char *references;       /* "references"."paths" / --references */
 	const char *references_exclude; /* "references"."exclude" / --references-exclude */

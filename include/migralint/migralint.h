@@ -94,6 +94,10 @@ typedef struct ml_options {
 					 name of ml_tool_names() ("goose", "flyway", "plain"...);
 					 NULL or "auto": detected per migration directory */
 	ml_down_mode down;            /* what to do with down migrations */
+	const char *base;             /* a git revision (the pull request's base, HEAD before a
+					 commit): each migration directory is compared with the
+					 one git holds there (applied-migration-modified,
+					 migration-out-of-order). NULL: no comparison */
 	const char *since;            /* report only migrations whose version sorts after this one;
 					 the earlier ones are context. NULL: all */
 	const char *const *context;   /* paths read and replayed in version order as history, never
@@ -343,6 +347,14 @@ int ml_run_lint_stream(ml_run *run, const char *display_path, FILE *stream);
 const ml_diagnostic *ml_run_diagnostics(ml_run *run, size_t *count);
 const ml_file_summary *ml_run_files(const ml_run *run, size_t *count);
 int ml_run_input_errors(const ml_run *run);
+
+/* Why options.base could not be used, or NULL: git is missing, a linted
+ * migration is not in a git work tree, or the revision is not in the
+ * repository (a shallow clone, a branch not fetched). One or two sentences
+ * naming the path or revision and saying how to fix it; owned by the run.
+ * Once it is set, the run lints nothing more: the caller reports it as a
+ * usage error (the command line exits ML_EXIT_USAGE, without a report). */
+const char *ml_run_base_error(const ml_run *run);
 
 /* An input that could not be read. */
 typedef struct ml_input_error {

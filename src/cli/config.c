@@ -476,7 +476,7 @@ static bool load_bool(loader *ld, const cJSON *v, const char *key, bool *out)
 
 static const char *const TOP_KEYS[] = {
 	"pg_version", "assume_in_transaction", "fail_on", "rules", "severity", "exclude", "doc_base_url",
-	"max_input_size", "overrides", "require_reasons", "tool", "down", "since", "context", "references",
+	"max_input_size", "overrides", "require_reasons", "tool", "down", "since", "base", "context", "references",
 };
 static const char *const REFERENCES_KEYS[] = { "paths", "exclude" };
 
@@ -579,7 +579,8 @@ static bool load_override(loader *ld, const cJSON *v, const char *key, ml_config
 			fail(ld, item_key, "not allowed in an override: max_input_size applies to the whole run; set "
 					   "it at the top level");
 			ok = false;
-		} else if (!strcmp(k, "tool") || !strcmp(k, "down") || !strcmp(k, "since") || !strcmp(k, "context")) {
+		} else if (!strcmp(k, "tool") || !strcmp(k, "down") || !strcmp(k, "since") || !strcmp(k, "base") ||
+			   !strcmp(k, "context")) {
 			fail(ld, item_key, "not allowed in an override: the history is the whole run's; set it at the "
 					   "top level");
 			ok = false;
@@ -699,6 +700,8 @@ static bool load_top(loader *ld, ml_config *cfg, const cJSON *root)
 			free(mode);
 		} else if (!strcmp(k, "since")) {
 			ok = load_string(ld, item, k, "a migration version", &cfg->since);
+		} else if (!strcmp(k, "base")) {
+			ok = load_string(ld, item, k, "a git revision", &cfg->base);
 		} else if (!strcmp(k, "context")) {
 			ok = load_paths(ld, item, k, cfg->dir_lexical, &cfg->context);
 		} else if (!strcmp(k, "references")) {
@@ -767,6 +770,7 @@ void ml_config_free(ml_config *cfg)
 	free_globs(cfg->references_exclude);
 	free(cfg->tool);
 	free(cfg->since);
+	free(cfg->base);
 	free(cfg->doc_base_url);
 	free(cfg->path);
 	free(cfg->dir_real);

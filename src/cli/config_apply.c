@@ -23,7 +23,7 @@ void ml_config_origins_init(ml_config_origins *origins)
 	origins->assume_in_transaction = DEFAULT;
 	origins->fail_on = DEFAULT;
 	origins->doc_base_url = DEFAULT;
-	origins->tool = origins->down = origins->since = origins->context = DEFAULT;
+	origins->tool = origins->down = origins->since = origins->base = origins->context = DEFAULT;
 	origins->references = origins->references_exclude = DEFAULT;
 	origins->max_input_size = DEFAULT;
 	origins->exclude = DEFAULT;
@@ -106,6 +106,11 @@ bool ml_config_apply(const ml_config *cfg, const char *path, ml_options *opts, m
 		opts->since = cfg->since;
 		if (origins)
 			origins->since = cfg->path;
+	}
+	if (cfg->base) {
+		opts->base = cfg->base;
+		if (origins)
+			origins->base = cfg->path;
 	}
 	if (cfg->context) {
 		opts->context = (const char *const *)cfg->context;

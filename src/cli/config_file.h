@@ -41,6 +41,7 @@ struct ml_config {
 	char *tool;               /* "tool": a preset name or "auto"; NULL: not set */
 	bool has_down;            /* "down" */
 	ml_down_mode down;
+	char *base;               /* "base": a git revision; NULL: not set */
 	char *since;              /* "since": a version; NULL: not set */
 	char **context;           /* "context": NULL-terminated paths, relative ones taken from
 				     the file's directory; NULL: not set */

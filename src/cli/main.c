@@ -41,6 +41,9 @@ static const char USAGE[] =
 	"                            them (repeatable); the linted files take their place\n"
 	"  --since VERSION           report only migrations after VERSION; the earlier\n"
 	"                            ones are context\n"
+	"  --base REF                compare each migration directory with git's at REF\n"
+	"                            (the pull request's base; HEAD before a commit): an\n"
+	"                            applied migration edited, a new one out of order\n"
 	"  --references PATH         the application's code: look there for uses of the\n"
 	"                            columns a migration drops or renames (repeatable)\n"
 	"  --assume-in-transaction   the migration tool wraps each file in a transaction\n"
@@ -183,7 +186,7 @@ static int explain(const char *name)
 typedef struct settings {
 	ml_options cli;               /* the command-line options */
 	bool given_pg_version, given_assume_in_transaction, given_fail_on, given_max_input_size;
-	bool given_tool, given_down, given_since;
+	bool given_tool, given_down, given_since, given_base;
 	const char **context;         /* --context paths, then the config's */
 	size_t n_context;
 	const char **references;      /* --references paths, then the config's */
@@ -264,6 +267,11 @@ static bool effective_options(const settings *s, const char *path, ml_options *o
 		if (origins)
 			origins->since = FROM_CLI;
 	}
+	if (s->given_base) {
+		opts->base = s->cli.base;
+		if (origins)
+			origins->base = FROM_CLI;
+	}
 	if (s->n_context) {
 		/* The command line's context comes on top of the file's. */
 		opts->context = s->context;
@@ -337,6 +345,7 @@ static bool print_config(const settings *s, const char *path)
 	static const char *const DOWN[] = { "info", "lint", "skip" };
 	print_setting("down", DOWN[opts.down], origins->down);
 	print_setting("since", opts.since ? opts.since : "(none)", origins->since);
+	print_setting("base", opts.base ? opts.base : "(none)", origins->base);
 	if (!opts.n_context)
 		print_setting("context", "(none)", origins->context);
 	for (size_t i = 0; i < opts.n_context; i++)
@@ -429,7 +438,7 @@ int main(int argc, char **argv)
 				   !strcmp(name, "--fail-on") || !strcmp(name, "--stdin-filename") ||
 				   !strcmp(name, "--explain") || !strcmp(name, "--config") || !strcmp(name, "--jobs") ||
 				   !strcmp(name, "--max-input-size") || !strcmp(name, "--tool") || !strcmp(name, "--down") ||
-				   !strcmp(name, "--since") || !strcmp(name, "--context") ||
+				   !strcmp(name, "--since") || !strcmp(name, "--context") || !strcmp(name, "--base") ||
 				   !strcmp(name, "--references");
 		if (takes_value && !value) {
 			if (i + 1 >= argc) {
@@ -486,6 +495,11 @@ int main(int argc, char **argv)
 		} else if (!strcmp(name, "--since")) {
 			opts->since = value;
 			set.given_since = true;
+		} else if (!strcmp(name, "--base")) {
+			if (!*value)
+				status = usage_error("%s", "--base needs a git revision (a branch, a tag or a commit)");
+			opts->base = value;
+			set.given_base = true;
 		} else if (!strcmp(name, "--context")) {
 			set.context[set.n_context++] = value;
 			opts->n_context = set.n_context;
@@ -624,6 +638,17 @@ int main(int argc, char **argv)
 			batch++;
 		ml_run_lint_paths(run, (const char *const *)paths + i, batch);
 		i += batch;
+	}
+	const char *base_error = ml_run_base_error(run);
+	if (base_error) {
+		/* The history cannot be compared as asked: a usage error, and no
+		 * report, which would look complete without the comparison. */
+		say(stderr, "migralint: error: %s\n", base_error);
+		ml_run_free(run);
+		ml_config_free(set.config);
+		free(paths);
+		free_lists(&set);
+		return ML_EXIT_USAGE;
 	}
 	size_t n_errors;
 	const ml_input_error *errors = ml_run_input_error_list(run, &n_errors);

@@ -28,6 +28,7 @@
 #include "plpgsql.h"
 #include "rule.h"
 #include "rule_set.h"
+#include "schema_changes.h"
 #include "stmt_unit.h"
 #include "suppress.h"
 #include "tree.h"
@@ -61,6 +62,7 @@ static void fill_context(ml_engine_state *st, ml_stmt_ctx *ctx, const PgQuery__N
 		.span = { .text = st->map.text, .start = st->unit->start, .end = st->unit->end,
 			  .loc_base = st->unit->loc_base, .loc_limit = st->unit->loc_limit, .exact = st->unit->loc_exact },
 		.catalog = st->catalog,
+		.migration = st->migration,
 		.tx = &st->tx,
 		.arena = st->file_arena,
 		.out = &st->findings,
@@ -164,6 +166,13 @@ static void ml_engine_statement(ml_engine_state *st, const ml_unit *unit)
 	/* The transaction first: it reads the tables under the names they
 	 * have before the statement. */
 	ml_tx_apply(&st->tx, st->catalog, stmt, &effect, env->body, line, unit->start, unit->end);
+	if (st->ledger) {
+		/* Before the catalog applies it: the ledger reads what exists. */
+		if (env->dynamic)
+			ml_step_ledger_mark_unread(st->ledger);
+		else
+			ml_step_ledger_apply(st->ledger, st->catalog, stmt, line, unit->start, unit->end);
+	}
 	ml_catalog_apply(st->catalog, stmt, line);
 	if (st->options->record_statements)
 		ml_engine_record_statement(st, stmt, &effect, tx_before, env->body);
@@ -191,6 +200,11 @@ static void finish_file(ml_engine_state *st)
 	int col;
 	ml_line_map_position(&st->map, end.start, &end.directive_line, &col);
 	st->unit = &end;
+	if (st->ledger) {
+		ml_step_changes *changes = ml_arena_alloc(st->file_arena, sizeof(*changes));
+		ml_step_ledger_result(st->ledger, st->file_arena, changes);
+		st->migration->changes = changes;
+	}
 	ml_stmt_ctx ctx;
 	fill_context(st, &ctx, NULL, &none, NULL);
 	for (size_t i = 0; i < ml_rule_count(); i++) {
@@ -224,12 +238,18 @@ static void analyse_unit(ml_engine_state *st, const ml_unit *unit)
 		ml_engine_statement(st, unit);
 		break;
 	case ML_UNIT_SYNTAX_ERROR:
+		if (st->ledger)
+			ml_step_ledger_mark_unread(st->ledger);
 		ml_engine_report_syntax_error(st, unit);
 		break;
 	case ML_UNIT_TOO_COMPLEX:
+		if (st->ledger)
+			ml_step_ledger_mark_unread(st->ledger);
 		ml_engine_report_too_complex(st, unit);
 		break;
 	case ML_UNIT_NOT_ANALYSED:
+		if (st->ledger)
+			ml_step_ledger_mark_unread(st->ledger);
 		ml_engine_report_at(st, &ml_rule_dynamic_sql_not_analysed, unit->start, unit->end,
 				    ml_rule_dynamic_sql_not_analysed.info.help, unit->message);
 		break;
@@ -303,6 +323,12 @@ void ml_engine_file_start(ml_engine_state *st, ml_catalog *catalog, const ml_opt
 	ml_tx_init(&st->tx, file_arena, options->assume_in_transaction ? ML_TX_ASSUMED : ML_TX_NONE);
 }
 
+void ml_engine_set_migration(ml_engine_state *st, ml_migration_facts *facts)
+{
+	st->migration = facts;
+	st->ledger = facts ? ml_step_ledger_new(st->file_arena) : NULL;
+}
+
 void ml_engine_add_suppressions(ml_engine_state *st, ml_suppression *const *found, size_t n)
 {
 	size_t first = st->suppressions.len;
@@ -334,4 +360,15 @@ size_t ml_engine_text_needed_from(const ml_engine_state *st, size_t next)
 	if (st->tx.state == ML_TX_EXPLICIT && st->tx.begin_start < next)
 		return st->tx.begin_start;
 	return next;
+}
+
+/* ---- a whole history ------------------------------------------------------ */
+
+void ml_engine_check_history(const ml_history_ctx *ctx, const ml_rule_set *rules)
+{
+	for (size_t i = 0; i < ml_rule_count(); i++) {
+		const ml_rule *rule = ml_registry_rule(i);
+		if (rule->check_history && rules->enabled[i])
+			rule->check_history(ctx, rule);
+	}
 }

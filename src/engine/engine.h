@@ -51,6 +51,9 @@ typedef struct ml_engine_state {
 
 	const ml_unit *unit;          /* the unit being analysed: its span, position base and
 					 environment; NULL before the first */
+	ml_migration_facts *migration; /* where the pass stands in its migration, for the
+					 reversibility rules; NULL when nothing asks */
+	struct ml_step_ledger *ledger; /* what the pass makes and removes, with migration */
 } ml_engine_state;
 
 /* engine.c */
@@ -92,5 +95,16 @@ void ml_engine_finish_file(ml_engine_state *st);
 /* The first byte of the file later findings may point at, when the next
  * unit starts at next: next, or the BEGIN of the open transaction. */
 size_t ml_engine_text_needed_from(const ml_engine_state *st, size_t next);
+
+/* Tells the engine where the pass that ml_engine_file_start began stands
+ * in its migration (an up or a down, its down or its up): rules read it
+ * from their context (ml_stmt_ctx.migration), and the engine folds what
+ * each statement that runs makes and removes into facts->changes, complete
+ * when the finish hooks run. facts (the caller's) must outlive the pass. */
+void ml_engine_set_migration(ml_engine_state *st, ml_migration_facts *facts);
+
+/* Runs the check_history hook of every rule rules has on over the history
+ * ctx describes; the findings go to ctx->out (rule_history.h). */
+void ml_engine_check_history(const ml_history_ctx *ctx, const ml_rule_set *rules);
 
 #endif

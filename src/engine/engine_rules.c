@@ -126,7 +126,10 @@ void ml_engine_report_unused_ignores(ml_engine_state *st)
 				bool about_itself = false, enabled = false;
 				for (size_t r = 0; r < 2 && name->rules[r]; r++) {
 					about_itself |= name->rules[r] == &ml_rule_unused_ignore;
-					enabled |= st->rules->enabled[ml_registry_index(name->rules[r])];
+					/* A history rule's findings come from the history
+					 * checks, never from this file's statements. */
+					enabled |= st->rules->enabled[ml_registry_index(name->rules[r])] &&
+						   !name->rules[r]->check_history;
 				}
 				if (!enabled || about_itself != (pass == 1))
 					continue;

@@ -41,7 +41,7 @@ extern char **environ;
 
 struct ml_git_base {
 	const char *top;      /* the work tree's top folder, symbolic links resolved */
-	const char *commit;   /* hex */
+	const char *commit;   /* hex; NULL for HEAD on a branch with no commits yet (empty) */
 	const char *ref;      /* as given */
 };
 
@@ -545,9 +545,6 @@ static const char *unknown_ref(ml_arena *arena, const char *ref, const char *top
 		return ml_arena_printf(arena, "the base '%s' is not in the repository at '%s': it is a shallow clone, "
 				       "which holds only the latest commits; fetch the history (actions/checkout: "
 				       "fetch-depth: 0, or git fetch --unshallow)", ref, top);
-	if (strcmp(ref, "HEAD") == 0 || strcmp(ref, "@") == 0)
-		return ml_arena_printf(arena, "no commit '%s' in the repository at '%s': its branch has no commits "
-				       "yet; commit first, or name another ref", ref, top);
 	const char *branch = fetchable(ref);
 	if (branch)
 		return ml_arena_printf(arena, "no commit '%s' in the repository at '%s'; fetch it (git fetch origin "
@@ -668,9 +665,16 @@ int ml_git_base_open(ml_arena *arena, const char *dir, const char *ref, ml_git_b
 		free(real_top);
 		ml_map_put(arena, &cache->tops, resolved, (void *)top);
 	}
+	bool unborn = false;
 	if (c.status != 0 || n_lines < 3) {
-		*error = unknown_ref(arena, ref, top, strcmp(lines[1], "true") == 0);
-		goto done;
+		/* HEAD of a full clone names no commit only on a branch without
+		 * one (a pre-commit hook before the first commit): nothing has been
+		 * applied, an empty base. */
+		unborn = strcmp(lines[1], "true") != 0 && (strcmp(ref, "HEAD") == 0 || strcmp(ref, "@") == 0);
+		if (!unborn) {
+			*error = unknown_ref(arena, ref, top, strcmp(lines[1], "true") == 0);
+			goto done;
+		}
 	}
 	/* another folder of a repository opened before */
 	const char *key = base_key(arena, top, ref);
@@ -678,7 +682,7 @@ int ml_git_base_open(ml_arena *arena, const char *dir, const char *ref, ml_git_b
 	if (!base) {
 		base = ml_arena_alloc(arena, sizeof(*base));
 		base->top = top;
-		base->commit = ml_arena_strdup(arena, lines[2]);
+		base->commit = unborn ? NULL : ml_arena_strdup(arena, lines[2]);
 		base->ref = ml_arena_strdup(arena, ref);
 		ml_map_put(arena, &cache->bases, key, base);
 	}
@@ -734,6 +738,8 @@ int ml_git_base_list(const ml_git_base *base, ml_arena *arena, const char *dir, 
 	*files = NULL;
 	*n = 0;
 	*error = NULL;
+	if (!base->commit)
+		return 0; /* a branch without commits */
 	char *resolved = resolve_path(dir);
 	if (!resolved) {
 		*error = ml_arena_printf(arena, "cannot find the folder '%s': %s", dir, strerror(errno));

@@ -51,8 +51,9 @@ typedef struct ml_git_file {
  * since is not seen until the arena is reset. */
 int ml_git_base_open(ml_arena *arena, const char *dir, const char *ref, ml_git_base **out, const char **error);
 
-/* The commit the base resolved to (hex), and the ref as given. Owned by the
- * base. */
+/* The commit the base resolved to (hex; NULL for HEAD on a branch with no
+ * commits yet, which ml_git_base_open accepts as an empty base: nothing is
+ * applied), and the ref as given. Owned by the base. */
 const char *ml_git_base_commit(const ml_git_base *base);
 const char *ml_git_base_ref(const ml_git_base *base);
 

@@ -31,16 +31,20 @@ struct taken {
 	const char *schema;
 	bool relations;           /* tables, views, indexes of the schema count */
 	bool constraints;         /* constraints of the schema's tables count */
-	const ml_ptr_vec *others;
+	const ml_name_scope *scope;
 };
 
 static bool name_taken(const char *name, void *data)
 {
 	const struct taken *tk = data;
 	const ml_catalog *cat = tk->cat;
-	for (size_t i = 0; tk->others && i < tk->others->len; i++)
-		if (!strcmp(tk->others->items[i], name))
+	const ml_name_scope *scope = tk->scope;
+	for (size_t i = 0; scope && i < scope->taken.len; i++)
+		if (!strcmp(scope->taken.items[i], name))
 			return true;
+	for (size_t i = 0; scope && i < scope->freed.len; i++)
+		if (!strcmp(scope->freed.items[i], name))
+			return false;
 	if (tk->relations) {
 		if (ml_catalog_table(cat, tk->schema, name))
 			return true;
@@ -101,13 +105,13 @@ static size_t string_names(PgQuery__Node *const *items, size_t n, const char **o
 }
 
 const char *ml_catalog_constraint_name(const ml_catalog *cat, ml_arena *arena, const char *schema, const char *table,
-				       const PgQuery__Constraint *con, const char *column, const ml_ptr_vec *others)
+				       const PgQuery__Constraint *con, const char *column, const ml_name_scope *scope)
 {
 	if (con->conname && *con->conname)
 		return con->conname;
 	if (con->indexname && *con->indexname)
 		return con->indexname; /* USING INDEX: the index's name */
-	struct taken tk = { cat, schema, true, true, others };
+	struct taken tk = { cat, schema, true, true, scope };
 	const char *names[MAX_NAME_COLUMNS];
 	size_t n = 0;
 	switch (con->contype) {
@@ -185,10 +189,10 @@ static bool same_key(const PgQuery__Constraint *a, const PgQuery__Constraint *b)
 
 const char *ml_catalog_column_constraint_name(const ml_catalog *cat, ml_arena *arena, const char *schema,
 					      const char *table, const PgQuery__ColumnDef *def,
-					      const PgQuery__Constraint *con, const ml_ptr_vec *others)
+					      const PgQuery__Constraint *con, const ml_name_scope *scope)
 {
 	if (!is_key(con) || (con->indexname && *con->indexname))
-		return ml_catalog_constraint_name(cat, arena, schema, table, con, def->colname, others);
+		return ml_catalog_constraint_name(cat, arena, schema, table, con, def->colname, scope);
 	/* The column's keys, the primary key first as PostgreSQL orders
 	 * them; each folded into the first kept one it matches. */
 	const PgQuery__Constraint *keys[MAX_COLUMN_KEYS];
@@ -214,18 +218,18 @@ const char *ml_catalog_column_constraint_name(const ml_catalog *cat, ml_arena *a
 		if (keys[i] == con)
 			me = i;
 	if (me == n)
-		return ml_catalog_constraint_name(cat, arena, schema, table, con, def->colname, others);
+		return ml_catalog_constraint_name(cat, arena, schema, table, con, def->colname, scope);
 	if (leader[me] != me)
 		return NULL; /* folded into another key: no constraint of its own */
 	/* Named after the first of its group that has a name. */
 	for (size_t i = me; i < n; i++)
 		if (leader[i] == me && keys[i]->conname && *keys[i]->conname)
 			return keys[i]->conname;
-	return ml_catalog_constraint_name(cat, arena, schema, table, con, def->colname, others);
+	return ml_catalog_constraint_name(cat, arena, schema, table, con, def->colname, scope);
 }
 
 const char *ml_catalog_index_name(const ml_catalog *cat, ml_arena *arena, const PgQuery__IndexStmt *ix,
-				  const ml_ptr_vec *others)
+				  const ml_name_scope *scope)
 {
 	if (ix->idxname && *ix->idxname)
 		return ix->idxname;
@@ -239,28 +243,28 @@ const char *ml_catalog_index_name(const ml_catalog *cat, ml_arena *arena, const 
 		elems[k++] = ix->index_including_params[i];
 	const char *names[MAX_NAME_COLUMNS];
 	size_t n = ml_pg_index_column_names(arena, elems, k, names, MAX_NAME_COLUMNS);
-	struct taken tk = { cat, ix->relation->schemaname, true, ix->isconstraint, others };
+	struct taken tk = { cat, ix->relation->schemaname, true, ix->isconstraint, scope };
 	const char *label = ix->primary ? "pkey" : ix->n_exclude_op_names ? "excl" : ix->isconstraint ? "key" : "idx";
 	return ml_pg_choose_name(arena, ix->relation->relname, ix->primary ? NULL : ml_pg_name_addition(arena, names, n),
 				 label, name_taken, &tk);
 }
 
 const char *ml_catalog_domain_check_name(const ml_catalog *cat, ml_arena *arena, const char *domain,
-					 const ml_ptr_vec *others)
+					 const ml_name_scope *scope)
 {
 	/* The catalog knows whether a domain was made with a CHECK, not its
 	 * name or how many: the first is taken to be there, named as
 	 * PostgreSQL names it. */
 	bool checked = ml_catalog_domain_is_checked(cat, domain);
 	const char *name = ml_pg_object_name(arena, domain, NULL, "check");
-	for (size_t i = 0; !checked && others && i < others->len; i++)
-		checked = !strcmp(others->items[i], name);
+	for (size_t i = 0; !checked && scope && i < scope->taken.len; i++)
+		checked = !strcmp(scope->taken.items[i], name);
 	if (!checked)
 		return name;
-	ml_ptr_vec taken = { 0 };
-	ml_ptr_vec_push(arena, &taken, (void *)name);
-	for (size_t i = 0; others && i < others->len; i++)
-		ml_ptr_vec_push(arena, &taken, others->items[i]);
+	ml_name_scope taken = { 0 };
+	ml_ptr_vec_push(arena, &taken.taken, (void *)name);
+	for (size_t i = 0; scope && i < scope->taken.len; i++)
+		ml_ptr_vec_push(arena, &taken.taken, scope->taken.items[i]);
 	struct taken tk = { cat, "", false, false, &taken };
 	return ml_pg_choose_name(arena, domain, NULL, "check", name_taken, &tk);
 }

@@ -95,8 +95,18 @@ bool ml_catalog_dependent_named(const ml_catalog *cat, const char *name);
  * is written in, else NULL): its own name, the index's for USING INDEX,
  * else "<table>_<columns>_key" and the like; NULL for a kind PostgreSQL 15
  * keeps no constraint of (NOT NULL, DEFAULT, GENERATED). */
+/* The names one statement has taken and freed so far, for the names of
+ * what it leaves unnamed: the catalog applies a statement only after it,
+ * so a constraint an earlier subcommand of one ALTER TABLE dropped still
+ * looks taken there (PostgreSQL runs every DROP of an ALTER TABLE before
+ * its ADDs). NULL: none. Names are the caller's. */
+typedef struct ml_name_scope {
+	ml_ptr_vec taken;
+	ml_ptr_vec freed;
+} ml_name_scope;
+
 const char *ml_catalog_constraint_name(const ml_catalog *cat, ml_arena *arena, const char *schema, const char *table,
-				       const PgQuery__Constraint *con, const char *column, const ml_ptr_vec *others);
+				       const PgQuery__Constraint *con, const char *column, const ml_name_scope *scope);
 /* The same for constraint con written in column definition def, and NULL
  * as well for a PRIMARY KEY or UNIQUE folded into another key of the same
  * column: PostgreSQL keeps one index for keys that differ in nothing else
@@ -104,15 +114,15 @@ const char *ml_catalog_constraint_name(const ml_catalog *cat, ml_arena *arena, c
  * has a name. */
 const char *ml_catalog_column_constraint_name(const ml_catalog *cat, ml_arena *arena, const char *schema,
 					      const char *table, const PgQuery__ColumnDef *def,
-					      const PgQuery__Constraint *con, const ml_ptr_vec *others);
+					      const PgQuery__Constraint *con, const ml_name_scope *scope);
 /* The index ix makes: its own name, else "<table>_<columns>_idx"; NULL
  * without a table. */
 const char *ml_catalog_index_name(const ml_catalog *cat, ml_arena *arena, const PgQuery__IndexStmt *ix,
-				  const ml_ptr_vec *others);
+				  const ml_name_scope *scope);
 /* An unnamed CHECK added to domain: "<domain>_check", numbered when the
  * catalog knows the domain has a CHECK already. */
 const char *ml_catalog_domain_check_name(const ml_catalog *cat, ml_arena *arena, const char *domain,
-					 const ml_ptr_vec *others);
+					 const ml_name_scope *scope);
 
 /* catalog_objects.c */
 /* A name as a statement writes it: schema "" when unqualified (for a

@@ -47,7 +47,8 @@ struct ml_step_ledger {
 	const ml_catalog *cat;    /* the statement's */
 	int line;
 	size_t start, end;
-	ml_ptr_vec names;         /* names the statement chose so far for what it left unnamed */
+	ml_name_scope names;      /* names the statement chose so far for what it left unnamed, and
+				     the constraint and index names it freed */
 };
 
 ml_step_ledger *ml_step_ledger_new(ml_arena *arena)
@@ -240,6 +241,8 @@ static void remove_entity(ml_step_ledger *l, entity *e)
 	if (ml_map_get(&l->live, key) == e)
 		ml_map_put(l->arena, &l->live, key, NULL);
 	ml_map_put(l->arena, &l->gone, key, e);
+	if (e->kind == ML_OBJECT_CONSTRAINT || e->kind == ML_OBJECT_INDEX)
+		ml_ptr_vec_push(l->arena, &l->names.freed, (void *)(e->member ? e->member : e->name));
 	/* Its columns, constraints, triggers and indexes go with it. */
 	for (size_t i = 0; i < l->entities.len; i++) {
 		entity *m = l->entities.items[i];
@@ -580,7 +583,7 @@ static void make_column_constraints(ml_step_ledger *l, entity *t, const qname *t
 								     n->constraint, &l->names);
 		if (!name || dynamic(l, name))
 			continue;
-		ml_ptr_vec_push(l->arena, &l->names, (void *)name);
+		ml_ptr_vec_push(l->arena, &l->names.taken, (void *)name);
 		make(l, ML_OBJECT_CONSTRAINT, t, NULL, NULL, name);
 	}
 }
@@ -613,7 +616,7 @@ static void add_constraint(ml_step_ledger *l, entity *t, const qname *table, con
 	const char *name = ml_catalog_constraint_name(l->cat, l->arena, table->schema, table->name, con, NULL, &l->names);
 	if (!name || dynamic(l, name))
 		return;
-	ml_ptr_vec_push(l->arena, &l->names, (void *)name);
+	ml_ptr_vec_push(l->arena, &l->names.taken, (void *)name);
 	make(l, ML_OBJECT_CONSTRAINT, t, NULL, NULL, name);
 }
 
@@ -818,7 +821,8 @@ void ml_step_ledger_apply(ml_step_ledger *l, const ml_catalog *cat, const PgQuer
 	l->line = line;
 	l->start = start;
 	l->end = end;
-	l->names.len = 0;
+	l->names.taken.len = 0;
+	l->names.freed.len = 0;
 	qname q;
 	switch (stmt->node_case) {
 	case PG_QUERY__NODE__NODE_CREATE_STMT:

@@ -236,9 +236,10 @@ typedef struct ml_migration_facts {
 	const char *version;      /* the migration's version, or NULL */
 	/* An up: */
 	ml_down_presence down_presence;
-	const char *down_path;    /* the down's file (this file, for a section), or NULL */
+	const char *down_path;    /* the down's file, or NULL (none, or a section of this file) */
 	const char *irreversible; /* the reason of a "-- migralint: irreversible: <reason>"
-				     comment in the up, or NULL */
+				     comment in the up ("" when it gives none), or NULL; a
+				     down gets its up's */
 	size_t irreversible_at;   /* the comment's byte offset */
 	/* A down: */
 	const ml_step_changes *up; /* what its up changed, or NULL when the up was not read in
@@ -246,8 +247,9 @@ typedef struct ml_migration_facts {
 	const char *up_path;      /* the up's file */
 	/* Both: what this step changed (complete in a rule's finish hook). */
 	const ml_step_changes *changes;
-	size_t first_statement;   /* byte offset of the step's first statement (its start when
-				     it has none): where a finding about the whole step points */
+	size_t step_start;        /* byte offset where the step starts in its file (a goose
+				     section's marker line; 0 for a file of its own): where a
+				     finding about the whole step points */
 } ml_migration_facts;
 
 #endif

@@ -38,6 +38,22 @@ typedef struct ml_findings {
 	size_t len, cap;
 } ml_findings;
 
+/* A finding about a migration of a history (rule_history.h), before the
+ * run gives it a line, a column and a severity. */
+typedef struct ml_history_finding {
+	const ml_rule *rule;
+	size_t migration;         /* index into the history's migrations */
+	size_t at;                /* byte offset in that migration's text */
+	int step;                 /* severity moved this many levels from the rule's */
+	const char *message;      /* in the sink's arena */
+} ml_history_finding;
+
+typedef struct ml_history_findings {
+	ml_arena *arena;
+	ml_history_finding *items;
+	size_t len, cap;
+} ml_history_findings;
+
 /* Appends a copy of *f (its strings and edits are not copied). */
 void ml_findings_add(ml_findings *out, const ml_finding *f);
 

@@ -16,6 +16,7 @@
 #include "migralint/migralint.h"
 
 typedef struct ml_stmt_ctx ml_stmt_ctx;
+struct ml_history_ctx;
 /* What the migrations built so far, and the transaction the statement runs
  * in: opaque to rules, which ask the query functions below. */
 typedef struct ml_catalog ml_catalog;
@@ -30,10 +31,18 @@ typedef struct ml_rule {
 	 * final transaction state; ml_report(-1) points at the open BEGIN, or
 	 * at the end of the file. NULL for most rules. */
 	void (*finish)(const ml_stmt_ctx *ctx, const struct ml_rule *self);
+	/* Checks a whole migration history (rule_history.h): the files of one
+	 * tool's migration directory, and how they differ from the ones git
+	 * holds at --base. NULL for statement rules. */
+	void (*check_history)(const struct ml_history_ctx *ctx, const struct ml_rule *self);
 	/* Its findings say that the statement's own slow work (a rewrite, a
 	 * scan, an index build, many rows changed) blocks the tables it works
 	 * on: ml_slow_work_reported_by names it. */
 	bool reports_slow_work;
+	/* Its findings are about a down as a down (does it reverse its up?):
+	 * they keep their severity in a down migration, where --down info
+	 * turns the others into info. */
+	bool about_downs;
 	/* Checks each statement after all the other rules, so that it sees
 	 * what they reported. */
 	bool runs_last;
@@ -79,6 +88,9 @@ struct ml_stmt_ctx {
 	const char *slow_work_reported_by; /* see ml_slow_work_reported_by */
 	struct ml_arena *arena;     /* text the helpers below return lives here, for the file */
 	struct ml_findings *out;    /* ml_report appends here; the engine takes the findings */
+	const ml_migration_facts *migration; /* where the step stands in its migration (an up or
+				       a down, and its counterpart), or NULL when the run does
+				       not track it (a tool without downs, the rules off) */
 	const ml_catalog *catalog;  /* for the query functions below */
 	const ml_tx *tx;            /* the same */
 };

@@ -90,6 +90,21 @@ void ml_report(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const 
 	va_end(ap);
 }
 
+void ml_report_span(const ml_stmt_ctx *ctx, const ml_rule *rule, size_t start, size_t end, const char *fmt, ...)
+{
+	size_t len = ctx->span.text ? strlen(ctx->span.text) : 0;
+	if (end > len)
+		end = len;
+	if (start > end)
+		start = end;
+	va_list ap;
+	va_start(ap, fmt);
+	ml_finding f = { .rule = rule, .start = start, .end = end, .help = rule->info.help,
+			 .message = ml_arena_vprintf(ctx->out->arena, fmt, ap) };
+	va_end(ap);
+	ml_findings_add(ctx->out, &f);
+}
+
 void ml_report_help(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const char *help,
 		    const char *fmt, ...)
 {

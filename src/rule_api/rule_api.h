@@ -30,6 +30,7 @@
 #include "rule.h"
 #include "rule_alter.h"
 #include "rule_catalog.h"
+#include "rule_history.h"
 #include "rule_report.h"
 #include "rule_tree.h"
 

@@ -12,6 +12,7 @@
 #include "rule_catalog.h"
 #include "rule_report.h"
 #include "rule_tree.h"
+#include "schema_changes.h"
 #include "tx.h"
 
 bool ml_table_is_new(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)
@@ -195,4 +196,19 @@ const char *ml_dependent_table(const ml_stmt_ctx *ctx, const ml_dependent *d)
 {
 	const ml_table_state *t = ml_catalog_table_by_id(ctx->catalog, d->table);
 	return t ? t->name : NULL;
+}
+
+const ml_object_change *ml_step_removes(const ml_step_changes *step, const ml_schema_object *obj)
+{
+	return ml_step_changes_removes(step, obj);
+}
+
+const ml_object_change *ml_step_makes(const ml_step_changes *step, const ml_schema_object *obj)
+{
+	return ml_step_changes_makes(step, obj);
+}
+
+const char *ml_object_text(const ml_stmt_ctx *ctx, const ml_schema_object *obj)
+{
+	return ml_schema_object_text(ctx->arena, obj);
 }

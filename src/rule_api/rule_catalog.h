@@ -111,4 +111,14 @@ const char *ml_table_name(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
  * the list is full, append nothing more. */
 bool ml_name_list_append(char *buf, size_t size, const char *name);
 
+/* What a migration step made and removed (ctx->migration, facts.h): does
+ * step remove obj, itself or with what holds it (a column with its table)?
+ * Does it make obj, itself or inside something it makes? The change that
+ * does, or NULL. */
+const ml_object_change *ml_step_removes(const ml_step_changes *step, const ml_schema_object *obj);
+const ml_object_change *ml_step_makes(const ml_step_changes *step, const ml_schema_object *obj);
+/* "table users", "column users.email", "index users_email_idx"..., in the
+ * file's arena. */
+const char *ml_object_text(const ml_stmt_ctx *ctx, const ml_schema_object *obj);
+
 #endif

@@ -19,6 +19,12 @@ void ml_report(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const 
 void ml_report_help(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const char *help,
 		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* Reports a finding of rule at bytes [start, end) of the file (a finding
+ * about a whole step, from a finish hook: where the step starts, or a
+ * statement recorded in ml_object_change). */
+void ml_report_span(const ml_stmt_ctx *ctx, const ml_rule *rule, size_t start, size_t end, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
 /* Like ml_report, with a mechanical fix: insert `insert` at byte insert_at
  * of the statement's text (see ml_stmt_text). description says what the
  * fix does ("add CONCURRENTLY"). The fix is dropped when insert is NULL,

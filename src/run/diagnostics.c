@@ -245,7 +245,7 @@ void ml_run_take_output(ml_run *run, const ml_edge_file *file, ml_engine_output 
 		ml_diagnostic_from_finding(run->arena, file, &out->findings[i], d);
 		d->direction = file->direction ? file->direction : "up";
 		d->version = file->version;
-		if (file->as_info)
+		if (file->as_info && !out->findings[i].finding.rule->about_downs)
 			d->severity = ML_SEVERITY_INFO;
 		ml_ptr_vec_push(run->arena, &run->diagnostics, d);
 		const ml_finding *f = &out->findings[i].finding;

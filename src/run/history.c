@@ -18,6 +18,8 @@
 #include "arena.h"
 #include "map.h"
 #include "migralint/migralint.h"
+#include "registry.h"
+#include "rule_set.h"
 #include "run.h"
 #include "tool.h"
 
@@ -297,6 +299,69 @@ static void add_unnamed_history(struct planner *pl, ml_input_list *list)
 	}
 }
 
+/* Does text (len bytes, NUL-terminated) hold no statement: comments and
+ * blanks only? */
+static bool no_statement(ml_arena *arena, const char *text, size_t len)
+{
+	return ml_tool_statement_count(arena, text, len, 1) == 0;
+}
+
+/* Pairs each up of the histories whose tool has downs with its down file:
+ * plan[order[k, end)] is one history. A file with a down section (goose)
+ * is paired in the file itself (lint_file.c). Without find_downs (no rule
+ * asks whether a down exists), each is only marked as having downs. */
+static void pair_downs(ml_arena *arena, ml_input_list *list, const size_t *order, size_t k, size_t end,
+		       bool find_downs)
+{
+	const ml_plan_entry *first = NULL;
+	bool any_down = false;
+	for (size_t j = k; j < end; j++) {
+		const ml_plan_entry *e = &list->plan[order[j]];
+		if (list->errors[order[j]] || !e->tool)
+			continue;
+		if (!first)
+			first = e;
+		any_down |= e->file.direction == ML_DIRECTION_DOWN;
+	}
+	if (!first || first->tool->downs == ML_DOWNS_NONE)
+		return;
+	/* Optional downs are expected only where the directory has some. */
+	if (first->tool->downs == ML_DOWNS_WHEN_USED && !any_down)
+		return;
+	for (size_t j = k; j < end; j++) {
+		ml_plan_entry *e = &list->plan[order[j]];
+		if (list->errors[order[j]] || !e->tool)
+			continue;
+		e->downs = true;
+		if (!find_downs || e->file.direction != ML_DIRECTION_UP || e->file.kind != ML_FILE_MIGRATION)
+			continue;
+		e->down = ML_DOWN_MISSING;
+		/* Its down sorts right after it: the same version, down after up. */
+		for (size_t i = j + 1; i < end; i++) {
+			const ml_plan_entry *d = &list->plan[order[i]];
+			if (list->errors[order[i]] || !d->tool)
+				continue;
+			if (ml_version_compare(d->file.version, e->file.version) != 0 || !e->file.version)
+				break;
+			if (d->file.direction != ML_DIRECTION_DOWN)
+				continue;
+			const char *path = list->items[order[i]].path;
+			e->down_path = path;
+			e->down = ML_DOWN_PRESENT;
+			if (d->file.kind == ML_FILE_MIGRATION) {
+				/* A down of comments only is short; a longer one that
+				 * starts with 64 KiB of them counts as having a statement. */
+				enum { HEAD = 64 * 1024 };
+				const char *text = ml_tool_read_head(arena, path, HEAD);
+				size_t len = text ? strlen(text) : 0;
+				if (text && len < HEAD && no_statement(arena, text, len))
+					e->down = ML_DOWN_EMPTY;
+			}
+			break;
+		}
+	}
+}
+
 /* Marks as context the migrations of each history up to since, in the
  * order the tool runs them: up to the last one whose version is since
  * (sqitch's change names, a journal's order, versions compared as text),
@@ -348,6 +413,19 @@ void ml_history_plan(ml_run *run, ml_input_list *list)
 	qsort_r(order, list->len, sizeof(*order), compare_items, list);
 	if (run->options.since)
 		mark_since(list, order, run->options.since);
+	/* Before context is dropped: the checks see every migration. */
+	ml_history_check_all(run, list, order);
+	ml_rule_set rules;
+	ml_rule_set_from_options(&rules, &run->options);
+	const ml_rule *missing_down = ml_registry_find("missing-down-migration");
+	bool pairing = missing_down && rules.enabled[ml_registry_index(missing_down)];
+	for (size_t k = 0; k < list->len;) {
+		size_t end = k;
+		while (end < list->len && list->plan[order[end]].history == list->plan[order[k]].history)
+			end++;
+		pair_downs(list->arena, list, order, k, end, pairing);
+		k = end;
+	}
 	for (size_t i = 0; i < list->len; i++) {
 		ml_plan_entry *e = &list->plan[i];
 		if (e->tool && e->file.kind == ML_FILE_SKIPPED) {

@@ -19,7 +19,9 @@
 #include "migralint/migralint.h"
 #include "parse.h"
 #include "pipeline.h"
+#include "registry.h"
 #include "rule_set.h"
+#include "schema_changes.h"
 #include "run.h"
 #include "split.h"
 #include "stmt_unit.h"
@@ -49,7 +51,47 @@ struct file_lint {
 	const char *file_version; /* the file's version, in the run's arena, or NULL */
 	size_t sections_cut_at;   /* 1 + where the tool's sections were cut short (more than
 				     ML_MAX_SECTIONS), reported by the first pass; 0: none */
+	ml_migration_facts *migration; /* the pass's place in its migration, or NULL: not
+				     tracked */
+	const char *up_key;       /* with migration: its up's key in run->up_changes */
 };
+
+/* Is one of the rules about downs on? Only then does a pass track what it
+ * makes and removes. */
+static bool tracks_reversal(const ml_rule_set *rules)
+{
+	static const char *const NAMES[] = { "missing-down-migration", "down-does-not-reverse-up",
+					     "rollback-loses-data" };
+	for (size_t i = 0; i < sizeof(NAMES) / sizeof(*NAMES); i++) {
+		const ml_rule *rule = ml_registry_find(NAMES[i]);
+		if (rule && rules->enabled[ml_registry_index(rule)])
+			return true;
+	}
+	return false;
+}
+
+/* The key of a migration's up in run->up_changes. */
+static const char *up_key(ml_arena *arena, const ml_plan_entry *entry)
+{
+	return ml_arena_printf(arena, "%zu\n%s", entry->history, entry->file.version);
+}
+
+/* Whether the up of a file whose tool keeps its down in sections has one:
+ * a down step, and a statement in it. */
+static ml_down_presence down_in_sections(ml_arena *arena, const char *text, const ml_section *steps, size_t n)
+{
+	ml_down_presence presence = ML_DOWN_MISSING;
+	for (size_t s = 0; s < n; s++) {
+		if (steps[s].direction != ML_DIRECTION_DOWN)
+			continue;
+		const char *from = steps[s].text ? steps[s].text : text;
+		if (steps[s].end > steps[s].start &&
+		    ml_tool_statement_count(arena, from + steps[s].start, steps[s].end - steps[s].start, 1) > 0)
+			return ML_DOWN_PRESENT;
+		presence = ML_DOWN_EMPTY;
+	}
+	return presence;
+}
 
 /* A NUL-terminated copy of text[start, end) in arena, with the psql
  * commands inside it blanked out (ml_chunk_copy_text). */
@@ -198,6 +240,8 @@ static void lint_pass(struct file_lint *f, const ml_options *options, const ml_r
 	ml_engine_state *st = f->st;
 	ml_engine_output_init(&f->out);
 	ml_engine_file_start(st, catalog, options, rules, map, file_arena, &f->out, f->edge.path);
+	if (f->migration)
+		ml_engine_set_migration(st, f->migration);
 
 	ml_ptr_vec found = { 0 };
 	for (size_t i = lo; i < hi; i++) {
@@ -357,6 +401,16 @@ static void lint_down(struct file_lint *f, const ml_options *file_options, const
 	}
 	f->edge.direction = "down";
 	step_version(f, &steps[d]);
+	ml_migration_facts facts;
+	ml_migration_facts *up_facts = f->migration;
+	if (up_facts) {
+		const ml_up_record *up = ml_map_get(&f->run->up_changes, f->up_key);
+		facts = (ml_migration_facts){ .down = true, .version = f->edge.version,
+					      .up = up ? &up->changes : NULL, .up_path = up ? up->path : NULL,
+					      .irreversible = up ? up->irreversible : NULL,
+					      .step_start = steps[d].start };
+		f->migration = &facts;
+	}
 	f->edge.as_info = f->run->options.down == ML_DOWN_INFO;
 	/* A byte that is not UTF-8 is reported by the pass of the step it is in. */
 	size_t invalid_at = f->invalid_at;
@@ -378,6 +432,7 @@ static void lint_down(struct file_lint *f, const ml_options *file_options, const
 	f->map = file_map;
 	f->edge.map = file_map;
 	f->own_text = false;
+	f->migration = up_facts;
 	f->edge.as_info = false;
 	f->edge.direction = "up";
 	f->edge.version = f->file_version;
@@ -467,6 +522,35 @@ void ml_run_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item, const m
 	if (first_up == n_steps && run->options.down == ML_DOWN_SKIP && !src->has_nul)
 		summary->skipped = "a down migration (--down skip)";
 
+	/* What the reversibility rules need: a tool with downs here, and one
+	 * of them on. */
+	ml_migration_facts up_facts;
+	if (entry->downs && entry->file.version && !src->has_nul && tracks_reversal(rules)) {
+		up_facts = (ml_migration_facts){ .version = version,
+						 .step_start = first_up < n_steps ? steps[first_up].start : 0 };
+		if (first_up < n_steps) {
+			bool down_step = false;
+			for (size_t s = 0; s < n_steps; s++)
+				down_step |= steps[s].direction == ML_DIRECTION_DOWN;
+			if (down_step) {
+				/* A down section of its own (goose, dbmate, sql-migrate). */
+				up_facts.down_presence = down_in_sections(file_arena, text, steps, n_steps);
+				up_facts.down_path = NULL;
+			} else {
+				up_facts.down_presence = entry->down;
+				up_facts.down_path = entry->down_path;
+			}
+			const char *reason = NULL;
+			size_t at = ml_find_irreversible(file_arena, text, 0, len, &reason);
+			if (at != (size_t)-1) {
+				up_facts.irreversible = reason;
+				up_facts.irreversible_at = at;
+			}
+		}
+		f.migration = &up_facts;
+		f.up_key = up_key(file_arena, entry);
+	}
+
 	ml_options up_options = file_options;
 	up_options.assume_in_transaction = steps[first_up < n_steps ? first_up : 0].in_transaction;
 	if (src->has_nul) {
@@ -507,6 +591,15 @@ void ml_run_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item, const m
 			} else {
 				lint_pass(&f, &up_options, rules, run->catalog, &src->chunks, 0, src->chunks.len, steps,
 					  n_steps, wants, !has_down, file_arena);
+			}
+			if (f.migration && st.ledger) {
+				/* Kept for its down, which may be another file. */
+				ml_up_record *record = ml_arena_alloc(run->arena, sizeof(*record));
+				ml_step_ledger_result(st.ledger, run->arena, &record->changes);
+				record->path = ml_arena_strdup(run->arena, f.edge.path);
+				record->irreversible = up_facts.irreversible ? ml_arena_strdup(run->arena, up_facts.irreversible)
+									     : NULL;
+				ml_map_put(run->arena, &run->up_changes, ml_arena_strdup(run->arena, f.up_key), record);
 			}
 		} else if (bad < len) {
 			f.invalid_at = bad + 1;

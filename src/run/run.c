@@ -600,6 +600,12 @@ int ml_run_lint_paths(ml_run *run, const char *const *paths, size_t n)
 	list.context = false;
 	ml_history_plan(run, &list);
 	int errors_before = run->input_errors;
+	if (run->base_error) {
+		/* The history could not be compared as asked: nothing is linted
+		 * (ml_run_base_error). */
+		ml_arena_free(list.arena);
+		return -1;
+	}
 	if (list.len)
 		lint_items(run, list.items, list.errors, list.plan, list.len);
 	ml_run_check_code_references(run);
@@ -675,6 +681,11 @@ const ml_file_summary *ml_run_files(const ml_run *run, size_t *count)
 	return mutable->files_copy;
 }
 
+const char *ml_run_base_error(const ml_run *run)
+{
+	return run->base_error;
+}
+
 int ml_run_input_errors(const ml_run *run)
 {
 	return run->input_errors;
@@ -686,6 +697,8 @@ int ml_run_exit_status(ml_run *run)
 	const ml_diagnostic *d = ml_run_diagnostics(run, &n);
 	if (run->out_of_memory)
 		return ML_EXIT_FAILED;
+	if (run->base_error)
+		return ML_EXIT_USAGE;
 	if (run->input_errors)
 		return ML_EXIT_INPUT_ERROR;
 	for (size_t i = 0; i < n; i++)

@@ -27,6 +27,11 @@ typedef struct ml_plan_entry {
 	const char *note;         /* the first reported file of its history: its directory's note */
 	bool since;               /* named to be linted, but at or before options.since: replayed
 				     as context and listed as skipped */
+	bool downs;               /* its tool has downs in this directory: the reversibility
+				     rules look at it */
+	ml_down_presence down;    /* an up with downs in files of their own: whether its down is
+				     there (a tool with down sections decides in lint_file.c) */
+	const char *down_path;    /* that down file, or NULL */
 } ml_plan_entry;
 
 /* The list of what a run lints, in order: files to read, and inputs that
@@ -73,8 +78,18 @@ struct ml_run {
 	ml_map migration_dir_paths; /* the folders' paths already looked at, for the above */
 	ml_map buffer_files;      /* with references: "dev:inode" of the files buffers and streams
 				     were reported under (the migration an editor lints) */
-	ml_map reference_errors;  /* paths the code scan could not read, each reported once */
+	const char *base_error;   /* why options.base cannot be used (ml_run_base_error), or NULL */
+	ml_map reference_errors;
+	ml_map up_changes;        /* "history\nversion" -> struct ml_up_record *: what each up
+				     of a history with downs made and removed, for its down */  /* paths the code scan could not read, each reported once */
 };
+
+/* What an up made and removed (lint_file.c), kept for its down. */
+typedef struct ml_up_record {
+	ml_step_changes changes;  /* in the run's arena */
+	const char *path;
+	const char *irreversible; /* its "migralint: irreversible" reason, or NULL */
+} ml_up_record;
 
 /* A column a reported migration drops or renames, and the finding about it
  * (ml_finding.gone_column), for the scan of the application's code. In the
@@ -119,6 +134,15 @@ void ml_history_plan(ml_run *run, ml_input_list *list);
  * input) in *entry: the named tool, or the one detected from path's
  * folder when it exists, else plain; never context. */
 void ml_history_entry_for(ml_run *run, const char *path, ml_plan_entry *entry);
+
+/* history_checks.c */
+/* Runs the history rules (check_history) over each history of list that
+ * has a reported migration, with order the plan's order (history.c):
+ * each laid out in its tool's order and, with options.base, compared with
+ * git's copy of its directory at that revision. Their findings become
+ * run's diagnostics. When the base cannot be read, run->base_error says
+ * why and nothing more is checked. */
+void ml_history_check_all(ml_run *run, ml_input_list *list, const size_t *order);
 
 /* lint_file.c */
 /* Lints item of pipeline (ml_pipeline_source) as entry says (its tool's

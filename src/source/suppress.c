@@ -145,6 +145,44 @@ bool ml_suppression_parse(ml_arena *arena, const char *comment, size_t len, ml_s
 	return true;
 }
 
+size_t ml_find_irreversible(ml_arena *arena, const char *text, size_t start, size_t end, const char **reason)
+{
+	static const char MARK[] = "migralint: irreversible";
+	const size_t mark_len = sizeof(MARK) - 1;
+	for (size_t at = start; at + mark_len <= end;) {
+		const char *hit = memmem(text + at, end - at, MARK, mark_len);
+		if (!hit)
+			break;
+		size_t pos = (size_t)(hit - text);
+		at = pos + mark_len;
+		/* Inside a comment that opens earlier on its line. */
+		size_t line = pos;
+		while (line > start && text[line - 1] != '\n' && text[line - 1] != '\r')
+			line--;
+		bool in_comment = false;
+		for (size_t k = line; k < pos; k++)
+			if ((text[k] == '-' && text[k + 1] == '-') || (text[k] == '/' && text[k + 1] == '*'))
+				in_comment = true;
+		if (!in_comment)
+			continue;
+		size_t r = at;
+		if (r < end && text[r] == ':')
+			r++;
+		size_t stop = r;
+		while (stop < end && text[stop] != '\n' && text[stop] != '\r' &&
+		       !(text[stop] == '*' && stop + 1 < end && text[stop + 1] == '/'))
+			stop++;
+		while (r < stop && isspace((unsigned char)text[r]))
+			r++;
+		while (stop > r && isspace((unsigned char)text[stop - 1]))
+			stop--;
+		*reason = ml_arena_strndup(arena, text + r, stop - r);
+		return pos;
+	}
+	*reason = NULL;
+	return (size_t)-1;
+}
+
 int ml_suppressions_scan(ml_arena *arena, const ml_line_map *map, size_t start, size_t end,
 			 ml_ptr_vec *list)
 {

@@ -49,6 +49,13 @@ const char *ml_suppression_kind(const ml_suppression *s);
  * squawk directive; false otherwise. */
 bool ml_suppression_parse(ml_arena *arena, const char *comment, size_t len, ml_suppression *out);
 
+/* The first "-- migralint: irreversible: <reason>" comment (or the same in
+ * a block comment) in text[start, end): its byte offset, with *reason the
+ * reason (in arena, trimmed; "" when the comment gives none), or
+ * (size_t)-1 when there is none. It says that an up migration has no down
+ * on purpose. */
+size_t ml_find_irreversible(ml_arena *arena, const char *text, size_t start, size_t end, const char **reason);
+
 /* Does text[0, len) mention a directive ("migralint-ignore" or
  * "squawk-ignore")? A quick test before scanning for real comments. */
 bool ml_mentions_directive(const char *text, size_t len);

@@ -450,10 +450,20 @@ START_TEST(an_unknown_ref_says_fetch_or_name_another)
 	free(tree);
 	error = open_fails(db, "");
 	ck_assert_msg(strstr(error, "no base ref"), "%s", error);
-	/* HEAD before the first commit (a pre-commit hook's first run) */
+	/* HEAD before the first commit (a pre-commit hook's first run): an
+	 * empty base, nothing applied; another ref there still fails. */
 	char *fresh = new_repo("fresh");
-	error = open_fails(fresh, "HEAD");
-	ck_assert_msg(strstr(error, "no commit 'HEAD'") && strstr(error, "no commits yet"), "%s", error);
+	put_text(fresh, "db/001.sql", "select 1;\n");
+	ml_git_base *empty = NULL;
+	const char *why = NULL;
+	ck_assert_int_eq(ml_git_base_open(arena, ml_arena_printf(arena, "%s/db", fresh), "HEAD", &empty, &why), 0);
+	ck_assert_ptr_null(ml_git_base_commit(empty));
+	ml_git_file *none = NULL;
+	size_t n_none = 99;
+	ck_assert_int_eq(ml_git_base_list(empty, arena, ml_arena_printf(arena, "%s/db", fresh), &none, &n_none, &why), 0);
+	ck_assert_uint_eq(n_none, 0);
+	error = open_fails(fresh, "main");
+	ck_assert_msg(strstr(error, "no commit 'main'"), "%s", error);
 }
 END_TEST
 

@@ -1,0 +1,72 @@
+/*
+ * sql_tokens.c - compares two SQL texts as sequences of tokens from
+ * libpg_query's scanner (PostgreSQL's own lexer), comments left out, so
+ * that strings, quoted names and dollar-quoted bodies keep every byte
+ * while the layout between tokens does not count.
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
+
+#include "arena.h"
+#include "sql_tokens.h"
+#include "unpack.h"
+
+/* The scan of text[0, len) (NUL-terminated in arena), or NULL. */
+static PgQuery__ScanResult *scan(ml_arena *arena, const char *text, size_t len)
+{
+	char *copy = ml_arena_strndup(arena, text, len);
+	PgQueryScanResult result = pg_query_scan(copy);
+	if (result.error) {
+		pg_query_free_scan_result(result);
+		return NULL;
+	}
+	PgQuery__ScanResult *out =
+		ml_unpack(arena, &pg_query__scan_result__descriptor, (const uint8_t *)result.pbuf.data, result.pbuf.len);
+	pg_query_free_scan_result(result);
+	return out;
+}
+
+static bool is_comment(const PgQuery__ScanToken *t)
+{
+	return t->token == PG_QUERY__TOKEN__SQL_COMMENT || t->token == PG_QUERY__TOKEN__C_COMMENT;
+}
+
+/* The next token of s at or after *i that is not a comment, or NULL. */
+static const PgQuery__ScanToken *next_token(const PgQuery__ScanResult *s, size_t *i)
+{
+	while (*i < s->n_tokens && is_comment(s->tokens[*i]))
+		(*i)++;
+	return *i < s->n_tokens ? s->tokens[(*i)++] : NULL;
+}
+
+int ml_sql_same_tokens(const char *a, size_t alen, const char *b, size_t blen)
+{
+	ml_arena *arena = ml_arena_new();
+	if (!arena)
+		return -1;
+	PgQuery__ScanResult *sa = scan(arena, a, alen), *sb = scan(arena, b, blen);
+	int same = -1;
+	if (sa && sb) {
+		size_t i = 0, j = 0;
+		same = 1;
+		for (;;) {
+			const PgQuery__ScanToken *ta = next_token(sa, &i), *tb = next_token(sb, &j);
+			if (!ta || !tb) {
+				same = !ta && !tb;
+				break;
+			}
+			size_t la = (size_t)(ta->end - ta->start), lb = (size_t)(tb->end - tb->start);
+			if (ta->token != tb->token || la != lb || ta->end > (int32_t)alen || tb->end > (int32_t)blen ||
+			    memcmp(a + ta->start, b + tb->start, la) != 0) {
+				same = 0;
+				break;
+			}
+		}
+	}
+	ml_arena_free(arena);
+	return same;
+}
