@@ -812,6 +812,31 @@ static void create_type(ml_step_ledger *l, PgQuery__Node *const *names, size_t n
 		make_top(l, ML_OBJECT_TYPE, &q, false);
 }
 
+/* OWNED BY table.column: the sequence goes with its table (DROP TABLE
+ * drops the sequences its columns own), as pg_dump writes serial columns
+ * (CREATE SEQUENCE, then ALTER SEQUENCE ... OWNED BY). OWNED BY NONE
+ * frees it. */
+static void sequence_owner(ml_step_ledger *l, const qname *seq, PgQuery__Node *const *options, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const PgQuery__Node *o = options[i];
+		if (!o || o->node_case != PG_QUERY__NODE__NODE_DEF_ELEM || !o->def_elem->defname ||
+		    strcmp(o->def_elem->defname, "owned_by") || !o->def_elem->arg ||
+		    o->def_elem->arg->node_case != PG_QUERY__NODE__NODE_LIST)
+			continue;
+		entity *s = find_top(l, ML_OBJECT_SEQUENCE, seq->schema, seq->name);
+		if (!s)
+			s = existing_top(l, ML_OBJECT_SEQUENCE, seq->schema, seq->name);
+		const PgQuery__List *names = o->def_elem->arg->list;
+		qname column;
+		/* [schema.]table.column: the table is the list without its last name. */
+		if (names->n_items >= 2 && list_qname(l, names->items, names->n_items - 1, false, &column))
+			s->container = relation(l, column.schema, column.name);
+		else
+			s->container = NULL; /* NONE */
+	}
+}
+
 void ml_step_ledger_apply(ml_step_ledger *l, const ml_catalog *cat, const PgQuery__Node *stmt, int line, size_t start,
 			  size_t end)
 {
@@ -871,8 +896,14 @@ void ml_step_ledger_apply(ml_step_ledger *l, const ml_catalog *cat, const PgQuer
 			make_top(l, ML_OBJECT_VIEW, &q, stmt->view_stmt->replace);
 		break;
 	case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT:
-		if (range_qname(l, stmt->create_seq_stmt->sequence, &q))
+		if (range_qname(l, stmt->create_seq_stmt->sequence, &q)) {
 			make_top(l, ML_OBJECT_SEQUENCE, &q, stmt->create_seq_stmt->if_not_exists);
+			sequence_owner(l, &q, stmt->create_seq_stmt->options, stmt->create_seq_stmt->n_options);
+		}
+		break;
+	case PG_QUERY__NODE__NODE_ALTER_SEQ_STMT:
+		if (range_qname(l, stmt->alter_seq_stmt->sequence, &q))
+			sequence_owner(l, &q, stmt->alter_seq_stmt->options, stmt->alter_seq_stmt->n_options);
 		break;
 	case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT: {
 		const PgQuery__CreateTrigStmt *tr = stmt->create_trig_stmt;

@@ -46,6 +46,13 @@
  *   counts as removed: the ledger cannot tell whether it was there, and a
  *   down that names it means it to be.
  * - holds_data: tables, columns, materialized views.
+ * - A sequence OWNED BY a column (CREATE or ALTER SEQUENCE) goes with its
+ *   table within the step; a later step knows the ownership only if the
+ *   catalog does, which it does not (a down's DROP TABLE then leaves the
+ *   sequence standing, and its DROP SEQUENCE IF EXISTS removes one the up is
+ *   not seen to make).
+ * - An index of a materialized view dropped through a CASCADE is listed
+ *   without its view.
  * Not followed (the objects stay as they were): ATTACH / DETACH PARTITION
  * (DETACH makes a partition's copies of its parent's indexes its own), DROP
  * TYPE ... CASCADE (PostgreSQL drops the columns of the type), DROP
