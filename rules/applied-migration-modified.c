@@ -23,7 +23,7 @@ static void check_history(const ml_history_ctx *ctx, const ml_rule *self)
 			break;
 		case ML_BASE_COSMETIC:
 			ml_report_history(ctx, self, m, mig->changed_at, -1,
-					  "%s is at %s and was edited since, in comments or layout only: what it runs "
+					  "%s is at %s and was edited since, in comments, layout or letter case only: what it runs "
 					  "is the same, but tools that checksum the file (Flyway) refuse the change",
 					  mig->path, ctx->base_ref);
 			break;

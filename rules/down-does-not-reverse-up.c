@@ -27,9 +27,12 @@ static void finish(const ml_stmt_ctx *ctx, const ml_rule *self)
 	if (m->irreversible && *m->irreversible)
 		return;
 	const ml_step_changes *up = m->up, *down = m->changes;
+	/* Extensions are the database's more than the migration's (often
+	 * installed beforehand, shared by other schemas): a down that leaves one
+	 * installed, or drops one, is not judged. */
 	for (size_t i = 0; i < up->n_made; i++) {
 		const ml_object_change *c = &up->made[i];
-		if (ml_step_removes(down, &c->object) || replaced(up, &c->object))
+		if (c->object.kind == ML_OBJECT_EXTENSION || ml_step_removes(down, &c->object) || replaced(up, &c->object))
 			continue;
 		if (c->renamed_from)
 			ml_report_span(ctx, self, m->step_start, m->step_start,
@@ -42,7 +45,8 @@ static void finish(const ml_stmt_ctx *ctx, const ml_rule *self)
 	}
 	for (size_t i = 0; i < up->n_removed; i++) {
 		const ml_object_change *c = &up->removed[i];
-		if (c->renamed_from || ml_step_makes(down, &c->object) || replaced(up, &c->object))
+		if (c->object.kind == ML_OBJECT_EXTENSION || c->renamed_from || ml_step_makes(down, &c->object) ||
+		    replaced(up, &c->object))
 			continue; /* a rename is judged by its new name, above */
 		ml_report_span(ctx, self, m->step_start, m->step_start,
 			       "the up (%s:%d) drops %s; this down does not make it again", m->up_path, c->line,
@@ -50,7 +54,7 @@ static void finish(const ml_stmt_ctx *ctx, const ml_rule *self)
 	}
 	for (size_t i = 0; i < down->n_removed; i++) {
 		const ml_object_change *c = &down->removed[i];
-		if (c->renamed_from || replaced(down, &c->object) ||
+		if (c->object.kind == ML_OBJECT_EXTENSION || c->renamed_from || replaced(down, &c->object) ||
 		    (ml_step_makes(up, &c->object) && !replaced(up, &c->object)))
 			continue;
 		ml_report_span(ctx, self, c->start, c->end, "this down drops %s, which its up (%s) does not make",

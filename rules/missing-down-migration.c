@@ -16,17 +16,19 @@ static void finish(const ml_stmt_ctx *ctx, const ml_rule *self)
 	const char *no_reason = m->irreversible ? " (its \"migralint: irreversible\" comment gives no reason: add one "
 						  "after a colon)"
 						: "";
+	/* A comment without a reason is where the fix goes. */
+	size_t at = m->irreversible ? m->irreversible_at : m->step_start;
 	if (m->down_presence == ML_DOWN_MISSING)
-		ml_report_span(ctx, self, m->step_start, m->step_start,
+		ml_report_span(ctx, self, at, at,
 			       "this migration has no down: rolling it back means writing one when it is needed%s",
 			       no_reason);
 	else if (m->down_presence == ML_DOWN_EMPTY && m->down_path)
-		ml_report_span(ctx, self, m->step_start, m->step_start,
+		ml_report_span(ctx, self, at, at,
 			       "the down of this migration (%s) runs no statement: a rollback reports success and "
 			       "leaves the schema as the up made it%s",
 			       m->down_path, no_reason);
 	else if (m->down_presence == ML_DOWN_EMPTY)
-		ml_report_span(ctx, self, m->step_start, m->step_start,
+		ml_report_span(ctx, self, at, at,
 			       "the down section of this migration runs no statement: a rollback reports success and "
 			       "leaves the schema as the up made it%s",
 			       no_reason);

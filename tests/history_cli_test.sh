@@ -163,7 +163,7 @@ check "--base HEAD: a comment added to a Down section is no edit of what ran" \
 sed -i '1a -- edited' $G/1_create_accounts.sql
 run --no-config --format gcc --base HEAD $G
 check "--base HEAD: a comment added to the Up section is a warning at its line" \
-	has "$G/1_create_accounts.sql:2:1: warning: .*comments or layout only.*\[applied-migration-modified\]" "$out"
+	has "$G/1_create_accounts.sql:2:1: warning: .*comments, layout or letter case only.*\[applied-migration-modified\]" "$out"
 git -c user.name=t -c user.email=t@t commit -qam second
 git clone -q --depth 1 "file://$tmp/nogit" "$tmp/shallow" 2>/dev/null
 cd "$tmp/shallow" || exit 1

@@ -811,6 +811,8 @@ typedef struct batch_reader {
 	size_t header_len;
 	size_t body_done;           /* bytes of files[at].text filled */
 	size_t missing;             /* the first file git has no object for, or SIZE_MAX */
+	size_t max_size;            /* the most bytes a blob may have (0: any) */
+	size_t too_large;           /* the file larger than that, or SIZE_MAX */
 	const char *malformed;      /* what was wrong with the output, or NULL */
 } batch_reader;
 
@@ -846,6 +848,11 @@ static int batch_header(batch_reader *r)
 	unsigned long long size = strtoull(rest + 5, &end, 10);
 	if (errno || end == rest + 5 || *end || rest[5] == '-' || size >= SIZE_MAX) {
 		r->malformed = ml_arena_printf(r->arena, "a bad size for %s: %s", f->oid, rest + 5);
+		return -1;
+	}
+	if (r->max_size && size > r->max_size) {
+		r->too_large = r->at;
+		r->malformed = "";
 		return -1;
 	}
 	f->len = (size_t)size;
@@ -911,7 +918,8 @@ static int batch_sink(void *ctx, const char *data, size_t len)
 	return 0;
 }
 
-int ml_git_base_read(const ml_git_base *base, ml_arena *arena, ml_git_file *files, size_t n, const char **error)
+int ml_git_base_read(const ml_git_base *base, ml_arena *arena, ml_git_file *files, size_t n, size_t max_size,
+		     const char **error)
 {
 	*error = NULL;
 	if (n == 0)
@@ -929,7 +937,8 @@ int ml_git_base_read(const ml_git_base *base, ml_arena *arena, ml_git_file *file
 		w[len] = '\n';
 		w += len + 1;
 	}
-	batch_reader reader = { .arena = arena, .files = files, .n = n, .missing = SIZE_MAX };
+	batch_reader reader = { .arena = arena, .files = files, .n = n, .missing = SIZE_MAX, .max_size = max_size,
+				.too_large = SIZE_MAX };
 	const char *args[] = { "cat-file", "--batch", NULL };
 	git_call c = { .where = base->top, .args = args, .input = input, .input_len = input_len,
 		       .sink = batch_sink, .sink_ctx = &reader };
@@ -939,6 +948,10 @@ int ml_git_base_read(const ml_git_base *base, ml_arena *arena, ml_git_file *file
 	if (c.spawn_error)
 		*error = spawn_failure(arena, ml_arena_printf(arena, "the files at the base '%s'", base->ref),
 				       c.spawn_error);
+	else if (reader.too_large != SIZE_MAX)
+		*error = ml_arena_printf(arena, "'%s' at the base '%s' is larger than %zu bytes, the most migralint reads "
+					 "of one input: raise --max-input-size to compare it",
+					 files[reader.too_large].path, base->ref, max_size);
 	else if (ran != 0)
 		*error = ml_arena_printf(arena, "cannot read the files at the base '%s' (%s): git cat-file failed: %s",
 					 base->ref, base->commit, git_complaint(arena, &c));

@@ -69,9 +69,11 @@ int ml_git_base_list(const ml_git_base *base, ml_arena *arena, const char *dir, 
 		     const char **error);
 
 /* Reads the content of files[0, n) (from ml_git_base_list) into their text
- * and len, in arena, with one git process for all of them. Returns 0, or -1
- * with *error (an object git does not have is named with its path); after
- * -1 some texts may be filled and others not. */
-int ml_git_base_read(const ml_git_base *base, ml_arena *arena, ml_git_file *files, size_t n, const char **error);
+ * and len, in arena, with one git process for all of them. A blob larger
+ * than max_size bytes (0: no limit) is an error naming its path. Returns 0,
+ * or -1 with *error (an object git does not have is named with its path);
+ * after -1 some texts may be filled and others not. */
+int ml_git_base_read(const ml_git_base *base, ml_arena *arena, ml_git_file *files, size_t n, size_t max_size,
+		     const char **error);
 
 #endif

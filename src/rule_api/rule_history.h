@@ -22,7 +22,7 @@ typedef enum ml_base_state {
 	ML_BASE_EDITED,           /* its statements changed */
 	ML_BASE_COSMETIC,         /* only whitespace or comments changed */
 	ML_BASE_DELETED,          /* at the base, gone now (path: where it was) */
-	ML_BASE_RENAMED,          /* at the base under base_path; the text as state_of_text says */
+	ML_BASE_RENAMED,          /* at the base under base_path; its text as renamed_text says */
 } ml_base_state;
 
 /* One migration file of a history. */

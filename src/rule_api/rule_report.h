@@ -19,9 +19,12 @@ void ml_report(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const 
 void ml_report_help(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const char *help,
 		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* Reports a finding of rule at bytes [start, end) of the file (a finding
- * about a whole step, from a finish hook: where the step starts, or a
- * statement recorded in ml_object_change). */
+/* Reports a finding of rule at bytes [start, end) of ctx->span.text (the
+ * file's text, or the text of the step being linted when its tool gives it
+ * one; the same offsets): a finding about a whole step, from a finish hook,
+ * at where the step starts or at a statement an ml_object_change recorded.
+ * end is clamped to the text and start to end. The message is formatted
+ * into the findings' arena; the help is the rule's. */
 void ml_report_span(const ml_stmt_ctx *ctx, const ml_rule *rule, size_t start, size_t end, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 

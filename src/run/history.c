@@ -330,9 +330,26 @@ static void pair_downs(ml_arena *arena, ml_input_list *list, const size_t *order
 		return;
 	for (size_t j = k; j < end; j++) {
 		ml_plan_entry *e = &list->plan[order[j]];
-		if (list->errors[order[j]] || !e->tool)
+		if (!list->errors[order[j]] && e->tool)
+			e->downs = true;
+	}
+	/* Two ups of one version (duplicate-migration-version's) cannot be
+	 * told apart by their downs: neither is paired. A version's files are
+	 * neighbours in the order. */
+	for (size_t j = k; j < end;) {
+		const char *version = list->plan[order[j]].file.version;
+		size_t run = j, ups = 0;
+		while (run < end && version && !list->errors[order[run]] &&
+		       ml_version_compare(list->plan[order[run]].file.version, version) == 0)
+			ups += list->plan[order[run++]].file.direction == ML_DIRECTION_UP;
+		for (size_t i = j; ups > 1 && i < run; i++)
+			list->plan[order[i]].downs = false;
+		j = run > j ? run : j + 1;
+	}
+	for (size_t j = k; j < end; j++) {
+		ml_plan_entry *e = &list->plan[order[j]];
+		if (list->errors[order[j]] || !e->tool || !e->downs)
 			continue;
-		e->downs = true;
 		if (!find_downs || e->file.direction != ML_DIRECTION_UP || e->file.kind != ML_FILE_MIGRATION)
 			continue;
 		e->down = ML_DOWN_MISSING;

@@ -42,12 +42,14 @@ struct layout {
 	const ml_plan_entry *first;
 	ml_history_migration *migrations;
 	const char **relpaths;    /* per migration: its path below the directory */
+	ml_migration_file *files; /* per migration: what its tool makes of it */
 	size_t n, cap;
 	ml_map by_relpath;        /* relpath -> index + 1 */
 	bool whole_dir;           /* every file of the directory is in the plan */
 };
 
-static size_t add_migration(struct layout *l, const ml_history_migration *m, const char *relpath)
+static size_t add_migration(struct layout *l, const ml_history_migration *m, const char *relpath,
+			    const ml_migration_file *file)
 {
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 32;
@@ -55,32 +57,61 @@ static size_t add_migration(struct layout *l, const ml_history_migration *m, con
 					      cap * sizeof(*l->migrations));
 		l->relpaths = ml_arena_grow(l->arena, l->relpaths, l->cap * sizeof(*l->relpaths),
 					    cap * sizeof(*l->relpaths));
+		l->files = ml_arena_grow(l->arena, l->files, l->cap * sizeof(*l->files), cap * sizeof(*l->files));
 		l->cap = cap;
 	}
 	l->migrations[l->n] = *m;
 	l->relpaths[l->n] = relpath;
+	l->files[l->n] = *file;
 	return l->n++;
 }
 
-/* The path of path below root, '/' separated, or NULL when it is not below
- * it as written. */
-static const char *below(const char *path, const char *root)
+/* path in arena with repeated slashes and "." components left out
+ * ("db//./x.sql" is "db/x.sql"): one file named two ways is one file. */
+static const char *tidy(ml_arena *arena, const char *path)
 {
+	size_t n = strlen(path);
+	char *out = ml_arena_alloc(arena, n + 2);
+	size_t used = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && path[j] != '/')
+			j++;
+		bool dot = j - i == 1 && path[i] == '.';
+		if (j > i && !dot) {
+			if (used || path[0] == '/')
+				out[used++] = '/';
+			memcpy(out + used, path + i, j - i);
+			used += j - i;
+		}
+		i = j + 1;
+	}
+	if (!used)
+		out[used++] = path[0] == '/' ? '/' : '.';
+	out[used] = '\0';
+	return out;
+}
+
+/* The path of path below root, '/' separated (in arena), or NULL when it
+ * is not below it as written. */
+static const char *below(ml_arena *arena, const char *path, const char *root)
+{
+	path = tidy(arena, path);
+	root = tidy(arena, root);
 	if (!strcmp(root, "."))
-		return path[0] == '.' && path[1] == '/' ? path + 2 : path;
+		return path;
 	size_t n = strlen(root);
-	while (n > 1 && root[n - 1] == '/')
-		n--;
-	if (!strncmp(path, root, n) && path[n] == '/')
-		return path + n + 1;
+	if (!strncmp(path, root, n) && (path[n] == '/' || (n == 1 && root[0] == '/')))
+		return path + n + (path[n] == '/');
 	return NULL;
 }
 
 /* The text of the regular file path, malloc'd, or NULL (what cannot be
- * read was reported when the run walked or read it). */
+ * read was reported when the run walked or read it). A link is followed:
+ * the walk let through only those to files inside the directory named. */
 static char *read_text(const char *path, size_t limit, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
 	struct stat sb;
@@ -99,7 +130,8 @@ static char *read_text(const char *path, size_t limit, size_t *len)
 /* text[0, len) with what its tool does not run when it applies the
  * migration left out: the up steps only (a goose Down section edited is
  * no edit of what ran). In arena; text itself when all of it is up. */
-static const char *up_text(ml_arena *arena, const ml_plan_entry *e, const char *text, size_t len, size_t *out_len)
+static const char *up_text(ml_arena *arena, const ml_plan_entry *e, const ml_migration_file *file, const char *text,
+			   size_t len, size_t *out_len)
 {
 	*out_len = len;
 	if (!e->tool->sections || memchr(text, '\0', len))
@@ -107,7 +139,7 @@ static const char *up_text(ml_arena *arena, const ml_plan_entry *e, const char *
 	ml_section *steps = malloc(ML_MAX_SECTIONS * sizeof(*steps));
 	if (!steps)
 		return text;
-	size_t n = e->tool->sections(arena, e->root, &e->file, text, len, steps, ML_MAX_SECTIONS);
+	size_t n = e->tool->sections(arena, e->root, file, text, len, steps, ML_MAX_SECTIONS);
 	bool all_up = true;
 	for (size_t s = 0; s < n; s++)
 		all_up &= steps[s].direction == ML_DIRECTION_UP;
@@ -115,7 +147,8 @@ static const char *up_text(ml_arena *arena, const ml_plan_entry *e, const char *
 		free(steps);
 		return text;
 	}
-	char *up = ml_arena_alloc(arena, len + 1);
+	/* The up steps' bytes, a line break after each. */
+	char *up = ml_arena_alloc(arena, len + n + 1);
 	size_t used = 0;
 	for (size_t s = 0; s < n; s++) {
 		if (steps[s].direction != ML_DIRECTION_UP || steps[s].end > len || steps[s].start > steps[s].end)
@@ -124,10 +157,6 @@ static const char *up_text(ml_arena *arena, const ml_plan_entry *e, const char *
 		memcpy(up + used, from + steps[s].start, steps[s].end - steps[s].start);
 		used += steps[s].end - steps[s].start;
 		up[used++] = '\n';
-		if (used > len) {
-			used = len;
-			break;
-		}
 	}
 	up[used] = '\0';
 	free(steps);
@@ -169,14 +198,14 @@ static size_t first_difference(const char *now, size_t now_len, const char *then
 
 /* How the up of the migration e (text now) differs from the one at the
  * base (then). */
-static ml_base_state compare_text(ml_arena *arena, const ml_plan_entry *e, const char *now, size_t now_len,
-				  const char *then, size_t then_len)
+static ml_base_state compare_text(ml_arena *arena, const ml_plan_entry *e, const ml_migration_file *file,
+				  const char *now, size_t now_len, const char *then, size_t then_len)
 {
 	if (same_text(now, now_len, then, then_len))
 		return ML_BASE_SAME;
 	size_t up_now_len, up_then_len;
-	const char *up_now = up_text(arena, e, now, now_len, &up_now_len);
-	const char *up_then = up_text(arena, e, then, then_len, &up_then_len);
+	const char *up_now = up_text(arena, e, file, now, now_len, &up_now_len);
+	const char *up_then = up_text(arena, e, file, then, then_len, &up_then_len);
 	if (same_text(up_now, up_now_len, up_then, up_then_len))
 		return ML_BASE_SAME;
 	return ml_sql_same_tokens(up_now, up_now_len, up_then, up_then_len) == 1 ? ML_BASE_COSMETIC : ML_BASE_EDITED;
@@ -217,11 +246,11 @@ static int compare_with_base(struct layout *l)
 			continue;
 		kept[n_kept++] = files[i];
 	}
-	if (ml_git_base_read(base, l->arena, kept, n_kept, &error) != 0) {
+	size_t limit = run->options.max_input_size ? run->options.max_input_size : ML_DEFAULT_MAX_INPUT_SIZE;
+	if (ml_git_base_read(base, l->arena, kept, n_kept, limit, &error) != 0) {
 		run->base_error = ml_arena_strdup(run->arena, error);
 		return -1;
 	}
-	size_t limit = run->options.max_input_size ? run->options.max_input_size : ML_DEFAULT_MAX_INPUT_SIZE;
 	bool *matched = ml_arena_alloc(l->arena, (n_kept + 1) * sizeof(*matched));
 	size_t n_now = l->n;
 	for (size_t m = 0; m < n_now; m++) {
@@ -246,7 +275,7 @@ static int compare_with_base(struct layout *l)
 				mig->base = ML_BASE_SAME; /* unreadable: its input error says so */
 				break;
 			}
-			mig->base = compare_text(l->arena, e, mig->text, mig->len, kept[k].text, kept[k].len);
+			mig->base = compare_text(l->arena, e, &l->files[m], mig->text, mig->len, kept[k].text, kept[k].len);
 			if (mig->base != ML_BASE_SAME)
 				mig->changed_at = first_difference(mig->text, mig->len, kept[k].text, kept[k].len);
 			break;
@@ -262,7 +291,8 @@ static int compare_with_base(struct layout *l)
 			ml_history_migration *mig = &l->migrations[m];
 			if (mig->base != ML_BASE_NEW || !mig->text)
 				continue;
-			ml_base_state how = compare_text(l->arena, e, mig->text, mig->len, kept[k].text, kept[k].len);
+			ml_base_state how = compare_text(l->arena, e, &l->files[m], mig->text, mig->len, kept[k].text,
+							 kept[k].len);
 			if (how == ML_BASE_EDITED)
 				continue;
 			mig->base = ML_BASE_RENAMED;
@@ -280,7 +310,7 @@ static int compare_with_base(struct layout *l)
 					      .planned = file.plan_index >= 0,
 					      .order = (size_t)-1,
 					      .base = ML_BASE_DELETED };
-		add_migration(l, &gone, kept[k].path);
+		add_migration(l, &gone, kept[k].path, &file);
 	}
 	return 0;
 }
@@ -393,7 +423,7 @@ static void check_one(ml_run *run, ml_input_list *list, const size_t *order, siz
 		const ml_pipeline_item *item = &list->items[order[j]];
 		if (list->errors[order[j]] || !e->tool || e->file.kind != ML_FILE_MIGRATION)
 			continue;
-		const char *rel = below(item->path, e->root->path);
+		const char *rel = below(l.arena, item->path, e->root->path);
 		if (!rel)
 			rel = e->file.name;
 		ml_history_migration m = { .path = item->path,
@@ -403,7 +433,7 @@ static void check_one(ml_run *run, ml_input_list *list, const size_t *order, siz
 					   .planned = e->file.plan_index >= 0,
 					   .order = l.n,
 					   .reported = !e->context || e->since };
-		size_t at = add_migration(&l, &m, rel);
+		size_t at = add_migration(&l, &m, rel, &e->file);
 		ml_map_put(l.arena, &l.by_relpath, rel, (void *)(at + 1));
 	}
 	if (run->options.base && compare_with_base(&l) != 0)

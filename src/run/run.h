@@ -79,9 +79,9 @@ struct ml_run {
 	ml_map buffer_files;      /* with references: "dev:inode" of the files buffers and streams
 				     were reported under (the migration an editor lints) */
 	const char *base_error;   /* why options.base cannot be used (ml_run_base_error), or NULL */
-	ml_map reference_errors;
-	ml_map up_changes;        /* "history\nversion" -> struct ml_up_record *: what each up
-				     of a history with downs made and removed, for its down */  /* paths the code scan could not read, each reported once */
+	ml_map reference_errors;  /* paths the code scan could not read, each reported once */
+	ml_map up_changes;        /* "history\nversion" -> ml_up_record *: what each up of a
+				     history with downs made and removed, for its down */
 };
 
 /* What an up made and removed (lint_file.c), kept for its down. */

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
@@ -60,8 +61,13 @@ int ml_sql_same_tokens(const char *a, size_t alen, const char *b, size_t blen)
 				break;
 			}
 			size_t la = (size_t)(ta->end - ta->start), lb = (size_t)(tb->end - tb->start);
+			/* Keywords and unquoted names are folded to lower case by
+			 * PostgreSQL: CREATE TABLE Users is create table users. */
+			bool folded = ta->keyword_kind != PG_QUERY__KEYWORD_KIND__NO_KEYWORD ||
+				      (ta->token == PG_QUERY__TOKEN__IDENT && a[ta->start] != '"');
 			if (ta->token != tb->token || la != lb || ta->end > (int32_t)alen || tb->end > (int32_t)blen ||
-			    memcmp(a + ta->start, b + tb->start, la) != 0) {
+			    (folded ? strncasecmp(a + ta->start, b + tb->start, la)
+				    : memcmp(a + ta->start, b + tb->start, la)) != 0) {
 				same = 0;
 				break;
 			}

@@ -149,37 +149,42 @@ size_t ml_find_irreversible(ml_arena *arena, const char *text, size_t start, siz
 {
 	static const char MARK[] = "migralint: irreversible";
 	const size_t mark_len = sizeof(MARK) - 1;
-	for (size_t at = start; at + mark_len <= end;) {
-		const char *hit = memmem(text + at, end - at, MARK, mark_len);
-		if (!hit)
-			break;
-		size_t pos = (size_t)(hit - text);
-		at = pos + mark_len;
-		/* Inside a comment that opens earlier on its line. */
-		size_t line = pos;
-		while (line > start && text[line - 1] != '\n' && text[line - 1] != '\r')
-			line--;
-		bool in_comment = false;
-		for (size_t k = line; k < pos; k++)
-			if ((text[k] == '-' && text[k + 1] == '-') || (text[k] == '/' && text[k + 1] == '*'))
-				in_comment = true;
-		if (!in_comment)
-			continue;
-		size_t r = at;
-		if (r < end && text[r] == ':')
-			r++;
-		size_t stop = r;
-		while (stop < end && text[stop] != '\n' && text[stop] != '\r' &&
-		       !(text[stop] == '*' && stop + 1 < end && text[stop + 1] == '/'))
-			stop++;
-		while (r < stop && isspace((unsigned char)text[r]))
-			r++;
-		while (stop > r && isspace((unsigned char)text[stop - 1]))
-			stop--;
-		*reason = ml_arena_strndup(arena, text + r, stop - r);
-		return pos;
-	}
 	*reason = NULL;
+	if (end <= start || !memmem(text + start, end - start, MARK, mark_len))
+		return (size_t)-1;
+	/* PostgreSQL's scanner says what is a comment: not a string that
+	 * holds the words, and a block comment over several lines is one. */
+	char *copy = ml_arena_strndup(arena, text + start, end - start);
+	PgQueryScanResult result = pg_query_scan(copy);
+	PgQuery__ScanResult *scan =
+		result.error ? NULL
+			     : ml_unpack(arena, &pg_query__scan_result__descriptor, (const uint8_t *)result.pbuf.data,
+					 result.pbuf.len);
+	pg_query_free_scan_result(result);
+	for (size_t i = 0; scan && i < scan->n_tokens; i++) {
+		const PgQuery__ScanToken *tok = scan->tokens[i];
+		if (tok->token != PG_QUERY__TOKEN__SQL_COMMENT && tok->token != PG_QUERY__TOKEN__C_COMMENT)
+			continue;
+		if (tok->start < 0 || tok->end < tok->start || (size_t)tok->end > end - start)
+			continue;
+		const char *comment = copy + tok->start;
+		size_t len = (size_t)(tok->end - tok->start);
+		const char *hit = memmem(comment, len, MARK, mark_len);
+		if (!hit)
+			continue;
+		size_t r = (size_t)(hit - comment) + mark_len, stop = len;
+		if (tok->token == PG_QUERY__TOKEN__C_COMMENT && stop >= 2 && comment[stop - 2] == '*' &&
+		    comment[stop - 1] == '/')
+			stop -= 2;
+		if (r < stop && comment[r] == ':')
+			r++;
+		while (r < stop && isspace((unsigned char)comment[r]))
+			r++;
+		while (stop > r && isspace((unsigned char)comment[stop - 1]))
+			stop--;
+		*reason = ml_arena_strndup(arena, comment + r, stop - r);
+		return start + (size_t)tok->start;
+	}
 	return (size_t)-1;
 }
 

@@ -232,7 +232,7 @@ static ml_git_file *list_read(const ml_git_base *base, const char *dir, size_t *
 	const char *error = NULL;
 	int rc = ml_git_base_list(base, arena, dir, &files, n, &error);
 	ck_assert_msg(rc == 0, "list %s: %s", dir, error ? error : "(no message)");
-	rc = ml_git_base_read(base, arena, files, *n, &error);
+	rc = ml_git_base_read(base, arena, files, *n, 0, &error);
 	ck_assert_msg(rc == 0, "read %s: %s", dir, error ? error : "(no message)");
 	return files;
 }
@@ -357,7 +357,7 @@ START_TEST(a_folder_absent_at_the_commit_has_no_files)
 	ck_assert_int_eq(ml_git_base_list(old, arena, db, &files, &n, &error), 0);
 	ck_assert_uint_eq(n, 0);
 	ck_assert_ptr_null(error);
-	ck_assert_int_eq(ml_git_base_read(old, arena, files, n, &error), 0);
+	ck_assert_int_eq(ml_git_base_read(old, arena, files, n, 0, &error), 0);
 
 	/* a folder deleted from the work tree is still read at the base
 	 * (named by its commit: HEAD~1 resolved once in this arena) */
@@ -643,7 +643,7 @@ START_TEST(a_missing_object_is_named)
 	ck_assert_int_eq(ml_git_base_list(base, arena, db, &files, &n, &error), 0);
 	ck_assert_uint_eq(n, 2);
 	files[1].oid = "0123456789012345678901234567890123456789";
-	ck_assert_int_eq(ml_git_base_read(base, arena, files, n, &error), -1);
+	ck_assert_int_eq(ml_git_base_read(base, arena, files, n, 0, &error), -1);
 	ck_assert_msg(strstr(error, "no object 0123456789012345678901234567890123456789") && strstr(error, "002.sql"),
 		      "%s", error);
 }
@@ -664,7 +664,7 @@ static void *read_in_thread(void *arg)
 	ml_git_file *files;
 	const char *error;
 	if (ml_git_base_list(job->base, own, job->dir, &files, &job->n, &error) == 0
-	    && ml_git_base_read(job->base, own, files, job->n, &error) == 0) {
+	    && ml_git_base_read(job->base, own, files, job->n, 0, &error) == 0) {
 		job->same = true;
 		for (size_t i = 0; i < job->n; i++) {
 			char want[64];
@@ -722,7 +722,10 @@ START_TEST(three_thousand_files_of_4_kib)
 	const char *error = NULL;
 	ck_assert_msg(ml_git_base_list(base, arena, db, &files, &n, &error) == 0, "%s", error);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ck_assert_msg(ml_git_base_read(base, arena, files, n, &error) == 0, "%s", error);
+	ck_assert_msg(ml_git_base_read(base, arena, files, n, 0, &error) == 0, "%s", error);
+	/* A limit below a blob's size names the file. */
+	ck_assert_int_eq(ml_git_base_read(base, arena, files, n, 100, &error), -1);
+	ck_assert_msg(strstr(error, "is larger than 100 bytes") && strstr(error, "--max-input-size"), "%s", error);
 	clock_gettime(CLOCK_MONOTONIC, &t2);
 	ck_assert_uint_eq(n, FILES);
 	for (size_t k = 0; k < n; k++) {
