@@ -288,6 +288,35 @@ static void check_fixes(const ml_options *opts, const char *rule, const char *sq
 	ml_run_free(run);
 }
 
+/* Checks a case's diagnostics (taken: deleted here): the rule fires in a
+ * fires- case and stays quiet in a quiet- one, and they equal json_path
+ * (rewritten first with MIGRALINT_UPDATE_FIXTURES). */
+static void check_case(const char *rule, const char *name, const char *case_path, const char *json_path, cJSON *diags)
+{
+	int hits = count_rule(diags, rule);
+	if (!strncmp(name, "fires-", 6))
+		result(hits > 0, "%s: %s fires (%d)", case_path, rule, hits);
+	else
+		result(hits == 0, "%s: %s stays quiet (%d)", case_path, rule, hits);
+
+	char *actual = cJSON_Print(diags);
+	if (update) {
+		FILE *f = fopen(json_path, "w");
+		fprintf(f, "%s\n", actual);
+		fclose(f);
+	}
+	char *expected_text = read_file(json_path, NULL);
+	cJSON *expected = expected_text ? cJSON_Parse(expected_text) : NULL;
+	bool same = expected && cJSON_Compare(expected, diags, true);
+	result(same, "%s: diagnostics match %s", case_path, json_path);
+	if (!same)
+		printf("---- expected\n%s\n---- actual\n%s\n", expected_text ? expected_text : "(missing)", actual);
+	cJSON_Delete(expected);
+	free(expected_text);
+	free(actual);
+	cJSON_Delete(diags);
+}
+
 static void run_fixture(const char *rule, const char *dir, const char *name)
 {
 	char sql_path[1024], json_path[1024];
@@ -328,28 +357,7 @@ static void run_fixture(const char *rule, const char *dir, const char *name)
 	if (!names_placeholder && strstr(printed, "dynamic_name"))
 		result(false, "%s: a report prints the internal placeholder \"dynamic_name\"", sql_path);
 	free(printed);
-	int hits = count_rule(diags, rule);
-	if (!strncmp(name, "fires-", 6))
-		result(hits > 0, "%s: %s fires (%d)", sql_path, rule, hits);
-	else
-		result(hits == 0, "%s: %s stays quiet (%d)", sql_path, rule, hits);
-
-	char *actual = cJSON_Print(diags);
-	if (update) {
-		FILE *f = fopen(json_path, "w");
-		fprintf(f, "%s\n", actual);
-		fclose(f);
-	}
-	char *expected_text = read_file(json_path, NULL);
-	cJSON *expected = expected_text ? cJSON_Parse(expected_text) : NULL;
-	bool same = expected && cJSON_Compare(expected, diags, true);
-	result(same, "%s: diagnostics match %s", sql_path, json_path);
-	if (!same)
-		printf("---- expected\n%s\n---- actual\n%s\n", expected_text ? expected_text : "(missing)", actual);
-	cJSON_Delete(expected);
-	free(expected_text);
-	free(actual);
-	cJSON_Delete(diags);
+	check_case(rule, name, sql_path, json_path, diags);
 }
 
 /* Runs a shell command; true when it exits 0. */
@@ -458,27 +466,7 @@ static void run_dir_fixture(const char *rule, const char *dir, const char *name)
 		free(repo_root);
 		return;
 	}
-	int hits = count_rule(diags, rule);
-	if (!strncmp(name, "fires-", 6))
-		result(hits > 0, "%s: %s fires (%d)", case_dir, rule, hits);
-	else
-		result(hits == 0, "%s: %s stays quiet (%d)", case_dir, rule, hits);
-	char *actual = cJSON_Print(diags);
-	if (update) {
-		FILE *f = fopen(json_path, "w");
-		fprintf(f, "%s\n", actual);
-		fclose(f);
-	}
-	char *expected_text = read_file(json_path, NULL);
-	cJSON *expected = expected_text ? cJSON_Parse(expected_text) : NULL;
-	bool same = expected && cJSON_Compare(expected, diags, true);
-	result(same, "%s: diagnostics match %s", case_dir, json_path);
-	if (!same)
-		printf("---- expected\n%s\n---- actual\n%s\n", expected_text ? expected_text : "(missing)", actual);
-	cJSON_Delete(expected);
-	free(expected_text);
-	free(actual);
-	cJSON_Delete(diags);
+	check_case(rule, name, case_dir, json_path, diags);
 	free(args);
 	free(repo_root);
 }
