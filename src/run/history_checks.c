@@ -282,7 +282,15 @@ static int compare_with_base(struct layout *l)
 		}
 	}
 	/* What the base had and the directory no longer has: renamed, when a
-	 * new migration holds the same statements, else deleted. */
+	 * new migration holds the same statements, else deleted. The same text
+	 * is looked for first; the same tokens (a rename with a layout edit)
+	 * only among a few pairs, each comparison being two scans. */
+	size_t n_gone = 0, added = 0;
+	for (size_t k = 0; k < n_kept; k++)
+		n_gone += !matched[k];
+	for (size_t m = 0; m < n_now; m++)
+		added += l->migrations[m].base == ML_BASE_NEW && l->migrations[m].text;
+	bool by_tokens = n_gone * added <= 256;
 	for (size_t k = 0; k < n_kept; k++) {
 		if (matched[k])
 			continue;
@@ -291,8 +299,10 @@ static int compare_with_base(struct layout *l)
 			ml_history_migration *mig = &l->migrations[m];
 			if (mig->base != ML_BASE_NEW || !mig->text)
 				continue;
-			ml_base_state how = compare_text(l->arena, e, &l->files[m], mig->text, mig->len, kept[k].text,
-							 kept[k].len);
+			ml_base_state how = same_text(mig->text, mig->len, kept[k].text, kept[k].len) ? ML_BASE_SAME
+					    : by_tokens ? compare_text(l->arena, e, &l->files[m], mig->text, mig->len,
+								       kept[k].text, kept[k].len)
+							: ML_BASE_EDITED;
 			if (how == ML_BASE_EDITED)
 				continue;
 			mig->base = ML_BASE_RENAMED;
