@@ -592,8 +592,9 @@ void ml_run_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item, const m
 				lint_pass(&f, &up_options, rules, run->catalog, &src->chunks, 0, src->chunks.len, steps,
 					  n_steps, wants, !has_down, file_arena);
 			}
-			if (f.migration && st.ledger) {
-				/* Kept for its down, which may be another file. */
+			if (f.migration && st.ledger && up_facts.down_presence != ML_DOWN_MISSING) {
+				/* Kept for its down, which may be another file (unless
+				 * it is known to have none). */
 				ml_up_record *record = ml_arena_alloc(run->arena, sizeof(*record));
 				ml_step_ledger_result(st.ledger, run->arena, &record->changes);
 				record->path = ml_arena_strdup(run->arena, f.edge.path);
