@@ -1158,7 +1158,7 @@ void ml_run_check_code_references(ml_run *run)
 		return;
 	}
 	scan sc = { .run = run, .arena = arena };
-	sc.max_size = opts->max_input_size ? opts->max_input_size : ML_DEFAULT_MAX_INPUT_SIZE;
+	sc.max_size = ml_input_limit(opts);
 	/* The exclude globs as the configuration reads them; one that cannot
 	 * be used (only the library's callers can give one) is an input
 	 * error. */

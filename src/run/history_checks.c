@@ -127,6 +127,19 @@ static char *read_text(const char *path, size_t limit, size_t *len)
 	return text;
 }
 
+/* Reads mig's text now (mig->text, mig->len, in arena) when it has none
+ * yet; it stays NULL when the file cannot be read. */
+static void load_text(ml_arena *arena, const ml_options *opts, ml_history_migration *mig)
+{
+	size_t len = 0;
+	char *text = mig->text ? NULL : read_text(mig->path, ml_input_limit(opts), &len);
+	if (!text)
+		return;
+	mig->text = ml_arena_strndup(arena, text, len);
+	mig->len = len;
+	free(text);
+}
+
 /* text[0, len) with what its tool does not run when it applies the
  * migration left out: the up steps only (a goose Down section edited is
  * no edit of what ran). In arena; text itself when all of it is up. */
@@ -246,8 +259,7 @@ static int compare_with_base(struct layout *l)
 			continue;
 		kept[n_kept++] = files[i];
 	}
-	size_t limit = run->options.max_input_size ? run->options.max_input_size : ML_DEFAULT_MAX_INPUT_SIZE;
-	if (ml_git_base_read(base, l->arena, kept, n_kept, limit, &error) != 0) {
+	if (ml_git_base_read(base, l->arena, kept, n_kept, ml_input_limit(&run->options), &error) != 0) {
 		run->base_error = ml_arena_strdup(run->arena, error);
 		return -1;
 	}
@@ -259,13 +271,7 @@ static int compare_with_base(struct layout *l)
 			mig->base = ML_BASE_SAME;
 			continue;
 		}
-		size_t len = 0;
-		char *text = read_text(mig->path, limit, &len);
-		if (text) {
-			mig->text = ml_arena_strndup(l->arena, text, len);
-			mig->len = len;
-			free(text);
-		}
+		load_text(l->arena, &run->options, mig);
 		mig->base = ML_BASE_NEW;
 		for (size_t k = 0; k < n_kept; k++) {
 			if (strcmp(kept[k].path, l->relpaths[m]))
@@ -372,18 +378,8 @@ static void take_findings(struct layout *l, const ml_history_findings *found)
 	for (size_t i = 0; i < found->len; i++) {
 		const ml_history_finding *f = &found->items[i];
 		ml_history_migration *mig = &l->migrations[f->migration];
-		if (!mig->text && mig->base != ML_BASE_DELETED) {
-			/* Read only now, for the finding's line and excerpt. */
-			size_t len = 0;
-			char *text = read_text(mig->path, run->options.max_input_size ? run->options.max_input_size
-										: ML_DEFAULT_MAX_INPUT_SIZE,
-					       &len);
-			if (text) {
-				mig->text = ml_arena_strndup(l->arena, text, len);
-				mig->len = len;
-				free(text);
-			}
-		}
+		if (mig->base != ML_BASE_DELETED)
+			load_text(l->arena, &run->options, mig); /* for the finding's line and excerpt */
 		ml_engine_finding e = { .finding = { .rule = f->rule, .start = f->at, .message = f->message,
 						     .help = f->rule->info.help },
 					.rewrite = -1, .scan = -1 };

@@ -24,7 +24,7 @@ ml_lint_result ml_lint_text(const ml_catalog *before, const ml_options *opts, co
 		ml_options_init(&defaults);
 		opts = &defaults;
 	}
-	size_t limit = opts->max_input_size ? opts->max_input_size : ML_DEFAULT_MAX_INPUT_SIZE;
+	size_t limit = ml_input_limit(opts);
 	if (len > limit) {
 		result.error = "the text is larger than max_input_size";
 		result.exit_status = ML_EXIT_INPUT_ERROR;

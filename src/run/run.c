@@ -54,6 +54,11 @@ void ml_options_init(ml_options *opts)
 	opts->max_input_size = ML_DEFAULT_MAX_INPUT_SIZE;
 }
 
+size_t ml_input_limit(const ml_options *opts)
+{
+	return opts->max_input_size ? opts->max_input_size : ML_DEFAULT_MAX_INPUT_SIZE;
+}
+
 int ml_options_set_pg_version(ml_options *opts, const char *text)
 {
 	char *end;
@@ -286,7 +291,7 @@ const ml_input_error *ml_run_input_error_list(const ml_run *run, size_t *count)
 int ml_run_lint_stream(ml_run *run, const char *display_path, FILE *stream)
 {
 	ml_pipeline_item item = { .path = display_path };
-	size_t max_size = run->options.max_input_size ? run->options.max_input_size : ML_DEFAULT_MAX_INPUT_SIZE;
+	size_t max_size = ml_input_limit(&run->options);
 	int err = ml_read_stream(stream, 64 * 1024, max_size, &item.text, &item.len);
 	if (err) {
 		ml_source unread = { .read_status = err == EFBIG ? ML_READ_TOO_LARGE : ML_READ_FAILED, .read_errno = err };

@@ -102,6 +102,9 @@ typedef struct ml_column_check {
 } ml_column_check;
 
 /* run.c */
+/* The most bytes read from one input under opts: max_input_size, or
+ * ML_DEFAULT_MAX_INPUT_SIZE when it is 0. */
+size_t ml_input_limit(const ml_options *opts);
 /* Records that path could not be read, for ml_run_input_error_list (the
  * library prints nothing). Returns -1. Strings are copied. */
 int ml_run_input_error(ml_run *run, const char *path, const char *reason);
