@@ -9,16 +9,6 @@
  */
 #include "rule_api.h"
 
-/* Does step both remove obj and make it again (DROP INDEX, then CREATE
- * INDEX of the same name)? It exists before and after: nothing for a down
- * to undo. */
-static bool replaced(const ml_step_changes *step, const ml_schema_object *obj)
-{
-	const ml_object_change *gone = ml_step_removes(step, obj), *back = ml_step_makes(step, obj);
-	return gone && back && gone->object.kind == obj->kind && back->object.kind == obj->kind && !gone->renamed_from &&
-	       !back->renamed_from;
-}
-
 static void finish(const ml_stmt_ctx *ctx, const ml_rule *self)
 {
 	const ml_migration_facts *m = ctx->migration;
@@ -32,7 +22,7 @@ static void finish(const ml_stmt_ctx *ctx, const ml_rule *self)
 	 * installed, or drops one, is not judged. */
 	for (size_t i = 0; i < up->n_made; i++) {
 		const ml_object_change *c = &up->made[i];
-		if (c->object.kind == ML_OBJECT_EXTENSION || ml_step_removes(down, &c->object) || replaced(up, &c->object))
+		if (c->object.kind == ML_OBJECT_EXTENSION || ml_step_removes(down, &c->object) || ml_step_replaces(up, &c->object))
 			continue;
 		if (c->renamed_from)
 			ml_report_span(ctx, self, m->step_start, m->step_start,
@@ -46,7 +36,7 @@ static void finish(const ml_stmt_ctx *ctx, const ml_rule *self)
 	for (size_t i = 0; i < up->n_removed; i++) {
 		const ml_object_change *c = &up->removed[i];
 		if (c->object.kind == ML_OBJECT_EXTENSION || c->renamed_from || ml_step_makes(down, &c->object) ||
-		    replaced(up, &c->object))
+		    ml_step_replaces(up, &c->object))
 			continue; /* a rename is judged by its new name, above */
 		ml_report_span(ctx, self, m->step_start, m->step_start,
 			       "the up (%s:%d) drops %s; this down does not make it again", m->up_path, c->line,
@@ -54,8 +44,8 @@ static void finish(const ml_stmt_ctx *ctx, const ml_rule *self)
 	}
 	for (size_t i = 0; i < down->n_removed; i++) {
 		const ml_object_change *c = &down->removed[i];
-		if (c->object.kind == ML_OBJECT_EXTENSION || c->renamed_from || replaced(down, &c->object) ||
-		    (ml_step_makes(up, &c->object) && !replaced(up, &c->object)))
+		if (c->object.kind == ML_OBJECT_EXTENSION || c->renamed_from || ml_step_replaces(down, &c->object) ||
+		    (ml_step_makes(up, &c->object) && !ml_step_replaces(up, &c->object)))
 			continue;
 		ml_report_span(ctx, self, c->start, c->end, "this down drops %s, which its up (%s) does not make",
 			       ml_object_text(ctx, &c->object), m->up_path);

@@ -15,7 +15,7 @@ static void finish(const ml_stmt_ctx *ctx, const ml_rule *self)
 		const ml_object_change *c = &m->up->removed[i];
 		/* Dropped and made again by the up itself: lost by the up, not the
 		 * rollback. */
-		if (!c->holds_data || c->renamed_from || ml_step_makes(m->up, &c->object))
+		if (!c->holds_data || c->renamed_from || ml_step_replaces(m->up, &c->object))
 			continue;
 		const ml_object_change *again = ml_step_makes(m->changes, &c->object);
 		if (!again)

@@ -208,6 +208,13 @@ const ml_object_change *ml_step_makes(const ml_step_changes *step, const ml_sche
 	return ml_step_changes_makes(step, obj);
 }
 
+bool ml_step_replaces(const ml_step_changes *step, const ml_schema_object *obj)
+{
+	const ml_object_change *gone = ml_step_changes_removes(step, obj), *back = ml_step_changes_makes(step, obj);
+	return gone && back && gone->object.kind == obj->kind && back->object.kind == obj->kind && !gone->renamed_from &&
+	       !back->renamed_from;
+}
+
 const char *ml_object_text(const ml_stmt_ctx *ctx, const ml_schema_object *obj)
 {
 	return ml_schema_object_text(ctx->arena, obj);

@@ -117,6 +117,11 @@ bool ml_name_list_append(char *buf, size_t size, const char *name);
  * does, or NULL. */
 const ml_object_change *ml_step_removes(const ml_step_changes *step, const ml_schema_object *obj);
 const ml_object_change *ml_step_makes(const ml_step_changes *step, const ml_schema_object *obj);
+/* Does step both remove obj and make it again (DROP INDEX, then CREATE
+ * INDEX of that name; a column dropped and added back)? It exists before
+ * and after the step, as a new object: nothing for a down to undo, and
+ * its data lost by the step itself. */
+bool ml_step_replaces(const ml_step_changes *step, const ml_schema_object *obj);
 /* "table users", "column users.email", "index users_email_idx"..., in the
  * file's arena. */
 const char *ml_object_text(const ml_stmt_ctx *ctx, const ml_schema_object *obj);
