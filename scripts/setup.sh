@@ -48,7 +48,8 @@ cd -- "$repo_root"
 
 export DEBIAN_FRONTEND=noninteractive
 
-packages=(build-essential cmake pkg-config libpg-query-dev libprotobuf-c-dev libcjson-dev check)
+# libpq-dev: migralint trace and migralint stats connect to PostgreSQL.
+packages=(build-essential cmake pkg-config libpg-query-dev libprotobuf-c-dev libcjson-dev libpq-dev check)
 if [[ $mode == test ]]; then
 	# tests/json_schema_test.py runs with /usr/bin/python3 and needs jsonschema.
 	packages+=(python3 python3-jsonschema)

@@ -71,6 +71,87 @@ typedef enum ml_down_mode {
 /* The default of ml_options.max_input_size: 64 MiB. */
 #define ML_DEFAULT_MAX_INPUT_SIZE ((size_t)64 << 20)
 
+/* ---- tracing: the statements run on a real PostgreSQL -------------------- */
+
+/* A statement a run is about to apply, handed to the observer
+ * (ml_statement_observer) in the order its history runs. */
+typedef struct ml_traced_statement {
+	const char *path;             /* the file, as the run names it */
+	const char *text;             /* the statement's text, NUL-terminated, psql commands
+					 blanked; len bytes */
+	size_t len;
+	size_t start;                 /* its first byte in the file */
+	int line;                     /* its first line */
+	bool in_transaction;          /* the model says it runs inside a transaction (the tool's,
+					 or a BEGIN of the file's); false: on its own */
+	bool tx_control;              /* BEGIN, COMMIT, ROLLBACK, SAVEPOINT and the like */
+	bool syntax_error;            /* migralint's parser refused it (PostgreSQL 15 grammar) */
+} ml_traced_statement;
+
+/* What a traced statement did. */
+typedef enum ml_observed_status {
+	ML_OBSERVED_NOT_RUN = 0,      /* not run: not_run says why */
+	ML_OBSERVED_RAN,
+	ML_OBSERVED_FAILED,           /* PostgreSQL refused it: error says why */
+} ml_observed_status;
+
+/* A relation lock the statement's backend held after it, in its transaction. */
+typedef struct ml_observed_lock {
+	const char *table;            /* "schema.name" */
+	const char *parent;           /* the table it is a partition or inheritance child of, or NULL */
+	const char *mode;             /* "ACCESS EXCLUSIVE", "SHARE", ... */
+	bool taken;                   /* the statement took it; false: held from before, in the
+					 same transaction */
+	bool created;                 /* the statement created the table */
+} ml_observed_lock;
+
+typedef struct ml_observation {
+	ml_observed_status status;
+	const char *not_run;          /* NOT_RUN: why, e.g. "the transaction failed at line 3" */
+	const char *error;            /* FAILED: PostgreSQL's message */
+	const char *sqlstate;         /* FAILED: its SQLSTATE, e.g. "42P01" */
+	const char *error_detail;     /* FAILED: DETAIL and HINT, or NULL */
+	const char *error_hint;
+	long error_offset;            /* FAILED: the byte of text PostgreSQL points at, or -1 */
+	bool locks_seen;              /* locks were read while its transaction was open (false
+					 for a statement run outside a transaction, that finished
+					 between two samples) */
+	const ml_observed_lock *locks; /* user tables only (no catalogs, indexes, sequences) */
+	size_t n_locks;
+	bool tables_seen;             /* relfilenodes and scan counters were read around it */
+	const char *const *rewritten; /* tables that got a new relfilenode ("schema.name") */
+	size_t n_rewritten;
+	const char *const *scanned;   /* tables whose sequential scans grew */
+	size_t n_scanned;
+	long long rows;               /* rows it changed, or -1 */
+	double ms;                    /* wall time on the server's connection */
+} ml_observation;
+
+/* Runs a run's statements on a real PostgreSQL as they are linted
+ * (src/live/trace.c is one). Each function is called from the thread that
+ * analyses, in the history's order; data is passed through. file_start
+ * and file_end bracket each up pass of a file (context files too: context
+ * is true); downs are never traced. statement fills *out, whose memory
+ * stays the observer's until its next call; the engine copies what it
+ * keeps. */
+typedef struct ml_statement_observer {
+	void *data;
+	void (*file_start)(void *data, const char *path, bool context);
+	void (*statement)(void *data, const ml_traced_statement *stmt, ml_observation *out);
+	void (*file_end)(void *data);
+} ml_statement_observer;
+
+/* ---- table sizes: --stats ------------------------------------------------ */
+
+/* Row counts and sizes of the tables of a database, read from a --stats
+ * file ({"schema.table": {"rows": N, "bytes": N}}). Opaque; read-only once
+ * loaded, so one may be shared by many threads. */
+typedef struct ml_table_sizes ml_table_sizes;
+
+/* The defaults of ml_options.small_rows and large_rows. */
+#define ML_DEFAULT_SMALL_ROWS 10000LL
+#define ML_DEFAULT_LARGE_ROWS 10000000LL
+
 typedef struct ml_options {
 	int pg_major;                 /* target server major version, e.g. 15 */
 	int pg_minor;                 /* target server minor version, e.g. 4 for 13.4 */
@@ -114,6 +195,13 @@ typedef struct ml_options {
 	size_t n_references_exclude;
 	const char *exclude[ML_MAX_RULE_FILTER]; /* rule names turned off; NULL-terminated */
 	const char *include[ML_MAX_RULE_FILTER]; /* opt-in rule names turned on; NULL-terminated */
+	const ml_statement_observer *observer; /* runs each statement on a real PostgreSQL as it
+					 is linted (migralint trace); NULL: none */
+	const ml_table_sizes *table_sizes; /* known table sizes (--stats); NULL: none. Findings
+					 about locks, rewrites, scans and unbatched DML on a
+					 table below small_rows rows drop to info, on one of
+					 large_rows rows or more rise to error */
+	long long small_rows, large_rows; /* 0: ML_DEFAULT_SMALL_ROWS, ML_DEFAULT_LARGE_ROWS */
 	struct ml_severity_override {
 		const char *rule;     /* rule name or alias; NULL ends the list */
 		ml_severity severity;
@@ -364,6 +452,15 @@ typedef struct ml_input_error {
 
 /* The inputs that could not be read, in the order met; run-owned. */
 const ml_input_error *ml_run_input_error_list(const ml_run *run, size_t *count);
+
+/* ---- table sizes ---------------------------------------------------------- */
+
+/* Reads a --stats file at path. Returns the sizes (free with
+ * ml_table_sizes_free), or NULL with a message naming the file and the
+ * position of what is wrong in err (err_size bytes). */
+ml_table_sizes *ml_table_sizes_load(const char *path, char *err, size_t err_size);
+/* Frees sizes. NULL is fine. */
+void ml_table_sizes_free(ml_table_sizes *sizes);
 
 /* ---- one text, no state ------------------------------------------------- */
 
