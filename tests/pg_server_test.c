@@ -5,8 +5,9 @@
  *     and a message naming the directory, what is missing, Debian's
  *     postgresql package and --pg-bin; nothing made in $TMPDIR;
  *   - stand-in programs (shell scripts) whose initdb fails, or whose pg_ctl
- *     does: the message carries the tail of their log, and neither a
- *     directory nor a process is left;
+ *     does, and, as root, a $TMPDIR the postgres user cannot enter: the
+ *     message carries the tail of their log or says what to change, and
+ *     neither a directory nor a process is left;
  *   - a real server, in a $TMPDIR whose name holds a space and a quote:
  *     libpq connects with its conninfo and runs SELECT 1, the settings are
  *     those of a scratch server, ml_pg_server_major is 15, nothing reaches
@@ -15,7 +16,9 @@
  *   - a process holding a server is killed with SIGKILL, its process group
  *     gets SIGINT (the terminal's Ctrl-C), or it exits without a stop: the
  *     postmaster and the watchdog end and the directory goes within a few
- *     seconds (polled), and none of them kept its stdout open.
+ *     seconds (polled), and none of them kept its stdout open;
+ *   - the same Ctrl-C at several moments of the start (initdb or pg_ctl
+ *     running): no process and no directory left.
  * The test process is a child subreaper, so the postmaster and the orphaned
  * watchdog become its children: "no process left" is exact.
  * Skips (77) without /usr/lib/postgresql/15/bin/initdb, or as root without
@@ -295,6 +298,36 @@ static void check_failing_programs(void)
 	printf("ok failing initdb, failing pg_ctl\n");
 }
 
+/* As root, a $TMPDIR the postgres user cannot enter: a message that says
+ * so, and nothing left (skipped when not root, or without PostgreSQL 15). */
+static void check_unreachable_tmpdir(void)
+{
+	if (geteuid() != 0 || access(ML_PG_DEFAULT_BIN "/initdb", X_OK) != 0)
+		return;
+	char *tmp = make_dir("ml-pg-test-private-");
+	chmod(tmp, 0700);
+	setenv("TMPDIR", tmp, 1);
+	char err[2048] = "";
+	ml_pg_server *server = ml_pg_server_start(NULL, err, sizeof err);
+	unsetenv("TMPDIR");
+	if (server) {
+		fail("a server started in a $TMPDIR the postgres user cannot enter");
+		ml_pg_server_stop(server);
+	} else {
+		expect_contains("the message for an unreachable $TMPDIR", err, "cannot enter");
+		expect_contains("the message for an unreachable $TMPDIR", err, tmp);
+		expect_contains("the message for an unreachable $TMPDIR", err, "TMPDIR");
+	}
+	bool other = false;
+	if (!reap_all(5000, 0, &other) || other)
+		fail("a failed start left a child process");
+	if (count_entries(tmp) != 0)
+		fail("a failed start left its directory in %s", tmp);
+	remove_dir(tmp);
+	free(tmp);
+	printf("ok a $TMPDIR the postgres user cannot enter\n");
+}
+
 /* A real server, in a $TMPDIR whose name needs quoting in a conninfo. */
 static void check_server(void)
 {
@@ -442,8 +475,9 @@ static const char *const ending_name[] = {"SIGKILL", "SIGINT to its process grou
 static ml_pg_server *held_server;
 
 /* The holder: a process that starts a server, reports its directory and
- * postmaster on info_fd, then ends as `ending` says (or waits for it). */
-static _Noreturn void hold_server(int info_fd, enum ending ending)
+ * postmaster on info_fd, then waits: for EOF on go_fd, and then exits
+ * without a stop (END_EXIT), or for the signal that ends it. */
+static _Noreturn void hold_server(int info_fd, int go_fd, enum ending ending)
 {
 	setpgid(0, 0);
 	signal(SIGINT, SIG_DFL);
@@ -457,8 +491,12 @@ static _Noreturn void hold_server(int info_fd, enum ending ending)
 	dprintf(info_fd, "%ld %s\n", (long)read_postmaster_pid(host), host);
 	free(host);
 	close(info_fd);
-	if (ending == END_EXIT)
+	if (ending == END_EXIT) {
+		char byte;
+		while (read(go_fd, &byte, 1) < 0 && errno == EINTR)
+			;
 		exit(0);
+	}
 	for (;;)
 		pause();
 }
@@ -467,8 +505,8 @@ static void check_ending(enum ending ending)
 {
 	char *tmp = make_dir("ml-pg-test-tmp-");
 	setenv("TMPDIR", tmp, 1);
-	int info[2], out[2];
-	if (pipe(info) != 0 || pipe(out) != 0) {
+	int info[2], out[2], go[2];
+	if (pipe(info) != 0 || pipe(out) != 0 || pipe(go) != 0) {
 		perror("pipe");
 		exit(1);
 	}
@@ -477,13 +515,15 @@ static void check_ending(enum ending ending)
 	if (holder == 0) {
 		close(info[0]);
 		close(out[0]);
+		close(go[1]);
 		dup2(out[1], 1);
 		close(out[1]);
-		hold_server(info[1], ending);
+		hold_server(info[1], go[0], ending);
 	}
 	unsetenv("TMPDIR");
 	close(info[1]);
 	close(out[1]);
+	close(go[0]);
 
 	/* One line; the pipe stays open to see who else holds it. */
 	char line[1024] = "";
@@ -504,6 +544,7 @@ static void check_ending(enum ending ending)
 		free(tmp);
 		close(info[0]);
 		close(out[0]);
+		close(go[1]);
 		return;
 	}
 	if (!exists(dir) || kill((pid_t)pm, 0) != 0)
@@ -530,6 +571,7 @@ static void check_ending(enum ending ending)
 		kill(holder, SIGKILL);
 	else if (ending == END_SIGINT_GROUP)
 		kill(-holder, SIGINT);
+	close(go[1]); /* END_EXIT: go */
 	int st;
 	waitpid(holder, &st, 0);
 	int want_signal = ending == END_SIGKILL ? SIGKILL : ending == END_SIGINT_GROUP ? SIGINT : 0;
@@ -577,6 +619,72 @@ static void check_ending(enum ending ending)
 	remove_dir(tmp);
 	free(tmp);
 	printf("ok holder ended by %s: server and directory gone in %.2f s\n", ending_name[ending], took);
+}
+
+/* Whether the one directory in tmp (the server's) holds name. */
+static bool server_file_exists(const char *tmp, const char *name)
+{
+	DIR *d = opendir(tmp);
+	bool found = false;
+	struct dirent *e;
+	while (d && (e = readdir(d)) != NULL) {
+		char path[1024];
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s/%s", tmp, e->d_name, name);
+		found = found || exists(path);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* Ctrl-C while the server is starting: SIGINT to the holder's process
+ * group delay_ms after the server's directory holds after_file (initdb.log:
+ * initdb runs; data/postmaster.pid: the postmaster is coming up under
+ * pg_ctl start). Within a few seconds no process is left and $TMPDIR is
+ * empty again. */
+static void check_interrupted_start(const char *after_file, long delay_ms)
+{
+	char *tmp = make_dir("ml-pg-test-tmp-");
+	setenv("TMPDIR", tmp, 1);
+	int info[2];
+	if (pipe(info) != 0) {
+		perror("pipe");
+		exit(1);
+	}
+	fflush(stdout);
+	pid_t holder = fork();
+	if (holder == 0) {
+		close(info[0]);
+		hold_server(info[1], -1, END_SIGINT_GROUP);
+	}
+	unsetenv("TMPDIR");
+	close(info[1]);
+	for (double t0 = now(); !server_file_exists(tmp, after_file) && now() - t0 < 20.0;)
+		sleep_ms(5);
+	sleep_ms(delay_ms);
+	kill(-holder, SIGINT);
+	int st;
+	waitpid(holder, &st, 0);
+	char line[1024];
+	struct pollfd p = {info[0], POLLIN, 0};
+	ssize_t n = poll(&p, 1, 0) == 1 ? read(info[0], line, sizeof line) : 0;
+	close(info[0]);
+	double t0 = now();
+	bool done = false;
+	while (!done && now() - t0 < 15.0) {
+		done = reap_all(0, 0, NULL) && count_entries(tmp) == 0;
+		if (!done)
+			sleep_ms(20);
+	}
+	if (!done)
+		fail("Ctrl-C %ld ms after %s: after 15 s, %s", delay_ms, after_file,
+		     count_entries(tmp) != 0 ? "something is left in $TMPDIR" : "processes are left");
+	remove_dir(tmp);
+	free(tmp);
+	printf("ok Ctrl-C %ld ms after %s appeared (%s): nothing left after %.2f s\n", delay_ms, after_file,
+	       n > 0 ? "the start had ended" : "during the start", now() - t0);
 }
 
 static int compare_double(const void *a, const void *b)
@@ -639,8 +747,10 @@ int main(int argc, char **argv)
 	}
 	check_bad_bin();
 	bool have_user = geteuid() != 0 || getpwnam("postgres") != NULL;
-	if (have_user)
+	if (have_user) {
 		check_failing_programs();
+		check_unreachable_tmpdir();
+	}
 	if (access(ML_PG_DEFAULT_BIN "/initdb", X_OK) != 0) {
 		printf("skipped: %s/initdb not found (install Debian's postgresql package for PostgreSQL 15)\n",
 		       ML_PG_DEFAULT_BIN);
@@ -654,6 +764,10 @@ int main(int argc, char **argv)
 	check_ending(END_SIGKILL);
 	check_ending(END_SIGINT_GROUP);
 	check_ending(END_EXIT);
+	check_interrupted_start("initdb.log", 0);
+	check_interrupted_start("initdb.log", 500);
+	check_interrupted_start("data/postmaster.pid", 0);
+	check_interrupted_start("data/postmaster.pid", 30);
 	if (failures) {
 		fprintf(stderr, "%d failure(s)\n", failures);
 		return 1;

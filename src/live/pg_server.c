@@ -212,6 +212,13 @@ static int run_program(const run_as *as, const char *cwd, const char *log_path, 
 		snprintf(err, err_size, "cannot run %s: waitpid: %s", argv[0], strerror(errno));
 		return -1;
 	}
+	if (n == (ssize_t)sizeof f && f.stage == STAGE_CWD && as->switch_user) {
+		snprintf(err, err_size,
+			 "the postgres user, who runs the server, cannot enter %s (%s): point TMPDIR at a "
+			 "directory it can reach",
+			 cwd, strerror(f.err));
+		return -1;
+	}
 	if (n == (ssize_t)sizeof f && f.stage >= STAGE_USER && f.stage <= STAGE_EXEC) {
 		snprintf(err, err_size, "%s %s: %s", stage_text[f.stage], argv[0], strerror(f.err));
 		return -1;
