@@ -196,8 +196,10 @@ static int run_program(const run_as *as, const char *cwd, const char *log_path, 
 			child_fail(fd, STAGE_LOG);
 		if (dup2(null, 0) < 0 || dup2(log, 1) < 0 || dup2(log, 2) < 0)
 			child_fail(fd, STAGE_LOG);
-		close(null);
-		close(log);
+		if (null > 2)
+			close(null);
+		if (log > 2)
+			close(log);
 		execve(argv[0], argv, environ);
 		child_fail(fd, STAGE_EXEC);
 	}
