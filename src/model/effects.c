@@ -85,7 +85,10 @@ static void apply_form_labelled(struct classifier *c, ml_form form, const char *
 	c->out->scan |= f->scan;
 	c->out->index_build |= f->index_build;
 	c->out->fails_in_transaction |= f->in_transaction_error;
-	if (name && rel_holds_rows(c, schema, name) && (f->rewrite || f->scan || f->index_build))
+	/* ADD COLUMN ... NOT NULL without a default reads the table, but fails
+	 * on its first row: it succeeds only when there is nothing to read. */
+	bool slow_scan = f->scan && form != ML_FORM_ADD_COLUMN_NOT_NULL;
+	if (name && rel_holds_rows(c, schema, name) && (f->rewrite || slow_scan || f->index_build))
 		c->out->slow = true;
 	else if (!name && (f->rewrite || f->scan || f->index_build))
 		c->out->slow = true; /* VACUUM FULL, REINDEX DATABASE: every table */
@@ -124,6 +127,13 @@ static void classify_add_column(struct classifier *c, const PgQuery__RangeVar *r
 	else if (def->type_name &&
 		 ml_catalog_domain_is_checked(c->cat, ml_last_name(def->type_name->names, def->type_name->n_names)))
 		form = ML_FORM_ADD_COLUMN_CHECKED_DOMAIN;
+	/* With no value for the rows but NULL, PostgreSQL reads them all to
+	 * check NOT NULL (a DEFAULT NULL is no value either). */
+	bool null_default = dflt && dflt->raw_expr && dflt->raw_expr->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+			    dflt->raw_expr->a_const->isnull;
+	bool not_null = def->is_not_null || ml_column_constraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL);
+	if (not_null && (form == ML_FORM_ADD_COLUMN || (form == ML_FORM_ADD_COLUMN_DEFAULT && null_default)))
+		form = ML_FORM_ADD_COLUMN_NOT_NULL;
 	apply_rel(c, form, rel, NULL);
 	if (fk)
 		apply_rel(c, ML_FORM_ADD_COLUMN_REFERENCES, rel, fk->pktable);
@@ -658,9 +668,9 @@ void ml_effect_compute(ml_arena *arena, const ml_catalog *cat, const ml_tx *tx, 
 		break;
 	case T(VACUUM_STMT): {
 		const PgQuery__VacuumStmt *vs = stmt->vacuum_stmt;
-		if (!vs->is_vacuumcmd)
-			break;
-		ml_form form = ml_option_on(vs->options, vs->n_options, "full") ? ML_FORM_VACUUM_FULL : ML_FORM_VACUUM;
+		ml_form form = !vs->is_vacuumcmd ? ML_FORM_ANALYZE
+			       : ml_option_on(vs->options, vs->n_options, "full") ? ML_FORM_VACUUM_FULL
+										 : ML_FORM_VACUUM;
 		for (size_t i = 0; i < vs->n_rels; i++) {
 			const PgQuery__Node *r = vs->rels[i];
 			if (r && r->node_case == T(VACUUM_RELATION))
@@ -668,6 +678,19 @@ void ml_effect_compute(ml_arena *arena, const ml_catalog *cat, const ml_tx *tx, 
 		}
 		if (vs->n_rels == 0)
 			apply_form(&c, form, NULL, NULL, NULL, NULL);
+		break;
+	}
+	case T(CREATE_PUBLICATION_STMT):
+	case T(ALTER_PUBLICATION_STMT): {
+		bool create = stmt->node_case == T(CREATE_PUBLICATION_STMT);
+		size_t n = create ? stmt->create_publication_stmt->n_pubobjects : stmt->alter_publication_stmt->n_pubobjects;
+		PgQuery__Node **objects =
+			create ? stmt->create_publication_stmt->pubobjects : stmt->alter_publication_stmt->pubobjects;
+		for (size_t i = 0; i < n; i++) {
+			const PgQuery__Node *o = objects[i];
+			if (o && o->node_case == T(PUBLICATION_OBJ_SPEC) && o->publication_obj_spec->pubtable)
+				apply_rel(&c, ML_FORM_PUBLICATION_TABLE, o->publication_obj_spec->pubtable->relation, NULL);
+		}
 		break;
 	}
 	case T(TRUNCATE_STMT):

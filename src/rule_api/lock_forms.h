@@ -32,6 +32,8 @@ typedef enum ml_form {
 	ML_FORM_ADD_COLUMN_VOLATILE_DEFAULT,
 	ML_FORM_ADD_COLUMN_GENERATED,
 	ML_FORM_ADD_COLUMN_CHECKED_DOMAIN,   /* a domain type with a CHECK: every row is checked */
+	ML_FORM_ADD_COLUMN_NOT_NULL,     /* NOT NULL without a default: every row is checked for the
+					    NULL it would have (and it fails on the first) */
 	ML_FORM_ADD_COLUMN_REFERENCES,
 	ML_FORM_ALTER_COLUMN_TYPE,
 	ML_FORM_ALTER_COLUMN_TYPE_COERCIBLE,
@@ -62,6 +64,8 @@ typedef enum ml_form {
 	ML_FORM_CLUSTER,
 	ML_FORM_VACUUM_FULL,
 	ML_FORM_VACUUM,
+	ML_FORM_ANALYZE,
+	ML_FORM_PUBLICATION_TABLE,       /* CREATE PUBLICATION ... FOR TABLE, ALTER PUBLICATION ... TABLE */                 /* ANALYZE alone: reads a sample of the table, not all of it */
 	ML_FORM_TRUNCATE,
 	ML_FORM_ATTACH_PARTITION,
 	ML_FORM_DETACH_PARTITION,
