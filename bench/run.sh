@@ -45,6 +45,12 @@
 #   BENCH_CACHE=DIR where the npm install of squawk is kept (default bench/.cache)
 #   ONLY=scaling    run the scaling cases only (no corpus, no squawk)
 #   ONLY=codescan   run the code scan case only (no corpus, no squawk)
+#   ONLY=trace      run the trace case only: `migralint trace` start-up
+#                   (initdb, pg_ctl start, two connections; target: under
+#                   3 s) on an empty file, and the time it adds per
+#                   statement over a plain history of 1,000 statements (100
+#                   tables, 9 ADD COLUMNs each): wall time less start-up
+#                   and less the statements' own time on the server
 #   CODESCAN_FILES=N  files of the code scan's tree (default 100000)
 #   BASELINE=PATH   also time this migralint binary (say, main before a change)
 #                   as the tool "baseline", alternating with the others, and
@@ -79,8 +85,8 @@ die() {
 [[ $TARGET_MB =~ ^[1-9][0-9]*$ ]] || die "TARGET_MB must be a positive integer"
 [[ -x $TIME ]] || die "$TIME (GNU time) is required"
 ONLY=${ONLY:-}
-[[ -z $ONLY || $ONLY == scaling || $ONLY == codescan ]] ||
-	die "ONLY must be empty, 'scaling' or 'codescan' (got '$ONLY')"
+[[ -z $ONLY || $ONLY == scaling || $ONLY == codescan || $ONLY == trace ]] ||
+	die "ONLY must be empty, 'scaling', 'codescan' or 'trace' (got '$ONLY')"
 CODESCAN_FILES=${CODESCAN_FILES:-100000}
 [[ $CODESCAN_FILES =~ ^[1-9][0-9]*$ ]] || die "CODESCAN_FILES must be a positive integer"
 if [[ -z $ONLY ]]; then
@@ -201,6 +207,61 @@ codescan_summary() {
 	echo "code scan (--references; medians of $RUNS runs, warm caches):"
 	cat "$tmp/codescan"
 }
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+trace_case() {
+	local r rc n=1000
+	mkdir -p "$tmp/trace"
+	: >"$tmp/trace/000_empty.sql"
+	for ((t = 1; t <= 100; t++)); do
+		printf 'CREATE TABLE t%d (id bigint PRIMARY KEY, v text);\n' "$t"
+		for ((c = 1; c <= 9; c++)); do printf 'ALTER TABLE t%d ADD COLUMN c%d integer;\n' "$t" "$c"; done
+	done >"$tmp/trace/001_history.sql"
+	: >"$tmp/trace.start" ; : >"$tmp/trace.empty" ; : >"$tmp/trace.per"
+	for ((r = 1; r <= RUNS; r++)); do
+		rc=0
+		(cd "$tmp/cwd" && "$TIME" -o "$tmp/time.out" -f '%e' "$MIGRALINT" trace --no-config --tool plain \
+			"$tmp/trace/000_empty.sql" >/dev/null 2>"$tmp/stderr") || rc=$?
+		((rc <= 1)) || die "trace: exit $rc $(head -c 300 "$tmp/stderr")"
+		sed -n 's/.*connected in \([0-9.]*\) s.*/\1/p' "$tmp/stderr" >>"$tmp/trace.start"
+		tail -1 "$tmp/time.out" >>"$tmp/trace.empty"
+		rc=0
+		(cd "$tmp/cwd" && "$TIME" -o "$tmp/time.out" -f '%e' "$MIGRALINT" trace --no-config --tool plain \
+			"$tmp/trace/001_history.sql" >/dev/null 2>"$tmp/stderr") || rc=$?
+		((rc <= 1)) || die "trace: exit $rc $(head -c 300 "$tmp/stderr")"
+		# wall - start-up - the statements' own time, per statement, in ms
+		awk -v wall="$(tail -1 "$tmp/time.out")" -v n="$n" '
+			/connected in/ { for (i = 1; i <= NF; i++) { if ($i == "in") s = $(i + 1); if ($i == "ms" && $(i + 1) == "on") srv = $(i - 1); if ($i == "ms" && $(i + 1) == "reading") obs = $(i - 1) } }
+			END { printf "%.3f %.3f %.1f %.1f\n", (wall - s - srv / 1000) * 1000 / n, obs / n, srv, wall }' "$tmp/stderr" \
+			>>"$tmp/trace.per"
+		log "trace: run $r: start-up $(tail -1 "$tmp/trace.start") s; 1,000 statements: $(tail -1 "$tmp/trace.per") (overhead ms/stmt, reading ms/stmt, server ms, wall s)"
+	done
+	local start empty per obs
+	start=$(median <"$tmp/trace.start")
+	empty=$(median <"$tmp/trace.empty")
+	per=$(cut -d' ' -f1 "$tmp/trace.per" | median)
+	obs=$(cut -d' ' -f2 "$tmp/trace.per" | median)
+	{
+		echo "trace (migralint trace on its own throwaway server; medians of $RUNS runs):"
+		printf '  start-up (initdb, start, two connections) %5.2f s (target < 3 s: %s); a whole trace of an empty file %5.2f s\n' \
+			"$start" "$(awk -v a="$start" 'BEGIN { print (a < 3 ? "PASS" : "FAIL") }')" "$empty"
+		printf '  per statement, over 1,000: %6.3f ms added (of which %6.3f ms reading locks, files and counters)\n' "$per" "$obs"
+		printf '  load average: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+	}>"$tmp/tracecase"
+}
+if [[ $ONLY == trace ]]; then
+	trace_case
+	{
+		echo "migralint trace, $(date -u '+%Y-%m-%d %H:%M UTC')"
+		echo "machine: $(uname -srm), nproc $(nproc)"
+		echo "migralint: $m_version (git $m_rev)"
+		echo
+		cat "$tmp/tracecase"
+	} >"$tmp/summary"
+	cp "$tmp/summary" "$results"
+	echo
+	cat "$tmp/summary"
+	exit 0
+fi
 if [[ $ONLY == codescan ]]; then
 	codescan_case
 	{

@@ -63,12 +63,13 @@ static bool same_table(const char *claimed, const char *table)
 }
 
 /* The model's lock on the table of l (or on the table it is a partition
- * of), or NULL. */
+ * of, or on the index of it the statement names), or NULL. */
 static const ml_lock *claim_for(const ml_effect *effect, const ml_observed_lock *l, bool with_parent)
 {
 	for (size_t i = 0; i < effect->n_locks; i++)
 		if (effect->locks[i].mode != ML_LOCK_NONE &&
 		    (same_table(effect->locks[i].table, l->table) || same_table(effect->locks[i].table, l->renamed_from) ||
+		     (l->via_index && !strcmp(effect->locks[i].table, l->via_index)) ||
 		     (with_parent && same_table(effect->locks[i].table, l->parent))))
 			return &effect->locks[i];
 	return NULL;

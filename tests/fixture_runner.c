@@ -22,7 +22,7 @@
  * name, with "--observed FILE" in the header, a JSON file of their folder
  * that plays the tracer: {"LINE": {"status": "ran" | "failed" | "not run",
  * "locks": [{"table", "mode", "taken", "created", "is_table", "parent",
- * "renamed_from"}], "rewritten": [...], "scanned": [...], "absent": [...],
+ * "renamed_from", "via_index"}], "rewritten": [...], "scanned": [...], "absent": [...],
  * "sampled": bool, "error": {"message", "sqlstate", "offset"}}}, keyed by
  * the statement's first line. A statement it does not list ran, with
  * nothing read around it. (tests/trace_test.sh runs the real tracer.)
@@ -116,6 +116,7 @@ static void replay_statement(void *data, const ml_traced_statement *ts, ml_obser
 				.table = json_text(l, "table"),
 				.parent = json_text(l, "parent"),
 				.renamed_from = json_text(l, "renamed_from"),
+				.via_index = json_text(l, "via_index"),
 				.mode = json_text(l, "mode"),
 				.taken = !cJSON_IsFalse(cJSON_GetObjectItem(l, "taken")),
 				.created = cJSON_IsTrue(cJSON_GetObjectItem(l, "created")),

@@ -106,6 +106,9 @@ typedef struct ml_observed_lock {
 	const char *parent;           /* the table it is a partition or inheritance child of, or NULL */
 	const char *renamed_from;     /* its name before the statement, when the statement renamed
 					 it; else NULL */
+	const char *via_index;        /* a table whose index the statement names (DROP INDEX,
+					 REINDEX INDEX lock the table too): that index as the
+					 statement wrote it; else NULL */
 	const char *mode;             /* "ACCESS EXCLUSIVE", "SHARE", ... */
 	bool taken;                   /* the statement took it; false: held from before, in the
 					 same transaction */

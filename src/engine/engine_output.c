@@ -82,6 +82,7 @@ const ml_observation *ml_observation_copy(ml_arena *arena, const ml_observation 
 			locks[i].table = ml_arena_strdup(arena, obs->locks[i].table);
 			locks[i].parent = ml_arena_strdup(arena, obs->locks[i].parent);
 			locks[i].renamed_from = ml_arena_strdup(arena, obs->locks[i].renamed_from);
+			locks[i].via_index = ml_arena_strdup(arena, obs->locks[i].via_index);
 			locks[i].mode = ml_arena_strdup(arena, obs->locks[i].mode);
 		}
 		c->locks = locks;

@@ -32,13 +32,23 @@
 #include "arena.h"
 #include "trace.h"
 
-/* SQLSTATE 25001: "cannot run inside a transaction block". */
+/* SQLSTATE 25001: "cannot run inside a transaction block"; 2D000: a
+ * COMMIT in a DO block or procedure run inside one ("invalid transaction
+ * termination"). Either runs only on its own. */
 #define SQLSTATE_ACTIVE_SQL_TRANSACTION "25001"
+#define SQLSTATE_INVALID_TRANSACTION_TERMINATION "2D000"
+
+static bool runs_only_on_its_own(const ml_observation *seen)
+{
+	return seen->sqlstate && (!strcmp(seen->sqlstate, SQLSTATE_ACTIVE_SQL_TRANSACTION) ||
+				  !strcmp(seen->sqlstate, SQLSTATE_INVALID_TRANSACTION_TERMINATION));
+}
 
 /* A relation outside the catalogs: the lock model names tables, and
  * indexes and views for the statements about them. */
 typedef struct table_row {
 	unsigned oid, filenode, parent;
+	unsigned index_of;        /* an index: its table's oid; else 0 */
 	long long scans;
 	const char *name;         /* "schema.name" */
 	bool is_table;            /* a table, partitioned table, materialized view or foreign table */
@@ -140,7 +150,8 @@ static snapshot read_tables(ml_tracer *t, PGconn *conn, bool xact)
 	static const char *const SQL =
 		"SELECT c.oid, c.relfilenode, %s(c.oid), "
 		"coalesce((SELECT min(i.inhparent) FROM pg_inherits i WHERE i.inhrelid = c.oid), 0), "
-		"n.nspname || '.' || c.relname, c.relkind IN ('r', 'p', 'm', 'f') "
+		"n.nspname || '.' || c.relname, c.relkind IN ('r', 'p', 'm', 'f'), "
+		"coalesce((SELECT x.indrelid FROM pg_index x WHERE x.indexrelid = c.oid), 0) "
 		"FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
 		"WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast' "
 		"ORDER BY c.oid";
@@ -159,6 +170,7 @@ static snapshot read_tables(ml_tracer *t, PGconn *conn, bool xact)
 			r->parent = (unsigned)strtoul(PQgetvalue(res, (int)i, 3), NULL, 10);
 			r->name = ml_arena_strdup(t->arena, PQgetvalue(res, (int)i, 4));
 			r->is_table = PQgetvalue(res, (int)i, 5)[0] == 't';
+			r->index_of = (unsigned)strtoul(PQgetvalue(res, (int)i, 6), NULL, 10);
 		}
 		s.ok = true;
 	}
@@ -257,6 +269,23 @@ static bool in_snapshot(const snapshot *s, const char *written)
 	return false;
 }
 
+/* The claimed name of an index of table (or of parent, the partitioned
+ * table it belongs to), or NULL: DROP INDEX and REINDEX INDEX name the
+ * index, and lock its table too. */
+static const char *claimed_index_of(const ml_traced_statement *ts, const snapshot *s, unsigned table,
+				    unsigned parent)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		const table_row *r = &s->rows[i];
+		if (!r->index_of || (r->index_of != table && (!parent || r->index_of != parent)))
+			continue;
+		for (size_t k = 0; k < ts->n_claimed; k++)
+			if (names_match(ts->claimed[k], r->name))
+				return ts->claimed[k];
+	}
+	return NULL;
+}
+
 /* Fills out's locks, rewrites and scans from what was read around the
  * statement ts, and which relations it claims exist on neither side. */
 static void describe(ml_tracer *t, const ml_traced_statement *ts, const snapshot *before, const snapshot *after,
@@ -277,6 +306,8 @@ static void describe(ml_tracer *t, const ml_traced_statement *ts, const snapshot
 							 .mode = l->mode,
 							 .taken = !has_lock(held_before, l->oid, l->mode),
 							 .renamed_from = was && strcmp(was->name, r->name) ? was->name : NULL,
+							 .via_index = r->is_table ? claimed_index_of(ts, before, l->oid, r->parent)
+										  : NULL,
 							 .created = !was,
 							 .is_table = r->is_table };
 		}
@@ -498,10 +529,10 @@ static void scratch_statement(ml_tracer *t, const ml_traced_statement *ts, ml_ob
 		return;
 	}
 	exec_ok(t->work, "ROLLBACK TO SAVEPOINT migralint_statement");
-	if (out->sqlstate && !strcmp(out->sqlstate, SQLSTATE_ACTIVE_SQL_TRANSACTION)) {
+	if (runs_only_on_its_own(out)) {
 		*out = (ml_observation){ .status = ML_OBSERVED_NOT_RUN, .error_offset = -1, .rows = -1,
-					 .not_run = "it cannot run inside a transaction block, and nothing is "
-						    "committed on a database migralint did not start" };
+					 .not_run = "it cannot run inside a transaction block (or it commits), and "
+						    "nothing is committed on a database migralint did not start" };
 		return;
 	}
 	/* The tool stops the migration here: undo the file's statements. */
@@ -553,7 +584,7 @@ static void throwaway_statement(ml_tracer *t, const ml_traced_statement *ts, ml_
 		return;
 	}
 	exec_ok(t->work, "ROLLBACK");
-	if (out->sqlstate && !strcmp(out->sqlstate, SQLSTATE_ACTIVE_SQL_TRANSACTION)) {
+	if (runs_only_on_its_own(out)) {
 		*out = (ml_observation){ .error_offset = -1, .rows = -1 };
 		run_outside(t, ts, out);
 	}

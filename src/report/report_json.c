@@ -208,6 +208,10 @@ static void json_observed(FILE *out, const ml_observation *o)
 				fputs(",\"renamed_from\":", out);
 				ml_json_string(out, l->renamed_from);
 			}
+			if (l->via_index) {
+				fputs(",\"via_index\":", out);
+				ml_json_string(out, l->via_index);
+			}
 			fputc('}', out);
 		}
 		fprintf(out, "],\"sampled\":%s", o->locks_sampled ? "true" : "false");
