@@ -2,13 +2,16 @@
  * test_table_sizes.c - the --stats file (src/run/table_sizes.c): what it
  * accepts and the message for each way it can be wrong, how a statement's
  * table name finds its entry (schema, public, the one schema that has it,
- * case), and sizes in words as pg_size_pretty writes bytes.
+ * case), sizes in words as pg_size_pretty writes bytes, and the rules
+ * whose severity the sizes move are the ones their pages and
+ * docs/table-sizes.md say.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "registry.h"
 #include "table_sizes.h"
 #include "unit.h"
 
@@ -126,6 +129,44 @@ START_TEST(sizes_in_words)
 }
 END_TEST
 
+START_TEST(flagged_rules_are_the_documented_ones)
+{
+	FILE *f = fopen(MIGRALINT_SOURCE_DIR "/docs/table-sizes.md", "rb");
+	ck_assert_ptr_nonnull(f);
+	static char doc[1 << 16];
+	size_t len = fread(doc, 1, sizeof(doc) - 1, f);
+	fclose(f);
+	doc[len] = '\0';
+	/* The table of "Which findings change", up to the paragraph after it. */
+	char *table = strstr(doc, "\n## Which findings change\n");
+	ck_assert_ptr_nonnull(table);
+	char *end = strstr(table, "\nThe others keep their severity");
+	ck_assert_ptr_nonnull(end);
+	*end = '\0';
+	int flagged = 0;
+	for (size_t i = 0; ml_registry_rule(i); i++) {
+		const ml_rule *rule = ml_registry_rule(i);
+		char link[128];
+		snprintf(link, sizeof(link), "(rules/%s.md)", rule->info.name);
+		const char *page = ml_rule_doc(&rule->info);
+		ck_assert_ptr_nonnull(page);
+		const char *severity = strstr(page, "**Severity:**");
+		ck_assert_ptr_nonnull(severity);
+		const char *eol = strchr(severity, '\n');
+		const char *mention = strstr(severity, "(../table-sizes.md)");
+		bool on_page = mention && (!eol || mention < eol);
+		ck_assert_msg(rule->scales_with_table_size == on_page,
+			      "%s: scales_with_table_size is %d, its page's Severity line %s table sizes", rule->info.name,
+			      rule->scales_with_table_size, on_page ? "names" : "does not name");
+		ck_assert_msg(rule->scales_with_table_size == (strstr(table, link) != NULL),
+			      "%s: scales_with_table_size is %d, docs/table-sizes.md's table %s it", rule->info.name,
+			      rule->scales_with_table_size, strstr(table, link) ? "lists" : "does not list");
+		flagged += rule->scales_with_table_size;
+	}
+	ck_assert_int_eq(flagged, 15);
+}
+END_TEST
+
 Suite *table_sizes_suite(void)
 {
 	Suite *s = suite_create("table_sizes");
@@ -133,6 +174,7 @@ Suite *table_sizes_suite(void)
 	tcase_add_test(tc, bad_files_are_refused_with_what_is_wrong);
 	tcase_add_test(tc, names_find_their_entries);
 	tcase_add_test(tc, sizes_in_words);
+	tcase_add_test(tc, flagged_rules_are_the_documented_ones);
 	suite_add_tcase(s, tc);
 	return s;
 }
