@@ -116,6 +116,12 @@ check "stats --output: the file is what stdout had" cmp -s "$work/sizes.json" "$
 check "stats --output: no temporary file left beside it" bash -c '[ "$(ls -A "$0" | grep -c "^\.sizes")" -eq 0 ]' "$work"
 check "stats --output: migralint reads it back" bash -c '"$0" --no-config --stats "$1" /dev/null >/dev/null' "$ML" "$work/sizes.json"
 
+# A role with no privilege on any table reads the same sizes (docs/table-sizes.md says so).
+psql -c "CREATE ROLE sizes_reader LOGIN" >/dev/null
+"$ML" stats --database-url "postgresql://sizes_reader@/postgres?host=$dir" --output "$work/reader.json" 2>"$work/err"
+err=$(cat "$work/err")
+check "stats as a role without privileges on the tables: the same file" cmp -s "$work/reader.json" "$work/sizes.json"
+
 # ---- the SQL of the docs, with psql ----------------------------------------------
 "$PY" - "$ROOT/docs/table-sizes.md" >"$work/doc.sql" <<'EOF'
 import re, sys
@@ -140,6 +146,13 @@ sys.exit(not (m["public.orders"]["rows"] == 200000 and m["app.Events"]["rows"] =
 	"$work/reset.json"
 
 # ---- errors ------------------------------------------------------------------------
+# Nothing it runs can write: its transaction is READ ONLY (the server refuses
+# a write in it; here the statement log shows how it began).
+psql -c "ALTER ROLE sizes_reader SET log_statement = 'all'" >/dev/null
+"$ML" stats --database-url "postgresql://sizes_reader@/postgres?host=$dir" >/dev/null 2>&1
+check "the query runs in a READ ONLY transaction with its timeouts" \
+	bash -c 'grep -q "statement: BEGIN READ ONLY" "$0" && grep -q "statement: SET LOCAL statement_timeout = .60s.; SET LOCAL lock_timeout = .5s." "$0"' \
+	"$dir/server.log"
 cp "$work/sizes.json" "$work/kept.json"
 "$ML" stats --database-url "postgresql://postgres@/no_such_db?host=$dir" --output "$work/kept.json" \
 	>"$work/out" 2>"$work/err"

@@ -275,7 +275,7 @@ static void apply_table_sizes(ml_run *run, const ml_engine_finding *e, ml_diagno
 	const ml_options *o = &run->options;
 	long long small = o->small_rows > 0 ? o->small_rows : ML_DEFAULT_SMALL_ROWS;
 	long long large = o->large_rows > 0 ? o->large_rows : ML_DEFAULT_LARGE_ROWS;
-	ml_table_lock *locks = (ml_table_lock *)d->locks;
+	ml_table_lock *locks = (ml_table_lock *)d->locks; /* made just now, in the run's arena */
 	bool all_small = true, any_large = false;
 	ml_strbuf note = { .arena = run->arena };
 	for (size_t i = 0; i < d->n_locks; i++) {
