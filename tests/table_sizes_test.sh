@@ -115,6 +115,19 @@ check "SARIF: error level, the size in the message" \
 	"$PY" -c 'import json,sys
 r = [r for r in json.load(open(sys.argv[1]))["runs"][0]["results"] if r["ruleId"] == "require-concurrent-index-creation"][0]
 sys.exit(not (r["level"] == "error" and "built (orders: 48M rows, 12 GB)\n" in r["message"]["text"]))' sarif.json
+# fingerprint [ARGS...]: the SARIF fingerprint of the index build of large.sql
+fingerprint() {
+	"$ML" --no-config "$@" --format sarif large.sql >fp.json 2>/dev/null
+	"$PY" -c 'import json,sys
+r = [r for r in json.load(open("fp.json"))["runs"][0]["results"] if r["ruleId"] == "require-concurrent-index-creation"]
+print(r[0]["partialFingerprints"]["migralintFingerprint/v1"] if r else "none")'
+}
+printf '{"public.orders": {"rows": 9500, "bytes": 9000}}\n' >grown.json
+fp_none=$(fingerprint)
+fp_large=$(fingerprint --stats sizes.json)
+fp_small=$(fingerprint --stats grown.json)
+check "SARIF/GitLab fingerprint: the same without sizes and with sizes of other units ($fp_none)" \
+	bash -c '[ "$0" != none ] && [ "$0" = "$1" ] && [ "$0" = "$2" ]' "$fp_none" "$fp_large" "$fp_small"
 if "$PY" -c 'import jsonschema' 2>/dev/null; then
 	run --no-config --stats sizes.json --format json large.sql small.sql
 	check "JSON with sizes is valid against docs/json-output.schema.json" \
