@@ -17,6 +17,16 @@
  * then replaced by now/), lints from inside it, and compares the findings
  * of the fixture's rule (only: a history's files have many) as above.
  *
+ * The rules that compare the lock model with a trace (trace-mismatch,
+ * trace-error) read what PostgreSQL did from the tracer. Their fixtures
+ * name, with "--observed FILE" in the header, a JSON file of their folder
+ * that plays the tracer: {"LINE": {"status": "ran" | "failed" | "not run",
+ * "locks": [{"table", "mode", "taken", "created", "is_table", "parent",
+ * "renamed_from"}], "rewritten": [...], "scanned": [...], "absent": [...],
+ * "sampled": bool, "error": {"message", "sqlstate", "offset"}}}, keyed by
+ * the statement's first line. A statement it does not list ran, with
+ * nothing read around it. (tests/trace_test.sh runs the real tracer.)
+ *
  * usage: fixture_runner REPO_ROOT
  * It also lints every .sql file in tests/safe-recipes, migrations written with the
  * safe recipes, which must give no warning and no error under the default
@@ -42,6 +52,99 @@
 
 static int passed, failed;
 static bool update;
+
+/* ---- the tracer's stand-in: what PostgreSQL did, read from a file ------- */
+
+static cJSON *observed_cases; /* the current fixture's --observed file, or NULL */
+static char fixture_dir[1024]; /* the current fixture's folder */
+
+static const char *json_text(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItem(o, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static const char *const *json_names(const cJSON *o, const char *key, size_t *n)
+{
+	static const char *names[3][16];
+	static int turn;
+	const char **out = names[turn++ % 3];
+	*n = 0;
+	const cJSON *item;
+	cJSON_ArrayForEach(item, cJSON_GetObjectItem(o, key))
+		if (cJSON_IsString(item) && *n < 16)
+			out[(*n)++] = item->valuestring;
+	return out;
+}
+
+static void replay_statement(void *data, const ml_traced_statement *ts, ml_observation *out)
+{
+	(void)data;
+	static ml_observed_lock locks[16];
+	char key[16];
+	snprintf(key, sizeof(key), "%d", ts->line);
+	const cJSON *o = cJSON_GetObjectItem(observed_cases, key);
+	*out = (ml_observation){ .status = ML_OBSERVED_RAN, .error_offset = -1, .rows = -1 };
+	if (!o)
+		return;
+	const char *status = json_text(o, "status");
+	if (status && !strcmp(status, "failed")) {
+		const cJSON *e = cJSON_GetObjectItem(o, "error");
+		out->status = ML_OBSERVED_FAILED;
+		out->error = json_text(e, "message");
+		out->sqlstate = json_text(e, "sqlstate");
+		const cJSON *at = cJSON_GetObjectItem(e, "offset");
+		out->error_offset = cJSON_IsNumber(at) ? (long)at->valuedouble : -1;
+		return;
+	}
+	if (status && !strcmp(status, "not run")) {
+		out->status = ML_OBSERVED_NOT_RUN;
+		out->not_run = "not run";
+		return;
+	}
+	const cJSON *list = cJSON_GetObjectItem(o, "locks");
+	if (cJSON_IsArray(list)) {
+		out->locks_seen = true;
+		out->locks_sampled = cJSON_IsTrue(cJSON_GetObjectItem(o, "sampled"));
+		const cJSON *l;
+		cJSON_ArrayForEach(l, list)
+		{
+			if (out->n_locks == 16)
+				break;
+			const cJSON *is_table = cJSON_GetObjectItem(l, "is_table");
+			locks[out->n_locks++] = (ml_observed_lock){
+				.table = json_text(l, "table"),
+				.parent = json_text(l, "parent"),
+				.renamed_from = json_text(l, "renamed_from"),
+				.mode = json_text(l, "mode"),
+				.taken = !cJSON_IsFalse(cJSON_GetObjectItem(l, "taken")),
+				.created = cJSON_IsTrue(cJSON_GetObjectItem(l, "created")),
+				.is_table = !cJSON_IsFalse(is_table),
+			};
+		}
+		out->locks = locks;
+	}
+	if (cJSON_GetObjectItem(o, "rewritten")) {
+		out->tables_seen = true;
+		out->rewritten = json_names(o, "rewritten", &out->n_rewritten);
+		out->scanned = json_names(o, "scanned", &out->n_scanned);
+	}
+	out->absent = json_names(o, "absent", &out->n_absent);
+}
+
+static void replay_file(void *data, const char *path, bool context)
+{
+	(void)data;
+	(void)path;
+	(void)context;
+}
+
+static void replay_end(void *data)
+{
+	(void)data;
+}
+
+static const ml_statement_observer replay_observer = { NULL, replay_file, replay_statement, replay_end };
 
 static void result(bool ok, const char *fmt, ...)
 {
@@ -111,6 +214,18 @@ static bool apply_header(ml_options *opts, char *words, char **history, char **s
 			while (list[k])
 				k++;
 			list[k] = rule_store[rules++];
+		} else if (!strcmp(w, "--observed") && history) {
+			/* A file of the fixture's folder. */
+			char *v = strtok(NULL, " \t");
+			char path[2200];
+			snprintf(path, sizeof(path), "%s/%s", fixture_dir, v ? v : "");
+			char *text = v ? read_file(path, NULL) : NULL;
+			cJSON_Delete(observed_cases);
+			observed_cases = text ? cJSON_Parse(text) : NULL;
+			free(text);
+			if (!observed_cases)
+				return false;
+			opts->observer = &replay_observer;
 		} else if (!strcmp(w, "--history") && history) {
 			char *v = strtok(NULL, " \t");
 			if (!v || *history)
@@ -326,6 +441,9 @@ static void check_case(const char *rule, const char *name, const char *case_path
 
 static void run_fixture(const char *rule, const char *dir, const char *name)
 {
+	snprintf(fixture_dir, sizeof(fixture_dir), "%s", dir);
+	cJSON_Delete(observed_cases);
+	observed_cases = NULL;
 	char sql_path[1024], json_path[1024];
 	snprintf(sql_path, sizeof(sql_path), "%s/%s", dir, name);
 	snprintf(json_path, sizeof(json_path), "%s/%.*s.json", dir, (int)(strlen(name) - 4), name);

@@ -86,6 +86,11 @@ typedef struct ml_traced_statement {
 					 or a BEGIN of the file's); false: on its own */
 	bool tx_control;              /* BEGIN, COMMIT, ROLLBACK, SAVEPOINT and the like */
 	bool syntax_error;            /* migralint's parser refused it (PostgreSQL 15 grammar) */
+	bool stdin_data;              /* COPY ... FROM STDIN: its data is not sent, so it cannot
+					 run */
+	const char *const *claimed;   /* the relations the lock model says it locks, as written
+					 ("name" or "schema.name", unquoted); n_claimed of them */
+	size_t n_claimed;
 } ml_traced_statement;
 
 /* What a traced statement did. */
@@ -99,10 +104,14 @@ typedef enum ml_observed_status {
 typedef struct ml_observed_lock {
 	const char *table;            /* "schema.name" */
 	const char *parent;           /* the table it is a partition or inheritance child of, or NULL */
+	const char *renamed_from;     /* its name before the statement, when the statement renamed
+					 it; else NULL */
 	const char *mode;             /* "ACCESS EXCLUSIVE", "SHARE", ... */
 	bool taken;                   /* the statement took it; false: held from before, in the
 					 same transaction */
 	bool created;                 /* the statement created the table */
+	bool is_table;                /* a table, partitioned table, materialized view or foreign
+					 table; false: an index, a view, a sequence */
 } ml_observed_lock;
 
 typedef struct ml_observation {
@@ -116,8 +125,15 @@ typedef struct ml_observation {
 	bool locks_seen;              /* locks were read while its transaction was open (false
 					 for a statement run outside a transaction, that finished
 					 between two samples) */
-	const ml_observed_lock *locks; /* user tables only (no catalogs, indexes, sequences) */
+	bool locks_sampled;           /* locks_seen from samples taken while it ran outside a
+					 transaction: one it held only between two samples may be
+					 missing */
+	const ml_observed_lock *locks; /* relations outside pg_catalog, information_schema and
+					 TOAST */
 	size_t n_locks;
+	const char *const *absent;    /* the claimed relations that existed neither before nor
+					 after it (DROP ... IF EXISTS of nothing) */
+	size_t n_absent;
 	bool tables_seen;             /* relfilenodes and scan counters were read around it */
 	const char *const *rewritten; /* tables that got a new relfilenode ("schema.name") */
 	size_t n_rewritten;

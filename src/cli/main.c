@@ -18,6 +18,7 @@
 static const char USAGE[] =
 	"usage: migralint [options] PATH...\n"
 	"       migralint stats --database-url URL [--output FILE]\n"
+	"       migralint trace [options] PATH...\n"
 	"\n"
 	"Lints PostgreSQL migration files. A PATH is a file, a directory (every *.sql\n"
 	"below it, sorted) or - for standard input. `migralint stats` writes the\n"
@@ -74,6 +75,16 @@ static const char USAGE[] =
 	"                            that silence it) and exit\n"
 	"  --version                 print the version and exit\n"
 	"  -h, --help                print this help and exit\n"
+	"\n"
+	"migralint trace applies the migrations to a real PostgreSQL and reports, per\n"
+	"statement, the locks it took, the tables it rewrote or scanned, its rows, time\n"
+	"and error, and where the lock model differs (trace-mismatch). It takes the\n"
+	"options above (--format defaults to locks) and:\n"
+	"  --pg-bin DIR              the PostgreSQL programs of the throwaway server\n"
+	"                            (default: /usr/lib/postgresql/15/bin)\n"
+	"  --database-url URL        trace on this scratch database instead, in one\n"
+	"                            transaction that is rolled back: nothing is committed\n"
+	"  --lock-timeout DURATION   every session's lock_timeout (default: 10s)\n"
 	"\n"
 	"exit status: 0 clean, 1 findings, 2 some input could not be read, 3 bad usage,\n"
 	"4 no complete report (it could not be written, or memory ran out)\n";
@@ -238,6 +249,7 @@ static bool effective_options(const settings *s, const char *path, ml_options *o
 	ml_options_init(opts);
 	opts->record_statements = s->cli.record_statements;
 	opts->skip_excerpts = s->cli.skip_excerpts;
+	opts->observer = s->cli.observer;
 	opts->jobs = s->cli.jobs;
 	opts->table_sizes = s->sizes;
 	if (origins)
@@ -425,6 +437,10 @@ int main(int argc, char **argv)
 	set.references = calloc((size_t)argc + 1, sizeof(*set.references));
 	size_t n_paths = 0;
 	bool only_paths = false;
+	/* `migralint trace ...`: the same options, and a server to run on. */
+	bool trace = argc > 1 && !strcmp(argv[1], "trace");
+	ml_trace_args trace_args = { 0 };
+	bool format_given = false;
 	if (!paths || !set.context || !set.references) {
 		free(paths);
 		free_lists(&set);
@@ -435,7 +451,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	ml_set_out_of_memory_handler(out_of_memory);
 
-	for (int i = 1; i < argc; i++) {
+	for (int i = trace ? 2 : 1; i < argc; i++) {
 		const char *arg = argv[i];
 		const char *value = NULL;
 		if (only_paths || arg[0] != '-' || !strcmp(arg, "-")) {
@@ -462,7 +478,9 @@ int main(int argc, char **argv)
 				   !strcmp(name, "--explain") || !strcmp(name, "--config") || !strcmp(name, "--jobs") ||
 				   !strcmp(name, "--max-input-size") || !strcmp(name, "--tool") || !strcmp(name, "--down") ||
 				   !strcmp(name, "--since") || !strcmp(name, "--context") || !strcmp(name, "--base") ||
-				   !strcmp(name, "--references") || !strcmp(name, "--stats");
+				   !strcmp(name, "--references") || !strcmp(name, "--stats") ||
+				   (trace && (!strcmp(name, "--pg-bin") || !strcmp(name, "--database-url") ||
+					      !strcmp(name, "--lock-timeout")));
 		if (takes_value && !value) {
 			if (i + 1 >= argc) {
 				free(paths);
@@ -478,6 +496,7 @@ int main(int argc, char **argv)
 
 		int status = -1;
 		if (!strcmp(name, "--format")) {
+			format_given = true;
 			if (ml_format_parse(value, &format) != 0) {
 				say(stderr, "migralint: error: unknown format '%s' (%s)\nTry 'migralint --help'.\n", value,
 				    ml_format_names());
@@ -534,6 +553,15 @@ int main(int argc, char **argv)
 				status = usage_error("%s", "--stats needs the path of a table sizes file");
 			set.stats = value;
 			set.stats_origin = FROM_CLI;
+		} else if (trace && !strcmp(name, "--pg-bin")) {
+			trace_args.pg_bin = value;
+		} else if (trace && !strcmp(name, "--database-url")) {
+			trace_args.database_url = value;
+		} else if (trace && !strcmp(name, "--lock-timeout")) {
+			/* A duration as PostgreSQL reads one: digits, then a unit. */
+			if (!*value || strspn(value, "0123456789") == 0 || strspn(value, "0123456789smhinu ") != strlen(value))
+				status = usage_error("bad --lock-timeout '%s' (a duration: 10s, 500ms, 1min)", value);
+			trace_args.lock_timeout = value;
 		} else if (!strcmp(name, "--config")) {
 			config_path = value;
 		} else if (!strcmp(name, "--no-config")) {
@@ -643,6 +671,13 @@ int main(int argc, char **argv)
 		return ok ? stdout_status(ML_EXIT_CLEAN) : out_of_memory_status();
 	}
 
+	if (trace) {
+		if (!format_given)
+			format = ML_FORMAT_LOCKS;
+		if (format == ML_FORMAT_JSON)
+			opts->record_statements = true; /* the observed timeline is the point */
+		ml_cli_trace_rules_only(opts);
+	}
 	if (opts->record_statements && format != ML_FORMAT_JSON) {
 		ml_config_free(set.config);
 		free(paths);
@@ -657,10 +692,22 @@ int main(int argc, char **argv)
 			      format == ML_FORMAT_GCC;
 	/* The run-wide settings (fail_on, doc_base_url) come from the top level
 	 * and the command line; each file's from the hook. */
+	ml_trace_session *trace_session = NULL;
+	if (trace) {
+		int started = ml_cli_trace_start(&trace_args, &trace_session);
+		if (started != ML_EXIT_CLEAN) {
+			ml_config_free(set.config);
+			free(paths);
+			free_lists(&set);
+			return started;
+		}
+		opts->observer = ml_cli_trace_observer(trace_session);
+	}
 	ml_options run_opts;
 	effective_options(&set, NULL, &run_opts, NULL);
 	ml_run *run = ml_run_new(&run_opts);
 	if (!run) {
+		ml_cli_trace_finish(trace_session);
 		ml_config_free(set.config);
 		free(paths);
 		free_lists(&set);
@@ -685,6 +732,7 @@ int main(int argc, char **argv)
 		/* The history cannot be compared as asked: a usage error, and no
 		 * report, which would look complete without the comparison. */
 		say(stderr, "migralint: error: %s\n", base_error);
+		ml_cli_trace_finish(trace_session);
 		ml_run_free(run);
 		ml_config_free(set.config);
 		free(paths);
@@ -708,6 +756,7 @@ int main(int argc, char **argv)
 			say(stderr, "migralint: error: cannot write the report: %s\n", strerror(err));
 		status = ML_EXIT_FAILED;
 	}
+	ml_cli_trace_finish(trace_session);
 	ml_run_free(run);
 	ml_config_free(set.config);
 	free(paths);

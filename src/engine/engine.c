@@ -62,6 +62,7 @@ static void fill_context(ml_engine_state *st, ml_stmt_ctx *ctx, const PgQuery__N
 		.span = { .text = st->map.text, .start = st->unit->start, .end = st->unit->end,
 			  .loc_base = st->unit->loc_base, .loc_limit = st->unit->loc_limit, .exact = st->unit->loc_exact },
 		.catalog = st->catalog,
+		.observed = st->observed,
 		.migration = st->migration,
 		.tx = &st->tx,
 		.arena = st->file_arena,
@@ -120,6 +121,40 @@ static void take_findings(ml_engine_state *st)
 
 static void analyse_body(ml_engine_state *st, const ml_unit *unit);
 
+/* ---- tracing -------------------------------------------------------------- */
+
+/* Hands unit, a statement of the top level, and the tables effect (NULL:
+ * none known) says it locks, to the observer; what it saw, copied into
+ * the file arena, is st->observed for the rules and the statement's record,
+ * and st->top_observed for its trace-error. */
+static void observe(ml_engine_state *st, const ml_unit *unit, const ml_effect *effect)
+{
+	size_t len = unit->end - unit->start;
+	ml_traced_statement ts = {
+		.path = st->path,
+		.text = ml_arena_strndup(st->file_arena, st->map.text + unit->start, len),
+		.len = len,
+		.start = unit->start,
+		.in_transaction = st->tx.state != ML_TX_NONE,
+		.tx_control = unit->stmt && unit->stmt->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT,
+		.syntax_error = unit->kind == ML_UNIT_SYNTAX_ERROR,
+		.stdin_data = unit->stmt && unit->stmt->node_case == PG_QUERY__NODE__NODE_COPY_STMT &&
+			      unit->stmt->copy_stmt->is_from && !unit->stmt->copy_stmt->is_program &&
+			      !(unit->stmt->copy_stmt->filename && *unit->stmt->copy_stmt->filename),
+	};
+	const char *claimed[ML_MAX_STMT_LOCKS];
+	for (size_t i = 0; effect && i < effect->n_locks; i++)
+		if (effect->locks[i].mode != ML_LOCK_NONE)
+			claimed[ts.n_claimed++] = effect->locks[i].table;
+	ts.claimed = claimed;
+	int column;
+	ml_line_map_position(&st->map, unit->start, &ts.line, &column);
+	ml_observation seen = { .error_offset = -1, .rows = -1 };
+	st->observer->statement(st->observer->data, &ts, &seen);
+	st->observed = st->top_observed = ml_observation_copy(st->file_arena, &seen);
+}
+
+
 /* Analyses unit, a parsed statement (ML_UNIT_STATEMENT or ML_UNIT_TX_END):
  * computes its effect, runs the rules, then applies what it changes
  * (transaction, locks, schema), and analyses the units of its PL/pgSQL
@@ -130,6 +165,8 @@ static void ml_engine_statement(ml_engine_state *st, const ml_unit *unit)
 	const ml_stmt_env *env = &unit->env;
 	ml_effect effect;
 	ml_effect_compute(st->file_arena, st->catalog, &st->tx, st->options->pg_major, stmt, env, &effect);
+	if (st->observer && env->body == ML_BODY_TOP)
+		observe(st, unit, &effect);
 	int line, column;
 	ml_line_map_position(&st->map, unit->start, &line, &column);
 	/* A function or procedure body runs when called: it changes neither
@@ -227,6 +264,14 @@ static void analyse_unit(ml_engine_state *st, const ml_unit *unit)
 	/* Names computed at run time are the placeholder from here on. */
 	if (unit->env.dynamic)
 		st->had_dynamic = true;
+	st->observed = NULL;
+	bool traced = st->observer && unit->env.body == ML_BODY_TOP &&
+		      (unit->kind == ML_UNIT_STATEMENT || unit->kind == ML_UNIT_TX_END ||
+		       unit->kind == ML_UNIT_SYNTAX_ERROR || unit->kind == ML_UNIT_TOO_COMPLEX);
+	st->top_observed = NULL;
+	/* A statement is observed once its effect is known (ml_engine_statement). */
+	if (traced && (unit->kind == ML_UNIT_SYNTAX_ERROR || unit->kind == ML_UNIT_TOO_COMPLEX))
+		observe(st, unit, NULL);
 	switch (unit->kind) {
 	case ML_UNIT_TX_END:
 		/* CALLs of a procedure whose body COMMITs commit too. */
@@ -261,6 +306,12 @@ static void analyse_unit(ml_engine_state *st, const ml_unit *unit)
 		ml_engine_report_at(st, &ml_rule_invalid_input, unit->start, unit->end, ml_rule_invalid_input.info.help,
 				    unit->message);
 		break;
+	}
+	if (traced) {
+		/* The unit again: a DO block's body made others current. */
+		st->unit = unit;
+		ml_engine_report_trace_error(st, unit, st->top_observed);
+		st->observed = st->top_observed = NULL;
 	}
 }
 
@@ -321,6 +372,11 @@ void ml_engine_file_start(ml_engine_state *st, ml_catalog *catalog, const ml_opt
 	st->path = path;
 	ml_catalog_begin_file(catalog, path);
 	ml_tx_init(&st->tx, file_arena, options->assume_in_transaction ? ML_TX_ASSUMED : ML_TX_NONE);
+}
+
+void ml_engine_set_observer(ml_engine_state *st, const ml_statement_observer *observer)
+{
+	st->observer = observer;
 }
 
 void ml_engine_set_migration(ml_engine_state *st, ml_migration_facts *facts)

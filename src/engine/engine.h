@@ -54,6 +54,11 @@ typedef struct ml_engine_state {
 	ml_migration_facts *migration; /* where the pass stands in its migration, for the
 					 reversibility rules; NULL when nothing asks */
 	struct ml_step_ledger *ledger; /* what the pass makes and removes, with migration */
+	const ml_statement_observer *observer; /* runs the pass's top-level statements on a real
+					 PostgreSQL, or NULL */
+	const ml_observation *observed; /* what it did with the unit being analysed, or NULL */
+	const ml_observation *top_observed; /* the same for the unit of the top level being
+					 analysed, while its body's units are */
 } ml_engine_state;
 
 /* engine.c */
@@ -96,6 +101,11 @@ void ml_engine_finish_file(ml_engine_state *st);
  * unit starts at next: next, or the BEGIN of the open transaction. */
 size_t ml_engine_text_needed_from(const ml_engine_state *st, size_t next);
 
+/* Hands each top-level statement of the pass to observer (NULL: none)
+ * before its rules run; what it saw is the rules' ctx->observed, and a
+ * statement PostgreSQL refused is a trace-error finding. Call it after
+ * ml_engine_file_start; observer must outlive the pass. */
+void ml_engine_set_observer(ml_engine_state *st, const ml_statement_observer *observer);
 /* Tells the engine where the pass that ml_engine_file_start began stands
  * in its migration (an up or a down, its down or its up): rules read it
  * from their context (ml_stmt_ctx.migration), and the engine folds what

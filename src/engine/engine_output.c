@@ -54,6 +54,46 @@ ml_engine_finding *ml_engine_output_add_finding(ml_engine_output *out)
 	return f;
 }
 
+static const char *const *copy_names(ml_arena *arena, const char *const *names, size_t n)
+{
+	if (!n)
+		return NULL;
+	const char **copy = ml_arena_alloc(arena, n * sizeof(*copy));
+	for (size_t i = 0; i < n; i++)
+		copy[i] = ml_arena_strdup(arena, names[i]);
+	return copy;
+}
+
+const ml_observation *ml_observation_copy(ml_arena *arena, const ml_observation *obs)
+{
+	if (!obs)
+		return NULL;
+	ml_observation *c = ml_arena_alloc(arena, sizeof(*c));
+	*c = *obs;
+	c->not_run = ml_arena_strdup(arena, obs->not_run);
+	c->error = ml_arena_strdup(arena, obs->error);
+	c->sqlstate = ml_arena_strdup(arena, obs->sqlstate);
+	c->error_detail = ml_arena_strdup(arena, obs->error_detail);
+	c->error_hint = ml_arena_strdup(arena, obs->error_hint);
+	if (obs->n_locks) {
+		ml_observed_lock *locks = ml_arena_alloc(arena, obs->n_locks * sizeof(*locks));
+		for (size_t i = 0; i < obs->n_locks; i++) {
+			locks[i] = obs->locks[i];
+			locks[i].table = ml_arena_strdup(arena, obs->locks[i].table);
+			locks[i].parent = ml_arena_strdup(arena, obs->locks[i].parent);
+			locks[i].renamed_from = ml_arena_strdup(arena, obs->locks[i].renamed_from);
+			locks[i].mode = ml_arena_strdup(arena, obs->locks[i].mode);
+		}
+		c->locks = locks;
+	} else {
+		c->locks = NULL;
+	}
+	c->rewritten = copy_names(arena, obs->rewritten, obs->n_rewritten);
+	c->scanned = copy_names(arena, obs->scanned, obs->n_scanned);
+	c->absent = copy_names(arena, obs->absent, obs->n_absent);
+	return c;
+}
+
 ml_engine_record *ml_engine_output_add_statement(ml_engine_output *out)
 {
 	out->statements = grow(out->statements, out->n_statements, &out->cap_statements, sizeof(*out->statements));

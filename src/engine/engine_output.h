@@ -42,6 +42,8 @@ typedef struct ml_engine_record {
 	ml_lock *held;            /* locks held after it, in the transaction (their tables are
 				     the file's) */
 	size_t n_held;
+	const ml_observation *observed; /* what PostgreSQL did with it when traced, or NULL (in
+				     the file arena) */
 } ml_engine_record;
 
 /* What the engine appends to as it analyses: findings and statement
@@ -66,5 +68,8 @@ void ml_engine_output_free(ml_engine_output *out);
  * add or clear. */
 ml_engine_finding *ml_engine_output_add_finding(ml_engine_output *out);
 ml_engine_record *ml_engine_output_add_statement(ml_engine_output *out);
+
+/* A deep copy of obs (NULL gives NULL) in arena: its strings and lists. */
+const ml_observation *ml_observation_copy(ml_arena *arena, const ml_observation *obs);
 
 #endif

@@ -115,4 +115,5 @@ void ml_engine_record_statement(ml_engine_state *st, const PgQuery__Node *stmt, 
 	if (r->n_held)
 		memcpy(r->held, st->tx.held, r->n_held * sizeof(ml_lock));
 	r->dynamic_names = st->had_dynamic;
+	r->observed = body == ML_BODY_TOP ? st->observed : NULL;
 }

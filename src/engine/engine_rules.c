@@ -21,9 +21,24 @@ void ml_engine_report_syntax_error(ml_engine_state *st, const ml_unit *unit)
 		r->kind = "syntax error";
 		r->tx = st->tx.state;
 		r->held = ml_arena_alloc(st->out->arena, sizeof(ml_lock));
+		r->observed = st->observed;
 	}
 	ml_engine_report_at(st, &ml_rule_syntax_error, unit->error_start, unit->error_end, ml_rule_syntax_error.info.help,
 			    unit->message);
+}
+
+void ml_engine_report_trace_error(ml_engine_state *st, const ml_unit *unit, const ml_observation *seen)
+{
+	if (!seen || seen->status != ML_OBSERVED_FAILED)
+		return;
+	size_t at = unit->start;
+	if (seen->error_offset >= 0 && (size_t)seen->error_offset < unit->end - unit->start)
+		at += (size_t)seen->error_offset;
+	const char *message = ml_arena_printf(st->file_arena, "PostgreSQL refused it: %s (SQLSTATE %s)%s%s%s%s",
+					      seen->error ? seen->error : "an error", seen->sqlstate ? seen->sqlstate : "?",
+					      seen->error_detail ? "; " : "", seen->error_detail ? seen->error_detail : "",
+					      seen->error_hint ? "; hint: " : "", seen->error_hint ? seen->error_hint : "");
+	ml_engine_report_at(st, &ml_rule_trace_error, at, at, ml_rule_trace_error.info.help, message);
 }
 
 /* n with a comma between groups of three digits, in arena. */

@@ -17,10 +17,15 @@ extern const ml_rule ml_rule_unused_ignore;
 extern const ml_rule ml_rule_ignore_without_reason;
 extern const ml_rule ml_rule_statement_too_complex;
 extern const ml_rule ml_rule_dynamic_sql_not_analysed;
+extern const ml_rule ml_rule_trace_error;
 
 /* The finding of unit, a statement that did not parse (and, with
  * --statements, its record). */
 void ml_engine_report_syntax_error(ml_engine_state *st, const ml_unit *unit);
+/* The finding of unit, a statement of the top level that PostgreSQL
+ * refused when traced (seen, the observer's account; NULL or not failed:
+ * none). It points at the byte PostgreSQL named, or at the statement. */
+void ml_engine_report_trace_error(ml_engine_state *st, const ml_unit *unit, const ml_observation *seen);
 /* The finding of unit, one too large or too deeply nested to analyse. */
 void ml_engine_report_too_complex(ml_engine_state *st, const ml_unit *unit);
 /* Takes in the directive comments from st->suppressions.items[first] on:

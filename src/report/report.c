@@ -142,6 +142,11 @@ const char *ml_body_name(ml_body_kind body)
 	return body <= ML_BODY_FUNCTION ? NAMES[body] : "top";
 }
 
+const char *ml_observed_status_name(ml_observed_status status)
+{
+	return status == ML_OBSERVED_RAN ? "ran" : status == ML_OBSERVED_FAILED ? "failed" : "not run";
+}
+
 int ml_run_write_report(ml_run *run, ml_format format, FILE *out, bool color)
 {
 	const ml_report_format *f = NULL;

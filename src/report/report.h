@@ -54,6 +54,8 @@ void ml_json_string(FILE *out, const char *s);
 const char *ml_tx_name(ml_tx_state tx);
 /* "top", "do", "procedure", "function". */
 const char *ml_body_name(ml_body_kind body);
+/* "ran", "failed", "not run". */
+const char *ml_observed_status_name(ml_observed_status status);
 /* 1 (ACCESS SHARE) to 8 (ACCESS EXCLUSIVE) for a lock mode name, 0 otherwise. */
 int ml_lock_rank(const char *mode);
 /* The strongest lock mode among d's locks, or NULL when it has none. */

@@ -160,6 +160,79 @@ static void json_locks(FILE *out, const ml_lock *locks, size_t n, bool with_line
 	fputc(']', out);
 }
 
+static void json_names(FILE *out, const char *const *names, size_t n)
+{
+	fputc('[', out);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? "," : "", out);
+		ml_json_string(out, names[i]);
+	}
+	fputc(']', out);
+}
+
+/* What PostgreSQL did with a traced statement: "observed". */
+static void json_observed(FILE *out, const ml_observation *o)
+{
+	fprintf(out, ",\"observed\":{\"status\":\"%s\"", ml_observed_status_name(o->status));
+	if (o->status == ML_OBSERVED_NOT_RUN) {
+		fputs(",\"reason\":", out);
+		ml_json_string(out, o->not_run);
+		fputc('}', out);
+		return;
+	}
+	if (o->status == ML_OBSERVED_FAILED) {
+		fputs(",\"error\":{\"message\":", out);
+		ml_json_string(out, o->error);
+		fputs(",\"sqlstate\":", out);
+		ml_json_string(out, o->sqlstate);
+		fputs(",\"detail\":", out);
+		ml_json_string(out, o->error_detail);
+		fputs(",\"hint\":", out);
+		ml_json_string(out, o->error_hint);
+		fputc('}', out);
+	}
+	fprintf(out, ",\"ms\":%.3f", o->ms);
+	if (o->rows >= 0)
+		fprintf(out, ",\"rows\":%lld", o->rows);
+	else
+		fputs(",\"rows\":null", out);
+	if (o->locks_seen) {
+		fputs(",\"locks\":[", out);
+		for (size_t i = 0; i < o->n_locks; i++) {
+			const ml_observed_lock *l = &o->locks[i];
+			fputs(i ? ",{\"table\":" : "{\"table\":", out);
+			ml_json_string(out, l->table);
+			fputs(",\"mode\":", out);
+			ml_json_string(out, l->mode);
+			fprintf(out, ",\"taken\":%s,\"created\":%s,\"is_table\":%s", l->taken ? "true" : "false",
+				l->created ? "true" : "false", l->is_table ? "true" : "false");
+			if (l->parent) {
+				fputs(",\"parent\":", out);
+				ml_json_string(out, l->parent);
+			}
+			if (l->renamed_from) {
+				fputs(",\"renamed_from\":", out);
+				ml_json_string(out, l->renamed_from);
+			}
+			fputc('}', out);
+		}
+		fprintf(out, "],\"sampled\":%s", o->locks_sampled ? "true" : "false");
+	} else {
+		fputs(",\"locks\":null,\"sampled\":false", out);
+	}
+	if (o->tables_seen) {
+		fputs(",\"rewritten\":", out);
+		json_names(out, o->rewritten, o->n_rewritten);
+		fputs(",\"scanned\":", out);
+		json_names(out, o->scanned, o->n_scanned);
+		fputs(",\"absent\":", out);
+		json_names(out, o->absent, o->n_absent);
+	} else {
+		fputs(",\"rewritten\":null,\"scanned\":null,\"absent\":null", out);
+	}
+	fputc('}', out);
+}
+
 static void json_statements(ml_report_ctx *rc)
 {
 	ml_run *run = rc->run;
@@ -175,6 +248,8 @@ static void json_statements(ml_report_ctx *rc)
 		fprintf(rc->out, ",\"rewrite\":%s,\"scan\":%s,\"transaction\":\"%s\",\"body\":\"%s\",\"held\":",
 			r->rewrite ? "true" : "false", r->scan ? "true" : "false", ml_tx_name(r->tx), ml_body_name(r->body));
 		json_locks(rc->out, r->held, r->n_held, true);
+		if (r->observed)
+			json_observed(rc->out, r->observed);
 		fputc('}', rc->out);
 	}
 	fputc(']', rc->out);

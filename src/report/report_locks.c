@@ -4,6 +4,8 @@
  * transaction it runs in and the locks held after it. Paths and table names
  * are escaped (report_escape.c).
  */
+#include <string.h>
+
 #include "engine.h"
 #include "facts.h"
 #include "lock_table.h"
@@ -28,6 +30,58 @@ static void locks_list(FILE *out, const ml_lock *locks, size_t n, bool with_line
 	}
 }
 
+static void names_list(FILE *out, const char *const *names, size_t n)
+{
+	if (!n)
+		fputs("-", out);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? ", " : "", out);
+		ml_text_puts(out, names[i], 0);
+	}
+}
+
+/* What PostgreSQL did, after the model's claims: " || observed: ...". */
+static void observed_part(FILE *out, const ml_observation *o)
+{
+	fputs(" || observed: ", out);
+	if (o->status == ML_OBSERVED_NOT_RUN) {
+		fputs("not run: ", out);
+		ml_text_puts(out, o->not_run, 0);
+		return;
+	}
+	if (o->status == ML_OBSERVED_FAILED) {
+		fputs("failed: ", out);
+		ml_text_puts(out, o->error, 0);
+		fprintf(out, " (%s)", o->sqlstate ? o->sqlstate : "?");
+		return;
+	}
+	fprintf(out, "%.1f ms", o->ms);
+	if (o->rows >= 0)
+		fprintf(out, ", %lld row%s", o->rows, o->rows == 1 ? "" : "s");
+	fputs(" | locks: ", out);
+	if (!o->locks_seen) {
+		fputs("not seen (ran outside a transaction)", out);
+	} else {
+		size_t shown = 0;
+		for (size_t i = 0; i < o->n_locks; i++) {
+			const ml_observed_lock *l = &o->locks[i];
+			if (!l->taken)
+				continue;
+			fputs(shown++ ? ", " : "", out);
+			ml_text_puts(out, l->table, 0);
+			fprintf(out, " %s%s", l->mode, l->created ? " (created)" : "");
+		}
+		if (!shown)
+			fputs("-", out);
+	}
+	if (o->tables_seen) {
+		fputs(" | rewrite: ", out);
+		names_list(out, o->rewritten, o->n_rewritten);
+		fputs(" | scan: ", out);
+		names_list(out, o->scanned, o->n_scanned);
+	}
+}
+
 static void locks_begin(ml_report_ctx *rc)
 {
 	ml_run *run = rc->run;
@@ -42,15 +96,23 @@ static void locks_begin(ml_report_ctx *rc)
 		fprintf(rc->out, " | rewrite: %s | scan: %s | transaction: %s | held: ", r->rewrite ? "yes" : "no",
 			r->scan ? "yes" : "no", ml_tx_name(r->tx));
 		locks_list(rc->out, r->held, r->n_held, true);
+		if (r->observed)
+			observed_part(rc->out, r->observed);
 		fputc('\n', rc->out);
 	}
 }
 
-/* The timeline lists statements, not findings. */
+/* The timeline lists statements, not findings; a trace's own findings
+ * (what PostgreSQL refused, where the model and PostgreSQL differ) follow
+ * it, one line each. */
 static void locks_diagnostic(ml_report_ctx *rc, const ml_diagnostic *d)
 {
-	(void)rc;
-	(void)d;
+	if (strncmp(d->rule, "trace-", 6) != 0 || d->suppressed)
+		return;
+	ml_text_puts(rc->out, d->path, ML_TEXT_LINE_START);
+	fprintf(rc->out, ":%d:%d: %s: ", d->line, d->column, ml_severity_name(d->severity));
+	ml_text_puts(rc->out, d->message, 0);
+	fprintf(rc->out, " [%s]\n", d->rule);
 }
 
 static void locks_end(ml_report_ctx *rc)

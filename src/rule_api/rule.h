@@ -97,6 +97,8 @@ struct ml_stmt_ctx {
 	const ml_migration_facts *migration; /* where the step stands in its migration (an up or
 				       a down, and its counterpart), or NULL when the run does
 				       not track it (a tool without downs, the rules off) */
+	const ml_observation *observed; /* what PostgreSQL did with the statement (migralint
+				       trace), or NULL: not traced */
 	const ml_catalog *catalog;  /* for the query functions below */
 	const ml_tx *tx;            /* the same */
 };

@@ -234,6 +234,7 @@ void ml_statement_record_copy(ml_arena *arena, ml_map *kinds, const ml_edge_file
 		r->held[i] = rec->held[i];
 		r->held[i].table = copy_described(arena, rec->dynamic_names, rec->held[i].table);
 	}
+	r->observed = ml_observation_copy(arena, rec->observed);
 }
 
 /* ---- table sizes --------------------------------------------------------- */

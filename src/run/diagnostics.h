@@ -49,6 +49,7 @@ typedef struct ml_statement_record {
 	ml_body_kind body;
 	ml_lock *held;            /* locks held after it, in the transaction */
 	size_t n_held;
+	const ml_observation *observed; /* what PostgreSQL did with it (migralint trace), or NULL */
 } ml_statement_record;
 
 /* Fills *r from rec, a statement the engine recorded in file, as

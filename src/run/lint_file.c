@@ -55,6 +55,9 @@ struct file_lint {
 	ml_migration_facts *migration; /* the pass's place in its migration, or NULL: not
 				     tracked */
 	const char *up_key;       /* with migration: its up's key in run->up_changes */
+	const ml_statement_observer *observer; /* the up pass runs on a real PostgreSQL
+				     (options.observer), or NULL: downs never do */
+	bool context;             /* the file is replayed as history, not reported */
 };
 
 /* Is one of the rules about downs on? Only then does a pass track what it
@@ -243,6 +246,10 @@ static void lint_pass(struct file_lint *f, const ml_options *options, const ml_r
 	ml_engine_file_start(st, catalog, options, rules, map, file_arena, &f->out, f->edge.path);
 	if (f->migration)
 		ml_engine_set_migration(st, f->migration);
+	if (f->observer) {
+		ml_engine_set_observer(st, f->observer);
+		f->observer->file_start(f->observer->data, f->edge.path, f->context);
+	}
 
 	ml_ptr_vec found = { 0 };
 	for (size_t i = lo; i < hi; i++) {
@@ -337,6 +344,8 @@ static void lint_pass(struct file_lint *f, const ml_options *options, const ml_r
 		lint_chunk(f, chunks, i, &chunk);
 		ml_engine_end_command(st);
 	}
+	if (f->observer)
+		f->observer->file_end(f->observer->data);
 	ml_engine_finish_file(st);
 	take_output(f);
 	ml_engine_output_free(&f->out);
@@ -586,6 +595,8 @@ void ml_run_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item, const m
 				has_down |= !wants[s];
 			if (bad < len)
 				f.invalid_at = bad + 1; /* reported by the pass of its step */
+			f.observer = up_options.observer;
+			f.context = entry->context;
 			bool own_text = false;
 			for (size_t s = 0; s < n_steps; s++)
 				own_text |= wants[s] && steps[s].text;
@@ -618,6 +629,7 @@ void ml_run_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item, const m
 									     : NULL;
 				ml_map_put(run->arena, &run->up_changes, ml_arena_strdup(run->arena, f.up_key), record);
 			}
+			f.observer = NULL;
 		} else if (bad < len) {
 			f.invalid_at = bad + 1;
 		}
