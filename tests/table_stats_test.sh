@@ -7,7 +7,7 @@
 # says of each table; the reltuples fallback after a statistics reset;
 # errors (a database that does not exist, a table locked past
 # lock_timeout) on stderr once with exit status 2 and the output file left
-# as it was; the SQL docs/table-sizes.md prints, run with psql as the doc
+# as it was; the SQL docs/trace.md prints, run with psql as the doc
 # says, writing the same file byte for byte; and the file fed back to
 # --stats moving severities.
 # Exits 77 (skipped) without PostgreSQL 15 or /usr/bin/python3.
@@ -116,21 +116,21 @@ check "stats --output: the file is what stdout had" cmp -s "$work/sizes.json" "$
 check "stats --output: no temporary file left beside it" bash -c '[ "$(ls -A "$0" | grep -c "^\.sizes")" -eq 0 ]' "$work"
 check "stats --output: migralint reads it back" bash -c '"$0" --no-config --stats "$1" /dev/null >/dev/null' "$ML" "$work/sizes.json"
 
-# A role with no privilege on any table reads the same sizes (docs/table-sizes.md says so).
+# A role with no privilege on any table reads the same sizes (docs/trace.md says so).
 psql -c "CREATE ROLE sizes_reader LOGIN" >/dev/null
 "$ML" stats --database-url "postgresql://sizes_reader@/postgres?host=$dir" --output "$work/reader.json" 2>"$work/err"
 err=$(cat "$work/err")
 check "stats as a role without privileges on the tables: the same file" cmp -s "$work/reader.json" "$work/sizes.json"
 
 # ---- the SQL of the docs, with psql ----------------------------------------------
-"$PY" - "$ROOT/docs/table-sizes.md" >"$work/doc.sql" <<'EOF'
+"$PY" - "$ROOT/docs/trace.md" >"$work/doc.sql" <<'EOF'
 import re, sys
 text = open(sys.argv[1]).read()
 m = re.search(r"<!-- table sizes SQL[^\n]*-->\n```sql\n(.*?)```", text, re.S)
 sys.stdout.write(m.group(1) if m else "")
 EOF
 "$ML" stats --sql >"$work/cmd.sql"
-check "docs/table-sizes.md prints the query migralint stats runs" cmp -s "$work/doc.sql" "$work/cmd.sql"
+check "docs/trace.md prints the query migralint stats runs" cmp -s "$work/doc.sql" "$work/cmd.sql"
 PGOPTIONS='-c default_transaction_read_only=on -c statement_timeout=60s -c lock_timeout=5s' \
 	"$PGBIN/psql" "$url" -X -A -t -q -v ON_ERROR_STOP=1 -f "$work/doc.sql" >"$work/psql.json" 2>"$work/err"
 err=$(cat "$work/err")

@@ -484,7 +484,7 @@ const ml_input_error *ml_run_input_error_list(const ml_run *run, size_t *count);
 
 /* Reads a --stats file at path: a JSON object mapping "schema.table" (as
  * PostgreSQL names them: nspname.relname) to {"rows": N, "bytes": N}, rows
- * required, both whole numbers from 0 (docs/table-sizes.md). Returns the
+ * required, both whole numbers from 0 (docs/trace.md). Returns the
  * sizes (free with ml_table_sizes_free, after the last run that uses
  * them), or NULL with a one-line message in err (err_size bytes) naming
  * the file and what is wrong: unreadable, not JSON (at its line and

@@ -33,7 +33,7 @@ static const char STATS_USAGE[] =
 	"  --output FILE        write FILE (replaced whole, only once the query\n"
 	"                       succeeded) instead of standard output\n"
 	"  --timeout SECONDS    statement_timeout of the query (default: 60)\n"
-	"  --sql                print the query instead, for psql (docs/table-sizes.md)\n"
+	"  --sql                print the query instead, for psql (docs/trace.md)\n"
 	"  -h, --help           print this help and exit\n"
 	"\n"
 	"exit status: 0 written, 2 the database could not be read, 3 bad usage,\n"

@@ -2,7 +2,7 @@
  * table_stats.c - reads the table sizes of a live database through libpq,
  * for `migralint stats` (src/cli/cmd_stats.c): one query, in a read-only
  * transaction with timeouts, whose result is already the --stats file's
- * text, so that psql running the same SQL (docs/table-sizes.md) writes
+ * text, so that psql running the same SQL (docs/trace.md) writes
  * the same file byte for byte.
  */
 #include <stdarg.h>
@@ -15,7 +15,7 @@
 
 #include "table_stats.h"
 
-/* Kept in step with docs/table-sizes.md by tests/table_stats_test.sh. */
+/* Kept in step with docs/trace.md by tests/table_stats_test.sh. */
 const char ML_TABLE_STATS_SQL[] =
 	"WITH RECURSIVE rel AS (\n"
 	"  SELECT c.oid, c.relkind, n.nspname || '.' || c.relname AS name,\n"

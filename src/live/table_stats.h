@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-/* The query, as docs/table-sizes.md prints it for psql: its one row and
+/* The query, as docs/trace.md prints it for psql: its one row and
  * column is the --stats file's text, {"schema.table": {"rows": N, "bytes":
  * N}, ...}, one table a line, sorted by name in byte order ("{}" for a
  * database without tables). Ordinary and partitioned tables and

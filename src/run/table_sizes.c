@@ -1,7 +1,7 @@
 /*
  * table_sizes.c - the --stats file: a JSON object mapping "schema.table"
  * to {"rows": N, "bytes": N}, as `migralint stats` writes it (or the SQL
- * docs/table-sizes.md gives). Loaded whole and checked before anything is
+ * docs/trace.md gives). Loaded whole and checked before anything is
  * linted: every problem is one message naming the file and the entry.
  * Read-only once loaded, so the run's threads may share it.
  */

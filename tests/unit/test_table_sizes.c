@@ -4,7 +4,7 @@
  * table name finds its entry (schema, public, the one schema that has it,
  * case), sizes in words as pg_size_pretty writes bytes, and the rules
  * whose severity the sizes move are the ones their pages and
- * docs/table-sizes.md say.
+ * docs/trace.md say.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,14 +131,14 @@ END_TEST
 
 START_TEST(flagged_rules_are_the_documented_ones)
 {
-	FILE *f = fopen(MIGRALINT_SOURCE_DIR "/docs/table-sizes.md", "rb");
+	FILE *f = fopen(MIGRALINT_SOURCE_DIR "/docs/trace.md", "rb");
 	ck_assert_ptr_nonnull(f);
 	static char doc[1 << 16];
 	size_t len = fread(doc, 1, sizeof(doc) - 1, f);
 	fclose(f);
 	doc[len] = '\0';
 	/* The table of "Which findings change", up to the paragraph after it. */
-	char *table = strstr(doc, "\n## Which findings change\n");
+	char *table = strstr(doc, "\n### Which findings change\n");
 	ck_assert_ptr_nonnull(table);
 	char *end = strstr(table, "\nThe others keep their severity");
 	ck_assert_ptr_nonnull(end);
@@ -153,13 +153,13 @@ START_TEST(flagged_rules_are_the_documented_ones)
 		const char *severity = strstr(page, "**Severity:**");
 		ck_assert_ptr_nonnull(severity);
 		const char *eol = strchr(severity, '\n');
-		const char *mention = strstr(severity, "(../table-sizes.md)");
+		const char *mention = strstr(severity, "(../trace.md#table-sizes---stats)");
 		bool on_page = mention && (!eol || mention < eol);
 		ck_assert_msg(rule->scales_with_table_size == on_page,
 			      "%s: scales_with_table_size is %d, its page's Severity line %s table sizes", rule->info.name,
 			      rule->scales_with_table_size, on_page ? "names" : "does not name");
 		ck_assert_msg(rule->scales_with_table_size == (strstr(table, link) != NULL),
-			      "%s: scales_with_table_size is %d, docs/table-sizes.md's table %s it", rule->info.name,
+			      "%s: scales_with_table_size is %d, docs/trace.md's table %s it", rule->info.name,
 			      rule->scales_with_table_size, strstr(table, link) ? "lists" : "does not list");
 		flagged += rule->scales_with_table_size;
 	}
