@@ -46,4 +46,5 @@ const ml_rule ml_rule_adding_field_with_default = {
 	},
 	.check = check,
 	.reports_slow_work = true,
+	.scales_with_table_size = true,
 };

@@ -111,4 +111,5 @@ const ml_rule ml_rule_adding_foreign_key_constraint = {
 	},
 	.check = check,
 	.reports_slow_work = true,
+	.scales_with_table_size = true,
 };

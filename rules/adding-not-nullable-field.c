@@ -47,4 +47,5 @@ const ml_rule ml_rule_adding_not_nullable_field = {
 	},
 	.check = check,
 	.reports_slow_work = true,
+	.scales_with_table_size = true,
 };

@@ -77,4 +77,5 @@ const ml_rule ml_rule_adding_serial_primary_key_field = {
 	},
 	.check = check,
 	.reports_slow_work = true,
+	.scales_with_table_size = true,
 };

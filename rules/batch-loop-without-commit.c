@@ -41,4 +41,5 @@ const ml_rule ml_rule_batch_loop_without_commit = {
 			"outside a transaction block), or run each batch as its own statement from the client",
 	},
 	.check = check,
+	.scales_with_table_size = true,
 };

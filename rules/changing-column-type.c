@@ -103,4 +103,5 @@ const ml_rule ml_rule_changing_column_type = {
 	},
 	.check = check,
 	.reports_slow_work = true,
+	.scales_with_table_size = true,
 };

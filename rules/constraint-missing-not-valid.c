@@ -103,4 +103,5 @@ const ml_rule ml_rule_constraint_missing_not_valid = {
 	},
 	.check = check,
 	.reports_slow_work = true,
+	.scales_with_table_size = true,
 };

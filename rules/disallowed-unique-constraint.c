@@ -49,4 +49,5 @@ const ml_rule ml_rule_disallowed_unique_constraint = {
 	},
 	.check = check,
 	.reports_slow_work = true,
+	.scales_with_table_size = true,
 };

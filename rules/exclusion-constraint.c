@@ -40,4 +40,5 @@ const ml_rule ml_rule_exclusion_constraint = {
 	},
 	.check = check,
 	.reports_slow_work = true,
+	.scales_with_table_size = true,
 };

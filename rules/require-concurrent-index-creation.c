@@ -65,4 +65,5 @@ const ml_rule ml_rule_require_concurrent_index_creation = {
 	},
 	.check = check,
 	.reports_slow_work = true,
+	.scales_with_table_size = true,
 };

@@ -96,4 +96,5 @@ const ml_rule ml_rule_require_concurrent_reindex = {
 	},
 	.check = check,
 	.reports_slow_work = true,
+	.scales_with_table_size = true,
 };

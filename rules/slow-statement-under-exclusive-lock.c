@@ -84,4 +84,5 @@ const ml_rule ml_rule_slow_statement_under_exclusive_lock = {
 	},
 	.check = check,
 	.runs_last = true,
+	.scales_with_table_size = true,
 };

@@ -177,4 +177,5 @@ const ml_rule ml_rule_table_rewrite = {
 	},
 	.check = check,
 	.reports_slow_work = true,
+	.scales_with_table_size = true,
 };

@@ -34,4 +34,5 @@ const ml_rule ml_rule_unbatched_delete = {
 	},
 	.check = check,
 	.reports_slow_work = true,
+	.scales_with_table_size = true,
 };

@@ -191,8 +191,10 @@ static bool exists(const char *path)
  * false on an unknown word. "--history FILE" (fixtures only: history is
  * NULL elsewhere) names, in *history, a file of the fixture's folder that
  * is linted first in the same run, as an earlier migration: the schema the
- * fixture's statements meet (a partitioned table, a column's type). */
-static bool apply_header(ml_options *opts, char *words, char **history)
+ * fixture's statements meet (a partitioned table, a column's type).
+ * "--stats FILE" (fixtures only, as history) names, in *stats, a --stats
+ * file of the fixture's folder: the tables' sizes. */
+static bool apply_header(ml_options *opts, char *words, char **history, char **stats)
 {
 	static char rule_store[16][64];
 	int rules = 0;
@@ -230,6 +232,11 @@ static bool apply_header(ml_options *opts, char *words, char **history)
 			if (!v || *history)
 				return false;
 			*history = strdup(v);
+		} else if (!strcmp(w, "--stats") && stats) {
+			char *v = strtok(NULL, " \t");
+			if (!v || *stats)
+				return false;
+			*stats = strdup(v);
 		} else {
 			return false;
 		}
@@ -239,7 +246,7 @@ static bool apply_header(ml_options *opts, char *words, char **history)
 
 /* Reads the options header of SQL text: a first line
  * "-- migralint-test: ...". */
-static bool options_from_sql(const char *sql, ml_options *opts, char **history)
+static bool options_from_sql(const char *sql, ml_options *opts, char **history, char **stats)
 {
 	static const char MARK[] = "-- migralint-test:";
 	if (strncmp(sql, MARK, sizeof(MARK) - 1) != 0)
@@ -247,7 +254,7 @@ static bool options_from_sql(const char *sql, ml_options *opts, char **history)
 	const char *eol = strchr(sql, '\n');
 	size_t n = eol ? (size_t)(eol - sql) : strlen(sql);
 	char *words = strndup(sql + sizeof(MARK) - 1, n - (sizeof(MARK) - 1));
-	bool ok = apply_header(opts, words, history);
+	bool ok = apply_header(opts, words, history, stats);
 	free(words);
 	return ok;
 }
@@ -444,12 +451,27 @@ static void run_fixture(const char *rule, const char *dir, const char *name)
 	char *sql = read_file(sql_path, NULL);
 	ml_options opts;
 	ml_options_init(&opts);
-	char *history = NULL;
-	if (!sql || !options_from_sql(sql, &opts, &history)) {
+	char *history = NULL, *stats = NULL;
+	if (!sql || !options_from_sql(sql, &opts, &history, &stats)) {
 		result(false, "%s: unreadable or bad migralint-test header", sql_path);
 		free(sql);
 		free(history);
+		free(stats);
 		return;
+	}
+	ml_table_sizes *sizes = NULL;
+	if (stats) {
+		char stats_path[1024], err[512];
+		snprintf(stats_path, sizeof(stats_path), "%s/%s", dir, stats);
+		free(stats);
+		sizes = ml_table_sizes_load(stats_path, err, sizeof(err));
+		if (!sizes) {
+			result(false, "%s: stats file: %s", sql_path, err);
+			free(sql);
+			free(history);
+			return;
+		}
+		opts.table_sizes = sizes;
 	}
 	char history_path[1024] = "";
 	if (history) {
@@ -458,6 +480,7 @@ static void run_fixture(const char *rule, const char *dir, const char *name)
 		if (!exists(history_path)) {
 			result(false, "%s: history file %s exists", sql_path, history_path);
 			free(sql);
+			ml_table_sizes_free(sizes);
 			return;
 		}
 	}
@@ -468,6 +491,7 @@ static void run_fixture(const char *rule, const char *dir, const char *name)
 		check_fixes(&opts, rule, sql_path, sql, *history_path ? history_path : NULL);
 	free(sql);
 	cJSON *diags = lint(&opts, sql_path, NULL, *history_path ? history_path : NULL);
+	ml_table_sizes_free(sizes);
 	if (!diags) {
 		result(false, "%s: no JSON report", sql_path);
 		return;
@@ -708,7 +732,7 @@ static void run_doc(const char *rule)
 		}
 		ml_options opts;
 		ml_options_init(&opts);
-		if (header && !apply_header(&opts, header, NULL)) {
+		if (header && !apply_header(&opts, header, NULL, NULL)) {
 			result(false, "%s: bad migralint-test comment", path);
 		}
 		char label[600];
@@ -758,7 +782,7 @@ static void run_safe_recipes(void)
 		char *sql = read_file(path, NULL);
 		ml_options opts;
 		ml_options_init(&opts);
-		bool header_ok = sql && options_from_sql(sql, &opts, NULL);
+		bool header_ok = sql && options_from_sql(sql, &opts, NULL, NULL);
 		free(sql);
 		cJSON *diags = header_ok ? lint(&opts, path, NULL, NULL) : NULL;
 		int serious = diags ? count_at_least(diags, "warning") : -1;

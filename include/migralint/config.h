@@ -58,6 +58,9 @@ typedef struct ml_config_origins {
 	const char *context;
 	const char *references;       /* "references"."paths" / --references */
 	const char *references_exclude; /* "references"."exclude" / --references-exclude */
+	const char *stats;            /* "stats" / --stats (the caller loads the file) */
+	const char *small_rows;       /* "table_size"."small_rows" */
+	const char *large_rows;       /* "table_size"."large_rows" */
 	const char *exclude;          /* the exclude globs (all from one place) */
 	const char *excluded_by;      /* the glob that excluded the path, or NULL */
 	/* Indexed like ml_rule_at(): whether the rule is on, and its severity. */
@@ -87,6 +90,12 @@ void ml_config_free(ml_config *cfg);
 
 /* The path cfg was loaded from, as given to ml_config_load. Owned by cfg. */
 const char *ml_config_path(const ml_config *cfg);
+
+/* The table sizes file cfg names ("stats"), a relative path in the file
+ * taken from the file's directory; NULL when it names none. Owned by cfg.
+ * Loading it (ml_table_sizes_load) is the caller's: ml_config_apply sets
+ * only the thresholds ("table_size"). */
+const char *ml_config_stats_path(const ml_config *cfg);
 
 /* The exclude globs of cfg, NULL-terminated; owned by cfg. */
 const char *const *ml_config_exclude_globs(const ml_config *cfg);

@@ -216,10 +216,17 @@ typedef struct ml_options {
 	const char *include[ML_MAX_RULE_FILTER]; /* opt-in rule names turned on; NULL-terminated */
 	const ml_statement_observer *observer; /* runs each statement on a real PostgreSQL as it
 					 is linted (migralint trace); NULL: none */
-	const ml_table_sizes *table_sizes; /* known table sizes (--stats); NULL: none. Findings
-					 about locks, rewrites, scans and unbatched DML on a
-					 table below small_rows rows drop to info, on one of
-					 large_rows rows or more rise to error */
+	const ml_table_sizes *table_sizes; /* known table sizes (--stats); NULL: none. The
+					 findings of the rules about locks held through
+					 rewrites, scans and index builds, and about unbatched
+					 DML, are reported at info when every table their
+					 statement locks is below small_rows rows, at error when
+					 one has large_rows rows or more, and their message
+					 gives the sizes. The run-wide options decide (not a
+					 file's, from ml_options_hook). A table a reported
+					 migration of the run made is not looked up: the sizes
+					 describe the database before them (context migrations,
+					 and an ml_lint_text catalog, are history it has). */
 	long long small_rows, large_rows; /* 0: ML_DEFAULT_SMALL_ROWS, ML_DEFAULT_LARGE_ROWS */
 	struct ml_severity_override {
 		const char *rule;     /* rule name or alias; NULL ends the list */
@@ -236,6 +243,10 @@ typedef bool (*ml_options_hook)(void *data, const char *path, ml_options *opts);
 typedef struct ml_table_lock {
 	const char *table;       /* "schema.name" or "name" */
 	const char *mode;        /* "ACCESS EXCLUSIVE", "SHARE", ... */
+	long long rows;          /* its rows as ml_options.table_sizes gives them, or -1: no
+				    sizes, not in them, or a table the run's reported
+				    migrations made */
+	long long bytes;         /* its size in bytes from the same, or -1 */
 } ml_table_lock;
 
 /* One change of a fix: replace the bytes [start, end) of the file (start ==
@@ -474,9 +485,15 @@ const ml_input_error *ml_run_input_error_list(const ml_run *run, size_t *count);
 
 /* ---- table sizes ---------------------------------------------------------- */
 
-/* Reads a --stats file at path. Returns the sizes (free with
- * ml_table_sizes_free), or NULL with a message naming the file and the
- * position of what is wrong in err (err_size bytes). */
+/* Reads a --stats file at path: a JSON object mapping "schema.table" (as
+ * PostgreSQL names them: nspname.relname) to {"rows": N, "bytes": N}, rows
+ * required, both whole numbers from 0 (docs/trace.md). Returns the
+ * sizes (free with ml_table_sizes_free, after the last run that uses
+ * them), or NULL with a one-line message in err (err_size bytes) naming
+ * the file and what is wrong: unreadable, not JSON (at its line and
+ * column), not an object, a key that is not "schema.table", an entry that
+ * is not an object, rows missing, a count that is not a whole number from
+ * 0, an unknown or repeated key. */
 ml_table_sizes *ml_table_sizes_load(const char *path, char *err, size_t err_size);
 /* Frees sizes. NULL is fine. */
 void ml_table_sizes_free(ml_table_sizes *sizes);

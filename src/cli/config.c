@@ -398,6 +398,21 @@ static bool load_string(loader *ld, const cJSON *v, const char *key, const char 
 	return true;
 }
 
+/* path as the file at dir names it: a relative one taken from dir.
+ * malloc'd, or NULL when memory runs out. */
+static char *from_dir(const char *dir, const char *path)
+{
+	size_t len = (dir ? strlen(dir) : 0) + strlen(path) + 2;
+	char *out = malloc(len);
+	if (!out)
+		return NULL;
+	if (path[0] == '/' || !dir || !strcmp(dir, "."))
+		snprintf(out, len, "%s", path);
+	else
+		snprintf(out, len, "%s/%s", dir, path);
+	return out;
+}
+
 /* "context" or "references"."paths": an array of paths; a relative one is
  * taken from dir (the configuration file's directory), as the file names
  * it. */
@@ -423,16 +438,10 @@ static bool load_paths(loader *ld, const cJSON *v, const char *key, const char *
 			     cJSON_IsString(item) ? "an empty string" : type_name(item));
 			return false;
 		}
-		const char *p = item->valuestring;
-		size_t len = (dir ? strlen(dir) : 0) + strlen(p) + 2;
-		if (!(paths[i] = malloc(len))) {
+		if (!(paths[i] = from_dir(dir, item->valuestring))) {
 			fail_oom(ld);
 			return false;
 		}
-		if (p[0] == '/' || !dir || !strcmp(dir, "."))
-			snprintf(paths[i], len, "%s", p);
-		else
-			snprintf(paths[i], len, "%s/%s", dir, p);
 	}
 	return true;
 }
@@ -477,8 +486,61 @@ static bool load_bool(loader *ld, const cJSON *v, const char *key, bool *out)
 static const char *const TOP_KEYS[] = {
 	"pg_version", "assume_in_transaction", "fail_on", "rules", "severity", "exclude", "doc_base_url",
 	"max_input_size", "overrides", "require_reasons", "tool", "down", "since", "base", "context", "references",
+	"stats", "table_size",
 };
 static const char *const REFERENCES_KEYS[] = { "paths", "exclude" };
+static const char *const TABLE_SIZE_KEYS[] = { "small_rows", "large_rows" };
+
+/* A row count of "table_size": a whole number from 1. */
+static bool load_rows(loader *ld, const cJSON *v, const char *key, long long *out)
+{
+	if (!cJSON_IsNumber(v)) {
+		fail(ld, key, "expected a whole number of rows from 1, got %s", type_name(v));
+		return false;
+	}
+	double d = v->valuedouble;
+	if (!(d >= 1 && d <= 9007199254740992.0) || d != (double)(long long)d) {
+		fail(ld, key, "bad row count %.17g (expected a whole number from 1)", d);
+		return false;
+	}
+	*out = (long long)d;
+	return true;
+}
+
+/* "table_size": {"small_rows": N, "large_rows": N}, the thresholds the
+ * --stats sizes are measured against: below small_rows a table is small,
+ * from large_rows on it is large, so small_rows may not exceed large_rows
+ * (either one's default counting when only the other is given). */
+static bool load_table_size(loader *ld, const cJSON *v, const char *key, ml_config *cfg)
+{
+	if (!expect_object(ld, v, key))
+		return false;
+	for (const cJSON *item = v->child; item; item = item->next) {
+		char item_key[600];
+		child_key(item_key, sizeof(item_key), key, item->string);
+		bool ok;
+		if (!strcmp(item->string, "small_rows")) {
+			ok = load_rows(ld, item, item_key, &cfg->small_rows);
+		} else if (!strcmp(item->string, "large_rows")) {
+			ok = load_rows(ld, item, item_key, &cfg->large_rows);
+		} else {
+			fail_unknown_key(ld, item_key, item->string, TABLE_SIZE_KEYS,
+					 sizeof(TABLE_SIZE_KEYS) / sizeof(*TABLE_SIZE_KEYS));
+			ok = false;
+		}
+		if (!ok)
+			return false;
+	}
+	long long small = cfg->small_rows ? cfg->small_rows : ML_DEFAULT_SMALL_ROWS;
+	long long large = cfg->large_rows ? cfg->large_rows : ML_DEFAULT_LARGE_ROWS;
+	if (small > large) {
+		fail(ld, key, "small_rows (%lld%s) is more than large_rows (%lld%s): a table below small_rows is "
+			      "small, one of large_rows or more is large",
+		     small, cfg->small_rows ? "" : ", the default", large, cfg->large_rows ? "" : ", the default");
+		return false;
+	}
+	return true;
+}
 
 /* "references": {"paths": [...], "exclude": [...]}, the application's code
  * scanned for uses of the columns a migration drops or renames. The paths
@@ -587,6 +649,10 @@ static bool load_override(loader *ld, const cJSON *v, const char *key, ml_config
 		} else if (!strcmp(k, "references")) {
 			fail(ld, item_key, "not allowed in an override: the application's code is scanned once for the "
 					   "whole run; set it at the top level");
+			ok = false;
+		} else if (!strcmp(k, "stats") || !strcmp(k, "table_size")) {
+			fail(ld, item_key, "not allowed in an override: the table sizes are the database's, the same "
+					   "for every file; set it at the top level");
 			ok = false;
 		} else if (!strcmp(k, "overrides")) {
 			fail(ld, item_key, "not allowed in an override: overrides do not nest");
@@ -706,6 +772,17 @@ static bool load_top(loader *ld, ml_config *cfg, const cJSON *root)
 			ok = load_paths(ld, item, k, cfg->dir_lexical, &cfg->context);
 		} else if (!strcmp(k, "references")) {
 			ok = load_references(ld, item, k, cfg->dir_lexical, cfg);
+		} else if (!strcmp(k, "stats")) {
+			/* Taken from the file's directory, as "context" paths are. */
+			char *path = NULL;
+			ok = load_string(ld, item, k, "the path of a table sizes file", &path);
+			if (ok && !(cfg->stats = from_dir(cfg->dir_lexical, path))) {
+				fail_oom(ld);
+				ok = false;
+			}
+			free(path);
+		} else if (!strcmp(k, "table_size")) {
+			ok = load_table_size(ld, item, k, cfg);
 		} else if (!strcmp(k, "overrides")) {
 			if (!cJSON_IsArray(item)) {
 				fail(ld, k, "expected an array of objects, got %s", type_name(item));
@@ -769,6 +846,7 @@ void ml_config_free(ml_config *cfg)
 	free_globs(cfg->references);
 	free_globs(cfg->references_exclude);
 	free(cfg->tool);
+	free(cfg->stats);
 	free(cfg->since);
 	free(cfg->base);
 	free(cfg->doc_base_url);
@@ -841,6 +919,11 @@ ml_config *ml_config_load(const char *path, char *err, size_t err_len)
 const char *ml_config_path(const ml_config *cfg)
 {
 	return cfg ? cfg->path : NULL;
+}
+
+const char *ml_config_stats_path(const ml_config *cfg)
+{
+	return cfg ? cfg->stats : NULL;
 }
 
 const char *const *ml_config_exclude_globs(const ml_config *cfg)

@@ -25,6 +25,7 @@ void ml_config_origins_init(ml_config_origins *origins)
 	origins->doc_base_url = DEFAULT;
 	origins->tool = origins->down = origins->since = origins->base = origins->context = DEFAULT;
 	origins->references = origins->references_exclude = DEFAULT;
+	origins->stats = origins->small_rows = origins->large_rows = DEFAULT;
 	origins->max_input_size = DEFAULT;
 	origins->exclude = DEFAULT;
 	for (size_t i = 0; i < ML_CONFIG_MAX_RULES; i++) {
@@ -136,6 +137,18 @@ bool ml_config_apply(const ml_config *cfg, const char *path, ml_options *opts, m
 		if (origins)
 			origins->references_exclude = cfg->path;
 	}
+	if (cfg->small_rows) {
+		opts->small_rows = cfg->small_rows;
+		if (origins)
+			origins->small_rows = cfg->path;
+	}
+	if (cfg->large_rows) {
+		opts->large_rows = cfg->large_rows;
+		if (origins)
+			origins->large_rows = cfg->path;
+	}
+	if (origins && cfg->stats)
+		origins->stats = cfg->path;
 	if (origins && cfg->exclude && cfg->exclude[0])
 		origins->exclude = cfg->path;
 	/* The rule settings of the top level and of the matching overrides,

@@ -49,6 +49,10 @@ struct ml_config {
 				     relative ones taken from the file's directory; NULL: not set */
 	char **references_exclude; /* "references"."exclude": NULL-terminated globs, matched below
 				     each reference path; NULL: not set */
+	char *stats;              /* "stats": the --stats file, a relative path taken from the
+				     file's directory; NULL: not set */
+	long long small_rows;     /* "table_size"."small_rows"; 0: not set */
+	long long large_rows;     /* "table_size"."large_rows"; 0: not set */
 	ml_config_layer *overrides;
 	size_t n_overrides;
 };

@@ -17,10 +17,12 @@
 
 static const char USAGE[] =
 	"usage: migralint [options] PATH...\n"
+	"       migralint stats --database-url URL [--output FILE]\n"
 	"       migralint trace [options] PATH...\n"
 	"\n"
 	"Lints PostgreSQL migration files. A PATH is a file, a directory (every *.sql\n"
-	"below it, sorted) or - for standard input.\n"
+	"below it, sorted) or - for standard input. `migralint stats` writes the\n"
+	"table sizes of a database for --stats (migralint stats --help).\n"
 	"\n"
 	"options:\n"
 	"  --format FORMAT           report format: text (default), json, locks (the lock\n"
@@ -48,6 +50,10 @@ static const char USAGE[] =
 	"                            applied migration edited, a new one out of order\n"
 	"  --references PATH         the application's code: look there for uses of the\n"
 	"                            columns a migration drops or renames (repeatable)\n"
+	"  --stats FILE              table sizes ({\"schema.table\": {\"rows\": N, \"bytes\": N}},\n"
+	"                            as migralint stats writes them): findings about locks,\n"
+	"                            rewrites, scans and unbatched DML at info on small\n"
+	"                            tables, at error on large ones, with the sizes\n"
 	"  --assume-in-transaction   the migration tool wraps each file in a transaction\n"
 	"  --no-assume-in-transaction\n"
 	"                            it does not (beats assume_in_transaction in the config)\n"
@@ -203,16 +209,21 @@ typedef struct settings {
 	size_t n_context;
 	const char **references;      /* --references paths, then the config's */
 	size_t n_references;
+	const char *stats;            /* --stats, else the config's "stats", or NULL */
+	const char *stats_origin;
+	ml_table_sizes *sizes;        /* stats, loaded before anything is linted */
 	ml_config *config;            /* NULL with --no-config or when there is none */
 } settings;
 
 static const char FROM_CLI[] = "command line";
 
-/* Frees the path lists of s (not the strings: argv's and the config's). */
+/* Frees the path lists of s (not the strings: argv's and the config's)
+ * and its table sizes. */
 static void free_lists(settings *s)
 {
 	free(s->context);
 	free(s->references);
+	ml_table_sizes_free(s->sizes);
 }
 
 /* Appends the n paths of from to *list (which holds *n, with room for
@@ -240,10 +251,13 @@ static bool effective_options(const settings *s, const char *path, ml_options *o
 	opts->skip_excerpts = s->cli.skip_excerpts;
 	opts->observer = s->cli.observer;
 	opts->jobs = s->cli.jobs;
+	opts->table_sizes = s->sizes;
 	if (origins)
 		ml_config_origins_init(origins);
 	if (!ml_config_apply(s->config, path, opts, origins))
 		return false;
+	if (origins && s->stats)
+		origins->stats = s->stats_origin;
 	if (s->given_pg_version) {
 		opts->pg_major = s->cli.pg_major;
 		opts->pg_minor = s->cli.pg_minor;
@@ -371,6 +385,12 @@ static bool print_config(const settings *s, const char *path)
 		print_setting("references_exclude", "(none)", origins->references_exclude);
 	for (size_t i = 0; i < opts.n_references_exclude; i++)
 		print_setting(i ? "" : "references_exclude", opts.references_exclude[i], origins->references_exclude);
+	print_setting("stats", s->stats ? s->stats : "(none)", origins->stats);
+	char rows[32];
+	snprintf(rows, sizeof(rows), "%lld", opts.small_rows ? opts.small_rows : ML_DEFAULT_SMALL_ROWS);
+	print_setting("table_size.small_rows", rows, origins->small_rows);
+	snprintf(rows, sizeof(rows), "%lld", opts.large_rows ? opts.large_rows : ML_DEFAULT_LARGE_ROWS);
+	print_setting("table_size.large_rows", rows, origins->large_rows);
 	print_setting("fail_on", ml_severity_name(opts.fail_on), origins->fail_on);
 	const ml_rule_info *reasons = ml_rule_find("ignore-without-reason");
 	print_setting("require_reasons", ml_options_rule_enabled(&opts, reasons) ? "true" : "false",
@@ -402,6 +422,8 @@ static bool print_config(const settings *s, const char *path)
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "stats"))
+		return ml_cli_stats(argc - 1, argv + 1);
 	settings set = { 0 };
 	ml_options *opts = &set.cli;
 	ml_options_init(opts);
@@ -456,7 +478,7 @@ int main(int argc, char **argv)
 				   !strcmp(name, "--explain") || !strcmp(name, "--config") || !strcmp(name, "--jobs") ||
 				   !strcmp(name, "--max-input-size") || !strcmp(name, "--tool") || !strcmp(name, "--down") ||
 				   !strcmp(name, "--since") || !strcmp(name, "--context") || !strcmp(name, "--base") ||
-				   !strcmp(name, "--references") ||
+				   !strcmp(name, "--references") || !strcmp(name, "--stats") ||
 				   (trace && (!strcmp(name, "--pg-bin") || !strcmp(name, "--database-url") ||
 					      !strcmp(name, "--lock-timeout")));
 		if (takes_value && !value) {
@@ -526,6 +548,11 @@ int main(int argc, char **argv)
 		} else if (!strcmp(name, "--references")) {
 			set.references[set.n_references++] = value;
 			opts->n_references = set.n_references;
+		} else if (!strcmp(name, "--stats")) {
+			if (!*value)
+				status = usage_error("%s", "--stats needs the path of a table sizes file");
+			set.stats = value;
+			set.stats_origin = FROM_CLI;
 		} else if (trace && !strcmp(name, "--pg-bin")) {
 			trace_args.pg_bin = value;
 		} else if (trace && !strcmp(name, "--database-url")) {
@@ -615,6 +642,19 @@ int main(int argc, char **argv)
 			free(paths);
 			free_lists(&set);
 			return out_of_memory_status();
+		}
+		if (!set.stats && (set.stats = ml_config_stats_path(set.config)))
+			set.stats_origin = ml_config_path(set.config);
+	}
+	/* The table sizes, checked whole before anything is linted too. */
+	if (set.stats && !print) {
+		char err[1024];
+		if (!(set.sizes = ml_table_sizes_load(set.stats, err, sizeof(err)))) {
+			say(stderr, "migralint: error: %s\n", err);
+			ml_config_free(set.config);
+			free(paths);
+			free_lists(&set);
+			return ML_EXIT_USAGE;
 		}
 	}
 

@@ -41,6 +41,11 @@ void ml_catalog_begin_file(ml_catalog *cat, const char *path)
 	cat->path = ml_arena_strdup(cat->arena, path ? path : "");
 }
 
+int ml_catalog_file(const ml_catalog *cat)
+{
+	return cat->file;
+}
+
 /* ---- clone ---------------------------------------------------------------- */
 
 /* Where a clone's copies go, and whether it borrows the source's strings

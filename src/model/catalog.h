@@ -65,6 +65,10 @@ void ml_catalog_free(ml_catalog *cat);
  * on were made there): tables created from now on are new
  * (ml_catalog_table_is_new) until the next call. */
 void ml_catalog_begin_file(ml_catalog *cat, const char *path);
+/* The number of the current file: 0 before the first ml_catalog_begin_file,
+ * then one more at each call (ml_table_state.created_in_file counts the
+ * same way; a clone goes on from its source's number). */
+int ml_catalog_file(const ml_catalog *cat);
 /* Records what stmt, run now in the current file at line, changes: tables,
  * columns, constraints, keys, indexes, functions, checked domains,
  * partitions, and what uses which tables and columns. */

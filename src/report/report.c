@@ -385,9 +385,35 @@ static uint64_t fnv_without_numbers(uint64_t h, const char *s)
 	return fnv_byte(h, 0);
 }
 
+/* Where the table sizes --stats added to d's message begin ("... (orders:
+ * 48M rows, 12 GB)", the first table with a known size named first), or
+ * NULL. */
+static const char *sizes_note(const ml_diagnostic *d)
+{
+	size_t len = strlen(d->message);
+	for (size_t i = 0; i < d->n_locks; i++) {
+		if (d->locks[i].rows < 0)
+			continue;
+		if (!len || d->message[len - 1] != ')')
+			return NULL;
+		size_t room = strlen(d->locks[i].table) + 5;
+		char *pattern = malloc(room);
+		const char *hit = NULL;
+		if (pattern) {
+			snprintf(pattern, room, " (%s: ", d->locks[i].table);
+			for (const char *p = d->message; (p = strstr(p, pattern)); p++)
+				hit = p;
+		}
+		free(pattern);
+		return hit;
+	}
+	return NULL;
+}
+
 /* Hashes d's message as fnv_without_numbers does, without the uses in the
- * application's code the scan added to it ("; still used at ..."): a use
- * that comes or goes is not a new finding. */
+ * application's code the scan added to it ("; still used at ...") and the
+ * table sizes --stats added: a use that comes or goes, or a table that
+ * grows, is not a new finding. */
 static uint64_t fnv_message(uint64_t h, const ml_diagnostic *d)
 {
 	bool code = false;
@@ -396,6 +422,9 @@ static uint64_t fnv_message(uint64_t h, const ml_diagnostic *d)
 	const char *cut = NULL;
 	for (const char *p = d->message; code && (p = strstr(p, "; still used at ")); p++)
 		cut = p;
+	const char *sizes = sizes_note(d);
+	if (sizes && (!cut || sizes < cut))
+		cut = sizes;
 	if (!cut)
 		return fnv_without_numbers(h, d->message);
 	char *head = strndup(d->message, (size_t)(cut - d->message));

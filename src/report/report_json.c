@@ -83,7 +83,13 @@ static void json_diagnostic(ml_report_ctx *rc, const ml_diagnostic *d)
 		for (size_t i = 0; i < d->n_locks; i++) {
 			fputs(i ? ",{\"table\":" : "{\"table\":", rc->out);
 			ml_json_string(rc->out, d->locks[i].table);
-			fprintf(rc->out, ",\"mode\":\"%s\"}", d->locks[i].mode);
+			fprintf(rc->out, ",\"mode\":\"%s\"", d->locks[i].mode);
+			/* Its size, when the run's --stats give it. */
+			if (d->locks[i].rows >= 0)
+				fprintf(rc->out, ",\"rows\":%lld", d->locks[i].rows);
+			if (d->locks[i].bytes >= 0)
+				fprintf(rc->out, ",\"bytes\":%lld", d->locks[i].bytes);
+			fputc('}', rc->out);
 		}
 		fprintf(rc->out, "]},\"rewrite\":%s,\"scan\":%s", d->rewrite ? "true" : "false",
 			d->scan ? "true" : "false");

@@ -39,6 +39,12 @@ typedef struct ml_rule {
 	 * scan, an index build, many rows changed) blocks the tables it works
 	 * on: ml_slow_work_reported_by names it. */
 	bool reports_slow_work;
+	/* Its findings are about work that grows with the tables the statement
+	 * works on (a lock held through a rewrite, a scan or an index build,
+	 * many rows changed): with known table sizes (--stats) they are
+	 * reported at info when every table the statement locks is known to
+	 * be small, and at error when one is known to be large. */
+	bool scales_with_table_size;
 	/* Its findings are about a down as a down (does it reverse its up?):
 	 * they keep their severity in a down migration, where --down info
 	 * turns the others into info. */

@@ -12,6 +12,7 @@
 #include "diagnostics.h"
 #include "plpgsql.h"
 #include "run.h"
+#include "table_sizes.h"
 
 /* Excerpts show at most this many lines of a statement, and of each line
  * at most this many bytes, then EXCERPT_CUT. */
@@ -172,6 +173,7 @@ void ml_diagnostic_from_finding(ml_arena *arena, const ml_edge_file *file, const
 		for (size_t i = 0; i < e->n_locks; i++) {
 			locks[i].table = copy_described(arena, e->dynamic_names, e->locks[i].table);
 			locks[i].mode = ml_lock_mode_name(e->locks[i].mode);
+			locks[i].rows = locks[i].bytes = -1;
 		}
 		d->locks = locks;
 		d->n_locks = e->n_locks;
@@ -235,6 +237,79 @@ void ml_statement_record_copy(ml_arena *arena, ml_map *kinds, const ml_edge_file
 	r->observed = ml_observation_copy(arena, rec->observed);
 }
 
+/* ---- table sizes --------------------------------------------------------- */
+
+/* Did a reported migration of run make the table the statement names
+ * table ("schema.name" or "name")? The --stats sizes are the database's
+ * before them. */
+static bool made_by_reported(const ml_run *run, const char *table)
+{
+	if (!run->n_reported)
+		return false;
+	const char *dot = strchr(table, '.');
+	char schema[256] = "";
+	if (dot && (size_t)(dot - table) < sizeof(schema))
+		memcpy(schema, table, (size_t)(dot - table));
+	const ml_table_state *t = ml_catalog_table(run->catalog, schema, dot ? dot + 1 : table);
+	if (!t || !t->created_in_run)
+		return false;
+	/* The ranges are in order: the last one starting at or before it. */
+	size_t lo = 0, hi = run->n_reported;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (run->reported[mid].first <= t->created_in_file)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 && t->created_in_file <= run->reported[lo - 1].last;
+}
+
+/* Gives d's tables their sizes from the run's --stats, and, for a rule
+ * whose findings scale with them, its severity from them (info when every
+ * table is known small, error when one is known large) and its message
+ * the sizes it knows: "... (orders: 48M rows, 12 GB)". A table made
+ * earlier in the same file is empty and counts for nothing; one a
+ * reported migration made earlier in the run is unknown. */
+static void apply_table_sizes(ml_run *run, const ml_engine_finding *e, ml_diagnostic *d)
+{
+	const ml_options *o = &run->options;
+	long long small = o->small_rows > 0 ? o->small_rows : ML_DEFAULT_SMALL_ROWS;
+	long long large = o->large_rows > 0 ? o->large_rows : ML_DEFAULT_LARGE_ROWS;
+	ml_table_lock *locks = (ml_table_lock *)d->locks; /* made just now, in the run's arena */
+	bool all_small = true, any_large = false;
+	ml_strbuf note = { .arena = run->arena };
+	for (size_t i = 0; i < d->n_locks; i++) {
+		const ml_lock *l = &e->locks[i];
+		if (l->new_table)
+			continue; /* made earlier in the file: empty, it adds no work */
+		const ml_table_size *size = NULL;
+		if (!(e->dynamic_names && strstr(l->table, ML_DYNAMIC_PLACEHOLDER)) && !made_by_reported(run, l->table))
+			size = ml_table_sizes_find(o->table_sizes, l->table);
+		if (!size) {
+			all_small = false;
+			continue;
+		}
+		locks[i].rows = size->rows;
+		locks[i].bytes = size->bytes;
+		all_small &= size->rows < small;
+		any_large |= size->rows >= large;
+		char words[64];
+		ml_strbuf_str(&note, note.data ? "; " : " (");
+		ml_strbuf_str(&note, locks[i].table);
+		ml_strbuf_str(&note, ": ");
+		ml_strbuf_str(&note, ml_table_size_describe(size, words, sizeof(words)));
+	}
+	if (!e->finding.rule->scales_with_table_size || !note.data)
+		return;
+	if (any_large)
+		d->severity = ML_SEVERITY_ERROR;
+	else if (all_small)
+		d->severity = ML_SEVERITY_INFO;
+	ml_strbuf_str(&note, ")");
+	d->message = ml_arena_printf(run->arena, "%s%s", d->message, note.data);
+}
+
 void ml_run_take_output(ml_run *run, const ml_edge_file *file, ml_engine_output *out)
 {
 	if (file->discard) {
@@ -246,6 +321,8 @@ void ml_run_take_output(ml_run *run, const ml_edge_file *file, ml_engine_output 
 		ml_diagnostic_from_finding(run->arena, file, &out->findings[i], d);
 		d->direction = file->direction ? file->direction : "up";
 		d->version = file->version;
+		if (run->options.table_sizes && d->n_locks)
+			apply_table_sizes(run, &out->findings[i], d);
 		if (file->as_info && !out->findings[i].finding.rule->about_downs)
 			d->severity = ML_SEVERITY_INFO;
 		ml_ptr_vec_push(run->arena, &run->diagnostics, d);

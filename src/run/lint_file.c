@@ -9,6 +9,7 @@
  * what the engine decided and turns it into the run's diagnostics
  * (diagnostics.c), while the text the findings point into is still there.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -448,6 +449,19 @@ static void lint_down(struct file_lint *f, const ml_options *file_options, const
 	ml_catalog_free(copy);
 }
 
+/* A reported input starts: the catalog files it begins from now on are
+ * its own (ml_run_made_by_reported). */
+static void begin_reported(ml_run *run)
+{
+	if (run->n_reported == run->cap_reported) {
+		size_t cap = run->cap_reported ? run->cap_reported * 2 : 16;
+		run->reported = ml_arena_grow(run->arena, run->reported, run->cap_reported * sizeof(*run->reported),
+					      cap * sizeof(*run->reported));
+		run->cap_reported = cap;
+	}
+	run->reported[run->n_reported++] = (ml_file_range){ ml_catalog_file(run->catalog) + 1, INT_MAX };
+}
+
 void ml_run_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item, const ml_plan_entry *entry)
 {
 	const ml_source *src = ml_pipeline_source(pipeline, item);
@@ -560,6 +574,8 @@ void ml_run_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item, const m
 		f.up_key = up_key(file_arena, entry);
 	}
 
+	if (!entry->context)
+		begin_reported(run);
 	ml_options up_options = file_options;
 	up_options.assume_in_transaction = steps[first_up < n_steps ? first_up : 0].in_transaction;
 	if (src->has_nul) {
@@ -622,6 +638,8 @@ void ml_run_lint_source(ml_run *run, ml_pipeline *pipeline, size_t item, const m
 				if (steps[s].direction == ML_DIRECTION_DOWN)
 					lint_down(&f, &file_options, rules, steps, n_steps, s, wants, file_arena);
 	}
+	if (!entry->context)
+		run->reported[run->n_reported - 1].last = ml_catalog_file(run->catalog);
 	if (steps != &one_step)
 		free(steps);
 	ml_arena_free(f.chunk_arena);

@@ -49,6 +49,13 @@ typedef struct ml_input_list {
 	size_t sql_found;         /* *.sql files the walks found, those already listed included */
 } ml_input_list;
 
+/* The catalog file numbers [first, last] of one reported input (a file
+ * with several migration steps has several); last is INT_MAX while it is
+ * linted. */
+typedef struct ml_file_range {
+	int first, last;
+} ml_file_range;
+
 struct ml_run {
 	ml_options options;
 	ml_arena *arena;          /* diagnostics, statement records, file summaries, input errors */
@@ -82,6 +89,10 @@ struct ml_run {
 	ml_map reference_errors;  /* paths the code scan could not read, each reported once */
 	ml_map up_changes;        /* "history\nversion" -> ml_up_record *: what each up of a
 				     history with downs made and removed, for its down */
+	ml_file_range *reported;  /* the catalog's file numbers (ml_catalog_file) of reported
+				     migrations, in order: a table they made is new to the
+				     --stats sizes; n_reported of them, in the run's arena */
+	size_t n_reported, cap_reported;
 };
 
 /* What an up made and removed (lint_file.c), kept for its down. */

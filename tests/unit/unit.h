@@ -47,5 +47,6 @@ Suite *history_suite(void);
 Suite *code_refs_suite(void);
 Suite *git_suite(void);
 Suite *schema_changes_suite(void);
+Suite *table_sizes_suite(void);
 
 #endif
