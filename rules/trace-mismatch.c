@@ -6,8 +6,10 @@
  * The tracer's account is ctx->observed; the model's is ctx->effect.
  *
  * What is not compared, because the model does not claim it: ACCESS SHARE
- * on a table the model names no lock on (a name looked up, a foreign key's
- * check), locks on tables the statement itself created, and scans of a
+ * on a table the model names no lock on (a name looked up), ROW SHARE where
+ * it says at most ACCESS SHARE (a foreign key's check of each row written
+ * takes it on the referenced table, so it depends on the rows), locks on
+ * tables the statement itself created, and scans of a
  * statement that reads or changes rows (the plan decides how it reads
  * them, and a traced database without statistics reads small tables
  * whole). A DO block and a CALL run statements the model judges one by
@@ -87,11 +89,11 @@ static void compare_locks(const ml_stmt_ctx *ctx, const ml_observation *seen, di
 {
 	const ml_effect *effect = ctx->effect;
 	/* Each lock the model claims: PostgreSQL holds that mode on it now, or
-	 * a stronger one, unless there was nothing by that name to lock (IF
-	 * EXISTS). */
+	 * a stronger one, unless there was nothing by that name to lock, or
+	 * PostgreSQL skipped an object it names (IF [NOT] EXISTS). */
 	for (size_t i = 0; i < effect->n_locks; i++) {
 		const ml_lock *claim = &effect->locks[i];
-		if (claim->mode == ML_LOCK_NONE || is_absent(seen, claim->table))
+		if (claim->mode == ML_LOCK_NONE || is_absent(seen, claim->table) || seen->skipped)
 			continue;
 		bool held = false;
 		ml_lock_mode strongest = ML_LOCK_NONE;
@@ -99,9 +101,11 @@ static void compare_locks(const ml_stmt_ctx *ctx, const ml_observation *seen, di
 			const ml_observed_lock *l = &seen->locks[k];
 			if (!same_table(claim->table, l->table) && !same_table(claim->table, l->renamed_from))
 				continue;
-			/* A stronger mode is the other loop's finding. */
+			/* A stronger mode taken is the other loop's finding; one
+			 * held from before does not stand for this statement's
+			 * request (PostgreSQL records each mode asked for). */
 			ml_lock_mode m = mode_named(l->mode);
-			held |= m >= claim->mode;
+			held |= l->taken ? m >= claim->mode : m == claim->mode;
 			if (l->taken && m > strongest)
 				strongest = m;
 		}
@@ -117,13 +121,16 @@ static void compare_locks(const ml_stmt_ctx *ctx, const ml_observation *seen, di
 			continue;
 		const ml_lock *claim = claim_for(effect, l, true);
 		ml_lock_mode m = mode_named(l->mode);
+		/* A foreign key's check locks the referenced rows FOR KEY SHARE:
+		 * ROW SHARE on that table, for each row written. */
+		bool row_check = m == ML_LOCK_ROW_SHARE && (!claim || claim->mode <= ML_LOCK_ACCESS_SHARE);
 		if (!claim) {
 			/* Indexes, views and sequences are named only when the
 			 * statement is about them. */
-			if (m == ML_LOCK_ACCESS_SHARE || l->created || !l->is_table)
+			if (m == ML_LOCK_ACCESS_SHARE || row_check || l->created || !l->is_table)
 				continue;
 			add(d, "PostgreSQL took %s on %s, the model names no lock on it", l->mode, l->table);
-		} else if (m > claim->mode) {
+		} else if (m > claim->mode && !row_check) {
 			add(d, "PostgreSQL took %s on %s, the model says %s", l->mode, l->table,
 			    ml_lock_mode_name(claim->mode));
 		}
@@ -139,16 +146,18 @@ static void compare_tables(const ml_stmt_ctx *ctx, const ml_observation *seen, d
 	if (ml_effect_has(effect, ML_FORM_TRUNCATE))
 		return;
 	bool rewritten = seen->n_rewritten > 0;
-	if (effect->rewrite && !rewritten)
+	/* What PostgreSQL skipped (IF [NOT] EXISTS) it did not do. */
+	if (effect->rewrite && !rewritten && !seen->skipped)
 		add(d, "the model says it rewrites the table, PostgreSQL kept %s file", effect->n_locks > 1 ? "each table's" : "its");
 	else if (!effect->rewrite && rewritten)
 		add(d, "PostgreSQL rewrote %s (a new relfilenode), the model says no rewrite", seen->rewritten[0]);
-	static const ml_form ROWS[] = { ML_FORM_UPDATE, ML_FORM_DELETE, ML_FORM_INSERT, ML_FORM_SELECT,
-					ML_FORM_READ_ALL, ML_FORM_CREATE_TABLE_AS };
+	/* VACUUM reads the table page by page, not as a sequential scan. */
+	static const ml_form ROWS[] = { ML_FORM_UPDATE, ML_FORM_DELETE,	 ML_FORM_INSERT, ML_FORM_SELECT,
+					ML_FORM_READ_ALL, ML_FORM_CREATE_TABLE_AS, ML_FORM_VACUUM };
 	for (size_t i = 0; i < sizeof(ROWS) / sizeof(*ROWS); i++)
 		if (ml_effect_has(effect, ROWS[i]))
 			return;
-	if (effect->scan && !seen->n_scanned)
+	if (effect->scan && !seen->n_scanned && !seen->skipped)
 		add(d, "the model says it reads the whole table, PostgreSQL made no sequential scan");
 	else if (!effect->scan && seen->n_scanned)
 		add(d, "PostgreSQL read %s sequentially, the model says no scan", seen->scanned[0]);

@@ -23,7 +23,7 @@
  * that plays the tracer: {"LINE": {"status": "ran" | "failed" | "not run",
  * "locks": [{"table", "mode", "taken", "created", "is_table", "parent",
  * "renamed_from", "via_index"}], "rewritten": [...], "scanned": [...], "absent": [...],
- * "sampled": bool, "error": {"message", "sqlstate", "offset"}}}, keyed by
+ * "sampled": bool, "skipped": bool, "error": {"message", "sqlstate", "offset"}}}, keyed by
  * the statement's first line. A statement it does not list ran, with
  * nothing read around it. (tests/trace_test.sh runs the real tracer.)
  *
@@ -131,6 +131,7 @@ static void replay_statement(void *data, const ml_traced_statement *ts, ml_obser
 		out->scanned = json_names(o, "scanned", &out->n_scanned);
 	}
 	out->absent = json_names(o, "absent", &out->n_absent);
+	out->skipped = cJSON_IsTrue(cJSON_GetObjectItem(o, "skipped"));
 }
 
 static void replay_file(void *data, const char *path, bool context)

@@ -559,6 +559,9 @@ t insert-select-one-row "notes orders" 'INSERT INTO notes SELECT id, note FROM o
 t insert-select-limit "notes orders" 'INSERT INTO notes SELECT id, note FROM orders ORDER BY id LIMIT 10' reads
 t insert-select-union "notes orders customers" 'INSERT INTO notes SELECT id, note FROM orders UNION ALL SELECT id, name FROM customers' reads
 t insert-select-cte "notes orders" 'INSERT INTO notes WITH o AS (SELECT id, note FROM orders) SELECT * FROM o' reads
+t select-cte-insert "notes orders" 'WITH moved AS (INSERT INTO notes SELECT id, note FROM orders RETURNING id) SELECT count(*) FROM moved' reads
+t insert-cte-delete "notes payments" 'WITH gone AS (DELETE FROM payments WHERE id > 40 RETURNING id) INSERT INTO notes SELECT id, $$x$$ FROM gone' reads \
+	noscan="$tiny"
 t insert-if-missing "notes" "INSERT INTO notes (id, body) SELECT 9999, 'x' WHERE NOT EXISTS (SELECT 1 FROM customers WHERE id = 9999)" reads
 t create-table-as "orders" 'CREATE TABLE orders_copy AS SELECT * FROM orders' reads
 t create-table-as-no-data "orders" 'CREATE TABLE orders_copy AS SELECT * FROM orders WITH NO DATA' reads

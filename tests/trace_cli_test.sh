@@ -74,7 +74,8 @@ check "the next file ran" test "$(status_at 003_more.sql 1)" = ran
 check "its rewrite was seen" bash -c 'jq -e ".statements[] | select((.path | endswith(\"003_more.sql\")) and .line == 1) | .observed.rewritten == [\"public.orders\"]" <<<"$0" >/dev/null' "$out"
 check "its lock was seen, taken by it" bash -c 'jq -e ".statements[] | select((.path | endswith(\"003_more.sql\")) and .line == 1) | .observed.locks[] | select(.table == \"public.orders\" and .mode == \"ACCESS EXCLUSIVE\" and .taken)" <<<"$0" >/dev/null' "$out"
 check "no trace-mismatch" bash -c '! jq -e ".diagnostics[] | select(.rule == \"trace-mismatch\")" <<<"$0" >/dev/null' "$out"
-check "only the trace's rules report" bash -c '! jq -e ".diagnostics[] | select(.rule | startswith(\"trace-\") | not)" <<<"$0" >/dev/null' "$out"
+check "only the trace's rules report (and syntax-error)" \
+	bash -c '! jq -e ".diagnostics[] | select((.rule | startswith(\"trace-\")) or .rule == \"syntax-error\" | not)" <<<"$0" >/dev/null' "$out"
 
 run trace --no-config --tool plain .
 check "the default format is the timeline with what was observed" has "002_broken.sql:6:1: ALTER TABLE ... ADD COLUMN .*|| observed: " "$out"
@@ -86,6 +87,23 @@ check "in the tool's transaction, the statements after the syntax error are not 
 	test "$(status_at 002_broken.sql 5)" = "not run"
 check "... with the reason" bash -c 'jq -e ".statements[] | select(.line == 6 and (.path | endswith(\"002_broken.sql\"))) | .observed.reason == \"the transaction failed at line 3\"" <<<"$0" >/dev/null' "$out"
 check "... and the next file still runs" test "$(status_at 003_more.sql 2)" = ran
+
+# ---- what is not SQL is still said; a lost connection ------------------------
+mkdir -p "$tmp/odd"
+cd "$tmp/odd" || exit 1
+printf 'CREATE TABLE c1 (id integer);\n\\i other.sql\n' >001_meta.sql
+printf 'CREATE TABLE c2 (id integer);\n\0\n' >002_nul.sql
+printf 'CREATE TABLE c3 (id integer);\nSELECT pg_terminate_backend(pg_backend_pid());\nINSERT INTO c3 VALUES (1);\n' >003_crash.sql
+printf 'INSERT INTO c1 VALUES (1);\n' >004_after.sql
+run trace --no-config --tool plain --assume-in-transaction --format json .
+check "a psql meta-command is reported in a trace" \
+	bash -c 'jq -e ".diagnostics[] | select(.rule == \"psql-meta-command\")" <<<"$0" >/dev/null' "$out"
+check "a file with a NUL byte is reported in a trace" \
+	bash -c 'jq -e ".diagnostics[] | select(.rule == \"invalid-input\" and (.path | endswith(\"002_nul.sql\")))" <<<"$0" >/dev/null' "$out"
+check "a statement that ends its session fails with libpq's message" \
+	bash -c 'jq -e ".diagnostics[] | select(.rule == \"trace-error\" and (.path | endswith(\"003_crash.sql\")) and .line == 2)" <<<"$0" >/dev/null' "$out"
+check "the rest of its transaction is not run" test "$(status_at 003_crash.sql 3)" = "not run"
+check "the next file runs on a new session" test "$(status_at 004_after.sql 1)" = ran
 
 # ---- goose: CONCURRENTLY in and out of the tool's transaction --------------
 mkdir -p "$tmp/goose/db/migrations"
@@ -154,7 +172,9 @@ check "--pg-bin is a trace option only" test "$code" -eq 3
 check "no server is left after the traces" test "$(servers)" = "$before"
 check "no server directory is left either" test -z "$(ls -A "$TMPDIR")"
 printf 'SELECT pg_sleep(60);\n' >"$tmp/slow.sql"
-"$ML" trace --no-config "$tmp/slow.sql" >/dev/null 2>&1 &
+# A background job of a script ignores SIGINT unless it is given back.
+started_at=$SECONDS
+env --default-signal=INT "$ML" trace --no-config "$tmp/slow.sql" >/dev/null 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do
 	[[ $(servers) -gt $before ]] && break
@@ -164,11 +184,14 @@ started=$(servers)
 sleep 0.5
 kill -INT "$pid"
 wait "$pid" 2>/dev/null
+interrupted=$?
 for _ in $(seq 1 100); do
 	[[ $(servers) -le $before ]] && break
 	sleep 0.1
 done
 check "Ctrl-C: a server had started" test "$started" -gt "$before"
+check "Ctrl-C: migralint died of it (130), long before the 60 s statement ended" \
+	bash -c '[ "$0" -eq 130 ] && [ $(( SECONDS - $1 )) -lt 40 ]' "$interrupted" "$started_at"
 check "Ctrl-C: the server is gone after it" test "$(servers)" = "$before"
 
 echo "$passed passed, $failed failed"

@@ -21,9 +21,10 @@ The examples: each migration directory is traced with migralint's own
 throwaway server (`migralint trace DIR`, no --database-url), as a user
 runs it, the way its tool runs it.
 
-It prints what ran and failed, and fails on any trace-mismatch, on a
-fixture whose statements did not run at all, or on an example statement
-that failed.
+It prints what ran and failed, and how many fixtures ran nothing (their
+stand-ins could not make them run: a type the migration needs, an
+extension), and fails on any trace-mismatch, on fewer than 1,000 fixture
+statements run, or on an example statement that failed.
 
 usage: trace_test.py MIGRALINT REPO_ROOT PSQL SOCKET_DIR
 """

@@ -88,6 +88,8 @@ typedef struct ml_traced_statement {
 	bool syntax_error;            /* migralint's parser refused it (PostgreSQL 15 grammar) */
 	bool stdin_data;              /* COPY ... FROM STDIN: its data is not sent, so it cannot
 					 run */
+	bool server_io;               /* COPY to or from a server file or PROGRAM: it reaches
+					 past the transaction */
 	const char *const *claimed;   /* the relations the lock model says it locks, as written
 					 ("name" or "schema.name", unquoted); n_claimed of them */
 	size_t n_claimed;
@@ -142,6 +144,9 @@ typedef struct ml_observation {
 	size_t n_rewritten;
 	const char *const *scanned;   /* tables whose sequential scans grew */
 	size_t n_scanned;
+	bool skipped;                 /* PostgreSQL skipped part of it: an object of IF EXISTS
+					 that does not exist, or of IF NOT EXISTS that does (its
+					 NOTICE "..., skipping") */
 	long long rows;               /* rows it changed, or -1 */
 	double ms;                    /* wall time on the server's connection */
 } ml_observation;

@@ -4,6 +4,7 @@
  * scratch database --database-url names), the observer handed to the run,
  * the rules it reports, and the figures it gives on stderr at the end.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,9 +77,15 @@ void ml_cli_trace_rules_only(ml_options *opts)
 	size_t n = 0;
 	while (n < ML_MAX_RULE_FILTER - 1 && opts->exclude[n])
 		n++;
+	/* What was not read, or not as SQL, is still said: never skipped
+	 * silently. */
+	static const char *const KEPT[] = { "invalid-input", "psql-meta-command", "syntax-error", "statement-too-complex" };
 	for (size_t i = 0; i < ml_rule_count() && n < ML_MAX_RULE_FILTER - 1; i++) {
 		const ml_rule_info *r = ml_rule_at(i);
-		if (strncmp(r->name, "trace-", 6) != 0)
+		bool kept = !strncmp(r->name, "trace-", 6);
+		for (size_t k = 0; k < sizeof(KEPT) / sizeof(*KEPT); k++)
+			kept |= !strcmp(r->name, KEPT[k]);
+		if (!kept)
 			opts->exclude[n++] = r->name;
 	}
 	opts->exclude[n] = NULL;

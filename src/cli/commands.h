@@ -31,8 +31,10 @@ typedef struct ml_trace_session ml_trace_session;
 int ml_cli_trace_start(const ml_trace_args *args, ml_trace_session **out);
 /* The observer to put in the run's options; owned by session. */
 const ml_statement_observer *ml_cli_trace_observer(ml_trace_session *session);
-/* Turns every rule but the trace's own (trace-error, trace-mismatch) off
- * in opts->exclude: a trace reports what PostgreSQL did. */
+/* Turns every rule but the trace's own (trace-error, trace-mismatch) and
+ * those about input not read as SQL (invalid-input, psql-meta-command,
+ * syntax-error, statement-too-complex) off in opts->exclude: a trace
+ * reports what PostgreSQL did. */
 void ml_cli_trace_rules_only(ml_options *opts);
 /* Says on stderr how long the trace took, ends it (a scratch database is
  * rolled back, a server of migralint's own stopped and removed) and frees

@@ -138,10 +138,12 @@ static void observe(ml_engine_state *st, const ml_unit *unit, const ml_effect *e
 		.in_transaction = st->tx.state != ML_TX_NONE,
 		.tx_control = unit->stmt && unit->stmt->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT,
 		.syntax_error = unit->kind == ML_UNIT_SYNTAX_ERROR,
-		.stdin_data = unit->stmt && unit->stmt->node_case == PG_QUERY__NODE__NODE_COPY_STMT &&
-			      unit->stmt->copy_stmt->is_from && !unit->stmt->copy_stmt->is_program &&
-			      !(unit->stmt->copy_stmt->filename && *unit->stmt->copy_stmt->filename),
 	};
+	if (unit->stmt && unit->stmt->node_case == PG_QUERY__NODE__NODE_COPY_STMT) {
+		const PgQuery__CopyStmt *copy = unit->stmt->copy_stmt;
+		ts.server_io = copy->is_program || (copy->filename && *copy->filename);
+		ts.stdin_data = copy->is_from && !ts.server_io;
+	}
 	const char *claimed[ML_MAX_STMT_LOCKS];
 	for (size_t i = 0; effect && i < effect->n_locks; i++)
 		if (effect->locks[i].mode != ML_LOCK_NONE)

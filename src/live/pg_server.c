@@ -200,7 +200,10 @@ static int run_program(const run_as *as, const char *cwd, const char *log_path, 
 			close(null);
 		if (log > 2)
 			close(log);
-		execve(argv[0], argv, environ);
+		/* Not migralint's environment: the traced SQL runs as the
+		 * server (COPY ... PROGRAM), and a CI job's secrets are there. */
+		static char *const CLEAN_ENV[] = { "PATH=/usr/local/bin:/usr/bin:/bin", "LC_ALL=C", NULL };
+		execve(argv[0], argv, CLEAN_ENV);
 		child_fail(fd, STAGE_EXEC);
 	}
 	close(report[1]);

@@ -78,6 +78,18 @@ struct ml_tracer {
 	char work_pid[16];
 	ml_statement_observer observer;
 	ml_arena *arena;          /* the current statement's observation; reset per statement */
+	/* What was read after the last statement observed, kept as what the
+	 * next one starts from while nothing else ran on the working session
+	 * (work_changes == seen_at) in the same transaction: half the reads. */
+	ml_arena *seen_arena[2];
+	snapshot seen_tables;
+	lock_set seen_locks;
+	int seen_in;              /* which of seen_arena holds them */
+	unsigned long work_changes, seen_at;
+	bool seen;
+	bool skipped;             /* the statement running said ", skipping" (on_notice) */
+	int lost_tx_line;         /* the line whose statement took the connection, and its
+				     transaction, down; 0: none */
 	bool context;             /* the current file is context */
 	int failed_line;          /* the line where the current transaction failed, or 0 */
 	bool file_failed;         /* scratch: a statement of the current file failed */
@@ -94,11 +106,17 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* Notices (a NOTICE of CREATE ... IF NOT EXISTS) are not the report's. */
-static void discard_notice(void *arg, const char *message)
+/* Notices are not the report's. One of the working session that ends in
+ * ", skipping" (DROP ... IF EXISTS of nothing, ADD COLUMN IF NOT EXISTS of
+ * a column there already) says the statement did less than it says: arg
+ * is the flag to set. The server's messages are English unless its
+ * lc_messages says otherwise (a scratch database's may). */
+static void on_notice(void *arg, const PGresult *res)
 {
-	(void)arg;
-	(void)message;
+	const char *message = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	size_t len = message ? strlen(message) : 0;
+	if (arg && len >= 10 && !strcmp(message + len - 10, ", skipping"))
+		*(bool *)arg = true;
 }
 
 /* Runs sql (no parameters, no result wanted) on conn. Returns whether it
@@ -109,6 +127,14 @@ static bool exec_ok(PGconn *conn, const char *sql)
 	ExecStatusType st = PQresultStatus(res);
 	PQclear(res);
 	return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+}
+
+/* exec_ok on the working session, for a command that may change what it
+ * holds or counts: what was read after the last statement is stale. */
+static bool work_exec(ml_tracer *t, const char *sql)
+{
+	t->work_changes++;
+	return exec_ok(t->work, sql);
 }
 
 static const char *mode_from_pg(const char *pg)
@@ -145,7 +171,7 @@ static int mode_rank(const char *mode)
 /* The user tables as conn sees them, with the scan counter of its own
  * transaction (xact: pg_stat_get_xact_numscans, in the session that runs
  * the statements) or the server's (pg_stat_get_numscans, flushed). */
-static snapshot read_tables(ml_tracer *t, PGconn *conn, bool xact)
+static snapshot read_tables(ml_arena *arena, PGconn *conn, bool xact)
 {
 	static const char *const SQL =
 		"SELECT c.oid, c.relfilenode, %s(c.oid), "
@@ -161,14 +187,14 @@ static snapshot read_tables(ml_tracer *t, PGconn *conn, bool xact)
 	PGresult *res = PQexec(conn, sql);
 	if (PQresultStatus(res) == PGRES_TUPLES_OK) {
 		s.n = (size_t)PQntuples(res);
-		s.rows = ml_arena_alloc(t->arena, (s.n + 1) * sizeof(*s.rows));
+		s.rows = ml_arena_alloc(arena, (s.n + 1) * sizeof(*s.rows));
 		for (size_t i = 0; i < s.n; i++) {
 			table_row *r = &s.rows[i];
 			r->oid = (unsigned)strtoul(PQgetvalue(res, (int)i, 0), NULL, 10);
 			r->filenode = (unsigned)strtoul(PQgetvalue(res, (int)i, 1), NULL, 10);
 			r->scans = strtoll(PQgetvalue(res, (int)i, 2), NULL, 10);
 			r->parent = (unsigned)strtoul(PQgetvalue(res, (int)i, 3), NULL, 10);
-			r->name = ml_arena_strdup(t->arena, PQgetvalue(res, (int)i, 4));
+			r->name = ml_arena_strdup(arena, PQgetvalue(res, (int)i, 4));
 			r->is_table = PQgetvalue(res, (int)i, 5)[0] == 't';
 			r->index_of = (unsigned)strtoul(PQgetvalue(res, (int)i, 6), NULL, 10);
 		}
@@ -201,13 +227,13 @@ static bool has_lock(const lock_set *set, unsigned oid, const char *mode)
 	return false;
 }
 
-static void add_lock(ml_tracer *t, lock_set *set, unsigned oid, const char *mode)
+static void add_lock(ml_arena *arena, lock_set *set, unsigned oid, const char *mode)
 {
 	if (has_lock(set, oid, mode))
 		return;
 	if (set->n == set->cap) {
 		size_t cap = set->cap ? set->cap * 2 : 16;
-		set->rows = ml_arena_grow(t->arena, set->rows, set->cap * sizeof(*set->rows), cap * sizeof(*set->rows));
+		set->rows = ml_arena_grow(arena, set->rows, set->cap * sizeof(*set->rows), cap * sizeof(*set->rows));
 		set->cap = cap;
 	}
 	set->rows[set->n++] = (lock_row){ .oid = oid, .mode = mode };
@@ -215,7 +241,7 @@ static void add_lock(ml_tracer *t, lock_set *set, unsigned oid, const char *mode
 
 /* Adds the relation locks the working session holds now to set (read by
  * the watching session). */
-static void read_locks(ml_tracer *t, lock_set *set)
+static void read_locks(ml_tracer *t, ml_arena *arena, lock_set *set)
 {
 	const char *params[1] = { t->work_pid };
 	PGresult *res = PQexecParams(t->watch,
@@ -227,7 +253,7 @@ static void read_locks(ml_tracer *t, lock_set *set)
 		for (int i = 0; i < PQntuples(res); i++) {
 			const char *mode = mode_from_pg(PQgetvalue(res, i, 1));
 			if (mode)
-				add_lock(t, set, (unsigned)strtoul(PQgetvalue(res, i, 0), NULL, 10), mode);
+				add_lock(arena, set, (unsigned)strtoul(PQgetvalue(res, i, 0), NULL, 10), mode);
 		}
 		set->ok = true;
 	}
@@ -384,12 +410,29 @@ static void record_error(ml_tracer *t, const ml_traced_statement *ts, const PGre
 				: -1;
 }
 
-/* Fills out from res, the statement's result: ran or failed. */
+/* Fills out from res, the statement's result: ran or failed. A COPY that
+ * reached its data is finished first: COPY ... TO STDOUT is read to its
+ * end, one FROM STDIN (stdin_data, not sent) ended without data. */
 static void record_result(ml_tracer *t, const ml_traced_statement *ts, PGresult *res, double ms,
 			  ml_observation *out)
 {
 	out->ms = ms;
 	ExecStatusType st = PQresultStatus(res);
+	if (st == PGRES_COPY_OUT || st == PGRES_COPY_IN) {
+		if (st == PGRES_COPY_OUT) {
+			char *row;
+			while (PQgetCopyData(t->work, &row, 0) > 0)
+				PQfreemem(row);
+		} else {
+			PQputCopyEnd(t->work, "migralint trace sends no COPY data");
+		}
+		PGresult *end = PQgetResult(t->work), *next;
+		while (end && (next = PQgetResult(t->work)))
+			PQclear(next);
+		record_result(t, ts, end, ms, out);
+		PQclear(end);
+		return;
+	}
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY) {
 		out->status = ML_OBSERVED_RAN;
 		const char *rows = PQcmdTuples(res);
@@ -404,6 +447,8 @@ static void record_result(ml_tracer *t, const ml_traced_statement *ts, PGresult 
 /* Sends the statement and waits for its result, ending a COPY it starts. */
 static PGresult *send_statement(ml_tracer *t, const ml_traced_statement *ts, double *ms)
 {
+	t->work_changes++;
+	t->skipped = false;
 	double start = now_ms();
 	/* One statement per call: text that holds more is refused, not run. */
 	PGresult *res = PQexecParams(t->work, ts->text, 0, NULL, NULL, NULL, NULL, 0);
@@ -416,23 +461,41 @@ static PGresult *send_statement(ml_tracer *t, const ml_traced_statement *ts, dou
 static void run_observed(ml_tracer *t, const ml_traced_statement *ts, ml_observation *out)
 {
 	bool observe = !t->context;
-	snapshot before = { 0 }, after = { 0 };
-	lock_set held_before = { 0 }, held_after = { 0 };
 	double start = now_ms(), ms;
+	snapshot before = { 0 };
+	lock_set held_before = { 0 };
 	if (observe) {
-		before = read_tables(t, t->work, true);
-		read_locks(t, &held_before);
+		if (t->seen && t->seen_at == t->work_changes && PQtransactionStatus(t->work) == PQTRANS_INTRANS) {
+			before = t->seen_tables;
+			held_before = t->seen_locks;
+		} else {
+			t->seen_in ^= 1;
+			ml_arena_reset(t->seen_arena[t->seen_in]);
+			before = read_tables(t->seen_arena[t->seen_in], t->work, true);
+			read_locks(t, t->seen_arena[t->seen_in], &held_before);
+		}
 	}
+	t->seen = false;
 	t->totals.observe_ms += now_ms() - start;
 	PGresult *res = send_statement(t, ts, &ms);
 	record_result(t, ts, res, ms, out);
+	out->skipped = t->skipped;
 	PQclear(res);
 	if (out->status != ML_OBSERVED_RAN || !observe)
 		return;
 	start = now_ms();
-	after = read_tables(t, t->work, true);
-	read_locks(t, &held_after);
+	/* The other arena: before's stays until the observation is taken. */
+	ml_arena *into = t->seen_arena[t->seen_in ^ 1];
+	ml_arena_reset(into);
+	snapshot after = read_tables(into, t->work, true);
+	lock_set held_after = { 0 };
+	read_locks(t, into, &held_after);
 	describe(t, ts, &before, &after, &held_before, &held_after, out);
+	t->seen_in ^= 1;
+	t->seen_tables = after;
+	t->seen_locks = held_after;
+	t->seen_at = t->work_changes;
+	t->seen = after.ok && held_after.ok;
 	t->totals.observe_ms += now_ms() - start;
 }
 
@@ -440,7 +503,7 @@ static void run_observed(ml_tracer *t, const ml_traced_statement *ts, ml_observa
  * sees its scans. */
 static void flush_stats(ml_tracer *t)
 {
-	exec_ok(t->work, "SELECT pg_stat_force_next_flush()");
+	work_exec(t, "SELECT pg_stat_force_next_flush()");
 }
 
 /* Runs the statement outside a transaction (PostgreSQL refuses it inside
@@ -452,9 +515,11 @@ static void run_outside(ml_tracer *t, const ml_traced_statement *ts, ml_observat
 	lock_set none = { .ok = true }, sampled = { 0 };
 	if (observe) {
 		flush_stats(t);
-		before = read_tables(t, t->watch, false);
+		before = read_tables(t->arena, t->watch, false);
 	}
 	double start = now_ms();
+	t->work_changes++;
+	t->skipped = false;
 	if (!PQsendQueryParams(t->work, ts->text, 0, NULL, NULL, NULL, NULL, 0)) {
 		record_error(t, ts, NULL, out);
 		return;
@@ -465,7 +530,7 @@ static void run_outside(ml_tracer *t, const ml_traced_statement *ts, ml_observat
 			break;
 		if (observe) {
 			size_t had = sampled.n;
-			read_locks(t, &sampled);
+			read_locks(t, t->arena, &sampled);
 			samples_with_locks += sampled.n > had;
 		}
 		struct pollfd pfd = { .fd = PQsocket(t->work), .events = POLLIN };
@@ -478,11 +543,12 @@ static void run_outside(ml_tracer *t, const ml_traced_statement *ts, ml_observat
 		res = next;
 	}
 	record_result(t, ts, res, now_ms() - start, out);
+	out->skipped = t->skipped;
 	PQclear(res);
 	if (out->status != ML_OBSERVED_RAN || !observe)
 		return;
 	flush_stats(t);
-	after = read_tables(t, t->watch, false);
+	after = read_tables(t->arena, t->watch, false);
 	sampled.ok = samples_with_locks > 0;
 	describe(t, ts, &before, &after, &none, &sampled, out);
 	out->locks_sampled = true;
@@ -506,10 +572,18 @@ static bool reconnect(ml_tracer *t)
 	snprintf(t->work_pid, sizeof(t->work_pid), "%d", PQbackendPID(t->work));
 	char sql[128];
 	snprintf(sql, sizeof(sql), "SET lock_timeout = '%s'", t->settings.lock_timeout);
+	t->seen = false;
 	return exec_ok(t->work, sql) && exec_ok(t->watch, sql);
 }
 
 /* ---- the observer ------------------------------------------------------------ */
+
+/* Gives up the trace: the statements from here on are not run. */
+static void lose(ml_tracer *t, const ml_traced_statement *ts, const char *why)
+{
+	snprintf(t->lost_text, sizeof(t->lost_text), "not traced: %s at %s:%d", why, ts->path, ts->line);
+	t->lost = t->lost_text;
+}
 
 static void scratch_statement(ml_tracer *t, const ml_traced_statement *ts, ml_observation *out)
 {
@@ -522,13 +596,23 @@ static void scratch_statement(ml_tracer *t, const ml_traced_statement *ts, ml_ob
 		out->not_run = ml_arena_printf(t->arena, "the migration failed at line %d", t->failed_line);
 		return;
 	}
-	exec_ok(t->work, "SAVEPOINT migralint_statement");
+	/* Whatever the statement is, it runs inside the trace's transaction,
+	 * or not at all. */
+	if (!exec_ok(t->work, "SAVEPOINT migralint_statement") || PQtransactionStatus(t->work) != PQTRANS_INTRANS) {
+		lose(t, ts, "the trace's transaction is not open");
+		out->not_run = t->lost;
+		return;
+	}
 	run_observed(t, ts, out);
+	if (PQtransactionStatus(t->work) == PQTRANS_IDLE) {
+		lose(t, ts, "the trace's transaction ended");
+		return;
+	}
 	if (out->status == ML_OBSERVED_RAN) {
 		exec_ok(t->work, "RELEASE SAVEPOINT migralint_statement");
 		return;
 	}
-	exec_ok(t->work, "ROLLBACK TO SAVEPOINT migralint_statement");
+	work_exec(t, "ROLLBACK TO SAVEPOINT migralint_statement");
 	if (runs_only_on_its_own(out)) {
 		*out = (ml_observation){ .status = ML_OBSERVED_NOT_RUN, .error_offset = -1, .rows = -1,
 					 .not_run = "it cannot run inside a transaction block (or it commits), and "
@@ -536,7 +620,7 @@ static void scratch_statement(ml_tracer *t, const ml_traced_statement *ts, ml_ob
 		return;
 	}
 	/* The tool stops the migration here: undo the file's statements. */
-	exec_ok(t->work, "ROLLBACK TO SAVEPOINT migralint_file");
+	work_exec(t, "ROLLBACK TO SAVEPOINT migralint_file");
 	t->file_failed = true;
 	t->failed_line = ts->line;
 }
@@ -544,6 +628,14 @@ static void scratch_statement(ml_tracer *t, const ml_traced_statement *ts, ml_ob
 static void throwaway_statement(ml_tracer *t, const ml_traced_statement *ts, ml_observation *out)
 {
 	PGTransactionStatusType status = PQtransactionStatus(t->work);
+	if (t->lost_tx_line) {
+		if (ts->in_transaction) {
+			out->not_run = ml_arena_printf(t->arena, "the connection, and the transaction, were lost at line %d",
+						       t->lost_tx_line);
+			return;
+		}
+		t->lost_tx_line = 0;
+	}
 	if (t->failed_line) {
 		if (ts->in_transaction && status == PQTRANS_INERROR) {
 			out->not_run = ml_arena_printf(t->arena, "the transaction failed at line %d", t->failed_line);
@@ -551,7 +643,7 @@ static void throwaway_statement(ml_tracer *t, const ml_traced_statement *ts, ml_
 		}
 		/* The failed transaction is over, as the model sees it. */
 		if (status != PQTRANS_IDLE)
-			exec_ok(t->work, "ROLLBACK");
+			work_exec(t, "ROLLBACK");
 		t->failed_line = 0;
 		status = PQtransactionStatus(t->work);
 	}
@@ -563,15 +655,16 @@ static void throwaway_statement(ml_tracer *t, const ml_traced_statement *ts, ml_
 		return;
 	}
 	if (ts->in_transaction && status == PQTRANS_IDLE)
-		exec_ok(t->work, "BEGIN"); /* the tool's transaction around the file */
+		work_exec(t, "BEGIN"); /* the tool's transaction around the file */
 	else if (!ts->in_transaction && status == PQTRANS_INTRANS)
-		exec_ok(t->work, "COMMIT"); /* it ended, as the model sees it */
+		work_exec(t, "COMMIT"); /* it ended, as the model sees it */
 	bool own = !ts->in_transaction;
 	if (own)
-		exec_ok(t->work, "BEGIN");
+		work_exec(t, "BEGIN");
 	run_observed(t, ts, out);
 	if (out->status == ML_OBSERVED_RAN) {
 		if (own) {
+			t->work_changes++;
 			PGresult *res = PQexec(t->work, "COMMIT");
 			if (PQresultStatus(res) != PGRES_COMMAND_OK)
 				record_error(t, ts, res, out); /* a deferred constraint, say */
@@ -583,7 +676,7 @@ static void throwaway_statement(ml_tracer *t, const ml_traced_statement *ts, ml_
 		t->failed_line = ts->line;
 		return;
 	}
-	exec_ok(t->work, "ROLLBACK");
+	work_exec(t, "ROLLBACK");
 	if (runs_only_on_its_own(out)) {
 		*out = (ml_observation){ .error_offset = -1, .rows = -1 };
 		run_outside(t, ts, out);
@@ -608,6 +701,11 @@ static void on_statement(void *data, const ml_traced_statement *ts, ml_observati
 		out->not_run = "COPY ... FROM STDIN: migralint trace does not send its data";
 		return;
 	}
+	if (ts->server_io && t->settings.scratch) {
+		out->not_run = "COPY to or from a server file or program is not run on a database migralint did not "
+			       "start: it is not rolled back";
+		return;
+	}
 	if (t->settings.scratch)
 		scratch_statement(t, ts, out);
 	else
@@ -615,12 +713,11 @@ static void on_statement(void *data, const ml_traced_statement *ts, ml_observati
 	if (PQstatus(t->work) != CONNECTION_OK || PQstatus(t->watch) != CONNECTION_OK) {
 		/* The statement crashed its backend (or the server went): the
 		 * server restarts, and the trace goes on from a new session. */
-		if (t->settings.scratch || !reconnect(t)) {
-			snprintf(t->lost_text, sizeof(t->lost_text), "the connection to the server was lost at %s:%d",
-				 ts->path, ts->line);
-			t->lost = t->lost_text;
-		}
+		if (t->settings.scratch || !reconnect(t))
+			lose(t, ts, "the connection to the server was lost");
+		/* The transaction the statement was in is gone with it. */
 		t->failed_line = 0;
+		t->lost_tx_line = ts->in_transaction ? ts->line : 0;
 	}
 }
 
@@ -630,12 +727,13 @@ static void on_file_start(void *data, const char *path, bool context)
 	ml_tracer *t = data;
 	t->context = context;
 	t->failed_line = 0;
+	t->lost_tx_line = 0;
 	t->file_failed = false;
 	if (!t->settings.scratch || context || t->lost)
 		return;
 	if (!t->scratch_open)
-		t->scratch_open = exec_ok(t->work, "BEGIN");
-	exec_ok(t->work, "SAVEPOINT migralint_file");
+		t->scratch_open = work_exec(t, "BEGIN");
+	work_exec(t, "SAVEPOINT migralint_file");
 }
 
 static void on_file_end(void *data)
@@ -645,23 +743,27 @@ static void on_file_end(void *data)
 		return;
 	if (t->settings.scratch) {
 		if (!t->context)
-			exec_ok(t->work, "RELEASE SAVEPOINT migralint_file");
+			work_exec(t, "RELEASE SAVEPOINT migralint_file");
 		return;
 	}
 	/* The tool commits the file's transaction, or a failed one is over. */
 	PGTransactionStatusType status = PQtransactionStatus(t->work);
 	if (status == PQTRANS_INTRANS)
-		exec_ok(t->work, "COMMIT");
+		work_exec(t, "COMMIT");
 	else if (status == PQTRANS_INERROR)
-		exec_ok(t->work, "ROLLBACK");
+		work_exec(t, "ROLLBACK");
 	t->failed_line = 0;
 }
 
 /* ---- the tracer ---------------------------------------------------------------- */
 
-static PGconn *connect_session(const ml_trace_settings *s, char *err, size_t err_size)
+static PGconn *connect_session(const ml_trace_settings *s, bool *skipped, char *err, size_t err_size)
 {
-	PGconn *conn = PQconnectdb(s->conninfo);
+	/* UTF-8 whatever the database's encoding: error positions are
+	 * counted in characters of the text sent (byte_at_char). */
+	static const char *const KEYS[] = { "dbname", "client_encoding", "connect_timeout", NULL };
+	const char *values[] = { s->conninfo, "UTF8", "10", NULL };
+	PGconn *conn = PQconnectdbParams(KEYS, values, 1);
 	if (!conn) {
 		snprintf(err, err_size, "cannot connect: out of memory");
 		return NULL;
@@ -675,7 +777,7 @@ static PGconn *connect_session(const ml_trace_settings *s, char *err, size_t err
 		PQfinish(conn);
 		return NULL;
 	}
-	PQsetNoticeProcessor(conn, discard_notice, NULL);
+	PQsetNoticeReceiver(conn, on_notice, skipped);
 	char sql[128];
 	snprintf(sql, sizeof(sql), "SET lock_timeout = '%s'", s->lock_timeout);
 	if (!exec_ok(conn, sql) || !exec_ok(conn, "SET application_name = 'migralint trace'")) {
@@ -696,8 +798,8 @@ ml_tracer *ml_tracer_new(const ml_trace_settings *settings, char *err, size_t er
 	t->settings = *settings;
 	if (!t->settings.lock_timeout)
 		t->settings.lock_timeout = "10s";
-	t->work = connect_session(&t->settings, err, err_size);
-	t->watch = t->work ? connect_session(&t->settings, err, err_size) : NULL;
+	t->work = connect_session(&t->settings, &t->skipped, err, err_size);
+	t->watch = t->work ? connect_session(&t->settings, NULL, err, err_size) : NULL;
 	if (!t->watch) {
 		if (t->work)
 			PQfinish(t->work);
@@ -706,6 +808,8 @@ ml_tracer *ml_tracer_new(const ml_trace_settings *settings, char *err, size_t er
 	}
 	snprintf(t->work_pid, sizeof(t->work_pid), "%d", PQbackendPID(t->work));
 	t->arena = ml_arena_new();
+	t->seen_arena[0] = ml_arena_new();
+	t->seen_arena[1] = ml_arena_new();
 	t->observer = (ml_statement_observer){ .data = t,
 					       .file_start = on_file_start,
 					       .statement = on_statement,
@@ -728,9 +832,11 @@ void ml_tracer_free(ml_tracer *t)
 	if (!t)
 		return;
 	if (t->settings.scratch && t->scratch_open && PQstatus(t->work) == CONNECTION_OK)
-		exec_ok(t->work, "ROLLBACK");
+		work_exec(t, "ROLLBACK");
 	PQfinish(t->work);
 	PQfinish(t->watch);
 	ml_arena_free(t->arena);
+	ml_arena_free(t->seen_arena[0]);
+	ml_arena_free(t->seen_arena[1]);
 	free(t);
 }

@@ -521,14 +521,42 @@ static bool lock_read(const ProtobufCMessage *msg, void *data)
 	return true;
 }
 
-/* ACCESS SHARE on each table stmt reads; target is the table it writes. */
+static void copy_reads(struct reads *r, const PgQuery__SelectStmt *s, int depth);
+
+/* A data-modifying CTE (WITH x AS (INSERT ... RETURNING ...)) writes its
+ * table: ROW EXCLUSIVE, where the read below would say ACCESS SHARE; an
+ * INSERT ... SELECT there copies what it reads, as one at the top does. */
+static bool lock_nested_write(const ProtobufCMessage *msg, void *data)
+{
+	struct reads *r = data;
+	const PgQuery__RangeVar *rel = NULL;
+	ml_form form = ML_FORM_INSERT;
+	if (msg->descriptor == &pg_query__insert_stmt__descriptor) {
+		const PgQuery__InsertStmt *is = (const PgQuery__InsertStmt *)msg;
+		rel = is->relation;
+		if (rel != r->target && is->select_stmt && is->select_stmt->node_case == T(SELECT_STMT) &&
+		    is->select_stmt->select_stmt->n_values_lists == 0)
+			copy_reads(r, is->select_stmt->select_stmt, 0);
+	} else if (msg->descriptor == &pg_query__update_stmt__descriptor) {
+		rel = ((const PgQuery__UpdateStmt *)msg)->relation;
+		form = ML_FORM_UPDATE;
+	} else if (msg->descriptor == &pg_query__delete_stmt__descriptor) {
+		rel = ((const PgQuery__DeleteStmt *)msg)->relation;
+		form = ML_FORM_DELETE;
+	}
+	if (rel && is_table_read(r, rel))
+		apply_rel(r->c, form, rel, NULL);
+	return true;
+}
+
+/* ACCESS SHARE on each table stmt reads, ROW EXCLUSIVE on each one a CTE
+ * of it writes; target is the table it writes. */
 static void apply_reads(struct reads *r, const PgQuery__Node *stmt)
 {
 	ml_walk(&stmt->base, collect_cte, r);
+	ml_walk(&stmt->base, lock_nested_write, r);
 	ml_walk(&stmt->base, lock_read, r);
 }
-
-static void copy_reads(struct reads *r, const PgQuery__SelectStmt *s, int depth);
 
 static void copy_from_item(struct reads *r, const PgQuery__Node *item, const PgQuery__SelectStmt *s, int depth)
 {

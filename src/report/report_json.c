@@ -191,7 +191,7 @@ static void json_observed(FILE *out, const ml_observation *o)
 		ml_json_string(out, o->error_hint);
 		fputc('}', out);
 	}
-	fprintf(out, ",\"ms\":%.3f", o->ms);
+	fprintf(out, ",\"ms\":%.3f,\"skipped\":%s", o->ms, o->skipped ? "true" : "false");
 	if (o->rows >= 0)
 		fprintf(out, ",\"rows\":%lld", o->rows);
 	else

@@ -60,7 +60,7 @@ static void observed_part(FILE *out, const ml_observation *o)
 		fprintf(out, ", %lld row%s", o->rows, o->rows == 1 ? "" : "s");
 	fputs(" | locks: ", out);
 	if (!o->locks_seen) {
-		fputs("not seen (ran outside a transaction)", out);
+		fputs(o->locks_sampled ? "not seen (ran outside a transaction, between two samples)" : "not read", out);
 	} else {
 		size_t shown = 0;
 		for (size_t i = 0; i < o->n_locks; i++) {

@@ -64,8 +64,8 @@ typedef enum ml_form {
 	ML_FORM_CLUSTER,
 	ML_FORM_VACUUM_FULL,
 	ML_FORM_VACUUM,
-	ML_FORM_ANALYZE,
-	ML_FORM_PUBLICATION_TABLE,       /* CREATE PUBLICATION ... FOR TABLE, ALTER PUBLICATION ... TABLE */                 /* ANALYZE alone: reads a sample of the table, not all of it */
+	ML_FORM_ANALYZE,                 /* ANALYZE alone: reads a sample of the table, not all of it */
+	ML_FORM_PUBLICATION_TABLE,       /* CREATE PUBLICATION ... FOR TABLE, ALTER PUBLICATION ... TABLE */
 	ML_FORM_TRUNCATE,
 	ML_FORM_ATTACH_PARTITION,
 	ML_FORM_DETACH_PARTITION,
