@@ -344,11 +344,12 @@ static bool wait_gone(pid_t pid, long ms)
 	return true;
 }
 
-/* The postmaster's pid from DIR/data/postmaster.pid; 0 when there is none. */
-static pid_t postmaster_pid(const ml_pg_server *server)
+/* The number a file of DIR/data starts with (postmaster.pid, PG_VERSION),
+ * when it lies in (min, max]; else 0. */
+static long data_number(const ml_pg_server *server, const char *name, long min, long max)
 {
 	char path[PATH_MAX], buf[32];
-	snprintf(path, sizeof path, "%s/data/postmaster.pid", server->dir);
+	snprintf(path, sizeof path, "%s/data/%s", server->dir, name);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
@@ -357,8 +358,14 @@ static pid_t postmaster_pid(const ml_pg_server *server)
 	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
-	long pid = strtol(buf, NULL, 10);
-	return pid > 1 && pid <= INT_MAX ? (pid_t)pid : 0;
+	long value = strtol(buf, NULL, 10);
+	return value > min && value <= max ? value : 0;
+}
+
+/* The postmaster's pid from DIR/data/postmaster.pid; 0 when there is none. */
+static pid_t postmaster_pid(const ml_pg_server *server)
+{
+	return (pid_t)data_number(server, "postmaster.pid", 1, INT_MAX);
 }
 
 /* Removes name (relative to the directory at at_fd) and, when it is a
@@ -639,18 +646,7 @@ static int write_settings(const ml_pg_server *server, char *err, size_t err_size
 /* The major version in DIR/data/PG_VERSION ("15"); 0 when unreadable. */
 static int read_major(const ml_pg_server *server)
 {
-	char path[PATH_MAX], buf[16];
-	snprintf(path, sizeof path, "%s/data/PG_VERSION", server->dir);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	long major = strtol(buf, NULL, 10);
-	return major > 0 && major < 1000 ? (int)major : 0;
+	return (int)data_number(server, "PG_VERSION", 0, 999);
 }
 
 /* The libpq connection string: host quoted per libpq's rules ('...', with

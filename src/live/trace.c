@@ -371,6 +371,15 @@ static void describe(ml_tracer *t, const ml_traced_statement *ts, const snapshot
 	}
 }
 
+/* The length of libpq's message msg without the line break it ends with. */
+static size_t message_len(const char *msg)
+{
+	size_t len = strlen(msg);
+	while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+		len--;
+	return len;
+}
+
 /* The byte of text that PostgreSQL's 1-based character position names,
  * or -1. */
 static long byte_at_char(const char *text, size_t len, const char *position)
@@ -397,9 +406,7 @@ static void record_error(ml_tracer *t, const ml_traced_statement *ts, const PGre
 	if (!primary) {
 		/* No message from the server: libpq's own (the connection was lost). */
 		const char *msg = PQerrorMessage(t->work);
-		size_t len = strlen(msg);
-		while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
-			len--;
+		size_t len = message_len(msg);
 		primary = len ? ml_arena_strndup(t->arena, msg, len) : "no result from the server";
 	}
 	out->error = ml_arena_strdup(t->arena, primary);
@@ -770,10 +777,7 @@ static PGconn *connect_session(const ml_trace_settings *s, bool *skipped, char *
 	}
 	if (PQstatus(conn) != CONNECTION_OK) {
 		const char *msg = PQerrorMessage(conn);
-		size_t len = strlen(msg);
-		while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
-			len--;
-		snprintf(err, err_size, "cannot connect to the database: %.*s", (int)len, msg);
+		snprintf(err, err_size, "cannot connect to the database: %.*s", (int)message_len(msg), msg);
 		PQfinish(conn);
 		return NULL;
 	}
