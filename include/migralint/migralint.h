@@ -286,7 +286,9 @@ typedef struct ml_suppression_info {
 typedef struct ml_reference {
 	const char *kind;        /* "view", "materialized view", "index", "constraint", "foreign key",
 				    "trigger", "generated column", "policy", "statistics",
-				    "publication", "rule", "function", "migration" or "code" */
+				    "publication", "rule", "function", "migration", "code", or
+				    "lock": the statement that took a lock still held (name: the
+				    table, effect "held") */
 	const char *name;        /* the object's name, or NULL (a migration's statement, code) */
 	const char *effect;      /* "fails": PostgreSQL refuses the statement unless it says CASCADE;
 				    "cascades": the statement's CASCADE drops it too; "dropped":
@@ -294,7 +296,7 @@ typedef struct ml_reference {
 				    when it next runs (PostgreSQL does not track it); "uses": the
 				    application's code uses the name; "drops": (on a later
 				    statement that uses a gone column) the statement that dropped or
-				    renamed it */
+				    renamed it; "held": (kind "lock") the lock is still held */
 	const char *path;        /* where it is: the migration that made it, or the code file */
 	int line;                /* 1-based; 0 when unknown */
 	const char *text;        /* code: its line, trimmed and cut; else NULL */
@@ -454,6 +456,14 @@ int ml_run_lint_path(ml_run *run, const char *path);
  * give the same answer each time. Returns 0, or -1 as above. */
 int ml_run_lint_paths(ml_run *run, const char *const *paths, size_t n);
 
+/* Makes the run read path's text from the len bytes at text (copied)
+ * instead of the file, wherever the file is met: named, found below a
+ * directory, or replayed as context. path is compared as the run writes
+ * it (as given, or as found below a directory: "dir/name.sql"). For --fix
+ * and --diff, which lint the fixed text before it is written. Returns 0,
+ * or -1 when memory runs out. */
+int ml_run_set_text(ml_run *run, const char *path, const char *text, size_t len);
+
 /* Lints len bytes of SQL reported under display_path. The bytes need not be
  * NUL-terminated and are copied. Returns 0. */
 int ml_run_lint_buffer(ml_run *run, const char *display_path, const char *data, size_t len);
@@ -517,6 +527,27 @@ ml_catalog *ml_catalog_clone(const ml_catalog *cat);
 /* Frees cat. NULL is fine. */
 void ml_catalog_free(ml_catalog *cat);
 
+/* What one statement does, as the lock timeline shows it: for an editor's
+ * hover. Strings and arrays belong to the result that holds it. */
+typedef struct ml_statement_info {
+	size_t start, end;        /* its bytes in the text */
+	int line, column;         /* where it starts, 1-based; column counts characters */
+	const char *kind;         /* its strongest form ("ALTER TABLE ... SET NOT NULL") or its
+				     type ("SELECT") */
+	const ml_table_lock *locks; /* the tables it locks and the mode on each (rows and bytes
+				     -1); n_locks of them */
+	size_t n_locks;
+	bool rewrite;             /* it rewrites a table */
+	bool scan;                /* it reads a whole table */
+	const char *transaction;  /* what it runs in: "none" (its own transaction), "explicit"
+				     (after BEGIN), "assumed" (the tool wraps the file) or
+				     "implicit" (a DO block run in autocommit) */
+	const char *body;         /* "top", "do", "procedure" or "function" */
+	const ml_table_lock *held; /* the locks its transaction holds after it, until it ends
+				     (rows and bytes -1); n_held of them */
+	size_t n_held;
+} ml_statement_info;
+
 /* What ml_lint_text found. Everything belongs to the result until
  * ml_lint_result_free. */
 typedef struct ml_lint_result {
@@ -529,6 +560,10 @@ typedef struct ml_lint_result {
 	 * after copying the pointer; otherwise it is freed with the result. */
 	ml_catalog *catalog;
 	int exit_status;          /* as ml_run_exit_status for this text alone */
+	const ml_statement_info *statement_info; /* with opts->record_statements: each statement
+				     analysed, PL/pgSQL bodies' included, in the order run;
+				     else NULL */
+	size_t n_statement_info;
 	const char *error;        /* NULL, or why the text was not linted (larger than
 				     opts->max_input_size, memory ran out): then there is
 				     no diagnostic */
@@ -547,6 +582,31 @@ ml_lint_result ml_lint_text(const ml_catalog *before, const ml_options *opts, co
 			    size_t len);
 /* Frees what result holds (its catalog too, unless taken). */
 void ml_lint_result_free(ml_lint_result *result);
+
+/* The catalog the migrations that run before path build, for
+ * ml_lint_text's before: when path lies in a migration directory of a
+ * detected tool (or opts->tool's), its earlier migrations in the tool's
+ * order, replayed as context (the way naming the file alone on the command
+ * line replays them; path itself need not exist); else an empty catalog.
+ * opts: NULL gives the defaults. Reads files, writes nothing, keeps no
+ * state. Returns the catalog (the caller frees it with ml_catalog_free), or
+ * NULL when memory runs out. */
+ml_catalog *ml_history_before(const ml_options *opts, const char *path);
+
+/* ---- fixes ----------------------------------------------------------------- */
+
+/* Applies the fixes of diagnostics (n of them; those of other paths than
+ * path, suppressed ones and ones without a fix are passed over) to the len
+ * bytes of text, the file they were found in. Fixes are taken in the order
+ * of their first edit; one whose edits overlap or touch an edit already
+ * taken, or the range of a statement that does not parse (a syntax-error,
+ * statement-too-complex, invalid-input or psql-meta-command finding), is
+ * left for a later pass. No byte outside the edits changes. Returns a
+ * malloc'd NUL-terminated text (the caller frees it; *out_len its length,
+ * *applied the fixes taken, both may be NULL), or NULL when memory runs
+ * out. */
+char *ml_fixes_apply(const char *path, const char *text, size_t len, const ml_diagnostic *diagnostics, size_t n,
+		     size_t *out_len, size_t *applied);
 
 /* Parses a --format name into *out. Returns 0, or -1 for an unknown name. */
 int ml_format_parse(const char *name, ml_format *out);

@@ -31,7 +31,7 @@ typedef struct ml_engine_finding {
 /* What one statement did, for the lock timeline (--format locks, and
  * --statements); the run makes its ml_statement_record. */
 typedef struct ml_engine_record {
-	size_t start;             /* byte offset of the statement in the file */
+	size_t start, end;        /* the statement's byte span in the file */
 	const char *kind;         /* form label, or the statement type */
 	ml_lock locks[ML_MAX_STMT_LOCKS];
 	size_t n_locks;

@@ -98,6 +98,7 @@ void ml_engine_record_statement(ml_engine_state *st, const PgQuery__Node *stmt, 
 	ml_arena *arena = st->out->arena;
 	ml_engine_record *r = ml_engine_output_add_statement(st->out);
 	r->start = st->unit->start;
+	r->end = st->unit->end;
 	r->kind = effect->n_locks ? ml_arena_strdup(arena, effect->form) : statement_type(arena, stmt);
 	r->n_locks = effect->n_locks;
 	for (size_t i = 0; i < effect->n_locks; i++) {

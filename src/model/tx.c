@@ -442,3 +442,15 @@ void ml_tx_apply(ml_tx *tx, ml_catalog *cat, const PgQuery__Node *stmt, const ml
 	}
 	note_file_facts(tx, stmt);
 }
+
+const char *ml_tx_name(ml_tx_state tx)
+{
+	static const char *const NAMES[] = { "none", "explicit", "assumed", "implicit" };
+	return tx <= ML_TX_IMPLICIT ? NAMES[tx] : "none";
+}
+
+const char *ml_body_name(ml_body_kind body)
+{
+	static const char *const NAMES[] = { "top", "do", "procedure", "function" };
+	return body <= ML_BODY_FUNCTION ? NAMES[body] : "top";
+}

@@ -63,4 +63,10 @@ bool ml_tx_first_strong_lock(const ml_tx *tx, const ml_effect *effect);
 /* Did an earlier statement of the file drop the constraint name of rel? */
 bool ml_tx_constraint_dropped(const ml_tx *tx, const PgQuery__RangeVar *rel, const char *name);
 
+/* The names reports and ml_statement_info give a transaction state ("none",
+ * "explicit", "assumed", "implicit") and a body kind ("top", "do",
+ * "procedure", "function"). Static. */
+const char *ml_tx_name(ml_tx_state tx);
+const char *ml_body_name(ml_body_kind body);
+
 #endif

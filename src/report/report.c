@@ -130,18 +130,6 @@ void ml_json_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-const char *ml_tx_name(ml_tx_state tx)
-{
-	static const char *const NAMES[] = { "none", "explicit", "assumed", "implicit" };
-	return tx <= ML_TX_IMPLICIT ? NAMES[tx] : "none";
-}
-
-const char *ml_body_name(ml_body_kind body)
-{
-	static const char *const NAMES[] = { "top", "do", "procedure", "function" };
-	return body <= ML_BODY_FUNCTION ? NAMES[body] : "top";
-}
-
 const char *ml_observed_status_name(ml_observed_status status)
 {
 	return status == ML_OBSERVED_RAN ? "ran" : status == ML_OBSERVED_FAILED ? "failed" : "not run";

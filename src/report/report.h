@@ -14,6 +14,7 @@
 
 #include "run.h"
 #include "facts.h"
+#include "tx.h"
 #include "migralint/migralint.h"
 
 typedef struct ml_report_ctx {
@@ -50,10 +51,6 @@ ml_report_totals ml_report_count(ml_run *run);
 /* Writes s as a JSON string literal; bytes that are not UTF-8 become U+FFFD
  * so the output always parses. NULL is written as null. */
 void ml_json_string(FILE *out, const char *s);
-/* "none", "explicit", "assumed", "implicit". */
-const char *ml_tx_name(ml_tx_state tx);
-/* "top", "do", "procedure", "function". */
-const char *ml_body_name(ml_body_kind body);
 /* "ran", "failed", "not run". */
 const char *ml_observed_status_name(ml_observed_status status);
 /* 1 (ACCESS SHARE) to 8 (ACCESS EXCLUSIVE) for a lock mode name, 0 otherwise. */

@@ -211,6 +211,8 @@ void ml_statement_record_copy(ml_arena *arena, ml_map *kinds, const ml_edge_file
 {
 	memset(r, 0, sizeof(*r));
 	r->path = file->path;
+	r->start = rec->start;
+	r->end = rec->end;
 	ml_line_map_position(file->map, rec->start, &r->line, &r->column);
 	/* A few dozen kinds over every statement of a run. */
 	r->kind = kinds ? ml_map_get(kinds, rec->kind) : NULL;

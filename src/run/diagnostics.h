@@ -40,6 +40,7 @@ void ml_diagnostic_from_finding(ml_arena *arena, const ml_edge_file *file, const
  * --statements), in the run's memory. */
 typedef struct ml_statement_record {
 	const char *path;
+	size_t start, end;        /* its byte span in the file */
 	int line, column;
 	const char *kind;         /* form label, or the statement type */
 	ml_lock locks[ML_MAX_STMT_LOCKS];

@@ -9,11 +9,39 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lock_table.h"
 #include "run.h"
+#include "tx.h"
 
 struct ml_lint_result_private {
 	ml_run *run;
 };
+
+static ml_table_lock *table_locks(ml_arena *arena, const ml_lock *locks, size_t n)
+{
+	ml_table_lock *out = ml_arena_alloc(arena, (n + 1) * sizeof(*out));
+	for (size_t i = 0; i < n; i++)
+		out[i] = (ml_table_lock){ .table = locks[i].table, .mode = ml_lock_mode_name(locks[i].mode),
+					  .rows = -1, .bytes = -1 };
+	return out;
+}
+
+/* The run's statement records as the public ml_statement_info, in its arena. */
+static void statement_info(ml_run *run, ml_lint_result *result)
+{
+	size_t n = run->statements.len;
+	ml_statement_info *info = ml_arena_alloc(run->arena, (n + 1) * sizeof(*info));
+	for (size_t i = 0; i < n; i++) {
+		const ml_statement_record *r = run->statements.items[i];
+		info[i] = (ml_statement_info){ .start = r->start, .end = r->end, .line = r->line, .column = r->column,
+					       .kind = r->kind, .locks = table_locks(run->arena, r->locks, r->n_locks),
+					       .n_locks = r->n_locks, .rewrite = r->rewrite, .scan = r->scan,
+					       .transaction = ml_tx_name(r->tx), .body = ml_body_name(r->body),
+					       .held = table_locks(run->arena, r->held, r->n_held), .n_held = r->n_held };
+	}
+	result->statement_info = info;
+	result->n_statement_info = n;
+}
 
 ml_lint_result ml_lint_text(const ml_catalog *before, const ml_options *opts, const char *path, const char *text,
 			    size_t len)
@@ -54,6 +82,8 @@ ml_lint_result ml_lint_text(const ml_catalog *before, const ml_options *opts, co
 		result.syntax_errors = files[0].syntax_errors;
 	}
 	result.exit_status = ml_run_exit_status(run);
+	if (opts->record_statements)
+		statement_info(run, &result);
 	if (run->out_of_memory)
 		result.error = "out of memory";
 	result.catalog = run->catalog;

@@ -588,6 +588,86 @@ int ml_run_collect_dir(ml_run *run, ml_input_list *list, const char *path, bool 
 	return status;
 }
 
+ml_catalog *ml_history_before(const ml_options *opts, const char *path)
+{
+	ml_options o;
+	if (opts)
+		o = *opts;
+	else
+		ml_options_init(&o);
+	/* Only the directory's own history: nothing reported, compared or traced. */
+	o.context = NULL;
+	o.n_context = 0;
+	o.since = NULL;
+	o.base = NULL;
+	o.references = NULL;
+	o.n_references = 0;
+	o.observer = NULL;
+	o.record_statements = false;
+	ml_run *run = ml_run_new(&o);
+	ml_input_list list = { .arena = run ? ml_arena_new() : NULL };
+	char *marker = list.arena ? malloc(1) : NULL;
+	if (!marker) {
+		ml_run_free(run);
+		ml_arena_free(list.arena);
+		return NULL;
+	}
+	*marker = '\0';
+	add_item(&list, path, NULL);
+	list.items[0].text = marker;
+	/* The file on disk is the one being linted, not its own context. */
+	struct stat sb;
+	if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		char key[64];
+		file_key(key, sizeof(key), &sb);
+		ml_map_put(run->arena, &run->seen_files, key, (void *)"");
+	}
+	ml_history_plan(run, &list);
+	size_t at = 0;
+	while (at < list.len && list.items[at].text != marker)
+		at++;
+	if (at)
+		lint_items(run, list.items, list.errors, list.plan, at);
+	free(marker);
+	ml_catalog *cat = run->catalog;
+	run->catalog = NULL;
+	ml_arena_free(list.arena);
+	ml_run_free(run);
+	return cat ? cat : ml_catalog_new();
+}
+
+int ml_run_set_text(ml_run *run, const char *path, const char *text, size_t len)
+{
+	ml_run_text *t = ml_arena_alloc(run->arena, sizeof(*t));
+	char *copy = ml_arena_alloc(run->arena, len + 1);
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	*t = (ml_run_text){ copy, len };
+	ml_map_put(run->arena, &run->texts, ml_arena_strdup(run->arena, path), t);
+	return 0;
+}
+
+/* Gives the items whose path has a text of ml_run_set_text that text: the
+ * pipeline reads it instead of the file. */
+static int use_set_texts(ml_run *run, ml_input_list *list)
+{
+	if (!run->texts.len)
+		return 0;
+	for (size_t i = 0; i < list->len; i++) {
+		const ml_run_text *t = list->errors[i] ? NULL : ml_map_get(&run->texts, list->items[i].path);
+		if (!t)
+			continue;
+		char *text = malloc(t->len + 1);
+		if (!text)
+			return ml_run_out_of_memory(run, list->items[i].path);
+		memcpy(text, t->text, t->len + 1);
+		list->items[i].text = text;
+		list->items[i].len = t->len;
+		list->items[i].found_in_dir = false;
+	}
+	return 0;
+}
+
 int ml_run_lint_paths(ml_run *run, const char *const *paths, size_t n)
 {
 	ml_input_list list = { .arena = ml_arena_new() };
@@ -604,6 +684,7 @@ int ml_run_lint_paths(ml_run *run, const char *const *paths, size_t n)
 		status |= collect_path(run, &list, run->options.context[i], &seen_dirs);
 	list.context = false;
 	ml_history_plan(run, &list);
+	use_set_texts(run, &list);
 	int errors_before = run->input_errors;
 	if (run->base_error) {
 		/* The history could not be compared as asked: nothing is linted

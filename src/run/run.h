@@ -93,7 +93,15 @@ struct ml_run {
 				     migrations, in order: a table they made is new to the
 				     --stats sizes; n_reported of them, in the run's arena */
 	size_t n_reported, cap_reported;
+	ml_map texts;             /* path -> ml_run_text *: texts read instead of the files
+				     (ml_run_set_text), in the run's arena */
 };
+
+/* A text a run reads instead of a file (ml_run_set_text). */
+typedef struct ml_run_text {
+	const char *text;
+	size_t len;
+} ml_run_text;
 
 /* What an up made and removed (lint_file.c), kept for its down. */
 typedef struct ml_up_record {
