@@ -8,6 +8,8 @@
  * (require-concurrent-index-creation, changing-column-type, ...) and the
  * held lock is on a table the statement itself works on, that finding says
  * it all and this rule stays quiet. It runs after the other rules to know.
+ * The statement that took the lock goes with the finding as a reference
+ * (kind "lock"), for editors' related information and SARIF.
  */
 #include <string.h>
 
@@ -56,8 +58,10 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 		const ml_lock *held = &ctx->held[i];
 		if (held->mode != ML_LOCK_ACCESS_EXCLUSIVE || held->new_table)
 			continue;
+		ml_reference taker = { .kind = "lock", .name = held->table, .effect = "held", .line = held->line };
+		ml_report_extra extra = { .references = &taker, .n_references = 1 };
 		if (!reported_by) {
-			ml_report(ctx, self, -1,
+			ml_report_extra_at(ctx, self, -1, &extra,
 				  "%s (%s) while this transaction holds ACCESS EXCLUSIVE on \"%s\" (taken at line %d): "
 				  "\"%s\" stays blocked, reads included, until COMMIT",
 				  ctx->effect->form, slow_kind(ctx->effect), held->table, held->line, held->table);
@@ -66,7 +70,7 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 		/* The other finding covers the tables the statement works on. */
 		if (statement_locks(ctx->effect, held->table))
 			continue;
-		ml_report(ctx, self, -1,
+		ml_report_extra_at(ctx, self, -1, &extra,
 			  "%s (%s, reported by %s) while this transaction holds ACCESS EXCLUSIVE on \"%s\" (taken at "
 			  "line %d): \"%s\" stays blocked, reads included, until COMMIT",
 			  ctx->effect->form, slow_kind(ctx->effect), reported_by, held->table, held->line, held->table);

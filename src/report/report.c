@@ -284,6 +284,7 @@ const char *ml_report_effect_words(const char *effect)
 		{ "fails", "the statement fails" }, { "cascades", "CASCADE drops it" },
 		{ "dropped", "dropped with it" },   { "breaks", "breaks when it runs" },
 		{ "uses", "uses it" },              { "drops", "drops or renames it" },
+		{ "held", "taken here, held until the transaction ends" },
 	};
 	for (size_t i = 0; effect && i < sizeof(WORDS) / sizeof(*WORDS); i++)
 		if (!strcmp(effect, WORDS[i][0]))
@@ -301,6 +302,8 @@ char *ml_report_reference_text(const ml_reference *ref, bool with_place)
 	bool code = ref->kind && !strcmp(ref->kind, "code");
 	if (code)
 		fputs(with_place ? "still used" : "still used here", f);
+	else if (ref->kind && !strcmp(ref->kind, "lock"))
+		fprintf(f, "the lock on %s", ref->name ? ref->name : "the table");
 	else
 		fprintf(f, "%s%s%s", ref->kind ? ref->kind : "reference", ref->name ? " " : "", ref->name ? ref->name : "");
 	if (with_place && ref->path) {

@@ -184,7 +184,9 @@ void ml_diagnostic_from_finding(ml_arena *arena, const ml_edge_file *file, const
 			const ml_reference *r = &f->references[k];
 			refs[k] = (ml_reference){ .kind = r->kind, .effect = r->effect, .line = r->line,
 						  .name = copy_described(arena, e->dynamic_names, r->name),
-						  .path = ml_arena_strdup(arena, r->path),
+						  /* A lock's statement is in this file. */
+						  .path = ml_arena_strdup(arena, r->path ? r->path
+								   : !strcmp(r->kind, "lock") ? file->path : NULL),
 						  .text = ml_arena_strdup(arena, r->text) };
 		}
 		d->references = refs;
