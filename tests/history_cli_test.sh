@@ -87,6 +87,22 @@ check "--print-config on a missing file does not crash" test "$code" -le 3
 run --no-config --format gcc --fail-on info --stdin-filename $G/1_create_accounts.sql - <$G/1_create_accounts.sql
 check "stdin in a goose folder: the Down is a note" has "1_create_accounts.sql:5:1: note: dropping table" "$out"
 
+# Standard input named into a goose folder is linted after the folder's
+# earlier migrations, as a file named alone is: a new, unsaved version 13
+# sees version 10's CHECK, validated here, so SET NOT NULL does not scan.
+printf -- '-- +goose Up\nSET lock_timeout = '"'5s'"';\nSET statement_timeout = '"'5s'"';\nALTER TABLE accounts VALIDATE CONSTRAINT accounts_plan_not_null;\nALTER TABLE accounts ALTER COLUMN plan SET NOT NULL;\n\n-- +goose Down\nSELECT 1;\n' >"$tmp/13.sql"
+run --no-config --format gcc --fail-on info --stdin-filename $G/13_accounts_plan_not_null.sql - <"$tmp/13.sql"
+check "stdin after its history: the earlier CHECK makes SET NOT NULL cheap" \
+	bash -c '[ "$0" -eq 0 ] && [ -z "$1" ]' "$code" "$out"
+run --no-config --format gcc --fail-on info --stdin-filename elsewhere/13_accounts_plan_not_null.sql - <"$tmp/13.sql"
+check "stdin without that history: SET NOT NULL scans" has "adding-not-nullable-field" "$out"
+# The file on disk is not its own context: its first statement meets the
+# history before it, not itself.
+printf -- '-- +goose Up\nSET lock_timeout = '"'5s'"';\nSET statement_timeout = '"'5s'"';\nALTER TABLE accounts ALTER COLUMN plan SET NOT NULL;\nALTER TABLE accounts ADD CONSTRAINT late CHECK (plan IS NOT NULL);\n-- +goose Down\nSELECT 1;\n' >$G/8_accounts_early.sql
+run --no-config --format gcc --fail-on info --stdin-filename $G/8_accounts_early.sql - <$G/8_accounts_early.sql
+check "stdin of a file on disk: not replayed before itself" has "8_accounts_early.sql:4:1: warning: SET NOT NULL" "$out"
+rm $G/8_accounts_early.sql
+
 # A file its tool does not run: listed as skipped, never parsed.
 printf 'this is not sql at all\n' >$G/notes.sql
 run --no-config $G

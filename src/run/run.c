@@ -187,6 +187,9 @@ static void lint_items(ml_run *run, const ml_pipeline_item *items, const char *c
 	run_on_large_stack(items_job_main, &job);
 }
 
+static int lint_named_text(ml_run *run, const char *path, char *text, size_t len, bool lint_self);
+static int use_set_texts(ml_run *run, ml_input_list *list);
+
 static void file_key(char *buf, size_t len, const struct stat *sb)
 {
 	snprintf(buf, len, "%llu:%llu", (unsigned long long)sb->st_dev, (unsigned long long)sb->st_ino);
@@ -297,9 +300,9 @@ int ml_run_lint_stream(ml_run *run, const char *display_path, FILE *stream)
 		ml_source unread = { .read_status = err == EFBIG ? ML_READ_TOO_LARGE : ML_READ_FAILED, .read_errno = err };
 		return ml_run_source_error(run, display_path, &unread);
 	}
-	ml_plan_entry entry;
-	ml_history_entry_for(run, display_path, &entry);
-	lint_items(run, &item, NULL, &entry, 1);
+	/* Standard input is an editor's buffer or a hook's file: linted as the
+	 * file it is reported under would be, after its history. */
+	lint_named_text(run, display_path, item.text, item.len, true);
 	note_buffer_file(run, display_path);
 	ml_run_check_code_references(run);
 	return 0;
@@ -588,6 +591,43 @@ int ml_run_collect_dir(ml_run *run, ml_input_list *list, const char *path, bool 
 	return status;
 }
 
+/* Lints text (malloc'd, NUL-terminated, len bytes; taken over) under
+ * path the way a file named alone is linted: when path lies in a migration
+ * directory of a detected tool, after its earlier migrations, replayed as
+ * context. With lint_self false only that context is replayed (into
+ * run->catalog) and text is freed. Returns 0, or -1 when memory runs out. */
+static int lint_named_text(ml_run *run, const char *path, char *text, size_t len, bool lint_self)
+{
+	ml_input_list list = { .arena = ml_arena_new() };
+	if (!list.arena) {
+		free(text);
+		return ml_run_out_of_memory(run, path);
+	}
+	add_item(&list, path, NULL);
+	list.items[0].text = text;
+	list.items[0].len = len;
+	/* The file on disk is the one being linted, not its own context. */
+	struct stat sb;
+	if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		char key[64];
+		file_key(key, sizeof(key), &sb);
+		ml_map_put(run->arena, &run->seen_files, key, (void *)"");
+	}
+	ml_history_plan(run, &list);
+	use_set_texts(run, &list);
+	size_t at = 0;
+	while (at < list.len && list.items[at].text != text)
+		at++;
+	/* What the pipeline is given it takes over: text too, when linted. */
+	size_t n = lint_self ? list.len : at;
+	if (n)
+		lint_items(run, list.items, list.errors, list.plan, n);
+	if (at >= n)
+		free(text);
+	ml_arena_free(list.arena);
+	return 0;
+}
+
 ml_catalog *ml_history_before(const ml_options *opts, const char *path)
 {
 	ml_options o;
@@ -605,34 +645,20 @@ ml_catalog *ml_history_before(const ml_options *opts, const char *path)
 	o.observer = NULL;
 	o.record_statements = false;
 	ml_run *run = ml_run_new(&o);
-	ml_input_list list = { .arena = run ? ml_arena_new() : NULL };
-	char *marker = list.arena ? malloc(1) : NULL;
-	if (!marker) {
+	char *empty = run ? calloc(1, 1) : NULL;
+	if (!empty) {
 		ml_run_free(run);
-		ml_arena_free(list.arena);
 		return NULL;
 	}
-	*marker = '\0';
-	add_item(&list, path, NULL);
-	list.items[0].text = marker;
-	/* The file on disk is the one being linted, not its own context. */
-	struct stat sb;
-	if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
-		char key[64];
-		file_key(key, sizeof(key), &sb);
-		ml_map_put(run->arena, &run->seen_files, key, (void *)"");
-	}
-	ml_history_plan(run, &list);
-	size_t at = 0;
-	while (at < list.len && list.items[at].text != marker)
-		at++;
-	if (at)
-		lint_items(run, list.items, list.errors, list.plan, at);
-	free(marker);
+	lint_named_text(run, path, empty, 0, false);
 	ml_catalog *cat = run->catalog;
 	run->catalog = NULL;
-	ml_arena_free(list.arena);
+	bool failed = run->out_of_memory;
 	ml_run_free(run);
+	if (failed) {
+		ml_catalog_free(cat);
+		return NULL;
+	}
 	return cat ? cat : ml_catalog_new();
 }
 
@@ -654,7 +680,9 @@ static int use_set_texts(ml_run *run, ml_input_list *list)
 	if (!run->texts.len)
 		return 0;
 	for (size_t i = 0; i < list->len; i++) {
-		const ml_run_text *t = list->errors[i] ? NULL : ml_map_get(&run->texts, list->items[i].path);
+		/* An item with a text (a buffer) has its own. */
+		const ml_run_text *t = list->errors[i] || list->items[i].text ? NULL
+								 : ml_map_get(&run->texts, list->items[i].path);
 		if (!t)
 			continue;
 		char *text = malloc(t->len + 1);
