@@ -299,6 +299,12 @@ fix_tree() {
 	before=$(findings "$work/before.json")
 	after=$(findings "$work/after.json")
 	echo "$name: $summary"
+	# A figure, not a check: the rules whose findings grew (a fix that does
+	# not hold where the statement runs, e.g. CONCURRENTLY in a transaction).
+	/usr/bin/python3 -c 'import json,sys,collections
+c=[collections.Counter(x["rule"] for x in json.load(open(f))["diagnostics"] if not x.get("suppressed")) for f in sys.argv[2:]]
+grew=["%s %d -> %d" % (r, c[0][r], c[1][r]) for r in sorted(c[1]) if c[1][r] > c[0][r]]
+grew and print("%s: findings that grew: %s" % (sys.argv[1], ", ".join(grew)))' "$name" "$work/before.json" "$work/after.json"
 	check "$name: --fix ran (${summary:-no summary})" test -n "$summary"
 	check "$name: fewer findings after --fix ($before -> $after)" test "$after" -lt "$before"
 	check "$name: no new syntax error (per file)" \

@@ -248,8 +248,9 @@ static int apply_fixes(fixer *fx, ml_run *run, bool dry_run)
 		char *next = ml_fixes_apply(f->path, f->text, f->len, diags, n, &len, &applied);
 		if (!next)
 			return -1;
-		if (!applied || (len == f->len && !memcmp(next, f->text, len)) || dry_run) {
-			changed |= applied && (len != f->len || memcmp(next, f->text, len));
+		bool differs = applied && (len != f->len || memcmp(next, f->text, len));
+		if (!differs || dry_run) {
+			changed |= differs;
 			free(next);
 			continue;
 		}
