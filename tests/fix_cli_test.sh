@@ -179,6 +179,11 @@ printf 'SELECT 1;\r\nDROP INDEX i;\r\n' >tree/db/crlf.sql
 printf 'CREATE INDEX j ON t (x);\nSELECT 2;\nDROP INDEX k;' >tree/db/sub/no-newline.sql
 printf 'DROP INDEX i;\n' >"tree/db/with space.sql"
 printf 'SELECT 1;\n' >tree/db/clean.sql
+printf 'SELECT 1;\rDROP INDEX i;\rSELECT 2;\r' >tree/db/cr-only.sql
+# Names git quotes: a line break, a quote and a backslash.
+printf 'DROP INDEX i;\n' >"tree/db/new
+line.sql"
+printf 'DROP INDEX i;\n' >'tree/db/we"ird\name.sql'
 { printf 'DROP INDEX a;\n'; for i in $(seq 1 30); do printf 'SELECT %s;\n' "$i"; done; printf 'DROP INDEX b;\n'; } >tree/db/two-hunks.sql
 cp -r tree fixed
 cp -r tree patched
@@ -192,6 +197,8 @@ check "--diff: a/ and b/ paths, the space ended by a tab" \
 	grep -qxF -- "--- a/db/with space.sql"$'\t' "$tmp/db.diff"
 check "--diff: two hunks in a file with changes far apart" test "$(grep -c '^@@' <<<"$(sed -n '/two-hunks/,$p' "$tmp/db.diff")")" -ge 2
 check "--diff: the missing final newline is said" grep -qx '\\ No newline at end of file' "$tmp/db.diff"
+check "--diff: a name with a line break, a quote, a backslash: quoted as git quotes it" \
+	bash -c 'grep -qxF -- "--- \"a/db/new\\nline.sql\"" "$0" && grep -qxF -- "+++ \"b/db/we\\\"ird\\\\name.sql\"" "$0"' "$tmp/db.diff"
 (cd fixed && "$ML" --no-config --fix db >/dev/null 2>&1)
 (cd patched && patch -p1 --quiet <"$tmp/db.diff")
 check "patch -p1 applies it" test $? -eq 0
