@@ -124,6 +124,13 @@ ml --fix w/link.sql
 check "symlink: still a link to the same file" bash -c '[ -L w/link.sql ] && [ "$(readlink w/link.sql)" = real/target.sql ]'
 check "symlink: the file it points to is fixed" same w/real/target.sql 'DROP INDEX CONCURRENTLY i;\n'
 
+printf 'DROP INDEX i;\n' >w/hard.sql
+ln w/hard.sql w/hard-too.sql
+ml --fix w/hard.sql
+check "hard link: a warning names the file" grep -q "'w/hard.sql' has other hard links" <<<"$err"
+check "hard link: the file named is fixed, the other name keeps the old text" \
+	bash -c 'cmp -s w/hard.sql <(printf "DROP INDEX CONCURRENTLY i;\n") && cmp -s w/hard-too.sql <(printf "DROP INDEX i;\n")'
+
 # --- the run's options decide what is fixed ------------------------------------------
 mkdir opts
 printf 'DROP INDEX i;\nCREATE INDEX j ON t (x);\n' >opts/a.sql
