@@ -60,6 +60,8 @@ if [[ $mode == test ]]; then
 	# tests/cli_test.sh reads JSON reports with jq; tests/corpus_test.sh runs
 	# the corpus under valgrind.
 	packages+=(jq valgrind)
+	# tests/fix_cli_test.sh applies the output of --diff with patch.
+	packages+=(patch)
 fi
 
 install_packages() {

@@ -17,6 +17,7 @@
 
 static const char USAGE[] =
 	"usage: migralint [options] PATH...\n"
+	"       migralint --fix|--diff [options] PATH...\n"
 	"       migralint stats --database-url URL [--output FILE]\n"
 	"       migralint trace [options] PATH...\n"
 	"\n"
@@ -29,6 +30,10 @@ static const char USAGE[] =
 	"                            timeline, one line per statement), sarif, github,\n"
 	"                            gitlab, gcc, markdown\n"
 	"  --statements              with --format json, add each statement's locks\n"
+	"  --fix                     apply the findings' mechanical fixes to the files, then\n"
+	"                            report what is left (with -: print the fixed text)\n"
+	"  --diff                    print what --fix would change as a unified diff and\n"
+	"                            write nothing; exit status 1 when there is a change\n"
 	"  --jobs N                  threads reading and parsing ahead (default: one per\n"
 	"                            core); the report is the same for every N\n"
 	"  --max-input-size SIZE     read no input larger than SIZE bytes, or with K, M or G\n"
@@ -420,6 +425,33 @@ static bool print_config(const settings *s, const char *path)
 	return true;
 }
 
+/* Why --fix or --diff (fix, diff) cannot go with the rest of the command
+ * line, or NULL when they can. */
+static const char *fix_usage_error(bool fix, bool diff, bool trace, bool print, bool format_given, ml_format format,
+				   const char *const *paths, size_t n_paths)
+{
+	size_t n_stdin = 0;
+	for (size_t i = 0; i < n_paths; i++)
+		n_stdin += !strcmp(paths[i], "-");
+	if (fix && diff)
+		return "--fix and --diff exclude each other (--diff prints what --fix would write)";
+	if (trace)
+		return "migralint trace does not take --fix or --diff";
+	if (print)
+		return "--print-config does not go with --fix or --diff";
+	if (diff && format_given)
+		return "--diff prints a unified diff: --format does not go with it";
+	if (n_stdin > 1)
+		return "standard input (-) can be fixed once: give - once";
+	if (fix && n_stdin && n_paths > 1)
+		return "--fix with - prints the fixed text of standard input: give - alone (or use --diff)";
+	if (fix && n_stdin && format_given)
+		return "--fix with - prints the fixed text of standard input: --format does not go with it";
+	if (fix && format == ML_FORMAT_LOCKS)
+		return "--fix reports the findings left after fixing: --format locks has none (run it after --fix)";
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "stats"))
@@ -441,6 +473,8 @@ int main(int argc, char **argv)
 	bool trace = argc > 1 && !strcmp(argv[1], "trace");
 	ml_trace_args trace_args = { 0 };
 	bool format_given = false;
+	/* --fix, --diff: cmd_fix.c takes over once the options are read. */
+	bool fix = false, diff = false;
 	if (!paths || !set.context || !set.references) {
 		free(paths);
 		free_lists(&set);
@@ -508,6 +542,10 @@ int main(int argc, char **argv)
 			set.given_pg_version = true;
 		} else if (!strcmp(name, "--statements")) {
 			opts->record_statements = true;
+		} else if (!strcmp(name, "--fix")) {
+			fix = true;
+		} else if (!strcmp(name, "--diff")) {
+			diff = true;
 		} else if (!strcmp(name, "--jobs")) {
 			char *end;
 			long jobs = strtol(value, &end, 10);
@@ -616,6 +654,14 @@ int main(int argc, char **argv)
 		free_lists(&set);
 		return usage_error("%s", "--config and --no-config exclude each other");
 	}
+	const char *fix_misuse = fix || diff ? fix_usage_error(fix, diff, trace, print, format_given, format,
+							     (const char *const *)paths, n_paths)
+					     : NULL;
+	if (fix_misuse) {
+		free(paths);
+		free_lists(&set);
+		return usage_error("%s", fix_misuse);
+	}
 
 	/* The configuration file, checked whole before anything is linted. */
 	char *found = NULL;
@@ -705,6 +751,17 @@ int main(int argc, char **argv)
 	}
 	ml_options run_opts;
 	effective_options(&set, NULL, &run_opts, NULL);
+	if (fix || diff) {
+		ml_fix_request request = { .diff = diff, .options = &run_opts, .hook = file_options, .hook_data = &set,
+					   .paths = (const char *const *)paths, .n_paths = n_paths,
+					   .stdin_name = stdin_name, .format = format,
+					   .color = format == ML_FORMAT_TEXT && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") };
+		int status = ml_cli_fix(&request);
+		ml_config_free(set.config);
+		free(paths);
+		free_lists(&set);
+		return status;
+	}
 	ml_run *run = ml_run_new(&run_opts);
 	if (!run) {
 		ml_cli_trace_finish(trace_session);
