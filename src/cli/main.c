@@ -20,6 +20,7 @@ static const char USAGE[] =
 	"usage: migralint [options] PATH...\n"
 	"       migralint stats --database-url URL [--output FILE]\n"
 	"       migralint trace [options] PATH...\n"
+	"       migralint lsp\n"
 	"\n"
 	"Lints PostgreSQL migration files. A PATH is a file, a directory (every *.sql\n"
 	"below it, sorted) or - for standard input. `migralint stats` writes the\n"
@@ -303,6 +304,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "stats"))
 		return ml_cli_stats(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "lsp"))
+		return ml_cli_lsp(argc - 1, argv + 1);
 	ml_cli_settings set = { 0 };
 	ml_options *opts = &set.cli;
 	ml_options_init(opts);

@@ -48,5 +48,6 @@ Suite *code_refs_suite(void);
 Suite *git_suite(void);
 Suite *schema_changes_suite(void);
 Suite *table_sizes_suite(void);
+Suite *lsp_text_suite(void);
 
 #endif
