@@ -60,6 +60,8 @@ if [[ $mode == test ]]; then
 	# tests/cli_test.sh reads JSON reports with jq; tests/corpus_test.sh runs
 	# the corpus under valgrind.
 	packages+=(jq valgrind)
+	# tests/nvim_test.sh runs migralint lsp in a headless Neovim.
+	packages+=(neovim)
 fi
 
 install_packages() {
