@@ -226,6 +226,14 @@ static void lint(ml_lsp_server *s, ml_lsp_document *doc)
 	}
 	opts.record_statements = true; /* for hover and the ignore action */
 	opts.skip_excerpts = true;
+	/* Which tool runs its folder is read from the folder (its listing,
+	 * its files' markers): once, not after every edit. */
+	if (doc->path && !opts.tool) {
+		const char *why;
+		if (!doc->tool && ml_detect_tool(&opts, doc->path, &doc->tool, &why) != 0)
+			doc->tool = NULL;
+		opts.tool = doc->tool;
+	}
 	doc->options = opts;
 	if (doc->path && !doc->history)
 		doc->history = ml_history_before(&opts, doc->path);
@@ -279,6 +287,7 @@ void ml_lsp_reload_all(ml_lsp_server *s)
 		drop_lint(doc);
 		ml_catalog_free(doc->history);
 		doc->history = NULL;
+		doc->tool = NULL;
 		doc->dirty = true;
 	}
 	free_folders(s);
@@ -326,6 +335,7 @@ void ml_lsp_file_changed(ml_lsp_server *s, const char *path, const ml_lsp_docume
 		drop_lint(doc);
 		ml_catalog_free(doc->history);
 		doc->history = NULL;
+		doc->tool = NULL;
 		doc->dirty = true;
 	}
 	free(dir);

@@ -47,6 +47,8 @@ typedef struct ml_lsp_document {
 	char *not_linted;         /* why the text was not linted (too large), or NULL */
 	ml_catalog *history;      /* what the earlier migrations of its folder build, or NULL:
 				     not read yet */
+	const char *tool;         /* the migration tool detected for it (static), or NULL: not
+				     detected yet, or it is not on disk */
 	long published_version;   /* the version last published, -1: none */
 } ml_lsp_document;
 

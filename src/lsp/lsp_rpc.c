@@ -326,52 +326,148 @@ static int write_all(int fd, const char *s, size_t n)
 	return 0;
 }
 
+/* A message as it is written: room for the header first, then the JSON. */
+typedef struct out_buf {
+	char *data;
+	size_t len, cap;
+	bool failed;              /* memory ran out */
+} out_buf;
+
+/* The header goes in front of the body, in the room left for it. */
+#define HEADER_ROOM 48
+
+static bool reserve(out_buf *b, size_t more)
+{
+	if (b->failed)
+		return false;
+	if (b->len + more <= b->cap)
+		return true;
+	size_t cap = b->cap ? b->cap : 4096;
+	while (cap < b->len + more)
+		cap *= 2;
+	char *grown = realloc(b->data, cap);
+	if (!grown) {
+		b->failed = true;
+		return false;
+	}
+	b->data = grown;
+	b->cap = cap;
+	return true;
+}
+
+static void put(out_buf *b, const char *s, size_t n)
+{
+	if (reserve(b, n)) {
+		memcpy(b->data + b->len, s, n);
+		b->len += n;
+	}
+}
+
+/* s as a JSON string: quotes, backslashes and control characters escaped,
+ * and each byte sequence that is not UTF-8 (quoted from a document that
+ * held one) replaced by U+FFFD, so the client always reads valid UTF-8. */
+static void put_string(out_buf *b, const char *s)
+{
+	static const char HEX[] = "0123456789abcdef";
+	put(b, "\"", 1);
+	for (size_t i = 0; s[i];) {
+		size_t run = i;
+		while (s[run] && (unsigned char)s[run] >= 0x20 && (unsigned char)s[run] < 0x80 && s[run] != '"' &&
+		       s[run] != '\\')
+			run++;
+		if (run > i) {
+			put(b, s + i, run - i);
+			i = run;
+			continue;
+		}
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\') {
+			char esc[2] = { '\\', (char)c };
+			put(b, esc, 2);
+			i++;
+		} else if (c < 0x20) {
+			const char *named = c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : NULL;
+			char esc[6] = { '\\', 'u', '0', '0', HEX[c >> 4], HEX[c & 15] };
+			if (named)
+				put(b, named, 2);
+			else
+				put(b, esc, 6);
+			i++;
+		} else {
+			size_t units, k = ml_lsp_char_at(s + i, strnlen(s + i, 4), &units);
+			if (k)
+				put(b, s + i, k);
+			else
+				put(b, "\xEF\xBF\xBD", 3);
+			i += k ? k : 1;
+		}
+	}
+	put(b, "\"", 1);
+}
+
+static void put_number(out_buf *b, double d)
+{
+	char num[40];
+	int n;
+	if (d != d || d - d != 0)
+		n = snprintf(num, sizeof(num), "null"); /* NaN, infinities: not JSON */
+	else if (d == (double)(long long)d && d < 9007199254740992.0 && d > -9007199254740992.0)
+		n = snprintf(num, sizeof(num), "%lld", (long long)d);
+	else
+		n = snprintf(num, sizeof(num), "%.17g", d);
+	put(b, num, (size_t)n);
+}
+
+static void put_value(out_buf *b, const cJSON *v)
+{
+	if (cJSON_IsString(v)) {
+		put_string(b, v->valuestring);
+	} else if (cJSON_IsNumber(v)) {
+		put_number(b, v->valuedouble);
+	} else if (cJSON_IsArray(v) || cJSON_IsObject(v)) {
+		bool object = cJSON_IsObject(v);
+		put(b, object ? "{" : "[", 1);
+		for (const cJSON *c = v->child; c; c = c->next) {
+			if (c != v->child)
+				put(b, ",", 1);
+			if (object) {
+				put_string(b, c->string ? c->string : "");
+				put(b, ":", 1);
+			}
+			put_value(b, c);
+		}
+		put(b, object ? "}" : "]", 1);
+	} else if (cJSON_IsTrue(v)) {
+		put(b, "true", 4);
+	} else if (cJSON_IsFalse(v)) {
+		put(b, "false", 5);
+	} else if (cJSON_IsRaw(v) && v->valuestring) {
+		put(b, v->valuestring, strlen(v->valuestring));
+	} else {
+		put(b, "null", 4);
+	}
+}
+
 int ml_rpc_send(int fd, const cJSON *message)
 {
-	char *json = cJSON_PrintUnformatted(message);
-	if (!json) {
+	/* Written here rather than by cJSON_Print: a publication of many
+	 * diagnostics is most of what the server writes after an edit, and
+	 * this writes it in one pass, checking the UTF-8 as it goes. */
+	out_buf b = { 0 };
+	if (reserve(&b, HEADER_ROOM))
+		b.len = HEADER_ROOM;
+	put_value(&b, message);
+	if (b.failed) {
+		free(b.data);
 		errno = ENOMEM;
 		return -1;
 	}
-	/* The structure of the JSON text is ASCII, so replacing a byte that
-	 * is not UTF-8 (quoted from a document that held one) by U+FFFD keeps
-	 * it JSON. Only when there is one is a copy made. */
-	size_t n = strlen(json), bad = 0;
-	for (size_t i = 0; i < n;) {
-		size_t units, k = ml_lsp_char_at(json + i, n - i, &units);
-		bad += !k;
-		i += k ? k : 1;
-	}
-	if (bad) {
-		char *clean = malloc(n + 2 * bad + 1);
-		if (!clean) {
-			free(json);
-			errno = ENOMEM;
-			return -1;
-		}
-		size_t o = 0;
-		for (size_t i = 0; i < n;) {
-			size_t units, k = ml_lsp_char_at(json + i, n - i, &units);
-			if (k) {
-				memcpy(clean + o, json + i, k);
-				o += k;
-				i += k;
-			} else {
-				memcpy(clean + o, "\xEF\xBF\xBD", 3);
-				o += 3;
-				i++;
-			}
-		}
-		clean[o] = '\0';
-		free(json);
-		json = clean;
-		n = o;
-	}
-	char header[64];
-	int h = snprintf(header, sizeof(header), "Content-Length: %zu\r\n\r\n", n);
-	int status = write_all(fd, header, (size_t)h) == 0 && write_all(fd, json, n) == 0 ? 0 : -1;
+	char header[HEADER_ROOM];
+	int h = snprintf(header, sizeof(header), "Content-Length: %zu\r\n\r\n", b.len - HEADER_ROOM);
+	memcpy(b.data + HEADER_ROOM - h, header, (size_t)h);
+	int status = write_all(fd, b.data + HEADER_ROOM - h, b.len - HEADER_ROOM + (size_t)h);
 	int err = errno;
-	free(json);
+	free(b.data);
 	errno = err;
 	return status;
 }

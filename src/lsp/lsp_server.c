@@ -15,6 +15,7 @@
 
 #include "lsp_internal.h"
 #include "lsp_uri.h"
+#include "parse_cache.h"
 
 /* ---- talking to the client ------------------------------------------------ */
 
@@ -598,6 +599,9 @@ static bool anything_changed(const ml_lsp_server *s)
 int ml_lsp_serve(const ml_lsp_server_options *opts)
 {
 	ml_lsp_server s = { .opts = *opts, .next_request_id = 1 };
+	/* After an edit all statements but the edited ones are the same: their
+	 * trees come from the cache. */
+	ml_parse_cache_enable(ML_LSP_PARSE_CACHE);
 	ml_rpc_reader_init(&s.reader, opts->in_fd, opts->max_message_size ? opts->max_message_size : ML_LSP_DEFAULT_MAX_MESSAGE);
 	while (!s.exiting && !s.output_failed) {
 		/* Lint what changed once no message waits: a burst of edits is
@@ -629,6 +633,7 @@ int ml_lsp_serve(const ml_lsp_server_options *opts)
 	int status = s.shut_down && !s.output_failed ? 0 : 1;
 	ml_lsp_documents_free(&s);
 	ml_rpc_reader_release(&s.reader);
+	ml_parse_cache_enable(0);
 	cJSON_Delete(s.settings);
 	free(s.root);
 	return status;

@@ -62,7 +62,12 @@ typedef struct ml_lsp_server_options {
 	ml_lsp_config_loader loader;
 } ml_lsp_server_options;
 
-/* Serves one client until it says exit or its input ends. Returns the
+/* The memory the parse cache may keep while the server runs: the trees of
+ * the statements of the documents being edited. */
+#define ML_LSP_PARSE_CACHE ((size_t)256 << 20)
+
+/* Serves one client until it says exit or its input ends, with the parse
+ * cache on for the process meanwhile (src/source/parse_cache.h). Returns the
  * process's exit status as the protocol wants it: 0 after shutdown and
  * exit, 1 when exit came without shutdown, the input ended first, or the
  * output could not be written. */

@@ -5,6 +5,7 @@
  * only, so converting every diagnostic of a large file stays linear.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "lsp_text.h"
 
@@ -59,21 +60,31 @@ size_t ml_lsp_utf16_units(const char *s, size_t len)
 	return units;
 }
 
+/* The next line break from text + i (len bytes in all): the byte after it,
+ * or 0 when there is none. "\r\n" is one break. */
+static size_t next_break(const char *text, size_t len, size_t i)
+{
+	const char *nl = memchr(text + i, '\n', len - i);
+	size_t end = nl ? (size_t)(nl - text) : len;
+	const char *cr = memchr(text + i, '\r', end - i);
+	if (cr)
+		return (size_t)(cr - text) + 1 + ((size_t)(cr - text) + 1 < len && cr[1] == '\n');
+	return nl ? end + 1 : 0;
+}
+
 int ml_lsp_lines_index(ml_lsp_lines *lines, const char *text, size_t len)
 {
 	size_t n = 1;
-	for (size_t i = 0; i < len; i++)
-		if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == len || text[i + 1] != '\n')))
-			n++;
+	for (size_t i = 0; i < len && (i = next_break(text, len, i)); )
+		n++;
 	*lines = (ml_lsp_lines){ .text = text, .len = len };
 	size_t *starts = malloc(n * sizeof(*starts));
 	if (!starts)
 		return -1;
 	size_t k = 0;
 	starts[k++] = 0;
-	for (size_t i = 0; i < len; i++)
-		if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == len || text[i + 1] != '\n')))
-			starts[k++] = i + 1;
+	for (size_t i = 0; i < len && (i = next_break(text, len, i)); )
+		starts[k++] = i;
 	lines->starts = starts;
 	lines->n = n;
 	return 0;

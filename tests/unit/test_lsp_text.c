@@ -2,9 +2,10 @@
  * test_lsp_text.c - what the language server builds on: byte offsets to
  * and from the protocol's positions (UTF-16 code units; 2-, 3- and 4-byte
  * characters, bytes that are not UTF-8, CRLF and lone CR line ends, past
- * the end), file: URIs and paths, and the framing of messages (headers,
+ * the end), file: URIs and paths, the framing of messages (headers,
  * bodies split across reads, garbage, a bad or missing Content-Length, a
- * body over the cap, the end of input).
+ * body over the cap, the end of input), and the parse cache the server
+ * turns on (the same trees and lints, from the cache).
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -16,6 +17,9 @@
 #include "lsp_rpc.h"
 #include "lsp_text.h"
 #include "lsp_uri.h"
+#include "migralint/migralint.h"
+#include "parse.h"
+#include "parse_cache.h"
 #include "unit.h"
 
 static ml_lsp_position pos(size_t line, size_t character)
@@ -207,6 +211,71 @@ START_TEST(framing_long_garbage)
 }
 END_TEST
 
+/* The tree of a parse, packed again, to compare two parses byte for byte. */
+static uint8_t *packed(const ml_parsed *p, size_t *len)
+{
+	ck_assert_int_eq(p->status, ML_PARSED_OK);
+	*len = protobuf_c_message_get_packed_size(&p->tree->base);
+	uint8_t *out = malloc(*len + 1);
+	protobuf_c_message_pack(&p->tree->base, out);
+	return out;
+}
+
+START_TEST(parse_cache)
+{
+	ml_parse_cache_enable(1 << 20);
+	const char sql[] = "ALTER TABLE t ADD COLUMN a int NOT NULL DEFAULT now()";
+	ml_parsed first, second, bad;
+	ml_parse_statement(sql, strlen(sql), &first);
+	ml_parse_statement(sql, strlen(sql), &second);
+	size_t hits, misses, n1, n2;
+	ml_parse_cache_counts(&hits, &misses);
+	ck_assert_uint_eq(hits, 1);
+	ck_assert_uint_eq(misses, 1);
+	uint8_t *a = packed(&first, &n1), *b = packed(&second, &n2);
+	ck_assert_uint_eq(n1, n2);
+	ck_assert_int_eq(memcmp(a, b, n1), 0);
+	free(a);
+	free(b);
+	/* A statement that does not parse is parsed every time. */
+	ml_parse_statement("SELECT (", 8, &bad);
+	ck_assert_int_eq(bad.status, ML_PARSED_ERROR);
+	ml_parsed_free(&bad);
+	ml_parse_statement("SELECT (", 8, &bad);
+	ck_assert_int_eq(bad.status, ML_PARSED_ERROR);
+	ml_parse_cache_counts(&hits, &misses);
+	ck_assert_uint_eq(hits, 1);
+	ml_parsed_free(&bad);
+	ml_parsed_free(&first);
+	ml_parsed_free(&second);
+
+	/* A whole lint, PL/pgSQL bodies included, is the same from the cache. */
+	const char text[] = "CREATE INDEX i ON t (a);\nDO $$ BEGIN UPDATE t SET a = 1; COMMIT; END $$;\n"
+			    "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;\n";
+	ml_lint_result r1 = ml_lint_text(NULL, NULL, "a.sql", text, strlen(text));
+	ml_parse_cache_counts(&hits, &misses);
+	size_t hits_before = hits;
+	ml_lint_result r2 = ml_lint_text(NULL, NULL, "a.sql", text, strlen(text));
+	ml_parse_cache_counts(&hits, &misses);
+	/* The 3 statements, the 2 bodies, and the UPDATE in the DO block. */
+	ck_assert_uint_eq(hits - hits_before, 6);
+	ck_assert_uint_gt(r1.n_diagnostics, 0);
+	ck_assert_uint_eq(r1.n_diagnostics, r2.n_diagnostics);
+	for (size_t i = 0; i < r1.n_diagnostics; i++) {
+		ck_assert_str_eq(r1.diagnostics[i].rule, r2.diagnostics[i].rule);
+		ck_assert_uint_eq(r1.diagnostics[i].start, r2.diagnostics[i].start);
+		ck_assert_str_eq(r1.diagnostics[i].message, r2.diagnostics[i].message);
+	}
+	ml_lint_result_free(&r1);
+	ml_lint_result_free(&r2);
+	ml_parse_cache_enable(0);
+	ml_parse_statement(sql, strlen(sql), &first);
+	ml_parse_cache_counts(&hits, &misses);
+	ck_assert_uint_eq(hits + misses, 0); /* off: not even looked up */
+	ml_parsed_free(&first);
+}
+END_TEST
+
 Suite *lsp_text_suite(void)
 {
 	Suite *s = suite_create("lsp_text");
@@ -216,6 +285,7 @@ Suite *lsp_text_suite(void)
 	tcase_add_test(tc, uris);
 	tcase_add_test(tc, framing);
 	tcase_add_test(tc, framing_long_garbage);
+	tcase_add_test(tc, parse_cache);
 	suite_add_tcase(s, tc);
 	return s;
 }
