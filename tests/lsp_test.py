@@ -510,8 +510,11 @@ def test_hover(tmp):
 
 
 def write(path, text):
-    with open(path, "w", encoding="utf-8") as f:
+    """Writes path whole, as editors save (a temporary file renamed): the
+    server, still linting after the last change, never reads half a file."""
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
         f.write(text)
+    os.replace(path + ".tmp", path)
 
 
 def test_related_and_history(tmp):
@@ -573,6 +576,15 @@ def test_config(tmp):
     text = "ALTER TABLE users DROP COLUMN a;\nALTER TABLE users ADD COLUMN b int DEFAULT 0;\n"
     diags = c.open(uri, text)
     check(not find(diags, "ban-drop-column"), ".migralint.json turns ban-drop-column off: %r" % rules_of(diags))
+    # A file the configuration excludes shows nothing.
+    write(config, '{ "rules": { "ban-drop-column": false }, "exclude": ["db/legacy/**"] }\n')
+    c.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": uri_of(config), "type": 2}]})
+    check(not find(c.diagnostics(uri), "ban-drop-column"), "reloaded, still off")
+    os.makedirs(os.path.join(root, "db", "legacy"))
+    legacy = uri_of(os.path.join(root, "db", "legacy", "001.sql"))
+    check(c.open(legacy, "CREATE INDEX i ON t (a);\n") == [], "an excluded file has no diagnostics")
+    c.notify("textDocument/didClose", {"textDocument": {"uri": legacy}})
+    c.diagnostics(legacy)
     # Changed: the rule is on again.
     write(config, '{ "severity": { "ban-drop-column": "info" } }\n')
     c.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": uri_of(config), "type": 2}]})

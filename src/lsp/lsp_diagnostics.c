@@ -76,7 +76,9 @@ static cJSON *related_json(const ml_lsp_document *doc, const ml_diagnostic *d)
 			size_t line = ref->line > 0 && (size_t)ref->line <= doc->lines.n ? (size_t)ref->line - 1 : 0;
 			range = ml_lsp_range_json(&doc->lines, doc->lines.starts[line], ml_lsp_line_end(&doc->lines, line));
 		} else {
-			uri = ml_lsp_path_to_uri(ref->path, doc->dir);
+			/* The run names files as it was given them: absolute ones
+			 * here, or relative to the current directory. */
+			uri = ml_lsp_path_to_uri(ref->path, NULL);
 			size_t line = ref->line > 0 ? (size_t)ref->line - 1 : 0;
 			range = range_of((ml_lsp_position){ line, 0 }, (ml_lsp_position){ line + (ref->line > 0), 0 });
 		}
