@@ -426,6 +426,24 @@ def test_code_actions(tmp):
         check(not find(diags, "adding-required-field"), "ignored, the finding is gone: %r" % rules_of(diags))
         text = fixed
 
+    # A range that is only the cursor, away from the finding, with the
+    # line's diagnostics in the context (as Neovim asks): its actions.
+    text2 = "SET lock_timeout = '1s';\nSET statement_timeout = '1s';\n  ALTER TABLE users DROP COLUMN a;\n"
+    version += 1
+    diags = c.change(uri, text2, version)
+    drop = find(diags, "ban-drop-column")
+    cursor = {"start": {"line": 2, "character": 0}, "end": {"line": 2, "character": 0}}
+    actions = c.result("textDocument/codeAction", {"textDocument": {"uri": uri}, "range": cursor,
+                                                   "context": {"diagnostics": [drop]}})
+    check(any(a["title"].startswith("Ignore ban-drop-column") for a in actions),
+          "the diagnostics the client names get their actions: %r" % [a["title"] for a in actions])
+    actions = c.result("textDocument/codeAction", {"textDocument": {"uri": uri}, "range": cursor,
+                                                   "context": {"diagnostics": []}})
+    check(not any(a["title"].startswith("Ignore") for a in actions),
+          "without them, only the range counts: %r" % [a["title"] for a in actions])
+    version += 1
+    c.change(uri, text, version)
+
     # "Ignore" on a line of its own, with the statement's indentation and
     # the document's CRLF.
     text = "SET lock_timeout = '5s';\r\nSET statement_timeout = '5s';\r\n\r\n  ALTER TABLE users DROP COLUMN 😀;\r\n"

@@ -379,8 +379,36 @@ static bool fix_all_action(const ml_lsp_server *s, const ml_lsp_document *doc, c
 	return add_action(out, title, FIX_ALL_KIND, NULL, workspace_edit(s, doc, edits), false);
 }
 
+/* The number at key of o, or -1. */
+static long number_at(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsNumber(v) && v->valuedouble >= 0 ? (long)v->valuedouble : -1;
+}
+
+/* Is d one of the diagnostics the client names (the request's
+ * context.diagnostics): its code, and its range's start? Clients send the
+ * diagnostics of the cursor's line with a range that is only the cursor
+ * (Neovim), so those count as well as the range. */
+static bool named_by_client(const ml_lsp_document *doc, const ml_diagnostic *d, const cJSON *named)
+{
+	const cJSON *c;
+	cJSON_ArrayForEach(c, named)
+	{
+		const cJSON *code = cJSON_GetObjectItemCaseSensitive(c, "code");
+		const cJSON *range = cJSON_GetObjectItemCaseSensitive(c, "range");
+		const cJSON *start = range ? cJSON_GetObjectItemCaseSensitive(range, "start") : NULL;
+		if (!cJSON_IsString(code) || strcmp(code->valuestring, d->rule) || !start)
+			continue;
+		ml_lsp_position p = ml_lsp_position_of(&doc->lines, d->start);
+		if (number_at(start, "line") == (long)p.line && number_at(start, "character") == (long)p.character)
+			return true;
+	}
+	return false;
+}
+
 cJSON *ml_lsp_code_actions(const ml_lsp_server *s, const ml_lsp_document *doc, size_t start, size_t end,
-			   const cJSON *only)
+			   const cJSON *named, const cJSON *only)
 {
 	cJSON *out = cJSON_CreateArray();
 	if (!out || !doc->linted || doc->not_linted)
@@ -388,7 +416,8 @@ cJSON *ml_lsp_code_actions(const ml_lsp_server *s, const ml_lsp_document *doc, s
 	bool quickfixes = kind_wanted(only, "quickfix");
 	for (size_t i = 0; quickfixes && i < doc->result.n_diagnostics; i++) {
 		const ml_diagnostic *d = &doc->result.diagnostics[i];
-		if (!ml_lsp_diagnostic_published(doc, d) || d->start > end || d->end < start)
+		if (!ml_lsp_diagnostic_published(doc, d) ||
+		    ((d->start > end || d->end < start) && !named_by_client(doc, d, named)))
 			continue;
 		if ((d->fix && d->fix->n_edits && !quickfix(s, doc, d, out)) ||
 		    (ignorable(d) && !ignore_action(s, doc, d, out))) {

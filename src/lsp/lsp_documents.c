@@ -94,7 +94,6 @@ ml_lsp_document *ml_lsp_document_open(ml_lsp_server *s, const char *uri, long ve
 	ml_lsp_document *doc = calloc(1, sizeof(*doc));
 	if (!doc)
 		return NULL;
-	doc->published_version = -1;
 	doc->uri = strdup(uri);
 	doc->path = ml_lsp_uri_to_path(uri);
 	doc->dir = doc->path ? dir_of(doc->path) : NULL;
@@ -136,7 +135,6 @@ static void publish(ml_lsp_server *s, ml_lsp_document *doc, bool closing)
 		return;
 	}
 	cJSON_AddItemToObject(params, "diagnostics", diagnostics);
-	doc->published_version = doc->version;
 	ml_lsp_send(s, ml_rpc_notification("textDocument/publishDiagnostics", params));
 }
 

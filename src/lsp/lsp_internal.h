@@ -49,7 +49,6 @@ typedef struct ml_lsp_document {
 				     not read yet */
 	const char *tool;         /* the migration tool detected for it (static), or NULL: not
 				     detected yet, or it is not on disk */
-	long published_version;   /* the version last published, -1: none */
 } ml_lsp_document;
 
 typedef struct ml_lsp_server {
@@ -118,10 +117,12 @@ cJSON *ml_lsp_diagnostic_json(const ml_lsp_server *s, const ml_lsp_document *doc
 cJSON *ml_lsp_diagnostics_json(const ml_lsp_server *s, const ml_lsp_document *doc);
 /* The JSON range of bytes [start, end) of doc. */
 cJSON *ml_lsp_range_json(const ml_lsp_lines *lines, size_t start, size_t end);
-/* The code actions for bytes [start, end] of doc (only: the kinds the
- * client asked for, NULL: all). NULL when memory runs out. */
+/* The code actions for the findings in bytes [start, end] of doc and those
+ * named (the request's context.diagnostics: an array, or NULL), and for
+ * the whole file; only: the kinds the client asked for (NULL: all). NULL
+ * when memory runs out. */
 cJSON *ml_lsp_code_actions(const ml_lsp_server *s, const ml_lsp_document *doc, size_t start, size_t end,
-			   const cJSON *only);
+			   const cJSON *named, const cJSON *only);
 /* The hover at byte offset of doc, or a null JSON when no statement is
  * there. NULL when memory runs out. */
 cJSON *ml_lsp_hover(const ml_lsp_document *doc, size_t offset);

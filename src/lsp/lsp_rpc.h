@@ -20,7 +20,6 @@ enum ml_rpc_error_code {
 	ML_RPC_INVALID_PARAMS = -32602,
 	ML_RPC_INTERNAL_ERROR = -32603,
 	ML_RPC_SERVER_NOT_INITIALIZED = -32002,
-	ML_RPC_REQUEST_FAILED = -32803,
 };
 
 /* The longest header line read before the bytes count as not a header. */

@@ -426,7 +426,9 @@ static int code_action(ml_lsp_server *s, const cJSON *params, cJSON **result, fa
 		return -1;
 	const cJSON *context = cJSON_GetObjectItemCaseSensitive(params, "context");
 	const cJSON *only = context ? cJSON_GetObjectItemCaseSensitive(context, "only") : NULL;
-	*result = ml_lsp_code_actions(s, doc, start < end ? start : end, start < end ? end : start, only);
+	const cJSON *named = context ? cJSON_GetObjectItemCaseSensitive(context, "diagnostics") : NULL;
+	*result = ml_lsp_code_actions(s, doc, start < end ? start : end, start < end ? end : start,
+				      cJSON_IsArray(named) ? named : NULL, only);
 	return *result ? 0 : fail(f, ML_RPC_INTERNAL_ERROR, "out of memory");
 }
 
