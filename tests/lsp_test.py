@@ -31,7 +31,8 @@ instead of hanging it. It checks every message the server handles:
   over the cap, JSON that is not an object, ids, methods and params of the
   wrong type, an unknown method, a notification with an id, a request
   without one, $/ notifications, a didChange for a document not open, a
-  position past the end, a document over max_input_size. After each one the
+  position past the end, a document over max_input_size; and 300 valid
+  messages with parts replaced by values of other types. After each one the
   server still answers.
 
 usage: lsp_test.py MIGRALINT
@@ -731,13 +732,74 @@ def test_bad_input(tmp):
     c.finish()
 
 
+def test_mutated_messages(tmp):
+    """Valid messages with parts replaced by values of other types, keys
+    dropped and bytes cut: an error or nothing for each, never a crash,
+    and the server still answers (a fixed seed: the same run each time)."""
+    import copy
+    import random
+    rng = random.Random(15)
+    c = Client(cwd=tmp)
+    c.initialize(root=tmp)
+    uri = uri_of(os.path.join(tmp, "m.sql"))
+    text = "SELECT 'é😀';\nCREATE INDEX i ON t (a);\n-- migralint-ignore x\nALTER TABLE t DROP COLUMN b;\n"
+    c.open(uri, text)
+    pos = {"line": 1, "character": 3}
+    rng_ = {"start": {"line": 0, "character": 0}, "end": {"line": 3, "character": 5}}
+    templates = [
+        ("textDocument/hover", True, {"textDocument": {"uri": uri}, "position": pos}),
+        ("textDocument/codeAction", True, {"textDocument": {"uri": uri}, "range": rng_,
+                                           "context": {"diagnostics": [{"code": "ban-drop-column", "range": rng_}],
+                                                       "only": ["quickfix", "source"]}}),
+        ("textDocument/didChange", False, {"textDocument": {"uri": uri, "version": 5},
+                                           "contentChanges": [{"text": text}, {"range": rng_, "text": "x"}]}),
+        ("textDocument/didSave", False, {"textDocument": {"uri": uri}}),
+        ("workspace/didChangeWatchedFiles", False, {"changes": [{"uri": uri, "type": 2}]}),
+        ("workspace/didChangeConfiguration", False, {"settings": {"migralint": {"pgVersion": "12", "include": []}}}),
+        ("textDocument/didOpen", False, {"textDocument": {"uri": uri, "languageId": "sql", "version": 9,
+                                                         "text": text}}),
+    ]
+    odd = [None, -1, 2 ** 40, 1.5, 1e300, "", "x" * 300, [], {}, True, [1, "a"], {"a": {}}]
+
+    def mutate(v, depth=0):
+        if isinstance(v, dict) and v:
+            v = dict(v)
+            k = rng.choice(sorted(v))
+            r = rng.random()
+            if r < 0.2:
+                del v[k]
+            elif r < 0.6 or depth > 3:
+                v[k] = copy.deepcopy(rng.choice(odd))
+            else:
+                v[k] = mutate(v[k], depth + 1)
+            return v
+        if isinstance(v, list) and v:
+            v = list(v)
+            i = rng.randrange(len(v))
+            v[i] = mutate(v[i], depth + 1) if rng.random() < 0.5 else copy.deepcopy(rng.choice(odd))
+            return v
+        return copy.deepcopy(rng.choice(odd))
+
+    for n in range(300):
+        method, request, params = rng.choice(templates)
+        m = {"jsonrpc": "2.0", "method": method, "params": mutate(params) if rng.random() < 0.9 else params}
+        if request:
+            m["id"] = 1000 + n
+        body = json.dumps(m).encode("utf-8")
+        if rng.random() < 0.05:
+            body = body[:rng.randrange(1, len(body))]  # cut short: not JSON
+        c.send_body(body)
+    c.ping("300 mutated messages")
+    c.finish()
+
+
 def main():
     global MIGRALINT
     MIGRALINT = os.path.abspath(sys.argv[1])
     tmp = tempfile.mkdtemp(prefix="migralint-lsp-")
     try:
         for test in (test_lifecycle, test_diagnostics, test_code_actions, test_hover, test_related_and_history,
-                     test_config, test_bad_input):
+                     test_config, test_bad_input, test_mutated_messages):
             sub = os.path.join(tmp, test.__name__)
             os.makedirs(sub)
             print("--", test.__name__, flush=True)
