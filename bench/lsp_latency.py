@@ -2,7 +2,8 @@
 """lsp_latency.py - how long `migralint lsp` takes to lint a document again
 after an edit: the time from a textDocument/didChange sent to the
 textDocument/publishDiagnostics of that version received, over a pipe, as
-an editor sees it. Used by bench/run.sh (ONLY=lsp).
+an editor sees it (from the first byte written to the last byte read:
+encoding and decoding the JSON is the client's own work). Used by bench/run.sh (ONLY=lsp).
 
 It copies FILE into a temporary project (db/migrations/, no configuration,
 no other migration) and opens it there, as an editor opens a file of a
@@ -45,10 +46,15 @@ def main():
     proc = subprocess.Popen([migralint, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=None if os.environ.get("LSP_BENCH_STDERR") else subprocess.DEVNULL, cwd=work)
 
-    def send(msg):
+    def frame(msg):
         body = json.dumps(msg).encode("utf-8", "surrogateescape")
-        proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+    def send(msg):
+        proc.stdin.write(frame(msg))
         proc.stdin.flush()
+
+    received = [0.0]
 
     def read():
         length = None
@@ -61,7 +67,9 @@ def main():
             name, _, value = line.partition(b":")
             if name.strip().lower() == b"content-length":
                 length = int(value)
-        return json.loads(proc.stdout.read(length))
+        body = proc.stdout.read(length)
+        received[0] = time.perf_counter()  # the message is here; decoding it is the client's work
+        return json.loads(body)
 
     def diagnostics_of(version):
         while True:
@@ -74,11 +82,13 @@ def main():
     while read().get("id") != 1:
         pass
     send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
+    message = frame({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+                     "params": {"textDocument": {"uri": uri, "languageId": "sql", "version": 1, "text": text}}})
     t0 = time.perf_counter()
-    send({"jsonrpc": "2.0", "method": "textDocument/didOpen",
-          "params": {"textDocument": {"uri": uri, "languageId": "sql", "version": 1, "text": text}}})
+    proc.stdin.write(message)
+    proc.stdin.flush()
     diags = diagnostics_of(1)
-    opened = time.perf_counter() - t0
+    opened = received[0] - t0
     def cpu_seconds():
         # utime + stime of the server (all its threads), from /proc.
         with open("/proc/%d/stat" % proc.pid) as f:
@@ -89,12 +99,14 @@ def main():
     cpu0 = cpu_seconds()
     for i in range(runs):
         version = i + 2
+        message = frame({"jsonrpc": "2.0", "method": "textDocument/didChange",
+                         "params": {"textDocument": {"uri": uri, "version": version},
+                                    "contentChanges": [{"text": edited if i % 2 == 0 else text}]}})
         t0 = time.perf_counter()
-        send({"jsonrpc": "2.0", "method": "textDocument/didChange",
-              "params": {"textDocument": {"uri": uri, "version": version},
-                         "contentChanges": [{"text": edited if i % 2 == 0 else text}]}})
+        proc.stdin.write(message)
+        proc.stdin.flush()
         diags = diagnostics_of(version)
-        times.append(time.perf_counter() - t0)
+        times.append(received[0] - t0)
     cpu = (cpu_seconds() - cpu0) / runs
     send({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
     while read().get("id") != 2:
