@@ -51,6 +51,12 @@
 #                   statement over a plain history of 1,000 statements (100
 #                   tables, 9 ADD COLUMNs each): wall time less start-up
 #                   and less the statements' own time on the server
+#   ONLY=lsp        run the language server case only: `migralint lsp`
+#                   linting a 10,000-line migration again after an edit,
+#                   the time from didChange sent to publishDiagnostics
+#                   received (bench/lsp_latency.py; median and p95 over
+#                   LSP_EDITS edits, default 40; target: under 50 ms), on
+#                   the examples repeated and, when it is there, the corpus
 #   CODESCAN_FILES=N  files of the code scan's tree (default 100000)
 #   BASELINE=PATH   also time this migralint binary (say, main before a change)
 #                   as the tool "baseline", alternating with the others, and
@@ -85,8 +91,10 @@ die() {
 [[ $TARGET_MB =~ ^[1-9][0-9]*$ ]] || die "TARGET_MB must be a positive integer"
 [[ -x $TIME ]] || die "$TIME (GNU time) is required"
 ONLY=${ONLY:-}
-[[ -z $ONLY || $ONLY == scaling || $ONLY == codescan || $ONLY == trace ]] ||
-	die "ONLY must be empty, 'scaling', 'codescan' or 'trace' (got '$ONLY')"
+[[ -z $ONLY || $ONLY == scaling || $ONLY == codescan || $ONLY == trace || $ONLY == lsp ]] ||
+	die "ONLY must be empty, 'scaling', 'codescan', 'trace' or 'lsp' (got '$ONLY')"
+LSP_EDITS=${LSP_EDITS:-40}
+[[ $LSP_EDITS =~ ^[1-9][0-9]*$ ]] || die "LSP_EDITS must be a positive integer"
 CODESCAN_FILES=${CODESCAN_FILES:-100000}
 [[ $CODESCAN_FILES =~ ^[1-9][0-9]*$ ]] || die "CODESCAN_FILES must be a positive integer"
 if [[ -z $ONLY ]]; then
@@ -248,6 +256,81 @@ trace_case() {
 		printf '  load average: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 	}>"$tmp/tracecase"
 }
+# ---------------------------------------------------------------- lsp
+# migralint lsp after an edit (issue 15): a realistic migration of 10,000
+# lines, opened in the server, edited LSP_EDITS times (a statement added
+# half way, then taken away), each time from didChange sent to the
+# publishDiagnostics of that version received, over a pipe
+# (bench/lsp_latency.py). Inputs, cut at a file boundary once they reach
+# 10,000 lines: examples/migrations repeated, each copy with its tables
+# renamed (one file does not create the same table 300 times); and the
+# corpus's migrations without a syntax error (postgres_regress excluded),
+# each followed by ";".
+lsp_case() {
+	local input=$tmp/lsp-examples.sql copy=0 f
+	: >"$input"
+	while (($(wc -l <"$input") < 10000)); do
+		copy=$((copy + 1))
+		for f in "$repo"/examples/migrations/*.sql; do
+			sed -E "s/\b(invoices|orders|users|accounts)(_[a-z_]+)?\b/\1\2_$copy/g" "$f" >>"$input"
+			echo >>"$input"
+		done
+	done
+	: >"$tmp/lspcase"
+	lsp_one() { # LABEL FILE
+		local line
+		line=$(python3 "$here/lsp_latency.py" "$MIGRALINT" "$2" "$LSP_EDITS" "$1") || die "lsp: the server failed on $1"
+		log "lsp: $line"
+		awk -v line="$line" 'BEGIN {
+			n = split(line, f, " "); for (i = 2; i <= n; i++) { split(f[i], kv, "="); v[kv[1]] = kv[2] }
+			printf "  %-9s %6d lines %5.0f KB %4d findings: open %5.1f ms, after an edit median %5.1f ms, p95 %5.1f ms (%s), max %5.1f ms; server CPU %5.1f ms per edit\n",
+				f[1], v["lines"], v["bytes"] / 1024, v["diagnostics"], v["open"] * 1000, v["median"] * 1000, v["p95"] * 1000,
+				(v["median"] < 0.05 ? "PASS" : "FAIL"), v["max"] * 1000, v["cpu"] * 1000 }' >>"$tmp/lspcase"
+	}
+	lsp_one examples "$input"
+	if [[ -d $CORPUS ]]; then
+		local projects_lsp=() d
+		while IFS= read -r d; do projects_lsp+=("$d"); done < <(
+			find "$CORPUS" -mindepth 1 -maxdepth 1 -type d ! -name postgres_regress | LC_ALL=C sort)
+		(cd "$tmp/cwd" && "$MIGRALINT" --format json --no-config "${projects_lsp[@]}" >"$tmp/lsp-corpus.json") || true
+		input=$tmp/lsp-corpus.sql
+		python3 - "$tmp/lsp-corpus.json" "$input" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+bad = {d["path"] for d in r["diagnostics"] if d["rule"] in ("invalid-input", "syntax-error")}
+lines = 0
+with open(sys.argv[2], "w", encoding="utf-8", errors="surrogateescape") as out:
+    for f in r["files"]:
+        if f["path"] in bad or f.get("skipped") or lines >= 10000:
+            continue
+        text = open(f["path"], encoding="utf-8", errors="surrogateescape").read()
+        out.write(text + ("" if text.endswith("\n") else "\n") + ";\n")
+        lines += text.count("\n") + 2
+PY
+		lsp_one corpus "$input"
+	else
+		echo "  corpus: not found at $CORPUS: skipped" >>"$tmp/lspcase"
+	fi
+	{
+		echo "lsp (migralint lsp over a pipe, $LSP_EDITS edits each; target: median under 50 ms):"
+		cat "$tmp/lspcase"
+		printf '  load average: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+	} >"$tmp/lspsummary"
+}
+if [[ $ONLY == lsp ]]; then
+	lsp_case
+	{
+		echo "migralint lsp, $(date -u '+%Y-%m-%d %H:%M UTC')"
+		echo "machine: $(uname -srm), nproc $(nproc)"
+		echo "migralint: $m_version (git $m_rev)"
+		echo
+		cat "$tmp/lspsummary"
+	} >"$tmp/summary"
+	cp "$tmp/summary" "$results"
+	echo
+	cat "$tmp/summary"
+	exit 0
+fi
 if [[ $ONLY == trace ]]; then
 	trace_case
 	{

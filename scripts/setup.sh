@@ -62,6 +62,8 @@ if [[ $mode == test ]]; then
 	packages+=(jq valgrind)
 	# tests/fix_cli_test.sh applies the output of --diff with patch.
 	packages+=(patch)
+	# tests/nvim_test.sh runs migralint lsp in a headless Neovim.
+	packages+=(neovim)
 fi
 
 install_packages() {

@@ -32,7 +32,7 @@ import subprocess
 import sys
 
 # Bottom up: a file may use its own layer and the ones before it.
-LAYERS = ["base", "source", "history", "model", "rule_api", "rules", "engine", "run", "report", "live", "cli"]
+LAYERS = ["base", "source", "history", "model", "rule_api", "rules", "engine", "run", "report", "live", "lsp", "cli"]
 
 # The vocabulary the model shares with rules: lock modes, statement forms,
 # transaction states, effects, column facts. Rules can include only

@@ -1,7 +1,7 @@
 /*
  * commands.h - the subcommands main.c hands the command line to:
- * `migralint trace` (cmd_trace.c), `migralint stats` (cmd_stats.c), and
- * the --fix and --diff modes (cmd_fix.c).
+ * `migralint trace` (cmd_trace.c), `migralint stats` (cmd_stats.c),
+ * `migralint lsp` (cmd_lsp.c), and the --fix and --diff modes (cmd_fix.c).
  * Each parses its own options, reports its errors once on stderr and
  * returns the process's exit status (enum ml_exit_status); only main.c
  * exits.
@@ -14,6 +14,11 @@
 /* `migralint stats --database-url URL [--output FILE]`: argv[0] is
  * "stats". */
 int ml_cli_stats(int argc, char **argv);
+
+/* `migralint lsp [--stdio] [--max-message-size SIZE]`: the language server
+ * on standard input and output until the client says exit. argv[0] is
+ * "lsp". */
+int ml_cli_lsp(int argc, char **argv);
 
 /* What `migralint trace` adds to the linter's options. */
 typedef struct ml_trace_args {

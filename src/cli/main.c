@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_settings.h"
 #include "commands.h"
 #include "migralint/config.h"
 #include "migralint/migralint.h"
@@ -20,6 +21,7 @@ static const char USAGE[] =
 	"       migralint --fix|--diff [options] PATH...\n"
 	"       migralint stats --database-url URL [--output FILE]\n"
 	"       migralint trace [options] PATH...\n"
+	"       migralint lsp\n"
 	"\n"
 	"Lints PostgreSQL migration files. A PATH is a file, a directory (every *.sql\n"
 	"below it, sorted) or - for standard input. `migralint stats` writes the\n"
@@ -203,129 +205,7 @@ static int explain(const char *name)
 	return ML_EXIT_CLEAN;
 }
 
-/* The command line as given, and the configuration file: every file's
- * options are built from them (defaults < config top level < matching
- * overrides < command line). */
-typedef struct settings {
-	ml_options cli;               /* the command-line options */
-	bool given_pg_version, given_assume_in_transaction, given_fail_on, given_max_input_size;
-	bool given_tool, given_down, given_since, given_base;
-	const char **context;         /* --context paths, then the config's */
-	size_t n_context;
-	const char **references;      /* --references paths, then the config's */
-	size_t n_references;
-	const char *stats;            /* --stats, else the config's "stats", or NULL */
-	const char *stats_origin;
-	ml_table_sizes *sizes;        /* stats, loaded before anything is linted */
-	ml_config *config;            /* NULL with --no-config or when there is none */
-} settings;
-
 static const char FROM_CLI[] = "command line";
-
-/* Frees the path lists of s (not the strings: argv's and the config's)
- * and its table sizes. */
-static void free_lists(settings *s)
-{
-	free(s->context);
-	free(s->references);
-	ml_table_sizes_free(s->sizes);
-}
-
-/* Appends the n paths of from to *list (which holds *n, with room for
- * them: it is grown). Returns false when memory runs out. */
-static bool append_paths(const char ***list, size_t *n, const char *const *from, size_t n_from)
-{
-	if (!n_from)
-		return true;
-	const char **all = realloc(*list, (*n + n_from + 1) * sizeof(*all));
-	if (!all)
-		return false;
-	*list = all;
-	for (size_t i = 0; i < n_from; i++)
-		all[(*n)++] = from[i];
-	return true;
-}
-
-/* Fills opts for path (NULL: the run as a whole, no per-path settings) and,
- * when origins is not NULL, where each setting came from. Returns false when
- * the configuration excludes path. */
-static bool effective_options(const settings *s, const char *path, ml_options *opts, ml_config_origins *origins)
-{
-	ml_options_init(opts);
-	opts->record_statements = s->cli.record_statements;
-	opts->skip_excerpts = s->cli.skip_excerpts;
-	opts->observer = s->cli.observer;
-	opts->jobs = s->cli.jobs;
-	opts->table_sizes = s->sizes;
-	if (origins)
-		ml_config_origins_init(origins);
-	if (!ml_config_apply(s->config, path, opts, origins))
-		return false;
-	if (origins && s->stats)
-		origins->stats = s->stats_origin;
-	if (s->given_pg_version) {
-		opts->pg_major = s->cli.pg_major;
-		opts->pg_minor = s->cli.pg_minor;
-		if (origins)
-			origins->pg_version = FROM_CLI;
-	}
-	if (s->given_assume_in_transaction) {
-		opts->assume_in_transaction = s->cli.assume_in_transaction;
-		if (origins)
-			origins->assume_in_transaction = FROM_CLI;
-	}
-	if (s->given_fail_on) {
-		opts->fail_on = s->cli.fail_on;
-		if (origins)
-			origins->fail_on = FROM_CLI;
-	}
-	if (s->given_max_input_size) {
-		opts->max_input_size = s->cli.max_input_size;
-		if (origins)
-			origins->max_input_size = FROM_CLI;
-	}
-	if (s->given_tool) {
-		opts->tool = s->cli.tool;
-		if (origins)
-			origins->tool = FROM_CLI;
-	}
-	if (s->given_down) {
-		opts->down = s->cli.down;
-		if (origins)
-			origins->down = FROM_CLI;
-	}
-	if (s->given_since) {
-		opts->since = s->cli.since;
-		if (origins)
-			origins->since = FROM_CLI;
-	}
-	if (s->given_base) {
-		opts->base = s->cli.base;
-		if (origins)
-			origins->base = FROM_CLI;
-	}
-	if (s->n_context) {
-		/* The command line's context comes on top of the file's. */
-		opts->context = s->context;
-		opts->n_context = s->n_context;
-		if (origins && s->cli.n_context)
-			origins->context = opts->n_context > s->cli.n_context ? "command line and config" : FROM_CLI;
-	}
-	if (s->n_references) {
-		/* The command line's paths come on top of the file's, as context. */
-		opts->references = s->references;
-		opts->n_references = s->n_references;
-		if (origins && s->cli.n_references)
-			origins->references = opts->n_references > s->cli.n_references ? "command line and config" : FROM_CLI;
-	}
-	ml_options_apply_rule_flags(opts, s->cli.include, s->cli.exclude, FROM_CLI, origins);
-	return true;
-}
-
-static bool file_options(void *data, const char *path, ml_options *opts)
-{
-	return effective_options(data, path, opts, NULL);
-}
 
 static void print_setting(const char *name, const char *value, const char *origin)
 {
@@ -342,7 +222,7 @@ static void print_setting(const char *name, const char *value, const char *origi
 
 /* --print-config: the settings for path (NULL: the top level). Returns
  * false when memory runs out. */
-static bool print_config(const settings *s, const char *path)
+static bool print_config(const ml_cli_settings *s, const char *path)
 {
 	ml_options opts;
 	ml_config_origins *origins = malloc(sizeof(*origins));
@@ -352,7 +232,7 @@ static bool print_config(const settings *s, const char *path)
 		say(stdout, "\n%s\n", path);
 	else
 		printf("\nsettings (no path given: top level only, no overrides)\n");
-	if (!effective_options(s, path, &opts, origins)) {
+	if (!ml_cli_effective_options(s, path, &opts, origins)) {
 		say(stdout, "  excluded: not linted (exclude \"%s\" in %s)\n", origins->excluded_by,
 		    ml_config_path(s->config));
 		free(origins);
@@ -456,7 +336,9 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "stats"))
 		return ml_cli_stats(argc - 1, argv + 1);
-	settings set = { 0 };
+	if (argc > 1 && !strcmp(argv[1], "lsp"))
+		return ml_cli_lsp(argc - 1, argv + 1);
+	ml_cli_settings set = { 0 };
 	ml_options *opts = &set.cli;
 	ml_options_init(opts);
 	const char *config_path = NULL;
@@ -477,7 +359,7 @@ int main(int argc, char **argv)
 	bool fix = false, diff = false;
 	if (!paths || !set.context || !set.references) {
 		free(paths);
-		free_lists(&set);
+		ml_cli_settings_free_lists(&set);
 		return out_of_memory_status();
 	}
 	/* A closed pipe on stdout is a report that cannot be written (exit
@@ -518,13 +400,13 @@ int main(int argc, char **argv)
 		if (takes_value && !value) {
 			if (i + 1 >= argc) {
 				free(paths);
-				free_lists(&set);
+				ml_cli_settings_free_lists(&set);
 				return usage_error("option '%s' needs a value", name);
 			}
 			value = argv[++i];
 		} else if (!takes_value && value) {
 			free(paths);
-			free_lists(&set);
+			ml_cli_settings_free_lists(&set);
 			return usage_error("option '%s' takes no value", name);
 		}
 
@@ -640,18 +522,18 @@ int main(int argc, char **argv)
 		}
 		if (status >= 0) {
 			free(paths);
-			free_lists(&set);
+			ml_cli_settings_free_lists(&set);
 			return stdout_status(status);
 		}
 	}
 	if (n_paths == 0 && !print) {
 		free(paths);
-		free_lists(&set);
+		ml_cli_settings_free_lists(&set);
 		return usage_error("%s", "no input: give a file, a directory or - for standard input");
 	}
 	if (config_path && no_config) {
 		free(paths);
-		free_lists(&set);
+		ml_cli_settings_free_lists(&set);
 		return usage_error("%s", "--config and --no-config exclude each other");
 	}
 	const char *fix_misuse = fix || diff ? fix_usage_error(fix, diff, trace, print, format_given, format,
@@ -659,49 +541,23 @@ int main(int argc, char **argv)
 					     : NULL;
 	if (fix_misuse) {
 		free(paths);
-		free_lists(&set);
+		ml_cli_settings_free_lists(&set);
 		return usage_error("%s", fix_misuse);
 	}
 
-	/* The configuration file, checked whole before anything is linted. */
-	char *found = NULL;
-	if (!no_config && !config_path)
-		config_path = found = ml_config_discover(".");
-	if (config_path) {
-		char err[1024];
-		set.config = ml_config_load(config_path, err, sizeof(err));
-		free(found);
-		if (!set.config) {
-			say(stderr, "migralint: error: %s\n", err);
-			free(paths);
-			free_lists(&set);
-			return ML_EXIT_USAGE;
-		}
-		/* The file's "context" comes after the command line's. */
-		ml_options from_file;
-		ml_options_init(&from_file);
-		ml_config_apply(set.config, NULL, &from_file, NULL);
-		/* and so do its "references" paths */
-		if (!append_paths(&set.context, &set.n_context, from_file.context, from_file.n_context) ||
-		    !append_paths(&set.references, &set.n_references, from_file.references, from_file.n_references)) {
-			ml_config_free(set.config);
-			free(paths);
-			free_lists(&set);
-			return out_of_memory_status();
-		}
-		if (!set.stats && (set.stats = ml_config_stats_path(set.config)))
-			set.stats_origin = ml_config_path(set.config);
-	}
-	/* The table sizes, checked whole before anything is linted too. */
-	if (set.stats && !print) {
-		char err[1024];
-		if (!(set.sizes = ml_table_sizes_load(set.stats, err, sizeof(err)))) {
-			say(stderr, "migralint: error: %s\n", err);
-			ml_config_free(set.config);
-			free(paths);
-			free_lists(&set);
-			return ML_EXIT_USAGE;
-		}
+	/* The configuration file, checked whole before anything is linted, and
+	 * the table sizes too. */
+	char load_err[1024];
+	int loaded = ml_cli_settings_load_config(&set, config_path, no_config, ".", load_err, sizeof(load_err));
+	if (loaded == ML_EXIT_CLEAN && !print)
+		loaded = ml_cli_settings_load_stats(&set, load_err, sizeof(load_err));
+	if (loaded != ML_EXIT_CLEAN) {
+		if (loaded == ML_EXIT_USAGE)
+			say(stderr, "migralint: error: %s\n", load_err);
+		ml_config_free(set.config);
+		free(paths);
+		ml_cli_settings_free_lists(&set);
+		return loaded == ML_EXIT_USAGE ? ML_EXIT_USAGE : out_of_memory_status();
 	}
 
 	if (print) {
@@ -713,7 +569,7 @@ int main(int argc, char **argv)
 			ok = print_config(&set, !strcmp(paths[i], "-") ? stdin_name : paths[i]);
 		ml_config_free(set.config);
 		free(paths);
-		free_lists(&set);
+		ml_cli_settings_free_lists(&set);
 		return ok ? stdout_status(ML_EXIT_CLEAN) : out_of_memory_status();
 	}
 
@@ -727,7 +583,7 @@ int main(int argc, char **argv)
 	if (opts->record_statements && format != ML_FORMAT_JSON) {
 		ml_config_free(set.config);
 		free(paths);
-		free_lists(&set);
+		ml_cli_settings_free_lists(&set);
 		return usage_error("%s", "--statements goes with --format json (--format locks prints the timeline)");
 	}
 	if (format == ML_FORMAT_LOCKS)
@@ -744,22 +600,22 @@ int main(int argc, char **argv)
 		if (started != ML_EXIT_CLEAN) {
 			ml_config_free(set.config);
 			free(paths);
-			free_lists(&set);
+			ml_cli_settings_free_lists(&set);
 			return started;
 		}
 		opts->observer = ml_cli_trace_observer(trace_session);
 	}
 	ml_options run_opts;
-	effective_options(&set, NULL, &run_opts, NULL);
+	ml_cli_effective_options(&set, NULL, &run_opts, NULL);
 	if (fix || diff) {
-		ml_fix_request request = { .diff = diff, .options = &run_opts, .hook = file_options, .hook_data = &set,
+		ml_fix_request request = { .diff = diff, .options = &run_opts, .hook = ml_cli_file_options, .hook_data = &set,
 					   .paths = (const char *const *)paths, .n_paths = n_paths,
 					   .stdin_name = stdin_name, .format = format,
 					   .color = format == ML_FORMAT_TEXT && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") };
 		int status = ml_cli_fix(&request);
 		ml_config_free(set.config);
 		free(paths);
-		free_lists(&set);
+		ml_cli_settings_free_lists(&set);
 		return status;
 	}
 	ml_run *run = ml_run_new(&run_opts);
@@ -767,10 +623,10 @@ int main(int argc, char **argv)
 		ml_cli_trace_finish(trace_session);
 		ml_config_free(set.config);
 		free(paths);
-		free_lists(&set);
+		ml_cli_settings_free_lists(&set);
 		return out_of_memory_status();
 	}
-	ml_run_set_options_hook(run, file_options, &set);
+	ml_run_set_options_hook(run, ml_cli_file_options, &set);
 	/* Paths between two "-" are one batch, read and parsed ahead together. */
 	for (size_t i = 0; i < n_paths;) {
 		if (!strcmp(paths[i], "-")) {
@@ -793,7 +649,7 @@ int main(int argc, char **argv)
 		ml_run_free(run);
 		ml_config_free(set.config);
 		free(paths);
-		free_lists(&set);
+		ml_cli_settings_free_lists(&set);
 		return ML_EXIT_USAGE;
 	}
 	size_t n_errors;
@@ -817,6 +673,6 @@ int main(int argc, char **argv)
 	ml_run_free(run);
 	ml_config_free(set.config);
 	free(paths);
-	free_lists(&set);
+	ml_cli_settings_free_lists(&set);
 	return status;
 }

@@ -1,13 +1,17 @@
 /*
  * parse.c - one statement from text to a protobuf-c tree: the size and
- * nesting guards, libpg_query's parse, the depth check on the packed tree
- * and the unpacking into an arena of the statement's own. Safe to call from
- * any thread, so pipeline workers do this part ahead of the engine.
+ * nesting guards, libpg_query's parse (or the tree of the same text from
+ * the parse cache, when a program turned it on), the depth check on the
+ * packed tree and the unpacking into an arena of the statement's own. Safe
+ * to call from any thread, so pipeline workers do this part ahead of the
+ * engine.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
 #include "parse.h"
+#include "parse_cache.h"
 #include "tree.h"
 #include "unpack.h"
 
@@ -27,19 +31,31 @@ static void parse(ml_arena *into, const char *text, size_t len, ml_parsed *out)
 		out->status = ML_PARSED_TOO_COMPLEX;
 		return;
 	}
-	PgQueryProtobufParseResult result = pg_query_parse_protobuf(text);
-	if (result.error) {
-		out->status = ML_PARSED_ERROR;
-		out->result = result;
-		return;
+	/* A statement parsed before (a language server linting after an
+	 * edit) comes from the cache, when it is on; only trees that parsed
+	 * go there. */
+	size_t cached_len = 0;
+	uint8_t *cached = ml_parse_cache_get(ML_CACHE_STATEMENT, text, &cached_len);
+	PgQueryProtobufParseResult result = { 0 };
+	if (!cached) {
+		result = pg_query_parse_protobuf(text);
+		if (result.error) {
+			out->status = ML_PARSED_ERROR;
+			out->result = result;
+			return;
+		}
+		ml_parse_cache_put(ML_CACHE_STATEMENT, text, (const uint8_t *)result.parse_tree.data, result.parse_tree.len);
 	}
 	out->arena = into ? NULL : ml_arena_new();
 	bool too_deep;
 	out->tree = ml_unpack_bounded(into ? into : out->arena, &pg_query__parse_result__descriptor,
-				      (const uint8_t *)result.parse_tree.data, result.parse_tree.len, ML_MAX_TREE_DEPTH,
-				      &too_deep);
+				      cached ? cached : (const uint8_t *)result.parse_tree.data,
+				      cached ? cached_len : result.parse_tree.len, ML_MAX_TREE_DEPTH, &too_deep);
 	/* The packed bytes are not needed once unpacked. */
-	pg_query_free_protobuf_parse_result(result);
+	if (cached)
+		free(cached);
+	else
+		pg_query_free_protobuf_parse_result(result);
 	if (too_deep) {
 		ml_arena_free(out->arena);
 		out->arena = NULL;

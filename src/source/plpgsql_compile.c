@@ -29,6 +29,7 @@
 
 #include "arena.h"
 #include "linemap.h"
+#include "parse_cache.h"
 #include "plpgsql_compile.h"
 #include "tree.h"
 
@@ -559,7 +560,23 @@ void ml_plpgsql_compile(ml_arena *arena, const PgQuery__Node *stmt, const char *
 	if (r.blank_return_next)
 		blank_bare_return_next(text, len);
 	prepare_source(scratch, &r, len);
+	/* A body compiled before (a language server linting after an edit)
+	 * comes from the parse cache when it is on. */
+	size_t cached_len;
+	memcpy(r.source + r.head_len, text, len);
+	memcpy(r.source + r.head_len + len, r.tag, r.tag_len + 1);
+	char *cached = (char *)ml_parse_cache_get(ML_CACHE_PLPGSQL, r.source, &cached_len);
+	if (cached && cached_len && !cached[cached_len - 1]) {
+		out->result.plpgsql_funcs = cached;
+		out->cached = true;
+		ml_arena_free(scratch);
+		return;
+	}
+	free(cached);
 	out->result = compile_prefix(&r, text, len);
+	if (!out->result.error && out->result.plpgsql_funcs)
+		ml_parse_cache_put(ML_CACHE_PLPGSQL, r.source, (const uint8_t *)out->result.plpgsql_funcs,
+				   strlen(out->result.plpgsql_funcs) + 1);
 	const PgQueryError *error = out->result.error;
 	if (error) {
 		out->failed = true;
@@ -585,6 +602,9 @@ void ml_plpgsql_compile(ml_arena *arena, const PgQuery__Node *stmt, const char *
 
 void ml_plpgsql_compiled_free(ml_plpgsql_compiled *c)
 {
-	pg_query_free_plpgsql_parse_result(c->result);
+	if (c->cached)
+		free(c->result.plpgsql_funcs);
+	else
+		pg_query_free_plpgsql_parse_result(c->result);
 	memset(c, 0, sizeof(*c));
 }

@@ -22,6 +22,7 @@ typedef struct ml_plpgsql_compiled {
 	bool located;             /* error_start/error_end hold where it stopped */
 	size_t error_start, error_end; /* byte span in the body */
 	int near_line;            /* the body line its context names ("near line N"), or 0 */
+	bool cached;              /* result.plpgsql_funcs came from the parse cache (malloc'd) */
 } ml_plpgsql_compiled;
 /* Compiles body, the PL/pgSQL source of stmt (a DoStmt, or a
  * CreateFunctionStmt of LANGUAGE plpgsql), with libpg_query, telling it

@@ -49,5 +49,6 @@ Suite *git_suite(void);
 Suite *schema_changes_suite(void);
 Suite *table_sizes_suite(void);
 Suite *fix_cli_suite(void);
+Suite *lsp_text_suite(void);
 
 #endif

@@ -80,6 +80,7 @@ int main(void)
 	srunner_add_suite(sr, schema_changes_suite());
 	srunner_add_suite(sr, table_sizes_suite());
 	srunner_add_suite(sr, fix_cli_suite());
+	srunner_add_suite(sr, lsp_text_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
