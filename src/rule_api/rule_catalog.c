@@ -26,6 +26,11 @@ static const ml_table_state *table_of(const ml_stmt_ctx *ctx, const PgQuery__Ran
 	return rel ? ml_catalog_table(ctx->catalog, rel->schemaname, rel->relname) : NULL;
 }
 
+bool ml_table_seen(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)
+{
+	return table_of(ctx, rel) != NULL;
+}
+
 bool ml_table_is_partitioned(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)
 {
 	const ml_table_state *t = table_of(ctx, rel);

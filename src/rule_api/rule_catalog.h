@@ -27,6 +27,11 @@ bool ml_constraint_dropped_earlier(const ml_stmt_ctx *ctx, const PgQuery__RangeV
  * data by now.) */
 bool ml_table_is_new(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
 
+/* Has the run met rel before this statement (created it, or altered,
+ * indexed or referenced it as an existing table) and not dropped it since?
+ * False says only that the run does not know it. */
+bool ml_table_seen(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
+
 /* Does the run know rel as a partitioned table (it saw CREATE TABLE ...
  * PARTITION BY)? */
 bool ml_table_is_partitioned(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
