@@ -30,6 +30,7 @@ typedef struct ml_table_state {
 	ml_ptr_vec foreign_keys;  /* ml_foreign_key_state * */
 	ml_ptr_vec partitions;    /* ml_table_state *: partitions the catalog saw attached or created */
 	struct ml_table_state *parent; /* the partitioned table it is a partition of, or NULL */
+	bool default_partition;   /* it is its parent's DEFAULT partition */
 	ml_ptr_vec unique_keys;   /* private to catalog.c: primary key, unique constraints and indexes */
 	bool keys_known;          /* the catalog saw the table's whole definition: unique_keys are all it has */
 } ml_table_state;

@@ -17,6 +17,7 @@
 #include "migralint/migralint.h"
 #include "rule.h"
 #include "rule_alter.h"
+#include "rule_catalog.h"
 #include "rule_report.h"
 #include "rule_tree.h"
 #include "tree.h"
@@ -237,6 +238,24 @@ void ml_each_column_type(const ml_stmt_ctx *ctx, const ml_rule *rule, ml_column_
 			 cmd->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
 			visit_column(ctx, rule, fn, as->relation, cmd->name, cmd->def->column_def->type_name, true);
 	}
+}
+
+bool ml_column_table_is_new(const ml_stmt_ctx *ctx, const ml_column_type *col)
+{
+	if (ctx->stmt->node_case == PG_QUERY__NODE__NODE_CREATE_STMT) {
+		const PgQuery__CreateStmt *cs = ctx->stmt->create_stmt;
+		return !(cs->if_not_exists && ml_table_seen(ctx, cs->relation));
+	}
+	return ml_table_is_new(ctx, col->table);
+}
+
+bool ml_type_modifier(const PgQuery__TypeName *type, size_t i, int *out)
+{
+	const PgQuery__Node *m = type && i < type->n_typmods ? type->typmods[i] : NULL;
+	if (!m || m->node_case != PG_QUERY__NODE__NODE_A_CONST || m->a_const->val_case != PG_QUERY__A__CONST__VAL_IVAL)
+		return false;
+	*out = m->a_const->ival->ival;
+	return true;
 }
 
 /* ---- a look at the rest of the file ------------------------------------- */

@@ -37,6 +37,15 @@ bool ml_table_is_partitioned(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *re
 	return t && t->partitioned;
 }
 
+bool ml_table_has_default_partition(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)
+{
+	const ml_table_state *t = table_of(ctx, rel);
+	for (size_t i = 0; t && i < t->partitions.len; i++)
+		if (((const ml_table_state *)t->partitions.items[i])->default_partition)
+			return true;
+	return false;
+}
+
 const char *ml_partition_names(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)
 {
 	const ml_table_state *t = table_of(ctx, rel);

@@ -43,6 +43,10 @@ bool ml_table_is_partitioned(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *re
 #define ML_PARTITION_NAMES_SHOWN 10
 const char *ml_partition_names(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
 
+/* Does the run know a DEFAULT partition of rel (created PARTITION OF rel
+ * DEFAULT, or attached as one, and not detached or dropped since)? */
+bool ml_table_has_default_partition(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
+
 /* Is the index named name one the run saw created on a partitioned table,
  * that is a partitioned index? */
 bool ml_index_is_partitioned(const ml_stmt_ctx *ctx, const char *name);

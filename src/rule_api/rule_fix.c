@@ -272,6 +272,11 @@ bool ml_type_span_of(const ml_stmt_ctx *ctx, const PgQuery__TypeName *type, ml_t
 	return true;
 }
 
+bool ml_type_written_as(const ml_type_span *span, const char *const *words)
+{
+	return span->words && word_in(span->words, words);
+}
+
 /* ---- names ---------------------------------------------------------------- */
 
 const char *ml_quote_ident(const ml_stmt_ctx *ctx, const char *name)
@@ -346,12 +351,12 @@ static bool phrase_at(const char *text, size_t at, const char *phrase)
 	return !word_byte(text[i]);
 }
 
-bool ml_rest_of_file_mentions(const ml_stmt_ctx *ctx, const char *const *phrases, size_t n)
+bool ml_file_mentions_from(const ml_stmt_ctx *ctx, size_t offset, const char *const *phrases, size_t n)
 {
 	const char *text = ctx->span.text;
-	if (!text)
+	if (!text || !ctx->span.exact)
 		return true;
-	size_t from = ctx->span.start;
+	size_t from = ctx->span.loc_base + offset;
 	for (size_t at = from; text[at]; at++) {
 		if (at - from >= LOOK_AHEAD)
 			return true;
@@ -415,6 +420,15 @@ void ml_fix_replace(ml_fix_plan *fix, size_t start, size_t end, const char *text
 void ml_fix_insert(ml_fix_plan *fix, size_t at, const char *text)
 {
 	ml_fix_replace(fix, at, at, text);
+}
+
+const char *ml_fix_text(const ml_stmt_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	const char *text = ml_arena_vprintf(ctx->arena, fmt, ap);
+	va_end(ap);
+	return text;
 }
 
 const char *ml_fix_newline(const ml_stmt_ctx *ctx)
@@ -628,6 +642,13 @@ void ml_fix_not_valid(ml_fix_plan *fix, const PgQuery__AlterTableStmt *as, size_
 	ml_fix_statement_after(fix, ml_arena_printf(ctx->arena, "ALTER TABLE %s%s VALIDATE CONSTRAINT %s",
 						    as->missing_ok ? "IF EXISTS " : "", table,
 						    ml_quote_ident(ctx, name)));
+}
+
+void ml_fix_type(ml_fix_plan *fix, const ml_type_span *span, const char *name, const char *internal,
+		 const char *tail)
+{
+	ml_fix_replace(fix, span->qualified ? span->last_name : span->start, span->end,
+		       ml_fix_text(fix->ctx, "%s%s", span->qualified ? internal : name, tail ? tail : ""));
 }
 
 static int compare_steps(const void *pa, const void *pb)

@@ -77,6 +77,8 @@ void ml_fix_lines_before(ml_fix_plan *fix, const char *const *lines, size_t n);
 void ml_fix_refuse(ml_fix_plan *fix);
 /* Does the fix hold an edit and was it not refused? */
 bool ml_fix_usable(const ml_fix_plan *fix);
+/* printf into engine memory (the file's): the text of an edit. */
+const char *ml_fix_text(const ml_stmt_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "\r\n" when the statement's line ends with CRLF, else "\n". */
 const char *ml_fix_newline(const ml_stmt_ctx *ctx);
 
@@ -151,9 +153,21 @@ typedef struct ml_type_span {
  * file's or does not start at its location. */
 bool ml_type_span_of(const ml_stmt_ctx *ctx, const PgQuery__TypeName *type, ml_type_span *out);
 
+/* Is span's type written as one of words (ml_type_span.words; a NULL-ended
+ * list)? */
+bool ml_type_written_as(const ml_type_span *span, const char *const *words);
+
 /* name as SQL writes it: as is when it is a lower-case name that is no
  * reserved word, else in double quotes. In engine memory. */
 const char *ml_quote_ident(const ml_stmt_ctx *ctx, const char *name);
+
+/* Makes fix write the type at span as another: its bytes from its name
+ * through its modifiers and WITH[OUT] TIME ZONE become name, or, when the
+ * type is written with its schema, internal after the schema (int8 for
+ * pg_catalog.int4: bigint is no name there); then tail (NULL: nothing).
+ * Array bounds, COLLATE and the rest of the definition stay as written. */
+void ml_fix_type(ml_fix_plan *fix, const ml_type_span *span, const char *name, const char *internal,
+		 const char *tail);
 
 /* ---- names for what a fix adds ---------------------------------------------- */
 
@@ -170,11 +184,11 @@ const char *ml_added_constraint_name(const ml_stmt_ctx *ctx, const PgQuery__Rang
 const char *ml_fix_constraint_name(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel, const char *column,
 				   const char *label);
 
-/* Does the text from the statement's start to the end of the file mention
+/* Does the text from statement offset from to the end of the file mention
  * one of phrases (words separated by single spaces, matched as whole words
  * in any case, any blanks between them; comments and strings included)?
  * True as well when the file goes on past what a look ahead reads (64
  * KiB): a fix that must not meet such a statement is then not offered. */
-bool ml_rest_of_file_mentions(const ml_stmt_ctx *ctx, const char *const *phrases, size_t n);
+bool ml_file_mentions_from(const ml_stmt_ctx *ctx, size_t from, const char *const *phrases, size_t n);
 
 #endif
