@@ -10,18 +10,19 @@
 #include "rule_api.h"
 
 /* The fix, on a table this file makes: bigint for int, bigserial for
- * serial, as the type is written (pg_catalog.int4 becomes pg_catalog.int8). */
+ * serial, as the type is written (pg_catalog.int4 becomes pg_catalog.int8;
+ * PostgreSQL knows serial only unqualified). */
 static void fix_type(ml_fix_plan *fix, const ml_stmt_ctx *ctx, const ml_column_type *col, bool serial)
 {
 	static const char *const INTS[] = { "int", "integer", "int4", NULL };
 	static const char *const SERIALS[] = { "serial", "serial4", NULL };
 	ml_type_span span;
 	if (!ml_fix_start(fix, ctx) || !ml_column_table_is_new(ctx, col) || !ml_type_span_of(ctx, col->type, &span) ||
-	    !ml_type_written_as(&span, serial ? SERIALS : INTS)) {
+	    (serial && span.qualified) || !ml_type_written_as(&span, serial ? SERIALS : INTS)) {
 		ml_fix_refuse(fix);
 		return;
 	}
-	ml_fix_type(fix, &span, serial ? "bigserial" : "bigint", serial ? "bigserial" : "int8", NULL);
+	ml_fix_type(fix, &span, serial ? "bigserial" : "bigint", "int8", NULL);
 }
 
 /* Checks one column type the statement defines; type_change is true for

@@ -11,18 +11,18 @@
 
 /* The fix, on a table this file makes: bigint for smallint, bigserial for
  * smallserial, as the type is written (pg_catalog.int2 becomes
- * pg_catalog.int8). */
+ * pg_catalog.int8; PostgreSQL knows smallserial only unqualified). */
 static void fix_type(ml_fix_plan *fix, const ml_stmt_ctx *ctx, const ml_column_type *col, bool serial)
 {
 	static const char *const SMALLINTS[] = { "smallint", "int2", NULL };
 	static const char *const SERIALS[] = { "smallserial", "serial2", NULL };
 	ml_type_span span;
 	if (!ml_fix_start(fix, ctx) || !ml_column_table_is_new(ctx, col) || !ml_type_span_of(ctx, col->type, &span) ||
-	    !ml_type_written_as(&span, serial ? SERIALS : SMALLINTS)) {
+	    (serial && span.qualified) || !ml_type_written_as(&span, serial ? SERIALS : SMALLINTS)) {
 		ml_fix_refuse(fix);
 		return;
 	}
-	ml_fix_type(fix, &span, serial ? "bigserial" : "bigint", serial ? "bigserial" : "int8", NULL);
+	ml_fix_type(fix, &span, serial ? "bigserial" : "bigint", "int8", NULL);
 }
 
 /* Checks one column type the statement defines; type_change is true for

@@ -192,8 +192,8 @@ static bool exists(const char *path)
 	return stat(path, &sb) == 0;
 }
 
-/* Applies "--pg-version 11 --assume-in-transaction ..." to opts. Returns
- * false on an unknown word. "--history FILE" (fixtures only: history is
+/* Applies "--pg-version 11 --assume-in-transaction ..." (a CRLF file's CR
+ * aside) to opts. Returns false on an unknown word. "--history FILE" (fixtures only: history is
  * NULL elsewhere) names, in *history, a file of the fixture's folder that
  * is linted first in the same run, as an earlier migration: the schema the
  * fixture's statements meet (a partitioned table, a column's type).
@@ -203,15 +203,15 @@ static bool apply_header(ml_options *opts, char *words, char **history, char **s
 {
 	static char rule_store[16][64];
 	int rules = 0;
-	for (char *w = strtok(words, " \t"); w; w = strtok(NULL, " \t")) {
+	for (char *w = strtok(words, " \t\r"); w; w = strtok(NULL, " \t\r")) {
 		if (!strcmp(w, "--assume-in-transaction")) {
 			opts->assume_in_transaction = true;
 		} else if (!strcmp(w, "--pg-version")) {
-			char *v = strtok(NULL, " \t");
+			char *v = strtok(NULL, " \t\r");
 			if (!v || ml_options_set_pg_version(opts, v) != 0)
 				return false;
 		} else if (!strcmp(w, "--include") || !strcmp(w, "--exclude")) {
-			char *v = strtok(NULL, " \t");
+			char *v = strtok(NULL, " \t\r");
 			if (!v || rules == 16)
 				return false;
 			snprintf(rule_store[rules], sizeof(rule_store[0]), "%s", v);
@@ -222,7 +222,7 @@ static bool apply_header(ml_options *opts, char *words, char **history, char **s
 			list[k] = rule_store[rules++];
 		} else if (!strcmp(w, "--observed") && history) {
 			/* A file of the fixture's folder. */
-			char *v = strtok(NULL, " \t");
+			char *v = strtok(NULL, " \t\r");
 			char path[2200];
 			snprintf(path, sizeof(path), "%s/%s", fixture_dir, v ? v : "");
 			char *text = v ? read_file(path, NULL) : NULL;
@@ -233,12 +233,12 @@ static bool apply_header(ml_options *opts, char *words, char **history, char **s
 				return false;
 			opts->observer = &replay_observer;
 		} else if (!strcmp(w, "--history") && history) {
-			char *v = strtok(NULL, " \t");
+			char *v = strtok(NULL, " \t\r");
 			if (!v || *history)
 				return false;
 			*history = strdup(v);
 		} else if (!strcmp(w, "--stats") && stats) {
-			char *v = strtok(NULL, " \t");
+			char *v = strtok(NULL, " \t\r");
 			if (!v || *stats)
 				return false;
 			*stats = strdup(v);

@@ -573,9 +573,11 @@ void ml_fix_lines_before(ml_fix_plan *fix, const char *const *lines, size_t n)
 	const char *text = ctx->span.text;
 	size_t start = ctx->span.loc_base + t[0].start;
 	size_t line = start;
-	while (line > 0 && (text[line - 1] == ' ' || text[line - 1] == '\t'))
+	while (line > 0 && text[line - 1] != '\n' && text[line - 1] != '\r')
 		line--;
-	bool at_line_start = line == 0 || text[line - 1] == '\n' || text[line - 1] == '\r';
+	bool at_line_start = true;
+	for (size_t i = line; i < start && at_line_start; i++)
+		at_line_start = text[i] == ' ' || text[i] == '\t';
 	size_t at = at_line_start ? line : start;
 	/* Lines whose comment keeps to the statement go down with it. */
 	for (int up = 0; up < 4; up++) {
@@ -583,8 +585,8 @@ void ml_fix_lines_before(ml_fix_plan *fix, const char *const *lines, size_t n)
 		if (above == (size_t)-1 || !binds_to_next_line(text, above, at_line_start ? at : line))
 			break;
 		if (!at_line_start) {
-			/* The comment covers a line that would now start with
-			 * the new lines, not with the statement. */
+			/* The comment covers the statement's line, which would
+			 * then start with the new lines, the statement below. */
 			fix->refused = true;
 			return;
 		}
