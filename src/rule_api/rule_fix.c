@@ -49,18 +49,19 @@ const ml_token *ml_stmt_tokens(const ml_stmt_ctx *ctx, size_t *n)
 		c->base = span->loc_base;
 		c->end = span->end;
 		size_t count = 0;
-		/* The tokens are copied into the file's arena; the scan's own
-		 * memory goes at once. */
+		/* From the statement's own start: the text its locations index
+		 * may hold the statements before it. The tokens are copied into
+		 * the file's arena; the scan's own memory goes at once. */
+		size_t from = span->start >= span->loc_base && span->start <= span->end ? span->start : span->loc_base;
 		ml_arena *scratch = ml_arena_new();
-		const ml_sql_token *t =
-			scratch ? ml_sql_tokens(scratch, span->text + span->loc_base, span->end - span->loc_base, &count)
-				: NULL;
+		const ml_sql_token *t = scratch ? ml_sql_tokens(scratch, span->text + from, span->end - from, &count) : NULL;
 		c->ok = t != NULL;
 		c->n = t ? count : 0;
 		c->tokens = ml_arena_alloc(ctx->arena, (c->n + 1) * sizeof(*c->tokens));
+		size_t shift = from - span->loc_base;
 		for (size_t i = 0; i < c->n; i++)
-			c->tokens[i] = (ml_token){ .start = t[i].start, .end = t[i].end, .token = t[i].token,
-						   .keyword_kind = t[i].keyword_kind };
+			c->tokens[i] = (ml_token){ .start = t[i].start + shift, .end = t[i].end + shift,
+						   .token = t[i].token, .keyword_kind = t[i].keyword_kind };
 		ml_arena_free(scratch);
 	}
 	if (!c->ok)
@@ -437,13 +438,17 @@ const char *ml_fix_newline(const ml_stmt_ctx *ctx)
 	if (!text)
 		return "\n";
 	/* The statement's first line break, else the one before it. */
-	const char *nl = strchr(text + ctx->span.start, '\n');
-	if (nl)
-		return nl > text && nl[-1] == '\r' ? "\r\n" : "\n";
-	for (size_t i = ctx->span.start; i > 0; i--)
-		if (text[i - 1] == '\n')
-			return i >= 2 && text[i - 2] == '\r' ? "\r\n" : "\n";
-	return "\n";
+	const char *br = strpbrk(text + ctx->span.start, "\r\n");
+	if (!br) {
+		for (size_t i = ctx->span.start; i > 0 && !br; i--)
+			if (text[i - 1] == '\n' || text[i - 1] == '\r')
+				br = text + i - 1;
+		if (br && *br == '\n' && br > text && br[-1] == '\r')
+			br--;
+	}
+	if (!br || *br == '\n')
+		return "\n";
+	return br[1] == '\n' ? "\r\n" : "\r";
 }
 
 /* The file offset past the comments and blanks at p, or (size_t)-1 for an

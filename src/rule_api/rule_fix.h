@@ -79,7 +79,8 @@ void ml_fix_refuse(ml_fix_plan *fix);
 bool ml_fix_usable(const ml_fix_plan *fix);
 /* printf into engine memory (the file's): the text of an edit. */
 const char *ml_fix_text(const ml_stmt_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* "\r\n" when the statement's line ends with CRLF, else "\n". */
+/* The line break of the statement's line: "\r\n" in a CRLF file, "\r" in
+ * one of lone CRs, else "\n". */
 const char *ml_fix_newline(const ml_stmt_ctx *ctx);
 
 /* ml_report_help (help NULL: the rule's) with fix as the finding's fix,
@@ -113,8 +114,10 @@ typedef struct ml_token {
 	int keyword_kind;
 } ml_token;
 
-/* The statement's tokens, *n of them, in engine memory; NULL (and *n 0)
- * when the statement's text is not the file's or does not scan. */
+/* The statement's tokens (from its own start: not those of statements
+ * before it that its text may hold), *n of them, in engine memory; NULL
+ * (and *n 0) when the statement's text is not the file's or does not
+ * scan. */
 const ml_token *ml_stmt_tokens(const ml_stmt_ctx *ctx, size_t *n);
 /* Is t the word (a keyword or an unquoted name, any case)? */
 bool ml_token_is(const ml_stmt_ctx *ctx, const ml_token *t, const char *word);
