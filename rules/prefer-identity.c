@@ -18,14 +18,15 @@
  * inheriting table (an identity is not passed on to partitions and
  * children as serial's DEFAULT is), nor when the file goes on to use the
  * sequence or the default (nextval, setval, ALTER SEQUENCE, SET or DROP
- * DEFAULT), which an identity column refuses. (PostgreSQL knows serial
+ * DEFAULT) or to make the column an identity itself (ADD GENERATED), which
+ * an identity column refuses. (PostgreSQL knows serial
  * only unqualified.) */
 static void fix_type(ml_fix_plan *fix, const ml_stmt_ctx *ctx, const ml_column_type *col, const char *base)
 {
 	static const char *const SERIALS[] = { "serial", "serial4", "bigserial", "serial8", "smallserial", "serial2",
 					       NULL };
 	static const char *const LATER[] = { "sequence", "nextval", "setval", "currval", "set default",
-					     "drop default", "identity" };
+					     "drop default", "add generated", "set generated", "drop identity" };
 	const PgQuery__CreateStmt *cs =
 		ctx->stmt->node_case == PG_QUERY__NODE__NODE_CREATE_STMT ? ctx->stmt->create_stmt : NULL;
 	ml_type_span span;

@@ -356,6 +356,7 @@ static bool unparsed_rule(const char *rule)
 	       !strcmp(rule, "invalid-input") || !strcmp(rule, "psql-meta-command");
 }
 
+/* rule NULL: every rule's findings. */
 static void fix_lint(struct fix_lint *out, const ml_catalog *before, const ml_options *opts, const char *path,
 		     const char *text, size_t len, const char *rule)
 {
@@ -364,7 +365,7 @@ static void fix_lint(struct fix_lint *out, const ml_catalog *before, const ml_op
 	out->fixing = malloc((r->n_diagnostics + 1) * sizeof(*out->fixing));
 	for (size_t i = 0; i < r->n_diagnostics; i++) {
 		const ml_diagnostic *d = &r->diagnostics[i];
-		bool mine = !strcmp(d->rule, rule) && !d->suppressed;
+		bool mine = (!rule || !strcmp(d->rule, rule)) && !d->suppressed;
 		out->hits += mine;
 		out->fixable += mine && d->fix;
 		out->syntax_errors += !strcmp(d->rule, "syntax-error");
@@ -379,14 +380,58 @@ static void fix_lint_free(struct fix_lint *l)
 	ml_lint_result_free(&l->result);
 }
 
+/* Every rule's fixes of a case together, as --fix applies them: pass after
+ * pass they must come to an end (at most MAX_ALL_FIX_PASSES passes: a fix
+ * waits for the next pass only when it touches another), leave no more
+ * syntax errors than there were, and change nothing once applied. Fixes of
+ * several rules on one statement (a SET before it, CONCURRENTLY in it, a
+ * VALIDATE after it) must fit together. */
+#define MAX_ALL_FIX_PASSES 8
+static void check_all_fixes(const ml_catalog *before, const ml_options *opts, const char *sql_path, const char *sql)
+{
+	char *text = strdup(sql);
+	size_t len = strlen(sql);
+	int passes = 0, syntax_before = -1, syntax_after = -1;
+	bool ended = false;
+	for (int pass = 0; pass <= MAX_ALL_FIX_PASSES && !ended; pass++) {
+		struct fix_lint l;
+		fix_lint(&l, before, opts, sql_path, text, len, NULL);
+		if (pass == 0)
+			syntax_before = l.syntax_errors;
+		syntax_after = l.syntax_errors;
+		size_t out_len = 0, applied = 0;
+		char *out = l.fixable ? ml_fixes_apply(sql_path, text, len, l.fixing, l.n_fixing, &out_len, &applied) : NULL;
+		fix_lint_free(&l);
+		if (!applied) {
+			ended = true;
+		} else {
+			free(text);
+			text = out;
+			len = out_len;
+			out = NULL;
+			passes++;
+		}
+		free(out);
+	}
+	if (passes)
+		result(ended && syntax_after <= syntax_before,
+		       "%s: every rule's fixes together come to an end in %d passes (at most %d) and leave %d syntax "
+		       "errors (%d before)",
+		       sql_path, passes, MAX_ALL_FIX_PASSES, syntax_after, syntax_before);
+	free(text);
+}
+
 /* The mechanical fixes of a case (rule's only, as --fix would apply them
  * with the others left out): applied with ml_fixes_apply, pass after pass
  * until none applies (at most MAX_FIX_PASSES), the text must equal the
  * golden <case>.fixed.sql beside the case (MIGRALINT_UPDATE_FIXTURES
  * writes it, and removes one a case without a fix has), still parse as
- * well as before, have none of rule's fixed findings left and no new one,
+ * well as before (a case may hold a statement that does not parse, which
+ * no fix touches), have none of rule's fixed findings left and no new one,
  * and change no more when fixed again. A case without a fix must have no
- * .fixed.sql. */
+ * .fixed.sql. Only rule's fixes make the golden text: the other rules'
+ * (a timeout set before the statement...) have their own folders; all of
+ * them together are check_all_fixes's. */
 #define MAX_FIX_PASSES 4
 static void check_fixes(const ml_options *opts, const char *rule, const char *sql_path, const char *sql,
 			const char *history)
@@ -394,6 +439,7 @@ static void check_fixes(const ml_options *opts, const char *rule, const char *sq
 	char fixed_path[1100];
 	snprintf(fixed_path, sizeof(fixed_path), "%.*s.fixed.sql", (int)(strlen(sql_path) - 4), sql_path);
 	ml_catalog *before = history_catalog(opts, history);
+	check_all_fixes(before, opts, sql_path, sql);
 	size_t len = strlen(sql);
 	struct fix_lint first;
 	fix_lint(&first, before, opts, sql_path, sql, len, rule);

@@ -380,6 +380,14 @@ bool ml_fix_start(ml_fix_plan *fix, const ml_stmt_ctx *ctx)
 	return !fix->refused;
 }
 
+/* May the fix add a statement to the step? Not to one the tool sends as one
+ * query while it runs outside a transaction: a second statement would make
+ * the query one implicit transaction. */
+static bool may_add_statement(const ml_stmt_ctx *ctx)
+{
+	return !(ctx->one_query_step && ctx->tx_state == ML_TX_NONE);
+}
+
 void ml_fix_refuse(ml_fix_plan *fix)
 {
 	fix->refused = true;
@@ -495,6 +503,10 @@ void ml_fix_statement_after(ml_fix_plan *fix, const char *sql)
 		fix->refused = true;
 		return;
 	}
+	if (!may_add_statement(ctx)) {
+		fix->refused = true;
+		return;
+	}
 	const char *text = ctx->span.text;
 	const char *nl = ml_fix_newline(ctx);
 	size_t code_end = ctx->span.loc_base + t[n - 1].end;
@@ -571,7 +583,7 @@ void ml_fix_lines_before(ml_fix_plan *fix, const char *const *lines, size_t n)
 	const ml_stmt_ctx *ctx = fix->ctx;
 	size_t count;
 	const ml_token *t = ml_stmt_tokens(ctx, &count);
-	if (!t || count == 0) {
+	if (!t || count == 0 || !may_add_statement(ctx)) {
 		fix->refused = true;
 		return;
 	}

@@ -22,7 +22,10 @@
  *   order they were added; a fix whose edits overlap is dropped. At most
  *   ML_FIX_MAX_EDITS edits.
  * - Added lines and statements use the line ending of the statement's line,
- *   so a CRLF file stays CRLF.
+ *   so a CRLF file stays CRLF. No statement is added to a step its tool
+ *   sends as one query while it runs outside a transaction
+ *   (ctx->one_query_step): a second statement would make that query one
+ *   implicit transaction.
  * The text of the edits is copied when the finding is reported.
  */
 #ifndef MIGRALINT_RULE_FIX_H
