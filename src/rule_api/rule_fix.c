@@ -357,13 +357,21 @@ bool ml_file_mentions_from(const ml_stmt_ctx *ctx, size_t offset, const char *co
 	const char *text = ctx->span.text;
 	if (!text || !ctx->span.exact)
 		return true;
+	/* The bytes a phrase can start with, in either case: most bytes of
+	 * the text are passed over with one look at this table. */
+	bool starts[256] = { false };
+	for (size_t k = 0; k < n; k++) {
+		unsigned char c = (unsigned char)phrases[k][0];
+		starts[tolower(c)] = starts[toupper(c)] = true;
+	}
 	size_t from = ctx->span.loc_base + offset;
 	for (size_t at = from; text[at]; at++) {
 		if (at - from >= LOOK_AHEAD)
 			return true;
+		if (!starts[(unsigned char)text[at]])
+			continue;
 		for (size_t k = 0; k < n; k++)
-			if (tolower((unsigned char)text[at]) == tolower((unsigned char)phrases[k][0]) &&
-			    phrase_at(text, at, phrases[k]))
+			if (phrase_at(text, at, phrases[k]))
 				return true;
 	}
 	return false;
@@ -373,10 +381,9 @@ bool ml_file_mentions_from(const ml_stmt_ctx *ctx, size_t offset, const char *co
 
 bool ml_fix_start(ml_fix_plan *fix, const ml_stmt_ctx *ctx)
 {
+	/* Cheap: the statement's tokens are read when an edit is placed. */
 	*fix = (ml_fix_plan){ .ctx = ctx };
-	size_t n;
-	fix->refused = !ctx->span.exact || ctx->body != ML_BODY_TOP || ctx->dynamic || !ctx->span.text ||
-		       !ml_stmt_tokens(ctx, &n) || n == 0;
+	fix->refused = !ctx->span.exact || ctx->body != ML_BODY_TOP || ctx->dynamic || !ctx->span.text;
 	return !fix->refused;
 }
 
