@@ -5,7 +5,8 @@
  * VALIDATE CONSTRAINT in the same transaction as the NOT VALID add gains
  * nothing: the ADD's lock is still held while VALIDATE scans.
  * FOREIGN KEY without NOT VALID is adding-foreign-key-constraint's finding,
- * not reported here a second time.
+ * not reported here a second time. Outside a transaction the fix adds NOT
+ * VALID and a VALIDATE CONSTRAINT statement after the ADD.
  */
 #include <string.h>
 
@@ -69,11 +70,20 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 		const PgQuery__Constraint *col_check = ml_column_constraint(col, PG_QUERY__CONSTR_TYPE__CONSTR_CHECK);
 		if (con && !con->skip_validation) {
 			ml_lock_mode mode = ml_lock_mode_on(ctx, table, ML_LOCK_ACCESS_EXCLUSIVE);
-			ml_report_fix(ctx, self, con->location, ml_not_valid_fix_at(ctx), " NOT VALID", "add NOT VALID",
-				  "%s is added to \"%s\" without NOT VALID: it scans every row under an %s lock that "
-				  "blocks %s until the transaction ends",
-				  ml_constraint_label(ctx, con, "CHECK constraint", "a CHECK constraint"), table,
-				  ml_lock_mode_name(mode), blocked_by(mode));
+			/* In a transaction the VALIDATE would scan under the ADD's
+			 * lock, and NOT VALID alone leaves the constraint
+			 * unchecked: no fix there. */
+			ml_fix_plan fix;
+			if (ml_fix_start(&fix, ctx) && ctx->tx_state == ML_TX_NONE)
+				ml_fix_not_valid(&fix, as, i, con);
+			else
+				ml_fix_refuse(&fix);
+			ml_report_fixed(ctx, self, con->location, NULL, &fix,
+					"add NOT VALID and VALIDATE CONSTRAINT in a separate statement",
+					"%s is added to \"%s\" without NOT VALID: it scans every row under an %s lock "
+					"that blocks %s until the transaction ends",
+					ml_constraint_label(ctx, con, "CHECK constraint", "a CHECK constraint"), table,
+					ml_lock_mode_name(mode), blocked_by(mode));
 		} else if (col_check) {
 			/* PostgreSQL checks the new column's value in every
 			 * existing row (a full scan), though it is NULL or the

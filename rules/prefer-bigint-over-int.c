@@ -2,11 +2,28 @@
  * prefer-bigint-over-int - a new integer (int4) or serial column. Ids and
  * counters of 4 bytes stop at 2147483647, and widening the column to bigint
  * later rewrites the table and its indexes under an ACCESS EXCLUSIVE lock,
- * usually when the table is at its largest.
+ * usually when the table is at its largest. On a table the file makes, the
+ * fix writes bigint (bigserial for serial).
  */
 #include <string.h>
 
 #include "rule_api.h"
+
+/* The fix, on a table this file makes: bigint for int, bigserial for
+ * serial, as the type is written (pg_catalog.int4 becomes pg_catalog.int8;
+ * PostgreSQL knows serial only unqualified). */
+static void fix_type(ml_fix_plan *fix, const ml_stmt_ctx *ctx, const ml_column_type *col, bool serial)
+{
+	static const char *const INTS[] = { "int", "integer", "int4", NULL };
+	static const char *const SERIALS[] = { "serial", "serial4", NULL };
+	ml_type_span span;
+	if (!ml_fix_start(fix, ctx) || !ml_column_table_is_new(ctx, col) || !ml_type_span_of(ctx, col->type, &span) ||
+	    (serial && span.qualified) || !ml_type_written_as(&span, serial ? SERIALS : INTS)) {
+		ml_fix_refuse(fix);
+		return;
+	}
+	ml_fix_type(fix, &span, serial ? "bigserial" : "bigint", "int8", NULL);
+}
 
 /* Checks one column type the statement defines; type_change is true for
  * ALTER COLUMN ... TYPE. */
@@ -22,16 +39,20 @@ static void check_column(const ml_stmt_ctx *ctx, const ml_rule *self, const ml_c
 	if (serial && col->type_change)
 		return;
 	const char *table = ml_table_name(ctx, col->table);
+	ml_fix_plan fix;
+	fix_type(&fix, ctx, col, serial);
 	if (serial)
-		ml_report(ctx, self, col->type->location,
-			  "column \"%s\" of \"%s\" is %s, an integer fed by a sequence: its ids stop at "
-			  "2147483647, and moving it to bigint later rewrites the table under an ACCESS EXCLUSIVE lock",
-			  col->column, table, ml_type_text(ctx, col->type));
+		ml_report_fixed(ctx, self, col->type->location, NULL, &fix, "use bigserial",
+				"column \"%s\" of \"%s\" is %s, an integer fed by a sequence: its ids stop at "
+				"2147483647, and moving it to bigint later rewrites the table under an ACCESS EXCLUSIVE "
+				"lock",
+				col->column, table, ml_type_text(ctx, col->type));
 	else
-		ml_report(ctx, self, col->type->location,
-			  "column \"%s\" of \"%s\" %s %s: its values stop at 2147483647, and moving it to bigint "
-			  "later rewrites the table under an ACCESS EXCLUSIVE lock",
-			  col->column, table, col->type_change ? "is changed to" : "is", ml_type_text(ctx, col->type));
+		ml_report_fixed(ctx, self, col->type->location, NULL, &fix, "use bigint",
+				"column \"%s\" of \"%s\" %s %s: its values stop at 2147483647, and moving it to "
+				"bigint later rewrites the table under an ACCESS EXCLUSIVE lock",
+				col->column, table, col->type_change ? "is changed to" : "is",
+				ml_type_text(ctx, col->type));
 }
 
 static void check(const ml_stmt_ctx *ctx, const ml_rule *self)

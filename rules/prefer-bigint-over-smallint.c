@@ -2,10 +2,28 @@
  * prefer-bigint-over-smallint - a new smallint (int2) or smallserial column.
  * Its values stop at 32767, which counters and ids reach quickly; widening
  * it later rewrites the table and its indexes under an ACCESS EXCLUSIVE lock.
+ * On a table the file makes, the fix writes bigint (bigserial for
+ * smallserial).
  */
 #include <string.h>
 
 #include "rule_api.h"
+
+/* The fix, on a table this file makes: bigint for smallint, bigserial for
+ * smallserial, as the type is written (pg_catalog.int2 becomes
+ * pg_catalog.int8; PostgreSQL knows smallserial only unqualified). */
+static void fix_type(ml_fix_plan *fix, const ml_stmt_ctx *ctx, const ml_column_type *col, bool serial)
+{
+	static const char *const SMALLINTS[] = { "smallint", "int2", NULL };
+	static const char *const SERIALS[] = { "smallserial", "serial2", NULL };
+	ml_type_span span;
+	if (!ml_fix_start(fix, ctx) || !ml_column_table_is_new(ctx, col) || !ml_type_span_of(ctx, col->type, &span) ||
+	    (serial && span.qualified) || !ml_type_written_as(&span, serial ? SERIALS : SMALLINTS)) {
+		ml_fix_refuse(fix);
+		return;
+	}
+	ml_fix_type(fix, &span, serial ? "bigserial" : "bigint", "int8", NULL);
+}
 
 /* Checks one column type the statement defines; type_change is true for
  * ALTER COLUMN ... TYPE. */
@@ -21,16 +39,19 @@ static void check_column(const ml_stmt_ctx *ctx, const ml_rule *self, const ml_c
 	if (serial && col->type_change)
 		return;
 	const char *table = ml_table_name(ctx, col->table);
+	ml_fix_plan fix;
+	fix_type(&fix, ctx, col, serial);
 	if (serial)
-		ml_report(ctx, self, col->type->location,
-			  "column \"%s\" of \"%s\" is %s, a smallint fed by a sequence: its ids stop at 32767, "
-			  "and moving it to a wider type later rewrites the table under an ACCESS EXCLUSIVE lock",
-			  col->column, table, ml_type_text(ctx, col->type));
+		ml_report_fixed(ctx, self, col->type->location, NULL, &fix, "use bigserial",
+				"column \"%s\" of \"%s\" is %s, a smallint fed by a sequence: its ids stop at 32767, "
+				"and moving it to a wider type later rewrites the table under an ACCESS EXCLUSIVE lock",
+				col->column, table, ml_type_text(ctx, col->type));
 	else
-		ml_report(ctx, self, col->type->location,
-			  "column \"%s\" of \"%s\" %s %s: its values stop at 32767, and moving it to a wider "
-			  "type later rewrites the table under an ACCESS EXCLUSIVE lock",
-			  col->column, table, col->type_change ? "is changed to" : "is", ml_type_text(ctx, col->type));
+		ml_report_fixed(ctx, self, col->type->location, NULL, &fix, "use bigint",
+				"column \"%s\" of \"%s\" %s %s: its values stop at 32767, and moving it to a wider "
+				"type later rewrites the table under an ACCESS EXCLUSIVE lock",
+				col->column, table, col->type_change ? "is changed to" : "is",
+				ml_type_text(ctx, col->type));
 }
 
 static void check(const ml_stmt_ctx *ctx, const ml_rule *self)

@@ -10,11 +10,53 @@
  * transaction (BEGIN, --assume-in-transaction, a DO block) a failure rolls
  * everything back and a re-run starts clean, so the rule stays quiet there.
  * Statements on a table created earlier in the file are also left alone:
- * the re-run already stops at (or skips) that CREATE TABLE.
+ * the re-run already stops at (or skips) that CREATE TABLE. The fix writes
+ * the IF [NOT] EXISTS form where the grammar has one (not ADD CONSTRAINT,
+ * nor an unnamed index).
  */
 #include <string.h>
 
 #include "rule_api.h"
+
+/* A fix that inserts text after the first word `after` of the statement
+ * (and after CONCURRENTLY when it follows): IF [NOT] EXISTS after CREATE
+ * TABLE, CREATE INDEX, DROP TABLE, INDEX or TYPE. */
+static void fix_after_word(ml_fix_plan *fix, const ml_stmt_ctx *ctx, const char *after, const char *text)
+{
+	if (!ml_fix_start(fix, ctx))
+		return;
+	size_t at = ml_stmt_word_end(ctx, 0, after), n;
+	const ml_token *t = ml_stmt_tokens(ctx, &n);
+	size_t next = at != (size_t)-1 ? ml_stmt_word_end(ctx, at, "concurrently") : (size_t)-1;
+	/* CONCURRENTLY right after the word: the clause goes after it. */
+	for (size_t i = 0; next != (size_t)-1 && i + 1 < n; i++)
+		if (t[i].end == at && t[i + 1].end == next)
+			at = next;
+	ml_fix_insert(fix, at, text);
+}
+
+/* A fix that inserts "IF EXISTS " before the name that subcommand i, DROP
+ * [COLUMN] name or DROP CONSTRAINT name, drops. */
+static void fix_drop_in_alter(ml_fix_plan *fix, const ml_stmt_ctx *ctx, const PgQuery__AlterTableStmt *as, size_t i,
+			      const char *kind)
+{
+	if (!ml_fix_start(fix, ctx))
+		return;
+	size_t first, last, n;
+	const ml_token *t = ml_stmt_tokens(ctx, &n);
+	if (!ml_alter_cmd_tokens(ctx, as, i, &first, &last) || !ml_token_is(ctx, &t[first], "drop")) {
+		ml_fix_refuse(fix);
+		return;
+	}
+	size_t k = first + 1;
+	if (k < last && ml_token_is(ctx, &t[k], kind))
+		k++;
+	if (k >= last || ml_token_is(ctx, &t[k], "if")) {
+		ml_fix_refuse(fix);
+		return;
+	}
+	ml_fix_insert(fix, t[k].start, "IF EXISTS ");
+}
 
 /* Is there a subcommand of type subtype for the constraint name in as,
  * between index from and index to (excluded)? */
@@ -61,30 +103,45 @@ static void check_alter_table(const ml_stmt_ctx *ctx, const ml_rule *self)
 		switch (cmd->subtype) {
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn: {
 			const PgQuery__ColumnDef *col = ml_added_column(cmd);
-			if (!cmd->missing_ok && col)
-				ml_report_help(ctx, self, col->location, "write ADD COLUMN IF NOT EXISTS",
-					       "ADD COLUMN \"%s\" to \"%s\" fails with \"already exists\" when the migration "
-					       "is run again after failing part-way outside a transaction",
-					       col->colname, table);
+			if (cmd->missing_ok || !col)
+				break;
+			/* IF NOT EXISTS goes right before the column's name. */
+			ml_fix_plan fix;
+			if (ml_fix_start(&fix, ctx) && col->location >= 0)
+				ml_fix_insert(&fix, (size_t)col->location, "IF NOT EXISTS ");
+			else
+				ml_fix_refuse(&fix);
+			ml_report_fixed(ctx, self, col->location, "write ADD COLUMN IF NOT EXISTS", &fix,
+					"add IF NOT EXISTS",
+					"ADD COLUMN \"%s\" to \"%s\" fails with \"already exists\" when the migration is "
+					"run again after failing part-way outside a transaction",
+					col->colname, table);
 			break;
 		}
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
-			if (!cmd->missing_ok)
-				ml_report_help(ctx, self, -1, "write DROP COLUMN IF EXISTS",
-					       "DROP COLUMN \"%s\" from \"%s\" fails with \"does not exist\" when the "
-					       "migration is run again after failing part-way outside a transaction",
-					       cmd->name, table);
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn: {
+			if (cmd->missing_ok)
+				break;
+			ml_fix_plan fix;
+			fix_drop_in_alter(&fix, ctx, as, i, "column");
+			ml_report_fixed(ctx, self, -1, "write DROP COLUMN IF EXISTS", &fix, "add IF EXISTS",
+					"DROP COLUMN \"%s\" from \"%s\" fails with \"does not exist\" when the migration "
+					"is run again after failing part-way outside a transaction",
+					cmd->name, table);
 			break;
+		}
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
 			/* DROP CONSTRAINT x, ADD CONSTRAINT x in one statement is
 			 * all or nothing: x exists before it and after it. */
 			if (!cmd->missing_ok && cmd->name &&
 			    !constraint_cmd_between(as, i + 1, as->n_cmds, PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint,
-						    cmd->name))
-				ml_report_help(ctx, self, -1, "write DROP CONSTRAINT IF EXISTS",
-					       "DROP CONSTRAINT \"%s\" on \"%s\" fails with \"does not exist\" when the "
-					       "migration is run again after failing part-way outside a transaction",
-					       cmd->name, table);
+						    cmd->name)) {
+				ml_fix_plan fix;
+				fix_drop_in_alter(&fix, ctx, as, i, "constraint");
+				ml_report_fixed(ctx, self, -1, "write DROP CONSTRAINT IF EXISTS", &fix, "add IF EXISTS",
+						"DROP CONSTRAINT \"%s\" on \"%s\" fails with \"does not exist\" when the "
+						"migration is run again after failing part-way outside a transaction",
+						cmd->name, table);
+			}
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint: {
 			if (!cmd->def || cmd->def->node_case != PG_QUERY__NODE__NODE_CONSTRAINT)
@@ -123,10 +180,12 @@ static void check_drop_type(const ml_stmt_ctx *ctx, const ml_rule *self, const P
 			continue;
 		char name[256];
 		ml_dotted_name(o->type_name->names, o->type_name->n_names, name, sizeof(name));
-		ml_report_help(ctx, self, -1, "write DROP TYPE IF EXISTS",
-			       "DROP TYPE \"%s\" fails with \"does not exist\" when the migration is run again after "
-			       "failing part-way outside a transaction",
-			       name);
+		ml_fix_plan fix;
+		fix_after_word(&fix, ctx, "type", " IF EXISTS");
+		ml_report_fixed(ctx, self, -1, "write DROP TYPE IF EXISTS", &fix, "add IF EXISTS",
+				"DROP TYPE \"%s\" fails with \"does not exist\" when the migration is run again after "
+				"failing part-way outside a transaction",
+				name);
 	}
 }
 
@@ -156,10 +215,13 @@ static void check_drop(const ml_stmt_ctx *ctx, const ml_rule *self, const PgQuer
 			if (ml_table_is_new(ctx, &rel))
 				continue;
 		}
-		ml_report_help(ctx, self, -1, table ? "write DROP TABLE IF EXISTS" : "write DROP INDEX IF EXISTS",
-			       "DROP %s \"%s\" fails with \"does not exist\" when the migration is run again after "
-			       "failing part-way outside a transaction",
-			       table ? "TABLE" : "INDEX", name);
+		ml_fix_plan fix;
+		fix_after_word(&fix, ctx, table ? "table" : "index", " IF EXISTS");
+		ml_report_fixed(ctx, self, -1, table ? "write DROP TABLE IF EXISTS" : "write DROP INDEX IF EXISTS", &fix,
+				"add IF EXISTS",
+				"DROP %s \"%s\" fails with \"does not exist\" when the migration is run again after "
+				"failing part-way outside a transaction",
+				table ? "TABLE" : "INDEX", name);
 	}
 }
 
@@ -176,22 +238,27 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 		/* a temporary table is gone when the failed session ends */
 		if (cs->if_not_exists || !cs->relation || !strcmp(cs->relation->relpersistence, "t"))
 			return;
-		ml_report_help(ctx, self, cs->relation->location, "write CREATE TABLE IF NOT EXISTS",
-			       "CREATE TABLE \"%s\" fails with \"already exists\" when the migration is run again "
-			       "after failing part-way outside a transaction",
-			       ml_table_name(ctx, cs->relation));
+		ml_fix_plan fix;
+		fix_after_word(&fix, ctx, "table", " IF NOT EXISTS");
+		ml_report_fixed(ctx, self, cs->relation->location, "write CREATE TABLE IF NOT EXISTS", &fix,
+				"add IF NOT EXISTS",
+				"CREATE TABLE \"%s\" fails with \"already exists\" when the migration is run again "
+				"after failing part-way outside a transaction",
+				ml_table_name(ctx, cs->relation));
 		return;
 	}
 	case PG_QUERY__NODE__NODE_INDEX_STMT: {
 		const PgQuery__IndexStmt *is = stmt->index_stmt;
 		if (is->if_not_exists || ml_table_is_new(ctx, is->relation))
 			return;
-		if (is->idxname[0])
-			ml_report_help(ctx, self, -1, "write CREATE INDEX IF NOT EXISTS",
-				       "CREATE INDEX \"%s\" fails with \"already exists\" when the migration is run "
-				       "again after failing part-way outside a transaction",
-				       is->idxname);
-		else
+		if (is->idxname[0]) {
+			ml_fix_plan fix;
+			fix_after_word(&fix, ctx, "index", " IF NOT EXISTS");
+			ml_report_fixed(ctx, self, -1, "write CREATE INDEX IF NOT EXISTS", &fix, "add IF NOT EXISTS",
+					"CREATE INDEX \"%s\" fails with \"already exists\" when the migration is run "
+					"again after failing part-way outside a transaction",
+					is->idxname);
+		} else
 			ml_report_help(ctx, self, -1, "name the index and write CREATE INDEX IF NOT EXISTS",
 				       "CREATE INDEX without a name on \"%s\" builds a second, duplicate index when the "
 				       "migration is run again after failing part-way outside a transaction",

@@ -4,7 +4,8 @@
  * write to the table for the whole index build. On a partitioned table,
  * where PostgreSQL refuses CONCURRENTLY, the finding gives the recipe that
  * works instead: an index ON ONLY the parent, built concurrently on each
- * partition and attached.
+ * partition and attached. The fix adds CONCURRENTLY outside a transaction
+ * (inside one PostgreSQL rejects it).
  */
 #include <stdio.h>
 
@@ -43,16 +44,16 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 		report_partitioned(ctx, self, ix);
 		return;
 	}
-	size_t len;
-	const char *text = ml_stmt_text(ctx, &len);
-	size_t after_index = text ? ml_word_end(text, len, "INDEX") : (size_t)-1;
-	const char *message = "CREATE INDEX on \"%s\" without CONCURRENTLY takes a SHARE lock: writes to the "
-			      "table block until the index is built";
-	if (after_index != (size_t)-1)
-		ml_report_fix(ctx, self, ix->relation->location, after_index, " CONCURRENTLY", "add CONCURRENTLY",
-			      message, ml_table_name(ctx, ix->relation));
+	/* CONCURRENTLY fails inside a transaction block. */
+	ml_fix_plan fix;
+	if (ml_fix_start(&fix, ctx) && ctx->tx_state == ML_TX_NONE)
+		ml_fix_insert(&fix, ml_stmt_word_end(ctx, 0, "INDEX"), " CONCURRENTLY");
 	else
-		ml_report(ctx, self, ix->relation->location, message, ml_table_name(ctx, ix->relation));
+		ml_fix_refuse(&fix);
+	ml_report_fixed(ctx, self, ix->relation->location, NULL, &fix, "add CONCURRENTLY",
+			"CREATE INDEX on \"%s\" without CONCURRENTLY takes a SHARE lock: writes to the table block "
+			"until the index is built",
+			ml_table_name(ctx, ix->relation));
 }
 
 const ml_rule ml_rule_require_concurrent_index_creation = {

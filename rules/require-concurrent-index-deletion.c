@@ -28,16 +28,17 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 	}
 	if (!reported)
 		return;
-	const char *message = "DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table: "
-			      "reads and writes block until it finishes";
-	size_t len;
-	const char *text = ml_stmt_text(ctx, &len);
-	size_t after_index = text && ds->n_objects == 1 ? ml_word_end(text, len, "INDEX") : (size_t)-1;
-	/* CONCURRENTLY drops one index per statement: no fix for a list. */
-	if (after_index != (size_t)-1)
-		ml_report_fix(ctx, self, -1, after_index, " CONCURRENTLY", "add CONCURRENTLY", "%s", message);
+	/* CONCURRENTLY drops one index per statement, without CASCADE, and
+	 * not inside a transaction block: no fix for the others. */
+	ml_fix_plan fix;
+	if (ml_fix_start(&fix, ctx) && ctx->tx_state == ML_TX_NONE && ds->n_objects == 1 &&
+	    ds->behavior != PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE)
+		ml_fix_insert(&fix, ml_stmt_word_end(ctx, 0, "INDEX"), " CONCURRENTLY");
 	else
-		ml_report(ctx, self, -1, "%s", message);
+		ml_fix_refuse(&fix);
+	ml_report_fixed(ctx, self, -1, NULL, &fix, "add CONCURRENTLY",
+			"DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table: reads and "
+			"writes block until it finishes");
 }
 
 const ml_rule ml_rule_require_concurrent_index_deletion = {

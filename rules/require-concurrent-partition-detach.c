@@ -5,7 +5,8 @@
  * blocks. PostgreSQL 14 added DETACH PARTITION ... CONCURRENTLY, which takes
  * only SHARE UPDATE EXCLUSIVE on the parent (and ACCESS EXCLUSIVE on the
  * partition once queries through the parent no longer see it); before 14
- * there is no alternative, so the rule stays quiet there.
+ * there is no alternative, so the rule stays quiet there. The fix adds
+ * CONCURRENTLY outside a transaction.
  */
 #include "rule_api.h"
 
@@ -28,10 +29,22 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 		if (pc->concurrent)
 			continue;
 		const char *partition = pc->name ? ml_table_name(ctx, pc->name) : "?";
-		ml_report(ctx, self, pc->name ? pc->name->location : -1,
-			  "DETACH PARTITION \"%s\" without CONCURRENTLY takes ACCESS EXCLUSIVE on \"%s\" and on the "
-			  "partition: every read and write of the partitioned table blocks until the transaction ends",
-			  partition, parent);
+		/* PostgreSQL refuses CONCURRENTLY in a transaction block, next to
+		 * other subcommands, and while the table has a DEFAULT
+		 * partition. */
+		ml_fix_plan fix;
+		size_t first, last, n;
+		const ml_token *t = ml_stmt_tokens(ctx, &n);
+		if (ml_fix_start(&fix, ctx) && ctx->tx_state == ML_TX_NONE && as->n_cmds == 1 &&
+		    !ml_table_has_default_partition(ctx, as->relation) && ml_alter_cmd_tokens(ctx, as, i, &first, &last))
+			ml_fix_insert(&fix, t[last - 1].end, " CONCURRENTLY");
+		else
+			ml_fix_refuse(&fix);
+		ml_report_fixed(ctx, self, pc->name ? pc->name->location : -1, NULL, &fix, "add CONCURRENTLY",
+				"DETACH PARTITION \"%s\" without CONCURRENTLY takes ACCESS EXCLUSIVE on \"%s\" and on "
+				"the partition: every read and write of the partitioned table blocks until the "
+				"transaction ends",
+				partition, parent);
 	}
 }
 

@@ -77,13 +77,14 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 			 kind, name);
 		break;
 	}
-	size_t len;
-	const char *text = ml_stmt_text(ctx, &len);
-	size_t after_kind = text && !ml_option(rs->params, rs->n_params, "concurrently") ? ml_word_end(text, len, kind) : (size_t)-1;
-	if (after_kind != (size_t)-1)
-		ml_report_fix(ctx, self, -1, after_kind, " CONCURRENTLY", "add CONCURRENTLY", "%s", message);
+	/* Not inside a transaction block, where PostgreSQL rejects it; and
+	 * not when the options say CONCURRENTLY false: that is the user's. */
+	ml_fix_plan fix;
+	if (ml_fix_start(&fix, ctx) && ctx->tx_state == ML_TX_NONE && !ml_option(rs->params, rs->n_params, "concurrently"))
+		ml_fix_insert(&fix, ml_stmt_word_end(ctx, 0, kind), " CONCURRENTLY");
 	else
-		ml_report(ctx, self, -1, "%s", message);
+		ml_fix_refuse(&fix);
+	ml_report_fixed(ctx, self, -1, NULL, &fix, "add CONCURRENTLY", "%s", message);
 }
 
 const ml_rule ml_rule_require_concurrent_reindex = {

@@ -6,7 +6,8 @@
  * the table's lock queue, and every later request that conflicts with it
  * waits behind it: for ACCESS EXCLUSIVE that is every query on the table,
  * plain SELECTs included. lock_timeout turns that wait into a quick error.
- * Reported once per file: one SET covers the whole file.
+ * Reported once per file: one SET covers the whole file. The fix puts
+ * SET lock_timeout = '5s' on a line before the statement.
  */
 #include "rule_api.h"
 
@@ -28,10 +29,25 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 	const ml_lock *lock = ml_first_strong_lock(ctx);
 	if (!lock || ctx->lock_timeout_set)
 		return;
-	ml_report(ctx, self, -1,
-		  "%s needs %s on \"%s\" and no lock_timeout is set: while it waits for the lock, %s "
-		  "queues behind it",
-		  ctx->effect->form, ml_lock_mode_name(lock->mode), lock->table, queued_behind(lock->mode));
+	/* The fix sets it just before the statement: SET LOCAL in a
+	 * transaction, which ends with it. A plain SET lasts for the session,
+	 * and a CONCURRENTLY build waiting for older transactions past it is
+	 * cancelled and leaves an INVALID index: no fix when the file has one,
+	 * or a statement another fix makes one. */
+	static const char *const CONCURRENT[] = { "concurrently", "index", "reindex", "detach" };
+	ml_fix_plan fix;
+	if (ml_fix_start(&fix, ctx) &&
+	    (ctx->tx_state != ML_TX_NONE ||
+	     !ml_file_mentions_from(ctx, 0, CONCURRENT, sizeof(CONCURRENT) / sizeof(CONCURRENT[0])))) {
+		const char *line = ctx->tx_state == ML_TX_NONE ? "SET lock_timeout = '5s';" : "SET LOCAL lock_timeout = '5s';";
+		ml_fix_lines_before(&fix, &line, 1);
+	} else {
+		ml_fix_refuse(&fix);
+	}
+	ml_report_fixed(ctx, self, -1, NULL, &fix, "set lock_timeout before the statement",
+			"%s needs %s on \"%s\" and no lock_timeout is set: while it waits for the lock, %s "
+			"queues behind it",
+			ctx->effect->form, ml_lock_mode_name(lock->mode), lock->table, queued_behind(lock->mode));
 }
 
 const ml_rule ml_rule_require_lock_timeout = {

@@ -33,8 +33,12 @@
  * rules, and checks the table of squawk's rule names in docs/squawk.md
  * against the one built in (ml_squawk_name_at).
  *
- * MIGRALINT_UPDATE_FIXTURES=1 rewrites the expected .json files (review the
- * diff before committing). MIGRALINT_FIXTURE_RULE=name limits the run to one
+ * A case whose findings of its rule carry mechanical fixes has their fixed
+ * text beside it, <case>.fixed.sql: check_fixes applies the fixes with
+ * ml_fixes_apply until none is left and compares (see there).
+ *
+ * MIGRALINT_UPDATE_FIXTURES=1 rewrites the expected .json and .fixed.sql
+ * files (review the diff before committing). MIGRALINT_FIXTURE_RULE=name limits the run to one
  * rule.
  */
 #define _GNU_SOURCE
@@ -188,8 +192,8 @@ static bool exists(const char *path)
 	return stat(path, &sb) == 0;
 }
 
-/* Applies "--pg-version 11 --assume-in-transaction ..." to opts. Returns
- * false on an unknown word. "--history FILE" (fixtures only: history is
+/* Applies "--pg-version 11 --assume-in-transaction ..." (a CRLF file's CR
+ * aside) to opts. Returns false on an unknown word. "--history FILE" (fixtures only: history is
  * NULL elsewhere) names, in *history, a file of the fixture's folder that
  * is linted first in the same run, as an earlier migration: the schema the
  * fixture's statements meet (a partitioned table, a column's type).
@@ -199,15 +203,15 @@ static bool apply_header(ml_options *opts, char *words, char **history, char **s
 {
 	static char rule_store[16][64];
 	int rules = 0;
-	for (char *w = strtok(words, " \t"); w; w = strtok(NULL, " \t")) {
+	for (char *w = strtok(words, " \t\r"); w; w = strtok(NULL, " \t\r")) {
 		if (!strcmp(w, "--assume-in-transaction")) {
 			opts->assume_in_transaction = true;
 		} else if (!strcmp(w, "--pg-version")) {
-			char *v = strtok(NULL, " \t");
+			char *v = strtok(NULL, " \t\r");
 			if (!v || ml_options_set_pg_version(opts, v) != 0)
 				return false;
 		} else if (!strcmp(w, "--include") || !strcmp(w, "--exclude")) {
-			char *v = strtok(NULL, " \t");
+			char *v = strtok(NULL, " \t\r");
 			if (!v || rules == 16)
 				return false;
 			snprintf(rule_store[rules], sizeof(rule_store[0]), "%s", v);
@@ -218,7 +222,7 @@ static bool apply_header(ml_options *opts, char *words, char **history, char **s
 			list[k] = rule_store[rules++];
 		} else if (!strcmp(w, "--observed") && history) {
 			/* A file of the fixture's folder. */
-			char *v = strtok(NULL, " \t");
+			char *v = strtok(NULL, " \t\r");
 			char path[2200];
 			snprintf(path, sizeof(path), "%s/%s", fixture_dir, v ? v : "");
 			char *text = v ? read_file(path, NULL) : NULL;
@@ -229,12 +233,12 @@ static bool apply_header(ml_options *opts, char *words, char **history, char **s
 				return false;
 			opts->observer = &replay_observer;
 		} else if (!strcmp(w, "--history") && history) {
-			char *v = strtok(NULL, " \t");
+			char *v = strtok(NULL, " \t\r");
 			if (!v || *history)
 				return false;
 			*history = strdup(v);
 		} else if (!strcmp(w, "--stats") && stats) {
-			char *v = strtok(NULL, " \t");
+			char *v = strtok(NULL, " \t\r");
 			if (!v || *stats)
 				return false;
 			*stats = strdup(v);
@@ -319,97 +323,187 @@ static int count_at_least(const cJSON *diags, const char *severity_floor)
 	return n;
 }
 
-/* Lints text as path with ml_lint_text, after history (a file linted the
- * same way first, whose catalog the text then meets), and counts the
- * findings of rule in force, and the syntax errors. */
-static void count_in_text(const ml_options *opts, const char *path, const char *text, const char *history,
-			  const char *rule, int *hits, int *syntax_errors)
+/* The catalog history (a file linted with ml_lint_text first) leaves, or
+ * NULL without one. The caller frees it. */
+static ml_catalog *history_catalog(const ml_options *opts, const char *history)
 {
-	ml_catalog *before = NULL;
-	if (history) {
-		size_t len;
-		char *earlier = read_file(history, &len);
-		ml_lint_result r = ml_lint_text(NULL, opts, history, earlier ? earlier : "", earlier ? len : 0);
-		before = r.catalog;
-		r.catalog = NULL;
-		ml_lint_result_free(&r);
-		free(earlier);
-	}
-	ml_lint_result r = ml_lint_text(before, opts, path, text, strlen(text));
-	*hits = *syntax_errors = 0;
-	for (size_t i = 0; i < r.n_diagnostics; i++) {
-		if (!strcmp(r.diagnostics[i].rule, rule) && !r.diagnostics[i].suppressed)
-			(*hits)++;
-		if (!strcmp(r.diagnostics[i].rule, "syntax-error"))
-			(*syntax_errors)++;
-	}
+	if (!history)
+		return NULL;
+	size_t len;
+	char *earlier = read_file(history, &len);
+	ml_lint_result r = ml_lint_text(NULL, opts, history, earlier ? earlier : "", earlier ? len : 0);
+	ml_catalog *before = r.catalog;
+	r.catalog = NULL;
 	ml_lint_result_free(&r);
-	ml_catalog_free(before);
+	free(earlier);
+	return before;
 }
 
-static int compare_edits(const void *a, const void *b)
+/* What one lint of a case's text says about rule's fixes. */
+struct fix_lint {
+	ml_lint_result result;
+	ml_diagnostic *fixing;    /* rule's findings in force and the unparsed statements', which
+				     ml_fixes_apply keeps fixes away from; n_fixing of them */
+	size_t n_fixing;
+	int hits;                 /* rule's findings in force */
+	int fixable;              /* those with a fix */
+	int syntax_errors;
+};
+
+static bool unparsed_rule(const char *rule)
 {
-	const ml_edit *x = *(const ml_edit *const *)a, *y = *(const ml_edit *const *)b;
-	return x->start < y->start ? -1 : x->start > y->start;
+	return !strcmp(rule, "syntax-error") || !strcmp(rule, "statement-too-complex") ||
+	       !strcmp(rule, "invalid-input") || !strcmp(rule, "psql-meta-command");
 }
 
-/* The mechanical fixes of a firing fixture: applying the edits of every
- * fixed finding of rule (as byte ranges, bottom up) gives SQL that still
- * parses, where each fixed finding is gone and the others stay. */
+/* rule NULL: every rule's findings. */
+static void fix_lint(struct fix_lint *out, const ml_catalog *before, const ml_options *opts, const char *path,
+		     const char *text, size_t len, const char *rule)
+{
+	*out = (struct fix_lint){ .result = ml_lint_text(before, opts, path, text, len) };
+	const ml_lint_result *r = &out->result;
+	out->fixing = malloc((r->n_diagnostics + 1) * sizeof(*out->fixing));
+	for (size_t i = 0; i < r->n_diagnostics; i++) {
+		const ml_diagnostic *d = &r->diagnostics[i];
+		bool mine = (!rule || !strcmp(d->rule, rule)) && !d->suppressed;
+		out->hits += mine;
+		out->fixable += mine && d->fix;
+		out->syntax_errors += !strcmp(d->rule, "syntax-error");
+		if (mine || unparsed_rule(d->rule))
+			out->fixing[out->n_fixing++] = *d;
+	}
+}
+
+static void fix_lint_free(struct fix_lint *l)
+{
+	free(l->fixing);
+	ml_lint_result_free(&l->result);
+}
+
+/* Every rule's fixes of a case together, as --fix applies them: pass after
+ * pass they must come to an end (at most MAX_ALL_FIX_PASSES passes: a fix
+ * waits for the next pass only when it touches another), leave no more
+ * syntax errors than there were, and change nothing once applied. Fixes of
+ * several rules on one statement (a SET before it, CONCURRENTLY in it, a
+ * VALIDATE after it) must fit together. */
+#define MAX_ALL_FIX_PASSES 8
+static void check_all_fixes(const ml_catalog *before, const ml_options *opts, const char *sql_path, const char *sql)
+{
+	char *text = strdup(sql);
+	size_t len = strlen(sql);
+	int passes = 0, syntax_before = -1, syntax_after = -1;
+	bool ended = false;
+	for (int pass = 0; pass <= MAX_ALL_FIX_PASSES && !ended; pass++) {
+		struct fix_lint l;
+		fix_lint(&l, before, opts, sql_path, text, len, NULL);
+		if (pass == 0)
+			syntax_before = l.syntax_errors;
+		syntax_after = l.syntax_errors;
+		size_t out_len = 0, applied = 0;
+		char *out = l.fixable ? ml_fixes_apply(sql_path, text, len, l.fixing, l.n_fixing, &out_len, &applied) : NULL;
+		fix_lint_free(&l);
+		if (!applied) {
+			ended = true;
+		} else {
+			free(text);
+			text = out;
+			len = out_len;
+			out = NULL;
+			passes++;
+		}
+		free(out);
+	}
+	if (passes)
+		result(ended && syntax_after <= syntax_before,
+		       "%s: every rule's fixes together come to an end in %d passes (at most %d) and leave %d syntax "
+		       "errors (%d before)",
+		       sql_path, passes, MAX_ALL_FIX_PASSES, syntax_after, syntax_before);
+	free(text);
+}
+
+/* The mechanical fixes of a case (rule's only, as --fix would apply them
+ * with the others left out): applied with ml_fixes_apply, pass after pass
+ * until none applies (at most MAX_FIX_PASSES), the text must equal the
+ * golden <case>.fixed.sql beside the case (MIGRALINT_UPDATE_FIXTURES
+ * writes it, and removes one a case without a fix has), still parse as
+ * well as before (a case may hold a statement that does not parse, which
+ * no fix touches), have none of rule's fixed findings left and no new one,
+ * and change no more when fixed again. A case without a fix must have no
+ * .fixed.sql. Only rule's fixes make the golden text: the other rules'
+ * (a timeout set before the statement...) have their own folders; all of
+ * them together are check_all_fixes's. */
+#define MAX_FIX_PASSES 4
 static void check_fixes(const ml_options *opts, const char *rule, const char *sql_path, const char *sql,
 			const char *history)
 {
-	ml_run *run = ml_run_new(opts);
-	if (history)
-		ml_run_lint_path(run, history);
-	ml_run_lint_path(run, sql_path);
-	size_t n, n_edits = 0;
-	const ml_diagnostic *d = ml_run_diagnostics(run, &n);
-	int fixed = 0, hits_before = 0;
-	const ml_edit **edits = NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(d[i].path, sql_path) != 0 || strcmp(d[i].rule, rule) != 0 || d[i].suppressed)
-			continue;
-		hits_before++;
-		if (!d[i].fix)
-			continue;
-		fixed++;
-		edits = realloc(edits, (n_edits + d[i].fix->n_edits) * sizeof(*edits));
-		for (size_t k = 0; k < d[i].fix->n_edits; k++)
-			edits[n_edits++] = &d[i].fix->edits[k];
+	char fixed_path[1100];
+	snprintf(fixed_path, sizeof(fixed_path), "%.*s.fixed.sql", (int)(strlen(sql_path) - 4), sql_path);
+	ml_catalog *before = history_catalog(opts, history);
+	check_all_fixes(before, opts, sql_path, sql);
+	size_t len = strlen(sql);
+	struct fix_lint first;
+	fix_lint(&first, before, opts, sql_path, sql, len, rule);
+	if (!first.fixable) {
+		if (update && exists(fixed_path))
+			unlink(fixed_path);
+		result(!exists(fixed_path), "%s: no fix of %s, and no %s", sql_path, rule, fixed_path);
+		fix_lint_free(&first);
+		ml_catalog_free(before);
+		return;
 	}
-	if (fixed) {
-		qsort(edits, n_edits, sizeof(*edits), compare_edits);
-		size_t len = strlen(sql), grow = 0;
-		for (size_t k = 0; k < n_edits; k++)
-			grow += strlen(edits[k]->replacement);
-		char *out = malloc(len + grow + 1);
-		size_t at = 0, used = 0;
-		bool ordered = true;
-		for (size_t k = 0; k < n_edits; k++) {
-			const ml_edit *e = edits[k];
-			if (e->start < at || e->end < e->start || e->end > len) {
-				ordered = false;
-				break;
-			}
-			memcpy(out + used, sql + at, e->start - at);
-			used += e->start - at;
-			memcpy(out + used, e->replacement, strlen(e->replacement));
-			used += strlen(e->replacement);
-			at = e->end;
+	char *text = strdup(sql);
+	size_t text_len = len;
+	int passes = 0;
+	bool converged = false;
+	struct fix_lint last = first;
+	for (int pass = 0; pass <= MAX_FIX_PASSES; pass++) {
+		if (pass > 0)
+			fix_lint(&last, before, opts, sql_path, text, text_len, rule);
+		size_t out_len = 0, applied = 0;
+		char *out = ml_fixes_apply(sql_path, text, text_len, last.fixing, last.n_fixing, &out_len, &applied);
+		bool same = out && out_len == text_len && !memcmp(out, text, text_len);
+		if (applied == 0 || !out) {
+			/* Fixed again, the text changes no more. */
+			result(same, "%s: a pass that applies none of %s's fixes leaves the text as it is", sql_path, rule);
+			converged = true;
+			free(out);
+			break;
 		}
-		memcpy(out + used, sql + at, len - at);
-		out[used + len - at] = '\0';
-		result(ordered, "%s: the edits of %s's fixes lie in the file without overlapping", sql_path, rule);
-		int hits_after, syntax_errors;
-		count_in_text(opts, sql_path, out, history, rule, &hits_after, &syntax_errors);
-		result(syntax_errors == 0 && hits_after == hits_before - fixed,
-		       "%s: applying %d fix(es) of %s leaves SQL that parses (%d syntax errors) and %d of %d findings",
-		       sql_path, fixed, rule, syntax_errors, hits_after, hits_before - fixed);
-		free(out);
+		free(text);
+		text = out;
+		text_len = out_len;
+		passes++;
+		if (pass > 0)
+			fix_lint_free(&last);
 	}
-	free(edits);
-	ml_run_free(run);
+	result(converged, "%s: %s's fixes are all applied within %d passes (%d)", sql_path, rule, MAX_FIX_PASSES, passes);
+	if (converged) {
+		result(last.syntax_errors == first.syntax_errors && last.fixable == 0 &&
+			       last.hits == first.hits - first.fixable,
+		       "%s: the fixed text parses as before (%d syntax errors, %d before) and has none of %s's %d "
+		       "fixed findings left (%d of %d findings, %d with a fix)",
+		       sql_path, last.syntax_errors, first.syntax_errors, rule, first.fixable, last.hits,
+		       first.hits - first.fixable, last.fixable);
+		if (last.result.diagnostics != first.result.diagnostics)
+			fix_lint_free(&last);
+	}
+	if (update) {
+		FILE *f = fopen(fixed_path, "wb");
+		if (f) {
+			fwrite(text, 1, text_len, f);
+			fclose(f);
+		}
+	}
+	size_t golden_len = 0;
+	char *golden = read_file(fixed_path, &golden_len);
+	bool same = golden && golden_len == text_len && !memcmp(golden, text, text_len);
+	result(same, "%s: the fixed text equals %s", sql_path, fixed_path);
+	if (!same)
+		printf("---- expected\n%s\n---- actual\n%s\n", golden ? golden : "(missing)", text);
+	free(golden);
+	free(text);
+	fix_lint_free(&first);
+	ml_catalog_free(before);
 }
 
 /* Checks a case's diagnostics (taken: deleted here): the rule fires in a
@@ -488,8 +582,7 @@ static void run_fixture(const char *rule, const char *dir, const char *name)
 	/* The engine's stand-in for names dynamic SQL computes at run time
 	 * (ML_DYNAMIC_PLACEHOLDER) must never reach a report. */
 	bool names_placeholder = strstr(sql, "dynamic_name") != NULL;
-	if (!strncmp(name, "fires-", 6))
-		check_fixes(&opts, rule, sql_path, sql, *history_path ? history_path : NULL);
+	check_fixes(&opts, rule, sql_path, sql, *history_path ? history_path : NULL);
 	free(sql);
 	cJSON *diags = lint(&opts, sql_path, NULL, *history_path ? history_path : NULL);
 	ml_table_sizes_free(sizes);
@@ -640,6 +733,14 @@ static void run_rule_fixtures(const char *rule)
 		/* Other folders hold what the fixtures name (--history files). */
 		bool folder = (!strncmp(e->d_name, "fires-", 6) || !strncmp(e->d_name, "quiet-", 6)) &&
 			      stat(sub, &sb) == 0 && S_ISDIR(sb.st_mode);
+		/* A case's fixed text (<case>.fixed.sql) is checked with its case. */
+		if (len > 10 && !strcmp(e->d_name + len - 10, ".fixed.sql")) {
+			char case_path[1100];
+			snprintf(case_path, sizeof(case_path), "%s/%.*s.sql", dir, (int)(len - 10), e->d_name);
+			if (!exists(case_path))
+				result(false, "%s: the fixed text of a case that exists (%s)", sub, case_path);
+			continue;
+		}
 		if ((len > 4 && !strcmp(e->d_name + len - 4, ".sql")) || folder)
 			names[n++] = strdup(e->d_name);
 	}

@@ -768,6 +768,51 @@ SQL
 mvcc_case "TRUNCATE lf_mvcc" 0
 mvcc_case "DELETE FROM lf_mvcc" 10
 
+# ---- lock_timeout and a concurrent build --------------------------------------
+# A session's lock_timeout also bounds CREATE INDEX CONCURRENTLY's wait for
+# the transactions older than its build, and the build it cancels leaves an
+# INVALID index: require-lock-timeout's fix, a session SET, is therefore not
+# offered in a file that goes on to a concurrent statement (it is before a
+# plain ALTER TABLE alone).
+timeout_case() {
+	name="lock_timeout:create index concurrently"
+	[[ -z ${LOCK_FACTS_ONLY:-} || $name =~ $LOCK_FACTS_ONLY ]] || return 0
+	local out i valid fix_before fix_alone
+	pg -c "CREATE TABLE lf_cic (id int); INSERT INTO lf_cic SELECT generate_series(1, 10)" >/dev/null
+	PGAPPNAME=lf_old pg >/dev/null 2>&1 <<SQL &
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT count(*) FROM lf_cic;
+SELECT pg_sleep(3);
+COMMIT;
+SQL
+	local old=$!
+	for ((i = 0; i < 250; i++)); do
+		out=$(pg -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'lf_old'
+			AND query LIKE '%pg_sleep%' AND state = 'active'")
+		[[ $out == 1 ]] && break
+		sleep 0.02
+	done
+	out=$(pg -v ON_ERROR_STOP=0 -c "SET lock_timeout = '300ms'" -c "CREATE INDEX CONCURRENTLY lf_cic_idx ON lf_cic (id)" 2>&1)
+	valid=$(pg -c "SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass('lf_cic_idx')")
+	wait "$old"
+	pg -c "DROP TABLE lf_cic" >/dev/null
+	fix_before=$(printf 'ALTER TABLE lf_cic ADD COLUMN note text;\nCREATE INDEX CONCURRENTLY lf_cic_note ON lf_cic (note);\n' |
+		lint | "$PY" -c 'import json, sys; print(sum("fix" in d for d in json.load(sys.stdin)["diagnostics"] if d["rule"] == "require-lock-timeout"))')
+	fix_alone=$(printf 'ALTER TABLE lf_cic ADD COLUMN note text;\n' |
+		lint | "$PY" -c 'import json, sys; print(sum("fix" in d for d in json.load(sys.stdin)["diagnostics"] if d["rule"] == "require-lock-timeout"))')
+	if [[ $out != *"canceling statement due to lock timeout"* || $valid != f ]]; then
+		echo "FAIL $name: expected the build cancelled by lock_timeout and an INVALID index, got '$out', indisvalid '${valid:-none}'"
+		failed=$((failed + 1))
+	elif [[ $fix_before != 0 || $fix_alone != 1 ]]; then
+		echo "FAIL $name: require-lock-timeout offers $fix_before fix(es) before a concurrent build (expected 0) and $fix_alone without one (expected 1)"
+		failed=$((failed + 1))
+	else
+		echo "ok   $name (cancelled while waiting for an older transaction: the index is left INVALID)"
+		passed=$((passed + 1))
+	fi
+}
+timeout_case
+
 # ---- statements a rule says PostgreSQL rejects ------------------------------
 # reject RULE ERROR_PATTERN SETUP_SQL: every fixture of the rule runs on the
 # server (psql -f, autocommit, going on after errors) in a schema of its own

@@ -59,6 +59,7 @@ static void fill_context(ml_engine_state *st, ml_stmt_ctx *ctx, const PgQuery__N
 		.not_valid_in_tx = (const ml_pending_constraint *const *)st->tx.not_valid_in_tx.items,
 		.n_not_valid_in_tx = st->tx.not_valid_in_tx.len,
 		.dynamic = env ? env->dynamic : false,
+		.one_query_step = st->one_query_step,
 		.span = { .text = st->map.text, .start = st->unit->start, .end = st->unit->end,
 			  .loc_base = st->unit->loc_base, .loc_limit = st->unit->loc_limit, .exact = st->unit->loc_exact },
 		.catalog = st->catalog,
@@ -403,6 +404,11 @@ void ml_engine_next_step(ml_engine_state *st, bool new_migration, bool in_transa
 		ml_catalog_begin_file(st->catalog, st->path);
 	if (in_transaction && st->tx.state == ML_TX_NONE)
 		st->tx.state = ML_TX_ASSUMED;
+}
+
+void ml_engine_set_one_query(ml_engine_state *st, bool one_query)
+{
+	st->one_query_step = one_query;
 }
 
 void ml_engine_finish_file(ml_engine_state *st)

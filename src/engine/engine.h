@@ -45,6 +45,8 @@ typedef struct ml_engine_state {
 	ml_tx tx;                 /* the transaction state (file arena) */
 	bool had_dynamic;             /* the file had such SQL: its placeholder names may be in the
 					 transaction's locks, so reports replace them from then on */
+	bool one_query_step;          /* the tool sends the step being linted as one query
+					 (ml_engine_set_one_query) */
 	const ml_effect *effect;      /* the statement being checked, for its findings; NULL outside */
 	const ml_rule *slow_work_rule; /* the first rule that reported its slow work (ml_slow_work_reported_by) */
 	ml_findings findings;         /* what the rule being run reported; taken after each rule */
@@ -94,6 +96,9 @@ void ml_engine_end_command(ml_engine_state *st);
  * catalog (tables from the step before are no longer new); in_transaction
  * opens the tool's transaction for the step, unless one is open. */
 void ml_engine_next_step(ml_engine_state *st, bool new_migration, bool in_transaction);
+/* Says whether the tool sends the step now linted as one query
+ * (ml_section.one_query); rules read it as ctx->one_query_step. */
+void ml_engine_set_one_query(ml_engine_state *st, bool one_query);
 /* Ends the file: runs every rule's end-of-file hook and reports the ignore
  * comments that silenced nothing. */
 void ml_engine_finish_file(ml_engine_state *st);

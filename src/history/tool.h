@@ -73,6 +73,9 @@ typedef struct ml_section {
 	ml_direction direction;
 	bool in_transaction;      /* the tool wraps the step in a transaction (or sends it as
 				     one multi-statement query: an implicit one) */
+	bool one_query;           /* the tool sends the step as one query: outside a transaction
+				     only while it holds a single statement, so a statement a
+				     fix added would make it one implicit transaction */
 	bool new_migration;       /* the step is a migration of its own (tables it meets from
 				     earlier steps of the file are not new); false: it goes on
 				     the migration of the step before (a revision of one

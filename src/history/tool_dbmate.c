@@ -128,6 +128,7 @@ static size_t sections(ml_arena *arena, const ml_tool_root *root, const ml_migra
 	 * several statements is still one implicit transaction. */
 	for (size_t i = 0; i < n; i++) {
 		size_t section_len = out[i].end - out[i].start;
+		out[i].one_query = true;
 		if (!out[i].in_transaction && ml_tool_statement_count(arena, text + out[i].start, section_len, 2) > 1) {
 			out[i].in_transaction = true;
 			out[i].why = "transaction:false, but dbmate sends the section as one query: PostgreSQL runs its "

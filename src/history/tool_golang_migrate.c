@@ -78,14 +78,17 @@ static size_t sections(ml_arena *arena, const ml_tool_root *root, const ml_migra
 	(void)max;
 	size_t statements = ml_tool_statement_count(arena, text, len, 2);
 	if (statements > 1)
-		return ml_tool_whole_file(file, len, true,
-					  "golang-migrate sends the file as one query: PostgreSQL runs its statements "
-					  "as one implicit transaction",
-					  out);
-	return ml_tool_whole_file(file, len, false,
-				  "golang-migrate sends the file as one query of a single statement: PostgreSQL runs "
-				  "it outside a transaction",
-				  out);
+		ml_tool_whole_file(file, len, true,
+				   "golang-migrate sends the file as one query: PostgreSQL runs its statements as one "
+				   "implicit transaction",
+				   out);
+	else
+		ml_tool_whole_file(file, len, false,
+				   "golang-migrate sends the file as one query of a single statement: PostgreSQL runs "
+				   "it outside a transaction",
+				   out);
+	out->one_query = true;
+	return 1;
 }
 
 const ml_tool ml_tool_golang_migrate_preset = {

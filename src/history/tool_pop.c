@@ -234,11 +234,14 @@ static size_t sections(ml_arena *arena, const ml_tool_root *root, const ml_migra
 	/* popx runs an .autocommit. file as one query: several statements
 	 * still form one implicit transaction. */
 	if (ml_tool_statement_count(arena, text, len, 2) > 1)
-		return ml_tool_whole_file(file, len, true,
-					  ".autocommit. in the name, but popx sends the file as one query: PostgreSQL "
-					  "runs its statements as one implicit transaction",
-					  out);
-	return ml_tool_whole_file(file, len, false, file->transaction_why, out);
+		ml_tool_whole_file(file, len, true,
+				   ".autocommit. in the name, but popx sends the file as one query: PostgreSQL runs "
+				   "its statements as one implicit transaction",
+				   out);
+	else
+		ml_tool_whole_file(file, len, false, file->transaction_why, out);
+	out->one_query = true;
+	return 1;
 }
 
 const ml_tool ml_tool_pop_preset = {

@@ -65,14 +65,17 @@ static size_t sections(ml_arena *arena, const ml_tool_root *root, const ml_migra
 	(void)max;
 	size_t statements = ml_tool_statement_count(arena, text, len, 2);
 	if (statements <= 1)
-		return ml_tool_whole_file(file, len, false,
-					  "prisma sends migration.sql as one query: a single statement runs outside a "
-					  "transaction block",
-					  out);
-	return ml_tool_whole_file(file, len, true,
-				  "prisma sends migration.sql as one query: PostgreSQL runs its statements as one "
-				  "implicit transaction",
-				  out);
+		ml_tool_whole_file(file, len, false,
+				   "prisma sends migration.sql as one query: a single statement runs outside a "
+				   "transaction block",
+				   out);
+	else
+		ml_tool_whole_file(file, len, true,
+				   "prisma sends migration.sql as one query: PostgreSQL runs its statements as one "
+				   "implicit transaction",
+				   out);
+	out->one_query = true;
+	return 1;
 }
 
 const ml_tool ml_tool_prisma_preset = {

@@ -621,12 +621,14 @@ const ml_foreign_key_state *ml_catalog_foreign_key(const ml_table_state *t, cons
 	return NULL;
 }
 
-static void add_partition(ml_catalog *cat, const PgQuery__RangeVar *parent, const PgQuery__RangeVar *partition)
+static void add_partition(ml_catalog *cat, const PgQuery__RangeVar *parent, const PgQuery__RangeVar *partition,
+			  const PgQuery__PartitionBoundSpec *bound)
 {
 	if (!parent || !partition)
 		return;
 	ml_table_state *p = ml_catalog_touch(cat, parent->schemaname, parent->relname);
 	ml_table_state *c = ml_catalog_touch(cat, partition->schemaname, partition->relname);
+	c->default_partition = bound && bound->is_default;
 	for (size_t i = 0; i < p->partitions.len; i++)
 		if (p->partitions.items[i] == c)
 			return;
@@ -644,8 +646,10 @@ static void unlink_partition(ml_table_state *c)
 			break;
 		}
 	}
-	if (c)
+	if (c) {
 		c->parent = NULL;
+		c->default_partition = false;
+	}
 }
 
 static void remove_partition(ml_catalog *cat, const PgQuery__RangeVar *parent, const PgQuery__RangeVar *partition)
@@ -708,7 +712,7 @@ static void apply_create(ml_catalog *cat, const PgQuery__CreateStmt *cs)
 	/* CREATE TABLE p PARTITION OF parent */
 	if (cs->partbound && cs->n_inh_relations == 1 && cs->inh_relations[0] &&
 	    cs->inh_relations[0]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR)
-		add_partition(cat, cs->inh_relations[0]->range_var, cs->relation);
+		add_partition(cat, cs->inh_relations[0]->range_var, cs->relation, cs->partbound);
 }
 
 static void forget_column(ml_table_state *t, const char *name)
@@ -752,7 +756,7 @@ static void apply_alter(ml_catalog *cat, const PgQuery__AlterTableStmt *as)
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition:
 			if (def && def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD)
-				add_partition(cat, as->relation, def->partition_cmd->name);
+				add_partition(cat, as->relation, def->partition_cmd->name, def->partition_cmd->bound);
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition:
 			if (def && def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD)

@@ -30,6 +30,7 @@ typedef struct ml_table_state {
 	ml_ptr_vec foreign_keys;  /* ml_foreign_key_state * */
 	ml_ptr_vec partitions;    /* ml_table_state *: partitions the catalog saw attached or created */
 	struct ml_table_state *parent; /* the partitioned table it is a partition of, or NULL */
+	bool default_partition;   /* it is its parent's DEFAULT partition */
 	ml_ptr_vec unique_keys;   /* private to catalog.c: primary key, unique constraints and indexes */
 	bool keys_known;          /* the catalog saw the table's whole definition: unique_keys are all it has */
 } ml_table_state;
@@ -91,6 +92,18 @@ ml_table_state *ml_catalog_touch(ml_catalog *cat, const char *schema, const char
 /* Was the table created in the current file? Tables created by earlier
  * files hold data by now. */
 bool ml_catalog_table_is_new(const ml_catalog *cat, const char *schema, const char *name);
+/* The name PostgreSQL gives con, a constraint ALTER TABLE ... ADD adds to
+ * schema.name (its own name when it has one; "<table>_<columns>_fkey" and
+ * the like, numbered while the catalog knows the name is taken), in arena;
+ * NULL for a kind that has no constraint of its own (NOT NULL, DEFAULT). */
+const char *ml_catalog_added_constraint_name(const ml_catalog *cat, ml_arena *arena, const char *schema,
+					     const char *name, const PgQuery__Constraint *con);
+/* "<name>_<column>_<label>" (column NULL: none), cut to 63 bytes as
+ * PostgreSQL cuts names and numbered while the catalog knows a constraint
+ * or relation of that name in schema: a free name for a constraint to add
+ * to schema.name. In arena. */
+const char *ml_catalog_free_constraint_name(const ml_catalog *cat, ml_arena *arena, const char *schema,
+					    const char *name, const char *column, const char *label);
 /* The facts about column of table schema.name, or NULL when unknown. */
 const ml_column_facts *ml_catalog_column(const ml_catalog *cat, const char *schema, const char *name,
 					 const char *column);

@@ -268,3 +268,16 @@ const char *ml_catalog_domain_check_name(const ml_catalog *cat, ml_arena *arena,
 	struct taken tk = { cat, "", false, false, &taken };
 	return ml_pg_choose_name(arena, domain, NULL, "check", name_taken, &tk);
 }
+
+const char *ml_catalog_added_constraint_name(const ml_catalog *cat, ml_arena *arena, const char *schema,
+					     const char *name, const PgQuery__Constraint *con)
+{
+	return ml_catalog_constraint_name(cat, arena, schema, name, con, NULL, NULL);
+}
+
+const char *ml_catalog_free_constraint_name(const ml_catalog *cat, ml_arena *arena, const char *schema,
+					    const char *name, const char *column, const char *label)
+{
+	struct taken tk = { cat, schema, true, true, NULL };
+	return ml_pg_choose_name(arena, name, column, label, name_taken, &tk);
+}

@@ -57,4 +57,12 @@ typedef struct ml_history_findings {
 /* Appends a copy of *f (its strings and edits are not copied). */
 void ml_findings_add(ml_findings *out, const ml_finding *f);
 
+/* Reports a finding of rule at location (as ml_report) with help, message
+ * (both kept as given: in the sink's arena or static) and, when n_edits >
+ * 0, the fix of those edits (file offsets, in file order, not overlapping,
+ * in the sink's arena) described by description (copied). For
+ * ml_report_fixed (rule_fix.c). */
+void ml_report_edits(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const char *help,
+		     const ml_edit *edits, size_t n_edits, const char *description, const char *message);
+
 #endif

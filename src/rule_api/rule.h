@@ -90,6 +90,9 @@ struct ml_stmt_ctx {
 	const ml_pending_constraint *const *not_valid_in_tx; /* NOT VALID constraints added earlier in this transaction */
 	size_t n_not_valid_in_tx;
 	bool dynamic;               /* built from EXECUTE of dynamic SQL; names may be placeholders */
+	bool one_query_step;        /* the tool sends the file (or its section) as one query, which
+				       runs outside a transaction only while it holds a single
+				       statement (golang-migrate, prisma, pop .autocommit., dbmate) */
 	ml_stmt_span span;          /* where the statement is: findings point into it */
 	const char *slow_work_reported_by; /* see ml_slow_work_reported_by */
 	struct ml_arena *arena;     /* text the helpers below return lives here, for the file */

@@ -17,6 +17,7 @@
 #include "migralint/migralint.h"
 #include "rule.h"
 #include "rule_alter.h"
+#include "rule_catalog.h"
 #include "rule_report.h"
 #include "rule_tree.h"
 #include "tree.h"
@@ -32,15 +33,11 @@ void ml_findings_add(ml_findings *out, const ml_finding *f)
 	out->items[out->len++] = *f;
 }
 
-/* An insertion of text at byte offset at of the statement's text. */
-struct fix_request {
-	size_t at;
-	const char *insert;
-	const char *description;
-};
-
-static void report_va(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const char *help,
-		      const struct fix_request *fix, const ml_report_extra *extra, const char *fmt, va_list ap)
+/* Appends a finding of rule at location (see ml_report) with message, help
+ * and, when n_edits > 0, the fix edits (file offsets, in the sink's arena). */
+static void report_at(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const char *help,
+		      const ml_edit *edits, size_t n_edits, const char *description, const ml_report_extra *extra,
+		      const char *message)
 {
 	const ml_stmt_span *span = &ctx->span;
 	size_t start = span->start;
@@ -52,18 +49,13 @@ static void report_va(const ml_stmt_ctx *ctx, const ml_rule *rule, int location,
 		.rule = rule,
 		.start = start,
 		.end = span->end,
-		.message = ml_arena_vprintf(ctx->out->arena, fmt, ap),
+		.message = message,
 		.help = help,
 	};
-	/* A fix is an edit of the file: only where the statement's text is
-	 * the file's own. */
-	if (fix && fix->insert && fix->at != (size_t)-1 && span->exact && span->loc_base + fix->at <= span->end) {
-		ml_edit *edit = ml_arena_alloc(ctx->out->arena, sizeof(*edit));
-		edit->start = edit->end = span->loc_base + fix->at;
-		edit->replacement = fix->insert;
-		f.edits = edit;
-		f.n_edits = 1;
-		f.fix_description = fix->description;
+	if (n_edits) {
+		f.edits = edits;
+		f.n_edits = n_edits;
+		f.fix_description = ml_arena_strdup(ctx->out->arena, description);
 	}
 	if (extra) {
 		/* The array may be the rule's own; the strings live as long as
@@ -82,11 +74,23 @@ static void report_va(const ml_stmt_ctx *ctx, const ml_rule *rule, int location,
 	ml_findings_add(ctx->out, &f);
 }
 
+static void report_va(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const char *help,
+		      const ml_report_extra *extra, const char *fmt, va_list ap)
+{
+	report_at(ctx, rule, location, help, NULL, 0, NULL, extra, ml_arena_vprintf(ctx->out->arena, fmt, ap));
+}
+
+void ml_report_edits(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const char *help,
+		     const ml_edit *edits, size_t n_edits, const char *description, const char *message)
+{
+	report_at(ctx, rule, location, help, edits, n_edits, description, NULL, message);
+}
+
 void ml_report(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	report_va(ctx, rule, location, rule->info.help, NULL, NULL, fmt, ap);
+	report_va(ctx, rule, location, rule->info.help, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -110,17 +114,7 @@ void ml_report_help(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, c
 {
 	va_list ap;
 	va_start(ap, fmt);
-	report_va(ctx, rule, location, help, NULL, NULL, fmt, ap);
-	va_end(ap);
-}
-
-void ml_report_fix(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, size_t insert_at,
-		   const char *insert, const char *description, const char *fmt, ...)
-{
-	struct fix_request fix = { .at = insert_at, .insert = insert, .description = description };
-	va_list ap;
-	va_start(ap, fmt);
-	report_va(ctx, rule, location, rule->info.help, &fix, NULL, fmt, ap);
+	report_va(ctx, rule, location, help, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -129,7 +123,7 @@ void ml_report_extra_at(const ml_stmt_ctx *ctx, const ml_rule *rule, int locatio
 {
 	va_list ap;
 	va_start(ap, fmt);
-	report_va(ctx, rule, location, rule->info.help, NULL, extra, fmt, ap);
+	report_va(ctx, rule, location, rule->info.help, extra, fmt, ap);
 	va_end(ap);
 }
 
@@ -246,14 +240,22 @@ void ml_each_column_type(const ml_stmt_ctx *ctx, const ml_rule *rule, ml_column_
 	}
 }
 
-size_t ml_not_valid_fix_at(const ml_stmt_ctx *ctx)
+bool ml_column_table_is_new(const ml_stmt_ctx *ctx, const ml_column_type *col)
 {
-	const PgQuery__AlterTableStmt *as = ml_alter_table(ctx);
-	size_t len;
-	const char *text = ml_stmt_text(ctx, &len);
-	if (!as || as->n_cmds != 1 || !text)
-		return (size_t)-1;
-	return len;
+	if (ctx->stmt->node_case == PG_QUERY__NODE__NODE_CREATE_STMT) {
+		const PgQuery__CreateStmt *cs = ctx->stmt->create_stmt;
+		return !(cs->if_not_exists && ml_table_seen(ctx, cs->relation));
+	}
+	return ml_table_is_new(ctx, col->table);
+}
+
+bool ml_type_modifier(const PgQuery__TypeName *type, size_t i, int *out)
+{
+	const PgQuery__Node *m = type && i < type->n_typmods ? type->typmods[i] : NULL;
+	if (!m || m->node_case != PG_QUERY__NODE__NODE_A_CONST || m->a_const->val_case != PG_QUERY__A__CONST__VAL_IVAL)
+		return false;
+	*out = m->a_const->ival->ival;
+	return true;
 }
 
 /* ---- a look at the rest of the file ------------------------------------- */

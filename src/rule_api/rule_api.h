@@ -11,10 +11,10 @@
  * Rules include this one header; it gathers the rule API's pieces, one per
  * topic, all in src/rule_api/ (the only folder of src/ on the rules'
  * include path): facts.h and lock_forms.h (the vocabulary the model shares
- * with rules), rule.h (a rule and its context), rule_report.h (reporting
- * and fixes), rule_catalog.h (questions about the database and the
- * transaction), rule_tree.h (parse tree helpers) and rule_alter.h (ALTER
- * TABLE, constraints and locks).
+ * with rules), rule.h (a rule and its context), rule_report.h (reporting),
+ * rule_fix.h (mechanical fixes and where to place them), rule_catalog.h
+ * (questions about the database and the transaction), rule_tree.h (parse
+ * tree helpers) and rule_alter.h (ALTER TABLE, constraints and locks).
  */
 #ifndef MIGRALINT_RULE_API_H
 #define MIGRALINT_RULE_API_H
@@ -30,6 +30,7 @@
 #include "rule.h"
 #include "rule_alter.h"
 #include "rule_catalog.h"
+#include "rule_fix.h"
 #include "rule_history.h"
 #include "rule_report.h"
 #include "rule_tree.h"

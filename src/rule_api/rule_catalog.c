@@ -26,10 +26,24 @@ static const ml_table_state *table_of(const ml_stmt_ctx *ctx, const PgQuery__Ran
 	return rel ? ml_catalog_table(ctx->catalog, rel->schemaname, rel->relname) : NULL;
 }
 
+bool ml_table_seen(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)
+{
+	return table_of(ctx, rel) != NULL;
+}
+
 bool ml_table_is_partitioned(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)
 {
 	const ml_table_state *t = table_of(ctx, rel);
 	return t && t->partitioned;
+}
+
+bool ml_table_has_default_partition(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)
+{
+	const ml_table_state *t = table_of(ctx, rel);
+	for (size_t i = 0; t && i < t->partitions.len; i++)
+		if (((const ml_table_state *)t->partitions.items[i])->default_partition)
+			return true;
+	return false;
 }
 
 const char *ml_partition_names(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel)

@@ -27,6 +27,11 @@ bool ml_constraint_dropped_earlier(const ml_stmt_ctx *ctx, const PgQuery__RangeV
  * data by now.) */
 bool ml_table_is_new(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
 
+/* Has the run met rel before this statement (created it, or altered,
+ * indexed or referenced it as an existing table) and not dropped it since?
+ * False says only that the run does not know it. */
+bool ml_table_seen(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
+
 /* Does the run know rel as a partitioned table (it saw CREATE TABLE ...
  * PARTITION BY)? */
 bool ml_table_is_partitioned(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
@@ -37,6 +42,10 @@ bool ml_table_is_partitioned(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *re
  * short (and its cost flat) however many partitions the table has. */
 #define ML_PARTITION_NAMES_SHOWN 10
 const char *ml_partition_names(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
+
+/* Does the run know a DEFAULT partition of rel (created PARTITION OF rel
+ * DEFAULT, or attached as one, and not detached or dropped since)? */
+bool ml_table_has_default_partition(const ml_stmt_ctx *ctx, const PgQuery__RangeVar *rel);
 
 /* Is the index named name one the run saw created on a partitioned table,
  * that is a partitioned index? */

@@ -1,7 +1,7 @@
 /*
- * rule_report.h - how a rule reports a finding, with or without a fix, and
- * the statement text a fix is placed in (rule_api.c; ml_word_end is
- * src/source/tree.c's).
+ * rule_report.h - how a rule reports a finding, and the statement's text
+ * (rule_api.c; ml_word_end is src/source/tree.c's). A finding with a
+ * mechanical fix is reported through rule_fix.h.
  */
 #ifndef MIGRALINT_RULE_REPORT_H
 #define MIGRALINT_RULE_REPORT_H
@@ -28,18 +28,6 @@ void ml_report_help(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, c
 void ml_report_span(const ml_stmt_ctx *ctx, const ml_rule *rule, size_t start, size_t end, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
-/* Like ml_report, with a mechanical fix: insert `insert` at byte insert_at
- * of the statement's text (see ml_stmt_text). description says what the
- * fix does ("add CONCURRENTLY"). The fix is dropped when insert is NULL,
- * insert_at is (size_t)-1, or the statement's text is not a verbatim slice
- * of the file. */
-void ml_report_fix(const ml_stmt_ctx *ctx, const ml_rule *rule, int location, size_t insert_at,
-		   const char *insert, const char *description, const char *fmt, ...)
-	__attribute__((format(printf, 7, 8)));
-
-/* The statement's source text in the file (not NUL-terminated; *len bytes),
- * or NULL when the statement was rebuilt (PL/pgSQL with INTO, dynamic SQL).
- * Byte 0 is where node location 0 is. */
 /* What a finding about a column or table that goes away carries besides
  * its message: what still uses it, and the column for the scan of the
  * application's code (ml_options.references). */
@@ -66,12 +54,10 @@ bool ml_later_in_file_adds_column(const ml_stmt_ctx *ctx, const char *column);
  * ALTER TABLE ... RENAME TO name). */
 bool ml_later_in_file_makes_table(const ml_stmt_ctx *ctx, const char *name);
 
+/* The statement's source text in the file (not NUL-terminated; *len bytes),
+ * or NULL when the statement was rebuilt (PL/pgSQL with INTO, dynamic SQL).
+ * Byte 0 is where node location 0 is. */
 const char *ml_stmt_text(const ml_stmt_ctx *ctx, size_t *len);
-
-/* Where " NOT VALID" goes to fix a constraint added by an ALTER TABLE with
- * a single subcommand: the end of the statement's text. (size_t)-1 when the
- * statement has several subcommands or no verbatim text. */
-size_t ml_not_valid_fix_at(const ml_stmt_ctx *ctx);
 
 /* Byte offset just past the first whole word `word` (any case) in text, or
  * (size_t)-1 when it is not there. For placing fixes. */

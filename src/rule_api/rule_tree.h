@@ -60,6 +60,16 @@ typedef void (*ml_column_type_fn)(const ml_stmt_ctx *ctx, const ml_rule *rule, c
  * COLUMN, and the new type of ALTER COLUMN ... TYPE. */
 void ml_each_column_type(const ml_stmt_ctx *ctx, const ml_rule *rule, ml_column_type_fn fn);
 
+/* Is col's table made by this migration file: the CREATE TABLE defining
+ * it (unless CREATE TABLE IF NOT EXISTS of a table the run knows, which
+ * does nothing), or a table created earlier in the file? No one uses it
+ * yet: its columns' types may still change freely. */
+bool ml_column_table_is_new(const ml_stmt_ctx *ctx, const ml_column_type *col);
+
+/* The i-th modifier of type ("20" of varchar(20)) when it is an integer,
+ * into *out; false when there is none or it is something else. */
+bool ml_type_modifier(const PgQuery__TypeName *type, size_t i, int *out);
+
 /* Does ALTER COLUMN ... TYPE carry a USING expression that computes
  * something? USING col and USING col::type only restate the conversion
  * PostgreSQL would do anyway, so they decide nothing about a rewrite. */

@@ -298,8 +298,10 @@ static void lint_pass(struct file_lint *f, const ml_options *options, const ml_r
 			continue;
 		if (current != (size_t)-1 && step != current)
 			ml_engine_next_step(st, steps[step].new_migration, steps[step].in_transaction);
-		if (step != current)
+		if (step != current) {
 			step_version(f, &steps[step]);
+			ml_engine_set_one_query(st, steps[step].one_query);
+		}
 		current = step;
 		if (drop_text && f->src->mapped_size && c->start - kept_from >= DROP_TEXT_STEP) {
 			/* Findings from here on point at this chunk or later (or

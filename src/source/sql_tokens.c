@@ -1,8 +1,9 @@
 /*
- * sql_tokens.c - compares two SQL texts as sequences of tokens from
- * libpg_query's scanner (PostgreSQL's own lexer), comments left out, so
- * that strings, quoted names and dollar-quoted bodies keep every byte
- * while the layout between tokens does not count.
+ * sql_tokens.c - SQL texts as sequences of tokens from libpg_query's
+ * scanner (PostgreSQL's own lexer), comments left out: two texts compared
+ * so that strings, quoted names and dollar-quoted bodies keep every byte
+ * while the layout between tokens does not count, and a statement's tokens
+ * with their byte ranges, where fixes are placed.
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -75,4 +76,21 @@ int ml_sql_same_tokens(const char *a, size_t alen, const char *b, size_t blen)
 	}
 	ml_arena_free(arena);
 	return same;
+}
+
+const ml_sql_token *ml_sql_tokens(ml_arena *arena, const char *text, size_t len, size_t *n)
+{
+	*n = 0;
+	PgQuery__ScanResult *s = scan(arena, text, len);
+	if (!s)
+		return NULL;
+	ml_sql_token *out = ml_arena_alloc(arena, (s->n_tokens + 1) * sizeof(*out));
+	for (size_t i = 0; i < s->n_tokens; i++) {
+		const PgQuery__ScanToken *t = s->tokens[i];
+		if (is_comment(t) || t->start < 0 || t->end < t->start || (size_t)t->end > len)
+			continue;
+		out[(*n)++] = (ml_sql_token){ .start = (size_t)t->start, .end = (size_t)t->end, .token = t->token,
+					      .keyword_kind = t->keyword_kind };
+	}
+	return out;
 }
