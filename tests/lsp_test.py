@@ -14,7 +14,9 @@ instead of hanging it. It checks every message the server handles:
   codeDescription, source, the help paragraph, silenced findings left out,
   ranges in UTF-16 code units over text with é, 😀, CRLF line ends and a
   byte that is not UTF-8;
-- related information: a view an earlier migration made on a dropped column;
+- related information: a view an earlier migration made on a dropped column,
+  the statement that took a lock still held (in a file and in an untitled
+  buffer);
 - code actions: the fix, the "ignore" comment (above the statement, with its
   indentation, or added to the comment already there) and every fix at once,
   each applied to the text here and the result linted again: the finding is
@@ -581,6 +583,16 @@ def test_related_and_history(tmp):
     # An untitled buffer is linted alone.
     diags = c.open("untitled:Untitled-1", later)
     check(find(diags, "adding-not-nullable-field"), "an untitled buffer has no history: %r" % rules_of(diags))
+    # The statement that took a lock still held is related information in
+    # the document itself, a file's or an untitled buffer's: its whole line.
+    held = ("BEGIN;\nSET LOCAL lock_timeout = '1s';\nSET LOCAL statement_timeout = '1s';\n"
+            "LOCK TABLE t IN ACCESS EXCLUSIVE MODE;\nINSERT INTO t_new SELECT * FROM t;\nCOMMIT;\n")
+    for held_uri in (uri_of(os.path.join(tmp, "held.sql")), "untitled:Untitled-2"):
+        ref = find(c.open(held_uri, held), "slow-statement-under-exclusive-lock")
+        info = ref.get("relatedInformation", []) if ref else []
+        check(len(info) == 1 and info[0]["location"] == {
+            "uri": held_uri, "range": {"start": {"line": 3, "character": 0}, "end": {"line": 3, "character": 38}}},
+              "%s: the LOCK TABLE that took the lock is related information: %r" % (held_uri, ref))
     c.finish()
 
 
