@@ -33,7 +33,8 @@ instead of hanging it. It checks every message the server handles:
   over the cap, JSON that is not an object, ids, methods and params of the
   wrong type, an unknown method, a notification with an id, a request
   without one, $/ notifications, a didChange for a document not open, a
-  position past the end, a document over max_input_size; and 300 valid
+  position past the end, a document over max_input_size, a NUL character
+  in a document; and 300 valid
   messages with parts replaced by values of other types. After each one the
   server still answers.
 
@@ -737,8 +738,22 @@ def test_bad_input(tmp):
     logged = c.notification("window/logMessage", lambda p: other in p["message"])
     check(logged["type"] == 1 and "not open" in logged["message"], "a didChange for a closed document: %r" % logged)
     c.ping("a didChange for a document not open")
+    # A NUL character (JSON's \\u0000) in the text: said, as the command line
+    # says it of a file, not linted up to it as if the text ended there; a
+    # backslash and "u0000" written in the SQL is no NUL.
+    diags = c.change(uri, "SELECT 1;\u0000\nCREATE INDEX i ON t (a);\n", 2)
+    check(len(diags) == 1 and "NUL" in diags[0]["message"] and diags[0]["severity"] == 1,
+          "a document with a NUL character: one diagnostic that says so: %r" % diags)
+    c.send_body(b'{"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": "%s", '
+                b'"version": 3}, "contentChanges": [{"text": "SELECT 1;\x00\\nCREATE INDEX i ON t (a);"}]}}' % uri.encode())
+    diags = c.diagnostics(uri, 3)
+    check(len(diags) == 1 and "NUL" in diags[0]["message"],
+          "a NUL byte in a string (not JSON, read anyway): one diagnostic that says so: %r" % diags)
+    diags = c.change(uri, "-- \\u0000\nCREATE INDEX i ON t (a);\n", 4)
+    check(find(diags, "require-concurrent-index-creation") and not any("NUL" in d["message"] for d in diags),
+          "a backslash and u0000 in the SQL is not a NUL: %r" % diags)
     # A character past the end of its line means the line's end.
-    c.change(uri, "CREATE INDEX i ON t (a);\n", 2)
+    c.change(uri, "CREATE INDEX i ON t (a);\n", 5)
     h = c.result("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 500}})
     check(h and "CREATE INDEX" in h["contents"]["value"], "a character past the line's end: %r" % h)
     c.finish()

@@ -280,15 +280,19 @@ static int did_open(ml_lsp_server *s, const cJSON *params, cJSON **result, failu
 	const cJSON *version = cJSON_GetObjectItemCaseSensitive(td, "version");
 	if (!text)
 		return -1;
-	if (!ml_lsp_document_open(s, uri->valuestring, cJSON_IsNumber(version) ? (long)version->valuedouble : 0,
-				  text->valuestring, strlen(text->valuestring)))
+	ml_lsp_document *doc = ml_lsp_document_open(s, uri->valuestring,
+						   cJSON_IsNumber(version) ? (long)version->valuedouble : 0,
+						   text->valuestring, strlen(text->valuestring));
+	if (!doc)
 		return fail(f, ML_RPC_INTERNAL_ERROR, "out of memory opening %s", uri->valuestring);
+	doc->holds_nul = s->message_has_nul;
 	return 0;
 }
 
 /* Applies one change of didChange to doc: the whole text, or (from a
  * client that sends them anyway) a range replaced. */
-static int apply_change(ml_lsp_document *doc, long version, const cJSON *change, size_t i, failure *f)
+static int apply_change(ml_lsp_server *s, ml_lsp_document *doc, long version, const cJSON *change, size_t i,
+			failure *f)
 {
 	char where[64];
 	snprintf(where, sizeof(where), "params.contentChanges[%zu]", i);
@@ -297,10 +301,12 @@ static int apply_change(ml_lsp_document *doc, long version, const cJSON *change,
 		return -1;
 	size_t len = strlen(text->valuestring);
 	const cJSON *range = cJSON_GetObjectItemCaseSensitive(change, "range");
-	if (!range)
-		return ml_lsp_document_set_text(doc, version, text->valuestring, len) == 0
-			       ? 0
-			       : fail(f, ML_RPC_INTERNAL_ERROR, "out of memory");
+	if (!range) {
+		if (ml_lsp_document_set_text(doc, version, text->valuestring, len) != 0)
+			return fail(f, ML_RPC_INTERNAL_ERROR, "out of memory");
+		doc->holds_nul = s->message_has_nul;
+		return 0;
+	}
 	ml_lsp_position a, b;
 	size_t start, end;
 	const cJSON *ra = member(range, where, "start", "object", f), *rb = ra ? member(range, where, "end", "object", f) : NULL;
@@ -317,7 +323,12 @@ static int apply_change(ml_lsp_document *doc, long version, const cJSON *change,
 	memcpy(joined + start + len, doc->text + end, doc->len - end);
 	int status = ml_lsp_document_set_text(doc, version, joined, doc->len - (end - start) + len);
 	free(joined);
-	return status == 0 ? 0 : fail(f, ML_RPC_INTERNAL_ERROR, "out of memory");
+	if (status != 0)
+		return fail(f, ML_RPC_INTERNAL_ERROR, "out of memory");
+	/* The text is cut short from the first NUL on, until a whole new text
+	 * comes. */
+	doc->holds_nul |= s->message_has_nul;
+	return 0;
 }
 
 static int did_change(ml_lsp_server *s, const cJSON *params, cJSON **result, failure *f)
@@ -337,7 +348,7 @@ static int did_change(ml_lsp_server *s, const cJSON *params, cJSON **result, fai
 	const cJSON *change;
 	cJSON_ArrayForEach(change, changes)
 	{
-		if (apply_change(doc, v, change, i++, f) != 0)
+		if (apply_change(s, doc, v, change, i++, f) != 0)
 			return -1;
 	}
 	return 0;
@@ -490,8 +501,29 @@ static void notification_problem(ml_lsp_server *s, const char *message)
 	ml_lsp_log(s, 1, message);
 }
 
+/* Does the JSON text body (len bytes) hold a NUL character in a string:
+ * the escape \u0000, or a NUL byte (not JSON, which cJSON reads anyway)? A
+ * backslash escaped itself ("\\u0000", the six characters written in the
+ * SQL) is not one. */
+static bool has_nul(const char *body, size_t len)
+{
+	if (memchr(body, '\0', len))
+		return true;
+	for (const char *p = body; (p = memchr(p, '\\', (size_t)(body + len - p)));) {
+		size_t run = 0;
+		while (p + run < body + len && p[run] == '\\')
+			run++;
+		p += run;
+		/* An odd run of backslashes leaves the last one escaping what follows. */
+		if (run % 2 && (size_t)(body + len - p) >= 5 && !memcmp(p, "u0000", 5))
+			return true;
+	}
+	return false;
+}
+
 static void handle(ml_lsp_server *s, const char *body, size_t len)
 {
+	s->message_has_nul = has_nul(body, len);
 	cJSON *msg = cJSON_ParseWithLength(body, len);
 	if (!msg) {
 		const char *at = cJSON_GetErrorPtr();
