@@ -34,7 +34,7 @@ instead of hanging it. It checks every message the server handles:
   wrong type, an unknown method, a notification with an id, a request
   without one, $/ notifications, a didChange for a document not open, a
   position past the end, a document over max_input_size, a NUL character
-  in a document; and 300 valid
+  in a document, a version no integer holds; and 300 valid
   messages with parts replaced by values of other types. After each one the
   server still answers.
 
@@ -752,6 +752,15 @@ def test_bad_input(tmp):
     diags = c.change(uri, "-- \\u0000\nCREATE INDEX i ON t (a);\n", 4)
     check(find(diags, "require-concurrent-index-creation") and not any("NUL" in d["message"] for d in diags),
           "a backslash and u0000 in the SQL is not a NUL: %r" % diags)
+    # A version no integer holds is no version: didOpen's is 0, didChange's
+    # the one before plus one (a C conversion of 1e300 is undefined).
+    big = uri_of(os.path.join(tmp, "big-version.sql"))
+    c.notify("textDocument/didOpen", {"textDocument": {"uri": big, "languageId": "sql", "version": 1e300, "text": "x"}})
+    published = c.notification("textDocument/publishDiagnostics", lambda p: p["uri"] == big)
+    check(published["version"] == 0, "didOpen with version 1e300: published as version %r" % published["version"])
+    c.notify("textDocument/didChange", {"textDocument": {"uri": big, "version": -1e300}, "contentChanges": [{"text": "y"}]})
+    published = c.notification("textDocument/publishDiagnostics", lambda p: p["uri"] == big)
+    check(published["version"] == 1, "didChange with version -1e300: published as version %r" % published["version"])
     # A character past the end of its line means the line's end.
     c.change(uri, "CREATE INDEX i ON t (a);\n", 5)
     h = c.result("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 500}})

@@ -77,6 +77,9 @@ typedef struct ml_lsp_server {
 
 /* ---- the dispatcher (lsp_server.c) --------------------------------------- */
 
+/* Whether v is a JSON number that is a whole number a long holds, stored
+ * in *out (a client's 1e300 is not one: converting it would be undefined). */
+bool ml_lsp_json_long(const cJSON *v, long *out);
 /* Sends message (deleted here; NULL: memory ran out, said on the log). */
 void ml_lsp_send(ml_lsp_server *s, cJSON *message);
 /* Says text to the user (window/showMessage; type 1 error, 2 warning,

@@ -8,6 +8,7 @@
  * waiting, so a burst of edits costs one lint.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +74,16 @@ void ml_lsp_log(ml_lsp_server *s, int type, const char *text)
 }
 
 /* ---- reading parameters ---------------------------------------------------- */
+
+bool ml_lsp_json_long(const cJSON *v, long *out)
+{
+	/* Both bounds are exact doubles (-2^63 and 2^63 on 64 bits). */
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= (double)LONG_MIN && v->valuedouble < -(double)LONG_MIN) ||
+	    v->valuedouble != (double)(long)v->valuedouble)
+		return false;
+	*out = (long)v->valuedouble;
+	return true;
+}
 
 /* A request's problem, for its error answer. */
 typedef struct failure {
@@ -277,12 +288,12 @@ static int did_open(ml_lsp_server *s, const cJSON *params, cJSON **result, failu
 	const cJSON *td = member(params, "params", "textDocument", "object", f);
 	const cJSON *uri = td ? member(td, "params.textDocument", "uri", "string", f) : NULL;
 	const cJSON *text = uri ? member(td, "params.textDocument", "text", "string", f) : NULL;
-	const cJSON *version = cJSON_GetObjectItemCaseSensitive(td, "version");
+	long version = 0;
 	if (!text)
 		return -1;
-	ml_lsp_document *doc = ml_lsp_document_open(s, uri->valuestring,
-						   cJSON_IsNumber(version) ? (long)version->valuedouble : 0,
-						   text->valuestring, strlen(text->valuestring));
+	ml_lsp_json_long(cJSON_GetObjectItemCaseSensitive(td, "version"), &version);
+	ml_lsp_document *doc = ml_lsp_document_open(s, uri->valuestring, version, text->valuestring,
+						   strlen(text->valuestring));
 	if (!doc)
 		return fail(f, ML_RPC_INTERNAL_ERROR, "out of memory opening %s", uri->valuestring);
 	doc->holds_nul = s->message_has_nul;
@@ -342,8 +353,9 @@ static int did_change(ml_lsp_server *s, const cJSON *params, cJSON **result, fai
 		return fail(f, ML_RPC_INVALID_PARAMS, "textDocument/didChange for %s, which is not open: ignored (didOpen "
 			    "opens a document)", uri);
 	const cJSON *td = cJSON_GetObjectItemCaseSensitive(params, "textDocument");
-	const cJSON *version = cJSON_GetObjectItemCaseSensitive(td, "version");
-	long v = cJSON_IsNumber(version) ? (long)version->valuedouble : doc->version + 1;
+	long v;
+	if (!ml_lsp_json_long(cJSON_GetObjectItemCaseSensitive(td, "version"), &v))
+		v = doc->version + 1;
 	size_t i = 0;
 	const cJSON *change;
 	cJSON_ArrayForEach(change, changes)
