@@ -14,7 +14,9 @@ instead of hanging it. It checks every message the server handles:
   codeDescription, source, the help paragraph, silenced findings left out,
   ranges in UTF-16 code units over text with é, 😀, CRLF line ends and a
   byte that is not UTF-8;
-- related information: a view an earlier migration made on a dropped column;
+- related information: a view an earlier migration made on a dropped column,
+  the statement that took a lock still held (in a file and in an untitled
+  buffer);
 - code actions: the fix, the "ignore" comment (above the statement, with its
   indentation, or added to the comment already there) and every fix at once,
   each applied to the text here and the result linted again: the finding is
@@ -31,7 +33,8 @@ instead of hanging it. It checks every message the server handles:
   over the cap, JSON that is not an object, ids, methods and params of the
   wrong type, an unknown method, a notification with an id, a request
   without one, $/ notifications, a didChange for a document not open, a
-  position past the end, a document over max_input_size; and 300 valid
+  position past the end, a document over max_input_size, a NUL character
+  in a document, a version no integer holds; and 300 valid
   messages with parts replaced by values of other types. After each one the
   server still answers.
 
@@ -581,6 +584,16 @@ def test_related_and_history(tmp):
     # An untitled buffer is linted alone.
     diags = c.open("untitled:Untitled-1", later)
     check(find(diags, "adding-not-nullable-field"), "an untitled buffer has no history: %r" % rules_of(diags))
+    # The statement that took a lock still held is related information in
+    # the document itself, a file's or an untitled buffer's: its whole line.
+    held = ("BEGIN;\nSET LOCAL lock_timeout = '1s';\nSET LOCAL statement_timeout = '1s';\n"
+            "LOCK TABLE t IN ACCESS EXCLUSIVE MODE;\nINSERT INTO t_new SELECT * FROM t;\nCOMMIT;\n")
+    for held_uri in (uri_of(os.path.join(tmp, "held.sql")), "untitled:Untitled-2"):
+        ref = find(c.open(held_uri, held), "slow-statement-under-exclusive-lock")
+        info = ref.get("relatedInformation", []) if ref else []
+        check(len(info) == 1 and info[0]["location"] == {
+            "uri": held_uri, "range": {"start": {"line": 3, "character": 0}, "end": {"line": 3, "character": 38}}},
+              "%s: the LOCK TABLE that took the lock is related information: %r" % (held_uri, ref))
     c.finish()
 
 
@@ -725,8 +738,31 @@ def test_bad_input(tmp):
     logged = c.notification("window/logMessage", lambda p: other in p["message"])
     check(logged["type"] == 1 and "not open" in logged["message"], "a didChange for a closed document: %r" % logged)
     c.ping("a didChange for a document not open")
+    # A NUL character (JSON's \\u0000) in the text: said, as the command line
+    # says it of a file, not linted up to it as if the text ended there; a
+    # backslash and "u0000" written in the SQL is no NUL.
+    diags = c.change(uri, "SELECT 1;\u0000\nCREATE INDEX i ON t (a);\n", 2)
+    check(len(diags) == 1 and "NUL" in diags[0]["message"] and diags[0]["severity"] == 1,
+          "a document with a NUL character: one diagnostic that says so: %r" % diags)
+    c.send_body(b'{"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": "%s", '
+                b'"version": 3}, "contentChanges": [{"text": "SELECT 1;\x00\\nCREATE INDEX i ON t (a);"}]}}' % uri.encode())
+    diags = c.diagnostics(uri, 3)
+    check(len(diags) == 1 and "NUL" in diags[0]["message"],
+          "a NUL byte in a string (not JSON, read anyway): one diagnostic that says so: %r" % diags)
+    diags = c.change(uri, "-- \\u0000\nCREATE INDEX i ON t (a);\n", 4)
+    check(find(diags, "require-concurrent-index-creation") and not any("NUL" in d["message"] for d in diags),
+          "a backslash and u0000 in the SQL is not a NUL: %r" % diags)
+    # A version no integer holds is no version: didOpen's is 0, didChange's
+    # the one before plus one (a C conversion of 1e300 is undefined).
+    big = uri_of(os.path.join(tmp, "big-version.sql"))
+    c.notify("textDocument/didOpen", {"textDocument": {"uri": big, "languageId": "sql", "version": 1e300, "text": "x"}})
+    published = c.notification("textDocument/publishDiagnostics", lambda p: p["uri"] == big)
+    check(published["version"] == 0, "didOpen with version 1e300: published as version %r" % published["version"])
+    c.notify("textDocument/didChange", {"textDocument": {"uri": big, "version": -1e300}, "contentChanges": [{"text": "y"}]})
+    published = c.notification("textDocument/publishDiagnostics", lambda p: p["uri"] == big)
+    check(published["version"] == 1, "didChange with version -1e300: published as version %r" % published["version"])
     # A character past the end of its line means the line's end.
-    c.change(uri, "CREATE INDEX i ON t (a);\n", 2)
+    c.change(uri, "CREATE INDEX i ON t (a);\n", 5)
     h = c.result("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 500}})
     check(h and "CREATE INDEX" in h["contents"]["value"], "a character past the line's end: %r" % h)
     c.finish()

@@ -382,8 +382,8 @@ static bool fix_all_action(const ml_lsp_server *s, const ml_lsp_document *doc, c
 /* The number at key of o, or -1. */
 static long number_at(const cJSON *o, const char *key)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsNumber(v) && v->valuedouble >= 0 ? (long)v->valuedouble : -1;
+	long n;
+	return ml_lsp_json_long(cJSON_GetObjectItemCaseSensitive(o, key), &n) && n >= 0 ? n : -1;
 }
 
 /* Is d one of the diagnostics the client names (the request's

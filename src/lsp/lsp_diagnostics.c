@@ -70,7 +70,9 @@ static cJSON *related_json(const ml_lsp_document *doc, const ml_diagnostic *d)
 			continue;
 		char *uri = NULL;
 		cJSON *range = NULL;
-		if (doc->path && !strcmp(ref->path, doc->path)) {
+		/* The run names the document as it was linted: its path, or the
+		 * URI of a buffer that is not a file (untitled:...). */
+		if (!strcmp(ref->path, doc->path ? doc->path : doc->uri)) {
 			/* In this document: the whole line, which we have. */
 			uri = strdup(doc->uri);
 			size_t line = ref->line > 0 && (size_t)ref->line <= doc->lines.n ? (size_t)ref->line - 1 : 0;

@@ -208,6 +208,13 @@ static void lint(ml_lsp_server *s, ml_lsp_document *doc)
 {
 	drop_lint(doc);
 	doc->dirty = false;
+	if (doc->holds_nul) {
+		/* What the command line says of a file with a NUL byte. */
+		doc->not_linted = strdup("not linted: the document contains a NUL character (U+0000): it looks "
+					 "binary, not SQL text");
+		publish(s, doc, false);
+		return;
+	}
 	ml_lsp_folder *folder = folder_for(s, doc->dir);
 	if (!folder) {
 		ml_lsp_log(s, 1, "out of memory loading the options: the document was not linted");

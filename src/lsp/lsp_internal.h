@@ -45,6 +45,9 @@ typedef struct ml_lsp_document {
 	ml_options options;       /* what it was linted with (points into its folder's options) */
 	bool excluded;            /* the configuration excludes it: not linted */
 	char *not_linted;         /* why the text was not linted (too large), or NULL */
+	bool holds_nul;           /* the client's text holds a NUL character, which a C string
+				     (text) cannot: text stops at the first one, so it is not
+				     linted (as the command line does not lint such a file) */
 	ml_catalog *history;      /* what the earlier migrations of its folder build, or NULL:
 				     not read yet */
 	const char *tool;         /* the migration tool detected for it (static), or NULL: not
@@ -57,6 +60,9 @@ typedef struct ml_lsp_server {
 	bool initialized;         /* initialize was answered */
 	bool shut_down;           /* shutdown was received */
 	bool exiting;             /* exit was received */
+	bool message_has_nul;     /* the message being handled holds a NUL character in one of
+				     its strings (\u0000, or a NUL byte), which cJSON's strings
+				     end at */
 	bool output_failed;       /* writing to the client failed: stop */
 	char *root;               /* the workspace folder, or NULL */
 	cJSON *settings;          /* the editor's "migralint" settings, or NULL */
@@ -71,6 +77,9 @@ typedef struct ml_lsp_server {
 
 /* ---- the dispatcher (lsp_server.c) --------------------------------------- */
 
+/* Whether v is a JSON number that is a whole number a long holds, stored
+ * in *out (a client's 1e300 is not one: converting it would be undefined). */
+bool ml_lsp_json_long(const cJSON *v, long *out);
 /* Sends message (deleted here; NULL: memory ran out, said on the log). */
 void ml_lsp_send(ml_lsp_server *s, cJSON *message);
 /* Says text to the user (window/showMessage; type 1 error, 2 warning,

@@ -8,6 +8,7 @@
  * waiting, so a burst of edits costs one lint.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +74,16 @@ void ml_lsp_log(ml_lsp_server *s, int type, const char *text)
 }
 
 /* ---- reading parameters ---------------------------------------------------- */
+
+bool ml_lsp_json_long(const cJSON *v, long *out)
+{
+	/* Both bounds are exact doubles (-2^63 and 2^63 on 64 bits). */
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= (double)LONG_MIN && v->valuedouble < -(double)LONG_MIN) ||
+	    v->valuedouble != (double)(long)v->valuedouble)
+		return false;
+	*out = (long)v->valuedouble;
+	return true;
+}
 
 /* A request's problem, for its error answer. */
 typedef struct failure {
@@ -277,18 +288,22 @@ static int did_open(ml_lsp_server *s, const cJSON *params, cJSON **result, failu
 	const cJSON *td = member(params, "params", "textDocument", "object", f);
 	const cJSON *uri = td ? member(td, "params.textDocument", "uri", "string", f) : NULL;
 	const cJSON *text = uri ? member(td, "params.textDocument", "text", "string", f) : NULL;
-	const cJSON *version = cJSON_GetObjectItemCaseSensitive(td, "version");
+	long version = 0;
 	if (!text)
 		return -1;
-	if (!ml_lsp_document_open(s, uri->valuestring, cJSON_IsNumber(version) ? (long)version->valuedouble : 0,
-				  text->valuestring, strlen(text->valuestring)))
+	ml_lsp_json_long(cJSON_GetObjectItemCaseSensitive(td, "version"), &version);
+	ml_lsp_document *doc = ml_lsp_document_open(s, uri->valuestring, version, text->valuestring,
+						   strlen(text->valuestring));
+	if (!doc)
 		return fail(f, ML_RPC_INTERNAL_ERROR, "out of memory opening %s", uri->valuestring);
+	doc->holds_nul = s->message_has_nul;
 	return 0;
 }
 
 /* Applies one change of didChange to doc: the whole text, or (from a
  * client that sends them anyway) a range replaced. */
-static int apply_change(ml_lsp_document *doc, long version, const cJSON *change, size_t i, failure *f)
+static int apply_change(ml_lsp_server *s, ml_lsp_document *doc, long version, const cJSON *change, size_t i,
+			failure *f)
 {
 	char where[64];
 	snprintf(where, sizeof(where), "params.contentChanges[%zu]", i);
@@ -297,10 +312,12 @@ static int apply_change(ml_lsp_document *doc, long version, const cJSON *change,
 		return -1;
 	size_t len = strlen(text->valuestring);
 	const cJSON *range = cJSON_GetObjectItemCaseSensitive(change, "range");
-	if (!range)
-		return ml_lsp_document_set_text(doc, version, text->valuestring, len) == 0
-			       ? 0
-			       : fail(f, ML_RPC_INTERNAL_ERROR, "out of memory");
+	if (!range) {
+		if (ml_lsp_document_set_text(doc, version, text->valuestring, len) != 0)
+			return fail(f, ML_RPC_INTERNAL_ERROR, "out of memory");
+		doc->holds_nul = s->message_has_nul;
+		return 0;
+	}
 	ml_lsp_position a, b;
 	size_t start, end;
 	const cJSON *ra = member(range, where, "start", "object", f), *rb = ra ? member(range, where, "end", "object", f) : NULL;
@@ -317,7 +334,12 @@ static int apply_change(ml_lsp_document *doc, long version, const cJSON *change,
 	memcpy(joined + start + len, doc->text + end, doc->len - end);
 	int status = ml_lsp_document_set_text(doc, version, joined, doc->len - (end - start) + len);
 	free(joined);
-	return status == 0 ? 0 : fail(f, ML_RPC_INTERNAL_ERROR, "out of memory");
+	if (status != 0)
+		return fail(f, ML_RPC_INTERNAL_ERROR, "out of memory");
+	/* The text is cut short from the first NUL on, until a whole new text
+	 * comes. */
+	doc->holds_nul |= s->message_has_nul;
+	return 0;
 }
 
 static int did_change(ml_lsp_server *s, const cJSON *params, cJSON **result, failure *f)
@@ -331,13 +353,14 @@ static int did_change(ml_lsp_server *s, const cJSON *params, cJSON **result, fai
 		return fail(f, ML_RPC_INVALID_PARAMS, "textDocument/didChange for %s, which is not open: ignored (didOpen "
 			    "opens a document)", uri);
 	const cJSON *td = cJSON_GetObjectItemCaseSensitive(params, "textDocument");
-	const cJSON *version = cJSON_GetObjectItemCaseSensitive(td, "version");
-	long v = cJSON_IsNumber(version) ? (long)version->valuedouble : doc->version + 1;
+	long v;
+	if (!ml_lsp_json_long(cJSON_GetObjectItemCaseSensitive(td, "version"), &v))
+		v = doc->version + 1;
 	size_t i = 0;
 	const cJSON *change;
 	cJSON_ArrayForEach(change, changes)
 	{
-		if (apply_change(doc, v, change, i++, f) != 0)
+		if (apply_change(s, doc, v, change, i++, f) != 0)
 			return -1;
 	}
 	return 0;
@@ -490,8 +513,29 @@ static void notification_problem(ml_lsp_server *s, const char *message)
 	ml_lsp_log(s, 1, message);
 }
 
+/* Does the JSON text body (len bytes) hold a NUL character in a string:
+ * the escape \u0000, or a NUL byte (not JSON, which cJSON reads anyway)? A
+ * backslash escaped itself ("\\u0000", the six characters written in the
+ * SQL) is not one. */
+static bool has_nul(const char *body, size_t len)
+{
+	if (memchr(body, '\0', len))
+		return true;
+	for (const char *p = body; (p = memchr(p, '\\', (size_t)(body + len - p)));) {
+		size_t run = 0;
+		while (p + run < body + len && p[run] == '\\')
+			run++;
+		p += run;
+		/* An odd run of backslashes leaves the last one escaping what follows. */
+		if (run % 2 && (size_t)(body + len - p) >= 5 && !memcmp(p, "u0000", 5))
+			return true;
+	}
+	return false;
+}
+
 static void handle(ml_lsp_server *s, const char *body, size_t len)
 {
+	s->message_has_nul = has_nul(body, len);
 	cJSON *msg = cJSON_ParseWithLength(body, len);
 	if (!msg) {
 		const char *at = cJSON_GetErrorPtr();

@@ -4,7 +4,7 @@
  * is told (a table created in the same text is new, one from the catalog
  * holds data); the caller's catalog is never changed; a text over
  * max_input_size is refused; and many threads linting at once get the
- * same results as one thread. Also what an editor builds on: the statements'
+ * same results as one thread, with the parse cache off and on. Also what an editor builds on: the statements'
  * locks (record_statements), a file's history before it
  * (ml_history_before), and fixes applied to a text (ml_fixes_apply).
  */
@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "migralint/migralint.h"
+#include "parse_cache.h"
 #include "unit.h"
 
 static size_t count_rule(const ml_lint_result *r, const char *rule)
@@ -289,6 +290,40 @@ START_TEST(threads_agree_with_one)
 }
 END_TEST
 
+/* The same with the parse cache on, as the language server runs (its
+ * history replays parse on the pipeline's threads): a budget this small
+ * turns a generation over every few statements, so threads take trees
+ * while another frees the generation they came from. Under ThreadSanitizer
+ * (lint_threads) a race fails the test. */
+START_TEST(threads_agree_with_the_parse_cache)
+{
+	const char create[] = "CREATE TABLE t (a int);\n";
+	ml_lint_result base = ml_lint_text(NULL, NULL, "0.sql", create, strlen(create));
+	shared = base.catalog;
+	for (size_t k = 0; k < N_TEXTS; k++) {
+		ml_lint_result r = ml_lint_text(shared, NULL, "m.sql", TEXTS[k], strlen(TEXTS[k]));
+		fingerprint(&r, expected[k], sizeof(expected[k]));
+		ml_lint_result_free(&r);
+	}
+	ml_parse_cache_enable(4096);
+	pthread_t threads[THREADS];
+	for (uintptr_t i = 0; i < THREADS; i++)
+		ck_assert_int_eq(pthread_create(&threads[i], NULL, lint_many, (void *)i), 0);
+	long mismatches = 0;
+	for (int i = 0; i < THREADS; i++) {
+		void *ret;
+		pthread_join(threads[i], &ret);
+		mismatches += (long)ret;
+	}
+	size_t hits, misses;
+	ml_parse_cache_counts(&hits, &misses);
+	ml_parse_cache_enable(0);
+	ck_assert_int_eq(mismatches, 0);
+	ck_assert_uint_gt(hits, 0);
+	ml_lint_result_free(&base);
+}
+END_TEST
+
 Suite *lint_text_suite(void)
 {
 	Suite *s = suite_create("lint_text");
@@ -301,6 +336,7 @@ Suite *lint_text_suite(void)
 	tcase_add_test(tc, history_before_a_file);
 	tcase_add_test(tc, fixes_applied_to_a_text);
 	tcase_add_test(tc, threads_agree_with_one);
+	tcase_add_test(tc, threads_agree_with_the_parse_cache);
 	suite_add_tcase(s, tc);
 	return s;
 }
