@@ -648,6 +648,13 @@ def test_config(tmp):
           "bad settings are shown: %r" % shown)
     diags = c.diagnostics(uri)
     check(not find(diags, "adding-field-with-default"), "back to PG 15: %r" % rules_of(diags))
+    # A setting given twice (JSON allows it; cJSON keeps both): the last one
+    # counts, and the first is not leaked (the AddressSanitizer build's exit
+    # status says so).
+    c.send_body(b'{"jsonrpc": "2.0", "method": "workspace/didChangeConfiguration", "params": {"settings": '
+                b'{"migralint": {"config": "nowhere.json", "config": ".migralint.json"}}}}')
+    diags = c.diagnostics(uri)
+    check(not find(diags, "ban-drop-column"), "the last of two config settings: %r" % rules_of(diags))
     c.finish()
 
     # initializationOptions, and a document over max_input_size.

@@ -101,12 +101,17 @@ static void read_settings(folder_options *fo, const cJSON *settings, const char 
 		const char *k = v->string;
 		bool bad = false;
 		if (!strcmp(k, "config")) {
+			/* A key given twice (JSON allows it): the last one counts. */
 			if (cJSON_IsFalse(v) || cJSON_IsNull(v)) {
 				*no_config = cJSON_IsFalse(v);
+				free(fo->config_path);
+				fo->config_path = NULL;
 			} else if (!cJSON_IsString(v) || !*v->valuestring) {
 				bad = true;
 			} else {
 				const char *from = v->valuestring[0] == '/' ? "" : root ? root : dir;
+				*no_config = false;
+				free(fo->config_path);
 				fo->config_path = malloc(strlen(from) + strlen(v->valuestring) + 2);
 				if (fo->config_path)
 					sprintf(fo->config_path, "%s%s%s", from, *from ? "/" : "", v->valuestring);
