@@ -319,6 +319,11 @@ fix_tree() {
 c=[collections.Counter(x["rule"] for x in json.load(open(f))["diagnostics"] if not x.get("suppressed")) for f in sys.argv[2:]]
 grew=["%s %d -> %d" % (r, c[0][r], c[1][r]) for r in sorted(c[1]) if c[1][r] > c[0][r]]
 grew and print("%s: findings that grew: %s" % (sys.argv[1], ", ".join(grew)))' "$name" "$work/before.json" "$work/after.json"
+	# A fix is offered only where its statement runs: none may add a
+	# statement PostgreSQL refuses in a transaction.
+	check "$name: no new concurrently-in-transaction after --fix" test \
+		"$(grep -o '"rule":"concurrently-in-transaction"' "$work/after.json" | wc -l)" -le \
+		"$(grep -o '"rule":"concurrently-in-transaction"' "$work/before.json" | wc -l)"
 	check "$name: --fix ran (${summary:-no summary})" test -n "$summary"
 	check "$name: fewer findings after --fix ($before -> $after)" test "$after" -lt "$before"
 	check "$name: no new syntax error (per file)" \

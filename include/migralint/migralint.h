@@ -599,9 +599,12 @@ ml_catalog *ml_history_before(const ml_options *opts, const char *path);
  * path, suppressed ones and ones without a fix are passed over) to the len
  * bytes of text, the file they were found in. Fixes are taken in the order
  * of their first edit; one whose edits overlap or touch an edit already
- * taken, or the range of a statement that does not parse (a syntax-error,
- * statement-too-complex, invalid-input or psql-meta-command finding), is
- * left for a later pass. No byte outside the edits changes. Returns a
+ * taken is left for a later pass, and one with an edit inside the range of
+ * a finding about text that was not parsed (a syntax-error,
+ * statement-too-complex, invalid-input or psql-meta-command finding; a
+ * syntax error's range is its failing token, and rules only place fixes in
+ * and around the parsed statement they flag) is left out. No byte outside
+ * the edits changes. Returns a
  * malloc'd NUL-terminated text (the caller frees it; *out_len its length,
  * *applied the fixes taken, both may be NULL), or NULL when memory runs
  * out. */
