@@ -498,7 +498,6 @@ def test_code_actions(tmp):
                                                     "context": {"diagnostics": []}})
     check(actions and all(set(a["edit"]) == {"changes"} and uri in a["edit"]["changes"] for a in actions),
           "WorkspaceEdit.changes: %r" % actions)
-    d = c2.diagnostics(uri) if False else None
     c2.finish()
     c.finish()
 
