@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libpq-fe.h>
+#include "pq_load.h"
 
 #include "table_stats.h"
 
@@ -83,6 +83,8 @@ char *ml_table_stats_read(const char *url, int timeout_s, char *err, size_t err_
 	 * as the file is JSON. */
 	const char *const keys[] = { "connect_timeout", "fallback_application_name", "dbname", "client_encoding", NULL };
 	const char *const values[] = { "10", "migralint stats", url, "UTF8", NULL };
+	if (ml_pq_load(err, err_size) != 0)
+		return NULL;
 	PGconn *conn = PQconnectdbParams(keys, values, 1);
 	if (!conn || PQstatus(conn) != CONNECTION_OK) {
 		fail(err, err_size, "cannot connect to the database: %s",

@@ -27,7 +27,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <libpq-fe.h>
+#include "pq_load.h"
 
 #include "arena.h"
 #include "trace.h"
@@ -770,6 +770,8 @@ static PGconn *connect_session(const ml_trace_settings *s, bool *skipped, char *
 	 * counted in characters of the text sent (byte_at_char). */
 	static const char *const KEYS[] = { "dbname", "client_encoding", "connect_timeout", NULL };
 	const char *values[] = { s->conninfo, "UTF8", "10", NULL };
+	if (ml_pq_load(err, err_size) != 0)
+		return NULL;
 	PGconn *conn = PQconnectdbParams(KEYS, values, 1);
 	if (!conn) {
 		snprintf(err, err_size, "cannot connect: out of memory");
