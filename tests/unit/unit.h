@@ -34,6 +34,7 @@ Suite *suppress_suite(void);
 Suite *engine_suite(void);
 Suite *lock_table_suite(void);
 Suite *unpack_suite(void);
+Suite *pack_suite(void);
 Suite *read_suite(void);
 Suite *catalog_suite(void);
 Suite *tx_suite(void);
