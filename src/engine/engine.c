@@ -68,6 +68,7 @@ static void fill_context(ml_engine_state *st, ml_stmt_ctx *ctx, const PgQuery__N
 		.tx = &st->tx,
 		.arena = st->file_arena,
 		.out = &st->findings,
+		.mentions = &st->mentions,
 	};
 }
 

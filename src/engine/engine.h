@@ -61,6 +61,7 @@ typedef struct ml_engine_state {
 	const ml_observation *observed; /* what it did with the unit being analysed, or NULL */
 	const ml_observation *top_observed; /* the same for the unit of the top level being
 					 analysed, while its body's units are */
+	ml_text_mentions mentions;    /* read ahead in this file's text, for the rules' fixes */
 } ml_engine_state;
 
 /* engine.c */

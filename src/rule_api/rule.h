@@ -66,6 +66,22 @@ typedef struct ml_stmt_span {
 struct ml_arena;
 struct ml_findings;
 
+/* What ml_file_mentions_from (rule_fix.h) has read of a file for one set
+ * of phrases, so that the file's statements, asked in order, read its text
+ * once: no match in [from, scanned_to), and the first one at found
+ * (SIZE_MAX: none seen yet), or the end of the text at scanned_to. */
+typedef struct ml_mention_memo {
+	const char *phrases;      /* the phrases, each ended by a NUL, in the file's arena */
+	size_t phrases_len;
+	size_t from, scanned_to, found;
+	bool at_end;
+} ml_mention_memo;
+#define ML_MENTION_MEMOS 4
+typedef struct ml_text_mentions {
+	ml_mention_memo memo[ML_MENTION_MEMOS];
+	unsigned next_slot;
+} ml_text_mentions;
+
 /* The facts a rule reads. Everything is owned by the engine and valid only
  * during the check call. */
 struct ml_stmt_ctx {
@@ -97,6 +113,7 @@ struct ml_stmt_ctx {
 	const char *slow_work_reported_by; /* see ml_slow_work_reported_by */
 	struct ml_arena *arena;     /* text the helpers below return lives here, for the file */
 	struct ml_findings *out;    /* ml_report appends here; the engine takes the findings */
+	ml_text_mentions *mentions; /* the file's, for ml_file_mentions_from; NULL: none kept */
 	const ml_migration_facts *migration; /* where the step stands in its migration (an up or
 				       a down, and its counterpart), or NULL when the run does
 				       not track it (a tool without downs, the rules off) */

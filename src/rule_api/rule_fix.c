@@ -352,11 +352,11 @@ static bool phrase_at(const char *text, size_t at, const char *phrase)
 	return !word_byte(text[i]);
 }
 
-bool ml_file_mentions_from(const ml_stmt_ctx *ctx, size_t offset, const char *const *phrases, size_t n)
+/* The first match of one of phrases at or after at, before limit (text
+ * ends first at a NUL); limit when none: *end set when the text ended. */
+static size_t next_mention(const char *text, size_t at, size_t limit, const char *const *phrases, size_t n,
+			   bool *end)
 {
-	const char *text = ctx->span.text;
-	if (!text || !ctx->span.exact)
-		return true;
 	/* The bytes a phrase can start with, in either case: most bytes of
 	 * the text are passed over with one look at this table. */
 	bool starts[256] = { false };
@@ -364,17 +364,96 @@ bool ml_file_mentions_from(const ml_stmt_ctx *ctx, size_t offset, const char *co
 		unsigned char c = (unsigned char)phrases[k][0];
 		starts[tolower(c)] = starts[toupper(c)] = true;
 	}
-	size_t from = ctx->span.loc_base + offset;
-	for (size_t at = from; text[at]; at++) {
-		if (at - from >= LOOK_AHEAD)
-			return true;
+	*end = false;
+	for (; at < limit; at++) {
+		if (!text[at]) {
+			*end = true;
+			return at;
+		}
 		if (!starts[(unsigned char)text[at]])
 			continue;
 		for (size_t k = 0; k < n; k++)
 			if (phrase_at(text, at, phrases[k]))
-				return true;
+				return at;
 	}
-	return false;
+	return limit;
+}
+
+/* Are phrases those of memo, in order? By their text: a caller's array may
+ * be built anew for each statement. */
+static bool same_phrases(const ml_mention_memo *memo, const char *const *phrases, size_t n)
+{
+	if (!memo->phrases)
+		return false;
+	size_t at = 0;
+	for (size_t k = 0; k < n; k++) {
+		size_t len = strlen(phrases[k]) + 1;
+		if (at + len > memo->phrases_len || memcmp(memo->phrases + at, phrases[k], len) != 0)
+			return false;
+		at += len;
+	}
+	return at == memo->phrases_len;
+}
+
+static ml_mention_memo *memo_for(const ml_stmt_ctx *ctx, const char *const *phrases, size_t n)
+{
+	ml_text_mentions *m = ctx->mentions;
+	if (!m || !ctx->arena)
+		return NULL;
+	for (unsigned i = 0; i < ML_MENTION_MEMOS; i++)
+		if (same_phrases(&m->memo[i], phrases, n))
+			return &m->memo[i];
+	size_t len = 0;
+	for (size_t k = 0; k < n; k++)
+		len += strlen(phrases[k]) + 1;
+	char *copy = ml_arena_alloc(ctx->arena, len ? len : 1);
+	if (!copy)
+		return NULL;
+	size_t at = 0;
+	for (size_t k = 0; k < n; k++) {
+		size_t one = strlen(phrases[k]) + 1;
+		memcpy(copy + at, phrases[k], one);
+		at += one;
+	}
+	ml_mention_memo *slot = &m->memo[m->next_slot];
+	m->next_slot = (m->next_slot + 1) % ML_MENTION_MEMOS;
+	*slot = (ml_mention_memo){ .phrases = copy, .phrases_len = len, .found = SIZE_MAX };
+	return slot;
+}
+
+bool ml_file_mentions_from(const ml_stmt_ctx *ctx, size_t offset, const char *const *phrases, size_t n)
+{
+	const char *text = ctx->span.text;
+	if (!text || !ctx->span.exact)
+		return true;
+	size_t from = ctx->span.loc_base + offset;
+	/* A file's statements ask in order: what was read for the one before
+	 * still holds from here, and only the text past it is read. The
+	 * answer is that of reading from `from`: a match, or the text going
+	 * on past LOOK_AHEAD bytes. */
+	ml_mention_memo *memo = memo_for(ctx, phrases, n);
+	ml_mention_memo local;
+	if (!memo)
+		memo = &local;
+	if (memo == &local || from < memo->from || from > (memo->found != SIZE_MAX ? memo->found : memo->scanned_to)) {
+		memo->from = memo->scanned_to = from;
+		memo->found = SIZE_MAX;
+		memo->at_end = false;
+	}
+	if (memo->found != SIZE_MAX)
+		return true;
+	size_t limit = from + LOOK_AHEAD + 1;
+	if (!memo->at_end && memo->scanned_to < limit) {
+		bool end;
+		size_t at = next_mention(text, memo->scanned_to, limit, phrases, n, &end);
+		memo->scanned_to = at;
+		memo->at_end = end;
+		if (!end && at < limit) {
+			memo->found = at;
+			return true;
+		}
+	}
+	return memo->scanned_to - from > LOOK_AHEAD;
 }
 
 /* ---- building a fix -------------------------------------------------------- */

@@ -35,6 +35,7 @@ Suite *engine_suite(void);
 Suite *lock_table_suite(void);
 Suite *unpack_suite(void);
 Suite *pack_suite(void);
+Suite *mentions_suite(void);
 Suite *read_suite(void);
 Suite *catalog_suite(void);
 Suite *tx_suite(void);

@@ -66,6 +66,7 @@ int main(void)
 	srunner_add_suite(sr, lock_table_suite());
 	srunner_add_suite(sr, unpack_suite());
 	srunner_add_suite(sr, pack_suite());
+	srunner_add_suite(sr, mentions_suite());
 	srunner_add_suite(sr, read_suite());
 	srunner_add_suite(sr, catalog_suite());
 	srunner_add_suite(sr, tx_suite());
