@@ -75,11 +75,13 @@ typedef struct ml_mention_memo {
 	size_t phrases_len;
 	size_t from, scanned_to, found;
 	bool at_end;
+	unsigned long long used;  /* when last asked */
+	unsigned long long hits;  /* how often asked: the least asked is replaced */
 } ml_mention_memo;
-#define ML_MENTION_MEMOS 4
+#define ML_MENTION_MEMOS 8
 typedef struct ml_text_mentions {
 	ml_mention_memo memo[ML_MENTION_MEMOS];
-	unsigned next_slot;
+	unsigned long long clock;
 } ml_text_mentions;
 
 /* The facts a rule reads. Everything is owned by the engine and valid only

@@ -400,9 +400,21 @@ static ml_mention_memo *memo_for(const ml_stmt_ctx *ctx, const char *const *phra
 	ml_text_mentions *m = ctx->mentions;
 	if (!m || !ctx->arena)
 		return NULL;
-	for (unsigned i = 0; i < ML_MENTION_MEMOS; i++)
-		if (same_phrases(&m->memo[i], phrases, n))
-			return &m->memo[i];
+	m->clock++;
+	/* A rule's fixed list is asked for statement after statement; a
+	 * column's name once or twice. The least asked goes, so that names
+	 * replace names, and of those the least recent. */
+	ml_mention_memo *slot = &m->memo[0];
+	for (unsigned i = 0; i < ML_MENTION_MEMOS; i++) {
+		ml_mention_memo *e = &m->memo[i];
+		if (same_phrases(e, phrases, n)) {
+			e->used = m->clock;
+			e->hits++;
+			return e;
+		}
+		if (e->hits < slot->hits || (e->hits == slot->hits && e->used < slot->used))
+			slot = e;
+	}
 	size_t len = 0;
 	for (size_t k = 0; k < n; k++)
 		len += strlen(phrases[k]) + 1;
@@ -415,9 +427,8 @@ static ml_mention_memo *memo_for(const ml_stmt_ctx *ctx, const char *const *phra
 		memcpy(copy + at, phrases[k], one);
 		at += one;
 	}
-	ml_mention_memo *slot = &m->memo[m->next_slot];
-	m->next_slot = (m->next_slot + 1) % ML_MENTION_MEMOS;
-	*slot = (ml_mention_memo){ .phrases = copy, .phrases_len = len, .found = SIZE_MAX };
+	*slot = (ml_mention_memo){ .phrases = copy, .phrases_len = len, .found = SIZE_MAX, .used = m->clock,
+				    .hits = 1 };
 	return slot;
 }
 
