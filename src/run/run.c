@@ -146,19 +146,12 @@ struct items_job {
 	size_t n;
 };
 
-static int run_jobs(const ml_options *opts)
-{
-	if (opts->jobs > 0)
-		return opts->jobs;
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	return cores > 0 ? (int)cores : 1;
-}
-
 static void *items_job_main(void *arg)
 {
 	struct items_job *job = arg;
-	/* One file that small is over before a worker would start. */
-	int jobs = job->n == 1 && job->items[0].text && job->items[0].len < 64 * 1024 ? 1 : run_jobs(&job->run->options);
+	/* jobs 0 (the default): the pipeline starts workers only for a run
+	 * that lasts, and parks them on a busy machine. */
+	int jobs = job->run->options.jobs > 0 ? job->run->options.jobs : 0;
 	ml_pipeline *pipeline = ml_pipeline_new(job->items, job->n, jobs, job->run->options.max_input_size);
 	if (!pipeline) {
 		for (size_t k = 0; k < job->n; k++)
@@ -175,6 +168,13 @@ static void *items_job_main(void *arg)
 			continue;
 		}
 		ml_run_lint_source(job->run, pipeline, k, &job->plan[k]);
+	}
+	if (getenv("MIGRALINT_PIPELINE_STATS")) {
+		/* For bench/run.sh: what the adaptive workers did. */
+		ml_pipeline_stats st = ml_pipeline_get_stats(pipeline);
+		static const char *const MODES[] = { "serial", "probe", "parallel", "parked" };
+		fprintf(stderr, "migralint: pipeline: %d workers, %s at the end, %u periods, %u parked, %u probes\n",
+			st.workers, MODES[st.mode], st.periods, st.parked_periods, st.probes);
 	}
 	ml_pipeline_free(pipeline);
 	return NULL;

@@ -9,6 +9,16 @@
  * has not started when the engine needs it, the engine does itself: the
  * report is the same as with no workers, byte for byte.
  *
+ * Workers cost more than they save on a small run, and on a machine whose
+ * cores are busy: two threads then share one core, the engine waits for a
+ * worker the scheduler put aside, and the handing over is paid for
+ * nothing. So by default (jobs 0) no worker starts before the run has
+ * taken START_AFTER of work, and then the engine measures, period by
+ * period, the process's CPU time against the wall time: below
+ * PARALLEL_RATIO, the workers did not run beside the engine, and they are
+ * parked until a later probe period finds cores free again. An explicit
+ * jobs count starts its workers at once and keeps them.
+ *
  * Claims go in order: files are prepared in input order, and statement
  * chunks are claimed in (file, chunk) order and queued in a ring, oldest
  * first. The engine takes chunks in that same order, so the chunk it wants
@@ -23,6 +33,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -44,6 +55,17 @@
 #define FILES_AHEAD 64
 #define BYTES_AHEAD ((size_t)32 * 1024 * 1024)
 #define MAX_WORKERS 64
+/* Adaptive workers (jobs 0): none before this much wall time (a run that
+ * ends sooner never starts a thread), periods this long, and the CPU to
+ * wall ratio over a period under which workers did not run in parallel
+ * (two threads sharing one core give about 1.0, a worker beside the engine
+ * 1.3 and more). Probes of a parked pool are this many periods apart at
+ * first, then twice as many after each failed probe, up to the most. */
+#define START_AFTER_NS (30ull * 1000 * 1000)
+#define PERIOD_NS (50ull * 1000 * 1000)
+#define PARALLEL_RATIO 1.25
+#define PROBE_FIRST 4
+#define PROBE_MOST 64
 
 enum file_state { FILE_UNCLAIMED = 0, FILE_PREPARING, FILE_READY, FILE_RELEASED };
 
@@ -87,6 +109,17 @@ struct ml_pipeline {
 	bool engine_waiting;
 	pthread_t workers[MAX_WORKERS];
 	int n_workers;
+	/* Workers 0..active_workers - 1 may claim work; the others wait. */
+	int active_workers;
+	/* The engine's adaptation (jobs 0); only the engine touches these. */
+	bool adaptive;
+	int max_workers;             /* workers to start: one less than the cores */
+	bool started;                /* the workers are started */
+	unsigned long long t0;       /* when the pipeline was made */
+	unsigned long long period_wall, period_cpu; /* when the current period began */
+	int periods_to_probe;        /* parked: periods left before a probe */
+	int probe_gap;               /* parked: periods between probes */
+	ml_pipeline_stats stats;
 };
 
 /* ---- preparing a file ----------------------------------------------------- */
@@ -411,13 +444,29 @@ static void parse_entry(struct ml_pipeline *p, struct ring_entry *e)
 	free(copy);
 }
 
+/* The worker's index among p->workers (mutex held). */
+static int worker_index(const struct ml_pipeline *p)
+{
+	pthread_t self = pthread_self();
+	for (int i = 0; i < p->n_workers; i++)
+		if (pthread_equal(p->workers[i], self))
+			return i;
+	return 0;
+}
+
 static void *worker_main(void *arg)
 {
 	struct ml_pipeline *p = arg;
 	pthread_mutex_lock(&p->mutex);
+	int index = worker_index(p);
 	while (!p->stopping) {
 		size_t file, chunk;
-		if (claim_statement(p, &file, &chunk)) {
+		if (index >= p->active_workers) {
+			/* Parked: the engine found that workers did not run beside it. */
+			p->idle_workers++;
+			pthread_cond_wait(&p->work_ready, &p->mutex);
+			p->idle_workers--;
+		} else if (claim_statement(p, &file, &chunk)) {
 			struct ring_entry *e = ring_push(p, file, chunk);
 			pthread_mutex_unlock(&p->mutex);
 			/* The slot stays put: the engine pops it only once done. */
@@ -451,6 +500,32 @@ static void *worker_main(void *arg)
 
 /* ---- the engine's side ---------------------------------------------------- */
 
+unsigned long long ml_now_ns(clockid_t clock)
+{
+	struct timespec ts;
+	if (clock_gettime(clock, &ts) != 0)
+		return 0;
+	return (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
+}
+
+/* Starts p->max_workers workers, all active (engine's thread). */
+static void start_workers(struct ml_pipeline *p)
+{
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	/* Parsing recurses in libpg_query: workers get the engine's stack. */
+	pthread_attr_setstacksize(&attr, ML_LINT_STACK_SIZE);
+	pthread_mutex_lock(&p->mutex);
+	for (int i = 0; i < p->max_workers; i++)
+		if (pthread_create(&p->workers[p->n_workers], &attr, worker_main, p) == 0)
+			p->n_workers++;
+	p->active_workers = p->n_workers;
+	p->started = true;
+	p->stats.mode = p->n_workers ? ML_PIPELINE_PARALLEL : ML_PIPELINE_SERIAL;
+	pthread_mutex_unlock(&p->mutex);
+	pthread_attr_destroy(&attr);
+}
+
 ml_pipeline *ml_pipeline_new(const ml_pipeline_item *items, size_t n, int jobs, size_t max_size)
 {
 	struct ml_pipeline *p = calloc(1, sizeof(*p));
@@ -482,24 +557,101 @@ ml_pipeline *ml_pipeline_new(const ml_pipeline_item *items, size_t n, int jobs, 
 	pthread_mutex_init(&p->mutex, NULL);
 	pthread_cond_init(&p->work_ready, NULL);
 	pthread_cond_init(&p->engine_wake, NULL);
-	if (jobs < 2)
+	p->t0 = ml_now_ns(CLOCK_MONOTONIC);
+	if (jobs == 0) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		p->adaptive = true;
+		p->max_workers = cores > 1 ? (int)(cores - 1 < MAX_WORKERS ? cores - 1 : MAX_WORKERS) : 0;
 		return p;
+	}
 	/* The engine's thread analyses, and parses instead of waiting for a
 	 * worker: with jobs - 1 workers, jobs threads keep busy. */
-	int workers = jobs - 1 < MAX_WORKERS ? jobs - 1 : MAX_WORKERS;
-	pthread_attr_t attr;
-	pthread_attr_init(&attr);
-	/* Parsing recurses in libpg_query: workers get the engine's stack. */
-	pthread_attr_setstacksize(&attr, ML_LINT_STACK_SIZE);
-	for (int i = 0; i < workers; i++)
-		if (pthread_create(&p->workers[p->n_workers], &attr, worker_main, p) == 0)
-			p->n_workers++;
-	pthread_attr_destroy(&attr);
+	p->max_workers = jobs - 1 < MAX_WORKERS ? jobs - 1 : MAX_WORKERS;
+	start_workers(p);
 	return p;
+}
+
+/* ---- adapting the workers (jobs 0) ------------------------------------------ */
+
+ml_pipeline_mode ml_pipeline_decide(ml_pipeline_mode mode, double cpu_per_wall)
+{
+	if (mode == ML_PIPELINE_PARALLEL || mode == ML_PIPELINE_PROBE)
+		return cpu_per_wall >= PARALLEL_RATIO ? ML_PIPELINE_PARALLEL : ML_PIPELINE_PARKED;
+	return ML_PIPELINE_PARKED;
+}
+
+static void set_active(struct ml_pipeline *p, int n)
+{
+	pthread_mutex_lock(&p->mutex);
+	p->active_workers = n;
+	wake_workers(p, true);
+	pthread_mutex_unlock(&p->mutex);
+}
+
+static void begin_period(struct ml_pipeline *p, unsigned long long now)
+{
+	p->period_wall = now;
+	p->period_cpu = ml_now_ns(CLOCK_PROCESS_CPUTIME_ID);
+}
+
+/* On the engine's thread, between statements: starts the workers once the
+ * run has lasted START_AFTER_NS, then parks and probes them period by
+ * period. */
+static void adapt(struct ml_pipeline *p)
+{
+	if (!p->adaptive || p->max_workers == 0)
+		return;
+	unsigned long long now = ml_now_ns(CLOCK_MONOTONIC);
+	if (!p->started) {
+		if (now - p->t0 < START_AFTER_NS)
+			return;
+		start_workers(p);
+		p->stats.mode = ML_PIPELINE_PROBE;
+		p->probe_gap = PROBE_FIRST;
+		begin_period(p, now);
+		return;
+	}
+	if (now - p->period_wall < PERIOD_NS)
+		return;
+	p->stats.periods++;
+	if (p->stats.mode == ML_PIPELINE_PARKED) {
+		p->stats.parked_periods++;
+		if (--p->periods_to_probe > 0) {
+			begin_period(p, now);
+			return;
+		}
+		p->stats.probes++;
+		p->stats.mode = ML_PIPELINE_PROBE;
+		set_active(p, p->n_workers);
+		begin_period(p, now);
+		return;
+	}
+	double cpu = (double)(ml_now_ns(CLOCK_PROCESS_CPUTIME_ID) - p->period_cpu);
+	double wall = (double)(now - p->period_wall);
+	ml_pipeline_mode was = p->stats.mode;
+	p->stats.mode = ml_pipeline_decide(was, cpu / wall);
+	if (p->stats.mode == ML_PIPELINE_PARKED) {
+		/* A probe that failed waits twice as long for the next one. */
+		if (was == ML_PIPELINE_PROBE && p->probe_gap < PROBE_MOST)
+			p->probe_gap *= 2;
+		p->periods_to_probe = p->probe_gap;
+		set_active(p, 0);
+	} else {
+		p->probe_gap = PROBE_FIRST;
+	}
+	begin_period(p, now);
+}
+
+ml_pipeline_stats ml_pipeline_get_stats(const ml_pipeline *p)
+{
+	ml_pipeline_stats stats = p->stats;
+	stats.workers = p->n_workers;
+	return stats;
 }
 
 const ml_source *ml_pipeline_source(ml_pipeline *p, size_t k)
 {
+	adapt(p);
 	pthread_mutex_lock(&p->mutex);
 	p->engine_file = k;
 	struct file_slot *f = &p->files[k];
@@ -535,6 +687,7 @@ static bool before(size_t file, size_t chunk, size_t k, size_t j)
 void ml_pipeline_take(ml_pipeline *p, size_t k, size_t j, ml_parsed *out)
 {
 	memset(out, 0, sizeof(*out));
+	adapt(p);
 	pthread_mutex_lock(&p->mutex);
 	for (;;) {
 		if (p->ring_count == 0)

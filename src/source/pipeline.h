@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "arena.h"
 #include "parse.h"
@@ -66,10 +67,13 @@ typedef struct ml_pipeline_item {
 	unsigned long long dev, ino;
 } ml_pipeline_item;
 
-/* Starts jobs workers (none when jobs < 2) that read, split and parse the
- * items' statements ahead of the engine, reading at most max_size bytes of
- * an input (0: ML_DEFAULT_MAX_INPUT_SIZE). items are copied; their paths
- * must outlive the pipeline. Returns NULL only when out of memory. */
+/* A pipeline whose workers read, split and parse the items' statements
+ * ahead of the engine, reading at most max_size bytes of an input (0:
+ * ML_DEFAULT_MAX_INPUT_SIZE). jobs >= 2 starts jobs - 1 workers at once;
+ * jobs 1 none; jobs 0 one less than the cores, started only once the run
+ * has lasted a while, and parked while they do not run in parallel with
+ * the engine (pipeline.c). items are copied; their paths must outlive the
+ * pipeline. Returns NULL only when out of memory. */
 ml_pipeline *ml_pipeline_new(const ml_pipeline_item *items, size_t n, int jobs, size_t max_size);
 /* Item k, ready: prepared here if no worker got to it. Call for k = 0, 1,
  * ... in order, and release each before the next. */
@@ -84,6 +88,32 @@ void ml_pipeline_take(ml_pipeline *p, size_t k, size_t j, ml_parsed *out);
 void ml_pipeline_drop_text(ml_pipeline *p, size_t k, size_t before);
 /* Frees item k's text and chunks and whatever was parsed of it and not taken. */
 void ml_pipeline_release(ml_pipeline *p, size_t k);
+/* Where adaptive workers stand. */
+typedef enum ml_pipeline_mode {
+	ML_PIPELINE_SERIAL = 0, /* no worker started */
+	ML_PIPELINE_PROBE,      /* workers on for one period, to measure */
+	ML_PIPELINE_PARALLEL,   /* workers on: they ran beside the engine */
+	ML_PIPELINE_PARKED,     /* workers waiting: they did not */
+} ml_pipeline_mode;
+
+/* The next mode after a period in mode, in which the process used
+ * cpu_per_wall seconds of CPU per second (pure; for the tests). */
+ml_pipeline_mode ml_pipeline_decide(ml_pipeline_mode mode, double cpu_per_wall);
+
+typedef struct ml_pipeline_stats {
+	int workers;                /* started */
+	ml_pipeline_mode mode;      /* now */
+	unsigned periods;           /* measured since the workers started */
+	unsigned parked_periods;
+	unsigned probes;
+} ml_pipeline_stats;
+
+/* What p's workers did so far (the engine's thread). */
+ml_pipeline_stats ml_pipeline_get_stats(const ml_pipeline *p);
+
+/* clock_gettime(clock) in nanoseconds; 0 when the clock cannot be read. */
+unsigned long long ml_now_ns(clockid_t clock);
+
 /* Stops the workers and frees everything. NULL is fine. */
 void ml_pipeline_free(ml_pipeline *p);
 

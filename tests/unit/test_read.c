@@ -2,7 +2,9 @@
  * test_read.c - how the pipeline reads an input (src/source/pipeline.c): a file a
  * directory walk found is read only if it is still the regular file the walk
  * saw (a file, link or FIFO put there since is refused, without blocking),
- * nothing is read past the size limit, and the --max-input-size syntax.
+ * nothing is read past the size limit, and the --max-input-size syntax;
+ * and when it starts workers: at once for an explicit count, not at all
+ * for a short run by default, and parked when they do not run in parallel.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -11,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine.h"
@@ -198,6 +201,108 @@ START_TEST(size_syntax)
 }
 END_TEST
 
+/* Takes every statement of a pipeline's items, as the engine does; calls
+ * between(k) after the first statement of item k. */
+static void drain(ml_pipeline *p, size_t n, void (*between)(size_t))
+{
+	for (size_t k = 0; k < n; k++) {
+		const ml_source *src = ml_pipeline_source(p, k);
+		bool first = true;
+		for (size_t j = 0; j < src->chunks.len; j++) {
+			if (src->chunks.items[j].kind != ML_CHUNK_STATEMENT)
+				continue;
+			ml_parsed parsed;
+			ml_pipeline_take(p, k, j, &parsed);
+			ml_parsed_free(&parsed);
+			if (first && between)
+				between(k);
+			first = false;
+		}
+		ml_pipeline_release(p, k);
+	}
+}
+
+static ml_pipeline_item text_item(const char *path, const char *sql)
+{
+	ml_pipeline_item item = { .path = path, .text = strdup(sql) };
+	ck_assert_ptr_nonnull(item.text);
+	item.len = strlen(sql);
+	return item;
+}
+
+START_TEST(default_jobs_start_no_worker_on_a_short_run)
+{
+	ml_pipeline_item items[3] = { text_item("a.sql", "SELECT 1; SELECT 2;"), text_item("b.sql", "SELECT 3;"),
+				      text_item("c.sql", "CREATE TABLE t (id int);") };
+	ml_pipeline *p = ml_pipeline_new(items, 3, 0, 0);
+	ck_assert_ptr_nonnull(p);
+	drain(p, 3, NULL);
+	ml_pipeline_stats st = ml_pipeline_get_stats(p);
+	ck_assert_int_eq(st.workers, 0);
+	ck_assert_int_eq(st.mode, ML_PIPELINE_SERIAL);
+	ml_pipeline_free(p);
+}
+END_TEST
+
+START_TEST(explicit_jobs_start_workers_at_once)
+{
+	ml_pipeline_item items[1] = { text_item("a.sql", "SELECT 1;") };
+	ml_pipeline *p = ml_pipeline_new(items, 1, 3, 0);
+	ck_assert_ptr_nonnull(p);
+	ml_pipeline_stats st = ml_pipeline_get_stats(p);
+	ck_assert_int_eq(st.workers, 2);
+	ck_assert_int_eq(st.mode, ML_PIPELINE_PARALLEL);
+	drain(p, 1, NULL);
+	ml_pipeline_free(p);
+}
+END_TEST
+
+/* Idle wall time, no CPU: to the adaptation, a period in which nothing ran
+ * beside the engine. */
+static void idle_60ms(size_t k)
+{
+	(void)k;
+	struct timespec ts = { 0, 60 * 1000 * 1000 };
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+START_TEST(default_workers_start_on_a_long_run_and_park_when_not_parallel)
+{
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return; /* one core: no worker by default, nothing to adapt */
+	enum { N = 6 };
+	ml_pipeline_item items[N];
+	char names[N][16];
+	for (int i = 0; i < N; i++) {
+		snprintf(names[i], sizeof(names[i]), "%d.sql", i);
+		items[i] = text_item(names[i], "SELECT 1; SELECT 2; SELECT 3;");
+	}
+	ml_pipeline *p = ml_pipeline_new(items, N, 0, 0);
+	ck_assert_ptr_nonnull(p);
+	/* 60 ms into the run the workers start (probing); each later period
+	 * is spent asleep, so the probe finds them not running in parallel. */
+	drain(p, N, idle_60ms);
+	ml_pipeline_stats st = ml_pipeline_get_stats(p);
+	ck_assert_int_ge(st.workers, 1);
+	ck_assert_uint_ge(st.periods, 1);
+	ck_assert_int_eq(st.mode, ML_PIPELINE_PARKED);
+	ck_assert_uint_ge(st.parked_periods, 1);
+	ml_pipeline_free(p);
+}
+END_TEST
+
+START_TEST(adaptation_decides_by_cpu_per_wall)
+{
+	/* Two threads on one core give about 1.0; a worker beside the engine more. */
+	ck_assert_int_eq(ml_pipeline_decide(ML_PIPELINE_PROBE, 1.02), ML_PIPELINE_PARKED);
+	ck_assert_int_eq(ml_pipeline_decide(ML_PIPELINE_PROBE, 1.6), ML_PIPELINE_PARALLEL);
+	ck_assert_int_eq(ml_pipeline_decide(ML_PIPELINE_PARALLEL, 1.9), ML_PIPELINE_PARALLEL);
+	ck_assert_int_eq(ml_pipeline_decide(ML_PIPELINE_PARALLEL, 1.1), ML_PIPELINE_PARKED);
+	ck_assert_int_eq(ml_pipeline_decide(ML_PIPELINE_PARKED, 1.9), ML_PIPELINE_PARKED);
+}
+END_TEST
+
 Suite *read_suite(void)
 {
 	Suite *s = suite_create("read");
@@ -210,6 +315,10 @@ Suite *read_suite(void)
 	tcase_add_test(tc, size_limit_is_exact);
 	tcase_add_test(tc, stream_is_not_read_past_the_limit);
 	tcase_add_test(tc, size_syntax);
+	tcase_add_test(tc, default_jobs_start_no_worker_on_a_short_run);
+	tcase_add_test(tc, explicit_jobs_start_workers_at_once);
+	tcase_add_test(tc, default_workers_start_on_a_long_run_and_park_when_not_parallel);
+	tcase_add_test(tc, adaptation_decides_by_cpu_per_wall);
 	suite_add_tcase(s, tc);
 	return s;
 }
