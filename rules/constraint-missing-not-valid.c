@@ -95,8 +95,7 @@ static void check(const ml_stmt_ctx *ctx, const ml_rule *self)
 				       "it, under an ACCESS EXCLUSIVE lock that blocks reads and writes, even though "
 				       "the column is new",
 				       col->colname, table);
-		} else if (cmd && (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint ||
-				   cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraintRecurse)) {
+		} else if (cmd && ML_AT_IS(cmd->subtype, ValidateConstraint)) {
 			check_validate(ctx, self, as, cmd);
 		}
 	}

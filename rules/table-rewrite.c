@@ -70,7 +70,7 @@ static void check_alter(const ml_stmt_ctx *ctx, const ml_rule *self)
 					       cmd->name, table);
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumnRecurse: {
+		ML_AT_RECURSE_CASE(AddColumn) {
 			const PgQuery__ColumnDef *def = ml_added_column(cmd);
 			if (!generated || !def)
 				break;

@@ -428,7 +428,7 @@ cmd_lint() {
 		log "no changed migration file matches ${MIGRALINT_PATHS:-**/*.sql}: nothing to lint"
 		if [[ -n $sarif ]]; then
 			local version
-			version=$("$bin" --version 2>/dev/null | sed -n 's/^migralint //p')
+			version=$("$bin" --version 2>/dev/null | sed -n 's/^migralint \([^ ]*\).*/\1/p')
 			empty_sarif "${version:-unknown}" >"$sarif"
 			output sarif-file "$sarif"
 		fi

@@ -5,7 +5,9 @@
 #   scripts/setup.sh test   install missing packages, build, run every test,
 #                           then again in an ASan+UBSan build (build-asan/),
 #                           then many threads linting at once under
-#                           ThreadSanitizer (build-tsan/)
+#                           ThreadSanitizer (build-tsan/), then the
+#                           PostgreSQL 17 grammar (scripts/check-pg17.sh,
+#                           build-pg17/)
 #
 # Works from any directory, as root or as a user with sudo (used only for
 # apt-get), and without a terminal or standard input (CI).
@@ -64,6 +66,9 @@ if [[ $mode == test ]]; then
 	packages+=(patch)
 	# tests/nvim_test.sh runs migralint lsp in a headless Neovim.
 	packages+=(neovim)
+	# scripts/check-pg17.sh verifies the PostgreSQL 17 package it downloads
+	# with Debian's archive keys (apt-get and dpkg-deb are always there).
+	packages+=(debian-archive-keyring)
 fi
 
 install_packages() {
@@ -152,5 +157,11 @@ test)
 	log "running many threads linting at once under ThreadSanitizer (build-tsan)"
 	ctest --test-dir build-tsan --output-on-failure -R '^lint_threads$'
 	log "all tests passed (build, build-asan and the threads under build-tsan)"
+
+	# The PostgreSQL 17 grammar (build-pg17/, Debian 13's libpg-query-dev
+	# downloaded into a temporary prefix): skipped, saying so, when the
+	# package cannot be downloaded.
+	log "the PostgreSQL 17 grammar (scripts/check-pg17.sh)"
+	bash scripts/check-pg17.sh
 	;;
 esac

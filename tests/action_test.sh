@@ -439,6 +439,15 @@ lint "$repo" no-migration MIGRALINT_BASE="$base"
 result "no migration changed: exit status 0, file-count 0"
 sarif_files_are "$case_dir/migralint.sarif"
 result "no migration changed: an empty SARIF report is still written (closes old alerts)"
+# Its driver version is the version word of `migralint --version`, not the
+# grammar that follows it.
+want_version=$("$migralint" --version | awk 'NR == 1 { print $2 }')
+if [[ -n $python ]]; then
+	"$python" -c 'import json, sys; v = json.load(open(sys.argv[1]))["runs"][0]["tool"]["driver"]["version"]
+sys.exit(0 if v == sys.argv[2] else print("    driver version %r, want %r" % (v, sys.argv[2])) or 1)' \
+		"$case_dir/migralint.sarif" "$want_version"
+	result "no migration changed: the empty SARIF report's driver version is $want_version"
+fi
 # That report is written by the script itself: check it against the schema
 # when the shared schema and python3-jsonschema are there.
 schema=$repo_root/../shared/schemas/sarif-schema-2.1.0.json

@@ -2,10 +2,11 @@
 # cli_test.sh - the command line as users meet it: exit codes, options,
 # stdin, colour rules, bad inputs that must be reported while the other
 # inputs are still linted.
-# usage: cli_test.sh MIGRALINT REPO_ROOT
+# usage: cli_test.sh MIGRALINT REPO_ROOT PG_QUERY_INCLUDE_DIR
 set -u
 ML=$1
 ROOT=$2
+PG_QUERY_HEADER=${3:+$3/pg_query.h}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 passed=0
@@ -86,6 +87,18 @@ check "unknown format is bad usage" test "$code" -eq 3
 
 run --version
 check "--version" grep -q "^migralint [0-9]" <<<"$out"
+# The grammar follows the version: the one of the pg_query.h the build used
+# (PG_QUERY_INCLUDE_DIR, the third argument), so a PostgreSQL 17 build
+# prints 17.x.
+if [ -n "${PG_QUERY_HEADER:-}" ]; then
+	pg_version=$(sed -n 's/^#define PG_VERSION "\([^"]*\)"$/\1/p' "$PG_QUERY_HEADER")
+	check "--version names the grammar of $PG_QUERY_HEADER (PostgreSQL $pg_version): $out" \
+		grep -qE "^migralint [0-9.]+ \(PostgreSQL ${pg_version//./\\.} grammar(, libpg_query [^)]+)?\)$" <<<"$out"
+	check "... whose major version is that of PG_MAJORVERSION" \
+		grep -q "(PostgreSQL $(sed -n 's/^#define PG_MAJORVERSION "\([0-9]*\)"$/\1/p' "$PG_QUERY_HEADER")\." <<<"$out"
+else
+	check "the test knows the build's pg_query.h (third argument)" false
+fi
 run --list-rules
 check "--list-rules lists every rule" test "$(wc -l <<<"$out")" -ge 14
 check "--list-rules shows severities" grep -qE "^concurrently-in-transaction +error" <<<"$out"

@@ -52,13 +52,16 @@ else
 	finish
 fi
 
-# The binary runs from the prefix and prints "migralint X.Y.Z".
-version=$("$prefix/bin/migralint" --version 2>&1)
+# The binary runs from the prefix and prints "migralint X.Y.Z (PostgreSQL
+# N.M grammar)"; $version keeps X.Y.Z.
+version_line=$("$prefix/bin/migralint" --version 2>&1)
 status=$?
-if [[ $status -eq 0 && $version =~ ^migralint\ [0-9]+\.[0-9]+\.[0-9]+$ ]]; then
-	ok "bin/migralint --version: $version"
+if [[ $status -eq 0 && $version_line =~ ^migralint\ ([0-9]+\.[0-9]+\.[0-9]+)\ \(PostgreSQL\ [0-9]+\.[0-9]+\ grammar[^\)]*\)$ ]]; then
+	version=${BASH_REMATCH[1]}
+	ok "bin/migralint --version: $version_line"
 else
-	fail "bin/migralint --version printed '$version' (status $status)"
+	version=
+	fail "bin/migralint --version printed '$version_line' (status $status)"
 fi
 
 printf 'CREATE INDEX users_email_idx ON users (email);\n' >"$tmp/index.sql"
@@ -112,7 +115,7 @@ EOF
 			deps+=(${flags[@]+"${flags[@]}"})
 		done
 		if "$cc" ${sanitize_flags[@]+"${sanitize_flags[@]}"} "$tmp/use.o" "$lib" "${deps[@]}" -lpthread -lm -o "$tmp/use" 2>"$tmp/ld.log" &&
-			out=$("$tmp/use") && [[ $out == "${version#migralint } "* ]]; then
+			out=$("$tmp/use") && [[ -n $version && $out == "$version "* ]]; then
 			ok "and links against the installed libmigralint.a ($out rules)"
 		else
 			fail "linking against the installed library:"
@@ -142,10 +145,10 @@ else
 	finish
 fi
 th_version=$(sed -n 's/^\.TH [^"]*"[^"]*" "migralint \([^"]*\)".*/\1/p' "$page")
-if [[ -n $th_version && $th_version == "${version#migralint }" ]]; then
+if [[ -n $th_version && $th_version == "$version" ]]; then
 	ok "the man page is for version $th_version"
 else
-	fail "the man page's .TH names version '$th_version', the binary is '${version#migralint }'"
+	fail "the man page's .TH names version '$th_version', the binary is '$version'"
 fi
 if command -v man >/dev/null 2>&1; then
 	if MANWIDTH=80 man --warnings=w -l "$page" >"$tmp/man.txt" 2>"$tmp/man.err" &&

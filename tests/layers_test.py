@@ -35,12 +35,13 @@ import sys
 LAYERS = ["base", "source", "history", "model", "rule_api", "rules", "engine", "run", "report", "live", "lsp", "cli"]
 
 # The vocabulary the model shares with rules: lock modes, statement forms,
-# transaction states, effects, column facts. Rules can include only
+# transaction states, effects, column facts, and the grammar switch of
+# pg_grammar.h (macros only). Rules can include only
 # src/rule_api/, so these types live there, and the layers below the rule
 # API (source, model) include them too: the only include of a higher layer
 # allowed. They must stay types only (checked below), so that including them
 # never reaches code of a higher layer.
-VOCABULARY = {"src/rule_api/facts.h", "src/rule_api/lock_forms.h"}
+VOCABULARY = {"src/rule_api/facts.h", "src/rule_api/lock_forms.h", "src/rule_api/pg_grammar.h"}
 
 # The folders a rule's includes may resolve to: its include path.
 RULES_INCLUDE_PATH = ["src/rule_api", "include"]

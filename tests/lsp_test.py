@@ -297,7 +297,7 @@ def test_lifecycle(tmp):
           "textDocumentSync: full, open/close, save: %r" % sync)
     check("quickfix" in caps.get("codeActionProvider", {}).get("codeActionKinds", []), "quickfix kind: %r" % caps)
     check(caps.get("hoverProvider") is True, "hoverProvider")
-    version = subprocess.run([MIGRALINT, "--version"], capture_output=True, text=True).stdout.split()[-1]
+    version = subprocess.run([MIGRALINT, "--version"], capture_output=True, text=True).stdout.split()[1]
     check(init.get("serverInfo") == {"name": "migralint", "version": version}, "serverInfo: %r" % init.get("serverInfo"))
     reg = c.wait(lambda m: m.get("method") == "client/registerCapability", "the watched files registration")
     globs = [w["globPattern"] for r_ in reg["params"]["registrations"] for w in r_["registerOptions"]["watchers"]]

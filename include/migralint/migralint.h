@@ -30,6 +30,14 @@ extern "C" {
 
 #define MIGRALINT_VERSION "0.1.0"
 
+/* The PostgreSQL grammar the library was built with, from libpg_query's
+ * pg_query.h: "PostgreSQL 15.1 grammar" (the default build, Debian 12's
+ * libpg-query-dev) or "PostgreSQL 17.4 grammar", followed by
+ * ", libpg_query V" when pg_query.h defines PG_QUERY_VERSION. Static. */
+const char *ml_grammar_version(void);
+/* Its PG_VERSION_NUM, e.g. 150001 or 170004. */
+int ml_grammar_version_num(void);
+
 typedef enum ml_severity {
 	ML_SEVERITY_INFO = 0,
 	ML_SEVERITY_WARNING = 1,

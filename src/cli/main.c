@@ -512,7 +512,7 @@ int main(int argc, char **argv)
 		} else if (!strcmp(name, "--explain")) {
 			status = explain(value);
 		} else if (!strcmp(name, "--version")) {
-			printf("migralint %s\n", MIGRALINT_VERSION);
+			printf("migralint %s (%s)\n", MIGRALINT_VERSION, ml_grammar_version());
 			status = ML_EXIT_CLEAN;
 		} else if (!strcmp(name, "-h") || !strcmp(name, "--help")) {
 			fputs(USAGE, stdout);

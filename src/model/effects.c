@@ -15,6 +15,7 @@
 #include "facts.h"
 #include "lock_forms.h"
 #include "lock_table.h"
+#include "pg_grammar.h"
 #include "plpgsql.h"
 #include "stmt_unit.h"
 #include "tree.h"
@@ -257,7 +258,7 @@ static void classify_alter_cmd(struct classifier *c, const PgQuery__AlterTableSt
 	const char *schema = rel ? rel->schemaname : NULL, *table = rel ? rel->relname : NULL;
 	switch (cmd->subtype) {
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
-	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumnRecurse:
+	ML_AT_RECURSE_CASE(AddColumn)
 		if (def && def->node_case == T(COLUMN_DEF))
 			classify_add_column(c, rel, def->column_def);
 		else
@@ -285,11 +286,11 @@ static void classify_alter_cmd(struct classifier *c, const PgQuery__AlterTableSt
 		apply_rel(c, ML_FORM_ALTER_COLUMN_METADATA, rel, NULL);
 		return;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
-	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumnRecurse:
+	ML_AT_RECURSE_CASE(DropColumn)
 		apply_rel(c, ML_FORM_DROP_COLUMN, rel, NULL);
 		return;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
-	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraintRecurse: {
+	ML_AT_RECURSE_CASE(AddConstraint) {
 		if (!def || def->node_case != T(CONSTRAINT))
 			break;
 		const PgQuery__Constraint *con = def->constraint;
@@ -315,12 +316,11 @@ static void classify_alter_cmd(struct classifier *c, const PgQuery__AlterTableSt
 		break;
 	}
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint:
-	case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraintRecurse:
+	ML_AT_RECURSE_CASE(ValidateConstraint)
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
-	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraintRecurse: {
+	ML_AT_RECURSE_CASE(DropConstraint) {
 		/* A foreign key's other table is locked too, when we know it. */
-		bool validate = cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint ||
-				cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraintRecurse;
+		bool validate = ML_AT_IS(cmd->subtype, ValidateConstraint);
 		const ml_table_state *t = ml_catalog_table(c->cat, schema, table);
 		const ml_foreign_key_state *fk = cmd->name ? ml_catalog_foreign_key(t, cmd->name) : NULL;
 		ml_form form = validate ? ML_FORM_VALIDATE_CONSTRAINT : fk ? ML_FORM_DROP_FOREIGN_KEY : ML_FORM_DROP_CONSTRAINT;

@@ -17,6 +17,7 @@
 #include "catalog.h"
 #include "catalog_private.h"
 #include "map.h"
+#include "pg_grammar.h"
 #include "plpgsql.h"
 #include "schema_changes.h"
 #include "tree.h"
@@ -639,17 +640,17 @@ static void apply_alter_table(ml_step_ledger *l, const PgQuery__AlterTableStmt *
 		const PgQuery__Node *d = cmd->def;
 		switch (cmd->subtype) {
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumnRecurse:
+		ML_AT_RECURSE_CASE(DropColumn)
 			if (cmd->name && *cmd->name && !dynamic(l, cmd->name))
 				drop_column(l, &table, t, cmd->name, cmd->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE);
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraintRecurse:
+		ML_AT_RECURSE_CASE(AddConstraint)
 			if (d && d->node_case == PG_QUERY__NODE__NODE_CONSTRAINT)
 				add_constraint(l, t, &table, d->constraint);
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraintRecurse:
+		ML_AT_RECURSE_CASE(DropConstraint)
 			if (cmd->name && *cmd->name && !dynamic(l, cmd->name))
 				remove_member(l, t, ML_OBJECT_CONSTRAINT, cmd->name);
 			break;

@@ -14,6 +14,7 @@
 
 #include "facts.h"
 #include "lock_forms.h"
+#include "pg_grammar.h"
 #include "rule.h"
 
 /* What these return points into the statement's tree, ctx->effect or engine
@@ -30,13 +31,14 @@ const PgQuery__AlterTableStmt *ml_alter_table(const ml_stmt_ctx *ctx);
  * not an AlterTableCmd. */
 const PgQuery__AlterTableCmd *ml_alter_cmd(const PgQuery__AlterTableStmt *as, size_t i);
 
-/* The column an ADD COLUMN subcommand adds (AT_AddColumn or its Recurse
- * form), or NULL for any other subcommand and for a NULL cmd. */
+/* The column an ADD COLUMN subcommand adds (AT_AddColumn, or its Recurse
+ * form on the 15 grammar: pg_grammar.h), or NULL for any other subcommand
+ * and for a NULL cmd. */
 const PgQuery__ColumnDef *ml_added_column(const PgQuery__AlterTableCmd *cmd);
 
-/* The constraint an ADD CONSTRAINT subcommand (AT_AddConstraint or its
- * Recurse form) adds when it is of that type (CHECK, UNIQUE, FOREIGN KEY,
- * ...), else NULL; NULL for a NULL cmd. */
+/* The constraint an ADD CONSTRAINT subcommand (AT_AddConstraint, or its
+ * Recurse form on the 15 grammar) adds when it is of that type (CHECK,
+ * UNIQUE, FOREIGN KEY, ...), else NULL; NULL for a NULL cmd. */
 const PgQuery__Constraint *ml_added_constraint(const PgQuery__AlterTableCmd *cmd, PgQuery__ConstrType type);
 
 /* The first constraint of that type in a column definition (DEFAULT, NOT

@@ -14,6 +14,23 @@
 #include "parse_cache.h"
 #include "tree.h"
 #include "unpack.h"
+#include "migralint/migralint.h"
+
+/* Built here, with the pg_query.h the library is compiled against (a
+ * program including another copy of it would report that copy). */
+const char *ml_grammar_version(void)
+{
+#ifdef PG_QUERY_VERSION
+	return "PostgreSQL " PG_VERSION " grammar, libpg_query " PG_QUERY_VERSION;
+#else
+	return "PostgreSQL " PG_VERSION " grammar";
+#endif
+}
+
+int ml_grammar_version_num(void)
+{
+	return PG_VERSION_NUM;
+}
 
 /* ml_parse_statement, unpacking into into (the caller's, out->arena stays
  * NULL), or into an arena of out's own when into is NULL. */

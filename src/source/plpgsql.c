@@ -22,6 +22,7 @@
 #include "facts.h"
 #include "linemap.h"
 #include "parse.h"
+#include "pg_grammar.h"
 #include "plpgsql_compile.h"
 #include "tree.h"
 #include "plpgsql.h"
@@ -565,28 +566,54 @@ static void assign(struct body *b, const cJSON *stmt)
 	ml_parsed_free(&parsed);
 }
 
+/* A declared RECORD variable's datum (a PLpgSQL_rec with a line: not NEW
+ * or OLD) on the 17 grammar, where 15 has a PLpgSQL_var (pg_grammar.h);
+ * NULL for any other node, and always NULL on 15. */
+static const cJSON *declared_record(const cJSON *node)
+{
+#if ML_PLPGSQL_RECORD_IS_REC
+	const cJSON *rec = cJSON_GetObjectItemCaseSensitive(node, "PLpgSQL_rec");
+	return cJSON_GetObjectItemCaseSensitive(rec, "lineno") ? rec : NULL;
+#else
+	(void)node;
+	return NULL;
+#endif
+}
+
+/* The i-th of n INTO targets, datum number varno, is given the i-th column
+ * of sel (or no value when sel does not have n columns); *i moves on when
+ * varno is a datum. */
+static void assign_column(struct vars *vars, const cJSON *varno, const PgQuery__SelectStmt *sel, size_t n, size_t *i)
+{
+	if (!cJSON_IsNumber(varno) || varno->valueint < 0 || (size_t)varno->valueint >= vars->n)
+		return;
+	size_t target = (size_t)varno->valueint;
+	vars->values[target] =
+		eval_value(vars, sel && sel->n_target_list == n && vars->names[target] ? sel->target_list[*i] : NULL);
+	(*i)++;
+}
+
 /* SELECT expr, ... INTO v, ...: each variable is given its column. */
 static void assign_into(struct body *b, const cJSON *stmt)
 {
 	struct vars *vars = b->vars;
-	const cJSON *row = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(stmt, "target"), "PLpgSQL_row");
+	const cJSON *target = cJSON_GetObjectItemCaseSensitive(stmt, "target");
+	const cJSON *row = cJSON_GetObjectItemCaseSensitive(target, "PLpgSQL_row");
 	const cJSON *fields = cJSON_GetObjectItemCaseSensitive(row, "fields");
+	/* INTO r, r a declared record: 15's row of one field, r (17 names r). */
+	const cJSON *record = declared_record(target);
 	const cJSON *expr = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(stmt, "sqlstmt"), "PLpgSQL_expr");
 	const cJSON *query = cJSON_GetObjectItemCaseSensitive(expr, "query");
 	ml_parsed parsed;
 	const PgQuery__SelectStmt *sel = cJSON_IsString(query) ? plain_select(query->valuestring, &parsed) : NULL;
-	size_t n = (size_t)cJSON_GetArraySize(fields);
+	size_t n = record ? 1 : (size_t)cJSON_GetArraySize(fields);
 	size_t i = 0;
+	if (record)
+		assign_column(vars, cJSON_GetObjectItemCaseSensitive(record, "dno"), sel, n, &i);
 	const cJSON *field;
 	cJSON_ArrayForEach(field, fields)
 	{
-		const cJSON *varno = cJSON_GetObjectItemCaseSensitive(field, "varno");
-		if (!cJSON_IsNumber(varno) || varno->valueint < 0 || (size_t)varno->valueint >= vars->n)
-			continue;
-		size_t target = (size_t)varno->valueint;
-		vars->values[target] =
-			eval_value(vars, sel && sel->n_target_list == n && vars->names[target] ? sel->target_list[i] : NULL);
-		i++;
+		assign_column(vars, cJSON_GetObjectItemCaseSensitive(field, "varno"), sel, n, &i);
 	}
 	if (cJSON_IsString(query))
 		ml_parsed_free(&parsed);
@@ -911,7 +938,8 @@ static void init_vars(struct vars *vars, const cJSON *function)
 	const cJSON *d;
 	cJSON_ArrayForEach(d, datums)
 	{
-		const cJSON *var = cJSON_GetObjectItemCaseSensitive(d, "PLpgSQL_var");
+		const cJSON *var = declared_record(d);
+		var = var ? var : cJSON_GetObjectItemCaseSensitive(d, "PLpgSQL_var");
 		const cJSON *name = cJSON_GetObjectItemCaseSensitive(var, "refname");
 		vars->values[i].unknown = UNKNOWN_DECLARED;
 		initial[i].unknown = UNKNOWN_RUNTIME;
@@ -927,7 +955,8 @@ static void init_vars(struct vars *vars, const cJSON *function)
 	i = 0;
 	cJSON_ArrayForEach(d, datums)
 	{
-		const cJSON *var = cJSON_GetObjectItemCaseSensitive(d, "PLpgSQL_var");
+		const cJSON *var = declared_record(d);
+		var = var ? var : cJSON_GetObjectItemCaseSensitive(d, "PLpgSQL_var");
 		const cJSON *def = cJSON_GetObjectItemCaseSensitive(
 			cJSON_GetObjectItemCaseSensitive(var, "default_val"), "PLpgSQL_expr");
 		const cJSON *query = cJSON_GetObjectItemCaseSensitive(def, "query");

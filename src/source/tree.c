@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "arena.h"
+#include "pg_grammar.h"
 #include "tree.h"
 
 void ml_walk(const ProtobufCMessage *msg, ml_visit_fn visit, void *data)
@@ -265,8 +266,7 @@ const PgQuery__AlterTableCmd *ml_alter_cmd(const PgQuery__AlterTableStmt *as, si
 
 const PgQuery__ColumnDef *ml_added_column(const PgQuery__AlterTableCmd *cmd)
 {
-	if (!cmd || (cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn &&
-		     cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumnRecurse))
+	if (!cmd || !ML_AT_IS(cmd->subtype, AddColumn))
 		return NULL;
 	const PgQuery__Node *def = cmd->def;
 	return def && def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF ? def->column_def : NULL;
@@ -274,8 +274,7 @@ const PgQuery__ColumnDef *ml_added_column(const PgQuery__AlterTableCmd *cmd)
 
 const PgQuery__Constraint *ml_added_constraint(const PgQuery__AlterTableCmd *cmd, PgQuery__ConstrType type)
 {
-	if (!cmd || (cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint &&
-		     cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraintRecurse))
+	if (!cmd || !ML_AT_IS(cmd->subtype, AddConstraint))
 		return NULL;
 	const PgQuery__Node *def = cmd->def;
 	if (!def || def->node_case != PG_QUERY__NODE__NODE_CONSTRAINT || def->constraint->contype != type)
