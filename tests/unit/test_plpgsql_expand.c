@@ -42,7 +42,7 @@ static const ml_unit *expand(const char *sql)
 	ck_assert_int_eq(parsed.status, ML_PARSED_OK);
 	ml_unit like = { .start = 0, .end = len, .directive_line = 1, .env = { .body = ML_BODY_TOP } };
 	ck_assert_int_eq(ml_unit_list_add_parse(&top, &parsed, sql, len, 0, true, &like, &map), 1);
-	ml_plpgsql_expand(&top.items[0], &map, &children);
+	ml_plpgsql_expand(&top.items[0], &map, NULL, &children);
 	return &top.items[0];
 }
 
@@ -233,7 +233,7 @@ START_TEST(test_nothing_to_expand)
 	ck_assert(dynamic_do.env.dynamic);
 	ml_unit_list grandchildren;
 	ml_unit_list_init(&grandchildren, arena);
-	ml_plpgsql_expand(&dynamic_do, &map, &grandchildren);
+	ml_plpgsql_expand(&dynamic_do, &map, NULL, &grandchildren);
 	ck_assert_uint_eq(grandchildren.len, 1);
 	ck_assert_int_eq(grandchildren.items[0].kind, ML_UNIT_NOT_ANALYSED);
 	ck_assert_uint_eq(grandchildren.items[0].start, offset_of(sql, "EXECUTE"));
