@@ -13,6 +13,10 @@
  * of such a routine has NEXT blanked out. A plain RETURN has the same
  * grammar there and the same length, so lines and columns stay put.
  *
+ * What it gives (its JSON, read with cJSON, or where it stopped) goes into
+ * the run's cache of bodies, keyed by that statement: the same routine met
+ * again is not compiled again.
+ *
  * Its errors carry no position (only "near line N", the last statement it
  * finished). The token it stopped at is found by compiling prefixes of the
  * body: one that ends before that token fails only for ending early, one
@@ -617,9 +621,12 @@ const ml_body_outcome *ml_plpgsql_compile(ml_arena *arena, ml_body_cache *cache,
 		ml_arena_free(scratch);
 		return kept;
 	}
+	/* Finding where a body that does not compile stops reuses the
+	 * source buffer for prefixes: the key is kept apart. */
+	const char *key = cache ? ml_arena_strdup(scratch, r.source) : NULL;
 	compile(scratch, &r, text, len, own);
 	own->message = ml_arena_strdup(arena, own->message);
-	kept = cache ? ml_body_cache_put_body(cache, r.source, own) : NULL;
+	kept = cache ? ml_body_cache_put_body(cache, key, own) : NULL;
 	ml_arena_free(scratch);
 	if (kept) {
 		memset(own, 0, sizeof(*own));
