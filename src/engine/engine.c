@@ -327,7 +327,7 @@ static void analyse_body(ml_engine_state *st, const ml_unit *unit)
 	ml_arena *arena = ml_arena_new();
 	ml_unit_list body;
 	ml_unit_list_init(&body, arena);
-	ml_plpgsql_expand(unit, &st->map, &body);
+	ml_plpgsql_expand(unit, &st->map, st->bodies, &body);
 	if (body.body_end > body.body_start &&
 	    ml_mentions_directive(st->map.text + body.body_start, body.body_end - body.body_start)) {
 		size_t first = st->suppressions.len;
@@ -376,6 +376,11 @@ void ml_engine_file_start(ml_engine_state *st, ml_catalog *catalog, const ml_opt
 	st->path = path;
 	ml_catalog_begin_file(catalog, path);
 	ml_tx_init(&st->tx, file_arena, options->assume_in_transaction ? ML_TX_ASSUMED : ML_TX_NONE);
+}
+
+void ml_engine_set_body_cache(ml_engine_state *st, ml_body_cache *bodies)
+{
+	st->bodies = bodies;
 }
 
 void ml_engine_set_observer(ml_engine_state *st, const ml_statement_observer *observer)

@@ -16,6 +16,7 @@
 #include "ignore_index.h"
 #include "registry.h"
 #include "arena.h"
+#include "body_cache.h"
 #include "linemap.h"
 #include "map.h"
 #include "migralint/migralint.h"
@@ -62,6 +63,7 @@ typedef struct ml_engine_state {
 	const ml_observation *top_observed; /* the same for the unit of the top level being
 					 analysed, while its body's units are */
 	ml_text_mentions mentions;    /* read ahead in this file's text, for the rules' fixes */
+	ml_body_cache *bodies;        /* what the run learnt of PL/pgSQL bodies, or NULL */
 } ml_engine_state;
 
 /* engine.c */
@@ -107,6 +109,10 @@ void ml_engine_finish_file(ml_engine_state *st);
  * unit starts at next: next, or the BEGIN of the open transaction. */
 size_t ml_engine_text_needed_from(const ml_engine_state *st, size_t next);
 
+/* PL/pgSQL bodies met again are read from bodies (the run's, or NULL;
+ * it must outlive the pass) instead of being compiled again. Call it
+ * after ml_engine_file_start. */
+void ml_engine_set_body_cache(ml_engine_state *st, ml_body_cache *bodies);
 /* Hands each top-level statement of the pass to observer (NULL: none)
  * before its rules run; what it saw is the rules' ctx->observed, and a
  * statement PostgreSQL refused is a trace-error finding. Call it after

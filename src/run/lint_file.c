@@ -244,6 +244,7 @@ static void lint_pass(struct file_lint *f, const ml_options *options, const ml_r
 	ml_engine_state *st = f->st;
 	ml_engine_output_init(&f->out);
 	ml_engine_file_start(st, catalog, options, rules, map, file_arena, &f->out, f->edge.path);
+	ml_engine_set_body_cache(st, f->run->bodies);
 	if (f->migration)
 		ml_engine_set_migration(st, f->migration);
 	if (f->observer) {

@@ -94,7 +94,9 @@ ml_run *ml_run_new(const ml_options *opts)
 	run->options = *opts;
 	run->arena = ml_arena_new();
 	run->catalog = ml_catalog_new();
+	run->bodies = ml_body_cache_new(ML_RUN_BODY_CACHE);
 	if (!run->arena || !run->catalog) {
+		ml_body_cache_free(run->bodies);
 		ml_arena_free(run->arena);
 		ml_catalog_free(run->catalog);
 		free(run);
@@ -109,6 +111,7 @@ void ml_run_free(ml_run *run)
 		return;
 	ml_arena_free(run->arena);
 	ml_catalog_free(run->catalog);
+	ml_body_cache_free(run->bodies);
 	free(run->sorted);
 	free(run->files_copy);
 	free(run);

@@ -14,6 +14,10 @@
 #include "tool.h"
 #include "tree.h"
 
+/* The bytes a run keeps of the PL/pgSQL bodies it met (body_cache.h): past
+ * it, the cache starts again empty. */
+#define ML_RUN_BODY_CACHE ((size_t)16 * 1024 * 1024)
+
 /* Where a file stands in its migration history (history.c). */
 typedef struct ml_plan_entry {
 	const ml_tool *tool;      /* whose rules it follows */
@@ -95,6 +99,8 @@ struct ml_run {
 	size_t n_reported, cap_reported;
 	ml_map texts;             /* path -> ml_run_text *: texts read instead of the files
 				     (ml_run_set_text), in the run's arena */
+	ml_body_cache *bodies;    /* the PL/pgSQL bodies met, each compiled once; NULL when
+				     memory ran out (each is then compiled where it is met) */
 };
 
 /* A text a run reads instead of a file (ml_run_set_text). */

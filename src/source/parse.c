@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "body_cache.h"
 #include "parse.h"
 #include "parse_cache.h"
 #include "tree.h"
@@ -33,8 +34,10 @@ int ml_grammar_version_num(void)
 }
 
 /* ml_parse_statement, unpacking into into (the caller's, out->arena stays
- * NULL), or into an arena of out's own when into is NULL. */
-static void parse(ml_arena *into, const char *text, size_t len, ml_parsed *out)
+ * NULL), or into an arena of out's own when into is NULL; the tree from
+ * bodies, a run's cache of the SQL of PL/pgSQL bodies, when it holds the
+ * text (bodies may be NULL). */
+static void parse(ml_body_cache *bodies, ml_arena *into, const char *text, size_t len, ml_parsed *out)
 {
 	memset(out, 0, sizeof(*out));
 	ml_statement_size size;
@@ -49,29 +52,36 @@ static void parse(ml_arena *into, const char *text, size_t len, ml_parsed *out)
 		return;
 	}
 	/* A statement parsed before (a language server linting after an
-	 * edit) comes from the cache, when it is on; only trees that parsed
-	 * go there. */
-	size_t cached_len = 0;
-	uint8_t *cached = ml_parse_cache_get(ML_CACHE_STATEMENT, text, &cached_len);
+	 * edit, a body met again in a run) comes from a cache, when it is
+	 * on; only trees that parsed go there. */
+	size_t packed_len = 0;
+	const uint8_t *packed = bodies ? ml_body_cache_get_tree(bodies, text, &packed_len) : NULL;
+	uint8_t *cached = packed ? NULL : ml_parse_cache_get(ML_CACHE_STATEMENT, text, &packed_len);
 	PgQueryProtobufParseResult result = { 0 };
-	if (!cached) {
+	bool parsed_now = false;
+	if (cached) {
+		packed = cached;
+	} else if (!packed) {
 		result = pg_query_parse_protobuf(text);
+		parsed_now = true;
 		if (result.error) {
 			out->status = ML_PARSED_ERROR;
 			out->result = result;
 			return;
 		}
-		ml_parse_cache_put(ML_CACHE_STATEMENT, text, (const uint8_t *)result.parse_tree.data, result.parse_tree.len);
+		packed = (const uint8_t *)result.parse_tree.data;
+		packed_len = result.parse_tree.len;
+		ml_parse_cache_put(ML_CACHE_STATEMENT, text, packed, packed_len);
+		if (bodies)
+			ml_body_cache_put_tree(bodies, text, packed, packed_len);
 	}
 	out->arena = into ? NULL : ml_arena_new();
 	bool too_deep;
-	out->tree = ml_unpack_bounded(into ? into : out->arena, &pg_query__parse_result__descriptor,
-				      cached ? cached : (const uint8_t *)result.parse_tree.data,
-				      cached ? cached_len : result.parse_tree.len, ML_MAX_TREE_DEPTH, &too_deep);
+	out->tree = ml_unpack_bounded(into ? into : out->arena, &pg_query__parse_result__descriptor, packed, packed_len,
+				      ML_MAX_TREE_DEPTH, &too_deep);
 	/* The packed bytes are not needed once unpacked. */
-	if (cached)
-		free(cached);
-	else
+	free(cached);
+	if (parsed_now)
 		pg_query_free_protobuf_parse_result(result);
 	if (too_deep) {
 		ml_arena_free(out->arena);
@@ -85,12 +95,17 @@ static void parse(ml_arena *into, const char *text, size_t len, ml_parsed *out)
 
 void ml_parse_statement(const char *text, size_t len, ml_parsed *out)
 {
-	parse(NULL, text, len, out);
+	parse(NULL, NULL, text, len, out);
 }
 
 void ml_parse_statement_in(ml_arena *arena, const char *text, size_t len, ml_parsed *out)
 {
-	parse(arena, text, len, out);
+	parse(NULL, arena, text, len, out);
+}
+
+void ml_parse_body_statement(ml_body_cache *bodies, ml_arena *arena, const char *text, size_t len, ml_parsed *out)
+{
+	parse(bodies, arena, text, len, out);
 }
 
 void ml_parsed_free(ml_parsed *p)

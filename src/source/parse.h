@@ -13,6 +13,7 @@
 #include <pg_query/pg_query.pb-c.h>
 
 #include "arena.h"
+#include "body_cache.h"
 
 typedef enum ml_parse_status {
 	ML_PARSED_NONE = 0,       /* not parsed (yet) */
@@ -35,6 +36,11 @@ void ml_parse_statement(const char *text, size_t len, ml_parsed *out);
 /* The same, with the tree in arena (the caller's; it must outlive the
  * tree): many small statements parsed for later cost no arena each. */
 void ml_parse_statement_in(ml_arena *arena, const char *text, size_t len, ml_parsed *out);
+/* The same, for SQL a PL/pgSQL body runs: the tree comes from bodies, the
+ * run's cache (ml_body_cache; NULL: none), when the text was parsed
+ * before, and goes there when it parses. Into arena when it is not NULL,
+ * else into an arena of out's own. From the thread that uses bodies. */
+void ml_parse_body_statement(ml_body_cache *bodies, ml_arena *arena, const char *text, size_t len, ml_parsed *out);
 void ml_parsed_free(ml_parsed *p);
 
 /* True when text (NUL-terminated, len bytes) parses, and one of its

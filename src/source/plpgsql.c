@@ -48,6 +48,7 @@ struct body {
 	char quote;               /* '$' (the file holds the body as it is), '\'' or 'E' */
 	bool depth_reported;
 	const char *procedure;    /* name of the procedure being defined, or NULL */
+	ml_body_cache *cache;     /* the run's, or NULL */
 	struct vars *vars;        /* what its variables hold where the walk is */
 };
 
@@ -177,7 +178,7 @@ static ml_unit body_unit(const struct body *b, ml_unit_kind kind, const ml_stmt_
 /* Adds a syntax-error unit: libpg_query's PL/pgSQL compiler refused the
  * body, at the token where it stopped when that was found, else on the
  * line it names. */
-static void add_compile_error(struct body *b, const ml_plpgsql_compiled *c)
+static void add_compile_error(struct body *b, const ml_body_outcome *c)
 {
 	const ml_line_map *map = b->map;
 	size_t start = b->content_start, end = b->content_start;
@@ -243,7 +244,7 @@ static void add_sql(struct body *b, const cJSON *expr_holder, int lineno, const 
 	like.start = base;
 	like.end = end;
 	ml_parsed parsed;
-	ml_parse_statement_in(b->out->arena, query->valuestring, len, &parsed);
+	ml_parse_body_statement(b->cache, b->out->arena, query->valuestring, len, &parsed);
 	ml_unit_list_add_parse(b->out, &parsed, query->valuestring, len, base, exact, &like, b->map);
 }
 
@@ -265,6 +266,7 @@ typedef struct var_value {
 
 struct vars {
 	ml_arena *arena;          /* the values' text; freed with the walk */
+	ml_body_cache *cache;     /* the run's, or NULL: for the expressions parsed */
 	const char **names;       /* by datum number: the variable's name, NULL for rows and fields */
 	var_value *values;        /* by datum number */
 	unsigned *seen;           /* by datum number: the collect_writes call that last listed it */
@@ -483,10 +485,10 @@ static void eval_text(struct sql_text *t, const PgQuery__Node *n, int depth)
 /* Parses sql (a SELECT) for its target list. Returns the SELECT when it
  * computes values without reading anything (no FROM, WHERE, UNION ...),
  * else NULL; the caller frees *parsed. */
-static const PgQuery__SelectStmt *plain_select(const char *sql, ml_parsed *parsed)
+static const PgQuery__SelectStmt *plain_select(ml_body_cache *cache, const char *sql, ml_parsed *parsed)
 {
 	/* The nesting guards apply here too: the expression is the user's. */
-	ml_parse_statement(sql, strlen(sql), parsed);
+	ml_parse_body_statement(cache, NULL, sql, strlen(sql), parsed);
 	const PgQuery__ParseResult *tree = parsed->status == ML_PARSED_OK ? parsed->tree : NULL;
 	if (!tree || tree->n_stmts != 1 || !tree->stmts[0]->stmt ||
 	    tree->stmts[0]->stmt->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
@@ -561,7 +563,7 @@ static void assign(struct body *b, const cJSON *stmt)
 		return;
 	}
 	ml_parsed parsed;
-	const PgQuery__SelectStmt *sel = plain_select(ml_arena_printf(vars->arena, "SELECT %s", op + skip), &parsed);
+	const PgQuery__SelectStmt *sel = plain_select(vars->cache, ml_arena_printf(vars->arena, "SELECT %s", op + skip), &parsed);
 	vars->values[target] = eval_value(vars, sel && sel->n_target_list == 1 ? sel->target_list[0] : NULL);
 	ml_parsed_free(&parsed);
 }
@@ -605,7 +607,7 @@ static void assign_into(struct body *b, const cJSON *stmt)
 	const cJSON *expr = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(stmt, "sqlstmt"), "PLpgSQL_expr");
 	const cJSON *query = cJSON_GetObjectItemCaseSensitive(expr, "query");
 	ml_parsed parsed;
-	const PgQuery__SelectStmt *sel = cJSON_IsString(query) ? plain_select(query->valuestring, &parsed) : NULL;
+	const PgQuery__SelectStmt *sel = cJSON_IsString(query) ? plain_select(vars->cache, query->valuestring, &parsed) : NULL;
 	size_t n = record ? 1 : (size_t)cJSON_GetArraySize(fields);
 	size_t i = 0;
 	if (record)
@@ -706,7 +708,7 @@ static void dynamic_sql(struct body *b, const cJSON *expr_holder, int lineno, co
 		return;
 	ml_arena *arena = ml_arena_new();
 	ml_parsed parsed;
-	const PgQuery__SelectStmt *sel = plain_select(ml_arena_printf(arena, "SELECT %s", query->valuestring), &parsed);
+	const PgQuery__SelectStmt *sel = plain_select(b->cache, ml_arena_printf(arena, "SELECT %s", query->valuestring), &parsed);
 	struct sql_text sql = { .buf = { .arena = arena }, .vars = b->vars };
 	ml_strbuf_add(&sql.buf, "", 0); /* never NULL, even when format() yields nothing */
 	if (sel && sel->n_target_list == 1)
@@ -721,7 +723,7 @@ static void dynamic_sql(struct body *b, const cJSON *expr_holder, int lineno, co
 		like.start = like.end = at;
 		like.env.dynamic = true;
 		ml_parsed rebuilt;
-		ml_parse_statement_in(b->out->arena, sql.buf.data, sql.buf.len, &rebuilt);
+		ml_parse_body_statement(b->cache, b->out->arena, sql.buf.data, sql.buf.len, &rebuilt);
 		if (ml_unit_list_add_parse(b->out, &rebuilt, sql.buf.data, sql.buf.len, at, false, &like, b->map) < 0)
 			add_not_analysed(b, at, &sql, false, &like.env);
 	}
@@ -963,7 +965,7 @@ static void init_vars(struct vars *vars, const cJSON *function)
 		if (vars->names[i] && cJSON_IsString(query)) {
 			ml_parsed parsed;
 			const PgQuery__SelectStmt *sel =
-				plain_select(ml_arena_printf(vars->arena, "SELECT %s", query->valuestring), &parsed);
+				plain_select(vars->cache, ml_arena_printf(vars->arena, "SELECT %s", query->valuestring), &parsed);
 			initial[i] = eval_value(vars, sel && sel->n_target_list == 1 ? sel->target_list[0] : NULL);
 			ml_parsed_free(&parsed);
 		}
@@ -988,7 +990,7 @@ static void add_dynamic_body(const ml_unit *parent, const ml_line_map *map, ml_b
 	ml_unit_list_add(out, &unit);
 }
 
-void ml_plpgsql_expand(const ml_unit *parent, const ml_line_map *map, ml_unit_list *out)
+void ml_plpgsql_expand(const ml_unit *parent, const ml_line_map *map, ml_body_cache *cache, ml_unit_list *out)
 {
 	const PgQuery__Node *stmt = parent->stmt;
 	const ml_stmt_env *outer = &parent->env;
@@ -1023,7 +1025,7 @@ void ml_plpgsql_expand(const ml_unit *parent, const ml_line_map *map, ml_unit_li
 	}
 	const char *body_text = def_string(as);
 
-	struct body b = { .map = map, .parent = parent, .out = out };
+	struct body b = { .map = map, .parent = parent, .out = out, .cache = cache };
 	if (kind == ML_BODY_PROCEDURE)
 		b.procedure = ml_last_name(stmt->create_function_stmt->funcname,
 					   stmt->create_function_stmt->n_funcname);
@@ -1047,23 +1049,21 @@ void ml_plpgsql_expand(const ml_unit *parent, const ml_line_map *map, ml_unit_li
 		return;
 	}
 
-	ml_plpgsql_compiled compiled;
-	ml_plpgsql_compile(out->arena, stmt, body_text, &compiled);
-	if (compiled.failed) {
-		add_compile_error(&b, &compiled);
-		ml_plpgsql_compiled_free(&compiled);
+	ml_body_outcome own;
+	const ml_body_outcome *compiled = ml_plpgsql_compile(out->arena, cache, stmt, body_text, &own);
+	if (compiled->failed) {
+		add_compile_error(&b, compiled);
 		return;
 	}
-	cJSON *json = cJSON_Parse(compiled.result.plpgsql_funcs);
-	ml_plpgsql_compiled_free(&compiled);
-	if (!json) {
+	if (!compiled->tree) {
 		ml_unit unit = body_unit(&b, ML_UNIT_TOO_COMPLEX, outer);
 		unit.start = unit.end = b.content_start;
 		unit.what = "PL/pgSQL body";
 		ml_unit_list_add(out, &unit);
 		return;
 	}
-	const cJSON *function = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(json, 0), "PLpgSQL_function");
+	const cJSON *function =
+		cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(compiled->tree, 0), "PLpgSQL_function");
 
 	ml_stmt_env env = *outer;
 	env.body = kind;
@@ -1071,12 +1071,13 @@ void ml_plpgsql_expand(const ml_unit *parent, const ml_line_map *map, ml_unit_li
 	env.loop_commits = false;
 	env.loop_vars = collect_variables(out->arena, function, &env.n_loop_vars);
 
-	struct vars vars = { .arena = ml_arena_new() };
+	struct vars vars = { .arena = ml_arena_new(), .cache = cache };
 	init_vars(&vars, function);
 	b.vars = &vars;
 
 	out->walked = true;
 	walk(&b, cJSON_GetObjectItemCaseSensitive(function, "action"), &env, 0);
 	ml_arena_free(vars.arena);
-	cJSON_Delete(json);
+	if (compiled == &own)
+		cJSON_Delete(own.tree);
 }

@@ -6,6 +6,7 @@
 #ifndef MIGRALINT_PLPGSQL_H
 #define MIGRALINT_PLPGSQL_H
 
+#include "body_cache.h"
 #include "linemap.h"
 #include "stmt_unit.h"
 
@@ -26,7 +27,9 @@
  * other statement, nothing. Also sets out->body, out->walked and the
  * body's span. The units live in out's arena and in the parses out takes
  * over (ml_unit_list_free); parent must outlive them. Reads nothing but
- * parent and the file. */
-void ml_plpgsql_expand(const ml_unit *parent, const ml_line_map *map, ml_unit_list *out);
+ * parent and the file. cache, the run's (NULL: none), gives what was
+ * learnt of the same body before, and keeps what is learnt now: the units
+ * are the same either way. */
+void ml_plpgsql_expand(const ml_unit *parent, const ml_line_map *map, ml_body_cache *cache, ml_unit_list *out);
 
 #endif

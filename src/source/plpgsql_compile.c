@@ -13,6 +13,10 @@
  * of such a routine has NEXT blanked out. A plain RETURN has the same
  * grammar there and the same length, so lines and columns stay put.
  *
+ * What it gives (its JSON, read with cJSON, or where it stopped) goes into
+ * the run's cache of bodies, keyed by that statement: the same routine met
+ * again is not compiled again.
+ *
  * Its errors carry no position (only "near line N", the last statement it
  * finished). The token it stopped at is found by compiling prefixes of the
  * body: one that ends before that token fails only for ending early, one
@@ -25,9 +29,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include <cjson/cJSON.h>
 #include <pg_query.h>
 
 #include "arena.h"
+#include "body_cache.h"
 #include "linemap.h"
 #include "parse_cache.h"
 #include "plpgsql_compile.h"
@@ -461,7 +467,7 @@ static bool locate_in_sql(ml_arena *arena, const char *body, const token *toks, 
 /* Finds the token the compiler stopped at, given the tokens of body and
  * the error compiling all of it. */
 static void locate_error(ml_arena *arena, const routine *r, const char *body, const token *toks, size_t n,
-			 const PgQueryError *error, ml_plpgsql_compiled *out)
+			 const PgQueryError *error, ml_body_outcome *out)
 {
 	if (n == 0)
 		return;
@@ -548,9 +554,55 @@ static void locate_error(ml_arena *arena, const routine *r, const char *body, co
 	out->located = true;
 }
 
-void ml_plpgsql_compile(ml_arena *arena, const PgQuery__Node *stmt, const char *body, ml_plpgsql_compiled *out)
+/* The JSON libpg_query's compiler gives for source, parsed, into *out;
+ * or, when it refuses the body, where and why. */
+static void compile(ml_arena *arena, routine *r, const char *text, size_t len, ml_body_outcome *out)
 {
-	memset(out, 0, sizeof(*out));
+	/* A body compiled before in this process (a language server linting
+	 * after an edit) comes from the parse cache when it is on. */
+	size_t cached_len;
+	char *cached = (char *)ml_parse_cache_get(ML_CACHE_PLPGSQL, r->source, &cached_len);
+	if (cached && cached_len && !cached[cached_len - 1]) {
+		out->tree = cJSON_ParseWithLength(cached, cached_len - 1);
+		free(cached);
+		return;
+	}
+	free(cached);
+	PgQueryPlpgsqlParseResult result = compile_prefix(r, text, len);
+	const PgQueryError *error = result.error;
+	if (!error) {
+		if (result.plpgsql_funcs) {
+			size_t json_len = strlen(result.plpgsql_funcs);
+			ml_parse_cache_put(ML_CACHE_PLPGSQL, r->source, (const uint8_t *)result.plpgsql_funcs, json_len + 1);
+			out->tree = cJSON_ParseWithLength(result.plpgsql_funcs, json_len);
+		}
+		pg_query_free_plpgsql_parse_result(result);
+		return;
+	}
+	out->failed = true;
+	out->message = ml_arena_strdup(arena, error->message ? error->message : "the body cannot be compiled");
+	const char *near_line = error->context ? strstr(error->context, " near line ") : NULL;
+	if (near_line)
+		out->near_line = atoi(near_line + strlen(" near line "));
+	size_t n = 0, cap = 0, pos = 0;
+	token *toks = NULL, t;
+	while (next_token(text, len, &pos, &t)) {
+		if (n == cap) {
+			size_t grown = cap ? cap * 2 : 256;
+			toks = ml_arena_grow(arena, toks, cap * sizeof(*toks), grown * sizeof(*toks));
+			cap = grown;
+		}
+		toks[n++] = t;
+	}
+	if (error->message)
+		locate_error(arena, r, text, toks, n, error, out);
+	pg_query_free_plpgsql_parse_result(result);
+}
+
+const ml_body_outcome *ml_plpgsql_compile(ml_arena *arena, ml_body_cache *cache, const PgQuery__Node *stmt,
+					  const char *body, ml_body_outcome *own)
+{
+	memset(own, 0, sizeof(*own));
 	/* Prefixes and tokens are scratch: a long body is compiled many times. */
 	ml_arena *scratch = ml_arena_new();
 	size_t len = strlen(body);
@@ -560,51 +612,25 @@ void ml_plpgsql_compile(ml_arena *arena, const PgQuery__Node *stmt, const char *
 	if (r.blank_return_next)
 		blank_bare_return_next(text, len);
 	prepare_source(scratch, &r, len);
-	/* A body compiled before (a language server linting after an edit)
-	 * comes from the parse cache when it is on. */
-	size_t cached_len;
+	/* The whole statement the compiler is given is the key: the same
+	 * body in another routine may compile otherwise. */
 	memcpy(r.source + r.head_len, text, len);
 	memcpy(r.source + r.head_len + len, r.tag, r.tag_len + 1);
-	char *cached = (char *)ml_parse_cache_get(ML_CACHE_PLPGSQL, r.source, &cached_len);
-	if (cached && cached_len && !cached[cached_len - 1]) {
-		out->result.plpgsql_funcs = cached;
-		out->cached = true;
+	const ml_body_outcome *kept = cache ? ml_body_cache_get_body(cache, r.source) : NULL;
+	if (kept) {
 		ml_arena_free(scratch);
-		return;
+		return kept;
 	}
-	free(cached);
-	out->result = compile_prefix(&r, text, len);
-	if (!out->result.error && out->result.plpgsql_funcs)
-		ml_parse_cache_put(ML_CACHE_PLPGSQL, r.source, (const uint8_t *)out->result.plpgsql_funcs,
-				   strlen(out->result.plpgsql_funcs) + 1);
-	const PgQueryError *error = out->result.error;
-	if (error) {
-		out->failed = true;
-		out->message = ml_arena_strdup(arena, error->message ? error->message : "the body cannot be compiled");
-		const char *near_line = error->context ? strstr(error->context, " near line ") : NULL;
-		if (near_line)
-			out->near_line = atoi(near_line + strlen(" near line "));
-		size_t n = 0, cap = 0, pos = 0;
-		token *toks = NULL, t;
-		while (next_token(text, len, &pos, &t)) {
-			if (n == cap) {
-				size_t grown = cap ? cap * 2 : 256;
-				toks = ml_arena_grow(scratch, toks, cap * sizeof(*toks), grown * sizeof(*toks));
-				cap = grown;
-			}
-			toks[n++] = t;
-		}
-		if (error->message)
-			locate_error(scratch, &r, text, toks, n, error, out);
-	}
+	/* Finding where a body that does not compile stops reuses the
+	 * source buffer for prefixes: the key is kept apart. */
+	const char *key = cache ? ml_arena_strdup(scratch, r.source) : NULL;
+	compile(scratch, &r, text, len, own);
+	own->message = ml_arena_strdup(arena, own->message);
+	kept = cache ? ml_body_cache_put_body(cache, key, own) : NULL;
 	ml_arena_free(scratch);
-}
-
-void ml_plpgsql_compiled_free(ml_plpgsql_compiled *c)
-{
-	if (c->cached)
-		free(c->result.plpgsql_funcs);
-	else
-		pg_query_free_plpgsql_parse_result(c->result);
-	memset(c, 0, sizeof(*c));
+	if (kept) {
+		memset(own, 0, sizeof(*own));
+		return kept;
+	}
+	return own;
 }

@@ -13,22 +13,18 @@
 #include <pg_query/pg_query.pb-c.h>
 
 #include "arena.h"
+#include "body_cache.h"
 
-/* What libpg_query's PL/pgSQL compiler made of a body. */
-typedef struct ml_plpgsql_compiled {
-	PgQueryPlpgsqlParseResult result; /* libpg_query's: on success plpgsql_funcs is the JSON */
-	bool failed;              /* the compiler refused the body */
-	const char *message;      /* then its message */
-	bool located;             /* error_start/error_end hold where it stopped */
-	size_t error_start, error_end; /* byte span in the body */
-	int near_line;            /* the body line its context names ("near line N"), or 0 */
-	bool cached;              /* result.plpgsql_funcs came from the parse cache (malloc'd) */
-} ml_plpgsql_compiled;
 /* Compiles body, the PL/pgSQL source of stmt (a DoStmt, or a
  * CreateFunctionStmt of LANGUAGE plpgsql), with libpg_query, telling it
- * what PostgreSQL would know of the routine. The message is copied into
- * arena; the caller releases *out with ml_plpgsql_compiled_free. */
-void ml_plpgsql_compile(ml_arena *arena, const PgQuery__Node *stmt, const char *body, ml_plpgsql_compiled *out);
-void ml_plpgsql_compiled_free(ml_plpgsql_compiled *compiled);
+ * what PostgreSQL would know of the routine, and parses the JSON it gives
+ * with cJSON. Returns the outcome: the one cache keeps for the same
+ * routine (cache may be NULL), else the new one, kept in cache when it
+ * fits. Only when the return value is own is the outcome the caller's:
+ * then the message is in arena and the caller frees own->tree with
+ * cJSON_Delete. What cache returned is valid until it is next given a
+ * body (ml_body_cache_put_body). */
+const ml_body_outcome *ml_plpgsql_compile(ml_arena *arena, ml_body_cache *cache, const PgQuery__Node *stmt,
+					  const char *body, ml_body_outcome *own);
 
 #endif
