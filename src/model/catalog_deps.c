@@ -9,6 +9,7 @@
  * list of the live ones.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,14 +42,45 @@ static void push_use(uses *u, ml_column_use use)
 	u->items[u->len++] = use;
 }
 
+/* gone_words' values (note_gone_word). */
+#define GONE_COLUMN 1u
+#define GONE_TABLE 2u
+
+static uint64_t table_bit(size_t id)
+{
+	return (uint64_t)1 << (id % 64);
+}
+
+/* gone_index's key for (table, column) in buf; false when it does not fit. */
+static bool gone_key(char *buf, size_t len, size_t table, const char *column)
+{
+	int n = snprintf(buf, len, "%zu:%s", table, column);
+	return n > 0 && (size_t)n < len;
+}
+
 static const ml_gone_column *gone_of(const ml_catalog *cat, size_t table, const char *column)
 {
+	/* Every gone column's name is noted: most names never were. */
+	if (!((uintptr_t)ml_map_get(&cat->gone_words, column) & GONE_COLUMN))
+		return NULL;
+	char key[256];
+	if (gone_key(key, sizeof(key), table, column))
+		return ml_map_get(&cat->gone_index, key);
 	for (size_t i = cat->gone.len; i-- > 0;) {
 		const ml_gone_column *g = cat->gone.items[i];
 		if (g->table == table && !strcmp(g->column, column))
 			return g;
 	}
 	return NULL;
+}
+
+/* Adds g to the gone columns, found by gone_of from now on. */
+static void push_gone(ml_catalog *cat, ml_gone_column *g)
+{
+	ml_ptr_vec_push(cat->arena, &cat->gone, g);
+	char key[256];
+	if (gone_key(key, sizeof(key), g->table, g->column))
+		ml_map_put(cat->arena, &cat->gone_index, key, g);
 }
 
 static void on_ref(const ml_column_ref *ref, void *data)
@@ -94,18 +126,51 @@ static ml_dependent *new_dependent(ml_catalog *cat, const char *kind, const char
 	return d;
 }
 
-/* Counts the live objects named name up (by = 1) or down (by = -1): the
- * catalog's names (catalog_names.c) ask whether a name is taken without a
+/* The live dependents named name are listed by name (dependent_names):
+ * the catalog's names (catalog_names.c) and forget find them without a
  * walk over every object. */
-static void count_name(ml_catalog *cat, const char *name, int by)
+static void index_add(ml_catalog *cat, const ml_dependent *d)
 {
-	uintptr_t n = (uintptr_t)ml_map_get(&cat->dependent_names, name);
-	ml_map_put(cat->arena, &cat->dependent_names, name, (void *)(n + (uintptr_t)(intptr_t)by));
+	ml_ptr_vec *same = ml_map_get(&cat->dependent_names, d->name);
+	if (!same) {
+		same = ml_arena_alloc(cat->arena, sizeof(*same));
+		*same = (ml_ptr_vec){ 0 };
+		ml_map_put(cat->arena, &cat->dependent_names, d->name, same);
+	}
+	ml_ptr_vec_push(cat->arena, same, (void *)d);
+}
+
+static void index_remove(ml_catalog *cat, const ml_dependent *d)
+{
+	ml_ptr_vec *same = ml_map_get(&cat->dependent_names, d->name);
+	for (size_t i = 0; same && i < same->len; i++) {
+		if (same->items[i] != d)
+			continue;
+		memmove(&same->items[i], &same->items[i + 1], (same->len - i - 1) * sizeof(*same->items));
+		same->len--;
+		return;
+	}
+}
+
+static void index_replace(ml_catalog *cat, const ml_dependent *was, const ml_dependent *d)
+{
+	ml_ptr_vec *same = ml_map_get(&cat->dependent_names, was->name);
+	for (size_t i = 0; same && i < same->len; i++)
+		if (same->items[i] == was)
+			same->items[i] = (void *)d;
+}
+
+const ml_dependent *const *ml_catalog_dependents_named(const ml_catalog *cat, const char *name, size_t *n)
+{
+	const ml_ptr_vec *same = ml_map_get(&cat->dependent_names, name);
+	*n = same ? same->len : 0;
+	return same ? (const ml_dependent *const *)same->items : NULL;
 }
 
 bool ml_catalog_dependent_named(const ml_catalog *cat, const char *name)
 {
-	return ml_map_get(&cat->dependent_names, name) != NULL;
+	const ml_ptr_vec *same = ml_map_get(&cat->dependent_names, name);
+	return same && same->len > 0;
 }
 
 /* Adds d with the uses in u, when it uses anything. */
@@ -115,10 +180,12 @@ static void keep(ml_catalog *cat, ml_dependent *d, const uses *u)
 		return;
 	d->uses = u->items;
 	d->n_uses = u->len;
+	for (size_t i = 0; i < u->len; i++)
+		d->table_bits |= table_bit(u->items[i].table);
 	d->row_columns = (const char *const *)u->rows.items;
 	d->n_row_columns = u->rows.len;
 	ml_ptr_vec_push(cat->arena, &cat->dependents, d);
-	count_name(cat, d->name, 1);
+	index_add(cat, d);
 }
 
 static bool same_kind(const ml_dependent *d, const char *kind)
@@ -136,6 +203,13 @@ static bool same_kind(const ml_dependent *d, const char *kind)
 /* Forgets the objects of kind named name (on table own, SIZE_MAX: any). */
 static void forget(ml_catalog *cat, const char *kind, const char *name, size_t own)
 {
+	size_t n;
+	const ml_dependent *const *named = ml_catalog_dependents_named(cat, name, &n);
+	bool any = false;
+	for (size_t i = 0; i < n && !any; i++)
+		any = same_kind(named[i], kind) && (own == SIZE_MAX || named[i]->table == own);
+	if (!any)
+		return; /* nothing of that name and kind: no walk */
 	size_t kept = 0;
 	for (size_t i = 0; i < cat->dependents.len; i++) {
 		const ml_dependent *d = cat->dependents.items[i];
@@ -144,7 +218,7 @@ static void forget(ml_catalog *cat, const char *kind, const char *name, size_t o
 		if (!gone)
 			cat->dependents.items[kept++] = (void *)d;
 		else
-			count_name(cat, d->name, -1);
+			index_remove(cat, d);
 	}
 	cat->dependents.len = kept;
 }
@@ -152,7 +226,8 @@ static void forget(ml_catalog *cat, const char *kind, const char *name, size_t o
 /* The same object under a new name: a copy, as objects never change. */
 static void rename_object(ml_catalog *cat, const char *kind, const char *name, const char *newname, size_t own)
 {
-
+	if (!ml_catalog_dependent_named(cat, name))
+		return;
 	for (size_t i = 0; i < cat->dependents.len; i++) {
 		const ml_dependent *d = cat->dependents.items[i];
 		if (!same_kind(d, kind) || strcmp(d->name, name) || (own != SIZE_MAX && d->table != own))
@@ -161,8 +236,8 @@ static void rename_object(ml_catalog *cat, const char *kind, const char *name, c
 		*copy = *d;
 		copy->name = ml_arena_strdup(cat->arena, newname);
 		cat->dependents.items[i] = copy;
-		count_name(cat, d->name, -1);
-		count_name(cat, copy->name, 1);
+		index_remove(cat, d);
+		index_add(cat, copy);
 	}
 }
 
@@ -366,17 +441,18 @@ void ml_catalog_body_end(ml_catalog *cat)
 		d->n_words = 0;
 		d->uses = u ? u->items : NULL;
 		d->n_uses = u ? u->len : 0;
+		d->table_bits = 0;
+		for (size_t k = 0; k < d->n_uses; k++)
+			d->table_bits |= table_bit(d->uses[k].table);
 		d->row_columns = u ? (const char *const *)u->rows.items : NULL;
 		d->n_row_columns = u ? u->rows.len : 0;
 		cat->dependents.items[i] = d;
+		index_replace(cat, was, d);
 		return;
 	}
 }
 
 /* ---- statements --------------------------------------------------------- */
-
-#define GONE_COLUMN 1u
-#define GONE_TABLE 2u
 
 static void note_gone_word(ml_catalog *cat, const char *word, unsigned kind)
 {
@@ -401,6 +477,10 @@ static void drop_column(ml_catalog *cat, ml_table_state *t, const char *column)
 	size_t kept = 0;
 	for (size_t i = 0; i < cat->dependents.len; i++) {
 		const ml_dependent *d = cat->dependents.items[i];
+		if (!(d->table_bits & table_bit(t->id))) {
+			cat->dependents.items[kept++] = (void *)d;
+			continue;
+		}
 		bool uses_it = false;
 		/* A body PostgreSQL does not track stays, broken. */
 		for (size_t k = 0; d->own_columns != ML_DEPENDENCY_UNTRACKED && k < d->n_uses; k++) {
@@ -412,7 +492,7 @@ static void drop_column(ml_catalog *cat, ml_table_state *t, const char *column)
 		if (!uses_it)
 			cat->dependents.items[kept++] = (void *)d;
 		else
-			count_name(cat, d->name, -1);
+			index_remove(cat, d);
 	}
 	cat->dependents.len = kept;
 	if (is_dynamic(column) || is_dynamic(t->name))
@@ -420,7 +500,7 @@ static void drop_column(ml_catalog *cat, ml_table_state *t, const char *column)
 	ml_gone_column *g = ml_arena_alloc(cat->arena, sizeof(*g));
 	*g = (ml_gone_column){ .table = t->id, .column = ml_arena_strdup(cat->arena, column),
 			       .path = cat->path ? cat->path : "", .line = cat->line };
-	ml_ptr_vec_push(cat->arena, &cat->gone, g);
+	push_gone(cat, g);
 	note_gone_word(cat, g->column, GONE_COLUMN);
 	note_gone_word(cat, t->name, GONE_TABLE);
 }
@@ -562,13 +642,13 @@ static void apply_drop(ml_catalog *cat, const PgQuery__DropStmt *ds)
 		for (size_t k = 0; k < cat->dependents.len; k++) {
 			const ml_dependent *d = cat->dependents.items[k];
 			bool goes = d->table == t->id;
-			for (size_t u = 0; cascade && !goes && d->own_columns != ML_DEPENDENCY_UNTRACKED && u < d->n_uses;
+			for (size_t u = 0; cascade && !goes && (d->table_bits & table_bit(t->id)) && d->own_columns != ML_DEPENDENCY_UNTRACKED && u < d->n_uses;
 			     u++)
 				goes = d->uses[u].table == t->id;
 			if (!goes)
 				cat->dependents.items[kept++] = (void *)d;
 			else
-				count_name(cat, d->name, -1);
+				index_remove(cat, d);
 		}
 		cat->dependents.len = kept;
 	}
@@ -608,7 +688,7 @@ static void apply_rename(ml_catalog *cat, const PgQuery__RenameStmt *rs)
 		*g = (ml_gone_column){ .table = t->id, .column = ml_arena_strdup(cat->arena, rs->subname),
 				       .renamed_to = ml_arena_strdup(cat->arena, rs->newname),
 				       .path = cat->path ? cat->path : "", .line = cat->line };
-		ml_ptr_vec_push(cat->arena, &cat->gone, g);
+		push_gone(cat, g);
 		note_gone_word(cat, g->column, GONE_COLUMN);
 		note_gone_word(cat, t->name, GONE_TABLE);
 		return;
@@ -848,6 +928,7 @@ ml_dependent_hit *ml_catalog_column_dependents(const ml_catalog *cat, ml_arena *
 	const ml_column_facts *c = t ? ml_catalog_column_facts((ml_catalog *)cat, t, column, false) : NULL;
 	ml_dependent_hit *hits = NULL;
 	size_t cap = 0;
+	uint64_t bit = t ? table_bit(t->id) : 0;
 	for (size_t i = 0; i < cat->dependents.len; i++) {
 		const ml_dependent *d = cat->dependents.items[i];
 		if (d->n_words) {
@@ -855,6 +936,8 @@ ml_dependent_hit *ml_catalog_column_dependents(const ml_catalog *cat, ml_arena *
 				add_hit(arena, &hits, n, &cap, d, ML_DEPENDENCY_UNTRACKED);
 			continue;
 		}
+		if (!(d->table_bits & bit) && !d->n_row_columns)
+			continue; /* no use of the table, no NEW.x */
 		bool untracked = d->own_columns == ML_DEPENDENCY_UNTRACKED;
 		bool hit = false;
 		for (size_t k = 0; t && !hit && k < d->n_uses; k++) {
@@ -893,7 +976,7 @@ ml_dependent_hit *ml_catalog_table_dependents(const ml_catalog *cat, ml_arena *a
 				add_hit(arena, &hits, n, &cap, d, ML_DEPENDENCY_UNTRACKED);
 			continue;
 		}
-		if (!t || d->table == t->id)
+		if (!t || d->table == t->id || !(d->table_bits & table_bit(t->id)))
 			continue;
 		bool listed = false;
 		for (size_t k = 0; k < *n; k++)
@@ -984,12 +1067,17 @@ void ml_catalog_deps_clone(ml_catalog *cat, const ml_catalog *src, bool borrow)
 	ml_arena *arena = cat->arena;
 	cat->dependents = (ml_ptr_vec){ 0 };
 	cat->gone = (ml_ptr_vec){ 0 };
-	ml_map_copy(arena, &cat->dependent_names, &src->dependent_names, !borrow);
+	cat->gone_index = (ml_map){ 0 };
+	/* The name lists are the copy's own, made again below. */
+	cat->dependent_names = (ml_map){ 0 };
 	if (borrow) {
 		/* The objects are shared; the lists are the copy's own, in one
 		 * block each. */
 		cat->dependents = share_vec(arena, &src->dependents);
+		for (size_t i = 0; i < cat->dependents.len; i++)
+			index_add(cat, cat->dependents.items[i]);
 		cat->gone = share_vec(arena, &src->gone);
+		ml_map_copy(arena, &cat->gone_index, &src->gone_index, false);
 		cat->trigger_functions = share_vec(arena, &src->trigger_functions);
 		ml_map_copy(arena, &cat->gone_words, &src->gone_words, false);
 		return;
@@ -1018,6 +1106,7 @@ void ml_catalog_deps_clone(ml_catalog *cat, const ml_catalog *src, bool borrow)
 			d->words = w;
 		}
 		ml_ptr_vec_push(arena, &cat->dependents, d);
+		index_add(cat, d);
 	}
 	for (size_t i = 0; i < src->gone.len; i++) {
 		const ml_gone_column *from = src->gone.items[i];
@@ -1026,7 +1115,7 @@ void ml_catalog_deps_clone(ml_catalog *cat, const ml_catalog *src, bool borrow)
 		g->column = ml_arena_strdup(arena, from->column);
 		g->renamed_to = ml_arena_strdup(arena, from->renamed_to);
 		g->path = ml_arena_strdup(arena, from->path);
-		ml_ptr_vec_push(arena, &cat->gone, g);
+		push_gone(cat, g);
 	}
 	ml_map_copy(arena, &cat->gone_words, &src->gone_words, true);
 	cat->trigger_functions = (ml_ptr_vec){ 0 };

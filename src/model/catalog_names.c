@@ -52,12 +52,10 @@ static bool name_taken(const char *name, void *data)
 		if (ix && same_schema(ix->schema, tk->schema))
 			return true;
 	}
-	if (!ml_catalog_dependent_named(cat, name))
-		return false;
-	for (size_t i = 0; i < cat->dependents.len; i++) {
-		const ml_dependent *d = cat->dependents.items[i];
-		if (d->name[0] != name[0] || strcmp(d->name, name))
-			continue;
+	size_t n;
+	const ml_dependent *const *named = ml_catalog_dependents_named(cat, name, &n);
+	for (size_t i = 0; i < n; i++) {
+		const ml_dependent *d = named[i];
 		bool relation = !strcmp(d->kind, "index") || !strcmp(d->kind, "view") ||
 				!strcmp(d->kind, "materialized view");
 		bool constraint = !strcmp(d->kind, "constraint") || !strcmp(d->kind, "foreign key");

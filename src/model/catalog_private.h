@@ -52,8 +52,10 @@ struct ml_catalog {
 	uint32_t next_column_id;
 	ml_ptr_vec dependents;    /* ml_dependent *, oldest first: what uses tables and columns
 				     (catalog_deps.c); shared by copies, the list is each one's */
-	ml_map dependent_names;   /* name -> how many of dependents have it (as a pointer) */
+	ml_map dependent_names;   /* name -> ml_ptr_vec * of the dependents of that name, oldest
+				     first: what has a name is found without a walk */
 	ml_ptr_vec gone;          /* ml_gone_column *: columns dropped or renamed */
+	ml_map gone_index;        /* "<table id>:<column>" -> the last of gone for it */
 	ml_map gone_words;        /* their names and their tables' names -> GONE_COLUMN | GONE_TABLE
 				     (as a pointer), to pass over statements naming none */
 	ml_ptr_vec trigger_functions; /* ml_trigger_function *: which function triggers on which table run */
@@ -85,6 +87,9 @@ void ml_catalog_deps_apply(ml_catalog *cat, const PgQuery__Node *stmt, bool afte
 void ml_catalog_deps_clone(ml_catalog *cat, const ml_catalog *src, bool borrow);
 /* Is any of the objects that use tables and columns named name? A quick
  * test before a walk over them. */
+/* The live dependents named name, oldest first (*n of them; NULL when
+ * none), in the catalog's memory: valid until the catalog changes. */
+const ml_dependent *const *ml_catalog_dependents_named(const ml_catalog *cat, const char *name, size_t *n);
 bool ml_catalog_dependent_named(const ml_catalog *cat, const char *name);
 
 /* catalog_names.c: the names PostgreSQL gives what a statement leaves

@@ -115,6 +115,8 @@ typedef struct ml_dependent {
 	const char *const *row_columns; /* a trigger function's NEW.x and OLD.x: columns of the
 				     tables whose triggers run it */
 	size_t n_row_columns;
+	uint64_t table_bits;      /* bit (id % 64) of each table in uses: most dependents are
+				     passed over without a look at their uses */
 } ml_dependent;
 
 /* A dependent of a column or table, and what the drop does to it. */
