@@ -634,7 +634,8 @@ cat "$tmp/2x.sql" "$tmp/2x.sql" >"$tmp/4x.sql"
 # The small case: the file nearest 2,000 bytes, alone in its folder (so no
 # history is found around it), named SMALL_REPS times for xargs.
 small_src=$(while IFS= read -r f; do printf '%s\t%s\n' "$(stat -c %s "$f")" "$f"; done <"$tmp/ok" |
-	awk -F'\t' '{ d = $1 - 2000; if (d < 0) d = -d; print d "\t" $2 }' | sort -n -k1,1 | head -1 | cut -f2)
+	awk -F'\t' '{ d = $1 - 2000; if (d < 0) d = -d; if (NR == 1 || d < best) { best = d; path = $2 } }
+		END { print path }')
 mkdir -p "$tmp/small"
 cp -- "$small_src" "$tmp/small/$(basename "$small_src")"
 small_file=$tmp/small/$(basename "$small_src")
