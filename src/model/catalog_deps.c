@@ -6,7 +6,9 @@
  * column it uses is dropped; and the columns dropped or renamed, for the
  * statements that still use them. Objects are made once and never
  * changed, so copies of the catalog share them; each copy has its own
- * list of the live ones.
+ * lists of the live ones (by name, by table, bodies by words, trigger
+ * functions), oldest first, so a statement looks only at what it
+ * concerns however long the history.
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -41,6 +41,7 @@ struct ml_catalog {
 				     transaction's emptied tables may still point at */
 	ml_map indexes;           /* index name -> ml_index_state * (NULL once dropped) */
 	ml_ptr_vec functions;     /* ml_function_state *, in the order they were created */
+	ml_map function_names;    /* name -> the newest of functions of that name */
 	ml_ptr_vec committing_procedures; /* names (char *) of procedures whose body COMMITs */
 	ml_map checked_domains;   /* domain name -> non-NULL when created with a CHECK */
 	ml_map objects;           /* named objects the migrations made (catalog_objects.c) -> non-NULL

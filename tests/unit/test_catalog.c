@@ -342,6 +342,7 @@ START_TEST(clone_shares_nothing)
 	const ml_table_state *p1 = ml_catalog_table(copy, NULL, "p1");
 	ck_assert_ptr_nonnull(p1);
 	ck_assert_int_eq(ml_catalog_function_volatility(copy, "f", NULL), 's');
+	ck_assert_int_eq(ml_catalog_function_volatility(cat, "f", NULL), 'v');
 
 	/* The copy stands alone once the original is gone: its links point
 	 * at its own tables, its strings are its own. */
