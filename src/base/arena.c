@@ -154,9 +154,11 @@ void *ml_arena_grow(ml_arena *arena, void *ptr, size_t old_size, size_t new_size
 	size_t need = (new_size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
 	/* A block with a chunk of its own grows in place (realloc, which
 	 * remaps large blocks), so a growing array does not leave all its
-	 * smaller copies behind. */
+	 * smaller copies behind. Every chunk holds at least
+	 * ARENA_CHUNK_SIZE: a smaller block has none of its own, and is not
+	 * looked for among the chunks (a long-lived arena has thousands). */
 	struct chunk **link = &arena->head;
-	for (struct chunk *c = arena->head; c; link = &c->next, c = c->next) {
+	for (struct chunk *c = old_need >= ARENA_CHUNK_SIZE ? arena->head : NULL; c; link = &c->next, c = c->next) {
 		if ((void *)c->data != ptr)
 			continue;
 		if (c == arena->head || c->used != old_need || c->size != old_need || need <= old_need)

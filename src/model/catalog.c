@@ -167,6 +167,7 @@ static ml_catalog *clone_catalog(const ml_catalog *src, bool borrow)
 	for (size_t i = 0; i < cat->functions.len; i++) {
 		ml_function_state *f = cat->functions.items[i];
 		f->name = copy_str(to, f->name);
+		ml_map_put(arena, &cat->function_names, f->name, f);
 	}
 	for (size_t i = 0; i < src->committing_procedures.len; i++)
 		ml_ptr_vec_push(arena, &cat->committing_procedures,
@@ -309,11 +310,10 @@ char ml_catalog_function_volatility(const ml_catalog *cat, const char *name, boo
 		*builtin = false;
 	if (!name)
 		return 0;
-	for (size_t i = cat->functions.len; i-- > 0;) {
-		const ml_function_state *f = cat->functions.items[i];
-		if (!strcmp(f->name, name))
-			return f->volatility;
-	}
+	/* The newest of that name, without a walk over every function. */
+	const ml_function_state *f = ml_map_get(&cat->function_names, name);
+	if (f)
+		return f->volatility;
 	char v = ml_builtin_volatility(name);
 	if (builtin)
 		*builtin = v != 0;
@@ -865,6 +865,7 @@ static void apply_function(ml_catalog *cat, const PgQuery__CreateFunctionStmt *f
 	f->name = ml_arena_strdup(cat->arena, ml_last_name(fn->funcname, fn->n_funcname));
 	f->volatility = volatility;
 	ml_ptr_vec_push(cat->arena, &cat->functions, f);
+	ml_map_put(cat->arena, &cat->function_names, f->name, f);
 }
 
 static void apply_drop(ml_catalog *cat, const PgQuery__DropStmt *ds)

@@ -6,7 +6,9 @@
  * column it uses is dropped; and the columns dropped or renamed, for the
  * statements that still use them. Objects are made once and never
  * changed, so copies of the catalog share them; each copy has its own
- * list of the live ones.
+ * lists of the live ones (by name, by table, bodies by words, trigger
+ * functions), oldest first, so a statement looks only at what it
+ * concerns however long the history.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -126,10 +128,74 @@ static ml_dependent *new_dependent(ml_catalog *cat, const char *kind, const char
 	return d;
 }
 
-/* The live dependents named name are listed by name (dependent_names):
- * the catalog's names (catalog_names.c) and forget find them without a
- * walk over every object. */
-static void index_add(ml_catalog *cat, const ml_dependent *d)
+/* ---- the lists of live dependents ------------------------------------------ */
+
+/* Where d is, or would go, in list (ordered oldest first): the first item
+ * not older than d. */
+static size_t ordered_place(const ml_ptr_vec *list, const ml_dependent *d)
+{
+	size_t lo = 0, hi = list->len;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (((const ml_dependent *)list->items[mid])->order < d->order)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static bool ordered_has(const ml_ptr_vec *list, const ml_dependent *d)
+{
+	size_t at = ordered_place(list, d);
+	return at < list->len && list->items[at] == d;
+}
+
+/* Adds d to list in its place, once. A new dependent is the newest: it
+ * goes at the end without a search. */
+static void ordered_add(ml_arena *arena, ml_ptr_vec *list, const ml_dependent *d)
+{
+	if (!list->len || ((const ml_dependent *)list->items[list->len - 1])->order < d->order) {
+		ml_ptr_vec_push(arena, list, (void *)d);
+		return;
+	}
+	size_t at = ordered_place(list, d);
+	if (at < list->len && list->items[at] == d)
+		return;
+	ml_ptr_vec_push(arena, list, NULL);
+	memmove(&list->items[at + 1], &list->items[at], (list->len - 1 - at) * sizeof(*list->items));
+	list->items[at] = (void *)d;
+}
+
+static void ordered_remove(ml_ptr_vec *list, const ml_dependent *d)
+{
+	size_t at = ordered_place(list, d);
+	if (at >= list->len || list->items[at] != d)
+		return;
+	memmove(&list->items[at], &list->items[at + 1], (list->len - at - 1) * sizeof(*list->items));
+	list->len--;
+}
+
+/* The list of the dependents of table id; with create, made when missing
+ * (else NULL then). */
+static ml_ptr_vec *table_list(const ml_catalog *cat, size_t id, ml_catalog *create)
+{
+	if (id == SIZE_MAX)
+		return NULL;
+	if (id < cat->table_dependents.len && cat->table_dependents.items[id])
+		return cat->table_dependents.items[id];
+	if (!create)
+		return NULL;
+	while (create->table_dependents.len <= id)
+		ml_ptr_vec_push(create->arena, &create->table_dependents, NULL);
+	ml_ptr_vec *list = ml_arena_alloc(create->arena, sizeof(*list));
+	*list = (ml_ptr_vec){ 0 };
+	create->table_dependents.items[id] = list;
+	return list;
+}
+
+/* Makes d live: it joins every list it belongs in (each once). */
+static void link_dependent(ml_catalog *cat, const ml_dependent *d)
 {
 	ml_ptr_vec *same = ml_map_get(&cat->dependent_names, d->name);
 	if (!same) {
@@ -137,40 +203,107 @@ static void index_add(ml_catalog *cat, const ml_dependent *d)
 		*same = (ml_ptr_vec){ 0 };
 		ml_map_put(cat->arena, &cat->dependent_names, d->name, same);
 	}
-	ml_ptr_vec_push(cat->arena, same, (void *)d);
+	ordered_add(cat->arena, same, d);
+	if (d->table != SIZE_MAX)
+		ordered_add(cat->arena, table_list(cat, d->table, cat), d);
+	for (size_t i = 0; i < d->n_uses; i++)
+		ordered_add(cat->arena, table_list(cat, d->uses[i].table, cat), d);
+	if (d->n_words)
+		ordered_add(cat->arena, &cat->word_dependents, d);
+	if (d->n_row_columns)
+		ordered_add(cat->arena, &cat->row_dependents, d);
 }
 
-static void index_remove(ml_catalog *cat, const ml_dependent *d)
+/* Forgets d: it leaves every list it is in. */
+static void unlink_dependent(ml_catalog *cat, const ml_dependent *d)
 {
 	ml_ptr_vec *same = ml_map_get(&cat->dependent_names, d->name);
-	for (size_t i = 0; same && i < same->len; i++) {
-		if (same->items[i] != d)
-			continue;
-		memmove(&same->items[i], &same->items[i + 1], (same->len - i - 1) * sizeof(*same->items));
-		same->len--;
-		return;
+	if (same)
+		ordered_remove(same, d);
+	ml_ptr_vec *own = table_list(cat, d->table, NULL);
+	if (own)
+		ordered_remove(own, d);
+	for (size_t i = 0; i < d->n_uses; i++) {
+		ml_ptr_vec *used = table_list(cat, d->uses[i].table, NULL);
+		if (used)
+			ordered_remove(used, d);
 	}
+	if (d->n_words)
+		ordered_remove(&cat->word_dependents, d);
+	if (d->n_row_columns)
+		ordered_remove(&cat->row_dependents, d);
 }
 
-static void index_replace(ml_catalog *cat, const ml_dependent *was, const ml_dependent *d)
+/* Is d live in cat? */
+static bool is_live(const ml_catalog *cat, const ml_dependent *d)
 {
-	ml_ptr_vec *same = ml_map_get(&cat->dependent_names, was->name);
-	for (size_t i = 0; same && i < same->len; i++)
-		if (same->items[i] == was)
-			same->items[i] = (void *)d;
+	const ml_ptr_vec *same = ml_map_get(&cat->dependent_names, d->name);
+	return same && ordered_has(same, d);
+}
+
+/* The dependents of list that satisfy pred(d, data), copied (they leave
+ * the lists as they are forgotten), in arena; *n of them. */
+static const ml_dependent **select_from(ml_arena *arena, const ml_dependent *const *list, size_t len,
+					bool (*pred)(const ml_dependent *, const void *), const void *data, size_t *n)
+{
+	*n = 0;
+	const ml_dependent **out = NULL;
+	for (size_t i = 0; i < len; i++) {
+		if (!pred(list[i], data))
+			continue;
+		if (!out)
+			out = ml_arena_alloc(arena, (len - i) * sizeof(*out));
+		out[(*n)++] = list[i];
+	}
+	return out;
 }
 
 const ml_dependent *const *ml_catalog_dependents_named(const ml_catalog *cat, const char *name, size_t *n)
 {
 	const ml_ptr_vec *same = ml_map_get(&cat->dependent_names, name);
 	*n = same ? same->len : 0;
-	return same ? (const ml_dependent *const *)same->items : NULL;
+	return same && same->len ? (const ml_dependent *const *)same->items : NULL;
 }
 
 bool ml_catalog_dependent_named(const ml_catalog *cat, const char *name)
 {
 	const ml_ptr_vec *same = ml_map_get(&cat->dependent_names, name);
 	return same && same->len > 0;
+}
+
+const ml_dependent *const *ml_catalog_dependents_of_table(const ml_catalog *cat, size_t id, size_t *n)
+{
+	const ml_ptr_vec *list = table_list(cat, id, NULL);
+	*n = list ? list->len : 0;
+	return list && list->len ? (const ml_dependent *const *)list->items : NULL;
+}
+
+static int compare_order(const void *a, const void *b)
+{
+	size_t x = (*(const ml_dependent *const *)a)->order, y = (*(const ml_dependent *const *)b)->order;
+	return x < y ? -1 : x > y;
+}
+
+const ml_dependent **ml_catalog_live_dependents(const ml_catalog *cat, ml_arena *arena, size_t *n)
+{
+	*n = 0;
+	for (size_t i = 0; i < cat->dependent_names.cap; i++) {
+		const ml_map_entry *e = &cat->dependent_names.entries[i];
+		if (e->key && e->value)
+			*n += ((const ml_ptr_vec *)e->value)->len;
+	}
+	if (!*n)
+		return NULL;
+	const ml_dependent **all = ml_arena_alloc(arena, *n * sizeof(*all));
+	size_t k = 0;
+	for (size_t i = 0; i < cat->dependent_names.cap; i++) {
+		const ml_map_entry *e = &cat->dependent_names.entries[i];
+		const ml_ptr_vec *same = e->key ? e->value : NULL;
+		for (size_t j = 0; same && j < same->len; j++)
+			all[k++] = same->items[j];
+	}
+	qsort(all, *n, sizeof(*all), compare_order);
+	return all;
 }
 
 /* Adds d with the uses in u, when it uses anything. */
@@ -184,8 +317,8 @@ static void keep(ml_catalog *cat, ml_dependent *d, const uses *u)
 		d->table_bits |= table_bit(u->items[i].table);
 	d->row_columns = (const char *const *)u->rows.items;
 	d->n_row_columns = u->rows.len;
-	ml_ptr_vec_push(cat->arena, &cat->dependents, d);
-	index_add(cat, d);
+	d->order = cat->next_order++;
+	link_dependent(cat, d);
 }
 
 static bool same_kind(const ml_dependent *d, const char *kind)
@@ -200,44 +333,44 @@ static bool same_kind(const ml_dependent *d, const char *kind)
 	return !strcmp(d->kind, kind);
 }
 
+/* Which objects forget and rename_object take: of kind, on table own
+ * (SIZE_MAX: any), among the ones of a name. */
+struct of_kind {
+	const char *kind;
+	size_t own;
+};
+
+static bool is_of_kind(const ml_dependent *d, const void *data)
+{
+	const struct of_kind *k = data;
+	return same_kind(d, k->kind) && (k->own == SIZE_MAX || d->table == k->own);
+}
+
 /* Forgets the objects of kind named name (on table own, SIZE_MAX: any). */
 static void forget(ml_catalog *cat, const char *kind, const char *name, size_t own)
 {
-	size_t n;
-	const ml_dependent *const *named = ml_catalog_dependents_named(cat, name, &n);
-	bool any = false;
-	for (size_t i = 0; i < n && !any; i++)
-		any = same_kind(named[i], kind) && (own == SIZE_MAX || named[i]->table == own);
-	if (!any)
-		return; /* nothing of that name and kind: no walk */
-	size_t kept = 0;
-	for (size_t i = 0; i < cat->dependents.len; i++) {
-		const ml_dependent *d = cat->dependents.items[i];
-		bool gone = d->name[0] == name[0] && !strcmp(d->name, name) && same_kind(d, kind) &&
-			    (own == SIZE_MAX || d->table == own);
-		if (!gone)
-			cat->dependents.items[kept++] = (void *)d;
-		else
-			index_remove(cat, d);
-	}
-	cat->dependents.len = kept;
+	size_t n_named, n;
+	const ml_dependent *const *named = ml_catalog_dependents_named(cat, name, &n_named);
+	struct of_kind k = { kind, own };
+	const ml_dependent **gone = select_from(cat->arena, named, n_named, is_of_kind, &k, &n);
+	for (size_t i = 0; i < n; i++)
+		unlink_dependent(cat, gone[i]);
 }
 
-/* The same object under a new name: a copy, as objects never change. */
+/* The same object under a new name: a copy, as objects never change; it
+ * keeps its place among the others. */
 static void rename_object(ml_catalog *cat, const char *kind, const char *name, const char *newname, size_t own)
 {
-	if (!ml_catalog_dependent_named(cat, name))
-		return;
-	for (size_t i = 0; i < cat->dependents.len; i++) {
-		const ml_dependent *d = cat->dependents.items[i];
-		if (!same_kind(d, kind) || strcmp(d->name, name) || (own != SIZE_MAX && d->table != own))
-			continue;
+	size_t n_named, n;
+	const ml_dependent *const *named = ml_catalog_dependents_named(cat, name, &n_named);
+	struct of_kind k = { kind, own };
+	const ml_dependent **renamed = select_from(cat->arena, named, n_named, is_of_kind, &k, &n);
+	for (size_t i = 0; i < n; i++) {
 		ml_dependent *copy = ml_arena_alloc(cat->arena, sizeof(*copy));
-		*copy = *d;
+		*copy = *renamed[i];
 		copy->name = ml_arena_strdup(cat->arena, newname);
-		cat->dependents.items[i] = copy;
-		index_remove(cat, d);
-		index_add(cat, copy);
+		unlink_dependent(cat, renamed[i]);
+		link_dependent(cat, copy);
 	}
 }
 
@@ -431,25 +564,23 @@ void ml_catalog_body_end(ml_catalog *cat)
 	cat->body_builder = NULL;
 	if (!was || !cat->body_walked)
 		return;
-	/* The walked body replaces the words: a copy, as objects never change. */
-	for (size_t i = 0; i < cat->dependents.len; i++) {
-		if (cat->dependents.items[i] != was)
-			continue;
-		ml_dependent *d = ml_arena_alloc(cat->arena, sizeof(*d));
-		*d = *was;
-		d->words = NULL;
-		d->n_words = 0;
-		d->uses = u ? u->items : NULL;
-		d->n_uses = u ? u->len : 0;
-		d->table_bits = 0;
-		for (size_t k = 0; k < d->n_uses; k++)
-			d->table_bits |= table_bit(d->uses[k].table);
-		d->row_columns = u ? (const char *const *)u->rows.items : NULL;
-		d->n_row_columns = u ? u->rows.len : 0;
-		cat->dependents.items[i] = d;
-		index_replace(cat, was, d);
+	/* The walked body replaces the words: a copy, as objects never
+	 * change, in the same place among the others. */
+	if (!is_live(cat, was))
 		return;
-	}
+	ml_dependent *d = ml_arena_alloc(cat->arena, sizeof(*d));
+	*d = *was;
+	d->words = NULL;
+	d->n_words = 0;
+	d->uses = u ? u->items : NULL;
+	d->n_uses = u ? u->len : 0;
+	d->table_bits = 0;
+	for (size_t k = 0; k < d->n_uses; k++)
+		d->table_bits |= table_bit(d->uses[k].table);
+	d->row_columns = u ? (const char *const *)u->rows.items : NULL;
+	d->n_row_columns = u ? u->rows.len : 0;
+	unlink_dependent(cat, was);
+	link_dependent(cat, d);
 }
 
 /* ---- statements --------------------------------------------------------- */
@@ -468,33 +599,40 @@ static bool is_dynamic(const char *name)
 	return strstr(name, ML_DYNAMIC_PLACEHOLDER) != NULL;
 }
 
+/* A column of a table, as drop_column looks for its users. */
+struct column_of {
+	size_t table;
+	const ml_column_facts *column; /* NULL: one the catalog does not know */
+};
+
+/* Does d use the column, as PostgreSQL tracks it (a body it does not
+ * track stays, broken)? A star reads every column there was when d was
+ * made. */
+static bool uses_column(const ml_dependent *d, const void *data)
+{
+	const struct column_of *of = data;
+	const ml_column_facts *c = of->column;
+	for (size_t k = 0; d->own_columns != ML_DEPENDENCY_UNTRACKED && k < d->n_uses; k++) {
+		const ml_column_use *u = &d->uses[k];
+		if (u->table == of->table &&
+		    ((c && u->column == c->id) || (u->star && (!c || c->added_at <= d->made_at))))
+			return true;
+	}
+	return false;
+}
+
 static void drop_column(ml_catalog *cat, ml_table_state *t, const char *column)
 {
 	ml_column_facts *c = ml_catalog_column_facts(cat, t, column, false);
 	/* What uses the column goes with it: PostgreSQL drops it, or with
 	 * CASCADE, or refuses (then the migration stops there anyway).
 	 * Function bodies it does not track stay, broken. */
-	size_t kept = 0;
-	for (size_t i = 0; i < cat->dependents.len; i++) {
-		const ml_dependent *d = cat->dependents.items[i];
-		if (!(d->table_bits & table_bit(t->id))) {
-			cat->dependents.items[kept++] = (void *)d;
-			continue;
-		}
-		bool uses_it = false;
-		/* A body PostgreSQL does not track stays, broken. */
-		for (size_t k = 0; d->own_columns != ML_DEPENDENCY_UNTRACKED && k < d->n_uses; k++) {
-			const ml_column_use *u = &d->uses[k];
-			if (u->table == t->id && ((c && u->column == c->id) ||
-						  (u->star && (!c || c->added_at <= d->made_at))))
-				uses_it = true;
-		}
-		if (!uses_it)
-			cat->dependents.items[kept++] = (void *)d;
-		else
-			index_remove(cat, d);
-	}
-	cat->dependents.len = kept;
+	size_t n_of, n;
+	const ml_dependent *const *of = ml_catalog_dependents_of_table(cat, t->id, &n_of);
+	struct column_of use = { t->id, c };
+	const ml_dependent **gone = select_from(cat->arena, of, n_of, uses_column, &use, &n);
+	for (size_t i = 0; i < n; i++)
+		unlink_dependent(cat, gone[i]);
 	if (is_dynamic(column) || is_dynamic(t->name))
 		return;
 	ml_gone_column *g = ml_arena_alloc(cat->arena, sizeof(*g));
@@ -575,6 +713,25 @@ static const char *drop_name(const PgQuery__Node *o, const char **before)
 	return NULL;
 }
 
+/* A table dropped, with CASCADE or not. */
+struct table_drop {
+	size_t table;
+	bool cascade;
+};
+
+/* Does d go with the table: its own, or with CASCADE what uses it (but
+ * a body PostgreSQL does not track)? */
+static bool goes_with_table(const ml_dependent *d, const void *data)
+{
+	const struct table_drop *drop = data;
+	if (d->table == drop->table)
+		return true;
+	for (size_t u = 0; drop->cascade && d->own_columns != ML_DEPENDENCY_UNTRACKED && u < d->n_uses; u++)
+		if (d->uses[u].table == drop->table)
+			return true;
+	return false;
+}
+
 static void apply_drop(ml_catalog *cat, const PgQuery__DropStmt *ds)
 {
 	const char *kind = NULL;
@@ -637,20 +794,12 @@ static void apply_drop(ml_catalog *cat, const PgQuery__DropStmt *ds)
 		const ml_table_state *t = ml_catalog_table(cat, before ? before : "", name);
 		if (!t)
 			continue;
-		bool cascade = ds->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
-		size_t kept = 0;
-		for (size_t k = 0; k < cat->dependents.len; k++) {
-			const ml_dependent *d = cat->dependents.items[k];
-			bool goes = d->table == t->id;
-			for (size_t u = 0; cascade && !goes && (d->table_bits & table_bit(t->id)) && d->own_columns != ML_DEPENDENCY_UNTRACKED && u < d->n_uses;
-			     u++)
-				goes = d->uses[u].table == t->id;
-			if (!goes)
-				cat->dependents.items[kept++] = (void *)d;
-			else
-				index_remove(cat, d);
-		}
-		cat->dependents.len = kept;
+		struct table_drop drop = { t->id, ds->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE };
+		size_t n_of, n;
+		const ml_dependent *const *of = ml_catalog_dependents_of_table(cat, t->id, &n_of);
+		const ml_dependent **gone = select_from(cat->arena, of, n_of, goes_with_table, &drop, &n);
+		for (size_t k = 0; k < n; k++)
+			unlink_dependent(cat, gone[k]);
 	}
 }
 
@@ -890,8 +1039,10 @@ static void add_view_users(const ml_catalog *cat, ml_arena *arena, const ml_depe
 	if (depth > 8 || (strcmp(d->kind, "view") && strcmp(d->kind, "materialized view")))
 		return;
 	const ml_table_state *as_table = ml_catalog_table(cat, "", d->name);
-	for (size_t i = 0; as_table && i < cat->dependents.len; i++) {
-		const ml_dependent *user = cat->dependents.items[i];
+	size_t n_users = 0;
+	const ml_dependent *const *users = as_table ? ml_catalog_dependents_of_table(cat, as_table->id, &n_users) : NULL;
+	for (size_t i = 0; i < n_users; i++) {
+		const ml_dependent *user = users[i];
 		if (user == d || user->own_columns == ML_DEPENDENCY_UNTRACKED)
 			continue;
 		bool found = false;
@@ -905,6 +1056,37 @@ static void add_view_users(const ml_catalog *cat, ml_arena *arena, const ml_depe
 		(*hits)[*n - 1].indirect = true;
 		add_view_users(cat, arena, user, hits, n, cap, depth + 1);
 	}
+}
+
+/* A walk over a few lists of live dependents at once, oldest first, each
+ * dependent once: the ones a question may concern, in the order of a walk
+ * over all of them. */
+typedef struct merged {
+	const ml_ptr_vec *lists[3];
+	size_t at[3];
+	size_t n;
+} merged;
+
+static void merged_add(merged *m, const ml_ptr_vec *list)
+{
+	if (list && list->len)
+		m->lists[m->n++] = list;
+}
+
+/* The next dependent, or NULL at the end. */
+static const ml_dependent *merged_next(merged *m)
+{
+	const ml_dependent *next = NULL;
+	for (size_t i = 0; i < m->n; i++) {
+		const ml_dependent *d = m->at[i] < m->lists[i]->len ? m->lists[i]->items[m->at[i]] : NULL;
+		if (d && (!next || d->order < next->order))
+			next = d;
+	}
+	/* One object is in every list it belongs in: each moves past it. */
+	for (size_t i = 0; next && i < m->n; i++)
+		if (m->at[i] < m->lists[i]->len && m->lists[i]->items[m->at[i]] == next)
+			m->at[i]++;
+	return next;
 }
 
 /* Does a trigger on table run the function d? */
@@ -929,8 +1111,13 @@ ml_dependent_hit *ml_catalog_column_dependents(const ml_catalog *cat, ml_arena *
 	ml_dependent_hit *hits = NULL;
 	size_t cap = 0;
 	uint64_t bit = t ? table_bit(t->id) : 0;
-	for (size_t i = 0; i < cat->dependents.len; i++) {
-		const ml_dependent *d = cat->dependents.items[i];
+	/* What uses the table, and the bodies that may: by words, or
+	 * through NEW and OLD. */
+	merged m = { .n = 0 };
+	merged_add(&m, t ? table_list(cat, t->id, NULL) : NULL);
+	merged_add(&m, &cat->word_dependents);
+	merged_add(&m, t ? &cat->row_dependents : NULL);
+	for (const ml_dependent *d; (d = merged_next(&m));) {
 		if (d->n_words) {
 			if (has_word(d, column) && (has_word(d, name) || runs_on(cat, d, t)))
 				add_hit(arena, &hits, n, &cap, d, ML_DEPENDENCY_UNTRACKED);
@@ -969,8 +1156,10 @@ ml_dependent_hit *ml_catalog_table_dependents(const ml_catalog *cat, ml_arena *a
 	const ml_table_state *t = ml_catalog_table(cat, schema, name);
 	ml_dependent_hit *hits = NULL;
 	size_t cap = 0;
-	for (size_t i = 0; i < cat->dependents.len; i++) {
-		const ml_dependent *d = cat->dependents.items[i];
+	merged m = { .n = 0 };
+	merged_add(&m, t ? table_list(cat, t->id, NULL) : NULL);
+	merged_add(&m, &cat->word_dependents);
+	for (const ml_dependent *d; (d = merged_next(&m));) {
 		if (d->n_words) {
 			if (has_word(d, name))
 				add_hit(arena, &hits, n, &cap, d, ML_DEPENDENCY_UNTRACKED);
@@ -1065,25 +1254,28 @@ static ml_ptr_vec share_vec(ml_arena *arena, const ml_ptr_vec *vec)
 void ml_catalog_deps_clone(ml_catalog *cat, const ml_catalog *src, bool borrow)
 {
 	ml_arena *arena = cat->arena;
-	cat->dependents = (ml_ptr_vec){ 0 };
 	cat->gone = (ml_ptr_vec){ 0 };
 	cat->gone_index = (ml_map){ 0 };
-	/* The name lists are the copy's own, made again below. */
+	/* The lists are the copy's own, made again below, oldest first. */
 	cat->dependent_names = (ml_map){ 0 };
+	cat->table_dependents = (ml_ptr_vec){ 0 };
+	cat->word_dependents = (ml_ptr_vec){ 0 };
+	cat->row_dependents = (ml_ptr_vec){ 0 };
+	cat->next_order = src->next_order;
+	size_t n_live;
+	const ml_dependent **live = ml_catalog_live_dependents(src, arena, &n_live);
 	if (borrow) {
-		/* The objects are shared; the lists are the copy's own, in one
-		 * block each. */
-		cat->dependents = share_vec(arena, &src->dependents);
-		for (size_t i = 0; i < cat->dependents.len; i++)
-			index_add(cat, cat->dependents.items[i]);
+		/* The objects are shared. */
+		for (size_t i = 0; i < n_live; i++)
+			link_dependent(cat, live[i]);
 		cat->gone = share_vec(arena, &src->gone);
 		ml_map_copy(arena, &cat->gone_index, &src->gone_index, false);
 		cat->trigger_functions = share_vec(arena, &src->trigger_functions);
 		ml_map_copy(arena, &cat->gone_words, &src->gone_words, false);
 		return;
 	}
-	for (size_t i = 0; i < src->dependents.len; i++) {
-		const ml_dependent *from = src->dependents.items[i];
+	for (size_t i = 0; i < n_live; i++) {
+		const ml_dependent *from = live[i];
 		ml_dependent *d = ml_arena_alloc(arena, sizeof(*d));
 		*d = *from;
 		d->name = ml_arena_strdup(arena, from->name);
@@ -1105,8 +1297,7 @@ void ml_catalog_deps_clone(ml_catalog *cat, const ml_catalog *src, bool borrow)
 				w[k] = ml_arena_strdup(arena, from->words[k]);
 			d->words = w;
 		}
-		ml_ptr_vec_push(arena, &cat->dependents, d);
-		index_add(cat, d);
+		link_dependent(cat, d);
 	}
 	for (size_t i = 0; i < src->gone.len; i++) {
 		const ml_gone_column *from = src->gone.items[i];

@@ -41,6 +41,7 @@ struct ml_catalog {
 				     transaction's emptied tables may still point at */
 	ml_map indexes;           /* index name -> ml_index_state * (NULL once dropped) */
 	ml_ptr_vec functions;     /* ml_function_state *, in the order they were created */
+	ml_map function_names;    /* name -> the newest of functions of that name */
 	ml_ptr_vec committing_procedures; /* names (char *) of procedures whose body COMMITs */
 	ml_map checked_domains;   /* domain name -> non-NULL when created with a CHECK */
 	ml_map objects;           /* named objects the migrations made (catalog_objects.c) -> non-NULL
@@ -50,10 +51,17 @@ struct ml_catalog {
 	int line;                 /* the line of the statement being applied */
 	size_t applied;           /* statements applied so far: when objects and columns came */
 	uint32_t next_column_id;
-	ml_ptr_vec dependents;    /* ml_dependent *, oldest first: what uses tables and columns
-				     (catalog_deps.c); shared by copies, the list is each one's */
-	ml_map dependent_names;   /* name -> ml_ptr_vec * of the dependents of that name, oldest
-				     first: what has a name is found without a walk */
+	/* What uses tables and columns (catalog_deps.c): the objects
+	 * (ml_dependent) are shared by copies, the lists are each one's.
+	 * Every list holds live dependents only, oldest first (by order), so
+	 * a question or a drop looks at the few it concerns, never at all. */
+	ml_map dependent_names;   /* name -> ml_ptr_vec * of the dependents of that name: every
+				     live one is in exactly one of these */
+	ml_ptr_vec table_dependents; /* by table id: ml_ptr_vec * of the dependents that use the
+				     table or belong to it (NULL: none yet) */
+	ml_ptr_vec word_dependents; /* the bodies known by their words (n_words) */
+	ml_ptr_vec row_dependents; /* the trigger functions that read NEW.x or OLD.x */
+	size_t next_order;        /* the order of the next dependent kept */
 	ml_ptr_vec gone;          /* ml_gone_column *: columns dropped or renamed */
 	ml_map gone_index;        /* "<table id>:<column>" -> the last of gone for it */
 	ml_map gone_words;        /* their names and their tables' names -> GONE_COLUMN | GONE_TABLE
@@ -85,12 +93,18 @@ void ml_catalog_deps_apply(ml_catalog *cat, const PgQuery__Node *stmt, bool afte
 /* Copies src's dependency records into cat (a clone): shared when
  * borrowing, else copied. */
 void ml_catalog_deps_clone(ml_catalog *cat, const ml_catalog *src, bool borrow);
-/* Is any of the objects that use tables and columns named name? A quick
- * test before a walk over them. */
 /* The live dependents named name, oldest first (*n of them; NULL when
  * none), in the catalog's memory: valid until the catalog changes. */
 const ml_dependent *const *ml_catalog_dependents_named(const ml_catalog *cat, const char *name, size_t *n);
+/* Is any of the objects that use tables and columns named name? */
 bool ml_catalog_dependent_named(const ml_catalog *cat, const char *name);
+/* The live dependents that use table id (ml_table_state.id) or belong to
+ * it, oldest first (*n of them; NULL when none), in the catalog's memory:
+ * valid until the catalog changes. */
+const ml_dependent *const *ml_catalog_dependents_of_table(const ml_catalog *cat, size_t id, size_t *n);
+/* Every live dependent, oldest first (*n of them), in a new array in
+ * arena (NULL when none): for copies and checks, a walk over all. */
+const ml_dependent **ml_catalog_live_dependents(const ml_catalog *cat, ml_arena *arena, size_t *n);
 
 /* catalog_names.c: the names PostgreSQL gives what a statement leaves
  * unnamed, given what cat knows of the schema (its tables, indexes, views

@@ -273,11 +273,11 @@ static void rename_entity(ml_step_ledger *l, entity *e, const char *schema, cons
 
 static const ml_dependent *catalog_dependent(const ml_catalog *cat, const char *kind, const char *name, size_t table)
 {
-	if (!ml_catalog_dependent_named(cat, name))
-		return NULL;
-	for (size_t i = 0; i < cat->dependents.len; i++) {
-		const ml_dependent *d = cat->dependents.items[i];
-		if (!strcmp(d->name, name) && !strcmp(d->kind, kind) && (table == SIZE_MAX || d->table == table))
+	size_t n;
+	const ml_dependent *const *named = ml_catalog_dependents_named(cat, name, &n);
+	for (size_t i = 0; i < n; i++) {
+		const ml_dependent *d = named[i];
+		if (!strcmp(d->kind, kind) && (table == SIZE_MAX || d->table == table))
 			return d;
 	}
 	return NULL;
@@ -716,8 +716,10 @@ static void rename_top(ml_step_ledger *l, ml_object_kind kind, const qname *q, c
 	/* A table's indexes move to its new schema with it: the ones the
 	 * catalog knows join the step's first. */
 	const ml_table_state *t = moves ? ml_catalog_table(l->cat, q->schema, q->name) : NULL;
-	for (size_t i = 0; t && i < l->cat->dependents.len; i++) {
-		const ml_dependent *d = l->cat->dependents.items[i];
+	size_t n_of = 0;
+	const ml_dependent *const *of = t ? ml_catalog_dependents_of_table(l->cat, t->id, &n_of) : NULL;
+	for (size_t i = 0; i < n_of; i++) {
+		const ml_dependent *d = of[i];
 		if (d->table == t->id && !strcmp(d->kind, "index"))
 			index_entity(l, q->schema, d->name);
 	}

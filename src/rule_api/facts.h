@@ -117,6 +117,8 @@ typedef struct ml_dependent {
 	size_t n_row_columns;
 	uint64_t table_bits;      /* bit (id % 64) of each table in uses: most dependents are
 				     passed over without a look at their uses */
+	size_t order;             /* its place among the catalog's dependents: a newer one has a
+				     higher number; a copy (renamed, body walked) keeps it */
 } ml_dependent;
 
 /* A dependent of a column or table, and what the drop does to it. */

@@ -4,11 +4,14 @@
  * or file around it. Tables and columns created, altered, renamed and
  * dropped; NOT NULL facts and CHECK validation; unique keys and foreign
  * keys; indexes; functions over the built-in volatility layer; partitions,
- * checked domains and committing procedures; clones that share nothing.
+ * checked domains and committing procedures; clones that share nothing;
+ * the lists of what uses tables and columns against a walk over all.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "catalog.h"
+#include "catalog_private.h"
 #include "facts.h"
 #include "unit.h"
 
@@ -339,6 +342,7 @@ START_TEST(clone_shares_nothing)
 	const ml_table_state *p1 = ml_catalog_table(copy, NULL, "p1");
 	ck_assert_ptr_nonnull(p1);
 	ck_assert_int_eq(ml_catalog_function_volatility(copy, "f", NULL), 's');
+	ck_assert_int_eq(ml_catalog_function_volatility(cat, "f", NULL), 'v');
 
 	/* The copy stands alone once the original is gone: its links point
 	 * at its own tables, its strings are its own. */
@@ -357,6 +361,300 @@ START_TEST(clone_shares_nothing)
 	ck_assert(!ml_catalog_columns_cover_key(copy, NULL, "p_renamed", a, 1));
 	ck_assert(ml_catalog_domain_is_checked(copy, "d"));
 	ck_assert(ml_catalog_procedure_commits(copy, "proc"));
+	ml_catalog_free(copy);
+}
+END_TEST
+
+/* ---- the dependents' lists against a walk over all of them ---------------- */
+
+/* What the catalog answered before it kept lists per table: every live
+ * dependent looked at, oldest first (the same rules, no shortcut). */
+typedef struct walk_hits {
+	ml_dependent_hit items[256];
+	size_t n;
+} walk_hits;
+
+static bool walk_listed(const walk_hits *h, const ml_dependent *d)
+{
+	for (size_t k = 0; k < h->n; k++)
+		if (h->items[k].dependent == d)
+			return true;
+	return false;
+}
+
+static void walk_add(walk_hits *h, const ml_dependent *d, ml_dependency dependency, bool indirect)
+{
+	ck_assert_uint_lt(h->n, sizeof(h->items) / sizeof(h->items[0]));
+	h->items[h->n++] = (ml_dependent_hit){ d, dependency, indirect };
+}
+
+static bool walk_has_word(const ml_dependent *d, const char *word)
+{
+	char lower[256];
+	size_t n = strlen(word);
+	ck_assert_uint_lt(n, sizeof(lower));
+	for (size_t i = 0; i <= n; i++)
+		lower[i] = word[i] >= 'A' && word[i] <= 'Z' ? (char)(word[i] - 'A' + 'a') : word[i];
+	for (size_t i = 0; i < d->n_words; i++)
+		if (!strcmp(d->words[i], lower))
+			return true;
+	return false;
+}
+
+static bool walk_runs_on(const ml_catalog *c, const ml_dependent *d, const ml_table_state *t)
+{
+	for (size_t i = 0; t && i < c->trigger_functions.len; i++) {
+		const ml_trigger_function *link = c->trigger_functions.items[i];
+		if (link->table == t->id && !strcmp(link->function, d->name))
+			return true;
+	}
+	return false;
+}
+
+static void walk_view_users(const ml_catalog *c, const ml_dependent *const *live, size_t n_live,
+			    const ml_dependent *d, walk_hits *h, int depth)
+{
+	if (depth > 8 || (strcmp(d->kind, "view") && strcmp(d->kind, "materialized view")))
+		return;
+	const ml_table_state *as_table = ml_catalog_table(c, "", d->name);
+	for (size_t i = 0; as_table && i < n_live; i++) {
+		const ml_dependent *user = live[i];
+		if (user == d || user->own_columns == ML_DEPENDENCY_UNTRACKED)
+			continue;
+		bool found = false;
+		for (size_t k = 0; !found && k < user->n_uses; k++)
+			found = user->uses[k].table == as_table->id;
+		if (!found || walk_listed(h, user))
+			continue;
+		walk_add(h, user, ML_DEPENDENCY_NORMAL, true);
+		walk_view_users(c, live, n_live, user, h, depth + 1);
+	}
+}
+
+static void walk_column(const ml_catalog *c, const ml_dependent *const *live, size_t n_live, const char *schema,
+			const char *name, const char *column, walk_hits *h)
+{
+	h->n = 0;
+	const ml_table_state *t = ml_catalog_table(c, schema, name);
+	const ml_column_facts *col = t ? ml_catalog_column_facts((ml_catalog *)c, t, column, false) : NULL;
+	for (size_t i = 0; i < n_live; i++) {
+		const ml_dependent *d = live[i];
+		if (d->n_words) {
+			if (walk_has_word(d, column) && (walk_has_word(d, name) || walk_runs_on(c, d, t)))
+				walk_add(h, d, ML_DEPENDENCY_UNTRACKED, false);
+			continue;
+		}
+		bool hit = false;
+		for (size_t k = 0; t && k < d->n_uses; k++) {
+			const ml_column_use *u = &d->uses[k];
+			hit = hit || (u->table == t->id && ((col && u->column == col->id) ||
+							   (u->star && (!col || col->added_at <= d->made_at))));
+		}
+		for (size_t k = 0; t && k < d->n_row_columns; k++)
+			hit = hit || (!strcmp(d->row_columns[k], column) && walk_runs_on(c, d, t));
+		if (!hit || walk_listed(h, d))
+			continue;
+		ml_dependency dependency = d->own_columns == ML_DEPENDENCY_UNTRACKED ? ML_DEPENDENCY_UNTRACKED
+					   : d->table == t->id ? d->own_columns : ML_DEPENDENCY_NORMAL;
+		walk_add(h, d, dependency, false);
+		if (dependency == ML_DEPENDENCY_NORMAL)
+			walk_view_users(c, live, n_live, d, h, 0);
+	}
+}
+
+static void walk_table(const ml_catalog *c, const ml_dependent *const *live, size_t n_live, const char *schema,
+		       const char *name, walk_hits *h)
+{
+	h->n = 0;
+	const ml_table_state *t = ml_catalog_table(c, schema, name);
+	for (size_t i = 0; i < n_live; i++) {
+		const ml_dependent *d = live[i];
+		if (d->n_words) {
+			if (walk_has_word(d, name))
+				walk_add(h, d, ML_DEPENDENCY_UNTRACKED, false);
+			continue;
+		}
+		if (!t || d->table == t->id || walk_listed(h, d))
+			continue;
+		for (size_t k = 0; k < d->n_uses; k++) {
+			if (d->uses[k].table != t->id)
+				continue;
+			bool untracked = d->own_columns == ML_DEPENDENCY_UNTRACKED;
+			walk_add(h, d, untracked ? ML_DEPENDENCY_UNTRACKED : ML_DEPENDENCY_NORMAL, false);
+			if (!untracked)
+				walk_view_users(c, live, n_live, d, h, 0);
+			break;
+		}
+	}
+}
+
+static void assert_same_hits(const ml_dependent_hit *got, size_t n, const walk_hits *want, const char *what)
+{
+	ck_assert_msg(n == want->n, "%s: %zu hits, the walk finds %zu", what, n, want->n);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_msg(got[i].dependent == want->items[i].dependent, "%s: hit %zu is %s, the walk's %s", what, i,
+			      got[i].dependent->name, want->items[i].dependent->name);
+		ck_assert_int_eq(got[i].dependency, want->items[i].dependency);
+		ck_assert_int_eq(got[i].indirect, want->items[i].indirect);
+	}
+}
+
+/* The list of live dependents where pred holds, against the catalog's. */
+static void assert_list(const ml_dependent *const *live, size_t n_live, const ml_dependent *const *list, size_t n,
+			bool (*pred)(const ml_dependent *, size_t), size_t arg, const char *what)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n_live; i++) {
+		if (!pred(live[i], arg))
+			continue;
+		ck_assert_msg(k < n && list[k] == live[i], "%s: %s missing or out of place", what, live[i]->name);
+		k++;
+	}
+	ck_assert_msg(k == n, "%s: %zu listed, %zu live", what, n, k);
+}
+
+static bool touches_table(const ml_dependent *d, size_t id)
+{
+	bool touches = d->table == id;
+	for (size_t k = 0; k < d->n_uses; k++)
+		touches = touches || d->uses[k].table == id;
+	return touches;
+}
+
+static bool has_words(const ml_dependent *d, size_t unused)
+{
+	(void)unused;
+	return d->n_words > 0;
+}
+
+static bool has_rows(const ml_dependent *d, size_t unused)
+{
+	(void)unused;
+	return d->n_row_columns > 0;
+}
+
+/* Every list of c holds what a walk over its live dependents finds, and
+ * every question about a table or column c knows (or a few it does not)
+ * has the walk's answer. */
+static void assert_lists_match_walk(const ml_catalog *c)
+{
+	size_t n_live;
+	const ml_dependent **live = ml_catalog_live_dependents(c, arena, &n_live);
+	for (size_t i = 1; i < n_live; i++)
+		ck_assert_uint_lt(live[i - 1]->order, live[i]->order);
+	for (size_t i = 0; i < n_live; i++) {
+		size_t n;
+		const ml_dependent *const *named = ml_catalog_dependents_named(c, live[i]->name, &n);
+		bool found = false;
+		for (size_t k = 0; k < n; k++) {
+			found = found || named[k] == live[i];
+			ck_assert(k == 0 || named[k - 1]->order < named[k]->order);
+		}
+		ck_assert(found);
+	}
+	assert_list(live, n_live, (const ml_dependent *const *)c->word_dependents.items, c->word_dependents.len,
+		    has_words, 0, "words");
+	assert_list(live, n_live, (const ml_dependent *const *)c->row_dependents.items, c->row_dependents.len,
+		    has_rows, 0, "rows");
+	static const char *const others[] = { "x", "y", "z", "id", "nosuch" };
+	walk_hits *want = ml_arena_alloc(arena, sizeof(*want));
+	for (size_t i = 0; i < c->all_tables.len; i++) {
+		const ml_table_state *t = c->all_tables.items[i];
+		size_t n;
+		const ml_dependent *const *of = ml_catalog_dependents_of_table(c, t->id, &n);
+		assert_list(live, n_live, of, n, touches_table, t->id, t->name);
+		walk_table(c, live, n_live, t->schema, t->name, want);
+		const ml_dependent_hit *got = ml_catalog_table_dependents(c, arena, t->schema, t->name, &n);
+		assert_same_hits(got, n, want, t->name);
+		for (size_t k = 0; k < t->columns.len + sizeof(others) / sizeof(*others); k++) {
+			const char *column = k < t->columns.len ? ((const ml_column_facts *)t->columns.items[k])->name
+							       : others[k - t->columns.len];
+			walk_column(c, live, n_live, t->schema, t->name, column, want);
+			got = ml_catalog_column_dependents(c, arena, t->schema, t->name, column, &n);
+			assert_same_hits(got, n, want, column);
+		}
+	}
+}
+
+/* Applies each statement to c, checking its lists after each. */
+static void apply_checked(ml_catalog *c, const char *const *sql)
+{
+	for (; *sql; sql++) {
+		ml_catalog_apply(c, parse_one(*sql), 1);
+		assert_lists_match_walk(c);
+	}
+}
+
+#define APPLY_CHECKED(c, ...) apply_checked((c), (const char *const[]){ __VA_ARGS__, NULL })
+
+/* The dependents of table.column (column NULL: of the table) as "name
+ * name* ..." (* when only through a view), oldest first. */
+static const char *hit_names(const ml_catalog *c, const char *table, const char *column)
+{
+	size_t n;
+	const ml_dependent_hit *hits = column ? ml_catalog_column_dependents(c, arena, NULL, table, column, &n)
+					      : ml_catalog_table_dependents(c, arena, NULL, table, &n);
+	static char out[512];
+	size_t len = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < n && len < sizeof(out); i++)
+		len += (size_t)snprintf(out + len, sizeof(out) - len, "%s%s%s", i ? " " : "", hits[i].dependent->name,
+					hits[i].indirect ? "*" : "");
+	return out;
+}
+
+START_TEST(dependent_lists_follow_every_change)
+{
+	APPLY_CHECKED(cat, "CREATE TABLE a (id int PRIMARY KEY, x int, y int, z int)",
+		      "CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a (id), x int)",
+		      "CREATE INDEX a_x ON a (x)", "CREATE INDEX a_xy ON a (x, y)",
+		      "CREATE VIEW v AS SELECT id, x FROM a", "CREATE VIEW w AS SELECT * FROM v",
+		      "ALTER TABLE a ADD CONSTRAINT a_y_pos CHECK (y > 0)",
+		      "CREATE FUNCTION f_words() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN (SELECT z FROM a); END $$",
+		      "CREATE FUNCTION trg() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.y := 1; RETURN NEW; END $$");
+	/* The engine walks the trigger function's body: it reads NEW.y. */
+	ml_catalog_body_stmt(cat, parse_one("SELECT NEW.y"));
+	ml_catalog_body_end(cat);
+	assert_lists_match_walk(cat);
+	APPLY_CHECKED(cat, "CREATE TRIGGER a_trg BEFORE INSERT ON a FOR EACH ROW EXECUTE FUNCTION trg()",
+		      "CREATE INDEX b_x ON b (x)");
+	ck_assert_str_eq(hit_names(cat, "a", "x"), "a_x a_xy v w*");
+	ck_assert_str_eq(hit_names(cat, "a", "y"), "a_xy a_y_pos trg");
+	ck_assert_str_eq(hit_names(cat, "a", "z"), "f_words");
+	ck_assert_str_eq(hit_names(cat, "a", NULL), "b_a_id_fkey v w* f_words");
+
+	/* A copy sharing the objects changes apart: a renamed index keeps
+	 * its place, a dropped column takes its index and constraint, a view
+	 * made again comes last. */
+	ml_catalog *copy = ml_catalog_clone_borrowing(cat);
+	assert_lists_match_walk(copy);
+	APPLY_CHECKED(copy, "ALTER INDEX a_x RENAME TO a_x2", "ALTER TABLE a DROP COLUMN y",
+		      "CREATE OR REPLACE VIEW v AS SELECT id, x, z FROM a", "ALTER TABLE a RENAME COLUMN x TO x_new");
+	ck_assert_str_eq(hit_names(copy, "a", "x_new"), "a_x2 v w*");
+	ck_assert_str_eq(hit_names(copy, "a", "y"), "trg");
+	ck_assert_str_eq(hit_names(copy, "a", "z"), "f_words v w*");
+	ck_assert_str_eq(hit_names(cat, "a", "x"), "a_x a_xy v w*");
+	ck_assert_str_eq(hit_names(cat, "a", "y"), "a_xy a_y_pos trg");
+
+	/* The original goes on; a copy of its own then drops a table. */
+	APPLY_CHECKED(cat, "DROP VIEW w", "CREATE INDEX a_x_late ON a (x)", "ALTER INDEX a_xy RENAME TO a_xy2",
+		      "ALTER TABLE a DROP CONSTRAINT a_y_pos", "ALTER TABLE b RENAME CONSTRAINT b_pkey TO b_key");
+	ck_assert_str_eq(hit_names(cat, "a", "x"), "a_x a_xy2 v a_x_late");
+	ml_catalog *deep = ml_catalog_clone(cat);
+	assert_lists_match_walk(deep);
+	/* A policy of a that reads only b: it belongs to a, goes with a. */
+	APPLY_CHECKED(deep, "CREATE POLICY a_pol ON a USING (EXISTS (SELECT 1 FROM b WHERE b.x = 1))",
+		      "ALTER POLICY a_pol ON a RENAME TO a_pol2");
+	ck_assert_str_eq(hit_names(deep, "b", "x"), "b_x a_pol2");
+	APPLY_CHECKED(deep, "DROP TABLE a CASCADE", "DROP FUNCTION trg()");
+	ck_assert_str_eq(hit_names(deep, "b", "a_id"), "");
+	ck_assert_str_eq(hit_names(deep, "b", "x"), "b_x");
+	ck_assert_str_eq(hit_names(cat, "a", "y"), "a_xy2 trg");
+	ck_assert_str_eq(hit_names(cat, "b", "a_id"), "b_a_id_fkey");
+	APPLY_CHECKED(cat, "DROP TABLE b", "DROP INDEX a_x");
+	ck_assert_str_eq(hit_names(cat, "a", "x"), "a_xy2 v a_x_late");
+	assert_lists_match_walk(copy);
+	ml_catalog_free(deep);
 	ml_catalog_free(copy);
 }
 END_TEST
@@ -394,6 +692,7 @@ Suite *catalog_suite(void)
 	tcase_add_test(tc, clone_shares_nothing);
 	tcase_add_test(tc, borrowing_clone_changes_only_itself);
 	tcase_add_test(tc, free_accepts_null);
+	tcase_add_test(tc, dependent_lists_follow_every_change);
 	suite_add_tcase(s, tc);
 	return s;
 }
