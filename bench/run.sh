@@ -738,8 +738,10 @@ extreme() { # INPUT TOOL FIELD min|max
 # busy loop per core but one, then both alternating.
 hog_pids=()
 stop_hogs() {
-	((${#hog_pids[@]})) && kill "${hog_pids[@]}" 2>/dev/null
-	wait "${hog_pids[@]}" 2>/dev/null
+	if ((${#hog_pids[@]})); then
+		kill "${hog_pids[@]}" 2>/dev/null || true
+		wait "${hog_pids[@]}" 2>/dev/null || true
+	fi
 	hog_pids=()
 	return 0
 }

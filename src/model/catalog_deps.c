@@ -1262,18 +1262,38 @@ void ml_catalog_deps_clone(ml_catalog *cat, const ml_catalog *src, bool borrow)
 	cat->word_dependents = (ml_ptr_vec){ 0 };
 	cat->row_dependents = (ml_ptr_vec){ 0 };
 	cat->next_order = src->next_order;
-	size_t n_live;
-	const ml_dependent **live = ml_catalog_live_dependents(src, arena, &n_live);
 	if (borrow) {
-		/* The objects are shared. */
-		for (size_t i = 0; i < n_live; i++)
-			link_dependent(cat, live[i]);
+		/* The objects are shared, and the lists copied as they are (in
+		 * order already): a down migration is linted against such a
+		 * copy, one per down file, so this is done often. */
+		ml_map_copy(arena, &cat->dependent_names, &src->dependent_names, false);
+		for (size_t i = 0; i < cat->dependent_names.cap; i++) {
+			ml_map_entry *e = &cat->dependent_names.entries[i];
+			if (!e->key || !e->value)
+				continue;
+			ml_ptr_vec *same = ml_arena_alloc(arena, sizeof(*same));
+			*same = share_vec(arena, e->value);
+			e->value = same;
+		}
+		cat->table_dependents = share_vec(arena, &src->table_dependents);
+		for (size_t i = 0; i < cat->table_dependents.len; i++) {
+			const ml_ptr_vec *from = cat->table_dependents.items[i];
+			if (!from)
+				continue;
+			ml_ptr_vec *list = ml_arena_alloc(arena, sizeof(*list));
+			*list = share_vec(arena, from);
+			cat->table_dependents.items[i] = list;
+		}
+		cat->word_dependents = share_vec(arena, &src->word_dependents);
+		cat->row_dependents = share_vec(arena, &src->row_dependents);
 		cat->gone = share_vec(arena, &src->gone);
 		ml_map_copy(arena, &cat->gone_index, &src->gone_index, false);
 		cat->trigger_functions = share_vec(arena, &src->trigger_functions);
 		ml_map_copy(arena, &cat->gone_words, &src->gone_words, false);
 		return;
 	}
+	size_t n_live;
+	const ml_dependent **live = ml_catalog_live_dependents(src, arena, &n_live);
 	for (size_t i = 0; i < n_live; i++) {
 		const ml_dependent *from = live[i];
 		ml_dependent *d = ml_arena_alloc(arena, sizeof(*d));

@@ -26,8 +26,8 @@
  * the rules reporting one statement ask for them again and again. */
 struct stmt_tokens {
 	size_t base, end;         /* the statement's text: [base, end) of the file */
-	ml_token *tokens;
-	size_t n;
+	ml_token *tokens;         /* room for cap: reused from statement to statement */
+	size_t n, cap;
 	bool ok;
 };
 
@@ -57,7 +57,15 @@ const ml_token *ml_stmt_tokens(const ml_stmt_ctx *ctx, size_t *n)
 		const ml_sql_token *t = scratch ? ml_sql_tokens(scratch, span->text + from, span->end - from, &count) : NULL;
 		c->ok = t != NULL;
 		c->n = t ? count : 0;
-		c->tokens = ml_arena_alloc(ctx->arena, (c->n + 1) * sizeof(*c->tokens));
+		/* The last statement's room is reused: the file's arena holds
+		 * one statement's tokens at a time, not every statement's. */
+		if (c->n + 1 > c->cap) {
+			size_t cap = c->cap ? c->cap : 64;
+			while (cap < c->n + 1)
+				cap *= 2;
+			c->tokens = ml_arena_alloc(ctx->arena, cap * sizeof(*c->tokens));
+			c->cap = cap;
+		}
 		size_t shift = from - span->loc_base;
 		for (size_t i = 0; i < c->n; i++)
 			c->tokens[i] = (ml_token){ .start = t[i].start + shift, .end = t[i].end + shift,

@@ -118,9 +118,9 @@ typedef struct ml_token {
 } ml_token;
 
 /* The statement's tokens (from its own start: not those of statements
- * before it that its text may hold), *n of them, in engine memory; NULL
- * (and *n 0) when the statement's text is not the file's or does not
- * scan. */
+ * before it that its text may hold), *n of them, in engine memory valid
+ * during the check call (the next statement's tokens reuse it); NULL (and
+ * *n 0) when the statement's text is not the file's or does not scan. */
 const ml_token *ml_stmt_tokens(const ml_stmt_ctx *ctx, size_t *n);
 /* Is t the word (a keyword or an unquoted name, any case)? */
 bool ml_token_is(const ml_stmt_ctx *ctx, const ml_token *t, const char *word);
