@@ -176,8 +176,10 @@ static void *items_job_main(void *arg)
 		/* For bench/run.sh: what the adaptive workers did. */
 		ml_pipeline_stats st = ml_pipeline_get_stats(pipeline);
 		static const char *const MODES[] = { "serial", "probe", "parallel", "parked" };
-		fprintf(stderr, "migralint: pipeline: %d workers, %s at the end, %u periods, %u parked, %u probes\n",
-			st.workers, MODES[st.mode], st.periods, st.parked_periods, st.probes);
+		fprintf(stderr,
+			"migralint: pipeline: %d workers, %s at the end, %u periods, %u parked, %u probes, %u put off "
+			"(busy)\n",
+			st.workers, MODES[st.mode], st.periods, st.parked_periods, st.probes, st.busy_checks);
 	}
 	ml_pipeline_free(pipeline);
 	return NULL;

@@ -13,7 +13,8 @@
  * cores are busy: two threads then share one core, the engine waits for a
  * worker the scheduler put aside, and the handing over is paid for
  * nothing. So by default (jobs 0) no worker starts before the run has
- * taken START_AFTER of work, and then the engine measures, period by
+ * taken START_AFTER of work, nor while the threads running on the machine
+ * (/proc/stat) fill its cores; then the engine measures, period by
  * period, the process's CPU time against the wall time: below
  * PARALLEL_RATIO, the workers did not run beside the engine, and they are
  * parked until a later probe period finds cores free again. An explicit
@@ -597,14 +598,56 @@ static void begin_period(struct ml_pipeline *p, unsigned long long now)
 /* On the engine's thread, between statements: starts the workers once the
  * run has lasted START_AFTER_NS, then parks and probes them period by
  * period. */
+/* Threads running or ready to run on the machine, ours among them, from
+ * /proc/stat's procs_running; -1 when it cannot be read. */
+static int runnable_now(void)
+{
+	FILE *f = fopen("/proc/stat", "re");
+	if (!f)
+		return -1;
+	char line[256];
+	int n = -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "procs_running %d", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+static int (*runnable_probe)(void) = runnable_now;
+
+void ml_pipeline_set_runnable_probe(int (*probe)(void))
+{
+	runnable_probe = probe ? probe : runnable_now;
+}
+
+/* Is there a core for a worker now? Not when the threads already running
+ * (the engine among them) fill the cores: a worker would only take turns
+ * with them. Yes when it cannot be told. */
+static bool core_free(void)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int running = runnable_probe();
+	return running < 0 || cores < 1 || running < cores;
+}
+
+/* On the engine's thread, between statements: once the run has lasted
+ * START_AFTER_NS, starts the workers when a core is free, then parks and
+ * probes them period by period. */
 static void adapt(struct ml_pipeline *p)
 {
 	if (!p->adaptive || p->max_workers == 0)
 		return;
 	unsigned long long now = ml_now_ns(CLOCK_MONOTONIC);
 	if (!p->started) {
-		if (now - p->t0 < START_AFTER_NS)
+		if (now - p->t0 < START_AFTER_NS || now - p->period_wall < PERIOD_NS)
 			return;
+		if (!core_free()) {
+			/* A busy machine: look again a period later. */
+			p->stats.busy_checks++;
+			p->period_wall = now;
+			return;
+		}
 		start_workers(p);
 		p->stats.mode = ML_PIPELINE_PROBE;
 		p->probe_gap = PROBE_FIRST;
@@ -617,6 +660,12 @@ static void adapt(struct ml_pipeline *p)
 	if (p->stats.mode == ML_PIPELINE_PARKED) {
 		p->stats.parked_periods++;
 		if (--p->periods_to_probe > 0) {
+			begin_period(p, now);
+			return;
+		}
+		if (!core_free()) {
+			p->stats.busy_checks++;
+			p->periods_to_probe = p->probe_gap;
 			begin_period(p, now);
 			return;
 		}

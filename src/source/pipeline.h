@@ -106,7 +106,13 @@ typedef struct ml_pipeline_stats {
 	unsigned periods;           /* measured since the workers started */
 	unsigned parked_periods;
 	unsigned probes;
+	unsigned busy_checks;       /* starts or probes put off: no core was free */
 } ml_pipeline_stats;
+
+/* For the tests: how many threads are running or ready on the machine
+ * (-1: unknown), in place of /proc/stat; NULL restores it. Not thread-safe:
+ * set it before pipelines are made. */
+void ml_pipeline_set_runnable_probe(int (*probe)(void));
 
 /* What p's workers did so far (the engine's thread). */
 ml_pipeline_stats ml_pipeline_get_stats(const ml_pipeline *p);

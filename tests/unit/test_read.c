@@ -267,10 +267,22 @@ static void idle_60ms(size_t k)
 		;
 }
 
+/* A machine with nothing else running, or one whose cores are all busy. */
+static int runnable_idle(void)
+{
+	return 1;
+}
+
+static int runnable_busy(void)
+{
+	return 1000;
+}
+
 START_TEST(default_workers_start_on_a_long_run_and_park_when_not_parallel)
 {
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		return; /* one core: no worker by default, nothing to adapt */
+	ml_pipeline_set_runnable_probe(runnable_idle);
 	enum { N = 6 };
 	ml_pipeline_item items[N];
 	char names[N][16];
@@ -289,6 +301,30 @@ START_TEST(default_workers_start_on_a_long_run_and_park_when_not_parallel)
 	ck_assert_int_eq(st.mode, ML_PIPELINE_PARKED);
 	ck_assert_uint_ge(st.parked_periods, 1);
 	ml_pipeline_free(p);
+	ml_pipeline_set_runnable_probe(NULL);
+}
+END_TEST
+
+START_TEST(default_workers_wait_while_the_cores_are_busy)
+{
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return;
+	ml_pipeline_set_runnable_probe(runnable_busy);
+	enum { N = 4 };
+	ml_pipeline_item items[N];
+	char names[N][16];
+	for (int i = 0; i < N; i++) {
+		snprintf(names[i], sizeof(names[i]), "%d.sql", i);
+		items[i] = text_item(names[i], "SELECT 1; SELECT 2;");
+	}
+	ml_pipeline *p = ml_pipeline_new(items, N, 0, 0);
+	ck_assert_ptr_nonnull(p);
+	drain(p, N, idle_60ms);
+	ml_pipeline_stats st = ml_pipeline_get_stats(p);
+	ck_assert_int_eq(st.workers, 0);
+	ck_assert_uint_ge(st.busy_checks, 1);
+	ml_pipeline_free(p);
+	ml_pipeline_set_runnable_probe(NULL);
 }
 END_TEST
 
@@ -318,6 +354,7 @@ Suite *read_suite(void)
 	tcase_add_test(tc, default_jobs_start_no_worker_on_a_short_run);
 	tcase_add_test(tc, explicit_jobs_start_workers_at_once);
 	tcase_add_test(tc, default_workers_start_on_a_long_run_and_park_when_not_parallel);
+	tcase_add_test(tc, default_workers_wait_while_the_cores_are_busy);
 	tcase_add_test(tc, adaptation_decides_by_cpu_per_wall);
 	suite_add_tcase(s, tc);
 	return s;
