@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "pack.h"
+#include "pb_types.h"
 #include "tree.h"
 
 /* ---- message types, known once ---------------------------------------------- */
@@ -36,37 +37,18 @@ struct pack_info {
 	 * field to write, found by id in by_id (field index + 1; 0: none). */
 	bool single_oneof;
 	unsigned case_offset;
-	uint16_t *by_id;
+	const uint16_t *by_id;
 	uint32_t max_id;
 };
 
-#define INFO_SLOTS 1024
-static struct pack_info infos[INFO_SLOTS];
+static struct pack_info infos[ML_PB_MAX_TYPES];
 static pthread_once_t infos_once = PTHREAD_ONCE_INIT;
-static bool infos_ok = true;
-
-static size_t info_slot(const ProtobufCMessageDescriptor *desc)
-{
-	uintptr_t h = (uintptr_t)desc;
-	h ^= h >> 17;
-	h *= 0x9E3779B97F4A7C15ull;
-	return (size_t)(h >> 40) % INFO_SLOTS;
-}
 
 static const struct pack_info *info_of(const ProtobufCMessageDescriptor *desc)
 {
-	for (size_t i = info_slot(desc), n = 0; n < INFO_SLOTS; i = (i + 1) % INFO_SLOTS, n++) {
-		if (infos[i].desc == desc)
-			return &infos[i];
-		if (!infos[i].desc)
-			return NULL;
-	}
-	return NULL;
+	int index = ml_pb_type_index(desc);
+	return index < 0 ? NULL : &infos[index];
 }
-
-/* Ids above this are not put in a table: such a oneof is written field by
- * field, as any message. */
-#define MAX_TABLE_ID 4096
 
 static bool is_single_oneof(const ProtobufCMessageDescriptor *desc, unsigned *case_offset, uint32_t *max_id)
 {
@@ -81,54 +63,37 @@ static bool is_single_oneof(const ProtobufCMessageDescriptor *desc, unsigned *ca
 			*max_id = fd->id;
 	}
 	*case_offset = desc->fields[0].quantifier_offset;
-	return *max_id <= MAX_TABLE_ID;
+	return *max_id <= ML_PB_MAX_TABLE_ID;
 }
 
-static void add_info(const ProtobufCMessageDescriptor *desc)
+static void fill_info(struct pack_info *info, size_t index)
 {
-	size_t i = info_slot(desc);
-	for (size_t n = 0; n < INFO_SLOTS; i = (i + 1) % INFO_SLOTS, n++) {
-		if (infos[i].desc == desc)
-			return;
-		if (!infos[i].desc)
-			break;
-	}
-	if (infos[i].desc) {
-		infos_ok = false;
-		return;
-	}
-	struct pack_info *info = &infos[i];
+	const ProtobufCMessageDescriptor *desc = ml_pb_type(index);
 	unsigned case_offset = 0;
 	uint32_t max_id = 0;
-	if (is_single_oneof(desc, &case_offset, &max_id)) {
-		uint16_t *table = calloc(max_id + 1, sizeof(*table));
-		if (table) {
-			for (unsigned f = 0; f < desc->n_fields; f++)
-				table[desc->fields[f].id] = (uint16_t)(f + 1);
-			info->single_oneof = true;
-			info->case_offset = case_offset;
-			info->by_id = table;
-			info->max_id = max_id;
-		}
-	}
-	info->desc = desc; /* last: marks the slot taken */
-	for (unsigned f = 0; f < desc->n_fields; f++)
-		if (desc->fields[f].type == PROTOBUF_C_TYPE_MESSAGE)
-			add_info(desc->fields[f].descriptor);
+	info->desc = desc;
+	if (!is_single_oneof(desc, &case_offset, &max_id))
+		return;
+	const uint16_t *table = ml_pb_field_table(index, &max_id);
+	if (!table)
+		return; /* written field by field, as any message */
+	info->single_oneof = true;
+	info->case_offset = case_offset;
+	info->by_id = table;
+	info->max_id = max_id;
 }
 
 static void build_infos(void)
 {
-	add_info(&pg_query__parse_result__descriptor);
-	add_info(&pg_query__scan_result__descriptor);
+	for (size_t i = 0, n = ml_pb_type_count(); i < n; i++)
+		fill_info(&infos[i], i);
 }
 
-/* Is every message type reachable from desc known? The tables were filled
- * from the roots, so a known type's submessages are known. */
+/* Is desc one of libpg_query's types? Its submessages are too. */
 static bool known(const ProtobufCMessageDescriptor *desc)
 {
 	pthread_once(&infos_once, build_infos);
-	return infos_ok && info_of(desc);
+	return ml_pb_type_index(desc) >= 0;
 }
 
 /* ---- the sizes of one tree, recorded by get_packed_size for pack ---------------- */
@@ -298,28 +263,6 @@ static size_t put_scalar(uint8_t *out, ProtobufCType type, const void *member)
 	}
 }
 
-static size_t type_width(ProtobufCType type)
-{
-	switch (type) {
-	case PROTOBUF_C_TYPE_SINT64:
-	case PROTOBUF_C_TYPE_INT64:
-	case PROTOBUF_C_TYPE_UINT64:
-	case PROTOBUF_C_TYPE_SFIXED64:
-	case PROTOBUF_C_TYPE_FIXED64:
-	case PROTOBUF_C_TYPE_DOUBLE:
-		return 8;
-	case PROTOBUF_C_TYPE_BOOL:
-		return sizeof(protobuf_c_boolean);
-	case PROTOBUF_C_TYPE_STRING:
-	case PROTOBUF_C_TYPE_MESSAGE:
-		return sizeof(void *);
-	case PROTOBUF_C_TYPE_BYTES:
-		return sizeof(ProtobufCBinaryData);
-	default:
-		return 4;
-	}
-}
-
 /* What protobuf-c leaves out of a proto3 field with no presence. */
 static bool is_zeroish(const ProtobufCFieldDescriptor *fd, const void *member)
 {
@@ -335,7 +278,7 @@ static bool is_zeroish(const ProtobufCFieldDescriptor *fd, const void *member)
 	case PROTOBUF_C_TYPE_BOOL:
 		return *(const protobuf_c_boolean *)member == 0;
 	default:
-		return type_width(fd->type) == 8 ? *(const uint64_t *)member == 0 : *(const uint32_t *)member == 0;
+		return ml_pb_value_size(fd->type) == 8 ? *(const uint64_t *)member == 0 : *(const uint32_t *)member == 0;
 	}
 }
 
@@ -401,7 +344,7 @@ static size_t field_size(struct sizes *s, const ProtobufCMessage *msg, const Pro
 	if (count == 0)
 		return 0;
 	const char *array = *(const char *const *)member;
-	size_t width = type_width(fd->type);
+	size_t width = ml_pb_value_size(fd->type);
 	if (fd->flags & PROTOBUF_C_FIELD_FLAG_PACKED) {
 		size_t payload = 0;
 		for (size_t i = 0; i < count; i++)
@@ -492,7 +435,7 @@ static size_t pack_field(struct sizes *s, const ProtobufCMessage *msg, const Pro
 	if (count == 0)
 		return 0;
 	const char *array = *(const char *const *)member;
-	size_t width = type_width(fd->type);
+	size_t width = ml_pb_value_size(fd->type);
 	size_t n = 0;
 	if (fd->flags & PROTOBUF_C_FIELD_FLAG_PACKED) {
 		size_t payload = 0;

@@ -19,90 +19,54 @@
 
 #include "arena.h"
 #include "tree.h"
+#include "pb_types.h"
 #include "unpack.h"
 
 /* What the decoder needs of a message type, computed once. */
 struct message_info {
 	const ProtobufCMessageDescriptor *desc;
-	uint16_t *field_by_id;   /* id -> index into desc->fields + 1; 0: unknown */
+	const uint16_t *field_by_id;   /* id -> index into desc->fields + 1; 0: unknown */
 	uint32_t max_id;
 	bool has_repeated;
 };
 
-/* Message types by descriptor address: an open-addressing table filled once
- * from the root types, read without locks afterwards. */
-#define INFO_SLOTS 1024
-static struct message_info infos[INFO_SLOTS];
+/* What the decoder knows of each type, by its number (pb_types.h). */
+static struct message_info infos[ML_PB_MAX_TYPES];
 static pthread_once_t infos_once = PTHREAD_ONCE_INIT;
 static bool infos_ok = true;
 
-static size_t info_slot(const ProtobufCMessageDescriptor *desc)
-{
-	uintptr_t h = (uintptr_t)desc;
-	h ^= h >> 17;
-	h *= 0x9E3779B97F4A7C15ull;
-	return (size_t)(h >> 40) % INFO_SLOTS;
-}
-
 static const struct message_info *info_of(const ProtobufCMessageDescriptor *desc)
 {
-	for (size_t i = info_slot(desc), n = 0; n < INFO_SLOTS; i = (i + 1) % INFO_SLOTS, n++) {
-		if (infos[i].desc == desc)
-			return &infos[i];
-		if (!infos[i].desc)
-			return NULL;
-	}
-	return NULL;
+	int index = ml_pb_type_index(desc);
+	return index < 0 ? NULL : &infos[index];
 }
 
-/* Ids above this are looked up by a scan of the fields instead. */
-#define MAX_TABLE_ID 4096
-
-static void add_info(const ProtobufCMessageDescriptor *desc)
+/* Fills info for type number index; false when the decoder cannot take
+ * it. */
+static bool fill_info(struct message_info *info, size_t index)
 {
-	size_t i = info_slot(desc);
-	for (size_t n = 0; n < INFO_SLOTS; i = (i + 1) % INFO_SLOTS, n++) {
-		if (infos[i].desc == desc)
-			return;
-		if (!infos[i].desc)
-			break;
-	}
-	if (infos[i].desc) {
-		infos_ok = false;
-		return;
-	}
-	struct message_info *info = &infos[i];
-	uint32_t max_id = 0;
+	const ProtobufCMessageDescriptor *desc = ml_pb_type(index);
 	bool repeated = false;
-	for (unsigned f = 0; f < desc->n_fields; f++) {
-		if (desc->fields[f].id > max_id)
-			max_id = desc->fields[f].id;
-		repeated |= desc->fields[f].label == PROTOBUF_C_LABEL_REPEATED;
-	}
-	if (max_id > MAX_TABLE_ID || desc->n_fields >= UINT16_MAX) {
-		infos_ok = false;
-		return;
-	}
-	uint16_t *table = calloc(max_id + 1, sizeof(*table));
-	if (!table) {
-		infos_ok = false;
-		return;
-	}
 	for (unsigned f = 0; f < desc->n_fields; f++)
-		table[desc->fields[f].id] = (uint16_t)(f + 1);
+		repeated |= desc->fields[f].label == PROTOBUF_C_LABEL_REPEATED;
+	uint32_t max_id;
+	const uint16_t *table = ml_pb_field_table(index, &max_id);
+	if (!table)
+		return false;
 	info->field_by_id = table;
 	info->max_id = max_id;
 	info->has_repeated = repeated;
-	info->desc = desc; /* last: marks the slot taken */
-	for (unsigned f = 0; f < desc->n_fields; f++)
-		if (desc->fields[f].type == PROTOBUF_C_TYPE_MESSAGE)
-			add_info(desc->fields[f].descriptor);
+	info->desc = desc;
+	return true;
 }
 
 static void build_infos(void)
 {
-	add_info(&pg_query__parse_result__descriptor);
-	add_info(&pg_query__scan_result__descriptor);
+	size_t n = ml_pb_type_count();
+	infos_ok = n > 0;
+	for (size_t i = 0; i < n; i++)
+		if (!fill_info(&infos[i], i))
+			infos_ok = false;
 }
 
 /* ---- wire format ---------------------------------------------------------- */
@@ -201,30 +165,6 @@ static unsigned wire_type_of(ProtobufCType type)
 		return 2;
 	default:
 		return 0;
-	}
-}
-
-/* Bytes one element of a repeated field takes in the struct's array. */
-static size_t element_size(ProtobufCType type)
-{
-	switch (type) {
-	case PROTOBUF_C_TYPE_INT64:
-	case PROTOBUF_C_TYPE_SINT64:
-	case PROTOBUF_C_TYPE_SFIXED64:
-	case PROTOBUF_C_TYPE_UINT64:
-	case PROTOBUF_C_TYPE_FIXED64:
-	case PROTOBUF_C_TYPE_DOUBLE:
-		return 8;
-	case PROTOBUF_C_TYPE_BOOL:
-		return sizeof(protobuf_c_boolean);
-	case PROTOBUF_C_TYPE_STRING:
-		return sizeof(char *);
-	case PROTOBUF_C_TYPE_BYTES:
-		return sizeof(ProtobufCBinaryData);
-	case PROTOBUF_C_TYPE_MESSAGE:
-		return sizeof(ProtobufCMessage *);
-	default:
-		return 4;
 	}
 }
 
@@ -407,7 +347,7 @@ static __attribute__((noinline)) bool allocate_repeated(struct decoder *dec, con
 		const ProtobufCFieldDescriptor *field = &desc->fields[f];
 		if (field->label != PROTOBUF_C_LABEL_REPEATED || !counts[f])
 			continue;
-		void *array = ml_arena_alloc(dec->arena, counts[f] * element_size(field->type));
+		void *array = ml_arena_alloc(dec->arena, counts[f] * ml_pb_value_size(field->type));
 		memcpy(msg + field->offset, &array, sizeof(array));
 		/* n_ counts up again as values are stored */
 	}
@@ -439,7 +379,7 @@ static void *decode_message(struct decoder *dec, const struct message_info *info
 			size_t *n = (size_t *)(msg + field->quantifier_offset);
 			uint8_t *array;
 			memcpy(&array, msg + field->offset, sizeof(array));
-			size_t size = element_size(field->type);
+			size_t size = ml_pb_value_size(field->type);
 			if (wire == 2 && wire_type_of(field->type) != 2) {
 				uint64_t payload;
 				if (!read_varint(&r, &payload) || payload > (uint64_t)(r.end - r.p))
