@@ -277,6 +277,12 @@ static bool is_zeroish(const ProtobufCFieldDescriptor *fd, const void *member)
 		return *(const void *const *)member == NULL;
 	case PROTOBUF_C_TYPE_BOOL:
 		return *(const protobuf_c_boolean *)member == 0;
+	/* Compared as numbers, as protobuf-c does: -0.0 is left out too
+	 * (its bits are not 0). */
+	case PROTOBUF_C_TYPE_FLOAT:
+		return *(const float *)member == 0;
+	case PROTOBUF_C_TYPE_DOUBLE:
+		return *(const double *)member == 0;
 	default:
 		return ml_pb_value_size(fd->type) == 8 ? *(const uint64_t *)member == 0 : *(const uint32_t *)member == 0;
 	}

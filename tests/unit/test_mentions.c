@@ -46,6 +46,9 @@ START_TEST(memo_answers_as_a_fresh_read)
 	static const char *const VALIDATE[] = { "validate" };
 	static const char *const NONE[] = { "reindex" };
 	static const char *const OTHER[][1] = { { "hijk" }, { "abc" }, { "efg" } };
+	static const char *const NAMES[][1] = { { "abcdefg" }, { "index" },	{ "validate" }, { "concurrently" },
+						{ "hij" },     { "cdefg" },	{ "nosuch" },	{ "g" },
+						{ "hijk;" },   { "abcdefg hijk" } };
 	ml_arena *memo_arena = ml_arena_new();
 	ml_text_mentions mentions = { 0 };
 	ml_stmt_ctx ctx = { .span = { .text = text, .exact = true }, .arena = memo_arena, .mentions = &mentions };
@@ -60,9 +63,13 @@ START_TEST(memo_answers_as_a_fresh_read)
 			from = (seed >> 4) % len; /* anywhere */
 		}
 		const char *fresh[2] = { "concurrently", "index" }; /* a new array, same phrases */
-		const char *const *lists[] = { CONCURRENT, fresh, VALIDATE, NONE, OTHER[step % 3] };
-		size_t sizes[] = { 2, 2, 1, 1, 1 };
-		for (size_t l = 0; l < 5; l++) {
+		/* Names asked once or twice, as a rule asks a column's: with the
+		 * lists above, more than the memo keeps (ML_MENTION_MEMOS), so
+		 * memos are replaced and made again further on. */
+		const char *const *name = NAMES[(step * 7) % (sizeof(NAMES) / sizeof(NAMES[0]))];
+		const char *const *lists[] = { CONCURRENT, fresh, VALIDATE, NONE, OTHER[step % 3], name };
+		size_t sizes[] = { 2, 2, 1, 1, 1, 1 };
+		for (size_t l = 0; l < 6; l++) {
 			ctx.span.loc_base = from;
 			bool got = ml_file_mentions_from(&ctx, 0, lists[l], sizes[l]);
 			bool want = fresh_answer(text, from, lists[l], sizes[l]);

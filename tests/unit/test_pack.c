@@ -3,10 +3,12 @@
  * tree of every statement of the project's SQL files (fixtures, safe
  * recipes, examples) and, when ../shared is there, of the corpus and
  * PostgreSQL's regression SQL, both give the same size and the very same
- * bytes; and those are what libpg_query hands back, which shows the link
- * sends its calls to pack.c. Hand-built messages cover what SQL does not
+ * bytes; and those are what libpg_query hands back. That the link sends
+ * protobuf-c's names to pack.c (--wrap, which reaches libpg_query's
+ * archive in the same link) is checked on this program's own reference to
+ * them. Hand-built messages cover what SQL does not
  * produce: packed repeated scalars, negative enums and int32s, optional
- * fields, unknown fields.
+ * fields, a double of -0.0, unknown fields.
  */
 #define _DEFAULT_SOURCE
 #include <dirent.h>
@@ -203,6 +205,13 @@ START_TEST(what_sql_does_not_produce)
 	cmd.def = &node;
 	check_same(&cmd.base, "AlterTableCmd");
 
+	/* A proto3 double is left out when it is 0 as a number, -0.0 too
+	 * (protobuf-c compares the value, not its bits); 0.5 is written. */
+	PgQuery__SubPlan plan = PG_QUERY__SUB_PLAN__INIT;
+	plan.startup_cost = -0.0;
+	plan.per_call_cost = 0.5;
+	check_same(&plan.base, "SubPlan with a cost of -0.0");
+
 	/* Unknown fields are written after the known ones. */
 	uint8_t data[] = { 1, 2, 3 };
 	ProtobufCMessageUnknownField unknown = { .tag = 4000, .wire_type = PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED,
@@ -235,11 +244,28 @@ START_TEST(scan_results_pack_as_protobuf_c)
 }
 END_TEST
 
+size_t __wrap_protobuf_c_message_get_packed_size(const ProtobufCMessage *message);
+size_t __wrap_protobuf_c_message_pack(const ProtobufCMessage *message, uint8_t *out);
+
+/* The link's --wrap options are in force: protobuf-c's names, in this
+ * program as in the objects of libpg_query's archive linked with it, are
+ * pack.c's functions. (With the shared libpg_query, MIGRALINT_STATIC_PG_QUERY
+ * =OFF, its own calls stay inside it.) */
+START_TEST(the_link_wraps_protobuf_c)
+{
+	size_t (*size_fn)(const ProtobufCMessage *) = protobuf_c_message_get_packed_size;
+	size_t (*pack_fn)(const ProtobufCMessage *, uint8_t *) = protobuf_c_message_pack;
+	ck_assert_ptr_eq((void *)size_fn, (void *)__wrap_protobuf_c_message_get_packed_size);
+	ck_assert_ptr_eq((void *)pack_fn, (void *)__wrap_protobuf_c_message_pack);
+}
+END_TEST
+
 Suite *pack_suite(void)
 {
 	Suite *s = suite_create("pack");
 	TCase *tc = tcase_create("pack");
 	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, the_link_wraps_protobuf_c);
 	tcase_add_test(tc, project_sql_packs_as_protobuf_c);
 	tcase_add_test(tc, corpus_packs_as_protobuf_c);
 	tcase_add_test(tc, deep_and_wide_trees);
