@@ -83,7 +83,20 @@ download() {
 	mkdir -p "$state/lists/partial" "$state/cache/archives/partial" "$state/etc/parts" "$tmp/deb"
 	echo "deb [signed-by=$KEYRING] $MIRROR $SUITE main" >"$state/etc/sources.list"
 	: >"$state/status"
+	# The system's apt.conf.d still applies: its hooks after an update
+	# (AppStream, PackageKit) and extra index files (DEP-11) are cleared,
+	# as they would act on the system for this temporary state.
+	cat >"$state/etc/apt.conf" <<'CONF'
+#clear APT::Update::Post-Invoke-Success;
+#clear APT::Update::Post-Invoke;
+#clear APT::Update::Pre-Invoke;
+Acquire::IndexTargets::deb::DEP-11::DefaultEnabled "false";
+Acquire::IndexTargets::deb::DEP-11-icons::DefaultEnabled "false";
+Acquire::IndexTargets::deb::DEP-11-icons-small::DefaultEnabled "false";
+Acquire::IndexTargets::deb::DEP-11-icons-hidpi::DefaultEnabled "false";
+CONF
 	local -a opts=(
+		-c "$state/etc/apt.conf"
 		-o "Dir::Etc::SourceList=$state/etc/sources.list" -o "Dir::Etc::SourceParts=$state/etc/parts"
 		-o "Dir::Etc::Preferences=$state/etc/preferences" -o "Dir::Etc::PreferencesParts=$state/etc/parts"
 		-o "Dir::State::Lists=$state/lists" -o "Dir::Cache=$state/cache" -o "Dir::State::status=$state/status"

@@ -156,7 +156,7 @@ test)
 	cmake --build build-tsan -j"$jobs" --target unit_tests
 	log "running many threads linting at once under ThreadSanitizer (build-tsan)"
 	ctest --test-dir build-tsan --output-on-failure -R '^lint_threads$'
-	log "all tests passed (build, build-asan and the threads under build-tsan)"
+	log "the tests passed (build, build-asan and the threads under build-tsan); next, the PostgreSQL 17 grammar"
 
 	# The PostgreSQL 17 grammar (build-pg17/, Debian 13's libpg-query-dev
 	# downloaded into a temporary prefix): skipped, saying so, when the

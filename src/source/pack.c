@@ -107,6 +107,9 @@ struct sizes {
 	bool failed; /* out of memory while recording */
 };
 
+/* Records larger than this many sizes are freed after use. */
+#define SIZES_KEPT ((size_t)1 << 16)
+
 static pthread_key_t sizes_key;
 static pthread_once_t sizes_once = PTHREAD_ONCE_INIT;
 static bool sizes_key_ok;
@@ -522,7 +525,15 @@ size_t __wrap_protobuf_c_message_pack(const ProtobufCMessage *message, uint8_t *
 	if (!s)
 		return __real_protobuf_c_message_pack(message, out);
 	s->next = 0;
-	return pack_message(s, message, out);
+	size_t n = pack_message(s, message, out);
+	/* A huge tree's record is not kept for the life of the thread (a
+	 * language server's lives long). */
+	if (s->cap > SIZES_KEPT) {
+		free(s->items);
+		s->items = NULL;
+		s->len = s->cap = 0;
+	}
+	return n;
 }
 
 size_t ml_pack_size(const ProtobufCMessage *message)

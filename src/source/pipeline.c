@@ -595,9 +595,6 @@ static void begin_period(struct ml_pipeline *p, unsigned long long now)
 	p->period_cpu = ml_now_ns(CLOCK_PROCESS_CPUTIME_ID);
 }
 
-/* On the engine's thread, between statements: starts the workers once the
- * run has lasted START_AFTER_NS, then parks and probes them period by
- * period. */
 /* Threads running or ready to run on the machine, ours among them, from
  * /proc/stat's procs_running; -1 when it cannot be read. */
 static int runnable_now(void)
