@@ -11,7 +11,6 @@
  * fields, a double of -0.0, unknown fields.
  */
 #define _DEFAULT_SOURCE
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +21,6 @@
 
 #include "arena.h"
 #include "pack.h"
-#include "split.h"
 #include "unit.h"
 #include "../protobuf_compare.h"
 
@@ -65,65 +63,18 @@ static void check_statement(const char *stmt, const char *path, size_t at)
 	pg_query_free_protobuf_parse_result(r);
 }
 
-static void check_sql_file(const char *path)
+static void check_each(const char *stmt, const char *path, size_t at, void *data)
 {
-	FILE *f = fopen(path, "rb");
-	ck_assert_ptr_nonnull(f);
-	struct stat sb;
-	ck_assert(fstat(fileno(f), &sb) == 0);
-	size_t cap = (size_t)sb.st_size + 1;
-	char *text = malloc(cap);
-	ck_assert_ptr_nonnull(text);
-	size_t len = fread(text, 1, cap - 1, f);
-	fclose(f);
-	text[len] = '\0';
-	if (memchr(text, '\0', len)) {
-		free(text);
-		return;
-	}
-	ml_arena *file_arena = ml_arena_new();
-	ml_chunk_list chunks;
-	ml_split(file_arena, text, len, &chunks);
-	for (size_t i = 0; i < chunks.len; i++) {
-		const ml_chunk *c = &chunks.items[i];
-		if (c->kind != ML_CHUNK_STATEMENT)
-			continue;
-		char *stmt = ml_arena_alloc(file_arena, c->end - c->start + 1);
-		ml_chunk_copy_text(text, &chunks, c->start, c->end, stmt);
-		check_statement(stmt, path, c->start);
-	}
-	ml_arena_free(file_arena);
-	free(text);
-}
-
-static void check_sql_below(const char *dir)
-{
-	DIR *d = opendir(dir);
-	ck_assert_msg(d != NULL, "cannot open %s", dir);
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		char path[4096];
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		struct stat sb;
-		if (stat(path, &sb) != 0)
-			continue;
-		size_t n = strlen(e->d_name);
-		if (S_ISDIR(sb.st_mode))
-			check_sql_below(path);
-		else if (n > 4 && !strcmp(e->d_name + n - 4, ".sql"))
-			check_sql_file(path);
-	}
-	closedir(d);
+	(void)data;
+	check_statement(stmt, path, at);
 }
 
 START_TEST(project_sql_packs_as_protobuf_c)
 {
 	statements_checked = 0;
-	check_sql_below(MIGRALINT_SOURCE_DIR "/tests/fixtures");
-	check_sql_below(MIGRALINT_SOURCE_DIR "/tests/safe-recipes");
-	check_sql_below(MIGRALINT_SOURCE_DIR "/examples");
+	unit_each_sql_statement(MIGRALINT_SOURCE_DIR "/tests/fixtures", check_each, NULL);
+	unit_each_sql_statement(MIGRALINT_SOURCE_DIR "/tests/safe-recipes", check_each, NULL);
+	unit_each_sql_statement(MIGRALINT_SOURCE_DIR "/examples", check_each, NULL);
 	ck_assert_msg(statements_checked > 500, "only %zu statements checked", statements_checked);
 }
 END_TEST
@@ -141,7 +92,7 @@ START_TEST(corpus_packs_as_protobuf_c)
 	}
 	statements_checked = 0;
 	max_tree_bytes = 0;
-	check_sql_below(corpus);
+	unit_each_sql_statement(corpus, check_each, NULL);
 	ck_assert_msg(statements_checked > 20000, "only %zu statements checked", statements_checked);
 	/* Trees big enough for lengths of several bytes at many levels. */
 	ck_assert_uint_gt(max_tree_bytes, 16384);

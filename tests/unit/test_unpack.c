@@ -7,17 +7,14 @@
  * scalars, which SQL never produces, decode too.
  */
 #define _DEFAULT_SOURCE
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 
 #include "arena.h"
-#include "split.h"
 #include "tree.h"
 #include "unit.h"
 #include "unpack.h"
@@ -51,68 +48,30 @@ static void check_agree(const ProtobufCMessageDescriptor *desc, const uint8_t *d
 
 static size_t statements_checked;
 
-static void check_sql_file(const char *path)
+static void check_statement(const char *stmt, const char *path, size_t at, void *data)
 {
-	FILE *f = fopen(path, "rb");
-	ck_assert_ptr_nonnull(f);
-	char *text = malloc(1 << 20);
-	ck_assert_ptr_nonnull(text);
-	size_t len = fread(text, 1, (1 << 20) - 1, f);
-	fclose(f);
-	text[len] = '\0';
-	ml_chunk_list chunks;
-	ml_split(arena, text, len, &chunks);
-	for (size_t i = 0; i < chunks.len; i++) {
-		const ml_chunk *c = &chunks.items[i];
-		if (c->kind != ML_CHUNK_STATEMENT)
-			continue;
-		char *stmt = ml_arena_alloc(arena, c->end - c->start + 1);
-		ml_chunk_copy_text(text, &chunks, c->start, c->end, stmt);
-		PgQueryProtobufParseResult r = pg_query_parse_protobuf(stmt);
-		if (!r.error) {
-			const uint8_t *bytes = (const uint8_t *)r.parse_tree.data;
-			ml_arena *tree_arena = ml_arena_new();
-			const ProtobufCMessage *tree =
-				ml_unpack(tree_arena, &pg_query__parse_result__descriptor, bytes, r.parse_tree.len);
-			ck_assert_msg(tree != NULL, "%s: statement at byte %zu did not decode", path, c->start);
-			ck_assert_msg(pb_packs_to(tree, bytes, r.parse_tree.len),
-				      "%s: statement at byte %zu decodes to a different tree", path, c->start);
-			ml_arena_free(tree_arena);
-			statements_checked++;
-		}
-		pg_query_free_protobuf_parse_result(r);
+	(void)data;
+	PgQueryProtobufParseResult r = pg_query_parse_protobuf(stmt);
+	if (!r.error) {
+		const uint8_t *bytes = (const uint8_t *)r.parse_tree.data;
+		ml_arena *tree_arena = ml_arena_new();
+		const ProtobufCMessage *tree =
+			ml_unpack(tree_arena, &pg_query__parse_result__descriptor, bytes, r.parse_tree.len);
+		ck_assert_msg(tree != NULL, "%s: statement at byte %zu did not decode", path, at);
+		ck_assert_msg(pb_packs_to(tree, bytes, r.parse_tree.len),
+			      "%s: statement at byte %zu decodes to a different tree", path, at);
+		ml_arena_free(tree_arena);
+		statements_checked++;
 	}
-	free(text);
-}
-
-static void check_sql_below(const char *dir)
-{
-	DIR *d = opendir(dir);
-	ck_assert_msg(d != NULL, "cannot open %s", dir);
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		char path[4096];
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		struct stat sb;
-		if (stat(path, &sb) != 0)
-			continue;
-		size_t n = strlen(e->d_name);
-		if (S_ISDIR(sb.st_mode))
-			check_sql_below(path);
-		else if (n > 4 && !strcmp(e->d_name + n - 4, ".sql"))
-			check_sql_file(path);
-	}
-	closedir(d);
+	pg_query_free_protobuf_parse_result(r);
 }
 
 START_TEST(project_sql_round_trips)
 {
 	statements_checked = 0;
-	check_sql_below(MIGRALINT_SOURCE_DIR "/tests/fixtures");
-	check_sql_below(MIGRALINT_SOURCE_DIR "/tests/safe-recipes");
-	check_sql_below(MIGRALINT_SOURCE_DIR "/examples");
+	unit_each_sql_statement(MIGRALINT_SOURCE_DIR "/tests/fixtures", check_statement, NULL);
+	unit_each_sql_statement(MIGRALINT_SOURCE_DIR "/tests/safe-recipes", check_statement, NULL);
+	unit_each_sql_statement(MIGRALINT_SOURCE_DIR "/examples", check_statement, NULL);
 	/* Hundreds of fixture files: a count this low means the walk broke. */
 	ck_assert_msg(statements_checked > 500, "only %zu statements checked", statements_checked);
 }

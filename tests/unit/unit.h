@@ -4,6 +4,8 @@
 #ifndef MIGRALINT_UNIT_H
 #define MIGRALINT_UNIT_H
 
+#include <stddef.h>
+
 #include <check.h>
 
 /* A fresh arena for each test of the suites that allocate from one
@@ -13,6 +15,13 @@ struct ml_arena;
 extern struct ml_arena *arena;
 void arena_setup(void);
 void arena_teardown(void);
+
+/* unit_sql.c: calls fn(statement, path, byte offset, data) for every
+ * statement of every *.sql file under dir, in directory order; the
+ * statement's text is valid during the call. Fails the test when dir
+ * cannot be read. */
+typedef void (*unit_statement_fn)(const char *stmt, const char *path, size_t at, void *data);
+void unit_each_sql_statement(const char *dir, unit_statement_fn fn, void *data);
 
 /* The same plus cat, an empty catalog that has begun its first file, freed
  * at teardown (tcase_add_checked_fixture(tc, catalog_setup,
