@@ -278,30 +278,40 @@ static int runnable_busy(void)
 	return 1000;
 }
 
+/* A default pipeline over n files of sql, with probe standing for the
+ * machine's run queue, drained with 60 ms asleep after each file's first
+ * statement: a run that lasts but whose periods use no CPU. Returns what
+ * its workers did. */
+static ml_pipeline_stats slow_run(int n, const char *sql, int (*probe)(void))
+{
+	ml_pipeline_set_runnable_probe(probe);
+	ml_pipeline_item items[8];
+	char names[8][16];
+	ck_assert_int_le(n, 8);
+	for (int i = 0; i < n; i++) {
+		snprintf(names[i], sizeof(names[i]), "%d.sql", i);
+		items[i] = text_item(names[i], sql);
+	}
+	ml_pipeline *p = ml_pipeline_new(items, (size_t)n, 0, 0);
+	ck_assert_ptr_nonnull(p);
+	drain(p, (size_t)n, idle_60ms);
+	ml_pipeline_stats st = ml_pipeline_get_stats(p);
+	ml_pipeline_free(p);
+	ml_pipeline_set_runnable_probe(NULL);
+	return st;
+}
+
 START_TEST(default_workers_start_on_a_long_run_and_park_when_not_parallel)
 {
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		return; /* one core: no worker by default, nothing to adapt */
-	ml_pipeline_set_runnable_probe(runnable_idle);
-	enum { N = 6 };
-	ml_pipeline_item items[N];
-	char names[N][16];
-	for (int i = 0; i < N; i++) {
-		snprintf(names[i], sizeof(names[i]), "%d.sql", i);
-		items[i] = text_item(names[i], "SELECT 1; SELECT 2; SELECT 3;");
-	}
-	ml_pipeline *p = ml_pipeline_new(items, N, 0, 0);
-	ck_assert_ptr_nonnull(p);
 	/* 60 ms into the run the workers start (probing); each later period
 	 * is spent asleep, so the probe finds them not running in parallel. */
-	drain(p, N, idle_60ms);
-	ml_pipeline_stats st = ml_pipeline_get_stats(p);
+	ml_pipeline_stats st = slow_run(6, "SELECT 1; SELECT 2; SELECT 3;", runnable_idle);
 	ck_assert_int_ge(st.workers, 1);
 	ck_assert_uint_ge(st.periods, 1);
 	ck_assert_int_eq(st.mode, ML_PIPELINE_PARKED);
 	ck_assert_uint_ge(st.parked_periods, 1);
-	ml_pipeline_free(p);
-	ml_pipeline_set_runnable_probe(NULL);
 }
 END_TEST
 
@@ -309,22 +319,9 @@ START_TEST(default_workers_wait_while_the_cores_are_busy)
 {
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		return;
-	ml_pipeline_set_runnable_probe(runnable_busy);
-	enum { N = 4 };
-	ml_pipeline_item items[N];
-	char names[N][16];
-	for (int i = 0; i < N; i++) {
-		snprintf(names[i], sizeof(names[i]), "%d.sql", i);
-		items[i] = text_item(names[i], "SELECT 1; SELECT 2;");
-	}
-	ml_pipeline *p = ml_pipeline_new(items, N, 0, 0);
-	ck_assert_ptr_nonnull(p);
-	drain(p, N, idle_60ms);
-	ml_pipeline_stats st = ml_pipeline_get_stats(p);
+	ml_pipeline_stats st = slow_run(4, "SELECT 1; SELECT 2;", runnable_busy);
 	ck_assert_int_eq(st.workers, 0);
 	ck_assert_uint_ge(st.busy_checks, 1);
-	ml_pipeline_free(p);
-	ml_pipeline_set_runnable_probe(NULL);
 }
 END_TEST
 
